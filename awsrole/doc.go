@@ -1,0 +1,19 @@
+// Package awsrole models the AWS SAML attributes as Go types: IAM role and
+// saml-provider ARNs for every AWS partition, the Role attribute (a role ARN paired
+// with a provider ARN), RoleSessionName, SessionDuration, SourceIdentity, session
+// tags (PrincipalTag:*) and TransitiveTagKeys.
+//
+// Every parser validates against the rules AWS applies (rule numbers such as A3.4 and
+// B2.2 refer to the project's rule digest), returns values whose String method gives
+// the canonical form, and fails closed: bad input yields an *AttributeError that
+// names the rule it breaks and wraps a sentinel category for errors.Is. Error
+// messages repeat the text AWS itself answers where it is known, and never echo more
+// than a bounded prefix of the offending value.
+//
+// [ParseAttributes] gathers all of the above from the attribute map of a SAML
+// assertion and reports every problem at once (errors.Join); [Attributes.Values]
+// is its inverse, for minting assertions. [EffectiveSession] computes how long a
+// console or API session lasts and which bound decided it.
+//
+// The package is pure: no I/O, no clock, no package-level mutable state.
+package awsrole
