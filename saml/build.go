@@ -1,0 +1,537 @@
+package saml
+
+import (
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// Defaults used by the [Builder] when the corresponding [ResponseSpec] field is
+// empty. The default Audience, Recipient and Destination is [AWSSignInURL]
+// (C2.1, A1.6, A1.8).
+const (
+	// DefaultAssertionLifetime is Entra's Conditions window:
+	// NotOnOrAfter = NotBefore + 70 minutes (C2.5).
+	DefaultAssertionLifetime = 70 * time.Minute
+
+	// DefaultConfirmationLifetime is Entra's SubjectConfirmationData window:
+	// NotOnOrAfter = IssueInstant + 5 minutes (C2.5).
+	DefaultConfirmationLifetime = 5 * time.Minute
+)
+
+// NameID formats (A2.2).
+const (
+	NameIDFormatEmailAddress = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"
+	NameIDFormatPersistent   = "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"
+	NameIDFormatTransient    = "urn:oasis:names:tc:SAML:2.0:nameid-format:transient"
+	NameIDFormatUnspecified  = "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified"
+)
+
+// Top-level status codes (D1.5).
+const (
+	StatusSuccess         = "urn:oasis:names:tc:SAML:2.0:status:Success"
+	StatusRequester       = "urn:oasis:names:tc:SAML:2.0:status:Requester"
+	StatusResponder       = "urn:oasis:names:tc:SAML:2.0:status:Responder"
+	StatusVersionMismatch = "urn:oasis:names:tc:SAML:2.0:status:VersionMismatch"
+)
+
+// Authentication context classes and methods emitted by Entra (C2.6, C2.9).
+const (
+	// AuthnContextPasswordProtectedTransport is the default AuthnContextClassRef,
+	// as in the real Entra response for AWS.
+	AuthnContextPasswordProtectedTransport = "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"
+	// AuthnMethodPassword is the default authnmethodsreferences value (C2.6).
+	AuthnMethodPassword = "http://schemas.microsoft.com/ws/2008/06/identity/authenticationmethod/password"
+	// AuthnMethodMultipleAuthn is the authnmethodsreferences value Entra adds after MFA.
+	AuthnMethodMultipleAuthn = "http://schemas.microsoft.com/claims/multipleauthn"
+)
+
+// Entra's default claim (Attribute/@Name) names (C2.6).
+const (
+	ClaimTenantID               = "http://schemas.microsoft.com/identity/claims/tenantid"
+	ClaimObjectID               = "http://schemas.microsoft.com/identity/claims/objectidentifier"
+	ClaimDisplayName            = "http://schemas.microsoft.com/identity/claims/displayname"
+	ClaimIdentityProvider       = "http://schemas.microsoft.com/identity/claims/identityprovider"
+	ClaimAuthnMethodsReferences = "http://schemas.microsoft.com/claims/authnmethodsreferences"
+	ClaimGivenName              = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname"
+	ClaimSurname                = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname"
+	ClaimEmailAddress           = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress"
+	ClaimName                   = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name"
+	ClaimGroups                 = "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups"
+)
+
+// AWS attribute names (A3). They equal the awsrole package's Attr* constants.
+const (
+	attrAWSRole            = "https://aws.amazon.com/SAML/Attributes/Role"
+	attrAWSRoleSessionName = "https://aws.amazon.com/SAML/Attributes/RoleSessionName"
+	attrAWSSessionDuration = "https://aws.amazon.com/SAML/Attributes/SessionDuration"
+	attrAWSSourceIdentity  = "https://aws.amazon.com/SAML/Attributes/SourceIdentity"
+	attrAWSPrincipalTag    = "https://aws.amazon.com/SAML/Attributes/PrincipalTag:"
+	attrAWSTransitiveTags  = "https://aws.amazon.com/SAML/Attributes/TransitiveTagKeys"
+)
+
+// SigningMode selects which elements carry an enveloped signature (C3.1).
+type SigningMode int
+
+const (
+	// SignAssertion signs the Assertion only: Entra's default for gallery apps.
+	SignAssertion SigningMode = iota
+	// SignResponse signs the Response only (the signature covers the Assertion).
+	SignResponse
+	// SignBoth signs the Assertion, then the Response around it.
+	SignBoth
+	// SignNone emits no signature at all (a tampered response: D4.7 requires one).
+	SignNone
+)
+
+// String returns "assertion", "response", "both" or "none".
+func (m SigningMode) String() string {
+	switch m {
+	case SignAssertion:
+		return "assertion"
+	case SignResponse:
+		return "response"
+	case SignBoth:
+		return "both"
+	case SignNone:
+		return "none"
+	}
+	return fmt.Sprintf("SigningMode(%d)", int(m))
+}
+
+// SignatureAlgorithm selects the XML-DSig SignatureMethod and DigestMethod (C3.1, D4.5).
+type SignatureAlgorithm int
+
+const (
+	// RSASHA256 is rsa-sha256 with a sha256 digest: Entra's default.
+	RSASHA256 SignatureAlgorithm = iota
+	// RSASHA1 is rsa-sha1 with a sha1 digest: Entra's legacy option (A5.3).
+	RSASHA1
+)
+
+// String returns "rsa-sha256" or "rsa-sha1".
+func (a SignatureAlgorithm) String() string {
+	switch a {
+	case RSASHA256:
+		return "rsa-sha256"
+	case RSASHA1:
+		return "rsa-sha1"
+	}
+	return fmt.Sprintf("SignatureAlgorithm(%d)", int(a))
+}
+
+// BlockAlgorithm is the content-encryption algorithm of an EncryptedAssertion (D5.1).
+type BlockAlgorithm int
+
+const (
+	// AES256CBC is http://www.w3.org/2001/04/xmlenc#aes256-cbc, the default:
+	// supported by every peer verifier, and AWS decrypts AES-CBC (A5.7).
+	AES256CBC BlockAlgorithm = iota
+	// AES256GCM is http://www.w3.org/2009/xmlenc11#aes256-gcm.
+	AES256GCM
+)
+
+// String returns the algorithm's XML Encryption URI.
+func (a BlockAlgorithm) String() string {
+	switch a {
+	case AES256CBC:
+		return algAES256CBC
+	case AES256GCM:
+		return algAES256GCM
+	}
+	return fmt.Sprintf("BlockAlgorithm(%d)", int(a))
+}
+
+// Builder errors. Every error returned by [NewBuilder], [Builder.Build] and the
+// [Minted] form helpers matches one of these with errors.Is and is a *[BuildError].
+var (
+	// ErrBuilderConfig reports an unusable [BuilderConfig].
+	ErrBuilderConfig = errors.New("saml: invalid builder configuration")
+	// ErrResponseSpec reports an unusable [ResponseSpec] or form argument.
+	ErrResponseSpec = errors.New("saml: invalid response spec")
+	// ErrMint reports a failure while signing or encrypting (the signer or the
+	// randomness source failed).
+	ErrMint = errors.New("saml: minting failed")
+)
+
+// BuildError is the typed error of the minter. Field names the offending
+// configuration or spec field; Rule the rule number it enforces, if any.
+// The message never contains key material or assertion contents.
+type BuildError struct {
+	Category error  // ErrBuilderConfig, ErrResponseSpec or ErrMint
+	Field    string // e.g. "Signer", "User.UPN", "Encryption.Certificate"
+	Rule     string // e.g. "D1.3"; may be empty
+	Reason   string // short human explanation
+	Err      error  // underlying error, if any
+}
+
+// Error implements error.
+func (e *BuildError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Category.Error())
+	if e.Field != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Field)
+	}
+	if e.Reason != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Reason)
+	}
+	if e.Rule != "" {
+		b.WriteString(" (")
+		b.WriteString(e.Rule)
+		b.WriteString(")")
+	}
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the category and the underlying error.
+func (e *BuildError) Unwrap() []error {
+	if e.Err != nil {
+		return []error{e.Category, e.Err}
+	}
+	return []error{e.Category}
+}
+
+func buildErr(cat error, field, rule, reason string, err error) *BuildError {
+	return &BuildError{Category: cat, Field: field, Rule: rule, Reason: reason, Err: err}
+}
+
+// BuilderConfig configures a [Builder]. Only Signer and Certificates are required,
+// plus TenantID or Issuer.
+type BuilderConfig struct {
+	// Signer is the IdP's signing key. It must be an RSA key (Entra signs with
+	// RSA only, C3.1); an *rsa.PrivateKey works, as does any crypto.Signer
+	// whose Public() is an *rsa.PublicKey (an HSM or KMS handle).
+	Signer crypto.Signer
+
+	// Certificates is the signing certificate chain, the signer's certificate
+	// first. Its public key must match Signer. Only the first certificate is
+	// written to KeyInfo/X509Data, as Entra does; the rest is informational.
+	Certificates []*x509.Certificate
+
+	// TenantID is the Entra tenant GUID. It feeds the default Issuer and the
+	// tenantid claim (C2.6). Empty omits the tenantid claim.
+	TenantID string
+
+	// Issuer is the Issuer of Response and Assertion. Empty means
+	// "https://sts.windows.net/<TenantID>/" (C2.2, C2.3).
+	Issuer string
+
+	// Now returns the current time. Nil means time.Now. IssueInstant is Now()
+	// truncated to the millisecond, as Entra writes it.
+	Now func() time.Time
+
+	// Rand is the randomness source for IDs ("_" + a version-4 GUID, D1.3) and
+	// for encryption (content key, IV or nonce, OAEP seed). Nil means
+	// crypto/rand.Reader. A fixed stream (e.g. math/rand/v2's ChaCha8) makes the
+	// output deterministic, which is what golden tests need; never use one in
+	// production.
+	Rand io.Reader
+
+	// IDs, when not nil, supplies every ID (Response, Assertion, ...) instead of
+	// Rand. Each value must be an xs:ID (an NCName, D1.3), e.g. "_" + GUID.
+	IDs func() string
+}
+
+// Builder mints Entra-shaped SAML responses. It is safe for concurrent use if
+// its configured Now, Rand, IDs and Signer are.
+type Builder struct {
+	signer  crypto.Signer
+	pub     *rsa.PublicKey
+	certB64 string
+	certs   []*x509.Certificate
+	tenant  string
+	issuer  string
+	now     func() time.Time
+	rand    io.Reader
+	ids     func() string
+}
+
+// NewBuilder checks cfg and returns a Builder. The signer must be RSA and its
+// public key must match the first certificate.
+func NewBuilder(cfg BuilderConfig) (*Builder, error) {
+	if cfg.Signer == nil {
+		return nil, buildErr(ErrBuilderConfig, "Signer", "", "missing", nil)
+	}
+	pub, ok := cfg.Signer.Public().(*rsa.PublicKey)
+	if !ok {
+		return nil, buildErr(ErrBuilderConfig, "Signer", "C3.1", "not an RSA key", nil)
+	}
+	if len(cfg.Certificates) == 0 || cfg.Certificates[0] == nil {
+		return nil, buildErr(ErrBuilderConfig, "Certificates", "", "missing signing certificate", nil)
+	}
+	cpub, ok := cfg.Certificates[0].PublicKey.(*rsa.PublicKey)
+	if !ok || !cpub.Equal(pub) {
+		return nil, buildErr(ErrBuilderConfig, "Certificates", "", "first certificate does not match Signer", nil)
+	}
+	issuer := cfg.Issuer
+	if issuer == "" {
+		if cfg.TenantID == "" {
+			return nil, buildErr(ErrBuilderConfig, "Issuer", "C2.2", "neither Issuer nor TenantID set", nil)
+		}
+		issuer = "https://sts.windows.net/" + cfg.TenantID + "/"
+	}
+	if err := checkXMLString(issuer); err != nil {
+		return nil, buildErr(ErrBuilderConfig, "Issuer", "", "not valid XML text", err)
+	}
+	if err := checkXMLString(cfg.TenantID); err != nil {
+		return nil, buildErr(ErrBuilderConfig, "TenantID", "", "not valid XML text", err)
+	}
+	b := &Builder{
+		signer:  cfg.Signer,
+		pub:     pub,
+		certB64: b64(cfg.Certificates[0].Raw),
+		certs:   append([]*x509.Certificate(nil), cfg.Certificates...),
+		tenant:  cfg.TenantID,
+		issuer:  issuer,
+		now:     cfg.Now,
+		rand:    cfg.Rand,
+		ids:     cfg.IDs,
+	}
+	if b.now == nil {
+		b.now = time.Now
+	}
+	if b.rand == nil {
+		b.rand = rand.Reader
+	}
+	return b, nil
+}
+
+// Issuer returns the Issuer the builder writes.
+func (b *Builder) Issuer() string { return b.issuer }
+
+// Certificate returns the signing certificate (the first of the chain).
+func (b *Builder) Certificate() *x509.Certificate { return b.certs[0] }
+
+// User is the signed-in Entra user. Empty fields are omitted from the
+// claims, as Entra omits claims whose source attribute is empty.
+type User struct {
+	// UPN is the userPrincipalName. It is the default NameID value and the
+	// value of the "name" claim (C2.4, C2.6).
+	UPN string
+	// ObjectID is the user's object GUID (objectidentifier claim).
+	ObjectID string
+	// DisplayName, GivenName, Surname and Email feed the displayname,
+	// givenname, surname and emailaddress claims.
+	DisplayName string
+	GivenName   string
+	Surname     string
+	Email       string
+	// IdentityProvider is the identityprovider claim. Empty means the Issuer.
+	IdentityProvider string
+	// AuthnMethods are the authnmethodsreferences values. Nil means
+	// [AuthnMethodPassword]; an empty non-nil slice omits the claim.
+	AuthnMethods []string
+	// Groups are group object IDs for the optional groups claim; nil omits it.
+	Groups []string
+}
+
+// Attribute is one SAML Attribute with its values, in emission order.
+type Attribute struct {
+	Name   string
+	Values []string
+}
+
+// Encryption asks for an EncryptedAssertion (C3.5, D5.1).
+type Encryption struct {
+	// Certificate is the SP's encryption certificate; its key must be RSA.
+	// The content key is wrapped with RSA-OAEP (rsa-oaep-mgf1p, SHA-1 MGF and digest).
+	Certificate *x509.Certificate
+	// Algorithm is the content encryption: AES256CBC (default) or AES256GCM.
+	Algorithm BlockAlgorithm
+}
+
+// ResponseSpec describes one response. The zero value plus a User.UPN and the
+// AWS attributes gives an Entra-default response for the AWS console.
+type ResponseSpec struct {
+	// User is the signed-in user.
+	User User
+
+	// NameID is the Subject's NameID value. Empty means User.UPN (Entra's
+	// default source, C2.4).
+	NameID string
+	// NameIDFormat defaults to NameIDFormatEmailAddress: the format observed in
+	// a real Entra response to AWS (the spec's C2.4 leaves it unconfirmed).
+	NameIDFormat string
+
+	// Audience is the AudienceRestriction value. Empty means AWSSignInURL (A1.6).
+	Audience string
+	// Recipient is SubjectConfirmationData/@Recipient. Empty means AWSSignInURL (A1.8).
+	Recipient string
+	// Destination is Response/@Destination. Empty means Recipient (C2.2).
+	Destination string
+	// InResponseTo, when set, is written on the Response and the
+	// SubjectConfirmationData (SP-initiated flow, D1.6). Empty: IdP-initiated.
+	InResponseTo string
+
+	// AWSAttributes are the AWS attributes (A3) in emission order, normally the
+	// awsrole package's Attributes values. They follow the Entra claims.
+	AWSAttributes []Attribute
+	// Attributes are extra attributes written after the AWS attributes.
+	Attributes []Attribute
+	// OmitEntraClaims drops the default Entra claims (C2.6) and keeps only the
+	// AWS and extra attributes.
+	OmitEntraClaims bool
+
+	// IssueInstant overrides the builder's clock for this response. Zero means Now().
+	IssueInstant time.Time
+	// AssertionLifetime is the Conditions window; zero means DefaultAssertionLifetime.
+	AssertionLifetime time.Duration
+	// ConfirmationLifetime is the SubjectConfirmationData window; zero means
+	// DefaultConfirmationLifetime.
+	ConfirmationLifetime time.Duration
+	// SessionNotOnOrAfter, when not zero, is written on the AuthnStatement (A4.1).
+	SessionNotOnOrAfter time.Time
+	// AuthnContextClassRef defaults to AuthnContextPasswordProtectedTransport.
+	AuthnContextClassRef string
+
+	// Signing selects what is signed; the zero value signs the Assertion.
+	Signing SigningMode
+	// Algorithm selects RSA-SHA256 (zero value) or RSA-SHA1.
+	Algorithm SignatureAlgorithm
+
+	// Encryption, when not nil, replaces the Assertion with an EncryptedAssertion
+	// (after the Assertion is signed).
+	Encryption *Encryption
+
+	// Tamper breaks the response on purpose; the zero value breaks nothing.
+	Tamper Tamper
+}
+
+// Tamper holds knobs that make a response invalid on purpose, for tests of
+// verifiers. Each knob names the rule a correct verifier enforces against it.
+// The zero value changes nothing.
+type Tamper struct {
+	// Expired moves IssueInstant (and every window) back by 2 hours, so that
+	// all NotOnOrAfter values lie in the past (D2.2, D3.3, A4.4).
+	Expired bool
+	// NotYetValid moves IssueInstant forward by 1 hour, so that NotBefore lies
+	// beyond any reasonable skew (D2.2).
+	NotYetValid bool
+	// WrongAudience writes "https://wrong-audience.invalid/saml" as the Audience (D2.3).
+	WrongAudience bool
+	// WrongRecipient writes "https://wrong-recipient.invalid/saml" as the Recipient (A1.8, D3.2).
+	WrongRecipient bool
+	// WrongDestination writes "https://wrong-destination.invalid/saml" as the Destination (D1.2).
+	WrongDestination bool
+	// WrongIssuer writes the issuer of another tenant (all-zero GUID) on
+	// Response and Assertion (D1.7).
+	WrongIssuer bool
+	// SignWith, when not nil, computes every signature with this key while
+	// KeyInfo still carries the builder's certificate ("signed by another key", D4.6).
+	SignWith crypto.Signer
+	// ModifyAfterSigning changes the NameID value (to "attacker@evil.invalid")
+	// after the signatures were computed, so digests no longer match (D4).
+	ModifyAfterSigning bool
+	// EmptyReferenceURI writes Reference URI="" (whole document) instead of
+	// "#ID"; the signature is otherwise valid (D4.2).
+	EmptyReferenceURI bool
+	// ExtraAssertion appends a second, separately signed assertion with its
+	// own ID and NameID "second@evil.invalid" (AWS and D4.2: consume one assertion).
+	ExtraAssertion bool
+	// InjectedAssertion inserts an unsigned assertion (NameID
+	// "attacker@evil.invalid", same attributes) before the genuine one:
+	// the signature-wrapping shape (D4.2, D4.7).
+	InjectedAssertion bool
+	// DuplicateIDs gives the Assertion the Response's ID (D1.3).
+	DuplicateIDs bool
+	// MissingNameID omits the NameID (A2.1).
+	MissingNameID bool
+	// MissingRole omits the AWS Role attribute (A3.1).
+	MissingRole bool
+	// MissingRoleSessionName omits the AWS RoleSessionName attribute (A3.4).
+	MissingRoleSessionName bool
+	// BadRoleSessionName replaces the RoleSessionName value with
+	// "bad session name!" (spaces and "!" break A3.4's pattern).
+	BadRoleSessionName bool
+	// MissingAudienceRestriction omits the AudienceRestriction (D2.4).
+	MissingAudienceRestriction bool
+	// MissingConfirmationNotOnOrAfter omits SubjectConfirmationData/@NotOnOrAfter (A1.8, D3.2).
+	MissingConfirmationNotOnOrAfter bool
+	// ConfirmationNotBefore writes SubjectConfirmationData/@NotBefore (D3.2 forbids it).
+	ConfirmationNotBefore bool
+	// TwoSubjectConfirmations writes a second bearer SubjectConfirmation (A1.8: exactly one).
+	TwoSubjectConfirmations bool
+	// InvertedConditions swaps Conditions' NotBefore and NotOnOrAfter (D2.2).
+	InvertedConditions bool
+	// MissingAuthnStatement omits the AuthnStatement (D3.4).
+	MissingAuthnStatement bool
+	// Version, when not empty, replaces Version="2.0" on Response and Assertion (D1.3).
+	Version string
+	// StatusCode, when not empty, replaces the Success status code, e.g.
+	// StatusRequester (D1.5). StatusMessage is written when not empty, as Entra
+	// writes "AADSTS..." messages (C2.2).
+	StatusCode    string
+	StatusMessage string
+}
+
+// Minted is one minted response.
+type Minted struct {
+	// XML is the samlp:Response document (UTF-8, no XML declaration, in
+	// exclusive-canonical form as far as the output allows).
+	XML []byte
+	// ResponseID and AssertionID are the IDs written.
+	ResponseID  string
+	AssertionID string
+	// IssueInstant is the instant written (millisecond precision).
+	IssueInstant time.Time
+	// NotBefore and NotOnOrAfter are the Conditions window.
+	NotBefore    time.Time
+	NotOnOrAfter time.Time
+	// ConfirmationNotOnOrAfter is SubjectConfirmationData/@NotOnOrAfter.
+	ConfirmationNotOnOrAfter time.Time
+	// Destination is Response/@Destination: where the HTML form posts.
+	Destination string
+}
+
+// Build mints one response described by spec.
+func (b *Builder) Build(spec ResponseSpec) (*Minted, error) {
+	var m minter
+	if err := m.prepare(b, &spec); err != nil {
+		return nil, err
+	}
+	return m.mint()
+}
+
+// newID returns "_" + a version-4 GUID drawn from Rand, or the next IDs() value.
+func (b *Builder) newID() (string, error) {
+	if b.ids != nil {
+		id := b.ids()
+		if !isNCName(id) {
+			return "", buildErr(ErrBuilderConfig, "IDs", "D1.3", "returned a value that is not an xs:ID", nil)
+		}
+		return id, nil
+	}
+	var u [16]byte
+	if _, err := io.ReadFull(b.rand, u[:]); err != nil {
+		return "", buildErr(ErrMint, "Rand", "", "reading ID randomness", err)
+	}
+	u[6] = u[6]&0x0f | 0x40
+	u[8] = u[8]&0x3f | 0x80
+	const hexd = "0123456789abcdef"
+	buf := make([]byte, 0, 37)
+	buf = append(buf, '_')
+	for i, c := range u {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			buf = append(buf, '-')
+		}
+		buf = append(buf, hexd[c>>4], hexd[c&0xf])
+	}
+	return string(buf), nil
+}
+
+// formatTime writes t as Entra does: UTC, millisecond precision, "Z".
+func formatTime(t time.Time) string {
+	return t.UTC().Format("2006-01-02T15:04:05.000Z")
+}

@@ -1,0 +1,533 @@
+package saml
+
+import (
+	"encoding/base64"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// The minter writes XML directly in exclusive-canonical form (W3C exc-c14n:
+// no self-closing tags, attributes in code-point order of their local names,
+// namespace declarations only where first used, canonical escaping). The
+// bytes of a signed element, minus its Signature, are then exactly its
+// canonical form, so the digest is computed over the emitted bytes. The
+// tests re-canonicalise the output with goxmldsig to prove the equivalence.
+
+const (
+	nsAssertion = "urn:oasis:names:tc:SAML:2.0:assertion"
+	nsProtocol  = "urn:oasis:names:tc:SAML:2.0:protocol"
+	nsDSig      = "http://www.w3.org/2000/09/xmldsig#"
+	nsXEnc      = "http://www.w3.org/2001/04/xmlenc#"
+
+	cmBearer = "urn:oasis:names:tc:SAML:2.0:cm:bearer"
+
+	wrongAudience    = "https://wrong-audience.invalid/saml"
+	wrongRecipient   = "https://wrong-recipient.invalid/saml"
+	wrongDestination = "https://wrong-destination.invalid/saml"
+	wrongIssuer      = "https://sts.windows.net/00000000-0000-0000-0000-000000000000/"
+	attackerNameID   = "attacker@evil.invalid"
+	secondNameID     = "second@evil.invalid"
+	badSessionName   = "bad session name!"
+)
+
+// minter holds the resolved values of one Build call.
+type minter struct {
+	b    *Builder
+	spec *ResponseSpec
+	t    *Tamper
+
+	issuer, audience, recipient, destination string
+	nameID, nameIDFormat, authnCtx           string
+	version                                  string
+	issue, notBefore, notOnOrAfter, confNOA  time.Time
+	respID, assertID                         string
+	attrs                                    []Attribute
+	alg                                      *sigAlg
+}
+
+func (m *minter) prepare(b *Builder, spec *ResponseSpec) error {
+	m.b, m.spec, m.t = b, spec, &spec.Tamper
+	t := m.t
+	switch spec.Signing {
+	case SignAssertion, SignResponse, SignBoth, SignNone:
+	default:
+		return buildErr(ErrResponseSpec, "Signing", "C3.1", "unknown signing mode", nil)
+	}
+	switch spec.Algorithm {
+	case RSASHA256:
+		m.alg = &algRSASHA256
+	case RSASHA1:
+		m.alg = &algRSASHA1
+	default:
+		return buildErr(ErrResponseSpec, "Algorithm", "C3.1", "unknown signature algorithm", nil)
+	}
+	if spec.AssertionLifetime < 0 || spec.ConfirmationLifetime < 0 {
+		return buildErr(ErrResponseSpec, "AssertionLifetime", "D2.2", "negative lifetime", nil)
+	}
+	if e := spec.Encryption; e != nil {
+		if err := checkEncryption(e); err != nil {
+			return err
+		}
+	}
+
+	m.issuer = b.issuer
+	if t.WrongIssuer {
+		m.issuer = wrongIssuer
+	}
+	m.audience = orDefault(spec.Audience, AWSSignInURL)
+	if t.WrongAudience {
+		m.audience = wrongAudience
+	}
+	m.recipient = orDefault(spec.Recipient, AWSSignInURL)
+	m.destination = orDefault(spec.Destination, m.recipient)
+	if t.WrongRecipient {
+		m.recipient = wrongRecipient
+	}
+	if t.WrongDestination {
+		m.destination = wrongDestination
+	}
+	m.nameID = orDefault(spec.NameID, spec.User.UPN)
+	if m.nameID == "" && !t.MissingNameID {
+		return buildErr(ErrResponseSpec, "NameID", "A2.1", "empty (set NameID or User.UPN)", nil)
+	}
+	m.nameIDFormat = orDefault(spec.NameIDFormat, NameIDFormatEmailAddress)
+	m.authnCtx = orDefault(spec.AuthnContextClassRef, AuthnContextPasswordProtectedTransport)
+	m.version = orDefault(t.Version, "2.0")
+
+	now := spec.IssueInstant
+	if now.IsZero() {
+		now = b.now()
+	}
+	if t.Expired {
+		now = now.Add(-2 * time.Hour)
+	}
+	if t.NotYetValid {
+		now = now.Add(time.Hour)
+	}
+	m.issue = now.UTC().Truncate(time.Millisecond)
+	life := spec.AssertionLifetime
+	if life == 0 {
+		life = DefaultAssertionLifetime
+	}
+	conf := spec.ConfirmationLifetime
+	if conf == 0 {
+		conf = DefaultConfirmationLifetime
+	}
+	m.notBefore = m.issue
+	m.notOnOrAfter = m.issue.Add(life).Truncate(time.Millisecond)
+	m.confNOA = m.issue.Add(conf).Truncate(time.Millisecond)
+
+	m.attrs = m.attributes()
+
+	for _, f := range []struct{ name, v string }{
+		{"NameID", m.nameID}, {"NameIDFormat", m.nameIDFormat}, {"Audience", m.audience},
+		{"Recipient", m.recipient}, {"Destination", m.destination},
+		{"InResponseTo", spec.InResponseTo}, {"AuthnContextClassRef", m.authnCtx},
+		{"Tamper.Version", m.version}, {"Tamper.StatusCode", t.StatusCode},
+		{"Tamper.StatusMessage", t.StatusMessage},
+	} {
+		if err := checkXMLString(f.v); err != nil {
+			return buildErr(ErrResponseSpec, f.name, "", "not valid XML text", nil)
+		}
+	}
+	if spec.InResponseTo != "" && !isNCName(spec.InResponseTo) {
+		return buildErr(ErrResponseSpec, "InResponseTo", "D1.3", "not an xs:NCName (an AuthnRequest ID)", nil)
+	}
+	for _, a := range m.attrs {
+		if a.Name == "" {
+			return buildErr(ErrResponseSpec, "Attributes", "", "attribute with an empty Name", nil)
+		}
+		if checkXMLString(a.Name) != nil {
+			return buildErr(ErrResponseSpec, "Attributes", "", "attribute name is not valid XML text", nil)
+		}
+		for _, v := range a.Values {
+			if checkXMLString(v) != nil {
+				return buildErr(ErrResponseSpec, "Attributes", "", "attribute value is not valid XML text", nil)
+			}
+		}
+	}
+
+	var err error
+	if m.respID, err = b.newID(); err != nil {
+		return err
+	}
+	if m.assertID, err = b.newID(); err != nil {
+		return err
+	}
+	if t.DuplicateIDs {
+		m.assertID = m.respID
+	}
+	return nil
+}
+
+// attributes returns the AttributeStatement content in Entra's order: the
+// default claims (C2.6), then the AWS attributes (A3), then the extras.
+func (m *minter) attributes() []Attribute {
+	s, u := m.spec, &m.spec.User
+	out := make([]Attribute, 0, 12+len(s.AWSAttributes)+len(s.Attributes))
+	add := func(name string, vals ...string) {
+		if len(vals) == 0 || (len(vals) == 1 && vals[0] == "") {
+			return
+		}
+		out = append(out, Attribute{Name: name, Values: vals})
+	}
+	if !s.OmitEntraClaims {
+		add(ClaimTenantID, m.b.tenant)
+		add(ClaimObjectID, u.ObjectID)
+		add(ClaimDisplayName, u.DisplayName)
+		add(ClaimIdentityProvider, orDefault(u.IdentityProvider, m.issuer))
+		methods := u.AuthnMethods
+		if methods == nil {
+			methods = []string{AuthnMethodPassword}
+		}
+		add(ClaimAuthnMethodsReferences, methods...)
+		add(ClaimGroups, u.Groups...)
+		add(ClaimGivenName, u.GivenName)
+		add(ClaimSurname, u.Surname)
+		add(ClaimEmailAddress, u.Email)
+		add(ClaimName, u.UPN)
+	}
+	for _, a := range s.AWSAttributes {
+		out = append(out, m.tamperAttr(a)...)
+	}
+	for _, a := range s.Attributes {
+		out = append(out, m.tamperAttr(a)...)
+	}
+	return out
+}
+
+func (m *minter) tamperAttr(a Attribute) []Attribute {
+	switch a.Name {
+	case attrAWSRole:
+		if m.t.MissingRole {
+			return nil
+		}
+	case attrAWSRoleSessionName:
+		if m.t.MissingRoleSessionName {
+			return nil
+		}
+		if m.t.BadRoleSessionName {
+			return []Attribute{{Name: a.Name, Values: []string{badSessionName}}}
+		}
+	}
+	return []Attribute{{Name: a.Name, Values: slices.Clone(a.Values)}}
+}
+
+// appendAssertion writes one Assertion. It returns the full assertion and
+// the offset at which the Signature goes (right after the Issuer).
+func (m *minter) appendAssertion(dst []byte, id, nameID string) (out []byte, sigAt int) {
+	dst = append(dst, `<Assertion xmlns="`+nsAssertion+`" ID="`...)
+	dst = appendAttr(dst, id)
+	dst = append(dst, `" IssueInstant="`...)
+	dst = appendTime(dst, m.issue)
+	dst = append(dst, `" Version="`...)
+	dst = appendAttr(dst, m.version)
+	dst = append(dst, `"><Issuer>`...)
+	dst = appendText(dst, m.issuer)
+	dst = append(dst, `</Issuer>`...)
+	sigAt = len(dst)
+
+	t := m.t
+	dst = append(dst, `<Subject>`...)
+	if !t.MissingNameID {
+		dst = append(dst, `<NameID Format="`...)
+		dst = appendAttr(dst, m.nameIDFormat)
+		dst = append(dst, `">`...)
+		dst = appendText(dst, nameID)
+		dst = append(dst, `</NameID>`...)
+	}
+	n := 1
+	if t.TwoSubjectConfirmations {
+		n = 2
+	}
+	for range n {
+		dst = append(dst, `<SubjectConfirmation Method="`+cmBearer+`"><SubjectConfirmationData`...)
+		if m.spec.InResponseTo != "" {
+			dst = append(dst, ` InResponseTo="`...)
+			dst = appendAttr(dst, m.spec.InResponseTo)
+			dst = append(dst, '"')
+		}
+		if t.ConfirmationNotBefore {
+			dst = append(dst, ` NotBefore="`...)
+			dst = appendTime(dst, m.issue)
+			dst = append(dst, '"')
+		}
+		if !t.MissingConfirmationNotOnOrAfter {
+			dst = append(dst, ` NotOnOrAfter="`...)
+			dst = appendTime(dst, m.confNOA)
+			dst = append(dst, '"')
+		}
+		dst = append(dst, ` Recipient="`...)
+		dst = appendAttr(dst, m.recipient)
+		dst = append(dst, `"></SubjectConfirmationData></SubjectConfirmation>`...)
+	}
+	dst = append(dst, `</Subject><Conditions NotBefore="`...)
+	nb, noa := m.notBefore, m.notOnOrAfter
+	if t.InvertedConditions {
+		nb, noa = noa, nb
+	}
+	dst = appendTime(dst, nb)
+	dst = append(dst, `" NotOnOrAfter="`...)
+	dst = appendTime(dst, noa)
+	dst = append(dst, `">`...)
+	if !t.MissingAudienceRestriction {
+		dst = append(dst, `<AudienceRestriction><Audience>`...)
+		dst = appendText(dst, m.audience)
+		dst = append(dst, `</Audience></AudienceRestriction>`...)
+	}
+	dst = append(dst, `</Conditions>`...)
+	if len(m.attrs) > 0 {
+		dst = append(dst, `<AttributeStatement>`...)
+		for _, a := range m.attrs {
+			dst = append(dst, `<Attribute Name="`...)
+			dst = appendAttr(dst, a.Name)
+			dst = append(dst, `">`...)
+			for _, v := range a.Values {
+				dst = append(dst, `<AttributeValue>`...)
+				dst = appendText(dst, v)
+				dst = append(dst, `</AttributeValue>`...)
+			}
+			dst = append(dst, `</Attribute>`...)
+		}
+		dst = append(dst, `</AttributeStatement>`...)
+	}
+	if !t.MissingAuthnStatement {
+		dst = append(dst, `<AuthnStatement AuthnInstant="`...)
+		dst = appendTime(dst, m.issue)
+		dst = append(dst, `" SessionIndex="`...)
+		dst = appendAttr(dst, id)
+		if !m.spec.SessionNotOnOrAfter.IsZero() {
+			dst = append(dst, `" SessionNotOnOrAfter="`...)
+			dst = appendTime(dst, m.spec.SessionNotOnOrAfter)
+		}
+		dst = append(dst, `"><AuthnContext><AuthnContextClassRef>`...)
+		dst = appendText(dst, m.authnCtx)
+		dst = append(dst, `</AuthnContextClassRef></AuthnContext></AuthnStatement>`...)
+	}
+	dst = append(dst, `</Assertion>`...)
+	return dst, sigAt
+}
+
+// signedAssertion writes an assertion, signed when the mode asks for it.
+func (m *minter) signedAssertion(id, nameID string, sign bool) ([]byte, error) {
+	a, at := m.appendAssertion(make([]byte, 0, 4096), id, nameID)
+	if !sign {
+		return a, nil
+	}
+	sig, err := m.signature(id, a[:at], a[at:])
+	if err != nil {
+		return nil, err
+	}
+	out := make([]byte, 0, len(a)+len(sig))
+	out = append(out, a[:at]...)
+	out = append(out, sig...)
+	out = append(out, a[at:]...)
+	return out, nil
+}
+
+func (m *minter) mint() (*Minted, error) {
+	spec, t := m.spec, m.t
+	signAssertion := spec.Signing == SignAssertion || spec.Signing == SignBoth
+	signResponse := spec.Signing == SignResponse || spec.Signing == SignBoth
+
+	assertion, err := m.signedAssertion(m.assertID, m.nameID, signAssertion)
+	if err != nil {
+		return nil, err
+	}
+	if t.ModifyAfterSigning && t.MissingNameID {
+		return nil, buildErr(ErrResponseSpec, "Tamper.ModifyAfterSigning", "", "needs a NameID to modify", nil)
+	}
+	if spec.Encryption != nil {
+		if t.ModifyAfterSigning {
+			// Inside the ciphertext only the assertion's own signature can break.
+			assertion = modifyNameID(assertion, m.nameID)
+		}
+		if assertion, err = m.encrypt(assertion); err != nil {
+			return nil, err
+		}
+	}
+
+	body := make([]byte, 0, len(assertion)*2+2048)
+	body = append(body, `<samlp:Status><samlp:StatusCode Value="`...)
+	body = appendAttr(body, orDefault(t.StatusCode, StatusSuccess))
+	body = append(body, `"></samlp:StatusCode>`...)
+	if t.StatusMessage != "" {
+		body = append(body, `<samlp:StatusMessage>`...)
+		body = appendText(body, t.StatusMessage)
+		body = append(body, `</samlp:StatusMessage>`...)
+	}
+	body = append(body, `</samlp:Status>`...)
+	if t.InjectedAssertion {
+		id, err := m.b.newID()
+		if err != nil {
+			return nil, err
+		}
+		body, _ = m.appendAssertion(body, id, attackerNameID)
+	}
+	body = append(body, assertion...)
+	if t.ExtraAssertion {
+		id, err := m.b.newID()
+		if err != nil {
+			return nil, err
+		}
+		extra, err := m.signedAssertion(id, secondNameID, signAssertion)
+		if err != nil {
+			return nil, err
+		}
+		body = append(body, extra...)
+	}
+	body = append(body, `</samlp:Response>`...)
+
+	head := make([]byte, 0, 512)
+	head = append(head, `<samlp:Response xmlns:samlp="`+nsProtocol+`" Destination="`...)
+	head = appendAttr(head, m.destination)
+	head = append(head, `" ID="`...)
+	head = appendAttr(head, m.respID)
+	if spec.InResponseTo != "" {
+		head = append(head, `" InResponseTo="`...)
+		head = appendAttr(head, spec.InResponseTo)
+	}
+	head = append(head, `" IssueInstant="`...)
+	head = appendTime(head, m.issue)
+	head = append(head, `" Version="`...)
+	head = appendAttr(head, m.version)
+	head = append(head, `"><Issuer xmlns="`+nsAssertion+`">`...)
+	head = appendText(head, m.issuer)
+	head = append(head, `</Issuer>`...)
+
+	var sig []byte
+	if signResponse {
+		if sig, err = m.signature(m.respID, head, body); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]byte, 0, len(head)+len(sig)+len(body))
+	out = append(out, head...)
+	out = append(out, sig...)
+	out = append(out, body...)
+	if t.ModifyAfterSigning && spec.Encryption == nil {
+		out = modifyNameID(out, m.nameID)
+	}
+	return &Minted{
+		XML:                      out,
+		ResponseID:               m.respID,
+		AssertionID:              m.assertID,
+		IssueInstant:             m.issue,
+		NotBefore:                m.notBefore,
+		NotOnOrAfter:             m.notOnOrAfter,
+		ConfirmationNotOnOrAfter: m.confNOA,
+		Destination:              m.destination,
+	}, nil
+}
+
+// modifyNameID rewrites the first NameID value.
+func modifyNameID(a []byte, nameID string) []byte {
+	old := appendText([]byte(`">`), nameID)
+	old = append(old, `</NameID>`...)
+	repl := appendText([]byte(`">`), attackerNameID)
+	repl = append(repl, `</NameID>`...)
+	s := strings.Replace(string(a), string(old), string(repl), 1)
+	return []byte(s)
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func b64(p []byte) string { return base64.StdEncoding.EncodeToString(p) }
+
+func appendTime(dst []byte, t time.Time) []byte {
+	return t.UTC().AppendFormat(dst, "2006-01-02T15:04:05.000Z")
+}
+
+// appendText escapes character data as exc-c14n does.
+func appendText(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '&':
+			dst = append(dst, "&amp;"...)
+		case '<':
+			dst = append(dst, "&lt;"...)
+		case '>':
+			dst = append(dst, "&gt;"...)
+		case '\r':
+			dst = append(dst, "&#xD;"...)
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return dst
+}
+
+// appendAttr escapes an attribute value as exc-c14n does.
+func appendAttr(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '&':
+			dst = append(dst, "&amp;"...)
+		case '<':
+			dst = append(dst, "&lt;"...)
+		case '"':
+			dst = append(dst, "&quot;"...)
+		case '\t':
+			dst = append(dst, "&#x9;"...)
+		case '\n':
+			dst = append(dst, "&#xA;"...)
+		case '\r':
+			dst = append(dst, "&#xD;"...)
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return dst
+}
+
+// xmlCharError is returned (wrapped) for strings XML 1.0 cannot carry.
+type xmlCharError struct{}
+
+func (xmlCharError) Error() string { return "invalid UTF-8 or a character not allowed in XML 1.0" }
+
+// checkXMLString reports whether s is valid UTF-8 made of XML 1.0 Chars.
+func checkXMLString(s string) error {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+				return xmlCharError{}
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			return xmlCharError{}
+		}
+		if (r >= 0xD800 && r <= 0xDFFF) || r == 0xFFFE || r == 0xFFFF {
+			return xmlCharError{}
+		}
+		i += n
+	}
+	return nil
+}
+
+// isNCName reports whether s is an ASCII-safe xs:NCName (the IDs we accept).
+func isNCName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c == '_':
+		case i > 0 && (c >= '0' && c <= '9' || c == '-' || c == '.'):
+		default:
+			return false
+		}
+	}
+	return true
+}

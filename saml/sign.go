@@ -1,0 +1,83 @@
+package saml
+
+import (
+	"crypto"
+	"crypto/sha1" // #nosec: RSA-SHA1 is Entra's legacy option (C3.1), opt-in only
+	"crypto/sha256"
+	"encoding/base64"
+	"hash"
+)
+
+// Transform and canonicalisation URIs the minter writes (D4.3, D4.4). The
+// signature and digest URIs (AlgRSASHA256, AlgSHA256, ...) are declared with
+// the verifier.
+const (
+	AlgExcC14N      = "http://www.w3.org/2001/10/xml-exc-c14n#"
+	AlgEnvelopedSig = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
+)
+
+type sigAlg struct {
+	hash      crypto.Hash
+	newHash   func() hash.Hash
+	sigMethod string
+	digMethod string
+}
+
+var (
+	algRSASHA256 = sigAlg{crypto.SHA256, sha256.New, AlgRSASHA256, AlgSHA256}
+	algRSASHA1   = sigAlg{crypto.SHA1, sha1.New, AlgRSASHA1, AlgSHA1}
+)
+
+// signature returns an enveloped ds:Signature for the element with the given
+// ID whose canonical form, minus the signature, is the concatenation of parts.
+// The Signature declares the dsig namespace as default, as Entra writes it.
+func (m *minter) signature(id string, parts ...[]byte) ([]byte, error) {
+	h := m.alg.newHash()
+	for _, p := range parts {
+		h.Write(p)
+	}
+	var sum [32]byte
+	digest := h.Sum(sum[:0])
+
+	// SignedInfo in canonical form, as it is canonicalised inside the
+	// Signature element: it inherits the default dsig namespace, which
+	// exc-c14n renders on the apex element.
+	si := make([]byte, 0, 640)
+	si = append(si, `<SignedInfo xmlns="`+nsDSig+`">`...)
+	inner := len(si)
+	si = append(si, `<CanonicalizationMethod Algorithm="`+AlgExcC14N+`"></CanonicalizationMethod><SignatureMethod Algorithm="`...)
+	si = append(si, m.alg.sigMethod...)
+	si = append(si, `"></SignatureMethod><Reference URI="`...)
+	if !m.t.EmptyReferenceURI {
+		si = append(si, '#')
+		si = appendAttr(si, id)
+	}
+	si = append(si, `"><Transforms><Transform Algorithm="`+AlgEnvelopedSig+`"></Transform><Transform Algorithm="`+AlgExcC14N+`"></Transform></Transforms><DigestMethod Algorithm="`...)
+	si = append(si, m.alg.digMethod...)
+	si = append(si, `"></DigestMethod><DigestValue>`...)
+	si = base64.StdEncoding.AppendEncode(si, digest)
+	si = append(si, `</DigestValue></Reference></SignedInfo>`...)
+
+	h = m.alg.newHash()
+	h.Write(si)
+	siDigest := h.Sum(sum[:0])
+
+	signer := m.b.signer
+	if m.t.SignWith != nil {
+		signer = m.t.SignWith
+	}
+	sv, err := signer.Sign(m.b.rand, siDigest, m.alg.hash)
+	if err != nil {
+		return nil, buildErr(ErrMint, "Signer", "", "signing failed", err)
+	}
+
+	out := make([]byte, 0, len(si)+len(sv)*4/3+len(m.b.certB64)+256)
+	out = append(out, `<Signature xmlns="`+nsDSig+`"><SignedInfo>`...)
+	out = append(out, si[inner:]...)
+	out = append(out, `<SignatureValue>`...)
+	out = base64.StdEncoding.AppendEncode(out, sv)
+	out = append(out, `</SignatureValue><KeyInfo><X509Data><X509Certificate>`...)
+	out = append(out, m.b.certB64...)
+	out = append(out, `</X509Certificate></X509Data></KeyInfo></Signature>`...)
+	return out, nil
+}
