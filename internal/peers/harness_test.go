@@ -1,0 +1,200 @@
+package peers_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"math/big"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/samlaws/samlaws/internal/peers"
+)
+
+// now is the fixed clock of these tests.
+var now = time.Date(2026, 3, 14, 9, 26, 53, 0, time.UTC)
+
+const (
+	issuer   = "https://sts.windows.net/aaaabbbb-0000-cccc-1111-dddd2222eeee/"
+	nameID   = "b.simon@contoso.com"
+	attrRole = "https://aws.amazon.com/SAML/Attributes/Role"
+	attrRSN  = "https://aws.amazon.com/SAML/Attributes/RoleSessionName"
+	roleA    = "arn:aws:iam::123456789012:role/Admin,arn:aws:iam::123456789012:saml-provider/Entra"
+	roleB    = "arn:aws:iam::123456789012:role/ReadOnly,arn:aws:iam::123456789012:saml-provider/Entra"
+)
+
+type keyPair struct {
+	keyPEM, certPEM []byte
+}
+
+// newKeyPair makes a throw-away RSA-2048 key and self-signed certificate valid from a
+// year before now to ten years after (back-dated so every peer's date checks pass).
+func newKeyPair(t testing.TB, cn string) keyPair {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(time.Now().UnixNano()),
+		Subject:               pkix.Name{CommonName: cn},
+		NotBefore:             now.AddDate(-1, 0, 0),
+		NotAfter:              now.AddDate(10, 0, 0),
+		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
+		BasicConstraintsValid: true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return keyPair{
+		keyPEM:  pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}),
+		certPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
+	}
+}
+
+func metadataFor(t testing.TB, certs ...[]byte) []byte {
+	t.Helper()
+	md, err := peers.MetadataXML(issuer, "https://login.microsoftonline.com/aaaabbbb-0000-cccc-1111-dddd2222eeee/saml2", certs...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return md
+}
+
+func mintInput(kp keyPair) peers.MintInput {
+	return peers.MintInput{
+		KeyPEM: kp.keyPEM, CertPEM: kp.certPEM, Issuer: issuer, NameID: nameID,
+		Attributes: map[string][]string{attrRole: {roleA, roleB}, attrRSN: {nameID}},
+		Now:        now, Lifetime: 10 * time.Minute,
+	}
+}
+
+type spVerifier struct {
+	name string
+	all  func(context.Context, []peers.SPInput) ([]peers.Verdict, error)
+}
+
+func spVerifiers() []spVerifier {
+	return []spVerifier{
+		{peers.PySAML2, peers.PySAML2VerifyAll},
+		{peers.OneLogin, peers.OneLoginVerifyAll},
+		{peers.NodeSAML, peers.NodeSAMLVerifyAll},
+	}
+}
+
+// tamperCase is one response with the verdict each peer must give.
+type tamperCase struct {
+	name   string
+	xml    []byte
+	now    time.Time
+	accept map[string]bool // by peer name; xmlsec1 included
+}
+
+func TestHarnessPeersAgree(t *testing.T) {
+	for _, p := range []string{peers.XMLSec1, peers.PySAML2, peers.OneLogin, peers.NodeSAML, peers.NpmSAML} {
+		peers.Require(t, p)
+	}
+	ctx := context.Background()
+	idp := newKeyPair(t, "harness idp")
+	other := newKeyPair(t, "another idp")
+	md := metadataFor(t, idp.certPEM)
+
+	pyMinted, err := peers.PySAML2Mint(ctx, mintInput(idp))
+	if err != nil {
+		t.Fatalf("PySAML2Mint: %v", err)
+	}
+	npmMinted, err := peers.NpmSAMLMint(ctx, mintInput(idp))
+	if err != nil {
+		t.Fatalf("NpmSAMLMint: %v", err)
+	}
+	wrongAud := mintInput(idp)
+	wrongAud.Audience = "https://signin.aws.amazon.com/saml#2"
+	pyWrongAud, err := peers.PySAML2Mint(ctx, wrongAud)
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherKey, err := peers.PySAML2Mint(ctx, mintInput(other))
+	if err != nil {
+		t.Fatal(err)
+	}
+	respSigned := mintInput(idp)
+	respSigned.SignResponse, respSigned.SignAssertion = true, false
+	pyRespSigned, err := peers.PySAML2Mint(ctx, respSigned)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	all := map[string]bool{peers.XMLSec1: true, peers.PySAML2: true, peers.OneLogin: true, peers.NodeSAML: true}
+	none := map[string]bool{}
+	sigOnly := map[string]bool{peers.XMLSec1: true}
+	cases := []tamperCase{
+		{"pysaml2 minted, assertion signed", pyMinted, now, all},
+		{"pysaml2 minted, response signed", pyRespSigned, now, all},
+		{"npm saml minted, assertion signed", npmMinted, now, all},
+		{"D4 attribute value changed after signing", bytes.Replace(pyMinted, []byte("role/ReadOnly"), []byte("role/Hacked1"), 1), now, none},
+		{"D4 npm attribute value changed after signing", bytes.Replace(npmMinted, []byte("role/ReadOnly"), []byte("role/Hacked1"), 1), now, none},
+		{"D4.6 signed by a key not in metadata", otherKey, now, none},
+		{"D2.3 wrong audience", pyWrongAud, now, sigOnly},
+		{"D2.2 expired (now after NotOnOrAfter)", pyMinted, now.Add(2 * time.Hour), sigOnly},
+		{"D2.2 not yet valid (now before NotBefore)", pyMinted, now.Add(-2 * time.Hour), sigOnly},
+	}
+	for _, c := range cases {
+		if bytes.Equal(c.xml, pyMinted) && c.name != cases[0].name && c.now.Equal(now) {
+			t.Fatalf("%s: tamper did not change the document", c.name)
+		}
+	}
+
+	ins := make([]peers.SPInput, len(cases))
+	for i, c := range cases {
+		ins[i] = peers.SPInput{ResponseXML: c.xml, IdPMetadata: md, Now: c.now}
+	}
+	got := map[string][]peers.Verdict{}
+	for _, v := range spVerifiers() {
+		vs, err := v.all(ctx, ins)
+		if err != nil {
+			t.Fatalf("%s: %v", v.name, err)
+		}
+		got[v.name] = vs
+	}
+	for _, c := range cases {
+		v, err := peers.XMLSec1VerifyAll(ctx, c.xml, idp.certPEM)
+		if err != nil {
+			t.Fatalf("xmlsec1: %v", err)
+		}
+		got[peers.XMLSec1] = append(got[peers.XMLSec1], v)
+	}
+	for i, c := range cases {
+		for _, p := range []string{peers.XMLSec1, peers.PySAML2, peers.OneLogin, peers.NodeSAML} {
+			v := got[p][i]
+			t.Logf("%-45s %-13s %s", c.name, p, v)
+			if v.Accepted != c.accept[p] {
+				t.Errorf("%s: %s gave %s, want accepted=%v", c.name, p, v, c.accept[p])
+				continue
+			}
+			if v.Accepted && p != peers.XMLSec1 {
+				if v.Issuer != issuer || v.NameID != nameID {
+					t.Errorf("%s: %s extracted issuer %q name ID %q", c.name, p, v.Issuer, v.NameID)
+				}
+				if r := v.Attributes[attrRole]; len(r) != 2 || r[0] != roleA || r[1] != roleB {
+					t.Errorf("%s: %s extracted Role %q", c.name, p, r)
+				}
+				if r := v.Attributes[attrRSN]; len(r) != 1 || r[0] != nameID {
+					t.Errorf("%s: %s extracted RoleSessionName %q", c.name, p, r)
+				}
+			}
+		}
+	}
+}
+
+func TestRequireUnknownPeer(t *testing.T) {
+	err := peers.Available(context.Background(), "no-such-peer")
+	if err == nil || !strings.Contains(err.Error(), "unknown peer") {
+		t.Fatalf("Available(no-such-peer) = %v", err)
+	}
+}
