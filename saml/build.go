@@ -10,6 +10,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/samlaws/samlaws/awsrole"
 )
 
 // Defaults used by the [Builder] when the corresponding [ResponseSpec] field is
@@ -64,16 +66,6 @@ const (
 	ClaimEmailAddress           = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress"
 	ClaimName                   = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name"
 	ClaimGroups                 = "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups"
-)
-
-// AWS attribute names (A3). They equal the awsrole package's Attr* constants.
-const (
-	attrAWSRole            = "https://aws.amazon.com/SAML/Attributes/Role"
-	attrAWSRoleSessionName = "https://aws.amazon.com/SAML/Attributes/RoleSessionName"
-	attrAWSSessionDuration = "https://aws.amazon.com/SAML/Attributes/SessionDuration"
-	attrAWSSourceIdentity  = "https://aws.amazon.com/SAML/Attributes/SourceIdentity"
-	attrAWSPrincipalTag    = "https://aws.amazon.com/SAML/Attributes/PrincipalTag:"
-	attrAWSTransitiveTags  = "https://aws.amazon.com/SAML/Attributes/TransitiveTagKeys"
 )
 
 // SigningMode selects which elements carry an enveloped signature (C3.1).
@@ -375,10 +367,13 @@ type ResponseSpec struct {
 	// SubjectConfirmationData (SP-initiated flow, D1.6). Empty: IdP-initiated.
 	InResponseTo string
 
-	// AWSAttributes are the AWS attributes (A3) in emission order, normally the
-	// awsrole package's Attributes values. They follow the Entra claims.
-	AWSAttributes []Attribute
-	// Attributes are extra attributes written after the AWS attributes.
+	// AWS are the AWS attributes (A3), written after the Entra claims in the
+	// order Role (one value per role, as Entra emits user.assignedroles, C2.7),
+	// RoleSessionName, SessionDuration, SourceIdentity, PrincipalTag:* (in Tags
+	// order), TransitiveTagKeys. Build does not validate them, so that tests can
+	// mint invalid values on purpose; call AWS.Validate first when that matters.
+	AWS awsrole.Attributes
+	// Attributes are extra attributes written after the AWS attributes, in order.
 	Attributes []Attribute
 	// OmitEntraClaims drops the default Entra claims (C2.6) and keeps only the
 	// AWS and extra attributes.

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/samlaws/samlaws/awsrole"
 )
 
 // The minter writes XML directly in exclusive-canonical form (W3C exc-c14n:
@@ -166,7 +168,7 @@ func (m *minter) prepare(b *Builder, spec *ResponseSpec) error {
 // default claims (C2.6), then the AWS attributes (A3), then the extras.
 func (m *minter) attributes() []Attribute {
 	s, u := m.spec, &m.spec.User
-	out := make([]Attribute, 0, 12+len(s.AWSAttributes)+len(s.Attributes))
+	out := make([]Attribute, 0, 16+len(s.AWS.Tags)+len(s.Attributes))
 	add := func(name string, vals ...string) {
 		if len(vals) == 0 || (len(vals) == 1 && vals[0] == "") {
 			return
@@ -189,7 +191,7 @@ func (m *minter) attributes() []Attribute {
 		add(ClaimEmailAddress, u.Email)
 		add(ClaimName, u.UPN)
 	}
-	for _, a := range s.AWSAttributes {
+	for _, a := range awsAttributes(&s.AWS) {
 		out = append(out, m.tamperAttr(a)...)
 	}
 	for _, a := range s.Attributes {
@@ -198,13 +200,49 @@ func (m *minter) attributes() []Attribute {
 	return out
 }
 
+// awsAttributes orders a.Values() for emission.
+func awsAttributes(a *awsrole.Attributes) []Attribute {
+	vals := a.Values()
+	if len(vals) == 0 {
+		return nil
+	}
+	out := make([]Attribute, 0, len(vals))
+	take := func(name string) {
+		if v, ok := vals[name]; ok {
+			out = append(out, Attribute{Name: name, Values: v})
+			delete(vals, name)
+		}
+	}
+	take(awsrole.AttrRole)
+	take(awsrole.AttrRoleSessionName)
+	take(awsrole.AttrSessionDuration)
+	take(awsrole.AttrSourceIdentity)
+	for _, t := range a.Tags {
+		take(t.AttributeName())
+	}
+	transitive, hasTransitive := vals[awsrole.AttrTransitiveTagKeys]
+	delete(vals, awsrole.AttrTransitiveTagKeys)
+	rest := make([]string, 0, len(vals))
+	for name := range vals {
+		rest = append(rest, name)
+	}
+	slices.Sort(rest)
+	for _, name := range rest {
+		out = append(out, Attribute{Name: name, Values: vals[name]})
+	}
+	if hasTransitive {
+		out = append(out, Attribute{Name: awsrole.AttrTransitiveTagKeys, Values: transitive})
+	}
+	return out
+}
+
 func (m *minter) tamperAttr(a Attribute) []Attribute {
 	switch a.Name {
-	case attrAWSRole:
+	case awsrole.AttrRole:
 		if m.t.MissingRole {
 			return nil
 		}
-	case attrAWSRoleSessionName:
+	case awsrole.AttrRoleSessionName:
 		if m.t.MissingRoleSessionName {
 			return nil
 		}
