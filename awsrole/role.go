@@ -49,9 +49,12 @@ func parseRole(s string) (Role, *AttributeError) {
 	fail := func(rule string, detail error, format string, args ...any) (Role, *AttributeError) {
 		return Role{}, newErr("", -1, rule, ErrInvalidRole, detail, fmt.Sprintf(format, args...))
 	}
+	if s == "" {
+		return fail("A3.1", nil, "value is empty; want \"roleArn,providerArn\"")
+	}
 	v := strings.Trim(s, xmlSpace)
 	if v == "" {
-		return fail("A3.1", nil, "value is empty; want \"roleArn,providerArn\"")
+		return fail("A3.1", nil, "value is only whitespace; want \"roleArn,providerArn\"")
 	}
 	parts := strings.Split(v, ",")
 	if len(parts) == 1 {
