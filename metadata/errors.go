@@ -1,0 +1,82 @@
+package metadata
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/samlaws/samlaws/internal/xmlguard"
+)
+
+// Sentinel categories for errors.Is. Every error the package returns wraps
+// exactly one of them inside an [*Error].
+var (
+	// ErrMalformed: the input is not well-formed XML or not SAML metadata.
+	ErrMalformed = errors.New("metadata: malformed document")
+	// ErrHostile: the input carries a DTD or entity declarations, or exceeds a
+	// size, depth, token or attribute budget (spec D4.8).
+	ErrHostile = errors.New("metadata: hostile document")
+	// ErrUnusable: the document parses but cannot serve its purpose, for example an
+	// IdP with no signing certificate or no SingleSignOnService.
+	ErrUnusable = errors.New("metadata: unusable document")
+	// ErrSignature: the document's own signature is missing, malformed, uses a
+	// disallowed algorithm, or does not verify against the pinned certificates.
+	ErrSignature = errors.New("metadata: signature check failed")
+	// ErrIAM: the document does not meet IAM CreateSAMLProvider's constraints
+	// (spec B1.1, A5.4).
+	ErrIAM = errors.New("metadata: not acceptable to IAM")
+	// ErrFetch: the document could not be fetched.
+	ErrFetch = errors.New("metadata: fetch failed")
+	// ErrInvalidOption: a caller-supplied option is invalid.
+	ErrInvalidOption = errors.New("metadata: invalid option")
+)
+
+// Error is the package's typed error for errors.As. Its message never contains
+// document content other than element names, entity IDs and certificate
+// thumbprints.
+type Error struct {
+	// Kind is one of the sentinel errors (ErrMalformed, ErrHostile, ...).
+	Kind error
+	// Rule is the spec rule number the check implements ("C1.3", "A5.4"), or "".
+	Rule string
+	// Reason is a short description of what is wrong.
+	Reason string
+	// Err is the underlying cause, if any.
+	Err error
+}
+
+// Error implements error.
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("metadata: ")
+	b.WriteString(e.Reason)
+	if e.Rule != "" {
+		b.WriteString(" [")
+		b.WriteString(e.Rule)
+		b.WriteString("]")
+	}
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the category and the cause, for errors.Is and errors.As.
+func (e *Error) Unwrap() []error {
+	if e.Err != nil {
+		return []error{e.Kind, e.Err}
+	}
+	return []error{e.Kind}
+}
+
+func newErr(kind error, rule, reason string, cause error) *Error {
+	return &Error{Kind: kind, Rule: rule, Reason: reason, Err: cause}
+}
+
+// fromGuard maps an xmlguard error onto the package's categories.
+func fromGuard(err error) error {
+	if errors.Is(err, xmlguard.ErrMalformed) {
+		return newErr(ErrMalformed, "", "not well-formed XML", err)
+	}
+	return newErr(ErrHostile, "D4.8", "rejected by XML hardening", err)
+}

@@ -1,0 +1,848 @@
+package metadata
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/samlaws/samlaws/internal/xmlguard"
+)
+
+// Default parse budgets. MaxBytes is larger than IAM's 10,000,000-character
+// limit (B1.1) so oversize documents can still be inspected and reported.
+const (
+	DefaultMaxBytes  = 16 << 20
+	DefaultMaxDepth  = 32
+	DefaultMaxTokens = 4 << 20
+	DefaultMaxAttrs  = 64
+)
+
+// Limits bound the resources a document may consume while parsing. A zero
+// field takes the Default* value; no field means "unlimited".
+type Limits struct {
+	MaxBytes  int64 // input size in bytes
+	MaxDepth  int   // element nesting depth (root is 1)
+	MaxTokens int   // XML tokens (elements, end tags, text runs, comments)
+	MaxAttrs  int   // attributes on one element
+}
+
+func (l Limits) guard() xmlguard.Limits {
+	g := xmlguard.Limits{MaxBytes: l.MaxBytes, MaxDepth: l.MaxDepth, MaxTokens: l.MaxTokens, MaxAttrs: l.MaxAttrs}
+	if g.MaxBytes <= 0 {
+		g.MaxBytes = DefaultMaxBytes
+	}
+	if g.MaxDepth <= 0 {
+		g.MaxDepth = DefaultMaxDepth
+	}
+	if g.MaxTokens <= 0 {
+		g.MaxTokens = DefaultMaxTokens
+	}
+	if g.MaxAttrs <= 0 {
+		g.MaxAttrs = DefaultMaxAttrs
+	}
+	return g
+}
+
+// Parse parses a metadata document (EntityDescriptor or EntitiesDescriptor)
+// from untrusted bytes, with or without a UTF-8 BOM (C1.3) or XML declaration,
+// with LF or CRLF line endings. DTDs and entity declarations are rejected and
+// lim bounds size, depth, tokens and attributes (zero Limits take defaults).
+//
+// Errors are *Error with Kind ErrMalformed or ErrHostile. Parse does not
+// check that the document is usable ([EntityDescriptor.CheckIDP]) or
+// authentic ([Document.Verify]).
+func Parse(data []byte, lim Limits) (*Document, error) {
+	g := lim.guard()
+	if int64(len(data)) > g.MaxBytes {
+		return nil, newErr(ErrHostile, "D4.8", fmt.Sprintf("document of %d bytes exceeds the %d-byte limit", len(data), g.MaxBytes), xmlguard.ErrTooLarge)
+	}
+	body := xmlguard.TrimBOM(data)
+	doc := &Document{BOM: len(body) != len(data), raw: body, CRLF: bytes.IndexByte(body, '\r') >= 0}
+	p := newParser(bytes.NewReader(body), g)
+	p.keepSig = true
+	err := p.document(doc, nil)
+	if err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
+
+// Stream parses a metadata document from r without holding the whole
+// aggregate: fn is called once per EntityDescriptor, in document order, and
+// may keep the descriptor. If fn returns an error, Stream stops and returns
+// it. The returned EntitiesDescriptor describes the aggregate's root (its
+// Entities are not collected) and is nil when the root is a single
+// EntityDescriptor.
+//
+// A leading BOM is skipped. Signatures of entities are recorded as present but
+// not parsed; nothing is verified.
+func Stream(r io.Reader, lim Limits, fn func(*EntityDescriptor) error) (*EntitiesDescriptor, error) {
+	g := lim.guard()
+	br := &bomSkipper{r: io.LimitReader(r, g.MaxBytes+1)}
+	p := newParser(br, g)
+	doc := &Document{}
+	if err := p.document(doc, fn); err != nil {
+		return nil, err
+	}
+	if doc.Entity != nil {
+		if err := fn(doc.Entity); err != nil {
+			return nil, err
+		}
+	}
+	return doc.Aggregate, nil
+}
+
+// bomSkipper drops a leading UTF-8 BOM and implements io.ByteReader so that
+// encoding/xml does not add its own buffering.
+type bomSkipper struct {
+	r       io.Reader
+	started bool
+	buf     [4096]byte
+	p, n    int
+	err     error
+}
+
+func (b *bomSkipper) fill() {
+	if b.err != nil {
+		return
+	}
+	b.n, b.err = io.ReadAtLeast(b.r, b.buf[:], 1)
+	b.p = 0
+	if !b.started {
+		b.started = true
+		if b.n < 3 && b.err == nil {
+			var m int
+			m, b.err = io.ReadFull(b.r, b.buf[b.n:3])
+			b.n += m
+			if b.err == io.ErrUnexpectedEOF {
+				b.err = io.EOF
+			}
+		}
+		if bytes.HasPrefix(b.buf[:b.n], []byte{0xEF, 0xBB, 0xBF}) {
+			b.p = 3
+		}
+	}
+}
+
+func (b *bomSkipper) ReadByte() (byte, error) {
+	for b.p >= b.n {
+		if b.err != nil {
+			return 0, b.err
+		}
+		b.fill()
+	}
+	c := b.buf[b.p]
+	b.p++
+	return c, nil
+}
+
+func (b *bomSkipper) Read(p []byte) (int, error) {
+	for b.p >= b.n {
+		if b.err != nil {
+			return 0, b.err
+		}
+		b.fill()
+	}
+	n := copy(p, b.buf[b.p:b.n])
+	b.p += n
+	return n, nil
+}
+
+type nsBinding struct {
+	prefix, uri string
+	depth       int
+}
+
+type parser struct {
+	d       *xml.Decoder
+	b       *xmlguard.Budget
+	text    []byte
+	ns      []nsBinding // prefix declarations, for resolving QName attribute values
+	keepSig bool        // parse the root signature in detail
+}
+
+func newParser(r io.Reader, g xmlguard.Limits) *parser {
+	d := xml.NewDecoder(r)
+	d.Strict = true
+	return &parser{d: d, b: xmlguard.NewBudget(g)}
+}
+
+// next returns the next token, enforcing the budgets. A premature EOF is an
+// error.
+func (p *parser) next() (xml.Token, error) {
+	tok, err := p.d.Token()
+	if err != nil {
+		if err == io.EOF {
+			if gerr := p.b.End(p.d.InputOffset()); gerr != nil {
+				return nil, fromGuard(gerr)
+			}
+			return nil, io.EOF
+		}
+		var se *xml.SyntaxError
+		if errors.As(err, &se) && strings.Contains(se.Msg, "entity") {
+			return nil, newErr(ErrHostile, "D4.8", "entity reference not allowed", err)
+		}
+		return nil, newErr(ErrMalformed, "", "not well-formed XML", err)
+	}
+	if err := p.b.Observe(tok, p.d.InputOffset()); err != nil {
+		return nil, fromGuard(err)
+	}
+	switch t := tok.(type) {
+	case xml.StartElement:
+		depth := p.b.Depth()
+		for _, a := range t.Attr {
+			if a.Name.Space == "xmlns" {
+				p.ns = append(p.ns, nsBinding{a.Name.Local, a.Value, depth})
+			} else if a.Name.Space == "" && a.Name.Local == "xmlns" {
+				p.ns = append(p.ns, nsBinding{"", a.Value, depth})
+			}
+		}
+	case xml.EndElement:
+		depth := p.b.Depth()
+		for len(p.ns) > 0 && p.ns[len(p.ns)-1].depth > depth {
+			p.ns = p.ns[:len(p.ns)-1]
+		}
+	}
+	return tok, nil
+}
+
+// resolveQName resolves a "prefix:local" attribute value against the
+// in-scope namespace declarations.
+func (p *parser) resolveQName(v string) (space, local string) {
+	prefix, local, ok := strings.Cut(strings.TrimSpace(v), ":")
+	if !ok {
+		local, prefix = prefix, ""
+	}
+	for i := len(p.ns) - 1; i >= 0; i-- {
+		if p.ns[i].prefix == prefix {
+			return p.ns[i].uri, local
+		}
+	}
+	return "", local
+}
+
+// skip consumes the rest of the current element.
+func (p *parser) skip() error {
+	depth := 1
+	for depth > 0 {
+		tok, err := p.next()
+		if err != nil {
+			return eofMalformed(err)
+		}
+		switch tok.(type) {
+		case xml.StartElement:
+			depth++
+		case xml.EndElement:
+			depth--
+		}
+	}
+	return nil
+}
+
+func eofMalformed(err error) error {
+	if err == io.EOF {
+		return newErr(ErrMalformed, "", "unexpected end of document", nil)
+	}
+	return err
+}
+
+// textContent returns the concatenated character data of the current element
+// (child elements' text included, comments ignored) and consumes its end tag.
+func (p *parser) textContent() (string, error) {
+	b, err := p.textBytes()
+	return string(b), err
+}
+
+// textBytes is textContent returning a buffer valid until the next call.
+func (p *parser) textBytes() ([]byte, error) {
+	p.text = p.text[:0]
+	depth := 1
+	for depth > 0 {
+		tok, err := p.next()
+		if err != nil {
+			return nil, eofMalformed(err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			depth++
+		case xml.EndElement:
+			depth--
+		case xml.CharData:
+			p.text = append(p.text, t...)
+		}
+	}
+	return p.text, nil
+}
+
+// children calls fn for each child element of the current element until its
+// end tag. fn must consume the child completely (skip, textContent or a
+// descriptor parser).
+func (p *parser) children(fn func(xml.StartElement) error) error {
+	for {
+		tok, err := p.next()
+		if err != nil {
+			return eofMalformed(err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if err := fn(t); err != nil {
+				return err
+			}
+		case xml.EndElement:
+			return nil
+		}
+	}
+}
+
+func attr(se xml.StartElement, local string) string {
+	for _, a := range se.Attr {
+		if a.Name.Local == local && a.Name.Space == "" {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+func attrNS(se xml.StartElement, space, local string) (string, bool) {
+	for _, a := range se.Attr {
+		if a.Name.Local == local && a.Name.Space == space {
+			return a.Value, true
+		}
+	}
+	return "", false
+}
+
+func boolAttr(se xml.StartElement, local string) (bool, error) {
+	v := strings.TrimSpace(attr(se, local))
+	switch v {
+	case "", "false", "0":
+		return false, nil
+	case "true", "1":
+		return true, nil
+	}
+	return false, newErr(ErrMalformed, "", fmt.Sprintf("attribute %s of <%s> is not a boolean", local, se.Name.Local), nil)
+}
+
+func intAttr(se xml.StartElement, local string) (int, error) {
+	v := strings.TrimSpace(attr(se, local))
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 || n > 65535 {
+		return 0, newErr(ErrMalformed, "", fmt.Sprintf("attribute %s of <%s> is not an unsigned short", local, se.Name.Local), nil)
+	}
+	return n, nil
+}
+
+func timeAttr(se xml.StartElement, local string) (time.Time, error) {
+	v := strings.TrimSpace(attr(se, local))
+	if v == "" {
+		return time.Time{}, nil
+	}
+	t, err := parseDateTime(v)
+	if err != nil {
+		return time.Time{}, newErr(ErrMalformed, "", fmt.Sprintf("attribute %s of <%s> is not an xs:dateTime", local, se.Name.Local), nil)
+	}
+	return t, nil
+}
+
+func durationAttr(se xml.StartElement, local string) (time.Duration, error) {
+	v := strings.TrimSpace(attr(se, local))
+	if v == "" {
+		return 0, nil
+	}
+	d, err := ParseDuration(v)
+	if err != nil {
+		return 0, newErr(ErrMalformed, "", fmt.Sprintf("attribute %s of <%s> is not an xs:duration", local, se.Name.Local), err)
+	}
+	return d, nil
+}
+
+// parseDateTime accepts xs:dateTime with a zone (RFC 3339) and, leniently,
+// without one (taken as UTC).
+func parseDateTime(v string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+		return t.UTC(), nil
+	}
+	return time.Parse("2006-01-02T15:04:05.999999999", v)
+}
+
+func is(se xml.StartElement, space, local string) bool {
+	return se.Name.Local == local && se.Name.Space == space
+}
+
+// document parses from the prolog to EOF. With fn != nil, aggregate entities
+// are passed to fn instead of being collected.
+func (p *parser) document(doc *Document, fn func(*EntityDescriptor) error) error {
+	for {
+		tok, err := p.next()
+		if err == io.EOF {
+			return newErr(ErrMalformed, "", "no root element", nil)
+		}
+		if err != nil {
+			return err
+		}
+		switch t := tok.(type) {
+		case xml.ProcInst:
+			if t.Target == "xml" {
+				doc.XMLDeclaration = true
+			}
+		case xml.StartElement:
+			switch {
+			case is(t, NSMetadata, "EntityDescriptor"):
+				e, err := p.entity(t, true)
+				if err != nil {
+					return err
+				}
+				doc.Entity = e
+			case is(t, NSMetadata, "EntitiesDescriptor"):
+				a, err := p.entities(t, fn, true)
+				if err != nil {
+					return err
+				}
+				doc.Aggregate = a
+			default:
+				return newErr(ErrMalformed, "", fmt.Sprintf("root element is {%s}%s, want md:EntityDescriptor or md:EntitiesDescriptor", t.Name.Space, t.Name.Local), nil)
+			}
+			// Drain to EOF: the budget rejects a second root or trailing text.
+			for {
+				_, err := p.next()
+				if err == io.EOF {
+					return nil
+				}
+				if err != nil {
+					return err
+				}
+			}
+		}
+	}
+}
+
+func (p *parser) entities(se xml.StartElement, fn func(*EntityDescriptor) error, root bool) (*EntitiesDescriptor, error) {
+	a := &EntitiesDescriptor{ID: attr(se, "ID"), Name: attr(se, "Name")}
+	var err error
+	if a.ValidUntil, err = timeAttr(se, "validUntil"); err != nil {
+		return nil, err
+	}
+	if a.CacheDuration, err = durationAttr(se, "cacheDuration"); err != nil {
+		return nil, err
+	}
+	err = p.children(func(c xml.StartElement) error {
+		switch {
+		case is(c, NSDSig, "Signature"):
+			if a.Signature != nil {
+				return newErr(ErrMalformed, "D4.2", "more than one Signature on <EntitiesDescriptor>", nil)
+			}
+			s, err := p.signature(root && p.keepSig)
+			a.Signature = s
+			return err
+		case is(c, NSMetadata, "EntityDescriptor"):
+			e, err := p.entity(c, false)
+			if err != nil {
+				return err
+			}
+			if fn != nil {
+				return fn(e)
+			}
+			a.Entities = append(a.Entities, e)
+		case is(c, NSMetadata, "EntitiesDescriptor"):
+			child, err := p.entities(c, fn, false)
+			if err != nil {
+				return err
+			}
+			a.Children = append(a.Children, child)
+		default:
+			return p.skip()
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+func (p *parser) entity(se xml.StartElement, root bool) (*EntityDescriptor, error) {
+	e := &EntityDescriptor{ID: attr(se, "ID"), EntityID: attr(se, "entityID")}
+	if e.EntityID == "" {
+		return nil, newErr(ErrMalformed, "", "EntityDescriptor without entityID", nil)
+	}
+	var err error
+	if e.ValidUntil, err = timeAttr(se, "validUntil"); err != nil {
+		return nil, err
+	}
+	if e.CacheDuration, err = durationAttr(se, "cacheDuration"); err != nil {
+		return nil, err
+	}
+	err = p.children(func(c xml.StartElement) error {
+		switch {
+		case is(c, NSDSig, "Signature"):
+			if e.Signature != nil {
+				return newErr(ErrMalformed, "D4.2", "more than one Signature on <EntityDescriptor>", nil)
+			}
+			s, err := p.signature(root && p.keepSig)
+			e.Signature = s
+			return err
+		case is(c, NSMetadata, "IDPSSODescriptor"):
+			d, err := p.idp(c)
+			if err != nil {
+				return err
+			}
+			e.IDPSSODescriptors = append(e.IDPSSODescriptors, d)
+		case is(c, NSMetadata, "SPSSODescriptor"):
+			d, err := p.sp(c)
+			if err != nil {
+				return err
+			}
+			e.SPSSODescriptors = append(e.SPSSODescriptors, d)
+		case is(c, NSMetadata, "RoleDescriptor"):
+			d, err := p.role(c)
+			if err != nil {
+				return err
+			}
+			e.RoleDescriptors = append(e.RoleDescriptors, d)
+		case is(c, NSMetadata, "Organization"):
+			return p.children(func(o xml.StartElement) error {
+				if is(o, NSMetadata, "OrganizationDisplayName") && e.OrganizationName == "" {
+					s, err := p.textContent()
+					e.OrganizationName = strings.TrimSpace(s)
+					return err
+				}
+				return p.skip()
+			})
+		default:
+			return p.skip()
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// signature parses a ds:Signature; with detail=false it only records presence.
+func (p *parser) signature(detail bool) (*SignatureInfo, error) {
+	s := &SignatureInfo{}
+	if !detail {
+		return s, p.skip()
+	}
+	err := p.children(func(c xml.StartElement) error {
+		switch {
+		case is(c, NSDSig, "SignedInfo"):
+			return p.children(func(si xml.StartElement) error {
+				switch {
+				case is(si, NSDSig, "CanonicalizationMethod"):
+					s.CanonicalizationMethod = attr(si, "Algorithm")
+				case is(si, NSDSig, "SignatureMethod"):
+					s.SignatureMethod = attr(si, "Algorithm")
+				case is(si, NSDSig, "Reference"):
+					ref := ReferenceInfo{URI: attr(si, "URI")}
+					err := p.children(func(r xml.StartElement) error {
+						switch {
+						case is(r, NSDSig, "Transforms"):
+							return p.children(func(tr xml.StartElement) error {
+								if is(tr, NSDSig, "Transform") {
+									ref.Transforms = append(ref.Transforms, attr(tr, "Algorithm"))
+								}
+								return p.skip()
+							})
+						case is(r, NSDSig, "DigestMethod"):
+							ref.DigestMethod = attr(r, "Algorithm")
+						}
+						return p.skip()
+					})
+					s.References = append(s.References, ref)
+					return err
+				}
+				return p.skip()
+			})
+		case is(c, NSDSig, "KeyInfo"):
+			certs, err := p.keyInfo()
+			s.Certificates = append(s.Certificates, certs...)
+			return err
+		}
+		return p.skip()
+	})
+	return s, err
+}
+
+// keyInfo parses a ds:KeyInfo and returns its X509Certificates (DER).
+func (p *parser) keyInfo() ([][]byte, error) {
+	var certs [][]byte
+	err := p.children(func(c xml.StartElement) error {
+		if !is(c, NSDSig, "X509Data") {
+			return p.skip()
+		}
+		return p.children(func(x xml.StartElement) error {
+			if !is(x, NSDSig, "X509Certificate") {
+				return p.skip()
+			}
+			txt, err := p.textBytes()
+			if err != nil {
+				return err
+			}
+			der, err := decodeBase64(txt)
+			if err != nil {
+				return newErr(ErrMalformed, "", "X509Certificate is not valid base64", err)
+			}
+			certs = append(certs, der)
+			return nil
+		})
+	})
+	return certs, err
+}
+
+// decodeBase64 decodes base64 text that may contain XML white space.
+func decodeBase64(txt []byte) ([]byte, error) {
+	clean := txt[:0:0]
+	hasSpace := false
+	for _, c := range txt {
+		if c == ' ' || c == '\t' || c == '\r' || c == '\n' {
+			hasSpace = true
+			break
+		}
+	}
+	if hasSpace {
+		clean = make([]byte, 0, len(txt))
+		for _, c := range txt {
+			if c != ' ' && c != '\t' && c != '\r' && c != '\n' {
+				clean = append(clean, c)
+			}
+		}
+	} else {
+		clean = txt
+	}
+	out := make([]byte, base64.StdEncoding.DecodedLen(len(clean)))
+	n, err := base64.StdEncoding.Decode(out, clean)
+	if err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		return nil, errors.New("empty certificate")
+	}
+	return out[:n:n], nil
+}
+
+func (p *parser) keyDescriptor(se xml.StartElement) (KeyDescriptor, error) {
+	kd := KeyDescriptor{Use: strings.TrimSpace(attr(se, "use"))}
+	switch kd.Use {
+	case "", "signing", "encryption":
+	default:
+		return kd, newErr(ErrMalformed, "", "KeyDescriptor use must be signing or encryption", nil)
+	}
+	err := p.children(func(c xml.StartElement) error {
+		if is(c, NSDSig, "KeyInfo") {
+			certs, err := p.keyInfo()
+			kd.Certificates = append(kd.Certificates, certs...)
+			return err
+		}
+		return p.skip()
+	})
+	return kd, err
+}
+
+func endpoint(se xml.StartElement) Endpoint {
+	return Endpoint{Binding: attr(se, "Binding"), Location: attr(se, "Location"), ResponseLocation: attr(se, "ResponseLocation")}
+}
+
+// ssoChild handles the children common to SSO descriptors; ok=false means the
+// caller should handle (or skip) c.
+func (p *parser) ssoChild(s *SSODescriptor, c xml.StartElement) (bool, error) {
+	switch {
+	case is(c, NSMetadata, "KeyDescriptor"):
+		kd, err := p.keyDescriptor(c)
+		s.KeyDescriptors = append(s.KeyDescriptors, kd)
+		return true, err
+	case is(c, NSMetadata, "NameIDFormat"):
+		v, err := p.textContent()
+		s.NameIDFormats = append(s.NameIDFormats, strings.TrimSpace(v))
+		return true, err
+	case is(c, NSMetadata, "SingleLogoutService"):
+		s.SingleLogoutServices = append(s.SingleLogoutServices, endpoint(c))
+		return true, p.skip()
+	}
+	return false, nil
+}
+
+func (p *parser) ssoAttrs(s *SSODescriptor, se xml.StartElement) error {
+	s.ProtocolSupport = strings.Fields(attr(se, "protocolSupportEnumeration"))
+	s.ErrorURL = attr(se, "errorURL")
+	var err error
+	if s.ValidUntil, err = timeAttr(se, "validUntil"); err != nil {
+		return err
+	}
+	s.CacheDuration, err = durationAttr(se, "cacheDuration")
+	return err
+}
+
+func (p *parser) idp(se xml.StartElement) (IDPSSODescriptor, error) {
+	var d IDPSSODescriptor
+	if err := p.ssoAttrs(&d.SSODescriptor, se); err != nil {
+		return d, err
+	}
+	var err error
+	if d.WantAuthnRequestsSigned, err = boolAttr(se, "WantAuthnRequestsSigned"); err != nil {
+		return d, err
+	}
+	err = p.children(func(c xml.StartElement) error {
+		if ok, err := p.ssoChild(&d.SSODescriptor, c); ok || err != nil {
+			return err
+		}
+		switch {
+		case is(c, NSMetadata, "SingleSignOnService"):
+			d.SingleSignOnServices = append(d.SingleSignOnServices, endpoint(c))
+		case is(c, NSAssertion, "Attribute"):
+			d.Attributes = append(d.Attributes, Attribute{Name: attr(c, "Name"), NameFormat: attr(c, "NameFormat"), FriendlyName: attr(c, "FriendlyName")})
+		}
+		return p.skip()
+	})
+	return d, err
+}
+
+func (p *parser) sp(se xml.StartElement) (SPSSODescriptor, error) {
+	var d SPSSODescriptor
+	if err := p.ssoAttrs(&d.SSODescriptor, se); err != nil {
+		return d, err
+	}
+	var err error
+	if d.AuthnRequestsSigned, err = boolAttr(se, "AuthnRequestsSigned"); err != nil {
+		return d, err
+	}
+	if d.WantAssertionsSigned, err = boolAttr(se, "WantAssertionsSigned"); err != nil {
+		return d, err
+	}
+	err = p.children(func(c xml.StartElement) error {
+		if ok, err := p.ssoChild(&d.SSODescriptor, c); ok || err != nil {
+			return err
+		}
+		switch {
+		case is(c, NSMetadata, "AssertionConsumerService"):
+			ep := IndexedEndpoint{Endpoint: endpoint(c)}
+			var err error
+			if ep.Index, err = intAttr(c, "index"); err != nil {
+				return err
+			}
+			if ep.IsDefault, err = boolAttr(c, "isDefault"); err != nil {
+				return err
+			}
+			d.AssertionConsumerServices = append(d.AssertionConsumerServices, ep)
+		case is(c, NSMetadata, "AttributeConsumingService"):
+			acs := AttributeConsumingService{}
+			var err error
+			if acs.Index, err = intAttr(c, "index"); err != nil {
+				return err
+			}
+			if acs.IsDefault, err = boolAttr(c, "isDefault"); err != nil {
+				return err
+			}
+			err = p.children(func(a xml.StartElement) error {
+				switch {
+				case is(a, NSMetadata, "ServiceName"):
+					v, err := p.textContent()
+					acs.ServiceNames = append(acs.ServiceNames, strings.TrimSpace(v))
+					return err
+				case is(a, NSMetadata, "RequestedAttribute"):
+					req, err := boolAttr(a, "isRequired")
+					if err != nil {
+						return err
+					}
+					acs.RequestedAttributes = append(acs.RequestedAttributes, RequestedAttribute{
+						Attribute:  Attribute{Name: attr(a, "Name"), NameFormat: attr(a, "NameFormat"), FriendlyName: attr(a, "FriendlyName")},
+						IsRequired: req,
+					})
+				}
+				return p.skip()
+			})
+			d.AttributeConsumingServices = append(d.AttributeConsumingServices, acs)
+			return err
+		}
+		return p.skip()
+	})
+	return d, err
+}
+
+func (p *parser) role(se xml.StartElement) (RoleDescriptor, error) {
+	var d RoleDescriptor
+	d.ProtocolSupport = strings.Fields(attr(se, "protocolSupportEnumeration"))
+	if v, ok := attrNS(se, NSXSI, "type"); ok {
+		space, local := p.resolveQName(v)
+		if space == NSFed {
+			d.Type = local
+		} else {
+			d.Type = v
+		}
+	}
+	addresses := func(dst *[]string) error {
+		// <fed:XxxEndpoint><wsa:EndpointReference><wsa:Address>url</...>
+		return p.children(func(er xml.StartElement) error {
+			if !is(er, NSAddress, "EndpointReference") {
+				return p.skip()
+			}
+			return p.children(func(a xml.StartElement) error {
+				if !is(a, NSAddress, "Address") {
+					return p.skip()
+				}
+				v, err := p.textContent()
+				*dst = append(*dst, strings.TrimSpace(v))
+				return err
+			})
+		})
+	}
+	claims := func(dst *[]ClaimType) error {
+		return p.children(func(ct xml.StartElement) error {
+			if !is(ct, NSAuth, "ClaimType") {
+				return p.skip()
+			}
+			c := ClaimType{URI: attr(ct, "Uri")}
+			var err error
+			if c.Optional, err = boolAttr(ct, "Optional"); err != nil {
+				return err
+			}
+			err = p.children(func(x xml.StartElement) error {
+				switch {
+				case is(x, NSAuth, "DisplayName"):
+					v, err := p.textContent()
+					c.DisplayName = strings.TrimSpace(v)
+					return err
+				case is(x, NSAuth, "Description"):
+					v, err := p.textContent()
+					c.Description = strings.TrimSpace(v)
+					return err
+				}
+				return p.skip()
+			})
+			*dst = append(*dst, c)
+			return err
+		})
+	}
+	err := p.children(func(c xml.StartElement) error {
+		switch {
+		case is(c, NSMetadata, "KeyDescriptor"):
+			kd, err := p.keyDescriptor(c)
+			d.KeyDescriptors = append(d.KeyDescriptors, kd)
+			return err
+		case is(c, NSFed, "ClaimTypesOffered"):
+			return claims(&d.ClaimTypesOffered)
+		case is(c, NSFed, "ClaimTypesRequested"):
+			return claims(&d.ClaimTypesRequested)
+		case is(c, NSFed, "TargetScopes"):
+			return addresses(&d.TargetScopes)
+		case is(c, NSFed, "PassiveRequestorEndpoint"):
+			return addresses(&d.PassiveRequestorEndpoints)
+		case is(c, NSFed, "SecurityTokenServiceEndpoint"):
+			return addresses(&d.SecurityTokenServiceEndpoints)
+		case is(c, NSFed, "ApplicationServiceEndpoint"):
+			return addresses(&d.ApplicationServiceEndpoints)
+		}
+		return p.skip()
+	})
+	return d, err
+}

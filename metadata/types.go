@@ -1,0 +1,351 @@
+package metadata
+
+import (
+	"regexp"
+	"strings"
+	"time"
+)
+
+// XML namespaces and URIs the parser and generators use.
+const (
+	NSMetadata  = "urn:oasis:names:tc:SAML:2.0:metadata"
+	NSAssertion = "urn:oasis:names:tc:SAML:2.0:assertion"
+	NSDSig      = "http://www.w3.org/2000/09/xmldsig#"
+	NSFed       = "http://docs.oasis-open.org/wsfed/federation/200706"
+	NSAuth      = "http://docs.oasis-open.org/wsfed/authorization/200706"
+	NSAddress   = "http://www.w3.org/2005/08/addressing"
+	NSXSI       = "http://www.w3.org/2001/XMLSchema-instance"
+
+	// ProtocolSAML2 is the protocolSupportEnumeration value of SAML 2.0 roles.
+	ProtocolSAML2 = "urn:oasis:names:tc:SAML:2.0:protocol"
+
+	BindingHTTPRedirect = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+	BindingHTTPPOST     = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"
+	BindingSOAP         = "urn:oasis:names:tc:SAML:2.0:bindings:SOAP"
+	BindingHTTPArtifact = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Artifact"
+)
+
+// RoleDescriptor types Entra ID and AD FS publish for WS-Federation (spec C1.4).
+const (
+	RoleTypeSecurityTokenService = "SecurityTokenServiceType"
+	RoleTypeApplicationService   = "ApplicationServiceType"
+)
+
+// Document is a parsed metadata document: either one EntityDescriptor (Entity
+// is set) or an EntitiesDescriptor aggregate (Aggregate is set).
+//
+// The parse result says what the document contains; it does not say the
+// document is authentic. Check the signature with [Document.Verify].
+type Document struct {
+	// Entity is the root EntityDescriptor, or nil for an aggregate.
+	Entity *EntityDescriptor
+	// Aggregate is the root EntitiesDescriptor, or nil for a single entity.
+	Aggregate *EntitiesDescriptor
+	// BOM reports whether the input started with a UTF-8 byte order mark
+	// (Entra's ?appid= metadata does, spec C1.3).
+	BOM bool
+	// XMLDeclaration reports whether the input had an <?xml ...?> declaration.
+	XMLDeclaration bool
+	// CRLF reports whether the input contains carriage-return line endings.
+	CRLF bool
+
+	raw []byte // input without BOM
+}
+
+// Raw returns the document's bytes without a leading BOM (exactly the input
+// otherwise). The caller must not modify them.
+func (d *Document) Raw() []byte { return d.raw }
+
+// Entities returns every EntityDescriptor in the document: the root entity, or
+// all entities of the aggregate, nested ones included, in document order.
+func (d *Document) Entities() []*EntityDescriptor {
+	if d.Entity != nil {
+		return []*EntityDescriptor{d.Entity}
+	}
+	if d.Aggregate == nil {
+		return nil
+	}
+	var out []*EntityDescriptor
+	var walk func(a *EntitiesDescriptor)
+	walk = func(a *EntitiesDescriptor) {
+		out = append(out, a.Entities...)
+		for _, c := range a.Children {
+			walk(c)
+		}
+	}
+	walk(d.Aggregate)
+	return out
+}
+
+// Signature returns facts about the root element's own enveloped signature, or
+// nil when the root has none. The facts are as written; nothing is verified.
+func (d *Document) Signature() *SignatureInfo {
+	if d.Entity != nil {
+		return d.Entity.Signature
+	}
+	if d.Aggregate != nil {
+		return d.Aggregate.Signature
+	}
+	return nil
+}
+
+// EntitiesDescriptor is an aggregate of entities (md:EntitiesDescriptor).
+type EntitiesDescriptor struct {
+	ID            string
+	Name          string
+	ValidUntil    time.Time     // zero when absent
+	CacheDuration time.Duration // zero when absent
+	// Signature describes the aggregate's own ds:Signature child (nil if none).
+	Signature *SignatureInfo
+	// Entities are the direct EntityDescriptor children (nil when streaming).
+	Entities []*EntityDescriptor
+	// Children are nested EntitiesDescriptor elements.
+	Children []*EntitiesDescriptor
+}
+
+// EntityDescriptor is one entity (md:EntityDescriptor).
+type EntityDescriptor struct {
+	ID            string
+	EntityID      string
+	ValidUntil    time.Time     // zero when absent
+	CacheDuration time.Duration // zero when absent
+	// Signature describes the entity's own ds:Signature child (nil if none).
+	// Inside an aggregate only Present-level facts are recorded.
+	Signature *SignatureInfo
+	// RoleDescriptors are the WS-Federation roles (fed:SecurityTokenServiceType,
+	// fed:ApplicationServiceType) Entra ID and AD FS publish, and any other
+	// md:RoleDescriptor.
+	RoleDescriptors []RoleDescriptor
+	IDPSSODescriptors []IDPSSODescriptor
+	SPSSODescriptors  []SPSSODescriptor
+	// Organization display name, when present.
+	OrganizationName string
+}
+
+// SignatureInfo holds what a ds:Signature element says about itself.
+type SignatureInfo struct {
+	CanonicalizationMethod string
+	SignatureMethod        string
+	References             []ReferenceInfo
+	// Certificates are the DER certificates in KeyInfo/X509Data. They are
+	// untrusted: they only say which key the signer claims to have used.
+	Certificates [][]byte
+}
+
+// ReferenceInfo is one ds:Reference of a SignedInfo.
+type ReferenceInfo struct {
+	URI          string
+	Transforms   []string
+	DigestMethod string
+}
+
+// KeyDescriptor is an md:KeyDescriptor.
+type KeyDescriptor struct {
+	// Use is "signing", "encryption" or "" (absent: usable for both).
+	Use string
+	// Certificates are the DER-encoded X.509 certificates of its KeyInfo.
+	Certificates [][]byte
+}
+
+// ForSigning reports whether the key may verify signatures (use="signing" or
+// no use, spec C1.5, D4.6).
+func (k KeyDescriptor) ForSigning() bool { return k.Use == "" || k.Use == "signing" }
+
+// Endpoint is an md:EndpointType element.
+type Endpoint struct {
+	Binding          string
+	Location         string
+	ResponseLocation string
+}
+
+// IndexedEndpoint is an md:IndexedEndpointType element.
+type IndexedEndpoint struct {
+	Endpoint
+	Index     int
+	IsDefault bool
+}
+
+// Attribute is a saml:Attribute an IdP advertises.
+type Attribute struct {
+	Name         string
+	NameFormat   string
+	FriendlyName string
+}
+
+// RequestedAttribute is an md:RequestedAttribute of an SP.
+type RequestedAttribute struct {
+	Attribute
+	IsRequired bool
+}
+
+// AttributeConsumingService is an md:AttributeConsumingService.
+type AttributeConsumingService struct {
+	Index               int
+	IsDefault           bool
+	ServiceNames        []string
+	RequestedAttributes []RequestedAttribute
+}
+
+// SSODescriptor holds what IDP and SP SSO descriptors share.
+type SSODescriptor struct {
+	ProtocolSupport      []string
+	ValidUntil           time.Time
+	CacheDuration        time.Duration
+	KeyDescriptors       []KeyDescriptor
+	NameIDFormats        []string
+	SingleLogoutServices []Endpoint
+	ErrorURL             string
+}
+
+// SigningCertificates returns the DER certificates of KeyDescriptors usable for
+// signing, de-duplicated, in document order.
+func (s *SSODescriptor) SigningCertificates() [][]byte {
+	return signingCerts(s.KeyDescriptors)
+}
+
+// IDPSSODescriptor is an md:IDPSSODescriptor.
+type IDPSSODescriptor struct {
+	SSODescriptor
+	WantAuthnRequestsSigned bool
+	SingleSignOnServices    []Endpoint
+	Attributes              []Attribute
+}
+
+// SPSSODescriptor is an md:SPSSODescriptor.
+type SPSSODescriptor struct {
+	SSODescriptor
+	AuthnRequestsSigned        bool
+	WantAssertionsSigned       bool
+	AssertionConsumerServices  []IndexedEndpoint
+	AttributeConsumingServices []AttributeConsumingService
+}
+
+// ClaimType is an auth:ClaimType offered or requested by a WS-Fed role.
+type ClaimType struct {
+	URI         string
+	DisplayName string
+	Description string
+	Optional    bool
+}
+
+// RoleDescriptor is an md:RoleDescriptor, typically a WS-Federation
+// fed:SecurityTokenServiceType or fed:ApplicationServiceType (spec C1.4).
+type RoleDescriptor struct {
+	// Type is the local part of xsi:type when it is in the WS-Federation
+	// namespace (RoleTypeSecurityTokenService, RoleTypeApplicationService);
+	// otherwise the xsi:type value as written.
+	Type            string
+	ProtocolSupport []string
+	KeyDescriptors  []KeyDescriptor
+	// ClaimTypesOffered lists fed:ClaimTypesOffered (STS).
+	ClaimTypesOffered []ClaimType
+	// ClaimTypesRequested lists fed:ClaimTypesRequested.
+	ClaimTypesRequested []ClaimType
+	// TargetScopes are the fed:TargetScopes endpoint addresses.
+	TargetScopes []string
+	// PassiveRequestorEndpoints are fed:PassiveRequestorEndpoint addresses
+	// (Entra: https://login.microsoftonline.com/{tenant}/wsfed).
+	PassiveRequestorEndpoints []string
+	// SecurityTokenServiceEndpoints are fed:SecurityTokenServiceEndpoint addresses.
+	SecurityTokenServiceEndpoints []string
+	// ApplicationServiceEndpoints are fed:ApplicationServiceEndpoint addresses.
+	ApplicationServiceEndpoints []string
+}
+
+// SigningCertificates returns the DER certificates usable for signing.
+func (r *RoleDescriptor) SigningCertificates() [][]byte { return signingCerts(r.KeyDescriptors) }
+
+func signingCerts(kds []KeyDescriptor) [][]byte {
+	var out [][]byte
+	for _, kd := range kds {
+		if !kd.ForSigning() {
+			continue
+		}
+	next:
+		for _, c := range kd.Certificates {
+			for _, o := range out {
+				if string(o) == string(c) {
+					continue next
+				}
+			}
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// IDPSigningCertificates returns the signing certificates of all the entity's
+// IDPSSODescriptors (the keys a SAML response from it may be signed with),
+// de-duplicated.
+func (e *EntityDescriptor) IDPSigningCertificates() [][]byte {
+	var kds []KeyDescriptor
+	for i := range e.IDPSSODescriptors {
+		kds = append(kds, e.IDPSSODescriptors[i].KeyDescriptors...)
+	}
+	return signingCerts(kds)
+}
+
+// SingleSignOnServices returns the IdP's SSO endpoints, optionally only those
+// with the given binding ("" for all).
+func (e *EntityDescriptor) SingleSignOnServices(binding string) []Endpoint {
+	var out []Endpoint
+	for _, idp := range e.IDPSSODescriptors {
+		for _, ep := range idp.SingleSignOnServices {
+			if binding == "" || ep.Binding == binding {
+				out = append(out, ep)
+			}
+		}
+	}
+	return out
+}
+
+var entraIssuerRE = regexp.MustCompile(`^https://sts\.windows\.net/([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})/$`)
+
+// TenantID returns the Entra tenant GUID from an entityID of the form
+// https://sts.windows.net/{tenant-guid}/ (spec C1.4), lower-cased, or "" when the
+// entityID is not of that form (including the multi-tenant "{tenantid}"
+// placeholder).
+func (e *EntityDescriptor) TenantID() string {
+	m := entraIssuerRE.FindStringSubmatch(e.EntityID)
+	if m == nil {
+		return ""
+	}
+	return strings.ToLower(m[1])
+}
+
+// Kind classifies an entity's publisher.
+type Kind string
+
+// Kinds returned by [EntityDescriptor.Kind].
+const (
+	KindEntraTenant Kind = "entra-tenant" // tenant-wide Entra metadata (C1.1)
+	KindEntraCommon Kind = "entra-common" // multi-tenant "common" metadata, entityID with {tenantid}
+	KindEntraApp    Kind = "entra-app"    // app-specific Entra metadata (C1.2)
+	KindADFS        Kind = "adfs"
+	KindOther       Kind = "other"
+)
+
+// appCertCN is the subject of the per-application certificates Entra
+// generates for SAML apps (seen in app-specific metadata).
+const appCertCN = "Microsoft Azure Federated SSO Certificate"
+
+// Kind classifies the entity: Entra tenant, Entra "common", Entra app-specific
+// (signing certificate "CN=Microsoft Azure Federated SSO Certificate"), AD FS
+// (entityID ending in /adfs/services/trust) or other. The classification is a
+// heuristic on published facts, not a trust decision.
+func (e *EntityDescriptor) Kind() Kind {
+	switch {
+	case e.EntityID == "https://sts.windows.net/{tenantid}/":
+		return KindEntraCommon
+	case e.TenantID() != "":
+		for _, der := range e.IDPSigningCertificates() {
+			if c, err := parseCert(der); err == nil && c.Subject.CommonName == appCertCN {
+				return KindEntraApp
+			}
+		}
+		return KindEntraTenant
+	case strings.HasSuffix(strings.ToLower(e.EntityID), "/adfs/services/trust"):
+		return KindADFS
+	}
+	return KindOther
+}
