@@ -115,7 +115,7 @@ type EntityDescriptor struct {
 	// RoleDescriptors are the WS-Federation roles (fed:SecurityTokenServiceType,
 	// fed:ApplicationServiceType) Entra ID and AD FS publish, and any other
 	// md:RoleDescriptor.
-	RoleDescriptors []RoleDescriptor
+	RoleDescriptors   []RoleDescriptor
 	IDPSSODescriptors []IDPSSODescriptor
 	SPSSODescriptors  []SPSSODescriptor
 	// Organization display name, when present.
