@@ -1,0 +1,219 @@
+package saml
+
+import (
+	"errors"
+	"strings"
+)
+
+// Sentinel categories of verification failures. Every error returned by
+// [Verifier.Verify] is a *[ValidationError] whose Unwrap yields exactly one of
+// these (and, where there is one, the underlying cause); match them with
+// errors.Is.
+var (
+	// ErrConfig: a VerifierConfig is invalid (returned by NewVerifier only).
+	ErrConfig = errors.New("saml: invalid verifier configuration")
+
+	// ErrTooLarge: the response exceeds STS's 100,000-character limit (A6.1) or
+	// a structural budget (depth, tokens, attributes).
+	ErrTooLarge = errors.New("saml: response too large")
+	// ErrMalformed: the input is not a well-formed SAML Response (bad base64,
+	// DEFLATE-compressed, not XML, DOCTYPE or entities, Go XML round-trip
+	// hazards, duplicate IDs, wrong element structure).
+	ErrMalformed = errors.New("saml: malformed response")
+	// ErrVersion: Version is not "2.0" on the Response or Assertion (D1.3).
+	ErrVersion = errors.New("saml: unsupported SAML version")
+	// ErrStatus: the Response status is not Success (D1.5).
+	ErrStatus = errors.New("saml: response status is not success")
+	// ErrIssuer: an Issuer is missing, has a wrong Format, or differs from the
+	// trusted IdP entity ID (D1.7).
+	ErrIssuer = errors.New("saml: wrong issuer")
+	// ErrDestination: the Response Destination is missing (on a signed
+	// Response) or not an accepted endpoint (D1.2).
+	ErrDestination = errors.New("saml: wrong destination")
+	// ErrSignature: no valid signature from a trusted certificate covers the
+	// assertion, or a signature present is invalid or badly shaped (D4, A5.1).
+	ErrSignature = errors.New("saml: signature invalid")
+	// ErrAlgorithm: a signature, digest, canonicalization or transform
+	// algorithm is not allowed (D4.3-D4.5, A5.3).
+	ErrAlgorithm = errors.New("saml: algorithm not allowed")
+	// ErrEncryption: an EncryptedAssertion could not be decrypted, or the
+	// encryption mode forbids what was received (A5.6, D5.1, D5.2).
+	ErrEncryption = errors.New("saml: assertion encryption")
+	// ErrSubject: Subject, NameID or SubjectConfirmation are missing or wrong
+	// (A1.8, A2, D3).
+	ErrSubject = errors.New("saml: invalid subject")
+	// ErrRecipient: the bearer SubjectConfirmationData Recipient is missing or
+	// not an accepted endpoint (A1.8, D3.2).
+	ErrRecipient = errors.New("saml: wrong recipient")
+	// ErrConditions: Conditions are missing, inconsistent, or contain a
+	// condition that cannot be evaluated (D2.1, D2.2, D2.5, D2.6).
+	ErrConditions = errors.New("saml: invalid conditions")
+	// ErrAudience: the assertion is not restricted to an accepted audience
+	// (A1.6, A1.7, D2.3, D2.4).
+	ErrAudience = errors.New("saml: wrong audience")
+	// ErrNotYetValid: NotBefore or IssueInstant lies in the future beyond the
+	// allowed skew (D2.2, D5.4).
+	ErrNotYetValid = errors.New("saml: not yet valid")
+	// ErrExpired: a NotOnOrAfter, SessionNotOnOrAfter or the IssueInstant
+	// freshness window has passed (A4.4, D2.2, D3.3).
+	ErrExpired = errors.New("saml: expired")
+	// ErrInResponseTo: the response answers a request although none was made
+	// (IdP-initiated flow, D1.6).
+	ErrInResponseTo = errors.New("saml: unexpected InResponseTo")
+	// ErrAttributes: the AWS attributes break a rule (A3); the wrapped error is
+	// the awsrole error (errors.Join of *awsrole.AttributeError).
+	ErrAttributes = errors.New("saml: invalid AWS attributes")
+	// ErrReplay: the assertion ID was already used (D5.3), or the replay cache
+	// failed.
+	ErrReplay = errors.New("saml: assertion replayed")
+)
+
+// AWSError is what AWS itself answers for the same problem, as far as the rule
+// digest knows it. Fields are empty when AWS's answer is not known.
+type AWSError struct {
+	// Code is the STS AssumeRoleWithSAML error code, such as
+	// "InvalidIdentityToken" or "ExpiredTokenException".
+	Code string
+	// Message is the STS error message, such as "Response signature invalid".
+	Message string
+	// Console is the message the AWS console sign-in page shows, such as "Your
+	// request included an invalid SAML response. To logout, click here."
+	Console string
+}
+
+// String returns "Code: Message", or the console message when no STS code is
+// known.
+func (a AWSError) String() string {
+	switch {
+	case a.Code != "" && a.Message != "":
+		return a.Code + ": " + a.Message
+	case a.Code != "":
+		return a.Code
+	default:
+		return a.Console
+	}
+}
+
+// The console's generic answer for a response it cannot use (A3.1, IAM-UG
+// troubleshoot_saml.md).
+const consoleInvalid = "Your request included an invalid SAML response. To logout, click here."
+
+// Known AWS answers (rule digest A1.7, A2.1, A3.1, A3.4, A3.6, A4.4, A5.1, A6.1, D1.7).
+var (
+	awsSignatureInvalid = AWSError{Code: "InvalidIdentityToken", Message: "Response signature invalid", Console: consoleInvalid}
+	awsExpired          = AWSError{Code: "ExpiredTokenException", Message: "Response has expired", Console: consoleInvalid}
+	awsStale            = AWSError{Code: "ExpiredTokenException", Message: "Token must be redeemed within 5 minutes of issuance", Console: consoleInvalid}
+	awsAudience         = AWSError{Code: "InvalidIdentityToken", Console: "Response does not contain the required audience"}
+	awsIssuer           = AWSError{Code: "InvalidIdentityToken", Message: "Issuer not present in specified provider", Console: consoleInvalid}
+	awsNoNameID         = AWSError{Code: "AccessDenied", Message: "Not authorized to perform sts:AssumeRoleWithSAML", Console: consoleInvalid}
+	awsInvalid          = AWSError{Code: "InvalidIdentityToken", Console: consoleInvalid}
+	awsTooLarge         = AWSError{Code: "ValidationError", Message: "Value at 'sAMLAssertion' failed to satisfy constraint: Member must have length less than or equal to 100000", Console: consoleInvalid}
+	awsNoRole           = AWSError{Console: consoleInvalid}
+)
+
+// ValidationError is the one typed error of [Verifier.Verify]; get it with
+// errors.As. It names the rule broken, what AWS would answer, and how to fix the
+// problem. Its Error string is
+//
+//	saml: <Reason> (rule <Rule>)
+//
+// and, like Hint, never contains assertion content, key material or secrets:
+// at most element names, algorithm URIs, certificate thumbprints and times.
+type ValidationError struct {
+	// Rule is the rule-digest number broken, such as "D4.2" or "A4.4".
+	Rule string
+	// Reason says what is wrong.
+	Reason string
+	// Hint says how to fix it, for example which certificate signed the
+	// response and where to upload it.
+	Hint string
+	// AWS is what AWS sign-in or STS AssumeRoleWithSAML would answer.
+	AWS AWSError
+	// Category is the sentinel (ErrSignature, ErrExpired, ...).
+	Category error
+	// Err is the underlying cause, or nil.
+	Err error
+}
+
+// Error implements error.
+func (e *ValidationError) Error() string {
+	var b strings.Builder
+	b.WriteString("saml: ")
+	b.WriteString(e.Reason)
+	if e.Rule != "" {
+		b.WriteString(" (rule ")
+		b.WriteString(e.Rule)
+		b.WriteString(")")
+	}
+	return b.String()
+}
+
+// Unwrap returns the category and, when set, the cause, so that errors.Is
+// matches either.
+func (e *ValidationError) Unwrap() []error {
+	if e.Err != nil {
+		return []error{e.Category, e.Err}
+	}
+	return []error{e.Category}
+}
+
+// newErr builds a ValidationError with the default AWS answer of its category.
+func newErr(cat error, rule, reason, hint string) *ValidationError {
+	return &ValidationError{Rule: rule, Reason: reason, Hint: hint, Category: cat, AWS: defaultAWS(cat)}
+}
+
+// withCause sets Err and returns e.
+func (e *ValidationError) withCause(err error) *ValidationError {
+	e.Err = err
+	return e
+}
+
+// withAWS sets AWS and returns e.
+func (e *ValidationError) withAWS(a AWSError) *ValidationError {
+	e.AWS = a
+	return e
+}
+
+func defaultAWS(cat error) AWSError {
+	switch cat {
+	case ErrSignature, ErrAlgorithm:
+		return awsSignatureInvalid
+	case ErrExpired:
+		return awsExpired
+	case ErrAudience:
+		return awsAudience
+	case ErrIssuer:
+		return awsIssuer
+	case ErrTooLarge:
+		return awsTooLarge
+	case ErrReplay:
+		// AWS does not reject replays (A4.6).
+		return AWSError{}
+	default:
+		return awsInvalid
+	}
+}
+
+// Report is the result of [Verifier.Diagnose]: every problem found in one
+// response, not only the first.
+type Report struct {
+	// Accepted is true when the response passes every check, that is when
+	// Verify would have accepted it (the replay check aside).
+	Accepted bool
+	// Problems lists every problem found, in check order. Empty when Accepted.
+	Problems []*ValidationError
+	// Assertion is the verified assertion when Accepted, else nil.
+	Assertion *Assertion
+}
+
+// Err returns the problems joined with errors.Join, or nil when accepted.
+func (r *Report) Err() error {
+	if len(r.Problems) == 0 {
+		return nil
+	}
+	errs := make([]error, len(r.Problems))
+	for i, p := range r.Problems {
+		errs[i] = p
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,368 @@
+package saml
+
+import (
+	"context"
+	"crypto"
+	"crypto/rsa"
+	"crypto/sha1" //nolint:gosec // thumbprints in hints, as Entra and AWS show them
+	"crypto/x509"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/samlaws/samlaws/federation"
+)
+
+// Defaults used by NewVerifier for zero VerifierConfig fields.
+const (
+	// DefaultClockSkew is the allowed difference between the IdP's clock and
+	// ours (D5.4).
+	DefaultClockSkew = 5 * time.Minute
+	// DefaultMaxIssueAge is how old (by IssueInstant) a response may be in
+	// AWS-compatible mode: STS answers "Token must be redeemed within 5 minutes
+	// of issuance" (A4.4).
+	DefaultMaxIssueAge = 5 * time.Minute
+	// MaxResponseChars is STS's limit on the base64 SAMLAssertion parameter
+	// (A6.1).
+	MaxResponseChars = 100000
+	// DefaultReplayCacheSize is the capacity of the in-memory replay cache
+	// NewVerifier creates when VerifierConfig.ReplayCache is nil.
+	DefaultReplayCacheSize = 100000
+	// AWSSignInURL is the global AWS console sign-in endpoint, the default
+	// accepted Destination and Recipient (A1.1) and default audience (A1.6).
+	AWSSignInURL = "https://signin.aws.amazon.com/saml"
+	// AWSEntityID is the entityID of AWS's SP metadata, also accepted as an
+	// audience by default (A1.5, A1.7).
+	AWSEntityID = "urn:amazon:webservices"
+)
+
+// Algorithm identifiers (D4.3-D4.5).
+const (
+	AlgRSASHA1   = "http://www.w3.org/2000/09/xmldsig#rsa-sha1"
+	AlgRSASHA256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
+	AlgRSASHA384 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha384"
+	AlgRSASHA512 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512"
+	AlgSHA1      = "http://www.w3.org/2000/09/xmldsig#sha1"
+	AlgSHA256    = "http://www.w3.org/2001/04/xmlenc#sha256"
+	AlgSHA384    = "http://www.w3.org/2001/04/xmldsig-more#sha384"
+	AlgSHA512    = "http://www.w3.org/2001/04/xmlenc#sha512"
+)
+
+// supportedAlgs maps every algorithm this package can verify to its hash.
+var supportedAlgs = map[string]crypto.Hash{
+	AlgRSASHA1: crypto.SHA1, AlgRSASHA256: crypto.SHA256, AlgRSASHA384: crypto.SHA384, AlgRSASHA512: crypto.SHA512,
+	AlgSHA1: crypto.SHA1, AlgSHA256: crypto.SHA256, AlgSHA384: crypto.SHA384, AlgSHA512: crypto.SHA512,
+}
+
+// EncryptionMode mirrors the IAM SAML provider's AssertionEncryptionMode (A5.6).
+type EncryptionMode string
+
+const (
+	// EncryptionAllowed accepts plaintext and encrypted assertions; encrypted
+	// ones need a DecryptionKey. It is the default.
+	EncryptionAllowed EncryptionMode = "Allowed"
+	// EncryptionRequired accepts only encrypted assertions (D5.2).
+	EncryptionRequired EncryptionMode = "Required"
+)
+
+// ReplayCache remembers assertion IDs until they expire (D5.3). Implementations
+// must be safe for concurrent use and make Consume atomic.
+type ReplayCache interface {
+	// Consume records id as used until expires and reports whether it was
+	// unused before (true: first use; false: replay). An error rejects the
+	// assertion (fail closed).
+	Consume(ctx context.Context, id string, expires time.Time) (bool, error)
+}
+
+// VerifierConfig configures a [Verifier]. Only IdPEntityID and Certificates are
+// required; every other zero value has a safe default, documented per field.
+type VerifierConfig struct {
+	// IdPEntityID is the trusted IdP's entityID, for Entra
+	// "https://sts.windows.net/<tenant-id>/". The Assertion Issuer, and the
+	// Response Issuer when present, must equal it exactly (D1.7). Required.
+	IdPEntityID string
+
+	// Certificates are the IdP's signing certificates from its metadata: all of
+	// them, so that a certificate rollover keeps working (A5.1, C3). Only these
+	// keys ever verify a signature; a certificate inside the response's
+	// KeyInfo is untrusted and at most selects one of these by exact bytes
+	// (D4.6). Certificate validity dates are not checked, as AWS does not
+	// check them either. Required: at least one RSA certificate.
+	Certificates []*x509.Certificate
+
+	// Audiences are the accepted Audience values (A1.6, A1.7). Entra
+	// identifiers with an instance suffix ("https://signin.aws.amazon.com/saml#2")
+	// may be given as they are: the suffix is dropped here and in the response
+	// (federation.NormalizeAudience). Default: AWSSignInURL and AWSEntityID.
+	Audiences []string
+
+	// Recipients are the accepted Response Destination and bearer
+	// SubjectConfirmationData Recipient values, compared exactly (A1.8, D1.2).
+	// Default: AWSSignInURL.
+	Recipients []string
+
+	// Now returns the current time. Default: time.Now.
+	Now func() time.Time
+
+	// ClockSkew is the tolerance applied to every time comparison (D5.4).
+	// Default (0): DefaultClockSkew. Negative values are rejected.
+	ClockSkew time.Duration
+
+	// AllowSHA1 also accepts RSA-SHA1 signatures and SHA-1 digests (A5.3).
+	// Default: false, so only SHA-256 (and stronger, see Algorithms) verify.
+	AllowSHA1 bool
+
+	// Algorithms, when not empty, replaces the default allow-list of
+	// SignatureMethod and DigestMethod URIs (the Alg* constants). Default:
+	// AlgRSASHA256, AlgSHA256, AlgRSASHA512 and AlgSHA512, plus the SHA-1 pair
+	// when AllowSHA1 is set. Unknown URIs are rejected by NewVerifier.
+	Algorithms []string
+
+	// DecryptionKeys are the SP private keys for EncryptedAssertion (A5.7, at
+	// most 2 in AWS, A5.8). Each is tried in turn. Default: none, so an
+	// encrypted assertion is rejected.
+	DecryptionKeys []*rsa.PrivateKey
+
+	// EncryptionMode is Allowed or Required (A5.6). Default: EncryptionAllowed.
+	// Required needs at least one DecryptionKey.
+	EncryptionMode EncryptionMode
+
+	// ReplayCache records assertion IDs (D5.3). Default: a new bounded
+	// in-memory cache of DefaultReplayCacheSize entries per Verifier.
+	ReplayCache ReplayCache
+
+	// SkipReplayCheck disables the replay check, as AWS STS itself does not
+	// reject a reused assertion (A4.6). Default: false (replays are rejected).
+	SkipReplayCheck bool
+
+	// AWSCompatible adds the checks AWS applies beyond SAML: the response must
+	// be at most MaxIssueAge old by IssueInstant (A4.4). Default: false.
+	AWSCompatible bool
+
+	// MaxIssueAge is the IssueInstant freshness window in AWS-compatible mode.
+	// Default: DefaultMaxIssueAge.
+	MaxIssueAge time.Duration
+}
+
+// Verifier verifies SAML responses from one IdP for AWS. It is immutable after
+// NewVerifier and safe for concurrent use by multiple goroutines.
+type Verifier struct {
+	issuer       string
+	certs        []*x509.Certificate
+	audiences    []string
+	recipients   map[string]bool
+	recipList    []string
+	now          func() time.Time
+	skew         time.Duration
+	algs         map[string]crypto.Hash
+	sha1         bool
+	keys         []*rsa.PrivateKey
+	mode         EncryptionMode
+	replay       ReplayCache
+	skipReplay   bool
+	awsMode      bool
+	maxIssueAge  time.Duration
+	thumbprints  []string
+	recipientMsg string
+}
+
+// NewVerifier checks cfg and returns a Verifier. Configuration errors wrap
+// ErrConfig.
+func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
+	v := &Verifier{
+		issuer:     cfg.IdPEntityID,
+		now:        cfg.Now,
+		skew:       cfg.ClockSkew,
+		mode:       cfg.EncryptionMode,
+		replay:     cfg.ReplayCache,
+		skipReplay: cfg.SkipReplayCheck,
+		awsMode:    cfg.AWSCompatible,
+		sha1:       cfg.AllowSHA1,
+	}
+	if strings.TrimSpace(cfg.IdPEntityID) == "" || cfg.IdPEntityID != strings.TrimSpace(cfg.IdPEntityID) {
+		return nil, configErr("IdPEntityID must be set, without surrounding white space")
+	}
+	if len(cfg.Certificates) == 0 {
+		return nil, configErr("at least one IdP signing certificate is required (A5.1)")
+	}
+	for i, c := range cfg.Certificates {
+		if c == nil {
+			return nil, configErr(fmt.Sprintf("Certificates[%d] is nil", i))
+		}
+		pk, ok := c.PublicKey.(*rsa.PublicKey)
+		if !ok {
+			return nil, configErr(fmt.Sprintf("Certificates[%d] does not hold an RSA public key", i))
+		}
+		if pk.N.BitLen() < 1024 {
+			return nil, configErr(fmt.Sprintf("Certificates[%d] has a key of %d bits; AWS needs at least 1024 (A5.4)", i, pk.N.BitLen()))
+		}
+		v.certs = append(v.certs, c)
+		v.thumbprints = append(v.thumbprints, Thumbprint(c))
+	}
+	auds := cfg.Audiences
+	if len(auds) == 0 {
+		auds = []string{AWSSignInURL, AWSEntityID}
+	}
+	for _, a := range auds {
+		n, err := federation.NormalizeAudience(a)
+		if err != nil {
+			return nil, fmt.Errorf("%w: audience: %w", ErrConfig, err)
+		}
+		v.audiences = append(v.audiences, n)
+	}
+	recips := cfg.Recipients
+	if len(recips) == 0 {
+		recips = []string{AWSSignInURL}
+	}
+	v.recipients = make(map[string]bool, len(recips))
+	for _, r := range recips {
+		if r == "" || strings.ContainsAny(r, " \t\r\n#") {
+			return nil, configErr("a recipient must be a non-empty URL without white space or fragment")
+		}
+		v.recipients[r] = true
+		v.recipList = append(v.recipList, r)
+	}
+	v.recipientMsg = strings.Join(v.recipList, ", ")
+	if v.now == nil {
+		v.now = time.Now
+	}
+	if v.skew < 0 {
+		return nil, configErr("ClockSkew must not be negative")
+	}
+	if v.skew == 0 {
+		v.skew = DefaultClockSkew
+	}
+	v.maxIssueAge = cfg.MaxIssueAge
+	if v.maxIssueAge < 0 {
+		return nil, configErr("MaxIssueAge must not be negative")
+	}
+	if v.maxIssueAge == 0 {
+		v.maxIssueAge = DefaultMaxIssueAge
+	}
+	v.algs = map[string]crypto.Hash{}
+	algs := cfg.Algorithms
+	if len(algs) == 0 {
+		algs = []string{AlgRSASHA256, AlgSHA256, AlgRSASHA512, AlgSHA512}
+	}
+	if cfg.AllowSHA1 {
+		algs = append(algs[:len(algs):len(algs)], AlgRSASHA1, AlgSHA1)
+	}
+	for _, a := range algs {
+		h, ok := supportedAlgs[a]
+		if !ok {
+			return nil, configErr("unsupported algorithm " + quoteShort(a))
+		}
+		if h == crypto.SHA1 && !cfg.AllowSHA1 {
+			return nil, configErr("SHA-1 algorithms need AllowSHA1 (A5.3)")
+		}
+		v.algs[a] = h
+	}
+	for i, k := range cfg.DecryptionKeys {
+		if k == nil {
+			return nil, configErr(fmt.Sprintf("DecryptionKeys[%d] is nil", i))
+		}
+		if err := k.Validate(); err != nil {
+			return nil, configErr(fmt.Sprintf("DecryptionKeys[%d] is not a valid RSA key", i))
+		}
+		v.keys = append(v.keys, k)
+	}
+	switch v.mode {
+	case "":
+		v.mode = EncryptionAllowed
+	case EncryptionAllowed:
+	case EncryptionRequired:
+		if len(v.keys) == 0 {
+			return nil, configErr("EncryptionMode Required needs at least one DecryptionKey (A5.9)")
+		}
+	default:
+		return nil, configErr("EncryptionMode must be Allowed or Required (A5.6)")
+	}
+	if v.replay == nil && !v.skipReplay {
+		v.replay = NewMemoryReplayCache(DefaultReplayCacheSize, v.now)
+	}
+	return v, nil
+}
+
+func configErr(msg string) error {
+	return fmt.Errorf("%w: %s", ErrConfig, msg)
+}
+
+// Thumbprint returns the SHA-1 thumbprint of c in upper-case hex, as the Entra
+// portal and Windows show it.
+func Thumbprint(c *x509.Certificate) string {
+	sum := sha1.Sum(c.Raw) //nolint:gosec // identification only
+	return strings.ToUpper(hex.EncodeToString(sum[:]))
+}
+
+// Verify decodes raw (the SAMLResponse form value in base64, with or without
+// line breaks, or the Response XML), checks it as AWS sign-in and STS would
+// (rule digest A1-A6, D1-D5) and returns the assertion read only from the
+// element a verified signature covers.
+//
+// Every error is a *ValidationError wrapping one category sentinel (ErrExpired,
+// ErrSignature, ...). The replay check runs last, after every other check
+// passed (D5.3). ctx is passed to the ReplayCache.
+func (v *Verifier) Verify(ctx context.Context, raw []byte) (*Assertion, error) {
+	c := &checker{v: v, now: v.now()}
+	a := c.run(raw)
+	if len(c.problems) > 0 {
+		return nil, c.problems[0]
+	}
+	if !v.skipReplay {
+		if err := v.consume(ctx, a); err != nil {
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+// Diagnose runs every check of Verify on raw and reports every problem found,
+// not only the first, for troubleshooting ("would AWS accept this, and if not,
+// why"). It does not consult or update the replay cache. Checks that depend on
+// a failed step (for example attribute checks when the XML cannot be parsed)
+// are skipped; checks after a failed signature still run, on the unverified
+// content, so that the report is complete, but Report.Assertion is set only
+// when the response is accepted.
+func (v *Verifier) Diagnose(ctx context.Context, raw []byte) *Report {
+	_ = ctx
+	c := &checker{v: v, now: v.now(), all: true}
+	a := c.run(raw)
+	r := &Report{Problems: c.problems}
+	if len(c.problems) == 0 && a != nil {
+		r.Accepted = true
+		r.Assertion = a
+	}
+	return r
+}
+
+func (v *Verifier) consume(ctx context.Context, a *Assertion) error {
+	// Remember the ID until the latest time the assertion could still be
+	// accepted (D5.3): the earliest NotOnOrAfter plus skew.
+	exp := a.SubjectNotOnOrAfter
+	if !a.NotOnOrAfter.IsZero() && a.NotOnOrAfter.Before(exp) {
+		exp = a.NotOnOrAfter
+	}
+	exp = exp.Add(v.skew)
+	fresh, err := v.replay.Consume(ctx, a.Issuer+"\x00"+a.ID, exp)
+	if err != nil {
+		return newErr(ErrReplay, "D5.3", "replay cache failed", "check the replay cache backend").withCause(err)
+	}
+	if !fresh {
+		return newErr(ErrReplay, "D5.3", "assertion ID was already used",
+			"each SAML response may be used once; sign in again at the IdP to get a new one")
+	}
+	return nil
+}
+
+// quoteShort quotes at most 80 bytes of s; used only for configuration values
+// and algorithm URIs, never for assertion content.
+func quoteShort(s string) string {
+	if len(s) > 80 {
+		s = s[:80] + "..."
+	}
+	return fmt.Sprintf("%q", s)
+}
+
+var errNoMatch = errors.New("no match")

@@ -1,0 +1,788 @@
+package saml
+
+import (
+	"errors"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/beevik/etree"
+	"github.com/crewjam/saml/xmlenc"
+
+	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/federation"
+)
+
+// SAML URIs used by the checks.
+const (
+	statusSuccess  = "urn:oasis:names:tc:SAML:2.0:status:Success"
+	statusPrefix   = "urn:oasis:names:tc:SAML:2.0:status:"
+	nameIDEntity   = "urn:oasis:names:tc:SAML:2.0:nameid-format:entity"
+	cmBearer       = "urn:oasis:names:tc:SAML:2.0:cm:bearer"
+	nsXMLEnc       = "http://www.w3.org/2001/04/xmlenc#"
+	hintRecipient  = "set the Reply URL (Assertion Consumer Service URL) of the Entra app to the AWS sign-in endpoint, or add the endpoint to VerifierConfig.Recipients"
+	hintEntraIssue = "upload the metadata of the Entra tenant that issues the responses (Issuer is https://sts.windows.net/<tenant-id>/), or fix VerifierConfig.IdPEntityID"
+)
+
+// acceptedNameIDFormats are the NameID formats AWS accepts (A2.2).
+var acceptedNameIDFormats = map[string]bool{
+	"urn:oasis:names:tc:SAML:2.0:nameid-format:persistent":                 true,
+	"urn:oasis:names:tc:SAML:2.0:nameid-format:transient":                  true,
+	"urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress":               true,
+	"urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified":                true,
+	"urn:oasis:names:tc:SAML:1.1:nameid-format:X509SubjectName":            true,
+	"urn:oasis:names:tc:SAML:1.1:nameid-format:WindowsDomainQualifiedName": true,
+	"urn:oasis:names:tc:SAML:2.0:nameid-format:kerberos":                   true,
+	"urn:oasis:names:tc:SAML:2.0:nameid-format:entity":                     true,
+}
+
+var aadstsCode = regexp.MustCompile(`AADSTS[0-9]{4,8}`)
+
+// checker runs the checks of one Verify or Diagnose call.
+type checker struct {
+	v        *Verifier
+	now      time.Time
+	all      bool // Diagnose: keep going after a problem
+	problems []*ValidationError
+}
+
+// add records e and reports whether checking must stop now.
+func (c *checker) add(e *ValidationError) bool {
+	c.problems = append(c.problems, e)
+	return !c.all
+}
+
+// run checks raw and returns the assertion when no problem was found (in
+// Diagnose mode it may return nil or a partial result with problems).
+func (c *checker) run(raw []byte) *Assertion {
+	data, e := c.decode(raw)
+	if e != nil {
+		c.add(e)
+		return nil
+	}
+	doc, e := parseXML(data, "response")
+	if e != nil {
+		c.add(e)
+		return nil
+	}
+	resp := doc.Root()
+	if !is(resp, nsProtocol, "Response") {
+		c.add(newErr(ErrMalformed, "D1.1", "root element is not a SAML 2.0 protocol Response", "post the samlp:Response, not an Assertion or another message"))
+		return nil
+	}
+	facts, e := walk(resp, "response")
+	if e != nil {
+		c.add(e)
+		return nil
+	}
+	// Exactly one assertion, as a direct child; no decoys anywhere else (XSW,
+	// CVE-2022-41912 class).
+	var origChild *etree.Element
+	direct := 0
+	for _, ch := range resp.ChildElements() {
+		if is(ch, nsAssertion, "Assertion") || is(ch, nsAssertion, "EncryptedAssertion") {
+			direct++
+			origChild = ch
+		}
+	}
+	if direct != 1 || facts.assertions != 1 {
+		reason := "response contains " + strconv.Itoa(facts.assertions) + " Assertion elements; exactly one is allowed"
+		if direct == 0 && facts.assertions > 0 {
+			reason = "response has no Assertion where SAML puts it, but an Assertion elsewhere (signature wrapping)"
+		}
+		if facts.assertions == 0 {
+			reason = "response contains no Assertion"
+		}
+		c.add(newErr(ErrMalformed, "D4.2", reason, "Entra sends exactly one Assertion per Response"))
+		return nil
+	}
+
+	// Response signature: at most one, and if present it must verify (D4.7).
+	rsigs := childrenNS(resp, nsDSig, "Signature")
+	if len(rsigs) > 1 {
+		c.add(newErr(ErrSignature, "D4.1", "Response has more than one Signature", ""))
+		return nil
+	}
+	var respSigned *signed
+	if len(rsigs) == 1 {
+		s, e := c.verifySignature(resp, rsigs[0], "Response")
+		if e != nil {
+			if c.add(e) {
+				return nil
+			}
+		} else {
+			respSigned = s
+		}
+	}
+	rview := resp
+	if respSigned != nil {
+		rview = respSigned.el
+	}
+	respIssuer, stop := c.checkResponse(rview, len(rsigs) == 1)
+	if stop {
+		return nil
+	}
+
+	// The assertion, from what the Response signature covers when there is
+	// one, else from the received tree.
+	child := origChild
+	if respSigned != nil {
+		child = nil
+		for _, ch := range rview.ChildElements() {
+			if is(ch, nsAssertion, "Assertion") || is(ch, nsAssertion, "EncryptedAssertion") {
+				child = ch
+			}
+		}
+		if child == nil {
+			c.add(newErr(ErrSignature, "D4.7", "the Response signature does not cover the Assertion", ""))
+			return nil
+		}
+	}
+	encrypted := child.Tag == "EncryptedAssertion"
+	var asr *etree.Element
+	if encrypted {
+		asr, e = c.decrypt(child, facts)
+		if e != nil {
+			c.add(e)
+			return nil
+		}
+	} else {
+		if c.v.mode == EncryptionRequired {
+			if c.add(newErr(ErrEncryption, "D5.2", "assertion is not encrypted, but the encryption mode is Required",
+				"activate token encryption on the Entra app (A5.10) or set the mode to Allowed")) {
+				return nil
+			}
+		}
+		// Verify the assertion's own signature on the tree as received.
+		asr = origChild
+	}
+
+	asigs := childrenNS(asr, nsDSig, "Signature")
+	if len(asigs) > 1 {
+		c.add(newErr(ErrSignature, "D4.1", "Assertion has more than one Signature", ""))
+		return nil
+	}
+	var asrSigned *signed
+	if len(asigs) == 1 {
+		s, e := c.verifySignature(asr, asigs[0], "Assertion")
+		if e != nil {
+			if c.add(e) {
+				return nil
+			}
+		} else {
+			asrSigned = s
+		}
+	}
+	view := asr
+	switch {
+	case asrSigned != nil:
+		view = asrSigned.el
+	case respSigned != nil:
+		if !encrypted {
+			view = child
+		}
+	default:
+		reason := "neither the Response nor the Assertion carries a valid signature from a trusted certificate"
+		if len(rsigs) == 0 && len(asigs) == 0 {
+			reason = "the response is not signed at all"
+		}
+		if c.add(newErr(ErrSignature, "D4.7", reason, "in Entra keep the signing option that signs the assertion (\"Sign SAML assertion\", the default)")) {
+			return nil
+		}
+	}
+
+	a := c.checkAssertion(view, respIssuer)
+	if a == nil || len(c.problems) > 0 {
+		return nil
+	}
+	if respSigned != nil {
+		a.ResponseID = attrOr(rview, "ID")
+	} else {
+		a.ResponseID = attrOr(resp, "ID")
+	}
+	a.Destination = attrOr(rview, "Destination")
+	a.Encrypted = encrypted
+	a.SignedResponse = respSigned != nil
+	a.SignedAssertion = asrSigned != nil
+	if asrSigned != nil {
+		a.SignatureAlgorithm, a.Certificate = asrSigned.alg, asrSigned.cert
+	} else {
+		a.SignatureAlgorithm, a.Certificate = respSigned.alg, respSigned.cert
+	}
+	return a
+}
+
+// checkResponse checks the Response element (D1): version, ID, time,
+// destination, InResponseTo, issuer and status. It returns the Response
+// Issuer ("" when absent).
+func (c *checker) checkResponse(r *etree.Element, signed bool) (string, bool) {
+	if v := attrOr(r, "Version"); v != "2.0" {
+		if c.add(newErr(ErrVersion, "D1.3", "Response Version is not 2.0", "")) {
+			return "", true
+		}
+	}
+	if attrOr(r, "ID") == "" {
+		if c.add(newErr(ErrMalformed, "D1.3", "Response has no ID", "")) {
+			return "", true
+		}
+	}
+	if c.checkIssueInstant(r, "Response") {
+		return "", true
+	}
+	if d, ok := attrValue(r, "Destination"); ok {
+		if !c.v.recipients[d] {
+			if c.add(newErr(ErrDestination, "D1.2", "Response Destination is not an accepted endpoint", c.endpointHint(d))) {
+				return "", true
+			}
+		}
+	} else if signed {
+		if c.add(newErr(ErrDestination, "D1.2", "signed Response has no Destination", "")) {
+			return "", true
+		}
+	}
+	if _, ok := attrValue(r, "InResponseTo"); ok {
+		if c.add(newErr(ErrInResponseTo, "D1.6", "Response has InResponseTo, but AWS sign-in is IdP-initiated and sent no request",
+			"start the sign-in from the Entra side (My Apps or the app's User access URL)")) {
+			return "", true
+		}
+	}
+	issuer := ""
+	if iss := childNS(r, nsAssertion, "Issuer"); iss != nil {
+		issuer, _ = textOf(iss)
+		if stop := c.checkIssuerElement(iss, "Response"); stop {
+			return "", true
+		}
+	}
+	st := childNS(r, nsProtocol, "Status")
+	var sc *etree.Element
+	if st != nil {
+		sc = childNS(st, nsProtocol, "StatusCode")
+	}
+	if sc == nil {
+		if c.add(newErr(ErrStatus, "D1.5", "Response has no Status/StatusCode", "")) {
+			return "", true
+		}
+	} else if code := attrOr(sc, "Value"); code != statusSuccess {
+		codes := []string{describeStatus(code)}
+		if sub := childNS(sc, nsProtocol, "StatusCode"); sub != nil {
+			codes = append(codes, describeStatus(attrOr(sub, "Value")))
+		}
+		hint := "the IdP refused to issue an assertion (status " + strings.Join(codes, " / ") + ")"
+		if m := childNS(st, nsProtocol, "StatusMessage"); m != nil {
+			t, _ := textOf(m)
+			if code := aadstsCode.FindString(t); code != "" {
+				hint += "; Entra error " + code + ": look it up at https://login.microsoftonline.com/error?code=" + strings.TrimPrefix(code, "AADSTS")
+			}
+		}
+		if c.add(newErr(ErrStatus, "D1.5", "Response status is not Success", hint)) {
+			return "", true
+		}
+	}
+	return issuer, false
+}
+
+func describeStatus(code string) string {
+	if strings.HasPrefix(code, statusPrefix) && len(code) < 80 {
+		return strings.TrimPrefix(code, statusPrefix)
+	}
+	return "non-standard"
+}
+
+// checkIssuerElement checks one Issuer element against the trusted entity ID
+// (D1.7).
+func (c *checker) checkIssuerElement(iss *etree.Element, what string) bool {
+	if f, ok := attrValue(iss, "Format"); ok && f != nameIDEntity {
+		if c.add(newErr(ErrIssuer, "D1.7", what+" Issuer Format is not "+nameIDEntity, "")) {
+			return true
+		}
+	}
+	v, ok := textOf(iss)
+	if !ok || v != c.v.issuer {
+		if c.add(newErr(ErrIssuer, "D1.7", what+" Issuer is not the trusted IdP entity ID", hintEntraIssue)) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkIssueInstant checks the IssueInstant of the Response or Assertion: a
+// UTC time (D1.4), not in the future, and in AWS-compatible mode not older
+// than MaxIssueAge (A4.4).
+func (c *checker) checkIssueInstant(el *etree.Element, what string) bool {
+	s, ok := attrValue(el, "IssueInstant")
+	t, good := parseTime(s)
+	if !ok || !good {
+		return c.add(newErr(ErrMalformed, "D1.4", what+" IssueInstant is missing or not a UTC xs:dateTime", ""))
+	}
+	if t.After(c.now.Add(c.v.skew)) {
+		return c.add(newErr(ErrNotYetValid, "D5.4", what+" IssueInstant "+t.Format(time.RFC3339)+" is in the future beyond the allowed clock skew",
+			"check the clock of the machine verifying (and of the IdP); allowed skew is "+c.v.skew.String()))
+	}
+	if c.v.awsMode && c.now.Sub(t) > c.v.maxIssueAge+c.v.skew {
+		return c.add(newErr(ErrExpired, "A4.4", what+" was issued at "+t.Format(time.RFC3339)+", more than "+c.v.maxIssueAge.String()+" ago",
+			"AWS needs the response redeemed within 5 minutes of issuance: sign in again at the IdP").withAWS(awsStale))
+	}
+	return false
+}
+
+// endpointHint explains a rejected Destination or Recipient.
+func (c *checker) endpointHint(got string) string {
+	if i := strings.IndexByte(got, '#'); i >= 0 && c.v.recipients[got[:i]] {
+		return "the Reply URL carries the instance suffix of the Identifier: remove \"#N\" from the Reply URL in Entra and keep it only in the Identifier (Entity ID)"
+	}
+	if err := federation.CheckReplyURL(got); err != nil && errors.Is(err, federation.ErrReplyURLInstance) {
+		return "remove the \"#N\" suffix from the Reply URL in Entra; keep it only in the Identifier (Entity ID)"
+	}
+	return hintRecipient + " (accepted: " + c.v.recipientMsg + ")"
+}
+
+// decrypt decrypts an EncryptedAssertion with the configured keys (D5.1) and
+// returns the parsed, checked Assertion element.
+func (c *checker) decrypt(ea *etree.Element, facts *treeFacts) (*etree.Element, *ValidationError) {
+	if len(c.v.keys) == 0 {
+		return nil, newErr(ErrEncryption, "A5.6", "assertion is encrypted, but no decryption key is configured",
+			"configure VerifierConfig.DecryptionKeys with the private key whose certificate was uploaded to the Entra app (Token encryption)")
+	}
+	ed := childNS(ea, nsXMLEnc, "EncryptedData")
+	if ed == nil {
+		return nil, newErr(ErrEncryption, "D5.1", "EncryptedAssertion has no EncryptedData", "")
+	}
+	var plain []byte
+	for _, k := range c.v.keys {
+		var err error
+		if ed.FindElement("./KeyInfo/EncryptedKey") != nil {
+			plain, err = xmlenc.Decrypt(k, ed)
+		} else if ek := childNS(ea, nsXMLEnc, "EncryptedKey"); ek != nil {
+			var key []byte
+			key, err = xmlenc.Decrypt(k, ek)
+			if err == nil {
+				plain, err = xmlenc.Decrypt(key, ed)
+			}
+		} else {
+			err = errNoMatch
+		}
+		if err == nil {
+			break
+		}
+		plain = nil
+	}
+	if plain == nil {
+		return nil, newErr(ErrEncryption, "D5.1", "EncryptedAssertion cannot be decrypted with any configured key",
+			"check that the certificate uploaded for token encryption in Entra matches one of the configured decryption keys")
+	}
+	doc, e := parseXML(plain, "decrypted assertion")
+	if e != nil {
+		// Same message for every failure after decryption: no padding oracle.
+		return nil, newErr(ErrEncryption, "D5.1", "EncryptedAssertion cannot be decrypted with any configured key", "").withCause(e)
+	}
+	root := doc.Root()
+	if !is(root, nsAssertion, "Assertion") {
+		return nil, newErr(ErrEncryption, "D5.1", "EncryptedAssertion does not hold an Assertion", "")
+	}
+	f, e := walk(root, "decrypted assertion")
+	if e != nil {
+		return nil, e
+	}
+	if f.assertions != 1 {
+		return nil, newErr(ErrMalformed, "D4.2", "decrypted assertion contains nested Assertion elements", "")
+	}
+	for id := range f.ids {
+		if facts.ids[id] > 0 {
+			return nil, newErr(ErrMalformed, "D1.3", "decrypted assertion reuses an ID of the response", "")
+		}
+	}
+	return root, nil
+}
+
+// checkAssertion checks the assertion a (already the covered element when a
+// signature verified) and reads the result from it.
+func (c *checker) checkAssertion(a *etree.Element, respIssuer string) *Assertion {
+	out := &Assertion{}
+	if attrOr(a, "Version") != "2.0" {
+		if c.add(newErr(ErrVersion, "D1.3", "Assertion Version is not 2.0", "")) {
+			return nil
+		}
+	}
+	out.ID = attrOr(a, "ID")
+	if out.ID == "" {
+		if c.add(newErr(ErrMalformed, "D1.3", "Assertion has no ID", "")) {
+			return nil
+		}
+	}
+	if c.checkIssueInstant(a, "Assertion") {
+		return nil
+	}
+	out.IssueInstant, _ = parseTime(attrOr(a, "IssueInstant"))
+
+	// Children: known SAML elements only, in any order SAML allows.
+	var issuer, subject, conditions *etree.Element
+	var authn, attrStmts []*etree.Element
+	for _, ch := range a.ChildElements() {
+		ns := nsOf(ch)
+		switch {
+		case ns == nsAssertion && ch.Tag == "Issuer" && issuer == nil:
+			issuer = ch
+		case ns == nsDSig && ch.Tag == "Signature":
+		case ns == nsAssertion && ch.Tag == "Subject" && subject == nil:
+			subject = ch
+		case ns == nsAssertion && ch.Tag == "Conditions" && conditions == nil:
+			conditions = ch
+		case ns == nsAssertion && ch.Tag == "AuthnStatement":
+			authn = append(authn, ch)
+		case ns == nsAssertion && ch.Tag == "AttributeStatement":
+			attrStmts = append(attrStmts, ch)
+		default:
+			if c.add(newErr(ErrMalformed, "D2.1", "Assertion has an unexpected or repeated <"+safeName(ch.Tag)+"> element", "")) {
+				return nil
+			}
+		}
+	}
+
+	// D1.7 issuer.
+	if issuer == nil {
+		if c.add(newErr(ErrIssuer, "D1.7", "Assertion has no Issuer", hintEntraIssue)) {
+			return nil
+		}
+	} else {
+		if c.checkIssuerElement(issuer, "Assertion") {
+			return nil
+		}
+		out.Issuer, _ = textOf(issuer)
+		if respIssuer != "" && respIssuer != out.Issuer {
+			if c.add(newErr(ErrIssuer, "D1.7", "Response Issuer differs from the Assertion Issuer", "")) {
+				return nil
+			}
+		}
+	}
+
+	if c.checkSubject(subject, out) {
+		return nil
+	}
+	if c.checkConditions(conditions, out) {
+		return nil
+	}
+
+	// D3.4: at least one AuthnStatement; SessionNotOnOrAfter caps the session.
+	if len(authn) == 0 {
+		if c.add(newErr(ErrMalformed, "D3.4", "Assertion has no AuthnStatement", "")) {
+			return nil
+		}
+	}
+	for i, st := range authn {
+		if s, ok := attrValue(st, "SessionNotOnOrAfter"); ok {
+			t, good := parseTime(s)
+			if !good {
+				if c.add(newErr(ErrMalformed, "D1.4", "AuthnStatement SessionNotOnOrAfter is not a UTC xs:dateTime", "")) {
+					return nil
+				}
+			} else {
+				if i == 0 || t.Before(out.SessionNotOnOrAfter) {
+					out.SessionNotOnOrAfter = t
+				}
+				if !c.now.Before(t.Add(c.v.skew)) {
+					if c.add(newErr(ErrExpired, "A4.1", "the session ended at "+t.Format(time.RFC3339)+" (AuthnStatement SessionNotOnOrAfter)",
+						"sign in again at the IdP")) {
+						return nil
+					}
+				}
+			}
+		}
+		if i == 0 {
+			out.AuthnInstant, _ = parseTime(attrOr(st, "AuthnInstant"))
+			out.SessionIndex = attrOr(st, "SessionIndex")
+			if ctx := childNS(st, nsAssertion, "AuthnContext"); ctx != nil {
+				if r := childNS(ctx, nsAssertion, "AuthnContextClassRef"); r != nil {
+					out.AuthnContextClassRef, _ = textOf(r)
+				}
+			}
+		}
+	}
+
+	if c.checkAttributes(attrStmts, out) {
+		return nil
+	}
+	return out
+}
+
+// checkSubject enforces A1.8, A2 and D3 on the Subject.
+func (c *checker) checkSubject(s *etree.Element, out *Assertion) bool {
+	if s == nil {
+		return c.add(newErr(ErrSubject, "A2.1", "Assertion has no Subject", "").withAWS(awsNoNameID))
+	}
+	nid := childNS(s, nsAssertion, "NameID")
+	switch {
+	case nid == nil && childNS(s, nsAssertion, "EncryptedID") != nil:
+		if c.add(newErr(ErrSubject, "A2.1", "Subject has an EncryptedID, which is not supported", "send a plain NameID (encrypt the whole assertion instead)")) {
+			return true
+		}
+	case nid == nil:
+		if c.add(newErr(ErrSubject, "A2.1", "Subject has no NameID", "in Entra set the Unique User Identifier (Name ID) claim").withAWS(awsNoNameID)) {
+			return true
+		}
+	default:
+		v, ok := textOf(nid)
+		if !ok || strings.TrimSpace(v) == "" {
+			if c.add(newErr(ErrSubject, "A2.1", "NameID is empty", "in Entra set the Unique User Identifier (Name ID) claim").withAWS(awsNoNameID)) {
+				return true
+			}
+		}
+		out.Subject = Subject{NameID: v, Format: attrOr(nid, "Format"), NameQualifier: attrOr(nid, "NameQualifier"), SPNameQualifier: attrOr(nid, "SPNameQualifier")}
+		if f, ok := attrValue(nid, "Format"); ok && !acceptedNameIDFormats[f] {
+			if c.add(newErr(ErrSubject, "A2.2", "NameID Format is not one AWS accepts", "use persistent, emailAddress, unspecified or another format listed in A2.2")) {
+				return true
+			}
+		}
+	}
+	scs := childrenNS(s, nsAssertion, "SubjectConfirmation")
+	if len(scs) != 1 {
+		return c.add(newErr(ErrSubject, "A1.8", "Subject has "+strconv.Itoa(len(scs))+" SubjectConfirmation elements; AWS needs exactly one", ""))
+	}
+	sc := scs[0]
+	if attrOr(sc, "Method") != cmBearer {
+		if c.add(newErr(ErrSubject, "A2.3", "SubjectConfirmation Method is not bearer", "")) {
+			return true
+		}
+	}
+	scd := childNS(sc, nsAssertion, "SubjectConfirmationData")
+	if scd == nil {
+		return c.add(newErr(ErrSubject, "A1.8", "SubjectConfirmation has no SubjectConfirmationData", ""))
+	}
+	r, ok := attrValue(scd, "Recipient")
+	switch {
+	case !ok:
+		if c.add(newErr(ErrRecipient, "A1.8", "SubjectConfirmationData has no Recipient", hintRecipient)) {
+			return true
+		}
+	case !c.v.recipients[r]:
+		if c.add(newErr(ErrRecipient, "A1.8", "SubjectConfirmationData Recipient is not an accepted endpoint", c.endpointHint(r))) {
+			return true
+		}
+	}
+	out.Recipient = r
+	if _, ok := attrValue(scd, "NotBefore"); ok {
+		if c.add(newErr(ErrSubject, "D3.2", "bearer SubjectConfirmationData has NotBefore, which the Web SSO profile forbids", "")) {
+			return true
+		}
+	}
+	if _, ok := attrValue(scd, "InResponseTo"); ok {
+		if c.add(newErr(ErrInResponseTo, "D1.6", "SubjectConfirmationData has InResponseTo, but AWS sign-in sent no request",
+			"start the sign-in from the Entra side (My Apps or the app's User access URL)")) {
+			return true
+		}
+	}
+	s2, ok := attrValue(scd, "NotOnOrAfter")
+	t, good := parseTime(s2)
+	switch {
+	case !ok:
+		return c.add(newErr(ErrSubject, "A1.8", "SubjectConfirmationData has no NotOnOrAfter", ""))
+	case !good:
+		return c.add(newErr(ErrMalformed, "D1.4", "SubjectConfirmationData NotOnOrAfter is not a UTC xs:dateTime", ""))
+	}
+	out.SubjectNotOnOrAfter = t
+	if !c.now.Before(t.Add(c.v.skew)) {
+		return c.add(newErr(ErrExpired, "D3.3", "the response had to be delivered before "+t.Format(time.RFC3339)+" (SubjectConfirmationData NotOnOrAfter)",
+			"sign in again at the IdP; if this happens at once, check the clocks (allowed skew "+c.v.skew.String()+")"))
+	}
+	return false
+}
+
+// checkConditions enforces D2 and the audience (A1.6, A1.7).
+func (c *checker) checkConditions(cond *etree.Element, out *Assertion) bool {
+	if cond == nil {
+		return c.add(newErr(ErrAudience, "D2.4", "Assertion has no Conditions, so no AudienceRestriction",
+			"the Entra app's Identifier (Entity ID) must be the AWS audience https://signin.aws.amazon.com/saml"))
+	}
+	nb, hasNB := attrValue(cond, "NotBefore")
+	noa, hasNOA := attrValue(cond, "NotOnOrAfter")
+	var tnb, tnoa time.Time
+	if hasNB {
+		var ok bool
+		if tnb, ok = parseTime(nb); !ok {
+			if c.add(newErr(ErrMalformed, "D1.4", "Conditions NotBefore is not a UTC xs:dateTime", "")) {
+				return true
+			}
+		} else if c.now.Add(c.v.skew).Before(tnb) {
+			if c.add(newErr(ErrNotYetValid, "D2.2", "the assertion is valid only from "+tnb.Format(time.RFC3339),
+				"check the clocks of the IdP and of this machine (allowed skew "+c.v.skew.String()+")")) {
+				return true
+			}
+		}
+	}
+	if hasNOA {
+		var ok bool
+		if tnoa, ok = parseTime(noa); !ok {
+			if c.add(newErr(ErrMalformed, "D1.4", "Conditions NotOnOrAfter is not a UTC xs:dateTime", "")) {
+				return true
+			}
+		} else if !c.now.Before(tnoa.Add(c.v.skew)) {
+			if c.add(newErr(ErrExpired, "D2.2", "the assertion expired at "+tnoa.Format(time.RFC3339)+" (Conditions NotOnOrAfter)",
+				"sign in again at the IdP; if this happens at once, check the clocks (allowed skew "+c.v.skew.String()+")")) {
+				return true
+			}
+		}
+	}
+	if !tnb.IsZero() && !tnoa.IsZero() && !tnb.Before(tnoa) {
+		if c.add(newErr(ErrConditions, "D2.2", "Conditions NotBefore is not before NotOnOrAfter", "")) {
+			return true
+		}
+	}
+	out.NotBefore, out.NotOnOrAfter = tnb, tnoa
+	restrictions, oneTime, proxy := 0, 0, 0
+	for _, ch := range cond.ChildElements() {
+		ns := nsOf(ch)
+		switch {
+		case ns == nsAssertion && ch.Tag == "AudienceRestriction":
+			restrictions++
+			var auds []string
+			match := false
+			for _, au := range ch.ChildElements() {
+				if !is(au, nsAssertion, "Audience") {
+					if c.add(newErr(ErrConditions, "D2.3", "AudienceRestriction has an element other than Audience", "")) {
+						return true
+					}
+					continue
+				}
+				v, _ := textOf(au)
+				auds = append(auds, v)
+				for _, want := range c.v.audiences {
+					if federation.AudienceMatches(want, v) {
+						match = true
+					}
+				}
+			}
+			out.Audiences = append(out.Audiences, auds)
+			if !match {
+				if c.add(newErr(ErrAudience, "D2.3", "an AudienceRestriction names none of the accepted audiences",
+					"set the Entra app's Identifier (Entity ID) to https://signin.aws.amazon.com/saml (with #N only to tell app instances apart), or add the audience to VerifierConfig.Audiences")) {
+					return true
+				}
+			}
+		case ns == nsAssertion && ch.Tag == "OneTimeUse":
+			oneTime++
+			out.OneTimeUse = true
+		case ns == nsAssertion && ch.Tag == "ProxyRestriction":
+			proxy++
+		default:
+			if c.add(newErr(ErrConditions, "D2.6", "Conditions contain a condition this verifier cannot evaluate (<"+safeName(ch.Tag)+">)", "")) {
+				return true
+			}
+		}
+	}
+	if oneTime > 1 || proxy > 1 {
+		if c.add(newErr(ErrConditions, "D2.5", "Conditions repeat OneTimeUse or ProxyRestriction", "")) {
+			return true
+		}
+	}
+	if restrictions == 0 {
+		return c.add(newErr(ErrAudience, "D2.4", "Conditions have no AudienceRestriction",
+			"the Entra app's Identifier (Entity ID) must be the AWS audience https://signin.aws.amazon.com/saml"))
+	}
+	return false
+}
+
+// checkAttributes gathers every attribute and applies AWS's rules (A3) through
+// awsrole.ParseAttributes.
+func (c *checker) checkAttributes(stmts []*etree.Element, out *Assertion) bool {
+	m := map[string][]string{}
+	for _, st := range stmts {
+		for _, at := range st.ChildElements() {
+			if !is(at, nsAssertion, "Attribute") {
+				if c.add(newErr(ErrAttributes, "A3.1", "AttributeStatement has an element other than Attribute (encrypted attributes are not supported)", "")) {
+					return true
+				}
+				continue
+			}
+			name, ok := attrValue(at, "Name")
+			if !ok || name == "" {
+				if c.add(newErr(ErrAttributes, "A3.1", "an Attribute has no Name", "")) {
+					return true
+				}
+				continue
+			}
+			vals := m[name]
+			if vals == nil {
+				vals = []string{}
+			}
+			for _, av := range at.ChildElements() {
+				if !is(av, nsAssertion, "AttributeValue") {
+					continue
+				}
+				t, ok := textOf(av)
+				if !ok {
+					if c.add(newErr(ErrAttributes, "A3.1", "an AttributeValue has child elements", "")) {
+						return true
+					}
+					continue
+				}
+				vals = append(vals, t)
+			}
+			m[name] = vals
+		}
+	}
+	out.Claims = m
+	attrs, err := awsrole.ParseAttributes(m)
+	out.Attributes = attrs
+	if err == nil {
+		return false
+	}
+	for _, e := range flatten(err) {
+		var ae *awsrole.AttributeError
+		if !errors.As(e, &ae) {
+			if c.add(newErr(ErrAttributes, "A3", "AWS attributes are invalid", "").withCause(e)) {
+				return true
+			}
+			continue
+		}
+		if c.add(attrError(ae)) {
+			return true
+		}
+	}
+	return false
+}
+
+// flatten splits an errors.Join.
+func flatten(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}
+
+// attrError turns an awsrole error into a ValidationError without echoing the
+// attribute value (it stays available through Unwrap).
+func attrError(ae *awsrole.AttributeError) *ValidationError {
+	name := ae.Attribute
+	if strings.HasPrefix(name, awsrole.AttrPrincipalTagPrefix) {
+		name = "a PrincipalTag attribute"
+	}
+	reason := strings.TrimPrefix(ae.Err.Error(), "awsrole: ")
+	if name != "" {
+		reason = name + ": " + reason
+	}
+	e := newErr(ErrAttributes, ae.Rule, reason, "").withCause(ae)
+	switch {
+	case errors.Is(ae, awsrole.ErrMissingRole), errors.Is(ae, awsrole.ErrInvalidRole):
+		e.AWS = awsNoRole
+		e.Hint = "emit https://aws.amazon.com/SAML/Attributes/Role with values \"arn:aws:iam::<account>:role/<name>,arn:aws:iam::<account>:saml-provider/<name>\" (in Entra: the Role claim from user.assignedroles)"
+	case errors.Is(ae, awsrole.ErrMissingRoleSessionName):
+		e.AWS = AWSError{Code: "InvalidIdentityToken", Message: "RoleSessionName is required in AuthnResponse", Console: consoleInvalid}
+		e.Hint = "emit https://aws.amazon.com/SAML/Attributes/RoleSessionName (in Entra: user.userprincipalname)"
+	case errors.Is(ae, awsrole.ErrInvalidRoleSessionName):
+		e.AWS = AWSError{Code: "InvalidIdentityToken", Message: "RoleSessionName in AuthnResponse must match [a-zA-Z_0-9+=,.@-]{2,64}", Console: consoleInvalid}
+		e.Hint = "RoleSessionName needs exactly one value of 2-64 characters from [A-Za-z0-9_+=,.@-]"
+	case errors.Is(ae, awsrole.ErrInvalidSourceIdentity):
+		e.AWS = AWSError{Code: "InvalidIdentityToken", Message: "Source Identity must match [a-zA-Z_0-9+=,.@-]{2,64} and not begin with \"aws:\"", Console: consoleInvalid}
+	case errors.Is(ae, awsrole.ErrInvalidSessionDuration):
+		e.Hint = "SessionDuration must be one integer from 900 to 43200 (seconds)"
+	}
+	return e
+}
+
+// safeName bounds an element name for messages.
+func safeName(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "..."
+	}
+	return s
+}

@@ -1,0 +1,326 @@
+package saml
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/base64"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/beevik/etree"
+	dsig "github.com/russellhaering/goxmldsig"
+	"github.com/russellhaering/goxmldsig/etreeutils"
+)
+
+// XML namespaces and algorithm URIs of XML-DSig (D4).
+const (
+	nsDSig  = "http://www.w3.org/2000/09/xmldsig#"
+	nsExcNS = "http://www.w3.org/2001/10/xml-exc-c14n#"
+
+	algEnveloped     = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
+	algExcC14N       = "http://www.w3.org/2001/10/xml-exc-c14n#"
+	algExcC14NComm   = "http://www.w3.org/2001/10/xml-exc-c14n#WithComments"
+	hintAlgorithmFix = "in Entra, set the app's SAML signing certificate to sign with SHA-256 (Enterprise app > Single sign-on > SAML Certificates > Edit > Signing Algorithm)"
+)
+
+// signed is the outcome of one verified enveloped signature.
+type signed struct {
+	// el is the element the signature covers, as it was digested: a detached
+	// copy in exclusive canonical form, without its Signature. Values are read
+	// only from here.
+	el *etree.Element
+	// cert is the pinned certificate whose key verified the signature.
+	cert *x509.Certificate
+	// alg is the SignatureMethod URI.
+	alg string
+}
+
+// verifySignature checks the enveloped signature sig, a direct child of el
+// (what names el in messages: "Response" or "Assertion"). It enforces D4.1-D4.6
+// and A5.1/A5.3, and returns the covered element in canonical form.
+func (c *checker) verifySignature(el, sig *etree.Element, what string) (*signed, *ValidationError) {
+	// D4.1: the shape of an enveloped Signature: SignedInfo, SignatureValue,
+	// optional KeyInfo, nothing else (no Object: XSW attacks hide elements there).
+	var signedInfo, sigValue, keyInfo *etree.Element
+	for i, ch := range sig.ChildElements() {
+		if nsOf(ch) != nsDSig {
+			return nil, newErr(ErrSignature, "D4.1", what+" Signature has an element from another namespace", "")
+		}
+		switch {
+		case ch.Tag == "SignedInfo" && i == 0:
+			signedInfo = ch
+		case ch.Tag == "SignatureValue" && i == 1:
+			sigValue = ch
+		case ch.Tag == "KeyInfo" && i == 2:
+			keyInfo = ch
+		default:
+			return nil, newErr(ErrSignature, "D4.1", what+" Signature has an unexpected <"+ch.Tag+"> element",
+				"an enveloped SAML signature holds exactly SignedInfo, SignatureValue and an optional KeyInfo")
+		}
+	}
+	if signedInfo == nil || sigValue == nil {
+		return nil, newErr(ErrSignature, "D4.1", what+" Signature lacks SignedInfo or SignatureValue", "")
+	}
+	id, _ := attrValue(el, "ID")
+	if id == "" {
+		return nil, newErr(ErrMalformed, "D1.3", what+" has no ID, so no signature can reference it", "")
+	}
+
+	// Canonicalize SignedInfo with the method it names (D4.4: exclusive only).
+	cm := childNS(signedInfo, nsDSig, "CanonicalizationMethod")
+	if cm == nil {
+		return nil, newErr(ErrSignature, "D4.4", what+" SignedInfo has no CanonicalizationMethod", "")
+	}
+	cmAlg := attrOr(cm, "Algorithm")
+	canon, err := c14nFor(cmAlg, cm)
+	if err != nil {
+		return nil, newErr(ErrAlgorithm, "D4.4", what+" SignedInfo uses canonicalization "+quoteShort(cmAlg)+"; only exclusive c14n is accepted", "")
+	}
+	ctx, err := etreeutils.NSBuildParentContext(signedInfo)
+	if err != nil {
+		return nil, newErr(ErrMalformed, "D4.8", what+" Signature has invalid namespace declarations", "").withCause(err)
+	}
+	si, err := etreeutils.NSDetatch(ctx, signedInfo)
+	if err != nil {
+		return nil, newErr(ErrMalformed, "D4.8", what+" SignedInfo cannot be canonicalized", "").withCause(err)
+	}
+	siBytes, err := canon.Canonicalize(si)
+	if err != nil {
+		return nil, newErr(ErrMalformed, "D4.8", what+" SignedInfo cannot be canonicalized", "").withCause(err)
+	}
+	// From here on, read SignedInfo only from si, the canonical form that the
+	// signature value covers.
+	sm := childNS(si, nsDSig, "SignatureMethod")
+	if sm == nil {
+		return nil, newErr(ErrSignature, "D4.5", what+" SignedInfo has no SignatureMethod", "")
+	}
+	alg := attrOr(sm, "Algorithm")
+	hash, ok := c.v.algs[alg]
+	if !ok || !strings.Contains(alg, "rsa-") {
+		return nil, c.algErr(what+" SignatureMethod "+quoteShort(alg)+" is not allowed", alg)
+	}
+	if len(childrenNS(sm, "", "")) != 0 {
+		// HMACOutputLength and friends: no parameters on RSA methods.
+		return nil, newErr(ErrAlgorithm, "D4.5", what+" SignatureMethod has parameters", "")
+	}
+	sv, okText := textOf(sigValue)
+	if !okText {
+		return nil, newErr(ErrSignature, "D4.1", what+" SignatureValue has child elements", "")
+	}
+	sigBytes, err := base64.StdEncoding.DecodeString(stripSpace(sv))
+	if err != nil || len(sigBytes) == 0 {
+		return nil, newErr(ErrSignature, "D4.1", what+" SignatureValue is not base64", "")
+	}
+
+	// D4.6: only pinned certificates verify. A KeyInfo certificate, if any,
+	// may select one of them by exact bytes; it never adds trust.
+	candidates := c.v.certs
+	var foreign *x509.Certificate
+	if keyInfo != nil {
+		for _, raw := range keyInfoCerts(keyInfo) {
+			matched := false
+			for _, pc := range c.v.certs {
+				if bytes.Equal(pc.Raw, raw) {
+					candidates = []*x509.Certificate{pc}
+					matched = true
+					break
+				}
+			}
+			if matched {
+				break
+			}
+			if foreign == nil {
+				foreign, _ = x509.ParseCertificate(raw)
+			}
+		}
+	}
+	h := hash.New()
+	h.Write(siBytes)
+	sum := h.Sum(nil)
+	var cert *x509.Certificate
+	for _, pc := range candidates {
+		if rsa.VerifyPKCS1v15(pc.PublicKey.(*rsa.PublicKey), hash, sum, sigBytes) == nil {
+			cert = pc
+			break
+		}
+	}
+	if cert == nil && len(candidates) != len(c.v.certs) {
+		// The KeyInfo pointed at a pinned certificate that does not verify:
+		// still try the others (KeyInfo is only a hint).
+		for _, pc := range c.v.certs {
+			if rsa.VerifyPKCS1v15(pc.PublicKey.(*rsa.PublicKey), hash, sum, sigBytes) == nil {
+				cert = pc
+				break
+			}
+		}
+	}
+	if cert == nil {
+		hint := "the signature does not verify with any of the " + strconv.Itoa(len(c.v.certs)) +
+			" trusted certificate(s) (SHA-1 thumbprints " + strings.Join(c.v.thumbprints, ", ") +
+			"): the response was changed after signing or signed with another key"
+		if foreign != nil {
+			hint = "signed with certificate SHA-1 thumbprint " + Thumbprint(foreign) +
+				", which is not in the provider's metadata: upload the current Entra federation metadata to the IAM SAML provider (UpdateSAMLProvider) or add the certificate to the trusted ones"
+		}
+		return nil, newErr(ErrSignature, "A5.1", what+" signature does not verify with a trusted certificate", hint)
+	}
+
+	// D4.2: exactly one Reference, to the enclosing element's ID.
+	refs := childrenNS(si, nsDSig, "Reference")
+	if len(refs) != 1 {
+		return nil, newErr(ErrSignature, "D4.2", fmt.Sprintf("%s SignedInfo has %d References; exactly one is allowed", what, len(refs)), "")
+	}
+	ref := refs[0]
+	uri, hasURI := attrValue(ref, "URI")
+	if !hasURI || uri != "#"+id {
+		reason := what + " signature references another element, not the " + what + " that contains it"
+		if !hasURI || uri == "" {
+			reason = what + " signature Reference has an empty or missing URI; it must be \"#\" + the " + what + " ID"
+		}
+		return nil, newErr(ErrSignature, "D4.2", reason, "")
+	}
+	// D4.3: transforms: enveloped-signature, then exclusive c14n.
+	var refCanon dsig.Canonicalizer
+	enveloped := 0
+	if tr := childNS(ref, nsDSig, "Transforms"); tr != nil {
+		for _, t := range tr.ChildElements() {
+			ta := attrOr(t, "Algorithm")
+			if nsOf(t) != nsDSig || t.Tag != "Transform" {
+				return nil, newErr(ErrSignature, "D4.3", what+" Transforms has an unexpected element", "")
+			}
+			switch ta {
+			case algEnveloped:
+				if enveloped > 0 || refCanon != nil {
+					return nil, newErr(ErrAlgorithm, "D4.3", what+" Reference has a repeated or misplaced enveloped-signature transform", "")
+				}
+				enveloped++
+				if len(t.ChildElements()) != 0 {
+					return nil, newErr(ErrAlgorithm, "D4.3", what+" enveloped-signature transform has parameters", "")
+				}
+			case algExcC14N, algExcC14NComm:
+				if refCanon != nil {
+					return nil, newErr(ErrAlgorithm, "D4.3", what+" Reference has two canonicalization transforms", "")
+				}
+				refCanon, err = c14nFor(ta, t)
+				if err != nil {
+					return nil, newErr(ErrAlgorithm, "D4.3", what+" transform has bad parameters", "")
+				}
+			default:
+				return nil, newErr(ErrAlgorithm, "D4.3", what+" Reference uses transform "+quoteShort(ta)+"; only enveloped-signature and exclusive c14n are allowed", "")
+			}
+		}
+	}
+	if enveloped != 1 || refCanon == nil {
+		return nil, newErr(ErrAlgorithm, "D4.3", what+" Reference must list the enveloped-signature and exclusive c14n transforms", "")
+	}
+	dm := childNS(ref, nsDSig, "DigestMethod")
+	dv := childNS(ref, nsDSig, "DigestValue")
+	if dm == nil || dv == nil {
+		return nil, newErr(ErrSignature, "D4.5", what+" Reference lacks DigestMethod or DigestValue", "")
+	}
+	dalg := attrOr(dm, "Algorithm")
+	dhash, ok := c.v.algs[dalg]
+	if !ok || strings.Contains(dalg, "rsa-") {
+		return nil, c.algErr(what+" DigestMethod "+quoteShort(dalg)+" is not allowed", dalg)
+	}
+	dvText, _ := textOf(dv)
+	want, err := base64.StdEncoding.DecodeString(stripSpace(dvText))
+	if err != nil || len(want) != dhash.Size() {
+		return nil, newErr(ErrSignature, "D4.5", what+" DigestValue is not a base64 digest of the right length", "")
+	}
+
+	// Digest the element: a detached copy with every in-scope namespace
+	// declared, minus this Signature (enveloped transform), canonicalized.
+	pctx, err := etreeutils.NSBuildParentContext(el)
+	if err != nil {
+		return nil, newErr(ErrMalformed, "D4.8", what+" has invalid namespace declarations", "").withCause(err)
+	}
+	cp, err := etreeutils.NSDetatch(pctx, el)
+	if err != nil {
+		return nil, newErr(ErrMalformed, "D4.8", what+" cannot be canonicalized", "").withCause(err)
+	}
+	idx := -1
+	for i, t := range el.Child {
+		if t == sig {
+			idx = i
+			break
+		}
+	}
+	if idx < 0 || idx >= len(cp.Child) {
+		return nil, newErr(ErrSignature, "D4.1", what+" signature is not enveloped", "")
+	}
+	if ce, ok := cp.Child[idx].(*etree.Element); !ok || ce.Tag != "Signature" {
+		return nil, newErr(ErrSignature, "D4.1", what+" signature is not enveloped", "")
+	}
+	cp.RemoveChildAt(idx)
+	refBytes, err := refCanon.Canonicalize(cp)
+	if err != nil {
+		return nil, newErr(ErrMalformed, "D4.8", what+" cannot be canonicalized", "").withCause(err)
+	}
+	dh := dhash.New()
+	dh.Write(refBytes)
+	if !bytes.Equal(dh.Sum(nil), want) {
+		return nil, newErr(ErrSignature, "D4.8", what+" digest does not match: the signed content was changed after signing",
+			"something altered the XML after the IdP signed it (tampering, a proxy re-encoding it, or a pretty-printer); send the SAMLResponse exactly as received")
+	}
+	cp.ReindexChildren()
+	return &signed{el: cp, cert: cert, alg: alg}, nil
+}
+
+// algErr reports a disallowed algorithm, with the SHA-1 fix when relevant.
+func (c *checker) algErr(reason, alg string) *ValidationError {
+	if h, ok := supportedAlgs[alg]; ok && h == crypto.SHA1 {
+		return newErr(ErrAlgorithm, "A5.3", reason, hintAlgorithmFix+"; or accept SHA-1 explicitly with VerifierConfig.AllowSHA1")
+	}
+	return newErr(ErrAlgorithm, "D4.5", reason, "sign with RSA-SHA256 and a SHA-256 digest")
+}
+
+// c14nFor returns the canonicalizer for an exclusive c14n algorithm URI, with
+// the InclusiveNamespaces PrefixList of the element naming it.
+func c14nFor(alg string, el *etree.Element) (dsig.Canonicalizer, error) {
+	prefixList := ""
+	for _, ch := range el.ChildElements() {
+		if ch.Tag != "InclusiveNamespaces" || nsOf(ch) != nsExcNS {
+			return nil, errNoMatch
+		}
+		prefixList = attrOr(ch, "PrefixList")
+	}
+	switch alg {
+	case algExcC14N:
+		return dsig.MakeC14N10ExclusiveCanonicalizerWithPrefixList(prefixList), nil
+	case algExcC14NComm:
+		return dsig.MakeC14N10ExclusiveWithCommentsCanonicalizerWithPrefixList(prefixList), nil
+	}
+	return nil, errNoMatch
+}
+
+// keyInfoCerts returns the decoded X509Certificate values of a KeyInfo.
+func keyInfoCerts(ki *etree.Element) [][]byte {
+	var out [][]byte
+	for _, xd := range childrenNS(ki, nsDSig, "X509Data") {
+		for _, xc := range childrenNS(xd, nsDSig, "X509Certificate") {
+			t, _ := textOf(xc)
+			if b, err := base64.StdEncoding.DecodeString(stripSpace(t)); err == nil {
+				out = append(out, b)
+			}
+		}
+	}
+	return out
+}
+
+// stripSpace removes XML white space (base64 values may be wrapped).
+func stripSpace(s string) string {
+	if !strings.ContainsAny(s, " \t\r\n") {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case ' ', '\t', '\r', '\n':
+			return -1
+		}
+		return r
+	}, s)
+}
