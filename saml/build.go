@@ -133,9 +133,9 @@ const (
 func (a BlockAlgorithm) String() string {
 	switch a {
 	case AES256CBC:
-		return algAES256CBC
+		return mintAlgAES256CBC
 	case AES256GCM:
-		return algAES256GCM
+		return mintAlgAES256GCM
 	}
 	return fmt.Sprintf("BlockAlgorithm(%d)", int(a))
 }
@@ -195,7 +195,7 @@ func (e *BuildError) Unwrap() []error {
 	return []error{e.Category}
 }
 
-func buildErr(cat error, field, rule, reason string, err error) *BuildError {
+func mintErr(cat error, field, rule, reason string, err error) *BuildError {
 	return &BuildError{Category: cat, Field: field, Rule: rule, Reason: reason, Err: err}
 }
 
@@ -254,36 +254,36 @@ type Builder struct {
 // public key must match the first certificate.
 func NewBuilder(cfg BuilderConfig) (*Builder, error) {
 	if cfg.Signer == nil {
-		return nil, buildErr(ErrBuilderConfig, "Signer", "", "missing", nil)
+		return nil, mintErr(ErrBuilderConfig, "Signer", "", "missing", nil)
 	}
 	pub, ok := cfg.Signer.Public().(*rsa.PublicKey)
 	if !ok {
-		return nil, buildErr(ErrBuilderConfig, "Signer", "C3.1", "not an RSA key", nil)
+		return nil, mintErr(ErrBuilderConfig, "Signer", "C3.1", "not an RSA key", nil)
 	}
 	if len(cfg.Certificates) == 0 || cfg.Certificates[0] == nil {
-		return nil, buildErr(ErrBuilderConfig, "Certificates", "", "missing signing certificate", nil)
+		return nil, mintErr(ErrBuilderConfig, "Certificates", "", "missing signing certificate", nil)
 	}
 	cpub, ok := cfg.Certificates[0].PublicKey.(*rsa.PublicKey)
 	if !ok || !cpub.Equal(pub) {
-		return nil, buildErr(ErrBuilderConfig, "Certificates", "", "first certificate does not match Signer", nil)
+		return nil, mintErr(ErrBuilderConfig, "Certificates", "", "first certificate does not match Signer", nil)
 	}
 	issuer := cfg.Issuer
 	if issuer == "" {
 		if cfg.TenantID == "" {
-			return nil, buildErr(ErrBuilderConfig, "Issuer", "C2.2", "neither Issuer nor TenantID set", nil)
+			return nil, mintErr(ErrBuilderConfig, "Issuer", "C2.2", "neither Issuer nor TenantID set", nil)
 		}
 		issuer = "https://sts.windows.net/" + cfg.TenantID + "/"
 	}
-	if err := checkXMLString(issuer); err != nil {
-		return nil, buildErr(ErrBuilderConfig, "Issuer", "", "not valid XML text", err)
+	if err := mintCheckXML(issuer); err != nil {
+		return nil, mintErr(ErrBuilderConfig, "Issuer", "", "not valid XML text", err)
 	}
-	if err := checkXMLString(cfg.TenantID); err != nil {
-		return nil, buildErr(ErrBuilderConfig, "TenantID", "", "not valid XML text", err)
+	if err := mintCheckXML(cfg.TenantID); err != nil {
+		return nil, mintErr(ErrBuilderConfig, "TenantID", "", "not valid XML text", err)
 	}
 	b := &Builder{
 		signer:  cfg.Signer,
 		pub:     pub,
-		certB64: b64(cfg.Certificates[0].Raw),
+		certB64: mintB64(cfg.Certificates[0].Raw),
 		certs:   append([]*x509.Certificate(nil), cfg.Certificates...),
 		tenant:  cfg.TenantID,
 		issuer:  issuer,
@@ -503,14 +503,14 @@ func (b *Builder) Build(spec ResponseSpec) (*Minted, error) {
 func (b *Builder) newID() (string, error) {
 	if b.ids != nil {
 		id := b.ids()
-		if !isNCName(id) {
-			return "", buildErr(ErrBuilderConfig, "IDs", "D1.3", "returned a value that is not an xs:ID", nil)
+		if !mintIsNCName(id) {
+			return "", mintErr(ErrBuilderConfig, "IDs", "D1.3", "returned a value that is not an xs:ID", nil)
 		}
 		return id, nil
 	}
 	var u [16]byte
 	if _, err := io.ReadFull(b.rand, u[:]); err != nil {
-		return "", buildErr(ErrMint, "Rand", "", "reading ID randomness", err)
+		return "", mintErr(ErrMint, "Rand", "", "reading ID randomness", err)
 	}
 	u[6] = u[6]&0x0f | 0x40
 	u[8] = u[8]&0x3f | 0x80
@@ -524,9 +524,4 @@ func (b *Builder) newID() (string, error) {
 		buf = append(buf, hexd[c>>4], hexd[c&0xf])
 	}
 	return string(buf), nil
-}
-
-// formatTime writes t as Entra does: UTC, millisecond precision, "Z".
-func formatTime(t time.Time) string {
-	return t.UTC().Format("2006-01-02T15:04:05.000Z")
 }

@@ -18,20 +18,20 @@ import (
 // tests re-canonicalise the output with goxmldsig to prove the equivalence.
 
 const (
-	nsAssertion = "urn:oasis:names:tc:SAML:2.0:assertion"
-	nsProtocol  = "urn:oasis:names:tc:SAML:2.0:protocol"
-	nsDSig      = "http://www.w3.org/2000/09/xmldsig#"
-	nsXEnc      = "http://www.w3.org/2001/04/xmlenc#"
+	mintNSAssertion = "urn:oasis:names:tc:SAML:2.0:assertion"
+	mintNSProtocol  = "urn:oasis:names:tc:SAML:2.0:protocol"
+	mintNSDSig      = "http://www.w3.org/2000/09/xmldsig#"
+	mintNSXEnc      = "http://www.w3.org/2001/04/xmlenc#"
 
-	cmBearer = "urn:oasis:names:tc:SAML:2.0:cm:bearer"
+	mintCMBearer = "urn:oasis:names:tc:SAML:2.0:cm:bearer"
 
-	wrongAudience    = "https://wrong-audience.invalid/saml"
-	wrongRecipient   = "https://wrong-recipient.invalid/saml"
-	wrongDestination = "https://wrong-destination.invalid/saml"
-	wrongIssuer      = "https://sts.windows.net/00000000-0000-0000-0000-000000000000/"
-	attackerNameID   = "attacker@evil.invalid"
-	secondNameID     = "second@evil.invalid"
-	badSessionName   = "bad session name!"
+	mintWrongAudience    = "https://wrong-audience.invalid/saml"
+	mintWrongRecipient   = "https://wrong-recipient.invalid/saml"
+	mintWrongDestination = "https://wrong-destination.invalid/saml"
+	mintWrongIssuer      = "https://sts.windows.net/00000000-0000-0000-0000-000000000000/"
+	mintAttackerNameID   = "attacker@evil.invalid"
+	mintSecondNameID     = "second@evil.invalid"
+	mintBadSessionName   = "bad session name!"
 )
 
 // minter holds the resolved values of one Build call.
@@ -46,7 +46,7 @@ type minter struct {
 	issue, notBefore, notOnOrAfter, confNOA  time.Time
 	respID, assertID                         string
 	attrs                                    []Attribute
-	alg                                      *sigAlg
+	alg                                      *mintSigAlg
 }
 
 func (m *minter) prepare(b *Builder, spec *ResponseSpec) error {
@@ -55,48 +55,48 @@ func (m *minter) prepare(b *Builder, spec *ResponseSpec) error {
 	switch spec.Signing {
 	case SignAssertion, SignResponse, SignBoth, SignNone:
 	default:
-		return buildErr(ErrResponseSpec, "Signing", "C3.1", "unknown signing mode", nil)
+		return mintErr(ErrResponseSpec, "Signing", "C3.1", "unknown signing mode", nil)
 	}
 	switch spec.Algorithm {
 	case RSASHA256:
-		m.alg = &algRSASHA256
+		m.alg = &mintAlgRSASHA256
 	case RSASHA1:
-		m.alg = &algRSASHA1
+		m.alg = &mintAlgRSASHA1
 	default:
-		return buildErr(ErrResponseSpec, "Algorithm", "C3.1", "unknown signature algorithm", nil)
+		return mintErr(ErrResponseSpec, "Algorithm", "C3.1", "unknown signature algorithm", nil)
 	}
 	if spec.AssertionLifetime < 0 || spec.ConfirmationLifetime < 0 {
-		return buildErr(ErrResponseSpec, "AssertionLifetime", "D2.2", "negative lifetime", nil)
+		return mintErr(ErrResponseSpec, "AssertionLifetime", "D2.2", "negative lifetime", nil)
 	}
 	if e := spec.Encryption; e != nil {
-		if err := checkEncryption(e); err != nil {
+		if err := mintCheckEncryption(e); err != nil {
 			return err
 		}
 	}
 
 	m.issuer = b.issuer
 	if t.WrongIssuer {
-		m.issuer = wrongIssuer
+		m.issuer = mintWrongIssuer
 	}
-	m.audience = orDefault(spec.Audience, AWSSignInURL)
+	m.audience = mintOr(spec.Audience, AWSSignInURL)
 	if t.WrongAudience {
-		m.audience = wrongAudience
+		m.audience = mintWrongAudience
 	}
-	m.recipient = orDefault(spec.Recipient, AWSSignInURL)
-	m.destination = orDefault(spec.Destination, m.recipient)
+	m.recipient = mintOr(spec.Recipient, AWSSignInURL)
+	m.destination = mintOr(spec.Destination, m.recipient)
 	if t.WrongRecipient {
-		m.recipient = wrongRecipient
+		m.recipient = mintWrongRecipient
 	}
 	if t.WrongDestination {
-		m.destination = wrongDestination
+		m.destination = mintWrongDestination
 	}
-	m.nameID = orDefault(spec.NameID, spec.User.UPN)
+	m.nameID = mintOr(spec.NameID, spec.User.UPN)
 	if m.nameID == "" && !t.MissingNameID {
-		return buildErr(ErrResponseSpec, "NameID", "A2.1", "empty (set NameID or User.UPN)", nil)
+		return mintErr(ErrResponseSpec, "NameID", "A2.1", "empty (set NameID or User.UPN)", nil)
 	}
-	m.nameIDFormat = orDefault(spec.NameIDFormat, NameIDFormatEmailAddress)
-	m.authnCtx = orDefault(spec.AuthnContextClassRef, AuthnContextPasswordProtectedTransport)
-	m.version = orDefault(t.Version, "2.0")
+	m.nameIDFormat = mintOr(spec.NameIDFormat, NameIDFormatEmailAddress)
+	m.authnCtx = mintOr(spec.AuthnContextClassRef, AuthnContextPasswordProtectedTransport)
+	m.version = mintOr(t.Version, "2.0")
 
 	now := spec.IssueInstant
 	if now.IsZero() {
@@ -130,23 +130,23 @@ func (m *minter) prepare(b *Builder, spec *ResponseSpec) error {
 		{"Tamper.Version", m.version}, {"Tamper.StatusCode", t.StatusCode},
 		{"Tamper.StatusMessage", t.StatusMessage},
 	} {
-		if err := checkXMLString(f.v); err != nil {
-			return buildErr(ErrResponseSpec, f.name, "", "not valid XML text", nil)
+		if err := mintCheckXML(f.v); err != nil {
+			return mintErr(ErrResponseSpec, f.name, "", "not valid XML text", nil)
 		}
 	}
-	if spec.InResponseTo != "" && !isNCName(spec.InResponseTo) {
-		return buildErr(ErrResponseSpec, "InResponseTo", "D1.3", "not an xs:NCName (an AuthnRequest ID)", nil)
+	if spec.InResponseTo != "" && !mintIsNCName(spec.InResponseTo) {
+		return mintErr(ErrResponseSpec, "InResponseTo", "D1.3", "not an xs:NCName (an AuthnRequest ID)", nil)
 	}
 	for _, a := range m.attrs {
 		if a.Name == "" {
-			return buildErr(ErrResponseSpec, "Attributes", "", "attribute with an empty Name", nil)
+			return mintErr(ErrResponseSpec, "Attributes", "", "attribute with an empty Name", nil)
 		}
-		if checkXMLString(a.Name) != nil {
-			return buildErr(ErrResponseSpec, "Attributes", "", "attribute name is not valid XML text", nil)
+		if mintCheckXML(a.Name) != nil {
+			return mintErr(ErrResponseSpec, "Attributes", "", "attribute name is not valid XML text", nil)
 		}
 		for _, v := range a.Values {
-			if checkXMLString(v) != nil {
-				return buildErr(ErrResponseSpec, "Attributes", "", "attribute value is not valid XML text", nil)
+			if mintCheckXML(v) != nil {
+				return mintErr(ErrResponseSpec, "Attributes", "", "attribute value is not valid XML text", nil)
 			}
 		}
 	}
@@ -179,7 +179,7 @@ func (m *minter) attributes() []Attribute {
 		add(ClaimTenantID, m.b.tenant)
 		add(ClaimObjectID, u.ObjectID)
 		add(ClaimDisplayName, u.DisplayName)
-		add(ClaimIdentityProvider, orDefault(u.IdentityProvider, m.issuer))
+		add(ClaimIdentityProvider, mintOr(u.IdentityProvider, m.issuer))
 		methods := u.AuthnMethods
 		if methods == nil {
 			methods = []string{AuthnMethodPassword}
@@ -191,7 +191,7 @@ func (m *minter) attributes() []Attribute {
 		add(ClaimEmailAddress, u.Email)
 		add(ClaimName, u.UPN)
 	}
-	for _, a := range awsAttributes(&s.AWS) {
+	for _, a := range mintAWSAttributes(&s.AWS) {
 		out = append(out, m.tamperAttr(a)...)
 	}
 	for _, a := range s.Attributes {
@@ -200,8 +200,8 @@ func (m *minter) attributes() []Attribute {
 	return out
 }
 
-// awsAttributes orders a.Values() for emission.
-func awsAttributes(a *awsrole.Attributes) []Attribute {
+// mintAWSAttributes orders a.Values() for emission.
+func mintAWSAttributes(a *awsrole.Attributes) []Attribute {
 	vals := a.Values()
 	if len(vals) == 0 {
 		return nil
@@ -247,7 +247,7 @@ func (m *minter) tamperAttr(a Attribute) []Attribute {
 			return nil
 		}
 		if m.t.BadRoleSessionName {
-			return []Attribute{{Name: a.Name, Values: []string{badSessionName}}}
+			return []Attribute{{Name: a.Name, Values: []string{mintBadSessionName}}}
 		}
 	}
 	return []Attribute{{Name: a.Name, Values: slices.Clone(a.Values)}}
@@ -256,14 +256,14 @@ func (m *minter) tamperAttr(a Attribute) []Attribute {
 // appendAssertion writes one Assertion. It returns the full assertion and
 // the offset at which the Signature goes (right after the Issuer).
 func (m *minter) appendAssertion(dst []byte, id, nameID string) (out []byte, sigAt int) {
-	dst = append(dst, `<Assertion xmlns="`+nsAssertion+`" ID="`...)
-	dst = appendAttr(dst, id)
+	dst = append(dst, `<Assertion xmlns="`+mintNSAssertion+`" ID="`...)
+	dst = mintAppendAttr(dst, id)
 	dst = append(dst, `" IssueInstant="`...)
-	dst = appendTime(dst, m.issue)
+	dst = mintAppendTime(dst, m.issue)
 	dst = append(dst, `" Version="`...)
-	dst = appendAttr(dst, m.version)
+	dst = mintAppendAttr(dst, m.version)
 	dst = append(dst, `"><Issuer>`...)
-	dst = appendText(dst, m.issuer)
+	dst = mintAppendText(dst, m.issuer)
 	dst = append(dst, `</Issuer>`...)
 	sigAt = len(dst)
 
@@ -271,9 +271,9 @@ func (m *minter) appendAssertion(dst []byte, id, nameID string) (out []byte, sig
 	dst = append(dst, `<Subject>`...)
 	if !t.MissingNameID {
 		dst = append(dst, `<NameID Format="`...)
-		dst = appendAttr(dst, m.nameIDFormat)
+		dst = mintAppendAttr(dst, m.nameIDFormat)
 		dst = append(dst, `">`...)
-		dst = appendText(dst, nameID)
+		dst = mintAppendText(dst, nameID)
 		dst = append(dst, `</NameID>`...)
 	}
 	n := 1
@@ -281,24 +281,24 @@ func (m *minter) appendAssertion(dst []byte, id, nameID string) (out []byte, sig
 		n = 2
 	}
 	for range n {
-		dst = append(dst, `<SubjectConfirmation Method="`+cmBearer+`"><SubjectConfirmationData`...)
+		dst = append(dst, `<SubjectConfirmation Method="`+mintCMBearer+`"><SubjectConfirmationData`...)
 		if m.spec.InResponseTo != "" {
 			dst = append(dst, ` InResponseTo="`...)
-			dst = appendAttr(dst, m.spec.InResponseTo)
+			dst = mintAppendAttr(dst, m.spec.InResponseTo)
 			dst = append(dst, '"')
 		}
 		if t.ConfirmationNotBefore {
 			dst = append(dst, ` NotBefore="`...)
-			dst = appendTime(dst, m.issue)
+			dst = mintAppendTime(dst, m.issue)
 			dst = append(dst, '"')
 		}
 		if !t.MissingConfirmationNotOnOrAfter {
 			dst = append(dst, ` NotOnOrAfter="`...)
-			dst = appendTime(dst, m.confNOA)
+			dst = mintAppendTime(dst, m.confNOA)
 			dst = append(dst, '"')
 		}
 		dst = append(dst, ` Recipient="`...)
-		dst = appendAttr(dst, m.recipient)
+		dst = mintAppendAttr(dst, m.recipient)
 		dst = append(dst, `"></SubjectConfirmationData></SubjectConfirmation>`...)
 	}
 	dst = append(dst, `</Subject><Conditions NotBefore="`...)
@@ -306,13 +306,13 @@ func (m *minter) appendAssertion(dst []byte, id, nameID string) (out []byte, sig
 	if t.InvertedConditions {
 		nb, noa = noa, nb
 	}
-	dst = appendTime(dst, nb)
+	dst = mintAppendTime(dst, nb)
 	dst = append(dst, `" NotOnOrAfter="`...)
-	dst = appendTime(dst, noa)
+	dst = mintAppendTime(dst, noa)
 	dst = append(dst, `">`...)
 	if !t.MissingAudienceRestriction {
 		dst = append(dst, `<AudienceRestriction><Audience>`...)
-		dst = appendText(dst, m.audience)
+		dst = mintAppendText(dst, m.audience)
 		dst = append(dst, `</Audience></AudienceRestriction>`...)
 	}
 	dst = append(dst, `</Conditions>`...)
@@ -320,11 +320,11 @@ func (m *minter) appendAssertion(dst []byte, id, nameID string) (out []byte, sig
 		dst = append(dst, `<AttributeStatement>`...)
 		for _, a := range m.attrs {
 			dst = append(dst, `<Attribute Name="`...)
-			dst = appendAttr(dst, a.Name)
+			dst = mintAppendAttr(dst, a.Name)
 			dst = append(dst, `">`...)
 			for _, v := range a.Values {
 				dst = append(dst, `<AttributeValue>`...)
-				dst = appendText(dst, v)
+				dst = mintAppendText(dst, v)
 				dst = append(dst, `</AttributeValue>`...)
 			}
 			dst = append(dst, `</Attribute>`...)
@@ -333,15 +333,15 @@ func (m *minter) appendAssertion(dst []byte, id, nameID string) (out []byte, sig
 	}
 	if !t.MissingAuthnStatement {
 		dst = append(dst, `<AuthnStatement AuthnInstant="`...)
-		dst = appendTime(dst, m.issue)
+		dst = mintAppendTime(dst, m.issue)
 		dst = append(dst, `" SessionIndex="`...)
-		dst = appendAttr(dst, id)
+		dst = mintAppendAttr(dst, id)
 		if !m.spec.SessionNotOnOrAfter.IsZero() {
 			dst = append(dst, `" SessionNotOnOrAfter="`...)
-			dst = appendTime(dst, m.spec.SessionNotOnOrAfter)
+			dst = mintAppendTime(dst, m.spec.SessionNotOnOrAfter)
 		}
 		dst = append(dst, `"><AuthnContext><AuthnContextClassRef>`...)
-		dst = appendText(dst, m.authnCtx)
+		dst = mintAppendText(dst, m.authnCtx)
 		dst = append(dst, `</AuthnContextClassRef></AuthnContext></AuthnStatement>`...)
 	}
 	dst = append(dst, `</Assertion>`...)
@@ -375,12 +375,12 @@ func (m *minter) mint() (*Minted, error) {
 		return nil, err
 	}
 	if t.ModifyAfterSigning && t.MissingNameID {
-		return nil, buildErr(ErrResponseSpec, "Tamper.ModifyAfterSigning", "", "needs a NameID to modify", nil)
+		return nil, mintErr(ErrResponseSpec, "Tamper.ModifyAfterSigning", "", "needs a NameID to modify", nil)
 	}
 	if spec.Encryption != nil {
 		if t.ModifyAfterSigning {
 			// Inside the ciphertext only the assertion's own signature can break.
-			assertion = modifyNameID(assertion, m.nameID)
+			assertion = mintModifyNameID(assertion, m.nameID)
 		}
 		if assertion, err = m.encrypt(assertion); err != nil {
 			return nil, err
@@ -389,11 +389,11 @@ func (m *minter) mint() (*Minted, error) {
 
 	body := make([]byte, 0, len(assertion)*2+2048)
 	body = append(body, `<samlp:Status><samlp:StatusCode Value="`...)
-	body = appendAttr(body, orDefault(t.StatusCode, StatusSuccess))
+	body = mintAppendAttr(body, mintOr(t.StatusCode, StatusSuccess))
 	body = append(body, `"></samlp:StatusCode>`...)
 	if t.StatusMessage != "" {
 		body = append(body, `<samlp:StatusMessage>`...)
-		body = appendText(body, t.StatusMessage)
+		body = mintAppendText(body, t.StatusMessage)
 		body = append(body, `</samlp:StatusMessage>`...)
 	}
 	body = append(body, `</samlp:Status>`...)
@@ -402,7 +402,7 @@ func (m *minter) mint() (*Minted, error) {
 		if err != nil {
 			return nil, err
 		}
-		body, _ = m.appendAssertion(body, id, attackerNameID)
+		body, _ = m.appendAssertion(body, id, mintAttackerNameID)
 	}
 	body = append(body, assertion...)
 	if t.ExtraAssertion {
@@ -410,7 +410,7 @@ func (m *minter) mint() (*Minted, error) {
 		if err != nil {
 			return nil, err
 		}
-		extra, err := m.signedAssertion(id, secondNameID, signAssertion)
+		extra, err := m.signedAssertion(id, mintSecondNameID, signAssertion)
 		if err != nil {
 			return nil, err
 		}
@@ -419,20 +419,20 @@ func (m *minter) mint() (*Minted, error) {
 	body = append(body, `</samlp:Response>`...)
 
 	head := make([]byte, 0, 512)
-	head = append(head, `<samlp:Response xmlns:samlp="`+nsProtocol+`" Destination="`...)
-	head = appendAttr(head, m.destination)
+	head = append(head, `<samlp:Response xmlns:samlp="`+mintNSProtocol+`" Destination="`...)
+	head = mintAppendAttr(head, m.destination)
 	head = append(head, `" ID="`...)
-	head = appendAttr(head, m.respID)
+	head = mintAppendAttr(head, m.respID)
 	if spec.InResponseTo != "" {
 		head = append(head, `" InResponseTo="`...)
-		head = appendAttr(head, spec.InResponseTo)
+		head = mintAppendAttr(head, spec.InResponseTo)
 	}
 	head = append(head, `" IssueInstant="`...)
-	head = appendTime(head, m.issue)
+	head = mintAppendTime(head, m.issue)
 	head = append(head, `" Version="`...)
-	head = appendAttr(head, m.version)
-	head = append(head, `"><Issuer xmlns="`+nsAssertion+`">`...)
-	head = appendText(head, m.issuer)
+	head = mintAppendAttr(head, m.version)
+	head = append(head, `"><Issuer xmlns="`+mintNSAssertion+`">`...)
+	head = mintAppendText(head, m.issuer)
 	head = append(head, `</Issuer>`...)
 
 	var sig []byte
@@ -446,7 +446,7 @@ func (m *minter) mint() (*Minted, error) {
 	out = append(out, sig...)
 	out = append(out, body...)
 	if t.ModifyAfterSigning && spec.Encryption == nil {
-		out = modifyNameID(out, m.nameID)
+		out = mintModifyNameID(out, m.nameID)
 	}
 	return &Minted{
 		XML:                      out,
@@ -460,31 +460,31 @@ func (m *minter) mint() (*Minted, error) {
 	}, nil
 }
 
-// modifyNameID rewrites the first NameID value.
-func modifyNameID(a []byte, nameID string) []byte {
-	old := appendText([]byte(`">`), nameID)
+// mintModifyNameID rewrites the first NameID value.
+func mintModifyNameID(a []byte, nameID string) []byte {
+	old := mintAppendText([]byte(`">`), nameID)
 	old = append(old, `</NameID>`...)
-	repl := appendText([]byte(`">`), attackerNameID)
+	repl := mintAppendText([]byte(`">`), mintAttackerNameID)
 	repl = append(repl, `</NameID>`...)
 	s := strings.Replace(string(a), string(old), string(repl), 1)
 	return []byte(s)
 }
 
-func orDefault(s, def string) string {
+func mintOr(s, def string) string {
 	if s == "" {
 		return def
 	}
 	return s
 }
 
-func b64(p []byte) string { return base64.StdEncoding.EncodeToString(p) }
+func mintB64(p []byte) string { return base64.StdEncoding.EncodeToString(p) }
 
-func appendTime(dst []byte, t time.Time) []byte {
+func mintAppendTime(dst []byte, t time.Time) []byte {
 	return t.UTC().AppendFormat(dst, "2006-01-02T15:04:05.000Z")
 }
 
-// appendText escapes character data as exc-c14n does.
-func appendText(dst []byte, s string) []byte {
+// mintAppendText escapes character data as exc-c14n does.
+func mintAppendText(dst []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; c {
 		case '&':
@@ -502,8 +502,8 @@ func appendText(dst []byte, s string) []byte {
 	return dst
 }
 
-// appendAttr escapes an attribute value as exc-c14n does.
-func appendAttr(dst []byte, s string) []byte {
+// mintAppendAttr escapes an attribute value as exc-c14n does.
+func mintAppendAttr(dst []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; c {
 		case '&':
@@ -525,36 +525,36 @@ func appendAttr(dst []byte, s string) []byte {
 	return dst
 }
 
-// xmlCharError is returned (wrapped) for strings XML 1.0 cannot carry.
-type xmlCharError struct{}
+// mintXMLCharError is returned (wrapped) for strings XML 1.0 cannot carry.
+type mintXMLCharError struct{}
 
-func (xmlCharError) Error() string { return "invalid UTF-8 or a character not allowed in XML 1.0" }
+func (mintXMLCharError) Error() string { return "invalid UTF-8 or a character not allowed in XML 1.0" }
 
-// checkXMLString reports whether s is valid UTF-8 made of XML 1.0 Chars.
-func checkXMLString(s string) error {
+// mintCheckXML reports whether s is valid UTF-8 made of XML 1.0 Chars.
+func mintCheckXML(s string) error {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
-				return xmlCharError{}
+				return mintXMLCharError{}
 			}
 			i++
 			continue
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && n == 1 {
-			return xmlCharError{}
+			return mintXMLCharError{}
 		}
 		if (r >= 0xD800 && r <= 0xDFFF) || r == 0xFFFE || r == 0xFFFF {
-			return xmlCharError{}
+			return mintXMLCharError{}
 		}
 		i += n
 	}
 	return nil
 }
 
-// isNCName reports whether s is an ASCII-safe xs:NCName (the IDs we accept).
-func isNCName(s string) bool {
+// mintIsNCName reports whether s is an ASCII-safe xs:NCName (the IDs we accept).
+func mintIsNCName(s string) bool {
 	if s == "" {
 		return false
 	}

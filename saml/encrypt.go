@@ -11,25 +11,25 @@ import (
 
 // XML Encryption algorithm URIs the minter writes (D5.1).
 const (
-	algAES256CBC    = "http://www.w3.org/2001/04/xmlenc#aes256-cbc"
-	algAES256GCM    = "http://www.w3.org/2009/xmlenc11#aes256-gcm"
-	algRSAOAEPMGF1P = "http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p"
-	xencTypeElement = "http://www.w3.org/2001/04/xmlenc#Element"
-	aes256KeySize   = 32
-	gcmNonceSize    = 12
+	mintAlgAES256CBC    = "http://www.w3.org/2001/04/xmlenc#aes256-cbc"
+	mintAlgAES256GCM    = "http://www.w3.org/2009/xmlenc11#aes256-gcm"
+	mintAlgRSAOAEPMGF1P = "http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p"
+	mintXEncTypeElement = "http://www.w3.org/2001/04/xmlenc#Element"
+	mintAES256KeySize   = 32
+	mintGCMNonceSize    = 12
 )
 
-func checkEncryption(e *Encryption) error {
+func mintCheckEncryption(e *Encryption) error {
 	if e.Certificate == nil {
-		return buildErr(ErrResponseSpec, "Encryption.Certificate", "D5.1", "missing", nil)
+		return mintErr(ErrResponseSpec, "Encryption.Certificate", "D5.1", "missing", nil)
 	}
 	if _, ok := e.Certificate.PublicKey.(*rsa.PublicKey); !ok {
-		return buildErr(ErrResponseSpec, "Encryption.Certificate", "D5.1", "not an RSA key", nil)
+		return mintErr(ErrResponseSpec, "Encryption.Certificate", "D5.1", "not an RSA key", nil)
 	}
 	switch e.Algorithm {
 	case AES256CBC, AES256GCM:
 	default:
-		return buildErr(ErrResponseSpec, "Encryption.Algorithm", "D5.1", "unknown block algorithm", nil)
+		return mintErr(ErrResponseSpec, "Encryption.Algorithm", "D5.1", "unknown block algorithm", nil)
 	}
 	return nil
 }
@@ -43,34 +43,34 @@ func (m *minter) encrypt(plain []byte) ([]byte, error) {
 	e := m.spec.Encryption
 	pub := e.Certificate.PublicKey.(*rsa.PublicKey)
 	r := m.b.rand
-	var key [aes256KeySize]byte
+	var key [mintAES256KeySize]byte
 	if _, err := io.ReadFull(r, key[:]); err != nil {
-		return nil, buildErr(ErrMint, "Rand", "", "reading content key", err)
+		return nil, mintErr(ErrMint, "Rand", "", "reading content key", err)
 	}
 	block, err := aes.NewCipher(key[:])
 	if err != nil {
-		return nil, buildErr(ErrMint, "Encryption", "", "AES setup", err)
+		return nil, mintErr(ErrMint, "Encryption", "", "AES setup", err)
 	}
 	var ct []byte
-	alg := algAES256CBC
+	alg := mintAlgAES256CBC
 	switch e.Algorithm {
 	case AES256GCM:
-		alg = algAES256GCM
+		alg = mintAlgAES256GCM
 		gcm, err := cipher.NewGCM(block)
 		if err != nil {
-			return nil, buildErr(ErrMint, "Encryption", "", "GCM setup", err)
+			return nil, mintErr(ErrMint, "Encryption", "", "GCM setup", err)
 		}
-		ct = make([]byte, gcmNonceSize, gcmNonceSize+len(plain)+gcm.Overhead())
+		ct = make([]byte, mintGCMNonceSize, mintGCMNonceSize+len(plain)+gcm.Overhead())
 		if _, err := io.ReadFull(r, ct); err != nil {
-			return nil, buildErr(ErrMint, "Rand", "", "reading GCM nonce", err)
+			return nil, mintErr(ErrMint, "Rand", "", "reading GCM nonce", err)
 		}
-		ct = gcm.Seal(ct, ct[:gcmNonceSize], plain, nil)
+		ct = gcm.Seal(ct, ct[:mintGCMNonceSize], plain, nil)
 	default:
 		bs := block.BlockSize()
 		pad := bs - len(plain)%bs // 1..bs, as XML Encryption requires
 		ct = make([]byte, bs+len(plain)+pad)
 		if _, err := io.ReadFull(r, ct[:bs]); err != nil {
-			return nil, buildErr(ErrMint, "Rand", "", "reading CBC IV", err)
+			return nil, mintErr(ErrMint, "Rand", "", "reading CBC IV", err)
 		}
 		body := ct[bs:]
 		copy(body, plain)
@@ -81,13 +81,13 @@ func (m *minter) encrypt(plain []byte) ([]byte, error) {
 	}
 	wrapped, err := rsa.EncryptOAEP(sha1.New(), r, pub, key[:], nil)
 	if err != nil {
-		return nil, buildErr(ErrMint, "Encryption.Certificate", "D5.1", "RSA-OAEP key transport", err)
+		return nil, mintErr(ErrMint, "Encryption.Certificate", "D5.1", "RSA-OAEP key transport", err)
 	}
 
 	out := make([]byte, 0, len(ct)*4/3+len(e.Certificate.Raw)*4/3+1024)
-	out = append(out, `<EncryptedAssertion xmlns="`+nsAssertion+`"><xenc:EncryptedData xmlns:xenc="`+nsXEnc+`" Type="`+xencTypeElement+`"><xenc:EncryptionMethod Algorithm="`...)
+	out = append(out, `<EncryptedAssertion xmlns="`+mintNSAssertion+`"><xenc:EncryptedData xmlns:xenc="`+mintNSXEnc+`" Type="`+mintXEncTypeElement+`"><xenc:EncryptionMethod Algorithm="`...)
 	out = append(out, alg...)
-	out = append(out, `"></xenc:EncryptionMethod><KeyInfo xmlns="`+nsDSig+`"><xenc:EncryptedKey><xenc:EncryptionMethod Algorithm="`+algRSAOAEPMGF1P+`"><DigestMethod Algorithm="`+AlgSHA1+`"></DigestMethod></xenc:EncryptionMethod><KeyInfo><X509Data><X509Certificate>`...)
+	out = append(out, `"></xenc:EncryptionMethod><KeyInfo xmlns="`+mintNSDSig+`"><xenc:EncryptedKey><xenc:EncryptionMethod Algorithm="`+mintAlgRSAOAEPMGF1P+`"><DigestMethod Algorithm="`+AlgSHA1+`"></DigestMethod></xenc:EncryptionMethod><KeyInfo><X509Data><X509Certificate>`...)
 	out = base64.StdEncoding.AppendEncode(out, e.Certificate.Raw)
 	out = append(out, `</X509Certificate></X509Data></KeyInfo><xenc:CipherData><xenc:CipherValue>`...)
 	out = base64.StdEncoding.AppendEncode(out, wrapped)

@@ -21,7 +21,7 @@ func (m *Minted) Base64() string {
 // MaxRelayState bytes is an error (D1.1).
 func (m *Minted) FormValues(relayState string) (url.Values, error) {
 	if len(relayState) > MaxRelayState {
-		return nil, buildErr(ErrResponseSpec, "RelayState", "D1.1", "longer than 80 bytes", nil)
+		return nil, mintErr(ErrResponseSpec, "RelayState", "D1.1", "longer than 80 bytes", nil)
 	}
 	v := url.Values{"SAMLResponse": {m.Base64()}}
 	if relayState != "" {
@@ -42,14 +42,14 @@ func (m *Minted) HTMLForm(relayState string) ([]byte, error) {
 // button when scripts are disabled.
 func (m *Minted) HTMLFormTo(action, relayState string) ([]byte, error) {
 	if len(relayState) > MaxRelayState {
-		return nil, buildErr(ErrResponseSpec, "RelayState", "D1.1", "longer than 80 bytes", nil)
+		return nil, mintErr(ErrResponseSpec, "RelayState", "D1.1", "longer than 80 bytes", nil)
 	}
-	if checkXMLString(relayState) != nil {
-		return nil, buildErr(ErrResponseSpec, "RelayState", "", "not valid text", nil)
+	if mintCheckXML(relayState) != nil {
+		return nil, mintErr(ErrResponseSpec, "RelayState", "", "not valid text", nil)
 	}
 	u, err := url.Parse(action)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return nil, buildErr(ErrResponseSpec, "action", "", "not an absolute http(s) URL", nil)
+		return nil, mintErr(ErrResponseSpec, "action", "", "not an absolute http(s) URL", nil)
 	}
 	b := make([]byte, 0, len(m.XML)*4/3+640)
 	b = append(b, `<!DOCTYPE html>

@@ -16,7 +16,7 @@ const (
 	AlgEnvelopedSig = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
 )
 
-type sigAlg struct {
+type mintSigAlg struct {
 	hash      crypto.Hash
 	newHash   func() hash.Hash
 	sigMethod string
@@ -24,8 +24,8 @@ type sigAlg struct {
 }
 
 var (
-	algRSASHA256 = sigAlg{crypto.SHA256, sha256.New, AlgRSASHA256, AlgSHA256}
-	algRSASHA1   = sigAlg{crypto.SHA1, sha1.New, AlgRSASHA1, AlgSHA1}
+	mintAlgRSASHA256 = mintSigAlg{crypto.SHA256, sha256.New, AlgRSASHA256, AlgSHA256}
+	mintAlgRSASHA1   = mintSigAlg{crypto.SHA1, sha1.New, AlgRSASHA1, AlgSHA1}
 )
 
 // signature returns an enveloped ds:Signature for the element with the given
@@ -43,14 +43,14 @@ func (m *minter) signature(id string, parts ...[]byte) ([]byte, error) {
 	// Signature element: it inherits the default dsig namespace, which
 	// exc-c14n renders on the apex element.
 	si := make([]byte, 0, 640)
-	si = append(si, `<SignedInfo xmlns="`+nsDSig+`">`...)
+	si = append(si, `<SignedInfo xmlns="`+mintNSDSig+`">`...)
 	inner := len(si)
 	si = append(si, `<CanonicalizationMethod Algorithm="`+AlgExcC14N+`"></CanonicalizationMethod><SignatureMethod Algorithm="`...)
 	si = append(si, m.alg.sigMethod...)
 	si = append(si, `"></SignatureMethod><Reference URI="`...)
 	if !m.t.EmptyReferenceURI {
 		si = append(si, '#')
-		si = appendAttr(si, id)
+		si = mintAppendAttr(si, id)
 	}
 	si = append(si, `"><Transforms><Transform Algorithm="`+AlgEnvelopedSig+`"></Transform><Transform Algorithm="`+AlgExcC14N+`"></Transform></Transforms><DigestMethod Algorithm="`...)
 	si = append(si, m.alg.digMethod...)
@@ -68,11 +68,11 @@ func (m *minter) signature(id string, parts ...[]byte) ([]byte, error) {
 	}
 	sv, err := signer.Sign(m.b.rand, siDigest, m.alg.hash)
 	if err != nil {
-		return nil, buildErr(ErrMint, "Signer", "", "signing failed", err)
+		return nil, mintErr(ErrMint, "Signer", "", "signing failed", err)
 	}
 
 	out := make([]byte, 0, len(si)+len(sv)*4/3+len(m.b.certB64)+256)
-	out = append(out, `<Signature xmlns="`+nsDSig+`"><SignedInfo>`...)
+	out = append(out, `<Signature xmlns="`+mintNSDSig+`"><SignedInfo>`...)
 	out = append(out, si[inner:]...)
 	out = append(out, `<SignatureValue>`...)
 	out = base64.StdEncoding.AppendEncode(out, sv)
