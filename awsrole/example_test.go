@@ -47,8 +47,8 @@ func ExampleParseAttributes() {
 	fmt.Println(errors.Is(err, awsrole.ErrInvalidRoleSessionName))
 
 	a, err := awsrole.ParseAttributes(map[string][]string{
-		awsrole.AttrRole:                             {"arn:aws:iam::123456789012:role/Admin,arn:aws:iam::123456789012:saml-provider/EntraID"},
-		awsrole.AttrRoleSessionName:                  {"alice@example.com"},
+		awsrole.AttrRole:                              {"arn:aws:iam::123456789012:role/Admin,arn:aws:iam::123456789012:saml-provider/EntraID"},
+		awsrole.AttrRoleSessionName:                   {"alice@example.com"},
 		awsrole.AttrPrincipalTagPrefix + "CostCenter": {"1234"},
 	})
 	if err != nil {
