@@ -1,0 +1,213 @@
+package saml
+
+import (
+	"context"
+	"crypto/rsa"
+	"crypto/x509"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/samlaws/samlaws/awsrole"
+)
+
+func TestVerifyAcceptsMinted(t *testing.T) {
+	spKey, spCert := vSPKey(t)
+	cases := []struct {
+		name string
+		spec func(*ResponseSpec)
+		cfg  func(*VerifierConfig)
+		b64  bool
+	}{
+		{name: "C3.1_sign_assertion_xml"},
+		{name: "C3.1_sign_assertion_base64", b64: true},
+		{name: "C3.1_sign_response", spec: func(s *ResponseSpec) { s.Signing = SignResponse }},
+		{name: "C3.1_sign_both", spec: func(s *ResponseSpec) { s.Signing = SignBoth }},
+		{name: "A5.3_sha1_when_allowed", spec: func(s *ResponseSpec) { s.Algorithm = RSASHA1 }, cfg: func(c *VerifierConfig) { c.AllowSHA1 = true }},
+		{name: "D5.1_encrypted_cbc", spec: func(s *ResponseSpec) { s.Encryption = &Encryption{Certificate: spCert} },
+			cfg: func(c *VerifierConfig) { c.DecryptionKeys = []*rsa.PrivateKey{spKey} }},
+		{name: "D5.1_encrypted_gcm_required", spec: func(s *ResponseSpec) { s.Encryption = &Encryption{Certificate: spCert, Algorithm: AES256GCM} },
+			cfg: func(c *VerifierConfig) {
+				c.DecryptionKeys = []*rsa.PrivateKey{spKey}
+				c.EncryptionMode = EncryptionRequired
+			}},
+		{name: "D5.1_encrypted_signed_response", spec: func(s *ResponseSpec) {
+			s.Encryption = &Encryption{Certificate: spCert}
+			s.Signing = SignResponse
+		}, cfg: func(c *VerifierConfig) { c.DecryptionKeys = []*rsa.PrivateKey{spKey} }},
+		{name: "A1.6_audience_instance_suffix", spec: func(s *ResponseSpec) { s.Audience = "https://signin.aws.amazon.com/saml#2" }},
+		{name: "A1.6_configured_identifier_with_suffix", cfg: func(c *VerifierConfig) { c.Audiences = []string{"https://signin.aws.amazon.com/saml#3"} }},
+		{name: "A4.4_aws_mode_fresh", cfg: func(c *VerifierConfig) { c.AWSCompatible = true }},
+		{name: "A5.1_rollover_two_certs", cfg: func(c *VerifierConfig) {
+			other := mintLoadKeyPair(t, "other")
+			c.Certificates = append([]*x509.Certificate{other.cert}, c.Certificates...)
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			m := vMint(t, tc.spec)
+			v := vVerifier(t, tc.cfg)
+			raw := m.XML
+			if tc.b64 {
+				raw = []byte(m.Base64())
+			}
+			a, err := vVerify(t, v, raw)
+			if err != nil {
+				var ve *ValidationError
+				errors.As(err, &ve)
+				t.Fatalf("rejected: %v (hint %q)", err, ve.Hint)
+			}
+			want := mintSpec(t).AWS
+			if diff := cmp.Diff(want.Roles, a.Roles); diff != "" {
+				t.Errorf("roles (-want +got):\n%s", diff)
+			}
+			if a.RoleSessionName != want.RoleSessionName || a.SessionDuration != want.SessionDuration {
+				t.Errorf("session: got %q %v", a.RoleSessionName, a.SessionDuration)
+			}
+			if a.Subject.NameID != "jane.doe@contoso.example" || a.Issuer != mintIssuer || a.ID != m.AssertionID || a.ResponseID != m.ResponseID {
+				t.Errorf("got subject %+v issuer %q id %q/%q", a.Subject, a.Issuer, a.ID, a.ResponseID)
+			}
+			if got := a.Claims[ClaimGivenName]; len(got) != 1 || got[0] != "Jane" {
+				t.Errorf("claims: givenname %q", got)
+			}
+			if !a.NotOnOrAfter.Equal(m.NotOnOrAfter) || !a.SubjectNotOnOrAfter.Equal(m.ConfirmationNotOnOrAfter) {
+				t.Errorf("times: %v %v", a.NotOnOrAfter, a.SubjectNotOnOrAfter)
+			}
+			if a.Certificate == nil || a.Recipient != AWSSignInURL {
+				t.Errorf("certificate %v recipient %q", a.Certificate, a.Recipient)
+			}
+			// D5.3: the same response again is a replay.
+			_, err = vVerify(t, v, raw)
+			vExpect(t, err, ErrReplay)
+		})
+	}
+}
+
+func TestVerifyEncryptedFlags(t *testing.T) {
+	spKey, spCert := vSPKey(t)
+	m := vMint(t, func(s *ResponseSpec) { s.Encryption = &Encryption{Certificate: spCert} })
+	v := vVerifier(t, func(c *VerifierConfig) { c.DecryptionKeys = []*rsa.PrivateKey{spKey} })
+	a, err := vVerify(t, v, m.XML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.Encrypted || !a.SignedAssertion || a.SignedResponse {
+		t.Errorf("flags: encrypted %v signedAssertion %v signedResponse %v", a.Encrypted, a.SignedAssertion, a.SignedResponse)
+	}
+}
+
+func TestNewVerifierRejectsBadConfig(t *testing.T) {
+	idp := mintLoadKeyPair(t, "idp")
+	good := VerifierConfig{IdPEntityID: mintIssuer, Certificates: []*x509.Certificate{idp.cert}}
+	cases := []struct {
+		name string
+		mod  func(*VerifierConfig)
+	}{
+		{"D1.7_no_entity_id", func(c *VerifierConfig) { c.IdPEntityID = "" }},
+		{"D1.7_entity_id_spaces", func(c *VerifierConfig) { c.IdPEntityID = " x " }},
+		{"A5.1_no_certificates", func(c *VerifierConfig) { c.Certificates = nil }},
+		{"A5.1_nil_certificate", func(c *VerifierConfig) { c.Certificates = []*x509.Certificate{nil} }},
+		{"A1.6_bad_audience", func(c *VerifierConfig) { c.Audiences = []string{"not a uri"} }},
+		{"A1.6_bad_audience_fragment", func(c *VerifierConfig) { c.Audiences = []string{"https://signin.aws.amazon.com/saml#x"} }},
+		{"A1.8_recipient_with_fragment", func(c *VerifierConfig) { c.Recipients = []string{"https://signin.aws.amazon.com/saml#2"} }},
+		{"D5.4_negative_skew", func(c *VerifierConfig) { c.ClockSkew = -time.Second }},
+		{"A5.3_sha1_without_allow", func(c *VerifierConfig) { c.Algorithms = []string{AlgRSASHA1} }},
+		{"D4.5_unknown_algorithm", func(c *VerifierConfig) { c.Algorithms = []string{"http://www.w3.org/2000/09/xmldsig#hmac-sha1"} }},
+		{"A5.6_required_without_key", func(c *VerifierConfig) { c.EncryptionMode = EncryptionRequired }},
+		{"A5.6_bad_mode", func(c *VerifierConfig) { c.EncryptionMode = "Sometimes" }},
+		{"A5.7_nil_key", func(c *VerifierConfig) { c.DecryptionKeys = []*rsa.PrivateKey{nil} }},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := good
+			tc.mod(&cfg)
+			_, err := NewVerifier(cfg)
+			if !errors.Is(err, ErrConfig) {
+				t.Fatalf("got %v, want ErrConfig", err)
+			}
+		})
+	}
+	if _, err := NewVerifier(good); err != nil {
+		t.Fatalf("good config rejected: %v", err)
+	}
+}
+
+func TestVerifyConcurrent(t *testing.T) {
+	v := vVerifier(t, func(c *VerifierConfig) { c.SkipReplayCheck = true })
+	m := vMint(t, nil)
+	done := make(chan error, 8)
+	for range 8 {
+		go func() {
+			_, err := v.Verify(context.Background(), m.XML)
+			done <- err
+		}()
+	}
+	for range 8 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestDiagnoseListsEveryProblem(t *testing.T) {
+	m := vMint(t, func(s *ResponseSpec) {
+		s.Tamper.WrongAudience = true
+		s.Tamper.WrongRecipient = true
+		s.Tamper.MissingRoleSessionName = true
+	})
+	v := vVerifier(t, nil)
+	r := v.Diagnose(context.Background(), m.XML)
+	if r.Accepted || r.Assertion != nil {
+		t.Fatal("accepted")
+	}
+	for _, want := range []error{ErrAudience, ErrRecipient, ErrAttributes} {
+		found := false
+		for _, p := range r.Problems {
+			if errors.Is(p, want) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("report lacks %v: %v", want, r.Err())
+		}
+	}
+	// The replay cache is not touched: Verify still fails on the first problem
+	// only, and a good response diagnosed twice stays acceptable.
+	good := vMint(t, nil)
+	for range 2 {
+		if r := v.Diagnose(context.Background(), good.XML); !r.Accepted {
+			t.Fatalf("good response: %v", r.Err())
+		}
+	}
+	if _, err := v.Verify(context.Background(), good.XML); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestReplayCacheBounded(t *testing.T) {
+	now := vNow
+	c := NewMemoryReplayCache(2, func() time.Time { return now })
+	ctx := context.Background()
+	for i, id := range []string{"a", "b"} {
+		if ok, err := c.Consume(ctx, id, now.Add(time.Minute)); !ok || err != nil {
+			t.Fatalf("%d: %v %v", i, ok, err)
+		}
+	}
+	if ok, _ := c.Consume(ctx, "a", now.Add(time.Minute)); ok {
+		t.Fatal("D5.3: replay accepted")
+	}
+	if _, err := c.Consume(ctx, "c", now.Add(time.Minute)); !errors.Is(err, ErrReplayCacheFull) {
+		t.Fatalf("full cache: %v", err)
+	}
+	now = now.Add(2 * time.Minute)
+	if ok, err := c.Consume(ctx, "c", now.Add(time.Minute)); !ok || err != nil {
+		t.Fatalf("after expiry: %v %v", ok, err)
+	}
+	if c.Len() != 1 {
+		t.Fatalf("len %d", c.Len())
+	}
+}
+
+var _ = awsrole.AttrRole
