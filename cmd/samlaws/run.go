@@ -24,6 +24,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"demo", "run an offline end-to-end federation (Entra ID test tenant -> AWS) and explain each step", runDemo},
+		{"mint", "mint a signed, Entra-shaped SAML response (and matching IdP metadata) for tests", runMint},
 	}
 }
 

@@ -1,0 +1,36 @@
+// Package samltest provides a test Microsoft Entra ID tenant for tests of SAML
+// consumers and AWS sign-in tools, in the spirit of net/http/httptest.
+//
+// [NewIdP] returns a ready identity provider: an RSA-2048 signing key, a
+// self-signed certificate like the ones Entra generates (CN "Microsoft Azure
+// Federated SSO Certificate", back-dated by a day, valid three years), a tenant and
+// an application ID, Entra-shaped signed federation metadata ([IdP.Metadata]) and
+// minting of responses shaped as Entra sends them to the AWS gallery application
+// ([IdP.Response], built on [saml.Builder]):
+//
+//	idp := samltest.NewIdP(t, samltest.WithNow(now))
+//	resp := idp.Response(t, samltest.DefaultUser())          // B.Simon with two roles
+//	bad := idp.Response(t, samltest.DefaultUser(), samltest.Expired())
+//
+// Every tamper knob of [saml.Tamper] has an option here, and [TamperCases] lists
+// them all for conformance loops: a verifier that behaves as AWS does must reject
+// each one.
+//
+// [NewServer] (or [IdP.Serve]) serves the IdP over HTTP: the tenant and
+// app-specific metadata endpoints (the latter with Entra's UTF-8 BOM, C1.3) and an
+// IdP-initiated sign-in endpoint answering with the auto-submit form that POSTs
+// to a configured ACS, so that HTTP- and browser-level tests work offline.
+//
+// Certificate rollover (C1.5, C3.2, C3.4) is modelled: [IdP.AddNextCertificate]
+// publishes a next certificate beside the active one, [IdP.ActivateNextCertificate]
+// makes it sign, [IdP.RemoveInactiveCertificates] retires the old one.
+//
+// Time and randomness are injected ([WithNow], [WithClock],
+// [WithDeterministicIDs]); with a fixed clock and seed the IdP's output is
+// byte-for-byte reproducible. Keys come from a small built-in pool of public test
+// keys, so a new IdP costs microseconds rather than the ~100 ms of generating an
+// RSA key; see [KeyPoolSize]. Never trust these keys outside tests.
+//
+// Failures are reported through the testing.TB given to [NewIdP] and to the
+// minting methods, as httptest reports through panics: tests stay short.
+package samltest

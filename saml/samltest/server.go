@@ -1,0 +1,159 @@
+package samltest
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// Server is an [IdP] served over HTTP by an httptest.Server, so that HTTP- and
+// browser-level tests of other programs can run offline. It serves:
+//
+//   - GET /<tenant>/FederationMetadata/2007-06/FederationMetadata.xml: the tenant
+//     metadata (C1.1), without a BOM;
+//   - GET /<tenant>/federationmetadata/2007-06/federationmetadata.xml?appid=<app>:
+//     the app-specific metadata (C1.2), which starts with a UTF-8 BOM as Entra's
+//     does (C1.3); an unknown appid gets 404;
+//   - GET /<tenant>/saml2 (no SAMLRequest) and GET /api/signin/<app>?tenantId=<tenant>:
+//     IdP-initiated sign-in of [IdP.User]; the answer is Entra's auto-submit HTML
+//     form that POSTs SAMLResponse (and RelayState, from the query's RelayState
+//     parameter) to [IdP.ACS]. A login_hint parameter replaces the user's UPN,
+//     e-mail and session name.
+//
+// Paths are matched case-insensitively, as Entra matches them. The metadata
+// served names the server's own URL as the SSO and WS-Fed endpoints. The server
+// is closed when the test that made it ends.
+type Server struct {
+	*httptest.Server
+	// IdP is the identity provider being served.
+	IdP *IdP
+}
+
+// NewServer makes an IdP with [NewIdP] and serves it: NewIdP(t, opts...).Serve().
+func NewServer(t testing.TB, opts ...Option) *Server {
+	t.Helper()
+	return NewIdP(t, opts...).Serve()
+}
+
+// Serve starts an HTTP server for the IdP (plain HTTP on 127.0.0.1) and registers
+// its Close with the IdP's test.
+func (idp *IdP) Serve() *Server {
+	s := &Server{IdP: idp}
+	s.Server = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
+	idp.t.Cleanup(s.Close)
+	return s
+}
+
+// MetadataURL returns the tenant metadata URL (C1.1).
+func (s *Server) MetadataURL() string {
+	return s.URL + "/" + s.IdP.TenantID + "/FederationMetadata/2007-06/FederationMetadata.xml"
+}
+
+// AppMetadataURL returns the app-specific metadata URL (C1.2); its answer starts
+// with a BOM (C1.3).
+func (s *Server) AppMetadataURL() string {
+	return s.URL + "/" + s.IdP.TenantID + "/federationmetadata/2007-06/federationmetadata.xml?appid=" + url.QueryEscape(s.IdP.AppID)
+}
+
+// SSOURL returns the IdP-initiated sign-in URL; relayState, when not empty, is
+// passed on to the ACS as RelayState.
+func (s *Server) SSOURL(relayState string) string {
+	u := s.URL + "/" + s.IdP.TenantID + "/saml2"
+	if relayState != "" {
+		u += "?RelayState=" + url.QueryEscape(relayState)
+	}
+	return u
+}
+
+// Metadata returns the metadata the server serves (no BOM): like
+// [IdP.Metadata], but with the server's URL as the endpoints' host.
+func (s *Server) Metadata() []byte {
+	return s.IdP.metadataFor(s.URL)
+}
+
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	tenant := strings.ToLower(s.IdP.TenantID)
+	path := strings.ToLower(r.URL.Path)
+	switch {
+	case path == "/"+tenant+"/federationmetadata/2007-06/federationmetadata.xml":
+		s.serveMetadata(w, r)
+	case path == "/"+tenant+"/saml2":
+		if r.URL.Query().Has("SAMLRequest") || r.Method == http.MethodPost {
+			http.Error(w, "samltest: SP-initiated sign-in (SAMLRequest) is not supported; use IdP-initiated sign-in", http.StatusNotImplemented)
+			return
+		}
+		s.serveSSO(w, r)
+	case path == "/api/signin/"+strings.ToLower(s.IdP.AppID):
+		if !strings.EqualFold(r.URL.Query().Get("tenantId"), s.IdP.TenantID) {
+			http.Error(w, "samltest: unknown tenantId", http.StatusNotFound)
+			return
+		}
+		s.serveSSO(w, r)
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+func (s *Server) serveMetadata(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "samltest: method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	q := r.URL.Query()
+	bom := false
+	if q.Has("appid") {
+		if !strings.EqualFold(q.Get("appid"), s.IdP.AppID) {
+			http.Error(w, "samltest: unknown appid", http.StatusNotFound)
+			return
+		}
+		bom = true
+	}
+	md := s.Metadata()
+	if md == nil {
+		http.Error(w, "samltest: no metadata", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
+	if r.Method == http.MethodHead {
+		return
+	}
+	if bom {
+		_, _ = w.Write([]byte(BOM))
+	}
+	_, _ = w.Write(md)
+}
+
+func (s *Server) serveSSO(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet {
+		w.Header().Set("Allow", "GET")
+		http.Error(w, "samltest: method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	q := r.URL.Query()
+	u := s.IdP.User
+	if hint := q.Get("login_hint"); hint != "" {
+		u.UPN, u.Email, u.SessionName = hint, hint, ""
+	}
+	b := s.IdP.Builder()
+	if b == nil {
+		http.Error(w, "samltest: IdP closed", http.StatusInternalServerError)
+		return
+	}
+	m, err := b.Build(s.IdP.spec(u))
+	if err != nil {
+		s.IdP.t.Errorf("samltest: server: minting: %v", err)
+		http.Error(w, "samltest: minting failed", http.StatusInternalServerError)
+		return
+	}
+	page, err := m.HTMLForm(q.Get("RelayState"))
+	if err != nil {
+		http.Error(w, "samltest: bad RelayState", http.StatusBadRequest)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write(page)
+}
