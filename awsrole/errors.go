@@ -96,7 +96,9 @@ type AttributeError struct {
 	Reason string
 	// Err is the sentinel category (ErrInvalidRole, ErrInvalidRoleSessionName, ...).
 	Err error
-	// Detail is an optional finer sentinel (ErrARNWildcard, ...) or nil.
+	// Detail is an optional finer cause or nil: a sentinel such as
+	// ErrARNWildcard, or, for a Role value holding a malformed ARN, the ARN's own
+	// *AttributeError (which wraps ErrInvalidARN).
 	Detail error
 }
 
@@ -122,7 +124,7 @@ func (e *AttributeError) Error() string {
 	return b.String()
 }
 
-// Unwrap returns the category and, when set, the finer sentinel, so that
+// Unwrap returns the category and, when set, the finer cause, so that
 // errors.Is matches either.
 func (e *AttributeError) Unwrap() []error {
 	if e.Detail != nil {

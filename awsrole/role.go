@@ -82,7 +82,9 @@ func parseRole(s string) (Role, *AttributeError) {
 		if err != nil {
 			var ae *AttributeError
 			errors.As(err, &ae) // parseARN always returns *AttributeError
-			return fail(ae.Rule, ae.Detail, "%s ARN: %s", ordinal(i), ae.Reason)
+			// Detail is the ARN error itself, so errors.Is also matches
+			// ErrInvalidARN and its finer sentinel.
+			return fail(ae.Rule, err, "%s ARN: %s", ordinal(i), ae.Reason)
 		}
 		got[i] = a
 	}

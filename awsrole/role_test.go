@@ -94,6 +94,14 @@ func TestParseRoleErrors(t *testing.T) {
 				t.Fatalf("ParseRole(%q) = %v, want error", tt.in, got)
 			}
 			ae := checkAttrErr(t, err, AttrRole, ErrInvalidRole, tt.detail, tt.msg)
+			// An ARN-level failure also matches ErrInvalidARN; pair-level ones do not.
+			if arnLevel := strings.HasPrefix(ae.Reason, "first ARN: ") || strings.HasPrefix(ae.Reason, "second ARN: "); errors.Is(err, ErrInvalidARN) != arnLevel {
+				t.Errorf("errors.Is(err, ErrInvalidARN) = %v, want %v", !arnLevel, arnLevel)
+			}
+			var inner *AttributeError
+			if errors.As(ae.Detail, &inner) && inner.Attribute != "" {
+				t.Errorf("inner ARN error names attribute %q", inner.Attribute)
+			}
 			if prev, dup := msgs[ae.Reason]; dup {
 				t.Errorf("same message as case %s: %q", prev, ae.Reason)
 			}
