@@ -63,7 +63,7 @@ var (
 // Error is the one typed error of this package: use errors.As to get the rule
 // and the reason of a failure. Its Error string is
 //
-//	federation: <Reason> (rule <Rule>)
+//	federation: <Reason> (rule <Rule>)[: <Err>]
 //
 // Unwrap returns Kind (one of the sentinels above) and, when present, Err (the
 // underlying cause, for example an awsrole ARN error), so errors.Is matches
@@ -89,6 +89,9 @@ func (e *Error) Error() string {
 	s := "federation: " + e.Reason
 	if e.Rule != "" {
 		s += " (rule " + e.Rule + ")"
+	}
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
 	}
 	return s
 }
