@@ -16,6 +16,10 @@ type Role struct {
 	ProviderARN ProviderARN
 }
 
+// maxRoleValueLen bounds a Role value before it is split: two ARNs of at most
+// 2048 bytes (B4.1), a comma, and generous room for surrounding whitespace.
+const maxRoleValueLen = 2*maxARNLen + 1 + 1024
+
 // xmlSpace is the whitespace XML allows around text: space, tab, CR, LF.
 const xmlSpace = " \t\r\n"
 
@@ -35,7 +39,9 @@ const xmlSpace = " \t\r\n"
 // Each failure has its own message: empty value, one ARN, an empty part (stray
 // comma), three or more ARNs, text that is not an ARN, two roles or two providers,
 // wildcards (ErrARNWildcard), non-IAM ARNs (ErrARNNotIAM), mismatched partition or
-// account (ErrARNMismatch). All wrap ErrInvalidRole.
+// account (ErrARNMismatch), and values longer than 5121 bytes. All wrap
+// ErrInvalidRole; a failure inside one ARN also wraps that ARN's error
+// (ErrInvalidARN) in Detail.
 func ParseRole(s string) (Role, error) {
 	r, err := parseRole(s)
 	if err != nil {
@@ -51,6 +57,9 @@ func parseRole(s string) (Role, *AttributeError) {
 	}
 	if s == "" {
 		return fail("A3.1", nil, "value is empty; want \"roleArn,providerArn\"")
+	}
+	if len(s) > maxRoleValueLen {
+		return fail("A3.3", nil, "value is %d bytes, longer than any valid role,provider pair (%d with whitespace): %s", len(s), maxRoleValueLen, echoARN(s))
 	}
 	v := strings.Trim(s, xmlSpace)
 	if v == "" {

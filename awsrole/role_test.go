@@ -84,6 +84,7 @@ func TestParseRoleErrors(t *testing.T) {
 		{"A3.3/nbsp-around-comma", roleA + "\u00a0," + provA, ErrARNSpace, "whitespace U+00A0"},
 		{"A3.3/partition-mismatch", roleA + ",arn:aws-cn:iam::123456789012:saml-provider/P", ErrARNMismatch, `partition "aws" but saml-provider in "aws-cn"`},
 		{"A3.3/account-mismatch", roleA + ",arn:aws:iam::210987654321:saml-provider/P", ErrARNMismatch, "account 123456789012 but saml-provider in account 210987654321"},
+		{"A3.3/huge-value", strings.Repeat(",", 10000), nil, "longer than any valid role,provider pair"},
 		{"B2.3/bad-role-name", "arn:aws:iam::123456789012:role/a#b," + provA, nil, "role name has '#'"},
 	}
 	msgs := map[string]string{}
