@@ -349,3 +349,41 @@ func (e *EntityDescriptor) Kind() Kind {
 	}
 	return KindOther
 }
+
+// CheckIDP reports whether the entity can serve as a SAML 2.0 identity
+// provider: it needs an IDPSSODescriptor supporting the SAML 2.0 protocol, at
+// least one parseable signing certificate (C1.5, D4.6) and at least one
+// SingleSignOnService. The error is a *Error of Kind ErrUnusable.
+func (e *EntityDescriptor) CheckIDP() error {
+	if len(e.IDPSSODescriptors) == 0 {
+		return newErr(ErrUnusable, "C1.4", "entity "+e.EntityID+" has no IDPSSODescriptor", nil)
+	}
+	saml2 := false
+	for _, d := range e.IDPSSODescriptors {
+		for _, p := range d.ProtocolSupport {
+			if p == ProtocolSAML2 {
+				saml2 = true
+			}
+		}
+	}
+	if !saml2 {
+		return newErr(ErrUnusable, "C1.4", "IDPSSODescriptor does not support "+ProtocolSAML2, nil)
+	}
+	certs := e.IDPSigningCertificates()
+	if len(certs) == 0 {
+		return newErr(ErrUnusable, "C1.5", "IDPSSODescriptor has no signing certificate", nil)
+	}
+	parsed := 0
+	for _, der := range certs {
+		if _, err := parseCert(der); err == nil {
+			parsed++
+		}
+	}
+	if parsed == 0 {
+		return newErr(ErrUnusable, "C1.5", "no signing certificate parses as X.509", nil)
+	}
+	if len(e.SingleSignOnServices("")) == 0 {
+		return newErr(ErrUnusable, "C1.4", "IDPSSODescriptor has no SingleSignOnService", nil)
+	}
+	return nil
+}

@@ -1,0 +1,131 @@
+package metadata
+
+import (
+	"crypto/x509"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/samlaws/samlaws/internal/xmlguard"
+)
+
+// IAM's SAMLMetadataDocument length bounds, in characters (B1.1).
+const (
+	IAMMinMetadataChars = 1000
+	IAMMaxMetadataChars = 10_000_000
+	// IAMMinKeyBits is the smallest RSA key IAM accepts in metadata (A5.4).
+	IAMMinKeyBits = 1024
+)
+
+// Problem is one reason a document does not meet a constraint.
+type Problem struct {
+	// Rule is the spec rule number ("A5.4", "B1.1", "C1.3"...).
+	Rule string
+	// Message explains the problem.
+	Message string
+}
+
+// String renders "message [rule]".
+func (p Problem) String() string { return p.Message + " [" + p.Rule + "]" }
+
+// CheckIAM reports every reason IAM's CreateSAMLProvider/UpdateSAMLProvider
+// would reject data as SAMLMetadataDocument: a UTF-8 BOM (A5.4, C1.3),
+// invalid UTF-8, fewer than 1,000 or more than 10,000,000 characters (B1.1), a
+// document that does not parse (hardened parser), not exactly one
+// EntityDescriptor [inferred], no usable IdP role (no IDPSSODescriptor,
+// signing certificate or SingleSignOnService), a signing certificate that
+// does not parse (Go's parser also rejects repeated X.509 extensions, which
+// IAM rejects too, A5.4) or an RSA key under 1024 bits (A5.4). It returns nil
+// when it finds nothing.
+func CheckIAM(data []byte) []Problem {
+	var probs []Problem
+	add := func(rule, format string, args ...any) {
+		probs = append(probs, Problem{Rule: rule, Message: fmt.Sprintf(format, args...)})
+	}
+	if xmlguard.HasBOM(data) {
+		add("A5.4", "document starts with a UTF-8 byte order mark; IAM requires UTF-8 without BOM (strip it, C1.3)")
+	}
+	if !utf8.Valid(data) {
+		add("A5.4", "document is not valid UTF-8")
+	}
+	n := utf8.RuneCount(data)
+	if n < IAMMinMetadataChars {
+		add("B1.1", "document has %d characters, IAM needs at least %d", n, IAMMinMetadataChars)
+	}
+	if n > IAMMaxMetadataChars {
+		add("B1.1", "document has %d characters, IAM accepts at most %d", n, IAMMaxMetadataChars)
+		return probs
+	}
+	d, err := Parse(data, Limits{})
+	if err != nil {
+		add("A5.4", "document does not parse: %v", err)
+		return probs
+	}
+	if d.Entity == nil {
+		add("B1.1", "document is an EntitiesDescriptor aggregate; IAM expects one EntityDescriptor [inferred]")
+		return probs
+	}
+	e := d.Entity
+	if err := e.CheckIDP(); err != nil {
+		if me, ok := err.(*Error); ok {
+			add(me.Rule, "%s", me.Reason)
+		} else {
+			add("C1.4", "%v", err)
+		}
+	}
+	for _, der := range e.IDPSigningCertificates() {
+		c := NewCertificate(der)
+		if c.X509 == nil {
+			if strings.Contains(c.ParseError, "duplicate extension") {
+				add("A5.4", "signing certificate %s has repeated X.509 extensions", c.SHA1)
+			} else {
+				add("A5.4", "signing certificate %s does not parse: %s", c.SHA1, c.ParseError)
+			}
+			continue
+		}
+		if c.X509.PublicKeyAlgorithm == x509.RSA && c.KeyBits < IAMMinKeyBits {
+			add("A5.4", "signing certificate %s has a %d-bit RSA key; IAM needs at least %d bits", c.SHA1, c.KeyBits, IAMMinKeyBits)
+		}
+	}
+	return probs
+}
+
+// ForIAM returns a document IAM accepts for the IdP described by data: data
+// itself without a leading BOM (C1.3) when that passes [CheckIAM] (keeping the
+// IdP's signature intact), otherwise a minimal document regenerated from the
+// entity's IdP role (entityID, signing certificates, SSO and SLO endpoints,
+// NameID formats) when that passes. Otherwise it returns a *Error of Kind
+// ErrIAM listing the problems of the original.
+//
+// ForIAM does not verify the IdP's signature; do that first with
+// [Document.Verify].
+func ForIAM(data []byte) ([]byte, error) {
+	stripped := xmlguard.TrimBOM(data)
+	probs := CheckIAM(stripped)
+	if len(probs) == 0 {
+		return stripped, nil
+	}
+	d, err := Parse(stripped, Limits{})
+	if err != nil || d.Entity == nil || d.Entity.CheckIDP() != nil {
+		return nil, iamError(probs)
+	}
+	e := d.Entity
+	opts := IDPMetadataOptions{EntityID: e.EntityID}
+	for _, der := range e.IDPSigningCertificates() {
+		c, err := parseCert(der)
+		if err != nil {
+			return nil, iamError(probs)
+		}
+		opts.SigningCertificates = append(opts.SigningCertificates, c)
+	}
+	for _, idp := range e.IDPSSODescriptors {
+		opts.SingleSignOnServices = append(opts.SingleSignOnServices, idp.SingleSignOnServices...)
+		opts.SingleLogoutServices = append(opts.SingleLogoutServices, idp.SingleLogoutServices...)
+		opts.NameIDFormats = append(opts.NameIDFormats, idp.NameIDFormats...)
+	}
+	out, err := NewIDPMetadata(opts)
+	if err != nil {
+		return nil, iamError(probs)
+	}
+	return out, nil
+}
