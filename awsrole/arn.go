@@ -91,6 +91,13 @@ func (a RoleARN) String() string {
 	return "arn:" + string(a.Partition) + ":iam::" + a.AccountID + ":role" + path + a.Name
 }
 
+// AssumedRoleARN returns the ARN STS gives a session of this role (B2.6):
+// arn:{Partition}:sts::{AccountID}:assumed-role/{Name}/{session}. The role path
+// is not part of it.
+func (a RoleARN) AssumedRoleARN(session RoleSessionName) string {
+	return "arn:" + string(a.Partition) + ":sts::" + a.AccountID + ":assumed-role/" + a.Name + "/" + string(session)
+}
+
 // Validate reports whether a, with an empty Path read as "/", is a valid role ARN.
 func (a RoleARN) Validate() error {
 	b, err := ParseRoleARN(a.String())

@@ -317,3 +317,13 @@ func TestValidateNewProviderName(t *testing.T) {
 		t.Errorf("B1.2/parse-existing-doc-charset: %v", err)
 	}
 }
+
+func TestAssumedRoleARN(t *testing.T) {
+	r, err := ParseRoleARN("arn:aws-us-gov:iam::123456789012:role/team/ops/Admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := r.AssumedRoleARN("alice@example.com"), "arn:aws-us-gov:sts::123456789012:assumed-role/Admin/alice@example.com"; got != want {
+		t.Errorf("B2.6: AssumedRoleARN = %q, want %q", got, want)
+	}
+}

@@ -50,7 +50,8 @@ func ParseAttributes(m map[string][]string) (Attributes, error) {
 	// A3.1-A3.3 Role.
 	if vals, ok := m[AttrRole]; !ok || len(vals) == 0 {
 		add(newErr(AttrRole, -1, "A3.1", ErrMissingRole, nil,
-			"the Role attribute is required and needs at least one value (console: \"Your request included an invalid SAML response. To logout, click here.\")"))
+			"the Role attribute is required and needs at least one value (console: \"Your request included an invalid SAML response. To logout, click here.\")"+
+				caseHint(m, AttrRole)))
 	} else {
 		for i, v := range vals {
 			r, err := parseRole(v)
@@ -66,7 +67,7 @@ func ParseAttributes(m map[string][]string) (Attributes, error) {
 	// A3.4 RoleSessionName.
 	switch vals, ok := m[AttrRoleSessionName]; {
 	case !ok || len(vals) == 0:
-		add(newErr(AttrRoleSessionName, -1, "A3.4", ErrMissingRoleSessionName, nil, awsMsgRoleSessionNameRequired))
+		add(newErr(AttrRoleSessionName, -1, "A3.4", ErrMissingRoleSessionName, nil, awsMsgRoleSessionNameRequired+caseHint(m, AttrRoleSessionName)))
 	case len(vals) > 1:
 		add(newErr(AttrRoleSessionName, -1, "A3.4", ErrInvalidRoleSessionName, nil,
 			fmt.Sprintf("has %d values; exactly one is allowed", len(vals))))
@@ -180,6 +181,22 @@ func ParseAttributes(m map[string][]string) (Attributes, error) {
 		}
 	}
 	return a, errors.Join(errs...)
+}
+
+// caseHint returns a note naming an attribute of m whose name differs from want
+// only in case (attribute names are case-sensitive, A3), or "".
+func caseHint(m map[string][]string, want string) string {
+	var found []string
+	for name := range m {
+		if name != want && strings.EqualFold(name, want) {
+			found = append(found, name)
+		}
+	}
+	if len(found) == 0 {
+		return ""
+	}
+	slices.Sort(found)
+	return fmt.Sprintf("; found %s, which differs only in case: attribute names are case-sensitive", echoN(found[0], 128))
 }
 
 // withIndex sets the Index of an *AttributeError returned by this package.

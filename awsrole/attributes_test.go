@@ -114,7 +114,10 @@ func TestParseAttributesErrors(t *testing.T) {
 		}},
 		{"A3.1/role-name-case-sensitive", map[string][]string{
 			"https://aws.amazon.com/SAML/Attributes/role": {roleA + "," + provA}, AttrRoleSessionName: {"ab"},
-		}, []wantErr{{AttrRole, -1, "A3.1", ErrMissingRole, "required"}}},
+		}, []wantErr{{AttrRole, -1, "A3.1", ErrMissingRole, `found "https://aws.amazon.com/SAML/Attributes/role", which differs only in case`}}},
+		{"A3.4/name-case-sensitive", map[string][]string{
+			AttrRole: {roleA + "," + provA}, "https://aws.amazon.com/SAML/Attributes/rolesessionname": {"ab"},
+		}, []wantErr{{AttrRoleSessionName, -1, "A3.4", ErrMissingRoleSessionName, `RoleSessionName is required in AuthnResponse; found "https://aws.amazon.com/SAML/Attributes/rolesessionname"`}}},
 		{"A3.3/second-role-bad", base(func(m map[string][]string) { m[AttrRole] = []string{roleA + "," + provA, roleA} }), []wantErr{
 			{AttrRole, 1, "A3.1", ErrInvalidRole, "one part and no comma"},
 		}},
