@@ -47,6 +47,8 @@ var (
 	ErrHarness = errors.New("peers: harness failure")
 	// ErrUnsupported means the peer cannot do what the input asks (e.g. npm saml signing a Response).
 	ErrUnsupported = errors.New("peers: not supported by this peer")
+	// ErrNotDecrypted means xmlsec1 ran but could not decrypt the document (a rejection).
+	ErrNotDecrypted = errors.New("peers: xmlsec1 could not decrypt")
 )
 
 // Verdict is a peer's decision on one SAML response (or signed document).

@@ -63,6 +63,16 @@ func XMLSec1VerifyAll(ctx context.Context, doc, certPEM []byte, idAttrs ...strin
 	return Verdict{Accepted: true}, nil
 }
 
+// XMLSec1VerifyNode verifies the ds:Signature element selected by the XPath expression
+// sigXPath (e.g. "//*[local-name()='Assertion']/*[local-name()='Signature']"), as
+// XMLSec1Verify does for the first one.
+func XMLSec1VerifyNode(ctx context.Context, doc, certPEM []byte, sigXPath string, idAttrs ...string) (Verdict, error) {
+	if sigXPath == "" {
+		return Verdict{}, fmt.Errorf("peers: XMLSec1VerifyNode needs an XPath")
+	}
+	return xmlsec1Verify(ctx, doc, certPEM, sigXPath, idAttrs)
+}
+
 func countSignatures(doc []byte) (int, error) {
 	d := xml.NewDecoder(bytes.NewReader(doc))
 	n := 0
@@ -140,4 +150,44 @@ func xmlsec1Reason(s string) string {
 		}
 	}
 	return tail(s, 300)
+}
+
+// XMLSec1Decrypt decrypts the first xenc:EncryptedData of doc with xmlsec1 --decrypt and
+// the SP private key keyPEM, and returns the document with the plaintext in place (for a
+// SAML EncryptedAssertion: the Assertion inside the EncryptedAssertion element), so that
+// XMLSec1Verify can check the decrypted assertion's signature. When xmlsec1 runs but
+// cannot decrypt (wrong key, no EncryptedData, bad algorithm), the error wraps
+// ErrNotDecrypted: a rejection, not a harness failure.
+func XMLSec1Decrypt(ctx context.Context, doc, keyPEM []byte) ([]byte, error) {
+	if err := Available(ctx, XMLSec1); err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "peers-xmlsec1-")
+	if err != nil {
+		return nil, fmt.Errorf("%w: xmlsec1: %v", ErrHarness, err)
+	}
+	defer os.RemoveAll(dir)
+	docFile, keyFile := filepath.Join(dir, "doc.xml"), filepath.Join(dir, "key.pem")
+	if err := os.WriteFile(docFile, doc, 0o600); err != nil {
+		return nil, fmt.Errorf("%w: xmlsec1: %v", ErrHarness, err)
+	}
+	if err := os.WriteFile(keyFile, keyPEM, 0o600); err != nil {
+		return nil, fmt.Errorf("%w: xmlsec1: %v", ErrHarness, err)
+	}
+	ctx, cancel := withTimeout(ctx)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "xmlsec1", "--decrypt", "--privkey-pem", keyFile, docFile)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout = &stdout
+	cmd.Stderr = &stderr
+	err = cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return stdout.Bytes(), nil
+	case ctx.Err() == nil && errors.As(err, &exit):
+		return nil, fmt.Errorf("%w: %s", ErrNotDecrypted, xmlsec1Reason(stderr.String()))
+	default:
+		return nil, fmt.Errorf("%w: xmlsec1 --decrypt: %v", ErrHarness, err)
+	}
 }

@@ -58,7 +58,7 @@ def verdict_from(resp):
     a = resp.assertion
     out = {"accepted": True, "reason": "", "issuer": "", "name_id": "", "attributes": {}}
     if a is None:
-        return {"accepted": False, "reason": "no assertion"}
+        return {"accepted": False, "reason": "pysaml2 returned a response without a usable assertion"}
     if a.issuer is not None and a.issuer.text:
         out["issuer"] = a.issuer.text.strip()
     if a.subject is not None and a.subject.name_id is not None:
@@ -87,7 +87,7 @@ def verify(case, tmp, i):
     except Exception as e:  # noqa: BLE001
         return {"accepted": False, "reason": common.reason_of(e)}
     if resp is None:
-        return {"accepted": False, "reason": "parse_authn_request_response returned None"}
+        return {"accepted": False, "reason": "pysaml2 returned no response (e.g. Destination not an ACS URL)"}
     return verdict_from(resp)
 
 

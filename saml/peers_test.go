@@ -1,0 +1,429 @@
+package saml_test
+
+// The issue-3 peer acceptance matrix: every response variant the builder emits must be
+// accepted, and every tampered variant rejected, by independent SAML implementations
+// nobody on this project wrote, run through internal/peers: xmlsec1 (signatures only),
+// pysaml2, OneLogin python3-saml (strict) and @node-saml/node-saml. Where a peer does not
+// check a property, the row says so per peer and the test asserts that peer's actual
+// verdict, so a change in a peer is noticed. Who is right when peers disagree:
+// docs/peers-behaviour.md. (crewjam/saml and gosaml2 run in build_peers_test.go.)
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"errors"
+	"math/big"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/internal/peers"
+	"github.com/samlaws/samlaws/saml"
+)
+
+const (
+	pmTenant    = "8b966979-6f8c-4d2a-9d4c-0b2a3c4d5e6f"
+	pmUPN       = "b.simon@contoso.com"
+	pmRequestID = "_0f1e2d3c-4b5a-4978-8a9b-abcdefabcdef"
+	pmAttrRole  = "https://aws.amazon.com/SAML/Attributes/Role"
+	pmAttrRSN   = "https://aws.amazon.com/SAML/Attributes/RoleSessionName"
+)
+
+var pmRoles = []string{
+	"arn:aws:iam::123456789012:role/Admin,arn:aws:iam::123456789012:saml-provider/EntraID",
+	"arn:aws:iam::123456789012:role/path/ReadOnly,arn:aws:iam::123456789012:saml-provider/EntraID",
+	"arn:aws:iam::210987654321:role/Billing,arn:aws:iam::210987654321:saml-provider/EntraID",
+}
+
+// pmT0 is the builder's clock. Unless a row says otherwise the peers verify pmAfter
+// later, inside Entra's 5-minute SubjectConfirmationData window (C2.5), with no skew.
+var pmT0 = time.Date(2026, 3, 14, 9, 26, 53, 123_000_000, time.UTC)
+
+const pmAfter = 30 * time.Second
+
+// Peers that are SAML service providers (xmlsec1 only verifies signatures).
+var pmSPPeers = []string{peers.PySAML2, peers.OneLogin, peers.NodeSAML}
+
+type pmKey struct {
+	key     *rsa.PrivateKey
+	cert    *x509.Certificate
+	keyPEM  []byte
+	certPEM []byte
+}
+
+// newPMKey makes a throw-away RSA-2048 key and a self-signed certificate valid from a
+// year before pmT0 (back-dated: some peers check certificate dates).
+func newPMKey(t testing.TB, cn string, serial int64) pmKey {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(serial),
+		Subject:               pkix.Name{CommonName: cn},
+		NotBefore:             pmT0.AddDate(-1, 0, 0),
+		NotAfter:              pmT0.AddDate(3, 0, 0),
+		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
+		BasicConstraintsValid: true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pmKey{
+		key: key, cert: cert,
+		keyPEM:  pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}),
+		certPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
+	}
+}
+
+// Which builder (signing key) mints a row; the metadata trusts idp, plus next for the
+// rollover row.
+const (
+	pmSignIdP = iota
+	pmSignNext
+	pmSignOther // a builder of its own: its certificate in KeyInfo, not in metadata
+)
+
+// pmCase is one row of the matrix.
+type pmCase struct {
+	name string
+	// spec edits the default Entra-shaped spec (assertion signed, RSA-SHA256).
+	spec   func(*saml.ResponseSpec)
+	signer int
+	// at is when the peers verify, after pmT0 (zero: pmAfter); skew is their allowed skew.
+	at, skew time.Duration
+	// requestID makes the SP expect a response to that AuthnRequest (SP-initiated).
+	requestID string
+	// spWrongKey gives the peers a decryption key other than the one encrypted to.
+	spWrongKey bool
+	// accept is the verdict a correct SAML 2.0 Web SSO service provider gives (the rule
+	// in the name). Rows for AWS-only rules (A2.1 NameID, A1.8 exactly one
+	// SubjectConfirmation, A3 attributes) expect ACCEPT from these generic peers: the
+	// response is valid SAML, so when samlaws' verifier rejects it, it is for the AWS rule.
+	accept bool
+	// xmlsec1 is xmlsec1's expected verdict: every signature present (after decrypting
+	// with the peers' SP key) verifies with the signer's certificate and xmlsec1 can
+	// process the document. xmlsec1 checks nothing else.
+	xmlsec1 bool
+	// gaps are the SP peers that give the opposite of accept, with why. The test
+	// asserts their actual verdict (recorded in docs/peers-behaviour.md).
+	gaps map[string]string
+}
+
+// Reasons for gaps, shared by rows.
+const (
+	gapNodeRecipient   = "node-saml 5.1 never compares SubjectConfirmationData/@Recipient with callbackUrl"
+	gapNodeDestination = "node-saml 5.1 never compares Response/@Destination with callbackUrl"
+	gapNodeIssuer      = "node-saml 5.1 checks idpIssuer on logout messages only, not on the assertion"
+	gapNodeStatus      = "node-saml 5.1 reads Status only when the response has no assertion"
+	gapNodeVersion     = "node-saml 5.1 does not check Version"
+	gapNodeAuthn       = "node-saml 5.1 does not require an AuthnStatement"
+	gapNodeNoNameID    = "node-saml 5.1 accepts a Subject without NameID"
+	gapPyAudience      = "pysaml2 7.0.1 accepts an assertion without AudienceRestriction"
+	gapOLAudience      = "python3-saml 1.12 accepts an assertion without AudienceRestriction"
+	gapPyRecipient     = "pysaml2 7.0.1 does not compare SubjectConfirmationData/@Recipient with the ACS URL"
+	gapPyConfNOA       = "pysaml2 7.0.1 does not require SubjectConfirmationData/@NotOnOrAfter"
+	gapOLConfNOA       = "python3-saml 1.12 does not require SubjectConfirmationData/@NotOnOrAfter"
+	gapConfNotBefore   = "does not reject SubjectConfirmationData/@NotBefore on a bearer confirmation"
+	gapPyDupID         = "pysaml2 7.0.1 does not reject duplicate ID values"
+	gapOLConfSkew      = "python3-saml 1.12 applies its clock drift to Conditions but not to SubjectConfirmationData/@NotOnOrAfter"
+	gapNodeConfExpired = "node-saml 5.1 skips an expired SubjectConfirmation instead of rejecting (it only matters to its InResponseTo check)"
+	gapOLNameID        = "python3-saml rejects a missing NameID (wantNameId, its default), stricter than SAML"
+)
+
+func TestPeersMatrix(t *testing.T) {
+	for _, p := range []string{peers.XMLSec1, peers.PySAML2, peers.OneLogin, peers.NodeSAML} {
+		peers.Require(t, p)
+	}
+	ctx := context.Background()
+	idp := newPMKey(t, "samlaws test idp", 1)
+	next := newPMKey(t, "samlaws test idp next", 2)
+	other := newPMKey(t, "another tenant", 3)
+	sp := newPMKey(t, "aws sp encryption", 4)
+	spOther := newPMKey(t, "another sp", 5)
+
+	keys := []pmKey{pmSignIdP: idp, pmSignNext: next, pmSignOther: other}
+	builders := make([]*saml.Builder, len(keys))
+	for i, k := range keys {
+		b, err := saml.NewBuilder(saml.BuilderConfig{
+			Signer: k.key, Certificates: []*x509.Certificate{k.cert}, TenantID: pmTenant,
+			Now: func() time.Time { return pmT0 },
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		builders[i] = b
+	}
+	issuer := builders[pmSignIdP].Issuer()
+	sso := "https://login.microsoftonline.com/" + pmTenant + "/saml2"
+	mdOne, err := peers.MetadataXML(issuer, sso, idp.certPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mdRollover, err := peers.MetadataXML(issuer, sso, idp.certPEM, next.certPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	enc := func(a saml.BlockAlgorithm) *saml.Encryption {
+		return &saml.Encryption{Certificate: sp.cert, Algorithm: a}
+	}
+	ok := func(name string, spec func(*saml.ResponseSpec)) pmCase {
+		return pmCase{name: name, spec: spec, accept: true, xmlsec1: true}
+	}
+	bad := func(name string, xmlsec1 bool, spec func(*saml.ResponseSpec), gaps map[string]string) pmCase {
+		return pmCase{name: name, spec: spec, xmlsec1: xmlsec1, gaps: gaps}
+	}
+	// awsOnly: valid SAML that AWS rejects (generic peers accept).
+	awsOnly := func(name string, spec func(*saml.ResponseSpec), gaps map[string]string) pmCase {
+		return pmCase{name: name, spec: spec, accept: true, xmlsec1: true, gaps: gaps}
+	}
+	cases := []pmCase{
+		ok("C3.1 assertion signed RSA-SHA256 (Entra default)", nil),
+		ok("C3.1 response signed RSA-SHA256", func(s *saml.ResponseSpec) { s.Signing = saml.SignResponse }),
+		ok("C3.1 both signed RSA-SHA256", func(s *saml.ResponseSpec) { s.Signing = saml.SignBoth }),
+		ok("C3.1 assertion signed RSA-SHA1", func(s *saml.ResponseSpec) { s.Algorithm = saml.RSASHA1 }),
+		ok("C3.1 response signed RSA-SHA1", func(s *saml.ResponseSpec) { s.Signing, s.Algorithm = saml.SignResponse, saml.RSASHA1 }),
+		ok("C3.1 both signed RSA-SHA1", func(s *saml.ResponseSpec) { s.Signing, s.Algorithm = saml.SignBoth, saml.RSASHA1 }),
+		ok("A3.1 one role, no Entra claims", func(s *saml.ResponseSpec) {
+			s.AWS = awsrole.Attributes{Roles: s.AWS.Roles[:1], RoleSessionName: s.AWS.RoleSessionName}
+			s.OmitEntraClaims = true
+		}),
+		{name: "D1.6 SP-initiated with InResponseTo", requestID: pmRequestID, accept: true, xmlsec1: true,
+			spec: func(s *saml.ResponseSpec) { s.InResponseTo = pmRequestID }},
+		ok("C3.5 encrypted AES-256-CBC, assertion signed", func(s *saml.ResponseSpec) { s.Encryption = enc(saml.AES256CBC) }),
+		ok("C3.5 encrypted AES-256-GCM, assertion signed", func(s *saml.ResponseSpec) { s.Encryption = enc(saml.AES256GCM) }),
+		ok("C3.5 encrypted AES-256-CBC, response signed", func(s *saml.ResponseSpec) {
+			s.Encryption, s.Signing = enc(saml.AES256CBC), saml.SignResponse
+		}),
+		ok("C3.5 encrypted AES-256-GCM, both signed", func(s *saml.ResponseSpec) {
+			s.Encryption, s.Signing = enc(saml.AES256GCM), saml.SignBoth
+		}),
+		{name: "C1.5 rollover: signed with the second certificate of the metadata", signer: pmSignNext, accept: true, xmlsec1: true},
+		{name: "D5.4 verifier clock 2 min behind, skew 5 min", at: -2 * time.Minute, skew: 5 * time.Minute, accept: true, xmlsec1: true},
+		{name: "D5.4 verifier 4 min after the confirmation window, skew 5 min", at: 9 * time.Minute, skew: 5 * time.Minute, accept: true, xmlsec1: true,
+			gaps: map[string]string{peers.OneLogin: gapOLConfSkew}},
+
+		bad("D2.2 expired", true, func(s *saml.ResponseSpec) { s.Tamper.Expired = true }, nil),
+		bad("D2.2 not yet valid", true, func(s *saml.ResponseSpec) { s.Tamper.NotYetValid = true }, nil),
+		{name: "D2.2 verifier clock 2 min behind, no skew", at: -2 * time.Minute, xmlsec1: true},
+		bad("D2.2 inverted Conditions window", true, func(s *saml.ResponseSpec) { s.Tamper.InvertedConditions = true }, nil),
+		{name: "D3.3 SubjectConfirmationData expired, Conditions still valid", at: 10 * time.Minute, xmlsec1: true,
+			gaps: map[string]string{peers.NodeSAML: gapNodeConfExpired}},
+		bad("D2.3 wrong audience", true, func(s *saml.ResponseSpec) { s.Tamper.WrongAudience = true }, nil),
+		bad("D2.4 missing AudienceRestriction", true, func(s *saml.ResponseSpec) { s.Tamper.MissingAudienceRestriction = true },
+			map[string]string{peers.PySAML2: gapPyAudience, peers.OneLogin: gapOLAudience}),
+		bad("A1.8 D3.2 wrong recipient", true, func(s *saml.ResponseSpec) { s.Tamper.WrongRecipient = true },
+			map[string]string{peers.PySAML2: gapPyRecipient, peers.NodeSAML: gapNodeRecipient}),
+		bad("D1.2 wrong destination", true, func(s *saml.ResponseSpec) { s.Tamper.WrongDestination = true },
+			map[string]string{peers.NodeSAML: gapNodeDestination}),
+		bad("D1.7 wrong issuer", true, func(s *saml.ResponseSpec) { s.Tamper.WrongIssuer = true },
+			map[string]string{peers.NodeSAML: gapNodeIssuer}),
+		bad("D4.7 unsigned", false, func(s *saml.ResponseSpec) { s.Signing = saml.SignNone }, nil),
+		bad("D4.6 assertion signed by another key", false, func(s *saml.ResponseSpec) { s.Tamper.SignWith = other.key }, nil),
+		bad("D4.6 response signed by another key", false, func(s *saml.ResponseSpec) {
+			s.Signing, s.Tamper.SignWith = saml.SignResponse, other.key
+		}, nil),
+		{name: "D4.6 KeyInfo carries a certificate not in metadata", signer: pmSignOther},
+		bad("D4 NameID modified after signing", false, func(s *saml.ResponseSpec) { s.Tamper.ModifyAfterSigning = true }, nil),
+		bad("D4 NameID modified after signing, both signed", false, func(s *saml.ResponseSpec) {
+			s.Signing, s.Tamper.ModifyAfterSigning = saml.SignBoth, true
+		}, nil),
+		// The builder digests the assertion but writes URI="": by XML-DSig that reference
+		// is the whole document, so the digest no longer matches (xmlsec1 says so too).
+		bad("D4.2 empty Reference URI", false, func(s *saml.ResponseSpec) { s.Tamper.EmptyReferenceURI = true }, nil),
+		bad("D4.2 extra signed assertion", true, func(s *saml.ResponseSpec) { s.Tamper.ExtraAssertion = true }, nil),
+		bad("D4.7 injected unsigned assertion before the signed one (XSW)", true, func(s *saml.ResponseSpec) { s.Tamper.InjectedAssertion = true }, nil),
+		// xmlsec1 refuses a document whose ID values collide.
+		bad("D1.3 duplicate IDs", false, func(s *saml.ResponseSpec) { s.Tamper.DuplicateIDs = true },
+			map[string]string{peers.PySAML2: gapPyDupID}),
+		bad("D3.2 missing SubjectConfirmationData NotOnOrAfter", true, func(s *saml.ResponseSpec) {
+			s.Tamper.MissingConfirmationNotOnOrAfter = true
+		}, map[string]string{peers.PySAML2: gapPyConfNOA, peers.OneLogin: gapOLConfNOA}),
+		bad("D3.2 SubjectConfirmationData with NotBefore", true, func(s *saml.ResponseSpec) { s.Tamper.ConfirmationNotBefore = true },
+			map[string]string{peers.PySAML2: "pysaml2 7.0.1 " + gapConfNotBefore, peers.OneLogin: "python3-saml 1.12 " + gapConfNotBefore,
+				peers.NodeSAML: "node-saml 5.1 " + gapConfNotBefore}),
+		bad("D3.4 missing AuthnStatement", true, func(s *saml.ResponseSpec) { s.Tamper.MissingAuthnStatement = true },
+			map[string]string{peers.NodeSAML: gapNodeAuthn}),
+		bad("D1.3 Version 1.1", true, func(s *saml.ResponseSpec) { s.Tamper.Version = "1.1" },
+			map[string]string{peers.NodeSAML: gapNodeVersion}),
+		bad("D1.5 status Requester with a signed assertion", true, func(s *saml.ResponseSpec) {
+			s.Tamper.StatusCode, s.Tamper.StatusMessage = saml.StatusRequester, "AADSTS50105: user not assigned"
+		}, map[string]string{peers.NodeSAML: gapNodeStatus}),
+		{name: "D1.6 InResponseTo of another request", requestID: pmRequestID, xmlsec1: true,
+			spec: func(s *saml.ResponseSpec) { s.InResponseTo = "_another-request" }},
+		{name: "D5.1 encrypted to another SP key", spWrongKey: true, xmlsec1: false,
+			spec: func(s *saml.ResponseSpec) { s.Encryption = enc(saml.AES256CBC) }},
+
+		awsOnly("A2.1 missing NameID (AWS only)", func(s *saml.ResponseSpec) { s.Tamper.MissingNameID = true },
+			map[string]string{peers.OneLogin: gapOLNameID}),
+		awsOnly("A1.8 two SubjectConfirmations (AWS only)", func(s *saml.ResponseSpec) { s.Tamper.TwoSubjectConfirmations = true }, nil),
+		awsOnly("A3.1 missing Role (AWS only)", func(s *saml.ResponseSpec) { s.Tamper.MissingRole = true }, nil),
+		awsOnly("A3.4 missing RoleSessionName (AWS only)", func(s *saml.ResponseSpec) { s.Tamper.MissingRoleSessionName = true }, nil),
+		awsOnly("A3.4 bad RoleSessionName (AWS only)", func(s *saml.ResponseSpec) { s.Tamper.BadRoleSessionName = true }, nil),
+	}
+
+	specs := make([]saml.ResponseSpec, len(cases))
+	minted := make([]*saml.Minted, len(cases))
+	ins := make([]peers.SPInput, len(cases))
+	for i, c := range cases {
+		spec := pmSpec(t)
+		if c.spec != nil {
+			c.spec(&spec)
+		}
+		m, err := builders[c.signer].Build(spec)
+		if err != nil {
+			t.Fatalf("%s: Build: %v", c.name, err)
+		}
+		minted[i], specs[i] = m, spec
+		md := mdOne
+		if c.signer == pmSignNext {
+			md = mdRollover
+		}
+		at := c.at
+		if at == 0 {
+			at = pmAfter
+		}
+		ins[i] = peers.SPInput{
+			SAMLResponse: m.Base64(), IdPMetadata: md, Now: pmT0.Add(at), Skew: c.skew,
+			RequestID: c.requestID, SPKeyPEM: sp.keyPEM, SPCertPEM: sp.certPEM,
+		}
+		if c.spWrongKey {
+			ins[i].SPKeyPEM, ins[i].SPCertPEM = spOther.keyPEM, spOther.certPEM
+		}
+	}
+
+	got := map[string][]peers.Verdict{}
+	runs := map[string]func(context.Context, []peers.SPInput) ([]peers.Verdict, error){
+		peers.PySAML2: peers.PySAML2VerifyAll, peers.OneLogin: peers.OneLoginVerifyAll, peers.NodeSAML: peers.NodeSAMLVerifyAll,
+	}
+	for _, p := range pmSPPeers {
+		vs, err := runs[p](ctx, ins)
+		if err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		got[p] = vs
+	}
+	for i, c := range cases {
+		trusted := idp.certPEM // what the metadata holds for this row
+		if c.signer == pmSignNext {
+			trusted = next.certPEM
+		}
+		assertionSigned := specs[i].Signing == saml.SignAssertion || specs[i].Signing == saml.SignBoth
+		got[peers.XMLSec1] = append(got[peers.XMLSec1], pmXMLSec1(ctx, t, minted[i].XML, trusted, ins[i].SPKeyPEM, assertionSigned))
+	}
+
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			for _, p := range append([]string{peers.XMLSec1}, pmSPPeers...) {
+				v := got[p][i]
+				want, why := c.accept, ""
+				if p == peers.XMLSec1 {
+					want = c.xmlsec1
+				} else if g, gap := c.gaps[p]; gap {
+					want, why = !c.accept, " (gap: "+g+")"
+				}
+				t.Logf("%-13s %s%s", p, v, why)
+				if v.Accepted != want {
+					t.Errorf("%s: %s, want accepted=%v%s", p, v, want, why)
+				}
+				if v.Accepted && p != peers.XMLSec1 && c.accept {
+					pmCheckExtracted(t, p, v, issuer)
+				}
+			}
+		})
+	}
+}
+
+func pmSpec(t *testing.T) saml.ResponseSpec {
+	t.Helper()
+	aws, err := awsrole.ParseAttributes(map[string][]string{
+		pmAttrRole: slices.Clone(pmRoles),
+		pmAttrRSN:  {pmUPN},
+		"https://aws.amazon.com/SAML/Attributes/SessionDuration":         {"3600"},
+		"https://aws.amazon.com/SAML/Attributes/SourceIdentity":          {"b.simon"},
+		"https://aws.amazon.com/SAML/Attributes/PrincipalTag:Department": {"Engineering"},
+		"https://aws.amazon.com/SAML/Attributes/PrincipalTag:CostCenter": {"4711"},
+		"https://aws.amazon.com/SAML/Attributes/TransitiveTagKeys":       {"Department"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return saml.ResponseSpec{
+		User: saml.User{
+			UPN: pmUPN, ObjectID: "3e5a1c2b-9d8f-4e7a-b6c5-d4e3f2a1b0c9", DisplayName: "B. Simon",
+			GivenName: "B.", Surname: "Simon", Email: pmUPN,
+		},
+		AWS: aws,
+	}
+}
+
+// pmCheckExtracted holds an accepting peer to the values the builder wrote (rows that
+// drop NameID, Role or RoleSessionName on purpose are checked for what remains).
+func pmCheckExtracted(t *testing.T, p string, v peers.Verdict, issuer string) {
+	t.Helper()
+	if v.Issuer != issuer {
+		t.Errorf("%s: issuer %q, want %q", p, v.Issuer, issuer)
+	}
+	if v.NameID != pmUPN && v.NameID != "" {
+		t.Errorf("%s: NameID %q, want %q", p, v.NameID, pmUPN)
+	}
+	if roles, ok := v.Attributes[pmAttrRole]; ok && !slices.Equal(roles, pmRoles[:min(len(roles), len(pmRoles))]) {
+		t.Errorf("%s: Role %q, want a prefix of %q", p, roles, pmRoles)
+	}
+	if rsn, ok := v.Attributes[pmAttrRSN]; ok && len(rsn) != 1 {
+		t.Errorf("%s: RoleSessionName %q, want one value", p, rsn)
+	}
+}
+
+// pmXMLSec1 verifies every signature of doc with cert: those outside an
+// EncryptedAssertion on doc as received, then the assertion's own signature after
+// xmlsec1 decrypts the assertion with spKey (decrypting changes the document, so the
+// Response signature is checked first).
+func pmXMLSec1(ctx context.Context, t *testing.T, doc, cert, spKey []byte, assertionSigned bool) peers.Verdict {
+	t.Helper()
+	if !bytes.Contains(doc, []byte("EncryptedAssertion")) {
+		v, err := peers.XMLSec1VerifyAll(ctx, doc, cert)
+		if err != nil {
+			t.Fatalf("xmlsec1: %v", err)
+		}
+		return v
+	}
+	if !assertionSigned || bytes.Contains(doc, []byte("Signature")) {
+		v, err := peers.XMLSec1VerifyAll(ctx, doc, cert)
+		if err != nil {
+			t.Fatalf("xmlsec1: %v", err)
+		}
+		if !v.Accepted {
+			return v
+		}
+	}
+	dec, err := peers.XMLSec1Decrypt(ctx, doc, spKey)
+	if errors.Is(err, peers.ErrNotDecrypted) {
+		return peers.Verdict{Reason: err.Error()}
+	}
+	if err != nil {
+		t.Fatalf("xmlsec1 decrypt: %v", err)
+	}
+	const asrtSig = "//*[local-name()='Assertion']/*[local-name()='Signature']"
+	if !assertionSigned {
+		return peers.Verdict{Accepted: true}
+	}
+	v, err := peers.XMLSec1VerifyNode(ctx, dec, cert, asrtSig)
+	if err != nil {
+		t.Fatalf("xmlsec1: %v", err)
+	}
+	return v
+}
