@@ -593,37 +593,36 @@ func (c *checker) checkConditions(cond *etree.Element, out *Assertion) bool {
 		return c.add(newErr(ErrAudience, "D2.4", "Assertion has no Conditions, so no AudienceRestriction",
 			"the Entra app's Identifier (Entity ID) must be the AWS audience https://signin.aws.amazon.com/saml"))
 	}
-	nb, hasNB := attrValue(cond, "NotBefore")
-	noa, hasNOA := attrValue(cond, "NotOnOrAfter")
 	var tnb, tnoa time.Time
-	if hasNB {
-		var ok bool
-		if tnb, ok = parseTime(nb); !ok {
-			if c.add(newErr(ErrMalformed, "D1.4", "Conditions NotBefore is not a UTC xs:dateTime", "")) {
-				return true
+	for _, b := range []struct {
+		name string
+		t    *time.Time
+	}{{"NotBefore", &tnb}, {"NotOnOrAfter", &tnoa}} {
+		if s, ok := attrValue(cond, b.name); ok {
+			t, good := parseTime(s)
+			if !good {
+				if c.add(newErr(ErrMalformed, "D1.4", "Conditions "+b.name+" is not a UTC xs:dateTime", "")) {
+					return true
+				}
+				continue
 			}
-		} else if c.now.Add(c.v.skew).Before(tnb) {
-			if c.add(newErr(ErrNotYetValid, "D2.2", "the assertion is valid only from "+tnb.Format(time.RFC3339),
-				"check the clocks of the IdP and of this machine (allowed skew "+c.v.skew.String()+")")) {
-				return true
-			}
-		}
-	}
-	if hasNOA {
-		var ok bool
-		if tnoa, ok = parseTime(noa); !ok {
-			if c.add(newErr(ErrMalformed, "D1.4", "Conditions NotOnOrAfter is not a UTC xs:dateTime", "")) {
-				return true
-			}
-		} else if !c.now.Before(tnoa.Add(c.v.skew)) {
-			if c.add(newErr(ErrExpired, "D2.2", "the assertion expired at "+tnoa.Format(time.RFC3339)+" (Conditions NotOnOrAfter)",
-				"sign in again at the IdP; if this happens at once, check the clocks (allowed skew "+c.v.skew.String()+")")) {
-				return true
-			}
+			*b.t = t
 		}
 	}
 	if !tnb.IsZero() && !tnoa.IsZero() && !tnb.Before(tnoa) {
-		if c.add(newErr(ErrConditions, "D2.2", "Conditions NotBefore is not before NotOnOrAfter", "")) {
+		if c.add(newErr(ErrConditions, "D2.2", "Conditions NotBefore is not before NotOnOrAfter", "the IdP wrote an empty validity window; check its token lifetime settings")) {
+			return true
+		}
+	}
+	if !tnb.IsZero() && c.now.Add(c.v.skew).Before(tnb) {
+		if c.add(newErr(ErrNotYetValid, "D2.2", "the assertion is valid only from "+tnb.Format(time.RFC3339),
+			"check the clocks of the IdP and of this machine (allowed skew "+c.v.skew.String()+")")) {
+			return true
+		}
+	}
+	if !tnoa.IsZero() && !c.now.Before(tnoa.Add(c.v.skew)) {
+		if c.add(newErr(ErrExpired, "D2.2", "the assertion expired at "+tnoa.Format(time.RFC3339)+" (Conditions NotOnOrAfter)",
+			"sign in again at the IdP; if this happens at once, check the clocks (allowed skew "+c.v.skew.String()+")")) {
 			return true
 		}
 	}

@@ -164,6 +164,9 @@ func walk(root *etree.Element, what string) (*treeFacts, *ValidationError) {
 	f := &treeFacts{ids: map[string]int{}}
 	var visit func(el *etree.Element, parentIsSigned bool) *ValidationError
 	visit = func(el *etree.Element, sigAllowed bool) *ValidationError {
+		if !isNCName(el.Tag) || el.Space != "" && !isNCName(el.Space) {
+			return newErr(ErrMalformed, "D4.8", what+" has an element with an invalid name", "")
+		}
 		ns := nsOf(el)
 		if el.Space != "" && ns == "" {
 			return newErr(ErrMalformed, "D4.8", what+" uses an undeclared namespace prefix", "")
@@ -173,6 +176,9 @@ func walk(root *etree.Element, what string) (*treeFacts, *ValidationError) {
 		}
 		for i := range el.Attr {
 			a := &el.Attr[i]
+			if !isNCName(a.Key) || a.Space != "" && !isNCName(a.Space) {
+				return newErr(ErrMalformed, "D4.8", what+" has an attribute with an invalid name", "")
+			}
 			for j := i + 1; j < len(el.Attr); j++ {
 				if el.Attr[j].Space == a.Space && el.Attr[j].Key == a.Key {
 					return newErr(ErrMalformed, "D4.8", what+" has an element with a repeated attribute", "")
@@ -290,4 +296,23 @@ func parseTime(s string) (time.Time, bool) {
 func attrOr(el *etree.Element, key string) string {
 	v, _ := attrValue(el, key)
 	return v
+}
+
+// isNCName reports whether s is a plausible XML NCName: non-empty, no colon,
+// not starting with a digit, '-' or '.', and no characters that cannot
+// appear in a name. (encoding/xml accepts some names the XML namespaces
+// recommendation forbids; such names are a round-trip hazard.)
+func isNCName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, r := range s {
+		switch {
+		case r == ':' || r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '<' || r == '>' || r == '&' || r == '"' || r == '\'' || r == '=' || r == '/':
+			return false
+		case i == 0 && (r == '-' || r == '.' || (r >= '0' && r <= '9')):
+			return false
+		}
+	}
+	return true
 }
