@@ -485,44 +485,54 @@ func mintAppendTime(dst []byte, t time.Time) []byte {
 
 // mintAppendText escapes character data as exc-c14n does.
 func mintAppendText(dst []byte, s string) []byte {
+	start := 0
 	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
+		var esc string
+		switch s[i] {
 		case '&':
-			dst = append(dst, "&amp;"...)
+			esc = "&amp;"
 		case '<':
-			dst = append(dst, "&lt;"...)
+			esc = "&lt;"
 		case '>':
-			dst = append(dst, "&gt;"...)
+			esc = "&gt;"
 		case '\r':
-			dst = append(dst, "&#xD;"...)
+			esc = "&#xD;"
 		default:
-			dst = append(dst, c)
+			continue
 		}
+		dst = append(dst, s[start:i]...)
+		dst = append(dst, esc...)
+		start = i + 1
 	}
-	return dst
+	return append(dst, s[start:]...)
 }
 
 // mintAppendAttr escapes an attribute value as exc-c14n does.
 func mintAppendAttr(dst []byte, s string) []byte {
+	start := 0
 	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
+		var esc string
+		switch s[i] {
 		case '&':
-			dst = append(dst, "&amp;"...)
+			esc = "&amp;"
 		case '<':
-			dst = append(dst, "&lt;"...)
+			esc = "&lt;"
 		case '"':
-			dst = append(dst, "&quot;"...)
+			esc = "&quot;"
 		case '\t':
-			dst = append(dst, "&#x9;"...)
+			esc = "&#x9;"
 		case '\n':
-			dst = append(dst, "&#xA;"...)
+			esc = "&#xA;"
 		case '\r':
-			dst = append(dst, "&#xD;"...)
+			esc = "&#xD;"
 		default:
-			dst = append(dst, c)
+			continue
 		}
+		dst = append(dst, s[start:i]...)
+		dst = append(dst, esc...)
+		start = i + 1
 	}
-	return dst
+	return append(dst, s[start:]...)
 }
 
 // mintXMLCharError is returned (wrapped) for strings XML 1.0 cannot carry.
