@@ -10,8 +10,8 @@ import (
 
 // MaxIdentifierLength is the longest identifier or audience, in bytes, that
 // ParseIdentifier accepts: 1024, the maxLength of entityIDType in the SAML 2.0
-// metadata schema (saml-metadata-2.0-os §2.2.1), plus room for nothing else.
-// The instance suffix counts toward it.
+// metadata schema (saml-metadata-2.0-os §2.2.1). The instance suffix counts
+// toward it. CheckReplyURL applies the same bound to Reply URLs.
 const MaxIdentifierLength = 1024
 
 // MaxInstance is the largest Entra instance number ParseIdentifier normalizes:
@@ -41,6 +41,26 @@ func (id Identifier) String() string {
 		return id.Audience
 	}
 	return id.Audience + "#" + strconv.Itoa(id.Instance)
+}
+
+// MarshalText implements encoding.TextMarshaler: it returns String, after
+// checking that the identifier is valid (as NewIdentifier would build it).
+func (id Identifier) MarshalText() ([]byte, error) {
+	v, err := NewIdentifier(id.Audience, id.Instance)
+	if err != nil {
+		return nil, err
+	}
+	return []byte(v.String()), nil
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler with ParseIdentifier.
+func (id *Identifier) UnmarshalText(text []byte) error {
+	v, err := ParseIdentifier(string(text))
+	if err != nil {
+		return err
+	}
+	*id = v
+	return nil
 }
 
 // ParseIdentifier splits an Entra identifier (or a SAML audience) into its

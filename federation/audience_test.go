@@ -294,3 +294,23 @@ func TestCheckReplyURLMessageSaysWhatToFix(t *testing.T) {
 		}
 	}
 }
+
+func TestIdentifierText(t *testing.T) {
+	t.Parallel()
+	var id Identifier
+	if err := id.UnmarshalText([]byte(canon + "#4")); err != nil || id != (Identifier{Audience: canon, Instance: 4}) {
+		t.Fatalf("A1.6 UnmarshalText: %+v, %v", id, err)
+	}
+	b, err := id.MarshalText()
+	if err != nil || string(b) != canon+"#4" {
+		t.Fatalf("A1.6 MarshalText: %q, %v", b, err)
+	}
+	if err := id.UnmarshalText([]byte(canon + "#04")); !errors.Is(err, ErrInvalidIdentifier) {
+		t.Fatalf("A1.6 UnmarshalText bad: %v", err)
+	}
+	for _, bad := range []Identifier{{}, {Audience: canon + "#1"}, {Audience: canon, Instance: -1}, {Audience: canon, Instance: MaxInstance + 1}, {Audience: "x y"}} {
+		if _, err := bad.MarshalText(); !errors.Is(err, ErrInvalidIdentifier) {
+			t.Fatalf("A1.6 MarshalText(%+v) = %v, want ErrInvalidIdentifier", bad, err)
+		}
+	}
+}

@@ -404,6 +404,24 @@ func AcceptableAudiences(partition awsrole.Partition) ([]string, error) {
 	return out, nil
 }
 
+// AcceptableRecipients returns the fixed Recipient (and Destination) values
+// AWS accepts for a partition (A1.1-A1.3, A1.8): its unprefixed sign-in
+// endpoint and, for aws, https://signin.aws.amazon.com/static/saml. Regional
+// endpoints and the provider-specific ACS of encrypted providers are also
+// accepted (see CheckRecipient) but are not listed. For aws-iso-e and
+// aws-iso-f the error wraps ErrNoEndpoint.
+func AcceptableRecipients(partition awsrole.Partition) ([]string, error) {
+	info, err := lookup(partition, "")
+	if err != nil {
+		return nil, err
+	}
+	out := []string{"https://" + info.host + "/saml"}
+	if partition == awsrole.PartitionAWS {
+		out = append(out, GlobalStaticSignInEndpoint)
+	}
+	return out, nil
+}
+
 // CheckAudience reports whether an assertion's Audience is one AWS accepts for
 // the partition (A1.6, A1.7): after removing an instance suffix "#N"
 // (NormalizeAudience), it must equal a value of AcceptableAudiences or be a

@@ -431,3 +431,42 @@ func TestCheckRecipient(t *testing.T) {
 		})
 	}
 }
+
+func TestAcceptableRecipients(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		partition awsrole.Partition
+		want      []string
+		wantErr   error
+	}{
+		{"aws", []string{"https://signin.aws.amazon.com/saml", "https://signin.aws.amazon.com/static/saml"}, nil},
+		{"aws-us-gov", []string{"https://signin.amazonaws-us-gov.com/saml"}, nil},
+		{"aws-cn", []string{"https://signin.amazonaws.cn/saml"}, nil},
+		{"aws-iso-b", []string{"https://signin.sc2shome.sgov.gov/saml"}, nil},
+		{"aws-iso-f", nil, ErrNoEndpoint},
+		{"", nil, ErrUnknownPartition},
+	}
+	for _, tc := range tests {
+		t.Run("A1.8/"+string(tc.partition), func(t *testing.T) {
+			t.Parallel()
+			got, err := AcceptableRecipients(tc.partition)
+			if tc.wantErr != nil {
+				if !errors.Is(err, tc.wantErr) {
+					t.Fatalf("got %v, %v; want %v", got, err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Fatalf("(-want +got):\n%s", diff)
+			}
+			for _, r := range got {
+				if err := CheckRecipient(tc.partition, r); err != nil {
+					t.Fatalf("CheckRecipient(%q): %v", r, err)
+				}
+			}
+		})
+	}
+}
