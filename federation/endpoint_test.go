@@ -470,3 +470,15 @@ func TestAcceptableRecipients(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckAudienceErrorDoesNotEchoAudience(t *testing.T) {
+	t.Parallel()
+	err := CheckAudience(awsrole.PartitionAWS, "https://tenant-SECRET.example/saml")
+	if !errors.Is(err, ErrAudienceMismatch) || strings.Contains(err.Error(), "SECRET") {
+		t.Fatalf("A1.7: %v", err)
+	}
+	err = CheckRecipient(awsrole.PartitionAWS, "https://tenant-SECRET.example/saml")
+	if !errors.Is(err, ErrNotSignInEndpoint) || strings.Contains(err.Error(), "SECRET") {
+		t.Fatalf("A1.8: %v", err)
+	}
+}

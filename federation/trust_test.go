@@ -318,6 +318,10 @@ func TestParseTrustPolicy(t *testing.T) {
 			Statements: []SAMLStatement{{Providers: []awsrole.ProviderARN{a}}}}},
 		{"B2.5/latin1_in_sid", doc(`{"Sid":"caf` + "\u00e9" + `","Effect":"Allow","Principal":{"Federated":"` + provA + `"},"Action":"sts:AssumeRoleWithSAML"}`),
 			TrustPolicy{Providers: []awsrole.ProviderARN{a}, Statements: []SAMLStatement{{Sid: "caf\u00e9", Providers: []awsrole.ProviderARN{a}}}}},
+		{"B2.5/json_escape_above_latin1_is_ascii_text", doc(`{"Sid":"\u0100","Effect":"Allow","Principal":{"Federated":"` + provA + `"},"Action":"sts:AssumeRoleWithSAML"}`),
+			TrustPolicy{Providers: []awsrole.ProviderARN{a}, Statements: []SAMLStatement{{Sid: "\u0100", Providers: []awsrole.ProviderARN{a}}}}},
+		{"B2.5/url_encoded_plus_stays_plus", "%7B%22Statement%22%3A%7B%22Sid%22%3A%22a+b%22%2C%22Effect%22%3A%22Allow%22%2C%22Principal%22%3A%7B%22Federated%22%3A%22" + url.PathEscape(provA) + "%22%7D%2C%22Action%22%3A%22sts%3AAssumeRoleWithSAML%22%7D%7D",
+			TrustPolicy{Providers: []awsrole.ProviderARN{a}, Statements: []SAMLStatement{{Sid: "a+b", Providers: []awsrole.ProviderARN{a}}}}},
 		{"B2.5/url_encoded_as_from_GetRole", url.PathEscape(doc(allowA)), TrustPolicy{Providers: []awsrole.ProviderARN{a},
 			Statements: []SAMLStatement{{Providers: []awsrole.ProviderARN{a}}}}},
 		{"B2.5/url_encoded_iam_style", "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Principal%22%3A%7B%22Federated%22%3A%22arn%3Aaws%3Aiam%3A%3A123456789012%3Asaml-provider%2FEntraID%22%7D%2C%22Action%22%3A%22sts%3AAssumeRoleWithSAML%22%2C%22Condition%22%3A%7B%22StringEquals%22%3A%7B%22SAML%3Aaud%22%3A%22https%3A%2F%2Fsignin.aws.amazon.com%2Fsaml%22%7D%7D%7D%5D%7D",
@@ -524,5 +528,13 @@ func TestWildcardMatch(t *testing.T) {
 		if got := wildcardMatch(tc.pattern, tc.s); got != tc.want {
 			t.Errorf("B3.1 wildcardMatch(%q, %q) = %v, want %v", tc.pattern, tc.s, got, tc.want)
 		}
+	}
+}
+
+func TestParseTrustPolicyErrorNamesStatement(t *testing.T) {
+	t.Parallel()
+	_, err := ParseTrustPolicy(doc(`[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRoleWithSAML"},{"Effect":"allow","Principal":"*","Action":"x"}]`))
+	if err == nil || !strings.Contains(err.Error(), "trust policy: statement 1: Effect") || !strings.HasPrefix(err.Error(), "federation: ") {
+		t.Fatalf("B3.1: error %v should name statement 1", err)
 	}
 }
