@@ -473,3 +473,17 @@ func (idp *IdP) Builder() *saml.Builder {
 	}
 	return idp.builder
 }
+
+// VerifierConfig returns a [saml.VerifierConfig] that trusts this IdP as AWS
+// would after uploading [IdP.Metadata]: its entityID, every published
+// certificate (so a rollover keeps verifying, C1.5), its audience and ACS, and
+// its clock. Add fields (AllowSHA1, DecryptionKeys, ...) as the test needs.
+func (idp *IdP) VerifierConfig() saml.VerifierConfig {
+	return saml.VerifierConfig{
+		IdPEntityID:  idp.EntityID,
+		Certificates: idp.Certificates(),
+		Audiences:    []string{idp.Audience},
+		Recipients:   []string{idp.ACS},
+		Now:          idp.now,
+	}
+}

@@ -219,7 +219,9 @@ func signFirst(doc string, cfg Config) ([]byte, error) {
 	ctx.IdAttribute = "ID"
 	ctx.Canonicalizer = dsig.MakeC14N10ExclusiveCanonicalizerWithPrefixList("")
 	root := d.Root()
-	sig, err := ctx.ConstructSignature(root, true)
+	// goxmldsig's canonicalizer may reorder the attributes of the element it
+	// digests; sign a copy so that the document keeps Entra's attribute order.
+	sig, err := ctx.ConstructSignature(root.Copy(), true)
 	if err != nil {
 		return nil, fmt.Errorf("entrametadata: signing: %w", err)
 	}

@@ -1,0 +1,457 @@
+package samltest_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/xml"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/beevik/etree"
+	crewsaml "github.com/crewjam/saml"
+	dsig "github.com/russellhaering/goxmldsig"
+
+	"github.com/samlaws/samlaws/saml"
+	"github.com/samlaws/samlaws/saml/samltest"
+)
+
+// fixedNow is the clock of the deterministic tests.
+var fixedNow = time.Date(2026, 11, 28, 13, 0, 0, 0, time.UTC)
+
+const (
+	nsMD   = "urn:oasis:names:tc:SAML:2.0:metadata"
+	nsDS   = "http://www.w3.org/2000/09/xmldsig#"
+	nsSAML = "urn:oasis:names:tc:SAML:2.0:assertion"
+)
+
+var guidRE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+
+func TestNewIdPDefaults(t *testing.T) {
+	idp := samltest.NewIdP(t, samltest.WithNow(fixedNow))
+	if !guidRE.MatchString(idp.TenantID) {
+		t.Errorf("TenantID = %q, want a lower-case v4 GUID", idp.TenantID)
+	}
+	if !guidRE.MatchString(idp.AppID) || idp.AppID == idp.TenantID {
+		t.Errorf("AppID = %q (tenant %q), want a distinct GUID", idp.AppID, idp.TenantID)
+	}
+	// C1.4/C2.2: entityID and Issuer are https://sts.windows.net/<tenant>/ with the slash.
+	if want := "https://sts.windows.net/" + idp.TenantID + "/"; idp.EntityID != want {
+		t.Errorf("EntityID = %q, want %q", idp.EntityID, want)
+	}
+	if idp.ACS != saml.AWSSignInURL || idp.Audience != saml.AWSSignInURL {
+		t.Errorf("ACS, Audience = %q, %q; want the AWS sign-in URL (C2.1)", idp.ACS, idp.Audience)
+	}
+	if idp.User.UPN != samltest.DefaultUPN || len(idp.User.Roles) != 2 {
+		t.Errorf("User = %+v, want B.Simon with two roles", idp.User)
+	}
+	if got := idp.NewID(); !strings.HasPrefix(got, "_") || !guidRE.MatchString(got[1:]) {
+		t.Errorf("NewID() = %q, want _<guid> (D1.3)", got)
+	}
+}
+
+// C3.2: the certificate looks like the one Entra generates.
+func TestCertificateC3_2(t *testing.T) {
+	idp := samltest.NewIdP(t, samltest.WithNow(fixedNow))
+	c := idp.Certificate()
+	if c.Subject.CommonName != samltest.CertificateCommonName || c.Issuer.CommonName != samltest.CertificateCommonName {
+		t.Errorf("subject/issuer = %q/%q", c.Subject, c.Issuer)
+	}
+	// Self-signed: like Entra's, the certificate is no CA (no basicConstraints),
+	// so check the signature itself rather than CheckSignatureFrom.
+	if err := c.CheckSignature(c.SignatureAlgorithm, c.RawTBSCertificate, c.Signature); err != nil {
+		t.Errorf("not self-signed: %v", err)
+	}
+	if c.SignatureAlgorithm != x509.SHA256WithRSA {
+		t.Errorf("SignatureAlgorithm = %v", c.SignatureAlgorithm)
+	}
+	pub, ok := c.PublicKey.(*rsa.PublicKey)
+	if !ok || pub.N.BitLen() != 2048 {
+		t.Fatalf("public key %T, want RSA-2048", c.PublicKey)
+	}
+	if !pub.Equal(idp.Signer().Public()) {
+		t.Error("certificate does not match Signer")
+	}
+	if want := fixedNow.Add(-samltest.CertificateBackdate); !c.NotBefore.Equal(want) {
+		t.Errorf("NotBefore = %v, want %v (back-dated)", c.NotBefore, want)
+	}
+	if got := c.NotAfter.Sub(c.NotBefore); got != samltest.CertificateLifetime {
+		t.Errorf("validity = %v, want %v (C3.2: three years)", got, samltest.CertificateLifetime)
+	}
+	// A5.4: no repeated extensions; Entra's certificates have none at all.
+	if len(c.Extensions) != 0 {
+		t.Errorf("certificate has %d extensions, Entra's have none", len(c.Extensions))
+	}
+	if c.SerialNumber.Sign() <= 0 || len(c.SerialNumber.Bytes()) != 16 {
+		t.Errorf("serial %x, want 16 positive bytes like Entra's", c.SerialNumber)
+	}
+	// PEM forms parse back to the same material.
+	block := mustPEM(t, idp.CertificatePEM(), "CERTIFICATE")
+	if !bytes.Equal(block, c.Raw) {
+		t.Error("CertificatePEM does not hold the certificate")
+	}
+	k, err := x509.ParsePKCS8PrivateKey(mustPEM(t, idp.KeyPEM(), "PRIVATE KEY"))
+	if err != nil || !k.(*rsa.PrivateKey).Equal(idp.Signer()) {
+		t.Errorf("KeyPEM does not hold the signing key: %v", err)
+	}
+}
+
+func TestKeyIndexGivesDistinctKeys(t *testing.T) {
+	a := samltest.NewIdP(t)
+	b := samltest.NewIdP(t)
+	c := samltest.NewIdP(t, samltest.WithKeyIndex(3), samltest.WithTenantID(a.TenantID))
+	if !a.Signer().Public().(*rsa.PublicKey).Equal(b.Signer().Public()) {
+		t.Error("two default IdPs should share key 0 (documented, like httptest)")
+	}
+	if a.Signer().Public().(*rsa.PublicKey).Equal(c.Signer().Public()) {
+		t.Error("WithKeyIndex(3) signs with the same key as the default IdP")
+	}
+	other, otherCert := a.OtherSigner()
+	if other.Public().(*rsa.PublicKey).Equal(a.Signer().Public()) {
+		t.Error("OtherSigner is the IdP's own key")
+	}
+	if otherCert.Subject.CommonName != samltest.CertificateCommonName {
+		t.Errorf("OtherSigner certificate CN = %q", otherCert.Subject.CommonName)
+	}
+	// A response from IdP c does not verify against IdP a's trust (D4.6).
+	v, err := saml.NewVerifier(a.VerifierConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// c has a's tenant, so only the key differs.
+	if _, err := v.Verify(context.Background(), c.Response(t, samltest.DefaultUser()).XML); err == nil {
+		t.Error("a verifier trusting IdP a accepted a response signed by IdP c's key")
+	}
+	if _, err := v.Verify(context.Background(), a.Response(t, samltest.DefaultUser()).XML); err != nil {
+		t.Errorf("a verifier trusting IdP a rejected a's own response: %v", err)
+	}
+}
+
+func mustPEM(t *testing.T, data []byte, typ string) []byte {
+	t.Helper()
+	s := string(data)
+	begin, end := "-----BEGIN "+typ+"-----\n", "-----END "+typ+"-----\n"
+	if !strings.HasPrefix(s, begin) || !strings.HasSuffix(s, end) {
+		t.Fatalf("not a single %s PEM block", typ)
+	}
+	der, err := base64.StdEncoding.DecodeString(strings.ReplaceAll(s[len(begin):len(s)-len(end)], "\n", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return der
+}
+
+// verifyMetadata checks the metadata's enveloped signature with goxmldsig
+// against cert only, and returns the verified root.
+func verifyMetadata(t *testing.T, md []byte, cert *x509.Certificate) (*etree.Element, error) {
+	t.Helper()
+	doc := etree.NewDocument()
+	if err := doc.ReadFromBytes(md); err != nil {
+		t.Fatalf("metadata is not XML: %v", err)
+	}
+	ctx := dsig.NewDefaultValidationContext(&dsig.MemoryX509CertificateStore{Roots: []*x509.Certificate{cert}})
+	ctx.Clock = dsig.NewFakeClockAt(fixedNow)
+	return ctx.Validate(doc.Root())
+}
+
+// C1.4: shape of Entra metadata, checked element by element against a real
+// app-specific document.
+func TestMetadataShapeC1_4(t *testing.T) {
+	idp := samltest.NewIdP(t, samltest.WithNow(fixedNow))
+	md := idp.Metadata()
+	// A5.4 / C1.3: no BOM, XML declaration first.
+	if !bytes.HasPrefix(md, []byte(`<?xml version="1.0" encoding="UTF-8"?>`+"\n<EntityDescriptor ")) {
+		t.Fatalf("metadata starts %q", md[:min(len(md), 60)])
+	}
+	doc := etree.NewDocument()
+	if err := doc.ReadFromBytes(md); err != nil {
+		t.Fatal(err)
+	}
+	root := doc.Root()
+	if root.NamespaceURI() != nsMD || root.Tag != "EntityDescriptor" {
+		t.Fatalf("root %s:%s", root.NamespaceURI(), root.Tag)
+	}
+	if got := root.SelectAttrValue("entityID", ""); got != idp.EntityID {
+		t.Errorf("entityID = %q", got)
+	}
+	if id := root.SelectAttrValue("ID", ""); !strings.HasPrefix(id, "_") || !guidRE.MatchString(id[1:]) {
+		t.Errorf("ID = %q, want _<guid>", id)
+	}
+	first := root.ChildElements()[0]
+	if first.Tag != "Signature" || first.NamespaceURI() != nsDS || first.Space != "" {
+		t.Errorf("first child %s:%s (prefix %q), want a default-namespace ds:Signature", first.NamespaceURI(), first.Tag, first.Space)
+	}
+
+	// The element structure equals real Entra app metadata with one certificate.
+	realMD, err := os.ReadFile("testdata/entra-app-61318f71.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := shape(t, md), shape(t, realMD); got != want {
+		gl, wl := strings.Split(got, "\n"), strings.Split(want, "\n")
+		for i := range min(len(gl), len(wl)) {
+			if gl[i] != wl[i] {
+				t.Errorf("shape differs from real Entra metadata at element %d:\n got: %s\nwant: %s", i, gl[i], wl[i])
+				break
+			}
+		}
+		if len(gl) != len(wl) {
+			t.Errorf("shape has %d elements, real Entra metadata %d", len(gl), len(wl))
+		}
+	}
+
+	// Endpoints (C1.4).
+	sso := "https://login.microsoftonline.com/" + idp.TenantID + "/saml2"
+	for _, p := range []string{"//IDPSSODescriptor/SingleSignOnService", "//IDPSSODescriptor/SingleLogoutService"} {
+		for _, e := range root.FindElements(p) {
+			if loc := e.SelectAttrValue("Location", ""); loc != sso {
+				t.Errorf("%s Location = %q, want %q", p, loc, sso)
+			}
+		}
+	}
+	if n := len(root.FindElements("//IDPSSODescriptor/SingleSignOnService")); n != 2 {
+		t.Errorf("%d SingleSignOnService, want Redirect and POST", n)
+	}
+	wsfed := "https://login.microsoftonline.com/" + idp.TenantID + "/wsfed"
+	for _, e := range root.FindElements("//RoleDescriptor//PassiveRequestorEndpoint//Address") {
+		if e.Text() != wsfed {
+			t.Errorf("PassiveRequestorEndpoint = %q, want %q", e.Text(), wsfed)
+		}
+	}
+	types := []string{}
+	for _, rd := range root.SelectElements("RoleDescriptor") {
+		types = append(types, rd.SelectAttrValue("xsi:type", ""))
+	}
+	if strings.Join(types, ",") != "fed:SecurityTokenServiceType,fed:ApplicationServiceType" {
+		t.Errorf("RoleDescriptor types = %v", types)
+	}
+
+	// The signature verifies with the IdP's certificate (and only with it).
+	if _, err := verifyMetadata(t, md, idp.Certificate()); err != nil {
+		t.Errorf("metadata signature does not verify: %v", err)
+	}
+	_, other := idp.OtherSigner()
+	if _, err := verifyMetadata(t, md, other); err == nil {
+		t.Error("metadata verified with an unrelated certificate")
+	}
+	tampered := bytes.Replace(md, []byte("/saml2\""), []byte("/saml3\""), 1)
+	if _, err := verifyMetadata(t, tampered, idp.Certificate()); err == nil {
+		t.Error("tampered metadata verified")
+	}
+
+	// crewjam/saml reads it as IdP metadata with the signing certificate.
+	var ed crewsaml.EntityDescriptor
+	if err := xml.Unmarshal(md, &ed); err != nil {
+		t.Fatalf("crewjam cannot parse the metadata: %v", err)
+	}
+	if len(ed.IDPSSODescriptors) != 1 || len(ed.IDPSSODescriptors[0].KeyDescriptors) != 1 {
+		t.Fatalf("crewjam sees %d IDPSSODescriptors", len(ed.IDPSSODescriptors))
+	}
+	kd := ed.IDPSSODescriptors[0].KeyDescriptors[0]
+	if kd.Use != "signing" || kd.KeyInfo.X509Data.X509Certificates[0].Data != base64.StdEncoding.EncodeToString(idp.Certificate().Raw) {
+		t.Errorf("KeyDescriptor use=%q does not carry the certificate", kd.Use)
+	}
+}
+
+// shape summarises a metadata document's element structure: every element's
+// depth, namespace and name, and its attribute names, in document order; the
+// text and attribute values (IDs, certificates, tenant) are left out.
+func shape(t *testing.T, doc []byte) string {
+	t.Helper()
+	d := etree.NewDocument()
+	if err := d.ReadFromBytes(bytes.TrimPrefix(doc, []byte("\xEF\xBB\xBF"))); err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	var walk func(e *etree.Element, depth int)
+	walk = func(e *etree.Element, depth int) {
+		b.WriteString(strings.Repeat(".", depth) + "{" + e.NamespaceURI() + "}" + e.Tag)
+		for _, a := range e.Attr {
+			b.WriteString(" @" + a.FullKey())
+		}
+		b.WriteString("\n")
+		for _, c := range e.ChildElements() {
+			walk(c, depth+1)
+		}
+	}
+	walk(d.Root(), 0)
+	return b.String()
+}
+
+// C1.5, C3.2, C3.4: rollover publishes the next certificate beside the current
+// one, then switches the signer, then retires the old certificate.
+func TestRolloverC3_4(t *testing.T) {
+	ctx := context.Background()
+	idp := samltest.NewIdP(t, samltest.WithNow(fixedNow))
+	old := idp.Certificate()
+	if idp.NextCertificate() != nil {
+		t.Fatal("a new IdP has a next certificate")
+	}
+	if n := countKeyDescriptors(t, idp.Metadata()); n != 3 {
+		t.Fatalf("%d KeyDescriptors before rollover, want 3 (one per role)", n)
+	}
+	vOld, err := saml.NewVerifier(idp.VerifierConfig()) // trusts the old metadata only
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	next := idp.AddNextCertificate()
+	if next.Equal(old) || next.PublicKey.(*rsa.PublicKey).Equal(old.PublicKey) {
+		t.Fatal("next certificate reuses the old key")
+	}
+	if !idp.NextCertificate().Equal(next) || !idp.Certificate().Equal(old) {
+		t.Fatal("adding a next certificate changed the signer")
+	}
+	md := idp.Metadata()
+	if got := certsIn(t, md); len(got) != 6 || got[0] != b64(old) || got[1] != b64(next) {
+		t.Fatalf("metadata KeyDescriptors = %d, want old and next in each of the 3 roles", len(got))
+	}
+	if _, err := verifyMetadata(t, md, old); err != nil {
+		t.Errorf("metadata during rollover is not signed by the active certificate: %v", err)
+	}
+	r1 := idp.Response(t, samltest.DefaultUser())
+	if got := signingCert(t, r1.XML); got != b64(old) {
+		t.Error("before activation the response is not signed by the old certificate")
+	}
+	vBoth, err := saml.NewVerifier(idp.VerifierConfig()) // trusts the rollover metadata
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	idp.ActivateNextCertificate()
+	if !idp.Certificate().Equal(next) || idp.NextCertificate() != nil {
+		t.Fatal("ActivateNextCertificate did not switch the signer")
+	}
+	r2 := idp.Response(t, samltest.DefaultUser())
+	if got := signingCert(t, r2.XML); got != b64(next) {
+		t.Error("after activation the response is not signed by the next certificate")
+	}
+	if _, err := vBoth.Verify(ctx, r2.XML); err != nil {
+		t.Errorf("verifier with both certificates rejects the new signer: %v", err)
+	}
+	// A5.1: AWS with stale metadata says "Response signature invalid".
+	if _, err := vOld.Verify(ctx, r2.XML); err == nil {
+		t.Error("verifier with only the old certificate accepted the new signer")
+	}
+	md2 := idp.Metadata()
+	if got := certsIn(t, md2); len(got) != 6 {
+		t.Errorf("after activation metadata lists %d KeyDescriptors, want both certificates still", len(got))
+	}
+	if _, err := verifyMetadata(t, md2, next); err != nil {
+		t.Errorf("metadata not re-signed by the new certificate: %v", err)
+	}
+
+	idp.RemoveInactiveCertificates()
+	if got := certsIn(t, idp.Metadata()); len(got) != 3 || got[0] != b64(next) {
+		t.Errorf("after removal metadata lists %d KeyDescriptors", len(got))
+	}
+}
+
+func TestWithNextCertificate(t *testing.T) {
+	idp := samltest.NewIdP(t, samltest.WithNextCertificate())
+	if len(idp.Certificates()) != 2 || idp.NextCertificate() == nil {
+		t.Fatalf("WithNextCertificate: %d certificates", len(idp.Certificates()))
+	}
+	if !idp.Certificates()[0].Equal(idp.Certificate()) {
+		t.Error("the first published certificate should be the active one")
+	}
+}
+
+func b64(c *x509.Certificate) string { return base64.StdEncoding.EncodeToString(c.Raw) }
+
+func certsIn(t *testing.T, md []byte) []string {
+	t.Helper()
+	d := etree.NewDocument()
+	if err := d.ReadFromBytes(md); err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, rd := range d.Root().ChildElements() {
+		for _, kd := range rd.SelectElements("KeyDescriptor") {
+			if kd.SelectAttrValue("use", "") != "signing" {
+				t.Errorf("KeyDescriptor use=%q", kd.SelectAttrValue("use", ""))
+			}
+			out = append(out, kd.FindElement(".//X509Certificate").Text())
+		}
+	}
+	return out
+}
+
+func countKeyDescriptors(t *testing.T, md []byte) int { return len(certsIn(t, md)) }
+
+// signingCert returns the KeyInfo certificate of the first signature in a response.
+func signingCert(t *testing.T, xml []byte) string {
+	t.Helper()
+	d := etree.NewDocument()
+	if err := d.ReadFromBytes(xml); err != nil {
+		t.Fatal(err)
+	}
+	e := d.FindElement("//Signature/KeyInfo/X509Data/X509Certificate")
+	if e == nil {
+		t.Fatal("no signature KeyInfo certificate")
+	}
+	return e.Text()
+}
+
+func TestDeterministicOutput(t *testing.T) {
+	mk := func(seed uint64) (*samltest.IdP, []byte, []byte) {
+		idp := samltest.NewIdP(t, samltest.WithNow(fixedNow), samltest.WithDeterministicIDs(seed))
+		md := idp.Metadata()
+		return idp, md, idp.Response(t, samltest.DefaultUser()).XML
+	}
+	a, mdA, rA := mk(7)
+	b, mdB, rB := mk(7)
+	c, mdC, rC := mk(8)
+	if a.TenantID != b.TenantID || !bytes.Equal(mdA, mdB) || !bytes.Equal(rA, rB) {
+		t.Error("same clock and seed gave different output")
+	}
+	if a.TenantID == c.TenantID || bytes.Equal(mdA, mdC) || bytes.Equal(rA, rC) {
+		t.Error("different seeds gave the same output")
+	}
+}
+
+func TestClockInjection(t *testing.T) {
+	now := fixedNow
+	idp := samltest.NewIdP(t, samltest.WithClock(func() time.Time { return now }))
+	m1 := idp.Response(t, samltest.DefaultUser())
+	now = now.Add(time.Hour)
+	m2 := idp.Response(t, samltest.DefaultUser())
+	if !m1.IssueInstant.Equal(fixedNow) || !m2.IssueInstant.Equal(fixedNow.Add(time.Hour)) {
+		t.Errorf("IssueInstants %v, %v do not follow the injected clock", m1.IssueInstant, m2.IssueInstant)
+	}
+	if !idp.Now().Equal(now) {
+		t.Error("Now() does not read the injected clock")
+	}
+}
+
+func TestUseAfterCleanupIsReported(t *testing.T) {
+	var idp *samltest.IdP
+	ft := &recordingTB{TB: t}
+	t.Run("inner", func(t *testing.T) {
+		ft.TB = t
+		idp = samltest.NewIdP(ft)
+	})
+	ft.TB = t
+	for i := len(ft.cleanups) - 1; i >= 0; i-- {
+		ft.cleanups[i]()
+	}
+	if md := idp.Metadata(); md != nil || ft.errors == 0 {
+		t.Errorf("metadata after cleanup: %d bytes, %d errors reported; want nil and an error", len(md), ft.errors)
+	}
+}
+
+// recordingTB records cleanups and errors instead of acting on them.
+type recordingTB struct {
+	testing.TB
+	cleanups []func()
+	errors   int
+}
+
+func (r *recordingTB) Helper()                        {}
+func (r *recordingTB) Cleanup(f func())               { r.cleanups = append(r.cleanups, f) }
+func (r *recordingTB) Errorf(format string, a ...any) { r.errors++ }
