@@ -1,0 +1,168 @@
+package samltest_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/samlaws/samlaws/saml"
+	"github.com/samlaws/samlaws/saml/samltest"
+)
+
+// exampleT stands in for the *testing.T a real test passes: examples have none.
+// It runs cleanups when done and turns failures into panics.
+type exampleT struct {
+	testing.TB
+	cleanups []func()
+}
+
+func (e *exampleT) Helper()                        {}
+func (e *exampleT) Cleanup(f func())               { e.cleanups = append(e.cleanups, f) }
+func (e *exampleT) Errorf(format string, a ...any) { panic(fmt.Sprintf(format, a...)) }
+func (e *exampleT) Fatalf(format string, a ...any) { panic(fmt.Sprintf(format, a...)) }
+func (e *exampleT) FailNow()                       { panic("FailNow") }
+func (e *exampleT) done() {
+	for i := len(e.cleanups) - 1; i >= 0; i-- {
+		e.cleanups[i]()
+	}
+}
+
+func ExampleNewIdP() {
+	t := &exampleT{} // in a test: the test's *testing.T
+	defer t.done()
+
+	idp := samltest.NewIdP(t,
+		samltest.WithTenantID("8b966979-910b-487c-a604-69229b1ac75c"),
+		samltest.WithNow(time.Date(2026, 11, 28, 13, 0, 0, 0, time.UTC)))
+
+	fmt.Println(idp.EntityID)
+	fmt.Println(idp.Certificate().Subject.CommonName)
+	fmt.Println(idp.Certificate().NotBefore)
+
+	// Upload this to IAM (CreateSAMLProvider), or feed it to the SP under test.
+	md := idp.Metadata()
+	fmt.Println(bytes.Count(md, []byte(`<KeyDescriptor use="signing">`)), "KeyDescriptors")
+	// Output:
+	// https://sts.windows.net/8b966979-910b-487c-a604-69229b1ac75c/
+	// Microsoft Azure Federated SSO Certificate
+	// 2026-11-27 13:00:00 +0000 UTC
+	// 3 KeyDescriptors
+}
+
+func ExampleIdP_Response() {
+	t := &exampleT{}
+	defer t.done()
+	now := time.Date(2026, 11, 28, 13, 0, 0, 0, time.UTC)
+	idp := samltest.NewIdP(t, samltest.WithNow(now))
+
+	// The system under test: here, the project's own verifier, configured to
+	// trust the IdP as AWS does after the metadata upload.
+	cfg := idp.VerifierConfig()
+	cfg.SkipReplayCheck = true
+	v, err := saml.NewVerifier(cfg)
+	if err != nil {
+		panic(err)
+	}
+
+	u := samltest.DefaultUser() // B.Simon@contoso.com with two roles
+	a, err := v.Verify(context.Background(), idp.Response(t, u).XML)
+	fmt.Println(a.Subject.NameID, a.Roles[0].RoleARN, err)
+
+	_, err = v.Verify(context.Background(), idp.Response(t, u, samltest.Expired()).XML)
+	fmt.Println("expired accepted:", err == nil)
+	// Output:
+	// B.Simon@contoso.com arn:aws:iam::123456789012:role/EntraAdmin <nil>
+	// expired accepted: false
+}
+
+func ExampleTamperCases() {
+	t := &exampleT{}
+	defer t.done()
+	now := time.Date(2026, 11, 28, 13, 0, 0, 0, time.UTC)
+	idp := samltest.NewIdP(t, samltest.WithNow(now))
+	cfg := idp.VerifierConfig()
+	cfg.SkipReplayCheck = true
+	v, _ := saml.NewVerifier(cfg)
+
+	accepted := 0
+	for _, tc := range samltest.TamperCases() {
+		m := idp.Response(t, samltest.DefaultUser(), tc.Option)
+		if _, err := v.Verify(context.Background(), m.XML); err == nil {
+			fmt.Println("accepted:", tc.Rule, tc.Name)
+			accepted++
+		}
+	}
+	fmt.Println(accepted, "tampered responses accepted")
+	// Output:
+	// 0 tampered responses accepted
+}
+
+func ExampleIdP_AddNextCertificate() {
+	t := &exampleT{}
+	defer t.done()
+	idp := samltest.NewIdP(t)
+	old := idp.Certificate()
+
+	next := idp.AddNextCertificate() // published, not yet signing (C3.2)
+	fmt.Println(len(idp.Certificates()), "published; old signs:", idp.Certificate().Equal(old))
+
+	idp.ActivateNextCertificate() // "Make certificate active"
+	fmt.Println(len(idp.Certificates()), "published; next signs:", idp.Certificate().Equal(next))
+
+	idp.RemoveInactiveCertificates()
+	fmt.Println(len(idp.Certificates()), "published")
+	// Output:
+	// 2 published; old signs: true
+	// 2 published; next signs: true
+	// 1 published
+}
+
+func ExampleNewServer() {
+	t := &exampleT{}
+	defer t.done()
+	srv := samltest.NewServer(t, samltest.WithACS("https://sp.example/saml/acs"))
+
+	// App-specific metadata, with the BOM Entra sends (C1.3).
+	resp, err := http.Get(srv.AppMetadataURL())
+	if err != nil {
+		panic(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	fmt.Println(resp.StatusCode, bytes.HasPrefix(body, []byte(samltest.BOM)))
+
+	// IdP-initiated sign-in: an auto-submit form POSTing to the ACS.
+	resp, err = http.Get(srv.SSOURL("state-1"))
+	if err != nil {
+		panic(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	fmt.Println(strings.Contains(string(page), `action="https://sp.example/saml/acs"`))
+	fmt.Println(strings.Contains(string(page), `name="RelayState" value="state-1"`))
+	// Output:
+	// 200 true
+	// true
+	// true
+}
+
+func ExampleIdP_ResponseBase64() {
+	t := &exampleT{}
+	defer t.done()
+	idp := samltest.NewIdP(t)
+	u := samltest.DefaultUser()
+	u.SessionDuration = time.Hour
+
+	// The SAMLAssertion parameter of sts:AssumeRoleWithSAML.
+	assertion := idp.ResponseBase64(t, u, samltest.SignBoth())
+	xml, _ := base64.StdEncoding.DecodeString(assertion)
+	fmt.Println(bytes.Count(xml, []byte("<Signature ")), "signatures")
+	// Output:
+	// 2 signatures
+}
