@@ -235,7 +235,9 @@ func signFirst(doc string, cfg Config) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// escape escapes s for XML text and double-quoted attribute values.
+// escape escapes s for XML text and double-quoted attribute values; tab, line
+// feed and carriage return become character references, so that attribute-value
+// normalisation cannot alter them.
 func escape(s string) string {
 	var b strings.Builder
 	for _, r := range s {
@@ -248,6 +250,10 @@ func escape(s string) string {
 			b.WriteString("&gt;")
 		case '"':
 			b.WriteString("&quot;")
+		case '\t':
+			b.WriteString("&#x9;")
+		case '\n':
+			b.WriteString("&#xA;")
 		case '\r':
 			b.WriteString("&#xD;")
 		default:
