@@ -464,6 +464,22 @@ func TestAttacks(t *testing.T) {
 				cv.SetText(base64.StdEncoding.EncodeToString(b))
 			}), want: ErrEncryption},
 	}
+	// Go encoding/xml round-trip shapes (mattermost/xml-roundtrip-validator's
+	// vectors, placed in the unsigned Extensions of a valid response).
+	for i, frag := range []string{
+		`<x::Element xmlns:x="urn:x"/>`,
+		`<x:Element xmlns:x="urn:x" ::attr="foo"/>`,
+		`<x:Element xmlns:x="urn:x" :="value"/>`,
+		`<x:Element xmlns:x="urn:x" x:="value"/>`,
+		`<x:Element xmlns:x="urn:x" xmlns:="y"/>`,
+		`<x:Element xmlns:x="urn:x"><! <<!-- -->!-- x --> y></x:Element>`,
+		`<x:Element xmlns:x="urn:x" xmlns:xmlns="urn:y"/>`,
+		`<x:Element xmlns:x="urn:x" xmlns:xml="urn:y"/>`,
+		`<x:Element xmlns:x="urn:x" xmlns="urn:a" xmlns="urn:b"/>`,
+	} {
+		cases = append(cases, attack{name: fmt.Sprintf("D4.8_roundtrip_vector_%d", i),
+			mutate: replace(`<samlp:Status>`, `<samlp:Extensions>`+frag+`</samlp:Extensions><samlp:Status>`), want: ErrMalformed})
+	}
 	for _, a := range cases {
 		t.Run(a.name, a.run)
 	}
@@ -562,6 +578,7 @@ func TestTextSplitByCommentsOrCDATA(t *testing.T) {
 			if err != nil {
 				t.Fatalf("rejected: %v", err)
 			}
+			goxmldsigAgrees(t, raw, a, vConfig(t).Certificates)
 			if a.Subject.NameID != name || string(a.RoleSessionName) != name {
 				t.Fatalf("read %q / %q; want the whole value %q", a.Subject.NameID, a.RoleSessionName, name)
 			}

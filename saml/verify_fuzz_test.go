@@ -1,6 +1,7 @@
 package saml
 
 import (
+	"bytes"
 	"context"
 	"crypto/rsa"
 	"crypto/x509"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/beevik/etree"
+	xrv "github.com/mattermost/xml-roundtrip-validator"
 	dsig "github.com/russellhaering/goxmldsig"
 	"github.com/russellhaering/goxmldsig/etreeutils"
 )
@@ -22,6 +24,11 @@ func goxmldsigAgrees(t testing.TB, raw []byte, a *Assertion, certs []*x509.Certi
 	data, e := (&checker{v: &Verifier{}}).decode(raw)
 	if e != nil {
 		t.Fatalf("accepted input does not decode: %v", e)
+	}
+	// Oracle for the round-trip defence (see walk): whatever Verify accepts,
+	// mattermost/xml-roundtrip-validator accepts too.
+	if err := xrv.Validate(bytes.NewReader(data)); err != nil {
+		t.Fatalf("Verify accepted a document that does not round-trip through encoding/xml: %v", err)
 	}
 	doc := etree.NewDocument()
 	if err := doc.ReadFromBytes(data); err != nil {
