@@ -180,6 +180,17 @@ func FuzzParseTrustPolicy(f *testing.F) {
 		if len(seen) != len(inStatements) {
 			t.Fatalf("statements name %d providers, Providers+Denied hold %d", len(inStatements), len(seen))
 		}
+		// B2.5: the URL-encoded form IAM returns reads the same.
+		if !strings.HasPrefix(strings.TrimLeft(s, " \t\r\n"), "%") {
+			tp2, err := ParseTrustPolicy(url.PathEscape(s))
+			if err != nil {
+				t.Fatalf("B2.5: URL-encoded form rejected: %v", err)
+			}
+			if len(tp2.Providers) != len(tp.Providers) || len(tp2.Statements) != len(tp.Statements) ||
+				tp2.AnyPrincipal != tp.AnyPrincipal || tp2.ConditionalDeny != tp.ConditionalDeny {
+				t.Fatalf("B2.5: URL-encoded form reads differently: %+v vs %+v", tp2, tp)
+			}
+		}
 		p, err := tp.ImportableProvider(role)
 		if err == nil && (len(tp.Providers) != 1 || tp.AnyPrincipal || p != tp.Providers[0]) {
 			t.Fatalf("C4.6: importable with %+v", tp)
