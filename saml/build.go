@@ -429,9 +429,18 @@ type Tamper struct {
 	// ModifyAfterSigning changes the NameID value (to "attacker@evil.invalid")
 	// after the signatures were computed, so digests no longer match (D4).
 	ModifyAfterSigning bool
-	// EmptyReferenceURI writes Reference URI="" (whole document) instead of
-	// "#ID"; the signature is otherwise valid (D4.2).
+	// EmptyReferenceURI writes Reference URI="" instead of "#ID" on every
+	// signature but keeps the digest of the signed element. For an assertion
+	// signature the digest then no longer matches (URI="" means the whole
+	// document), so XML-DSig itself fails; see WholeDocumentReference for a
+	// signature that XML-DSig accepts (D4.2).
 	EmptyReferenceURI bool
+	// WholeDocumentReference signs with Reference URI="" and a digest over
+	// the whole document: a signature valid by XML-DSig that D4.2 forbids.
+	// With SignAssertion the assertion's signature covers the whole Response;
+	// with SignResponse or SignBoth the Response signature uses URI="". It
+	// cannot be combined with Encryption under SignAssertion.
+	WholeDocumentReference bool
 	// ExtraAssertion appends a second, separately signed assertion with its
 	// own ID and NameID "second@evil.invalid" (AWS and D4.2: consume one assertion).
 	ExtraAssertion bool

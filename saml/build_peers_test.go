@@ -1,15 +1,21 @@
 package saml
 
 import (
+	"context"
 	"crypto/x509"
 	"encoding/base64"
+	"encoding/pem"
+	"errors"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
 	crewsaml "github.com/crewjam/saml"
 	saml2 "github.com/russellhaering/gosaml2"
 	dsig "github.com/russellhaering/goxmldsig"
+
+	"github.com/samlaws/samlaws/internal/peers"
 )
 
 // The Go peers (crewjam/saml and gosaml2) verify every variant the builder
@@ -213,6 +219,13 @@ func mintTamperCases() []mintTamperCase {
 			s.Encryption = &Encryption{Certificate: k.sp.cert}
 		}},
 		{name: "D4.2/empty-reference-uri", mod: func(s *ResponseSpec, _ mintKeys) { s.Tamper.EmptyReferenceURI = true }},
+		// gosaml2 0.12 (goxmldsig) accepts Reference URI="" on the assertion or
+		// response: a D4.2 gap of that peer.
+		{name: "D4.2/whole-document-reference/assertion", mod: func(s *ResponseSpec, _ mintKeys) { s.Tamper.WholeDocumentReference = true }, gosAccept: true},
+		{name: "D4.2/whole-document-reference/response", mod: func(s *ResponseSpec, _ mintKeys) {
+			s.Tamper.WholeDocumentReference = true
+			s.Signing = SignResponse
+		}, gosAccept: true},
 		{name: "D4.2/extra-assertion", mod: func(s *ResponseSpec, _ mintKeys) { s.Tamper.ExtraAssertion = true }, gosAccept: true},
 		{name: "D4.2/injected-unsigned-assertion", mod: func(s *ResponseSpec, _ mintKeys) { s.Tamper.InjectedAssertion = true }},
 		{name: "D1.3/duplicate-ids/response-signed", mod: func(s *ResponseSpec, _ mintKeys) {
@@ -293,4 +306,51 @@ func mintCrewAttr(a *crewsaml.Assertion, name string) []string {
 		}
 	}
 	return out
+}
+
+// TestBuildWholeDocumentReferenceIsValidXMLDSig: the WholeDocumentReference
+// knob must produce a signature that XML-DSig (xmlsec1) accepts, so that it
+// tests the D4.2 rule and not a broken digest. EmptyReferenceURI, by
+// contrast, must fail XML-DSig.
+func TestBuildWholeDocumentReferenceIsValidXMLDSig(t *testing.T) {
+	peers.Require(t, peers.XMLSec1)
+	ctx := context.Background()
+	idp := mintLoadKeyPair(t, "idp")
+	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: idp.cert.Raw})
+	for _, tc := range []struct {
+		name   string
+		mod    func(*ResponseSpec)
+		accept bool
+	}{
+		{"D4.2/whole-document/assertion", func(s *ResponseSpec) { s.Tamper.WholeDocumentReference = true }, true},
+		{"D4.2/whole-document/response", func(s *ResponseSpec) { s.Tamper.WholeDocumentReference, s.Signing = true, SignResponse }, true},
+		{"D4.2/whole-document/both", func(s *ResponseSpec) { s.Tamper.WholeDocumentReference, s.Signing = true, SignBoth }, true},
+		{"D4.2/empty-uri-keeps-element-digest", func(s *ResponseSpec) { s.Tamper.EmptyReferenceURI = true }, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			spec := mintSpec(t)
+			tc.mod(&spec)
+			m, err := mintBuilder(t, mintFixedNow).Build(spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(m.XML), `<Reference URI="">`) {
+				t.Fatal(`no Reference URI=""`)
+			}
+			v, err := peers.XMLSec1VerifyAll(ctx, m.XML, certPEM)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v.Accepted != tc.accept {
+				t.Errorf("xmlsec1: %v, want accepted=%v", v, tc.accept)
+			}
+		})
+	}
+	spk := mintLoadKeyPair(t, "sp")
+	spec := mintSpec(t)
+	spec.Tamper.WholeDocumentReference = true
+	spec.Encryption = &Encryption{Certificate: spk.cert}
+	if _, err := mintBuilder(t, mintFixedNow).Build(spec); !errors.Is(err, ErrResponseSpec) {
+		t.Errorf("WholeDocumentReference with encryption: err = %v, want ErrResponseSpec", err)
+	}
 }

@@ -370,12 +370,22 @@ func (m *minter) mint() (*Minted, error) {
 	signAssertion := spec.Signing == SignAssertion || spec.Signing == SignBoth
 	signResponse := spec.Signing == SignResponse || spec.Signing == SignBoth
 
-	assertion, err := m.signedAssertion(m.assertID, m.nameID, signAssertion)
-	if err != nil {
-		return nil, err
-	}
 	if t.ModifyAfterSigning && t.MissingNameID {
 		return nil, mintErr(ErrResponseSpec, "Tamper.ModifyAfterSigning", "", "needs a NameID to modify", nil)
+	}
+	// wholeDoc: the assertion's signature references the whole document, so
+	// it is computed last, over the finished Response.
+	wholeDoc := t.WholeDocumentReference && spec.Signing == SignAssertion
+	if wholeDoc && spec.Encryption != nil {
+		return nil, mintErr(ErrResponseSpec, "Tamper.WholeDocumentReference", "", "cannot be combined with Encryption when only the assertion is signed", nil)
+	}
+	var assertion []byte
+	var sigAt int
+	var err error
+	if wholeDoc {
+		assertion, sigAt = m.appendAssertion(make([]byte, 0, 4096), m.assertID, m.nameID)
+	} else if assertion, err = m.signedAssertion(m.assertID, m.nameID, signAssertion); err != nil {
+		return nil, err
 	}
 	if spec.Encryption != nil {
 		if t.ModifyAfterSigning {
@@ -404,6 +414,7 @@ func (m *minter) mint() (*Minted, error) {
 		}
 		body, _ = m.appendAssertion(body, id, mintAttackerNameID)
 	}
+	sigAt += len(body)
 	body = append(body, assertion...)
 	if t.ExtraAssertion {
 		id, err := m.b.newID()
@@ -437,7 +448,11 @@ func (m *minter) mint() (*Minted, error) {
 
 	var sig []byte
 	if signResponse {
-		if sig, err = m.signature(m.respID, head, body); err != nil {
+		ref := m.respID
+		if t.WholeDocumentReference {
+			ref = ""
+		}
+		if sig, err = m.signature(ref, head, body); err != nil {
 			return nil, err
 		}
 	}
@@ -445,6 +460,13 @@ func (m *minter) mint() (*Minted, error) {
 	out = append(out, head...)
 	out = append(out, sig...)
 	out = append(out, body...)
+	if wholeDoc {
+		at := len(head) + sigAt
+		if sig, err = m.signature("", out[:at], out[at:]); err != nil {
+			return nil, err
+		}
+		out = slices.Concat(out[:at], sig, out[at:])
+	}
 	if t.ModifyAfterSigning && spec.Encryption == nil {
 		out = mintModifyNameID(out, m.nameID)
 	}

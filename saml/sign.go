@@ -30,6 +30,7 @@ var (
 
 // signature returns an enveloped ds:Signature for the element with the given
 // ID whose canonical form, minus the signature, is the concatenation of parts.
+// An empty id writes Reference URI="" (the parts are then the whole document).
 // The Signature declares the dsig namespace as default, as Entra writes it.
 func (m *minter) signature(id string, parts ...[]byte) ([]byte, error) {
 	h := m.alg.newHash()
@@ -48,7 +49,7 @@ func (m *minter) signature(id string, parts ...[]byte) ([]byte, error) {
 	si = append(si, `<CanonicalizationMethod Algorithm="`+AlgExcC14N+`"></CanonicalizationMethod><SignatureMethod Algorithm="`...)
 	si = append(si, m.alg.sigMethod...)
 	si = append(si, `"></SignatureMethod><Reference URI="`...)
-	if !m.t.EmptyReferenceURI {
+	if id != "" && !m.t.EmptyReferenceURI {
 		si = append(si, '#')
 		si = mintAppendAttr(si, id)
 	}
