@@ -105,29 +105,26 @@ func TestHarnessPeersAgree(t *testing.T) {
 	other := newKeyPair(t, "another idp")
 	md := metadataFor(t, idp.certPEM)
 
-	pyMinted, err := peers.PySAML2Mint(ctx, mintInput(idp))
+	wrongAud := mintInput(idp)
+	wrongAud.Audience = "https://signin.aws.amazon.com/saml#2"
+	respSigned := mintInput(idp)
+	respSigned.SignResponse, respSigned.SignAssertion = true, false
+	py, err := peers.PySAML2MintAll(ctx, []peers.MintInput{mintInput(idp), wrongAud, mintInput(other), respSigned})
 	if err != nil {
-		t.Fatalf("PySAML2Mint: %v", err)
+		t.Fatalf("PySAML2MintAll: %v", err)
 	}
+	pyMinted, pyWrongAud, otherKey, pyRespSigned := py[0], py[1], py[2], py[3]
 	npmMinted, err := peers.NpmSAMLMint(ctx, mintInput(idp))
 	if err != nil {
 		t.Fatalf("NpmSAMLMint: %v", err)
 	}
-	wrongAud := mintInput(idp)
-	wrongAud.Audience = "https://signin.aws.amazon.com/saml#2"
-	pyWrongAud, err := peers.PySAML2Mint(ctx, wrongAud)
-	if err != nil {
-		t.Fatal(err)
+	for name, x := range map[string][]byte{"pysaml2 assertion": pyMinted, "pysaml2 response": pyRespSigned, "npm": npmMinted} {
+		if n := bytes.Count(x, []byte("SignatureValue>")); n != 2 { // open and close tag
+			t.Fatalf("%s: %d SignatureValue tags, want one signature", name, n/2)
+		}
 	}
-	otherKey, err := peers.PySAML2Mint(ctx, mintInput(other))
-	if err != nil {
-		t.Fatal(err)
-	}
-	respSigned := mintInput(idp)
-	respSigned.SignResponse, respSigned.SignAssertion = true, false
-	pyRespSigned, err := peers.PySAML2Mint(ctx, respSigned)
-	if err != nil {
-		t.Fatal(err)
+	if !bytes.Contains(pyRespSigned, []byte(`Response xmlns`)) || bytes.Index(pyRespSigned, []byte("Signature")) > bytes.Index(pyRespSigned, []byte("Assertion ")) {
+		t.Fatal("pysaml2 response-signed: the signature is not the Response's")
 	}
 
 	all := map[string]bool{peers.XMLSec1: true, peers.PySAML2: true, peers.OneLogin: true, peers.NodeSAML: true}

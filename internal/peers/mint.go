@@ -86,24 +86,49 @@ func (in MintInput) wire() (mintWire, error) {
 }
 
 // PySAML2Mint has pysaml2's IdP (Server.create_authn_response) mint a samlp:Response
-// and returns its XML. IDs are pysaml2's ("id-..."), times are whole seconds.
+// and returns its XML. IDs are pysaml2's ("id-..."), times are whole seconds, and an
+// encrypted assertion uses 3DES-CBC with RSA-OAEP (pysaml2's defaults).
 func PySAML2Mint(ctx context.Context, in MintInput) ([]byte, error) {
-	if err := Available(ctx, PySAML2); err != nil {
-		return nil, err
-	}
-	w, err := in.wire()
+	out, err := PySAML2MintAll(ctx, []MintInput{in})
 	if err != nil {
 		return nil, err
 	}
-	w.Now = in.Now.UTC().Format(faketimeLayout)
-	var out struct {
-		XML string `json:"xml"`
+	return out[0], nil
+}
+
+// PySAML2MintAll mints one response per input in a single Python process (pysaml2
+// takes one to two seconds to start).
+func PySAML2MintAll(ctx context.Context, ins []MintInput) ([][]byte, error) {
+	if len(ins) == 0 {
+		return nil, nil
 	}
-	argv := []string{"faketime", w.Now, python(), filepath.Join(Dir(), "py", "pysaml2_idp.py")}
-	if err := runJSON(ctx, PySAML2, faketimeEnv(), w, &out, argv...); err != nil {
+	ws := make([]mintWire, len(ins))
+	for i, in := range ins {
+		w, err := in.wire()
+		if err != nil {
+			return nil, fmt.Errorf("%w (pysaml2 mint %d)", err, i)
+		}
+		w.Now = in.Now.UTC().Format(faketimeLayout)
+		ws[i] = w
+	}
+	if err := Available(ctx, PySAML2); err != nil {
 		return nil, err
 	}
-	return []byte(out.XML), nil
+	var out struct {
+		XML []string `json:"xml"`
+	}
+	argv := []string{"faketime", ws[0].Now, python(), filepath.Join(Dir(), "py", "pysaml2_idp.py")}
+	if err := runJSON(ctx, PySAML2, faketimeEnv(), map[string]any{"mints": ws}, &out, argv...); err != nil {
+		return nil, err
+	}
+	if len(out.XML) != len(ins) {
+		return nil, fmt.Errorf("%w: pysaml2: %d responses for %d mints", ErrHarness, len(out.XML), len(ins))
+	}
+	res := make([][]byte, len(ins))
+	for i, x := range out.XML {
+		res[i] = []byte(x)
+	}
+	return res, nil
 }
 
 // NpmSAMLMint has the npm "saml" package mint a signed Assertion (Saml20.create) and

@@ -107,16 +107,16 @@ func (in SPInput) wire(nowLayout string) (spCase, error) {
 const faketimeLayout = "2006-01-02 15:04:05"
 
 func verifyAll(ctx context.Context, name, nowLayout string, env []string, argv []string, ins []SPInput) ([]Verdict, error) {
-	if err := Available(ctx, name); err != nil {
-		return nil, err
-	}
 	cases := make([]spCase, len(ins))
 	for i, in := range ins {
 		c, err := in.wire(nowLayout)
 		if err != nil {
-			return nil, fmt.Errorf("%s case %d: %w", name, i, err)
+			return nil, fmt.Errorf("%w (%s case %d)", err, name, i)
 		}
 		cases[i] = c
+	}
+	if err := Available(ctx, name); err != nil {
+		return nil, err
 	}
 	var out struct {
 		Verdicts []wireVerdict `json:"verdicts"`

@@ -1,10 +1,10 @@
 """pysaml2 7.x as an IdP minter, driven by internal/peers (Go).
 
-Reads one JSON object on stdin and writes one JSON object on stdout:
-  in:  key_pem, cert_pem, issuer, audience, destination, name_id, name_id_format,
+Reads {"mints": [mint, ...]} on stdin and writes {"xml": ["<samlp:Response ...>", ...]}
+on stdout, one response per mint; each mint has:
+       key_pem, cert_pem, issuer, audience, destination, name_id, name_id_format,
        attributes {name: [values]}, lifetime_seconds, sign_assertion, sign_response,
        sha1, now ("YYYY-MM-DD hh:mm:ss" UTC), encrypt_cert_pem (optional)
-  out: {"xml": "<samlp:Response ...>"}
 "Now" is set with common.set_now right before minting (faketime, FAKETIME_NO_CACHE=1).
 Exit status 2 with a message on stderr means the harness itself failed.
 """
@@ -31,17 +31,16 @@ def sp_metadata(entity_id, acs):
     )
 
 
-def main():
-    inp = common.read_input(PROG)
-
+def mint(inp, tmp, i):
     from saml2 import BINDING_HTTP_POST, saml
     from saml2.config import IdPConfig
     from saml2.saml import NAME_FORMAT_URI, NameID
     from saml2.server import Server
     from saml2 import xmldsig
 
-    tmp = common.TempDir("peers-pysaml2-idp-")
-    write = tmp.write
+    def write(name, data):
+        return tmp.write("%d-%s" % (i, name), data)
+
     key_file = write("key.pem", inp["key_pem"])
     cert_file = write("cert.pem", inp["cert_pem"])
     md_file = write("sp.xml", sp_metadata(inp["audience"], inp["destination"]))
@@ -112,7 +111,13 @@ def main():
         )
     except Exception as e:  # noqa: BLE001
         fail("create_authn_response: " + common.harness_error(e))
-    common.write_output({"xml": str(resp)})
+    return str(resp)
+
+
+def main():
+    inp = common.read_input(PROG)
+    tmp = common.TempDir("peers-pysaml2-idp-")
+    common.write_output({"xml": [mint(m, tmp, i) for i, m in enumerate(inp.get("mints") or [])]})
 
 
 if __name__ == "__main__":
