@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	mrand "math/rand/v2"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -268,13 +269,14 @@ func parseMintArgs(args []string) (*mintOptions, error) {
 		}
 		o.parsedSeed, o.seedSet = n, true
 	}
-	for _, u := range []struct{ flag, v string }{{"--issuer", o.issuer}, {"--audience", o.audience}, {"--recipient", o.recipient}} {
-		if u.flag == "--issuer" && u.v == "" {
-			continue
-		}
-		if !isAbsoluteURL(u.v) {
-			return nil, usagef(u.flag, "not an absolute URL")
-		}
+	if o.issuer != "" && !isAbsoluteURI(o.issuer) {
+		return nil, usagef("--issuer", "not an absolute URI")
+	}
+	if !isAbsoluteURI(o.audience) {
+		return nil, usagef("--audience", "not an absolute URI (a URL or a URN such as urn:amazon:webservices)")
+	}
+	if u, err := url.Parse(o.recipient); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || strings.ContainsAny(o.recipient, " \t\r\n<>\"") {
+		return nil, usagef("--recipient", "not an absolute http(s) URL")
 	}
 	return o, nil
 }
@@ -307,9 +309,11 @@ func clip(s string) string {
 	return s
 }
 
-func isAbsoluteURL(s string) bool {
-	i := strings.Index(s, "://")
-	return i > 0 && i+3 < len(s) && !strings.ContainsAny(s, " \t\r\n<>\"")
+// isAbsoluteURI reports whether s is an absolute URI (a scheme and something
+// after it) without whitespace or XML-special characters.
+func isAbsoluteURI(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && u.Scheme != "" && (u.Opaque != "" || u.Host != "") && !strings.ContainsAny(s, " \t\r\n<>\"")
 }
 
 // load reads the key and certificate files and settles the issuer and tenant.
@@ -373,13 +377,13 @@ func parsePrivateKeyPEM(data []byte) (*rsa.PrivateKey, error) {
 			}
 			k, err := x509.ParsePKCS1PrivateKey(block.Bytes)
 			if err != nil {
-				return nil, errors.New("the RSA PRIVATE KEY block is not a valid PKCS #1 RSA key")
+				return nil, errors.New("the PKCS #1 key block is not a valid RSA key")
 			}
 			return k, nil
 		case "PRIVATE KEY":
 			k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
 			if err != nil {
-				return nil, errors.New("the PRIVATE KEY block is not a valid PKCS #8 key")
+				return nil, errors.New("the PKCS #8 key block is not a valid key")
 			}
 			rk, ok := k.(*rsa.PrivateKey)
 			if !ok {
