@@ -2,13 +2,389 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
+	"strings"
+	"time"
+
+	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/metadata"
+	"github.com/samlaws/samlaws/saml"
+	"github.com/samlaws/samlaws/saml/samltest"
 )
 
-// runDemo runs the offline end-to-end federation. It is filled in as the packages
-// it shows land.
-func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stdout, "samlaws demo: not yet implemented")
+const demoHelp = `usage: samlaws demo
+
+Run an offline Microsoft Entra ID -> AWS console sign-in and explain each step:
+a test Entra tenant (package samltest) signs a SAML response for B.Simon with
+two roles, and the samlaws verifier checks it as AWS would, step by step. Then
+two common misconfigurations are caught, each with its fix: a "#2" copied from
+the Identifier into the Reply URL, and a certificate rollover in Entra that the
+IAM SAML provider's metadata has not caught up with.
+
+Nothing leaves the machine: the keys are public test keys and the clock is
+fixed, so the output is the same on every run.
+
+Exit status: 0 the demo ran as described, 1 it did not (a bug), 2 usage error.
+`
+
+// The demo's fixed inputs. With them, every byte of the output is reproducible.
+var demoNow = time.Date(2026, time.November, 28, 13, 0, 0, 0, time.UTC)
+
+const (
+	// demoDelay is how long after Entra issued the response AWS checks it:
+	// the browser's auto-submit.
+	demoDelay = 2 * time.Second
+	// demoSeed seeds samltest's random choices (tenant, IDs, serial numbers).
+	demoSeed = 20261128
+	// demoIdentifier is the Entra app's Identifier: the second AWS app in the
+	// tenant, so it carries the instance suffix "#2" (A1.6).
+	demoIdentifier = "https://signin.aws.amazon.com/saml#2"
+	// demoSessionDuration is the SessionDuration claim (user.sessionduration).
+	demoSessionDuration = 2 * time.Hour
+	// demoWidth is where long explanations wrap.
+	demoWidth = 100
+)
+
+// runDemo is "samlaws demo".
+func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	if len(args) > 0 {
+		switch args[0] {
+		case "-h", "-help", "--help":
+			fmt.Fprint(stdout, demoHelp)
+			return exitOK
+		}
+		fmt.Fprintf(stderr, "samlaws demo: unexpected argument %q (demo takes none)\nRun \"samlaws demo -h\" for usage.\n", checkClip(args[0]))
+		return exitUsage
+	}
+	tb := &demoTB{}
+	defer tb.cleanup()
+	defer func() {
+		if r := recover(); r != nil {
+			msg := "unexpected failure"
+			if f, ok := r.(demoFatal); ok {
+				msg = f.msg
+			}
+			fmt.Fprintf(stderr, "samlaws demo: %s\n", msg)
+			code = exitRejected
+		}
+	}()
+	d := &demo{ctx: ctx, tb: tb}
+	err := d.run()
+	if tb.failure != "" && err == nil {
+		err = errors.New(tb.failure)
+	}
+	if _, werr := io.WriteString(stdout, d.out.String()); werr != nil && err == nil {
+		err = werr
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "samlaws demo: %v\n", err)
+		return exitRejected
+	}
 	return exitOK
+}
+
+// demo holds the state of one run and its output.
+type demo struct {
+	ctx context.Context
+	tb  *demoTB
+	out strings.Builder
+
+	idp     *samltest.IdP
+	now     time.Time // when AWS checks
+	trust   *checkTrust
+	oldCert string // thumbprint of the certificate in the uploaded metadata
+}
+
+func (d *demo) printf(format string, a ...any) { fmt.Fprintf(&d.out, format, a...) }
+
+// title starts a section.
+func (d *demo) title(s string) {
+	d.printf("\n%s\n%s\n", s, strings.Repeat("-", len(s)))
+}
+
+// row prints "  label   value", wrapping a long value under itself.
+func (d *demo) row(label, value string) {
+	d.printf("  %-22s %s\n", label, demoWrap(value, 25))
+}
+
+// check prints one step of AWS's verdict.
+func (d *demo) check(label, value string) {
+	d.printf("  ok  %-18s %s\n", label, demoWrap(value, 25))
+}
+
+// demoWrap wraps s at demoWidth columns; continuation lines are indented by
+// indent spaces.
+func demoWrap(s string, indent int) string {
+	words := strings.Fields(s)
+	var b strings.Builder
+	col := indent
+	for i, w := range words {
+		if i > 0 {
+			if col+1+len(w) > demoWidth {
+				b.WriteString("\n")
+				b.WriteString(strings.Repeat(" ", indent))
+				col = indent
+			} else {
+				b.WriteString(" ")
+				col++
+			}
+		}
+		b.WriteString(w)
+		col += len(w)
+	}
+	return b.String()
+}
+
+// verifier returns a verifier configured as the IAM SAML provider "EntraID"
+// with the given metadata uploaded, checking at d.now.
+func (d *demo) verifier(md []byte) (*saml.Verifier, *checkTrust, error) {
+	t, err := checkTrustFromMetadata(md)
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading the test tenant's metadata: %w", err)
+	}
+	now := d.now
+	v, err := saml.NewVerifier(saml.VerifierConfig{
+		IdPEntityID:   t.entityID,
+		Certificates:  t.certs,
+		Audiences:     []string{demoIdentifier},
+		Recipients:    []string{saml.AWSSignInURL},
+		Now:           func() time.Time { return now },
+		AWSCompatible: true,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return v, t, nil
+}
+
+// user is B.Simon with two roles of account 123456789012, a RoleSessionName and
+// a SessionDuration.
+func (d *demo) user() samltest.User {
+	u := samltest.DefaultUser()
+	u.SessionName = u.UPN
+	u.SessionDuration = demoSessionDuration
+	return u
+}
+
+func (d *demo) run() error {
+	d.now = demoNow.Add(demoDelay)
+	audience, err := federation.NormalizeAudience(demoIdentifier)
+	if err != nil {
+		return err
+	}
+	d.idp = samltest.NewIdP(d.tb,
+		samltest.WithNow(demoNow),
+		samltest.WithDeterministicIDs(demoSeed),
+		samltest.WithAudience(audience),
+		samltest.WithACS(saml.AWSSignInURL),
+	)
+
+	d.printf("samlaws demo: Microsoft Entra ID -> AWS console sign-in, checked as AWS checks it\n")
+	d.printf("Offline: a test Entra tenant, public test keys, the clock fixed at %s.\n", demoNow.Format(time.RFC3339))
+
+	if err := d.entra(); err != nil {
+		return err
+	}
+	v, err := d.provider()
+	if err != nil {
+		return err
+	}
+	if err := d.signIn(v); err != nil {
+		return err
+	}
+	if err := d.replyURLMistake(v); err != nil {
+		return err
+	}
+	if err := d.rollover(v); err != nil {
+		return err
+	}
+	d.printf("\nTry it on your own responses: samlaws check --metadata <Entra app metadata URL or file> <response>\n")
+	return nil
+}
+
+// entra shows the IdP side: the tenant and the AWS gallery app.
+func (d *demo) entra() error {
+	idp := d.idp
+	d.title("1. Entra ID: the AWS Single-Account Access app in a test tenant")
+	d.row("tenant", idp.TenantID)
+	d.row("issuer (entityID)", idp.EntityID)
+	d.row("Identifier", demoIdentifier+" (a second AWS app in this tenant, so Entra adds \"#2\"; it drops it again in the Audience it sends, A1.6)")
+	if err := federation.CheckReplyURL(idp.ACS); err != nil {
+		return fmt.Errorf("the demo's Reply URL: %w", err)
+	}
+	d.row("Reply URL", idp.ACS+" (checked: no \"#N\", C2.1)")
+	cert := idp.Certificate()
+	d.row("signing certificate", fmt.Sprintf("%s, SHA-1 thumbprint %s, valid to %s", cert.Subject.CommonName, saml.Thumbprint(cert), cert.NotAfter.UTC().Format("2006-01-02")))
+	d.oldCert = saml.Thumbprint(cert)
+	return nil
+}
+
+// provider shows the AWS side: the IAM SAML provider made from the metadata.
+func (d *demo) provider() (*saml.Verifier, error) {
+	md := d.idp.Metadata()
+	d.title("2. AWS: IAM SAML provider EntraID, created from the app's federation metadata")
+	if probs := metadata.CheckIAM(md); len(probs) > 0 {
+		return nil, fmt.Errorf("IAM would reject the test metadata: %v", probs[0])
+	}
+	d.row("metadata", fmt.Sprintf("%d bytes, UTF-8 without BOM: CreateSAMLProvider accepts it (A5.4, B1.1)", len(md)))
+	d.row("provider ARN", samltest.DefaultProviderARN)
+	v, t, err := d.verifier(md)
+	if err != nil {
+		return nil, err
+	}
+	d.trust = t
+	d.row("trusted issuer", t.entityID)
+	d.row("trusted certificates", demoThumbprints(t))
+	d.row("roles trusting it", "EntraAdmin and EntraReadOnly in account "+samltest.DefaultAccountID+" (trust policy: sts:AssumeRoleWithSAML, SAML:aud = "+saml.AWSSignInURL+")")
+	return v, nil
+}
+
+func demoThumbprints(t *checkTrust) string {
+	var tps []string
+	for _, c := range t.certs {
+		tps = append(tps, saml.Thumbprint(c))
+	}
+	return strings.Join(tps, ", ")
+}
+
+// signIn mints B.Simon's response and shows AWS's verdict step by step.
+func (d *demo) signIn(v *saml.Verifier) error {
+	u := d.user()
+	m := d.idp.Response(d.tb, u)
+	d.title("3. B.Simon signs in: Entra posts a SAMLResponse to " + m.Destination)
+	d.row("user", u.UPN)
+	d.row("response", fmt.Sprintf("%d bytes of XML; the form value has %d base64 characters (STS takes up to %d, A6.1)", len(m.XML), len(m.Base64()), saml.MaxResponseChars))
+	d.row("signed", "the Assertion, RSA-SHA256 (Entra's default, C3.1)")
+	for i, r := range u.Roles {
+		label := ""
+		if i == 0 {
+			label = "Role"
+		}
+		d.row(label, r)
+	}
+	d.row("RoleSessionName", u.SessionName)
+	d.row("SessionDuration", fmt.Sprintf("%d", int(u.SessionDuration.Seconds())))
+
+	d.title(fmt.Sprintf("4. AWS checks it (at %s, %s after it was issued)", d.now.Format("15:04:05Z"), demoDelay))
+	a, err := v.Verify(d.ctx, []byte(m.Base64()))
+	if err != nil {
+		return fmt.Errorf("the demo response was rejected: %w", err)
+	}
+	d.check("issuer", a.Issuer+" is the provider's entityID (D1.7)")
+	where := "Assertion"
+	if a.SignedResponse && !a.SignedAssertion {
+		where = "Response"
+	}
+	d.check("signature", fmt.Sprintf("the %s is signed (%s, exclusive c14n, one Reference to its ID) by certificate %s, which is in the provider's metadata; the certificate in KeyInfo is not trusted by itself (A5.1, D4)",
+		where, decodeAlgName(a.SignatureAlgorithm), saml.Thumbprint(a.Certificate)))
+	d.check("destination", a.Destination+" is the AWS sign-in endpoint (D1.2)")
+	d.check("recipient", a.Recipient+", in the one bearer SubjectConfirmation (A1.8); STS reports it as SAML:aud (A1.9)")
+	var auds []string
+	for _, ar := range a.Audiences {
+		auds = append(auds, strings.Join(ar, " or "))
+	}
+	d.check("audience", fmt.Sprintf("%s matches the provider's expected audience, configured as the Entra Identifier %s: the instance suffix \"#2\" is dropped before comparing (A1.6, A1.7)", strings.Join(auds, "; "), demoIdentifier))
+	d.check("times", fmt.Sprintf("issued %s ago, within STS's 5 minutes (A4.4); Conditions %s to %s; deliver by %s; 5m clock skew allowed (D2.2, D3.2, D5.4)",
+		d.now.Sub(a.IssueInstant), a.NotBefore.Format("15:04:05Z"), a.NotOnOrAfter.Format("15:04:05Z"), a.SubjectNotOnOrAfter.Format("15:04:05Z")))
+	var roles []string
+	for _, r := range a.Roles {
+		roles = append(roles, r.RoleARN.Name)
+	}
+	d.check("attributes", fmt.Sprintf("Role: %d roles (%s), each with its SAML provider, so the console shows a role picker (A3.1-A3.3); RoleSessionName %s (A3.4); SessionDuration %d s (A3.5)",
+		len(a.Roles), strings.Join(roles, ", "), a.RoleSessionName, a.SessionDuration.Seconds()))
+	d.check("replay", "assertion "+a.ID+" is used for the first time (D5.3)")
+	d.row("verdict", "ACCEPTED")
+
+	console, err := awsrole.EffectiveSession(awsrole.SessionInput{
+		Channel:             awsrole.Console,
+		SessionDuration:     a.SessionDuration,
+		SessionNotOnOrAfter: a.SessionNotOnOrAfter,
+		Now:                 d.now,
+	})
+	if err != nil {
+		return err
+	}
+	api, err := awsrole.EffectiveSession(awsrole.SessionInput{
+		Channel:             awsrole.API,
+		SessionDuration:     a.SessionDuration,
+		SessionNotOnOrAfter: a.SessionNotOnOrAfter,
+		Now:                 d.now,
+	})
+	if err != nil {
+		return err
+	}
+	d.row("session length", console.Explanation)
+	d.row("", api.Explanation)
+	if len(a.Roles) > 0 {
+		d.row("signed in as", a.Roles[0].RoleARN.AssumedRoleARN(a.RoleSessionName)+" (after picking "+a.Roles[0].RoleARN.Name+")")
+	}
+	return nil
+}
+
+// problems prints a Diagnose report: every problem, AWS's answer and the fix.
+func (d *demo) problems(v *saml.Verifier, m *saml.Minted) error {
+	rep := v.Diagnose(d.ctx, []byte(base64.StdEncoding.EncodeToString(m.XML)))
+	if rep.Accepted {
+		return errors.New("the misconfigured response was accepted")
+	}
+	d.row("verdict", fmt.Sprintf("REJECTED, %d problem(s):", len(rep.Problems)))
+	for i, p := range rep.Problems {
+		d.printf("  %d. %s\n", i+1, demoWrap(fmt.Sprintf("%s [rule %s]", p.Reason, p.Rule), 5))
+		if p.AWS != (saml.AWSError{}) {
+			d.printf("     %s\n", demoWrap("AWS answers: "+checkAWSText(&checkAWSErr{Code: p.AWS.Code, Message: p.AWS.Message, Console: p.AWS.Console}), 5))
+		}
+		if p.Hint != "" {
+			d.printf("     %s\n", demoWrap("fix: "+p.Hint, 5))
+		}
+	}
+	return nil
+}
+
+// replyURLMistake: the Identifier's "#2" copied into the Reply URL.
+func (d *demo) replyURLMistake(v *saml.Verifier) error {
+	bad := demoIdentifier
+	d.title("5. Misconfiguration: the Reply URL carries the Identifier's \"#2\"")
+	d.row("Reply URL", bad+" (the admin copied the Identifier into the Reply URL too)")
+	err := federation.CheckReplyURL(bad)
+	if !errors.Is(err, federation.ErrReplyURLInstance) {
+		return fmt.Errorf("federation.CheckReplyURL accepted %s", bad)
+	}
+	d.row("Entra config check", err.Error())
+	m := d.idp.Response(d.tb, d.user(), samltest.Recipient(bad))
+	d.row("response", "Destination and Recipient are now "+m.Destination)
+	if err := d.problems(v, m); err != nil {
+		return err
+	}
+	d.row("the fix", "in Entra, Basic SAML Configuration: Reply URL "+saml.AWSSignInURL+"; keep \"#2\" only in the Identifier")
+	return nil
+}
+
+// rollover: Entra signs with a new certificate the provider does not know.
+func (d *demo) rollover(v *saml.Verifier) error {
+	d.title("6. Misconfiguration: Entra rolled its signing certificate; AWS has the old metadata")
+	d.idp.AddNextCertificate()
+	d.idp.ActivateNextCertificate()
+	cert := d.idp.Certificate()
+	d.row("in Entra", fmt.Sprintf("new certificate %s made active (\"Make certificate active\", C3.2)", saml.Thumbprint(cert)))
+	d.row("AWS provider trusts", demoThumbprints(d.trust)+" only")
+	m := d.idp.Response(d.tb, d.user())
+	if err := d.problems(v, m); err != nil {
+		return err
+	}
+	fixed, t, err := d.verifier(d.idp.Metadata())
+	if err != nil {
+		return err
+	}
+	d.row("the fix", "download the app's current federation metadata from Entra and upload it: aws iam update-saml-provider --saml-provider-arn "+samltest.DefaultProviderARN+" --saml-metadata-document file://metadata.xml (C3.4)")
+	d.row("after the fix", "the provider trusts "+demoThumbprints(t))
+	if _, err := fixed.Verify(d.ctx, m.XML); err != nil {
+		return fmt.Errorf("the rolled-over response was rejected after the metadata update: %w", err)
+	}
+	d.row("verdict", "ACCEPTED: the same response now verifies")
+	d.row("next time", "upload the metadata with the new certificate before making it active in Entra, so sign-in never breaks (C3.4)")
+	return nil
 }

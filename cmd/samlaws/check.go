@@ -1,0 +1,525 @@
+package main
+
+import (
+	"context"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/saml"
+)
+
+const checkHelp = `usage: samlaws check (--metadata FILE|URL | --cert PEM) [flags] FILE...
+
+Would AWS accept this SAML response? Each FILE holds a SAMLResponse as Entra
+posts it to https://signin.aws.amazon.com/saml: the base64 form value (with or
+without line breaks; "SAMLResponse=..." and URL-encoded values are accepted
+too) or the Response XML. "-" reads standard input. The files are checked in
+order by one verifier with one replay cache, so a response given twice is
+rejected the second time (D5.3).
+
+A rejected response is listed with every problem found (not only the first),
+the rule it breaks, what AWS would answer and how to fix it.
+
+Flags:
+  --metadata FILE|URL  the IdP federation metadata the IAM SAML provider holds
+                       (Entra's app-specific metadata, a UTF-8 BOM is fine);
+                       its entityID is the expected Issuer and every signing
+                       certificate in it is trusted
+  --cert FILE          instead of --metadata: PEM certificate(s) of the IdP;
+                       repeat for several; needs --issuer
+  --issuer URL         the expected Issuer (entityID), with --cert
+  --audience URL       an accepted Audience; repeat for several. An Entra
+                       Identifier with an instance suffix ("...saml#2") may be
+                       given as it is (default https://signin.aws.amazon.com/saml
+                       and urn:amazon:webservices)
+  --recipient URL      an accepted Recipient and Destination; repeat for several
+                       (default https://signin.aws.amazon.com/saml)
+  --now RFC3339        check as of this time (default: the current time)
+  --allow-sha1         also accept RSA-SHA1 signatures (Entra's legacy option)
+  --decrypt-key FILE   PEM RSA private key for encrypted assertions (the key
+                       given to the IAM provider with AddPrivateKey); repeat
+                       for two
+  --json               one JSON object per file and line, instead of text
+
+Exit status: 0 every response accepted, 1 some response rejected, 2 usage
+error (a bad flag, unreadable file or unusable metadata).
+
+Examples:
+  samlaws check --metadata idp-metadata.xml response.b64
+  samlaws check --metadata "https://login.microsoftonline.com/<tenant>/federationmetadata/2007-06/federationmetadata.xml?appid=<app>" -
+  samlaws check --cert entra.pem --issuer https://sts.windows.net/<tenant>/ \
+      --audience "https://signin.aws.amazon.com/saml#2" --json a.xml b.xml
+`
+
+// checkMaxInput bounds what is read from one response file. The verifier
+// rejects anything over STS's 100,000-character limit (A6.1); reading a little
+// more than that lets it say so, without reading an arbitrarily large file.
+const checkMaxInput = 4 * saml.MaxResponseChars
+
+// checkUsageError is a command-line problem of check, decode or demo; it names
+// the flag or argument at fault.
+type checkUsageError struct {
+	flag string
+	msg  string
+}
+
+func (e *checkUsageError) Error() string {
+	if e.flag == "" {
+		return e.msg
+	}
+	return e.flag + ": " + e.msg
+}
+
+func checkUsagef(flag, format string, a ...any) error {
+	return &checkUsageError{flag: flag, msg: fmt.Sprintf(format, a...)}
+}
+
+// checkStrings is a repeatable string flag.
+type checkStrings []string
+
+func (s *checkStrings) String() string { return strings.Join(*s, ",") }
+
+func (s *checkStrings) Set(v string) error {
+	*s = append(*s, v)
+	return nil
+}
+
+// checkOptions is the parsed command line of samlaws check.
+type checkOptions struct {
+	metadata    string
+	certs       checkStrings
+	issuer      string
+	audiences   checkStrings
+	recipients  checkStrings
+	now         string
+	allowSHA1   bool
+	decryptKeys checkStrings
+	json        bool
+	files       []string
+
+	parsedNow time.Time // zero: the current time
+}
+
+// runCheck is "samlaws check".
+func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	opts, err := parseCheckArgs(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(stdout, checkHelp)
+		return exitOK
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "samlaws check: %v\nRun \"samlaws check -h\" for usage.\n", err)
+		return exitUsage
+	}
+	trust, err := checkLoadTrust(ctx, opts)
+	if err != nil {
+		fmt.Fprintf(stderr, "samlaws check: %v\n", err)
+		return exitUsage
+	}
+	v, err := checkNewVerifier(opts, trust)
+	if err != nil {
+		fmt.Fprintf(stderr, "samlaws check: %v\n", err)
+		return exitUsage
+	}
+	inputs, err := checkReadInputs(opts.files, stdin)
+	if err != nil {
+		fmt.Fprintf(stderr, "samlaws check: %v\n", err)
+		return exitUsage
+	}
+	out := &checkPrinter{w: stdout, json: opts.json, now: v.now}
+	if !opts.json {
+		out.header(trust)
+	}
+	code := exitOK
+	for _, in := range inputs {
+		if err := ctx.Err(); err != nil {
+			fmt.Fprintf(stderr, "samlaws check: %v\n", err)
+			return exitRejected
+		}
+		res := v.check(ctx, in)
+		if !res.Accepted {
+			code = exitRejected
+		}
+		if err := out.result(res); err != nil {
+			fmt.Fprintf(stderr, "samlaws check: writing the result: %v\n", err)
+			return exitRejected
+		}
+	}
+	if !opts.json {
+		out.summary()
+	}
+	return code
+}
+
+// parseCheckArgs parses the flags, which may come before, between or after the
+// files ("--" ends the flags). It reads no file.
+func parseCheckArgs(args []string) (*checkOptions, error) {
+	o := &checkOptions{}
+	fs := flag.NewFlagSet("samlaws check", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	fs.StringVar(&o.metadata, "metadata", "", "")
+	fs.Var(&o.certs, "cert", "")
+	fs.StringVar(&o.issuer, "issuer", "", "")
+	fs.Var(&o.audiences, "audience", "")
+	fs.Var(&o.recipients, "recipient", "")
+	fs.StringVar(&o.now, "now", "", "")
+	fs.BoolVar(&o.allowSHA1, "allow-sha1", false, "")
+	fs.Var(&o.decryptKeys, "decrypt-key", "")
+	fs.BoolVar(&o.json, "json", false, "")
+	files, err := checkParseInterspersed(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	o.files = files
+
+	switch {
+	case o.metadata == "" && len(o.certs) == 0:
+		return nil, checkUsagef("--metadata", "missing: pass the IdP metadata (--metadata FILE|URL) or its certificate (--cert PEM)")
+	case o.metadata != "" && len(o.certs) > 0:
+		return nil, checkUsagef("--cert", "cannot be combined with --metadata: the metadata already names the certificates")
+	case len(o.certs) > 0 && o.issuer == "":
+		return nil, checkUsagef("--issuer", "missing: with --cert, pass the expected Issuer, for Entra https://sts.windows.net/<tenant-id>/")
+	case o.metadata != "" && o.issuer != "":
+		return nil, checkUsagef("--issuer", "cannot be combined with --metadata: the metadata's entityID is the issuer")
+	}
+	if o.issuer != "" && !checkIsAbsoluteURI(o.issuer) {
+		return nil, checkUsagef("--issuer", "not an absolute URI")
+	}
+	for _, a := range o.audiences {
+		if _, err := federation.NormalizeAudience(a); err != nil {
+			return nil, checkUsagef("--audience", "%q is not a usable audience: %v", checkClip(a), err)
+		}
+	}
+	for _, r := range o.recipients {
+		if !checkIsAbsoluteURI(r) {
+			return nil, checkUsagef("--recipient", "%q is not an absolute URL", checkClip(r))
+		}
+		if err := federation.CheckReplyURL(r); errors.Is(err, federation.ErrReplyURLInstance) {
+			return nil, checkUsagef("--recipient", "%v", err)
+		}
+	}
+	if o.now != "" {
+		t, err := time.Parse(time.RFC3339, o.now)
+		if err != nil {
+			return nil, checkUsagef("--now", "not an RFC 3339 time such as 2026-11-28T13:00:00Z")
+		}
+		o.parsedNow = t
+	}
+	if len(o.decryptKeys) > 2 {
+		return nil, checkUsagef("--decrypt-key", "at most 2 keys, as an IAM SAML provider holds (A5.8)")
+	}
+	if len(o.files) == 0 {
+		return nil, checkUsagef("", "no response file given (use - for standard input)")
+	}
+	stdin := 0
+	for _, f := range o.files {
+		if f == "-" {
+			stdin++
+		}
+	}
+	if stdin > 1 {
+		return nil, checkUsagef("", `"-" (standard input) may be given only once`)
+	}
+	return o, nil
+}
+
+// checkParseInterspersed parses flags anywhere among the positional arguments,
+// as users type "check resp.xml --metadata md.xml". Everything after "--" is
+// positional.
+func checkParseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	rest := args
+	for {
+		if err := fs.Parse(rest); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, &checkUsageError{msg: checkFlagError(err)}
+		}
+		left := fs.Args()
+		consumed := len(rest) - len(left)
+		if consumed > 0 && rest[consumed-1] == "--" {
+			return append(pos, left...), nil
+		}
+		if len(left) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, left[0])
+		rest = left[1:]
+	}
+}
+
+// checkFlagError rewrites the flag package's message so that it names the flag
+// with the double dash the help text documents.
+func checkFlagError(err error) string {
+	msg := err.Error()
+	if i := strings.Index(msg, " for flag -"); i >= 0 && strings.HasPrefix(msg, "invalid ") {
+		name, detail, _ := strings.Cut(msg[i+len(" for flag -"):], ": ")
+		return "--" + name + ": invalid value: " + detail
+	}
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: -"); ok {
+		return "--" + strings.TrimPrefix(name, "-") + ": needs a value"
+	}
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
+		return "--" + strings.TrimPrefix(name, "-") + ": unknown flag"
+	}
+	return msg
+}
+
+// checkClip bounds a user-supplied value echoed in a message.
+func checkClip(s string) string {
+	if len(s) > 60 {
+		return s[:60] + "..."
+	}
+	return s
+}
+
+func checkIsAbsoluteURI(s string) bool {
+	i := strings.Index(s, ":")
+	if i <= 0 || i == len(s)-1 || strings.ContainsAny(s, " \t\r\n<>\"") {
+		return false
+	}
+	for j, c := range s[:i] {
+		isAlpha := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+		if !isAlpha && (j == 0 || !(c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.')) {
+			return false
+		}
+	}
+	return true
+}
+
+// checkPathless returns the reason of a file error without the path, which the
+// message names already.
+func checkPathless(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// checkVerifier is the one verifier (and so the one replay cache) of a run.
+type checkVerifier struct {
+	v   *saml.Verifier
+	now func() time.Time
+}
+
+// checkNewVerifier configures the verifier as AWS checks a response: the
+// trusted issuer and certificates, the audiences and recipients, the clock,
+// and AWS's IssueInstant freshness window (A4.4).
+func checkNewVerifier(o *checkOptions, trust *checkTrust) (*checkVerifier, error) {
+	now := time.Now
+	if !o.parsedNow.IsZero() {
+		t := o.parsedNow
+		now = func() time.Time { return t }
+	}
+	keys, err := checkLoadDecryptKeys(o.decryptKeys)
+	if err != nil {
+		return nil, err
+	}
+	cfg := saml.VerifierConfig{
+		IdPEntityID:    trust.entityID,
+		Certificates:   trust.certs,
+		Audiences:      o.audiences,
+		Recipients:     o.recipients,
+		Now:            now,
+		AllowSHA1:      o.allowSHA1,
+		DecryptionKeys: keys,
+		ReplayCache:    saml.NewMemoryReplayCache(0, now),
+		AWSCompatible:  true,
+	}
+	v, err := saml.NewVerifier(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", trust.flag, err)
+	}
+	return &checkVerifier{v: v, now: now}, nil
+}
+
+// checkLoadDecryptKeys reads the --decrypt-key files.
+func checkLoadDecryptKeys(files []string) ([]*rsa.PrivateKey, error) {
+	var keys []*rsa.PrivateKey
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, checkUsagef("--decrypt-key", "cannot read %q: %v", checkClip(f), checkPathless(err))
+		}
+		k, err := checkParseRSAKey(data)
+		if err != nil {
+			return nil, checkUsagef("--decrypt-key", "%q: %v", checkClip(f), err)
+		}
+		keys = append(keys, k)
+	}
+	return keys, nil
+}
+
+// checkParseRSAKey returns the first RSA private key of a PEM file (PKCS #1 or
+// PKCS #8). Errors never include key material.
+func checkParseRSAKey(data []byte) (*rsa.PrivateKey, error) {
+	rest := data
+	for {
+		var b *pem.Block
+		b, rest = pem.Decode(rest)
+		if b == nil {
+			return nil, errors.New("no RSA PRIVATE KEY or PRIVATE KEY block found")
+		}
+		switch b.Type {
+		case "RSA PRIVATE KEY":
+			k, err := x509.ParsePKCS1PrivateKey(b.Bytes)
+			if err != nil {
+				return nil, errors.New("the RSA PRIVATE KEY block does not parse")
+			}
+			return k, nil
+		case "PRIVATE KEY":
+			k, err := x509.ParsePKCS8PrivateKey(b.Bytes)
+			if err != nil {
+				return nil, errors.New("the PRIVATE KEY block does not parse")
+			}
+			rk, ok := k.(*rsa.PrivateKey)
+			if !ok {
+				return nil, errors.New("the key is not an RSA key")
+			}
+			return rk, nil
+		}
+	}
+}
+
+// checkInput is one response to check: its name as given and its bytes.
+type checkInput struct {
+	name string
+	data []byte
+}
+
+// checkReadInputs reads every file (or standard input for "-") before any is
+// checked, so that an unreadable file is a usage error, not a half-done run.
+func checkReadInputs(files []string, stdin io.Reader) ([]checkInput, error) {
+	var ins []checkInput
+	for _, f := range files {
+		data, err := readResponseInput(f, stdin, checkMaxInput)
+		if err != nil {
+			return nil, err
+		}
+		ins = append(ins, checkInput{name: f, data: data})
+	}
+	return ins, nil
+}
+
+// checkProblem is one reason a response is rejected, as printed.
+type checkProblem struct {
+	Code    string       `json:"code"`
+	Rule    string       `json:"rule"`
+	Message string       `json:"message"`
+	Hint    string       `json:"hint"`
+	AWS     *checkAWSErr `json:"aws,omitempty"`
+}
+
+// checkAWSErr is what AWS would answer.
+type checkAWSErr struct {
+	Code    string `json:"code,omitempty"`
+	Message string `json:"message,omitempty"`
+	Console string `json:"console,omitempty"`
+}
+
+// checkResult is the verdict on one file.
+type checkResult struct {
+	File      string          `json:"file"`
+	Accepted  bool            `json:"accepted"`
+	Errors    []checkProblem  `json:"errors"`
+	Assertion *checkAssertion `json:"assertion,omitempty"`
+
+	verified *saml.Assertion // for the text output
+}
+
+// check verifies one response: Verify (which consults the replay cache) gives
+// the verdict; when it rejects, Diagnose lists every problem, not only the
+// first.
+func (cv *checkVerifier) check(ctx context.Context, in checkInput) *checkResult {
+	res := &checkResult{File: in.name, Errors: []checkProblem{}}
+	raw := normalizeFormValue(in.data)
+	a, err := cv.v.Verify(ctx, raw)
+	if err == nil {
+		res.Accepted = true
+		res.verified = a
+		res.Assertion = newCheckAssertion(a)
+		return res
+	}
+	var first *saml.ValidationError
+	if !errors.As(err, &first) {
+		res.Errors = append(res.Errors, checkProblem{Code: "error", Message: "verification failed"})
+		return res
+	}
+	problems := cv.v.Diagnose(ctx, raw).Problems
+	found := false
+	for _, p := range problems {
+		if p.Category == first.Category && p.Rule == first.Rule {
+			found = true
+			break
+		}
+	}
+	if !found {
+		// Replay (Diagnose does not consult the cache) or a check Diagnose
+		// skipped: Verify's verdict comes first.
+		problems = append([]*saml.ValidationError{first}, problems...)
+	}
+	for _, p := range problems {
+		res.Errors = append(res.Errors, newCheckProblem(p))
+	}
+	return res
+}
+
+// checkCodes names the verifier's categories in JSON.
+var checkCodes = []struct {
+	err  error
+	code string
+}{
+	{saml.ErrTooLarge, "too_large"},
+	{saml.ErrMalformed, "malformed"},
+	{saml.ErrVersion, "version"},
+	{saml.ErrStatus, "status"},
+	{saml.ErrIssuer, "issuer"},
+	{saml.ErrDestination, "destination"},
+	{saml.ErrSignature, "signature"},
+	{saml.ErrAlgorithm, "algorithm"},
+	{saml.ErrEncryption, "encryption"},
+	{saml.ErrSubject, "subject"},
+	{saml.ErrRecipient, "recipient"},
+	{saml.ErrConditions, "conditions"},
+	{saml.ErrAudience, "audience"},
+	{saml.ErrNotYetValid, "not_yet_valid"},
+	{saml.ErrExpired, "expired"},
+	{saml.ErrInResponseTo, "in_response_to"},
+	{saml.ErrAttributes, "attributes"},
+	{saml.ErrReplay, "replay"},
+}
+
+// checkCode returns the JSON code of a verifier category.
+func checkCode(cat error) string {
+	for _, c := range checkCodes {
+		if cat == c.err {
+			return c.code
+		}
+	}
+	return "invalid"
+}
+
+func newCheckProblem(p *saml.ValidationError) checkProblem {
+	cp := checkProblem{
+		Code:    checkCode(p.Category),
+		Rule:    p.Rule,
+		Message: p.Reason,
+		Hint:    p.Hint,
+	}
+	if p.AWS != (saml.AWSError{}) {
+		cp.AWS = &checkAWSErr{Code: p.AWS.Code, Message: p.AWS.Message, Console: p.AWS.Console}
+	}
+	return cp
+}

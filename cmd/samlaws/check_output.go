@@ -1,0 +1,291 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/saml"
+)
+
+// checkRole is one Role attribute value in JSON.
+type checkRole struct {
+	Role     string `json:"role"`
+	Provider string `json:"provider"`
+}
+
+// checkTag is one session tag in JSON.
+type checkTag struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// checkAssertion is the JSON form of a verified assertion.
+type checkAssertion struct {
+	ID              string      `json:"id"`
+	Issuer          string      `json:"issuer"`
+	NameID          string      `json:"name_id"`
+	NameIDFormat    string      `json:"name_id_format"`
+	Roles           []checkRole `json:"roles"`
+	RoleSessionName string      `json:"role_session_name"`
+	// SessionDuration is in seconds; null when the attribute is absent.
+	SessionDuration     *int                `json:"session_duration"`
+	SourceIdentity      string              `json:"source_identity,omitempty"`
+	Tags                []checkTag          `json:"tags,omitempty"`
+	TransitiveTagKeys   []string            `json:"transitive_tag_keys,omitempty"`
+	Audiences           [][]string          `json:"audiences"`
+	Recipient           string              `json:"recipient"`
+	Destination         string              `json:"destination"`
+	IssueInstant        string              `json:"issue_instant"`
+	NotBefore           string              `json:"not_before,omitempty"`
+	NotOnOrAfter        string              `json:"not_on_or_after,omitempty"`
+	SubjectNotOnOrAfter string              `json:"subject_not_on_or_after,omitempty"`
+	SessionNotOnOrAfter string              `json:"session_not_on_or_after,omitempty"`
+	SignedResponse      bool                `json:"signed_response"`
+	SignedAssertion     bool                `json:"signed_assertion"`
+	SignatureAlgorithm  string              `json:"signature_algorithm"`
+	CertificateSHA1     string              `json:"certificate_sha1"`
+	Encrypted           bool                `json:"encrypted"`
+	Attributes          map[string][]string `json:"attributes"`
+}
+
+// checkTime formats a time for JSON and text; "" for the zero time.
+func checkTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+// newCheckAssertion converts a verified assertion. Attributes holds every
+// attribute AWS does not read itself (the Entra claims).
+func newCheckAssertion(a *saml.Assertion) *checkAssertion {
+	ca := &checkAssertion{
+		ID:                  a.ID,
+		Issuer:              a.Issuer,
+		NameID:              a.Subject.NameID,
+		NameIDFormat:        a.Subject.Format,
+		Roles:               []checkRole{},
+		RoleSessionName:     string(a.RoleSessionName),
+		SourceIdentity:      string(a.SourceIdentity),
+		TransitiveTagKeys:   a.TransitiveTagKeys,
+		Audiences:           a.Audiences,
+		Recipient:           a.Recipient,
+		Destination:         a.Destination,
+		IssueInstant:        checkTime(a.IssueInstant),
+		NotBefore:           checkTime(a.NotBefore),
+		NotOnOrAfter:        checkTime(a.NotOnOrAfter),
+		SubjectNotOnOrAfter: checkTime(a.SubjectNotOnOrAfter),
+		SessionNotOnOrAfter: checkTime(a.SessionNotOnOrAfter),
+		SignedResponse:      a.SignedResponse,
+		SignedAssertion:     a.SignedAssertion,
+		SignatureAlgorithm:  a.SignatureAlgorithm,
+		Encrypted:           a.Encrypted,
+		Attributes:          map[string][]string{},
+	}
+	if ca.Audiences == nil {
+		ca.Audiences = [][]string{}
+	}
+	for _, r := range a.Roles {
+		ca.Roles = append(ca.Roles, checkRole{Role: r.RoleARN.String(), Provider: r.ProviderARN.String()})
+	}
+	if a.SessionDuration != 0 {
+		s := a.SessionDuration.Seconds()
+		ca.SessionDuration = &s
+	}
+	for _, t := range a.Tags {
+		ca.Tags = append(ca.Tags, checkTag{Key: t.Key, Value: t.Value})
+	}
+	if a.Certificate != nil {
+		ca.CertificateSHA1 = saml.Thumbprint(a.Certificate)
+	}
+	for name, vals := range a.Claims {
+		if checkIsAWSAttribute(name) {
+			continue
+		}
+		ca.Attributes[name] = vals
+	}
+	return ca
+}
+
+// checkIsAWSAttribute reports whether AWS itself reads the attribute (A3).
+func checkIsAWSAttribute(name string) bool {
+	switch name {
+	case awsrole.AttrRole, awsrole.AttrRoleSessionName, awsrole.AttrSessionDuration,
+		awsrole.AttrSourceIdentity, awsrole.AttrTransitiveTagKeys:
+		return true
+	}
+	return strings.HasPrefix(name, awsrole.AttrPrincipalTagPrefix)
+}
+
+// checkPrinter writes the verdicts, as text or JSON lines.
+type checkPrinter struct {
+	w                  io.Writer
+	json               bool
+	now                func() time.Time
+	accepted, rejected int
+}
+
+// header says what the run trusts, so that a verdict can be read in context.
+func (p *checkPrinter) header(t *checkTrust) {
+	var tps []string
+	for _, c := range t.certs {
+		tps = append(tps, saml.Thumbprint(c))
+	}
+	fmt.Fprintf(p.w, "Trusting issuer %s\n", t.entityID)
+	fmt.Fprintf(p.w, "  with %d signing certificate(s) from %s, SHA-1 thumbprint(s) %s\n", len(t.certs), checkClip(t.source), strings.Join(tps, ", "))
+	fmt.Fprintf(p.w, "Checking as AWS would at %s\n\n", checkTime(p.now()))
+}
+
+func (p *checkPrinter) result(r *checkResult) error {
+	if r.Accepted {
+		p.accepted++
+	} else {
+		p.rejected++
+	}
+	if p.json {
+		b, err := json.Marshal(r)
+		if err != nil {
+			return err
+		}
+		_, err = p.w.Write(append(b, '\n'))
+		return err
+	}
+	var b strings.Builder
+	if r.Accepted {
+		p.acceptedText(&b, r)
+	} else {
+		p.rejectedText(&b, r)
+	}
+	_, err := io.WriteString(p.w, b.String())
+	return err
+}
+
+func (p *checkPrinter) acceptedText(b *strings.Builder, r *checkResult) {
+	a := r.verified
+	fmt.Fprintf(b, "%s: ACCEPTED: AWS would accept this response\n", r.File)
+	row := func(label, format string, args ...any) {
+		fmt.Fprintf(b, "  %-14s %s\n", label, fmt.Sprintf(format, args...))
+	}
+	row("issuer", "%s", a.Issuer)
+	subj := a.Subject.NameID
+	if a.Subject.Format != "" {
+		subj += " (" + a.Subject.Format + ")"
+	}
+	row("subject", "%s", subj)
+	row("signature", "%s, %s, certificate SHA-1 %s", checkSignedWhat(a), decodeAlgName(a.SignatureAlgorithm), saml.Thumbprint(a.Certificate))
+	if a.Encrypted {
+		row("encryption", "assertion was encrypted and decrypted with a --decrypt-key")
+	}
+	for _, ar := range a.Audiences {
+		row("audience", "%s", strings.Join(ar, " or "))
+	}
+	row("recipient", "%s", a.Recipient)
+	row("valid", "%s to %s (deliver by %s)", checkTime(a.NotBefore), checkTime(a.NotOnOrAfter), checkTime(a.SubjectNotOnOrAfter))
+	for _, role := range a.Roles {
+		row("role", "%s via %s", role.RoleARN, role.ProviderARN)
+	}
+	row("session name", "%s", a.RoleSessionName)
+	s, err := awsrole.EffectiveSession(awsrole.SessionInput{
+		Channel:             awsrole.Console,
+		SessionDuration:     a.SessionDuration,
+		SessionNotOnOrAfter: a.SessionNotOnOrAfter,
+		Now:                 p.now(),
+	})
+	if err == nil {
+		row("console", "%s session: %s", s.Duration, s.Explanation)
+	} else {
+		row("console", "session length unknown: %v", err)
+	}
+	if a.SourceIdentity != "" {
+		row("source id", "%s", a.SourceIdentity)
+	}
+	for _, t := range a.Tags {
+		row("session tag", "%s=%s", t.Key, t.Value)
+	}
+	var others []string
+	for name := range a.Claims {
+		if !checkIsAWSAttribute(name) {
+			others = append(others, name)
+		}
+	}
+	sort.Strings(others)
+	row("other claims", "%d (%s)", len(others), strings.Join(checkShortNames(others), ", "))
+	b.WriteString("\n")
+}
+
+// checkShortNames shortens claim URIs to their last path segment.
+func checkShortNames(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		if j := strings.LastIndexAny(n, "/:"); j >= 0 && j < len(n)-1 {
+			n = n[j+1:]
+		}
+		out[i] = n
+	}
+	return out
+}
+
+// checkSignedWhat says which signatures covered the assertion.
+func checkSignedWhat(a *saml.Assertion) string {
+	switch {
+	case a.SignedResponse && a.SignedAssertion:
+		return "response and assertion signed"
+	case a.SignedResponse:
+		return "response signed"
+	default:
+		return "assertion signed"
+	}
+}
+
+func (p *checkPrinter) rejectedText(b *strings.Builder, r *checkResult) {
+	n := len(r.Errors)
+	plural := "s"
+	if n == 1 {
+		plural = ""
+	}
+	fmt.Fprintf(b, "%s: REJECTED: AWS would refuse this response (%d problem%s)\n", r.File, n, plural)
+	for i, e := range r.Errors {
+		rule := ""
+		if e.Rule != "" {
+			rule = " [rule " + e.Rule + "]"
+		}
+		fmt.Fprintf(b, "  %d. %s%s\n", i+1, e.Message, rule)
+		if e.AWS != nil {
+			fmt.Fprintf(b, "     AWS answers: %s\n", checkAWSText(e.AWS))
+		}
+		if e.Hint != "" {
+			fmt.Fprintf(b, "     fix: %s\n", e.Hint)
+		}
+	}
+	b.WriteString("\n")
+}
+
+// checkAWSText renders what AWS answers.
+func checkAWSText(a *checkAWSErr) string {
+	var parts []string
+	switch {
+	case a.Code != "" && a.Message != "":
+		parts = append(parts, a.Code+" \""+a.Message+"\"")
+	case a.Code != "":
+		parts = append(parts, a.Code)
+	}
+	if a.Console != "" {
+		parts = append(parts, "console: \""+a.Console+"\"")
+	}
+	return strings.Join(parts, "; ")
+}
+
+// summary closes the text output.
+func (p *checkPrinter) summary() {
+	total := p.accepted + p.rejected
+	noun := "responses"
+	if total == 1 {
+		noun = "response"
+	}
+	fmt.Fprintf(p.w, "%d %s checked: %d accepted, %d rejected\n", total, noun, p.accepted, p.rejected)
+}
