@@ -25,6 +25,8 @@ func commands() []command {
 	return []command{
 		{"demo", "run an offline end-to-end federation (Entra ID test tenant -> AWS) and explain each step", runDemo},
 		{"mint", "mint a signed, Entra-shaped SAML response (and matching IdP metadata) for tests", runMint},
+		{"check", "would AWS accept this SAML response? every problem, with its fix", runCheck},
+		{"decode", "pretty-print a SAMLResponse (base64 or XML) without validating it", runDecode},
 	}
 }
 
