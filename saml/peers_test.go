@@ -243,6 +243,12 @@ func TestPeersMatrix(t *testing.T) {
 		// The builder digests the assertion but writes URI="": by XML-DSig that reference
 		// is the whole document, so the digest no longer matches (xmlsec1 says so too).
 		bad("D4.2 empty Reference URI", false, func(s *saml.ResponseSpec) { s.Tamper.EmptyReferenceURI = true }, nil),
+		// Valid XML-DSig (xmlsec1 accepts), but SAML requires URI="#<ID of the parent>".
+		bad("D4.2 whole-document reference, assertion signed", true, func(s *saml.ResponseSpec) { s.Tamper.WholeDocumentReference = true }, nil),
+		bad("D4.2 whole-document reference, response signed", true, func(s *saml.ResponseSpec) {
+			s.Signing, s.Tamper.WholeDocumentReference = saml.SignResponse, true
+		}, nil),
+		bad("D4.7 signed assertion wrapped inside an unsigned one (XSW)", true, func(s *saml.ResponseSpec) { s.Tamper.WrapSignedAssertion = true }, nil),
 		bad("D4.2 extra signed assertion", true, func(s *saml.ResponseSpec) { s.Tamper.ExtraAssertion = true }, nil),
 		bad("D4.7 injected unsigned assertion before the signed one (XSW)", true, func(s *saml.ResponseSpec) { s.Tamper.InjectedAssertion = true }, nil),
 		// xmlsec1 refuses a document whose ID values collide.
@@ -260,6 +266,9 @@ func TestPeersMatrix(t *testing.T) {
 			map[string]string{peers.NodeSAML: gapNodeVersion}),
 		bad("D1.5 status Requester with a signed assertion", true, func(s *saml.ResponseSpec) {
 			s.Tamper.StatusCode, s.Tamper.StatusMessage = saml.StatusRequester, "AADSTS50105: user not assigned"
+		}, map[string]string{peers.NodeSAML: gapNodeStatus}),
+		bad("D1.5 status Responder/RequestUnsupported with a signed assertion", true, func(s *saml.ResponseSpec) {
+			s.Tamper.StatusCode, s.Tamper.SubStatusCode = saml.StatusResponder, "urn:oasis:names:tc:SAML:2.0:status:RequestUnsupported"
 		}, map[string]string{peers.NodeSAML: gapNodeStatus}),
 		{name: "D1.6 InResponseTo of another request", requestID: pmRequestID, xmlsec1: true,
 			spec: func(s *saml.ResponseSpec) { s.InResponseTo = "_another-request" }},
