@@ -11,8 +11,8 @@ import (
 	"strings"
 
 	"github.com/beevik/etree"
-	dsig "github.com/russellhaering/goxmldsig"
-	"github.com/russellhaering/goxmldsig/etreeutils"
+
+	"github.com/samlaws/samlaws/internal/c14n"
 )
 
 // XML namespaces and algorithm URIs of XML-DSig (D4).
@@ -28,8 +28,8 @@ const (
 
 // signed is the outcome of one verified enveloped signature.
 type signed struct {
-	// el is the element the signature covers, as it was digested: a detached
-	// copy in exclusive canonical form, without its Signature. Values are read
+	// el is the element the signature covers: the very element whose
+	// canonical form (without its Signature) was digested. Values are read
 	// only from here.
 	el *etree.Element
 	// cert is the pinned certificate whose key verified the signature.
@@ -79,20 +79,13 @@ func (c *checker) verifySignature(el, sig *etree.Element, what string) (*signed,
 	if err != nil {
 		return nil, newErr(ErrAlgorithm, "D4.4", what+" SignedInfo uses canonicalization "+quoteShort(cmAlg)+"; only exclusive c14n is accepted", "")
 	}
-	ctx, err := etreeutils.NSBuildParentContext(signedInfo)
-	if err != nil {
-		return nil, newErr(ErrMalformed, "D4.8", what+" Signature has invalid namespace declarations", "").withCause(err)
-	}
-	si, err := etreeutils.NSDetatch(ctx, signedInfo)
+	siBytes, err := c14n.Canonicalize(signedInfo, canon, nil)
 	if err != nil {
 		return nil, newErr(ErrMalformed, "D4.8", what+" SignedInfo cannot be canonicalized", "").withCause(err)
 	}
-	siBytes, err := canon.Canonicalize(si)
-	if err != nil {
-		return nil, newErr(ErrMalformed, "D4.8", what+" SignedInfo cannot be canonicalized", "").withCause(err)
-	}
-	// From here on, read SignedInfo only from si, the canonical form that the
+	// SignedInfo is read from the very element whose canonical form the
 	// signature value covers.
+	si := signedInfo
 	sm := childNS(si, nsDSig, "SignatureMethod")
 	if sm == nil {
 		return nil, newErr(ErrSignature, "D4.5", what+" SignedInfo has no SignatureMethod", "")
@@ -183,7 +176,8 @@ func (c *checker) verifySignature(el, sig *etree.Element, what string) (*signed,
 		return nil, newErr(ErrSignature, "D4.2", reason, "")
 	}
 	// D4.3: transforms: enveloped-signature, then exclusive c14n.
-	var refCanon dsig.Canonicalizer
+	var refCanon c14n.Options
+	haveCanon := false
 	enveloped := 0
 	if tr := childNS(ref, nsDSig, "Transforms"); tr != nil {
 		for _, t := range tr.ChildElements() {
@@ -193,7 +187,7 @@ func (c *checker) verifySignature(el, sig *etree.Element, what string) (*signed,
 			}
 			switch ta {
 			case algEnveloped:
-				if enveloped > 0 || refCanon != nil {
+				if enveloped > 0 || haveCanon {
 					return nil, newErr(ErrAlgorithm, "D4.3", what+" Reference has a repeated or misplaced enveloped-signature transform", "")
 				}
 				enveloped++
@@ -201,9 +195,10 @@ func (c *checker) verifySignature(el, sig *etree.Element, what string) (*signed,
 					return nil, newErr(ErrAlgorithm, "D4.3", what+" enveloped-signature transform has parameters", "")
 				}
 			case algExcC14N, algExcC14NComm:
-				if refCanon != nil {
+				if haveCanon {
 					return nil, newErr(ErrAlgorithm, "D4.3", what+" Reference has two canonicalization transforms", "")
 				}
+				haveCanon = true
 				refCanon, err = c14nFor(ta, t)
 				if err != nil {
 					return nil, newErr(ErrAlgorithm, "D4.3", what+" transform has bad parameters", "")
@@ -213,7 +208,7 @@ func (c *checker) verifySignature(el, sig *etree.Element, what string) (*signed,
 			}
 		}
 	}
-	if enveloped != 1 || refCanon == nil {
+	if enveloped != 1 || !haveCanon {
 		return nil, newErr(ErrAlgorithm, "D4.3", what+" Reference must list the enveloped-signature and exclusive c14n transforms", "")
 	}
 	dm := childNS(ref, nsDSig, "DigestMethod")
@@ -232,31 +227,13 @@ func (c *checker) verifySignature(el, sig *etree.Element, what string) (*signed,
 		return nil, newErr(ErrSignature, "D4.5", what+" DigestValue is not a base64 digest of the right length", "")
 	}
 
-	// Digest the element: a detached copy with every in-scope namespace
-	// declared, minus this Signature (enveloped transform), canonicalized.
-	pctx, err := etreeutils.NSBuildParentContext(el)
-	if err != nil {
-		return nil, newErr(ErrMalformed, "D4.8", what+" has invalid namespace declarations", "").withCause(err)
-	}
-	cp, err := etreeutils.NSDetatch(pctx, el)
-	if err != nil {
-		return nil, newErr(ErrMalformed, "D4.8", what+" cannot be canonicalized", "").withCause(err)
-	}
-	idx := -1
-	for i, t := range el.Child {
-		if t == sig {
-			idx = i
-			break
-		}
-	}
-	if idx < 0 || idx >= len(cp.Child) {
+	// Digest the element without this Signature (enveloped transform),
+	// canonicalized in the context of its ancestors.
+	if sig.Parent() != el {
 		return nil, newErr(ErrSignature, "D4.1", what+" signature is not enveloped", "")
 	}
-	if ce, ok := cp.Child[idx].(*etree.Element); !ok || ce.Tag != "Signature" {
-		return nil, newErr(ErrSignature, "D4.1", what+" signature is not enveloped", "")
-	}
-	cp.RemoveChildAt(idx)
-	refBytes, err := refCanon.Canonicalize(cp)
+	refCanon.Skip = sig
+	refBytes, err := c14n.Canonicalize(el, refCanon, nil)
 	if err != nil {
 		return nil, newErr(ErrMalformed, "D4.8", what+" cannot be canonicalized", "").withCause(err)
 	}
@@ -266,8 +243,7 @@ func (c *checker) verifySignature(el, sig *etree.Element, what string) (*signed,
 		return nil, newErr(ErrSignature, "D4.8", what+" digest does not match: the signed content was changed after signing",
 			"something altered the XML after the IdP signed it (tampering, a proxy re-encoding it, or a pretty-printer); send the SAMLResponse exactly as received")
 	}
-	cp.ReindexChildren()
-	return &signed{el: cp, cert: cert, alg: alg}, nil
+	return &signed{el: el, cert: cert, alg: alg}, nil
 }
 
 // algErr reports a disallowed algorithm, with the SHA-1 fix when relevant.
@@ -280,21 +256,21 @@ func (c *checker) algErr(reason, alg string) *ValidationError {
 
 // c14nFor returns the canonicalizer for an exclusive c14n algorithm URI, with
 // the InclusiveNamespaces PrefixList of the element naming it.
-func c14nFor(alg string, el *etree.Element) (dsig.Canonicalizer, error) {
+func c14nFor(alg string, el *etree.Element) (c14n.Options, error) {
 	prefixList := ""
 	for _, ch := range el.ChildElements() {
 		if ch.Tag != "InclusiveNamespaces" || nsOf(ch) != nsExcNS {
-			return nil, errNoMatch
+			return c14n.Options{}, errNoMatch
 		}
 		prefixList = attrOr(ch, "PrefixList")
 	}
 	switch alg {
 	case algExcC14N:
-		return dsig.MakeC14N10ExclusiveCanonicalizerWithPrefixList(prefixList), nil
+		return c14n.Options{InclusivePrefixes: strings.Fields(prefixList)}, nil
 	case algExcC14NComm:
-		return dsig.MakeC14N10ExclusiveWithCommentsCanonicalizerWithPrefixList(prefixList), nil
+		return c14n.Options{InclusivePrefixes: strings.Fields(prefixList), WithComments: true}, nil
 	}
-	return nil, errNoMatch
+	return c14n.Options{}, errNoMatch
 }
 
 // keyInfoCerts returns the decoded X509Certificate values of a KeyInfo.
