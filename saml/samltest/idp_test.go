@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/xml"
+	"errors"
 	"os"
 	"regexp"
 	"strings"
@@ -455,3 +456,48 @@ type recordingTB struct {
 func (r *recordingTB) Helper()                        {}
 func (r *recordingTB) Cleanup(f func())               { r.cleanups = append(r.cleanups, f) }
 func (r *recordingTB) Errorf(format string, a ...any) { r.errors++ }
+
+// The IdP is safe for concurrent use (run with -race): responses, metadata
+// and a rollover at once.
+func TestConcurrentUse(t *testing.T) {
+	idp := samltest.NewIdP(t, samltest.WithNow(fixedNow), samltest.WithDeterministicIDs(3))
+	next := idp.AddNextCertificate()
+	cfg := idp.VerifierConfig()
+	cfg.SkipReplayCheck = true
+	verifier, err := saml.NewVerifier(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 16)
+	for i := range 16 {
+		go func() {
+			var err error
+			switch i % 4 {
+			case 0:
+				_, err = verifier.Verify(context.Background(), idp.Response(t, samltest.DefaultUser()).XML)
+			case 1:
+				if len(idp.Metadata()) == 0 {
+					err = errEmpty
+				}
+			case 2:
+				_ = idp.NewID()
+				_ = idp.Certificates()
+			case 3:
+				if i == 3 {
+					idp.ActivateNextCertificate()
+				}
+			}
+			done <- err
+		}()
+	}
+	for range 16 {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+	if !idp.Certificate().Equal(next) {
+		t.Error("rollover lost")
+	}
+}
+
+var errEmpty = errors.New("empty metadata")

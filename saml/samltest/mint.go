@@ -216,9 +216,16 @@ func ModifiedAfterSigning() ResponseOption {
 	return tamper(func(t *saml.Tamper) { t.ModifyAfterSigning = true })
 }
 
-// EmptyReferenceURI signs with Reference URI="" instead of "#ID" (D4.2).
+// EmptyReferenceURI writes Reference URI="" instead of "#ID" but keeps the
+// element's digest, so XML-DSig itself fails (D4.2).
 func EmptyReferenceURI() ResponseOption {
 	return tamper(func(t *saml.Tamper) { t.EmptyReferenceURI = true })
+}
+
+// WholeDocumentReference signs with Reference URI="" over the whole document: a
+// signature XML-DSig accepts but D4.2 forbids.
+func WholeDocumentReference() ResponseOption {
+	return tamper(func(t *saml.Tamper) { t.WholeDocumentReference = true })
 }
 
 // ExtraAssertion adds a second, separately signed assertion (D4.2).
@@ -230,6 +237,13 @@ func ExtraAssertion() ResponseOption {
 // signature-wrapping shape (D4.2, D4.7).
 func InjectedAssertion() ResponseOption {
 	return tamper(func(t *saml.Tamper) { t.InjectedAssertion = true })
+}
+
+// WrapSignedAssertion puts an unsigned attacker assertion in place of the
+// genuine one and nests the signed assertion inside it: the nested
+// signature-wrapping shape (XSW, D4.2, D4.7).
+func WrapSignedAssertion() ResponseOption {
+	return tamper(func(t *saml.Tamper) { t.WrapSignedAssertion = true })
 }
 
 // DuplicateIDs gives the Assertion the Response's ID (D1.3).
@@ -288,11 +302,12 @@ func MissingAuthnStatement() ResponseOption {
 // WrongVersion writes Version="1.1" on the Response and Assertion (D1.3).
 func WrongVersion() ResponseOption { return tamper(func(t *saml.Tamper) { t.Version = "1.1" }) }
 
-// FailedStatus writes a Requester status with an AADSTS message, as Entra does
-// when sign-in fails (C2.2, D1.5).
+// FailedStatus writes a Requester status with a nested RequestUnsupported code
+// and an AADSTS message, as Entra does when sign-in fails (C2.2, D1.5).
 func FailedStatus() ResponseOption {
 	return tamper(func(t *saml.Tamper) {
 		t.StatusCode = saml.StatusRequester
+		t.SubStatusCode = "urn:oasis:names:tc:SAML:2.0:status:RequestUnsupported"
 		t.StatusMessage = "AADSTS50105: The signed in user is not assigned to a role for the application."
 	})
 }
@@ -331,8 +346,10 @@ func TamperCases() []TamperCase {
 		{"SignedByOtherKey", "D4.6", SignedByOtherKey()},
 		{"ModifiedAfterSigning", "D4", ModifiedAfterSigning()},
 		{"EmptyReferenceURI", "D4.2", EmptyReferenceURI()},
+		{"WholeDocumentReference", "D4.2", WholeDocumentReference()},
 		{"ExtraAssertion", "D4.2", ExtraAssertion()},
 		{"InjectedAssertion", "D4.7", InjectedAssertion()},
+		{"WrapSignedAssertion", "D4.7", WrapSignedAssertion()},
 		{"DuplicateIDs", "D1.3", DuplicateIDs()},
 		{"MissingNameID", "A2.1", MissingNameID()},
 		{"MissingRole", "A3.1", MissingRole()},
