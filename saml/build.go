@@ -448,6 +448,12 @@ type Tamper struct {
 	// "attacker@evil.invalid", same attributes) before the genuine one:
 	// the signature-wrapping shape (D4.2, D4.7).
 	InjectedAssertion bool
+	// WrapSignedAssertion writes an unsigned attacker assertion (NameID
+	// "attacker@evil.invalid") in place of the genuine one and moves the
+	// genuine, signed assertion inside it as its last child: the nested
+	// signature-wrapping shape (XSW, D4.2, D4.7). The signature still verifies
+	// for the genuine assertion, found by ID.
+	WrapSignedAssertion bool
 	// DuplicateIDs gives the Assertion the Response's ID (D1.3).
 	DuplicateIDs bool
 	// MissingNameID omits the NameID (A2.1).
@@ -478,6 +484,10 @@ type Tamper struct {
 	// writes "AADSTS..." messages (C2.2).
 	StatusCode    string
 	StatusMessage string
+	// SubStatusCode, when not empty, nests a second-level StatusCode (e.g.
+	// "urn:oasis:names:tc:SAML:2.0:status:RequestUnsupported") in the
+	// top-level one, as Entra does for failures (C2.2, D1.5).
+	SubStatusCode string
 }
 
 // Minted is one minted response.

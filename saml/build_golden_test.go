@@ -327,6 +327,10 @@ func TestBuildTamperShape(t *testing.T) {
 		{"D1.3/version", func(s *ResponseSpec) { s.Tamper.Version = "1.0" }, nil, []string{`Version="2.0"`}, `Version="1.0"`, 2},
 		{"D1.3/dup", func(s *ResponseSpec) { s.Tamper.DuplicateIDs = true }, nil, nil, `ID="` + base.ResponseID + `"`, 2},
 		{"D1.5", func(s *ResponseSpec) { s.Tamper.StatusCode, s.Tamper.StatusMessage = StatusResponder, "AADSTS1" }, []string{`<samlp:StatusCode Value="` + StatusResponder + `"></samlp:StatusCode><samlp:StatusMessage>AADSTS1</samlp:StatusMessage>`}, nil, "", 0},
+		{"D4.2/wrapped", func(s *ResponseSpec) { s.Tamper.WrapSignedAssertion = true }, []string{"<AuthnContextClassRef>" + AuthnContextPasswordProtectedTransport + "</AuthnContextClassRef></AuthnContext></AuthnStatement><Assertion "}, nil, "<Assertion ", 2},
+		{"D1.5/nested", func(s *ResponseSpec) {
+			s.Tamper.StatusCode, s.Tamper.SubStatusCode = StatusRequester, "urn:oasis:names:tc:SAML:2.0:status:RequestUnsupported"
+		}, []string{`<samlp:StatusCode Value="` + StatusRequester + `"><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:RequestUnsupported"></samlp:StatusCode></samlp:StatusCode>`}, nil, "", 0},
 		{"D4/modify", func(s *ResponseSpec) { s.Tamper.ModifyAfterSigning = true }, []string{">" + mintAttackerNameID + "</NameID>"}, nil, "", 0},
 	} {
 		_, x := build(c.mod)

@@ -228,6 +228,11 @@ func mintTamperCases() []mintTamperCase {
 		}, gosAccept: true},
 		{name: "D4.2/extra-assertion", mod: func(s *ResponseSpec, _ mintKeys) { s.Tamper.ExtraAssertion = true }, gosAccept: true},
 		{name: "D4.2/injected-unsigned-assertion", mod: func(s *ResponseSpec, _ mintKeys) { s.Tamper.InjectedAssertion = true }},
+		{name: "D4.2/wrapped-signed-assertion", mod: func(s *ResponseSpec, _ mintKeys) { s.Tamper.WrapSignedAssertion = true }},
+		{name: "D1.5/status-responder-nested", mod: func(s *ResponseSpec, _ mintKeys) {
+			s.Tamper.StatusCode = StatusResponder
+			s.Tamper.SubStatusCode = "urn:oasis:names:tc:SAML:2.0:status:RequestUnsupported"
+		}},
 		{name: "D1.3/duplicate-ids/response-signed", mod: func(s *ResponseSpec, _ mintKeys) {
 			s.Tamper.DuplicateIDs = true
 			s.Signing = SignBoth
@@ -326,6 +331,9 @@ func TestBuildWholeDocumentReferenceIsValidXMLDSig(t *testing.T) {
 		{"D4.2/whole-document/response", func(s *ResponseSpec) { s.Tamper.WholeDocumentReference, s.Signing = true, SignResponse }, true},
 		{"D4.2/whole-document/both", func(s *ResponseSpec) { s.Tamper.WholeDocumentReference, s.Signing = true, SignBoth }, true},
 		{"D4.2/empty-uri-keeps-element-digest", func(s *ResponseSpec) { s.Tamper.EmptyReferenceURI = true }, false},
+		// The wrapped (XSW) genuine assertion's signature still verifies by ID.
+		{"D4.2/wrapped-signed-assertion", func(s *ResponseSpec) { s.Tamper.WrapSignedAssertion = true }, true},
+		{"D4.2/wrapped+whole-document", func(s *ResponseSpec) { s.Tamper.WrapSignedAssertion, s.Tamper.WholeDocumentReference = true, true }, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			spec := mintSpec(t)
@@ -334,7 +342,7 @@ func TestBuildWholeDocumentReferenceIsValidXMLDSig(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !strings.Contains(string(m.XML), `<Reference URI="">`) {
+			if (spec.Tamper.EmptyReferenceURI || spec.Tamper.WholeDocumentReference) && !strings.Contains(string(m.XML), `<Reference URI="">`) {
 				t.Fatal(`no Reference URI=""`)
 			}
 			v, err := peers.XMLSec1VerifyAll(ctx, m.XML, certPEM)

@@ -1,6 +1,7 @@
 package saml
 
 import (
+	"bytes"
 	"encoding/base64"
 	"slices"
 	"strings"
@@ -128,7 +129,7 @@ func (m *minter) prepare(b *Builder, spec *ResponseSpec) error {
 		{"Recipient", m.recipient}, {"Destination", m.destination},
 		{"InResponseTo", spec.InResponseTo}, {"AuthnContextClassRef", m.authnCtx},
 		{"Tamper.Version", m.version}, {"Tamper.StatusCode", t.StatusCode},
-		{"Tamper.StatusMessage", t.StatusMessage},
+		{"Tamper.StatusMessage", t.StatusMessage}, {"Tamper.SubStatusCode", t.SubStatusCode},
 	} {
 		if err := mintCheckXML(f.v); err != nil {
 			return mintErr(ErrResponseSpec, f.name, "", "not valid XML text", nil)
@@ -400,7 +401,13 @@ func (m *minter) mint() (*Minted, error) {
 	body := make([]byte, 0, len(assertion)*2+2048)
 	body = append(body, `<samlp:Status><samlp:StatusCode Value="`...)
 	body = mintAppendAttr(body, mintOr(t.StatusCode, StatusSuccess))
-	body = append(body, `"></samlp:StatusCode>`...)
+	body = append(body, `">`...)
+	if t.SubStatusCode != "" {
+		body = append(body, `<samlp:StatusCode Value="`...)
+		body = mintAppendAttr(body, t.SubStatusCode)
+		body = append(body, `"></samlp:StatusCode>`...)
+	}
+	body = append(body, `</samlp:StatusCode>`...)
 	if t.StatusMessage != "" {
 		body = append(body, `<samlp:StatusMessage>`...)
 		body = mintAppendText(body, t.StatusMessage)
@@ -414,7 +421,35 @@ func (m *minter) mint() (*Minted, error) {
 		}
 		body, _ = m.appendAssertion(body, id, mintAttackerNameID)
 	}
+	const wrapDecl = ` xmlns="` + mintNSAssertion + `"`
+	declAt := -1 // where wrapDecl goes back into body, if removed
+	if t.WrapSignedAssertion {
+		id, err := m.b.newID()
+		if err != nil {
+			return nil, err
+		}
+		evil, _ := m.appendAssertion(make([]byte, 0, 4096+len(assertion)), id, mintAttackerNameID)
+		const closing = len(`</Assertion>`)
+		inner := len(evil) - closing
+		// Nested in an element of the same default namespace, the genuine
+		// element's declaration is redundant and exc-c14n drops it, so the
+		// outer digests (Response, whole document) are computed without it;
+		// it is written back at the end, so that the genuine signature
+		// verifies even with canonicalisers that do not render an inherited
+		// default namespace on the apex element (goxmldsig).
+		if i := bytes.Index(assertion, []byte(wrapDecl)); i >= 0 && i < bytes.IndexByte(assertion, '>') {
+			assertion = slices.Concat(assertion[:i], assertion[i+len(wrapDecl):])
+			sigAt -= len(wrapDecl)
+			declAt = inner + i
+		}
+		wrapped := slices.Concat(evil[:inner], assertion, evil[inner:])
+		sigAt += inner // only used by wholeDoc
+		assertion = wrapped
+	}
 	sigAt += len(body)
+	if declAt >= 0 {
+		declAt += len(body)
+	}
 	body = append(body, assertion...)
 	if t.ExtraAssertion {
 		id, err := m.b.newID()
@@ -460,12 +495,17 @@ func (m *minter) mint() (*Minted, error) {
 	out = append(out, head...)
 	out = append(out, sig...)
 	out = append(out, body...)
+	respSigLen := len(sig)
 	if wholeDoc {
 		at := len(head) + sigAt
 		if sig, err = m.signature("", out[:at], out[at:]); err != nil {
 			return nil, err
 		}
 		out = slices.Concat(out[:at], sig, out[at:])
+	}
+	if declAt >= 0 {
+		at := len(head) + respSigLen + declAt
+		out = slices.Concat(out[:at], []byte(wrapDecl), out[at:])
 	}
 	if t.ModifyAfterSigning && spec.Encryption == nil {
 		out = mintModifyNameID(out, m.nameID)
