@@ -1,11 +1,20 @@
 package samltest
 
 import (
+	"bytes"
+	"compress/flate"
+	"encoding/base64"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/samlaws/samlaws/internal/xmlguard"
 )
 
 // Server is an [IdP] served over HTTP by an httptest.Server, so that HTTP- and
@@ -20,7 +29,13 @@ import (
 //     IdP-initiated sign-in of [IdP.User]; the answer is Entra's auto-submit HTML
 //     form that POSTs SAMLResponse (and RelayState, from the query's RelayState
 //     parameter) to [IdP.ACS]. A login_hint parameter replaces the user's UPN,
-//     e-mail and session name.
+//     e-mail and session name;
+//   - GET /<tenant>/saml2?SAMLRequest=... (HTTP-Redirect binding) and POST
+//     /<tenant>/saml2 (HTTP-POST binding): SP-initiated sign-in. The
+//     AuthnRequest's Issuer must be [IdP.Audience] and its
+//     AssertionConsumerServiceURL, when present, [IdP.ACS] (400 otherwise, as
+//     Entra's AADSTS700016 and AADSTS50011); the response carries
+//     InResponseTo (D1.6). Requests are not signed-checked.
 //
 // Paths are matched case-insensitively, as Entra matches them. The metadata
 // served names the server's own URL as the SSO and WS-Fed endpoints. The server
@@ -80,17 +95,17 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	case path == "/"+tenant+"/federationmetadata/2007-06/federationmetadata.xml":
 		s.serveMetadata(w, r)
 	case path == "/"+tenant+"/saml2":
-		if r.URL.Query().Has("SAMLRequest") || r.Method == http.MethodPost {
-			http.Error(w, "samltest: SP-initiated sign-in (SAMLRequest) is not supported; use IdP-initiated sign-in", http.StatusNotImplemented)
+		if r.Method == http.MethodPost || r.URL.Query().Has("SAMLRequest") {
+			s.serveAuthnRequest(w, r)
 			return
 		}
-		s.serveSSO(w, r)
+		s.serveSSO(w, r, "")
 	case path == "/api/signin/"+strings.ToLower(s.IdP.AppID):
 		if !strings.EqualFold(r.URL.Query().Get("tenantId"), s.IdP.TenantID) {
 			http.Error(w, "samltest: unknown tenantId", http.StatusNotFound)
 			return
 		}
-		s.serveSSO(w, r)
+		s.serveSSO(w, r, "")
 	default:
 		http.NotFound(w, r)
 	}
@@ -126,13 +141,78 @@ func (s *Server) serveMetadata(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(md)
 }
 
-func (s *Server) serveSSO(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet {
+// maxAuthnRequest bounds a decoded (and inflated) AuthnRequest.
+const maxAuthnRequest = 64 << 10
+
+// serveAuthnRequest answers SP-initiated sign-in: an AuthnRequest in the
+// HTTP-Redirect binding (GET, deflated) or the HTTP-POST binding.
+func (s *Server) serveAuthnRequest(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, "samltest: bad form", http.StatusBadRequest)
+		return
+	}
+	id, err := s.IdP.parseAuthnRequest(r.Form.Get("SAMLRequest"), r.Method == http.MethodGet)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	s.serveSSO(w, r, id)
+}
+
+// parseAuthnRequest decodes an AuthnRequest and checks it as Entra does: the
+// Issuer must be the application's identifier (IdP.Audience) and an
+// AssertionConsumerServiceURL, when present, the Reply URL (IdP.ACS). It
+// returns the request ID. deflated is true for the HTTP-Redirect binding.
+func (idp *IdP) parseAuthnRequest(value string, deflated bool) (string, error) {
+	if value == "" {
+		return "", errors.New("samltest: empty SAMLRequest")
+	}
+	data, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(value), ""))
+	if err != nil {
+		return "", errors.New("samltest: SAMLRequest is not base64")
+	}
+	if deflated {
+		data, err = io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(data)), maxAuthnRequest+1))
+		if err != nil {
+			return "", errors.New("samltest: SAMLRequest is not deflated (HTTP-Redirect binding)")
+		}
+	}
+	if err := xmlguard.Check(data, xmlguard.Limits{MaxBytes: maxAuthnRequest, MaxDepth: 16, MaxTokens: 4096, MaxAttrs: 32}); err != nil {
+		return "", fmt.Errorf("samltest: SAMLRequest: %w", err)
+	}
+	var req struct {
+		XMLName xml.Name `xml:"urn:oasis:names:tc:SAML:2.0:protocol AuthnRequest"`
+		ID      string   `xml:"ID,attr"`
+		ACS     string   `xml:"AssertionConsumerServiceURL,attr"`
+		Issuer  string   `xml:"urn:oasis:names:tc:SAML:2.0:assertion Issuer"`
+	}
+	if err := xml.Unmarshal(data, &req); err != nil {
+		return "", errors.New("samltest: SAMLRequest is not a samlp:AuthnRequest")
+	}
+	if req.ID == "" {
+		return "", errors.New("samltest: AuthnRequest has no ID")
+	}
+	if strings.TrimSpace(req.Issuer) != idp.Audience {
+		return "", errors.New("samltest: AADSTS700016: the AuthnRequest Issuer is not the application's identifier")
+	}
+	if req.ACS != "" && req.ACS != idp.ACS {
+		return "", errors.New("samltest: AADSTS50011: the reply URL in the request does not match the application's")
+	}
+	return req.ID, nil
+}
+
+// serveSSO signs the user in and answers with the auto-submit form;
+// inResponseTo is the AuthnRequest ID of SP-initiated sign-in.
+func (s *Server) serveSSO(w http.ResponseWriter, r *http.Request, inResponseTo string) {
+	if r.Method != http.MethodGet && (inResponseTo == "" || r.Method != http.MethodPost) {
 		w.Header().Set("Allow", "GET")
 		http.Error(w, "samltest: method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	q := r.URL.Query()
+	q := r.Form
+	if q == nil {
+		q = r.URL.Query()
+	}
 	u := s.IdP.User
 	if hint := q.Get("login_hint"); hint != "" {
 		u.UPN, u.Email, u.SessionName = hint, hint, ""
@@ -142,7 +222,9 @@ func (s *Server) serveSSO(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "samltest: IdP closed", http.StatusInternalServerError)
 		return
 	}
-	m, err := b.Build(s.IdP.spec(u))
+	spec := s.IdP.spec(u)
+	spec.InResponseTo = inResponseTo
+	m, err := b.Build(spec)
 	if err != nil {
 		s.IdP.t.Errorf("samltest: server: minting: %v", err)
 		http.Error(w, "samltest: minting failed", http.StatusInternalServerError)

@@ -14,6 +14,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/beevik/etree"
+	crewsaml "github.com/crewjam/saml"
+
 	"github.com/samlaws/samlaws/saml/samltest"
 )
 
@@ -82,7 +85,7 @@ func TestServerMetadataC1(t *testing.T) {
 		{"other-tenant", http.MethodGet, srv.URL + "/common/FederationMetadata/2007-06/FederationMetadata.xml", http.StatusNotFound},
 		{"post", http.MethodPost, srv.MetadataURL(), http.StatusMethodNotAllowed},
 		{"head", http.MethodHead, srv.MetadataURL(), http.StatusOK},
-		{"sp-initiated", http.MethodGet, srv.URL + "/" + idp.TenantID + "/saml2?SAMLRequest=abc", http.StatusNotImplemented},
+		{"sp-initiated-garbage", http.MethodGet, srv.URL + "/" + idp.TenantID + "/saml2?SAMLRequest=abc", http.StatusBadRequest},
 		{"launcher-wrong-tenant", http.MethodGet, srv.URL + "/api/signin/" + idp.AppID + "?tenantId=other", http.StatusNotFound},
 		{"relaystate-too-long-D1.1", http.MethodGet, srv.SSOURL(strings.Repeat("r", 81)), http.StatusBadRequest},
 	} {
@@ -245,5 +248,102 @@ func TestServerClosedWithTest(t *testing.T) {
 	})
 	if _, err := http.Get(srv.MetadataURL()); err == nil {
 		t.Error("the server still answers after its test ended")
+	}
+}
+
+// SP-initiated sign-in (D1.6) with a real SP library: crewjam/saml reads the
+// served metadata, sends an AuthnRequest by HTTP-Redirect or HTTP-POST, and
+// accepts the answer only with its request ID.
+func TestServerSPInitiatedD1_6(t *testing.T) {
+	acsURL := "https://sp.example/saml/acs"
+	srv := samltest.NewServer(t, samltest.WithNow(fixedNow), samltest.WithACS(acsURL), samltest.WithAudience(acsURL))
+	sp := crewSP(t, srv.Metadata(), srv.IdP.Certificate(), acsURL)
+
+	check := func(t *testing.T, resp *http.Response, reqID, relay string) {
+		t.Helper()
+		defer resp.Body.Close()
+		page, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("status %d: %s", resp.StatusCode, page)
+		}
+		action, vals := parseForm(t, page)
+		if action != acsURL || vals.Get("RelayState") != relay {
+			t.Errorf("action %q RelayState %q", action, vals.Get("RelayState"))
+		}
+		raw, _ := base64.StdEncoding.DecodeString(vals.Get("SAMLResponse"))
+		if _, err := sp.ParseXMLResponse(raw, []string{reqID}, *mustURL(t, acsURL)); err != nil {
+			t.Errorf("crewjam rejects the answer to its request: %v", privateErr(err))
+		}
+		if _, err := sp.ParseXMLResponse(raw, []string{"_other"}, *mustURL(t, acsURL)); err == nil {
+			t.Error("crewjam accepted the answer for another request ID")
+		}
+	}
+
+	t.Run("redirect-binding", func(t *testing.T) {
+		req, err := sp.MakeAuthenticationRequest(sp.GetSSOBindingLocation(crewsaml.HTTPRedirectBinding), crewsaml.HTTPRedirectBinding, crewsaml.HTTPPostBinding)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, err := req.Redirect("relay-r", sp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(u.String(), srv.URL+"/") {
+			t.Fatalf("crewjam sends the request to %s, not the server", u)
+		}
+		resp, err := http.Get(u.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(t, resp, req.ID, "relay-r")
+	})
+	t.Run("post-binding", func(t *testing.T) {
+		req, err := sp.MakeAuthenticationRequest(sp.GetSSOBindingLocation(crewsaml.HTTPPostBinding), crewsaml.HTTPPostBinding, crewsaml.HTTPPostBinding)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc := etree.NewDocument()
+		doc.SetRoot(req.Element())
+		xml, err := doc.WriteToBytes()
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.PostForm(req.Destination, url.Values{"SAMLRequest": {base64.StdEncoding.EncodeToString(xml)}, "RelayState": {"relay-p"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(t, resp, req.ID, "relay-p")
+	})
+
+	// Entra's refusals: unknown application, wrong reply URL, hostile input.
+	authn := func(issuer, acs string) string {
+		x := `<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_r1" Version="2.0" IssueInstant="2026-11-28T13:00:00Z"`
+		if acs != "" {
+			x += ` AssertionConsumerServiceURL="` + acs + `"`
+		}
+		return base64.StdEncoding.EncodeToString([]byte(x + `><saml:Issuer xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion">` + issuer + `</saml:Issuer></samlp:AuthnRequest>`))
+	}
+	for _, tc := range []struct {
+		name, samlRequest string
+		status            int
+	}{
+		{"ok-without-acs", authn(acsURL, ""), http.StatusOK},
+		{"AADSTS700016/unknown-issuer", authn("https://other.example", ""), http.StatusBadRequest},
+		{"AADSTS50011/wrong-acs", authn(acsURL, "https://evil.example/acs"), http.StatusBadRequest},
+		{"not-base64", "%%%", http.StatusBadRequest},
+		{"D4.8/doctype", base64.StdEncoding.EncodeToString([]byte(`<!DOCTYPE x [<!ENTITY a "b">]><x/>`)), http.StatusBadRequest},
+		{"not-authnrequest", base64.StdEncoding.EncodeToString([]byte(`<x/>`)), http.StatusBadRequest},
+		{"empty", "", http.StatusBadRequest},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, err := http.PostForm(srv.URL+"/"+srv.IdP.TenantID+"/saml2", url.Values{"SAMLRequest": {tc.samlRequest}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != tc.status {
+				t.Errorf("status %d, want %d", resp.StatusCode, tc.status)
+			}
+		})
 	}
 }
