@@ -29,18 +29,18 @@ const (
 
 // NameID formats (A2.2).
 const (
-	NameIDFormatEmailAddress = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"
-	NameIDFormatPersistent   = "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"
-	NameIDFormatTransient    = "urn:oasis:names:tc:SAML:2.0:nameid-format:transient"
-	NameIDFormatUnspecified  = "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified"
+	NameIDFormatEmailAddress = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress" // the default (observed from Entra for AWS)
+	NameIDFormatPersistent   = "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"   // opaque, stable per user and app (A2.4)
+	NameIDFormatTransient    = "urn:oasis:names:tc:SAML:2.0:nameid-format:transient"    // new value per sign-in
+	NameIDFormatUnspecified  = "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified"  // no format promised
 )
 
 // Top-level status codes (D1.5).
 const (
-	StatusSuccess         = "urn:oasis:names:tc:SAML:2.0:status:Success"
-	StatusRequester       = "urn:oasis:names:tc:SAML:2.0:status:Requester"
-	StatusResponder       = "urn:oasis:names:tc:SAML:2.0:status:Responder"
-	StatusVersionMismatch = "urn:oasis:names:tc:SAML:2.0:status:VersionMismatch"
+	StatusSuccess         = "urn:oasis:names:tc:SAML:2.0:status:Success"         // the only accepted value
+	StatusRequester       = "urn:oasis:names:tc:SAML:2.0:status:Requester"       // the request was at fault
+	StatusResponder       = "urn:oasis:names:tc:SAML:2.0:status:Responder"       // the IdP was at fault
+	StatusVersionMismatch = "urn:oasis:names:tc:SAML:2.0:status:VersionMismatch" // wrong SAML version
 )
 
 // Authentication context classes and methods emitted by Entra (C2.6, C2.9).
@@ -56,16 +56,16 @@ const (
 
 // Entra's default claim (Attribute/@Name) names (C2.6).
 const (
-	ClaimTenantID               = "http://schemas.microsoft.com/identity/claims/tenantid"
-	ClaimObjectID               = "http://schemas.microsoft.com/identity/claims/objectidentifier"
-	ClaimDisplayName            = "http://schemas.microsoft.com/identity/claims/displayname"
-	ClaimIdentityProvider       = "http://schemas.microsoft.com/identity/claims/identityprovider"
-	ClaimAuthnMethodsReferences = "http://schemas.microsoft.com/claims/authnmethodsreferences"
-	ClaimGivenName              = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname"
-	ClaimSurname                = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname"
-	ClaimEmailAddress           = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress"
-	ClaimName                   = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name"
-	ClaimGroups                 = "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups"
+	ClaimTenantID               = "http://schemas.microsoft.com/identity/claims/tenantid"              // tenant GUID
+	ClaimObjectID               = "http://schemas.microsoft.com/identity/claims/objectidentifier"      // user's object GUID
+	ClaimDisplayName            = "http://schemas.microsoft.com/identity/claims/displayname"           // display name
+	ClaimIdentityProvider       = "http://schemas.microsoft.com/identity/claims/identityprovider"      // user's identity provider (the issuer for home-tenant users)
+	ClaimAuthnMethodsReferences = "http://schemas.microsoft.com/claims/authnmethodsreferences"         // how the user authenticated
+	ClaimGivenName              = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname"    // first name
+	ClaimSurname                = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname"      // last name
+	ClaimEmailAddress           = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress" // mail
+	ClaimName                   = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name"         // UPN
+	ClaimGroups                 = "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups"     // group object IDs (optional)
 )
 
 // SigningMode selects which elements carry an enveloped signature (C3.1).
@@ -317,9 +317,9 @@ type User struct {
 	// DisplayName, GivenName, Surname and Email feed the displayname,
 	// givenname, surname and emailaddress claims.
 	DisplayName string
-	GivenName   string
-	Surname     string
-	Email       string
+	GivenName   string // givenname claim
+	Surname     string // surname claim
+	Email       string // emailaddress claim
 	// IdentityProvider is the identityprovider claim. Empty means the Issuer.
 	IdentityProvider string
 	// AuthnMethods are the authnmethodsreferences values. Nil means
@@ -331,8 +331,8 @@ type User struct {
 
 // Attribute is one SAML Attribute with its values, in emission order.
 type Attribute struct {
-	Name   string
-	Values []string
+	Name   string   // Attribute/@Name, written verbatim (no NameFormat, as Entra)
+	Values []string // one AttributeValue each, in order
 }
 
 // Encryption asks for an EncryptedAssertion (C3.5, D5.1).
@@ -483,7 +483,7 @@ type Tamper struct {
 	// StatusRequester (D1.5). StatusMessage is written when not empty, as Entra
 	// writes "AADSTS..." messages (C2.2).
 	StatusCode    string
-	StatusMessage string
+	StatusMessage string // written as samlp:StatusMessage when not empty
 	// SubStatusCode, when not empty, nests a second-level StatusCode (e.g.
 	// "urn:oasis:names:tc:SAML:2.0:status:RequestUnsupported") in the
 	// top-level one, as Entra does for failures (C2.2, D1.5).
@@ -497,12 +497,12 @@ type Minted struct {
 	XML []byte
 	// ResponseID and AssertionID are the IDs written.
 	ResponseID  string
-	AssertionID string
+	AssertionID string // also the SessionIndex
 	// IssueInstant is the instant written (millisecond precision).
 	IssueInstant time.Time
 	// NotBefore and NotOnOrAfter are the Conditions window.
 	NotBefore    time.Time
-	NotOnOrAfter time.Time
+	NotOnOrAfter time.Time // NotBefore + AssertionLifetime
 	// ConfirmationNotOnOrAfter is SubjectConfirmationData/@NotOnOrAfter.
 	ConfirmationNotOnOrAfter time.Time
 	// Destination is Response/@Destination: where the HTML form posts.

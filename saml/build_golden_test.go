@@ -361,3 +361,41 @@ func TestBuildTamperShape(t *testing.T) {
 		t.Errorf("D4.6: SignWith must keep the builder's certificate in KeyInfo")
 	}
 }
+
+// TestBuildConcurrent: one Builder with the default (concurrency-safe) Rand
+// serves many goroutines; run with -race.
+func TestBuildConcurrent(t *testing.T) {
+	idp := mintLoadKeyPair(t, "idp")
+	b, err := NewBuilder(BuilderConfig{Signer: idp.key, Certificates: []*x509.Certificate{idp.cert}, TenantID: mintTenant})
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := mintSpec(t)
+	ids := make(chan string, 16)
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			m, err := b.Build(spec)
+			if err != nil {
+				errs <- err
+				return
+			}
+			ids <- m.ResponseID
+			ids <- m.AssertionID
+			errs <- nil
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(ids)
+	seen := map[string]bool{}
+	for id := range ids {
+		if seen[id] {
+			t.Fatalf("D1.3: ID %s minted twice", id)
+		}
+		seen[id] = true
+	}
+}

@@ -600,6 +600,7 @@ func mintAppendAttr(dst []byte, s string) []byte {
 // mintXMLCharError is returned (wrapped) for strings XML 1.0 cannot carry.
 type mintXMLCharError struct{}
 
+// Error implements error.
 func (mintXMLCharError) Error() string { return "invalid UTF-8 or a character not allowed in XML 1.0" }
 
 // mintCheckXML reports whether s is valid UTF-8 made of XML 1.0 Chars.

@@ -12,8 +12,8 @@ import (
 // signature and digest URIs (AlgRSASHA256, AlgSHA256, ...) are declared with
 // the verifier.
 const (
-	AlgExcC14N      = "http://www.w3.org/2001/10/xml-exc-c14n#"
-	AlgEnvelopedSig = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
+	AlgExcC14N      = "http://www.w3.org/2001/10/xml-exc-c14n#"               // CanonicalizationMethod and Transform
+	AlgEnvelopedSig = "http://www.w3.org/2000/09/xmldsig#enveloped-signature" // the first Transform
 )
 
 type mintSigAlg struct {

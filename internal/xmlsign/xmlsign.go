@@ -27,7 +27,7 @@ type Options struct {
 	// Certificates is the chain written to KeyInfo/X509Data, signer's first.
 	// With OnlyLeaf only the first certificate is written (as Entra does).
 	Certificates []*x509.Certificate
-	OnlyLeaf     bool
+	OnlyLeaf     bool // write only Certificates[0]
 	// Hash selects the signature and digest algorithm: crypto.SHA256 (zero
 	// value) or crypto.SHA1 (legacy), or SHA-384/512.
 	Hash crypto.Hash
