@@ -80,7 +80,7 @@ func runDecode(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		fmt.Fprintf(stderr, "samlaws decode: %s: larger than %d bytes; AWS takes at most %d characters (A6.1)\n", files[0], checkMaxInput, saml.MaxResponseChars)
 		return exitRejected
 	}
-	x, enc, err := decodeResponseBytes(data)
+	x, enc, b64Len, err := decodeResponseBytes(data)
 	var root *decodeNode
 	if err == nil {
 		root, err = decodeParseXML(x)
@@ -93,7 +93,7 @@ func runDecode(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return exitRejected
 	}
 	p := &decodePrinter{w: stdout}
-	p.response(root, enc, len(x))
+	p.response(root, enc, len(x), b64Len)
 	if p.err != nil {
 		fmt.Fprintf(stderr, "samlaws decode: writing: %v\n", p.err)
 		return exitRejected
@@ -138,14 +138,14 @@ func (p *decodePrinter) field(indent int, label, value string) {
 	p.printf("%s%-20s %s\n", strings.Repeat("  ", indent), label, value)
 }
 
-func (p *decodePrinter) response(r *decodeNode, enc decodeEncoding, xmlLen int) {
+func (p *decodePrinter) response(r *decodeNode, enc decodeEncoding, xmlLen, b64Len int) {
 	switch enc {
 	case encodingXML:
 		p.printf("SAMLResponse given as XML (%d bytes; its base64 form value has %d characters, STS takes at most %d, A6.1)\n",
 			xmlLen, base64.StdEncoding.EncodedLen(xmlLen), saml.MaxResponseChars)
 	case encodingBase64:
-		p.printf("SAMLResponse decoded from base64 (%d characters, STS takes at most %d, A6.1)\n",
-			base64.StdEncoding.EncodedLen(xmlLen), saml.MaxResponseChars)
+		p.printf("SAMLResponse decoded from base64 (%d characters without line breaks; STS takes at most %d, A6.1)\n",
+			b64Len, saml.MaxResponseChars)
 	case encodingDeflate:
 		p.printf("SAMLResponse decoded from base64 of DEFLATE-compressed XML: that is the HTTP-Redirect\n" +
 			"encoding, which AWS rejects; the HTTP-POST binding sends plain base64 (D1.1)\n")

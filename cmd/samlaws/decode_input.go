@@ -83,14 +83,15 @@ const (
 const decodeMaxInflated = 1 << 20
 
 // decodeResponseBytes returns the XML of a response given as XML or base64 (or,
-// to say what it is, base64 of DEFLATE, which AWS rejects).
-func decodeResponseBytes(data []byte) ([]byte, decodeEncoding, error) {
+// to say what it is, base64 of DEFLATE, which AWS rejects), how it was encoded
+// and, for base64, its length in characters without line breaks.
+func decodeResponseBytes(data []byte) ([]byte, decodeEncoding, int, error) {
 	d := normalizeFormValue(data)
 	if len(d) == 0 {
-		return nil, 0, errors.New("the input is empty")
+		return nil, 0, 0, errors.New("the input is empty")
 	}
 	if d[0] == '<' {
-		return d, encodingXML, nil
+		return d, encodingXML, 0, nil
 	}
 	compact := make([]byte, 0, len(d))
 	for _, c := range d {
@@ -105,18 +106,18 @@ func decodeResponseBytes(data []byte) ([]byte, decodeEncoding, error) {
 		raw, err = base64.RawStdEncoding.DecodeString(strings.TrimRight(string(compact), "="))
 	}
 	if err != nil {
-		return nil, 0, errors.New("the input is neither XML nor base64")
+		return nil, 0, 0, errors.New("the input is neither XML nor base64")
 	}
 	if x := bytes.TrimSpace(bytes.TrimPrefix(raw, []byte("\xEF\xBB\xBF"))); len(x) > 0 && x[0] == '<' {
-		return x, encodingBase64, nil
+		return x, encodingBase64, len(compact), nil
 	}
 	inflated, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(raw)), decodeMaxInflated+1))
 	if err == nil && len(inflated) <= decodeMaxInflated {
 		if x := bytes.TrimSpace(inflated); len(x) > 0 && x[0] == '<' {
-			return x, encodingDeflate, nil
+			return x, encodingDeflate, len(compact), nil
 		}
 	}
-	return nil, 0, errors.New("the input is base64, but what it encodes is not XML")
+	return nil, 0, 0, errors.New("the input is base64, but what it encodes is not XML")
 }
 
 // decodeNode is one element of a parsed response.

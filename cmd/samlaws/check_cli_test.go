@@ -1,0 +1,540 @@
+package main
+
+import (
+	"bytes"
+	"crypto/sha1"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/samlaws/samlaws/saml/samltest"
+)
+
+// samlawsBin is the samlaws binary, built once by TestMain, so that the CLI
+// tests drive the command as a user does: arguments, stdin, stdout, stderr and
+// the exit status. Other CLI tests may share it through runCLI.
+var samlawsBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "samlaws-cli-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "TestMain:", err)
+		os.Exit(2)
+	}
+	bin := filepath.Join(dir, "samlaws")
+	if runtime.GOOS == "windows" {
+		bin += ".exe"
+	}
+	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
+	if _, err := os.Stat(goTool); err != nil {
+		goTool = "go"
+	}
+	build := exec.Command(goTool, "build", "-o", bin, ".")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "TestMain: building samlaws:", err)
+		os.RemoveAll(dir)
+		os.Exit(2)
+	}
+	samlawsBin = bin
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// cliResult is one run of the binary.
+type cliResult struct {
+	code           int
+	stdout, stderr string
+}
+
+// runCLI runs the samlaws binary with args and stdin (may be empty).
+func runCLI(t *testing.T, stdin string, args ...string) cliResult {
+	t.Helper()
+	cmd := exec.Command(samlawsBin, args...)
+	cmd.Stdin = strings.NewReader(stdin)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if err != nil {
+		ee, ok := err.(*exec.ExitError)
+		if !ok {
+			t.Fatalf("running samlaws %v: %v", args, err)
+		}
+		code = ee.ExitCode()
+	}
+	return cliResult{code: code, stdout: out.String(), stderr: errb.String()}
+}
+
+// checkNow is the instant the tests' IdPs issue at; checkAt is one minute later,
+// when "check --now" looks.
+var checkNow = time.Date(2026, time.November, 28, 13, 0, 0, 0, time.UTC)
+
+const checkAt = "2026-11-28T13:01:00Z"
+
+// writeFile writes data into the test's temp dir and returns the path.
+func writeFile(t *testing.T, name string, data []byte) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// checkFixture is a test tenant with its metadata in a file.
+type checkFixture struct {
+	idp *samltest.IdP
+	md  string // metadata file
+}
+
+func newCheckFixture(t *testing.T, opts ...samltest.Option) *checkFixture {
+	t.Helper()
+	idp := samltest.NewIdP(t, append([]samltest.Option{samltest.WithNow(checkNow)}, opts...)...)
+	return &checkFixture{idp: idp, md: writeFile(t, "metadata.xml", idp.Metadata())}
+}
+
+// response mints a response for B.Simon (two roles, a 2 h SessionDuration)
+// and writes its XML to a file.
+func (f *checkFixture) response(t *testing.T, opts ...samltest.ResponseOption) string {
+	t.Helper()
+	u := samltest.DefaultUser()
+	u.SessionDuration = 2 * time.Hour
+	return writeFile(t, "response.xml", f.idp.Response(t, u, opts...).XML)
+}
+
+// jsonLines decodes check --json output.
+func jsonLines(t *testing.T, out string) []map[string]any {
+	t.Helper()
+	var res []map[string]any
+	for _, line := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
+		if line == "" {
+			continue
+		}
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatalf("not one JSON object per line: %v\n%s", err, line)
+		}
+		res = append(res, m)
+	}
+	return res
+}
+
+// errorCodes returns the "code" of each entry of a result's "errors".
+func errorCodes(t *testing.T, r map[string]any) []string {
+	t.Helper()
+	errs, ok := r["errors"].([]any)
+	if !ok {
+		t.Fatalf("errors is not an array: %#v", r["errors"])
+	}
+	var codes []string
+	for _, e := range errs {
+		m := e.(map[string]any)
+		for _, k := range []string{"code", "rule", "message", "hint"} {
+			if _, ok := m[k].(string); !ok {
+				t.Errorf("error entry lacks string %q: %v", k, m)
+			}
+		}
+		codes = append(codes, m["code"].(string))
+	}
+	return codes
+}
+
+func TestCheckAcceptedJSON(t *testing.T) {
+	f := newCheckFixture(t)
+	resp := f.response(t)
+	r := runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, "--json", resp)
+	if r.code != exitOK {
+		t.Fatalf("exit %d, want 0\nstdout: %s\nstderr: %s", r.code, r.stdout, r.stderr)
+	}
+	lines := jsonLines(t, r.stdout)
+	if len(lines) != 1 {
+		t.Fatalf("%d JSON lines, want 1", len(lines))
+	}
+	got := lines[0]
+	if got["file"] != resp || got["accepted"] != true {
+		t.Errorf("file/accepted = %v/%v", got["file"], got["accepted"])
+	}
+	if codes := errorCodes(t, got); len(codes) != 0 {
+		t.Errorf("errors = %v, want none", codes)
+	}
+	a, ok := got["assertion"].(map[string]any)
+	if !ok {
+		t.Fatalf("no assertion object: %v", got)
+	}
+	if a["issuer"] != f.idp.EntityID {
+		t.Errorf("issuer = %v, want %s", a["issuer"], f.idp.EntityID)
+	}
+	if a["name_id"] != samltest.DefaultUPN || a["role_session_name"] != samltest.DefaultUPN {
+		t.Errorf("name_id/role_session_name = %v/%v", a["name_id"], a["role_session_name"])
+	}
+	if a["session_duration"] != float64(7200) {
+		t.Errorf("session_duration = %v, want 7200", a["session_duration"])
+	}
+	roles, _ := a["roles"].([]any)
+	wantRoles := []string{"arn:aws:iam::123456789012:role/EntraAdmin", "arn:aws:iam::123456789012:role/EntraReadOnly"}
+	if len(roles) != len(wantRoles) {
+		t.Fatalf("roles = %v", a["roles"])
+	}
+	for i, r := range roles {
+		m := r.(map[string]any)
+		if m["role"] != wantRoles[i] || m["provider"] != samltest.DefaultProviderARN {
+			t.Errorf("roles[%d] = %v", i, m)
+		}
+	}
+	attrs, _ := a["attributes"].(map[string]any)
+	if v, _ := attrs["http://schemas.microsoft.com/identity/claims/tenantid"].([]any); len(v) != 1 || v[0] != f.idp.TenantID {
+		t.Errorf("attributes lack the tenantid claim: %v", attrs)
+	}
+	for name := range attrs {
+		if strings.HasPrefix(name, "https://aws.amazon.com/SAML/Attributes/") {
+			t.Errorf("AWS attribute %s listed among the other attributes", name)
+		}
+	}
+	if a["certificate_sha1"] == "" || a["signed_assertion"] != true {
+		t.Errorf("signature facts missing: %v", a)
+	}
+}
+
+func TestCheckAcceptedText(t *testing.T) {
+	f := newCheckFixture(t)
+	resp := f.response(t)
+	r := runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, resp)
+	if r.code != exitOK {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, want := range []string{
+		"ACCEPTED",
+		f.idp.EntityID,
+		"role/EntraAdmin via " + samltest.DefaultProviderARN,
+		"2h0m0s",
+		"1 response checked: 1 accepted, 0 rejected",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+}
+
+// TestCheckRejected: each tamper gives exit 1 and its error code, in text and
+// JSON, without printing the response's content.
+func TestCheckRejected(t *testing.T) {
+	f := newCheckFixture(t)
+	cases := []struct {
+		name string
+		opt  samltest.ResponseOption
+		code string
+	}{
+		{"A4.4-D2.2/expired", samltest.Expired(), "expired"},
+		{"D2.2/not-yet-valid", samltest.NotYetValid(), "not_yet_valid"},
+		{"A1.7/wrong-audience", samltest.WrongAudience(), "audience"},
+		{"A1.8/wrong-recipient", samltest.WrongRecipient(), "recipient"},
+		{"D1.2/wrong-destination", samltest.WrongDestination(), "destination"},
+		{"D1.7/wrong-issuer", samltest.WrongIssuer(), "issuer"},
+		{"A5.1/other-key", samltest.SignedByOtherKey(), "signature"},
+		{"D4.7/unsigned", samltest.Unsigned(), "signature"},
+		{"D4/modified-after-signing", samltest.ModifiedAfterSigning(), "signature"},
+		{"A3.1/missing-role", samltest.MissingRole(), "attributes"},
+		{"A3.4/bad-session-name", samltest.BadRoleSessionName(), "attributes"},
+		{"D1.5/failed-status", samltest.FailedStatus(), "status"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			resp := f.response(t, tc.opt)
+			r := runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, "--json", resp)
+			if r.code != exitRejected {
+				t.Fatalf("exit %d, want 1\n%s%s", r.code, r.stdout, r.stderr)
+			}
+			lines := jsonLines(t, r.stdout)
+			if len(lines) != 1 || lines[0]["accepted"] != false {
+				t.Fatalf("want one rejected result: %s", r.stdout)
+			}
+			if _, has := lines[0]["assertion"]; has {
+				t.Error("a rejected result carries an assertion")
+			}
+			codes := errorCodes(t, lines[0])
+			if !contains(codes, tc.code) {
+				t.Errorf("codes %v lack %q", codes, tc.code)
+			}
+
+			txt := runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, resp)
+			if txt.code != exitRejected || !strings.Contains(txt.stdout, "REJECTED") || !strings.Contains(txt.stdout, "fix: ") {
+				t.Errorf("text verdict: exit %d\n%s", txt.code, txt.stdout)
+			}
+			for _, out := range []string{r.stdout, r.stderr, txt.stdout, txt.stderr} {
+				for _, secret := range []string{"<Assertion", "<samlp:", "attacker@evil.invalid", "SignatureValue", "BEGIN"} {
+					if strings.Contains(out, secret) {
+						t.Errorf("output reveals %q:\n%s", secret, out)
+					}
+				}
+			}
+		})
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// TestCheckEveryProblem: diagnose mode lists all problems, not the first only.
+func TestCheckEveryProblem(t *testing.T) {
+	f := newCheckFixture(t)
+	resp := f.response(t, samltest.WrongAudience(), samltest.WrongRecipient(), samltest.MissingRoleSessionName())
+	r := runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, "--json", resp)
+	if r.code != exitRejected {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	codes := errorCodes(t, jsonLines(t, r.stdout)[0])
+	for _, want := range []string{"audience", "recipient", "attributes"} {
+		if !contains(codes, want) {
+			t.Errorf("codes %v lack %q (A1.7, A1.8, A3.4)", codes, want)
+		}
+	}
+	txt := runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, resp)
+	if n := strings.Count(txt.stdout, "     fix: "); n < 3 {
+		t.Errorf("text lists %d fixes, want at least 3:\n%s", n, txt.stdout)
+	}
+}
+
+// TestCheckReplayAcrossFiles: one verifier, one replay cache (D5.3).
+func TestCheckReplayAcrossFiles(t *testing.T) {
+	f := newCheckFixture(t)
+	a := f.response(t)
+	b := f.response(t)
+	r := runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, "--json", a, b, a)
+	if r.code != exitRejected {
+		t.Fatalf("exit %d, want 1\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	lines := jsonLines(t, r.stdout)
+	if len(lines) != 3 {
+		t.Fatalf("%d lines, want 3", len(lines))
+	}
+	if lines[0]["accepted"] != true || lines[1]["accepted"] != true {
+		t.Errorf("first two (distinct) responses not accepted: %s", r.stdout)
+	}
+	if lines[2]["accepted"] != false || !contains(errorCodes(t, lines[2]), "replay") || lines[2]["file"] != a {
+		t.Errorf("third (a replay of the first) not rejected as replay: %v", lines[2])
+	}
+	// Distinct responses only: every one accepted, exit 0.
+	if r := runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, a, b); r.code != exitOK {
+		t.Errorf("two distinct responses: exit %d\n%s", r.code, r.stdout)
+	}
+}
+
+// wrapBase64 breaks s into lines of n characters joined by sep.
+func wrapBase64(s string, n int, sep string) string {
+	var b strings.Builder
+	for len(s) > n {
+		b.WriteString(s[:n])
+		b.WriteString(sep)
+		s = s[n:]
+	}
+	b.WriteString(s)
+	return b.String()
+}
+
+// TestCheckInputForms: stdin, base64 with line breaks (A6.1 counts the form
+// value), a form body and a URL-encoded value are all read.
+func TestCheckInputForms(t *testing.T) {
+	f := newCheckFixture(t)
+	u := samltest.DefaultUser()
+	cases := []struct {
+		name  string
+		input func(b64 string) string
+	}{
+		{"plain", func(b string) string { return b }},
+		{"LF-76", func(b string) string { return wrapBase64(b, 76, "\n") + "\n" }},
+		{"CRLF-64", func(b string) string { return wrapBase64(b, 64, "\r\n") + "\r\n" }},
+		{"form-body", func(b string) string {
+			return "SAMLResponse=" + strings.NewReplacer("+", "%2B", "/", "%2F", "=", "%3D").Replace(b) + "&RelayState=x"
+		}},
+		{"url-encoded", func(b string) string {
+			return strings.NewReplacer("+", "%2B", "/", "%2F", "=", "%3D").Replace(b)
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			in := tc.input(f.idp.ResponseBase64(t, u))
+			r := runCLI(t, in, "check", "--metadata", f.md, "--now", checkAt, "--json", "-")
+			if r.code != exitOK {
+				t.Fatalf("stdin: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+			}
+			if got := jsonLines(t, r.stdout)[0]["file"]; got != "-" {
+				t.Errorf("file = %v, want -", got)
+			}
+			file := writeFile(t, "resp.b64", []byte(tc.input(f.idp.ResponseBase64(t, u))))
+			if r := runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, file); r.code != exitOK {
+				t.Errorf("file: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+			}
+		})
+	}
+}
+
+// TestCheckTooLarge: STS's 100,000-character limit (A6.1) is a rejection, not
+// a crash, even for a far larger file.
+func TestCheckTooLarge(t *testing.T) {
+	f := newCheckFixture(t)
+	big := writeFile(t, "big.b64", bytes.Repeat([]byte("QUFB"), 300000))
+	r := runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, "--json", big)
+	if r.code != exitRejected {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if codes := errorCodes(t, jsonLines(t, r.stdout)[0]); !contains(codes, "too_large") {
+		t.Errorf("codes = %v, want too_large", codes)
+	}
+	junk := writeFile(t, "junk.txt", []byte("this is not a SAML response"))
+	r = runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, "--json", junk)
+	if r.code != exitRejected || !contains(errorCodes(t, jsonLines(t, r.stdout)[0]), "malformed") {
+		t.Errorf("junk: exit %d\n%s", r.code, r.stdout)
+	}
+}
+
+// TestCheckAudienceInstanceSuffix: an Identifier with "#2" is accepted as the
+// audience it stands for (A1.6); another audience is not (A1.7).
+func TestCheckAudienceInstanceSuffix(t *testing.T) {
+	f := newCheckFixture(t)
+	resp := f.response(t)
+	r := runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, "--audience", "https://signin.aws.amazon.com/saml#2", resp)
+	if r.code != exitOK {
+		t.Errorf("A1.6 #2: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, "--audience", "https://app.example.com/saml", "--json", resp)
+	if r.code != exitRejected || !contains(errorCodes(t, jsonLines(t, r.stdout)[0]), "audience") {
+		t.Errorf("A1.7 other audience: exit %d\n%s", r.code, r.stdout)
+	}
+}
+
+// TestCheckRecipientFlag: --recipient replaces the accepted endpoints (A1.8).
+func TestCheckRecipientFlag(t *testing.T) {
+	f := newCheckFixture(t)
+	regional := "https://eu-west-1.signin.aws.amazon.com/saml"
+	resp := f.response(t, samltest.Recipient(regional))
+	if r := runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, resp); r.code != exitRejected {
+		t.Errorf("regional recipient accepted by default: exit %d", r.code)
+	}
+	if r := runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, "--recipient", regional, resp); r.code != exitOK {
+		t.Errorf("--recipient %s: exit %d\n%s%s", regional, r.code, r.stdout, r.stderr)
+	}
+}
+
+// TestCheckCertMode: --cert with --issuer trusts the PEM certificate, as
+// Entra's "Certificate (Base64)" download.
+func TestCheckCertMode(t *testing.T) {
+	f := newCheckFixture(t)
+	resp := f.response(t)
+	pem := writeFile(t, "entra.pem", f.idp.CertificatePEM())
+	r := runCLI(t, "", "check", "--cert", pem, "--issuer", f.idp.EntityID, "--now", checkAt, resp)
+	if r.code != exitOK {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = runCLI(t, "", "check", "--cert", pem, "--issuer", "https://sts.windows.net/00000000-0000-0000-0000-000000000000/", "--now", checkAt, "--json", resp)
+	if r.code != exitRejected || !contains(errorCodes(t, jsonLines(t, r.stdout)[0]), "issuer") {
+		t.Errorf("D1.7 other issuer: exit %d\n%s", r.code, r.stdout)
+	}
+}
+
+// TestCheckMetadataURL: metadata fetched over HTTP from Entra's app-specific
+// endpoint, which sends a UTF-8 BOM (C1.2, C1.3).
+func TestCheckMetadataURL(t *testing.T) {
+	srv := samltest.NewServer(t, samltest.WithNow(checkNow))
+	u := samltest.DefaultUser()
+	resp := writeFile(t, "r.xml", srv.IdP.Response(t, u).XML)
+	r := runCLI(t, "", "check", "--metadata", srv.AppMetadataURL(), "--now", checkAt, resp)
+	if r.code != exitOK {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = runCLI(t, "", "check", "--metadata", srv.URL+"/no/such/metadata.xml", "--now", checkAt, resp)
+	if r.code != exitUsage || !strings.Contains(r.stderr, "--metadata") || !strings.Contains(r.stderr, "404") {
+		t.Errorf("404 metadata: exit %d, stderr %s", r.code, r.stderr)
+	}
+}
+
+// TestCheckRollover: a response signed by a next certificate fails until the
+// metadata that publishes it is used (A5.1, C3.4), and the hint names the
+// certificate's thumbprint.
+func TestCheckRollover(t *testing.T) {
+	f := newCheckFixture(t)
+	old := f.md
+	f.idp.AddNextCertificate()
+	f.idp.ActivateNextCertificate()
+	resp := f.response(t)
+	r := runCLI(t, "", "check", "--metadata", old, "--now", checkAt, resp)
+	tp := fmt.Sprintf("%X", sha1.Sum(f.idp.Certificate().Raw))
+	if r.code != exitRejected || !strings.Contains(r.stdout, tp) || !strings.Contains(r.stdout, "metadata") {
+		t.Errorf("old metadata: exit %d, want the thumbprint %s in\n%s", r.code, tp, r.stdout)
+	}
+	cur := writeFile(t, "current.xml", f.idp.Metadata())
+	if r := runCLI(t, "", "check", "--metadata", cur, "--now", checkAt, resp); r.code != exitOK {
+		t.Errorf("current metadata: exit %d\n%s", r.code, r.stdout)
+	}
+}
+
+// TestCheckUsage: exit 2 and a message naming the flag at fault.
+func TestCheckUsage(t *testing.T) {
+	f := newCheckFixture(t)
+	resp := f.response(t)
+	notMD := writeFile(t, "not-metadata.xml", []byte("<html><body>sign in</body></html>"))
+	noCert := writeFile(t, "empty.pem", []byte("nothing here\n"))
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no-trust", []string{"check", resp}, "--metadata"},
+		{"both-trusts", []string{"check", "--metadata", f.md, "--cert", noCert, resp}, "--cert"},
+		{"cert-without-issuer", []string{"check", "--cert", noCert, resp}, "--issuer"},
+		{"bad-now", []string{"check", "--metadata", f.md, "--now", "yesterday", resp}, "--now"},
+		{"unknown-flag", []string{"check", "--metadata", f.md, "--bogus", resp}, "--bogus"},
+		{"flag-needs-value", []string{"check", resp, "--metadata"}, "--metadata"},
+		{"no-files", []string{"check", "--metadata", f.md}, "no response file"},
+		{"missing-file", []string{"check", "--metadata", f.md, filepath.Join(t.TempDir(), "nope.xml")}, "cannot read"},
+		{"missing-metadata", []string{"check", "--metadata", filepath.Join(t.TempDir(), "nope.xml"), resp}, "--metadata"},
+		{"not-metadata", []string{"check", "--metadata", notMD, resp}, "--metadata"},
+		{"no-certificate", []string{"check", "--cert", noCert, "--issuer", "https://sts.windows.net/x/", resp}, "--cert"},
+		{"bad-audience", []string{"check", "--metadata", f.md, "--audience", "not a url", resp}, "--audience"},
+		{"A1.8/recipient-with-#2", []string{"check", "--metadata", f.md, "--recipient", "https://signin.aws.amazon.com/saml#2", resp}, "--recipient"},
+		{"stdin-twice", []string{"check", "--metadata", f.md, "-", "-"}, "standard input"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := runCLI(t, "", tc.args...)
+			if r.code != exitUsage {
+				t.Fatalf("exit %d, want 2\nstdout: %s\nstderr: %s", r.code, r.stdout, r.stderr)
+			}
+			if !strings.Contains(r.stderr, tc.want) {
+				t.Errorf("stderr does not name %q:\n%s", tc.want, r.stderr)
+			}
+			if r.stdout != "" {
+				t.Errorf("stdout not empty on a usage error: %s", r.stdout)
+			}
+		})
+	}
+	if r := runCLI(t, "", "check", "-h"); r.code != exitOK || !strings.Contains(r.stdout, "usage: samlaws check") {
+		t.Errorf("-h: exit %d\n%s", r.code, r.stdout)
+	}
+}
+
+// TestCheckFlagsAfterFiles: flags may follow the files; "--" ends flags.
+func TestCheckFlagsAfterFiles(t *testing.T) {
+	f := newCheckFixture(t)
+	resp := f.response(t)
+	if r := runCLI(t, "", "check", resp, "--metadata", f.md, "--now", checkAt); r.code != exitOK {
+		t.Errorf("flags after the file: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r := runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, "--", "--json")
+	if r.code != exitUsage || !strings.Contains(r.stderr, "cannot read") {
+		t.Errorf("after --, --json is a file name: exit %d\n%s", r.code, r.stderr)
+	}
+}
