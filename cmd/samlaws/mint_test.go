@@ -24,6 +24,7 @@ import (
 
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/internal/peers"
+	"github.com/samlaws/samlaws/metadata"
 	"github.com/samlaws/samlaws/saml"
 	"github.com/samlaws/samlaws/saml/samltest"
 )
@@ -240,9 +241,13 @@ func TestMintCLI(t *testing.T) {
 		if _, err := vc.Validate(d.Root().SelectElement("Assertion")); err != nil {
 			t.Errorf("goxmldsig: %v", err)
 		}
-		// A5.4: the metadata has no BOM, and is signed (first child) by the key.
+		// A5.4, B1.1: the metadata has no BOM and meets IAM's constraints, and
+		// is signed (first child) by the key.
 		if bytes.HasPrefix(md, []byte("\xEF\xBB\xBF")) {
 			t.Error("metadata has a BOM")
+		}
+		if p := metadata.CheckIAM(md); len(p) != 0 {
+			t.Errorf("IAM would refuse --metadata-out: %v", p)
 		}
 		mdDoc := etree.NewDocument()
 		if err := mdDoc.ReadFromBytes(md); err != nil {
