@@ -1,6 +1,7 @@
 package saml
 
 import (
+	"bytes"
 	"errors"
 	"regexp"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/xmlguard"
 )
 
 // SAML URIs used by the checks.
@@ -35,6 +37,16 @@ var acceptedNameIDFormats = map[string]bool{
 	"urn:oasis:names:tc:SAML:1.1:nameid-format:WindowsDomainQualifiedName": true,
 	"urn:oasis:names:tc:SAML:2.0:nameid-format:kerberos":                   true,
 	"urn:oasis:names:tc:SAML:2.0:nameid-format:entity":                     true,
+}
+
+// aesAlgs are the content-encryption algorithms AWS decrypts (A5.7).
+var aesAlgs = map[string]bool{
+	"http://www.w3.org/2001/04/xmlenc#aes128-cbc": true,
+	"http://www.w3.org/2001/04/xmlenc#aes192-cbc": true,
+	"http://www.w3.org/2001/04/xmlenc#aes256-cbc": true,
+	"http://www.w3.org/2009/xmlenc11#aes128-gcm":  true,
+	"http://www.w3.org/2009/xmlenc11#aes192-gcm":  true,
+	"http://www.w3.org/2009/xmlenc11#aes256-gcm":  true,
 }
 
 var aadstsCode = regexp.MustCompile(`AADSTS[0-9]{4,8}`)
@@ -348,6 +360,15 @@ func (c *checker) decrypt(ea *etree.Element, facts *treeFacts) (*etree.Element, 
 	if ed == nil {
 		return nil, newErr(ErrEncryption, "D5.1", "EncryptedAssertion has no EncryptedData", "")
 	}
+	// A5.7: AWS decrypts with AES-CBC or AES-GCM only.
+	if em := childNS(ed, nsXMLEnc, "EncryptionMethod"); em == nil || !aesAlgs[attrOr(em, "Algorithm")] {
+		alg := ""
+		if em != nil {
+			alg = attrOr(em, "Algorithm")
+		}
+		return nil, newErr(ErrEncryption, "A5.7", "EncryptedAssertion uses content encryption "+quoteShort(alg)+"; AWS decrypts only AES-CBC and AES-GCM",
+			"encrypt with AES-256 (Entra's token encryption does)")
+	}
 	var plain []byte
 	for _, k := range c.v.keys {
 		var err error
@@ -371,15 +392,51 @@ func (c *checker) decrypt(ea *etree.Element, facts *treeFacts) (*etree.Element, 
 		return nil, newErr(ErrEncryption, "D5.1", "EncryptedAssertion cannot be decrypted with any configured key",
 			"check that the certificate uploaded for token encryption in Entra matches one of the configured decryption keys")
 	}
-	doc, e := parseXML(plain, "decrypted assertion")
+	// The plaintext may use prefixes declared outside the EncryptedAssertion
+	// (pysaml2 does): parse it inside a wrapper that declares the namespaces in
+	// scope there, so that names and canonicalization see the same context.
+	var w strings.Builder
+	w.WriteString("<w")
+	seen := map[string]bool{}
+	for p := ea; p != nil; p = p.Parent() {
+		for _, a := range p.Attr {
+			key := ""
+			switch {
+			case a.Space == "xmlns":
+				key = a.Key
+			case a.Space == "" && a.Key == "xmlns":
+				key = "#default"
+			default:
+				continue
+			}
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			if key == "#default" {
+				w.WriteString(` xmlns="`)
+			} else {
+				w.WriteString(" xmlns:" + key + `="`)
+			}
+			xmlEscapeAttr(&w, a.Value)
+			w.WriteString(`"`)
+		}
+	}
+	w.WriteString(">")
+	wrapped := make([]byte, 0, w.Len()+len(plain)+4)
+	wrapped = append(wrapped, w.String()...)
+	wrapped = append(wrapped, xmlguard.TrimBOM(bytes.TrimLeft(plain, " \t\r\n"))...)
+	wrapped = append(wrapped, "</w>"...)
+	doc, e := parseXML(wrapped, "decrypted assertion")
 	if e != nil {
 		// Same message for every failure after decryption: no padding oracle.
 		return nil, newErr(ErrEncryption, "D5.1", "EncryptedAssertion cannot be decrypted with any configured key", "").withCause(e)
 	}
-	root := doc.Root()
-	if !is(root, nsAssertion, "Assertion") {
-		return nil, newErr(ErrEncryption, "D5.1", "EncryptedAssertion does not hold an Assertion", "")
+	kids := doc.Root().ChildElements()
+	if len(kids) != 1 || !is(kids[0], nsAssertion, "Assertion") {
+		return nil, newErr(ErrEncryption, "D5.1", "EncryptedAssertion does not hold exactly one Assertion", "")
 	}
+	root := kids[0]
 	f, e := walk(root, "decrypted assertion")
 	if e != nil {
 		return nil, e
@@ -784,4 +841,26 @@ func safeName(s string) string {
 		return s[:40] + "..."
 	}
 	return s
+}
+
+// xmlEscapeAttr writes s escaped for a double-quoted attribute value.
+func xmlEscapeAttr(w *strings.Builder, s string) {
+	for _, r := range s {
+		switch r {
+		case '&':
+			w.WriteString("&amp;")
+		case '<':
+			w.WriteString("&lt;")
+		case '"':
+			w.WriteString("&quot;")
+		case '\t':
+			w.WriteString("&#x9;")
+		case '\n':
+			w.WriteString("&#xA;")
+		case '\r':
+			w.WriteString("&#xD;")
+		default:
+			w.WriteRune(r)
+		}
+	}
 }
