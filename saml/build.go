@@ -386,6 +386,10 @@ type ResponseSpec struct {
 	// ConfirmationLifetime is the SubjectConfirmationData window; zero means
 	// DefaultConfirmationLifetime.
 	ConfirmationLifetime time.Duration
+	// AuthnInstant is when the user authenticated (AuthnStatement/@AuthnInstant,
+	// C2.9); zero means IssueInstant. Entra reuses an earlier sign-in's time
+	// when the user already had a session.
+	AuthnInstant time.Time
 	// SessionNotOnOrAfter, when not zero, is written on the AuthnStatement (A4.1).
 	SessionNotOnOrAfter time.Time
 	// AuthnContextClassRef defaults to AuthnContextPasswordProtectedTransport.

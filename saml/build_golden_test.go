@@ -294,6 +294,14 @@ func TestBuildTamperShape(t *testing.T) {
 	if !m.NotOnOrAfter.Before(mintFixedNow) || !m.ConfirmationNotOnOrAfter.Before(mintFixedNow) {
 		t.Errorf("D2.2: Expired leaves windows open: %v", m.NotOnOrAfter)
 	}
+	_, x := build(func(s *ResponseSpec) {
+		s.AuthnInstant = mintFixedNow.Add(-47 * time.Minute)
+		s.SessionNotOnOrAfter = mintFixedNow.Add(8 * time.Hour)
+	})
+	if !strings.Contains(x, `<AuthnStatement AuthnInstant="2026-11-28T09:13:00.123Z" SessionIndex="`) ||
+		!strings.Contains(x, `SessionNotOnOrAfter="2026-11-28T18:00:00.123Z">`) {
+		t.Errorf("C2.9/A4.1: AuthnInstant or SessionNotOnOrAfter not written")
+	}
 	m, _ = build(func(s *ResponseSpec) { s.Tamper.NotYetValid = true })
 	if !m.NotBefore.After(mintFixedNow.Add(5 * time.Minute)) {
 		t.Errorf("D2.2: NotYetValid NotBefore %v", m.NotBefore)
@@ -351,7 +359,7 @@ func TestBuildTamperShape(t *testing.T) {
 		}
 	}
 	// SignWith: same certificate in KeyInfo, different SignatureValue.
-	_, x := build(func(s *ResponseSpec) { s.Tamper.SignWith = other.key })
+	_, x = build(func(s *ResponseSpec) { s.Tamper.SignWith = other.key })
 	sv := regexp.MustCompile(`<SignatureValue>([^<]*)<`)
 	if sv.FindString(x) == sv.FindString(baseXML) {
 		t.Errorf("D4.6: SignWith did not change the signature")

@@ -334,7 +334,11 @@ func (m *minter) appendAssertion(dst []byte, id, nameID string) (out []byte, sig
 	}
 	if !t.MissingAuthnStatement {
 		dst = append(dst, `<AuthnStatement AuthnInstant="`...)
-		dst = mintAppendTime(dst, m.issue)
+		if at := m.spec.AuthnInstant; !at.IsZero() {
+			dst = mintAppendTime(dst, at)
+		} else {
+			dst = mintAppendTime(dst, m.issue)
+		}
 		dst = append(dst, `" SessionIndex="`...)
 		dst = mintAppendAttr(dst, id)
 		if !m.spec.SessionNotOnOrAfter.IsZero() {

@@ -14,6 +14,15 @@
 // (EncryptedAssertion with AES-256 and RSA-OAEP key transport). With a fixed
 // clock, randomness source and key the output is byte-for-byte deterministic.
 //
+// Differences from Entra's bytes that do not change the information set:
+// attributes appear in canonical order (Entra writes ID, Version,
+// IssueInstant, Destination, then xmlns:samlp), empty elements are written
+// as start and end tags, and the EncryptedAssertion layout (aes256-cbc or
+// aes256-gcm content, rsa-oaep-mgf1p key transport in ds:KeyInfo) is a
+// reasonable choice, since the exact URIs Entra uses are not documented
+// (D5.1). The NameID format defaults to emailAddress, as observed in a real
+// Entra response to AWS (C2.4 leaves it unconfirmed).
+//
 // The minter writes its XML directly in exclusive-canonical form, so the digest
 // of a signed element is taken over the very bytes that are emitted, without a
 // parse-and-canonicalise round trip: minting costs little more than the RSA
