@@ -30,7 +30,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/beevik/etree"
-	dsig "github.com/russellhaering/goxmldsig"
+
+	"github.com/samlaws/samlaws/internal/xmlsign"
 )
 
 // LoginBaseURL is the host of Entra's SAML and WS-Fed endpoints (C1.4).
@@ -211,22 +212,26 @@ func signFirst(doc string, cfg Config) ([]byte, error) {
 	if err := d.ReadFromString(doc); err != nil {
 		return nil, fmt.Errorf("entrametadata: internal document is not XML: %w", err)
 	}
-	ctx, err := dsig.NewSigningContext(cfg.Signer, [][]byte{cert.Raw})
-	if err != nil {
-		return nil, fmt.Errorf("entrametadata: %w", err)
-	}
-	ctx.Prefix = ""
-	ctx.IdAttribute = "ID"
-	ctx.Canonicalizer = dsig.MakeC14N10ExclusiveCanonicalizerWithPrefixList("")
+	// Signature first, default namespace, only the signer's certificate in
+	// KeyInfo: as Entra signs its metadata (C1.4). The canonicaliser under
+	// xmlsign may reorder the signed element's attributes, so sign a copy and
+	// move its Signature into the document, which keeps Entra's attribute
+	// order; the digest is over the canonical form either way.
 	root := d.Root()
-	// goxmldsig's canonicalizer may reorder the attributes of the element it
-	// digests; sign a copy so that the document keeps Entra's attribute order.
-	sig, err := ctx.ConstructSignature(root.Copy(), true)
+	signed := root.Copy()
+	err := xmlsign.SignEnveloped(signed, xmlsign.Options{
+		Signer:       cfg.Signer,
+		Certificates: []*x509.Certificate{cert},
+		OnlyLeaf:     true,
+	})
 	if err != nil {
 		return nil, fmt.Errorf("entrametadata: signing: %w", err)
 	}
-	// The enveloped-signature transform removes the Signature wherever it
-	// stands, so putting it first leaves the digest valid.
+	sig := signed.ChildElements()[0]
+	if sig.Tag != "Signature" {
+		return nil, fmt.Errorf("entrametadata: signing: the signature was not placed first")
+	}
+	signed.RemoveChild(sig)
 	root.InsertChildAt(0, sig)
 	var buf bytes.Buffer
 	if _, err := d.WriteTo(&buf); err != nil {
