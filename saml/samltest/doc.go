@@ -17,9 +17,14 @@
 // each one.
 //
 // [NewServer] (or [IdP.Serve]) serves the IdP over HTTP: the tenant and
-// app-specific metadata endpoints (the latter with Entra's UTF-8 BOM, C1.3) and an
+// app-specific metadata endpoints (the latter with Entra's UTF-8 BOM, C1.3), an
 // IdP-initiated sign-in endpoint answering with the auto-submit form that POSTs
-// to a configured ACS, so that HTTP- and browser-level tests work offline.
+// to a configured ACS, and SP-initiated sign-in (an AuthnRequest by HTTP-Redirect
+// or HTTP-POST), so that HTTP- and browser-level tests work offline.
+//
+// [IdP.VerifierConfig] configures the project's own [saml.Verifier] to trust
+// the IdP, and package entrametadata writes the same Entra-shaped metadata
+// without depending on package testing.
 //
 // Certificate rollover (C1.5, C3.2, C3.4) is modelled: [IdP.AddNextCertificate]
 // publishes a next certificate beside the active one, [IdP.ActivateNextCertificate]

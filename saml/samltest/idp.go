@@ -38,7 +38,6 @@ type Option func(*config)
 type config struct {
 	now      func() time.Time
 	rand     io.Reader
-	seeded   bool
 	tenantID string
 	appID    string
 	keyIndex int
@@ -71,14 +70,13 @@ func WithDeterministicIDs(seed uint64) Option {
 			s[i] = byte(seed >> (8 * i))
 		}
 		c.rand = mrand.NewChaCha8(s)
-		c.seeded = true
 	}
 }
 
 // WithRand makes r the source of the IdP's random choices (see
 // [WithDeterministicIDs]). Nil restores crypto/rand.
 func WithRand(r io.Reader) Option {
-	return func(c *config) { c.rand = r; c.seeded = r != nil }
+	return func(c *config) { c.rand = r }
 }
 
 // WithTenantID sets the tenant GUID. The default is a random GUID.
