@@ -3,7 +3,6 @@ package metadata
 import (
 	"bytes"
 	"encoding/base64"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -64,7 +63,7 @@ func Parse(data []byte, lim Limits) (*Document, error) {
 	}
 	body := xmlguard.TrimBOM(data)
 	doc := &Document{BOM: len(body) != len(data), raw: body, CRLF: bytes.IndexByte(body, '\r') >= 0}
-	p := newParser(bytes.NewReader(body), g)
+	p := newParser(body, nil, g)
 	p.keepSig = true
 	err := p.document(doc, nil)
 	if err != nil {
@@ -85,7 +84,7 @@ func Parse(data []byte, lim Limits) (*Document, error) {
 func Stream(r io.Reader, lim Limits, fn func(*EntityDescriptor) error) (*EntitiesDescriptor, error) {
 	g := lim.guard()
 	br := &bomSkipper{r: io.LimitReader(r, g.MaxBytes+1)}
-	p := newParser(br, g)
+	p := newParser(nil, br, g)
 	doc := &Document{}
 	if err := p.document(doc, fn); err != nil {
 		return nil, err
@@ -154,62 +153,27 @@ func (b *bomSkipper) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-type nsBinding struct {
-	prefix, uri string
-	depth       int
-}
-
 type parser struct {
-	d       *xml.Decoder
-	b       *xmlguard.Budget
+	s       *scanner
 	text    []byte
-	ns      []nsBinding // prefix declarations, for resolving QName attribute values
-	keepSig bool        // parse the root signature in detail
+	b64     []byte // scratch for certificate base64
+	keepSig bool // parse the root signature in detail
 }
 
-func newParser(r io.Reader, g xmlguard.Limits) *parser {
-	d := xml.NewDecoder(r)
-	d.Strict = true
-	return &parser{d: d, b: xmlguard.NewBudget(g)}
+func newParser(data []byte, r io.Reader, g xmlguard.Limits) *parser {
+	return &parser{s: newScanner(data, r, g)}
 }
 
-// next returns the next token, enforcing the budgets. A premature EOF is an
-// error.
-func (p *parser) next() (xml.Token, error) {
-	tok, err := p.d.Token()
+// next returns the next token kind; io.EOF after the document.
+func (p *parser) next() (tokKind, error) {
+	k, err := p.s.next()
 	if err != nil {
-		if err == io.EOF {
-			if gerr := p.b.End(p.d.InputOffset()); gerr != nil {
-				return nil, fromGuard(gerr)
-			}
-			return nil, io.EOF
-		}
-		var se *xml.SyntaxError
-		if errors.As(err, &se) && strings.Contains(se.Msg, "entity") {
-			return nil, newErr(ErrHostile, "D4.8", "entity reference not allowed", err)
-		}
-		return nil, newErr(ErrMalformed, "", "not well-formed XML", err)
+		return tokNone, err
 	}
-	if err := p.b.Observe(tok, p.d.InputOffset()); err != nil {
-		return nil, fromGuard(err)
+	if k == tokEOF {
+		return tokNone, io.EOF
 	}
-	switch t := tok.(type) {
-	case xml.StartElement:
-		depth := p.b.Depth()
-		for _, a := range t.Attr {
-			if a.Name.Space == "xmlns" {
-				p.ns = append(p.ns, nsBinding{a.Name.Local, a.Value, depth})
-			} else if a.Name.Space == "" && a.Name.Local == "xmlns" {
-				p.ns = append(p.ns, nsBinding{"", a.Value, depth})
-			}
-		}
-	case xml.EndElement:
-		depth := p.b.Depth()
-		for len(p.ns) > 0 && p.ns[len(p.ns)-1].depth > depth {
-			p.ns = p.ns[:len(p.ns)-1]
-		}
-	}
-	return tok, nil
+	return k, nil
 }
 
 // resolveQName resolves a "prefix:local" attribute value against the
@@ -219,26 +183,22 @@ func (p *parser) resolveQName(v string) (space, local string) {
 	if !ok {
 		local, prefix = prefix, ""
 	}
-	for i := len(p.ns) - 1; i >= 0; i-- {
-		if p.ns[i].prefix == prefix {
-			return p.ns[i].uri, local
-		}
-	}
-	return "", local
+	uri, _ := p.s.lookupNS([]byte(prefix))
+	return uri, local
 }
 
 // skip consumes the rest of the current element.
 func (p *parser) skip() error {
 	depth := 1
 	for depth > 0 {
-		tok, err := p.next()
+		k, err := p.next()
 		if err != nil {
 			return eofMalformed(err)
 		}
-		switch tok.(type) {
-		case xml.StartElement:
+		switch k {
+		case tokStart:
 			depth++
-		case xml.EndElement:
+		case tokEnd:
 			depth--
 		}
 	}
@@ -256,7 +216,7 @@ func eofMalformed(err error) error {
 // (child elements' text included, comments ignored) and consumes its end tag.
 func (p *parser) textContent() (string, error) {
 	b, err := p.textBytes()
-	return string(b), err
+	return intern(bytes.TrimSpace(b)), err
 }
 
 // textBytes is textContent returning a buffer valid until the next call.
@@ -264,17 +224,17 @@ func (p *parser) textBytes() ([]byte, error) {
 	p.text = p.text[:0]
 	depth := 1
 	for depth > 0 {
-		tok, err := p.next()
+		k, err := p.next()
 		if err != nil {
 			return nil, eofMalformed(err)
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
+		switch k {
+		case tokStart:
 			depth++
-		case xml.EndElement:
+		case tokEnd:
 			depth--
-		case xml.CharData:
-			p.text = append(p.text, t...)
+		case tokText:
+			p.text = append(p.text, p.s.text...)
 		}
 	}
 	return p.text, nil
@@ -282,43 +242,60 @@ func (p *parser) textBytes() ([]byte, error) {
 
 // children calls fn for each child element of the current element until its
 // end tag. fn must consume the child completely (skip, textContent or a
-// descriptor parser).
-func (p *parser) children(fn func(xml.StartElement) error) error {
+// descriptor parser); the startTag is valid only until fn reads further.
+func (p *parser) children(fn func(startTag) error) error {
 	for {
-		tok, err := p.next()
+		k, err := p.next()
 		if err != nil {
 			return eofMalformed(err)
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if err := fn(t); err != nil {
+		switch k {
+		case tokStart:
+			if err := fn(p.s.tag); err != nil {
 				return err
 			}
-		case xml.EndElement:
+		case tokEnd:
 			return nil
 		}
 	}
 }
 
-func attr(se xml.StartElement, local string) string {
-	for _, a := range se.Attr {
-		if a.Name.Local == local && a.Name.Space == "" {
-			return a.Value
+func attr(se startTag, local string) string {
+	for _, a := range se.attrs {
+		if a.space == "" && string(a.local) == local {
+			return intern(a.value)
 		}
 	}
 	return ""
 }
 
-func attrNS(se xml.StartElement, space, local string) (string, bool) {
-	for _, a := range se.Attr {
-		if a.Name.Local == local && a.Name.Space == space {
-			return a.Value, true
+// interned are values that recur in every entity of an aggregate; returning
+// the constant avoids an allocation per occurrence.
+var interned = [...]string{
+	BindingHTTPRedirect, BindingHTTPPOST, BindingSOAP, BindingHTTPArtifact, ProtocolSAML2,
+	NameIDFormatPersistent, NameIDFormatTransient, NameIDFormatEmail, NameIDFormatUnspecified,
+	"signing", "encryption", "true", "false",
+}
+
+func intern(b []byte) string {
+	for _, s := range interned {
+		if string(b) == s {
+			return s
+		}
+	}
+	return string(b)
+}
+
+func attrNS(se startTag, space, local string) (string, bool) {
+	for _, a := range se.attrs {
+		if a.space == space && string(a.local) == local {
+			return string(a.value), true
 		}
 	}
 	return "", false
 }
 
-func boolAttr(se xml.StartElement, local string) (bool, error) {
+func boolAttr(se startTag, local string) (bool, error) {
 	v := strings.TrimSpace(attr(se, local))
 	switch v {
 	case "", "false", "0":
@@ -326,41 +303,41 @@ func boolAttr(se xml.StartElement, local string) (bool, error) {
 	case "true", "1":
 		return true, nil
 	}
-	return false, newErr(ErrMalformed, "", fmt.Sprintf("attribute %s of <%s> is not a boolean", local, se.Name.Local), nil)
+	return false, newErr(ErrMalformed, "", fmt.Sprintf("attribute %s of <%s> is not a boolean", local, string(se.local)), nil)
 }
 
-func intAttr(se xml.StartElement, local string) (int, error) {
+func intAttr(se startTag, local string) (int, error) {
 	v := strings.TrimSpace(attr(se, local))
 	if v == "" {
 		return 0, nil
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 0 || n > 65535 {
-		return 0, newErr(ErrMalformed, "", fmt.Sprintf("attribute %s of <%s> is not an unsigned short", local, se.Name.Local), nil)
+		return 0, newErr(ErrMalformed, "", fmt.Sprintf("attribute %s of <%s> is not an unsigned short", local, string(se.local)), nil)
 	}
 	return n, nil
 }
 
-func timeAttr(se xml.StartElement, local string) (time.Time, error) {
+func timeAttr(se startTag, local string) (time.Time, error) {
 	v := strings.TrimSpace(attr(se, local))
 	if v == "" {
 		return time.Time{}, nil
 	}
 	t, err := parseDateTime(v)
 	if err != nil {
-		return time.Time{}, newErr(ErrMalformed, "", fmt.Sprintf("attribute %s of <%s> is not an xs:dateTime", local, se.Name.Local), nil)
+		return time.Time{}, newErr(ErrMalformed, "", fmt.Sprintf("attribute %s of <%s> is not an xs:dateTime", local, string(se.local)), nil)
 	}
 	return t, nil
 }
 
-func durationAttr(se xml.StartElement, local string) (time.Duration, error) {
+func durationAttr(se startTag, local string) (time.Duration, error) {
 	v := strings.TrimSpace(attr(se, local))
 	if v == "" {
 		return 0, nil
 	}
 	d, err := ParseDuration(v)
 	if err != nil {
-		return 0, newErr(ErrMalformed, "", fmt.Sprintf("attribute %s of <%s> is not an xs:duration", local, se.Name.Local), err)
+		return 0, newErr(ErrMalformed, "", fmt.Sprintf("attribute %s of <%s> is not an xs:duration", local, string(se.local)), err)
 	}
 	return d, nil
 }
@@ -374,27 +351,28 @@ func parseDateTime(v string) (time.Time, error) {
 	return time.Parse("2006-01-02T15:04:05.999999999", v)
 }
 
-func is(se xml.StartElement, space, local string) bool {
-	return se.Name.Local == local && se.Name.Space == space
+func is(se startTag, space, local string) bool {
+	return se.space == space && string(se.local) == local
 }
 
 // document parses from the prolog to EOF. With fn != nil, aggregate entities
 // are passed to fn instead of being collected.
 func (p *parser) document(doc *Document, fn func(*EntityDescriptor) error) error {
 	for {
-		tok, err := p.next()
+		k, err := p.next()
 		if err == io.EOF {
 			return newErr(ErrMalformed, "", "no root element", nil)
 		}
 		if err != nil {
 			return err
 		}
-		switch t := tok.(type) {
-		case xml.ProcInst:
-			if t.Target == "xml" {
+		switch k {
+		case tokPI:
+			if string(p.s.piName) == "xml" {
 				doc.XMLDeclaration = true
 			}
-		case xml.StartElement:
+		case tokStart:
+			t := p.s.tag
 			switch {
 			case is(t, NSMetadata, "EntityDescriptor"):
 				e, err := p.entity(t, true)
@@ -409,7 +387,7 @@ func (p *parser) document(doc *Document, fn func(*EntityDescriptor) error) error
 				}
 				doc.Aggregate = a
 			default:
-				return newErr(ErrMalformed, "", fmt.Sprintf("root element is {%s}%s, want md:EntityDescriptor or md:EntitiesDescriptor", t.Name.Space, t.Name.Local), nil)
+				return newErr(ErrMalformed, "", fmt.Sprintf("root element is {%s}%s, want md:EntityDescriptor or md:EntitiesDescriptor", t.space, t.local), nil)
 			}
 			// Drain to EOF: the budget rejects a second root or trailing text.
 			for {
@@ -425,7 +403,7 @@ func (p *parser) document(doc *Document, fn func(*EntityDescriptor) error) error
 	}
 }
 
-func (p *parser) entities(se xml.StartElement, fn func(*EntityDescriptor) error, root bool) (*EntitiesDescriptor, error) {
+func (p *parser) entities(se startTag, fn func(*EntityDescriptor) error, root bool) (*EntitiesDescriptor, error) {
 	a := &EntitiesDescriptor{ID: attr(se, "ID"), Name: attr(se, "Name")}
 	var err error
 	if a.ValidUntil, err = timeAttr(se, "validUntil"); err != nil {
@@ -434,7 +412,7 @@ func (p *parser) entities(se xml.StartElement, fn func(*EntityDescriptor) error,
 	if a.CacheDuration, err = durationAttr(se, "cacheDuration"); err != nil {
 		return nil, err
 	}
-	err = p.children(func(c xml.StartElement) error {
+	err = p.children(func(c startTag) error {
 		switch {
 		case is(c, NSDSig, "Signature"):
 			if a.Signature != nil {
@@ -469,7 +447,7 @@ func (p *parser) entities(se xml.StartElement, fn func(*EntityDescriptor) error,
 	return a, nil
 }
 
-func (p *parser) entity(se xml.StartElement, root bool) (*EntityDescriptor, error) {
+func (p *parser) entity(se startTag, root bool) (*EntityDescriptor, error) {
 	e := &EntityDescriptor{ID: attr(se, "ID"), EntityID: attr(se, "entityID")}
 	if e.EntityID == "" {
 		return nil, newErr(ErrMalformed, "", "EntityDescriptor without entityID", nil)
@@ -481,7 +459,7 @@ func (p *parser) entity(se xml.StartElement, root bool) (*EntityDescriptor, erro
 	if e.CacheDuration, err = durationAttr(se, "cacheDuration"); err != nil {
 		return nil, err
 	}
-	err = p.children(func(c xml.StartElement) error {
+	err = p.children(func(c startTag) error {
 		switch {
 		case is(c, NSDSig, "Signature"):
 			if e.Signature != nil {
@@ -509,7 +487,7 @@ func (p *parser) entity(se xml.StartElement, root bool) (*EntityDescriptor, erro
 			}
 			e.RoleDescriptors = append(e.RoleDescriptors, d)
 		case is(c, NSMetadata, "Organization"):
-			return p.children(func(o xml.StartElement) error {
+			return p.children(func(o startTag) error {
 				if is(o, NSMetadata, "OrganizationDisplayName") && e.OrganizationName == "" {
 					s, err := p.textContent()
 					e.OrganizationName = strings.TrimSpace(s)
@@ -534,10 +512,10 @@ func (p *parser) signature(detail bool) (*SignatureInfo, error) {
 	if !detail {
 		return s, p.skip()
 	}
-	err := p.children(func(c xml.StartElement) error {
+	err := p.children(func(c startTag) error {
 		switch {
 		case is(c, NSDSig, "SignedInfo"):
-			return p.children(func(si xml.StartElement) error {
+			return p.children(func(si startTag) error {
 				switch {
 				case is(si, NSDSig, "CanonicalizationMethod"):
 					s.CanonicalizationMethod = attr(si, "Algorithm")
@@ -545,10 +523,10 @@ func (p *parser) signature(detail bool) (*SignatureInfo, error) {
 					s.SignatureMethod = attr(si, "Algorithm")
 				case is(si, NSDSig, "Reference"):
 					ref := ReferenceInfo{URI: attr(si, "URI")}
-					err := p.children(func(r xml.StartElement) error {
+					err := p.children(func(r startTag) error {
 						switch {
 						case is(r, NSDSig, "Transforms"):
-							return p.children(func(tr xml.StartElement) error {
+							return p.children(func(tr startTag) error {
 								if is(tr, NSDSig, "Transform") {
 									ref.Transforms = append(ref.Transforms, attr(tr, "Algorithm"))
 								}
@@ -577,11 +555,11 @@ func (p *parser) signature(detail bool) (*SignatureInfo, error) {
 // keyInfo parses a ds:KeyInfo and returns its X509Certificates (DER).
 func (p *parser) keyInfo() ([][]byte, error) {
 	var certs [][]byte
-	err := p.children(func(c xml.StartElement) error {
+	err := p.children(func(c startTag) error {
 		if !is(c, NSDSig, "X509Data") {
 			return p.skip()
 		}
-		return p.children(func(x xml.StartElement) error {
+		return p.children(func(x startTag) error {
 			if !is(x, NSDSig, "X509Certificate") {
 				return p.skip()
 			}
@@ -589,7 +567,7 @@ func (p *parser) keyInfo() ([][]byte, error) {
 			if err != nil {
 				return err
 			}
-			der, err := decodeBase64(txt)
+			der, err := p.decodeBase64(txt)
 			if err != nil {
 				return newErr(ErrMalformed, "", "X509Certificate is not valid base64", err)
 			}
@@ -601,25 +579,14 @@ func (p *parser) keyInfo() ([][]byte, error) {
 }
 
 // decodeBase64 decodes base64 text that may contain XML white space.
-func decodeBase64(txt []byte) ([]byte, error) {
-	clean := txt[:0:0]
-	hasSpace := false
+func (p *parser) decodeBase64(txt []byte) ([]byte, error) {
+	clean := p.b64[:0]
 	for _, c := range txt {
-		if c == ' ' || c == '\t' || c == '\r' || c == '\n' {
-			hasSpace = true
-			break
+		if c != ' ' && c != '\t' && c != '\r' && c != '\n' {
+			clean = append(clean, c)
 		}
 	}
-	if hasSpace {
-		clean = make([]byte, 0, len(txt))
-		for _, c := range txt {
-			if c != ' ' && c != '\t' && c != '\r' && c != '\n' {
-				clean = append(clean, c)
-			}
-		}
-	} else {
-		clean = txt
-	}
+	p.b64 = clean
 	out := make([]byte, base64.StdEncoding.DecodedLen(len(clean)))
 	n, err := base64.StdEncoding.Decode(out, clean)
 	if err != nil {
@@ -631,14 +598,14 @@ func decodeBase64(txt []byte) ([]byte, error) {
 	return out[:n:n], nil
 }
 
-func (p *parser) keyDescriptor(se xml.StartElement) (KeyDescriptor, error) {
+func (p *parser) keyDescriptor(se startTag) (KeyDescriptor, error) {
 	kd := KeyDescriptor{Use: strings.TrimSpace(attr(se, "use"))}
 	switch kd.Use {
 	case "", "signing", "encryption":
 	default:
 		return kd, newErr(ErrMalformed, "", "KeyDescriptor use must be signing or encryption", nil)
 	}
-	err := p.children(func(c xml.StartElement) error {
+	err := p.children(func(c startTag) error {
 		if is(c, NSDSig, "KeyInfo") {
 			certs, err := p.keyInfo()
 			kd.Certificates = append(kd.Certificates, certs...)
@@ -649,13 +616,13 @@ func (p *parser) keyDescriptor(se xml.StartElement) (KeyDescriptor, error) {
 	return kd, err
 }
 
-func endpoint(se xml.StartElement) Endpoint {
+func endpoint(se startTag) Endpoint {
 	return Endpoint{Binding: attr(se, "Binding"), Location: attr(se, "Location"), ResponseLocation: attr(se, "ResponseLocation")}
 }
 
 // ssoChild handles the children common to SSO descriptors; ok=false means the
 // caller should handle (or skip) c.
-func (p *parser) ssoChild(s *SSODescriptor, c xml.StartElement) (bool, error) {
+func (p *parser) ssoChild(s *SSODescriptor, c startTag) (bool, error) {
 	switch {
 	case is(c, NSMetadata, "KeyDescriptor"):
 		kd, err := p.keyDescriptor(c)
@@ -672,7 +639,7 @@ func (p *parser) ssoChild(s *SSODescriptor, c xml.StartElement) (bool, error) {
 	return false, nil
 }
 
-func (p *parser) ssoAttrs(s *SSODescriptor, se xml.StartElement) error {
+func (p *parser) ssoAttrs(s *SSODescriptor, se startTag) error {
 	s.ProtocolSupport = strings.Fields(attr(se, "protocolSupportEnumeration"))
 	s.ErrorURL = attr(se, "errorURL")
 	var err error
@@ -683,7 +650,7 @@ func (p *parser) ssoAttrs(s *SSODescriptor, se xml.StartElement) error {
 	return err
 }
 
-func (p *parser) idp(se xml.StartElement) (IDPSSODescriptor, error) {
+func (p *parser) idp(se startTag) (IDPSSODescriptor, error) {
 	var d IDPSSODescriptor
 	if err := p.ssoAttrs(&d.SSODescriptor, se); err != nil {
 		return d, err
@@ -692,7 +659,7 @@ func (p *parser) idp(se xml.StartElement) (IDPSSODescriptor, error) {
 	if d.WantAuthnRequestsSigned, err = boolAttr(se, "WantAuthnRequestsSigned"); err != nil {
 		return d, err
 	}
-	err = p.children(func(c xml.StartElement) error {
+	err = p.children(func(c startTag) error {
 		if ok, err := p.ssoChild(&d.SSODescriptor, c); ok || err != nil {
 			return err
 		}
@@ -707,7 +674,7 @@ func (p *parser) idp(se xml.StartElement) (IDPSSODescriptor, error) {
 	return d, err
 }
 
-func (p *parser) sp(se xml.StartElement) (SPSSODescriptor, error) {
+func (p *parser) sp(se startTag) (SPSSODescriptor, error) {
 	var d SPSSODescriptor
 	if err := p.ssoAttrs(&d.SSODescriptor, se); err != nil {
 		return d, err
@@ -719,7 +686,7 @@ func (p *parser) sp(se xml.StartElement) (SPSSODescriptor, error) {
 	if d.WantAssertionsSigned, err = boolAttr(se, "WantAssertionsSigned"); err != nil {
 		return d, err
 	}
-	err = p.children(func(c xml.StartElement) error {
+	err = p.children(func(c startTag) error {
 		if ok, err := p.ssoChild(&d.SSODescriptor, c); ok || err != nil {
 			return err
 		}
@@ -743,7 +710,7 @@ func (p *parser) sp(se xml.StartElement) (SPSSODescriptor, error) {
 			if acs.IsDefault, err = boolAttr(c, "isDefault"); err != nil {
 				return err
 			}
-			err = p.children(func(a xml.StartElement) error {
+			err = p.children(func(a startTag) error {
 				switch {
 				case is(a, NSMetadata, "ServiceName"):
 					v, err := p.textContent()
@@ -769,7 +736,7 @@ func (p *parser) sp(se xml.StartElement) (SPSSODescriptor, error) {
 	return d, err
 }
 
-func (p *parser) role(se xml.StartElement) (RoleDescriptor, error) {
+func (p *parser) role(se startTag) (RoleDescriptor, error) {
 	var d RoleDescriptor
 	d.ProtocolSupport = strings.Fields(attr(se, "protocolSupportEnumeration"))
 	if v, ok := attrNS(se, NSXSI, "type"); ok {
@@ -782,11 +749,11 @@ func (p *parser) role(se xml.StartElement) (RoleDescriptor, error) {
 	}
 	addresses := func(dst *[]string) error {
 		// <fed:XxxEndpoint><wsa:EndpointReference><wsa:Address>url</...>
-		return p.children(func(er xml.StartElement) error {
+		return p.children(func(er startTag) error {
 			if !is(er, NSAddress, "EndpointReference") {
 				return p.skip()
 			}
-			return p.children(func(a xml.StartElement) error {
+			return p.children(func(a startTag) error {
 				if !is(a, NSAddress, "Address") {
 					return p.skip()
 				}
@@ -797,7 +764,7 @@ func (p *parser) role(se xml.StartElement) (RoleDescriptor, error) {
 		})
 	}
 	claims := func(dst *[]ClaimType) error {
-		return p.children(func(ct xml.StartElement) error {
+		return p.children(func(ct startTag) error {
 			if !is(ct, NSAuth, "ClaimType") {
 				return p.skip()
 			}
@@ -806,7 +773,7 @@ func (p *parser) role(se xml.StartElement) (RoleDescriptor, error) {
 			if c.Optional, err = boolAttr(ct, "Optional"); err != nil {
 				return err
 			}
-			err = p.children(func(x xml.StartElement) error {
+			err = p.children(func(x startTag) error {
 				switch {
 				case is(x, NSAuth, "DisplayName"):
 					v, err := p.textContent()
@@ -823,7 +790,7 @@ func (p *parser) role(se xml.StartElement) (RoleDescriptor, error) {
 			return err
 		})
 	}
-	err := p.children(func(c xml.StartElement) error {
+	err := p.children(func(c startTag) error {
 		switch {
 		case is(c, NSMetadata, "KeyDescriptor"):
 			kd, err := p.keyDescriptor(c)

@@ -1,0 +1,194 @@
+package metadata
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"testing"
+	"testing/iotest"
+
+	"github.com/samlaws/samlaws/internal/xmlguard"
+)
+
+var bigLimits = xmlguard.Limits{MaxBytes: 1 << 30, MaxDepth: 1 << 20, MaxTokens: 1 << 30, MaxAttrs: 1 << 20}
+
+// scanEvents tokenizes with our scanner into comparable events.
+func scanEvents(data []byte, r io.Reader) ([]string, error) {
+	s := newScanner(data, r, bigLimits)
+	var ev []string
+	var text []byte
+	flush := func() {
+		if len(text) > 0 {
+			ev = append(ev, "T"+string(text))
+			text = text[:0]
+		}
+	}
+	for {
+		k, err := s.next()
+		if err != nil {
+			return nil, err
+		}
+		switch k {
+		case tokEOF:
+			flush()
+			return ev, nil
+		case tokStart:
+			flush()
+			var attrs []string
+			for _, a := range s.tag.attrs {
+				attrs = append(attrs, fmt.Sprintf("{%s}%s=%q", a.space, a.local, a.value))
+			}
+			sort.Strings(attrs)
+			ev = append(ev, fmt.Sprintf("S{%s}%s %s", s.tag.space, s.tag.local, strings.Join(attrs, " ")))
+		case tokEnd:
+			flush()
+			ev = append(ev, "E")
+		case tokText:
+			text = append(text, s.text...)
+		}
+	}
+}
+
+// stdEvents does the same with encoding/xml.
+func stdEvents(data []byte) ([]string, error) {
+	d := xml.NewDecoder(bytes.NewReader(data))
+	d.Strict = true
+	var ev []string
+	var text []byte
+	flush := func() {
+		if len(text) > 0 {
+			ev = append(ev, "T"+string(text))
+			text = text[:0]
+		}
+	}
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			flush()
+			return ev, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			flush()
+			var attrs []string
+			for _, a := range t.Attr {
+				attrs = append(attrs, fmt.Sprintf("{%s}%s=%q", a.Name.Space, a.Name.Local, a.Value))
+			}
+			sort.Strings(attrs)
+			ev = append(ev, fmt.Sprintf("S{%s}%s %s", t.Name.Space, t.Name.Local, strings.Join(attrs, " ")))
+		case xml.EndElement:
+			flush()
+			ev = append(ev, "E")
+		case xml.CharData:
+			text = append(text, t...)
+		}
+	}
+}
+
+func TestScannerMatchesEncodingXMLOnFixtures(t *testing.T) {
+	for _, name := range []string{"entra-tenant-8b966979.xml", "entra-app-a15b04fc-reformatted.xml", "adfs-maybank.xml", "okta-wsfed-dev-11721018.xml", "google-workspace-C019px6f1.xml", "spid-idps-aggregate.xml"} {
+		data := xmlguard.TrimBOM(readFixture(t, name))
+		got, err := scanEvents(data, nil)
+		if err != nil {
+			t.Fatalf("%s: scanner: %v", name, err)
+		}
+		want, err := stdEvents(data)
+		if err != nil {
+			t.Fatalf("%s: encoding/xml: %v", name, err)
+		}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("%s: token streams differ", name)
+		}
+		// Reading through a reader in tiny pieces gives the same result.
+		got2, err := scanEvents(nil, iotest.OneByteReader(bytes.NewReader(data)))
+		if err != nil || strings.Join(got2, "\n") != strings.Join(want, "\n") {
+			t.Errorf("%s: one-byte reader differs: %v", name, err)
+		}
+	}
+}
+
+func TestScannerRejects(t *testing.T) {
+	for _, tc := range []struct {
+		name, in string
+		want     error
+	}{
+		{"D4.8_doctype", `<!DOCTYPE a><a/>`, ErrHostile},
+		{"D4.8_entity_ref", `<a>&x;</a>`, ErrHostile},
+		{"D4.8_doctype_inside", `<a><!ELEMENT x ANY></a>`, ErrHostile},
+		{"undeclared_prefix", `<x:a/>`, ErrMalformed},
+		{"undeclared_attr_prefix", `<a x:b="1"/>`, ErrMalformed},
+		{"duplicate_attr", `<a b="1" b="2"/>`, ErrMalformed},
+		{"unquoted", `<a b=1/>`, ErrMalformed},
+		{"lt_in_attr", `<a b="<"/>`, ErrMalformed},
+		{"mismatch", `<a></b>`, ErrMalformed},
+		{"prefix_mismatch", `<x:a xmlns:x="u" xmlns:y="u"></y:a>`, ErrMalformed},
+		{"two_roots", `<a/><b/>`, ErrMalformed},
+		{"text_outside", `x<a/>`, ErrMalformed},
+		{"cdata_end_in_text", `<a>]]></a>`, ErrMalformed},
+		{"bad_char", "<a>\x01</a>", ErrMalformed},
+		{"bad_utf8", "<a>\xff</a>", ErrMalformed},
+		{"bad_char_ref", `<a>&#0;</a>`, ErrMalformed},
+		{"double_dash_comment", `<a><!-- a -- b --></a>`, ErrMalformed},
+		{"non_ascii_name", "<\u00e9/>", ErrMalformed},
+		{"two_colons", `<a:b:c/>`, ErrMalformed},
+		{"decl_not_first", `<a/><?xml version="1.0"?>`, ErrMalformed},
+		{"utf16", `<?xml version="1.0" encoding="UTF-16"?><a/>`, ErrMalformed},
+		{"unclosed", `<a><b>`, ErrMalformed},
+		{"empty", ``, ErrMalformed},
+		{"no_space_between_attrs", `<a b="1"c="2"/>`, ErrMalformed},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := scanEvents([]byte(tc.in), nil)
+			if !errors.Is(err, tc.want) {
+				t.Errorf("err = %v, want %v", err, tc.want)
+			}
+		})
+	}
+}
+
+// FuzzScannerMatchesEncodingXML: whatever the scanner accepts, encoding/xml
+// (which etree and goxmldsig build on) and xmlguard.Check accept too, with the
+// same elements, namespace-resolved names, attribute values and text. This
+// rules out parser differentials between what Parse reads and what
+// signature verification sees.
+func FuzzScannerMatchesEncodingXML(f *testing.F) {
+	for _, s := range []string{
+		`<a/>`, `<?xml version="1.0" encoding="utf-8"?><a x="1&amp;2&#x41;"><b>t&lt;</b><![CDATA[c<d]]></a>`,
+		"<a>\r\nx\ry</a>", `<x:a xmlns:x="urn:x" xmlns="urn:d"><b xml:lang="en" x:y="z"/></x:a>`,
+		`<a><!-- c --><?pi x?></a>`, `<a b='"'/>`, "<a>\u00e9\U0001F600</a>",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Add(xmlguard.TrimBOM(readFixture(f, "google-workspace-C019px6f1.xml")))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, err := scanEvents(data, nil)
+		if err != nil {
+			var me *Error
+			if !errors.As(err, &me) {
+				t.Fatalf("untyped error %T %v", err, err)
+			}
+			return
+		}
+		want, err := stdEvents(data)
+		if err != nil {
+			t.Fatalf("scanner accepted what encoding/xml rejects: %v", err)
+		}
+		if g, w := strings.Join(got, "\n"), strings.Join(want, "\n"); g != w {
+			t.Fatalf("token streams differ:\nscanner:\n%s\nencoding/xml:\n%s", g, w)
+		}
+		if err := xmlguard.Check(data, bigLimits); err != nil {
+			t.Fatalf("scanner accepted what xmlguard.Check rejects: %v", err)
+		}
+		got2, err := scanEvents(nil, iotest.HalfReader(bytes.NewReader(data)))
+		if err != nil || strings.Join(got2, "\n") != strings.Join(got, "\n") {
+			t.Fatalf("streaming from a reader differs: %v", err)
+		}
+	})
+}
