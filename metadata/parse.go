@@ -157,7 +157,7 @@ type parser struct {
 	s       *scanner
 	text    []byte
 	b64     []byte // scratch for certificate base64
-	keepSig bool // parse the root signature in detail
+	keepSig bool   // parse the root signature in detail
 }
 
 func newParser(data []byte, r io.Reader, g xmlguard.Limits) *parser {
