@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"io"
 	"testing"
+	"time"
 )
 
 // BenchmarkBuild mints the default response (assertion signed, RSA-SHA256,
@@ -85,5 +86,46 @@ func BenchmarkBuildWithoutRSA(b *testing.B) {
 		if _, err := bl.Build(spec); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkBuildOverFloor interleaves one Build and one bare RSA signature
+// per iteration, so that both see the same machine load, and reports their
+// time ratio as the "build/floor" metric (target: at most 1.10).
+func BenchmarkBuildOverFloor(b *testing.B) {
+	bl := mintBuilder(b, mintFixedNow)
+	bl.rand = rand.Reader
+	spec := mintSpec(b)
+	key := mintLoadKeyPair(b, "idp").key
+	digest := sha256.Sum256([]byte("<SignedInfo/>"))
+	var build, floor time.Duration
+	mint := func() {
+		t0 := time.Now()
+		if _, err := bl.Build(spec); err != nil {
+			b.Fatal(err)
+		}
+		build += time.Since(t0)
+	}
+	sign := func() {
+		t0 := time.Now()
+		if _, err := rsa.SignPKCS1v15(nil, key, crypto.SHA256, digest[:]); err != nil {
+			b.Fatal(err)
+		}
+		floor += time.Since(t0)
+	}
+	odd := false
+	for b.Loop() {
+		// Alternate the order, so that neither always runs first.
+		if odd {
+			mint()
+			sign()
+		} else {
+			sign()
+			mint()
+		}
+		odd = !odd
+	}
+	if floor > 0 {
+		b.ReportMetric(float64(build)/float64(floor), "build/floor")
 	}
 }

@@ -402,7 +402,7 @@ func (m *minter) mint() (*Minted, error) {
 		}
 	}
 
-	body := make([]byte, 0, len(assertion)*2+2048)
+	body := make([]byte, 0, len(assertion)+512)
 	body = append(body, `<samlp:Status><samlp:StatusCode Value="`...)
 	body = mintAppendAttr(body, mintOr(t.StatusCode, StatusSuccess))
 	body = append(body, `">`...)
