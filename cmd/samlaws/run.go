@@ -27,6 +27,7 @@ func commands() []command {
 		{"mint", "mint a signed, Entra-shaped SAML response (and matching IdP metadata) for tests", runMint},
 		{"check", "would AWS accept this SAML response? every problem, with its fix", runCheck},
 		{"decode", "pretty-print a SAMLResponse (base64 or XML) without validating it", runDecode},
+		{"metadata", "inspect, check for IAM and diff federation metadata (Entra ID, AD FS, ...)", runMetadata},
 	}
 }
 
