@@ -407,3 +407,31 @@ func TestBuildConcurrent(t *testing.T) {
 		seen[id] = true
 	}
 }
+
+func TestBuildEnumStrings(t *testing.T) {
+	for _, c := range []struct{ got, want string }{
+		{SignAssertion.String(), "assertion"}, {SignResponse.String(), "response"},
+		{SignBoth.String(), "both"}, {SignNone.String(), "none"}, {SigningMode(9).String(), "SigningMode(9)"},
+		{RSASHA256.String(), "rsa-sha256"}, {RSASHA1.String(), "rsa-sha1"}, {SignatureAlgorithm(9).String(), "SignatureAlgorithm(9)"},
+		{AES256CBC.String(), "http://www.w3.org/2001/04/xmlenc#aes256-cbc"},
+		{AES256GCM.String(), "http://www.w3.org/2009/xmlenc11#aes256-gcm"},
+		{BlockAlgorithm(9).String(), "BlockAlgorithm(9)"},
+	} {
+		if c.got != c.want {
+			t.Errorf("String() = %q, want %q", c.got, c.want)
+		}
+	}
+}
+
+// TestBuildEncryptionNonRSA: an SP certificate with a non-RSA key is refused
+// (D5.1: RSA-OAEP key transport).
+func TestBuildEncryptionNonRSA(t *testing.T) {
+	cert := &x509.Certificate{PublicKey: "not a key"}
+	spec := mintSpec(t)
+	spec.Encryption = &Encryption{Certificate: cert}
+	_, err := mintBuilder(t, mintFixedNow).Build(spec)
+	var be *BuildError
+	if !errors.As(err, &be) || be.Field != "Encryption.Certificate" || be.Rule != "D5.1" {
+		t.Fatalf("err = %v", err)
+	}
+}
