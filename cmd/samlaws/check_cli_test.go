@@ -10,42 +10,59 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/samlaws/samlaws/saml/samltest"
 )
 
-// samlawsBin is the samlaws binary, built once by TestMain, so that the CLI
-// tests drive the command as a user does: arguments, stdin, stdout, stderr and
-// the exit status. Other CLI tests may share it through runCLI.
-var samlawsBin string
+// The samlaws binary is built once, on first use, so that the CLI tests drive
+// the command as a user does: arguments, stdin, stdout, stderr and the exit
+// status. Building lazily keeps fuzz workers (which run no CLI test) fast.
+// Other CLI tests may share it through runCLI.
+var (
+	binOnce sync.Once
+	binDir  string
+	binPath string
+	binErr  error
+)
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "samlaws-cli-test-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "TestMain:", err)
-		os.Exit(2)
-	}
-	bin := filepath.Join(dir, "samlaws")
-	if runtime.GOOS == "windows" {
-		bin += ".exe"
-	}
-	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(goTool); err != nil {
-		goTool = "go"
-	}
-	build := exec.Command(goTool, "build", "-o", bin, ".")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "TestMain: building samlaws:", err)
-		os.RemoveAll(dir)
-		os.Exit(2)
-	}
-	samlawsBin = bin
 	code := m.Run()
-	os.RemoveAll(dir)
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
 	os.Exit(code)
+}
+
+// samlawsBin returns the path of the built binary.
+func samlawsBin(t *testing.T) string {
+	t.Helper()
+	binOnce.Do(func() {
+		binDir, binErr = os.MkdirTemp("", "samlaws-cli-test-")
+		if binErr != nil {
+			return
+		}
+		binPath = filepath.Join(binDir, "samlaws")
+		if runtime.GOOS == "windows" {
+			binPath += ".exe"
+		}
+		goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
+		if _, err := os.Stat(goTool); err != nil {
+			goTool = "go"
+		}
+		build := exec.Command(goTool, "build", "-o", binPath, ".")
+		var out bytes.Buffer
+		build.Stdout, build.Stderr = &out, &out
+		if err := build.Run(); err != nil {
+			binErr = fmt.Errorf("building samlaws: %v\n%s", err, out.String())
+		}
+	})
+	if binErr != nil {
+		t.Fatal(binErr)
+	}
+	return binPath
 }
 
 // cliResult is one run of the binary.
@@ -57,7 +74,7 @@ type cliResult struct {
 // runCLI runs the samlaws binary with args and stdin (may be empty).
 func runCLI(t *testing.T, stdin string, args ...string) cliResult {
 	t.Helper()
-	cmd := exec.Command(samlawsBin, args...)
+	cmd := exec.Command(samlawsBin(t), args...)
 	cmd.Stdin = strings.NewReader(stdin)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb

@@ -80,25 +80,43 @@ func runDecode(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		fmt.Fprintf(stderr, "samlaws decode: %s: larger than %d bytes; AWS takes at most %d characters (A6.1)\n", files[0], checkMaxInput, saml.MaxResponseChars)
 		return exitRejected
 	}
-	x, enc, b64Len, err := decodeResponseBytes(data)
-	var root *decodeNode
-	if err == nil {
-		root, err = decodeParseXML(x)
-	}
-	if err == nil && (root.name.Space != nsProtocol || root.name.Local != "Response") {
-		err = fmt.Errorf("the root element is %s, not a SAML 2.0 samlp:Response", decodeQName(root.name))
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "samlaws decode: %s: %v\n", files[0], err)
-		return exitRejected
-	}
-	p := &decodePrinter{w: stdout}
-	p.response(root, enc, len(x), b64Len)
-	if p.err != nil {
-		fmt.Fprintf(stderr, "samlaws decode: writing: %v\n", p.err)
+	if err := decodeTo(stdout, data); err != nil {
+		var we decodeWriteError
+		if errors.As(err, &we) {
+			fmt.Fprintf(stderr, "samlaws decode: writing: %v\n", we.err)
+		} else {
+			fmt.Fprintf(stderr, "samlaws decode: %s: %v\n", files[0], err)
+		}
 		return exitRejected
 	}
 	return exitOK
+}
+
+// decodeWriteError is a failure to write the output, as opposed to an input
+// that is not a SAML response.
+type decodeWriteError struct{ err error }
+
+func (e decodeWriteError) Error() string { return e.err.Error() }
+
+// decodeTo decodes a response given as XML or base64 and prints it to w.
+func decodeTo(w io.Writer, data []byte) error {
+	x, enc, b64Len, err := decodeResponseBytes(data)
+	if err != nil {
+		return err
+	}
+	root, err := decodeParseXML(x)
+	if err != nil {
+		return err
+	}
+	if root.name.Space != nsProtocol || root.name.Local != "Response" {
+		return fmt.Errorf("the root element is %s, not a SAML 2.0 samlp:Response", decodeQName(root.name))
+	}
+	p := &decodePrinter{w: w}
+	p.response(root, enc, len(x), b64Len)
+	if p.err != nil {
+		return decodeWriteError{p.err}
+	}
+	return nil
 }
 
 // decodeQName renders an element name for messages: its local name and, when
