@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"compress/flate"
 	"encoding/base64"
-	"errors"
 	"io"
 	"strings"
 	"time"
@@ -20,15 +19,6 @@ const (
 	nsAssertion = "urn:oasis:names:tc:SAML:2.0:assertion"
 	nsXInclude  = "http://www.w3.org/2001/XInclude"
 )
-
-// Structural budgets for a response (before any expensive work). A response
-// within A6.1 has at most 75,000 bytes; Entra's are nested at most ~10 deep.
-var responseLimits = xmlguard.Limits{
-	MaxBytes:  MaxResponseChars / 4 * 3,
-	MaxDepth:  32,
-	MaxTokens: 20000,
-	MaxAttrs:  32,
-}
 
 // maxRawInput bounds the raw input (base64 with line breaks, or XML) before
 // it is even scanned.
@@ -103,46 +93,16 @@ func looksDeflated(b []byte) bool {
 	return len(t) > 0 && t[0] == '<'
 }
 
-// parseXML applies the budgets, the DTD ban and the round-trip check, then
-// parses data into a tree and checks its generic structure.
+// parseXML applies the budgets and the DTD ban and parses data into a tree
+// (see verify_parse.go).
 func parseXML(data []byte, what string) (*etree.Document, *ValidationError) {
-	if err := xmlguard.Check(data, responseLimits); err != nil {
-		var ge *xmlguard.Error
-		kind := error(nil)
-		if errors.As(err, &ge) {
-			kind = ge.Kind
+	doc, pe := parseDocument(data, defaultParseLimits)
+	if pe != nil {
+		hint := ""
+		if pe.cat == ErrMalformed && pe.rule == "D4.8" && strings.Contains(pe.reason, "DOCTYPE") {
+			hint = "a SAML response never has a DTD; this looks like an XXE or entity-expansion attempt"
 		}
-		switch kind {
-		case xmlguard.ErrDTD:
-			return nil, newErr(ErrMalformed, "D4.8", what+" contains a DOCTYPE or entity declaration", "a SAML response never has a DTD; this looks like an XXE or entity-expansion attempt").withCause(err)
-		case xmlguard.ErrTooLarge, xmlguard.ErrTooDeep, xmlguard.ErrTooManyTokens, xmlguard.ErrTooManyAttrs:
-			return nil, newErr(ErrTooLarge, "A6.1", what+" exceeds a structural budget (size, depth, tokens or attributes)", "").withCause(err)
-		default:
-			return nil, newErr(ErrMalformed, "D1.1", what+" is not well-formed XML", "").withCause(err)
-		}
-	}
-	doc := etree.NewDocument()
-	doc.ReadSettings.PreserveDuplicateAttrs = true
-	if err := doc.ReadFromBytes(data); err != nil {
-		return nil, newErr(ErrMalformed, "D1.1", what+" is not well-formed XML", "")
-	}
-	for _, t := range doc.Child {
-		switch t := t.(type) {
-		case *etree.Element, *etree.Comment:
-		case *etree.CharData:
-			if !t.IsWhitespace() {
-				return nil, newErr(ErrMalformed, "D1.1", what+" has text outside the root element", "")
-			}
-		case *etree.ProcInst:
-			if t.Target != "xml" || t.Index() != 0 {
-				return nil, newErr(ErrMalformed, "D4.8", what+" has a processing instruction", "")
-			}
-		default:
-			return nil, newErr(ErrMalformed, "D4.8", what+" has a DTD or directive", "")
-		}
-	}
-	if doc.Root() == nil {
-		return nil, newErr(ErrMalformed, "D1.1", what+" has no root element", "")
+		return nil, newErr(pe.cat, pe.rule, what+" "+pe.reason, hint)
 	}
 	return doc, nil
 }

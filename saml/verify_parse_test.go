@@ -1,0 +1,159 @@
+package saml
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/beevik/etree"
+	xrv "github.com/mattermost/xml-roundtrip-validator"
+
+	"github.com/samlaws/samlaws/internal/c14n"
+	"github.com/samlaws/samlaws/internal/xmlguard"
+)
+
+// parseAgrees holds parseDocument to the reference stack (xmlguard.Check,
+// mattermost's round-trip validator and etree's encoding/xml reader): when
+// parseDocument accepts, the reference accepts too and both trees have the
+// same canonical form (comments included). It returns whether parseDocument
+// accepted.
+func parseAgrees(t testing.TB, data []byte) bool {
+	t.Helper()
+	doc, pe := parseDocument(data, defaultParseLimits)
+	if pe != nil {
+		return false
+	}
+	if err := xmlguard.Check(data, xmlguard.Limits{}); err != nil {
+		t.Fatalf("parseDocument accepts, xmlguard rejects: %v", err)
+	}
+	if err := xrv.Validate(bytes.NewReader(data)); err != nil {
+		t.Fatalf("parseDocument accepts, round-trip validator rejects: %v", err)
+	}
+	ref := etree.NewDocument()
+	ref.ReadSettings.PreserveDuplicateAttrs = true
+	if err := ref.ReadFromBytes(data); err != nil {
+		t.Fatalf("parseDocument accepts, etree rejects: %v", err)
+	}
+	opts := c14n.Options{WithComments: true}
+	got, err1 := c14n.Canonicalize(doc.Root(), opts, nil)
+	want, err2 := c14n.Canonicalize(ref.Root(), opts, nil)
+	if err1 != nil || err2 != nil {
+		t.Fatalf("canonicalize: %v / %v", err1, err2)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("trees differ:\n got %q\nwant %q", got, want)
+	}
+	return true
+}
+
+var parseCorpus = []string{
+	`<a/>`,
+	`<?xml version="1.0" encoding="UTF-8"?><a b="1"/>`,
+	"<a b='x y' c=\"&#9;&#10;&#13;\">t\r\nu\rv</a>",
+	`<a>&lt;&gt;&amp;&apos;&quot;&#65;&#x42;&#x1F600;</a>`,
+	`<a><![CDATA[<not> & markup]]>tail</a>`,
+	`<a><!-- c --><b/><!----></a>`,
+	"<p:a xmlns:p=\"urn:p\" xmlns=\"urn:d\"><b p:x=\"1\"/><c xmlns=\"\"/></p:a>",
+	"<\u00e9l\u00e8ve xmlns=\"urn:x\">\u4e2d\u6587</\u00e9l\u00e8ve>",
+	"  \n<a/>\n  ",
+}
+
+var parseRejects = []string{
+	`<!DOCTYPE a><a/>`,
+	`<a>&xxe;</a>`,
+	`<a><?pi x?></a>`,
+	`<a b="1" b="2"/>`,
+	`<a xmlns:p="urn:x" xmlns:q="urn:x" p:b="1" q:b="2"/>`,
+	`<p:a/>`,
+	`<a><b></a></b>`,
+	`<a/><b/>`,
+	`text<a/>`,
+	`<a>]]></a>`,
+	`<a><!-- a -- b --></a>`,
+	`<a b=1/>`,
+	`<a b="<"/>`,
+	"<a>\x01</a>",
+	"<a>\xff</a>",
+	`<a:b:c xmlns:a="urn:a"/>`,
+	`<a xmlns:p=""/>`,
+	`<a xmlns:xmlns="urn:x"/>`,
+	`<a>&#0;</a>`,
+	`<?xml version="1.0" encoding="ISO-8859-1"?><a/>`,
+	`<a`,
+	"<a b='x\ty'/>",
+	"<a b='x\r\ny'/>",
+	`<a>`,
+}
+
+func TestParseDocument(t *testing.T) {
+	for i, s := range parseCorpus {
+		if !parseAgrees(t, []byte(s)) {
+			_, pe := parseDocument([]byte(s), defaultParseLimits)
+			t.Errorf("corpus %d rejected: %+v", i, pe)
+		}
+	}
+	for i, s := range parseRejects {
+		if _, pe := parseDocument([]byte(s), defaultParseLimits); pe == nil {
+			t.Errorf("reject %d (%q) accepted", i, s)
+		}
+	}
+	// Real documents (Entra, ADFS, Okta metadata; a saml2aws Entra
+	// response) and every minted variant parse like etree parses them.
+	files, _ := filepath.Glob("../internal/c14n/testdata/*.xml")
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lim := defaultParseLimits
+		lim.maxBytes, lim.maxTokens = 1<<20, 1<<20
+		doc, pe := parseDocument(xmlguard.TrimBOM(b), lim)
+		if pe != nil {
+			t.Errorf("%s rejected: %+v", f, pe)
+			continue
+		}
+		ref := etree.NewDocument()
+		if err := ref.ReadFromBytes(xmlguard.TrimBOM(b)); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := c14n.Canonicalize(doc.Root(), c14n.Options{WithComments: true}, nil)
+		want, _ := c14n.Canonicalize(ref.Root(), c14n.Options{WithComments: true}, nil)
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s: trees differ", f)
+		}
+	}
+	spKey, spCert := vSPKey(t)
+	_ = spKey
+	for _, mod := range []func(*ResponseSpec){nil, func(s *ResponseSpec) { s.Signing = SignBoth },
+		func(s *ResponseSpec) { s.Encryption = &Encryption{Certificate: spCert} }} {
+		if m := vMint(t, mod); !parseAgrees(t, m.XML) {
+			t.Error("minted response rejected")
+		}
+	}
+}
+
+func TestParseBudgets(t *testing.T) {
+	deep := bytes.Repeat([]byte("<a>"), 40)
+	deep = append(deep, bytes.Repeat([]byte("</a>"), 40)...)
+	if _, pe := parseDocument(deep, defaultParseLimits); pe == nil || pe.cat != ErrTooLarge {
+		t.Errorf("deep: %+v", pe)
+	}
+	many := []byte("<a>" + string(bytes.Repeat([]byte("<b/>"), 20001)) + "</a>")
+	if _, pe := parseDocument(many, parseLimits{maxBytes: 1 << 20, maxDepth: 32, maxTokens: 20000, maxAttrs: 32}); pe == nil || pe.cat != ErrTooLarge {
+		t.Errorf("tokens: %+v", pe)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, s := range parseCorpus {
+		f.Add([]byte(s))
+	}
+	for _, s := range parseRejects {
+		f.Add([]byte(s))
+	}
+	f.Add(vMint(f, nil).XML)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		parseAgrees(t, data)
+	})
+}
