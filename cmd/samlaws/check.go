@@ -43,7 +43,10 @@ Flags:
                        and urn:amazon:webservices)
   --recipient URL      an accepted Recipient and Destination; repeat for several
                        (default https://signin.aws.amazon.com/saml)
-  --now RFC3339        check as of this time (default: the current time)
+  --now RFC3339        check as of this time (default: the current time). AWS
+                       takes a response only within 5 minutes of its
+                       IssueInstant (A4.4): for a saved response, pass a time
+                       just after the IssueInstant "samlaws decode" shows
   --allow-sha1         also accept RSA-SHA1 signatures (Entra's legacy option)
   --decrypt-key FILE   PEM RSA private key for encrypted assertions (the key
                        given to the IAM provider with AddPrivateKey); repeat

@@ -138,7 +138,7 @@ func (p *checkPrinter) header(t *checkTrust) {
 	}
 	fmt.Fprintf(p.w, "Trusting issuer %s\n", t.entityID)
 	fmt.Fprintf(p.w, "  with %d signing certificate(s) from %s, SHA-1 thumbprint(s) %s\n", len(t.certs), checkClip(t.source), strings.Join(tps, ", "))
-	fmt.Fprintf(p.w, "Checking as AWS would at %s\n\n", checkTime(p.now()))
+	fmt.Fprintf(p.w, "Checking as AWS would at %s\n\n", p.now().UTC().Truncate(time.Second).Format(time.RFC3339))
 }
 
 func (p *checkPrinter) result(r *checkResult) error {
@@ -197,9 +197,9 @@ func (p *checkPrinter) acceptedText(b *strings.Builder, r *checkResult) {
 		Now:                 p.now(),
 	})
 	if err == nil {
-		row("console", "%s session: %s", s.Duration, s.Explanation)
+		row("session", "%s", s.Explanation)
 	} else {
-		row("console", "session length unknown: %v", err)
+		row("session", "console session length unknown: %v", err)
 	}
 	if a.SourceIdentity != "" {
 		row("source id", "%s", a.SourceIdentity)

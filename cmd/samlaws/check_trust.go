@@ -6,8 +6,6 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -26,7 +24,8 @@ type checkTrust struct {
 	flag string
 }
 
-// checkMetadataFetchTimeout bounds a metadata download.
+// checkMetadataFetchTimeout bounds a metadata download (metadata.Fetcher
+// enforces it, with its size cap).
 const checkMetadataFetchTimeout = 30 * time.Second
 
 // checkLoadTrust reads --metadata (file or URL) or --cert.
@@ -46,22 +45,28 @@ func checkLoadTrust(ctx context.Context, o *checkOptions) (*checkTrust, error) {
 		}
 		return &checkTrust{entityID: o.issuer, certs: certs, source: "--cert", flag: "--cert"}, nil
 	}
-	var data []byte
-	var err error
+	var t *checkTrust
 	if checkIsHTTPURL(o.metadata) {
-		data, err = checkFetchMetadata(ctx, o.metadata)
-	} else {
-		data, err = os.ReadFile(o.metadata)
-		if err != nil {
-			err = fmt.Errorf("cannot read %q: %w", checkClip(o.metadata), checkPathless(err))
+		f := &metadata.Fetcher{Timeout: checkMetadataFetchTimeout, CacheDuration: -1}
+		if !o.parsedNow.IsZero() {
+			now := o.parsedNow
+			f.Now = func() time.Time { return now }
 		}
-	}
-	if err != nil {
-		return nil, checkUsagef("--metadata", "%v", err)
-	}
-	t, err := checkTrustFromMetadata(data)
-	if err != nil {
-		return nil, checkUsagef("--metadata", "%v", err)
+		res, err := f.Fetch(ctx, o.metadata)
+		if err != nil {
+			return nil, checkUsagef("--metadata", "%v", err)
+		}
+		if t, err = checkTrustFromDocument(res.Document); err != nil {
+			return nil, checkUsagef("--metadata", "%v", err)
+		}
+	} else {
+		data, err := os.ReadFile(o.metadata)
+		if err != nil {
+			return nil, checkUsagef("--metadata", "cannot read %q: %v", checkClip(o.metadata), checkPathless(err))
+		}
+		if t, err = checkTrustFromMetadata(data); err != nil {
+			return nil, checkUsagef("--metadata", "%v", err)
+		}
 	}
 	t.source = o.metadata
 	return t, nil
@@ -70,34 +75,6 @@ func checkLoadTrust(ctx context.Context, o *checkOptions) (*checkTrust, error) {
 func checkIsHTTPURL(s string) bool {
 	l := strings.ToLower(s)
 	return strings.HasPrefix(l, "https://") || strings.HasPrefix(l, "http://")
-}
-
-// checkFetchMetadata downloads a metadata document (C1.1, C1.2) with a time
-// limit and a size cap.
-func checkFetchMetadata(ctx context.Context, url string) ([]byte, error) {
-	ctx, cancel := context.WithTimeout(ctx, checkMetadataFetchTimeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return nil, errors.New("not a valid URL")
-	}
-	req.Header.Set("Accept", "application/samlmetadata+xml, application/xml, text/xml")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("fetching the metadata: %w", err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("fetching the metadata: HTTP %s", resp.Status)
-	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, metadata.DefaultMaxBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("fetching the metadata: %w", err)
-	}
-	if len(data) > metadata.DefaultMaxBytes {
-		return nil, fmt.Errorf("the metadata is larger than %d bytes", metadata.DefaultMaxBytes)
-	}
-	return data, nil
 }
 
 // checkTrustFromMetadata takes the issuer and signing certificates from an IdP
@@ -110,6 +87,11 @@ func checkTrustFromMetadata(data []byte) (*checkTrust, error) {
 	if err != nil {
 		return nil, err
 	}
+	return checkTrustFromDocument(doc)
+}
+
+// checkTrustFromDocument is checkTrustFromMetadata for a parsed document.
+func checkTrustFromDocument(doc *metadata.Document) (*checkTrust, error) {
 	var idps []*metadata.EntityDescriptor
 	var firstErr error
 	for _, e := range doc.Entities() {
