@@ -53,6 +53,12 @@ func (l Limits) guard() xmlguard.Limits {
 // with LF or CRLF line endings. DTDs and entity declarations are rejected and
 // lim bounds size, depth, tokens and attributes (zero Limits take defaults).
 //
+// Parsing is a single pass of the package's strict XML scanner, which
+// accepts only documents encoding/xml (and so etree and goxmldsig, which
+// verify signatures) reads the same way: ASCII names, declared namespace
+// prefixes, unique attributes, the five predefined entities and character
+// references, valid UTF-8 (a fuzz target holds it to encoding/xml).
+//
 // Errors are *Error with Kind ErrMalformed or ErrHostile. Parse does not
 // check that the document is usable ([EntityDescriptor.CheckIDP]) or
 // authentic ([Document.Verify]).
@@ -80,10 +86,15 @@ func Parse(data []byte, lim Limits) (*Document, error) {
 // EntityDescriptor.
 //
 // A leading BOM is skipped. Signatures of entities are recorded as present but
-// not parsed; nothing is verified.
+// not parsed; nothing is verified (to verify an aggregate's signature, Parse
+// it and call Document.Verify). Memory stays bounded by the largest token
+// and the descriptors fn keeps; lim applies as in Parse.
 func Stream(r io.Reader, lim Limits, fn func(*EntityDescriptor) error) (*EntitiesDescriptor, error) {
 	g := lim.guard()
-	br := &bomSkipper{r: io.LimitReader(r, g.MaxBytes+1)}
+	br, err := skipBOM(io.LimitReader(r, g.MaxBytes+1))
+	if err != nil {
+		return nil, err
+	}
 	p := newParser(nil, br, g)
 	doc := &Document{}
 	if err := p.document(doc, fn); err != nil {
@@ -97,60 +108,20 @@ func Stream(r io.Reader, lim Limits, fn func(*EntityDescriptor) error) (*Entitie
 	return doc.Aggregate, nil
 }
 
-// bomSkipper drops a leading UTF-8 BOM and implements io.ByteReader so that
-// encoding/xml does not add its own buffering.
-type bomSkipper struct {
-	r       io.Reader
-	started bool
-	buf     [4096]byte
-	p, n    int
-	err     error
-}
-
-func (b *bomSkipper) fill() {
-	if b.err != nil {
-		return
+// skipBOM returns r without a leading UTF-8 byte order mark.
+func skipBOM(r io.Reader) (io.Reader, error) {
+	var head [3]byte
+	n, err := io.ReadFull(r, head[:])
+	if err == io.EOF || err == io.ErrUnexpectedEOF {
+		return bytes.NewReader(head[:n]), nil
 	}
-	b.n, b.err = io.ReadAtLeast(b.r, b.buf[:], 1)
-	b.p = 0
-	if !b.started {
-		b.started = true
-		if b.n < 3 && b.err == nil {
-			var m int
-			m, b.err = io.ReadFull(b.r, b.buf[b.n:3])
-			b.n += m
-			if b.err == io.ErrUnexpectedEOF {
-				b.err = io.EOF
-			}
-		}
-		if bytes.HasPrefix(b.buf[:b.n], []byte{0xEF, 0xBB, 0xBF}) {
-			b.p = 3
-		}
+	if err != nil {
+		return nil, newErr(ErrMalformed, "", "reading input", err)
 	}
-}
-
-func (b *bomSkipper) ReadByte() (byte, error) {
-	for b.p >= b.n {
-		if b.err != nil {
-			return 0, b.err
-		}
-		b.fill()
+	if xmlguard.HasBOM(head[:]) {
+		return r, nil
 	}
-	c := b.buf[b.p]
-	b.p++
-	return c, nil
-}
-
-func (b *bomSkipper) Read(p []byte) (int, error) {
-	for b.p >= b.n {
-		if b.err != nil {
-			return 0, b.err
-		}
-		b.fill()
-	}
-	n := copy(p, b.buf[b.p:b.n])
-	b.p += n
-	return n, nil
+	return io.MultiReader(bytes.NewReader(head[:]), r), nil
 }
 
 type parser struct {

@@ -387,3 +387,17 @@ func (e *EntityDescriptor) CheckIDP() error {
 	}
 	return nil
 }
+
+// SingleLogoutServices returns the IdP's SLO endpoints, optionally only those
+// with the given binding ("" for all).
+func (e *EntityDescriptor) SingleLogoutServices(binding string) []Endpoint {
+	var out []Endpoint
+	for _, idp := range e.IDPSSODescriptors {
+		for _, ep := range idp.SingleLogoutServices {
+			if binding == "" || ep.Binding == binding {
+				out = append(out, ep)
+			}
+		}
+	}
+	return out
+}
