@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"net/url"
 	"testing"
+	"time"
 
 	"github.com/beevik/etree"
 	dsig "github.com/russellhaering/goxmldsig"
@@ -167,4 +168,50 @@ func BenchmarkVerify(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkVerifyVsFloor alternates one Verify and one floor operation
+// (base64 decode + SHA-256 + RSA-2048 verify) in every iteration and reports
+// the ratio of their summed times, so that load on a shared machine hits
+// both alike. Metrics: ours-ns/op, floor-ns/op, x-floor.
+func BenchmarkVerifyVsFloor(b *testing.B) {
+	m := vMint(b, nil)
+	b64 := []byte(m.Base64())
+	idp := mintLoadKeyPair(b, "idp")
+	cfg := vConfig(b)
+	cfg.SkipReplayCheck = true
+	v, err := NewVerifier(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sum := sha256.Sum256(m.XML)
+	sig, err := rsa.SignPKCS1v15(nil, idp.key, crypto.SHA256, sum[:])
+	if err != nil {
+		b.Fatal(err)
+	}
+	buf := make([]byte, base64.StdEncoding.DecodedLen(len(b64)))
+	ctx := context.Background()
+	var ours, floor time.Duration
+	b.ReportAllocs()
+	for b.Loop() {
+		t0 := time.Now()
+		if _, err := v.Verify(ctx, b64); err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		n, err := base64.StdEncoding.Decode(buf, b64)
+		if err != nil {
+			b.Fatal(err)
+		}
+		h := sha256.Sum256(buf[:n])
+		if err := rsa.VerifyPKCS1v15(&idp.key.PublicKey, crypto.SHA256, h[:], sig); err != nil {
+			b.Fatal(err)
+		}
+		t2 := time.Now()
+		ours += t1.Sub(t0)
+		floor += t2.Sub(t1)
+	}
+	b.ReportMetric(float64(ours.Nanoseconds())/float64(b.N), "ours-ns/op")
+	b.ReportMetric(float64(floor.Nanoseconds())/float64(b.N), "floor-ns/op")
+	b.ReportMetric(float64(ours)/float64(floor), "x-floor")
 }
