@@ -33,7 +33,7 @@
 // IDPSSODescriptor signing certificates), a signature on the Response or on the
 // Assertion sufficing unless WantResponseSigned/WantAssertionSigned, and a fixed clock
 // (SPInput.Now is required). The Python peers run under libfaketime with
-// FAKETIME_NO_CACHE=1, so each case of a batch sets its own time; node-saml and npm
+// FAKETIME_NO_CACHE=1, so each case of a batch sets its own (frozen) time; node-saml and npm
 // saml get a patched global Date.
 //
 // Quirks (the full verdict matrix and who is right: docs/peers-behaviour.md):
@@ -46,13 +46,14 @@
 //     the caller passes conv_info (the driver does). It accepts an assertion without
 //     AudienceRestriction, without SubjectConfirmationData/@NotOnOrAfter, with a
 //     bearer NotBefore, and with duplicate IDs. As a minter it encrypts with 3DES-CBC
-//     and writes whole-second times and "id-..." IDs.
+//     unless MintInput.EncryptAlgorithm says otherwise (the driver patches pysaml2's
+//     hard-coded choice), and writes whole-second times and "id-..." IDs.
 //   - python3-saml applies its clock drift (a class constant, set per case from
 //     SPInput.Skew) to Conditions but not to SubjectConfirmationData/@NotOnOrAfter;
 //     requires a NameID (wantNameId); accepts a missing AudienceRestriction and a
-//     missing SubjectConfirmationData/@NotOnOrAfter; rejects pysaml2's encrypted
-//     assertions with "Signature validation failed" although the decrypted assertion's
-//     signature is valid (its decrypt-in-place path).
+//     missing SubjectConfirmationData/@NotOnOrAfter; rejects every pysaml2 encrypted
+//     assertion (any cipher) with "Signature validation failed" although the decrypted
+//     assertion's signature is valid (its decrypt-in-place path).
 //   - node-saml is the loosest: it does not check Recipient, Destination, the
 //     assertion Issuer (idpIssuer is used for logout messages only), Version, Status
 //     when an assertion is present, or the presence of an AuthnStatement or NameID,

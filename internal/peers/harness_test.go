@@ -114,6 +114,11 @@ func TestHarnessPeersAgree(t *testing.T) {
 		t.Fatalf("PySAML2MintAll: %v", err)
 	}
 	pyMinted, pyWrongAud, otherKey, pyRespSigned := py[0], py[1], py[2], py[3]
+	for i, x := range py { // the fake clock is frozen at MintInput.Now
+		if want := `IssueInstant="` + now.Format("2006-01-02T15:04:05Z") + `"`; !bytes.Contains(x, []byte(want)) {
+			t.Fatalf("pysaml2 mint %d: no %s", i, want)
+		}
+	}
 	npmMinted, err := peers.NpmSAMLMint(ctx, mintInput(idp))
 	if err != nil {
 		t.Fatalf("NpmSAMLMint: %v", err)

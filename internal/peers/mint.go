@@ -34,8 +34,13 @@ type MintInput struct {
 	SignAssertion, SignResponse bool
 	// SHA1 selects RSA-SHA1 and SHA-1 digests instead of RSA-SHA256/SHA-256.
 	SHA1 bool
-	// EncryptCertPEM, when set, encrypts the assertion to this SP certificate.
+	// EncryptCertPEM, when set, encrypts the assertion to this SP certificate (key
+	// transport RSA-OAEP-MGF1P).
 	EncryptCertPEM []byte
+	// EncryptAlgorithm is the content encryption: "aes256-cbc", "aes256-gcm" or
+	// "tripledes-cbc"; empty means the peer's default as driven here (pysaml2:
+	// tripledes-cbc, its built-in choice; npm saml: aes256-cbc).
+	EncryptAlgorithm string
 }
 
 type mintWire struct {
@@ -53,6 +58,7 @@ type mintWire struct {
 	SHA1            bool                `json:"sha1"`
 	Now             string              `json:"now,omitempty"`
 	EncryptCertPEM  string              `json:"encrypt_cert_pem,omitempty"`
+	EncryptAlg      string              `json:"encrypt_algorithm,omitempty"`
 }
 
 func (in MintInput) wire() (mintWire, error) {
@@ -68,7 +74,12 @@ func (in MintInput) wire() (mintWire, error) {
 		NameIDFormat: in.NameIDFormat, Attributes: in.Attributes,
 		LifetimeSeconds: int(in.Lifetime / time.Second),
 		SignAssertion:   in.SignAssertion || !in.SignResponse, SignResponse: in.SignResponse,
-		SHA1: in.SHA1, EncryptCertPEM: string(in.EncryptCertPEM),
+		SHA1: in.SHA1, EncryptCertPEM: string(in.EncryptCertPEM), EncryptAlg: in.EncryptAlgorithm,
+	}
+	switch w.EncryptAlg {
+	case "", "aes256-cbc", "aes256-gcm", "tripledes-cbc":
+	default:
+		return mintWire{}, fmt.Errorf("peers: MintInput.EncryptAlgorithm %q is not aes256-cbc, aes256-gcm or tripledes-cbc", w.EncryptAlg)
 	}
 	if w.Audience == "" {
 		w.Audience = AWSAudience

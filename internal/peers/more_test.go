@@ -112,9 +112,27 @@ func TestMintEncryptedAndSHA1(t *testing.T) {
 
 	encIn := mintInput(idp)
 	encIn.EncryptCertPEM = sp.certPEM
-	pyEnc, err := peers.PySAML2Mint(ctx, encIn)
+	aesIn, gcmIn := encIn, encIn
+	aesIn.EncryptAlgorithm, gcmIn.EncryptAlgorithm = "aes256-cbc", "aes256-gcm"
+	pyEncs, err := peers.PySAML2MintAll(ctx, []peers.MintInput{encIn, aesIn, gcmIn})
 	if err != nil {
-		t.Fatalf("PySAML2Mint encrypted: %v", err)
+		t.Fatalf("PySAML2MintAll encrypted: %v", err)
+	}
+	pyEnc, pyAES, pyGCM := pyEncs[0], pyEncs[1], pyEncs[2]
+	npmGCM, err := peers.NpmSAMLMint(ctx, gcmIn)
+	if err != nil {
+		t.Fatalf("NpmSAMLMint aes256-gcm: %v", err)
+	}
+	for _, c := range []struct {
+		doc []byte
+		alg string
+	}{
+		{pyEnc, "xmlenc#tripledes-cbc"}, {pyAES, "xmlenc#aes256-cbc"}, {pyGCM, "xmlenc11#aes256-gcm"},
+		{npmGCM, "xmlenc11#aes256-gcm"},
+	} {
+		if !bytes.Contains(c.doc, []byte(c.alg+`"`)) {
+			t.Fatalf("encrypted mint: no %s EncryptionMethod", c.alg)
+		}
 	}
 	npmEnc, err := peers.NpmSAMLMint(ctx, encIn)
 	if err != nil {
@@ -126,7 +144,7 @@ func TestMintEncryptedAndSHA1(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, doc := range map[string][]byte{"pysaml2 encrypted": pyEnc, "npm saml encrypted": npmEnc} {
+	for name, doc := range map[string][]byte{"pysaml2 encrypted": pyEnc, "npm saml encrypted": npmEnc, "pysaml2 aes": pyAES, "pysaml2 gcm": pyGCM, "npm gcm": npmGCM} {
 		if !bytes.Contains(doc, []byte("EncryptedAssertion")) || bytes.Contains(doc, []byte("role/ReadOnly")) {
 			t.Fatalf("%s: not an encrypted assertion", name)
 		}
@@ -134,6 +152,11 @@ func TestMintEncryptedAndSHA1(t *testing.T) {
 	if !bytes.Contains(npmSHA1, []byte("xmldsig#rsa-sha1")) {
 		t.Fatal("npm saml SHA1: no rsa-sha1 SignatureMethod")
 	}
+	// xmlsec1 verifies the decrypted assertion's signature and python3-saml accepts
+	// the same assertion once xmlsec1 has decrypted it: python3-saml's own
+	// decrypt-in-place path breaks pysaml2's self-contained encrypted assertion
+	// (whatever the cipher), so the fault is python3-saml's.
+	olPy := map[string]string{peers.OneLogin: "python3-saml 1.12 fails the signature of pysaml2's decrypted assertion"}
 	cases := []struct {
 		name   string
 		xml    []byte
@@ -141,12 +164,10 @@ func TestMintEncryptedAndSHA1(t *testing.T) {
 		accept bool
 		gap    map[string]string // peers that give the opposite verdict, and why
 	}{
-		{"D5.1 pysaml2 encrypted, right SP key", pyEnc, sp, true, map[string]string{
-			// xmlsec1 verifies the decrypted assertion's signature, python3-saml accepts the
-			// same assertion once decrypted by xmlsec1: its own decrypt-in-place path breaks
-			// pysaml2's self-contained (3DES, namespaces redeclared) encrypted assertion.
-			peers.OneLogin: "python3-saml 1.12 fails the signature of pysaml2's decrypted assertion",
-		}},
+		{"D5.1 pysaml2 encrypted 3DES-CBC (its default)", pyEnc, sp, true, olPy},
+		{"D5.1 pysaml2 encrypted AES-256-CBC", pyAES, sp, true, olPy},
+		{"D5.1 pysaml2 encrypted AES-256-GCM", pyGCM, sp, true, olPy},
+		{"D5.1 npm saml encrypted AES-256-GCM", npmGCM, sp, true, nil},
 		{"D5.1 npm saml encrypted, right SP key", npmEnc, sp, true, nil},
 		{"D5.1 pysaml2 encrypted, other SP key", pyEnc, spOther, false, nil},
 		{"D5.1 npm saml encrypted, other SP key", npmEnc, spOther, false, nil},
@@ -176,7 +197,7 @@ func TestMintEncryptedAndSHA1(t *testing.T) {
 		}
 	}
 	// xmlsec1 decrypts with the right key only.
-	for _, doc := range [][]byte{pyEnc, npmEnc} {
+	for _, doc := range [][]byte{pyEnc, npmEnc, pyAES, pyGCM, npmGCM} {
 		dec, err := peers.XMLSec1Decrypt(ctx, doc, sp.keyPEM)
 		if err != nil {
 			t.Fatalf("XMLSec1Decrypt: %v", err)

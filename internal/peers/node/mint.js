@@ -4,7 +4,7 @@
 // in an unsigned samlp:Response with Destination and a Success status, as an IdP would send it.
 // stdin:  {key_pem, cert_pem, issuer, audience, destination, name_id, name_id_format,
 //          attributes {name: [values]}, lifetime_seconds, sha1, session_index, now (RFC 3339),
-//          encrypt_cert_pem (optional)}
+//          encrypt_cert_pem, encrypt_algorithm (optional)}
 // stdout: {"xml": "<samlp:Response ...>"}; exit status 2 on failure.
 const crypto = require("crypto");
 const saml20 = require("saml").Saml20;
@@ -57,7 +57,14 @@ async function main() {
   if (c.encrypt_cert_pem) {
     opts.encryptionCert = c.encrypt_cert_pem;
     opts.encryptionPublicKey = crypto.createPublicKey(c.encrypt_cert_pem).export({ type: "spki", format: "pem" });
-    opts.encryptionAlgorithm = "http://www.w3.org/2001/04/xmlenc#aes256-cbc";
+    const algs = {
+      "": "http://www.w3.org/2001/04/xmlenc#aes256-cbc",
+      "aes256-cbc": "http://www.w3.org/2001/04/xmlenc#aes256-cbc",
+      "aes256-gcm": "http://www.w3.org/2009/xmlenc11#aes256-gcm",
+      "tripledes-cbc": "http://www.w3.org/2001/04/xmlenc#tripledes-cbc",
+    };
+    opts.encryptionAlgorithm = algs[c.encrypt_algorithm || ""];
+    if (!opts.encryptionAlgorithm) common.fail(PROG, "unknown encrypt_algorithm " + c.encrypt_algorithm);
     opts.keyEncryptionAlgorithm = "http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p";
     opts.disallowEncryptionWithInsecureAlgorithm = false;
     opts.warnOnInsecureEncryptionAlgorithm = false;

@@ -22,11 +22,13 @@ def read_input(prog):
 
 
 def set_now(now):
-    """Moves the process clock (libfaketime, FAKETIME_NO_CACHE=1) to `now`
-    ("YYYY-MM-DD hh:mm:ss", UTC). Child processes (xmlsec1) inherit it."""
+    """Sets the process clock (libfaketime, FAKETIME_NO_CACHE=1) to `now`
+    ("YYYY-MM-DD hh:mm:ss", UTC) and freezes it there (an absolute FAKETIME without
+    "@" does not advance), so a slow machine cannot move NotBefore past the
+    verifier's "now". Child processes (xmlsec1) inherit it."""
     if "LD_PRELOAD" not in os.environ or "faketime" not in os.environ["LD_PRELOAD"]:
         raise RuntimeError("not running under faketime")
-    os.environ["FAKETIME"] = "@" + now
+    os.environ["FAKETIME"] = now
 
 
 class TempDir:

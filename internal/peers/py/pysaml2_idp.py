@@ -4,7 +4,8 @@ Reads {"mints": [mint, ...]} on stdin and writes {"xml": ["<samlp:Response ...>"
 on stdout, one response per mint; each mint has:
        key_pem, cert_pem, issuer, audience, destination, name_id, name_id_format,
        attributes {name: [values]}, lifetime_seconds, sign_assertion, sign_response,
-       sha1, now ("YYYY-MM-DD hh:mm:ss" UTC), encrypt_cert_pem (optional)
+       sha1, now ("YYYY-MM-DD hh:mm:ss" UTC), encrypt_cert_pem (optional),
+       encrypt_algorithm ("" = pysaml2's tripledes-cbc, "aes256-cbc", "aes256-gcm", "tripledes-cbc")
 "Now" is set with common.set_now right before minting (faketime, FAKETIME_NO_CACHE=1).
 Exit status 2 with a message on stderr means the harness itself failed.
 """
@@ -29,6 +30,37 @@ def sp_metadata(entity_id, acs):
         'Location="%s" index="0" isDefault="true"/>'
         "</md:SPSSODescriptor></md:EntityDescriptor>" % (entity_id, acs)
     )
+
+
+ENC_ALGS = {
+    "aes256-cbc": ("http://www.w3.org/2001/04/xmlenc#aes256-cbc", "aes-256"),
+    "aes256-gcm": ("http://www.w3.org/2009/xmlenc11#aes256-gcm", "aes-256"),
+    "tripledes-cbc": ("http://www.w3.org/2001/04/xmlenc#tripledes-cbc", "des-192"),
+}
+
+
+def set_encryption(name):
+    """pysaml2 7.0.1 hard-codes 3DES-CBC (template msg_enc and xmlsec1 session key
+    des-192) in Entity._encrypt_assertion; patch both defaults for the chosen algorithm."""
+    import functools
+    from saml2 import entity, sigver
+
+    if not hasattr(sigver, "_peers_orig"):
+        sigver._peers_orig = (sigver.pre_encryption_part, sigver.SecurityContext.encrypt_assertion)
+    orig_pre, orig_enc = sigver._peers_orig
+    if name == "":
+        entity.pre_encryption_part = orig_pre
+        sigver.SecurityContext.encrypt_assertion = orig_enc
+        return
+    if name not in ENC_ALGS:
+        fail("unknown encrypt_algorithm %r" % name)
+    uri, key_type = ENC_ALGS[name]
+    entity.pre_encryption_part = functools.partial(orig_pre, msg_enc=uri)
+
+    def encrypt_assertion(self, statement, enc_key, template, key_type_=None, node_xpath=None):
+        return orig_enc(self, statement, enc_key, template, key_type=key_type, node_xpath=node_xpath)
+
+    sigver.SecurityContext.encrypt_assertion = encrypt_assertion
 
 
 def mint(inp, tmp, i):
@@ -87,6 +119,7 @@ def mint(inp, tmp, i):
     )
     identity = {k: list(v) for k, v in (inp.get("attributes") or {}).items()}
     kwargs = {}
+    set_encryption(inp.get("encrypt_algorithm") or "")
     if inp.get("encrypt_cert_pem"):
         kwargs.update(encrypt_assertion=True,
                       encrypt_cert_assertion=common.pem_body(inp["encrypt_cert_pem"]),
