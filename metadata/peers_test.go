@@ -1,0 +1,86 @@
+package metadata_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"math/big"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/samlaws/samlaws/internal/peers"
+	"github.com/samlaws/samlaws/internal/xmlguard"
+	"github.com/samlaws/samlaws/metadata"
+)
+
+func certPEM(der []byte) []byte { return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}) }
+
+// TestVerifyAgreesWithXMLSec1 holds Document.Verify to xmlsec1 on the real
+// fixtures, their tampered versions and generated, signed metadata: both
+// accept exactly the same documents (D4).
+func TestVerifyAgreesWithXMLSec1(t *testing.T) {
+	peers.Require(t, peers.XMLSec1)
+	ctx := context.Background()
+
+	type doc struct {
+		name string
+		data []byte
+		sha1 bool
+	}
+	var docs []doc
+	for _, f := range []string{"entra-tenant-8b966979.xml", "entra-common-tenantid.xml", "entra-app-61318f71.xml", "entra-app-61318f71-edited.xml",
+		"entra-app-a15b04fc-reformatted.xml", "adfs-maybank.xml", "adfs-dtu-ait.xml", "okta-wsfed-dev-11721018.xml", "spid-idps-aggregate.xml"} {
+		b, err := os.ReadFile("testdata/" + f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs = append(docs, doc{f, b, f == "okta-wsfed-dev-11721018.xml"})
+	}
+
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "generated"}, NotBefore: now.Add(-time.Hour), NotAfter: now.Add(24 * time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, _ := x509.ParseCertificate(der)
+	opts := metadata.EntraIDPMetadataOptions("00000000-0000-0000-0000-0000000000aa", cert)
+	opts.ID, opts.SigningKey, opts.SigningKeyCertificate = "_gen", key, cert
+	gen, err := metadata.NewIDPMetadata(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs = append(docs, doc{"generated", gen, false}, doc{"generated-tampered", bytes.Replace(gen, []byte("/saml2"), []byte("/saml3"), 1), false})
+
+	for _, d := range docs {
+		t.Run("D4_"+d.name, func(t *testing.T) {
+			parsed, err := metadata.Parse(d.data, metadata.Limits{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			sig := parsed.Signature()
+			if sig == nil || len(sig.Certificates) == 0 {
+				t.Fatal("no signature certificate")
+			}
+			signer := sig.Certificates[0]
+			tp := metadata.NewCertificate(signer).SHA256
+			_, ours := parsed.Verify(metadata.VerifyOptions{Thumbprints: []string{tp}, AllowSHA1: d.sha1})
+			v, err := peers.XMLSec1Verify(ctx, xmlguard.TrimBOM(d.data), certPEM(signer))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if (ours == nil) != v.Accepted {
+				t.Errorf("disagreement: ours err=%v, xmlsec1 accepted=%v (%s)", ours, v.Accepted, v.Reason)
+			}
+		})
+	}
+}
