@@ -18,7 +18,9 @@ import (
 	"github.com/samlaws/samlaws/metadata"
 )
 
-func certPEM(der []byte) []byte { return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}) }
+func certPEM(der []byte) []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+}
 
 // TestVerifyAgreesWithXMLSec1 holds Document.Verify to xmlsec1 on the real
 // fixtures, their tampered versions and generated, signed metadata: both
