@@ -39,6 +39,7 @@ func golden(t *testing.T, name string, got []byte) {
 // own golden files in package saml pin their bytes; TestDeterministicOutput
 // checks that samltest keeps them reproducible.)
 func TestGolden(t *testing.T) {
+	t.Parallel()
 	opts := []samltest.Option{
 		samltest.WithNow(fixedNow),
 		samltest.WithDeterministicIDs(1),

@@ -34,6 +34,7 @@ const (
 var guidRE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 
 func TestNewIdPDefaults(t *testing.T) {
+	t.Parallel()
 	idp := samltest.NewIdP(t, samltest.WithNow(fixedNow))
 	if !guidRE.MatchString(idp.TenantID) {
 		t.Errorf("TenantID = %q, want a lower-case v4 GUID", idp.TenantID)
@@ -58,6 +59,7 @@ func TestNewIdPDefaults(t *testing.T) {
 
 // C3.2: the certificate looks like the one Entra generates.
 func TestCertificateC3_2(t *testing.T) {
+	t.Parallel()
 	idp := samltest.NewIdP(t, samltest.WithNow(fixedNow))
 	c := idp.Certificate()
 	if c.Subject.CommonName != samltest.CertificateCommonName || c.Issuer.CommonName != samltest.CertificateCommonName {
@@ -103,6 +105,7 @@ func TestCertificateC3_2(t *testing.T) {
 }
 
 func TestKeyIndexGivesDistinctKeys(t *testing.T) {
+	t.Parallel()
 	a := samltest.NewIdP(t)
 	b := samltest.NewIdP(t)
 	c := samltest.NewIdP(t, samltest.WithKeyIndex(3), samltest.WithTenantID(a.TenantID))
@@ -163,6 +166,7 @@ func verifyMetadata(t *testing.T, md []byte, cert *x509.Certificate) (*etree.Ele
 // C1.4: shape of Entra metadata, checked element by element against a real
 // app-specific document.
 func TestMetadataShapeC1_4(t *testing.T) {
+	t.Parallel()
 	idp := samltest.NewIdP(t, samltest.WithNow(fixedNow))
 	md := idp.Metadata()
 	// A5.4 / C1.3: no BOM, XML declaration first.
@@ -287,6 +291,7 @@ func shape(t *testing.T, doc []byte) string {
 // C1.5, C3.2, C3.4: rollover publishes the next certificate beside the current
 // one, then switches the signer, then retires the old certificate.
 func TestRolloverC3_4(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	idp := samltest.NewIdP(t, samltest.WithNow(fixedNow))
 	old := idp.Certificate()
@@ -354,6 +359,7 @@ func TestRolloverC3_4(t *testing.T) {
 }
 
 func TestWithNextCertificate(t *testing.T) {
+	t.Parallel()
 	idp := samltest.NewIdP(t, samltest.WithNextCertificate())
 	if len(idp.Certificates()) != 2 || idp.NextCertificate() == nil {
 		t.Fatalf("WithNextCertificate: %d certificates", len(idp.Certificates()))
@@ -400,6 +406,7 @@ func signingCert(t *testing.T, xml []byte) string {
 }
 
 func TestDeterministicOutput(t *testing.T) {
+	t.Parallel()
 	mk := func(seed uint64) (*samltest.IdP, []byte, []byte) {
 		idp := samltest.NewIdP(t, samltest.WithNow(fixedNow), samltest.WithDeterministicIDs(seed))
 		md := idp.Metadata()
@@ -417,6 +424,7 @@ func TestDeterministicOutput(t *testing.T) {
 }
 
 func TestClockInjection(t *testing.T) {
+	t.Parallel()
 	now := fixedNow
 	idp := samltest.NewIdP(t, samltest.WithClock(func() time.Time { return now }))
 	m1 := idp.Response(t, samltest.DefaultUser())
@@ -431,6 +439,7 @@ func TestClockInjection(t *testing.T) {
 }
 
 func TestUseAfterCleanupIsReported(t *testing.T) {
+	t.Parallel()
 	var idp *samltest.IdP
 	ft := &recordingTB{TB: t}
 	t.Run("inner", func(t *testing.T) {
@@ -460,6 +469,7 @@ func (r *recordingTB) Errorf(format string, a ...any) { r.errors++ }
 // The IdP is safe for concurrent use (run with -race): responses, metadata
 // and a rollover at once.
 func TestConcurrentUse(t *testing.T) {
+	t.Parallel()
 	idp := samltest.NewIdP(t, samltest.WithNow(fixedNow), samltest.WithDeterministicIDs(3))
 	next := idp.AddNextCertificate()
 	cfg := idp.VerifierConfig()

@@ -13,6 +13,7 @@ import (
 // metadata it is: kind, tenant, IdP checks, signature, IAM constraints (A5.4,
 // B1.1) and rollover state (C3.4).
 func TestMetadataReadByMetadataPackage(t *testing.T) {
+	t.Parallel()
 	idp := samltest.NewIdP(t, samltest.WithNow(fixedNow))
 	md := idp.Metadata()
 	doc, err := metadata.Parse(md, metadata.Limits{})
@@ -69,6 +70,7 @@ func TestMetadataReadByMetadataPackage(t *testing.T) {
 // The metadata package's Fetcher downloads the app-specific metadata (with its
 // BOM) from the test server and verifies it against the pinned certificate.
 func TestServerWithMetadataFetcher(t *testing.T) {
+	t.Parallel()
 	srv := samltest.NewServer(t, samltest.WithNow(fixedNow))
 	f := &metadata.Fetcher{Verify: &metadata.VerifyOptions{Certificates: []*x509.Certificate{srv.IdP.Certificate()}, Now: fixedNow}}
 	for _, u := range []string{srv.AppMetadataURL(), srv.MetadataURL()} {

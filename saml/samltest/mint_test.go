@@ -39,6 +39,7 @@ func newVerifier(t *testing.T, idp *samltest.IdP, edit ...func(*saml.VerifierCon
 }
 
 func TestResponseDefaultC2(t *testing.T) {
+	t.Parallel()
 	idp := samltest.NewIdP(t, samltest.WithNow(fixedNow))
 	u := samltest.DefaultUser()
 	u.SessionDuration = time.Hour
@@ -148,6 +149,7 @@ func privateErr(err error) error {
 
 // C3.1: the signing options land where Entra puts them.
 func TestSigningOptionsC3_1(t *testing.T) {
+	t.Parallel()
 	idp := samltest.NewIdP(t, samltest.WithNow(fixedNow))
 	v := newVerifier(t, idp, func(c *saml.VerifierConfig) { c.AllowSHA1 = true })
 	for _, tc := range []struct {
@@ -185,6 +187,7 @@ func TestSigningOptionsC3_1(t *testing.T) {
 }
 
 func TestResponseKnobs(t *testing.T) {
+	t.Parallel()
 	idp := samltest.NewIdP(t, samltest.WithNow(fixedNow))
 	ctx := context.Background()
 
@@ -246,6 +249,7 @@ func TestResponseKnobs(t *testing.T) {
 // Every knob of saml.Tamper has an option in TamperCases, so that a new knob in
 // the builder cannot be forgotten here.
 func TestTamperCasesCoverEveryKnob(t *testing.T) {
+	t.Parallel()
 	idp := samltest.NewIdP(t)
 	covered := map[string]bool{}
 	names := map[string]bool{}
@@ -285,6 +289,7 @@ func TestTamperCasesCoverEveryKnob(t *testing.T) {
 // Every tamper case is rejected by the project's verifier configured to trust
 // the IdP (which accepts the untampered response).
 func TestTamperCasesRejected(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	for _, tc := range samltest.TamperCases() {
 		t.Run(tc.Rule+"/"+tc.Name, func(t *testing.T) {
@@ -308,6 +313,7 @@ func TestTamperCasesRejected(t *testing.T) {
 }
 
 func TestSignedByOtherKeyUsesOtherSigner(t *testing.T) {
+	t.Parallel()
 	idp := samltest.NewIdP(t, samltest.WithNow(fixedNow))
 	m := idp.Response(t, samltest.DefaultUser(), samltest.SignedByOtherKey())
 	// KeyInfo still names the IdP's certificate (D4.6: KeyInfo never chooses trust)...
@@ -330,6 +336,7 @@ func TestSignedByOtherKeyUsesOtherSigner(t *testing.T) {
 }
 
 func TestDefaultUserIsValidForAWS(t *testing.T) {
+	t.Parallel()
 	u := samltest.DefaultUser()
 	m := map[string][]string{
 		awsrole.AttrRole:            u.Roles,

@@ -12,6 +12,7 @@ import (
 // C1.4: xmlsec1 verifies the metadata's signature with the IdP's certificate,
 // also during a rollover, and rejects it with another certificate.
 func TestMetadataVerifiesWithXMLSec1(t *testing.T) {
+	t.Parallel()
 	peers.Require(t, peers.XMLSec1)
 	ctx := context.Background()
 	idp := samltest.NewIdP(t, samltest.WithNow(fixedNow))
@@ -49,6 +50,7 @@ func TestMetadataVerifiesWithXMLSec1(t *testing.T) {
 // Entra-shaped metadata, accept its responses in every signing mode and
 // reject tampered ones.
 func TestResponsesAgainstPeerSPs(t *testing.T) {
+	t.Parallel()
 	idp := samltest.NewIdP(t, samltest.WithNow(fixedNow))
 	md := idp.Metadata()
 	type tcase struct {

@@ -36,6 +36,7 @@ func get(t *testing.T, u string) (*http.Response, []byte) {
 
 // C1.1, C1.2, C1.3: both metadata URLs, the app-specific one with a BOM.
 func TestServerMetadataC1(t *testing.T) {
+	t.Parallel()
 	srv := samltest.NewServer(t, samltest.WithNow(fixedNow))
 	idp := srv.IdP
 	want := srv.Metadata()
@@ -150,6 +151,7 @@ func (a *acsRecorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // IdP-initiated sign-in over HTTP, as a browser does it: GET the IdP's SSO
 // URL, read the auto-submit form, POST it to the ACS (D1.1, D1.6).
 func TestServerIdPInitiatedSSO(t *testing.T) {
+	t.Parallel()
 	rec := &acsRecorder{}
 	acs := httptest.NewServer(rec)
 	t.Cleanup(acs.Close)
@@ -218,6 +220,7 @@ func TestServerIdPInitiatedSSO(t *testing.T) {
 // The server follows a rollover: metadata lists both certificates and the SSO
 // endpoint signs with whichever is active.
 func TestServerRollover(t *testing.T) {
+	t.Parallel()
 	srv := samltest.NewServer(t, samltest.WithNow(fixedNow))
 	idp := srv.IdP
 	old := idp.Certificate()
@@ -239,6 +242,7 @@ func TestServerRollover(t *testing.T) {
 }
 
 func TestServerClosedWithTest(t *testing.T) {
+	t.Parallel()
 	var srv *samltest.Server
 	t.Run("inner", func(t *testing.T) {
 		srv = samltest.NewServer(t)
@@ -255,6 +259,7 @@ func TestServerClosedWithTest(t *testing.T) {
 // served metadata, sends an AuthnRequest by HTTP-Redirect or HTTP-POST, and
 // accepts the answer only with its request ID.
 func TestServerSPInitiatedD1_6(t *testing.T) {
+	t.Parallel()
 	acsURL := "https://sp.example/saml/acs"
 	srv := samltest.NewServer(t, samltest.WithNow(fixedNow), samltest.WithACS(acsURL), samltest.WithAudience(acsURL))
 	sp := crewSP(t, srv.Metadata(), srv.IdP.Certificate(), acsURL)
