@@ -361,6 +361,11 @@ func TestAttacks(t *testing.T) {
 			s.Tamper.StatusCode = "urn:oasis:names:tc:SAML:2.0:status:Requester"
 			s.Tamper.StatusMessage = "AADSTS50105: user not assigned"
 		}, want: ErrStatus},
+		{name: "D1.5_error_response_without_assertion", mutate: edit(func(t *testing.T, d *etree.Document) {
+			d.Root().RemoveChild(aAssertion(d))
+			sc := vFind(d.Root(), "StatusCode")
+			sc.SelectAttr("Value").Value = "urn:oasis:names:tc:SAML:2.0:status:Responder"
+		}), want: ErrStatus},
 		{name: "D1.3_version", spec: func(s *ResponseSpec) { s.Tamper.Version = "1.1" }, want: ErrVersion},
 		{name: "D1.6_in_response_to", spec: func(s *ResponseSpec) { s.InResponseTo = "_req1" }, want: ErrInResponseTo},
 		{name: "D1.2_wrong_destination", spec: func(s *ResponseSpec) { s.Tamper.WrongDestination = true }, want: ErrDestination},

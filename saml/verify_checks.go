@@ -98,6 +98,18 @@ func (c *checker) run(raw []byte) *Assertion {
 			origChild = ch
 		}
 	}
+	if facts.assertions == 0 {
+		// An error response (Entra's AADSTS answers) has no assertion: report
+		// its status and other response-level problems first.
+		if _, stop := c.checkResponse(resp, len(childrenNS(resp, nsDSig, "Signature")) > 0); stop {
+			return nil
+		}
+		for _, p := range c.problems {
+			if errors.Is(p, ErrStatus) {
+				return nil
+			}
+		}
+	}
 	if direct != 1 || facts.assertions != 1 {
 		reason := "response contains " + strconv.Itoa(facts.assertions) + " Assertion elements; exactly one is allowed"
 		if direct == 0 && facts.assertions > 0 {

@@ -1,0 +1,93 @@
+package saml_test
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"log"
+	"time"
+
+	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/saml"
+)
+
+// exampleVerifier trusts the example tenant's signing certificate, with the
+// clock 30 s after the example builder's.
+func exampleVerifier(cert *x509.Certificate) *saml.Verifier {
+	v, err := saml.NewVerifier(saml.VerifierConfig{
+		IdPEntityID:  "https://sts.windows.net/8b966979-910b-487c-a604-69229b1ac75c/",
+		Certificates: []*x509.Certificate{cert},
+		Now:          func() time.Time { return time.Date(2026, 11, 28, 10, 0, 30, 0, time.UTC) },
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	return v
+}
+
+func exampleSpec() saml.ResponseSpec {
+	role, err := awsrole.ParseRole("arn:aws:iam::123456789012:role/Admin,arn:aws:iam::123456789012:saml-provider/EntraID")
+	if err != nil {
+		log.Fatal(err)
+	}
+	return saml.ResponseSpec{
+		User: saml.User{UPN: "b.simon@contoso.example"},
+		AWS: awsrole.Attributes{
+			Roles:           []awsrole.Role{role},
+			RoleSessionName: "b.simon@contoso.example",
+			SessionDuration: awsrole.SessionDuration(time.Hour),
+		},
+	}
+}
+
+// Verify a SAMLResponse form value as AWS sign-in would, and read the roles.
+func ExampleVerifier_Verify() {
+	b := mintExampleBuilder()
+	m, err := b.Build(exampleSpec())
+	if err != nil {
+		log.Fatal(err)
+	}
+	v := exampleVerifier(b.Certificate())
+
+	a, err := v.Verify(context.Background(), []byte(m.Base64()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(a.Subject.NameID)
+	fmt.Println(a.Roles[0].RoleARN)
+	fmt.Println(a.RoleSessionName, a.SessionDuration.Seconds())
+
+	// The same response again is a replay (D5.3).
+	_, err = v.Verify(context.Background(), []byte(m.Base64()))
+	fmt.Println(errors.Is(err, saml.ErrReplay))
+	// Output:
+	// b.simon@contoso.example
+	// arn:aws:iam::123456789012:role/Admin
+	// b.simon@contoso.example 3600
+	// true
+}
+
+// Diagnose lists every problem of a response, with the rule, AWS's answer and
+// the fix: here the Entra app's Reply URL carries the "#2" that belongs only
+// in its Identifier.
+func ExampleVerifier_Diagnose() {
+	b := mintExampleBuilder()
+	spec := exampleSpec()
+	spec.Recipient = "https://signin.aws.amazon.com/saml#2"
+	m, err := b.Build(spec)
+	if err != nil {
+		log.Fatal(err)
+	}
+	r := exampleVerifier(b.Certificate()).Diagnose(context.Background(), m.XML)
+	fmt.Println("accepted:", r.Accepted)
+	for _, p := range r.Problems {
+		fmt.Printf("%s [%s] %s\n  fix: %s\n", p.Rule, p.AWS.Console, p.Reason, p.Hint)
+	}
+	// Output:
+	// accepted: false
+	// D1.2 [Your request included an invalid SAML response. To logout, click here.] Response Destination is not an accepted endpoint
+	//   fix: the Reply URL carries the instance suffix of the Identifier: remove "#N" from the Reply URL in Entra and keep it only in the Identifier (Entity ID)
+	// A1.8 [Your request included an invalid SAML response. To logout, click here.] SubjectConfirmationData Recipient is not an accepted endpoint
+	//   fix: the Reply URL carries the instance suffix of the Identifier: remove "#N" from the Reply URL in Entra and keep it only in the Identifier (Entity ID)
+}
