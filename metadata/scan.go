@@ -122,7 +122,12 @@ func (s *scanner) more(keep int) (bool, error) {
 		copy(nb, s.buf)
 		s.buf = nb
 	}
-	n, err := io.ReadAtLeast(s.r, s.buf[len(s.buf):cap(s.buf)], 1)
+	// Fill the buffer completely, so that a token spanning many reads is
+	// rescanned only O(log size) times (the buffer doubles when full).
+	n, err := io.ReadFull(s.r, s.buf[len(s.buf):cap(s.buf)])
+	if err == io.ErrUnexpectedEOF {
+		err = io.EOF
+	}
 	s.buf = s.buf[:len(s.buf)+n]
 	if s.off+int64(len(s.buf)) > s.lim.MaxBytes {
 		return false, s.hostile(xmlguard.ErrTooLarge, fmt.Sprintf("document larger than %d bytes", s.lim.MaxBytes))
