@@ -14,7 +14,13 @@
 //
 // Every tamper knob of [saml.Tamper] has an option here, and [TamperCases] lists
 // them all for conformance loops: a verifier that behaves as AWS does must reject
-// each one.
+// each one. [RunConformance] runs that loop, plus the valid signing variants,
+// against any SAML consumer, in the spirit of testing/slogtest:
+//
+//	samltest.RunConformance(t, idp, func(ctx context.Context, xml []byte) error {
+//		_, err := mySP.Check(ctx, xml)
+//		return err
+//	})
 //
 // [NewServer] (or [IdP.Serve]) serves the IdP over HTTP: the tenant and
 // app-specific metadata endpoints (the latter with Entra's UTF-8 BOM, C1.3), an

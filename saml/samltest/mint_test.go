@@ -350,3 +350,14 @@ func TestDefaultUserIsValidForAWS(t *testing.T) {
 		t.Error("DefaultUser shares its Roles slice between calls")
 	}
 }
+
+// The project's verifier passes the conformance suite.
+func TestRunConformanceWithSAMLVerifier(t *testing.T) {
+	t.Parallel()
+	idp := samltest.NewIdP(t, samltest.WithNow(fixedNow))
+	v := newVerifier(t, idp)
+	samltest.RunConformance(t, idp, func(ctx context.Context, xml []byte) error {
+		_, err := v.Verify(ctx, xml)
+		return err
+	})
+}

@@ -1,0 +1,64 @@
+package samltest
+
+import (
+	"context"
+	"testing"
+)
+
+// VerifyFunc is a SAML consumer under test: it returns nil when it accepts the
+// response (the XML of a samlp:Response) and an error when it rejects it.
+type VerifyFunc func(ctx context.Context, response []byte) error
+
+// ConformanceCase is one response of the conformance suite.
+type ConformanceCase struct {
+	// Name identifies the case, Rule the rule of the digest it exercises.
+	Name, Rule string
+	// Options mint the response.
+	Options []ResponseOption
+	// Accept is what a consumer that behaves as AWS does must decide.
+	Accept bool
+}
+
+// ConformanceCases returns the cases [RunConformance] runs: Entra's three
+// signing options with RSA-SHA256 (C3.1), which must be accepted, then every
+// [TamperCases] case, which must be rejected.
+func ConformanceCases() []ConformanceCase {
+	cases := []ConformanceCase{
+		{Name: "SignAssertion", Rule: "C3.1", Options: []ResponseOption{SignAssertion()}, Accept: true},
+		{Name: "SignResponse", Rule: "C3.1", Options: []ResponseOption{SignResponse()}, Accept: true},
+		{Name: "SignBoth", Rule: "C3.1", Options: []ResponseOption{SignBoth()}, Accept: true},
+	}
+	for _, tc := range TamperCases() {
+		cases = append(cases, ConformanceCase{Name: tc.Name, Rule: tc.Rule, Options: []ResponseOption{tc.Option}})
+	}
+	return cases
+}
+
+// RunConformance checks a SAML consumer against responses minted by idp for
+// [IdP.User], in the spirit of testing/slogtest: one subtest per
+// [ConformanceCases] case, named "<rule>/<name>", each minting a fresh response
+// (so replay caches do not interfere) and failing when verify decides
+// otherwise than AWS would. Configure the consumer to trust idp (its metadata,
+// or [IdP.VerifierConfig]) and to expect [IdP.Audience] and [IdP.ACS], with the
+// IdP's clock.
+func RunConformance(t *testing.T, idp *IdP, verify VerifyFunc) {
+	t.Helper()
+	for _, c := range ConformanceCases() {
+		t.Run(c.Rule+"/"+c.Name, func(t *testing.T) {
+			checkConformance(t, idp, verify, c)
+		})
+	}
+}
+
+// checkConformance runs one case, reporting a wrong decision through tb.
+func checkConformance(tb testing.TB, idp *IdP, verify VerifyFunc, c ConformanceCase) {
+	tb.Helper()
+	m := idp.Response(tb, idp.User, c.Options...)
+	err := verify(context.Background(), m.XML)
+	switch {
+	case c.Accept && err != nil:
+		tb.Errorf("rejected a valid response (%s %s): %v", c.Rule, c.Name, err)
+	case !c.Accept && err == nil:
+		tb.Errorf("accepted a response that AWS would reject (%s %s)", c.Rule, c.Name)
+	}
+}
