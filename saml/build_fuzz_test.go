@@ -17,6 +17,7 @@ func FuzzBuild(f *testing.F) {
 	f.Add("a&b<c>\"d'", "\r\n\t", "n\"<&>\t", "\r\n\t<&>\"'", "x")
 	f.Add("\x00", "\xff", "", "\uFFFE", "\ud7ff")
 	f.Add("ü€𝄞", "]]>", "-->", "<!--", "<![CDATA[x]]>")
+	f.Add("a\rb", "x", "y", "z", "w\r")
 	b := mintBuilder(f, mintFixedNow)
 	idp := mintLoadKeyPair(f, "idp")
 	f.Fuzz(func(t *testing.T, upn, display, attrName, attrValue, audience string) {
