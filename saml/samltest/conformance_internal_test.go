@@ -14,7 +14,9 @@ type countingTB struct {
 	errors []string
 }
 
-func (c *countingTB) Errorf(format string, a ...any) { c.errors = append(c.errors, fmt.Sprintf(format, a...)) }
+func (c *countingTB) Errorf(format string, a ...any) {
+	c.errors = append(c.errors, fmt.Sprintf(format, a...))
+}
 
 // The suite catches consumers that accept everything and consumers that
 // reject everything: it is not vacuous.
