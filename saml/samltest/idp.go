@@ -130,7 +130,10 @@ func WithUser(u User) Option {
 // self-signed certificate (plus, during a rollover, a next certificate), signed
 // federation metadata, and minting of responses. Make one with [NewIdP] or
 // [NewServer]. Its methods are safe for concurrent use; failures are reported
-// through the testing.TB it was made with.
+// through the testing.TB it was made with. Like httptest.Server's, its exported
+// fields may be changed after construction, before first use (EntityID and
+// TenantID are fixed in metadata once it is made), and never while its server
+// is handling requests.
 type IdP struct {
 	// TenantID is the tenant GUID.
 	TenantID string
