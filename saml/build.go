@@ -511,6 +511,10 @@ type Minted struct {
 	ConfirmationNotOnOrAfter time.Time
 	// Destination is Response/@Destination: where the HTML form posts.
 	Destination string
+	// EncryptedAssertion is, when Encryption was set, the (signed) Assertion
+	// exactly as it was encrypted, so that tests can compare what an SP
+	// decrypts; nil otherwise.
+	EncryptedAssertion []byte
 }
 
 // Build mints one response described by spec.

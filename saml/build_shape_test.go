@@ -270,6 +270,9 @@ func TestBuildCanonical(t *testing.T) {
 				if err != nil {
 					t.Fatalf("D5.1: decrypt: %v", err)
 				}
+				if !bytes.Equal(plain, m.EncryptedAssertion) {
+					t.Fatalf("D5.1: decrypted bytes differ from Minted.EncryptedAssertion")
+				}
 				assertionEl = mintParse(t, plain)
 				if c := mintCanon(t, assertionEl); !bytes.Equal(c, plain) {
 					t.Fatalf("decrypted assertion is not canonical")
@@ -277,6 +280,9 @@ func TestBuildCanonical(t *testing.T) {
 			}
 			if assertionEl == nil {
 				t.Fatal("no Assertion")
+			}
+			if spec.Encryption == nil && m.EncryptedAssertion != nil {
+				t.Fatal("Minted.EncryptedAssertion set without encryption")
 			}
 			signA := spec.Signing == SignAssertion || spec.Signing == SignBoth
 			signR := spec.Signing == SignResponse || spec.Signing == SignBoth

@@ -392,11 +392,13 @@ func (m *minter) mint() (*Minted, error) {
 	} else if assertion, err = m.signedAssertion(m.assertID, m.nameID, signAssertion); err != nil {
 		return nil, err
 	}
+	var plaintext []byte
 	if spec.Encryption != nil {
 		if t.ModifyAfterSigning {
 			// Inside the ciphertext only the assertion's own signature can break.
 			assertion = mintModifyNameID(assertion, m.nameID)
 		}
+		plaintext = assertion
 		if assertion, err = m.encrypt(assertion); err != nil {
 			return nil, err
 		}
@@ -523,6 +525,7 @@ func (m *minter) mint() (*Minted, error) {
 		NotOnOrAfter:             m.notOnOrAfter,
 		ConfirmationNotOnOrAfter: m.confNOA,
 		Destination:              m.destination,
+		EncryptedAssertion:       plaintext,
 	}, nil
 }
 
