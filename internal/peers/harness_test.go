@@ -94,6 +94,8 @@ type tamperCase struct {
 	xml    []byte
 	now    time.Time
 	accept map[string]bool // by peer name; xmlsec1 included
+	// wantResponse and wantAssertion set SPInput.WantResponseSigned/WantAssertionSigned.
+	wantResponse, wantAssertion bool
 }
 
 func TestHarnessPeersAgree(t *testing.T) {
@@ -136,25 +138,30 @@ func TestHarnessPeersAgree(t *testing.T) {
 	none := map[string]bool{}
 	sigOnly := map[string]bool{peers.XMLSec1: true}
 	cases := []tamperCase{
-		{"pysaml2 minted, assertion signed", pyMinted, now, all},
-		{"pysaml2 minted, response signed", pyRespSigned, now, all},
-		{"npm saml minted, assertion signed", npmMinted, now, all},
-		{"D4 attribute value changed after signing", bytes.Replace(pyMinted, []byte("role/ReadOnly"), []byte("role/Hacked1"), 1), now, none},
-		{"D4 npm attribute value changed after signing", bytes.Replace(npmMinted, []byte("role/ReadOnly"), []byte("role/Hacked1"), 1), now, none},
-		{"D4.6 signed by a key not in metadata", otherKey, now, none},
-		{"D2.3 wrong audience", pyWrongAud, now, sigOnly},
-		{"D2.2 expired (now after NotOnOrAfter)", pyMinted, now.Add(2 * time.Hour), sigOnly},
-		{"D2.2 not yet valid (now before NotBefore)", pyMinted, now.Add(-2 * time.Hour), sigOnly},
+		{"pysaml2 minted, assertion signed", pyMinted, now, all, false, false},
+		{"pysaml2 minted, response signed", pyRespSigned, now, all, false, false},
+		{"npm saml minted, assertion signed", npmMinted, now, all, false, false},
+		{"D4 attribute value changed after signing", bytes.Replace(pyMinted, []byte("role/ReadOnly"), []byte("role/Hacked1"), 1), now, none, false, false},
+		{"D4 npm attribute value changed after signing", bytes.Replace(npmMinted, []byte("role/ReadOnly"), []byte("role/Hacked1"), 1), now, none, false, false},
+		{"D4.6 signed by a key not in metadata", otherKey, now, none, false, false},
+		{"D2.3 wrong audience", pyWrongAud, now, sigOnly, false, false},
+		{"D2.2 expired (now after NotOnOrAfter)", pyMinted, now.Add(2 * time.Hour), sigOnly, false, false},
+		{"D2.2 not yet valid (now before NotBefore)", pyMinted, now.Add(-2 * time.Hour), sigOnly, false, false},
+		{"D4.7 assertion-only signature, SP wants the Response signed", npmMinted, now, sigOnly, true, false},
+		{"D4.7 response-only signature, SP wants the Assertion signed", pyRespSigned, now, sigOnly, false, true},
+		{"D4.7 response-only signature, SP wants the Response signed", pyRespSigned, now, all, true, false},
+		{"D4.7 assertion-only signature, SP wants the Assertion signed", npmMinted, now, all, false, true},
 	}
 	for _, c := range cases {
-		if bytes.Equal(c.xml, pyMinted) && c.name != cases[0].name && c.now.Equal(now) {
+		if bytes.Equal(c.xml, pyMinted) && c.name != cases[0].name && c.now.Equal(now) && !c.wantResponse && !c.wantAssertion {
 			t.Fatalf("%s: tamper did not change the document", c.name)
 		}
 	}
 
 	ins := make([]peers.SPInput, len(cases))
 	for i, c := range cases {
-		ins[i] = peers.SPInput{ResponseXML: c.xml, IdPMetadata: md, Now: c.now}
+		ins[i] = peers.SPInput{ResponseXML: c.xml, IdPMetadata: md, Now: c.now,
+			WantResponseSigned: c.wantResponse, WantAssertionSigned: c.wantAssertion}
 	}
 	got := map[string][]peers.Verdict{}
 	for _, v := range spVerifiers() {
