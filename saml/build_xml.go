@@ -47,7 +47,7 @@ type minter struct {
 	issue, notBefore, notOnOrAfter, confNOA  time.Time
 	respID, assertID                         string
 	attrs                                    []Attribute
-	alg                                      *mintSigAlg
+	alg                                      mintSigAlg
 }
 
 func (m *minter) prepare(b *Builder, spec *ResponseSpec) error {
@@ -58,12 +58,8 @@ func (m *minter) prepare(b *Builder, spec *ResponseSpec) error {
 	default:
 		return mintErr(ErrResponseSpec, "Signing", "C3.1", "unknown signing mode", nil)
 	}
-	switch spec.Algorithm {
-	case RSASHA256:
-		m.alg = &mintAlgRSASHA256
-	case RSASHA1:
-		m.alg = &mintAlgRSASHA1
-	default:
+	var ok bool
+	if m.alg, ok = mintSigAlgFor(spec.Algorithm); !ok {
 		return mintErr(ErrResponseSpec, "Algorithm", "C3.1", "unknown signature algorithm", nil)
 	}
 	if spec.AssertionLifetime < 0 || spec.ConfirmationLifetime < 0 {

@@ -23,10 +23,16 @@ type mintSigAlg struct {
 	digMethod string
 }
 
-var (
-	mintAlgRSASHA256 = mintSigAlg{crypto.SHA256, sha256.New, AlgRSASHA256, AlgSHA256}
-	mintAlgRSASHA1   = mintSigAlg{crypto.SHA1, sha1.New, AlgRSASHA1, AlgSHA1}
-)
+// mintSigAlgFor returns the algorithm set for a, or false.
+func mintSigAlgFor(a SignatureAlgorithm) (mintSigAlg, bool) {
+	switch a {
+	case RSASHA256:
+		return mintSigAlg{crypto.SHA256, sha256.New, AlgRSASHA256, AlgSHA256}, true
+	case RSASHA1:
+		return mintSigAlg{crypto.SHA1, sha1.New, AlgRSASHA1, AlgSHA1}, true
+	}
+	return mintSigAlg{}, false
+}
 
 // signature returns an enveloped ds:Signature for the element with the given
 // ID whose canonical form, minus the signature, is the concatenation of parts.
