@@ -511,3 +511,61 @@ func TestConcurrentUse(t *testing.T) {
 }
 
 var errEmpty = errors.New("empty metadata")
+
+// The built-in pool holds KeyPoolSize distinct RSA-2048 keys; indexes wrap.
+func TestKeyPool(t *testing.T) {
+	t.Parallel()
+	seen := map[string]int{}
+	for i := range samltest.KeyPoolSize {
+		k := samltest.NewIdP(t, samltest.WithKeyIndex(i)).Signer().(*rsa.PrivateKey)
+		if k.N.BitLen() != 2048 {
+			t.Errorf("key %d has %d bits", i, k.N.BitLen())
+		}
+		if err := k.Validate(); err != nil {
+			t.Errorf("key %d: %v", i, err)
+		}
+		if j, dup := seen[k.N.String()]; dup {
+			t.Errorf("keys %d and %d are the same", j, i)
+		}
+		seen[k.N.String()] = i
+	}
+	last := samltest.NewIdP(t, samltest.WithKeyIndex(samltest.KeyPoolSize-1)).Signer().(*rsa.PrivateKey)
+	for _, i := range []int{-1, 2*samltest.KeyPoolSize - 1} {
+		if k := samltest.NewIdP(t, samltest.WithKeyIndex(i)).Signer().(*rsa.PrivateKey); !k.Equal(last) {
+			t.Errorf("WithKeyIndex(%d) does not wrap to the last key", i)
+		}
+	}
+}
+
+func TestWithRand(t *testing.T) {
+	t.Parallel()
+	stream := func() *bytes.Reader { return bytes.NewReader(bytes.Repeat([]byte{0xAB}, 4096)) }
+	a := samltest.NewIdP(t, samltest.WithRand(stream()))
+	b := samltest.NewIdP(t, samltest.WithRand(stream()))
+	if a.TenantID != b.TenantID || a.TenantID != "abababab-abab-4bab-abab-abababababab" {
+		t.Errorf("tenants %q, %q do not come from the given stream", a.TenantID, b.TenantID)
+	}
+}
+
+func TestWithUserAndSpec(t *testing.T) {
+	t.Parallel()
+	alice := samltest.User{UPN: "alice@contoso.com", Roles: []string{samltest.DefaultReadOnlyRole}}
+	srv := samltest.NewServer(t, samltest.WithNow(fixedNow), samltest.WithUser(alice))
+	_, page := get(t, srv.SSOURL(""))
+	_, vals := parseForm(t, page)
+	raw, _ := base64.StdEncoding.DecodeString(vals.Get("SAMLResponse"))
+	v := newVerifier(t, srv.IdP)
+	a, err := v.Verify(context.Background(), raw)
+	if err != nil || a.Subject.NameID != "alice@contoso.com" || len(a.Roles) != 1 {
+		t.Fatalf("WithUser: %v, %+v", err, a)
+	}
+	// Spec reaches any ResponseSpec field.
+	m := srv.IdP.Response(t, alice, samltest.Spec(func(s *saml.ResponseSpec) {
+		s.NameID = "00u1-persistent"
+		s.NameIDFormat = saml.NameIDFormatPersistent
+	}))
+	a, err = v.Verify(context.Background(), m.XML)
+	if err != nil || a.Subject.NameID != "00u1-persistent" || a.Subject.Format != saml.NameIDFormatPersistent {
+		t.Errorf("Spec: %v, subject %+v", err, a.Subject)
+	}
+}
