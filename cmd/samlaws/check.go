@@ -35,8 +35,11 @@ Flags:
                        its entityID is the expected Issuer and every signing
                        certificate in it is trusted
   --cert FILE          instead of --metadata: PEM certificate(s) of the IdP;
-                       repeat for several; needs --issuer
-  --issuer URL         the expected Issuer (entityID), with --cert
+                       repeat for several
+  --issuer URL         with --cert: the expected Issuer (entityID), for Entra
+                       https://sts.windows.net/<tenant-id>/. Without it the
+                       Issuer of the first response is taken (and said so):
+                       the signature is still checked against --cert only
   --audience URL       an accepted Audience; repeat for several. An Entra
                        Identifier with an instance suffix ("...saml#2") may be
                        given as it is (default https://signin.aws.amazon.com/saml
@@ -128,12 +131,24 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		fmt.Fprintf(stderr, "samlaws check: %v\n", err)
 		return exitUsage
 	}
-	v, err := checkNewVerifier(opts, trust)
+	inputs, err := checkReadInputs(opts.files, stdin)
 	if err != nil {
 		fmt.Fprintf(stderr, "samlaws check: %v\n", err)
 		return exitUsage
 	}
-	inputs, err := checkReadInputs(opts.files, stdin)
+	if trust.entityID == "" {
+		iss, ok := checkPeekIssuer(inputs[0].data)
+		if !ok {
+			fmt.Fprintf(stderr, "samlaws check: --issuer: missing, and the Issuer of %s cannot be read; pass --issuer https://sts.windows.net/<tenant-id>/\n", inputs[0].name)
+			return exitUsage
+		}
+		trust.entityID = iss
+		trust.note = "issuer taken from " + inputs[0].name + " (no --issuer given), so it is not checked against an expected value"
+		if opts.json {
+			fmt.Fprintf(stderr, "samlaws check: note: %s\n", trust.note)
+		}
+	}
+	v, err := checkNewVerifier(opts, trust)
 	if err != nil {
 		fmt.Fprintf(stderr, "samlaws check: %v\n", err)
 		return exitUsage
@@ -190,8 +205,6 @@ func parseCheckArgs(args []string) (*checkOptions, error) {
 		return nil, checkUsagef("--metadata", "missing: pass the IdP metadata (--metadata FILE|URL) or its certificate (--cert PEM)")
 	case o.metadata != "" && len(o.certs) > 0:
 		return nil, checkUsagef("--cert", "cannot be combined with --metadata: the metadata already names the certificates")
-	case len(o.certs) > 0 && o.issuer == "":
-		return nil, checkUsagef("--issuer", "missing: with --cert, pass the expected Issuer, for Entra https://sts.windows.net/<tenant-id>/")
 	case o.metadata != "" && o.issuer != "":
 		return nil, checkUsagef("--issuer", "cannot be combined with --metadata: the metadata's entityID is the issuer")
 	}
@@ -394,6 +407,28 @@ func checkParseRSAKey(data []byte) (*rsa.PrivateKey, error) {
 			return rk, nil
 		}
 	}
+}
+
+// checkPeekIssuer reads the Issuer of a response without verifying anything:
+// the Response Issuer, else the first Assertion's. Used only to configure the
+// expected issuer when --cert is given without --issuer.
+func checkPeekIssuer(data []byte) (string, bool) {
+	x, _, _, err := decodeResponseBytes(data)
+	if err != nil || len(x) > saml.MaxResponseChars {
+		return "", false
+	}
+	root, err := decodeParseXML(x)
+	if err != nil || root.name.Space != nsProtocol || root.name.Local != "Response" {
+		return "", false
+	}
+	iss := root.child(nsAssertion, "Issuer").value()
+	if iss == "" {
+		iss = root.path([2]string{nsAssertion, "Assertion"}, [2]string{nsAssertion, "Issuer"}).value()
+	}
+	if iss == "" || !checkIsAbsoluteURI(iss) || len(iss) > 1024 {
+		return "", false
+	}
+	return iss, true
 }
 
 // checkInput is one response to check: its name as given and its bytes.

@@ -460,6 +460,24 @@ func TestCheckCertMode(t *testing.T) {
 	if r.code != exitRejected || !contains(errorCodes(t, jsonLines(t, r.stdout)[0]), "issuer") {
 		t.Errorf("D1.7 other issuer: exit %d\n%s", r.code, r.stdout)
 	}
+
+	// Without --issuer, the first response's Issuer is expected, and said so;
+	// a response of another tenant signed with the same key is then rejected
+	// for its issuer (D1.7), the signature still being checked against --cert.
+	other := samltest.NewIdP(t, samltest.WithNow(checkNow))
+	resp2 := writeFile(t, "other.xml", other.Response(t, samltest.DefaultUser()).XML)
+	r = runCLI(t, "", "check", "--cert", pem, "--now", checkAt, resp, resp2)
+	if r.code != exitRejected || !strings.Contains(r.stdout, "note: issuer taken from "+resp) {
+		t.Fatalf("no --issuer: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = runCLI(t, "", "check", "--cert", pem, "--now", checkAt, "--json", resp, resp2)
+	lines := jsonLines(t, r.stdout)
+	if len(lines) != 2 || lines[0]["accepted"] != true || !contains(errorCodes(t, lines[1]), "issuer") {
+		t.Errorf("no --issuer, JSON: %s", r.stdout)
+	}
+	if !strings.Contains(r.stderr, "note: issuer taken from") {
+		t.Errorf("JSON mode: the note belongs on stderr: %q", r.stderr)
+	}
 }
 
 // TestCheckMetadataURL: metadata fetched over HTTP from Entra's app-specific
@@ -504,6 +522,8 @@ func TestCheckUsage(t *testing.T) {
 	resp := f.response(t)
 	notMD := writeFile(t, "not-metadata.xml", []byte("<html><body>sign in</body></html>"))
 	noCert := writeFile(t, "empty.pem", []byte("nothing here\n"))
+	goodCert := writeFile(t, "entra.pem", f.idp.CertificatePEM())
+	junk := writeFile(t, "junk.b64", []byte("bm90IGEgcmVzcG9uc2U="))
 	cases := []struct {
 		name string
 		args []string
@@ -511,7 +531,8 @@ func TestCheckUsage(t *testing.T) {
 	}{
 		{"no-trust", []string{"check", resp}, "--metadata"},
 		{"both-trusts", []string{"check", "--metadata", f.md, "--cert", noCert, resp}, "--cert"},
-		{"cert-without-issuer", []string{"check", "--cert", noCert, resp}, "--issuer"},
+		{"cert-without-issuer-unreadable", []string{"check", "--cert", goodCert, junk}, "--issuer"},
+		{"issuer-with-metadata", []string{"check", "--metadata", f.md, "--issuer", "https://sts.windows.net/x/", resp}, "--issuer"},
 		{"bad-now", []string{"check", "--metadata", f.md, "--now", "yesterday", resp}, "--now"},
 		{"unknown-flag", []string{"check", "--metadata", f.md, "--bogus", resp}, "--bogus"},
 		{"flag-needs-value", []string{"check", resp, "--metadata"}, "--metadata"},

@@ -138,6 +138,9 @@ func (p *checkPrinter) header(t *checkTrust) {
 	}
 	fmt.Fprintf(p.w, "Trusting issuer %s\n", t.entityID)
 	fmt.Fprintf(p.w, "  with %d signing certificate(s) from %s, SHA-1 thumbprint(s) %s\n", len(t.certs), checkClip(t.source), strings.Join(tps, ", "))
+	if t.note != "" {
+		fmt.Fprintf(p.w, "  note: %s\n", t.note)
+	}
 	fmt.Fprintf(p.w, "Checking as AWS would at %s\n\n", p.now().UTC().Truncate(time.Second).Format(time.RFC3339))
 }
 

@@ -22,6 +22,8 @@ type checkTrust struct {
 	source string
 	// flag is the flag they came from, for errors.
 	flag string
+	// note qualifies the trust, for the output ("" when nothing to say).
+	note string
 }
 
 // checkMetadataFetchTimeout bounds a metadata download (metadata.Fetcher
