@@ -25,7 +25,7 @@ type Location struct {
 	// the WS-Fed type in RoleType) or "Signature" (the KeyInfo of the
 	// document's own signature).
 	Element  string
-	RoleType string
+	RoleType string // WS-Fed RoleDescriptor type, for Element "RoleDescriptor"
 	// Use is the KeyDescriptor's use ("signing", "encryption", or "" for
 	// unspecified); "" for Signature.
 	Use string
@@ -55,7 +55,7 @@ type Certificate struct {
 	// X509 is the parsed certificate, or nil when it does not parse (then
 	// ParseError says why and the other X.509 fields are zero).
 	X509       *x509.Certificate
-	ParseError string
+	ParseError string // why the certificate does not parse ("" when it does)
 	// Locations lists every place the certificate appears (C1.5: Entra
 	// publishes the same certificates in the WS-Fed and SAML sections).
 	Locations []Location
@@ -65,17 +65,17 @@ type Certificate struct {
 	// SignsDocument is true when it appears in the document signature's
 	// KeyInfo (which says who claims to have signed; see Document.Verify).
 	SignsDocument bool
-	Subject       string
-	Issuer        string
+	Subject       string // subject DN (RFC 2253 form)
+	Issuer        string // issuer DN
 	// Serial is the serial number in upper-case hex.
 	Serial string
 	// SHA1 is the SHA-1 thumbprint in upper-case hex without separators, as the
 	// Entra portal shows it; SHA256 likewise for SHA-256.
 	SHA1, SHA256        string
-	NotBefore, NotAfter time.Time
+	NotBefore, NotAfter time.Time // validity period, UTC
 	// KeyType is "RSA", "ECDSA", "Ed25519" or "unknown"; KeyBits its size.
 	KeyType string
-	KeyBits int
+	KeyBits int // key size in bits
 }
 
 // Thumbprints of a DER certificate, upper-case hex.
@@ -147,13 +147,13 @@ type CertState string
 // 60, 30 and 7 days before expiry (spec C3.3); each names the tightest bound
 // that applies.
 const (
-	StateValid       CertState = "valid"
-	StateExpiring60  CertState = "expiring-60d"
-	StateExpiring30  CertState = "expiring-30d"
-	StateExpiring7   CertState = "expiring-7d"
-	StateExpired     CertState = "expired"
-	StateNotYetValid CertState = "not-yet-valid"
-	StateUnparseable CertState = "unparseable"
+	StateValid       CertState = "valid"         // valid, more than 60 days left
+	StateExpiring60  CertState = "expiring-60d"  // 60 days or less left
+	StateExpiring30  CertState = "expiring-30d"  // 30 days or less left
+	StateExpiring7   CertState = "expiring-7d"   // 7 days or less left
+	StateExpired     CertState = "expired"       // at or after NotAfter
+	StateNotYetValid CertState = "not-yet-valid" // before NotBefore
+	StateUnparseable CertState = "unparseable"   // not an X.509 certificate
 )
 
 // State returns the certificate's state at now (C3.3).
@@ -313,7 +313,7 @@ const (
 
 // Rollover is the rollover analysis of an entity's signing certificates.
 type Rollover struct {
-	State RolloverState
+	State RolloverState // the summary
 	// Current is the certificate believed to sign now: the one named by
 	// activeSigner if given and published, otherwise the valid signing
 	// certificate with the earliest NotBefore.

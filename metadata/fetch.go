@@ -40,8 +40,8 @@ func AppMetadataURL(tenantID, appID string) (string, error) {
 
 // Defaults for [Fetcher].
 const (
-	DefaultFetchTimeout  = 30 * time.Second
-	DefaultCacheDuration = time.Hour
+	DefaultFetchTimeout  = 30 * time.Second // Fetcher.Timeout when zero
+	DefaultCacheDuration = time.Hour        // Fetcher.CacheDuration when zero
 )
 
 // Fetcher downloads metadata over HTTP(S), with a size cap, a timeout,
@@ -79,8 +79,8 @@ type cacheEntry struct {
 
 // FetchResult is a fetched and parsed document.
 type FetchResult struct {
-	URL      string
-	Document *Document
+	URL      string    // the URL fetched
+	Document *Document // the parsed document
 	// Signature is the Verify result under a signature policy, otherwise the
 	// InspectSignature facts.
 	Signature *SignatureResult

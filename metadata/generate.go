@@ -20,10 +20,10 @@ import (
 
 // NameID formats.
 const (
-	NameIDFormatPersistent  = "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"
-	NameIDFormatTransient   = "urn:oasis:names:tc:SAML:2.0:nameid-format:transient"
-	NameIDFormatEmail       = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"
-	NameIDFormatUnspecified = "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified"
+	NameIDFormatPersistent  = "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"   // persistent
+	NameIDFormatTransient   = "urn:oasis:names:tc:SAML:2.0:nameid-format:transient"    // transient
+	NameIDFormatEmail       = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress" // email address
+	NameIDFormatUnspecified = "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified"  // unspecified
 )
 
 // IDPMetadataOptions describe the IdP metadata [NewIDPMetadata] writes.
@@ -47,7 +47,7 @@ type IDPMetadataOptions struct {
 	// SigningKey, when set, signs the document (enveloped, exclusive c14n,
 	// RSA-SHA256) and SigningKeyCertificate goes into the signature's KeyInfo.
 	SigningKey            crypto.Signer
-	SigningKeyCertificate *x509.Certificate
+	SigningKeyCertificate *x509.Certificate // the certificate of SigningKey
 }
 
 // EntraIDPMetadataOptions returns options for an Entra tenant's SAML IdP role:
@@ -280,14 +280,14 @@ func NewAWSSPMetadata(opts AWSSPMetadataOptions) ([]byte, error) {
 
 // AWSServiceProvider is the AWS SP view of SP metadata.
 type AWSServiceProvider struct {
-	EntityID string
+	EntityID string // urn:amazon:webservices or urn:amazon:webservices:govcloud
 	// Partition is the partition the entityID implies (aws or aws-us-gov).
 	Partition awsrole.Partition
 	// AssertionConsumerServices are the HTTP-POST ACS endpoints.
 	AssertionConsumerServices []IndexedEndpoint
 	// RequestedAttributes are the attributes AWS asks for.
 	RequestedAttributes []RequestedAttribute
-	NameIDFormats       []string
+	NameIDFormats       []string // NameID formats AWS lists
 }
 
 // ParseAWSSPMetadata parses AWS's SP metadata (A1.4, A1.5) and checks its

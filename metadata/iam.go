@@ -11,8 +11,8 @@ import (
 
 // IAM's SAMLMetadataDocument length bounds, in characters (B1.1).
 const (
-	IAMMinMetadataChars = 1000
-	IAMMaxMetadataChars = 10_000_000
+	IAMMinMetadataChars = 1000       // smallest SAMLMetadataDocument
+	IAMMaxMetadataChars = 10_000_000 // largest SAMLMetadataDocument
 	// IAMMinKeyBits is the smallest RSA key IAM accepts in metadata (A5.4).
 	IAMMinKeyBits = 1024
 )

@@ -16,10 +16,10 @@ import (
 // Default parse budgets. MaxBytes is larger than IAM's 10,000,000-character
 // limit (B1.1) so oversize documents can still be inspected and reported.
 const (
-	DefaultMaxBytes  = 16 << 20
-	DefaultMaxDepth  = 32
-	DefaultMaxTokens = 4 << 20
-	DefaultMaxAttrs  = 64
+	DefaultMaxBytes  = 16 << 20 // Limits.MaxBytes when zero
+	DefaultMaxDepth  = 32       // Limits.MaxDepth when zero
+	DefaultMaxTokens = 4 << 20  // Limits.MaxTokens when zero
+	DefaultMaxAttrs  = 64       // Limits.MaxAttrs when zero
 )
 
 // Limits bound the resources a document may consume while parsing. A zero

@@ -8,27 +8,27 @@ import (
 
 // XML namespaces and URIs the parser and generators use.
 const (
-	NSMetadata  = "urn:oasis:names:tc:SAML:2.0:metadata"
-	NSAssertion = "urn:oasis:names:tc:SAML:2.0:assertion"
-	NSDSig      = "http://www.w3.org/2000/09/xmldsig#"
-	NSFed       = "http://docs.oasis-open.org/wsfed/federation/200706"
-	NSAuth      = "http://docs.oasis-open.org/wsfed/authorization/200706"
-	NSAddress   = "http://www.w3.org/2005/08/addressing"
-	NSXSI       = "http://www.w3.org/2001/XMLSchema-instance"
+	NSMetadata  = "urn:oasis:names:tc:SAML:2.0:metadata"                  // md:
+	NSAssertion = "urn:oasis:names:tc:SAML:2.0:assertion"                 // saml:
+	NSDSig      = "http://www.w3.org/2000/09/xmldsig#"                    // ds: (http, not https, C1.6)
+	NSFed       = "http://docs.oasis-open.org/wsfed/federation/200706"    // fed: (WS-Federation)
+	NSAuth      = "http://docs.oasis-open.org/wsfed/authorization/200706" // auth: (claim types)
+	NSAddress   = "http://www.w3.org/2005/08/addressing"                  // wsa: (endpoint references)
+	NSXSI       = "http://www.w3.org/2001/XMLSchema-instance"             // xsi: (xsi:type)
 
 	// ProtocolSAML2 is the protocolSupportEnumeration value of SAML 2.0 roles.
 	ProtocolSAML2 = "urn:oasis:names:tc:SAML:2.0:protocol"
 
-	BindingHTTPRedirect = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
-	BindingHTTPPOST     = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"
-	BindingSOAP         = "urn:oasis:names:tc:SAML:2.0:bindings:SOAP"
-	BindingHTTPArtifact = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Artifact"
+	BindingHTTPRedirect = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" // HTTP-Redirect binding
+	BindingHTTPPOST     = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"     // HTTP-POST binding (AWS ACS)
+	BindingSOAP         = "urn:oasis:names:tc:SAML:2.0:bindings:SOAP"          // SOAP binding
+	BindingHTTPArtifact = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Artifact" // HTTP-Artifact binding
 )
 
 // RoleDescriptor types Entra ID and AD FS publish for WS-Federation (spec C1.4).
 const (
-	RoleTypeSecurityTokenService = "SecurityTokenServiceType"
-	RoleTypeApplicationService   = "ApplicationServiceType"
+	RoleTypeSecurityTokenService = "SecurityTokenServiceType" // fed:SecurityTokenServiceType (the WS-Fed STS)
+	RoleTypeApplicationService   = "ApplicationServiceType"   // fed:ApplicationServiceType
 )
 
 // Document is a parsed metadata document: either one EntityDescriptor (Entity
@@ -91,8 +91,8 @@ func (d *Document) Signature() *SignatureInfo {
 
 // EntitiesDescriptor is an aggregate of entities (md:EntitiesDescriptor).
 type EntitiesDescriptor struct {
-	ID            string
-	Name          string
+	ID            string        // ID attribute (signature reference target)
+	Name          string        // Name attribute (e.g. the federation's URL)
 	ValidUntil    time.Time     // zero when absent
 	CacheDuration time.Duration // zero when absent
 	// Signature describes the aggregate's own ds:Signature child (nil if none).
@@ -105,8 +105,8 @@ type EntitiesDescriptor struct {
 
 // EntityDescriptor is one entity (md:EntityDescriptor).
 type EntityDescriptor struct {
-	ID            string
-	EntityID      string
+	ID            string        // ID attribute (signature reference target)
+	EntityID      string        // entityID (Entra: https://sts.windows.net/{tenant}/)
 	ValidUntil    time.Time     // zero when absent
 	CacheDuration time.Duration // zero when absent
 	// Signature describes the entity's own ds:Signature child (nil if none).
@@ -116,17 +116,17 @@ type EntityDescriptor struct {
 	// fed:ApplicationServiceType) Entra ID and AD FS publish, and any other
 	// md:RoleDescriptor.
 	RoleDescriptors   []RoleDescriptor
-	IDPSSODescriptors []IDPSSODescriptor
-	SPSSODescriptors  []SPSSODescriptor
+	IDPSSODescriptors []IDPSSODescriptor // SAML 2.0 IdP roles
+	SPSSODescriptors  []SPSSODescriptor  // SAML 2.0 SP roles (AD FS publishes one too)
 	// Organization display name, when present.
 	OrganizationName string
 }
 
 // SignatureInfo holds what a ds:Signature element says about itself.
 type SignatureInfo struct {
-	CanonicalizationMethod string
-	SignatureMethod        string
-	References             []ReferenceInfo
+	CanonicalizationMethod string          // SignedInfo's c14n algorithm URI
+	SignatureMethod        string          // signature algorithm URI
+	References             []ReferenceInfo // every ds:Reference, in order
 	// Certificates are the DER certificates in KeyInfo/X509Data. They are
 	// untrusted: they only say which key the signer claims to have used.
 	Certificates [][]byte
@@ -134,9 +134,9 @@ type SignatureInfo struct {
 
 // ReferenceInfo is one ds:Reference of a SignedInfo.
 type ReferenceInfo struct {
-	URI          string
-	Transforms   []string
-	DigestMethod string
+	URI          string   // "#ID" or "" (whole document)
+	Transforms   []string // transform algorithm URIs, in order
+	DigestMethod string   // digest algorithm URI
 }
 
 // KeyDescriptor is an md:KeyDescriptor.
@@ -153,48 +153,48 @@ func (k KeyDescriptor) ForSigning() bool { return k.Use == "" || k.Use == "signi
 
 // Endpoint is an md:EndpointType element.
 type Endpoint struct {
-	Binding          string
-	Location         string
-	ResponseLocation string
+	Binding          string // binding URI (BindingHTTPPOST, ...)
+	Location         string // URL
+	ResponseLocation string // optional response URL
 }
 
 // IndexedEndpoint is an md:IndexedEndpointType element.
 type IndexedEndpoint struct {
 	Endpoint
-	Index     int
-	IsDefault bool
+	Index     int  // index attribute
+	IsDefault bool // isDefault attribute
 }
 
 // Attribute is a saml:Attribute an IdP advertises.
 type Attribute struct {
-	Name         string
-	NameFormat   string
-	FriendlyName string
+	Name         string // Name (a URI for Entra and AWS attributes)
+	NameFormat   string // NameFormat URI, "" when absent
+	FriendlyName string // FriendlyName, "" when absent
 }
 
 // RequestedAttribute is an md:RequestedAttribute of an SP.
 type RequestedAttribute struct {
 	Attribute
-	IsRequired bool
+	IsRequired bool // isRequired attribute
 }
 
 // AttributeConsumingService is an md:AttributeConsumingService.
 type AttributeConsumingService struct {
-	Index               int
-	IsDefault           bool
-	ServiceNames        []string
-	RequestedAttributes []RequestedAttribute
+	Index               int                  // index attribute
+	IsDefault           bool                 // isDefault attribute
+	ServiceNames        []string             // md:ServiceName texts
+	RequestedAttributes []RequestedAttribute // md:RequestedAttribute elements
 }
 
 // SSODescriptor holds what IDP and SP SSO descriptors share.
 type SSODescriptor struct {
-	ProtocolSupport      []string
-	ValidUntil           time.Time
-	CacheDuration        time.Duration
-	KeyDescriptors       []KeyDescriptor
-	NameIDFormats        []string
-	SingleLogoutServices []Endpoint
-	ErrorURL             string
+	ProtocolSupport      []string        // protocolSupportEnumeration URIs
+	ValidUntil           time.Time       // zero when absent
+	CacheDuration        time.Duration   // zero when absent
+	KeyDescriptors       []KeyDescriptor // signing and encryption keys
+	NameIDFormats        []string        // md:NameIDFormat values
+	SingleLogoutServices []Endpoint      // SLO endpoints
+	ErrorURL             string          // errorURL attribute
 }
 
 // SigningCertificates returns the DER certificates of KeyDescriptors usable for
@@ -206,26 +206,26 @@ func (s *SSODescriptor) SigningCertificates() [][]byte {
 // IDPSSODescriptor is an md:IDPSSODescriptor.
 type IDPSSODescriptor struct {
 	SSODescriptor
-	WantAuthnRequestsSigned bool
-	SingleSignOnServices    []Endpoint
-	Attributes              []Attribute
+	WantAuthnRequestsSigned bool        // WantAuthnRequestsSigned attribute
+	SingleSignOnServices    []Endpoint  // SSO endpoints (Entra: .../{tenant}/saml2)
+	Attributes              []Attribute // saml:Attribute elements the IdP advertises
 }
 
 // SPSSODescriptor is an md:SPSSODescriptor.
 type SPSSODescriptor struct {
 	SSODescriptor
-	AuthnRequestsSigned        bool
-	WantAssertionsSigned       bool
-	AssertionConsumerServices  []IndexedEndpoint
-	AttributeConsumingServices []AttributeConsumingService
+	AuthnRequestsSigned        bool                        // AuthnRequestsSigned attribute
+	WantAssertionsSigned       bool                        // WantAssertionsSigned attribute
+	AssertionConsumerServices  []IndexedEndpoint           // ACS endpoints
+	AttributeConsumingServices []AttributeConsumingService // requested attributes
 }
 
 // ClaimType is an auth:ClaimType offered or requested by a WS-Fed role.
 type ClaimType struct {
-	URI         string
-	DisplayName string
-	Description string
-	Optional    bool
+	URI         string // Uri attribute (the claim's name)
+	DisplayName string // auth:DisplayName
+	Description string // auth:Description
+	Optional    bool   // Optional attribute
 }
 
 // RoleDescriptor is an md:RoleDescriptor, typically a WS-Federation
@@ -235,8 +235,8 @@ type RoleDescriptor struct {
 	// namespace (RoleTypeSecurityTokenService, RoleTypeApplicationService);
 	// otherwise the xsi:type value as written.
 	Type            string
-	ProtocolSupport []string
-	KeyDescriptors  []KeyDescriptor
+	ProtocolSupport []string        // protocolSupportEnumeration URIs
+	KeyDescriptors  []KeyDescriptor // the role's keys (C1.5: same certificates as the SAML role)
 	// ClaimTypesOffered lists fed:ClaimTypesOffered (STS).
 	ClaimTypesOffered []ClaimType
 	// ClaimTypesRequested lists fed:ClaimTypesRequested.
@@ -321,8 +321,8 @@ const (
 	KindEntraTenant Kind = "entra-tenant" // tenant-wide Entra metadata (C1.1)
 	KindEntraCommon Kind = "entra-common" // multi-tenant "common" metadata, entityID with {tenantid}
 	KindEntraApp    Kind = "entra-app"    // app-specific Entra metadata (C1.2)
-	KindADFS        Kind = "adfs"
-	KindOther       Kind = "other"
+	KindADFS        Kind = "adfs"         // AD FS (entityID .../adfs/services/trust)
+	KindOther       Kind = "other"        // anything else
 )
 
 // appCertCN is the subject of the per-application certificates Entra

@@ -11,13 +11,13 @@ import (
 
 // Signature and digest algorithm URIs accepted by [Document.Verify] (D4.5).
 const (
-	AlgRSASHA256    = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
-	AlgRSASHA1      = "http://www.w3.org/2000/09/xmldsig#rsa-sha1"
-	AlgDigestSHA256 = "http://www.w3.org/2001/04/xmlenc#sha256"
-	AlgDigestSHA1   = "http://www.w3.org/2000/09/xmldsig#sha1"
-	AlgExcC14N      = "http://www.w3.org/2001/10/xml-exc-c14n#"
-	AlgExcC14NWC    = "http://www.w3.org/2001/10/xml-exc-c14n#WithComments"
-	AlgEnveloped    = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
+	AlgRSASHA256    = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"     // default (A5.3)
+	AlgRSASHA1      = "http://www.w3.org/2000/09/xmldsig#rsa-sha1"            // only with AllowSHA1
+	AlgDigestSHA256 = "http://www.w3.org/2001/04/xmlenc#sha256"               // digest, default
+	AlgDigestSHA1   = "http://www.w3.org/2000/09/xmldsig#sha1"                // digest, only with AllowSHA1
+	AlgExcC14N      = "http://www.w3.org/2001/10/xml-exc-c14n#"               // exclusive c14n
+	AlgExcC14NWC    = "http://www.w3.org/2001/10/xml-exc-c14n#WithComments"   // exclusive c14n with comments
+	AlgEnveloped    = "http://www.w3.org/2000/09/xmldsig#enveloped-signature" // enveloped-signature transform
 )
 
 // VerifyOptions configure [Document.Verify].
@@ -56,8 +56,8 @@ type SignatureResult struct {
 	SignerExpired bool
 	// SignatureMethod, DigestMethod and ReferenceURI are as written.
 	SignatureMethod string
-	DigestMethod    string
-	ReferenceURI    string
+	DigestMethod    string // digest algorithm URI of the Reference
+	ReferenceURI    string // the Reference's URI
 	// Problem explains why Valid or Trusted is false ("" when both hold).
 	Problem string
 }

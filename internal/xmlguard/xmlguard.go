@@ -36,8 +36,8 @@ import (
 const (
 	DefaultMaxBytes  = 10 << 20 // 10 MiB
 	DefaultMaxDepth  = 64       // crewjam/saml stops at 64 too
-	DefaultMaxTokens = 1 << 20
-	DefaultMaxAttrs  = 64
+	DefaultMaxTokens = 1 << 20  // tokens per document
+	DefaultMaxAttrs  = 64       // attributes per element
 )
 
 // Limits are the budgets a document must stay within. A zero or negative field
@@ -81,12 +81,12 @@ func (l Limits) withDefaults() Limits {
 // *Error whose Unwrap yields exactly one of these (plus the underlying
 // encoding/xml error for ErrMalformed).
 var (
-	ErrMalformed     = errors.New("xmlguard: malformed XML")
-	ErrDTD           = errors.New("xmlguard: DTD or entity declaration not allowed")
-	ErrTooLarge      = errors.New("xmlguard: document too large")
-	ErrTooDeep       = errors.New("xmlguard: elements nested too deeply")
-	ErrTooManyTokens = errors.New("xmlguard: too many XML tokens")
-	ErrTooManyAttrs  = errors.New("xmlguard: too many attributes on one element")
+	ErrMalformed     = errors.New("xmlguard: malformed XML")                         // not well-formed
+	ErrDTD           = errors.New("xmlguard: DTD or entity declaration not allowed") // <!DOCTYPE>, <!ENTITY>, ...
+	ErrTooLarge      = errors.New("xmlguard: document too large")                    // MaxBytes
+	ErrTooDeep       = errors.New("xmlguard: elements nested too deeply")            // MaxDepth
+	ErrTooManyTokens = errors.New("xmlguard: too many XML tokens")                   // MaxTokens
+	ErrTooManyAttrs  = errors.New("xmlguard: too many attributes on one element")    // MaxAttrs
 )
 
 // Error is the typed error for errors.As. It never quotes document content
