@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"strconv"
 	"strings"
 	"time"
@@ -783,4 +784,24 @@ func (p *parser) role(se startTag) (RoleDescriptor, error) {
 		return p.skip()
 	})
 	return d, err
+}
+
+// errStopIteration ends a Stream early when an iterator's consumer breaks.
+var errStopIteration = errors.New("metadata: iteration stopped")
+
+// StreamEntities is [Stream] as a range-over-func iterator: it yields each
+// EntityDescriptor of r in document order and, if parsing fails, a final nil
+// descriptor with the error. Breaking out of the loop stops reading.
+func StreamEntities(r io.Reader, lim Limits) iter.Seq2[*EntityDescriptor, error] {
+	return func(yield func(*EntityDescriptor, error) bool) {
+		_, err := Stream(r, lim, func(e *EntityDescriptor) error {
+			if !yield(e, nil) {
+				return errStopIteration
+			}
+			return nil
+		})
+		if err != nil && err != errStopIteration {
+			yield(nil, err)
+		}
+	}
 }

@@ -437,3 +437,38 @@ func FuzzParse(f *testing.F) {
 		_ = CheckIAM(data)
 	})
 }
+
+func TestStreamEntities(t *testing.T) {
+	raw := readFixture(t, "spid-idps-aggregate.xml")
+	n := 0
+	for e, err := range StreamEntities(bytes.NewReader(raw), Limits{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+		if n == 3 {
+			if e.EntityID == "" {
+				t.Error("empty entity")
+			}
+			break
+		}
+	}
+	if n != 3 {
+		t.Fatalf("n = %d", n)
+	}
+	var last error
+	count := 0
+	for e, err := range StreamEntities(strings.NewReader(`<md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata"><md:EntityDescriptor entityID="a"/><!DOCTYPE x>`), Limits{}) {
+		if err != nil {
+			last = err
+			if e != nil {
+				t.Error("entity with error")
+			}
+			continue
+		}
+		count++
+	}
+	if count != 1 || !errors.Is(last, ErrHostile) {
+		t.Fatalf("count=%d err=%v", count, last)
+	}
+}
