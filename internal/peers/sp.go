@@ -142,7 +142,7 @@ func verifyAll(ctx context.Context, name, nowLayout string, env []string, argv [
 // faketimeEnv runs python under libfaketime with a per-case clock (FAKETIME_NO_CACHE
 // lets the driver move the clock between cases by setting FAKETIME).
 func faketimeEnv() []string {
-	return []string{"TZ=UTC", "FAKETIME_NO_CACHE=1", "FAKETIME_DONT_FAKE_MONOTONIC=1"}
+	return []string{"TZ=UTC", "FAKETIME_NO_CACHE=1", "FAKETIME_DONT_FAKE_MONOTONIC=1", "PYTHONDONTWRITEBYTECODE=1"}
 }
 
 func pyArgv(script string, nowLayout string, first SPInput) []string {

@@ -23,6 +23,9 @@ def fail(msg):
 
 
 def sp_metadata(entity_id, acs):
+    from html import escape
+
+    entity_id, acs = escape(entity_id, quote=True), escape(acs, quote=True)
     return (
         '<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="%s">'
         '<md:SPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">'
