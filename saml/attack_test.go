@@ -169,6 +169,32 @@ func TestAttackSignatureWrapping(t *testing.T) {
 			})
 		}
 	}
+	// Response-level wrapping where the hidden original keeps no Assertion,
+	// so that only one Assertion remains: the signature rules must catch it
+	// (Object in Signature, Reference to another element, digest).
+	for _, n := range []int{1, 2, 6, 8} {
+		cases = append(cases, attack{
+			name: fmt.Sprintf("D4.2_XSW%d_Response_single_assertion", n),
+			spec: func(s *ResponseSpec) { s.Signing = SignResponse },
+			mutate: edit(func(t *testing.T, d *etree.Document) {
+				xsw(n, "Response")(t, d)
+				// Remove every Assertion except the evil root's own.
+				root := d.Root()
+				var drop func(el *etree.Element)
+				drop = func(el *etree.Element) {
+					for _, ch := range el.ChildElements() {
+						if ch.Tag == "Assertion" && el != root {
+							el.RemoveChild(ch)
+							continue
+						}
+						drop(ch)
+					}
+				}
+				drop(root)
+			}),
+			want: ErrSignature,
+		})
+	}
 	for _, a := range cases {
 		t.Run(a.name, a.run)
 	}

@@ -174,6 +174,15 @@ func TestDiagnoseListsEveryProblem(t *testing.T) {
 			t.Errorf("report lacks %v: %v", want, r.Err())
 		}
 	}
+	// A bad signature does not hide the other problems.
+	m2 := vMint(t, func(s *ResponseSpec) {
+		s.Tamper.ModifyAfterSigning = true
+		s.Tamper.Expired = true
+	})
+	r2 := v.Diagnose(context.Background(), m2.XML)
+	if r2.Accepted || !errors.Is(r2.Err(), ErrSignature) || !errors.Is(r2.Err(), ErrExpired) {
+		t.Errorf("signature + expiry: %v", r2.Err())
+	}
 	// The replay cache is not touched: Verify still fails on the first problem
 	// only, and a good response diagnosed twice stays acceptable.
 	good := vMint(t, nil)
