@@ -471,6 +471,16 @@ type Tamper struct {
 	BadRoleSessionName bool
 	// MissingAudienceRestriction omits the AudienceRestriction (D2.4).
 	MissingAudienceRestriction bool
+	// ExtraAudienceRestriction adds a second AudienceRestriction naming only
+	// "https://wrong-audience.invalid/saml": restrictions are ANDed, so the
+	// assertion is invalid for every SP (D2.3).
+	ExtraAudienceRestriction bool
+	// UnknownCondition adds a Condition of an unknown xsi:type to Conditions,
+	// which makes the assertion Indeterminate (D2.6, D2.1).
+	UnknownCondition bool
+	// DuplicateOneTimeUse writes two OneTimeUse conditions; at most one is
+	// allowed (D2.5).
+	DuplicateOneTimeUse bool
 	// MissingConfirmationNotOnOrAfter omits SubjectConfirmationData/@NotOnOrAfter (A1.8, D3.2).
 	MissingConfirmationNotOnOrAfter bool
 	// ConfirmationNotBefore writes SubjectConfirmationData/@NotBefore (D3.2 forbids it).

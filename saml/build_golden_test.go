@@ -339,6 +339,9 @@ func TestBuildTamperShape(t *testing.T) {
 		{"D1.5/nested", func(s *ResponseSpec) {
 			s.Tamper.StatusCode, s.Tamper.SubStatusCode = StatusRequester, "urn:oasis:names:tc:SAML:2.0:status:RequestUnsupported"
 		}, []string{`<samlp:StatusCode Value="` + StatusRequester + `"><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:RequestUnsupported"></samlp:StatusCode></samlp:StatusCode>`}, nil, "", 0},
+		{"D2.3/extra", func(s *ResponseSpec) { s.Tamper.ExtraAudienceRestriction = true }, []string{"<AudienceRestriction><Audience>" + mintWrongAudience + "</Audience></AudienceRestriction></Conditions>"}, nil, "<AudienceRestriction>", 2},
+		{"D2.6", func(s *ResponseSpec) { s.Tamper.UnknownCondition = true }, []string{`xsi:type="UnknownConditionType"></Condition></Conditions>`}, nil, "", 0},
+		{"D2.5", func(s *ResponseSpec) { s.Tamper.DuplicateOneTimeUse = true }, nil, nil, "<OneTimeUse>", 2},
 		{"D4/modify", func(s *ResponseSpec) { s.Tamper.ModifyAfterSigning = true }, []string{">" + mintAttackerNameID + "</NameID>"}, nil, "", 0},
 	} {
 		_, x := build(c.mod)

@@ -31,8 +31,10 @@ func mintCrewSP(t testing.TB, now time.Time, idpCert, spKey mintKeyPair) *crewsa
 		EntityID:          AWSSignInURL,
 		AcsURL:            *acs,
 		AllowIDPInitiated: true,
-		EncryptionKey:     spKey.key,
-		Clock:             dsig.NewFakeClockAt(now),
+		// Fail closed on Indeterminate conditions (D2.6); off by default in crewjam.
+		RejectUnknownConditions: true,
+		EncryptionKey:           spKey.key,
+		Clock:                   dsig.NewFakeClockAt(now),
 		IDPMetadata: &crewsaml.EntityDescriptor{
 			EntityID: mintIssuer,
 			IDPSSODescriptors: []crewsaml.IDPSSODescriptor{{
@@ -242,6 +244,11 @@ func mintTamperCases() []mintTamperCase {
 		{name: "A3.4/missing-role-session-name", mod: func(s *ResponseSpec, _ mintKeys) { s.Tamper.MissingRoleSessionName = true }, crewAccept: true, gosAccept: true},
 		{name: "A3.4/bad-role-session-name", mod: func(s *ResponseSpec, _ mintKeys) { s.Tamper.BadRoleSessionName = true }, crewAccept: true, gosAccept: true},
 		{name: "D2.4/missing-audience-restriction", mod: func(s *ResponseSpec, _ mintKeys) { s.Tamper.MissingAudienceRestriction = true }, gosAccept: true},
+		{name: "D2.3/extra-audience-restriction", mod: func(s *ResponseSpec, _ mintKeys) { s.Tamper.ExtraAudienceRestriction = true }},
+		// gosaml2 0.12 ignores Condition elements it does not know.
+		{name: "D2.6/unknown-condition", mod: func(s *ResponseSpec, _ mintKeys) { s.Tamper.UnknownCondition = true }, gosAccept: true},
+		// crewjam/saml 0.6.3 and gosaml2 0.12 do not count OneTimeUse elements.
+		{name: "D2.5/duplicate-OneTimeUse", mod: func(s *ResponseSpec, _ mintKeys) { s.Tamper.DuplicateOneTimeUse = true }, crewAccept: true, gosAccept: true},
 		{name: "A1.8/missing-confirmation-NotOnOrAfter", mod: func(s *ResponseSpec, _ mintKeys) { s.Tamper.MissingConfirmationNotOnOrAfter = true }},
 		{name: "D3.2/confirmation-NotBefore", mod: func(s *ResponseSpec, _ mintKeys) { s.Tamper.ConfirmationNotBefore = true }, crewAccept: true, gosAccept: true},
 		{name: "A1.8/two-subject-confirmations", mod: func(s *ResponseSpec, _ mintKeys) { s.Tamper.TwoSubjectConfirmations = true }, crewAccept: true, gosAccept: true},

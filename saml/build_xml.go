@@ -25,6 +25,7 @@ const (
 	mintNSXEnc      = "http://www.w3.org/2001/04/xmlenc#"
 
 	mintCMBearer = "urn:oasis:names:tc:SAML:2.0:cm:bearer"
+	mintNSXSI    = "http://www.w3.org/2001/XMLSchema-instance"
 
 	mintWrongAudience    = "https://wrong-audience.invalid/saml"
 	mintWrongRecipient   = "https://wrong-recipient.invalid/saml"
@@ -311,6 +312,19 @@ func (m *minter) appendAssertion(dst []byte, id, nameID string) (out []byte, sig
 		dst = append(dst, `<AudienceRestriction><Audience>`...)
 		dst = mintAppendText(dst, m.audience)
 		dst = append(dst, `</Audience></AudienceRestriction>`...)
+	}
+	if t.ExtraAudienceRestriction {
+		dst = append(dst, `<AudienceRestriction><Audience>`+mintWrongAudience+`</Audience></AudienceRestriction>`...)
+	}
+	if t.DuplicateOneTimeUse {
+		dst = append(dst, `<OneTimeUse></OneTimeUse><OneTimeUse></OneTimeUse>`...)
+	}
+	if t.UnknownCondition {
+		// The type QName has no prefix: it resolves in the default (SAML
+		// assertion) namespace to a type that does not exist. A prefixed
+		// QName would need a declaration that exc-c14n drops (a prefix used
+		// only inside an attribute value is not "visibly utilized").
+		dst = append(dst, `<Condition xmlns:xsi="`+mintNSXSI+`" xsi:type="UnknownConditionType"></Condition>`...)
 	}
 	dst = append(dst, `</Conditions>`...)
 	if len(m.attrs) > 0 {
