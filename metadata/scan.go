@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/samlaws/samlaws/internal/xmlguard"
@@ -549,6 +550,12 @@ func (s *scanner) scanPI() (tokKind, error) {
 		if v := procInstParam("version", string(body)); v != "1.0" {
 			return tokNone, s.malformed("XML declaration without version 1.0")
 		}
+		// encoding/xml finds param="value" anywhere in the declaration; reject
+		// whatever it could read differently.
+		if !allQuotedParams(string(body), "encoding=", func(v string) bool { return equalFoldASCII(v, "utf-8") }) ||
+			!allQuotedParams(string(body), "version=", func(v string) bool { return v == "1.0" }) {
+			return tokNone, s.malformed("unsupported XML declaration")
+		}
 	} else if equalFoldASCII(string(target), "xml") {
 		return tokNone, s.malformed("reserved processing instruction target")
 	}
@@ -605,6 +612,26 @@ func procInstParam(param, s string) string {
 			return ""
 		}
 		return rest[1 : 1+end]
+	}
+}
+
+// allQuotedParams reports whether every quoted value following param (as in
+// `encoding="utf-8"`) anywhere in s satisfies ok; an unterminated value fails.
+func allQuotedParams(s, param string, ok func(string) bool) bool {
+	for {
+		k := strings.Index(s, param)
+		if k < 0 {
+			return true
+		}
+		s = s[k+len(param):]
+		if len(s) == 0 || (s[0] != '"' && s[0] != '\'') {
+			continue
+		}
+		end := strings.IndexByte(s[1:], s[0])
+		if end < 0 || !ok(s[1:1+end]) {
+			return false
+		}
+		s = s[1+end:]
 	}
 }
 

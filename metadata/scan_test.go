@@ -192,3 +192,19 @@ func FuzzScannerMatchesEncodingXML(f *testing.F) {
 		}
 	})
 }
+
+func TestScannerXMLDeclaration(t *testing.T) {
+	for _, in := range []string{
+		`<?xml version="1.0"encoding="x"?><a/>`, `<?xml version="1.0" encoding="latin1"?><a/>`, `<?xml version="1.1"?><a/>`,
+		`<?xml version="1.0" xversion="2"?><a/>`, `<?xml encoding="utf-8"?><a/>`, `<?xml version="1.0" encoding="utf-8?><a/>`,
+	} {
+		if _, err := scanEvents([]byte(in), nil); !errors.Is(err, ErrMalformed) {
+			t.Errorf("%q accepted: %v", in, err)
+		}
+	}
+	for _, in := range []string{`<?xml version="1.0"?><a/>`, `<?xml version='1.0' encoding='UTF-8' standalone="no"?><a/>`} {
+		if _, err := scanEvents([]byte(in), nil); err != nil {
+			t.Errorf("%q rejected: %v", in, err)
+		}
+	}
+}
