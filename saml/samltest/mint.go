@@ -272,6 +272,24 @@ func MissingAudienceRestriction() ResponseOption {
 	return tamper(func(t *saml.Tamper) { t.MissingAudienceRestriction = true })
 }
 
+// ExtraAudienceRestriction adds a second AudienceRestriction naming only a
+// wrong audience; restrictions are ANDed, so no SP may accept it (D2.3).
+func ExtraAudienceRestriction() ResponseOption {
+	return tamper(func(t *saml.Tamper) { t.ExtraAudienceRestriction = true })
+}
+
+// UnknownCondition adds a Condition of an unknown type, which makes the
+// assertion Indeterminate (D2.6).
+func UnknownCondition() ResponseOption {
+	return tamper(func(t *saml.Tamper) { t.UnknownCondition = true })
+}
+
+// DuplicateOneTimeUse writes two OneTimeUse conditions; at most one is allowed
+// (D2.5).
+func DuplicateOneTimeUse() ResponseOption {
+	return tamper(func(t *saml.Tamper) { t.DuplicateOneTimeUse = true })
+}
+
 // MissingConfirmationNotOnOrAfter omits SubjectConfirmationData/@NotOnOrAfter
 // (A1.8, D3.2).
 func MissingConfirmationNotOnOrAfter() ResponseOption {
@@ -356,6 +374,9 @@ func TamperCases() []TamperCase {
 		{"MissingRoleSessionName", "A3.4", MissingRoleSessionName()},
 		{"BadRoleSessionName", "A3.4", BadRoleSessionName()},
 		{"MissingAudienceRestriction", "D2.4", MissingAudienceRestriction()},
+		{"ExtraAudienceRestriction", "D2.3", ExtraAudienceRestriction()},
+		{"UnknownCondition", "D2.6", UnknownCondition()},
+		{"DuplicateOneTimeUse", "D2.5", DuplicateOneTimeUse()},
 		{"MissingConfirmationNotOnOrAfter", "A1.8", MissingConfirmationNotOnOrAfter()},
 		{"ConfirmationNotBefore", "D3.2", ConfirmationNotBefore()},
 		{"TwoSubjectConfirmations", "A1.8", TwoSubjectConfirmations()},
