@@ -9,8 +9,8 @@ import (
 	"github.com/samlaws/samlaws/saml/samltest"
 )
 
-// base64Run matches what leaked key material would look like in a message.
-var base64Run = regexp.MustCompile(`[A-Za-z0-9+/=]{24,}`)
+// mintBase64Run matches what leaked key material would look like in a message.
+var mintBase64Run = regexp.MustCompile(`[A-Za-z0-9+/=]{24,}`)
 
 // FuzzMintPEM: the --key and --cert parsers never panic on hostile files, and
 // their errors never carry base64 runs (key material) from the file.
@@ -32,7 +32,7 @@ func FuzzMintPEM(f *testing.F) {
 			t.Fatalf("%d certificates with error %v", len(certs), cerr)
 		}
 		for _, err := range []error{kerr, cerr} {
-			if err != nil && base64Run.MatchString(err.Error()) {
+			if err != nil && mintBase64Run.MatchString(err.Error()) {
 				t.Fatalf("error %q carries a base64 run", err)
 			}
 		}

@@ -35,9 +35,9 @@ type mintTool struct {
 	dir string // scratch directory for key, certificate and output files
 }
 
-// buildSamlaws builds cmd/samlaws into a temporary directory, as a user would
+// buildMintTool builds cmd/samlaws into a temporary directory, as a user would
 // install it.
-func buildSamlaws(t *testing.T) *mintTool {
+func buildMintTool(t *testing.T) *mintTool {
 	t.Helper()
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "samlaws")
@@ -84,7 +84,7 @@ var mintNow = time.Date(2026, 11, 28, 13, 0, 0, 0, time.UTC)
 
 // TestMintCLI drives the built binary as a user would.
 func TestMintCLI(t *testing.T) {
-	tool := buildSamlaws(t)
+	tool := buildMintTool(t)
 	idp := samltest.NewIdP(t, samltest.WithNow(mintNow))
 	key := idp.Signer().(*rsa.PrivateKey)
 	cert := idp.Certificate()
@@ -170,7 +170,7 @@ func TestMintCLI(t *testing.T) {
 					t.Errorf("stderr %q does not name %s", errOut, tc.flag)
 				}
 				// Errors never print key material.
-				for _, secret := range []string{"PRIVATE KEY", pemBody(idp.KeyPEM())[:40], "MII"} {
+				for _, secret := range []string{"PRIVATE KEY", mintPEMBody(idp.KeyPEM())[:40], "MII"} {
 					if strings.Contains(errOut, secret) {
 						t.Errorf("stderr leaks key material (%q)", secret)
 					}
@@ -183,7 +183,7 @@ func TestMintCLI(t *testing.T) {
 	// certificates listed in the metadata the same run wrote.
 	verify := func(t *testing.T, xml, md []byte, edit ...func(*saml.VerifierConfig)) *saml.Assertion {
 		t.Helper()
-		entityID, certs := readMetadata(t, md, cert)
+		entityID, certs := mintReadMetadata(t, md, cert)
 		cfg := saml.VerifierConfig{
 			IdPEntityID:     entityID,
 			Certificates:    certs,
@@ -395,9 +395,9 @@ func TestMintCLI(t *testing.T) {
 	})
 }
 
-// readMetadata returns the entityID and the IDPSSODescriptor signing
+// mintReadMetadata returns the entityID and the IDPSSODescriptor signing
 // certificates of metadata, and checks that cert is among them.
-func readMetadata(t *testing.T, md []byte, cert *x509.Certificate) (string, []*x509.Certificate) {
+func mintReadMetadata(t *testing.T, md []byte, cert *x509.Certificate) (string, []*x509.Certificate) {
 	t.Helper()
 	d := etree.NewDocument()
 	if err := d.ReadFromBytes(md); err != nil {
@@ -423,8 +423,8 @@ func readMetadata(t *testing.T, md []byte, cert *x509.Certificate) (string, []*x
 	return d.Root().SelectAttrValue("entityID", ""), certs
 }
 
-// pemBody returns the base64 body of a PEM block, without its armour lines.
-func pemBody(p []byte) string {
+// mintPEMBody returns the base64 body of a PEM block, without its armour lines.
+func mintPEMBody(p []byte) string {
 	lines := strings.Split(strings.TrimSpace(string(p)), "\n")
 	return strings.Join(lines[1:len(lines)-1], "")
 }
