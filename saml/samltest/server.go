@@ -39,7 +39,7 @@ import (
 //
 // Paths are matched case-insensitively, as Entra matches them. The metadata
 // served names the server's own URL as the SSO and WS-Fed endpoints. The server
-// is closed when the test that made it ends.
+// is closed when the test that made it ends. [IdP.ServeTLS] serves HTTPS.
 type Server struct {
 	*httptest.Server
 	// IdP is the identity provider being served.
@@ -57,6 +57,16 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 func (idp *IdP) Serve() *Server {
 	s := &Server{IdP: idp}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
+	idp.t.Cleanup(s.Close)
+	return s
+}
+
+// ServeTLS is like [IdP.Serve] but serves HTTPS, with httptest's test
+// certificate: use the server's Client() (which trusts it) for requests, as
+// Entra's endpoints are HTTPS only.
+func (idp *IdP) ServeTLS() *Server {
+	s := &Server{IdP: idp}
+	s.Server = httptest.NewTLSServer(http.HandlerFunc(s.serveHTTP))
 	idp.t.Cleanup(s.Close)
 	return s
 }

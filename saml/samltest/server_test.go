@@ -352,3 +352,27 @@ func TestServerSPInitiatedD1_6(t *testing.T) {
 		})
 	}
 }
+
+func TestServeTLS(t *testing.T) {
+	t.Parallel()
+	idp := samltest.NewIdP(t, samltest.WithNow(fixedNow))
+	srv := idp.ServeTLS()
+	if !strings.HasPrefix(srv.URL, "https://") {
+		t.Fatalf("URL %q is not HTTPS", srv.URL)
+	}
+	resp, err := srv.Client().Get(srv.AppMetadataURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !bytes.HasPrefix(body, []byte(samltest.BOM)) {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	if !bytes.Contains(body, []byte(`Location="`+srv.URL+"/"+idp.TenantID+`/saml2"`)) {
+		t.Error("metadata does not name the HTTPS endpoint")
+	}
+	if _, err := http.Get(srv.MetadataURL()); err == nil {
+		t.Error("a client that does not trust the test certificate connected")
+	}
+}
