@@ -80,7 +80,7 @@ func parseDocument(data []byte, lim parseLimits) (*etree.Document, *parseErr) {
 			return nil, &parseErr{ErrMalformed, "D1.1", "has an unterminated XML declaration"}
 		}
 		decl := string(data[5:end])
-		if strings.ContainsAny(decl, "<>") || !strings.Contains(decl, "version") {
+		if strings.ContainsAny(decl, "<>") || !strings.Contains(decl, `version="1.0"`) && !strings.Contains(decl, `version='1.0'`) {
 			return nil, &parseErr{ErrMalformed, "D1.1", "has a bad XML declaration"}
 		}
 		if i := strings.Index(decl, "encoding"); i >= 0 {
@@ -280,8 +280,11 @@ func (p *xmlParser) element(parent *etree.Element, scope *nsScope) *etree.Elemen
 	el := parent.CreateElement(local)
 	el.Space = space
 	for _, a := range attrs {
-		at := el.CreateAttr(a.key, a.value)
-		at.Space = a.space
+		key := a.key
+		if a.space != "" {
+			key = a.space + ":" + a.key // CreateAttr matches space and key together
+		}
+		el.CreateAttr(key, a.value)
 	}
 	if p.data[p.pos] == '/' {
 		if !p.has("/>") {
