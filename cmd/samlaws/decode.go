@@ -467,9 +467,9 @@ func (p *decodePrinter) attributes(a *decodeNode) {
 	for _, at := range aws {
 		short := strings.TrimPrefix(at.name, "https://aws.amazon.com/SAML/Attributes/")
 		p.printf("    %s\n", short)
-		for i, v := range at.values {
+		for _, v := range at.values {
 			p.printf("      %s\n", v)
-			p.printf("        -> %s\n", decodeAWSMeaning(at.name, v, i, len(at.values)))
+			p.printf("        -> %s\n", decodeAWSMeaning(at.name, v, len(at.values)))
 		}
 		if len(at.values) == 0 {
 			p.printf("      (no value)\n")
@@ -488,7 +488,7 @@ func (p *decodePrinter) attributes(a *decodeNode) {
 }
 
 // decodeAWSMeaning says what AWS makes of one AWS attribute value.
-func decodeAWSMeaning(name, v string, i, n int) string {
+func decodeAWSMeaning(name, v string, n int) string {
 	switch {
 	case name == awsrole.AttrRole:
 		r, err := awsrole.ParseRole(v)
@@ -528,7 +528,6 @@ func decodeAWSMeaning(name, v string, i, n int) string {
 	case name == awsrole.AttrTransitiveTagKeys:
 		return "this tag key survives role chaining (A3.8)"
 	}
-	_ = i
 	return "not an attribute AWS reads (names are case-sensitive, A3)"
 }
 

@@ -243,6 +243,9 @@ func FuzzDecode(f *testing.F) {
 		if len(data) > checkMaxInput {
 			return
 		}
+		if iss, ok := checkPeekIssuer(data); ok && !checkIsAbsoluteURI(iss) {
+			t.Errorf("peeked issuer %q is not an absolute URI", iss)
+		}
 		x, enc, n, err := decodeResponseBytes(data)
 		if err != nil {
 			return
