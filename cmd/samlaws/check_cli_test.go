@@ -344,6 +344,10 @@ func TestCheckReplayAcrossFiles(t *testing.T) {
 	if lines[2]["accepted"] != false || !contains(errorCodes(t, lines[2]), "replay") || lines[2]["file"] != a {
 		t.Errorf("third (a replay of the first) not rejected as replay: %v", lines[2])
 	}
+	txt := runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, a, a)
+	if txt.code != exitRejected || !strings.Contains(txt.stdout, "[rule D5.3]") || !strings.Contains(txt.stdout, "(A4.6)") {
+		t.Errorf("text replay verdict: exit %d\n%s", txt.code, txt.stdout)
+	}
 	// Distinct responses only: every one accepted, exit 0.
 	if r := runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, a, b); r.code != exitOK {
 		t.Errorf("two distinct responses: exit %d\n%s", r.code, r.stdout)

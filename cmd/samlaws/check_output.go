@@ -260,6 +260,8 @@ func (p *checkPrinter) rejectedText(b *strings.Builder, r *checkResult) {
 		fmt.Fprintf(b, "  %d. %s%s\n", i+1, e.Message, rule)
 		if e.AWS != nil {
 			fmt.Fprintf(b, "     AWS answers: %s\n", checkAWSText(e.AWS))
+		} else if e.Code == "replay" {
+			fmt.Fprintf(b, "     note: STS itself does not document rejecting a reused assertion (A4.6); a service provider should (D5.3)\n")
 		}
 		if e.Hint != "" {
 			fmt.Fprintf(b, "     fix: %s\n", e.Hint)
