@@ -24,7 +24,7 @@ var (
 	// ErrIAM: the document does not meet IAM CreateSAMLProvider's constraints
 	// (spec B1.1, A5.4).
 	ErrIAM = errors.New("metadata: not acceptable to IAM")
-	// ErrFetch: the document could not be fetched.
+	// ErrFetch: the document could not be fetched or read.
 	ErrFetch = errors.New("metadata: fetch failed")
 	// ErrInvalidOption: a caller-supplied option is invalid.
 	ErrInvalidOption = errors.New("metadata: invalid option")

@@ -117,7 +117,7 @@ func skipBOM(r io.Reader) (io.Reader, error) {
 		return bytes.NewReader(head[:n]), nil
 	}
 	if err != nil {
-		return nil, newErr(ErrMalformed, "", "reading input", err)
+		return nil, newErr(ErrFetch, "", "reading input", err)
 	}
 	if xmlguard.HasBOM(head[:]) {
 		return r, nil

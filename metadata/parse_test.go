@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 )
 
@@ -470,5 +471,25 @@ func TestStreamEntities(t *testing.T) {
 	}
 	if count != 1 || !errors.Is(last, ErrHostile) {
 		t.Fatalf("count=%d err=%v", count, last)
+	}
+}
+
+func TestStreamSlowReader(t *testing.T) {
+	// C1.3: BOM and tiny reads through the streaming path.
+	raw := readFixture(t, "entra-tenant-8b966979.xml")
+	var got *EntityDescriptor
+	_, err := Stream(iotest.OneByteReader(bytes.NewReader(raw)), Limits{}, func(e *EntityDescriptor) error { got = e; return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := mustParse(t, raw).Entity
+	if got.EntityID != want.EntityID || len(got.RoleDescriptors[0].ClaimTypesOffered) != len(want.RoleDescriptors[0].ClaimTypesOffered) ||
+		string(got.IDPSigningCertificates()[2]) != string(want.IDPSigningCertificates()[2]) {
+		t.Error("streamed entity differs from parsed entity")
+	}
+	// A reader failing mid-document surfaces as an error.
+	_, err = Stream(iotest.TimeoutReader(iotest.HalfReader(bytes.NewReader(raw))), Limits{}, func(*EntityDescriptor) error { return nil })
+	if !errors.Is(err, ErrFetch) || !errors.Is(err, iotest.ErrTimeout) {
+		t.Errorf("reader error: %v", err)
 	}
 }

@@ -136,7 +136,7 @@ func (s *scanner) more(keep int) (bool, error) {
 	if err == io.EOF {
 		s.eof = true
 	} else if err != nil {
-		return false, newErr(ErrMalformed, "", "reading input", err)
+		return false, newErr(ErrFetch, "", "reading input", err)
 	}
 	return n > 0 || !s.eof, nil
 }

@@ -16,7 +16,7 @@ import (
 
 const metadataUsage = `usage:
   samlaws metadata inspect FILE|URL [--now RFC3339] [--json] [--pin THUMBPRINT]... [--allow-sha1]
-  samlaws metadata for-iam FILE|URL [--out FILE]
+  samlaws metadata for-iam FILE|URL [--out FILE] [--pin THUMBPRINT]... [--allow-sha1]
   samlaws metadata diff OLD NEW [--now RFC3339] [--active THUMBPRINT] [--json]
 
 inspect  shows the entity, its endpoints, every certificate (SHA-1 thumbprint as
@@ -26,6 +26,7 @@ inspect  shows the entity, its endpoints, every certificate (SHA-1 thumbprint as
          signing certificate, no SSO endpoint).
 for-iam  writes a document IAM CreateSAMLProvider accepts (BOM stripped, C1.3;
          rebuilt when needed) to stdout or --out, or says why not (exit 1).
+         With --pin, the input must first verify against a pinned signer.
 diff     compares the IdP signing certificates of OLD (e.g. what the IAM
          provider holds) and NEW (e.g. Entra's current metadata); exit 1 when
          switching to NEW can break sign-in (C3.4).
@@ -179,6 +180,7 @@ type jsonInspect struct {
 	ValidUntil     string         `json:"valid_until,omitempty"`
 	CacheDuration  string         `json:"cache_duration,omitempty"`
 	Endpoints      []jsonEndpoint `json:"endpoints"`
+	NameIDFormats  []string       `json:"name_id_formats,omitempty"`
 	Signature      jsonSignature  `json:"signature"`
 	Certificates   []jsonCert     `json:"certificates"`
 	Rollover       string         `json:"rollover,omitempty"`
@@ -234,6 +236,7 @@ func inspectReport(src string, doc *metadata.Document, now time.Time, vopts meta
 			}
 		}
 		for _, idp := range e.IDPSSODescriptors {
+			r.NameIDFormats = append(r.NameIDFormats, idp.NameIDFormats...)
 			for _, ep := range idp.SingleSignOnServices {
 				r.Endpoints = append(r.Endpoints, jsonEndpoint{"SingleSignOnService", ep.Binding, ep.Location})
 			}
@@ -331,6 +334,9 @@ func printInspect(w io.Writer, r jsonInspect) {
 			fmt.Fprintf(w, "  %-24s %-24s %s\n", ep.Service, b, ep.Location)
 		}
 	}
+	if len(r.NameIDFormats) > 0 {
+		fmt.Fprintf(w, "name_ids:    %s\n", strings.Join(r.NameIDFormats, ", "))
+	}
 	s := r.Signature
 	switch {
 	case !s.Present:
@@ -417,6 +423,9 @@ func metadataInspect(ctx context.Context, args []string, stdin io.Reader, stdout
 func metadataForIAM(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlagSet("for-iam", stderr)
 	out := fs.String("out", "", "write the document to this file instead of standard output")
+	allowSHA1 := fs.Bool("allow-sha1", false, "accept rsa-sha1 signatures (A5.3)")
+	var pins multiFlag
+	fs.Var(&pins, "pin", "require a signature by this SHA-1 or SHA-256 thumbprint (repeatable)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return exitUsage
@@ -425,10 +434,26 @@ func metadataForIAM(ctx context.Context, args []string, stdin io.Reader, stdout,
 		fmt.Fprintln(stderr, "samlaws metadata for-iam: want exactly one FILE or URL")
 		return exitUsage
 	}
+	for _, p := range pins {
+		if metadata.NormalizeThumbprint(p) == "" {
+			fmt.Fprintf(stderr, "samlaws metadata for-iam: --pin %q is not a SHA-1 or SHA-256 thumbprint\n", p)
+			return exitUsage
+		}
+	}
 	data, err := loadSource(ctx, pos[0], stdin)
 	if err != nil {
 		fmt.Fprintln(stderr, "samlaws metadata for-iam:", err)
 		return exitRejected
+	}
+	if len(pins) > 0 {
+		doc, err := metadata.Parse(data, metadata.Limits{})
+		if err == nil {
+			_, err = doc.Verify(metadata.VerifyOptions{Thumbprints: pins, AllowSHA1: *allowSHA1})
+		}
+		if err != nil {
+			fmt.Fprintln(stderr, "samlaws metadata for-iam:", err)
+			return exitRejected
+		}
 	}
 	for _, p := range metadata.CheckIAM(data) {
 		fmt.Fprintf(stderr, "note: input: %s\n", p)

@@ -143,6 +143,16 @@ func TestMetadataForIAM(t *testing.T) {
 	if code, _, errs := runMD(t, "", "for-iam", mdFixture("okta-wsfed-dev-11721018.xml")); code != exitRejected || !strings.Contains(errs, "IDPSSODescriptor") {
 		t.Errorf("okta: %d %s", code, errs)
 	}
+	// D4.6: with --pin the input must verify first.
+	if code, out, errs := runMD(t, "", "for-iam", tenantPath, "--pin", "FD482A5C6FED30B76E489D53F1C687C54EDC3AD7"); code != exitOK || out != string(raw[3:]) {
+		t.Errorf("pinned: %d %s", code, errs)
+	}
+	if code, out, _ := runMD(t, "", "for-iam", mdFixture("entra-app-61318f71-edited.xml"), "--pin", "C147B5D6E9F6E44927F114B4D17C18674130007F"); code != exitRejected || out != "" {
+		t.Errorf("tampered with pin: exit %d, output %d bytes", code, len(out))
+	}
+	if code, _, _ := runMD(t, "", "for-iam", tenantPath, "--pin", "nope"); code != exitUsage {
+		t.Errorf("bad pin: exit %d", code)
+	}
 }
 
 func TestMetadataDiff(t *testing.T) {
