@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -97,6 +98,8 @@ type demo struct {
 	now     time.Time // when AWS checks
 	trust   *checkTrust
 	oldCert string // thumbprint of the certificate in the uploaded metadata
+	// policyAud is the SAML:aud condition of the roles' trust policy.
+	policyAud string
 }
 
 func (d *demo) printf(format string, a ...any) { fmt.Fprintf(&d.out, format, a...) }
@@ -239,8 +242,43 @@ func (d *demo) provider() (*saml.Verifier, error) {
 	d.trust = t
 	d.row("trusted issuer", t.entityID)
 	d.row("trusted certificates", demoThumbprints(t))
-	d.row("roles trusting it", "EntraAdmin and EntraReadOnly in account "+samltest.DefaultAccountID+" (trust policy: sts:AssumeRoleWithSAML, SAML:aud = "+saml.AWSSignInURL+")")
+	prov, err := awsrole.ParseProviderARN(samltest.DefaultProviderARN)
+	if err != nil {
+		return nil, err
+	}
+	policy, err := federation.NewTrustPolicy(federation.TrustPolicyOptions{Providers: []awsrole.ProviderARN{prov}})
+	if err != nil {
+		return nil, err
+	}
+	aud, err := demoPolicyAudience(policy)
+	if err != nil {
+		return nil, err
+	}
+	d.policyAud = aud
+	d.row("roles trusting it", "EntraAdmin and EntraReadOnly in account "+samltest.DefaultAccountID+", each with this trust policy (B3.1):")
+	for _, line := range strings.Split(string(policy), "\n") {
+		d.printf("    %s\n", line)
+	}
 	return v, nil
+}
+
+// demoPolicyAudience reads the SAML:aud condition of a trust policy written by
+// federation.NewTrustPolicy.
+func demoPolicyAudience(policy []byte) (string, error) {
+	var doc struct {
+		Statement []struct {
+			Condition map[string]map[string]string
+		}
+	}
+	if err := json.Unmarshal(policy, &doc); err != nil {
+		return "", fmt.Errorf("reading the trust policy: %w", err)
+	}
+	for _, st := range doc.Statement {
+		if aud, ok := st.Condition["StringEquals"][federation.ConditionKeyAudience]; ok {
+			return aud, nil
+		}
+	}
+	return "", errors.New("the trust policy has no StringEquals SAML:aud condition")
 }
 
 func demoThumbprints(t *checkTrust) string {
@@ -282,7 +320,11 @@ func (d *demo) signIn(v *saml.Verifier) error {
 	d.check("signature", fmt.Sprintf("the %s is signed (%s, exclusive c14n, one Reference to its ID) by certificate %s, which is in the provider's metadata; the certificate in KeyInfo is not trusted by itself (A5.1, D4)",
 		where, decodeAlgName(a.SignatureAlgorithm), saml.Thumbprint(a.Certificate)))
 	d.check("destination", a.Destination+" is the AWS sign-in endpoint (D1.2)")
-	d.check("recipient", a.Recipient+", in the one bearer SubjectConfirmation (A1.8); STS reports it as SAML:aud (A1.9)")
+	d.check("recipient", a.Recipient+", in the one bearer SubjectConfirmation (A1.8)")
+	if a.Recipient != d.policyAud {
+		return fmt.Errorf("the trust policy's SAML:aud %s is not the Recipient", d.policyAud)
+	}
+	d.check("trust policy", "SAML:aud is taken from the Recipient (A1.9) and equals the roles' condition "+d.policyAud+" (B3.1)")
 	var auds []string
 	for _, ar := range a.Audiences {
 		auds = append(auds, strings.Join(ar, " or "))

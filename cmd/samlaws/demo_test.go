@@ -59,7 +59,7 @@ func TestDemoContent(t *testing.T) {
 		"B.Simon@contoso.com",
 		"arn:aws:iam::123456789012:role/EntraAdmin,arn:aws:iam::123456789012:saml-provider/EntraID",
 		"arn:aws:iam::123456789012:role/EntraReadOnly,arn:aws:iam::123456789012:saml-provider/EntraID",
-		"ok issuer", "ok signature", "ok destination", "ok recipient", "ok audience", "ok times", "ok attributes",
+		"ok issuer", "ok signature", "ok destination", "ok recipient", "ok trust policy", "ok audience", "ok times", "ok attributes",
 		"https://signin.aws.amazon.com/saml#2",
 		"SessionDuration attribute 7200 s",
 		"arn:aws:sts::123456789012:assumed-role/EntraAdmin/B.Simon@contoso.com",
