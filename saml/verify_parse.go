@@ -360,6 +360,12 @@ func (p *xmlParser) content(el *etree.Element, sc *nsScope) {
 				p.malformed("has an unterminated CDATA section")
 				return
 			}
+			if end == 0 {
+				// Go's encoding/xml does not round-trip an empty CDATA
+				// section; nothing needs one.
+				p.malformed("has an empty CDATA section")
+				return
+			}
 			s, ok := p.chars(p.data[start:start+end], false)
 			if !ok {
 				return

@@ -80,6 +80,9 @@ func agree(t testing.TB, data []byte) int {
 			if err == ErrUnsupported && hasDirective(el) {
 				continue // directives: rejected by design (the verifier refuses them earlier)
 			}
+			if err == ErrUndeclaredPrefix && hasEmptyPrefixDecl(el) {
+				continue // xmlns:p="" is not namespace-well-formed XML 1.0: rejected by design
+			}
 			if err != nil {
 				t.Fatalf("<%s> %+v: error %v, goxmldsig gives %q", el.Tag, opts, err, want)
 			}
@@ -249,4 +252,29 @@ func hasDirective(el *etree.Element) bool {
 		}
 	}
 	return false
+}
+
+func hasEmptyPrefixDecl(el *etree.Element) bool {
+	for p := el; p != nil; p = p.Parent() {
+		for _, a := range p.Attr {
+			if a.Space == "xmlns" && a.Value == "" {
+				return true
+			}
+		}
+	}
+	var down func(e *etree.Element) bool
+	down = func(e *etree.Element) bool {
+		for _, a := range e.Attr {
+			if a.Space == "xmlns" && a.Value == "" {
+				return true
+			}
+		}
+		for _, ch := range e.ChildElements() {
+			if down(ch) {
+				return true
+			}
+		}
+		return false
+	}
+	return down(el)
 }
