@@ -433,7 +433,8 @@ type Tamper struct {
 	// ModifyAfterSigning changes the NameID value (to "attacker@evil.invalid")
 	// after the signatures were computed, so digests no longer match (D4).
 	// With Encryption the change happens before encrypting, so it breaks only
-	// the assertion's own signature (with SignResponse alone nothing breaks).
+	// the assertion's own signature; with SignResponse alone Build refuses it
+	// (ErrResponseSpec), as nothing would break.
 	ModifyAfterSigning bool
 	// EmptyReferenceURI writes Reference URI="" instead of "#ID" on every
 	// signature but keeps the digest of the signed element. For an assertion

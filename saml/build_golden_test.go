@@ -233,6 +233,10 @@ func TestBuildErrors(t *testing.T) {
 		{"D1.3/IDs-not-NCName", func(_ *ResponseSpec, c *BuilderConfig) { c.IDs = func() string { return "1bad" } }, ErrBuilderConfig, "IDs"},
 		{"rand-fails", func(_ *ResponseSpec, c *BuilderConfig) { c.Rand = mintFailingReader{} }, ErrMint, "Rand"},
 		{"signer-fails", func(_ *ResponseSpec, c *BuilderConfig) { c.Signer = mintFailingSigner{idp.key} }, ErrMint, "Signer"},
+		{"modify-encrypted-response-signed-only", func(s *ResponseSpec, _ *BuilderConfig) {
+			s.Tamper.ModifyAfterSigning, s.Signing = true, SignResponse
+			s.Encryption = &Encryption{Certificate: idp.cert}
+		}, ErrResponseSpec, "Tamper.ModifyAfterSigning"},
 		{"modify-without-nameid", func(s *ResponseSpec, _ *BuilderConfig) {
 			s.Tamper.ModifyAfterSigning, s.Tamper.MissingNameID = true, true
 		}, ErrResponseSpec, "Tamper.ModifyAfterSigning"},

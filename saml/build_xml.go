@@ -388,6 +388,9 @@ func (m *minter) mint() (*Minted, error) {
 	if t.ModifyAfterSigning && t.MissingNameID {
 		return nil, mintErr(ErrResponseSpec, "Tamper.ModifyAfterSigning", "", "needs a NameID to modify", nil)
 	}
+	if t.ModifyAfterSigning && spec.Encryption != nil && !signAssertion {
+		return nil, mintErr(ErrResponseSpec, "Tamper.ModifyAfterSigning", "", "with Encryption it needs an assertion signature to break", nil)
+	}
 	// wholeDoc: the assertion's signature references the whole document, so
 	// it is computed last, over the finished Response.
 	wholeDoc := t.WholeDocumentReference && spec.Signing == SignAssertion
