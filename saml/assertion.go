@@ -42,12 +42,14 @@ type Assertion struct {
 	// OneTimeUse is true when Conditions carry OneTimeUse (D2.5).
 	OneTimeUse bool
 
-	// AuthnInstant, SessionIndex, SessionNotOnOrAfter and AuthnContextClassRef
-	// come from the first AuthnStatement. SessionNotOnOrAfter caps the AWS
-	// session (A3.5, A4.1); zero when absent.
-	AuthnInstant         time.Time
-	SessionIndex         string
-	SessionNotOnOrAfter  time.Time
+	// AuthnInstant is the first AuthnStatement's AuthnInstant.
+	AuthnInstant time.Time
+	// SessionIndex is the first AuthnStatement's SessionIndex.
+	SessionIndex string
+	// SessionNotOnOrAfter is the earliest AuthnStatement SessionNotOnOrAfter;
+	// it caps the AWS session (A3.5, A4.1). Zero when absent.
+	SessionNotOnOrAfter time.Time
+	// AuthnContextClassRef is the first AuthnStatement's class reference.
 	AuthnContextClassRef string
 
 	// Claims maps every attribute Name to its values, in document order: the

@@ -40,14 +40,22 @@ const (
 
 // Algorithm identifiers (D4.3-D4.5).
 const (
-	AlgRSASHA1   = "http://www.w3.org/2000/09/xmldsig#rsa-sha1"
+	// AlgRSASHA1 is the RSA-SHA1 SignatureMethod (Entra's legacy option, A5.3).
+	AlgRSASHA1 = "http://www.w3.org/2000/09/xmldsig#rsa-sha1"
+	// AlgRSASHA256 is the RSA-SHA256 SignatureMethod (Entra's default).
 	AlgRSASHA256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
+	// AlgRSASHA384 is the RSA-SHA384 SignatureMethod.
 	AlgRSASHA384 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha384"
+	// AlgRSASHA512 is the RSA-SHA512 SignatureMethod.
 	AlgRSASHA512 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512"
-	AlgSHA1      = "http://www.w3.org/2000/09/xmldsig#sha1"
-	AlgSHA256    = "http://www.w3.org/2001/04/xmlenc#sha256"
-	AlgSHA384    = "http://www.w3.org/2001/04/xmldsig-more#sha384"
-	AlgSHA512    = "http://www.w3.org/2001/04/xmlenc#sha512"
+	// AlgSHA1 is the SHA-1 DigestMethod.
+	AlgSHA1 = "http://www.w3.org/2000/09/xmldsig#sha1"
+	// AlgSHA256 is the SHA-256 DigestMethod.
+	AlgSHA256 = "http://www.w3.org/2001/04/xmlenc#sha256"
+	// AlgSHA384 is the SHA-384 DigestMethod.
+	AlgSHA384 = "http://www.w3.org/2001/04/xmldsig-more#sha384"
+	// AlgSHA512 is the SHA-512 DigestMethod.
+	AlgSHA512 = "http://www.w3.org/2001/04/xmlenc#sha512"
 )
 
 // supportedAlgs maps every algorithm this package can verify to its hash.
