@@ -164,7 +164,11 @@ func (p *xmlParser) name() (space, local string, ok bool) {
 		}
 		p.pos += n
 	}
-	full := string(p.data[start:p.pos])
+	raw := p.data[start:p.pos]
+	if n, ok := knownNames[string(raw)]; ok { // no allocation for the common names
+		return n.space, n.local, true
+	}
+	full := string(raw)
 	space, local, found := strings.Cut(full, ":")
 	if !found {
 		space, local = "", full
@@ -176,6 +180,36 @@ func (p *xmlParser) name() (space, local string, ok bool) {
 }
 
 type rawAttr struct{ space, key, value string }
+
+type qname struct{ space, local string }
+
+// knownNames interns the element and attribute names of Entra-shaped
+// responses (read-only after init).
+var knownNames = func() map[string]qname {
+	m := map[string]qname{}
+	for _, n := range []string{
+		"Response", "Assertion", "Issuer", "Status", "StatusCode", "StatusMessage", "Signature", "SignedInfo",
+		"CanonicalizationMethod", "SignatureMethod", "Reference", "Transforms", "Transform", "DigestMethod",
+		"DigestValue", "SignatureValue", "KeyInfo", "X509Data", "X509Certificate", "Subject", "NameID",
+		"SubjectConfirmation", "SubjectConfirmationData", "Conditions", "AudienceRestriction", "Audience",
+		"AttributeStatement", "Attribute", "AttributeValue", "AuthnStatement", "AuthnContext",
+		"AuthnContextClassRef", "EncryptedAssertion", "EncryptedData", "EncryptionMethod", "EncryptedKey",
+		"CipherData", "CipherValue", "InclusiveNamespaces",
+		"ID", "Version", "IssueInstant", "Destination", "InResponseTo", "Value", "Algorithm", "URI", "Format",
+		"Method", "NotBefore", "NotOnOrAfter", "Recipient", "Name", "NameFormat", "AuthnInstant",
+		"SessionIndex", "SessionNotOnOrAfter", "PrefixList", "Type", "Id", "xmlns",
+	} {
+		m[n] = qname{"", n}
+		for _, p := range []string{"samlp", "saml", "saml2", "saml2p", "ds", "xenc", "ec", "xmlns", "xsi", "xs"} {
+			m[p+":"+n] = qname{p, n}
+		}
+	}
+	for _, p := range []string{"samlp", "saml", "saml2", "saml2p", "ds", "xenc", "ec", "xsi", "xs"} {
+		m["xmlns:"+p] = qname{"xmlns", p}
+	}
+	m["xsi:type"] = qname{"xsi", "type"}
+	return m
+}()
 
 // element parses one element (p.pos at '<') and appends it to parent. scope
 // is the parent's namespace scope.
