@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/federation"
 )
 
@@ -108,8 +109,17 @@ type VerifierConfig struct {
 
 	// Recipients are the accepted Response Destination and bearer
 	// SubjectConfirmationData Recipient values, compared exactly (A1.8, D1.2).
-	// Default: AWSSignInURL.
+	// Default (when Recipients and Partitions are both empty): AWSSignInURL.
 	Recipients []string
+
+	// Partitions, when not empty, also accepts every AWS sign-in SAML
+	// endpoint of these partitions (global, static and regional, and the
+	// provider-specific ACS of encrypted providers: federation.CheckRecipient)
+	// as Destination and Recipient, and every audience AWS accepts for them
+	// (federation.CheckAudience), in addition to Recipients and Audiences.
+	// With Partitions set, the AWSSignInURL defaults no longer apply, so that
+	// for example only aws-cn endpoints are accepted for aws-cn.
+	Partitions []awsrole.Partition
 
 	// Now returns the current time. Default: time.Now.
 	Now func() time.Time
@@ -174,6 +184,7 @@ type Verifier struct {
 	maxIssueAge  time.Duration
 	thumbprints  []string
 	recipientMsg string
+	partitions   []awsrole.Partition
 }
 
 // NewVerifier checks cfg and returns a Verifier. Configuration errors wrap
@@ -209,8 +220,14 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 		v.certs = append(v.certs, c)
 		v.thumbprints = append(v.thumbprints, Thumbprint(c))
 	}
+	for _, p := range cfg.Partitions {
+		if _, err := federation.AcceptableRecipients(p); err != nil {
+			return nil, fmt.Errorf("%w: partition: %w", ErrConfig, err)
+		}
+		v.partitions = append(v.partitions, p)
+	}
 	auds := cfg.Audiences
-	if len(auds) == 0 {
+	if len(auds) == 0 && len(v.partitions) == 0 {
 		auds = []string{AWSSignInURL, AWSEntityID}
 	}
 	for _, a := range auds {
@@ -221,7 +238,7 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 		v.audiences = append(v.audiences, n)
 	}
 	recips := cfg.Recipients
-	if len(recips) == 0 {
+	if len(recips) == 0 && len(v.partitions) == 0 {
 		recips = []string{AWSSignInURL}
 	}
 	v.recipients = make(map[string]bool, len(recips))
@@ -233,6 +250,12 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 		v.recipList = append(v.recipList, r)
 	}
 	v.recipientMsg = strings.Join(v.recipList, ", ")
+	for _, p := range v.partitions {
+		if v.recipientMsg != "" {
+			v.recipientMsg += ", "
+		}
+		v.recipientMsg += "any sign-in endpoint of partition " + string(p)
+	}
 	if v.now == nil {
 		v.now = time.Now
 	}
@@ -374,3 +397,31 @@ func quoteShort(s string) string {
 }
 
 var errNoMatch = errors.New("no match")
+
+// recipientOK reports whether r is an accepted Destination or Recipient.
+func (v *Verifier) recipientOK(r string) bool {
+	if v.recipients[r] {
+		return true
+	}
+	for _, p := range v.partitions {
+		if federation.CheckRecipient(p, r) == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// audienceOK reports whether aud is an accepted audience.
+func (v *Verifier) audienceOK(aud string) bool {
+	for _, want := range v.audiences {
+		if federation.AudienceMatches(want, aud) {
+			return true
+		}
+	}
+	for _, p := range v.partitions {
+		if federation.CheckAudience(p, aud) == nil {
+			return true
+		}
+	}
+	return false
+}

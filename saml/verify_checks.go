@@ -255,7 +255,7 @@ func (c *checker) checkResponse(r *etree.Element, signed bool) (string, bool) {
 		return "", true
 	}
 	if d, ok := attrValue(r, "Destination"); ok {
-		if !c.v.recipients[d] {
+		if !c.v.recipientOK(d) {
 			if c.add(newErr(ErrDestination, "D1.2", "Response Destination is not an accepted endpoint", c.endpointHint(d))) {
 				return "", true
 			}
@@ -623,7 +623,7 @@ func (c *checker) checkSubject(s *etree.Element, out *Assertion) bool {
 		if c.add(newErr(ErrRecipient, "A1.8", "SubjectConfirmationData has no Recipient", hintRecipient)) {
 			return true
 		}
-	case !c.v.recipients[r]:
+	case !c.v.recipientOK(r):
 		if c.add(newErr(ErrRecipient, "A1.8", "SubjectConfirmationData Recipient is not an accepted endpoint", c.endpointHint(r))) {
 			return true
 		}
@@ -713,10 +713,8 @@ func (c *checker) checkConditions(cond *etree.Element, out *Assertion) bool {
 				}
 				v, _ := textOf(au)
 				auds = append(auds, v)
-				for _, want := range c.v.audiences {
-					if federation.AudienceMatches(want, v) {
-						match = true
-					}
+				if c.v.audienceOK(v) {
+					match = true
 				}
 			}
 			out.Audiences = append(out.Audiences, auds)

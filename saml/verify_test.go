@@ -220,4 +220,47 @@ func TestReplayCacheBounded(t *testing.T) {
 	}
 }
 
-var _ = awsrole.AttrRole
+// TestVerifyPartitions: with Partitions, every sign-in endpoint of the chosen
+// partitions is accepted as Destination and Recipient (A1.2, A1.3), and the
+// endpoints of other partitions are not.
+func TestVerifyPartitions(t *testing.T) {
+	cases := []struct {
+		name       string
+		partitions []awsrole.Partition
+		recipient  string
+		audience   string
+		want       error
+	}{
+		{"A1.2_regional_endpoint", []awsrole.Partition{awsrole.PartitionAWS}, "https://eu-west-1.signin.aws.amazon.com/saml", "", nil},
+		{"A1.1_static_endpoint", []awsrole.Partition{awsrole.PartitionAWS}, "https://signin.aws.amazon.com/static/saml", "", nil},
+		{"A1.7_regional_audience", []awsrole.Partition{awsrole.PartitionAWS}, "", "https://eu-west-1.signin.aws.amazon.com/saml", nil},
+		{"A1.3_china_endpoint", []awsrole.Partition{awsrole.PartitionAWSCN}, "https://signin.amazonaws.cn/saml", "https://signin.amazonaws.cn/saml", nil},
+		{"A1.3_global_endpoint_not_in_aws_cn", []awsrole.Partition{awsrole.PartitionAWSCN}, "", "https://signin.amazonaws.cn/saml", ErrDestination},
+		{"A1.3_china_endpoint_not_in_aws", []awsrole.Partition{awsrole.PartitionAWS}, "https://signin.amazonaws.cn/saml", "", ErrDestination},
+		{"A1.8_instance_suffix_still_rejected", []awsrole.Partition{awsrole.PartitionAWS}, "https://eu-west-1.signin.aws.amazon.com/saml#2", "", ErrDestination},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			m := vMint(t, func(s *ResponseSpec) {
+				s.Recipient = tc.recipient
+				s.Audience = tc.audience
+			})
+			v := vVerifier(t, func(c *VerifierConfig) { c.Partitions = tc.partitions })
+			_, err := vVerify(t, v, m.XML)
+			if tc.want == nil {
+				if err != nil {
+					t.Fatalf("rejected: %v", err)
+				}
+				return
+			}
+			vExpect(t, err, tc.want)
+		})
+	}
+	if _, err := NewVerifier(func() VerifierConfig {
+		c := vConfig(t)
+		c.Partitions = []awsrole.Partition{"aws-moon"}
+		return c
+	}()); !errors.Is(err, ErrConfig) {
+		t.Errorf("unknown partition: %v", err)
+	}
+}
