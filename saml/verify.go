@@ -336,7 +336,7 @@ func Thumbprint(c *x509.Certificate) string {
 // ErrSignature, ...). The replay check runs last, after every other check
 // passed (D5.3). ctx is passed to the ReplayCache.
 func (v *Verifier) Verify(ctx context.Context, raw []byte) (*Assertion, error) {
-	c := &checker{v: v, now: v.now()}
+	c := &checker{v: v, now: v.now(), requestIDs: requestIDs(ctx)}
 	a := c.run(raw)
 	if len(c.problems) > 0 {
 		return nil, c.problems[0]
@@ -357,8 +357,7 @@ func (v *Verifier) Verify(ctx context.Context, raw []byte) (*Assertion, error) {
 // content, so that the report is complete, but Report.Assertion is set only
 // when the response is accepted.
 func (v *Verifier) Diagnose(ctx context.Context, raw []byte) *Report {
-	_ = ctx
-	c := &checker{v: v, now: v.now(), all: true}
+	c := &checker{v: v, now: v.now(), all: true, requestIDs: requestIDs(ctx)}
 	a := c.run(raw)
 	r := &Report{Problems: c.problems}
 	if len(c.problems) == 0 && a != nil {
@@ -424,4 +423,24 @@ func (v *Verifier) audienceOK(aud string) bool {
 		}
 	}
 	return false
+}
+
+type requestIDsKey struct{}
+
+// WithRequestIDs returns a context under which Verify and Diagnose expect a
+// response to one of the given AuthnRequest IDs (an SP-initiated flow, D1.6):
+// the bearer SubjectConfirmationData must carry InResponseTo equal to one of
+// them, and so must the Response when it carries one. Without it only
+// unsolicited (IdP-initiated) responses are accepted, which is what AWS
+// sign-in receives from Entra.
+func WithRequestIDs(ctx context.Context, ids ...string) context.Context {
+	return context.WithValue(ctx, requestIDsKey{}, append([]string(nil), ids...))
+}
+
+func requestIDs(ctx context.Context) []string {
+	if ctx == nil {
+		return nil
+	}
+	ids, _ := ctx.Value(requestIDsKey{}).([]string)
+	return ids
 }

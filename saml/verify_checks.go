@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -53,10 +54,11 @@ var aadstsCode = regexp.MustCompile(`AADSTS[0-9]{4,8}`)
 
 // checker runs the checks of one Verify or Diagnose call.
 type checker struct {
-	v        *Verifier
-	now      time.Time
-	all      bool // Diagnose: keep going after a problem
-	problems []*ValidationError
+	v          *Verifier
+	requestIDs []string // expected InResponseTo values (SP-initiated), or nil
+	now        time.Time
+	all        bool // Diagnose: keep going after a problem
+	problems   []*ValidationError
 }
 
 // add records e and reports whether checking must stop now.
@@ -265,10 +267,16 @@ func (c *checker) checkResponse(r *etree.Element, signed bool) (string, bool) {
 			return "", true
 		}
 	}
-	if _, ok := attrValue(r, "InResponseTo"); ok {
-		if c.add(newErr(ErrInResponseTo, "D1.6", "Response has InResponseTo, but AWS sign-in is IdP-initiated and sent no request",
-			"start the sign-in from the Entra side (My Apps or the app's User access URL)")) {
-			return "", true
+	if irt, ok := attrValue(r, "InResponseTo"); ok {
+		if len(c.requestIDs) == 0 {
+			if c.add(newErr(ErrInResponseTo, "D1.6", "Response has InResponseTo, but AWS sign-in is IdP-initiated and sent no request",
+				"start the sign-in from the Entra side (My Apps or the app's User access URL)")) {
+				return "", true
+			}
+		} else if !slices.Contains(c.requestIDs, irt) {
+			if c.add(newErr(ErrInResponseTo, "D1.6", "Response InResponseTo answers none of the requests made", "")) {
+				return "", true
+			}
 		}
 	}
 	issuer := ""
@@ -634,9 +642,19 @@ func (c *checker) checkSubject(s *etree.Element, out *Assertion) bool {
 			return true
 		}
 	}
-	if _, ok := attrValue(scd, "InResponseTo"); ok {
+	irt, hasIRT := attrValue(scd, "InResponseTo")
+	switch {
+	case len(c.requestIDs) == 0 && hasIRT:
 		if c.add(newErr(ErrInResponseTo, "D1.6", "SubjectConfirmationData has InResponseTo, but AWS sign-in sent no request",
 			"start the sign-in from the Entra side (My Apps or the app's User access URL)")) {
+			return true
+		}
+	case len(c.requestIDs) > 0 && !hasIRT:
+		if c.add(newErr(ErrInResponseTo, "D1.6", "an unsolicited response arrived where a response to a request was expected", "")) {
+			return true
+		}
+	case len(c.requestIDs) > 0 && !slices.Contains(c.requestIDs, irt):
+		if c.add(newErr(ErrInResponseTo, "D1.6", "SubjectConfirmationData InResponseTo answers none of the requests made", "")) {
 			return true
 		}
 	}

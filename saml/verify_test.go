@@ -264,3 +264,38 @@ func TestVerifyPartitions(t *testing.T) {
 		t.Errorf("unknown partition: %v", err)
 	}
 }
+
+// TestVerifyRequestIDs: SP-initiated responses (D1.6) are accepted only under
+// WithRequestIDs naming their request; unsolicited ones are then refused.
+func TestVerifyRequestIDs(t *testing.T) {
+	solicited := vMint(t, func(s *ResponseSpec) { s.InResponseTo = "_req1" })
+	unsolicited := vMint(t, nil)
+	cases := []struct {
+		name string
+		ids  []string
+		raw  []byte
+		want error
+	}{
+		{"D1.6_matching_request", []string{"_req0", "_req1"}, solicited.XML, nil},
+		{"D1.6_other_request", []string{"_req2"}, solicited.XML, ErrInResponseTo},
+		{"D1.6_no_request_made", nil, solicited.XML, ErrInResponseTo},
+		{"D1.6_unsolicited_when_request_expected", []string{"_req1"}, unsolicited.XML, ErrInResponseTo},
+		{"D1.6_unsolicited_idp_initiated", nil, unsolicited.XML, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			if tc.ids != nil {
+				ctx = WithRequestIDs(ctx, tc.ids...)
+			}
+			_, err := vVerifier(t, nil).Verify(ctx, tc.raw)
+			if tc.want == nil {
+				if err != nil {
+					t.Fatalf("rejected: %v", err)
+				}
+				return
+			}
+			vExpect(t, err, tc.want)
+		})
+	}
+}
