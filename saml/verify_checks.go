@@ -209,6 +209,14 @@ func (c *checker) run(raw []byte) *Assertion {
 			view = child
 		}
 	default:
+		// A signature that is present but failed has already been reported
+		// (A5.1, D4.x) with the fix that applies to it (say, an untrusted
+		// certificate after a rollover); a second D4.7 problem would only add
+		// advice about signing options that is wrong for that case. Verify has
+		// stopped at that first problem; Diagnose goes on with the others.
+		if (len(rsigs) > 0 || len(asigs) > 0) && len(c.problems) > 0 {
+			break
+		}
 		reason := "neither the Response nor the Assertion carries a valid signature from a trusted certificate"
 		if len(rsigs) == 0 && len(asigs) == 0 {
 			reason = "the response is not signed at all"

@@ -2,6 +2,8 @@ package saml_test
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
 
 	"github.com/samlaws/samlaws/saml"
@@ -20,4 +22,47 @@ func TestVerifierConformance(t *testing.T) {
 		_, err := v.Verify(ctx, resp)
 		return err
 	})
+}
+
+// TestDiagnoseUntrustedSignerOneFix: after an Entra certificate rollover the
+// response is signed by a certificate AWS does not have. Diagnose must report
+// that (A5.1) with the fix that names the thumbprint, and nothing that sends
+// the admin after Entra's signing options instead (no D4.7 problem).
+func TestDiagnoseUntrustedSignerOneFix(t *testing.T) {
+	idp := samltest.NewIdP(t)
+	cfg := idp.VerifierConfig()
+	v, err := saml.NewVerifier(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idp.AddNextCertificate()
+	idp.ActivateNextCertificate()
+	m := idp.Response(t, samltest.DefaultUser())
+	r := v.Diagnose(context.Background(), m.XML)
+	if r.Accepted {
+		t.Fatal("accepted a response signed by an untrusted certificate")
+	}
+	var sawA51 bool
+	for _, p := range r.Problems {
+		var ve *saml.ValidationError
+		if !errors.As(p, &ve) {
+			t.Fatalf("problem %v is not a *ValidationError", p)
+		}
+		switch ve.Rule {
+		case "A5.1":
+			sawA51 = true
+			if !strings.Contains(ve.Hint, saml.Thumbprint(idp.Certificate())) {
+				t.Errorf("A5.1 hint %q does not name the signing certificate's thumbprint", ve.Hint)
+			}
+		case "D4.7":
+			t.Errorf("unexpected D4.7 problem next to the untrusted signer: %v", p)
+		}
+	}
+	if !sawA51 {
+		t.Errorf("no A5.1 problem in %v", r.Err())
+	}
+	// Verify (not Diagnose) must still reject it, on the signature.
+	if _, err := v.Verify(context.Background(), m.XML); !errors.Is(err, saml.ErrSignature) {
+		t.Errorf("Verify: %v, want ErrSignature", err)
+	}
 }
