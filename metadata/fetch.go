@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -42,13 +44,35 @@ func AppMetadataURL(tenantID, appID string) (string, error) {
 const (
 	DefaultFetchTimeout  = 30 * time.Second // Fetcher.Timeout when zero
 	DefaultCacheDuration = time.Hour        // Fetcher.CacheDuration when zero
+	// DefaultStaleIfError is Fetcher.StaleIfError when zero: how long past
+	// its freshness a good cached copy may stand in when a refetch fails.
+	DefaultStaleIfError = 24 * time.Hour
+	// DefaultMaxCacheEntries is Fetcher.MaxCacheEntries when zero.
+	DefaultMaxCacheEntries = 64
+	// DefaultMaxCacheBytes is Fetcher.MaxCacheBytes when zero.
+	DefaultMaxCacheBytes = 64 << 20
 )
 
 // Fetcher downloads metadata over HTTP(S), with a size cap, a timeout,
-// conditional requests (ETag / If-None-Match) and an in-memory cache whose
-// entries expire at the earliest of the document's cacheDuration (or
-// DefaultCacheDuration when it has none) and validUntil. A Fetcher is safe for
-// concurrent use; its zero value is usable. Configure it before first use.
+// conditional requests (ETag / If-None-Match) and a bounded in-memory cache.
+//
+// A cached copy is fresh until the earliest of: the HTTP response's
+// Cache-Control max-age (minus Age; no-cache and no-store count as 0) or,
+// without max-age, its Expires header; the document's cacheDuration; and its
+// validUntil. When neither HTTP nor the document gives a lifetime,
+// CacheDuration applies. A stale copy is revalidated with If-None-Match.
+//
+// The last good copy of a URL is never replaced by a bad one: when a refetch
+// fails (network error, timeout, HTTP error status, malformed or expired
+// document, signature that does not verify under the Verify policy, or,
+// without a policy, a signature that no longer verifies where the cached copy's
+// did), Fetch returns the cached copy with Stale set and the refetch error in
+// RefreshError, for up to StaleIfError past its freshness and never past its
+// validUntil. Cancelling the caller's context is not such a failure.
+//
+// The cache holds at most MaxCacheEntries URLs and MaxCacheBytes of documents,
+// evicting the least recently used. A Fetcher is safe for concurrent use; its
+// zero value is usable. Configure it before first use.
 type Fetcher struct {
 	// Client is the HTTP client; nil means http.DefaultClient.
 	Client *http.Client
@@ -58,10 +82,20 @@ type Fetcher struct {
 	Limits Limits
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
-	// CacheDuration applies when a document has no cacheDuration; zero means
-	// DefaultCacheDuration, negative disables caching (every Fetch
-	// revalidates).
+	// CacheDuration applies when neither the HTTP response nor the document
+	// gives a lifetime; zero means DefaultCacheDuration, negative disables
+	// caching (every Fetch revalidates).
 	CacheDuration time.Duration
+	// StaleIfError is how long past its freshness the last good copy may be
+	// served when a refetch fails; zero means DefaultStaleIfError, negative
+	// disables the fallback (the refetch error is returned).
+	StaleIfError time.Duration
+	// MaxCacheEntries bounds the number of cached URLs; zero means
+	// DefaultMaxCacheEntries.
+	MaxCacheEntries int
+	// MaxCacheBytes bounds the cached documents' total size; zero means
+	// DefaultMaxCacheBytes. A larger document is returned but not cached.
+	MaxCacheBytes int64
 	// Verify, when non-nil, is the signature policy: every fetched document
 	// must pass Document.Verify with these options, or Fetch fails with
 	// ErrSignature. When nil, the result carries trust-on-first-use facts
@@ -70,11 +104,13 @@ type Fetcher struct {
 
 	mu    sync.Mutex
 	cache map[string]*cacheEntry
+	bytes int64  // total len(raw) of cached documents
+	tick  uint64 // LRU clock
 }
 
 type cacheEntry struct {
-	res     FetchResult
-	expires time.Time
+	res  FetchResult
+	used uint64
 }
 
 // FetchResult is a fetched and parsed document.
@@ -90,9 +126,14 @@ type FetchResult struct {
 	FetchedAt time.Time
 	// Expires is when the cached copy goes stale.
 	Expires time.Time
-	// FromCache is true when no request was made; NotModified when the server
-	// answered 304 to a conditional request.
+	// FromCache is true when no request was made, or when a failed refetch
+	// fell back to the cached copy (then Stale is true too); NotModified when
+	// the server answered 304 to a conditional request.
 	FromCache, NotModified bool
+	// Stale is true when the copy is past Expires and is served because the
+	// refetch failed; RefreshError is that failure.
+	Stale        bool
+	RefreshError error
 }
 
 func (f *Fetcher) now() time.Time {
@@ -105,24 +146,46 @@ func (f *Fetcher) now() time.Time {
 // Fetch returns the metadata at rawURL, from the cache while it is fresh. The
 // document must parse; a document whose validUntil has passed is an error of
 // Kind ErrUnusable (even if cached); under a signature policy it must verify.
+// When a refetch fails, the last good copy may be returned instead (see
+// [Fetcher]); the error is then in FetchResult.RefreshError.
 func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (*FetchResult, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return nil, newErr(ErrInvalidOption, "", "metadata URL must be http or https", nil)
 	}
 	now := f.now()
-	f.mu.Lock()
-	entry := f.cache[rawURL]
-	f.mu.Unlock()
-	if entry != nil && now.Before(entry.expires) {
-		res := entry.res
+	cached := f.lookup(rawURL)
+	if cached != nil && now.Before(cached.Expires) {
+		res := *cached
 		res.FromCache, res.NotModified = true, false
 		if err := checkValidUntil(res.Document, now); err != nil {
 			return nil, err
 		}
 		return &res, nil
 	}
+	res, err := f.refresh(ctx, u, rawURL, cached, now)
+	if err == nil {
+		f.store(rawURL, *res)
+		return res, nil
+	}
+	if ctx.Err() != nil || cached == nil {
+		return nil, err
+	}
+	stale := f.StaleIfError
+	if stale == 0 {
+		stale = DefaultStaleIfError
+	}
+	if stale < 0 || !now.Before(cached.Expires.Add(stale)) || checkValidUntil(cached.Document, now) != nil {
+		return nil, err
+	}
+	out := *cached
+	out.FromCache, out.NotModified, out.Stale, out.RefreshError = true, false, true, err
+	return &out, nil
+}
 
+// refresh makes the request (conditional when cached) and returns the new
+// result, or an error; it never touches the cache.
+func (f *Fetcher) refresh(ctx context.Context, u *url.URL, rawURL string, cached *FetchResult, now time.Time) (*FetchResult, error) {
 	timeout := f.Timeout
 	if timeout <= 0 {
 		timeout = DefaultFetchTimeout
@@ -134,8 +197,8 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (*FetchResult, error
 		return nil, newErr(ErrInvalidOption, "", "building request", err)
 	}
 	req.Header.Set("Accept", "application/samlmetadata+xml, application/xml, text/xml")
-	if entry != nil && entry.res.ETag != "" {
-		req.Header.Set("If-None-Match", entry.res.ETag)
+	if cached != nil && cached.ETag != "" {
+		req.Header.Set("If-None-Match", cached.ETag)
 	}
 	client := f.Client
 	if client == nil {
@@ -147,14 +210,13 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (*FetchResult, error
 	}
 	defer resp.Body.Close()
 
-	if resp.StatusCode == http.StatusNotModified && entry != nil {
-		res := entry.res
-		res.NotModified, res.FromCache = true, false
+	if resp.StatusCode == http.StatusNotModified && cached != nil {
+		res := *cached
+		res.NotModified, res.FromCache, res.Stale, res.RefreshError = true, false, false, nil
 		if err := checkValidUntil(res.Document, now); err != nil {
 			return nil, err
 		}
-		res.Expires = f.expiry(res.Document, now)
-		f.store(rawURL, res)
+		res.Expires = f.expiry(res.Document, now, resp.Header)
 		return &res, nil
 	}
 	if resp.StatusCode != http.StatusOK {
@@ -188,35 +250,137 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (*FetchResult, error
 		res.Signature = sr
 	} else {
 		res.Signature = doc.InspectSignature(VerifyOptions{Now: now})
+		// Trust on first use: never trade a copy whose signature verified
+		// for one whose signature is present but does not.
+		if cached != nil && cached.Signature != nil && cached.Signature.Valid && res.Signature.Present && !res.Signature.Valid {
+			return nil, newErr(ErrSignature, "D4", "refetched document's signature does not verify, unlike the cached copy's: "+res.Signature.Problem, nil)
+		}
 	}
-	res.Expires = f.expiry(doc, now)
-	f.store(rawURL, res)
+	res.Expires = f.expiry(doc, now, resp.Header)
 	return &res, nil
 }
 
+// lookup returns a copy of the cached result for key (nil if none) and marks
+// it recently used.
+func (f *Fetcher) lookup(key string) *FetchResult {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	e := f.cache[key]
+	if e == nil {
+		return nil
+	}
+	f.tick++
+	e.used = f.tick
+	res := e.res
+	return &res
+}
+
 func (f *Fetcher) store(key string, res FetchResult) {
+	maxEntries := f.MaxCacheEntries
+	if maxEntries <= 0 {
+		maxEntries = DefaultMaxCacheEntries
+	}
+	maxBytes := f.MaxCacheBytes
+	if maxBytes <= 0 {
+		maxBytes = DefaultMaxCacheBytes
+	}
+	size := int64(len(res.Document.raw))
+	res.FromCache, res.NotModified, res.Stale, res.RefreshError = false, false, false, nil
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.cache == nil {
 		f.cache = map[string]*cacheEntry{}
 	}
-	f.cache[key] = &cacheEntry{res: res, expires: res.Expires}
+	if old := f.cache[key]; old != nil {
+		f.bytes -= int64(len(old.res.Document.raw))
+		delete(f.cache, key)
+	}
+	if size > maxBytes {
+		return
+	}
+	for len(f.cache) >= maxEntries || f.bytes+size > maxBytes {
+		var lruKey string
+		var lru *cacheEntry
+		for k, e := range f.cache {
+			if lru == nil || e.used < lru.used {
+				lruKey, lru = k, e
+			}
+		}
+		f.bytes -= int64(len(lru.res.Document.raw))
+		delete(f.cache, lruKey)
+	}
+	f.tick++
+	f.cache[key] = &cacheEntry{res: res, used: f.tick}
+	f.bytes += size
 }
 
-// expiry is now + cacheDuration (root's, else the Fetcher's), capped at
-// validUntil.
-func (f *Fetcher) expiry(d *Document, now time.Time) time.Time {
-	cd, vu := rootTimes(d)
-	if cd <= 0 {
-		cd = f.CacheDuration
-		if cd == 0 {
-			cd = DefaultCacheDuration
+// httpLifetime is the response's freshness lifetime from Cache-Control
+// max-age (less Age; no-cache and no-store give 0) or else Expires (relative to
+// Date when present); ok is false when the response gives none.
+func httpLifetime(h http.Header, now time.Time) (d time.Duration, ok bool) {
+	maxAge := -1
+	for _, line := range h.Values("Cache-Control") {
+		for _, dir := range strings.Split(line, ",") {
+			name, val, _ := strings.Cut(strings.TrimSpace(dir), "=")
+			switch strings.ToLower(strings.TrimSpace(name)) {
+			case "no-cache", "no-store":
+				return 0, true
+			case "max-age":
+				n, err := strconv.Atoi(strings.Trim(strings.TrimSpace(val), `"`))
+				if err != nil || n < 0 {
+					return 0, true // invalid max-age: treat as stale (RFC 9111 4.2.1)
+				}
+				if maxAge < 0 || n < maxAge {
+					maxAge = n
+				}
+			}
 		}
 	}
-	if cd < 0 {
+	if maxAge >= 0 {
+		d = time.Duration(maxAge) * time.Second
+		if age, err := strconv.Atoi(strings.TrimSpace(h.Get("Age"))); err == nil && age > 0 {
+			d -= time.Duration(age) * time.Second
+		}
+		return max(d, 0), true
+	}
+	if v := h.Get("Expires"); v != "" {
+		exp, err := http.ParseTime(v)
+		if err != nil {
+			return 0, true // invalid Expires means already expired (RFC 9111 5.3)
+		}
+		base := now
+		if date, err := http.ParseTime(h.Get("Date")); err == nil {
+			base = date
+		}
+		return max(exp.Sub(base), 0), true
+	}
+	return 0, false
+}
+
+// expiry is now plus the shortest of the HTTP lifetime and the document's
+// cacheDuration (the Fetcher's CacheDuration when neither is given), capped
+// at validUntil.
+func (f *Fetcher) expiry(d *Document, now time.Time, h http.Header) time.Time {
+	httpTTL, httpOK := httpLifetime(h, now)
+	cd, vu := rootTimes(d)
+	var ttl time.Duration
+	switch {
+	case httpOK && cd > 0:
+		ttl = min(httpTTL, cd)
+	case httpOK:
+		ttl = httpTTL
+	case cd > 0:
+		ttl = cd
+	default:
+		ttl = f.CacheDuration
+		if ttl == 0 {
+			ttl = DefaultCacheDuration
+		}
+	}
+	if ttl <= 0 {
 		return now
 	}
-	exp := now.Add(cd)
+	exp := now.Add(ttl)
 	if !vu.IsZero() && vu.Before(exp) {
 		exp = vu
 	}
