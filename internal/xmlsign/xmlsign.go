@@ -15,6 +15,7 @@ import (
 
 	"github.com/beevik/etree"
 	dsig "github.com/russellhaering/goxmldsig"
+	"github.com/russellhaering/goxmldsig/etreeutils"
 )
 
 // ErrSign is the category of every error this package returns.
@@ -46,6 +47,13 @@ type Options struct {
 // a non-empty ID attribute and must not yet be signed) and inserts it into el
 // as Options.After says. The element's namespace context (declarations on
 // its ancestors) is taken into account by the exclusive canonicalisation.
+//
+// The caller's tree is not otherwise changed: the digest is computed over a
+// detached copy of el that carries every in-scope namespace declaration, so
+// el keeps its attribute order, its namespace declarations (including ones
+// used only inside attribute values, such as xsi:type="fed:...") and its
+// comments. The only change is the inserted Signature. (goxmldsig's
+// canonicaliser rewrites the element it is given in place.)
 func SignEnveloped(el *etree.Element, opts Options) error {
 	if el == nil {
 		return fmt.Errorf("%w: nil element", ErrSign)
@@ -90,7 +98,19 @@ func SignEnveloped(el *etree.Element, opts Options) error {
 	if ctx.GetSignatureMethodIdentifier() == "" {
 		return fmt.Errorf("%w: unsupported key or hash", ErrSign)
 	}
-	sig, err := ctx.ConstructSignature(el, true)
+	// Canonicalise a detached copy in el's namespace context, as a verifier
+	// does: goxmldsig's exclusive canonicaliser sorts attributes, drops
+	// namespace declarations that are not visibly used and strips comments in
+	// the tree it is given, and resolves prefixes only from that tree.
+	nsCtx, err := etreeutils.NSBuildParentContext(el)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrSign, err)
+	}
+	detached, err := etreeutils.NSDetatch(nsCtx, el)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrSign, err)
+	}
+	sig, err := ctx.ConstructSignature(detached, true)
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrSign, err)
 	}

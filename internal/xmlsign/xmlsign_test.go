@@ -3,7 +3,9 @@ package xmlsign
 import (
 	"crypto"
 	"crypto/rsa"
+	"crypto/sha256"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/pem"
 	"errors"
 	"os"
@@ -12,6 +14,8 @@ import (
 
 	"github.com/beevik/etree"
 	dsig "github.com/russellhaering/goxmldsig"
+
+	"github.com/samlaws/samlaws/internal/c14n"
 )
 
 func loadKey(t *testing.T) (*rsa.PrivateKey, *x509.Certificate) {
@@ -151,5 +155,119 @@ func TestSignEnvelopedErrors(t *testing.T) {
 	}
 	if err := SignEnveloped(nil, Options{Signer: key}); !errors.Is(err, ErrSign) {
 		t.Errorf("nil element: err = %v", err)
+	}
+}
+
+// TestSignEnvelopedLeavesTreeAlone: signing computes the digest over a
+// detached, canonicalised copy, so the caller's element keeps its attribute
+// order, its namespace declarations (including ones used only inside
+// attribute values, such as xsi:type="xs:string") and its comments; the only
+// change is the inserted Signature. It also checks the canonical form takes
+// the ancestors' namespace declarations into account (exc-c14n, D4.3): an
+// element that inherits its default namespace or uses a prefix declared on
+// an ancestor gets a signature goxmldsig verifies.
+func TestSignEnvelopedLeavesTreeAlone(t *testing.T) {
+	key, cert := loadKey(t)
+	for _, tc := range []struct {
+		name, xml, path string
+	}{
+		{"C2.3/attribute-order-and-unused-declarations",
+			`<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_r"><Assertion xmlns="urn:oasis:names:tc:SAML:2.0:assertion" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" Version="2.0" IssueInstant="2026-01-01T00:00:00Z" ID="_a"><Issuer>https://sts.windows.net/t/</Issuer><!-- a comment --><AttributeStatement><Attribute Name="n"><AttributeValue xsi:type="xs:string">v</AttributeValue></Attribute></AttributeStatement></Assertion></samlp:Response>`,
+			"Assertion"},
+		{"D4.3/inherited-default-namespace",
+			`<Response xmlns="urn:oasis:names:tc:SAML:2.0:protocol" ID="_r"><Other ID="_o" Version="2.0"><Child>text</Child></Other></Response>`,
+			"Other"},
+		{"D4.3/prefix-declared-on-ancestor",
+			`<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_r"><saml:Assertion Version="2.0" ID="_a"><saml:Issuer>https://sts.windows.net/t/</saml:Issuer></saml:Assertion></samlp:Response>`,
+			"Assertion"},
+		{"C1.4/metadata-root-attribute-order",
+			`<EntityDescriptor xmlns="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://sts.windows.net/t/" ID="_abc"><RoleDescriptor xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:fed="http://docs.oasis-open.org/wsfed/federation/200706" xsi:type="fed:SecurityTokenServiceType"/></EntityDescriptor>`,
+			""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			doc := parse(t, tc.xml)
+			el := doc.Root()
+			if tc.path != "" {
+				el = el.FindElement(tc.path)
+			}
+			before, err := doc.WriteToString()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := SignEnveloped(el, Options{Signer: key, Certificates: []*x509.Certificate{cert}, After: "Issuer"}); err != nil {
+				t.Fatal(err)
+			}
+			var sig *etree.Element
+			for _, c := range el.ChildElements() {
+				if c.Tag == "Signature" {
+					sig = c
+				}
+			}
+			if sig == nil {
+				t.Fatal("no Signature inserted")
+			}
+			// Without the Signature, the document is exactly what it was.
+			d2 := doc.Copy()
+			el2 := d2.Root()
+			if tc.path != "" {
+				el2 = el2.FindElement(tc.path)
+			}
+			for _, c := range el2.ChildElements() {
+				if c.Tag == "Signature" {
+					el2.RemoveChild(c)
+				}
+			}
+			after, err := d2.WriteToString()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if after != before {
+				t.Errorf("signing changed the caller's tree:\nbefore %s\n after %s", before, after)
+			}
+			s, err := doc.WriteToString()
+			if err != nil {
+				t.Fatal(err)
+			}
+			d3 := parse(t, s)
+			el3 := d3.Root()
+			if tc.path != "" {
+				el3 = el3.FindElement(tc.path)
+			}
+			verifyInContext(t, el3, cert)
+		})
+	}
+}
+
+// verifyInContext checks el's enveloped RSA-SHA256 signature where el sits
+// in its document, with the project's own exclusive canonicaliser
+// (internal/c14n, held to xmlsec1), which resolves namespaces from the
+// ancestors as exc-c14n requires.
+func verifyInContext(t *testing.T, el *etree.Element, cert *x509.Certificate) {
+	t.Helper()
+	var sig *etree.Element
+	for _, c := range el.ChildElements() {
+		if c.Tag == "Signature" {
+			sig = c
+		}
+	}
+	body, err := c14n.Canonicalize(el, c14n.Options{Skip: sig}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(body)
+	if got := sig.FindElement("./SignedInfo/Reference/DigestValue").Text(); got != base64.StdEncoding.EncodeToString(sum[:]) {
+		t.Fatalf("D4.3: DigestValue %s is not the digest of the canonical element in context", got)
+	}
+	si, err := c14n.Canonicalize(sig.SelectElement("SignedInfo"), c14n.Options{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv, err := base64.StdEncoding.DecodeString(sig.SelectElement("SignatureValue").Text())
+	if err != nil {
+		t.Fatal(err)
+	}
+	siSum := sha256.Sum256(si)
+	if err := rsa.VerifyPKCS1v15(cert.PublicKey.(*rsa.PublicKey), crypto.SHA256, siSum[:], sv); err != nil {
+		t.Fatalf("SignatureValue does not verify: %v", err)
 	}
 }

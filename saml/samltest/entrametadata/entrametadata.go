@@ -213,13 +213,11 @@ func signFirst(doc string, cfg Config) ([]byte, error) {
 		return nil, fmt.Errorf("entrametadata: internal document is not XML: %w", err)
 	}
 	// Signature first, default namespace, only the signer's certificate in
-	// KeyInfo: as Entra signs its metadata (C1.4). The canonicaliser under
-	// xmlsign may reorder the signed element's attributes, so sign a copy and
-	// move its Signature into the document, which keeps Entra's attribute
-	// order; the digest is over the canonical form either way.
+	// KeyInfo: as Entra signs its metadata (C1.4). xmlsign leaves the rest of
+	// the tree as it is (Entra's attribute order, the xmlns:fed declarations
+	// used only in xsi:type values); the digest is over the canonical form.
 	root := d.Root()
-	signed := root.Copy()
-	err := xmlsign.SignEnveloped(signed, xmlsign.Options{
+	err := xmlsign.SignEnveloped(root, xmlsign.Options{
 		Signer:       cfg.Signer,
 		Certificates: []*x509.Certificate{cert},
 		OnlyLeaf:     true,
@@ -227,12 +225,9 @@ func signFirst(doc string, cfg Config) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("entrametadata: signing: %w", err)
 	}
-	sig := signed.ChildElements()[0]
-	if sig.Tag != "Signature" {
+	if sig := root.ChildElements()[0]; sig.Tag != "Signature" {
 		return nil, fmt.Errorf("entrametadata: signing: the signature was not placed first")
 	}
-	signed.RemoveChild(sig)
-	root.InsertChildAt(0, sig)
 	var buf bytes.Buffer
 	if _, err := d.WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("entrametadata: writing: %w", err)
