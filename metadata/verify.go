@@ -97,11 +97,30 @@ func (d *Document) InspectSignature(opts VerifyOptions) *SignatureResult {
 }
 
 func (d *Document) check(opts VerifyOptions) *SignatureResult {
+	rootID := ""
+	aggregate := d.Aggregate != nil
+	if d.Entity != nil {
+		rootID = d.Entity.ID
+	} else if d.Aggregate != nil {
+		rootID = d.Aggregate.ID
+	}
+	var pool [][]byte
+	if len(opts.Thumbprints) > 0 {
+		for _, c := range d.Certificates() {
+			pool = append(pool, c.DER)
+		}
+	}
+	return checkSignature(d.Signature(), rootID, aggregate, pool, d.etreeRoot, opts)
+}
+
+// checkSignature verifies the enveloped signature info (parsed from root's
+// own ds:Signature child) over the element root() returns. pool holds the
+// document's certificates that thumbprint pins may name.
+func checkSignature(info *SignatureInfo, rootID string, aggregate bool, pool [][]byte, root func() (*etree.Element, error), opts VerifyOptions) *SignatureResult {
 	now := opts.Now
 	if now.IsZero() {
 		now = time.Now()
 	}
-	info := d.Signature()
 	res := &SignatureResult{Present: info != nil}
 	if info == nil {
 		res.Problem = "document is not signed"
@@ -112,13 +131,6 @@ func (d *Document) check(opts VerifyOptions) *SignatureResult {
 		res.ReferenceURI = info.References[0].URI
 		res.DigestMethod = info.References[0].DigestMethod
 	}
-	rootID := ""
-	aggregate := d.Aggregate != nil
-	if d.Entity != nil {
-		rootID = d.Entity.ID
-	} else if d.Aggregate != nil {
-		rootID = d.Aggregate.ID
-	}
 	if p := checkProfile(info, rootID, aggregate, opts.AllowSHA1); p != "" {
 		res.Problem = p
 		return res
@@ -128,11 +140,7 @@ func (d *Document) check(opts VerifyOptions) *SignatureResult {
 	var pins []*x509.Certificate
 	pins = append(pins, opts.Certificates...)
 	if len(opts.Thumbprints) > 0 {
-		pool := append([][]byte{}, info.Certificates...)
-		for _, c := range d.Certificates() {
-			pool = append(pool, c.DER)
-		}
-		for _, der := range pool {
+		for _, der := range append(append([][]byte{}, info.Certificates...), pool...) {
 			c := NewCertificate(der)
 			for _, tp := range opts.Thumbprints {
 				if c.X509 != nil && c.Matches(tp) {
@@ -167,12 +175,12 @@ func (d *Document) check(opts VerifyOptions) *SignatureResult {
 		return res
 	}
 
-	root, err := d.etreeRoot()
+	el, err := root()
 	if err != nil {
 		res.Problem = err.Error()
 		return res
 	}
-	if p := checkOnlyRootSignatureRefersToRoot(root, rootID); p != "" {
+	if p := checkOnlyRootSignatureRefersToRoot(el, rootID); p != "" {
 		res.Problem = p
 		return res
 	}
@@ -182,7 +190,7 @@ func (d *Document) check(opts VerifyOptions) *SignatureResult {
 		// Check the signature, not the signer's current validity (reported
 		// separately): evaluate the certificate inside its validity period.
 		ctx.Clock = dsig.NewFakeClockAt(cand.NotBefore.Add(cand.NotAfter.Sub(cand.NotBefore) / 2))
-		if _, err := ctx.Validate(root); err != nil {
+		if _, err := ctx.Validate(el); err != nil {
 			lastErr = err
 			continue
 		}

@@ -140,11 +140,20 @@ type jsonSignature struct {
 	Valid           bool   `json:"valid"`
 	Trusted         bool   `json:"trusted"`
 	SignerSHA1      string `json:"signer_sha1,omitempty"`
-	SignerSHA256    string `json:"signer_sha256,omitempty"`
+	SignerSHA256    string `json:"signer_sha256"`
 	SignerExpired   bool   `json:"signer_expired,omitempty"`
 	SignatureMethod string `json:"signature_method,omitempty"`
 	ReferenceURI    string `json:"reference_uri,omitempty"`
 	Problem         string `json:"problem,omitempty"`
+}
+
+type jsonEntitySig struct {
+	EntityID     string `json:"entity_id"`
+	Present      bool   `json:"present"`
+	Valid        bool   `json:"valid"`
+	Trusted      bool   `json:"trusted"`
+	SignerSHA256 string `json:"signer_sha256"`
+	Problem      string `json:"problem,omitempty"`
 }
 
 type jsonCert struct {
@@ -153,7 +162,7 @@ type jsonCert struct {
 	Subject       string   `json:"subject,omitempty"`
 	Serial        string   `json:"serial,omitempty"`
 	NotBefore     string   `json:"not_before,omitempty"`
-	NotAfter      string   `json:"not_after,omitempty"`
+	NotAfter      string   `json:"not_after"`
 	Use           string   `json:"use"`
 	State         string   `json:"state"`
 	KeyType       string   `json:"key_type"`
@@ -184,8 +193,10 @@ type jsonInspect struct {
 	Signature      jsonSignature  `json:"signature"`
 	Certificates   []jsonCert     `json:"certificates"`
 	Rollover       string         `json:"rollover,omitempty"`
-	Usable         bool           `json:"usable"`
-	Problems       []string       `json:"problems,omitempty"`
+	// EntitySignatures reports each entity's own signature in an aggregate.
+	EntitySignatures []jsonEntitySig `json:"entity_signatures,omitempty"`
+	Usable           bool            `json:"usable"`
+	Problems         []string        `json:"problems,omitempty"`
 }
 
 func certUse(c metadata.Certificate) string {
@@ -268,7 +279,11 @@ func inspectReport(src string, doc *metadata.Document, now time.Time, vopts meta
 	}
 	switch {
 	case sig.Present && !sig.Valid:
-		r.Problems = append(r.Problems, "signature does not verify: "+sig.Problem)
+		if strings.HasPrefix(sig.Problem, "signature does not verify") {
+			r.Problems = append(r.Problems, sig.Problem)
+		} else {
+			r.Problems = append(r.Problems, "signature does not verify: "+sig.Problem)
+		}
 	case pinned && !sig.Trusted:
 		r.Problems = append(r.Problems, "signature is not by a pinned certificate: "+sig.Problem)
 	}
@@ -292,6 +307,16 @@ func inspectReport(src string, doc *metadata.Document, now time.Time, vopts meta
 			}
 		}
 	} else {
+		for _, es := range doc.EntitySignatures(vopts) {
+			j := jsonEntitySig{EntityID: es.EntityID, Present: es.Result.Present, Valid: es.Result.Valid, Trusted: es.Result.Trusted}
+			if es.Result.Signer != nil {
+				j.SignerSHA256 = es.Result.Signer.SHA256
+			}
+			if es.Result.Present && !es.Result.Trusted {
+				j.Problem = es.Result.Problem
+			}
+			r.EntitySignatures = append(r.EntitySignatures, j)
+		}
 		idps := 0
 		for _, e := range ents {
 			if e.CheckIDP() == nil {
@@ -359,6 +384,28 @@ func printInspect(w io.Writer, r jsonInspect) {
 	}
 	if r.Rollover != "" {
 		fmt.Fprintf(w, "rollover:    %s\n", r.Rollover)
+	}
+	if len(r.EntitySignatures) > 0 {
+		signed, valid := 0, 0
+		for _, es := range r.EntitySignatures {
+			if es.Present {
+				signed++
+			}
+			if es.Valid {
+				valid++
+			}
+		}
+		fmt.Fprintf(w, "entity signatures: %d of %d entities signed, %d verify, %d do not (the aggregate's signature is what covers them all)\n",
+			signed, len(r.EntitySignatures), valid, signed-valid)
+		for _, es := range r.EntitySignatures {
+			switch {
+			case !es.Present:
+			case es.Valid:
+				fmt.Fprintf(w, "  valid    %s (signer SHA-256 %s)\n", es.EntityID, es.SignerSHA256)
+			default:
+				fmt.Fprintf(w, "  INVALID  %s: %s\n", es.EntityID, es.Problem)
+			}
+		}
 	}
 	if r.Usable {
 		fmt.Fprintln(w, "usable:      yes")

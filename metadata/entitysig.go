@@ -1,0 +1,181 @@
+package metadata
+
+import (
+	"encoding/base64"
+	"strings"
+
+	"github.com/beevik/etree"
+)
+
+// EntitySignature is the result of checking one entity's own signature.
+type EntitySignature struct {
+	// EntityID is the entity's entityID.
+	EntityID string
+	// Result is as for [Document.Verify]; Result.Present is false for an
+	// entity without its own ds:Signature.
+	Result *SignatureResult
+}
+
+// EntitySignatures checks the enveloped signature of every EntityDescriptor
+// in the document, in document order, the way [Document.InspectSignature]
+// checks the root's: each against its own KeyInfo certificate (trust on
+// first use), and Trusted when that certificate is pinned in opts. For a
+// single-entity document it returns the root's result.
+//
+// In an aggregate, an entity's signature covers only that EntityDescriptor.
+// Registries often re-indent or edit entities after their publishers signed
+// them (the SPID registry's aggregate carries two entity signatures that still
+// verify and two that do not), so the aggregate's own signature
+// ([Document.Verify]) is what establishes the whole document; these results
+// say which entities are still exactly as their publishers signed them.
+func (d *Document) EntitySignatures(opts VerifyOptions) []EntitySignature {
+	if d.Entity != nil {
+		return []EntitySignature{{EntityID: d.Entity.EntityID, Result: d.InspectSignature(opts)}}
+	}
+	if d.Aggregate == nil {
+		return nil
+	}
+	byID := map[string]*EntityDescriptor{}
+	for _, e := range d.Entities() {
+		if byID[e.EntityID] == nil {
+			byID[e.EntityID] = e
+		}
+	}
+	root, err := d.etreeRoot()
+	if err != nil {
+		// Parse accepted the document, so etree should too; report rather
+		// than guess.
+		var out []EntitySignature
+		for _, e := range d.Entities() {
+			r := &SignatureResult{Present: e.Signature != nil}
+			if r.Present {
+				r.Problem = err.Error()
+			} else {
+				r.Problem = "entity is not signed"
+			}
+			out = append(out, EntitySignature{EntityID: e.EntityID, Result: r})
+		}
+		return out
+	}
+	var out []EntitySignature
+	var walk func(el *etree.Element)
+	walk = func(el *etree.Element) {
+		for _, c := range el.ChildElements() {
+			if c.NamespaceURI() != NSMetadata {
+				continue
+			}
+			switch c.Tag {
+			case "EntitiesDescriptor":
+				walk(c)
+			case "EntityDescriptor":
+				out = append(out, entitySignature(c, byID, opts))
+			}
+		}
+	}
+	walk(root)
+	return out
+}
+
+func entitySignature(el *etree.Element, byID map[string]*EntityDescriptor, opts VerifyOptions) EntitySignature {
+	id := el.SelectAttrValue("entityID", "")
+	var sig *etree.Element
+	for _, c := range el.ChildElements() {
+		if c.Tag == "Signature" && c.NamespaceURI() == NSDSig {
+			sig = c
+			break
+		}
+	}
+	if sig == nil {
+		return EntitySignature{EntityID: id, Result: &SignatureResult{Problem: "entity is not signed"}}
+	}
+	var pool [][]byte
+	if e := byID[id]; e != nil && len(opts.Thumbprints) > 0 {
+		for _, c := range e.Certificates() {
+			pool = append(pool, c.DER)
+		}
+	}
+	detached := func() (*etree.Element, error) { return detach(el), nil }
+	return EntitySignature{EntityID: id, Result: checkSignature(sigInfo(sig), el.SelectAttrValue("ID", ""), false, pool, detached, opts)}
+}
+
+// detach copies el out of its document with the namespace declarations it
+// inherits, so that exclusive canonicalization of the copy equals that of
+// the original in place (exclusive c14n renders only visibly used namespaces,
+// wherever they were declared).
+func detach(el *etree.Element) *etree.Element {
+	cp := el.Copy()
+	declared := map[string]bool{}
+	nsPrefix := func(a etree.Attr) (string, bool) {
+		switch {
+		case a.Space == "xmlns":
+			return a.Key, true
+		case a.Space == "" && a.Key == "xmlns":
+			return "", true
+		}
+		return "", false
+	}
+	for _, a := range cp.Attr {
+		if p, ok := nsPrefix(a); ok {
+			declared[p] = true
+		}
+	}
+	for p := el.Parent(); p != nil; p = p.Parent() {
+		for _, a := range p.Attr {
+			if prefix, ok := nsPrefix(a); ok && !declared[prefix] {
+				declared[prefix] = true
+				cp.Attr = append(cp.Attr, a)
+			}
+		}
+	}
+	return cp
+}
+
+// sigInfo reads what a ds:Signature element says about itself, like the
+// parser's detailed signature facts.
+func sigInfo(sig *etree.Element) *SignatureInfo {
+	s := &SignatureInfo{}
+	dsChildren := func(el *etree.Element, tag string) []*etree.Element {
+		var out []*etree.Element
+		for _, c := range el.ChildElements() {
+			if c.Tag == tag && c.NamespaceURI() == NSDSig {
+				out = append(out, c)
+			}
+		}
+		return out
+	}
+	for _, si := range dsChildren(sig, "SignedInfo") {
+		for _, c := range si.ChildElements() {
+			if c.NamespaceURI() != NSDSig {
+				continue
+			}
+			switch c.Tag {
+			case "CanonicalizationMethod":
+				s.CanonicalizationMethod = c.SelectAttrValue("Algorithm", "")
+			case "SignatureMethod":
+				s.SignatureMethod = c.SelectAttrValue("Algorithm", "")
+			case "Reference":
+				ref := ReferenceInfo{URI: c.SelectAttrValue("URI", "")}
+				for _, trs := range dsChildren(c, "Transforms") {
+					for _, tr := range dsChildren(trs, "Transform") {
+						ref.Transforms = append(ref.Transforms, tr.SelectAttrValue("Algorithm", ""))
+					}
+				}
+				for _, dm := range dsChildren(c, "DigestMethod") {
+					ref.DigestMethod = dm.SelectAttrValue("Algorithm", "")
+				}
+				s.References = append(s.References, ref)
+			}
+		}
+	}
+	for _, ki := range dsChildren(sig, "KeyInfo") {
+		for _, xd := range dsChildren(ki, "X509Data") {
+			for _, xc := range dsChildren(xd, "X509Certificate") {
+				der, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(xc.Text()), ""))
+				if err == nil && len(der) > 0 {
+					s.Certificates = append(s.Certificates, der)
+				}
+			}
+		}
+	}
+	return s
+}
