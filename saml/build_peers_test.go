@@ -7,6 +7,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -367,5 +368,28 @@ func TestBuildWholeDocumentReferenceIsValidXMLDSig(t *testing.T) {
 	spec.Encryption = &Encryption{Certificate: spk.cert}
 	if _, err := mintBuilder(t, mintFixedNow).Build(spec); !errors.Is(err, ErrResponseSpec) {
 		t.Errorf("WholeDocumentReference with encryption: err = %v, want ErrResponseSpec", err)
+	}
+}
+
+// TestGoPeersTamperTableCoversEveryKnob: every Tamper knob has a row in
+// mintTamperCases, so crewjam/saml and gosaml2 see each one (issue 3).
+func TestGoPeersTamperTableCoversEveryKnob(t *testing.T) {
+	keys := mintKeys{sp: mintLoadKeyPair(t, "sp"), other: mintLoadKeyPair(t, "other")}
+	covered := map[string]bool{}
+	for _, tc := range mintTamperCases() {
+		var spec ResponseSpec
+		tc.mod(&spec, keys)
+		tv := reflect.ValueOf(spec.Tamper)
+		for i := range tv.NumField() {
+			if !tv.Field(i).IsZero() {
+				covered[tv.Type().Field(i).Name] = true
+			}
+		}
+	}
+	tt := reflect.TypeFor[Tamper]()
+	for i := range tt.NumField() {
+		if name := tt.Field(i).Name; !covered[name] {
+			t.Errorf("Tamper.%s has no row in mintTamperCases", name)
+		}
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"math/big"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -140,6 +141,11 @@ const (
 	gapOLConfSkew      = "python3-saml 1.12 applies its clock drift to Conditions but not to SubjectConfirmationData/@NotOnOrAfter"
 	gapNodeConfExpired = "node-saml 5.1 skips an expired SubjectConfirmation instead of rejecting (it only matters to its InResponseTo check)"
 	gapOLNameID        = "python3-saml rejects a missing NameID (wantNameId, its default), stricter than SAML"
+	gapPyAudienceAND   = "pysaml2 7.0.1 accepts when any one AudienceRestriction names the SP (it ORs them; D2.3 ANDs)"
+	gapOLAudienceAND   = "python3-saml 1.12 collects the Audiences of every AudienceRestriction into one list (OR; D2.3 ANDs)"
+	gapNodeCondition   = "node-saml 5.1 ignores Condition elements it does not know"
+	gapOLOneTimeUse    = "python3-saml 1.12 does not count OneTimeUse conditions"
+	gapNodeOneTimeUse  = "node-saml 5.1 does not count OneTimeUse conditions"
 )
 
 func TestPeersMatrix(t *testing.T) {
@@ -176,6 +182,83 @@ func TestPeersMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	cases := pmMatrixCases(other, sp)
+
+	specs := make([]saml.ResponseSpec, len(cases))
+	minted := make([]*saml.Minted, len(cases))
+	ins := make([]peers.SPInput, len(cases))
+	for i, c := range cases {
+		spec := pmSpec(t)
+		if c.spec != nil {
+			c.spec(&spec)
+		}
+		m, err := builders[c.signer].Build(spec)
+		if err != nil {
+			t.Fatalf("%s: Build: %v", c.name, err)
+		}
+		minted[i], specs[i] = m, spec
+		md := mdOne
+		if c.signer == pmSignNext {
+			md = mdRollover
+		}
+		at := c.at
+		if at == 0 {
+			at = pmAfter
+		}
+		ins[i] = peers.SPInput{
+			SAMLResponse: m.Base64(), IdPMetadata: md, Now: pmT0.Add(at), Skew: c.skew,
+			RequestID: c.requestID, SPKeyPEM: sp.keyPEM, SPCertPEM: sp.certPEM,
+		}
+		if c.spWrongKey {
+			ins[i].SPKeyPEM, ins[i].SPCertPEM = spOther.keyPEM, spOther.certPEM
+		}
+	}
+
+	got := map[string][]peers.Verdict{}
+	runs := map[string]func(context.Context, []peers.SPInput) ([]peers.Verdict, error){
+		peers.PySAML2: peers.PySAML2VerifyAll, peers.OneLogin: peers.OneLoginVerifyAll, peers.NodeSAML: peers.NodeSAMLVerifyAll,
+	}
+	for _, p := range pmSPPeers {
+		vs, err := runs[p](ctx, ins)
+		if err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		got[p] = vs
+	}
+	for i, c := range cases {
+		trusted := idp.certPEM // what the metadata holds for this row
+		if c.signer == pmSignNext {
+			trusted = next.certPEM
+		}
+		assertionSigned := specs[i].Signing == saml.SignAssertion || specs[i].Signing == saml.SignBoth
+		got[peers.XMLSec1] = append(got[peers.XMLSec1], pmXMLSec1(ctx, t, minted[i].XML, trusted, ins[i].SPKeyPEM, assertionSigned))
+	}
+
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			for _, p := range append([]string{peers.XMLSec1}, pmSPPeers...) {
+				v := got[p][i]
+				want, why := c.accept, ""
+				if p == peers.XMLSec1 {
+					want = c.xmlsec1
+				} else if g, gap := c.gaps[p]; gap {
+					want, why = !c.accept, " (gap: "+g+")"
+				}
+				t.Logf("%-13s %s%s", p, v, why)
+				if v.Accepted != want {
+					t.Errorf("%s: %s, want accepted=%v%s", p, v, want, why)
+				}
+				if v.Accepted && p != peers.XMLSec1 && c.accept {
+					pmCheckExtracted(t, p, v, issuer)
+				}
+			}
+		})
+	}
+}
+
+// pmMatrixCases is the matrix: other is a key the metadata never trusts, sp the
+// SP's encryption key pair.
+func pmMatrixCases(other, sp pmKey) []pmCase {
 	enc := func(a saml.BlockAlgorithm) *saml.Encryption {
 		return &saml.Encryption{Certificate: sp.cert, Algorithm: a}
 	}
@@ -189,7 +272,7 @@ func TestPeersMatrix(t *testing.T) {
 	awsOnly := func(name string, spec func(*saml.ResponseSpec), gaps map[string]string) pmCase {
 		return pmCase{name: name, spec: spec, accept: true, xmlsec1: true, gaps: gaps}
 	}
-	cases := []pmCase{
+	return []pmCase{
 		ok("C3.1 assertion signed RSA-SHA256 (Entra default)", nil),
 		ok("C3.1 response signed RSA-SHA256", func(s *saml.ResponseSpec) { s.Signing = saml.SignResponse }),
 		ok("C3.1 both signed RSA-SHA256", func(s *saml.ResponseSpec) { s.Signing = saml.SignBoth }),
@@ -275,6 +358,16 @@ func TestPeersMatrix(t *testing.T) {
 		{name: "D5.1 encrypted to another SP key", spWrongKey: true, xmlsec1: false,
 			spec: func(s *saml.ResponseSpec) { s.Encryption = enc(saml.AES256CBC) }},
 
+		bad("D2.3 second AudienceRestriction naming another SP", true, func(s *saml.ResponseSpec) { s.Tamper.ExtraAudienceRestriction = true },
+			map[string]string{peers.PySAML2: gapPyAudienceAND, peers.OneLogin: gapOLAudienceAND}),
+		// pysaml2 rejects with "Signature verification failed. Invalid document format."
+		// and python3-saml with a schema error: both refuse the unknown type, neither
+		// with a Conditions message.
+		bad("D2.6 unknown Condition type", true, func(s *saml.ResponseSpec) { s.Tamper.UnknownCondition = true },
+			map[string]string{peers.NodeSAML: gapNodeCondition}),
+		bad("D2.5 two OneTimeUse conditions", true, func(s *saml.ResponseSpec) { s.Tamper.DuplicateOneTimeUse = true },
+			map[string]string{peers.OneLogin: gapOLOneTimeUse, peers.NodeSAML: gapNodeOneTimeUse}),
+
 		awsOnly("A2.1 missing NameID (AWS only)", func(s *saml.ResponseSpec) { s.Tamper.MissingNameID = true },
 			map[string]string{peers.OneLogin: gapOLNameID}),
 		awsOnly("A1.8 two SubjectConfirmations (AWS only)", func(s *saml.ResponseSpec) { s.Tamper.TwoSubjectConfirmations = true }, nil),
@@ -282,76 +375,31 @@ func TestPeersMatrix(t *testing.T) {
 		awsOnly("A3.4 missing RoleSessionName (AWS only)", func(s *saml.ResponseSpec) { s.Tamper.MissingRoleSessionName = true }, nil),
 		awsOnly("A3.4 bad RoleSessionName (AWS only)", func(s *saml.ResponseSpec) { s.Tamper.BadRoleSessionName = true }, nil),
 	}
+}
 
-	specs := make([]saml.ResponseSpec, len(cases))
-	minted := make([]*saml.Minted, len(cases))
-	ins := make([]peers.SPInput, len(cases))
-	for i, c := range cases {
+// TestPeersMatrixCoversEveryTamperKnob: every saml.Tamper knob has at least one
+// row in the peer matrix, so a knob added to the builder cannot skip the
+// independent verifiers (issue 3, done means). It needs no peer installed.
+func TestPeersMatrixCoversEveryTamperKnob(t *testing.T) {
+	k := newPMKey(t, "coverage", 9)
+	covered := map[string]bool{}
+	for _, c := range pmMatrixCases(k, k) {
 		spec := pmSpec(t)
 		if c.spec != nil {
 			c.spec(&spec)
 		}
-		m, err := builders[c.signer].Build(spec)
-		if err != nil {
-			t.Fatalf("%s: Build: %v", c.name, err)
-		}
-		minted[i], specs[i] = m, spec
-		md := mdOne
-		if c.signer == pmSignNext {
-			md = mdRollover
-		}
-		at := c.at
-		if at == 0 {
-			at = pmAfter
-		}
-		ins[i] = peers.SPInput{
-			SAMLResponse: m.Base64(), IdPMetadata: md, Now: pmT0.Add(at), Skew: c.skew,
-			RequestID: c.requestID, SPKeyPEM: sp.keyPEM, SPCertPEM: sp.certPEM,
-		}
-		if c.spWrongKey {
-			ins[i].SPKeyPEM, ins[i].SPCertPEM = spOther.keyPEM, spOther.certPEM
-		}
-	}
-
-	got := map[string][]peers.Verdict{}
-	runs := map[string]func(context.Context, []peers.SPInput) ([]peers.Verdict, error){
-		peers.PySAML2: peers.PySAML2VerifyAll, peers.OneLogin: peers.OneLoginVerifyAll, peers.NodeSAML: peers.NodeSAMLVerifyAll,
-	}
-	for _, p := range pmSPPeers {
-		vs, err := runs[p](ctx, ins)
-		if err != nil {
-			t.Fatalf("%s: %v", p, err)
-		}
-		got[p] = vs
-	}
-	for i, c := range cases {
-		trusted := idp.certPEM // what the metadata holds for this row
-		if c.signer == pmSignNext {
-			trusted = next.certPEM
-		}
-		assertionSigned := specs[i].Signing == saml.SignAssertion || specs[i].Signing == saml.SignBoth
-		got[peers.XMLSec1] = append(got[peers.XMLSec1], pmXMLSec1(ctx, t, minted[i].XML, trusted, ins[i].SPKeyPEM, assertionSigned))
-	}
-
-	for i, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			for _, p := range append([]string{peers.XMLSec1}, pmSPPeers...) {
-				v := got[p][i]
-				want, why := c.accept, ""
-				if p == peers.XMLSec1 {
-					want = c.xmlsec1
-				} else if g, gap := c.gaps[p]; gap {
-					want, why = !c.accept, " (gap: "+g+")"
-				}
-				t.Logf("%-13s %s%s", p, v, why)
-				if v.Accepted != want {
-					t.Errorf("%s: %s, want accepted=%v%s", p, v, want, why)
-				}
-				if v.Accepted && p != peers.XMLSec1 && c.accept {
-					pmCheckExtracted(t, p, v, issuer)
-				}
+		tv := reflect.ValueOf(spec.Tamper)
+		for i := range tv.NumField() {
+			if !tv.Field(i).IsZero() {
+				covered[tv.Type().Field(i).Name] = true
 			}
-		})
+		}
+	}
+	tt := reflect.TypeFor[saml.Tamper]()
+	for i := range tt.NumField() {
+		if name := tt.Field(i).Name; !covered[name] {
+			t.Errorf("saml.Tamper.%s has no row in TestPeersMatrix", name)
+		}
 	}
 }
 
