@@ -1,0 +1,491 @@
+package awsrole
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/aws-sdk-go-v2/service/sts/types"
+	smithy "github.com/aws/smithy-go"
+)
+
+// Sentinel categories of the STS layer ([AssumeRoleWithSAML], [SAMLRoleProvider]).
+// Like every error of this package they arrive as an *AttributeError whose Err is
+// the category; match them with errors.Is.
+var (
+	// ErrInvalidAssertion: the SAMLAssertion is empty, outside 4-100000
+	// characters (A6.1), or not the base64 of an XML document (B4.1). Checked
+	// before STS is called.
+	ErrInvalidAssertion = errors.New("awsrole: invalid SAMLAssertion")
+	// ErrAssertionSource: the AssertionSource failed to produce an assertion;
+	// its error is the AttributeError's Detail.
+	ErrAssertionSource = errors.New("awsrole: assertion source failed")
+	// ErrInvalidSessionPolicy: the Policy or PolicyARNs request parameter is
+	// outside what STS accepts (B4.1). Checked before STS is called.
+	ErrInvalidSessionPolicy = errors.New("awsrole: invalid session policy")
+	// ErrInvalidConfig: a nil client or assertion source.
+	ErrInvalidConfig = errors.New("awsrole: invalid configuration")
+	// ErrSTS: the AssumeRoleWithSAML call failed or returned an unusable
+	// answer. The AttributeError's Detail is the error the client returned, so
+	// errors.As finds the SDK's types (*types.ExpiredTokenException,
+	// *types.InvalidIdentityTokenException, smithy.APIError, ...) and errors.Is
+	// finds context.Canceled.
+	ErrSTS = errors.New("awsrole: AssumeRoleWithSAML failed")
+)
+
+// Request limits from the STS model (A6.1, B4.1).
+const (
+	// MinAssertionChars is the shortest SAMLAssertion STS accepts (A6.1).
+	MinAssertionChars = 4
+	// MaxAssertionChars is the longest SAMLAssertion STS accepts: the base64 of
+	// the whole samlp:Response, at most 100000 characters (A6.1).
+	MaxAssertionChars = 100000
+	// MaxPolicyChars is the longest inline session Policy (B4.1).
+	MaxPolicyChars = 2048
+	// MaxPolicyARNs is the most managed session policies per call (B4.1).
+	MaxPolicyARNs = 10
+
+	minPolicyARNLen = 20
+)
+
+// maxEchoSTS bounds how much of an STS error message (or transport error) an
+// error of this package repeats.
+const maxEchoSTS = 300
+
+// AssumeRoleWithSAMLAPIClient is the one STS operation this package calls. An
+// *sts.Client satisfies it; tests and wrappers may substitute their own.
+type AssumeRoleWithSAMLAPIClient interface {
+	AssumeRoleWithSAML(ctx context.Context, params *sts.AssumeRoleWithSAMLInput, optFns ...func(*sts.Options)) (*sts.AssumeRoleWithSAMLOutput, error)
+}
+
+// AssumeInput is one AssumeRoleWithSAML request (B4.1).
+type AssumeInput struct {
+	// Role is the role to assume (RoleArn) and the IAM SAML provider that
+	// vouches for the assertion (PrincipalArn). It must be valid: both ARNs in
+	// the same partition and account (A3.3).
+	Role Role
+	// SAMLAssertion is the base64 encoding of the whole samlp:Response, as the
+	// SAMLResponse form field carries it: 4-100000 characters (A6.1). Secret:
+	// it is never repeated in an error or log.
+	SAMLAssertion []byte
+	// DurationSeconds is the requested session length, 900-43200 (A4.2); zero
+	// sends nothing and STS uses 3600 (A4.1). It must also be at most the role's
+	// MaxSessionDuration, which only STS knows (ValidationError, A4.2).
+	DurationSeconds int
+	// Policy is an optional inline session policy (JSON, 1-2048 characters of
+	// tab, LF, CR and U+0020-U+00FF, B4.1); empty sends nothing.
+	Policy string
+	// PolicyARNs are optional managed session policies (at most 10 ARNs of
+	// 20-2048 characters, B4.1).
+	PolicyARNs []string
+}
+
+// AssumeResult is what AssumeRoleWithSAML answered (B4.2). Its String,
+// GoString and LogValue methods redact the secret access key and the session
+// token, so printing or logging a result is safe.
+type AssumeResult struct {
+	// Credentials are the temporary credentials, with Source set to
+	// SAMLRoleProviderName, CanExpire true, Expires the STS Expiration and
+	// AccountID the role's account.
+	Credentials aws.Credentials
+	// AssumedRoleARN is the session's ARN,
+	// arn:{partition}:sts::{account}:assumed-role/{roleName}/{roleSessionName}
+	// (B2.6).
+	AssumedRoleARN string
+	// AssumedRoleID is the session's unique ID, "{roleID}:{roleSessionName}".
+	AssumedRoleID string
+	// Subject is the NameID of the assertion (saml:sub, B3.3).
+	Subject string
+	// SubjectType is the NameID format, shortened for SAML 2.0 formats
+	// ("transient", "persistent"; saml:sub_type, B3.5).
+	SubjectType string
+	// Issuer is the assertion's Issuer (saml:iss).
+	Issuer string
+	// Audience is the assertion's Recipient (saml:aud).
+	Audience string
+	// NameQualifier is Base64(SHA1(Issuer + AccountID + "/" + ProviderName))
+	// (saml:namequalifier, B3.4).
+	NameQualifier string
+	// SourceIdentity is the SourceIdentity attribute STS accepted (A3.6), or "".
+	SourceIdentity string
+	// PackedPolicySize is the percentage of the allowed size that session
+	// policies and tags use (B4.2); 0 when STS did not send it. STS deprecates it
+	// in favour of SessionTokenUtilization.
+	PackedPolicySize int
+	// SessionTokenSize is the session token's size in bytes; 0 when not sent.
+	SessionTokenSize int
+	// SessionTokenUtilization is the percentage (0-100) of the maximum session
+	// token size used; 0 when not sent.
+	SessionTokenUtilization int
+	// RequestID is the STS request ID, for AWS support; "" when unknown.
+	RequestID string
+}
+
+// RoleSessionName returns the last segment of AssumedRoleARN (B2.6): the
+// RoleSessionName STS took from the assertion. It is "" when AssumedRoleARN is
+// not an assumed-role ARN.
+func (r *AssumeResult) RoleSessionName() RoleSessionName {
+	_, rest, ok := strings.Cut(r.AssumedRoleARN, ":assumed-role/")
+	if !ok {
+		return ""
+	}
+	_, session, ok := strings.Cut(rest, "/")
+	if !ok {
+		return ""
+	}
+	return RoleSessionName(session)
+}
+
+// String describes the result without its secrets: the access key ID, the
+// expiry, the assumed-role ARN and the subject.
+func (r *AssumeResult) String() string {
+	if r == nil {
+		return "<nil>"
+	}
+	return fmt.Sprintf("AssumeResult{AccessKeyID: %s, SecretAccessKey: %s, SessionToken: %s, Expires: %s, AssumedRoleARN: %s, Subject: %q, Issuer: %q, RequestID: %q}",
+		r.Credentials.AccessKeyID, redacted(r.Credentials.SecretAccessKey), redacted(r.Credentials.SessionToken),
+		r.Credentials.Expires.UTC().Format(time.RFC3339), r.AssumedRoleARN, r.Subject, r.Issuer, r.RequestID)
+}
+
+// GoString is String, so that %#v redacts too.
+func (r *AssumeResult) GoString() string { return r.String() }
+
+// LogValue implements slog.LogValuer: the fields of String, secrets redacted.
+func (r *AssumeResult) LogValue() slog.Value {
+	if r == nil {
+		return slog.StringValue("<nil>")
+	}
+	return slog.GroupValue(
+		slog.String("access_key_id", r.Credentials.AccessKeyID),
+		slog.String("secret_access_key", redacted(r.Credentials.SecretAccessKey)),
+		slog.String("session_token", redacted(r.Credentials.SessionToken)),
+		slog.Time("expires", r.Credentials.Expires),
+		slog.String("assumed_role_arn", r.AssumedRoleARN),
+		slog.String("subject", r.Subject),
+		slog.String("issuer", r.Issuer),
+		slog.String("request_id", r.RequestID),
+	)
+}
+
+func redacted(s string) string {
+	if s == "" {
+		return `""`
+	}
+	return "[REDACTED]"
+}
+
+// AssumeRoleWithSAML validates in and calls STS AssumeRoleWithSAML through
+// client (B4.1), returning the credentials and the rest of the answer (B4.2).
+//
+// Before any request it rejects, with an *AttributeError, what STS would reject
+// anyway: a nil client (ErrInvalidConfig), an invalid Role or one whose role
+// and provider are in different partitions or accounts (ErrInvalidRole, A3.3),
+// a SAMLAssertion outside 4-100000 characters or that is not the base64 of an
+// XML document (ErrInvalidAssertion, A6.1, B4.1), DurationSeconds outside
+// 900-43200 (ErrInvalidDurationSeconds, A4.2), and a Policy or PolicyARNs out
+// of bounds (ErrInvalidSessionPolicy, B4.1).
+//
+// An error from STS comes back as an *AttributeError with category ErrSTS,
+// the client's error as Detail (so errors.As finds *types.ExpiredTokenException
+// and the other SDK types, and smithy.APIError for AccessDenied and
+// ValidationError), the rule that explains it, and a hint where the rule
+// digest gives one (A4.4: fetch a fresh assertion; A4.2: DurationSeconds above
+// the role's MaxSessionDuration; A5.1: re-upload IdP metadata; B3.2/B4.4:
+// trust policy). An answer without complete credentials, or for another role
+// than the one requested (B2.6), is an ErrSTS error too.
+//
+// The assertion is never part of an error message.
+func AssumeRoleWithSAML(ctx context.Context, client AssumeRoleWithSAMLAPIClient, in AssumeInput) (*AssumeResult, error) {
+	if client == nil {
+		return nil, newErr("", -1, "B4.1", ErrInvalidConfig, nil, "nil AssumeRoleWithSAMLAPIClient")
+	}
+	if err := in.validateParams(); err != nil {
+		return nil, err
+	}
+	if err := ValidateAssertion(in.SAMLAssertion); err != nil {
+		return nil, err
+	}
+	req := &sts.AssumeRoleWithSAMLInput{
+		RoleArn:       aws.String(in.Role.RoleARN.String()),
+		PrincipalArn:  aws.String(in.Role.ProviderARN.String()),
+		SAMLAssertion: aws.String(string(in.SAMLAssertion)),
+	}
+	if in.DurationSeconds != 0 {
+		req.DurationSeconds = aws.Int32(int32(in.DurationSeconds))
+	}
+	if in.Policy != "" {
+		req.Policy = aws.String(in.Policy)
+	}
+	for _, a := range in.PolicyARNs {
+		req.PolicyArns = append(req.PolicyArns, types.PolicyDescriptorType{Arn: aws.String(a)})
+	}
+	out, err := client.AssumeRoleWithSAML(ctx, req)
+	if err != nil {
+		return nil, stsError(err, in.SAMLAssertion)
+	}
+	return newResult(in.Role, out)
+}
+
+// validateParams checks everything of in but the assertion.
+func (in *AssumeInput) validateParams() error {
+	if err := in.Role.Validate(); err != nil {
+		return err
+	}
+	if err := validateDurationSeconds(in.DurationSeconds); err != nil {
+		return err
+	}
+	return validatePolicy(in.Policy, in.PolicyARNs)
+}
+
+func validateDurationSeconds(d int) error {
+	if d != 0 && (d < MinSessionSeconds || d > MaxSessionSeconds) {
+		return newErr("", -1, "A4.2", ErrInvalidDurationSeconds, nil,
+			fmt.Sprintf("DurationSeconds %d is outside 900-43200 (STS would answer ValidationError); use 0 for the default 3600", d))
+	}
+	return nil
+}
+
+func validatePolicy(policy string, arns []string) error {
+	fail := func(format string, args ...any) error {
+		return newErr("", -1, "B4.1", ErrInvalidSessionPolicy, nil, fmt.Sprintf(format, args...))
+	}
+	if policy != "" {
+		if !utf8.ValidString(policy) {
+			return fail("Policy is not valid UTF-8")
+		}
+		if n := utf8.RuneCountInString(policy); n > MaxPolicyChars {
+			return fail("Policy is %d characters, more than %d", n, MaxPolicyChars)
+		}
+		for i, r := range policy {
+			if r != '\t' && r != '\n' && r != '\r' && (r < 0x20 || r > 0xFF) {
+				return fail("Policy has %U at byte %d; STS accepts only tab, LF, CR and U+0020-U+00FF", r, i)
+			}
+		}
+	}
+	if len(arns) > MaxPolicyARNs {
+		return fail("%d PolicyARNs, more than %d", len(arns), MaxPolicyARNs)
+	}
+	for i, a := range arns {
+		if n := utf8.RuneCountInString(a); n < minPolicyARNLen || n > maxARNLen || !strings.HasPrefix(a, "arn:") {
+			return fail("PolicyARNs[%d] is not an ARN of 20-2048 characters: %s", i, echoARN(a))
+		}
+	}
+	return nil
+}
+
+// ValidateAssertion checks a SAMLAssertion the way STS's model does, and a
+// little more, without reading its content: 4-100000 characters (A6.1) of
+// standard base64 (line breaks allowed) that decode to something starting with
+// '<' (B4.1: the base64 of the whole samlp:Response). It does not verify the
+// assertion. Errors wrap ErrInvalidAssertion and never repeat the assertion.
+func ValidateAssertion(b64 []byte) error {
+	fail := func(rule, reason string) error {
+		return newErr("", -1, rule, ErrInvalidAssertion, nil, reason)
+	}
+	if len(b64) == 0 {
+		return fail("A6.1", "SAMLAssertion is empty; want the base64 of the SAMLResponse")
+	}
+	n := utf8.RuneCount(b64)
+	if n < MinAssertionChars {
+		return fail("A6.1", fmt.Sprintf("SAMLAssertion is %d characters, fewer than %d", n, MinAssertionChars))
+	}
+	if n > MaxAssertionChars {
+		return fail("A6.1", fmt.Sprintf("SAMLAssertion is %d characters, more than the %d STS accepts; drop claims AWS does not use (groups, A6.2)", n, MaxAssertionChars))
+	}
+	first := firstNonSpace(b64)
+	if first == '<' {
+		return fail("B4.1", "SAMLAssertion looks like raw XML; STS wants the base64 of the whole samlp:Response (the SAMLResponse form value)")
+	}
+	dec := make([]byte, base64.StdEncoding.DecodedLen(len(b64)))
+	m, err := base64.StdEncoding.Decode(dec, b64)
+	if err != nil {
+		var ce base64.CorruptInputError
+		if errors.As(err, &ce) {
+			return fail("B4.1", fmt.Sprintf("SAMLAssertion is not standard base64 (bad input at byte %d); URL-safe or unpadded base64 is not accepted", int64(ce)))
+		}
+		return fail("B4.1", "SAMLAssertion is not standard base64")
+	}
+	if firstNonSpace(trimBOM(dec[:m])) != '<' {
+		return fail("B4.1", "SAMLAssertion does not decode to an XML document; want the base64 of the whole samlp:Response")
+	}
+	return nil
+}
+
+func trimBOM(b []byte) []byte {
+	if len(b) >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF {
+		return b[3:]
+	}
+	return b
+}
+
+func firstNonSpace(b []byte) byte {
+	for _, c := range b {
+		switch c {
+		case ' ', '\t', '\r', '\n':
+			continue
+		}
+		return c
+	}
+	return 0
+}
+
+func newResult(role Role, out *sts.AssumeRoleWithSAMLOutput) (*AssumeResult, error) {
+	fail := func(rule, reason string) (*AssumeResult, error) {
+		return nil, newErr("", -1, rule, ErrSTS, nil, "AssumeRoleWithSAML answer unusable: "+reason)
+	}
+	if out == nil || out.Credentials == nil {
+		return fail("B4.2", "no Credentials")
+	}
+	c := out.Credentials
+	switch {
+	case aws.ToString(c.AccessKeyId) == "":
+		return fail("B4.2", "no AccessKeyId")
+	case aws.ToString(c.SecretAccessKey) == "":
+		return fail("B4.2", "no SecretAccessKey")
+	case aws.ToString(c.SessionToken) == "":
+		return fail("B4.2", "no SessionToken")
+	case c.Expiration == nil || c.Expiration.IsZero():
+		return fail("B4.2", "no Expiration")
+	}
+	r := &AssumeResult{
+		Credentials: aws.Credentials{
+			AccessKeyID:     aws.ToString(c.AccessKeyId),
+			SecretAccessKey: aws.ToString(c.SecretAccessKey),
+			SessionToken:    aws.ToString(c.SessionToken),
+			Source:          SAMLRoleProviderName,
+			CanExpire:       true,
+			Expires:         *c.Expiration,
+			AccountID:       role.RoleARN.AccountID,
+		},
+		Subject:                 aws.ToString(out.Subject),
+		SubjectType:             aws.ToString(out.SubjectType),
+		Issuer:                  aws.ToString(out.Issuer),
+		Audience:                aws.ToString(out.Audience),
+		NameQualifier:           aws.ToString(out.NameQualifier),
+		SourceIdentity:          aws.ToString(out.SourceIdentity),
+		PackedPolicySize:        int(aws.ToInt32(out.PackedPolicySize)), //nolint:staticcheck // deprecated but still sent
+		SessionTokenSize:        int(aws.ToInt32(out.SessionTokenSize)),
+		SessionTokenUtilization: int(aws.ToInt32(out.SessionTokenUtilization)),
+	}
+	if u := out.AssumedRoleUser; u != nil {
+		r.AssumedRoleARN = aws.ToString(u.Arn)
+		r.AssumedRoleID = aws.ToString(u.AssumedRoleId)
+		want := role.RoleARN.AssumedRoleARN("")
+		if r.AssumedRoleARN != "" && (!strings.HasPrefix(r.AssumedRoleARN, want) || len(r.AssumedRoleARN) == len(want)) {
+			return fail("B2.6", fmt.Sprintf("AssumedRoleUser %s is not a session of the requested role %s", echoARN(r.AssumedRoleARN), role.RoleARN))
+		}
+	}
+	if id, ok := awsmiddleware.GetRequestIDMetadata(out.ResultMetadata); ok {
+		r.RequestID = id
+	}
+	return r, nil
+}
+
+// stsError wraps an error of the AssumeRoleWithSAML call, adding the rule and a
+// hint where the digest gives one.
+func stsError(err error, assertion []byte) error {
+	var reason string
+	rule := "B4.3"
+	var apiErr smithy.APIError
+	if errors.As(err, &apiErr) {
+		code, msg := apiErr.ErrorCode(), apiErr.ErrorMessage()
+		var hint string
+		rule, hint = stsHint(err, code, msg)
+		reason = "AssumeRoleWithSAML: " + code
+		if msg != "" {
+			reason += ": " + echoN(msg, maxEchoSTS)
+		}
+		if hint != "" {
+			reason += "; " + hint
+		}
+	} else {
+		rule = "B4.1"
+		reason = "AssumeRoleWithSAML: " + echoN(err.Error(), maxEchoSTS)
+	}
+	reason = redactAssertion(reason, assertion)
+	return newErr("", -1, rule, ErrSTS, err, reason)
+}
+
+// redactAssertion replaces reason when it repeats a recognisable part of the
+// assertion (a hostile or broken endpoint echoing the request).
+func redactAssertion(reason string, assertion []byte) string {
+	const probe = 16
+	if len(assertion) < probe {
+		if len(assertion) > 0 && strings.Contains(reason, string(assertion)) {
+			return "AssumeRoleWithSAML failed; the error text repeated the assertion and was withheld"
+		}
+		return reason
+	}
+	for off := 0; off+probe <= len(assertion); off += probe {
+		if strings.Contains(reason, string(assertion[off:off+probe])) {
+			return "AssumeRoleWithSAML failed; the error text repeated the assertion and was withheld"
+		}
+	}
+	return reason
+}
+
+// stsHint maps an STS error to the rule that explains it and a hint.
+func stsHint(err error, code, msg string) (rule, hint string) {
+	lower := strings.ToLower(msg)
+	var (
+		expired  *types.ExpiredTokenException
+		invalid  *types.InvalidIdentityTokenException
+		rejected *types.IDPRejectedClaimException
+		packed   *types.PackedPolicyTooLargeException
+		malform  *types.MalformedPolicyDocumentException
+		region   *types.RegionDisabledException
+	)
+	switch {
+	case errors.As(err, &expired):
+		switch {
+		case strings.Contains(lower, "5 minutes"):
+			return "A4.4", "the assertion was issued more than 5 minutes ago: fetch a fresh SAMLResponse from the IdP and call again right away"
+		case strings.Contains(lower, "response has expired"):
+			return "A4.4", "the assertion's NotOnOrAfter has passed: fetch a fresh SAMLResponse from the IdP (and check the clocks)"
+		}
+		return "A4.4", "the assertion is expired or stale: fetch a fresh SAMLResponse from the IdP"
+	case errors.As(err, &invalid):
+		switch {
+		case strings.Contains(lower, "signature"):
+			return "A5.1", "the signing certificate is not in the IAM SAML provider's metadata: after an IdP certificate rollover, upload fresh metadata with UpdateSAMLProvider"
+		case strings.Contains(lower, "rolesessionname"):
+			return "A3.4", "the assertion needs exactly one valid RoleSessionName attribute"
+		case strings.Contains(lower, "source identity"):
+			return "A3.6", "the SourceIdentity attribute must match the one already set on the session"
+		case strings.Contains(lower, "provider doesn't exist") || strings.Contains(lower, "provider does not exist"):
+			return "B4.4", "PrincipalArn names no IAM SAML provider: check the provider name in the Role attribute"
+		}
+		return "B4.3", "STS could not validate the assertion (signature, RoleSessionName, SourceIdentity)"
+	case errors.As(err, &rejected):
+		return "B4.3", "the identity provider or one of its claims was rejected"
+	case errors.As(err, &packed):
+		return "B4.3", "session policies plus session tags exceed the packed size limit: shorten Policy/PolicyARNs or send fewer PrincipalTag attributes"
+	case errors.As(err, &malform):
+		return "B4.3", "the Policy or a PolicyARNs entry is malformed"
+	case errors.As(err, &region):
+		return "B4.3", "STS is not activated for this account in the client's region: activate the region in IAM account settings or use another regional endpoint"
+	}
+	switch code {
+	case "ValidationError":
+		if strings.Contains(lower, "maxsessionduration") {
+			return "A4.2", "lower DurationSeconds to at most the role's MaxSessionDuration (3600-43200, default 3600) or raise MaxSessionDuration on the role"
+		}
+		return "B4.4", ""
+	case "AccessDenied", "AccessDeniedException":
+		return "B4.4", "check the role ARN's spelling (case-sensitive, B2.3), that the role's trust policy allows sts:AssumeRoleWithSAML for this saml-provider, adds sts:TagSession and sts:SetSourceIdentity when the assertion carries tags or SourceIdentity (B3.2), and that its conditions (SAML:aud) hold"
+	case "AuthSamlInvalidSamlResponseException":
+		if strings.Contains(lower, "issuer") {
+			return "B4.4", "the assertion's Issuer differs from the entityID in the IAM SAML provider's metadata"
+		}
+		return "B4.4", ""
+	}
+	return "B4.3", ""
+}
