@@ -62,8 +62,10 @@ type Certificate struct {
 	// Signing is true when some KeyDescriptor allows signing with it (use
 	// "signing" or unspecified); Encryption likewise.
 	Signing, Encryption bool
-	// SignsDocument is true when it appears in the document signature's
-	// KeyInfo (which says who claims to have signed; see Document.Verify).
+	// SignsDocument is true when it appears in the KeyInfo of the document's
+	// own signature or, in an aggregate, of an entity's own signature
+	// (Location.EntityID says whose). KeyInfo only says who claims to have
+	// signed; see Document.Verify and Document.EntitySignatures.
 	SignsDocument bool
 	Subject       string // subject DN (RFC 2253 form)
 	Issuer        string // issuer DN

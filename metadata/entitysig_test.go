@@ -48,6 +48,19 @@ func TestEntitySignaturesSPID(t *testing.T) {
 			t.Errorf("D4.6 pin %s: %s trusted=%v", signer, r.EntityID, r.Result.Trusted)
 		}
 	}
+	// The inventory lists each entity signature's KeyInfo certificate there.
+	found := false
+	for _, c := range d.Certificates() {
+		if c.SHA256 != signer {
+			continue
+		}
+		for _, l := range c.Locations {
+			found = found || (l.Element == "Signature" && l.EntityID == "https://spid.teamsystem.com/idp")
+		}
+	}
+	if !found {
+		t.Error("teamsystem's signature certificate is not inventoried at its Signature/KeyInfo")
+	}
 	// Editing a verified entity breaks that entity's signature (and the
 	// aggregate's), not the others'.
 	raw := d.Raw()

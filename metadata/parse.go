@@ -478,11 +478,20 @@ func (p *parser) entity(se startTag, root bool) (*EntityDescriptor, error) {
 	return e, nil
 }
 
-// signature parses a ds:Signature; with detail=false it only records presence.
+// signature parses a ds:Signature; with detail=false it only records
+// presence and the KeyInfo certificates (for the inventory).
 func (p *parser) signature(detail bool) (*SignatureInfo, error) {
 	s := &SignatureInfo{}
 	if !detail {
-		return s, p.skip()
+		err := p.children(func(c startTag) error {
+			if is(c, NSDSig, "KeyInfo") {
+				certs, err := p.keyInfo()
+				s.Certificates = append(s.Certificates, certs...)
+				return err
+			}
+			return p.skip()
+		})
+		return s, err
 	}
 	err := p.children(func(c startTag) error {
 		switch {

@@ -110,7 +110,8 @@ type EntityDescriptor struct {
 	ValidUntil    time.Time     // zero when absent
 	CacheDuration time.Duration // zero when absent
 	// Signature describes the entity's own ds:Signature child (nil if none).
-	// Inside an aggregate only Present-level facts are recorded.
+	// Inside an aggregate only its KeyInfo certificates are recorded (see
+	// Document.EntitySignatures to check it).
 	Signature *SignatureInfo
 	// RoleDescriptors are the WS-Federation roles (fed:SecurityTokenServiceType,
 	// fed:ApplicationServiceType) Entra ID and AD FS publish, and any other
