@@ -76,12 +76,14 @@ func TestVerifyCrewjamIdP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := v.Verify(t.Context(), []byte(html.UnescapeString(string(m[1]))))
+	raw := []byte(html.UnescapeString(string(m[1])))
+	a, err := v.Verify(t.Context(), raw)
 	if err != nil {
 		var ve *ValidationError
 		errors.As(err, &ve)
 		t.Fatalf("rejected: %v (hint %q)", err, ve.Hint)
 	}
+	oraclesAgree(t, raw, a)
 	if a.Subject.NameID != "jane.doe@contoso.example" || len(a.Roles) != 1 || a.Roles[0].String() != role {
 		t.Errorf("read %+v %v", a.Subject, a.Roles)
 	}

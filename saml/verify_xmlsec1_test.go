@@ -2,6 +2,7 @@ package saml
 
 import (
 	"context"
+	"encoding/pem"
 	"os"
 	"path/filepath"
 	"testing"
@@ -67,4 +68,59 @@ func TestXMLSec1Agrees(t *testing.T) {
 			}
 		})
 	}
+}
+
+// xmlsec1Agrees holds an accepted response to xmlsec1 (libxml2's parser and
+// exclusive c14n, an implementation independent of this package and of
+// goxmldsig): every signature Verify relied on must verify with xmlsec1 and
+// the certificate Verify used. An encrypted assertion is decrypted by xmlsec1
+// with the test SP key first. oraclesAgree calls it, so it runs on every
+// accepted test variant, peer-minted response and fuzz input Verify accepts.
+// Without xmlsec1 it only logs, except under CI=true, where it fails.
+func xmlsec1Agrees(t testing.TB, raw []byte, a *Assertion) {
+	t.Helper()
+	ctx := context.Background()
+	if err := peers.Available(ctx, peers.XMLSec1); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%v (CI=true: xmlsec1 must be installed)", err)
+		}
+		t.Logf("xmlsec1 differential not run: %v", err)
+		return
+	}
+	data, e := (&checker{v: &Verifier{}}).decode(raw)
+	if e != nil {
+		t.Fatalf("accepted input does not decode: %v", e)
+	}
+	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: a.Certificate.Raw})
+	verify := func(doc []byte, xpath, what string) {
+		t.Helper()
+		v, err := peers.XMLSec1VerifyNode(ctx, doc, certPEM, xpath)
+		if err != nil {
+			t.Fatalf("xmlsec1: %v", err)
+		}
+		if !v.Accepted {
+			t.Fatalf("Verify accepted the %s signature, xmlsec1 rejects it: %s", what, v.Reason)
+		}
+	}
+	const (
+		respSig = "/*/*[local-name()='Signature' and namespace-uri()='http://www.w3.org/2000/09/xmldsig#']"
+		asrSig  = "/*/*[local-name()='Assertion' or local-name()='EncryptedAssertion']/descendant-or-self::*[local-name()='Assertion']/*[local-name()='Signature' and namespace-uri()='http://www.w3.org/2000/09/xmldsig#']"
+	)
+	if a.SignedResponse {
+		verify(data, respSig, "Response")
+	}
+	if !a.SignedAssertion {
+		return
+	}
+	if a.Encrypted {
+		keyPEM, err := os.ReadFile(filepath.Join("testdata", "sp.key.pem"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err = peers.XMLSec1Decrypt(ctx, data, keyPEM)
+		if err != nil {
+			t.Fatalf("Verify decrypted the assertion, xmlsec1 cannot: %v", err)
+		}
+	}
+	verify(data, asrSig, "Assertion")
 }
