@@ -66,6 +66,7 @@ const (
 	ClaimEmailAddress           = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress" // mail
 	ClaimName                   = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name"         // UPN
 	ClaimGroups                 = "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups"     // group object IDs (optional)
+	ClaimRole                   = "http://schemas.microsoft.com/ws/2008/06/identity/claims/role"       // assigned app roles' values (ResponseSpec.RoleClaim)
 )
 
 // SigningMode selects which elements carry an enveloped signature (C3.1).
@@ -378,6 +379,11 @@ type ResponseSpec struct {
 	// OmitEntraClaims drops the default Entra claims (C2.6) and keeps only the
 	// AWS and extra attributes.
 	OmitEntraClaims bool
+	// RoleClaim also writes Entra's roles claim ([ClaimRole]) with the Role
+	// values, after authnmethodsreferences, as the real Entra response to AWS
+	// in the test data has it (Entra emits it for users with app roles). Off
+	// by default; ignored with OmitEntraClaims or MissingRole.
+	RoleClaim bool
 
 	// IssueInstant overrides the builder's clock for this response. Zero means Now().
 	IssueInstant time.Time

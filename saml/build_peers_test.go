@@ -112,6 +112,7 @@ func mintAcceptedVariants(sp mintKeyPair) []mintVariant {
 		mintVariant{"A2.2/persistent-NameID", func(s *ResponseSpec) {
 			s.NameID, s.NameIDFormat = "AAAAAAAAAAAAAAAAAAAAAKk3JLgmnzXgP5sjZU_B2a0", NameIDFormatPersistent
 		}},
+		mintVariant{"C2.6/entra-roles-claim", func(s *ResponseSpec) { s.RoleClaim = true }},
 		mintVariant{"A3/tags-and-source-identity", func(s *ResponseSpec) {
 			s.AWS.SourceIdentity = "jane.doe"
 		}},

@@ -179,7 +179,9 @@ func TestBuildShapeMatchesEntraFixture(t *testing.T) {
 		t.Fatal(err)
 	}
 	real := mintParse(t, raw)
-	m, err := mintBuilder(t, mintFixedNow).Build(mintSpec(t))
+	spec := mintSpec(t)
+	spec.RoleClaim = true // as in the fixture
+	m, err := mintBuilder(t, mintFixedNow).Build(spec)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,10 +200,116 @@ func TestBuildShapeMatchesEntraFixture(t *testing.T) {
 	if got, want := skel(ours, 0), skel(real, 0); !slices.Equal(got, want) {
 		t.Errorf("C2: skeleton differs from the real Entra response\n got %q\nwant %q", got, want)
 	}
-	// Attribute-name order: ours must be a subsequence-compatible order of Entra's.
 	realTimes := real.FindElement("./Assertion").SelectAttrValue("IssueInstant", "")
 	if len(realTimes) != len("2020-01-01T00:00:00.000Z") || len(ours.SelectAttrValue("IssueInstant", "")) != len(realTimes) {
 		t.Errorf("D1.4: time format differs from Entra's %q", realTimes)
+	}
+
+	// Element by element: the same XML attributes (order aside: ours are in
+	// canonical order, see the package doc), the same namespace prefixes
+	// (samlp: on the protocol elements, default namespace on Assertion,
+	// Issuer and Signature).
+	var walk func(a, b *etree.Element)
+	walk = func(a, b *etree.Element) {
+		if a.Space != b.Space {
+			t.Errorf("C2: %s prefix %q, Entra %q", a.Tag, a.Space, b.Space)
+		}
+		names := func(el *etree.Element) []string {
+			var out []string
+			for _, at := range el.Attr {
+				if at.Space != "xmlns" && at.Key != "xmlns" {
+					out = append(out, at.Key)
+				}
+			}
+			slices.Sort(out)
+			return out
+		}
+		if got, want := names(a), names(b); !slices.Equal(got, want) {
+			t.Errorf("C2: %s attributes %q, Entra %q", a.Tag, got, want)
+		}
+		if a.Tag == "AttributeStatement" || a.Tag == "SignatureValue" {
+			return
+		}
+		ac, bc := a.ChildElements(), b.ChildElements()
+		for i := range min(len(ac), len(bc)) {
+			walk(ac[i], bc[i])
+		}
+	}
+	walk(ours, real)
+	for _, path := range []string{"./Assertion/Subject/NameID", "./Assertion/Signature/SignedInfo/SignatureMethod",
+		"./Assertion/Signature/SignedInfo/CanonicalizationMethod", "./Assertion/Signature/SignedInfo/Reference/DigestMethod"} {
+		for _, attr := range []string{"Format", "Algorithm"} {
+			if g, w := ours.FindElement(path).SelectAttrValue(attr, ""), real.FindElement(path).SelectAttrValue(attr, ""); g != w {
+				t.Errorf("C2.3/C2.4: %s/@%s = %q, Entra %q", path, attr, g, w)
+			}
+		}
+	}
+	for _, el := range []*etree.Element{ours, real} {
+		a := el.FindElement("./Assertion")
+		if a.FindElement("./AuthnStatement").SelectAttrValue("SessionIndex", "") != a.SelectAttrValue("ID", "") {
+			t.Errorf("C2.9: SessionIndex is not the assertion ID")
+		}
+	}
+
+	// Attribute names: those both responses carry come in the same order;
+	// the only one Entra's alone carries is a custom claim of that tenant.
+	attrNames := func(el *etree.Element) []string {
+		var out []string
+		for _, at := range el.FindElements("./Assertion/AttributeStatement/Attribute") {
+			out = append(out, at.SelectAttrValue("Name", ""))
+		}
+		return out
+	}
+	on, rn := attrNames(ours), attrNames(real)
+	var common []string
+	for _, n := range rn {
+		if slices.Contains(on, n) {
+			common = append(common, n)
+		} else if n != "https://lakeformation.amazon.com/SAML/Attributes/Username" {
+			t.Errorf("C2.6: Entra's attribute %s is not emitted and not a documented difference", n)
+		}
+	}
+	var oursCommon []string
+	for _, n := range on {
+		if slices.Contains(rn, n) {
+			oursCommon = append(oursCommon, n)
+		}
+	}
+	if !slices.Equal(oursCommon, common) {
+		t.Errorf("C2.6/C2.7: attribute order differs from Entra's\n got %q\nwant %q", oursCommon, common)
+	}
+	if len(common) < 12 {
+		t.Errorf("C2.6: only %d attributes in common with Entra's response: %q", len(common), common)
+	}
+	var roleClaim, roleAttr []string
+	for _, at := range ours.FindElements("./Assertion/AttributeStatement/Attribute") {
+		for _, v := range at.SelectElements("AttributeValue") {
+			switch at.SelectAttrValue("Name", "") {
+			case ClaimRole:
+				roleClaim = append(roleClaim, v.Text())
+			case "https://aws.amazon.com/SAML/Attributes/Role":
+				roleAttr = append(roleAttr, v.Text())
+			}
+		}
+	}
+	if len(roleAttr) != 2 || !slices.Equal(roleClaim, roleAttr) {
+		t.Errorf("C2.7: roles claim %q, Role attribute %q: want the same values", roleClaim, roleAttr)
+	}
+	// Off by default, and never without a Role attribute.
+	for _, mod := range []func(*ResponseSpec){
+		func(s *ResponseSpec) {},
+		func(s *ResponseSpec) { s.RoleClaim, s.Tamper.MissingRole = true, true },
+		func(s *ResponseSpec) { s.RoleClaim, s.OmitEntraClaims = true, true },
+	} {
+		spec := mintSpec(t)
+		mod(&spec)
+		m, err := mintBuilder(t, mintFixedNow).Build(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(m.XML, []byte(ClaimRole)) {
+			t.Errorf("roles claim written with RoleClaim=%v MissingRole=%v OmitEntraClaims=%v", spec.RoleClaim, spec.Tamper.MissingRole, spec.OmitEntraClaims)
+		}
 	}
 }
 

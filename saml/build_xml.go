@@ -183,6 +183,13 @@ func (m *minter) attributes() []Attribute {
 			methods = []string{AuthnMethodPassword}
 		}
 		add(ClaimAuthnMethodsReferences, methods...)
+		if s.RoleClaim && !m.t.MissingRole {
+			roles := make([]string, len(s.AWS.Roles))
+			for i, r := range s.AWS.Roles {
+				roles[i] = r.String()
+			}
+			add(ClaimRole, roles...)
+		}
 		add(ClaimGroups, u.Groups...)
 		add(ClaimGivenName, u.GivenName)
 		add(ClaimSurname, u.Surname)
