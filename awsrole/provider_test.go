@@ -1,0 +1,282 @@
+package awsrole_test
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sts/types"
+	smithy "github.com/aws/smithy-go"
+
+	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/saml/samltest"
+)
+
+func staticSource(b []byte) awsrole.AssertionSource {
+	return awsrole.AssertionSourceFunc(func(context.Context) ([]byte, error) { return b, nil })
+}
+
+// TestSAMLRoleProviderRetrieve checks the aws.CredentialsProvider contract:
+// Source, CanExpire, Expires from the answer, options sent (A4.2, B4.1).
+func TestSAMLRoleProviderRetrieve(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	f := &fakeSTS{Now: func() time.Time { return now }, MaxSessionDuration: 7200}
+	client := newFakeSTSServer(t, f)
+	arns := []string{"arn:aws:iam::aws:policy/ReadOnlyAccess"}
+	p := awsrole.NewSAMLRoleProvider(client, testRole(t), staticSource(testAssertion(0)), func(o *awsrole.SAMLRoleOptions) {
+		o.DurationSeconds = 7200
+		o.Policy = `{"Version":"2012-10-17"}`
+		o.PolicyARNs = arns
+	})
+	arns[0] = "mutated after construction" // the provider keeps its own copy
+	var _ aws.CredentialsProvider = p
+	creds, err := p.Retrieve(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if creds.Source != awsrole.SAMLRoleProviderName || !creds.CanExpire || !creds.Expires.Equal(now.Add(2*time.Hour)) {
+		t.Errorf("creds Source %q CanExpire %v Expires %v; want %q true %v", creds.Source, creds.CanExpire, creds.Expires, awsrole.SAMLRoleProviderName, now.Add(2*time.Hour))
+	}
+	if creds.AccessKeyID != "ASIAFAKE000000000001" || creds.SecretAccessKey == "" || creds.SessionToken == "" || creds.AccountID != testAccount {
+		t.Errorf("creds = %+v", creds)
+	}
+	form := f.Requests()[0].Form
+	if form.Get("DurationSeconds") != "7200" || form.Get("Policy") != `{"Version":"2012-10-17"}` ||
+		form.Get("PolicyArns.member.1.arn") != "arn:aws:iam::aws:policy/ReadOnlyAccess" {
+		t.Errorf("options not sent as given: %v", form)
+	}
+	if p.Role() != testRole(t) {
+		t.Errorf("Role() = %v", p.Role())
+	}
+	// The provider never caches: a second Retrieve asks STS again.
+	if _, err := p.Retrieve(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if f.Count() != 2 {
+		t.Errorf("two Retrieves made %d STS calls, want 2 (providers do not cache)", f.Count())
+	}
+}
+
+// TestSAMLRoleProviderCache checks the documented layering: aws.CredentialsCache
+// around the provider calls STS once until the credentials expire (less the
+// ExpiryWindow), then once more. The clock is testing/synctest's.
+func TestSAMLRoleProviderCache(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		f := &fakeSTS{} // clock: time.Now, the bubble's fake clock
+		var fetched atomic.Int32
+		src := awsrole.AssertionSourceFunc(func(context.Context) ([]byte, error) {
+			fetched.Add(1)
+			return testAssertion(0), nil
+		})
+		p := awsrole.NewSAMLRoleProvider(newInProcessSTSClient(f), testRole(t), src, func(o *awsrole.SAMLRoleOptions) {
+			o.DurationSeconds = 900
+		})
+		cache := aws.NewCredentialsCache(p, func(o *aws.CredentialsCacheOptions) {
+			o.ExpiryWindow = time.Minute
+		})
+		ctx := context.Background()
+		start := time.Now()
+		first, err := cache.Retrieve(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !first.Expires.Equal(start.Add(15*time.Minute - time.Minute)) {
+			t.Errorf("cached Expires = %v, want %v (15 min less the 1 min window)", first.Expires, start.Add(14*time.Minute))
+		}
+		for range 5 {
+			time.Sleep(2 * time.Minute) // up to 10 min: still valid
+			c, err := cache.Retrieve(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.AccessKeyID != first.AccessKeyID {
+				t.Fatalf("credentials changed after %v", time.Since(start))
+			}
+		}
+		if f.Count() != 1 || fetched.Load() != 1 {
+			t.Fatalf("after 10 min: %d STS calls, %d assertions; want 1 and 1", f.Count(), fetched.Load())
+		}
+		time.Sleep(4*time.Minute + time.Second) // past 14 min: inside the expiry window
+		second, err := cache.Retrieve(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if second.AccessKeyID == first.AccessKeyID || f.Count() != 2 || fetched.Load() != 2 {
+			t.Errorf("after expiry: key %s (first %s), %d STS calls, %d assertions; want a new key, 2, 2",
+				second.AccessKeyID, first.AccessKeyID, f.Count(), fetched.Load())
+		}
+	})
+}
+
+// TestSAMLRoleProviderErrors checks configuration and source failures, which
+// never reach STS.
+func TestSAMLRoleProviderErrors(t *testing.T) {
+	t.Parallel()
+	missing := awsrole.AssertionFile(filepath.Join(t.TempDir(), "nope.b64"))
+	srcErr := errors.New("IdP sign-in needs MFA")
+	tests := []struct {
+		name     string
+		nilCli   bool
+		role     awsrole.Role
+		src      awsrole.AssertionSource
+		opt      func(*awsrole.SAMLRoleOptions)
+		category error
+		also     error
+	}{
+		{name: "B4.1 nil client", nilCli: true, role: testRole(t), src: staticSource(testAssertion(0)), category: awsrole.ErrInvalidConfig},
+		{name: "B4.1 nil source", role: testRole(t), category: awsrole.ErrInvalidConfig},
+		{name: "A3.1 zero role", src: staticSource(testAssertion(0)), category: awsrole.ErrInvalidRole},
+		{name: "A4.2 DurationSeconds 60", role: testRole(t), src: staticSource(testAssertion(0)),
+			opt: func(o *awsrole.SAMLRoleOptions) { o.DurationSeconds = 60 }, category: awsrole.ErrInvalidDurationSeconds},
+		{name: "B4.1 source error passed through", role: testRole(t),
+			src:      awsrole.AssertionSourceFunc(func(context.Context) ([]byte, error) { return nil, srcErr }),
+			category: awsrole.ErrAssertionSource, also: srcErr},
+		{name: "B4.1 missing assertion file", role: testRole(t), src: missing, category: awsrole.ErrAssertionSource, also: fs.ErrNotExist},
+		{name: "A6.1 source returns an empty assertion", role: testRole(t), src: staticSource(nil), category: awsrole.ErrInvalidAssertion},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := &fakeSTS{}
+			var client awsrole.AssumeRoleWithSAMLAPIClient = newFakeSTSServer(t, f)
+			if tt.nilCli {
+				client = nil
+			}
+			var opts []func(*awsrole.SAMLRoleOptions)
+			if tt.opt != nil {
+				opts = append(opts, tt.opt)
+			}
+			creds, err := awsrole.NewSAMLRoleProvider(client, tt.role, tt.src, opts...).Retrieve(context.Background())
+			if !errors.Is(err, tt.category) {
+				t.Fatalf("err = %v, want %v", err, tt.category)
+			}
+			if tt.also != nil && !errors.Is(err, tt.also) {
+				t.Errorf("err = %v does not wrap %v", err, tt.also)
+			}
+			if creds != (aws.Credentials{}) {
+				t.Errorf("credentials returned with an error: %+v", creds)
+			}
+			if f.Count() != 0 {
+				t.Errorf("%d STS calls; want none", f.Count())
+			}
+			if !strings.HasPrefix(err.Error(), "awsrole: ") {
+				t.Errorf("message %q lacks the package prefix", err)
+			}
+		})
+	}
+}
+
+// TestAssertionFile checks the file-backed source (stscreds.IdentityTokenFile's
+// twin).
+func TestAssertionFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	valid := testAssertion(0)
+	write := func(name string, b []byte) awsrole.AssertionFile {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return awsrole.AssertionFile(p)
+	}
+	t.Run("A6.1 BOM and surrounding whitespace trimmed", func(t *testing.T) {
+		f := write("bom.b64", append(append([]byte("\xEF\xBB\xBF \r\n"), valid...), "\r\n\n"...))
+		got, err := f.Assertion(context.Background())
+		if err != nil || string(got) != string(valid) {
+			t.Fatalf("got %d bytes, err %v; want the %d-byte assertion", len(got), err, len(valid))
+		}
+	})
+	t.Run("A6.1 re-read on every call", func(t *testing.T) {
+		f := write("rotating.b64", valid)
+		if _, err := f.Assertion(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		other := testAssertion(4)
+		write("rotating.b64", other)
+		got, err := f.Assertion(context.Background())
+		if err != nil || string(got) != string(other) {
+			t.Fatalf("second read did not see the new file: err %v", err)
+		}
+	})
+	t.Run("A6.1 file over 1 MiB refused", func(t *testing.T) {
+		f := write("huge.b64", []byte(strings.Repeat("A", 1<<20+1)))
+		_, err := f.Assertion(context.Background())
+		if !errors.Is(err, awsrole.ErrInvalidAssertion) || strings.Contains(err.Error(), "AAAAAAAA") {
+			t.Fatalf("err = %v, want ErrInvalidAssertion without content", err)
+		}
+		// Through the provider it stays ErrInvalidAssertion and never reaches STS.
+		fk := &fakeSTS{}
+		_, err = awsrole.NewSAMLRoleProvider(newFakeSTSServer(t, fk), testRole(t), f).Retrieve(context.Background())
+		if !errors.Is(err, awsrole.ErrInvalidAssertion) || fk.Count() != 0 {
+			t.Fatalf("provider: err %v, %d STS calls", err, fk.Count())
+		}
+	})
+	t.Run("cancelled context", func(t *testing.T) {
+		f := write("ctx.b64", valid)
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		if _, err := f.Assertion(ctx); !errors.Is(err, context.Canceled) {
+			t.Fatalf("err = %v, want context.Canceled", err)
+		}
+	})
+}
+
+// TestSAMLRoleProviderWithEntraResponse runs signed, Entra-shaped responses
+// from the samltest IdP through the provider and the in-test STS.
+func TestSAMLRoleProviderWithEntraResponse(t *testing.T) {
+	t.Parallel()
+	issued := time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
+	idp := samltest.NewIdP(t, samltest.WithNow(issued))
+	b64 := []byte(idp.ResponseBase64(t, samltest.DefaultUser()))
+
+	t.Run("B4.2 admin role, fresh assertion", func(t *testing.T) {
+		t.Parallel()
+		f := &fakeSTS{Now: func() time.Time { return issued.Add(time.Minute) }}
+		p := awsrole.NewSAMLRoleProvider(newFakeSTSServer(t, f), mustRole(t, samltest.DefaultAdminRole), staticSource(b64))
+		res, err := p.Assume(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Subject != samltest.DefaultUPN || res.Issuer != idp.EntityID || res.Audience != "https://signin.aws.amazon.com/saml" {
+			t.Errorf("Subject %q Issuer %q Audience %q; want %q %q AWS sign-in", res.Subject, res.Issuer, res.Audience, samltest.DefaultUPN, idp.EntityID)
+		}
+		if res.AssumedRoleARN != "arn:aws:sts::123456789012:assumed-role/EntraAdmin/"+samltest.DefaultUPN || res.RoleSessionName() != samltest.DefaultUPN {
+			t.Errorf("AssumedRoleARN %q RoleSessionName %q", res.AssumedRoleARN, res.RoleSessionName())
+		}
+		if res.NameQualifier != nameQualifier(idp.EntityID, samltest.DefaultAccountID, "EntraID") {
+			t.Errorf("NameQualifier %q", res.NameQualifier)
+		}
+		if !res.Credentials.Expires.Equal(issued.Add(time.Minute + time.Hour)) {
+			t.Errorf("Expires %v, want default 3600 s after the call (A4.1)", res.Credentials.Expires)
+		}
+	})
+	t.Run("B4.4 role not in the assertion: AccessDenied", func(t *testing.T) {
+		t.Parallel()
+		f := &fakeSTS{Now: func() time.Time { return issued.Add(time.Minute) }}
+		other := mustRole(t, "arn:aws:iam::123456789012:role/NotGranted,"+samltest.DefaultProviderARN)
+		_, err := awsrole.NewSAMLRoleProvider(newFakeSTSServer(t, f), other, staticSource(b64)).Retrieve(context.Background())
+		var apiErr smithy.APIError
+		if !errors.As(err, &apiErr) || apiErr.ErrorCode() != "AccessDenied" || !errors.Is(err, awsrole.ErrSTS) {
+			t.Fatalf("err = %v, want AccessDenied inside ErrSTS", err)
+		}
+	})
+	t.Run("A4.4 six minutes later: ExpiredTokenException", func(t *testing.T) {
+		t.Parallel()
+		f := &fakeSTS{Now: func() time.Time { return issued.Add(6 * time.Minute) }}
+		_, err := awsrole.NewSAMLRoleProvider(newFakeSTSServer(t, f), mustRole(t, samltest.DefaultReadOnlyRole), staticSource(b64)).Retrieve(context.Background())
+		var expired *types.ExpiredTokenException
+		if !errors.As(err, &expired) || !strings.Contains(err.Error(), "fetch a fresh SAMLResponse") {
+			t.Fatalf("err = %v, want ExpiredTokenException with the A4.4 hint", err)
+		}
+	})
+}
