@@ -44,19 +44,25 @@ type AssertionFile string
 // characters of A6.1, so a trimmed valid assertion always fits.
 const maxAssertionFileBytes = 1 << 20
 
-// Assertion reads the file. Errors name the file but never its content.
+// Assertion reads the file. Errors name the file but never its content: a file
+// that cannot be read gives ErrAssertionSource with the os error as Detail (so
+// errors.Is(err, fs.ErrNotExist) works), a file over 1 MiB ErrInvalidAssertion.
 func (f AssertionFile) Assertion(ctx context.Context) ([]byte, error) {
+	fail := func(err error) ([]byte, error) {
+		return nil, newErr("", -1, "B4.1", ErrAssertionSource, err,
+			fmt.Sprintf("reading SAML assertion file: %s", echoN(err.Error(), maxEchoSTS)))
+	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return fail(err)
 	}
 	fh, err := os.Open(string(f))
 	if err != nil {
-		return nil, fmt.Errorf("awsrole: reading SAML assertion file: %w", err)
+		return fail(err)
 	}
 	defer fh.Close()
 	b, err := io.ReadAll(io.LimitReader(fh, maxAssertionFileBytes+1))
 	if err != nil {
-		return nil, fmt.Errorf("awsrole: reading SAML assertion file %s: %w", echo(string(f)), err)
+		return fail(err)
 	}
 	if len(b) > maxAssertionFileBytes {
 		return nil, newErr("", -1, "A6.1", ErrInvalidAssertion, nil,
@@ -155,8 +161,8 @@ func (p *SAMLRoleProvider) Assume(ctx context.Context) (*AssumeResult, error) {
 	a, err := p.source.Assertion(ctx)
 	if err != nil {
 		var ae *AttributeError
-		if errors.As(err, &ae) && errors.Is(err, ErrInvalidAssertion) {
-			return nil, err
+		if errors.As(err, &ae) && (ae.Err == ErrInvalidAssertion || ae.Err == ErrAssertionSource) {
+			return nil, err // already ours (AssertionFile)
 		}
 		return nil, newErr("", -1, "B4.1", ErrAssertionSource, err, "assertion source: "+echoN(err.Error(), maxEchoSTS))
 	}

@@ -225,8 +225,8 @@ func TestAssertionFile(t *testing.T) {
 		f := write("ctx.b64", valid)
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
-		if _, err := f.Assertion(ctx); !errors.Is(err, context.Canceled) {
-			t.Fatalf("err = %v, want context.Canceled", err)
+		if _, err := f.Assertion(ctx); !errors.Is(err, context.Canceled) || !errors.Is(err, awsrole.ErrAssertionSource) {
+			t.Fatalf("err = %v, want context.Canceled inside ErrAssertionSource", err)
 		}
 	})
 }

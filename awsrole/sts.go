@@ -132,7 +132,7 @@ type AssumeResult struct {
 // RoleSessionName returns the last segment of AssumedRoleARN (B2.6): the
 // RoleSessionName STS took from the assertion. It is "" when AssumedRoleARN is
 // not an assumed-role ARN.
-func (r *AssumeResult) RoleSessionName() RoleSessionName {
+func (r AssumeResult) RoleSessionName() RoleSessionName {
 	_, rest, ok := strings.Cut(r.AssumedRoleARN, ":assumed-role/")
 	if !ok {
 		return ""
@@ -145,24 +145,19 @@ func (r *AssumeResult) RoleSessionName() RoleSessionName {
 }
 
 // String describes the result without its secrets: the access key ID, the
-// expiry, the assumed-role ARN and the subject.
-func (r *AssumeResult) String() string {
-	if r == nil {
-		return "<nil>"
-	}
+// expiry, the assumed-role ARN and the subject. It has a value receiver so that
+// printing an AssumeResult or a pointer to one both redact.
+func (r AssumeResult) String() string {
 	return fmt.Sprintf("AssumeResult{AccessKeyID: %s, SecretAccessKey: %s, SessionToken: %s, Expires: %s, AssumedRoleARN: %s, Subject: %q, Issuer: %q, RequestID: %q}",
 		r.Credentials.AccessKeyID, redacted(r.Credentials.SecretAccessKey), redacted(r.Credentials.SessionToken),
 		r.Credentials.Expires.UTC().Format(time.RFC3339), r.AssumedRoleARN, r.Subject, r.Issuer, r.RequestID)
 }
 
 // GoString is String, so that %#v redacts too.
-func (r *AssumeResult) GoString() string { return r.String() }
+func (r AssumeResult) GoString() string { return r.String() }
 
 // LogValue implements slog.LogValuer: the fields of String, secrets redacted.
-func (r *AssumeResult) LogValue() slog.Value {
-	if r == nil {
-		return slog.StringValue("<nil>")
-	}
+func (r AssumeResult) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("access_key_id", r.Credentials.AccessKeyID),
 		slog.String("secret_access_key", redacted(r.Credentials.SecretAccessKey)),
@@ -371,7 +366,7 @@ func newResult(role Role, out *sts.AssumeRoleWithSAMLOutput) (*AssumeResult, err
 		Audience:                aws.ToString(out.Audience),
 		NameQualifier:           aws.ToString(out.NameQualifier),
 		SourceIdentity:          aws.ToString(out.SourceIdentity),
-		PackedPolicySize:        int(aws.ToInt32(out.PackedPolicySize)), //nolint:staticcheck // deprecated but still sent
+		PackedPolicySize:        int(aws.ToInt32(out.PackedPolicySize)), // deprecated by STS, still sent
 		SessionTokenSize:        int(aws.ToInt32(out.SessionTokenSize)),
 		SessionTokenUtilization: int(aws.ToInt32(out.SessionTokenUtilization)),
 	}

@@ -400,11 +400,17 @@ func TestAssumeRoleWithSAMLSecrets(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var logged strings.Builder
+		var logged, loggedValue, loggedJSON strings.Builder
 		slog.New(slog.NewTextHandler(&logged, nil)).Info("assumed", "result", res)
+		slog.New(slog.NewTextHandler(&loggedValue, nil)).Info("assumed", "result", *res)
+		slog.New(slog.NewJSONHandler(&loggedJSON, nil)).Info("assumed", "result", res)
+		type wrapper struct{ R awsrole.AssumeResult }
 		outs := map[string]string{
 			"String": res.String(), "%v": fmt.Sprintf("%v", res), "%+v": fmt.Sprintf("%+v", res),
-			"%#v": fmt.Sprintf("%#v", res), "%s": fmt.Sprintf("%s", res), "slog": logged.String(),
+			"%#v": fmt.Sprintf("%#v", res), "%s": fmt.Sprintf("%s", res),
+			"value %v": fmt.Sprintf("%v", *res), "value %#v": fmt.Sprintf("%#v", *res),
+			"nested %+v": fmt.Sprintf("%+v", wrapper{*res}),
+			"slog":       logged.String(), "slog value": loggedValue.String(), "slog JSON": loggedJSON.String(),
 		}
 		for how, out := range outs {
 			if strings.Contains(out, res.Credentials.SecretAccessKey) || strings.Contains(out, res.Credentials.SessionToken) {
