@@ -44,6 +44,8 @@ func (a attack) run(t *testing.T) {
 	if r.Accepted || !errors.Is(r.Err(), a.want) {
 		t.Fatalf("Diagnose: accepted=%v %v; want %v", r.Accepted, r.Err(), a.want)
 	}
+	// No NameID, attribute value or base64 of the input in any message.
+	noContentLeak(t, err, r, m.XML, raw)
 }
 
 // edit parses, changes and serializes the minted XML.
@@ -571,8 +573,10 @@ func TestAttackAWSAttributes(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			m := vMint(t, tc.spec)
-			_, err := vVerify(t, vVerifier(t, nil), m.XML)
+			v := vVerifier(t, nil)
+			_, err := vVerify(t, v, m.XML)
 			vExpect(t, err, ErrAttributes)
+			noContentLeak(t, err, v.Diagnose(t.Context(), m.XML), m.XML)
 			if !errors.Is(err, tc.detail) {
 				t.Errorf("got %v; want awsrole category %v", err, tc.detail)
 			}
