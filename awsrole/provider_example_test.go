@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 
@@ -116,4 +117,36 @@ func ExampleAssumeRoleWithSAML_expiredAssertion() {
 	// Output:
 	// true true
 	// awsrole: AssumeRoleWithSAML: ExpiredTokenException: "Token must be redeemed within 5 minutes of issuance"; the assertion was issued more than 5 minutes ago: fetch a fresh SAMLResponse from the IdP and call again right away (rule A4.4)
+}
+
+// Production wiring (compiled, not run: it needs an AWS environment and a
+// SAMLResponse saved by a browser sign-in).
+func ExampleSAMLRoleProvider_loadDefaultConfig() {
+	ctx := context.Background()
+	cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion("eu-west-1"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	role, err := awsrole.ParseRole("arn:aws:iam::123456789012:role/EntraAdmin,arn:aws:iam::123456789012:saml-provider/EntraID")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	provider := awsrole.NewSAMLRoleProvider(sts.NewFromConfig(cfg), role,
+		awsrole.AssertionFile("samlresponse.b64"),
+		func(o *awsrole.SAMLRoleOptions) { o.DurationSeconds = 3600 })
+	cfg.Credentials = aws.NewCredentialsCache(provider)
+
+	// Every client made from cfg now signs with the federated role.
+	id, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		var expired *types.ExpiredTokenException
+		if errors.As(err, &expired) {
+			fmt.Println("sign in again: the saved SAMLResponse is older than 5 minutes")
+		}
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(aws.ToString(id.Arn))
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +14,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 	smithy "github.com/aws/smithy-go"
 
@@ -279,4 +282,70 @@ func TestSAMLRoleProviderWithEntraResponse(t *testing.T) {
 			t.Fatalf("err = %v, want ExpiredTokenException with the A4.4 hint", err)
 		}
 	})
+}
+
+// TestSAMLRoleProviderWithLoadDefaultConfig wires the provider the way an
+// application does: config.LoadDefaultConfig, sts.NewFromConfig for the
+// unsigned AssumeRoleWithSAML, then cfg.Credentials = aws.NewCredentialsCache(p)
+// for every other client. A GetCallerIdentity signed with the federated
+// credentials must reach the fake as the assumed role (B2.6).
+func TestSAMLRoleProviderWithLoadDefaultConfig(t *testing.T) {
+	// Keep the developer's AWS environment out (t.Setenv: not parallel).
+	for _, k := range []string{"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+		"AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+		"AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE"} {
+		t.Setenv(k, "")
+	}
+	f := &fakeSTS{}
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	ctx := context.Background()
+	load := func(url string) aws.Config {
+		cfg, err := config.LoadDefaultConfig(ctx,
+			config.WithRegion("eu-west-1"),
+			config.WithBaseEndpoint(url),
+			config.WithSharedConfigFiles([]string{}),
+			config.WithSharedCredentialsFiles([]string{}),
+			config.WithCredentialsProvider(aws.AnonymousCredentials{}),
+		)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cfg
+	}
+	cfg := load(srv.URL)
+	p := awsrole.NewSAMLRoleProvider(sts.NewFromConfig(cfg), testRole(t), staticSource(testAssertion(0)))
+	cfg.Credentials = aws.NewCredentialsCache(p)
+
+	id, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := aws.ToString(id.Arn), "arn:aws:sts::123456789012:assumed-role/EntraAdmin/"+testSubject; got != want {
+		t.Errorf("caller %q, want %q", got, want)
+	}
+	reqs := f.Requests()
+	if len(reqs) != 2 || reqs[0].Form.Get("Action") != "AssumeRoleWithSAML" || reqs[0].Auth != "" {
+		t.Fatalf("requests %+v; want an unsigned AssumeRoleWithSAML first", reqs)
+	}
+	if !strings.Contains(reqs[1].Auth, "Credential=ASIAFAKE000000000001/") || !strings.Contains(reqs[1].Auth, "/eu-west-1/sts/aws4_request") {
+		t.Errorf("GetCallerIdentity Authorization %q; want SigV4 with the federated key in eu-west-1", reqs[1].Auth)
+	}
+
+	// A4.4: a stale assertion fails the signed call, and the STS type and our
+	// category survive the SDK's signing-error wrapping.
+	f2 := &fakeSTS{Fault: &stsFault{400, "Sender", "ExpiredTokenException", "Token must be redeemed within 5 minutes of issuance"}}
+	srv2 := httptest.NewServer(f2)
+	defer srv2.Close()
+	cfg2 := load(srv2.URL)
+	p2 := awsrole.NewSAMLRoleProvider(sts.NewFromConfig(cfg2), testRole(t), staticSource(testAssertion(0)))
+	cfg2.Credentials = aws.NewCredentialsCache(p2)
+	_, err = sts.NewFromConfig(cfg2).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	var expired *types.ExpiredTokenException
+	if !errors.As(err, &expired) || !errors.Is(err, awsrole.ErrSTS) {
+		t.Fatalf("err = %v, want ExpiredTokenException and ErrSTS through the SDK", err)
+	}
+	if n := len(f2.Requests()); n < 1 || f2.Requests()[n-1].Form.Get("Action") != "AssumeRoleWithSAML" {
+		t.Errorf("requests %+v; the signed call must not be sent without credentials", f2.Requests())
+	}
 }

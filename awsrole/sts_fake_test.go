@@ -43,7 +43,10 @@ type fakeSTS struct {
 
 	mu       sync.Mutex
 	requests []stsRequest
+	issued   map[string]issuedCreds // by access key ID
 }
+
+type issuedCreds struct{ token, arn string }
 
 type stsFault struct {
 	Status  int
@@ -142,6 +145,10 @@ func (f *fakeSTS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	n := len(f.requests)
 	f.mu.Unlock()
 
+	if form.Get("Action") == "GetCallerIdentity" && form.Get("Version") == "2011-06-15" {
+		f.getCallerIdentity(w, r)
+		return
+	}
 	if form.Get("Action") != "AssumeRoleWithSAML" || form.Get("Version") != "2011-06-15" {
 		writeSTSError(w, &stsFault{400, "Sender", "InvalidAction", "Could not find operation " + form.Get("Action")})
 		return
@@ -204,6 +211,12 @@ func (f *fakeSTS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if f.OmitCredentials {
 		creds = ""
 	}
+	f.mu.Lock()
+	if f.issued == nil {
+		f.issued = map[string]issuedCreds{}
+	}
+	f.issued[fmt.Sprintf("ASIAFAKE%012d", n)] = issuedCreds{fmt.Sprintf("FakeSessionToken%d//////////wEaCXVzLWVhc3QtMQ==", n), assumedARN}
+	f.mu.Unlock()
 	w.Header().Set("Content-Type", "text/xml")
 	w.Header().Set("X-Amzn-RequestId", fmt.Sprintf("c6104cbe-af31-11e0-8154-cbc7ccf896c7-%d", n)) // real STS sends it; the SDK reads it
 	fmt.Fprintf(w, `<AssumeRoleWithSAMLResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
@@ -228,6 +241,27 @@ func (f *fakeSTS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		html.EscapeString(info.Issuer), html.EscapeString(assumedARN), html.EscapeString(info.SessionName), creds,
 		html.EscapeString(info.Recipient), html.EscapeString(subjectType(info.NameIDFormat)), 40+n,
 		nameQualifier(info.Issuer, account, providerName), html.EscapeString(info.NameID), n)
+}
+
+// getCallerIdentity answers for credentials this fake issued. It checks that the
+// request is SigV4-signed with the issued access key and carries the session
+// token; it does not recompute the signature.
+func (f *fakeSTS) getCallerIdentity(w http.ResponseWriter, r *http.Request) {
+	auth := r.Header.Get("Authorization")
+	_, rest, ok := strings.Cut(auth, "AWS4-HMAC-SHA256 Credential=")
+	keyID, _, _ := strings.Cut(rest, "/")
+	f.mu.Lock()
+	c, known := f.issued[keyID]
+	f.mu.Unlock()
+	if !ok || !known || r.Header.Get("X-Amz-Security-Token") != c.token {
+		writeSTSError(w, &stsFault{403, "Sender", "InvalidClientTokenId", "The security token included in the request is invalid."})
+		return
+	}
+	w.Header().Set("Content-Type", "text/xml")
+	fmt.Fprintf(w, `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>`+
+		`<Arn>%s</Arn><UserId>AROAFAKEROLEID1234567:x</UserId><Account>%s</Account></GetCallerIdentityResult>`+
+		`<ResponseMetadata><RequestId>gci-1</RequestId></ResponseMetadata></GetCallerIdentityResponse>`,
+		html.EscapeString(c.arn), testAccount)
 }
 
 func writeSTSError(w http.ResponseWriter, f *stsFault) {

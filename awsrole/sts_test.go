@@ -467,3 +467,17 @@ func FuzzValidateAssertion(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkValidateAssertion measures the pre-flight check on a 100000-character
+// assertion (A6.1), the largest STS accepts.
+func BenchmarkValidateAssertion(b *testing.B) {
+	base := testAssertion(0)
+	a := testAssertion(75000 - len(base)/4*3)
+	b.SetBytes(int64(len(a)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := awsrole.ValidateAssertion(a); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
