@@ -23,6 +23,34 @@ import (
 // that same tree, so a parse that differs from what the IdP signed fails the
 // digest. The tests hold this parser to xmlguard.Check + etree (same canonical
 // form, never more permissive) on every test and fuzz input.
+//
+// What the parser refuses that XML allows, and why no real producer is hit
+// (TestVerifyProducerShapes signs each shape with xmlsec1 and checks the
+// verdict; pretty-printed and CRLF responses, an XML declaration, comments
+// before the root or inside the signed assertion, and escaped &#10;/&#9; in
+// attribute values are all accepted):
+//
+//   - a literal tab or line break inside an attribute value: XML reads it as
+//     a space (so do xmlsec1, .NET and Java), encoding/xml and goxmldsig keep
+//     it, so one signature would mean two documents. Serializers of the IdPs
+//     in scope (Entra/.NET, AD FS, pysaml2's ElementTree, xmldom for the npm
+//     saml package, libxml2) escape these characters, and SAML's attribute
+//     values (IDs, URIs, times, names) never contain them;
+//   - processing instructions and directives other than the XML declaration:
+//     SAML schemas allow none in a message, and no IdP emits one;
+//   - an empty CDATA section: encoding/xml does not round-trip it; no IdP
+//     emits one (it carries nothing);
+//   - xmlns:p="": an undeclaration only XML 1.1 allows; not namespace
+//     well-formed XML 1.0;
+//   - an XML declaration naming an encoding other than UTF-8, or whose
+//     version is written with white space around "=" (no producer does; the
+//     form value is UTF-8).
+//
+// The checks (verify_checks.go) also refuse an Assertion child other than
+// Issuer, Signature, Subject, Conditions, AuthnStatement and
+// AttributeStatement: in particular Advice, which may carry further
+// Assertions (signature-wrapping ground) and which Entra, AD FS, pysaml2's
+// IdP, crewjam/saml's IdP and the npm saml package do not emit.
 
 // parseErr is a parse failure: the category (ErrMalformed or ErrTooLarge),
 // the rule and a content-free reason.
