@@ -146,7 +146,7 @@ func (p *SAMLRoleProvider) Assume(ctx context.Context) (*AssumeResult, error) {
 	if p.client == nil {
 		return nil, newErr("", -1, "B4.1", ErrInvalidConfig, nil, "SAMLRoleProvider has a nil AssumeRoleWithSAMLAPIClient")
 	}
-	if p.source == nil {
+	if f, ok := p.source.(AssertionSourceFunc); p.source == nil || (ok && f == nil) {
 		return nil, newErr("", -1, "B4.1", ErrInvalidConfig, nil, "SAMLRoleProvider has a nil AssertionSource")
 	}
 	in := AssumeInput{

@@ -3,11 +3,13 @@ package awsrole_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
@@ -138,6 +140,7 @@ func TestSAMLRoleProviderErrors(t *testing.T) {
 	}{
 		{name: "B4.1 nil client", nilCli: true, role: testRole(t), src: staticSource(testAssertion(0)), category: awsrole.ErrInvalidConfig},
 		{name: "B4.1 nil source", role: testRole(t), category: awsrole.ErrInvalidConfig},
+		{name: "B4.1 nil AssertionSourceFunc", role: testRole(t), src: awsrole.AssertionSourceFunc(nil), category: awsrole.ErrInvalidConfig},
 		{name: "A3.1 zero role", src: staticSource(testAssertion(0)), category: awsrole.ErrInvalidRole},
 		{name: "A4.2 DurationSeconds 60", role: testRole(t), src: staticSource(testAssertion(0)),
 			opt: func(o *awsrole.SAMLRoleOptions) { o.DurationSeconds = 60 }, category: awsrole.ErrInvalidDurationSeconds},
@@ -347,5 +350,51 @@ func TestSAMLRoleProviderWithLoadDefaultConfig(t *testing.T) {
 	}
 	if n := len(f2.Requests()); n < 1 || f2.Requests()[n-1].Form.Get("Action") != "AssumeRoleWithSAML" {
 		t.Errorf("requests %+v; the signed call must not be sent without credentials", f2.Requests())
+	}
+}
+
+// TestSAMLRoleProviderConcurrent: the provider is safe for concurrent use, and
+// behind aws.CredentialsCache concurrent callers share one STS call.
+func TestSAMLRoleProviderConcurrent(t *testing.T) {
+	t.Parallel()
+	f := &fakeSTS{}
+	p := awsrole.NewSAMLRoleProvider(newFakeSTSServer(t, f), testRole(t), staticSource(testAssertion(0)))
+	const n = 16
+	var wg sync.WaitGroup
+	errs := make(chan error, 2*n)
+	for range n {
+		wg.Go(func() {
+			_, err := p.Retrieve(context.Background())
+			errs <- err
+		})
+	}
+	wg.Wait()
+	if f.Count() != n {
+		t.Errorf("%d direct Retrieves made %d STS calls, want %d", n, f.Count(), n)
+	}
+	cache := aws.NewCredentialsCache(p)
+	keys := make(chan string, n)
+	for range n {
+		wg.Go(func() {
+			c, err := cache.Retrieve(context.Background())
+			errs <- err
+			keys <- c.AccessKeyID
+		})
+	}
+	wg.Wait()
+	close(errs)
+	close(keys)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if f.Count() != n+1 {
+		t.Errorf("%d cached Retrieves made %d STS calls, want 1", n, f.Count()-n)
+	}
+	for k := range keys {
+		if k != fmt.Sprintf("ASIAFAKE%012d", n+1) {
+			t.Errorf("cached key %s", k)
+		}
 	}
 }

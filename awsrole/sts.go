@@ -199,7 +199,7 @@ func redacted(s string) string {
 //
 // The assertion is never part of an error message.
 func AssumeRoleWithSAML(ctx context.Context, client AssumeRoleWithSAMLAPIClient, in AssumeInput) (*AssumeResult, error) {
-	if client == nil {
+	if c, ok := client.(*sts.Client); client == nil || (ok && c == nil) {
 		return nil, newErr("", -1, "B4.1", ErrInvalidConfig, nil, "nil AssumeRoleWithSAMLAPIClient")
 	}
 	if err := in.validateParams(); err != nil {

@@ -308,6 +308,13 @@ func TestAssumeRoleWithSAMLValidation(t *testing.T) {
 		{name: "B4.1 PolicyARN not an ARN", in: awsrole.AssumeInput{Role: testRole(t), SAMLAssertion: valid, PolicyARNs: []string{"ReadOnlyAccess"}}, category: awsrole.ErrInvalidSessionPolicy, rule: "B4.1"},
 		{name: "B4.1 nil client", nilCli: true, in: awsrole.AssumeInput{Role: testRole(t), SAMLAssertion: valid}, category: awsrole.ErrInvalidConfig, rule: "B4.1"},
 	}
+	t.Run("B4.1 typed nil *sts.Client", func(t *testing.T) {
+		t.Parallel()
+		_, err := awsrole.AssumeRoleWithSAML(context.Background(), (*sts.Client)(nil), awsrole.AssumeInput{Role: testRole(t), SAMLAssertion: valid})
+		if !errors.Is(err, awsrole.ErrInvalidConfig) {
+			t.Fatalf("err = %v, want ErrInvalidConfig", err)
+		}
+	})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -464,6 +471,43 @@ func FuzzValidateAssertion(f *testing.F) {
 		dec = []byte(strings.TrimLeft(strings.TrimPrefix(string(dec), "\xEF\xBB\xBF"), " \t\r\n"))
 		if len(dec) == 0 || dec[0] != '<' {
 			t.Fatalf("accepted %q decoding to %q", b, dec)
+		}
+	})
+}
+
+// errClient is an AssumeRoleWithSAMLAPIClient that fails with a given API error.
+type errClient struct{ err error }
+
+func (c errClient) AssumeRoleWithSAML(context.Context, *sts.AssumeRoleWithSAMLInput, ...func(*sts.Options)) (*sts.AssumeRoleWithSAMLOutput, error) {
+	return nil, c.err
+}
+
+// FuzzSTSErrorMessage: whatever code and message an endpoint answers, the
+// error is ErrSTS with the package prefix, keeps the API error for errors.As,
+// and never repeats the assertion (A6.1: it is sensitive) when the message
+// does.
+func FuzzSTSErrorMessage(f *testing.F) {
+	f.Add("ExpiredTokenException", "Token must be redeemed within 5 minutes of issuance", false)
+	f.Add("InvalidIdentityToken", "Response signature invalid", true)
+	f.Add("ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.", false)
+	f.Add("AccessDenied", "", true)
+	assertion := testAssertion(0)
+	f.Fuzz(func(t *testing.T, code, msg string, echo bool) {
+		if echo {
+			msg += string(assertion)
+		}
+		apiErr := &smithy.GenericAPIError{Code: code, Message: msg}
+		_, err := awsrole.AssumeRoleWithSAML(context.Background(), errClient{apiErr},
+			awsrole.AssumeInput{Role: testRole(t), SAMLAssertion: assertion})
+		if !errors.Is(err, awsrole.ErrSTS) || !strings.HasPrefix(err.Error(), "awsrole: ") {
+			t.Fatalf("err = %v", err)
+		}
+		var got *smithy.GenericAPIError
+		if !errors.As(err, &got) || got != apiErr {
+			t.Fatalf("API error not passed through: %v", err)
+		}
+		if echo && strings.Contains(err.Error(), string(assertion[16:48])) {
+			t.Fatalf("error repeats the assertion: %q", err)
 		}
 	})
 }
