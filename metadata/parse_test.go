@@ -435,6 +435,9 @@ func FuzzParse(f *testing.F) {
 		}
 		_ = d.Certificates()
 		_ = d.InspectSignature(VerifyOptions{Now: fixtureNow})
+		if es := d.EntitySignatures(VerifyOptions{Now: fixtureNow}); len(es) != len(d.Entities()) {
+			t.Fatalf("EntitySignatures gave %d results for %d entities", len(es), len(d.Entities()))
+		}
 		_ = CheckIAM(data)
 	})
 }
