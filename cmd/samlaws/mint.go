@@ -62,6 +62,22 @@ Flags:
   --base64                write the base64 SAMLResponse form value, not XML
   --out FILE              write the response to FILE instead of stdout
   --metadata-out FILE     also write the IdP metadata to FILE
+  --tamper NAME[,NAME]    break the response on purpose, for tests of
+                          verifiers; repeatable. Names (rule a verifier must
+                          enforce): expired, not-yet-valid, wrong-audience,
+                          wrong-recipient, wrong-destination, wrong-issuer,
+                          unsigned, other-key (signed by a fresh key, certificate
+                          unchanged), modified-after-signing,
+                          empty-reference-uri, whole-document-reference,
+                          extra-assertion, injected-assertion,
+                          wrapped-assertion, duplicate-ids, missing-nameid,
+                          missing-role, missing-session-name, bad-session-name,
+                          missing-audience-restriction,
+                          extra-audience-restriction, unknown-condition,
+                          duplicate-one-time-use, missing-confirmation-expiry,
+                          confirmation-not-before, two-confirmations,
+                          inverted-conditions, missing-authn-statement,
+                          wrong-version, status-requester, status-nested
 
 Exit status: 0 minted, 1 minting or writing failed, 2 usage error.
 
@@ -81,6 +97,11 @@ Examples:
       --base64 > assertion.b64
   aws sts assume-role-with-saml --role-arn ... --principal-arn ... \
       --saml-assertion file://assertion.b64
+
+  # an expired response and one signed by a key not in the metadata: a
+  # verifier under test must reject both
+  samlaws mint --key idp.key --cert idp.crt --tamper expired > expired.xml
+  samlaws mint --key idp.key --cert idp.crt --tamper other-key > other-key.xml
 `
 
 // Defaults of samlaws mint.
@@ -152,6 +173,7 @@ type mintOptions struct {
 	sign                 signFlag
 	sha1, base64         bool
 	seed                 string
+	tampers              tamperList
 	outFile, metadataOut string
 
 	// Settled by parseMintArgs and load.
@@ -185,6 +207,11 @@ func runMint(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return exitRejected
 	}
 	if err := opts.mint(stdout); err != nil {
+		var ue *usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintf(stderr, "samlaws mint: %v\nRun \"samlaws mint -h\" for usage.\n", err)
+			return exitUsage
+		}
 		fmt.Fprintf(stderr, "samlaws mint: %v\n", err)
 		return exitRejected
 	}
@@ -213,6 +240,7 @@ func parseMintArgs(args []string) (*mintOptions, error) {
 	fs.StringVar(&o.seed, "seed", "", "")
 	fs.StringVar(&o.outFile, "out", "", "")
 	fs.StringVar(&o.metadataOut, "metadata-out", "", "")
+	fs.Var(&o.tampers, "tamper", "")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, err
@@ -516,8 +544,16 @@ func (o *mintOptions) mint(stdout io.Writer) error {
 	if o.sha1 {
 		spec.Algorithm = saml.RSASHA1
 	}
+	if err := o.tampers.apply(&spec); err != nil {
+		return err
+	}
 	m, err := b.Build(spec)
 	if err != nil {
+		if len(o.tampers) > 0 && errors.Is(err, saml.ErrResponseSpec) {
+			// Knobs that cannot be combined (e.g. modified-after-signing
+			// with missing-nameid): a usage error.
+			return usagef("--tamper", "%v", err)
+		}
 		return err
 	}
 	out := m.XML
