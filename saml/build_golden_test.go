@@ -218,6 +218,7 @@ func TestBuildErrors(t *testing.T) {
 		{"C3.1/unknown-signing-mode", func(s *ResponseSpec, _ *BuilderConfig) { s.Signing = 9 }, ErrResponseSpec, "Signing"},
 		{"C3.1/unknown-algorithm", func(s *ResponseSpec, _ *BuilderConfig) { s.Algorithm = 9 }, ErrResponseSpec, "Algorithm"},
 		{"D2.2/negative-lifetime", func(s *ResponseSpec, _ *BuilderConfig) { s.AssertionLifetime = -time.Minute }, ErrResponseSpec, "AssertionLifetime"},
+		{"D3.2/negative-confirmation-lifetime", func(s *ResponseSpec, _ *BuilderConfig) { s.ConfirmationLifetime = -time.Minute }, ErrResponseSpec, "ConfirmationLifetime"},
 		{"D5.1/no-encryption-cert", func(s *ResponseSpec, _ *BuilderConfig) { s.Encryption = &Encryption{} }, ErrResponseSpec, "Encryption.Certificate"},
 		{"D5.1/unknown-block-alg", func(s *ResponseSpec, _ *BuilderConfig) {
 			s.Encryption = &Encryption{Certificate: idp.cert, Algorithm: 7}

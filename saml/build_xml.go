@@ -63,8 +63,11 @@ func (m *minter) prepare(b *Builder, spec *ResponseSpec) error {
 	if m.alg, ok = mintSigAlgFor(spec.Algorithm); !ok {
 		return mintErr(ErrResponseSpec, "Algorithm", "C3.1", "unknown signature algorithm", nil)
 	}
-	if spec.AssertionLifetime < 0 || spec.ConfirmationLifetime < 0 {
+	if spec.AssertionLifetime < 0 {
 		return mintErr(ErrResponseSpec, "AssertionLifetime", "D2.2", "negative lifetime", nil)
+	}
+	if spec.ConfirmationLifetime < 0 {
+		return mintErr(ErrResponseSpec, "ConfirmationLifetime", "D3.2", "negative lifetime", nil)
 	}
 	if e := spec.Encryption; e != nil {
 		if err := mintCheckEncryption(e); err != nil {
