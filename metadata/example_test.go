@@ -3,11 +3,13 @@ package metadata_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/samlaws/samlaws/awsrole"
@@ -182,4 +184,55 @@ func ExampleFetcher_Fetch() {
 	// Output:
 	// 61318f71-9c58-4f75-b8af-329e649fcd80 trusted: true from cache: false
 	// 61318f71-9c58-4f75-b8af-329e649fcd80 trusted: true from cache: true
+}
+
+func ExampleDocument_EntitySignatures() {
+	doc, _ := metadata.Parse(mustRead("spid-idps-aggregate.xml"), metadata.Limits{})
+	for _, es := range doc.EntitySignatures(metadata.VerifyOptions{}) {
+		if es.Result.Present {
+			fmt.Println(es.EntityID, "valid:", es.Result.Valid)
+		}
+	}
+	// Output:
+	// https://loginspid.aruba.it valid: false
+	// https://identity.infocert.it valid: true
+	// https://posteid.poste.it valid: false
+	// https://spid.teamsystem.com/idp valid: true
+}
+
+func ExampleFetcher_Fetch_staleIfError() {
+	good := mustRead("entra-app-61318f71.xml")
+	tampered := mustRead("entra-app-61318f71-edited.xml")
+	var serve atomic.Pointer[[]byte]
+	serve.Store(&good)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "max-age=300")
+		_, _ = w.Write(*serve.Load())
+	}))
+	defer srv.Close()
+
+	now := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	f := &metadata.Fetcher{
+		Client: srv.Client(),
+		Now:    func() time.Time { return now },
+		Verify: &metadata.VerifyOptions{Thumbprints: []string{"C147B5D6E9F6E44927F114B4D17C18674130007F"}},
+	}
+	res, err := f.Fetch(context.Background(), srv.URL)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("fresh until:", res.Expires.Format(time.RFC3339))
+
+	// Ten minutes later the server hands out a document that no longer
+	// verifies: the last good copy is served, flagged stale.
+	serve.Store(&tampered)
+	now = now.Add(10 * time.Minute)
+	res, err = f.Fetch(context.Background(), srv.URL)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("stale:", res.Stale, "trusted:", res.Signature.Trusted, "refresh failed:", errors.Is(res.RefreshError, metadata.ErrSignature))
+	// Output:
+	// fresh until: 2025-01-01T00:05:00Z
+	// stale: true trusted: true refresh failed: true
 }
