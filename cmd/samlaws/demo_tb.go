@@ -7,7 +7,7 @@ import (
 
 // demoTB lets the demo use samltest, the test Entra tenant, outside a test.
 // samltest reports failures through a testing.TB and calls only Helper,
-// Cleanup, Errorf and Fatalf on it; those are implemented here. The embedded
+// Cleanup, Errorf, Fatalf and FailNow on it; those are implemented here. The embedded
 // interface is nil, so any other method would panic, and runDemo turns a panic
 // into an error message.
 type demoTB struct {
@@ -35,6 +35,15 @@ func (t *demoTB) Fatalf(format string, args ...any) {
 }
 
 func (t *demoTB) Fatal(args ...any) { t.Fatalf("%s", fmt.Sprint(args...)) }
+
+// FailNow stops the demo with the failure reported so far (samltest calls it
+// after an Errorf, e.g. when an IdP is used after its cleanup).
+func (t *demoTB) FailNow() {
+	if t.failure == "" {
+		t.failure = "samltest gave up"
+	}
+	panic(demoFatal{msg: t.failure})
+}
 
 func (t *demoTB) Error(args ...any) { t.Errorf("%s", fmt.Sprint(args...)) }
 
