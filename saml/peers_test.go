@@ -293,6 +293,31 @@ func pmMatrixCases(other, sp pmKey) []pmCase {
 		ok("C3.5 encrypted AES-256-GCM, both signed", func(s *saml.ResponseSpec) {
 			s.Encryption, s.Signing = enc(saml.AES256GCM), saml.SignBoth
 		}),
+		ok("C3.5 encrypted AES-256-CBC, both signed", func(s *saml.ResponseSpec) {
+			s.Encryption, s.Signing = enc(saml.AES256CBC), saml.SignBoth
+		}),
+		ok("C3.5 encrypted AES-256-GCM, response signed", func(s *saml.ResponseSpec) {
+			s.Encryption, s.Signing = enc(saml.AES256GCM), saml.SignResponse
+		}),
+		ok("C3.5 encrypted AES-256-CBC, assertion signed RSA-SHA1", func(s *saml.ResponseSpec) {
+			s.Encryption, s.Algorithm = enc(saml.AES256CBC), saml.RSASHA1
+		}),
+		ok("C3.5 encrypted AES-256-GCM, assertion signed RSA-SHA1", func(s *saml.ResponseSpec) {
+			s.Encryption, s.Algorithm = enc(saml.AES256GCM), saml.RSASHA1
+		}),
+		ok("C3.5 encrypted AES-256-CBC, response signed RSA-SHA1", func(s *saml.ResponseSpec) {
+			s.Encryption, s.Signing, s.Algorithm = enc(saml.AES256CBC), saml.SignResponse, saml.RSASHA1
+		}),
+		ok("C3.5 encrypted AES-256-GCM, response signed RSA-SHA1", func(s *saml.ResponseSpec) {
+			s.Encryption, s.Signing, s.Algorithm = enc(saml.AES256GCM), saml.SignResponse, saml.RSASHA1
+		}),
+		ok("C3.5 encrypted AES-256-CBC, both signed RSA-SHA1", func(s *saml.ResponseSpec) {
+			s.Encryption, s.Signing, s.Algorithm = enc(saml.AES256CBC), saml.SignBoth, saml.RSASHA1
+		}),
+		ok("C3.5 encrypted AES-256-GCM, both signed RSA-SHA1", func(s *saml.ResponseSpec) {
+			s.Encryption, s.Signing, s.Algorithm = enc(saml.AES256GCM), saml.SignBoth, saml.RSASHA1
+		}),
+		ok("C2.6 Entra roles claim (RoleClaim)", func(s *saml.ResponseSpec) { s.RoleClaim = true }),
 		{name: "C1.5 rollover: signed with the second certificate of the metadata", signer: pmSignNext, accept: true, xmlsec1: true},
 		{name: "D5.4 verifier clock 2 min behind, skew 5 min", at: -2 * time.Minute, skew: 5 * time.Minute, accept: true, xmlsec1: true},
 		{name: "D5.4 verifier 4 min after the confirmation window, skew 5 min", at: 9 * time.Minute, skew: 5 * time.Minute, accept: true, xmlsec1: true,
