@@ -65,8 +65,8 @@ const (
 // The last good copy of a URL is never replaced by a bad one: when a refetch
 // fails (network error, timeout, HTTP error status, malformed or expired
 // document, signature that does not verify under the Verify policy, or,
-// without a policy, a signature that no longer verifies where the cached copy's
-// did), Fetch returns the cached copy with Stale set and the refetch error in
+// without a policy, a signature that is missing or does not verify where the
+// cached copy's did), Fetch returns the cached copy with Stale set and the refetch error in
 // RefreshError, for up to StaleIfError past its freshness and never past its
 // validUntil. Cancelling the caller's context is not such a failure.
 //
@@ -251,8 +251,8 @@ func (f *Fetcher) refresh(ctx context.Context, u *url.URL, rawURL string, cached
 	} else {
 		res.Signature = doc.InspectSignature(VerifyOptions{Now: now})
 		// Trust on first use: never trade a copy whose signature verified
-		// for one whose signature is present but does not.
-		if cached != nil && cached.Signature != nil && cached.Signature.Valid && res.Signature.Present && !res.Signature.Valid {
+		// for one whose signature does not, or that is no longer signed.
+		if cached != nil && cached.Signature != nil && cached.Signature.Valid && !res.Signature.Valid {
 			return nil, newErr(ErrSignature, "D4", "refetched document's signature does not verify, unlike the cached copy's: "+res.Signature.Problem, nil)
 		}
 	}

@@ -240,6 +240,11 @@ func TestFetchStaleIfError(t *testing.T) {
 	good := readFixture(t, "entra-app-61318f71.xml")
 	tampered := readFixture(t, "entra-app-61318f71-edited.xml") // D4: digest mismatch
 	pin := &VerifyOptions{Thumbprints: []string{realSigned[2].signer}}
+	i, j := bytes.Index(good, []byte("<Signature ")), bytes.Index(good, []byte("</Signature>"))
+	if i < 0 || j < i {
+		t.Fatal("fixture changed")
+	}
+	stripped := append(append([]byte{}, good[:i]...), good[j+len("</Signature>"):]...)
 	hang := func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }
 	for _, tc := range []struct {
 		name    string
@@ -249,6 +254,8 @@ func TestFetchStaleIfError(t *testing.T) {
 	}{
 		{"D4_tampered_pinned", pin, body(tampered), ErrSignature},
 		{"D4_tampered_tofu", nil, body(tampered), ErrSignature},
+		{"D4_signature_stripped_tofu", nil, body(stripped), ErrSignature},
+		{"D4_signature_stripped_pinned", pin, body(stripped), ErrSignature},
 		{"D4.6_other_signer", &VerifyOptions{Thumbprints: []string{realSigned[2].signer}}, body(readFixture(t, "entra-tenant-8b966979.xml")), ErrSignature},
 		{"http_500", pin, status(http.StatusInternalServerError), ErrFetch},
 		{"malformed", pin, body([]byte("<md:EntityDescriptor")), ErrMalformed},
