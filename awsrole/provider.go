@@ -96,6 +96,12 @@ type SAMLRoleOptions struct {
 // keeps the credentials until they expire (less its ExpiryWindow) and lets one
 // caller refresh at a time. A SAMLRoleProvider is immutable and safe for
 // concurrent use when its client and source are.
+//
+// Refreshing needs a fresh assertion: STS refuses one more than 5 minutes
+// after its IssueInstant (A4.4). A source that replays a saved SAMLResponse
+// (such as AssertionFile filled by a browser sign-in) therefore works for the
+// first Retrieve only; later ones fail with ErrSTS wrapping
+// *types.ExpiredTokenException until the user signs in again.
 type SAMLRoleProvider struct {
 	client  AssumeRoleWithSAMLAPIClient
 	role    Role
