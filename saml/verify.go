@@ -155,12 +155,17 @@ type VerifierConfig struct {
 	// reject a reused assertion (A4.6). Default: false (replays are rejected).
 	SkipReplayCheck bool
 
-	// AWSCompatible adds the checks AWS applies beyond SAML: the response must
-	// be at most MaxIssueAge old by IssueInstant (A4.4). Default: false.
+	// AWSCompatible adds the one check AWS applies beyond SAML's: the
+	// Response and Assertion IssueInstant must be at most MaxIssueAge old
+	// (STS: ExpiredTokenException "Token must be redeemed within 5 minutes of
+	// issuance", A4.4), measured without ClockSkew. Everything else Verify
+	// checks is the same in both modes; in particular the replay check stays
+	// on (set SkipReplayCheck to mirror STS, which accepts a reused assertion,
+	// A4.6). Default: false; "samlaws check" turns it on.
 	AWSCompatible bool
 
-	// MaxIssueAge is the IssueInstant freshness window in AWS-compatible mode.
-	// Default: DefaultMaxIssueAge.
+	// MaxIssueAge is the IssueInstant freshness window in AWS-compatible mode,
+	// compared without ClockSkew. Default: DefaultMaxIssueAge (5 minutes).
 	MaxIssueAge time.Duration
 }
 

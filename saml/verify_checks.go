@@ -359,7 +359,10 @@ func (c *checker) checkIssueInstant(el *etree.Element, what string) bool {
 		return c.add(newErr(ErrNotYetValid, "D5.4", what+" IssueInstant "+t.Format(time.RFC3339)+" is in the future beyond the allowed clock skew",
 			"check the clock of the machine verifying (and of the IdP); allowed skew is "+c.v.skew.String()))
 	}
-	if c.v.awsMode && c.now.Sub(t) > c.v.maxIssueAge+c.v.skew {
+	// No ClockSkew here: STS measures the 5 minutes on its own clock
+	// ("IssueInstant >= now - 5 min", A4.4), so adding the skew would accept
+	// responses AWS refuses.
+	if c.v.awsMode && c.now.Sub(t) > c.v.maxIssueAge {
 		return c.add(newErr(ErrExpired, "A4.4", what+" was issued at "+t.Format(time.RFC3339)+", more than "+c.v.maxIssueAge.String()+" ago",
 			"AWS needs the response redeemed within 5 minutes of issuance: sign in again at the IdP").withAWS(awsStale))
 	}

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/samlaws/samlaws/saml"
 	"github.com/samlaws/samlaws/saml/samltest"
 )
 
@@ -232,6 +233,7 @@ func TestCheckAcceptedText(t *testing.T) {
 		f.idp.EntityID,
 		"role/EntraAdmin via " + samltest.DefaultProviderARN,
 		"2h0m0s",
+		"AWS-compatible: IssueInstant at most 5m0s old (STS, A4.4)",
 		"1 response checked: 1 accepted, 0 rejected",
 	} {
 		if !strings.Contains(r.stdout, want) {
@@ -578,5 +580,37 @@ func TestCheckFlagsAfterFiles(t *testing.T) {
 	r := runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, "--", "--json")
 	if r.code != exitUsage || !strings.Contains(r.stderr, "cannot read") {
 		t.Errorf("after --, --json is a file name: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// TestCheckAWSFreshness: check runs in AWS-compatible mode, so a response
+// whose SAML windows are still open (an hour here) but that was issued more
+// than 5 minutes ago is rejected as STS rejects it (A4.4), with no clock skew
+// added to the 5 minutes.
+func TestCheckAWSFreshness(t *testing.T) {
+	f := newCheckFixture(t)
+	resp := f.response(t, samltest.Spec(func(s *saml.ResponseSpec) {
+		s.AssertionLifetime = time.Hour
+		s.ConfirmationLifetime = time.Hour
+	}))
+	for _, tc := range []struct {
+		now    time.Duration
+		accept bool
+	}{{4 * time.Minute, true}, {7 * time.Minute, false}} {
+		at := checkNow.Add(tc.now).Format(time.RFC3339)
+		r := runCLI(t, "", "check", "--metadata", f.md, "--now", at, "--json", resp)
+		lines := jsonLines(t, r.stdout)
+		if len(lines) != 1 || lines[0]["accepted"] != tc.accept {
+			t.Fatalf("at +%s: exit %d, want accepted=%v\n%s%s", tc.now, r.code, tc.accept, r.stdout, r.stderr)
+		}
+		if tc.accept {
+			continue
+		}
+		errs := lines[0]["errors"].([]any)
+		first := errs[0].(map[string]any)
+		aws, _ := first["aws"].(map[string]any)
+		if first["code"] != "expired" || first["rule"] != "A4.4" || aws["message"] != "Token must be redeemed within 5 minutes of issuance" {
+			t.Errorf("at +%s: first error %v", tc.now, first)
+		}
 	}
 }

@@ -141,7 +141,9 @@ func (p *checkPrinter) header(t *checkTrust) {
 	if t.note != "" {
 		fmt.Fprintf(p.w, "  note: %s\n", t.note)
 	}
-	fmt.Fprintf(p.w, "Checking as AWS would at %s\n\n", p.now().UTC().Truncate(time.Second).Format(time.RFC3339))
+	fmt.Fprintf(p.w, "Checking as AWS would at %s\n", p.now().UTC().Truncate(time.Second).Format(time.RFC3339))
+	fmt.Fprintf(p.w, "  AWS-compatible: IssueInstant at most %s old (STS, A4.4), SAML time windows with %s clock skew;\n", saml.DefaultMaxIssueAge, saml.DefaultClockSkew)
+	fmt.Fprintf(p.w, "  a response given twice in this run is rejected (D5.3), although STS itself accepts reuse (A4.6)\n\n")
 }
 
 func (p *checkPrinter) result(r *checkResult) error {
