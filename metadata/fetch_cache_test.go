@@ -362,3 +362,42 @@ func TestFetchStaleIfErrorLimits(t *testing.T) {
 		}
 	})
 }
+
+// A Fetcher is safe for concurrent use, and the bounds hold under it (run
+// with -race).
+func TestFetchConcurrent(t *testing.T) {
+	srv := newSwitchServer(t)
+	doc := readFixture(t, "entra-app-61318f71.xml")
+	srv.serve(body(doc, "Cache-Control", "max-age=60"))
+	var mu sync.Mutex
+	now := fixtureNow
+	f := &Fetcher{Client: srv.Client(), MaxCacheEntries: 2, Now: func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		now = now.Add(time.Second)
+		return now
+	}}
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 8 {
+				if _, err := f.Fetch(context.Background(), srv.URL+"/"+string(rune('a'+(g+i)%4))); err != nil {
+					errs <- err
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.cache) > 2 || f.bytes != int64(len(f.cache)*len(doc)) {
+		t.Errorf("%d entries, %d bytes", len(f.cache), f.bytes)
+	}
+}
