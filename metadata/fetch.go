@@ -70,6 +70,8 @@ const (
 // RefreshError, for up to StaleIfError past its freshness and never past its
 // validUntil. Cancelling the caller's context is not such a failure.
 //
+// An https URL is never redirected to plain http.
+//
 // The cache holds at most MaxCacheEntries URLs and MaxCacheBytes of documents,
 // evicting the least recently used. A Fetcher is safe for concurrent use; its
 // zero value is usable. Configure it before first use.
@@ -203,6 +205,26 @@ func (f *Fetcher) refresh(ctx context.Context, u *url.URL, rawURL string, cached
 	client := f.Client
 	if client == nil {
 		client = http.DefaultClient
+	}
+	if u.Scheme == "https" {
+		// Never follow a redirect from https to plain http: the document
+		// would arrive unprotected (and, without a signature policy,
+		// unauthenticated).
+		c := *client
+		next := client.CheckRedirect
+		c.CheckRedirect = func(r *http.Request, via []*http.Request) error {
+			if r.URL.Scheme != "https" {
+				return newErr(ErrFetch, "", "refusing a redirect from https to "+r.URL.Scheme, nil)
+			}
+			if next != nil {
+				return next(r, via)
+			}
+			if len(via) >= 10 {
+				return newErr(ErrFetch, "", "stopped after 10 redirects", nil)
+			}
+			return nil
+		}
+		client = &c
 	}
 	resp, err := client.Do(req)
 	if err != nil {

@@ -267,11 +267,12 @@ func TestFetchStaleIfError(t *testing.T) {
 			srv.serve(body(good))
 			now := fixtureNow
 			f := &Fetcher{Client: srv.Client(), Now: func() time.Time { return now }, CacheDuration: 10 * time.Minute,
-				StaleIfError: time.Hour, Verify: tc.verify, Timeout: 100 * time.Millisecond}
+				StaleIfError: time.Hour, Verify: tc.verify}
 			first, err := f.Fetch(ctx, srv.URL)
 			if err != nil {
 				t.Fatal(err)
 			}
+			f.Timeout = 100 * time.Millisecond // only the refetches must be quick to give up on a hung server
 			srv.serve(tc.bad)
 			for _, step := range []time.Duration{11 * time.Minute, 30 * time.Minute} {
 				now = fixtureNow.Add(step)
@@ -399,5 +400,32 @@ func TestFetchConcurrent(t *testing.T) {
 	defer f.mu.Unlock()
 	if len(f.cache) > 2 || f.bytes != int64(len(f.cache)*len(doc)) {
 		t.Errorf("%d entries, %d bytes", len(f.cache), f.bytes)
+	}
+}
+
+func TestFetchRefusesHTTPSDowngrade(t *testing.T) {
+	plain := newSwitchServer(t)
+	plain.serve(body(readFixture(t, "entra-app-61318f71.xml")))
+	tlsSrv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/same" {
+			http.Redirect(w, r, "/final", http.StatusFound)
+			return
+		}
+		if r.URL.Path == "/final" {
+			_, _ = w.Write(readFixture(t, "entra-app-61318f71.xml"))
+			return
+		}
+		http.Redirect(w, r, plain.URL+"/x", http.StatusFound)
+	}))
+	defer tlsSrv.Close()
+	f := &Fetcher{Client: tlsSrv.Client(), Now: func() time.Time { return fixtureNow }}
+	if _, err := f.Fetch(context.Background(), tlsSrv.URL+"/down"); !errors.Is(err, ErrFetch) || plain.hits.Load() != 0 {
+		t.Errorf("https -> http redirect: err %v, plain hits %d", err, plain.hits.Load())
+	}
+	if r, err := f.Fetch(context.Background(), tlsSrv.URL+"/same"); err != nil || r.Document.Entity == nil {
+		t.Errorf("https -> https redirect: %v", err)
+	}
+	if tlsSrv.Client().CheckRedirect != nil {
+		t.Error("the caller's client was modified")
 	}
 }
