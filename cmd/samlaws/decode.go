@@ -18,7 +18,7 @@ import (
 	"github.com/samlaws/samlaws/saml"
 )
 
-const decodeHelp = `usage: samlaws decode FILE|-
+const decodeHelp = `usage: samlaws decode [--json] FILE|-
 
 Pretty-print a SAMLResponse without validating it: the response and assertion
 headers, issuer, destination, times, subject, audiences, the attributes (AWS
@@ -29,6 +29,13 @@ the certificate in its KeyInfo) and encryption.
 FILE holds the base64 form value (with or without line breaks; a
 "SAMLResponse=..." form body or a URL-encoded value is fine too) or the XML;
 "-" reads standard input.
+
+With --json, one JSON object instead of text, for scripts: "validated" (always
+false), "encoding", "xml_bytes", "base64_chars", "response" (id, issuer,
+destination, times, status, signatures) and "assertions" (each with its
+issuer, name_id, confirmations, audiences as AND-of-OR lists, times,
+signatures and every attribute with its values; an encrypted one only says
+"encrypted" and its content encryption).
 
 Nothing printed is verified: a forged response decodes just as well. Use
 "samlaws check" to learn whether AWS would accept it.
@@ -49,6 +56,7 @@ func runDecode(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	fs := flag.NewFlagSet("samlaws decode", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
+	asJSON := fs.Bool("json", false, "")
 	files, err := checkParseInterspersed(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(stdout, decodeHelp)
@@ -80,7 +88,11 @@ func runDecode(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		fmt.Fprintf(stderr, "samlaws decode: %s: larger than %d bytes; AWS takes at most %d characters (A6.1)\n", files[0], checkMaxInput, saml.MaxResponseChars)
 		return exitRejected
 	}
-	if err := decodeTo(stdout, data); err != nil {
+	write := decodeTo
+	if *asJSON {
+		write = decodeJSONTo
+	}
+	if err := write(stdout, data); err != nil {
 		var we decodeWriteError
 		if errors.As(err, &we) {
 			fmt.Fprintf(stderr, "samlaws decode: writing: %v\n", we.err)

@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/base64"
+	"encoding/json"
 	"encoding/pem"
 	"fmt"
 	"io"
@@ -258,5 +259,10 @@ func FuzzDecode(f *testing.F) {
 		p := &decodePrinter{w: io.Discard}
 		p.response(root, enc, len(x), n)
 		_ = decodeTo(io.Discard, data)
+		// The JSON writer copes with any tree too, and writes valid JSON.
+		var jb bytes.Buffer
+		if err := decodeJSONTo(&jb, data); err == nil && !json.Valid(jb.Bytes()) {
+			t.Errorf("decode --json wrote invalid JSON: %q", jb.String())
+		}
 	})
 }
