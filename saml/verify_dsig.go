@@ -57,7 +57,7 @@ func (c *checker) verifySignature(el, sig *etree.Element, what string) (*signed,
 		case ch.Tag == "KeyInfo" && i == 2:
 			keyInfo = ch
 		default:
-			return nil, newErr(ErrSignature, "D4.1", what+" Signature has an unexpected <"+ch.Tag+"> element",
+			return nil, newErr(ErrSignature, "D4.1", what+" Signature has an unexpected <"+safeName(ch.Tag)+"> element",
 				"an enveloped SAML signature holds exactly SignedInfo, SignatureValue and an optional KeyInfo")
 		}
 	}

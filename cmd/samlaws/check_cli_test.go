@@ -287,8 +287,18 @@ func TestCheckRejected(t *testing.T) {
 			if txt.code != exitRejected || !strings.Contains(txt.stdout, "REJECTED") || !strings.Contains(txt.stdout, "fix: ") {
 				t.Errorf("text verdict: exit %d\n%s", txt.code, txt.stdout)
 			}
+			// Nor the assertion's values: the NameID (also the session
+			// name), the role ARNs, base64 of the signature (the header's
+			// trusted thumbprints come from the metadata, not the response).
+			secrets := []string{"<Assertion", "<samlp:", "attacker@evil.invalid", "SignatureValue", "BEGIN",
+				samltest.DefaultUPN, ":role/EntraAdmin", ":role/EntraReadOnly"}
+			if xml, err := os.ReadFile(resp); err == nil {
+				if i := bytes.Index(xml, []byte("SignatureValue>")); i >= 0 && len(xml) > i+40 {
+					secrets = append(secrets, string(xml[i+15:i+40]))
+				}
+			}
 			for _, out := range []string{r.stdout, r.stderr, txt.stdout, txt.stderr} {
-				for _, secret := range []string{"<Assertion", "<samlp:", "attacker@evil.invalid", "SignatureValue", "BEGIN"} {
+				for _, secret := range secrets {
 					if strings.Contains(out, secret) {
 						t.Errorf("output reveals %q:\n%s", secret, out)
 					}
