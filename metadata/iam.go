@@ -33,9 +33,10 @@ func (p Problem) String() string { return p.Message + " [" + p.Rule + "]" }
 // invalid UTF-8, fewer than 1,000 or more than 10,000,000 characters (B1.1), a
 // document that does not parse (hardened parser), not exactly one
 // EntityDescriptor [inferred], no usable IdP role (no IDPSSODescriptor,
-// signing certificate or SingleSignOnService), a signing certificate that
-// does not parse (Go's parser also rejects repeated X.509 extensions, which
-// IAM rejects too, A5.4) or an RSA key under 1024 bits (A5.4). It returns nil
+// signing certificate or SingleSignOnService), a certificate anywhere in the
+// document that does not parse (Go's parser also rejects repeated X.509
+// extensions, which IAM rejects too, A5.4) or has an RSA key under 1024 bits
+// (A5.4). It returns nil
 // when it finds nothing.
 func CheckIAM(data []byte) []Problem {
 	var probs []Problem
@@ -73,18 +74,24 @@ func CheckIAM(data []byte) []Problem {
 			add("C1.4", "%v", err)
 		}
 	}
-	for _, der := range e.IDPSigningCertificates() {
-		c := NewCertificate(der)
+	// A5.4 names "the metadata certificate" without saying which ones IAM
+	// parses, so every certificate of the document is held to it
+	// [inferred]; ForIAM then regenerates the document from the IdP role.
+	for _, c := range d.Certificates() {
+		where := "certificate " + c.SHA1
+		if len(c.Locations) > 0 {
+			where += " (" + c.Locations[0].String() + ")"
+		}
 		if c.X509 == nil {
 			if strings.Contains(c.ParseError, "duplicate extension") {
-				add("A5.4", "signing certificate %s has repeated X.509 extensions", c.SHA1)
+				add("A5.4", "%s has repeated X.509 extensions", where)
 			} else {
-				add("A5.4", "signing certificate %s does not parse: %s", c.SHA1, c.ParseError)
+				add("A5.4", "%s does not parse: %s", where, c.ParseError)
 			}
 			continue
 		}
 		if c.X509.PublicKeyAlgorithm == x509.RSA && c.KeyBits < IAMMinKeyBits {
-			add("A5.4", "signing certificate %s has a %d-bit RSA key; IAM needs at least %d bits", c.SHA1, c.KeyBits, IAMMinKeyBits)
+			add("A5.4", "%s has a %d-bit RSA key; IAM needs at least %d bits", where, c.KeyBits, IAMMinKeyBits)
 		}
 	}
 	return probs

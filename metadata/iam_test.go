@@ -65,6 +65,16 @@ func TestCheckIAM(t *testing.T) {
 	}
 	dupDoc := bytes.Replace(app, []byte(encodeB64(certFromFixture(t, "entra-app-61318f71.xml", 0).Raw)), []byte(encodeB64(dupDER)), -1)
 
+	// The weak key only in the WS-Fed RoleDescriptor (A5.4 [inferred]: IAM
+	// does not say which certificates it parses).
+	appB64 := []byte(encodeB64(certFromFixture(t, "entra-app-61318f71.xml", 0).Raw))
+	rd := bytes.Index(app, []byte("<RoleDescriptor"))
+	at := rd + bytes.Index(app[rd:], appB64)
+	if rd < 0 || at < rd {
+		t.Fatal("fixture changed: no certificate in a RoleDescriptor")
+	}
+	weakRoleDoc := append(append(append([]byte{}, app[:at]...), []byte(encodeB64(weak.cert.Raw))...), app[at+len(appB64):]...)
+
 	huge := append(bytes.Clone(app[:len(app)-len("</EntityDescriptor>")]), []byte("<!--"+strings.Repeat("x", IAMMaxMetadataChars)+"--></EntityDescriptor>")...)
 
 	tests := []struct {
@@ -82,6 +92,7 @@ func TestCheckIAM(t *testing.T) {
 		{"C1.4_wsfed_only", readFixture(t, "okta-wsfed-dev-11721018.xml"), "C1.4"},
 		{"A5.4_weak_key", weakDoc, "A5.4"},
 		{"A5.4_repeated_extension", dupDoc, "C1.5,A5.4"},
+		{"A5.4_weak_key_in_wsfed_role", weakRoleDoc, "A5.4"},
 		{"A5.4_hostile", append([]byte("<!DOCTYPE x>"), app[bytes.Index(app, []byte("<EntityDescriptor")):]...), "A5.4"},
 	}
 	for _, tc := range tests {
@@ -91,6 +102,11 @@ func TestCheckIAM(t *testing.T) {
 				t.Errorf("problems = %v, want rules %q", got, tc.rules)
 			}
 		})
+	}
+	// ForIAM rebuilds that document from the IdP role, without the weak key.
+	out, err := ForIAM(weakRoleDoc)
+	if err != nil || CheckIAM(out) != nil || bytes.Contains(out, []byte(encodeB64(weak.cert.Raw))) || !bytes.Contains(out, appB64) {
+		t.Errorf("A5.4 ForIAM of a weak WS-Fed key: %v", err)
 	}
 }
 
