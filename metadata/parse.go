@@ -86,9 +86,10 @@ func Parse(data []byte, lim Limits) (*Document, error) {
 // Entities are not collected) and is nil when the root is a single
 // EntityDescriptor.
 //
-// A leading BOM is skipped. Signatures of entities are recorded as present but
-// not parsed; nothing is verified (to verify an aggregate's signature, Parse
-// it and call Document.Verify). Memory stays bounded by the largest token
+// A leading BOM is skipped. Signatures are recorded with their KeyInfo
+// certificates only and nothing is verified: the entities come from an
+// unauthenticated document (to verify an aggregate's signature, Parse it and
+// call Document.Verify; Document.EntitySignatures checks each entity's own). Memory stays bounded by the largest token
 // and the descriptors fn keeps; lim applies as in Parse.
 func Stream(r io.Reader, lim Limits, fn func(*EntityDescriptor) error) (*EntitiesDescriptor, error) {
 	g := lim.guard()
