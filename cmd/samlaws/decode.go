@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
@@ -18,7 +19,7 @@ import (
 	"github.com/samlaws/samlaws/saml"
 )
 
-const decodeHelp = `usage: samlaws decode [--json] FILE|-
+const decodeHelp = `usage: samlaws decode [--json] [--decrypt-key PEM]... FILE|-
 
 Pretty-print a SAMLResponse without validating it: the response and assertion
 headers, issuer, destination, times, subject, audiences, the attributes (AWS
@@ -35,7 +36,11 @@ false), "encoding", "xml_bytes", "base64_chars", "response" (id, issuer,
 destination, times, status, signatures) and "assertions" (each with its
 issuer, name_id, confirmations, audiences as AND-of-OR lists, times,
 signatures and every attribute with its values; an encrypted one only says
-"encrypted" and its content encryption).
+"encrypted" and its content encryption, unless --decrypt-key decrypts it).
+
+--decrypt-key FILE (repeat for two) is the SP's PEM RSA private key (the one
+given to the IAM provider with AddPrivateKey): an EncryptedAssertion it
+decrypts is shown like a plain one, still without verifying anything.
 
 Nothing printed is verified: a forged response decodes just as well. Use
 "samlaws check" to learn whether AWS would accept it.
@@ -57,6 +62,8 @@ func runDecode(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
 	asJSON := fs.Bool("json", false, "")
+	var keyFiles checkStrings
+	fs.Var(&keyFiles, "decrypt-key", "")
 	files, err := checkParseInterspersed(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(stdout, decodeHelp)
@@ -71,8 +78,16 @@ func runDecode(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 			err = checkUsagef("", "decode takes one file, got %d", len(files))
 		}
 	}
+	if err == nil && len(keyFiles) > 2 {
+		err = checkUsagef("--decrypt-key", "at most 2 keys, as an IAM SAML provider holds (A5.8)")
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "samlaws decode: %v\nRun \"samlaws decode -h\" for usage.\n", err)
+		return exitUsage
+	}
+	keys, err := checkLoadDecryptKeys(keyFiles)
+	if err != nil {
+		fmt.Fprintf(stderr, "samlaws decode: %v\n", err)
 		return exitUsage
 	}
 	data, err := readResponseInput(files[0], stdin, checkMaxInput)
@@ -92,7 +107,7 @@ func runDecode(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if *asJSON {
 		write = decodeJSONTo
 	}
-	if err := write(stdout, data); err != nil {
+	if err := write(stdout, data, keys...); err != nil {
 		var we decodeWriteError
 		if errors.As(err, &we) {
 			fmt.Fprintf(stderr, "samlaws decode: writing: %v\n", we.err)
@@ -111,7 +126,7 @@ type decodeWriteError struct{ err error }
 func (e decodeWriteError) Error() string { return e.err.Error() }
 
 // decodeTo decodes a response given as XML or base64 and prints it to w.
-func decodeTo(w io.Writer, data []byte) error {
+func decodeTo(w io.Writer, data []byte, keys ...*rsa.PrivateKey) error {
 	x, enc, b64Len, err := decodeResponseBytes(data)
 	if err != nil {
 		return err
@@ -123,7 +138,16 @@ func decodeTo(w io.Writer, data []byte) error {
 	if root.name.Space != nsProtocol || root.name.Local != "Response" {
 		return fmt.Errorf("the root element is %s, not a SAML 2.0 samlp:Response", decodeQName(root.name))
 	}
-	p := &decodePrinter{w: w}
+	p := &decodePrinter{w: w, keys: len(keys)}
+	if len(keys) > 0 {
+		p.decrypted = map[*decodeNode]*decodeNode{}
+		dec := decodeDecrypt(x, keys)
+		for i, e := range root.all(nsAssertion, "EncryptedAssertion") {
+			if i < len(dec) {
+				p.decrypted[e] = dec[i]
+			}
+		}
+	}
 	p.response(root, enc, len(x), b64Len)
 	if p.err != nil {
 		return decodeWriteError{p.err}
@@ -151,6 +175,10 @@ func decodeQName(n xml.Name) string {
 type decodePrinter struct {
 	w   io.Writer
 	err error
+	// keys is the number of --decrypt-key keys; decrypted maps each
+	// EncryptedAssertion they decrypt to its Assertion.
+	keys      int
+	decrypted map[*decodeNode]*decodeNode
 }
 
 func (p *decodePrinter) printf(format string, a ...any) {
@@ -562,7 +590,17 @@ func (p *decodePrinter) encrypted(e *decodeNode) {
 			p.certificate(pad, "encrypted to SP certificate", c.value())
 		}
 	}
-	p.printf("  The assertion inside is encrypted for the SP; decode cannot show it.\n" +
+	if d := p.decrypted[e]; d != nil {
+		p.printf("  Decrypted with --decrypt-key (NOT verified; \"samlaws check --decrypt-key\" verifies it):\n")
+		p.assertion(d)
+		return
+	}
+	if p.keys > 0 {
+		p.printf("  None of the %d --decrypt-key keys decrypts it: it was encrypted for another SP certificate\n"+
+			"  (compare the certificate above with the one uploaded to the Entra app for token encryption).\n", p.keys)
+		return
+	}
+	p.printf("  The assertion inside is encrypted for the SP; decode shows it with --decrypt-key.\n" +
 		"  \"samlaws check --decrypt-key\" decrypts and verifies it.\n")
 }
 

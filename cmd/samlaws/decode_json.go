@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
@@ -62,6 +63,7 @@ type decodeJSONAttr struct {
 
 type decodeJSONAssertion struct {
 	Encrypted           bool                     `json:"encrypted"`
+	Decrypted           bool                     `json:"decrypted,omitempty"`
 	ContentEncryption   string                   `json:"content_encryption,omitempty"`
 	ID                  string                   `json:"id,omitempty"`
 	Version             string                   `json:"version,omitempty"`
@@ -82,7 +84,7 @@ type decodeJSONAssertion struct {
 
 // decodeJSONTo decodes a response given as XML or base64 and prints it to w
 // as one JSON object.
-func decodeJSONTo(w io.Writer, data []byte) error {
+func decodeJSONTo(w io.Writer, data []byte, keys ...*rsa.PrivateKey) error {
 	x, enc, b64Len, err := decodeResponseBytes(data)
 	if err != nil {
 		return err
@@ -121,6 +123,8 @@ func decodeJSONTo(w io.Writer, data []byte) error {
 		resp.StatusMessage = st.child(nsProtocol, "StatusMessage").value()
 	}
 	resp.Signatures = decodeJSONSigs(r)
+	decrypted := decodeDecrypt(x, keys)
+	nEnc := 0
 	for _, ch := range r.children {
 		if ch.name.Space != nsAssertion {
 			continue
@@ -130,8 +134,14 @@ func decodeJSONTo(w io.Writer, data []byte) error {
 			out.Assertions = append(out.Assertions, decodeJSONAssertionOf(ch, attr))
 		case "EncryptedAssertion":
 			alg, _ := ch.path([2]string{nsXEnc, "EncryptedData"}, [2]string{nsXEnc, "EncryptionMethod"}).attrOr("Algorithm")
-			out.Assertions = append(out.Assertions, decodeJSONAssertion{Encrypted: true, ContentEncryption: alg,
-				Signatures: []decodeJSONSig{}, Confirmations: []decodeJSONConfirmation{}, Audiences: [][]string{}, Attributes: []decodeJSONAttr{}})
+			ja := decodeJSONAssertion{Signatures: []decodeJSONSig{}, Confirmations: []decodeJSONConfirmation{}, Audiences: [][]string{}, Attributes: []decodeJSONAttr{}}
+			if nEnc < len(decrypted) && decrypted[nEnc] != nil {
+				ja = decodeJSONAssertionOf(decrypted[nEnc], attr)
+				ja.Decrypted = true
+			}
+			nEnc++
+			ja.Encrypted, ja.ContentEncryption = true, alg
+			out.Assertions = append(out.Assertions, ja)
 		}
 	}
 	b, err := json.Marshal(out)

@@ -106,3 +106,41 @@ func TestDecodeJSONEncryptedAndBroken(t *testing.T) {
 		t.Errorf("not a response: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// TestDecodeDecryptKey: with the SP key, decode shows what an encrypted
+// assertion says (text and JSON), still marked as not verified; with another
+// key it says no key decrypts it, and shows nothing of the content.
+func TestDecodeDecryptKey(t *testing.T) {
+	_, spCert, keyPEM := testSPKey(t)
+	_, _, otherPEM := testSPKey(t)
+	f := newCheckFixture(t)
+	resp := f.response(t, samltest.EncryptFor(spCert))
+	keyFile := writeFile(t, "sp.key", keyPEM)
+	otherFile := writeFile(t, "other.key", otherPEM)
+
+	r := runCLI(t, "", "decode", "--decrypt-key", keyFile, resp)
+	out := flatten(r.stdout)
+	for _, want := range []string{"EncryptedAssertion 1 of 1", "Decrypted with --decrypt-key (NOT verified", "NameID " + samltest.DefaultUPN,
+		"Recipient " + saml.AWSSignInURL, "-> role EntraAdmin"} {
+		if r.code != exitOK || !strings.Contains(out, want) {
+			t.Errorf("exit %d, output lacks %q:\n%s%s", r.code, want, r.stdout, r.stderr)
+		}
+	}
+	j := decodeJSONRun(t, "", "--decrypt-key", otherFile, "--decrypt-key", keyFile, resp)
+	if len(j.Assertions) != 1 || !j.Assertions[0].Encrypted || !j.Assertions[0].Decrypted || j.Assertions[0].NameID != samltest.DefaultUPN ||
+		len(j.Assertions[0].Signatures) != 1 || len(j.Assertions[0].Attributes) == 0 {
+		t.Errorf("JSON: %+v", j.Assertions)
+	}
+
+	r = runCLI(t, "", "decode", "--decrypt-key", otherFile, resp)
+	if r.code != exitOK || !strings.Contains(flatten(r.stdout), "None of the 1 --decrypt-key keys decrypts it") || strings.Contains(r.stdout, samltest.DefaultUPN) {
+		t.Errorf("wrong key: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if j := decodeJSONRun(t, "", "--decrypt-key", otherFile, resp); j.Assertions[0].Decrypted || j.Assertions[0].NameID != "" {
+		t.Errorf("wrong key, JSON: %+v", j.Assertions[0])
+	}
+	r = runCLI(t, "", "decode", "--decrypt-key", writeFile(t, "junk.pem", []byte("not a key")), resp)
+	if r.code != exitUsage || !strings.Contains(r.stderr, "--decrypt-key") {
+		t.Errorf("bad key file: exit %d\n%s", r.code, r.stderr)
+	}
+}
