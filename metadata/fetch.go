@@ -2,6 +2,7 @@ package metadata
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -348,8 +349,8 @@ func httpLifetime(h http.Header, now time.Time) (d time.Duration, ok bool) {
 			case "no-cache", "no-store":
 				return 0, true
 			case "max-age":
-				n, err := strconv.Atoi(strings.Trim(strings.TrimSpace(val), `"`))
-				if err != nil || n < 0 {
+				n, ok := deltaSeconds(val)
+				if !ok {
 					return 0, true // invalid max-age: treat as stale (RFC 9111 4.2.1)
 				}
 				if maxAge < 0 || n < maxAge {
@@ -360,7 +361,7 @@ func httpLifetime(h http.Header, now time.Time) (d time.Duration, ok bool) {
 	}
 	if maxAge >= 0 {
 		d = time.Duration(maxAge) * time.Second
-		if age, err := strconv.Atoi(strings.TrimSpace(h.Get("Age"))); err == nil && age > 0 {
+		if age, ok := deltaSeconds(h.Get("Age")); ok {
 			d -= time.Duration(age) * time.Second
 		}
 		return max(d, 0), true
@@ -374,7 +375,24 @@ func httpLifetime(h http.Header, now time.Time) (d time.Duration, ok bool) {
 		if date, err := http.ParseTime(h.Get("Date")); err == nil {
 			base = date
 		}
-		return max(exp.Sub(base), 0), true
+		return min(max(exp.Sub(base), 0), maxDeltaSeconds*time.Second), true
+	}
+	return 0, false
+}
+
+// maxDeltaSeconds caps delta-seconds values (RFC 9111 1.2.2: 2^31).
+const maxDeltaSeconds = 1 << 31
+
+// deltaSeconds parses an HTTP delta-seconds value (digits, optionally
+// quoted), capped at maxDeltaSeconds.
+func deltaSeconds(v string) (int, bool) {
+	v = strings.Trim(strings.TrimSpace(v), `"`)
+	n, err := strconv.ParseUint(v, 10, 63)
+	switch {
+	case err == nil:
+		return int(min(n, maxDeltaSeconds)), true
+	case errors.Is(err, strconv.ErrRange):
+		return maxDeltaSeconds, true
 	}
 	return 0, false
 }

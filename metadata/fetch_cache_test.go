@@ -68,10 +68,15 @@ func TestHTTPLifetime(t *testing.T) {
 		{"no_cache", []string{"Cache-Control", "max-age=3600, no-cache"}, 0, true},
 		{"no_store", []string{"Cache-Control", "no-store"}, 0, true},
 		{"bad_max_age", []string{"Cache-Control", "max-age=soon"}, 0, true},
+		{"huge_max_age_capped", []string{"Cache-Control", "max-age=99999999999"}, (1 << 31) * time.Second, true},
+		{"overflowing_max_age_capped", []string{"Cache-Control", "max-age=99999999999999999999"}, (1 << 31) * time.Second, true},
+		{"negative_max_age", []string{"Cache-Control", "max-age=-5"}, 0, true},
+		{"bad_age_ignored", []string{"Cache-Control", "max-age=60", "Age", "x"}, time.Minute, true},
 		{"quoted_max_age", []string{"Cache-Control", `max-age="120"`}, 2 * time.Minute, true},
 		{"max_age_beats_expires", []string{"Cache-Control", "max-age=60", "Expires", "Thu, 01 Jan 2026 05:00:00 GMT"}, time.Minute, true},
 		{"expires_vs_date", []string{"Date", "Thu, 01 Jan 2026 01:00:00 GMT", "Expires", "Thu, 01 Jan 2026 01:30:00 GMT"}, 30 * time.Minute, true},
 		{"expires_vs_now", []string{"Expires", "Thu, 01 Jan 2026 00:10:00 GMT"}, 10 * time.Minute, true},
+		{"far_expires_capped", []string{"Expires", "Fri, 31 Dec 9999 23:59:59 GMT"}, (1 << 31) * time.Second, true},
 		{"bad_expires", []string{"Expires", "0"}, 0, true},
 		{"other_directives", []string{"Cache-Control", "private, must-revalidate"}, 0, false},
 	} {
@@ -428,4 +433,21 @@ func TestFetchRefusesHTTPSDowngrade(t *testing.T) {
 	if tlsSrv.Client().CheckRedirect != nil {
 		t.Error("the caller's client was modified")
 	}
+}
+
+// Cache headers come from the server: never a panic, never a negative
+// lifetime.
+func FuzzHTTPLifetime(f *testing.F) {
+	for _, s := range []string{"max-age=60", "no-store", `max-age="5", private`, "max-age=-1", "max-age=99999999999999999999", ""} {
+		f.Add(s, "10", "Thu, 01 Jan 2026 00:10:00 GMT")
+	}
+	f.Fuzz(func(t *testing.T, cc, age, expires string) {
+		h := http.Header{}
+		h.Set("Cache-Control", cc)
+		h.Set("Age", age)
+		h.Set("Expires", expires)
+		if d, _ := httpLifetime(h, fixtureNow); d < 0 || d > (1<<31)*time.Second {
+			t.Fatalf("lifetime %v out of range", d)
+		}
+	})
 }
