@@ -96,6 +96,17 @@ func TestVerifyProducerShapes(t *testing.T) {
 		{name: "D4.8_processing_instruction_refused", bytes: func(b []byte) []byte {
 			return append([]byte("<?xml-stylesheet href=\"a.xsl\"?>"), b...)
 		}, want: ErrMalformed},
+		// Advice may carry further Assertions; no IdP in scope emits it.
+		{name: "D4.2_advice_in_signed_assertion_refused", shape: func(t *testing.T, d *etree.Document) {
+			a := aAssertion(d)
+			adv := etree.NewElement("Advice")
+			adv.Space = a.Space
+			ref := adv.CreateElement("AssertionIDRef")
+			ref.Space = a.Space
+			ref.SetText("_other")
+			// Advice goes right after Conditions (saml-schema-assertion-2.0).
+			a.InsertChildAt(vFind(a, "Conditions").Index()+1, adv)
+		}, want: ErrMalformed},
 		{name: "D4.8_empty_cdata_refused", bytes: func(b []byte) []byte {
 			return bytes.Replace(b, []byte("</NameID>"), []byte("<![CDATA[]]></NameID>"), 1)
 		}, want: ErrMalformed},
