@@ -233,6 +233,14 @@ func (c *checker) verifySignature(el, sig *etree.Element, what string) (*signed,
 		return nil, newErr(ErrSignature, "D4.1", what+" signature is not enveloped", "")
 	}
 	refCanon.Skip = sig
+	// The Reference URI is "#" + ID, a shortname XPointer, and dereferencing
+	// one yields a node-set without comment nodes (XML-DSig 4.4.3.3, step
+	// 4): exc-c14n#WithComments then has no comments to keep. xmlsec1,
+	// Santuario and .NET digest it so; counting comments here would refuse
+	// their signatures (goxmldsig departs from the recommendation here).
+	// SignedInfo's own CanonicalizationMethod above is not a dereference and
+	// keeps its comments.
+	refCanon.WithComments = false
 	refBytes, err := c14n.Canonicalize(el, refCanon, nil)
 	if err != nil {
 		return nil, newErr(ErrMalformed, "D4.8", what+" cannot be canonicalized", "").withCause(err)

@@ -60,6 +60,16 @@ func goxmldsigAgrees(t testing.TB, raw []byte, a *Assertion) {
 						s.RemoveChild(ki)
 					}
 				}
+				// goxmldsig digests comments under an exc-c14n#WithComments
+				// Reference transform; XML-DSig 4.4.3.3 drops them from a
+				// "#ID" reference (Verify and xmlsec1 do). Only xmlsec1 is
+				// an oracle for such a signature over commented content.
+				for _, tr := range s.FindElements(".//Transform") {
+					if tr.SelectAttrValue("Algorithm", "") == algExcC14NComm && hasComment(el) {
+						t.Logf("%s: WithComments reference over comments: goxmldsig departs from XML-DSig, not compared", what)
+						return
+					}
+				}
 			}
 		}
 		ctx, err := etreeutils.NSBuildParentContext(el)
@@ -156,4 +166,19 @@ func TestDifferentialGoxmldsig(t *testing.T) {
 			oraclesAgree(t, raw, a)
 		}
 	}
+}
+
+// hasComment reports whether a comment occurs anywhere under el.
+func hasComment(el *etree.Element) bool {
+	for _, t := range el.Child {
+		switch t := t.(type) {
+		case *etree.Comment:
+			return true
+		case *etree.Element:
+			if hasComment(t) {
+				return true
+			}
+		}
+	}
+	return false
 }

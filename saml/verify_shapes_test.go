@@ -86,6 +86,21 @@ func TestVerifyProducerShapes(t *testing.T) {
 		{name: "D4.8_comment_inside_signed_assertion", shape: func(t *testing.T, d *etree.Document) {
 			aAssertion(d).InsertChildAt(0, etree.NewComment(" generated "))
 		}},
+		// A comment inside an assertion signed with an exc-c14n#WithComments
+		// Reference transform, written with CRLF. A "#ID" reference yields a
+		// node-set without comments (XML-DSig 4.4.3.3), so xmlsec1 digests
+		// no comment; goxmldsig does (oraclesAgree skips it here).
+		{name: "D4.3_with_comments_multiline_comment_CRLF", shape: func(t *testing.T, d *etree.Document) {
+			for _, tr := range aSigOf(aAssertion(d)).FindElements(".//Transform") {
+				if tr.SelectAttrValue("Algorithm", "") == algExcC14N {
+					tr.CreateAttr("Algorithm", algExcC14NComm)
+				}
+			}
+			aAssertion(d).InsertChildAt(0, etree.NewComment(" issued by\n a test IdP "))
+			d.Indent(2)
+		}, after: func(b []byte) []byte {
+			return bytes.ReplaceAll(b, []byte("\n"), []byte("\r\n"))
+		}},
 		// Refused by design (verify_parse.go): a literal line break in an
 		// attribute value is a space to XML (and to xmlsec1) but a line
 		// break to encoding/xml (and goxmldsig), so its signature means
@@ -159,4 +174,51 @@ func TestVerifyProducerShapes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// withCommentsTemplate is shapeTemplate with the Reference's exclusive c14n
+// transform switched to exc-c14n#WithComments.
+func withCommentsTemplate(t *testing.T) *etree.Document {
+	t.Helper()
+	d := shapeTemplate(t)
+	n := 0
+	for _, tr := range aSigOf(aAssertion(d)).FindElements(".//Transform") {
+		if tr.SelectAttrValue("Algorithm", "") == algExcC14N {
+			tr.CreateAttr("Algorithm", algExcC14NComm)
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("%d exc-c14n transforms", n)
+	}
+	return d
+}
+
+// TestWithCommentsReference: under a "#ID" Reference, comments are outside
+// what is digested even with exc-c14n#WithComments (XML-DSig 4.4.3.3), as
+// xmlsec1 signs. So a comment inserted after signing, even inside the NameID,
+// keeps the signature valid, and the verifier still reads the whole value
+// (the comment-truncation class, threats section 5); changing the text
+// itself still breaks the signature.
+func TestWithCommentsReference(t *testing.T) {
+	peers.Require(t, peers.XMLSec1)
+	signed := xmlsec1Sign(t, vBytes(t, withCommentsTemplate(t)))
+	a, err := vVerify(t, vVerifier(t, nil), signed)
+	if err != nil {
+		t.Fatalf("rejected: %v", err)
+	}
+	oraclesAgree(t, signed, a) // no comment yet: goxmldsig agrees too
+
+	split := replace("jane.doe@contoso.example</NameID>", "jane.doe<!-- injected -->@contoso.example</NameID>")(t, signed)
+	a, err = vVerify(t, vVerifier(t, nil), split)
+	if err != nil {
+		t.Fatalf("comment in NameID: rejected: %v", err)
+	}
+	oraclesAgree(t, split, a) // goxmldsig is skipped: it digests the comment
+	if a.Subject.NameID != "jane.doe@contoso.example" {
+		t.Fatalf("NameID read as %q", a.Subject.NameID)
+	}
+	changed := replace("jane.doe@contoso.example</NameID>", "jane.dot@contoso.example</NameID>")(t, signed)
+	_, err = vVerify(t, vVerifier(t, nil), changed)
+	vExpect(t, err, ErrSignature)
 }
