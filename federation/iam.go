@@ -1,0 +1,210 @@
+package federation
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/samlaws/samlaws/awsrole"
+)
+
+// ErrListRoles: listing the account's IAM roles failed (an API error, a
+// cancelled context, or invalid ImportOptions), so ImportableRoles has no
+// complete answer (C4.5).
+var ErrListRoles = errors.New("federation: listing IAM roles failed")
+
+// ListRolesAPIClient is the one IAM operation ImportableRoles needs: the
+// iam:ListRoles permission the Entra provisioning connector's access keys
+// have (C4.5). *iam.Client satisfies it, as does a test fake.
+type ListRolesAPIClient interface {
+	// ListRoles is iam.Client.ListRoles.
+	ListRoles(ctx context.Context, params *iam.ListRolesInput, optFns ...func(*iam.Options)) (*iam.ListRolesOutput, error)
+}
+
+// ImportOptions tunes ImportableRoles.
+type ImportOptions struct {
+	// PathPrefix limits the listing to roles whose path starts with it, as
+	// ListRoles' PathPrefix does: "/" or "/a/b/" (B2.3). Empty means "/",
+	// every role.
+	PathPrefix string
+	// PageSize is ListRoles' MaxItems, 1..1000; 0 leaves IAM's default (100).
+	PageSize int32
+}
+
+// ImportReport is what ImportableRoles found: every listed role, importable
+// or not, in listing order.
+type ImportReport struct {
+	// Roles holds one entry per role ListRoles returned.
+	Roles []RoleImport
+	// Pages is the number of ListRoles calls that succeeded.
+	Pages int
+}
+
+// RoleImport is the verdict on one role.
+type RoleImport struct {
+	// ARN is the role ARN exactly as ListRoles returned it.
+	ARN string
+	// RoleName is the role name as ListRoles returned it.
+	RoleName string
+	// Role is ARN parsed; the zero value when ARN is invalid.
+	Role awsrole.RoleARN
+	// Provider is the one saml-provider the role would be paired with; the
+	// zero value when the role is not importable.
+	Provider awsrole.ProviderARN
+	// Value is "roleARN,providerARN", the appRole value (and so the Role claim
+	// value) Entra's provisioning connector would write for the role (C4.3);
+	// "" when the role is not importable.
+	Value string
+	// Err is nil when the role is importable, and otherwise says why not: an
+	// *Error wrapping ErrNotImportable and carrying the rule (C4.6 for zero or
+	// several saml-providers, a pair of 240 characters or more, or an
+	// unreadable trust policy, which also wraps ErrInvalidTrustPolicy; B2.7
+	// for AWSReservedSSO_ roles; B2.2 for an invalid ARN; ...).
+	Err error
+}
+
+// Importable reports whether Entra's provisioning connector would import the
+// role.
+func (r RoleImport) Importable() bool { return r.Err == nil && r.Value != "" }
+
+// Importable returns the importable roles, in listing order.
+func (r *ImportReport) Importable() []RoleImport {
+	var out []RoleImport
+	for _, ri := range r.Roles {
+		if ri.Importable() {
+			out = append(out, ri)
+		}
+	}
+	return out
+}
+
+// Values returns the appRole values ("roleARN,providerARN", C4.3) of the
+// importable roles, in listing order.
+func (r *ImportReport) Values() []string {
+	var out []string
+	for _, ri := range r.Importable() {
+		out = append(out, ri.Value)
+	}
+	return out
+}
+
+// ImportableRoles does what the Entra AWS provisioning connector does when it
+// imports roles (C4.5): it pages through iam:ListRoles (with
+// iam.NewListRolesPaginator) and, for each role, decides whether the connector
+// can import it and with which saml-provider (C4.6, see
+// TrustPolicy.ImportableProvider).
+//
+// Each role's AssumeRolePolicyDocument is percent-decoded once, as IAM returns
+// it URL-encoded (RFC 3986: a space is "%20"; a '+' stays '+', as botocore's
+// unquote leaves it), then read with ParseTrustPolicy. A form-encoded document
+// with '+' for spaces is therefore unreadable, and a document that is still
+// URL-encoded after one decoding is refused rather than decoded twice.
+//
+// A role whose ARN, policy or trust makes it non-importable is reported in
+// its RoleImport.Err and never stops the listing. Only a failed ListRoles call
+// or a cancelled context ends it: the error is an *Error wrapping ErrListRoles
+// and the cause (a smithy or IAM API error, context.Canceled, ...), so errors.Is
+// and errors.As reach both. The partial report is not returned with an error.
+func ImportableRoles(ctx context.Context, client ListRolesAPIClient, opts ImportOptions) (*ImportReport, error) {
+	if client == nil {
+		return nil, newErr("C4.5", ErrListRoles, nil, "ListRoles client is nil")
+	}
+	if err := checkImportOptions(opts); err != nil {
+		return nil, err
+	}
+	in := &iam.ListRolesInput{}
+	if opts.PathPrefix != "" {
+		in.PathPrefix = &opts.PathPrefix
+	}
+	if opts.PageSize != 0 {
+		size := opts.PageSize
+		in.MaxItems = &size
+	}
+	pager := iam.NewListRolesPaginator(client, in, func(o *iam.ListRolesPaginatorOptions) {
+		o.StopOnDuplicateToken = true
+	})
+	report := &ImportReport{}
+	for pager.HasMorePages() {
+		if err := ctx.Err(); err != nil {
+			return nil, newErr("C4.5", ErrListRoles, err, "listing roles stopped after "+strconv.Itoa(report.Pages)+" pages")
+		}
+		page, err := pager.NextPage(ctx)
+		if err != nil {
+			return nil, newErr("C4.5", ErrListRoles, err, "ListRoles page "+strconv.Itoa(report.Pages+1)+" failed")
+		}
+		if page == nil {
+			return nil, newErr("C4.5", ErrListRoles, nil, "ListRoles page "+strconv.Itoa(report.Pages+1)+" is empty")
+		}
+		report.Pages++
+		for _, r := range page.Roles {
+			report.Roles = append(report.Roles, judgeRole(deref(r.Arn), deref(r.RoleName), r.AssumeRolePolicyDocument))
+		}
+	}
+	return report, nil
+}
+
+// checkImportOptions applies the ListRoles limits on PathPrefix (B2.3) and
+// MaxItems.
+func checkImportOptions(opts ImportOptions) error {
+	if opts.PageSize < 0 || opts.PageSize > 1000 {
+		return newErr("C4.5", ErrListRoles, nil, "PageSize "+strconv.Itoa(int(opts.PageSize))+" is outside 1..1000")
+	}
+	p := opts.PathPrefix
+	if p == "" || p == "/" {
+		return nil
+	}
+	ok := len(p) >= 3 && len(p) <= 512 && p[0] == '/' && p[len(p)-1] == '/'
+	for i := 0; ok && i < len(p); i++ {
+		ok = p[i] >= 0x21 && p[i] <= 0x7F
+	}
+	if !ok {
+		return newErr("B2.3", ErrListRoles, nil, "PathPrefix "+quote(p, 60)+" must be \"/\" or \"/path/\" of characters \\x21-\\x7F, at most 512")
+	}
+	return nil
+}
+
+// judgeRole decides whether one listed role is importable.
+func judgeRole(arn, name string, document *string) RoleImport {
+	ri := RoleImport{ARN: arn, RoleName: name}
+	role, err := awsrole.ParseRoleARN(arn)
+	if err != nil {
+		ri.Err = newErr("B2.2", ErrNotImportable, err, "role cannot be imported by Entra: its ARN is invalid")
+		return ri
+	}
+	ri.Role = role
+	if document == nil || *document == "" {
+		ri.Err = newErr("C4.6", ErrNotImportable, nil, "role cannot be imported by Entra: ListRoles returned no trust policy for it")
+		return ri
+	}
+	text, err := url.PathUnescape(*document)
+	if err != nil {
+		ri.Err = newErr("C4.6", ErrNotImportable,
+			newErr("B2.5", ErrInvalidTrustPolicy, err, "trust policy: the URL-encoded document has a malformed percent escape"),
+			"role cannot be imported by Entra: its trust policy cannot be read")
+		return ri
+	}
+	if strings.HasPrefix(strings.TrimLeft(text, " \t\r\n"), "%") {
+		ri.Err = newErr("C4.6", ErrNotImportable,
+			newErr("B2.5", ErrInvalidTrustPolicy, nil, "trust policy: the document is still URL-encoded after decoding once"),
+			"role cannot be imported by Entra: its trust policy cannot be read")
+		return ri
+	}
+	provider, err := ImportableProvider(role, text)
+	if err != nil {
+		ri.Err = err
+		return ri
+	}
+	ri.Provider = provider
+	ri.Value = role.String() + "," + provider.String()
+	return ri
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
