@@ -1,0 +1,501 @@
+package federation_test
+
+import (
+	"context"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/smithy-go"
+	"github.com/google/go-cmp/cmp"
+	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/federation"
+)
+
+const (
+	iamProvA    = "arn:aws:iam::123456789012:saml-provider/EntraID"
+	iamProvB    = "arn:aws:iam::123456789012:saml-provider/Okta"
+	iamRolePfx  = "arn:aws:iam::123456789012:role"
+	testMarker2 = "page2-marker+/="
+)
+
+// iamEncode URL-encodes a policy document the way IAM returns it: RFC 3986,
+// every character but the unreserved ones percent-encoded, so a space is
+// "%20" and a '+' is "%2B".
+func iamEncode(doc string) string {
+	return strings.ReplaceAll(url.QueryEscape(doc), "+", "%20")
+}
+
+// trustDoc builds a trust policy with federation.NewTrustPolicy and encodes it
+// as IAM does.
+func trustDoc(t testing.TB, providers ...string) string {
+	t.Helper()
+	var ps []awsrole.ProviderARN
+	for _, s := range providers {
+		p, err := awsrole.ParseProviderARN(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps = append(ps, p)
+	}
+	doc, err := federation.NewTrustPolicy(federation.TrustPolicyOptions{Providers: ps})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return iamEncode(string(doc))
+}
+
+func iamRole(arn, doc string) types.Role {
+	name := arn[strings.LastIndexByte(arn, '/')+1:]
+	return types.Role{Arn: aws.String(arn), RoleName: aws.String(name), AssumeRolePolicyDocument: aws.String(doc)}
+}
+
+// fakeListRoles is an in-memory ListRolesAPIClient: page i is served for the
+// marker "" (i = 0) or "m<i>", and errs[i], when set, is returned instead.
+type fakeListRoles struct {
+	pages [][]types.Role
+	errs  map[int]error
+	// cancel, when set, is called after serving page cancelAfter.
+	cancel      func()
+	cancelAfter int
+
+	mu     sync.Mutex
+	inputs []iam.ListRolesInput
+}
+
+func (f *fakeListRoles) ListRoles(ctx context.Context, in *iam.ListRolesInput, _ ...func(*iam.Options)) (*iam.ListRolesOutput, error) {
+	f.mu.Lock()
+	f.inputs = append(f.inputs, *in)
+	f.mu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	i := 0
+	if in.Marker != nil {
+		n, err := strconv.Atoi(strings.TrimPrefix(*in.Marker, "m"))
+		if err != nil || !strings.HasPrefix(*in.Marker, "m") || n <= 0 || n >= len(f.pages) {
+			return nil, &smithy.GenericAPIError{Code: "InvalidInput", Message: "bad marker"}
+		}
+		i = n
+	}
+	if err := f.errs[i]; err != nil {
+		return nil, err
+	}
+	out := &iam.ListRolesOutput{Roles: f.pages[i]}
+	if i+1 < len(f.pages) {
+		out.IsTruncated = true
+		out.Marker = aws.String("m" + strconv.Itoa(i+1))
+	}
+	if f.cancel != nil && i == f.cancelAfter {
+		f.cancel()
+	}
+	return out, nil
+}
+
+var _ federation.ListRolesAPIClient = (*iam.Client)(nil)
+var _ federation.ListRolesAPIClient = (*fakeListRoles)(nil)
+
+type verdict struct {
+	Value string
+	Rule  string // "" when importable
+}
+
+func verdicts(r *federation.ImportReport) map[string]verdict {
+	m := map[string]verdict{}
+	for _, ri := range r.Roles {
+		v := verdict{Value: ri.Value}
+		if ri.Err != nil {
+			var fe *federation.Error
+			if !errors.As(ri.Err, &fe) {
+				v.Rule = "untyped: " + ri.Err.Error()
+			} else {
+				v.Rule = fe.Rule
+			}
+		}
+		m[ri.RoleName] = v
+	}
+	return m
+}
+
+func TestImportableRoles(t *testing.T) {
+	// pairPath returns a role ARN with a path padded so that the pair
+	// "roleARN,providerARN" is exactly n characters (C4.6).
+	pairARN := func(n int, name string) string {
+		pad := n - len(iamRolePfx+"//"+name+","+iamProvA)
+		return iamRolePfx + "/" + strings.Repeat("p", pad) + "/" + name
+	}
+	pages := [][]types.Role{
+		{
+			iamRole(iamRolePfx+"/AWS-Admin", trustDoc(t, iamProvA)),
+			iamRole(iamRolePfx+"/TwoProviders", trustDoc(t, iamProvA, iamProvB)),
+			iamRole(iamRolePfx+"/NoSAML", iamEncode(`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}}`)),
+		},
+		{
+			iamRole(pairARN(239, "Pair239"), trustDoc(t, iamProvA)),
+			iamRole(pairARN(240, "Pair240"), trustDoc(t, iamProvA)),
+			iamRole(iamRolePfx+"/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123456789abcdef", trustDoc(t, iamProvA)),
+			iamRole(iamRolePfx+"/Garbage", iamEncode(`{"Statement":`)),
+			iamRole(iamRolePfx+"/BadEscape", "%7B%ZZ"),
+		},
+		{
+			iamRole(iamRolePfx+"/DoubleEncoded", url.QueryEscape(trustDoc(t, iamProvA))),
+			iamRole(iamRolePfx+"/FormEncoded", url.QueryEscape(mustNewTrust(t, iamProvA))),
+			iamRole("arn:aws:iam::12345:role/BadARN", trustDoc(t, iamProvA)),
+			{Arn: aws.String(iamRolePfx + "/NoPolicy"), RoleName: aws.String("NoPolicy")},
+			iamRole(iamRolePfx+"/dev/ReadOnly", trustDoc(t, iamProvB)),
+		},
+	}
+	fake := &fakeListRoles{pages: pages}
+	rep, err := federation.ImportableRoles(context.Background(), fake, federation.ImportOptions{PathPrefix: "/", PageSize: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Pages != 3 {
+		t.Errorf("Pages = %d, want 3", rep.Pages)
+	}
+	want := map[string]verdict{
+		"AWS-Admin":    {Value: iamRolePfx + "/AWS-Admin," + iamProvA},
+		"TwoProviders": {Rule: "C4.6"},
+		"NoSAML":       {Rule: "C4.6"},
+		// C4.6: len(role ARN) + 1 + len(provider ARN) must be < 240.
+		"Pair239":                               {Value: pairARN(239, "Pair239") + "," + iamProvA},
+		"Pair240":                               {Rule: "C4.6"},
+		"AWSReservedSSO_Admin_0123456789abcdef": {Rule: "B2.7"},
+		"Garbage":                               {Rule: "C4.6"},
+		"BadEscape":                             {Rule: "C4.6"},
+		"DoubleEncoded":                         {Rule: "C4.6"},
+		"FormEncoded":                           {Rule: "C4.6"},
+		"BadARN":                                {Rule: "B2.2"},
+		"NoPolicy":                              {Rule: "C4.6"},
+		"ReadOnly":                              {Value: iamRolePfx + "/dev/ReadOnly," + iamProvB},
+	}
+	if diff := cmp.Diff(want, verdicts(rep)); diff != "" {
+		t.Errorf("verdicts (-want +got):\n%s", diff)
+	}
+	// Listing order is kept, and every listed role is reported.
+	var names []string
+	for _, ri := range rep.Roles {
+		names = append(names, ri.RoleName)
+	}
+	wantNames := []string{"AWS-Admin", "TwoProviders", "NoSAML", "Pair239", "Pair240", "AWSReservedSSO_Admin_0123456789abcdef",
+		"Garbage", "BadEscape", "DoubleEncoded", "FormEncoded", "BadARN", "NoPolicy", "ReadOnly"}
+	if diff := cmp.Diff(wantNames, names); diff != "" {
+		t.Errorf("role order (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{iamRolePfx + "/AWS-Admin," + iamProvA, pairARN(239, "Pair239") + "," + iamProvA, iamRolePfx + "/dev/ReadOnly," + iamProvB}, rep.Values()); diff != "" {
+		t.Errorf("Values (-want +got):\n%s", diff)
+	}
+	for _, ri := range rep.Roles {
+		if ri.Importable() != (ri.Err == nil) {
+			t.Errorf("%s: Importable() = %v with Err %v", ri.RoleName, ri.Importable(), ri.Err)
+		}
+		if ri.Err != nil {
+			if !errors.Is(ri.Err, federation.ErrNotImportable) {
+				t.Errorf("%s: Err %v does not wrap ErrNotImportable", ri.RoleName, ri.Err)
+			}
+			if ri.Value != "" || ri.Provider != (awsrole.ProviderARN{}) {
+				t.Errorf("%s: not importable but Value %q Provider %v", ri.RoleName, ri.Value, ri.Provider)
+			}
+			continue
+		}
+		// C4.3: the value is the role ARN as listed, a comma, the provider ARN.
+		if got := ri.ARN + "," + ri.Provider.String(); got != ri.Value {
+			t.Errorf("%s: Value %q, want %q", ri.RoleName, ri.Value, got)
+		}
+		if len(ri.Value) >= 240 {
+			t.Errorf("%s: importable with a %d-character value (C4.6)", ri.RoleName, len(ri.Value))
+		}
+	}
+	// Unreadable policies also wrap ErrInvalidTrustPolicy.
+	for _, ri := range rep.Roles {
+		switch ri.RoleName {
+		case "Garbage", "BadEscape", "DoubleEncoded", "FormEncoded":
+			if !errors.Is(ri.Err, federation.ErrInvalidTrustPolicy) {
+				t.Errorf("%s: Err %v does not wrap ErrInvalidTrustPolicy", ri.RoleName, ri.Err)
+			}
+		case "Pair239", "Pair240":
+			if n := len(ri.ARN) + 1 + len(iamProvA); n != 239 && n != 240 {
+				t.Fatalf("test setup: %s pair is %d characters", ri.RoleName, n)
+			}
+		}
+	}
+	// The paginator sent PathPrefix and MaxItems on every call and the markers
+	// the fake handed out.
+	if len(fake.inputs) != 3 {
+		t.Fatalf("ListRoles called %d times, want 3", len(fake.inputs))
+	}
+	for i, in := range fake.inputs {
+		if aws.ToString(in.PathPrefix) != "/" || aws.ToInt32(in.MaxItems) != 3 {
+			t.Errorf("call %d: PathPrefix %q MaxItems %d", i, aws.ToString(in.PathPrefix), aws.ToInt32(in.MaxItems))
+		}
+		wantMarker := ""
+		if i > 0 {
+			wantMarker = "m" + strconv.Itoa(i)
+		}
+		if aws.ToString(in.Marker) != wantMarker {
+			t.Errorf("call %d: Marker %q, want %q", i, aws.ToString(in.Marker), wantMarker)
+		}
+	}
+}
+
+func mustNewTrust(t testing.TB, providers ...string) string {
+	t.Helper()
+	var ps []awsrole.ProviderARN
+	for _, s := range providers {
+		p, err := awsrole.ParseProviderARN(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps = append(ps, p)
+	}
+	doc, err := federation.NewTrustPolicy(federation.TrustPolicyOptions{Providers: ps})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(doc), " ") {
+		t.Fatal("test setup: NewTrustPolicy output has no space, so form encoding is indistinguishable")
+	}
+	return string(doc)
+}
+
+// TestImportableRolesErrors: an API error on any page and a cancelled context
+// end the listing with an error wrapping ErrListRoles and the cause (C4.5).
+func TestImportableRolesErrors(t *testing.T) {
+	pages := [][]types.Role{
+		{iamRole(iamRolePfx+"/A", trustDoc(t, iamProvA))},
+		{iamRole(iamRolePfx+"/B", trustDoc(t, iamProvA))},
+	}
+	apiErr := &smithy.GenericAPIError{Code: "AccessDenied", Message: "not authorized to perform iam:ListRoles"}
+
+	t.Run("C4.5/api_error_on_page_2", func(t *testing.T) {
+		fake := &fakeListRoles{pages: pages, errs: map[int]error{1: apiErr}}
+		rep, err := federation.ImportableRoles(context.Background(), fake, federation.ImportOptions{})
+		if err == nil || rep != nil {
+			t.Fatalf("got %v, %v; want nil report and an error", rep, err)
+		}
+		var ae smithy.APIError
+		if !errors.As(err, &ae) || ae.ErrorCode() != "AccessDenied" {
+			t.Errorf("errors.As(smithy.APIError) failed on %v", err)
+		}
+		if !errors.Is(err, federation.ErrListRoles) {
+			t.Errorf("%v does not wrap ErrListRoles", err)
+		}
+		var fe *federation.Error
+		if !errors.As(err, &fe) || fe.Rule != "C4.5" {
+			t.Errorf("%v: want *federation.Error with rule C4.5", err)
+		}
+		if !strings.HasPrefix(err.Error(), "federation: ") {
+			t.Errorf("error %q lacks the package prefix", err)
+		}
+	})
+	t.Run("C4.5/api_error_on_page_1_typed", func(t *testing.T) {
+		nse := &types.ServiceFailureException{Message: aws.String("boom")}
+		fake := &fakeListRoles{pages: pages, errs: map[int]error{0: nse}}
+		_, err := federation.ImportableRoles(context.Background(), fake, federation.ImportOptions{})
+		var got *types.ServiceFailureException
+		if !errors.As(err, &got) {
+			t.Errorf("errors.As(*types.ServiceFailureException) failed on %v", err)
+		}
+	})
+	t.Run("C4.5/cancelled_before_start", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		fake := &fakeListRoles{pages: pages}
+		_, err := federation.ImportableRoles(ctx, fake, federation.ImportOptions{})
+		if !errors.Is(err, context.Canceled) || !errors.Is(err, federation.ErrListRoles) {
+			t.Errorf("err = %v, want context.Canceled and ErrListRoles", err)
+		}
+		if len(fake.inputs) != 0 {
+			t.Errorf("ListRoles called %d times on a cancelled context", len(fake.inputs))
+		}
+	})
+	t.Run("C4.5/cancelled_between_pages", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		fake := &fakeListRoles{pages: pages, cancel: cancel, cancelAfter: 0}
+		rep, err := federation.ImportableRoles(ctx, fake, federation.ImportOptions{})
+		if !errors.Is(err, context.Canceled) || rep != nil {
+			t.Errorf("got %v, %v; want nil report and context.Canceled", rep, err)
+		}
+		if len(fake.inputs) != 1 {
+			t.Errorf("ListRoles called %d times, want 1", len(fake.inputs))
+		}
+	})
+	t.Run("C4.5/nil_client", func(t *testing.T) {
+		_, err := federation.ImportableRoles(context.Background(), nil, federation.ImportOptions{})
+		if !errors.Is(err, federation.ErrListRoles) {
+			t.Errorf("err = %v, want ErrListRoles", err)
+		}
+	})
+	for _, tc := range []struct {
+		name string
+		opts federation.ImportOptions
+		ok   bool
+	}{
+		{"B2.3/prefix_root", federation.ImportOptions{PathPrefix: "/"}, true},
+		{"B2.3/prefix_path", federation.ImportOptions{PathPrefix: "/dev/team~1/"}, true},
+		{"B2.3/prefix_no_trailing_slash", federation.ImportOptions{PathPrefix: "/dev"}, false},
+		{"B2.3/prefix_no_leading_slash", federation.ImportOptions{PathPrefix: "dev/"}, false},
+		{"B2.3/prefix_space", federation.ImportOptions{PathPrefix: "/a b/"}, false},
+		{"B2.3/prefix_too_long", federation.ImportOptions{PathPrefix: "/" + strings.Repeat("a", 511) + "/"}, false},
+		{"C4.5/page_size_1000", federation.ImportOptions{PageSize: 1000}, true},
+		{"C4.5/page_size_1001", federation.ImportOptions{PageSize: 1001}, false},
+		{"C4.5/page_size_negative", federation.ImportOptions{PageSize: -1}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fake := &fakeListRoles{pages: pages}
+			_, err := federation.ImportableRoles(context.Background(), fake, tc.opts)
+			if tc.ok != (err == nil) {
+				t.Fatalf("err = %v, want ok=%v", err, tc.ok)
+			}
+			if !tc.ok && (len(fake.inputs) != 0 || !errors.Is(err, federation.ErrListRoles)) {
+				t.Errorf("invalid options: %d calls, err %v", len(fake.inputs), err)
+			}
+		})
+	}
+}
+
+// TestImportableRolesRealClient drives a real *iam.Client against an httptest
+// server speaking the IAM query protocol, so the SDK's serializer, XML
+// deserializer, error handling and paginator are all exercised (C4.5).
+func TestImportableRolesRealClient(t *testing.T) {
+	type member struct {
+		name, arn, doc string
+	}
+	page1 := []member{
+		{"AWS-Admin", iamRolePfx + "/AWS-Admin", trustDoc(t, iamProvA)},
+		{"Both", iamRolePfx + "/Both", trustDoc(t, iamProvA, iamProvB)},
+	}
+	page2 := []member{
+		{"ReadOnly", iamRolePfx + "/dev/ReadOnly", trustDoc(t, iamProvB)},
+	}
+	var (
+		mu    sync.Mutex
+		forms []url.Values
+		fail  bool
+	)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		form, err := url.ParseQuery(string(body))
+		if err != nil || r.Method != http.MethodPost {
+			http.Error(w, "bad request", http.StatusBadRequest)
+			return
+		}
+		mu.Lock()
+		forms = append(forms, form)
+		failNow := fail
+		mu.Unlock()
+		if !strings.HasPrefix(r.Header.Get("Authorization"), "AWS4-HMAC-SHA256 Credential=AKID/") {
+			http.Error(w, "unsigned", http.StatusForbidden)
+			return
+		}
+		w.Header().Set("Content-Type", "text/xml")
+		if failNow {
+			w.WriteHeader(http.StatusForbidden)
+			fmt.Fprint(w, `<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User is not authorized to perform: iam:ListRoles</Message></Error><RequestId>req-err</RequestId></ErrorResponse>`)
+			return
+		}
+		members, truncated, marker := page1, true, testMarker2
+		if form.Get("Marker") != "" {
+			if form.Get("Marker") != testMarker2 {
+				http.Error(w, "bad marker", http.StatusBadRequest)
+				return
+			}
+			members, truncated, marker = page2, false, ""
+		}
+		var b strings.Builder
+		b.WriteString(`<ListRolesResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ListRolesResult><IsTruncated>` + strconv.FormatBool(truncated) + `</IsTruncated>`)
+		if marker != "" {
+			b.WriteString("<Marker>" + xmlEscape(marker) + "</Marker>")
+		}
+		b.WriteString("<Roles>")
+		for i, m := range members {
+			path := m.arn[len(iamRolePfx) : len(m.arn)-len(m.name)]
+			b.WriteString("<member><Path>" + xmlEscape(path) + "</Path><RoleName>" + m.name + "</RoleName><RoleId>AROAEXAMPLE" + strconv.Itoa(i) +
+				"</RoleId><Arn>" + m.arn + "</Arn><CreateDate>2026-01-01T00:00:00Z</CreateDate><AssumeRolePolicyDocument>" + xmlEscape(m.doc) +
+				"</AssumeRolePolicyDocument><MaxSessionDuration>3600</MaxSessionDuration></member>")
+		}
+		b.WriteString(`</Roles></ListRolesResult><ResponseMetadata><RequestId>req-1</RequestId></ResponseMetadata></ListRolesResponse>`)
+		fmt.Fprint(w, b.String())
+	}))
+	defer srv.Close()
+
+	client := iam.New(iam.Options{
+		BaseEndpoint: aws.String(srv.URL),
+		Region:       "us-east-1",
+		Credentials:  credentials.NewStaticCredentialsProvider("AKID", "SECRET", ""),
+		HTTPClient:   srv.Client(),
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+
+	rep, err := federation.ImportableRoles(ctx, client, federation.ImportOptions{PathPrefix: "/", PageSize: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]verdict{
+		"AWS-Admin": {Value: iamRolePfx + "/AWS-Admin," + iamProvA},
+		"Both":      {Rule: "C4.6"},
+		"ReadOnly":  {Value: iamRolePfx + "/dev/ReadOnly," + iamProvB},
+	}
+	if diff := cmp.Diff(want, verdicts(rep)); diff != "" {
+		t.Errorf("verdicts (-want +got):\n%s", diff)
+	}
+	if rep.Pages != 2 {
+		t.Errorf("Pages = %d, want 2", rep.Pages)
+	}
+	mu.Lock()
+	got := forms
+	mu.Unlock()
+	if len(got) != 2 {
+		t.Fatalf("server saw %d requests, want 2", len(got))
+	}
+	for i, f := range got {
+		if f.Get("Action") != "ListRoles" || f.Get("Version") != "2010-05-08" {
+			t.Errorf("request %d: Action %q Version %q", i, f.Get("Action"), f.Get("Version"))
+		}
+		if f.Get("PathPrefix") != "/" || f.Get("MaxItems") != "2" {
+			t.Errorf("request %d: PathPrefix %q MaxItems %q", i, f.Get("PathPrefix"), f.Get("MaxItems"))
+		}
+	}
+	if got[0].Has("Marker") {
+		t.Errorf("request 1 carries Marker %q", got[0].Get("Marker"))
+	}
+	if got[1].Get("Marker") != testMarker2 {
+		t.Errorf("request 2: Marker %q, want %q", got[1].Get("Marker"), testMarker2)
+	}
+
+	// An IAM error response surfaces as a typed smithy error, wrapped.
+	mu.Lock()
+	fail = true
+	mu.Unlock()
+	_, err = federation.ImportableRoles(ctx, client, federation.ImportOptions{})
+	var ae smithy.APIError
+	if !errors.As(err, &ae) || ae.ErrorCode() != "AccessDenied" {
+		t.Errorf("err = %v, want a smithy.APIError with code AccessDenied", err)
+	}
+	if !errors.Is(err, federation.ErrListRoles) {
+		t.Errorf("err = %v, want ErrListRoles", err)
+	}
+}
+
+func xmlEscape(s string) string {
+	var b strings.Builder
+	if err := xml.EscapeText(&b, []byte(s)); err != nil {
+		panic(err)
+	}
+	return b.String()
+}
