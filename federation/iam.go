@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/samlaws/samlaws/awsrole"
 )
@@ -104,8 +105,9 @@ func (r *ImportReport) Values() []string {
 // URL-encoded after one decoding is refused rather than decoded twice.
 //
 // A role whose ARN, policy or trust makes it non-importable is reported in
-// its RoleImport.Err and never stops the listing. Only a failed ListRoles call
-// or a cancelled context ends it: the error is an *Error wrapping ErrListRoles
+// its RoleImport.Err and never stops the listing. Only a failed ListRoles call,
+// a cancelled context, or a truncated page without a new Marker (which would
+// leave the listing incomplete or endless) ends it: the error is an *Error wrapping ErrListRoles
 // and the cause (a smithy or IAM API error, context.Canceled, ...), so errors.Is
 // and errors.As reach both. The partial report is not returned with an error.
 func ImportableRoles(ctx context.Context, client ListRolesAPIClient, opts ImportOptions) (*ImportReport, error) {
@@ -123,10 +125,9 @@ func ImportableRoles(ctx context.Context, client ListRolesAPIClient, opts Import
 		size := opts.PageSize
 		in.MaxItems = &size
 	}
-	pager := iam.NewListRolesPaginator(client, in, func(o *iam.ListRolesPaginatorOptions) {
-		o.StopOnDuplicateToken = true
-	})
+	pager := iam.NewListRolesPaginator(client, in)
 	report := &ImportReport{}
+	seen := map[string]bool{}
 	for pager.HasMorePages() {
 		if err := ctx.Err(); err != nil {
 			return nil, newErr("C4.5", ErrListRoles, err, "listing roles stopped after "+strconv.Itoa(report.Pages)+" pages")
@@ -139,6 +140,16 @@ func ImportableRoles(ctx context.Context, client ListRolesAPIClient, opts Import
 			return nil, newErr("C4.5", ErrListRoles, nil, "ListRoles page "+strconv.Itoa(report.Pages+1)+" is empty")
 		}
 		report.Pages++
+		// The paginator stops quietly on a truncated page without a Marker;
+		// a Marker seen before would loop. Either way the listing would be
+		// incomplete or endless, so fail rather than report part of it.
+		if page.IsTruncated {
+			m := aws.ToString(page.Marker)
+			if m == "" || seen[m] {
+				return nil, newErr("C4.5", ErrListRoles, nil, "ListRoles page "+strconv.Itoa(report.Pages)+" is truncated without a new Marker")
+			}
+			seen[m] = true
+		}
 		for _, r := range page.Roles {
 			report.Roles = append(report.Roles, judgeRole(deref(r.Arn), deref(r.RoleName), r.AssumeRolePolicyDocument))
 		}

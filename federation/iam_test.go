@@ -499,3 +499,84 @@ func xmlEscape(s string) string {
 	}
 	return b.String()
 }
+
+// markerScript is a ListRolesAPIClient whose page i carries markers[i] and
+// IsTruncated true, so that broken pagination can be simulated.
+type markerScript struct {
+	markers []string
+	calls   int
+}
+
+func (m *markerScript) ListRoles(_ context.Context, _ *iam.ListRolesInput, _ ...func(*iam.Options)) (*iam.ListRolesOutput, error) {
+	m.calls++
+	if m.calls > len(m.markers) {
+		return nil, errors.New("called too often")
+	}
+	out := &iam.ListRolesOutput{IsTruncated: true}
+	if s := m.markers[m.calls-1]; s != "" {
+		out.Marker = aws.String(s)
+	}
+	return out, nil
+}
+
+// TestImportableRolesBrokenPagination: a truncated page without a Marker, or
+// with a Marker already seen, would make the listing incomplete or endless;
+// ImportableRoles fails instead of returning part of the roles (C4.5).
+func TestImportableRolesBrokenPagination(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		markers []string
+		calls   int
+	}{
+		{"C4.5/truncated_without_marker", []string{""}, 1},
+		{"C4.5/same_marker_twice", []string{"a", "a"}, 2},
+		{"C4.5/marker_cycle", []string{"a", "b", "a"}, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := &markerScript{markers: tc.markers}
+			rep, err := federation.ImportableRoles(context.Background(), m, federation.ImportOptions{})
+			if !errors.Is(err, federation.ErrListRoles) || rep != nil {
+				t.Fatalf("got %v, %v; want nil report and ErrListRoles", rep, err)
+			}
+			if m.calls != tc.calls {
+				t.Errorf("ListRoles called %d times, want %d", m.calls, tc.calls)
+			}
+		})
+	}
+}
+
+// FuzzImportableRoles feeds one listed role with an arbitrary ARN and policy
+// document: ImportableRoles must never fail the listing or panic because of
+// it, and its verdict must be consistent (C4.3, C4.6).
+func FuzzImportableRoles(f *testing.F) {
+	f.Add(iamRolePfx+"/AWS-Admin", trustDoc(f, iamProvA))
+	f.Add(iamRolePfx+"/Both", trustDoc(f, iamProvA, iamProvB))
+	f.Add(iamRolePfx+"/Raw", mustNewTrust(f, iamProvA))
+	f.Add(iamRolePfx+"/Double", url.QueryEscape(trustDoc(f, iamProvA)))
+	f.Add("arn:aws:iam::1:role/x", "%ZZ")
+	f.Add("", "")
+	f.Fuzz(func(t *testing.T, arn, doc string) {
+		fake := &fakeListRoles{pages: [][]types.Role{{{Arn: aws.String(arn), RoleName: aws.String("r"), AssumeRolePolicyDocument: aws.String(doc)}}}}
+		rep, err := federation.ImportableRoles(context.Background(), fake, federation.ImportOptions{})
+		if err != nil {
+			t.Fatalf("listing failed because of one role: %v", err)
+		}
+		if len(rep.Roles) != 1 {
+			t.Fatalf("%d roles reported, want 1", len(rep.Roles))
+		}
+		ri := rep.Roles[0]
+		if ri.Err != nil {
+			var fe *federation.Error
+			if !errors.Is(ri.Err, federation.ErrNotImportable) || !errors.As(ri.Err, &fe) || fe.Rule == "" {
+				t.Fatalf("untyped verdict %v", ri.Err)
+			}
+			if ri.Value != "" {
+				t.Fatalf("not importable but Value %q", ri.Value)
+			}
+			return
+		}
+		if ri.Value != arn+","+ri.Provider.String() || len(ri.Value) >= 240 {
+			t.Fatalf("importable with Value %q for ARN %q", ri.Value, arn)
+		}
+	})
+}
