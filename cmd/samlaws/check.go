@@ -71,24 +71,6 @@ Examples:
 // more than that lets it say so, without reading an arbitrarily large file.
 const checkMaxInput = 4 * saml.MaxResponseChars
 
-// checkUsageError is a command-line problem of check, decode or demo; it names
-// the flag or argument at fault.
-type checkUsageError struct {
-	flag string
-	msg  string
-}
-
-func (e *checkUsageError) Error() string {
-	if e.flag == "" {
-		return e.msg
-	}
-	return e.flag + ": " + e.msg
-}
-
-func checkUsagef(flag, format string, a ...any) error {
-	return &checkUsageError{flag: flag, msg: fmt.Sprintf(format, a...)}
-}
-
 // checkStrings is a repeatable string flag.
 type checkStrings []string
 
@@ -202,40 +184,40 @@ func parseCheckArgs(args []string) (*checkOptions, error) {
 
 	switch {
 	case o.metadata == "" && len(o.certs) == 0:
-		return nil, checkUsagef("--metadata", "missing: pass the IdP metadata (--metadata FILE|URL) or its certificate (--cert PEM)")
+		return nil, usagef("--metadata", "missing: pass the IdP metadata (--metadata FILE|URL) or its certificate (--cert PEM)")
 	case o.metadata != "" && len(o.certs) > 0:
-		return nil, checkUsagef("--cert", "cannot be combined with --metadata: the metadata already names the certificates")
+		return nil, usagef("--cert", "cannot be combined with --metadata: the metadata already names the certificates")
 	case o.metadata != "" && o.issuer != "":
-		return nil, checkUsagef("--issuer", "cannot be combined with --metadata: the metadata's entityID is the issuer")
+		return nil, usagef("--issuer", "cannot be combined with --metadata: the metadata's entityID is the issuer")
 	}
 	if o.issuer != "" && !checkIsAbsoluteURI(o.issuer) {
-		return nil, checkUsagef("--issuer", "not an absolute URI")
+		return nil, usagef("--issuer", "not an absolute URI")
 	}
 	for _, a := range o.audiences {
 		if _, err := federation.NormalizeAudience(a); err != nil {
-			return nil, checkUsagef("--audience", "%q is not a usable audience: %v", checkClip(a), err)
+			return nil, usagef("--audience", "%q is not a usable audience: %v", clip(a), err)
 		}
 	}
 	for _, r := range o.recipients {
 		if !checkIsAbsoluteURI(r) {
-			return nil, checkUsagef("--recipient", "%q is not an absolute URL", checkClip(r))
+			return nil, usagef("--recipient", "%q is not an absolute URL", clip(r))
 		}
 		if err := federation.CheckReplyURL(r); errors.Is(err, federation.ErrReplyURLInstance) {
-			return nil, checkUsagef("--recipient", "%v", err)
+			return nil, usagef("--recipient", "%v", err)
 		}
 	}
 	if o.now != "" {
 		t, err := time.Parse(time.RFC3339, o.now)
 		if err != nil {
-			return nil, checkUsagef("--now", "not an RFC 3339 time such as 2026-11-28T13:00:00Z")
+			return nil, usagef("--now", "not an RFC 3339 time such as 2026-11-28T13:00:00Z")
 		}
 		o.parsedNow = t
 	}
 	if len(o.decryptKeys) > 2 {
-		return nil, checkUsagef("--decrypt-key", "at most 2 keys, as an IAM SAML provider holds (A5.8)")
+		return nil, usagef("--decrypt-key", "at most 2 keys, as an IAM SAML provider holds (A5.8)")
 	}
 	if len(o.files) == 0 {
-		return nil, checkUsagef("", "no response file given (use - for standard input)")
+		return nil, usagef("", "no response file given (use - for standard input)")
 	}
 	stdin := 0
 	for _, f := range o.files {
@@ -244,7 +226,7 @@ func parseCheckArgs(args []string) (*checkOptions, error) {
 		}
 	}
 	if stdin > 1 {
-		return nil, checkUsagef("", `"-" (standard input) may be given only once`)
+		return nil, usagef("", `"-" (standard input) may be given only once`)
 	}
 	return o, nil
 }
@@ -260,7 +242,7 @@ func checkParseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil, err
 			}
-			return nil, &checkUsageError{msg: checkFlagError(err)}
+			return nil, &usageError{msg: flagError(err)}
 		}
 		left := fs.Args()
 		consumed := len(rest) - len(left)
@@ -273,31 +255,6 @@ func checkParseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 		pos = append(pos, left[0])
 		rest = left[1:]
 	}
-}
-
-// checkFlagError rewrites the flag package's message so that it names the flag
-// with the double dash the help text documents.
-func checkFlagError(err error) string {
-	msg := err.Error()
-	if i := strings.Index(msg, " for flag -"); i >= 0 && strings.HasPrefix(msg, "invalid ") {
-		name, detail, _ := strings.Cut(msg[i+len(" for flag -"):], ": ")
-		return "--" + name + ": invalid value: " + detail
-	}
-	if name, ok := strings.CutPrefix(msg, "flag needs an argument: -"); ok {
-		return "--" + strings.TrimPrefix(name, "-") + ": needs a value"
-	}
-	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
-		return "--" + strings.TrimPrefix(name, "-") + ": unknown flag"
-	}
-	return msg
-}
-
-// checkClip bounds a user-supplied value echoed in a message.
-func checkClip(s string) string {
-	if len(s) > 60 {
-		return s[:60] + "..."
-	}
-	return s
 }
 
 func checkIsAbsoluteURI(s string) bool {
@@ -367,11 +324,11 @@ func checkLoadDecryptKeys(files []string) ([]*rsa.PrivateKey, error) {
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
-			return nil, checkUsagef("--decrypt-key", "cannot read %q: %v", checkClip(f), checkPathless(err))
+			return nil, usagef("--decrypt-key", "cannot read %q: %v", clip(f), checkPathless(err))
 		}
 		k, err := checkParseRSAKey(data)
 		if err != nil {
-			return nil, checkUsagef("--decrypt-key", "%q: %v", checkClip(f), err)
+			return nil, usagef("--decrypt-key", "%q: %v", clip(f), err)
 		}
 		keys = append(keys, k)
 	}

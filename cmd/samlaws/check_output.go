@@ -137,7 +137,7 @@ func (p *checkPrinter) header(t *checkTrust) {
 		tps = append(tps, saml.Thumbprint(c))
 	}
 	fmt.Fprintf(p.w, "Trusting issuer %s\n", t.entityID)
-	fmt.Fprintf(p.w, "  with %d signing certificate(s) from %s, SHA-1 thumbprint(s) %s\n", len(t.certs), checkClip(t.source), strings.Join(tps, ", "))
+	fmt.Fprintf(p.w, "  with %d signing certificate(s) from %s, SHA-1 thumbprint(s) %s\n", len(t.certs), clip(t.source), strings.Join(tps, ", "))
 	if t.note != "" {
 		fmt.Fprintf(p.w, "  note: %s\n", t.note)
 	}

@@ -37,11 +37,11 @@ func checkLoadTrust(ctx context.Context, o *checkOptions) (*checkTrust, error) {
 		for _, f := range o.certs {
 			data, err := os.ReadFile(f)
 			if err != nil {
-				return nil, checkUsagef("--cert", "cannot read %q: %v", checkClip(f), checkPathless(err))
+				return nil, usagef("--cert", "cannot read %q: %v", clip(f), checkPathless(err))
 			}
 			cs, err := checkParseCertificates(data)
 			if err != nil {
-				return nil, checkUsagef("--cert", "%q: %v", checkClip(f), err)
+				return nil, usagef("--cert", "%q: %v", clip(f), err)
 			}
 			certs = append(certs, cs...)
 		}
@@ -56,18 +56,18 @@ func checkLoadTrust(ctx context.Context, o *checkOptions) (*checkTrust, error) {
 		}
 		res, err := f.Fetch(ctx, o.metadata)
 		if err != nil {
-			return nil, checkUsagef("--metadata", "%v", err)
+			return nil, usagef("--metadata", "%v", err)
 		}
 		if t, err = checkTrustFromDocument(res.Document); err != nil {
-			return nil, checkUsagef("--metadata", "%v", err)
+			return nil, usagef("--metadata", "%v", err)
 		}
 	} else {
 		data, err := os.ReadFile(o.metadata)
 		if err != nil {
-			return nil, checkUsagef("--metadata", "cannot read %q: %v", checkClip(o.metadata), checkPathless(err))
+			return nil, usagef("--metadata", "cannot read %q: %v", clip(o.metadata), checkPathless(err))
 		}
 		if t, err = checkTrustFromMetadata(data); err != nil {
-			return nil, checkUsagef("--metadata", "%v", err)
+			return nil, usagef("--metadata", "%v", err)
 		}
 	}
 	t.source = o.metadata

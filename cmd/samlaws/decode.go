@@ -72,14 +72,14 @@ func runDecode(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if err == nil {
 		switch len(files) {
 		case 0:
-			err = checkUsagef("", "no response file given (use - for standard input)")
+			err = usagef("", "no response file given (use - for standard input)")
 		case 1:
 		default:
-			err = checkUsagef("", "decode takes one file, got %d", len(files))
+			err = usagef("", "decode takes one file, got %d", len(files))
 		}
 	}
 	if err == nil && len(keyFiles) > 2 {
-		err = checkUsagef("--decrypt-key", "at most 2 keys, as an IAM SAML provider holds (A5.8)")
+		err = usagef("--decrypt-key", "at most 2 keys, as an IAM SAML provider holds (A5.8)")
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "samlaws decode: %v\nRun \"samlaws decode -h\" for usage.\n", err)
@@ -168,7 +168,7 @@ func decodeQName(n xml.Name) string {
 	case "":
 		return n.Local
 	}
-	return "{" + checkClip(n.Space) + "}" + n.Local
+	return "{" + clip(n.Space) + "}" + n.Local
 }
 
 // decodePrinter writes the decoded response; the first write error sticks.
@@ -311,7 +311,7 @@ func (p *decodePrinter) signature(indent int, parent, s *decodeNode) {
 			a, _ := t.attr("Algorithm")
 			transforms = append(transforms, decodeAlgName(a))
 		}
-		p.printf("%sReference %s = %s\n", pad, checkClip(uri), target)
+		p.printf("%sReference %s = %s\n", pad, clip(uri), target)
 		p.printf("%sdigest %s, transforms %s\n", pad, decodeAlgName(dm), strings.Join(transforms, ", "))
 	}
 	certs := s.path([2]string{nsDSig, "KeyInfo"}, [2]string{nsDSig, "X509Data"}).allOrNil(nsDSig, "X509Certificate")
@@ -388,7 +388,7 @@ func decodeAlgName(uri string) string {
 	if n, ok := names[uri]; ok {
 		return n
 	}
-	return checkClip(uri)
+	return clip(uri)
 }
 
 func (p *decodePrinter) assertion(a *decodeNode) {

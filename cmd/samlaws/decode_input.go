@@ -20,20 +20,20 @@ func readResponseInput(name string, stdin io.Reader, max int64) ([]byte, error) 
 	var r io.Reader
 	if name == "-" {
 		if stdin == nil {
-			return nil, checkUsagef("-", "no standard input")
+			return nil, usagef("-", "no standard input")
 		}
 		r = stdin
 	} else {
 		f, err := os.Open(name)
 		if err != nil {
-			return nil, checkUsagef("", "cannot read %q: %v", checkClip(name), checkPathless(err))
+			return nil, usagef("", "cannot read %q: %v", clip(name), checkPathless(err))
 		}
 		defer f.Close()
 		r = f
 	}
 	data, err := io.ReadAll(io.LimitReader(r, max+1))
 	if err != nil {
-		return nil, checkUsagef("", "cannot read %q: %v", checkClip(name), checkPathless(err))
+		return nil, usagef("", "cannot read %q: %v", clip(name), checkPathless(err))
 	}
 	return data, nil
 }

@@ -58,7 +58,7 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			fmt.Fprint(stdout, demoHelp)
 			return exitOK
 		}
-		fmt.Fprintf(stderr, "samlaws demo: unexpected argument %q (demo takes none)\nRun \"samlaws demo -h\" for usage.\n", checkClip(args[0]))
+		fmt.Fprintf(stderr, "samlaws demo: unexpected argument %q (demo takes none)\nRun \"samlaws demo -h\" for usage.\n", clip(args[0]))
 		return exitUsage
 	}
 	tb := &demoTB{}

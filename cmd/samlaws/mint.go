@@ -110,23 +110,6 @@ const (
 	mintDefaultRole = "arn:aws:iam::123456789012:role/EntraAdmin,arn:aws:iam::123456789012:saml-provider/EntraID"
 )
 
-// usageError is a problem with the command line; it names the flag at fault.
-type usageError struct {
-	flag string // "--key"; empty when not about one flag
-	msg  string
-}
-
-func (e *usageError) Error() string {
-	if e.flag == "" {
-		return e.msg
-	}
-	return e.flag + ": " + e.msg
-}
-
-func usagef(flag, format string, a ...any) error {
-	return &usageError{flag: flag, msg: fmt.Sprintf(format, a...)}
-}
-
 // roleList is the repeatable --role flag.
 type roleList []awsrole.Role
 
@@ -307,34 +290,6 @@ func parseMintArgs(args []string) (*mintOptions, error) {
 		return nil, usagef("--recipient", "not an absolute http(s) URL")
 	}
 	return o, nil
-}
-
-// flagError rewrites the flag package's message so that it names the flag with
-// the double dash this command documents.
-func flagError(err error) string {
-	msg := err.Error()
-	// "invalid value "x" for flag -role: ..." / "flag provided but not defined: -x"
-	// / "flag needs an argument: -key"
-	if i := strings.Index(msg, " for flag -"); i >= 0 && strings.HasPrefix(msg, "invalid value ") {
-		rest := msg[i+len(" for flag -"):]
-		name, detail, _ := strings.Cut(rest, ": ")
-		return "--" + name + ": invalid value: " + detail
-	}
-	if name, ok := strings.CutPrefix(msg, "flag needs an argument: -"); ok {
-		return "--" + strings.TrimPrefix(name, "-") + ": needs a value"
-	}
-	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
-		return "--" + strings.TrimPrefix(name, "-") + ": unknown flag"
-	}
-	return msg
-}
-
-// clip bounds a user-supplied value echoed in a message.
-func clip(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "..."
-	}
-	return s
 }
 
 // isAbsoluteURI reports whether s is an absolute URI (a scheme and something
