@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/internal/c14n"
 )
 
 // The minter writes XML directly in exclusive-canonical form (W3C exc-c14n:
@@ -576,56 +577,10 @@ func mintAppendTime(dst []byte, t time.Time) []byte {
 }
 
 // mintAppendText escapes character data as exc-c14n does.
-func mintAppendText(dst []byte, s string) []byte {
-	start := 0
-	for i := 0; i < len(s); i++ {
-		var esc string
-		switch s[i] {
-		case '&':
-			esc = "&amp;"
-		case '<':
-			esc = "&lt;"
-		case '>':
-			esc = "&gt;"
-		case '\r':
-			esc = "&#xD;"
-		default:
-			continue
-		}
-		dst = append(dst, s[start:i]...)
-		dst = append(dst, esc...)
-		start = i + 1
-	}
-	return append(dst, s[start:]...)
-}
+func mintAppendText(dst []byte, s string) []byte { return c14n.AppendText(dst, s) }
 
 // mintAppendAttr escapes an attribute value as exc-c14n does.
-func mintAppendAttr(dst []byte, s string) []byte {
-	start := 0
-	for i := 0; i < len(s); i++ {
-		var esc string
-		switch s[i] {
-		case '&':
-			esc = "&amp;"
-		case '<':
-			esc = "&lt;"
-		case '"':
-			esc = "&quot;"
-		case '\t':
-			esc = "&#x9;"
-		case '\n':
-			esc = "&#xA;"
-		case '\r':
-			esc = "&#xD;"
-		default:
-			continue
-		}
-		dst = append(dst, s[start:i]...)
-		dst = append(dst, esc...)
-		start = i + 1
-	}
-	return append(dst, s[start:]...)
-}
+func mintAppendAttr(dst []byte, s string) []byte { return c14n.AppendAttrValue(dst, s) }
 
 // mintXMLCharError is returned (wrapped) for strings XML 1.0 cannot carry.
 type mintXMLCharError struct{}

@@ -256,7 +256,12 @@ func (w *writer) name(space, local string) {
 }
 
 // attrValue escapes an attribute value (C14N 1.0 §2.3).
-func (w *writer) attrValue(s string) {
+func (w *writer) attrValue(s string) { w.b = AppendAttrValue(w.b, s) }
+
+// AppendAttrValue appends s escaped as canonical XML writes an attribute
+// value (C14N 1.0 §2.3: &, <, " and the whitespace characters TAB, LF, CR as
+// character references). The minter uses it to emit canonical bytes directly.
+func AppendAttrValue(dst []byte, s string) []byte {
 	last := 0
 	for i := 0; i < len(s); i++ {
 		var esc string
@@ -276,15 +281,19 @@ func (w *writer) attrValue(s string) {
 		default:
 			continue
 		}
-		w.b = append(w.b, s[last:i]...)
-		w.b = append(w.b, esc...)
+		dst = append(dst, s[last:i]...)
+		dst = append(dst, esc...)
 		last = i + 1
 	}
-	w.b = append(w.b, s[last:]...)
+	return append(dst, s[last:]...)
 }
 
 // text escapes character data (C14N 1.0 §2.3).
-func (w *writer) text(s string) {
+func (w *writer) text(s string) { w.b = AppendText(w.b, s) }
+
+// AppendText appends s escaped as canonical XML writes a text node (C14N 1.0
+// §2.3: &, <, > and CR as references).
+func AppendText(dst []byte, s string) []byte {
 	last := 0
 	for i := 0; i < len(s); i++ {
 		var esc string
@@ -300,9 +309,9 @@ func (w *writer) text(s string) {
 		default:
 			continue
 		}
-		w.b = append(w.b, s[last:i]...)
-		w.b = append(w.b, esc...)
+		dst = append(dst, s[last:i]...)
+		dst = append(dst, esc...)
 		last = i + 1
 	}
-	w.b = append(w.b, s[last:]...)
+	return append(dst, s[last:]...)
 }
