@@ -14,17 +14,16 @@ import (
 	"github.com/samlaws/samlaws/federation"
 	"github.com/samlaws/samlaws/metadata"
 	"github.com/samlaws/samlaws/saml"
-	"github.com/samlaws/samlaws/saml/samltest"
 )
 
 const demoHelp = `usage: samlaws demo
 
 Run an offline Microsoft Entra ID -> AWS console sign-in and explain each step:
-a test Entra tenant (package samltest) signs a SAML response for B.Simon with
-two roles, and the samlaws verifier checks it as AWS would, step by step. Then
-two common misconfigurations are caught, each with its fix: a "#2" copied from
-the Identifier into the Reply URL, and a certificate rollover in Entra that the
-IAM SAML provider's metadata has not caught up with.
+a test Entra tenant (the same as package samltest makes) signs a SAML response
+for B.Simon with two roles, and the samlaws verifier checks it as AWS would,
+step by step. Then two common misconfigurations are caught, each with its fix:
+a "#2" copied from the Identifier into the Reply URL, and a certificate
+rollover in Entra that the IAM SAML provider's metadata has not caught up with.
 
 Nothing leaves the machine: the keys are public test keys and the clock is
 fixed, so the output is the same on every run.
@@ -39,7 +38,8 @@ const (
 	// demoDelay is how long after Entra issued the response AWS checks it:
 	// the browser's auto-submit.
 	demoDelay = 2 * time.Second
-	// demoSeed seeds samltest's random choices (tenant, IDs, serial numbers).
+	// demoSeed seeds the test tenant's random choices (tenant, IDs, serial
+	// numbers).
 	demoSeed = 20261128
 	// demoIdentifier is the Entra app's Identifier: the second AWS app in the
 	// tenant, so it carries the instance suffix "#2" (A1.6).
@@ -61,23 +61,14 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		fmt.Fprintf(stderr, "samlaws demo: unexpected argument %q (demo takes none)\nRun \"samlaws demo -h\" for usage.\n", clip(args[0]))
 		return exitUsage
 	}
-	tb := &demoTB{}
-	defer tb.cleanup()
 	defer func() {
 		if r := recover(); r != nil {
-			msg := "unexpected failure"
-			if f, ok := r.(demoFatal); ok {
-				msg = f.msg
-			}
-			fmt.Fprintf(stderr, "samlaws demo: %s\n", msg)
+			fmt.Fprintf(stderr, "samlaws demo: unexpected failure\n")
 			code = exitRejected
 		}
 	}()
-	d := &demo{ctx: ctx, tb: tb}
+	d := &demo{ctx: ctx}
 	err := d.run()
-	if tb.failure != "" && err == nil {
-		err = errors.New(tb.failure)
-	}
 	if _, werr := io.WriteString(stdout, d.out.String()); werr != nil && err == nil {
 		err = werr
 	}
@@ -91,10 +82,9 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 // demo holds the state of one run and its output.
 type demo struct {
 	ctx context.Context
-	tb  *demoTB
 	out strings.Builder
 
-	idp     *samltest.IdP
+	idp     *demoTenant
 	now     time.Time // when AWS checks
 	trust   *checkTrust
 	oldCert string // thumbprint of the certificate in the uploaded metadata
@@ -166,11 +156,20 @@ func (d *demo) verifier(md []byte) (*saml.Verifier, *checkTrust, error) {
 
 // user is B.Simon with two roles of account 123456789012, a RoleSessionName and
 // a SessionDuration.
-func (d *demo) user() samltest.User {
-	u := samltest.DefaultUser()
-	u.SessionName = u.UPN
-	u.SessionDuration = demoSessionDuration
-	return u
+func (d *demo) user() demoUser {
+	return demoUser{
+		User: saml.User{
+			UPN:         demoUPN,
+			ObjectID:    demoObjectID,
+			DisplayName: "B.Simon",
+			GivenName:   "B",
+			Surname:     "Simon",
+			Email:       demoUPN,
+		},
+		Roles:           []string{demoAdminRole, demoReadOnlyRole},
+		SessionName:     demoUPN,
+		SessionDuration: demoSessionDuration,
+	}
 }
 
 func (d *demo) run() error {
@@ -179,12 +178,10 @@ func (d *demo) run() error {
 	if err != nil {
 		return err
 	}
-	d.idp = samltest.NewIdP(d.tb,
-		samltest.WithNow(demoNow),
-		samltest.WithDeterministicIDs(demoSeed),
-		samltest.WithAudience(audience),
-		samltest.WithACS(saml.AWSSignInURL),
-	)
+	d.idp, err = newDemoTenant(demoNow, demoSeed, audience, saml.AWSSignInURL)
+	if err != nil {
+		return err
+	}
 
 	d.printf("samlaws demo: Microsoft Entra ID -> AWS console sign-in, checked as AWS checks it\n")
 	d.printf("Offline: a test Entra tenant, public test keys, the clock fixed at %s.\n", demoNow.Format(time.RFC3339))
@@ -220,7 +217,7 @@ func (d *demo) entra() error {
 		return fmt.Errorf("the demo's Reply URL: %w", err)
 	}
 	d.row("Reply URL", idp.ACS+" (checked: no \"#N\", C2.1)")
-	cert := idp.Certificate()
+	cert := idp.certificate()
 	d.row("signing certificate", fmt.Sprintf("%s, SHA-1 thumbprint %s, valid to %s", cert.Subject.CommonName, saml.Thumbprint(cert), cert.NotAfter.UTC().Format("2006-01-02")))
 	d.oldCert = saml.Thumbprint(cert)
 	return nil
@@ -228,13 +225,16 @@ func (d *demo) entra() error {
 
 // provider shows the AWS side: the IAM SAML provider made from the metadata.
 func (d *demo) provider() (*saml.Verifier, error) {
-	md := d.idp.Metadata()
+	md, err := d.idp.metadata()
+	if err != nil {
+		return nil, err
+	}
 	d.title("2. AWS: IAM SAML provider EntraID, created from the app's federation metadata")
 	if probs := metadata.CheckIAM(md); len(probs) > 0 {
 		return nil, fmt.Errorf("IAM would reject the test metadata: %v", probs[0])
 	}
 	d.row("metadata", fmt.Sprintf("%d bytes, UTF-8 without BOM: CreateSAMLProvider accepts it (A5.4, B1.1)", len(md)))
-	d.row("provider ARN", samltest.DefaultProviderARN)
+	d.row("provider ARN", demoProviderARN)
 	v, t, err := d.verifier(md)
 	if err != nil {
 		return nil, err
@@ -242,7 +242,7 @@ func (d *demo) provider() (*saml.Verifier, error) {
 	d.trust = t
 	d.row("trusted issuer", t.entityID)
 	d.row("trusted certificates", demoThumbprints(t))
-	prov, err := awsrole.ParseProviderARN(samltest.DefaultProviderARN)
+	prov, err := awsrole.ParseProviderARN(demoProviderARN)
 	if err != nil {
 		return nil, err
 	}
@@ -255,7 +255,7 @@ func (d *demo) provider() (*saml.Verifier, error) {
 		return nil, err
 	}
 	d.policyAud = aud
-	d.row("roles trusting it", "EntraAdmin and EntraReadOnly in account "+samltest.DefaultAccountID+", each with this trust policy (B3.1):")
+	d.row("roles trusting it", "EntraAdmin and EntraReadOnly in account "+demoAccountID+", each with this trust policy (B3.1):")
 	for _, line := range strings.Split(string(policy), "\n") {
 		d.printf("    %s\n", line)
 	}
@@ -292,7 +292,10 @@ func demoThumbprints(t *checkTrust) string {
 // signIn mints B.Simon's response and shows AWS's verdict step by step.
 func (d *demo) signIn(v *saml.Verifier) error {
 	u := d.user()
-	m := d.idp.Response(d.tb, u)
+	m, err := d.idp.response(u, "")
+	if err != nil {
+		return err
+	}
 	d.title("3. B.Simon signs in: Entra posts a SAMLResponse to " + m.Destination)
 	d.row("user", u.UPN)
 	d.row("response", fmt.Sprintf("%d bytes of XML; the form value has %d base64 characters (STS takes up to %d, A6.1)", len(m.XML), len(m.Base64()), saml.MaxResponseChars))
@@ -396,7 +399,10 @@ func (d *demo) replyURLMistake(v *saml.Verifier) error {
 		return fmt.Errorf("federation.CheckReplyURL accepted %s", bad)
 	}
 	d.row("Entra config check", err.Error())
-	m := d.idp.Response(d.tb, d.user(), samltest.Recipient(bad))
+	m, err := d.idp.response(d.user(), bad)
+	if err != nil {
+		return err
+	}
 	d.row("response", "Destination and Recipient are now "+m.Destination)
 	if err := d.problems(v, m); err != nil {
 		return err
@@ -408,20 +414,28 @@ func (d *demo) replyURLMistake(v *saml.Verifier) error {
 // rollover: Entra signs with a new certificate the provider does not know.
 func (d *demo) rollover(v *saml.Verifier) error {
 	d.title("6. Misconfiguration: Entra rolled its signing certificate; AWS has the old metadata")
-	d.idp.AddNextCertificate()
-	d.idp.ActivateNextCertificate()
-	cert := d.idp.Certificate()
-	d.row("in Entra", fmt.Sprintf("new certificate %s made active (\"Make certificate active\", C3.2)", saml.Thumbprint(cert)))
-	d.row("AWS provider trusts", demoThumbprints(d.trust)+" only")
-	m := d.idp.Response(d.tb, d.user())
-	if err := d.problems(v, m); err != nil {
+	if err := d.idp.rollover(); err != nil {
 		return err
 	}
-	fixed, t, err := d.verifier(d.idp.Metadata())
+	cert := d.idp.certificate()
+	d.row("in Entra", fmt.Sprintf("new certificate %s made active (\"Make certificate active\", C3.2)", saml.Thumbprint(cert)))
+	d.row("AWS provider trusts", demoThumbprints(d.trust)+" only")
+	m, err := d.idp.response(d.user(), "")
 	if err != nil {
 		return err
 	}
-	d.row("the fix", "download the app's current federation metadata from Entra and upload it: aws iam update-saml-provider --saml-provider-arn "+samltest.DefaultProviderARN+" --saml-metadata-document file://metadata.xml (C3.4)")
+	if err := d.problems(v, m); err != nil {
+		return err
+	}
+	md, err := d.idp.metadata()
+	if err != nil {
+		return err
+	}
+	fixed, t, err := d.verifier(md)
+	if err != nil {
+		return err
+	}
+	d.row("the fix", "download the app's current federation metadata from Entra and upload it: aws iam update-saml-provider --saml-provider-arn "+demoProviderARN+" --saml-metadata-document file://metadata.xml (C3.4)")
 	d.row("after the fix", "the provider trusts "+demoThumbprints(t))
 	if _, err := fixed.Verify(d.ctx, m.XML); err != nil {
 		return fmt.Errorf("the rolled-over response was rejected after the metadata update: %w", err)

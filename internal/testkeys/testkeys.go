@@ -1,0 +1,296 @@
+// Package testkeys holds a small, fixed pool of PUBLIC RSA-2048 test keys:
+// the keys that package samltest's test Entra tenants sign with, shared with
+// "samlaws demo" so that its offline walk-through is reproducible byte for byte
+// without linking package testing.
+//
+// Generating an RSA-2048 key costs about 90 ms on a CI machine; a test suite that
+// creates an IdP per test would spend most of its time there. The pool is
+// therefore fixed (in the spirit of net/http/internal/testcert, whose key every
+// httptest TLS server shares), and each key is parsed at most once per process,
+// on first use.
+//
+// The pool is a memo, not mutable state: each slot is a sync.OnceValues whose
+// result depends only on the constant PEM text beside it, so every caller in the
+// process, in any order, observes the same immutable *rsa.PrivateKey (callers
+// must only ever read it). Nothing depends on which caller came first, which is
+// what the "no package-level mutable state" rule protects. Fixed keys also make
+// output byte-for-byte reproducible across processes when the clock and IDs are
+// fixed, so golden files of signed documents stay stable.
+//
+// THESE KEYS ARE PUBLIC. They exist only to sign test and demonstration
+// documents; never trust a certificate made from them. The PEM type is spelled
+// "RSA TESTING KEY" so that secret scanners do not flag the source file; it is
+// rewritten to "RSA PRIVATE KEY" before parsing.
+package testkeys
+
+import (
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"strings"
+	"sync"
+)
+
+// PoolSize is the number of distinct test keys; [RSA] wraps its index modulo it.
+const PoolSize = len(testKeyPEM)
+
+var pool = func() (p [PoolSize]func() (*rsa.PrivateKey, error)) {
+	for i := range p {
+		p[i] = sync.OnceValues(func() (*rsa.PrivateKey, error) {
+			return parse(i, testKeyPEM[i])
+		})
+	}
+	return p
+}()
+
+func parse(i int, s string) (*rsa.PrivateKey, error) {
+	block, _ := pem.Decode([]byte(strings.ReplaceAll(s, "TESTING KEY", "PRIVATE KEY")))
+	if block == nil {
+		return nil, fmt.Errorf("testkeys: built-in test key %d is not PEM", i)
+	}
+	key, err := x509.ParsePKCS1PrivateKey(block.Bytes)
+	if err != nil {
+		return nil, fmt.Errorf("testkeys: built-in test key %d: %w", i, err)
+	}
+	return key, nil
+}
+
+// RSA returns test key i of the pool; i is taken modulo [PoolSize], so every int
+// (negative ones included) names a key. Every call with the same index returns
+// the same *rsa.PrivateKey, shared by the whole process: callers must not modify
+// it. The key is public; use it only in tests and demonstrations.
+func RSA(i int) (*rsa.PrivateKey, error) {
+	i %= PoolSize
+	if i < 0 {
+		i += PoolSize
+	}
+	return pool[i]()
+}
+
+var testKeyPEM = [...]string{
+	`-----BEGIN RSA TESTING KEY-----
+MIIEowIBAAKCAQEA3Do5G7vmprJIqqdhRGcGJY4KwPsVxoWwHC0YGHC4MVLs+XBU
+2VvuBRRiu1w3YOnsIFCb3b3YuATxc9H0F54PpAe7Lz7y5VhjPmWZmy9CR2ibig3W
+wWJEwl+aLliy1niqBKhLqxKzsLHscadhpbduI1ErWIH/FTlV0O+ZIrtzEw6i03Zr
++aaCCPkaWDdYd2oBXf05H6n0/xnmWTn5JCQjTh5jshMYVOcKlEPFehb7KJBphfLB
+rKgp/OK5Yr4rt6ewiMcJTPu/RhhaVJdMxvBSorMyd1LpZ6wkXYlJ7KGWTgI/w9Jl
+4TKXbCDMyLUocigDiS1DePs/uq4VI10uTYq7RwIDAQABAoIBACaSYgc8AVln93dA
+SrZ2zupL9xE2yOkU6DP/J+277F7jNdM4e/v38HfeSq6jJ6XnQq6kP7B2PFt6rimJ
+d9WdHwMtQXk0bsmBkhxPIji+bb7hEQD8jIUhZ4adxPziFyyeRLT9HwevBl7nwtBj
+LySdvIIeCNf/KMS4XpHyLSGasDyBbA2ElJjvZIvlAGdU84q1k2WzKyrZvYby/ajY
+F3B6hOIMcGlJL/W9Kp4oTtnYrbF6gNa1hmRJLfsumxBl7+xGYAvqlx891/OuTNAS
+fAySvnAg3XMoLGQML3FKI2CPkr0Oe22GBAykl8EeQCagVAgGNKNepSeitF2ZBd6I
+kN8hdn0CgYEA8inc1yhGZi4icGm4JiJIptanbcSCzSKJaK+CJTMArISvmNBa/8gs
+IRFr1SB4iFN7F5svnYqjfvCOXxaf6l/ymEheGM+toM5aDNJrTdZfmDXXMrTOMbdz
+MEj44RE5T5WzQ1HfYrO7DSxpFe5AOo8RSZGPo555mrUoADK5KeBxioMCgYEA6M+A
+CtTgjLjCVun+tt+D3JdQPnWM0x5mtF/1OHVChf7lYErwwAV2Vb/Xug/rYWCJbmSG
+su3lQpu7qfNrvQRKBis7B1p1SgYsT3DE6/4NRtKehTISt4b+lnz4xU7S/53RvxRY
+vnLejtDzqzEdJJCqE2vRIbQ3T2UxbuKO3YxkgO0CgYBt+t01SjFOzr0NWLYte3yL
+aQl5LLpK99h4Ft2Aj31K3KfzOw1ZBUwlaIgUrz6Oi3tn6S7i2cgPKqk+PkQ6aYD/
+8D3r/sXYNl9nW1kobKfVtP4bJUpQAgTqdPmzHeNtZYuYk2JkrUPSY80GDMJW1gr/
+4n/dy2dm/8c+78pwXmKyiQKBgAl3jqRiHbN7O+Pe5g23rxwERy4TB6P6I4EIOeeO
+1SKvx9IPmhSk5Df+ch5N0WuHSm9jxRp3lBAOVyZFEMeB6iSwE1lsM0LMV3bvhgJ2
+tUGBBRMzgxFVevrRoCgd2XStjT7w697quuQh2RbIC4BWJaReiQWO14Tx/32b1uVp
+dRjNAoGBAIx4zcjNFvhub+KNt1IzgP0ydaFbVDzTBy22spXSQm8JHNp1JIk6pAUK
+Md33hiQSMMv0L0Vkqpp4TcFlP2RGZ7KRFnUVdD2cDRZQjZuxSZGoKBD/EOtU/BHb
+taT6SRBpNNQ+nfVJI4fUj1YOJhiYSZ60w3UmiWfGON4gcUCuibsz
+-----END RSA TESTING KEY-----
+`,
+	`-----BEGIN RSA TESTING KEY-----
+MIIEpAIBAAKCAQEA5ne9U8z8wZMoDYVvTZgILukqT7sMbpxb4sY5uhNVZV4ORkMg
+ckE+7uHp+IhicogjwqHnPRYpSEjyOuBFWsUCrm55JCeheLv+d5YaSNy9If4zXhPe
+uZVW0RZherMGNUOpDryF3aEvRtsVa2gXV/kh9uvOSNDToOv8p7dN83e5Y+FNrG36
+1RLD4pOPcpsWs8behuR6SC9WDKVEGMXVBK4TWhrWPeUXQTomcHGSij6B+YPqnkp5
+qcopdZHtpGliDj2c9rzpZbNhYxID/p3yc2TxSdHt2Pv3vmiy/2eSDWCumhemWjei
+DGKPOVVpE2graC2F9hwBnes9PNA5cERkBI9IJQIDAQABAoIBACQjpyHerUzae0eh
+gqpXeoMGp46gnWqz5Jm7LT6vPO8cEF92s74O2qRBczu4gT2F+RuSYU0cLkWKQMe4
+Ns/swEajhqYDe+fPjO/qLv15dcQAlUP9mCmgUCCR4p/HtmPAVCB+Mfymw5/YB3QT
++sMeCzQp1mtnKaRclP4kuZnBzqWpWNp7+bne79MsduBcd8E9frsceLJkC2d62o3U
+Swv+6wceAnTkMSFXU5qHZuBGjC2a11g33AJ3uWH6+ph2GqqZecv/AZuaPO2Sx2nh
+Gnp9mvomwVdUQuTAzE+1oq65IEUuWQLKbSRRrGUQ9iGW6xP9e9ZqhUkHKtt1g0Hv
+bgJ5FIkCgYEA63rMJB6gXFwXbt++UT6+aCseH2MUJS7Dl7gW204zCqOrXoajCHAp
+J0IoZTr2NuAVLwNj5bSl8P8c/1ej1JwQjCZwRzp5IOuD/elxE1a16edWDT16N1qS
+8j8061+dpFKe4W3c1ihMKoIjsy/ICUiiOXHQJSe5dEL0rcYwgWWDuV0CgYEA+o0i
+ESgigt/ZxWrtqGZl6LB0D7sLfWdoEkhJkUYvOwGaKzYuGQRIngh3Fu+Ax3/DypTC
+6aqz6jNzYNcexENPNucVwlHLAa2mMyeNenbzjwdq234Q8c5XeShTUvOXT0x+mYm6
+nEsMLlRtX2kmvWF8t9DBuH1VITzCHNg540JINWkCgYEAl8k7tTyYmXAzGqDWiIAt
+M/A3JnwzDBSstytOcGZjuEPvvqqChHnnzQp0B2yOMKkYfols5zAels2a32yaif1f
+HTfZv9ANLA8jsZO78389G1ymtzodgXi8p7HeZqnnb3hiOWUbqF+pWO0yHdp60qEj
+EGwwgwKsJCjUlv7dXUsWMXECgYA6Szvx4fSlno98bzR8SdbMHMHkJxC1TKnaFxeG
+xV2XzPehtiljiKucmTucCn1b7U4QhCwVUbIqe24MygBOiZqUm49kdsNU0KIqpLk2
+FRb14DPsfZhTqj6P4eIBGsvJl3KdJn5UfuGGpf4MhNqOlW//FIL9+ask4I4JSAWv
+6mwCgQKBgQC6C1N4/RYWEphM49cqy3h5AHgNFTSjAGd+1Y4yCewudC83YvxhhHZO
+Uaa/1yCJv2t5j/V6xTuob58PUTfiBxpOuLxscBneiWxsAKdrOvMZcNvXGM8RXR7J
+20AIri6TI/PWxrNjxsY+vOp9Vqde4g15C+KnAspprtTa8yC+h8ES5w==
+-----END RSA TESTING KEY-----
+`,
+	`-----BEGIN RSA TESTING KEY-----
+MIIEpAIBAAKCAQEAovFJNK//PcVbW94OuB4k2ChMxE3fZRD3202IQRSCp4xvnScO
+4QYNUj8vg9V2Tg9ys28wjCghcJhjI2uo7iyMsuvRpAnYH2Y94hFqQIWhwb3gL7fT
+K658W5eDIjcwYNB/+zZO7fA8Agmkbx/o0PndLN673rRqCddSF1shuFOU7t5hUlUC
+AstNWaFOAvTF3hdj9WJD5H3VQSWKTwvfT7F2yBNXDviXf8MTKgv4J+2r97OQdVp8
++QNR3TLlJUG93dObCgJkRVrz2d3wokKGT5lI4O1U2awLOTgLnIU0LGhpfCl73uXP
+/pqOwHVe5o2vmj19drhfxngdoGbjhrkgjyLHVQIDAQABAoIBAADKVbuICEi24fbK
+0fhKhL2qz7WgenkzLZwSHBFndT+bk2vNHxsPd67AlpwqIwj/wPkNGYyUZ7hdMTjk
+n4vbGeXndabzUabRYj+3dcll0Bk8bIe/nR15TL+O1SiOTUbEdNqOcfzju9VFhPrU
+8gJax+uV7+kqi0Gv/0aUoI6HYqOBjXJgcnVxZv+Or+pfQSbz/8t6GsaBUGPhaDki
+FQIr7Hjom+MRejfIITDHcpq4Q4f6l1B085wLeyds75gQeSI1AMt2XeWwx8ERPeG6
+8FILQBOnxPBVS6qm5pkPhISrfb2y+JyUrF792K/OZotdCqoe3AtxhWP1q8BympEX
+EYbSSMECgYEAxneYYeFn4cFJPcJ/Nwz+deYPS3F67K1zQh0CBK4zAM5wbXT96AN3
+g+3xHCs5QgaUbtx9LQva/1d/DYp48t4YRF6SvYI5XzCW91RpdjxQVYWo57u0NKDH
+4U0AzmCnUDrEnzQ43zGHCXP+bp4XSYZdFb5HTmAw2IcLvVZZ4Di4tJUCgYEA0i1g
++e3hbN8MKwL2h4E6gg/H6VCzYnMsaVv3zLpA3ERLMlab32lL6tgJw7c3Fzd9xK9r
+ABIJ7qRbUdXZHqri6JhhqtK1neSLyrRQiYhk+w5VRm3t0SKE+3ybGgpvSzyNawK7
+0JhS9Ja8nmnEs1F+baQ4b+YjI3w4TKflEKd0V8ECgYEAgl6JQLK6dHdtTx52RolI
+ldW78kjnAJWngqRfcQelBUCWZbBWIZQ1a/pfSauy/wYndvNrXq3M+7JUCWcOsCro
+MfEV31qtqTPX1zwh0sMn2iXkn+STKYb8Bal5gBfJkFAqXJIHUcXM+I6zcaJzlZ6n
+guLtIDTboUCEm6kffMSFwEkCgYBIu0le09H5keotDDZxx+eOUJW2iKW7AO4ye4/x
++dYuIzf+cHg6RL7vwtkGMGXRE/Pi121otdVYDupHFICxGyOwp+LMcWRGAmvZtrJU
+Fa4ULu6Vk78DazWnrYQi6899srOhf22tDrlOSMd27lUSVLYyjOy21GX+hqMY69Ta
+AYjCQQKBgQC8csebmW8DDFosMvfbRzVyXrLrDwqZPF5iStON1wVpzwNHa+MFwu4J
+yytMwiQiN4AQkladFty39O6sJm8FtTM4but/o/yClVKIleQd73SWGHpPvmQQXdBV
+VumKK1dly2ocESPTb2u2oP6G77KPyhSZ8YleULPeu8GZbe5akqGpZA==
+-----END RSA TESTING KEY-----
+`,
+	`-----BEGIN RSA TESTING KEY-----
+MIIEowIBAAKCAQEAwoQCZ+uz6X5uDo0E1pqtB9oAg0kLTA+GpN0FgDAlPqCms1/l
+86wIFg6JFQvK29RHcOG9ZF2kd5BLbrrNHWGvMf3tilH4dw06rCvriA5AOyEfQeuP
+wr8Z3/xBRnhelz4BzygFrapUj6q/pWu0njfGct6ZeEZScd0ityAA9bxs2Ww9HBuE
+cIA+HtCf5INoNYKjaFXNWg2UGUWFsoLgbF4UQvwpLOH3OVx4RQ+7AlqTk2KnOdhl
+owskFZQg5f99W2EXWpbLBIJTLA6DchGRhk4zkQrK+gP9nph5Cw9YzSAxDpOtxMfF
+Tonigr1fGfiYsG2plfJyiGYKUkSe8esAXGnyfwIDAQABAoIBADXxpDUrwc5MWLtC
+UogthzT5OVEvbamfWKjZ/s+JCpsutGxkeQI1wFxVlaC3j3+dhF6CzCJMcfMSmkjQ
+F1hBofOMR1cn2m8xxQbAe2ZVBW0gh2mhqVHJ66QZcgTYFut8r8XChKif5ymcod9/
+WizSrP9oSkl3vx+Cw0Dj6EA+DDXTeedRAoKV1fiI9Wl0tIinMlVDj5GtwNfvzJm1
+IzPXu9CehiZmEJ7VXtp580nxNeIq0g7Yi8ddYrq1es3+sJOYqrqm3g8XZd7GKxl4
+lhRsVpwfrer4qA4gXkXYHmzagsryD2z1jqtWZnVmyEQ7HPE90RsnlmV9x8NUPX+F
+TrjoTHkCgYEA45nn3SupXZMkuZL7Kez73celjdrFatb9GwF1rmv4fcvQwyaZ4s9z
+2D+WYEhmuwg/YJ84RWatCl4bzvCzVtVI8RndnynSe9d5bNplYQjCW7cg9emoj+Dc
+dtRxxnIpLTqcy8WmIs1e69El10WYEmVwGeDglp3NMw+81dBpXjdIPSUCgYEA2slG
+/rOzIotDlbd3Onmo4wDLOUSj619fv55kaaOBWsuXiNSSUq+ovRh2uUhKleL6UAgh
+SxIGYEEi+F5+VAscwC+2x+fZpZQprPjWWl2mu0QDhfOoRxDm676MC7qFNfqv2HJO
+lg390ryeB1C3cUI0Y/V1ORNJc99iUj2J8LWwSdMCgYEAiZEw8CG/0OtrOy932DOB
+WN+fVUpyIM2pVnVfZ/mizIYwvIPMZ6b0YjSs861PSqUFiaUzId+Zn7aaIE6kV0u7
+Nt9ncRiaPHhU0FKBDFF7CGx746dDVxOWrcxiqIvAD7Jpq1DfxhFT2j0kHiXWcOgX
+Bc1CckcXDFHq1WGPDn9jjnECgYAvDQY1lFO75BM+yVvcuXk2iF8sC7Ts02/194xE
+o6MX8Zy/Emf9XEV/lRlDM2bG4S9Pss/mIxQ38wogO8ITNOiT9C7swtGtqDVmO4Vt
+naJTt4bCceoIjnv6ytm3U/994lGazMpVvuCNR378t8EbnE9EB++TvLAZOTsd0Jov
+qAMnfQKBgBbuFrFJ1uq00+Qj4uLgugeGg6jJmP/pQpcCsMMz+9eTerlWzzOpurgH
+epMrjwTvsnVe9BzH4mYgb/BpZ2HnytwNlt4Z8cu9U9igiEqCZjGv/IWpp31bTE9C
+IOdnDQip2ml5s1qhw9tlTOlgBdL/Cr8SCYiXXNR3f7oYWpVX3rwh
+-----END RSA TESTING KEY-----
+`,
+	`-----BEGIN RSA TESTING KEY-----
+MIIEpAIBAAKCAQEA0P5kKt5/DEiE+0LGoABP1JieNKUshRfayq+QiRcZTv91mp2Q
+51ato140wwvnxI/XcnVA5Ob8Z3GDAXi4o48AVQMRibckZyEalVAJ3HPCEdhCD2E3
+nOIPr9q435JQUu7d2AW/WGDPRfHQGkuDVOpz9Cs6F9LJrsHgDRm8Y/HPk6sFmtLR
+WAMs2O2QzYe0PtX81VESCfAyHNTrQ+693mw8lNLrSu3imPIodiijedQcQ8khf7Hu
++q8nPaVQZ6IT4WUx3j+FpUMcHYJBJMslW4+6bm5xdN3x5cSXjGOxQvd8uA+/cG9N
+Hw+S91+HSuwwoVM9F27/o4bm91orkM/MBgsmQwIDAQABAoIBAAK+5Nf/VlH1/fFD
+HlLpziKv4pw0c1JITvKMvexfJlD4YDYozceMRvm3eh/53xChByaUzcZ0FmrRffQd
+/ub/MPTs9mUFx++m6q99frOrvaf4XF3RXCaufaBE0lr1lCKSys1Uvf/OPcrgc2h1
+B4OtFNrnWnsHpOir2WKyrNvvSFfbSD10zLtoMDrXMZinyWACrca4ogfoV1KzJ9hH
+3uThaVjppP7uUrBhNR7GXscpV2wmv0I9tVcp+w0EBA7oBEZy2iGqCet6A1LENzpX
+glILVxII0Z0t9bpb4dNU+F4q6ePH+1nflyeNpMI6Vog2gNshTH/FMj0H4ZOJtJJg
+DMVbKpECgYEA+wrwUX99Ug7a/2nFpzERCcpD9BccclA9BeYXsXjuq6c8XhyWA4oq
+juRdm2ypoPzj1a/cw0jezpln5t7SQ9pXptuTgDevT/l9aAPfHraBtMuK4zedwbyR
+E2RWu25iQWR2z/9I2TErIVpixtscL3MS6dqJT5ztoSru32tNTF19sEkCgYEA1R7j
+Vdxpa0hPsA8z6zf5V7f5kSa/wnaF5PCB9d+aCryIAnRrA2uTt06/kY536SRa6pbB
+X8Pa/HiDQzPA5GelmlFp1zBY/F+fKdYSx3JP/q+0+sPFHx5Q5Z3agPByuXwSgOD2
+kxsld0z6Jal71xGpZHZfSt3UQrNcGd/AAJQOOisCgYEA8h0cpR0V2lwlbguu6o5x
+5kVCwFjBwKYOFHBTDYCafsZtfD6Jl6RbYzBv7wQfnPoJKf/QJC9VY1+kS48+rt4X
+hv9iBFiwJaty/SwutcpC0gE0U+tBpKWeLVuqIl5VOMgRpoyIz5+R/zrS5QJQ7ppG
+9W8k2rl4nOVxN9ye0jWgkLECgYBUe0EM2Smk0G5eUTh4hqC9x/0TL/QV5xvejARI
+bhHHLcMQjguZuHw+zuWbkokwDyxHD+mpx564NCF8cziEkh2QVbOKDO1JZbJXSDf7
+ffH9+LLaMN6kHkVdMDzcnfQsWOWQ1xyHZdxtNUN3yH6B28t1OoM9zz+EDUt2Kj8X
+O5mELwKBgQC3s1kG5CkzARAtM7NvTq4qh6htwFT10I2bMSihY2UI6Pz04FUgmqXj
+9IuconUntQJSk5Xd6UY09aUglXyolRd7lOiVnzIn2dqCXQ/aw7kuUlZBm/DM2cMZ
+OSv8TXXFVYeuUmtYNtq5L84oCpabjjtLbDvHDL812p3eOS1/r7bz4w==
+-----END RSA TESTING KEY-----
+`,
+	`-----BEGIN RSA TESTING KEY-----
+MIIEpAIBAAKCAQEArF5il5sLGRkRbFLpBeGk7zUHzOrRI8FHhgGOqtciyZUku4C5
+mkpNUaUTxfWcVNzrRRF6Mbv70M8jTFkHficP5jwMjhmYMC9hvMpI7bvg4ygGhwsS
+U/QBpDTrUs5tBPHgkvhxERSQl7S63R7xnd3Txe2COV8llEh3SokkHZx8rlCblETQ
+v+cz3Cz00sePi1Lg3X16+vRAkONoCTcD+ift9SPurXd9KUqInflPpY3UJp/TFqEW
+jkSBydRqFzK2v+Nv/d6A6GifCEV6JLVLnSpCqnhzePFFJR4iWo9nqzDo1YR1lCFo
+sU52ycPFZJpSVdKlIZ8sOmdfVoN9POZlLNS+jQIDAQABAoIBABtgxIUzFbCvWCKe
+CrAp9oIeKLaGJ6Dnvr4MukXtdPOS0mpL2G8m1SAeOcVMLUAXdPEcBQ4oPyeb9w3V
+6EhD2RUnPZFGhHNG213avXmxSVebUGobupYGIEqeMzCMZCmQZ6zAdGkTnKHUDYg4
+tYTvKod6IaCOOdBTMEtw/AEODYm8Nh7FB8NeGRmywk5oJHJHVdfhkMWzfdKh7m+U
+ESCcBjjdeRSJoixNAj8BhuIiO6gLUYAYoxePYkCQJeHkrTv6m5cN8hbBQjZxF5K5
+qSEB1GqsyjN3cVflzyGB/5UXKztJZM+aDyKprvT82Dj4rjNRTwDY30yaHYDtPki8
+VukgabsCgYEAxzf5FhIOpx8fAX9rDprzbtujLPXnFjmQLo/0G2+Uz3KIlZ5TfOFs
+J15N6g8fEOBOSRRUajLmfvRuiO4XkhJzNfDmdZlSDQftL/QNbsTKBJnGX/TdpkT+
+3LUf/XZYsrodtesmGLoIuOSAu0X+pyuX5NtEFaRShxkSBDX64YNkzqcCgYEA3X9M
+1chyUVoCjTMPT2LbtdqRW7+R57QboWpYfvKAKYSq9zpuY7YmsbdkuDD4wkJyHH+y
+B0KBH0CDz3os1bGJeD3+eME6R7BceGFLdVd/bZpsVXF387y90miHFVWFuyfkOCc4
+aFtL2aT7GZ4cyh19ed+u9XKrcvpGH1/CRLRvQ6sCgYAlxC6sSHAOro+qMQWSlz1e
+3rRoaZWNWQxER3X3XYfQa94IvyMEoZdnPzF2FbfF8z/kCr6WA2A+4QezXa+KOYUt
+zKVj1dUAM2h7lsCVJylFBgHdXwZF5v6JyKxv2GeoOjA3tIRcW6gbpPXiirpj5pe9
+AvQ9RhF/GvmXYsRUzBvoMQKBgQC0KOkcMjAZz3an1tIrJiPDZQY6dDV/G1YmEtPs
+Xd605n4RHWvQmsYaYyr/ToXnrBgY6hyqHwPboaQUzDFPl1pTfUlQewqmaOKt36V6
+yjKRubtIPETu8aQMUo0dYzSlKCtPKUeOSkQFwVWkXqDYHOiEitZKOn0NxlfnCQKA
+06p0hQKBgQC7TtrK75+Bj1ukGZj5aw1BVId3W6dhXvMGi6l0XCsSghnJjoARmzxw
+OLwdtA2x9zVVUTbhLSbDXtnl3mzt1Np6380MOPDjajRuxkoC2ejFGwXU/B7ukTR4
+RTX0Ab5P0ZPu6MusXlTJ3G1cUis/tJ0RLAG6bnnwNHAYX3WCMbrTnw==
+-----END RSA TESTING KEY-----
+`,
+	`-----BEGIN RSA TESTING KEY-----
+MIIEowIBAAKCAQEA5HI592JKanfcs1tO1PZOrFqbmollcoXE3yxv7MIyh8A/ibSj
+amUFfftNFlIlWBxy6OFjRb9RjACGt/GgRymmTfJ7CjQpGJI4Srl/xwBbhuFma0Ox
+PZMo9FijueCgoGPObmjxH8IqOBqYc0dPNCiDRytTtTfWMWM4IZQkR+xRxEZNDe3i
+yEASO1WT9GUNXnoZaLaGkUXusiOr9nutQxE9jLo2DRIv+a3WbOsnuAnJLfRgYmS2
+Q25QlL+GYP541IKy2nkVCfkHg4ezUpv4nGwrjniKSDKhArVRrcunJ1usAw9dVw5d
+aM9SAeH7REm8EMnqI77OjPbj8KrInA5dQHcGfQIDAQABAoIBAGdUgYKzy1wwHjxk
+Wxp51KkiDMsQRbpQ5nVZ6MBrMKb1nue/NMF9s0fCQSKNAoZBy/opZJlaSdztKgKO
+wQQfQzFzshKx+Dq8fMjT8geF0mCGmKiBBG0JINexNlFv2MfjjS6kuhg235jj8rwF
+7730azjoUKMh//jz26JYmzaLHosLtKtv4Mn3K/sU2S2tZxjibv3My5YL2nw5Czby
+b35Whg9CJC9aQy8+4Rg+m8nuSx7a1+LAmz3hwy2DMI0KrrdIVFJxD7xmxM68zaSl
+Jat9gyPYD4McwW31o6WrqQtvPndAJjkNANyqR7J2REWxbzQidnQMHbI07WRQZbDv
+4H2K+vMCgYEA9D8avfOD+V88lTg3QlGfAJKkgqgQ4vsd/FH0VXOVynyLs6sbx3RM
+ckKQeznFskskXvnir0ftSYiknVfnSySVUsPUMyltfy8sAS1ubuplpki3iOtdtXVN
+K4tsBt0SraNK7UO6qhBWN/AAYT4KL/ah7SElgGX5crg62sdpVOrKIw8CgYEA73B5
+/jDVUId+HZUeJHblgSFyZL9QkGAitkv5andSaHBElm5cIp4AQWIQIMAJZiQl7mL/
+jQwRV63IylmWroyISmJKr9Yd+ZgoezrIVJMPRr2h2jONyQ75z4woM/kNheKggy9l
+bBxGXv/9/70y/uzeKKSrVKtvLmkdmRvocgobTbMCgYAZK8+zt77oGjqCHlMDkKnU
+Q0iU9oEXA04pzMBjdg//2CoFkCLCwWeHdviw2llXcIsFBren3L/FjkF4vbBmfBSv
+fOMHisNwEgp07Juu7pUfN+tCPw9fPgF/9VRiuLHOF0AHh61bDWf1R9SiMOSX4ND7
+QSk+PEQi4H2gQmDGkZPXXQKBgQCVARnp5dnZ03fYUQQBDTylr3rQ1337Wtg/Oeht
+KPRPqg4Ez4jmwgzGo5AF0XwH5Fb2kwUVcX0ZYzyhMD9lQG9QWvq/ki/1M4t9pIcm
+mp3XGAuxDoQdqwQq9L3QGh0gRHg/Ky+ip7XjSMt4avVhT2axREia2FTIPQH+Vi/B
+SCjVoQKBgFteVj3mofsfMUTil1TjyoxxUOai7MfORnRWYngNdA7y9RtlVnQoWUT/
++DLTIRVBS2NIwUDnHpdd5N8QZVZ7ltqo2CZpNTlfafECnJN9sA6uj0eBxiA5aqjC
+eWAOQslCr/OuyWqgIkdsbnIznqAIrIfK92ne0US78QiS/oluRaSo
+-----END RSA TESTING KEY-----
+`,
+	`-----BEGIN RSA TESTING KEY-----
+MIIEowIBAAKCAQEAw4kB2pI52mrCcO6KErX36IKpNx4hFC4fud/H0w/+jMx4VDyo
+C/HjlMY9ahWpZk2AnlugI8NG8fmKPCRlH9BB2Q0of3nW2IgFawPDZQ5V07FviNx2
+SwJPjRcQAmTX2VMnMvXfhRGQdujeOVL3yDYP4GCSHfBW4aFz1dAsW4I5N49ueuLX
+N7ZwvrHnpUYC53ZbtA9Vhb0BwQ9yzNpF3ag1xiia+dPmvuGF139pS/8Hl/a9+qkT
++kxMZjO9l+yQlBb8LCSCkeDVpWRpKxdLzhWVnpmxpbJkgX15YR7fOMEmDy4B8P2L
+YzIKsUZ8tjyDVMPSt2C+Z+oOKqhL13C03QhcQQIDAQABAoIBABYrlub4LPCXqb/B
+wCyCbt8xT2vlMeV2nFjIJ4FGHzvKJDuS3A/sp3vzJTv9xEUJ9RMfeu8LIWRmwZZz
+nvamN40baZPYlfRbqdeaJ+GxqCgWRnnrW0tCchAihQlscy/cNoXX7HXLSci9uxKf
+VmJgRNkRQgf8e/Fdy8M6tQjUIVYr7Y0fP9watRqaTY6n4zafu5qZTarsgeTZjyvb
+SEC3XQyGDIYlUuGpt86i307dRLAWBNrB5bMrjkvZiFaNTR8KIk9aJk8XNDighU2F
+RLIo9JoRGR9ccSkVdpYT2HGjjs6g5r3NewvEsMlKf59YMwkVcBbhC75TyoE43Uzp
+IMrNBEUCgYEA0ufYAuMiyKYer+WcwATB3XHmabhyuYOKoADpJviVcFN4ei35oojq
+LVzudwqQqUiFEvX/+aqSJMEs1qI/1ZxaahfDyUd7bfFlra8AuD7B6upct+MlBCi8
+GsEH4V1Juo5wIrBvYSI8jRyrMG1RTa8HIBn1Bn3o0o4Aob6miBkOF40CgYEA7VfY
+KRyd4au/Bp9SYRcowknhUmP1Hav/YjiLAvAB9V1/OzSJ3U4JJAx4b5/0YfeaW3Oj
+HknK7xHs2+pCBQkBVQ7XVaPiHf3Q7n0X69F8T3wISvjWPYqPKwQEv7Ua0PtWqy4v
+YIybLJpgRLgz+9Y2EGyDJlgKoGzMO95c0at2oIUCgYBRTkGvM0MomSoBY4JfYDYg
+mZVbMlk//V8GufMoK/LoX7V1XJ39M80bedUQnUkRibyLh7yL0l8Ovk373IbBYcpV
+Vh4LTXxe8Q3ivDGJ1d/KIVlnJrERfmat5baVAfK3ccv3A4+coac4O1IflDUgvpX/
+oSIdw5JrAYVq1WW71/TfzQKBgGDlsDZ4nGx5ta96dCN3VQidKQR+EqBejBEJjJdS
+bTpDRaJiPLbBGTJCdRj9cMReVgJoH3xKHDOmWdEevn1Xw9d6C6fHFJWx/g6fu5hn
+Gh1JQgl5td3CJ9kj9txdj+kp86RHYshEH0YCcLMdkPuL5N6nrpOE9jGwuWDn03U2
+T2QRAoGBAKLRqtl0zvDBNFRZGXYj0YSFzYH5+Iiy9Qp9nJQPP9QH7bZYLwy5YNBB
+cxhkKjtk5wXLOys/4Neyojt5srOGMCyqCBF2naBKArT6cg9hLiiupQPQlIZ5Sy91
+G9/2d13jMK33OySKRpxc0cg5xcTNpe8R5yHqVwt5wmsBWe89KKTb
+-----END RSA TESTING KEY-----
+`,
+}
