@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"crypto/rsa"
-	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"flag"
 	"fmt"
@@ -271,16 +269,6 @@ func checkIsAbsoluteURI(s string) bool {
 	return true
 }
 
-// checkPathless returns the reason of a file error without the path, which the
-// message names already.
-func checkPathless(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
-
 // checkVerifier is the one verifier (and so the one replay cache) of a run.
 type checkVerifier struct {
 	v   *saml.Verifier
@@ -324,46 +312,15 @@ func checkLoadDecryptKeys(files []string) ([]*rsa.PrivateKey, error) {
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
-			return nil, usagef("--decrypt-key", "cannot read %q: %v", clip(f), checkPathless(err))
+			return nil, usagef("--decrypt-key", "cannot read %q: %v", clip(f), pathlessError(err))
 		}
-		k, err := checkParseRSAKey(data)
+		k, err := parsePrivateKeyPEM(data)
 		if err != nil {
 			return nil, usagef("--decrypt-key", "%q: %v", clip(f), err)
 		}
 		keys = append(keys, k)
 	}
 	return keys, nil
-}
-
-// checkParseRSAKey returns the first RSA private key of a PEM file (PKCS #1 or
-// PKCS #8). Errors never include key material.
-func checkParseRSAKey(data []byte) (*rsa.PrivateKey, error) {
-	rest := data
-	for {
-		var b *pem.Block
-		b, rest = pem.Decode(rest)
-		if b == nil {
-			return nil, errors.New("no RSA PRIVATE KEY or PRIVATE KEY block found")
-		}
-		switch b.Type {
-		case "RSA PRIVATE KEY":
-			k, err := x509.ParsePKCS1PrivateKey(b.Bytes)
-			if err != nil {
-				return nil, errors.New("the RSA PRIVATE KEY block does not parse")
-			}
-			return k, nil
-		case "PRIVATE KEY":
-			k, err := x509.ParsePKCS8PrivateKey(b.Bytes)
-			if err != nil {
-				return nil, errors.New("the PRIVATE KEY block does not parse")
-			}
-			rk, ok := k.(*rsa.PrivateKey)
-			if !ok {
-				return nil, errors.New("the key is not an RSA key")
-			}
-			return rk, nil
-		}
-	}
 }
 
 // checkPeekIssuer reads the Issuer of a response without verifying anything:

@@ -37,7 +37,7 @@ func checkLoadTrust(ctx context.Context, o *checkOptions) (*checkTrust, error) {
 		for _, f := range o.certs {
 			data, err := os.ReadFile(f)
 			if err != nil {
-				return nil, usagef("--cert", "cannot read %q: %v", clip(f), checkPathless(err))
+				return nil, usagef("--cert", "cannot read %q: %v", clip(f), pathlessError(err))
 			}
 			cs, err := checkParseCertificates(data)
 			if err != nil {
@@ -64,7 +64,7 @@ func checkLoadTrust(ctx context.Context, o *checkOptions) (*checkTrust, error) {
 	} else {
 		data, err := os.ReadFile(o.metadata)
 		if err != nil {
-			return nil, usagef("--metadata", "cannot read %q: %v", clip(o.metadata), checkPathless(err))
+			return nil, usagef("--metadata", "cannot read %q: %v", clip(o.metadata), pathlessError(err))
 		}
 		if t, err = checkTrustFromMetadata(data); err != nil {
 			return nil, usagef("--metadata", "%v", err)

@@ -26,14 +26,14 @@ func readResponseInput(name string, stdin io.Reader, max int64) ([]byte, error) 
 	} else {
 		f, err := os.Open(name)
 		if err != nil {
-			return nil, usagef("", "cannot read %q: %v", clip(name), checkPathless(err))
+			return nil, usagef("", "cannot read %q: %v", clip(name), pathlessError(err))
 		}
 		defer f.Close()
 		r = f
 	}
 	data, err := io.ReadAll(io.LimitReader(r, max+1))
 	if err != nil {
-		return nil, usagef("", "cannot read %q: %v", clip(name), checkPathless(err))
+		return nil, usagef("", "cannot read %q: %v", clip(name), pathlessError(err))
 	}
 	return data, nil
 }
