@@ -146,8 +146,10 @@ func TestAssumeRoleWithSAMLResult(t *testing.T) {
 	if got := res.RoleSessionName(); got != testSubject {
 		t.Errorf("RoleSessionName = %q, want %q", got, testSubject)
 	}
-	if res.Credentials.Expired() {
-		t.Error("credentials expired")
+	// Expiry is judged against the test's own clock, never the wall clock
+	// (aws.Credentials.Expired reads time.Now).
+	if !res.Credentials.Expires.After(now) {
+		t.Errorf("credentials expire at %v, not after the test's now %v", res.Credentials.Expires, now)
 	}
 }
 
