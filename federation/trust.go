@@ -219,8 +219,12 @@ type TrustPolicy struct {
 	Denied []awsrole.ProviderARN
 	// ConditionalDeny is true when a Deny statement with a Condition covers a
 	// provider in Providers and sts:AssumeRoleWithSAML. Conditions are not
-	// evaluated, so such providers stay in Providers.
+	// evaluated here, so such providers stay in Providers; Authorize evaluates
+	// them for one request.
 	ConditionalDeny bool
+
+	// stmts are every parsed statement, for Authorize.
+	stmts []statement
 }
 
 // SAMLStatement is one Allow statement that grants sts:AssumeRoleWithSAML to
@@ -352,6 +356,7 @@ type statement struct {
 	notActions   []string
 	conditional  bool
 	audiences    []string
+	conditions   []condition // the Condition block, in document order
 }
 
 type principalSet struct {
@@ -388,7 +393,7 @@ func (s *statement) allows(action string) bool {
 }
 
 func evaluate(stmts []statement) *TrustPolicy {
-	tp := &TrustPolicy{}
+	tp := &TrustPolicy{stmts: stmts}
 	var allowed []awsrole.ProviderARN
 	seen := map[awsrole.ProviderARN]bool{}
 	for i := range stmts {
@@ -519,11 +524,11 @@ func parseStatement(raw json.RawMessage) (statement, error) {
 	}
 
 	if raw, ok := m["Condition"]; ok {
-		conditional, auds, err := parseCondition(raw)
+		conditional, auds, conds, err := parseCondition(raw)
 		if err != nil {
 			return statement{}, err
 		}
-		s.conditional, s.audiences = conditional, auds
+		s.conditional, s.audiences, s.conditions = conditional, auds, conds
 	}
 	return s, nil
 }
@@ -582,85 +587,94 @@ func parsePrincipal(raw json.RawMessage) (*principalSet, error) {
 }
 
 // parseCondition validates a Condition block (operator -> key -> value or
-// list of values) and returns whether it is non-empty and the SAML:aud values.
-func parseCondition(raw json.RawMessage) (bool, []string, error) {
+// list of values) and returns whether it is non-empty, the SAML:aud string
+// values and every (operator, key, values) triple in document order.
+func parseCondition(raw json.RawMessage) (bool, []string, []condition, error) {
 	if firstByte(raw) != '{' {
-		return false, nil, policyErr("Condition must be an object", nil)
+		return false, nil, nil, policyErr("Condition must be an object", nil)
 	}
 	var ops map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &ops); err != nil {
-		return false, nil, policyErr("Condition must be an object", err)
+		return false, nil, nil, policyErr("Condition must be an object", err)
 	}
 	var auds []string
+	var conds []condition
 	// Walk in document order so Audiences is deterministic.
 	opNames, err := objectKeys(raw)
 	if err != nil {
-		return false, nil, policyErr("Condition must be an object", err)
+		return false, nil, nil, policyErr("Condition must be an object", err)
 	}
 	for _, op := range opNames {
 		body := ops[op]
 		if firstByte(body) != '{' {
-			return false, nil, policyErr("condition operator "+quote(op, 40)+" must map to an object", nil)
+			return false, nil, nil, policyErr("condition operator "+quote(op, 40)+" must map to an object", nil)
 		}
 		var keys map[string]json.RawMessage
 		if err := json.Unmarshal(body, &keys); err != nil {
-			return false, nil, policyErr("condition operator "+quote(op, 40)+" must map to an object", err)
+			return false, nil, nil, policyErr("condition operator "+quote(op, 40)+" must map to an object", err)
 		}
 		keyNames, err := objectKeys(body)
 		if err != nil {
-			return false, nil, policyErr("condition operator "+quote(op, 40)+" must map to an object", err)
+			return false, nil, nil, policyErr("condition operator "+quote(op, 40)+" must map to an object", err)
 		}
 		for _, key := range keyNames {
-			vals, err := conditionValues(keys[key])
+			vals, strs, err := conditionValues(keys[key])
 			if err != nil {
-				return false, nil, policyErr("condition "+quote(op, 40)+"/"+quote(key, 40)+": "+err.Error(), nil)
+				return false, nil, nil, policyErr("condition "+quote(op, 40)+"/"+quote(key, 40)+": "+err.Error(), nil)
 			}
 			if strings.EqualFold(key, ConditionKeyAudience) {
-				auds = append(auds, vals...)
+				auds = append(auds, strs...)
 			}
+			conds = append(conds, condition{op: op, key: key, values: vals})
 		}
 	}
-	return len(opNames) > 0, auds, nil
+	return len(opNames) > 0, auds, conds, nil
 }
 
 // conditionValues accepts a string, number or boolean, or a non-empty list of
-// them, and returns the string values.
-func conditionValues(raw json.RawMessage) ([]string, error) {
+// them. It returns every value as text (numbers as written, booleans as
+// "true"/"false"), as IAM compares them, and separately the values that were
+// JSON strings.
+func conditionValues(raw json.RawMessage) (all, strs []string, err error) {
 	scalar := func(r json.RawMessage) (string, bool, error) {
 		switch c := firstByte(r); {
 		case c == '"':
 			s, _ := jsonString(r)
 			return s, true, nil
 		case c == 't' || c == 'f' || c == '-' || (c >= '0' && c <= '9'):
-			return "", false, nil
+			var v any
+			dec := json.NewDecoder(bytes.NewReader(r))
+			dec.UseNumber()
+			if err := dec.Decode(&v); err != nil {
+				return "", false, errors.New("values must be strings, numbers or booleans")
+			}
+			switch v := v.(type) {
+			case json.Number:
+				return v.String(), false, nil
+			case bool:
+				return strconv.FormatBool(v), false, nil
+			}
 		}
 		return "", false, errors.New("values must be strings, numbers or booleans")
 	}
+	list := []json.RawMessage{raw}
 	if firstByte(raw) == '[' {
-		var list []json.RawMessage
+		list = nil
 		if err := json.Unmarshal(raw, &list); err != nil || len(list) == 0 {
-			return nil, errors.New("a value list must be a non-empty JSON array")
+			return nil, nil, errors.New("a value list must be a non-empty JSON array")
 		}
-		var out []string
-		for _, r := range list {
-			s, isStr, err := scalar(r)
-			if err != nil {
-				return nil, err
-			}
-			if isStr {
-				out = append(out, s)
-			}
+	}
+	for _, r := range list {
+		s, isStr, err := scalar(r)
+		if err != nil {
+			return nil, nil, err
 		}
-		return out, nil
+		all = append(all, s)
+		if isStr {
+			strs = append(strs, s)
+		}
 	}
-	s, isStr, err := scalar(raw)
-	if err != nil {
-		return nil, err
-	}
-	if isStr {
-		return []string{s}, nil
-	}
-	return nil, nil
+	return all, strs, nil
 }
 
 // stringOrList decodes a JSON string or a non-empty array of non-empty

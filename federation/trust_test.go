@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/samlaws/samlaws/awsrole"
 )
 
@@ -334,7 +335,7 @@ func TestParseTrustPolicy(t *testing.T) {
 			if err != nil {
 				t.Fatalf("ParseTrustPolicy: %v", err)
 			}
-			if diff := cmp.Diff(&tc.want, got); diff != "" {
+			if diff := cmp.Diff(&tc.want, got, cmpopts.IgnoreUnexported(TrustPolicy{})); diff != "" {
 				t.Fatalf("(-want +got):\n%s", diff)
 			}
 		})
