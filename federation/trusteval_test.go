@@ -128,7 +128,7 @@ func TestTrustPolicyAuthorize(t *testing.T) {
 		{"B3.1/deny_of_other_provider", evalPolicy(evalStmt("Allow", fedA, actSAM, ""), evalStmt("Deny", fedB, actSAM, "")), id, ""},
 		{"B3.1/deny_not_principal_other", evalPolicy(evalStmt("Allow", fedA, actSAM, ""), `{"Effect":"Deny","NotPrincipal":`+fedB+`,"Action":"sts:AssumeRoleWithSAML"}`), id, "B3.1"},
 		{"B3.2/deny_tag_session_only", evalPolicy(evalStmt("Allow", fedA, `"sts:*"`, ""), evalStmt("Deny", fedA, `"sts:TagSession"`, "")), withTags, "B3.2"},
-		{"B3.2/not_action_allow", evalPolicy(`{"Effect":"Allow","Principal":`+fedA+`,"NotAction":"sts:TagSession"}`), withTags, "B3.2"},
+		{"B3.2/not_action_allow", evalPolicy(`{"Effect":"Allow","Principal":` + fedA + `,"NotAction":"sts:TagSession"}`), withTags, "B3.2"},
 		{"B3.3/unsupported_operator_allow_fails_closed", evalPolicy(evalStmt("Allow", fedA, actSAM, `{"DateLessThan":{"aws:CurrentTime":"2999-01-01T00:00:00Z"}}`)), id, "B3.1"},
 		{"B3.3/unsupported_operator_deny_fails_closed", evalPolicy(evalStmt("Allow", fedA, actSAM, ""), evalStmt("Deny", fedA, actSAM, `{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}`)), id, "B3.1"},
 		{"B3.3/unknown_qualifier", evalPolicy(evalStmt("Allow", fedA, actSAM, `{"ForSomeValues:StringEquals":{"SAML:sub":"b.simon@contoso.example"}}`)), id, "B3.1"},
