@@ -21,6 +21,8 @@
 //   - [github.com/samlaws/samlaws/awstest]: an in-process fake of the IAM and STS
 //     query APIs that real AWS SDK clients talk to.
 //
-// The rule numbers cited in comments and tests (A3.4, B2.1, C1.3, D4.2, ...) refer
-// to the project's rule digest of the AWS, Entra and SAML 2.0 specifications.
+// The rule numbers cited in comments, tests and CLI output (A3.4, B2.1, C1.3, D4.2,
+// ...) are the rules of AWS, Entra and SAML 2.0 that the project implements; each is
+// defined, with its source, in docs/rules.md (package [github.com/samlaws/samlaws/docs]
+// embeds it, and "samlaws explain A3.4" prints one).
 package samlaws

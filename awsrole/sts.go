@@ -385,7 +385,7 @@ func newResult(role Role, out *sts.AssumeRoleWithSAMLOutput) (*AssumeResult, err
 }
 
 // stsError wraps an error of the AssumeRoleWithSAML call, adding the rule and a
-// hint where the digest gives one.
+// hint where the rule gives one.
 func stsError(err error, assertion []byte) error {
 	var reason string
 	rule := "B4.3"

@@ -67,6 +67,6 @@
 // so callers can use errors.Is for the category and errors.As for the detail.
 // Messages never repeat values that may come from an assertion.
 //
-// Rule numbers (A1.6, B3.4, C4.6, ...) refer to the project's rule digest of
-// the AWS, Entra and SAML 2.0 documentation.
+// Rule numbers (A1.6, B3.4, C4.6, ...) are defined, with their sources in the
+// AWS, Entra and SAML 2.0 documentation, in the repository's docs/rules.md.
 package federation

@@ -76,7 +76,7 @@ func TestSignInEndpoint(t *testing.T) {
 
 func TestSignInEndpointA12Regex(t *testing.T) {
 	t.Parallel()
-	// A1.2: every aws-partition endpoint matches the digest's regex; built here
+	// A1.2: every aws-partition endpoint matches the regex rule A1.2 gives; built here
 	// by hand rather than with regexp so the check is independent of the code.
 	for _, r := range []string{"", "us-east-1", "us-west-2", "eu-central-1", "ap-northeast-3", "sa-east-1", "me-central-1", "il-central-1", "ca-west-1"} {
 		u, err := SignInEndpoint(awsrole.PartitionAWS, r)

@@ -74,7 +74,7 @@ var (
 // values (partitions, regions, Reply URLs, trust policy ARNs) are quoted and
 // truncated.
 type Error struct {
-	// Rule is the rule digest number the input breaks, such as "A1.6".
+	// Rule is the id of the rule the input breaks, such as "A1.6" (docs/rules.md).
 	Rule string
 	// Kind is the sentinel category, such as ErrInvalidIdentifier.
 	Kind error

@@ -36,7 +36,8 @@ var (
 type Error struct {
 	// Kind is one of the sentinel errors (ErrMalformed, ErrHostile, ...).
 	Kind error
-	// Rule is the spec rule number the check implements ("C1.3", "A5.4"), or "".
+	// Rule is the id of the rule in docs/rules.md the check implements ("C1.3",
+	// "A5.4"), or "".
 	Rule string
 	// Reason is a short description of what is wrong.
 	Reason string

@@ -19,7 +19,7 @@ const (
 
 // Problem is one reason a document does not meet a constraint.
 type Problem struct {
-	// Rule is the spec rule number ("A5.4", "B1.1", "C1.3"...).
+	// Rule is the id of the rule in docs/rules.md ("A5.4", "B1.1", "C1.3"...).
 	Rule string
 	// Message explains the problem.
 	Message string

@@ -8,7 +8,7 @@
 // [Tamper] knobs) and returns a [Minted] response: the XML bytes, the base64 value
 // of the HTTP-POST binding's SAMLResponse form field and an auto-submit HTML form.
 //
-// The output follows the rule digest's C2 (shape of an Entra response), C3.1
+// The output follows rules C2 (shape of an Entra response), C3.1
 // (signing options: assertion, response or both; RSA-SHA256 or RSA-SHA1;
 // exclusive c14n; enveloped signature placed right after Issuer) and D5.1
 // (EncryptedAssertion with AES-256 and RSA-OAEP key transport). With a fixed
@@ -30,7 +30,7 @@
 //     same, and digests are taken over the emitted bytes;
 //   - Entra's roles claim (http://schemas.microsoft.com/ws/2008/06/identity/claims/role,
 //     the same values as the AWS Role attribute) is written only with
-//     [ResponseSpec.RoleClaim]; the rule digest's list of default claims (C2.6)
+//     [ResponseSpec.RoleClaim]; the list of default claims in rule C2.6
 //     does not include it;
 //   - the default authnmethodsreferences value is [AuthnMethodPassword], as
 //     the Entra documentation shows (C2.6); the fixture carries
@@ -55,7 +55,7 @@
 // algorithms, decryption keys and encryption mode, replay cache, AWS-compatible
 // mode) and is safe for concurrent use. [Verifier.Verify] takes the
 // SAMLResponse form value (base64) or the XML and checks it as AWS sign-in and
-// STS AssumeRoleWithSAML would (rule digest A1-A6, D1-D5): size and structure
+// STS AssumeRoleWithSAML would (rules A1-A6 and D1-D5 of docs/rules.md): size and structure
 // budgets, no DTD, enveloped signatures with exactly one Reference to the
 // enclosing element, only pinned keys, exactly one assertion, issuer,
 // destination, one bearer SubjectConfirmation, conditions and audiences, time

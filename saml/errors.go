@@ -98,7 +98,7 @@ func (a AWSError) String() string {
 // troubleshoot_saml.md).
 const consoleInvalid = "Your request included an invalid SAML response. To logout, click here."
 
-// Known AWS answers (rule digest A1.7, A2.1, A3.1, A3.4, A3.6, A4.4, A5.1, A6.1, D1.7).
+// Known AWS answers (rules A1.7, A2.1, A3.1, A3.4, A3.6, A4.4, A5.1, A6.1, D1.7).
 var (
 	awsSignatureInvalid = AWSError{Code: "InvalidIdentityToken", Message: "Response signature invalid", Console: consoleInvalid}
 	awsExpired          = AWSError{Code: "ExpiredTokenException", Message: "Response has expired", Console: consoleInvalid}

@@ -334,7 +334,7 @@ func Thumbprint(c *x509.Certificate) string {
 
 // Verify decodes raw (the SAMLResponse form value in base64, with or without
 // line breaks, or the Response XML), checks it as AWS sign-in and STS would
-// (rule digest A1-A6, D1-D5) and returns the assertion read only from the
+// (rules A1-A6 and D1-D5, docs/rules.md) and returns the assertion read only from the
 // element a verified signature covers.
 //
 // Every error is a *ValidationError wrapping one category sentinel (ErrExpired,

@@ -11,7 +11,8 @@ type VerifyFunc func(ctx context.Context, response []byte) error
 
 // ConformanceCase is one response of the conformance suite.
 type ConformanceCase struct {
-	// Name identifies the case, Rule the rule of the digest it exercises.
+	// Name identifies the case, Rule the id of the rule it exercises
+	// (docs/rules.md).
 	Name, Rule string
 	// Options mint the response.
 	Options []ResponseOption

@@ -335,7 +335,8 @@ func FailedStatus() ResponseOption {
 type TamperCase struct {
 	// Name is a short identifier, usable as a subtest name.
 	Name string
-	// Rule is the rule of the digest that a correct verifier enforces against it.
+	// Rule is the id of the rule (docs/rules.md) that a correct verifier
+	// enforces against it.
 	Rule string
 	// Option applies the tamper.
 	Option ResponseOption

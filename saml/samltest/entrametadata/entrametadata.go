@@ -1,5 +1,5 @@
 // Package entrametadata writes federation metadata shaped as Microsoft Entra ID
-// publishes it for a SAML application (rule digest C1.2, C1.4, C1.5), for test
+// publishes it for a SAML application (rules C1.2, C1.4, C1.5), for test
 // identity providers and tools that mint test responses (samltest, "samlaws
 // mint --metadata-out").
 //
