@@ -1,8 +1,8 @@
 // Package federation holds the identifiers, endpoints and trust rules that tie
 // a Microsoft Entra ID enterprise application to AWS IAM SAML federation. All
-// functions but one are pure: no I/O, no context, no clock, no package state.
-// The exception is [ImportableRoles], which takes a context and an IAM client
-// and lists the roles Entra's provisioning connector could import (C4.5, C4.6).
+// functions are pure: no I/O, no context, no clock, no package state. Listing
+// the roles Entra's provisioning connector could import (C4.5, C4.6) needs an
+// IAM client and lives in [github.com/samlaws/samlaws/awsrole/iamsaml].
 //
 // # Identifiers and audiences
 //

@@ -1,8 +1,7 @@
-package federation
+package iamsaml
 
 import (
 	"context"
-	"errors"
 	"net/url"
 	"strconv"
 	"strings"
@@ -10,12 +9,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/awserr"
 )
-
-// ErrListRoles: listing the account's IAM roles failed (an API error, a
-// cancelled context, or invalid ImportOptions), so ImportableRoles has no
-// complete answer (C4.5).
-var ErrListRoles = errors.New("federation: listing IAM roles failed")
 
 // ListRolesAPIClient is the one IAM operation ImportableRoles needs: the
 // iam:ListRoles permission the Entra provisioning connector's access keys
@@ -59,10 +55,10 @@ type RoleImport struct {
 	// value) Entra's provisioning connector would write for the role (C4.3);
 	// "" when the role is not importable.
 	Value string
-	// Err is nil when the role is importable, and otherwise says why not: an
-	// *Error wrapping ErrNotImportable and carrying the rule (C4.6 for zero or
+	// Err is nil when the role is importable, and otherwise says why not: a
+	// *federation.Error wrapping federation.ErrNotImportable and carrying the rule (C4.6 for zero or
 	// several saml-providers, a pair of 240 characters or more, or an
-	// unreadable trust policy, which also wraps ErrInvalidTrustPolicy; B2.7
+	// unreadable trust policy, which also wraps federation.ErrInvalidTrustPolicy; B2.7
 	// for AWSReservedSSO_ roles; B2.2 for an invalid ARN; ...).
 	Err error
 }
@@ -96,7 +92,7 @@ func (r *ImportReport) Values() []string {
 // imports roles (C4.5): it pages through iam:ListRoles (with
 // iam.NewListRolesPaginator) and, for each role, decides whether the connector
 // can import it and with which saml-provider (C4.6, see
-// TrustPolicy.ImportableProvider).
+// federation.ImportableProvider).
 //
 // Each role's AssumeRolePolicyDocument is percent-decoded once, as IAM returns
 // it URL-encoded (RFC 3986: a space is "%20"; a '+' stays '+', as botocore's
@@ -107,12 +103,14 @@ func (r *ImportReport) Values() []string {
 // A role whose ARN, policy or trust makes it non-importable is reported in
 // its RoleImport.Err and never stops the listing. Only a failed ListRoles call,
 // a cancelled context, or a truncated page without a new Marker (which would
-// leave the listing incomplete or endless) ends it: the error is an *Error wrapping ErrListRoles
-// and the cause (a smithy or IAM API error, context.Canceled, ...), so errors.Is
-// and errors.As reach both. The partial report is not returned with an error.
+// leave the listing incomplete or endless) ends it, with an error wrapping
+// ErrIAM: a *RemoteError for a failed call or a cancelled context (errors.As
+// reaches the smithy or IAM API error, errors.Is context.Canceled), an *Error
+// for a nil client, invalid options or a truncated page. The partial report is
+// not returned with an error.
 func ImportableRoles(ctx context.Context, client ListRolesAPIClient, opts ImportOptions) (*ImportReport, error) {
 	if client == nil {
-		return nil, newErr("C4.5", ErrListRoles, nil, "ListRoles client is nil")
+		return nil, newErr(ErrInvalidOptions, "C4.5", "ListRoles client is nil", nil)
 	}
 	if err := checkImportOptions(opts); err != nil {
 		return nil, err
@@ -130,14 +128,14 @@ func ImportableRoles(ctx context.Context, client ListRolesAPIClient, opts Import
 	seen := map[string]bool{}
 	for pager.HasMorePages() {
 		if err := ctx.Err(); err != nil {
-			return nil, newErr("C4.5", ErrListRoles, err, "listing roles stopped after "+strconv.Itoa(report.Pages)+" pages")
+			return nil, remoteErr(ErrIAM, "ListRoles", err)
 		}
 		page, err := pager.NextPage(ctx)
 		if err != nil {
-			return nil, newErr("C4.5", ErrListRoles, err, "ListRoles page "+strconv.Itoa(report.Pages+1)+" failed")
+			return nil, remoteErr(ErrIAM, "ListRoles", err)
 		}
 		if page == nil {
-			return nil, newErr("C4.5", ErrListRoles, nil, "ListRoles page "+strconv.Itoa(report.Pages+1)+" is empty")
+			return nil, newErr(ErrIAM, "C4.5", "ListRoles page "+strconv.Itoa(report.Pages+1)+" is empty", nil)
 		}
 		report.Pages++
 		// The paginator stops quietly on a truncated page without a Marker;
@@ -146,7 +144,7 @@ func ImportableRoles(ctx context.Context, client ListRolesAPIClient, opts Import
 		if page.IsTruncated {
 			m := aws.ToString(page.Marker)
 			if m == "" || seen[m] {
-				return nil, newErr("C4.5", ErrListRoles, nil, "ListRoles page "+strconv.Itoa(report.Pages)+" is truncated without a new Marker")
+				return nil, newErr(ErrIAM, "C4.5", "ListRoles page "+strconv.Itoa(report.Pages)+" is truncated without a new Marker", nil)
 			}
 			seen[m] = true
 		}
@@ -161,7 +159,7 @@ func ImportableRoles(ctx context.Context, client ListRolesAPIClient, opts Import
 // MaxItems.
 func checkImportOptions(opts ImportOptions) error {
 	if opts.PageSize < 0 || opts.PageSize > 1000 {
-		return newErr("C4.5", ErrListRoles, nil, "PageSize "+strconv.Itoa(int(opts.PageSize))+" is outside 1..1000")
+		return newErr(ErrInvalidOptions, "C4.5", "PageSize "+strconv.Itoa(int(opts.PageSize))+" is outside 1..1000", nil)
 	}
 	p := opts.PathPrefix
 	if p == "" || p == "/" {
@@ -172,7 +170,7 @@ func checkImportOptions(opts ImportOptions) error {
 		ok = p[i] >= 0x21 && p[i] <= 0x7F
 	}
 	if !ok {
-		return newErr("B2.3", ErrListRoles, nil, "PathPrefix "+quote(p, 60)+" must be \"/\" or \"/path/\" of characters \\x21-\\x7F, at most 512")
+		return newErr(ErrInvalidOptions, "B2.3", "PathPrefix "+strconv.Quote(awserr.Clip(p, 60))+" must be \"/\" or \"/path/\" of characters \\x21-\\x7F, at most 512", nil)
 	}
 	return nil
 }
@@ -182,28 +180,26 @@ func judgeRole(arn, name string, document *string) RoleImport {
 	ri := RoleImport{ARN: arn, RoleName: name}
 	role, err := awsrole.ParseRoleARN(arn)
 	if err != nil {
-		ri.Err = newErr("B2.2", ErrNotImportable, err, "role cannot be imported by Entra: its ARN is invalid")
+		ri.Err = notImportable("B2.2", "role cannot be imported by Entra: its ARN is invalid", err)
 		return ri
 	}
 	ri.Role = role
 	if document == nil || *document == "" {
-		ri.Err = newErr("C4.6", ErrNotImportable, nil, "role cannot be imported by Entra: ListRoles returned no trust policy for it")
+		ri.Err = notImportable("C4.6", "role cannot be imported by Entra: ListRoles returned no trust policy for it", nil)
 		return ri
 	}
 	text, err := url.PathUnescape(*document)
 	if err != nil {
-		ri.Err = newErr("C4.6", ErrNotImportable,
-			newErr("B2.5", ErrInvalidTrustPolicy, err, "trust policy: the URL-encoded document has a malformed percent escape"),
-			"role cannot be imported by Entra: its trust policy cannot be read")
+		ri.Err = notImportable("C4.6", "role cannot be imported by Entra: its trust policy cannot be read",
+			&federation.Error{Kind: federation.ErrInvalidTrustPolicy, Rule: "B2.5", Reason: "trust policy: the URL-encoded document has a malformed percent escape", Err: err})
 		return ri
 	}
 	if strings.HasPrefix(strings.TrimLeft(text, " \t\r\n"), "%") {
-		ri.Err = newErr("C4.6", ErrNotImportable,
-			newErr("B2.5", ErrInvalidTrustPolicy, nil, "trust policy: the document is still URL-encoded after decoding once"),
-			"role cannot be imported by Entra: its trust policy cannot be read")
+		ri.Err = notImportable("C4.6", "role cannot be imported by Entra: its trust policy cannot be read",
+			&federation.Error{Kind: federation.ErrInvalidTrustPolicy, Rule: "B2.5", Reason: "trust policy: the document is still URL-encoded after decoding once"})
 		return ri
 	}
-	provider, err := ImportableProvider(role, text)
+	provider, err := federation.ImportableProvider(role, text)
 	if err != nil {
 		ri.Err = err
 		return ri
@@ -211,6 +207,11 @@ func judgeRole(arn, name string, document *string) RoleImport {
 	ri.Provider = provider
 	ri.Value = role.String() + "," + provider.String()
 	return ri
+}
+
+// notImportable is the federation error a non-importable role carries.
+func notImportable(rule, reason string, cause error) error {
+	return &federation.Error{Kind: federation.ErrNotImportable, Rule: rule, Reason: reason, Err: cause}
 }
 
 func deref(s *string) string {

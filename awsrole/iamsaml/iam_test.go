@@ -1,4 +1,4 @@
-package federation_test
+package iamsaml_test
 
 import (
 	"context"
@@ -22,6 +22,7 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/google/go-cmp/cmp"
 	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/awsrole/iamsaml"
 	"github.com/samlaws/samlaws/federation"
 )
 
@@ -105,15 +106,15 @@ func (f *fakeListRoles) ListRoles(ctx context.Context, in *iam.ListRolesInput, _
 	return out, nil
 }
 
-var _ federation.ListRolesAPIClient = (*iam.Client)(nil)
-var _ federation.ListRolesAPIClient = (*fakeListRoles)(nil)
+var _ iamsaml.ListRolesAPIClient = (*iam.Client)(nil)
+var _ iamsaml.ListRolesAPIClient = (*fakeListRoles)(nil)
 
 type verdict struct {
 	Value string
 	Rule  string // "" when importable
 }
 
-func verdicts(r *federation.ImportReport) map[string]verdict {
+func verdicts(r *iamsaml.ImportReport) map[string]verdict {
 	m := map[string]verdict{}
 	for _, ri := range r.Roles {
 		v := verdict{Value: ri.Value}
@@ -159,7 +160,7 @@ func TestImportableRoles(t *testing.T) {
 		},
 	}
 	fake := &fakeListRoles{pages: pages}
-	rep, err := federation.ImportableRoles(context.Background(), fake, federation.ImportOptions{PathPrefix: "/", PageSize: 3})
+	rep, err := iamsaml.ImportableRoles(context.Background(), fake, iamsaml.ImportOptions{PathPrefix: "/", PageSize: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -272,7 +273,7 @@ func mustNewTrust(t testing.TB, providers ...string) string {
 }
 
 // TestImportableRolesErrors: an API error on any page and a cancelled context
-// end the listing with an error wrapping ErrListRoles and the cause (C4.5).
+// end the listing with an error wrapping ErrIAM and the cause (C4.5).
 func TestImportableRolesErrors(t *testing.T) {
 	pages := [][]types.Role{
 		{iamRole(iamRolePfx+"/A", trustDoc(t, iamProvA))},
@@ -282,7 +283,7 @@ func TestImportableRolesErrors(t *testing.T) {
 
 	t.Run("C4.5/api_error_on_page_2", func(t *testing.T) {
 		fake := &fakeListRoles{pages: pages, errs: map[int]error{1: apiErr}}
-		rep, err := federation.ImportableRoles(context.Background(), fake, federation.ImportOptions{})
+		rep, err := iamsaml.ImportableRoles(context.Background(), fake, iamsaml.ImportOptions{})
 		if err == nil || rep != nil {
 			t.Fatalf("got %v, %v; want nil report and an error", rep, err)
 		}
@@ -290,21 +291,21 @@ func TestImportableRolesErrors(t *testing.T) {
 		if !errors.As(err, &ae) || ae.ErrorCode() != "AccessDenied" {
 			t.Errorf("errors.As(smithy.APIError) failed on %v", err)
 		}
-		if !errors.Is(err, federation.ErrListRoles) {
-			t.Errorf("%v does not wrap ErrListRoles", err)
+		if !errors.Is(err, iamsaml.ErrIAM) {
+			t.Errorf("%v does not wrap ErrIAM", err)
 		}
-		var fe *federation.Error
-		if !errors.As(err, &fe) || fe.Rule != "C4.5" {
-			t.Errorf("%v: want *federation.Error with rule C4.5", err)
+		var re *iamsaml.RemoteError
+		if !errors.As(err, &re) || re.Op != "ListRoles" || re.Code != "AccessDenied" {
+			t.Errorf("%v: want *iamsaml.RemoteError for ListRoles with code AccessDenied", err)
 		}
-		if !strings.HasPrefix(err.Error(), "federation: ") {
+		if !strings.HasPrefix(err.Error(), "iamsaml: ListRoles: AccessDenied") {
 			t.Errorf("error %q lacks the package prefix", err)
 		}
 	})
 	t.Run("C4.5/api_error_on_page_1_typed", func(t *testing.T) {
 		nse := &types.ServiceFailureException{Message: aws.String("boom")}
 		fake := &fakeListRoles{pages: pages, errs: map[int]error{0: nse}}
-		_, err := federation.ImportableRoles(context.Background(), fake, federation.ImportOptions{})
+		_, err := iamsaml.ImportableRoles(context.Background(), fake, iamsaml.ImportOptions{})
 		var got *types.ServiceFailureException
 		if !errors.As(err, &got) {
 			t.Errorf("errors.As(*types.ServiceFailureException) failed on %v", err)
@@ -314,9 +315,9 @@ func TestImportableRolesErrors(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
 		fake := &fakeListRoles{pages: pages}
-		_, err := federation.ImportableRoles(ctx, fake, federation.ImportOptions{})
-		if !errors.Is(err, context.Canceled) || !errors.Is(err, federation.ErrListRoles) {
-			t.Errorf("err = %v, want context.Canceled and ErrListRoles", err)
+		_, err := iamsaml.ImportableRoles(ctx, fake, iamsaml.ImportOptions{})
+		if !errors.Is(err, context.Canceled) || !errors.Is(err, iamsaml.ErrIAM) {
+			t.Errorf("err = %v, want context.Canceled and ErrIAM", err)
 		}
 		if len(fake.inputs) != 0 {
 			t.Errorf("ListRoles called %d times on a cancelled context", len(fake.inputs))
@@ -326,7 +327,7 @@ func TestImportableRolesErrors(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
 		fake := &fakeListRoles{pages: pages, cancel: cancel, cancelAfter: 0}
-		rep, err := federation.ImportableRoles(ctx, fake, federation.ImportOptions{})
+		rep, err := iamsaml.ImportableRoles(ctx, fake, iamsaml.ImportOptions{})
 		if !errors.Is(err, context.Canceled) || rep != nil {
 			t.Errorf("got %v, %v; want nil report and context.Canceled", rep, err)
 		}
@@ -335,33 +336,33 @@ func TestImportableRolesErrors(t *testing.T) {
 		}
 	})
 	t.Run("C4.5/nil_client", func(t *testing.T) {
-		_, err := federation.ImportableRoles(context.Background(), nil, federation.ImportOptions{})
-		if !errors.Is(err, federation.ErrListRoles) {
-			t.Errorf("err = %v, want ErrListRoles", err)
+		_, err := iamsaml.ImportableRoles(context.Background(), nil, iamsaml.ImportOptions{})
+		if !errors.Is(err, iamsaml.ErrInvalidOptions) {
+			t.Errorf("err = %v, want ErrInvalidOptions", err)
 		}
 	})
 	for _, tc := range []struct {
 		name string
-		opts federation.ImportOptions
+		opts iamsaml.ImportOptions
 		ok   bool
 	}{
-		{"B2.3/prefix_root", federation.ImportOptions{PathPrefix: "/"}, true},
-		{"B2.3/prefix_path", federation.ImportOptions{PathPrefix: "/dev/team~1/"}, true},
-		{"B2.3/prefix_no_trailing_slash", federation.ImportOptions{PathPrefix: "/dev"}, false},
-		{"B2.3/prefix_no_leading_slash", federation.ImportOptions{PathPrefix: "dev/"}, false},
-		{"B2.3/prefix_space", federation.ImportOptions{PathPrefix: "/a b/"}, false},
-		{"B2.3/prefix_too_long", federation.ImportOptions{PathPrefix: "/" + strings.Repeat("a", 511) + "/"}, false},
-		{"C4.5/page_size_1000", federation.ImportOptions{PageSize: 1000}, true},
-		{"C4.5/page_size_1001", federation.ImportOptions{PageSize: 1001}, false},
-		{"C4.5/page_size_negative", federation.ImportOptions{PageSize: -1}, false},
+		{"B2.3/prefix_root", iamsaml.ImportOptions{PathPrefix: "/"}, true},
+		{"B2.3/prefix_path", iamsaml.ImportOptions{PathPrefix: "/dev/team~1/"}, true},
+		{"B2.3/prefix_no_trailing_slash", iamsaml.ImportOptions{PathPrefix: "/dev"}, false},
+		{"B2.3/prefix_no_leading_slash", iamsaml.ImportOptions{PathPrefix: "dev/"}, false},
+		{"B2.3/prefix_space", iamsaml.ImportOptions{PathPrefix: "/a b/"}, false},
+		{"B2.3/prefix_too_long", iamsaml.ImportOptions{PathPrefix: "/" + strings.Repeat("a", 511) + "/"}, false},
+		{"C4.5/page_size_1000", iamsaml.ImportOptions{PageSize: 1000}, true},
+		{"C4.5/page_size_1001", iamsaml.ImportOptions{PageSize: 1001}, false},
+		{"C4.5/page_size_negative", iamsaml.ImportOptions{PageSize: -1}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			fake := &fakeListRoles{pages: pages}
-			_, err := federation.ImportableRoles(context.Background(), fake, tc.opts)
+			_, err := iamsaml.ImportableRoles(context.Background(), fake, tc.opts)
 			if tc.ok != (err == nil) {
 				t.Fatalf("err = %v, want ok=%v", err, tc.ok)
 			}
-			if !tc.ok && (len(fake.inputs) != 0 || !errors.Is(err, federation.ErrListRoles)) {
+			if !tc.ok && (len(fake.inputs) != 0 || !errors.Is(err, iamsaml.ErrInvalidOptions)) {
 				t.Errorf("invalid options: %d calls, err %v", len(fake.inputs), err)
 			}
 		})
@@ -442,7 +443,7 @@ func TestImportableRolesRealClient(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 
-	rep, err := federation.ImportableRoles(ctx, client, federation.ImportOptions{PathPrefix: "/", PageSize: 2})
+	rep, err := iamsaml.ImportableRoles(ctx, client, iamsaml.ImportOptions{PathPrefix: "/", PageSize: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -482,13 +483,13 @@ func TestImportableRolesRealClient(t *testing.T) {
 	mu.Lock()
 	fail = true
 	mu.Unlock()
-	_, err = federation.ImportableRoles(ctx, client, federation.ImportOptions{})
+	_, err = iamsaml.ImportableRoles(ctx, client, iamsaml.ImportOptions{})
 	var ae smithy.APIError
 	if !errors.As(err, &ae) || ae.ErrorCode() != "AccessDenied" {
 		t.Errorf("err = %v, want a smithy.APIError with code AccessDenied", err)
 	}
-	if !errors.Is(err, federation.ErrListRoles) {
-		t.Errorf("err = %v, want ErrListRoles", err)
+	if !errors.Is(err, iamsaml.ErrIAM) {
+		t.Errorf("err = %v, want ErrIAM", err)
 	}
 }
 
@@ -534,9 +535,9 @@ func TestImportableRolesBrokenPagination(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := &markerScript{markers: tc.markers}
-			rep, err := federation.ImportableRoles(context.Background(), m, federation.ImportOptions{})
-			if !errors.Is(err, federation.ErrListRoles) || rep != nil {
-				t.Fatalf("got %v, %v; want nil report and ErrListRoles", rep, err)
+			rep, err := iamsaml.ImportableRoles(context.Background(), m, iamsaml.ImportOptions{})
+			if !errors.Is(err, iamsaml.ErrIAM) || rep != nil {
+				t.Fatalf("got %v, %v; want nil report and ErrIAM", rep, err)
 			}
 			if m.calls != tc.calls {
 				t.Errorf("ListRoles called %d times, want %d", m.calls, tc.calls)
@@ -557,7 +558,7 @@ func FuzzImportableRoles(f *testing.F) {
 	f.Add("", "")
 	f.Fuzz(func(t *testing.T, arn, doc string) {
 		fake := &fakeListRoles{pages: [][]types.Role{{{Arn: aws.String(arn), RoleName: aws.String("r"), AssumeRolePolicyDocument: aws.String(doc)}}}}
-		rep, err := federation.ImportableRoles(context.Background(), fake, federation.ImportOptions{})
+		rep, err := iamsaml.ImportableRoles(context.Background(), fake, iamsaml.ImportOptions{})
 		if err != nil {
 			t.Fatalf("listing failed because of one role: %v", err)
 		}

@@ -1,4 +1,4 @@
-package federation_test
+package iamsaml_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/awsrole/iamsaml"
 	"github.com/samlaws/samlaws/federation"
 )
 
@@ -71,7 +72,7 @@ func ExampleImportableRoles() {
 		},
 	}
 
-	report, err := federation.ImportableRoles(context.Background(), client, federation.ImportOptions{})
+	report, err := iamsaml.ImportableRoles(context.Background(), client, iamsaml.ImportOptions{})
 	if err != nil {
 		panic(err)
 	}
