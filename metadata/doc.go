@@ -24,4 +24,8 @@
 // [NewAWSSPMetadata] generate IdP and AWS SP metadata. [Fetcher] downloads
 // metadata over HTTP with a size cap, conditional requests and caching
 // bounded by validUntil and cacheDuration (C1.1, C1.2).
+//
+// The package links no other SAML library. To hand a verified document to
+// crewjam/saml, decode its bytes: xml.Unmarshal(doc.Raw(), &ed) with ed a
+// crewjam saml.EntityDescriptor (Raw has the BOM removed).
 package metadata
