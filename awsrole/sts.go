@@ -427,6 +427,9 @@ func redactAssertion(reason string, assertion []byte) string {
 	return reason
 }
 
+// issuerHint explains "Issuer not present in specified provider" (B4.4, D1.7).
+const issuerHint = "the assertion's Issuer differs from the entityID in the IAM SAML provider's metadata: upload the IdP's current metadata, or send the Role attribute's provider that trusts this issuer"
+
 // stsHint maps an STS error to the rule that explains it and a hint.
 func stsHint(err error, code, msg string) (rule, hint string) {
 	lower := strings.ToLower(msg)
@@ -449,12 +452,22 @@ func stsHint(err error, code, msg string) (rule, hint string) {
 		return "A4.4", "the assertion is expired or stale: fetch a fresh SAMLResponse from the IdP"
 	case errors.As(err, &invalid):
 		switch {
+		case strings.Contains(lower, "issuer not present"):
+			// STS answers an Issuer that is not the provider's entityID with
+			// code InvalidIdentityToken and a message that nests the inner
+			// service's code: "Issuer not present in specified provider
+			// (Service: AWSOpenIdDiscoveryService; Status Code: 400; Error
+			// Code: AuthSamlInvalidSamlResponseException; ...)" (SDK trace in
+			// dbeaver/cloudbeaver#3112; IAM-UG troubleshoot_saml).
+			return "B4.4", issuerHint
 		case strings.Contains(lower, "signature"):
 			return "A5.1", "the signing certificate is not in the IAM SAML provider's metadata: after an IdP certificate rollover, upload fresh metadata with UpdateSAMLProvider"
 		case strings.Contains(lower, "rolesessionname"):
 			return "A3.4", "the assertion needs exactly one valid RoleSessionName attribute"
 		case strings.Contains(lower, "source identity"):
-			return "A3.6", "the SourceIdentity attribute must match the one already set on the session"
+			// IAM-UG troubleshoot_saml documents this message for a value
+			// that is too long or has characters outside the pattern.
+			return "A3.6", "the SourceIdentity attribute must be one value of 2-64 characters from [A-Za-z0-9_+=,.@-] that does not begin with \"aws:\""
 		case strings.Contains(lower, "provider doesn't exist") || strings.Contains(lower, "provider does not exist"):
 			return "B4.4", "PrincipalArn names no IAM SAML provider: check the provider name in the Role attribute"
 		}
@@ -475,10 +488,13 @@ func stsHint(err error, code, msg string) (rule, hint string) {
 		}
 		return "B4.4", ""
 	case "AccessDenied", "AccessDeniedException":
-		return "B4.4", "check the role ARN's spelling (case-sensitive, B2.3), that the role's trust policy allows sts:AssumeRoleWithSAML for this saml-provider, adds sts:TagSession and sts:SetSourceIdentity when the assertion carries tags or SourceIdentity (B3.2), and that its conditions (SAML:aud) hold"
+		return "B4.4", "check the role ARN's spelling (case-sensitive, B2.3), that the role's trust policy allows sts:AssumeRoleWithSAML for this saml-provider, adds sts:TagSession and sts:SetSourceIdentity when the assertion carries tags or SourceIdentity (B3.2), and that its conditions (SAML:aud) hold; " +
+			"a Role attribute that does not list this role and provider pair may also end here (inferred: AWS does not document its answer for that)"
 	case "AuthSamlInvalidSamlResponseException":
+		// The inner code, should a client surface it instead of
+		// InvalidIdentityToken (IAM-UG troubleshoot_saml quotes it).
 		if strings.Contains(lower, "issuer") {
-			return "B4.4", "the assertion's Issuer differs from the entityID in the IAM SAML provider's metadata"
+			return "B4.4", issuerHint
 		}
 		return "B4.4", ""
 	}

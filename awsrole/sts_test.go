@@ -193,9 +193,24 @@ func TestAssumeRoleWithSAMLErrors(t *testing.T) {
 		{name: "B4.4 AccessDenied",
 			fault: &stsFault{403, "Sender", "AccessDenied", "Not authorized to perform sts:AssumeRoleWithSAML"},
 			as:    apiCode("AccessDenied"), code: "AccessDenied", rule: "B4.4", hint: "sts:TagSession"},
+		{name: "B4.4 AccessDenied names the role-not-listed case as inferred",
+			fault: &stsFault{403, "Sender", "AccessDenied", "Not authorized to perform sts:AssumeRoleWithSAML"},
+			as:    apiCode("AccessDenied"), code: "AccessDenied", rule: "B4.4", hint: "does not list this role and provider pair may also end here (inferred"},
+		// B4.4 issuer mismatch, in the shape STS sends it (SDK trace in
+		// dbeaver/cloudbeaver#3112): code InvalidIdentityToken, the inner
+		// service's code only inside the message.
+		{name: "B4.4 InvalidIdentityToken issuer not present",
+			fault: &stsFault{400, "Sender", "InvalidIdentityToken", "Issuer not present in specified provider (Service: AWSOpenIdDiscoveryService; Status Code: 400; Error Code: AuthSamlInvalidSamlResponseException; Request ID: 0e8d1248-1b43-4ff5-8a45-2ae4c96a4d27; Proxy: null)"},
+			as:    asType[*types.InvalidIdentityTokenException], code: "InvalidIdentityToken", rule: "B4.4", hint: "entityID"},
+		// A client that surfaces the inner code still gets the issuer hint.
 		{name: "B4.4 AuthSamlInvalidSamlResponseException issuer",
 			fault: &stsFault{400, "Sender", "AuthSamlInvalidSamlResponseException", "Failed to assume role: Issuer not present in specified provider"},
 			as:    apiCode("AuthSamlInvalidSamlResponseException"), code: "AuthSamlInvalidSamlResponseException", rule: "B4.4", hint: "entityID"},
+		// A3.6: IAM-UG troubleshoot_saml documents this message for a
+		// malformed value (length, characters), not a mismatch.
+		{name: "A3.6 InvalidIdentityToken source identity",
+			fault: &stsFault{400, "Sender", "InvalidIdentityToken", `Source Identity must match [a-zA-Z_0-9+=,.@-]{2,64} and not begin with "aws:"`},
+			as:    asType[*types.InvalidIdentityTokenException], code: "InvalidIdentityToken", rule: "A3.6", hint: "2-64 characters"},
 		{name: "A4.2 ValidationError DurationSeconds above MaxSessionDuration (fake applies the role's 3600)",
 			duration: 7200,
 			as:       apiCode("ValidationError"), code: "ValidationError", rule: "A4.2", hint: "raise MaxSessionDuration"},

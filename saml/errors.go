@@ -79,19 +79,28 @@ type AWSError struct {
 	// Console is the message the AWS console sign-in page shows, such as "Your
 	// request included an invalid SAML response. To logout, click here."
 	Console string
+	// Inferred is true when part of this answer (usually the code or the
+	// message) is our inference, not documented by AWS nor seen in a public
+	// report; output should then say "AWS answers (inferred)".
+	Inferred bool
 }
 
 // String returns "Code: Message", or the console message when no STS code is
-// known.
+// known, followed by " (inferred)" when Inferred is set.
 func (a AWSError) String() string {
+	var s string
 	switch {
 	case a.Code != "" && a.Message != "":
-		return a.Code + ": " + a.Message
+		s = a.Code + ": " + a.Message
 	case a.Code != "":
-		return a.Code
+		s = a.Code
 	default:
-		return a.Console
+		s = a.Console
 	}
+	if a.Inferred && s != "" {
+		s += " (inferred)"
+	}
+	return s
 }
 
 // The console's generic answer for a response it cannot use (A3.1, IAM-UG
@@ -99,16 +108,29 @@ func (a AWSError) String() string {
 const consoleInvalid = "Your request included an invalid SAML response. To logout, click here."
 
 // Known AWS answers (rules A1.7, A2.1, A3.1, A3.4, A3.6, A4.4, A5.1, A6.1, D1.7).
+// Sources: IAM-UG troubleshoot_saml for the documented texts; the issuer
+// answer's code InvalidIdentityToken from an SDK trace (dbeaver/cloudbeaver
+// #3112); the two ExpiredTokenException messages from field reports (A4.4);
+// the "#N" Reply URL's 400 page from MicrosoftDocs/azure-docs#64166.
+// Inferred: the code of the audience answer, the generic InvalidIdentityToken,
+// the 100000-character ValidationError wording (the limit is documented, the
+// text is not), and "Response signature invalid" for a refused algorithm
+// (documented only for a key missing from the metadata).
 var (
 	awsSignatureInvalid = AWSError{Code: "InvalidIdentityToken", Message: "Response signature invalid", Console: consoleInvalid}
+	awsAlgorithm        = AWSError{Code: "InvalidIdentityToken", Message: "Response signature invalid", Console: consoleInvalid, Inferred: true}
 	awsExpired          = AWSError{Code: "ExpiredTokenException", Message: "Response has expired", Console: consoleInvalid}
 	awsStale            = AWSError{Code: "ExpiredTokenException", Message: "Token must be redeemed within 5 minutes of issuance", Console: consoleInvalid}
-	awsAudience         = AWSError{Code: "InvalidIdentityToken", Console: "Response does not contain the required audience"}
+	awsAudience         = AWSError{Code: "InvalidIdentityToken", Console: "Response does not contain the required audience", Inferred: true}
 	awsIssuer           = AWSError{Code: "InvalidIdentityToken", Message: "Issuer not present in specified provider", Console: consoleInvalid}
 	awsNoNameID         = AWSError{Code: "AccessDenied", Message: "Not authorized to perform sts:AssumeRoleWithSAML", Console: consoleInvalid}
-	awsInvalid          = AWSError{Code: "InvalidIdentityToken", Console: consoleInvalid}
-	awsTooLarge         = AWSError{Code: "ValidationError", Message: "Value at 'sAMLAssertion' failed to satisfy constraint: Member must have length less than or equal to 100000", Console: consoleInvalid}
+	awsInvalid          = AWSError{Code: "InvalidIdentityToken", Console: consoleInvalid, Inferred: true}
+	awsTooLarge         = AWSError{Code: "ValidationError", Message: "Value at 'sAMLAssertion' failed to satisfy constraint: Member must have length less than or equal to 100000", Console: consoleInvalid, Inferred: true}
 	awsNoRole           = AWSError{Console: consoleInvalid}
+	// awsReplyURLInstance: users report AWS sign-in answering a "400 Bad
+	// Request" page when the Reply URL keeps Entra's "#N" suffix
+	// (MicrosoftDocs/azure-docs#64166, #101607); no STS code is known.
+	awsReplyURLInstance = AWSError{Console: "400 Bad Request"}
 )
 
 // ValidationError is the one typed error of [Verifier.Verify]; get it with
@@ -176,8 +198,10 @@ func (e *ValidationError) withAWS(a AWSError) *ValidationError {
 
 func defaultAWS(cat error) AWSError {
 	switch cat {
-	case ErrSignature, ErrAlgorithm:
+	case ErrSignature:
 		return awsSignatureInvalid
+	case ErrAlgorithm:
+		return awsAlgorithm
 	case ErrExpired:
 		return awsExpired
 	case ErrAudience:

@@ -266,7 +266,7 @@ func (c *checker) checkResponse(r *etree.Element, signed bool) (string, bool) {
 	}
 	if d, ok := attrValue(r, "Destination"); ok {
 		if !c.v.recipientOK(d) {
-			if c.add(newErr(ErrDestination, "D1.2", "Response Destination is not an accepted endpoint", c.endpointHint(d))) {
+			if c.add(c.endpointAWS(newErr(ErrDestination, "D1.2", "Response Destination is not an accepted endpoint", c.endpointHint(d)), d)) {
 				return "", true
 			}
 		}
@@ -367,6 +367,16 @@ func (c *checker) checkIssueInstant(el *etree.Element, what string) bool {
 			"AWS needs the response redeemed within 5 minutes of issuance: sign in again at the IdP").withAWS(awsStale))
 	}
 	return false
+}
+
+// endpointAWS sets what AWS answers for a rejected Destination or Recipient
+// got: the "400 Bad Request" page users report for a Reply URL that kept the
+// "#N" suffix (C2.1), the default (inferred) answer otherwise.
+func (c *checker) endpointAWS(e *ValidationError, got string) *ValidationError {
+	if errors.Is(federation.CheckReplyURL(got), federation.ErrReplyURLInstance) {
+		return e.withAWS(awsReplyURLInstance)
+	}
+	return e
 }
 
 // endpointHint explains a rejected Destination or Recipient.
@@ -643,7 +653,7 @@ func (c *checker) checkSubject(s *etree.Element, out *Assertion) bool {
 			return true
 		}
 	case !c.v.recipientOK(r):
-		if c.add(newErr(ErrRecipient, "A1.8", "SubjectConfirmationData Recipient is not an accepted endpoint", c.endpointHint(r))) {
+		if c.add(c.endpointAWS(newErr(ErrRecipient, "A1.8", "SubjectConfirmationData Recipient is not an accepted endpoint", c.endpointHint(r)), r)) {
 			return true
 		}
 	}

@@ -86,8 +86,8 @@ func ExampleVerifier_Diagnose() {
 	}
 	// Output:
 	// accepted: false
-	// D1.2 [Your request included an invalid SAML response. To logout, click here.] Response Destination is not an accepted endpoint
+	// D1.2 [400 Bad Request] Response Destination is not an accepted endpoint
 	//   fix: the Reply URL carries the instance suffix of the Identifier: remove "#N" from the Reply URL in Entra and keep it only in the Identifier (Entity ID)
-	// A1.8 [Your request included an invalid SAML response. To logout, click here.] SubjectConfirmationData Recipient is not an accepted endpoint
+	// A1.8 [400 Bad Request] SubjectConfirmationData Recipient is not an accepted endpoint
 	//   fix: the Reply URL carries the instance suffix of the Identifier: remove "#N" from the Reply URL in Entra and keep it only in the Identifier (Entity ID)
 }

@@ -379,6 +379,9 @@ type checkAWSErr struct {
 	Code    string `json:"code,omitempty"`
 	Message string `json:"message,omitempty"`
 	Console string `json:"console,omitempty"`
+	// Inferred: part of the answer is our inference, not documented or
+	// reported (saml.AWSError.Inferred).
+	Inferred bool `json:"inferred,omitempty"`
 }
 
 // checkResult is the verdict on one file.
@@ -471,7 +474,7 @@ func newCheckProblem(p *saml.ValidationError) checkProblem {
 		Hint:    p.Hint,
 	}
 	if p.AWS != (saml.AWSError{}) {
-		cp.AWS = &checkAWSErr{Code: p.AWS.Code, Message: p.AWS.Message, Console: p.AWS.Console}
+		cp.AWS = &checkAWSErr{Code: p.AWS.Code, Message: p.AWS.Message, Console: p.AWS.Console, Inferred: p.AWS.Inferred}
 	}
 	return cp
 }

@@ -427,6 +427,15 @@ func TestCheckTooLarge(t *testing.T) {
 	if codes := errorCodes(t, jsonLines(t, r.stdout)[0]); !contains(codes, "too_large") {
 		t.Errorf("codes = %v, want too_large", codes)
 	}
+	if !strings.Contains(r.stdout, `"inferred":true`) {
+		t.Errorf("JSON does not mark the ValidationError wording as inferred (issue 14.3):\n%s", r.stdout)
+	}
+	// The wording of STS's ValidationError for a too-long SAMLAssertion is not
+	// documented anywhere found (issue 14.3): the text output says so.
+	r = runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, big)
+	if r.code != exitRejected || !strings.Contains(r.stdout, "AWS answers (inferred): ValidationError") {
+		t.Errorf("text output does not mark the inferred answer: exit %d\n%s", r.code, r.stdout)
+	}
 	junk := writeFile(t, "junk.txt", []byte("this is not a SAML response"))
 	r = runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, "--json", junk)
 	if r.code != exitRejected || !contains(errorCodes(t, jsonLines(t, r.stdout)[0]), "malformed") {

@@ -261,7 +261,11 @@ func (p *checkPrinter) rejectedText(b *strings.Builder, r *checkResult) {
 		}
 		fmt.Fprintf(b, "  %d. %s%s\n", i+1, e.Message, rule)
 		if e.AWS != nil {
-			fmt.Fprintf(b, "     AWS answers: %s\n", checkAWSText(e.AWS))
+			label := "AWS answers"
+			if e.AWS.Inferred {
+				label = "AWS answers (inferred)"
+			}
+			fmt.Fprintf(b, "     %s: %s\n", label, checkAWSText(e.AWS))
 		} else if e.Code == "replay" {
 			fmt.Fprintf(b, "     note: STS itself does not document rejecting a reused assertion (A4.6); a service provider should (D5.3)\n")
 		}

@@ -380,7 +380,11 @@ func (d *demo) problems(v *saml.Verifier, m *saml.Minted) error {
 	for i, p := range rep.Problems {
 		d.printf("  %d. %s\n", i+1, demoWrap(fmt.Sprintf("%s [rule %s]", p.Reason, p.Rule), 5))
 		if p.AWS != (saml.AWSError{}) {
-			d.printf("     %s\n", demoWrap("AWS answers: "+checkAWSText(&checkAWSErr{Code: p.AWS.Code, Message: p.AWS.Message, Console: p.AWS.Console}), 5))
+			label := "AWS answers: "
+			if p.AWS.Inferred {
+				label = "AWS answers (inferred): "
+			}
+			d.printf("     %s\n", demoWrap(label+checkAWSText(&checkAWSErr{Code: p.AWS.Code, Message: p.AWS.Message, Console: p.AWS.Console}), 5))
 		}
 		if p.Hint != "" {
 			d.printf("     %s\n", demoWrap("fix: "+p.Hint, 5))
