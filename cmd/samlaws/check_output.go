@@ -128,6 +128,7 @@ type checkPrinter struct {
 	json               bool
 	now                func() time.Time
 	accepted, rejected int
+	cited              citedRules // rules the text report cites, explained at its end
 }
 
 // header says what the run trusts, so that a verdict can be read in context.
@@ -258,6 +259,7 @@ func (p *checkPrinter) rejectedText(b *strings.Builder, r *checkResult) {
 		rule := ""
 		if e.Rule != "" {
 			rule = " [rule " + e.Rule + "]"
+			p.cited.add(e.Rule)
 		}
 		fmt.Fprintf(b, "  %d. %s%s\n", i+1, e.Message, rule)
 		if e.AWS != nil {
@@ -299,4 +301,5 @@ func (p *checkPrinter) summary() {
 		noun = "response"
 	}
 	fmt.Fprintf(p.w, "%d %s checked: %d accepted, %d rejected\n", total, noun, p.accepted, p.rejected)
+	p.cited.write(p.w)
 }

@@ -203,6 +203,7 @@ func (d *demo) run() error {
 		return err
 	}
 	d.printf("\nTry it on your own responses: samlaws check --metadata <Entra app metadata URL or file> <response>\n")
+	d.printf("Look up a rule cited above, such as A1.8: samlaws explain A1.8 (all rules: docs/rules.md)\n")
 	return nil
 }
 

@@ -26,6 +26,7 @@ func commands() []command {
 		{"demo", "run an offline end-to-end federation (Entra ID test tenant -> AWS) and explain each step", runDemo},
 		{"mint", "mint a signed, Entra-shaped SAML response (and matching IdP metadata) for tests", runMint},
 		{"check", "would AWS accept this SAML response? every problem, with its fix", runCheck},
+		{"explain", "what a rule id such as A1.8 means, where it comes from, where it is enforced", runExplain},
 		{"decode", "pretty-print a SAMLResponse (base64 or XML) without validating it", runDecode},
 		{"metadata", "inspect, check for IAM and diff federation metadata (Entra ID, AD FS, ...)", runMetadata},
 	}
