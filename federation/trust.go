@@ -72,7 +72,11 @@ type TrustPolicyOptions struct {
 	// AudienceGlobal.
 	Audience AudienceCondition
 	// TagSession adds sts:TagSession, needed when assertions carry session
-	// tags (B3.2).
+	// tags (B3.2). Caution (C4.7): a 2020 report says Entra's provisioning
+	// connector disabled a role once its trust policy allowed sts:TagSession
+	// (MicrosoftDocs/azure-docs#51322); it may have been fixed since, but if
+	// Entra imports this role's appRole, check the role after the next sync
+	// (TrustPolicy.ImportWarnings reports it).
 	TagSession bool
 	// SetSourceIdentity adds sts:SetSourceIdentity, needed when assertions
 	// carry a SourceIdentity (B3.2).
@@ -915,8 +919,11 @@ func checkJSONStructure(data []byte) error {
 //   - the policy trusts every principal ("*"), or no saml-provider, or more
 //     than one: Entra needs exactly one (C4.6);
 //   - the provider is in another partition or account than the role (A3.3);
-//   - "roleARN,providerARN" is longer than 239 characters: Entra requires
-//     fewer than 240 (C4.6).
+//   - the role ARN and the provider ARN together are 240 characters or more:
+//     Entra requires their combined length to be under 240 (C4.6). The comma
+//     between them is not counted, as the Entra tutorial words it, so a
+//     "roleARN,providerARN" value of 240 characters is importable and one of
+//     241 is not (see docs/design.md).
 //
 // Providers removed by an unconditional Deny do not count; a conditional
 // Deny (ConditionalDeny) does not prevent import.
@@ -947,10 +954,46 @@ func (tp *TrustPolicy) ImportableProvider(role awsrole.RoleARN) (awsrole.Provide
 	if p.Partition != role.Partition || p.AccountID != role.AccountID {
 		return notImportable("A3.3", "the trusted saml-provider "+quote(p.String(), 200)+" is not in the role's partition and account", nil)
 	}
-	if n := len(role.String()) + 1 + len(p.String()); n >= 240 {
-		return notImportable("C4.6", "the Role value \"roleARN,providerARN\" is "+strconv.Itoa(n)+" characters; Entra imports only pairs shorter than 240", nil)
+	if n := len(role.String()) + len(p.String()); n >= MaxImportPairLength {
+		return notImportable("C4.6", "the role ARN and the provider ARN are "+strconv.Itoa(n)+" characters together; Entra imports only roles whose two ARNs are under "+strconv.Itoa(MaxImportPairLength)+" characters combined", nil)
 	}
 	return p, nil
+}
+
+// MaxImportPairLength bounds the role ARN and the saml-provider ARN of a role
+// Entra's provisioning connector imports: their combined length, without the
+// comma between them, must be under 240 (C4.6).
+const MaxImportPairLength = 240
+
+// ImportWarning is a reason, reported in the field but not documented, why
+// Entra's provisioning connector might not import (or might disable) a role
+// that ImportableProvider accepts.
+type ImportWarning struct {
+	// Rule is the rule id explaining the warning, such as "C4.7".
+	Rule string
+	// Message says what was seen and what to check.
+	Message string
+}
+
+// String returns the message and the rule.
+func (w ImportWarning) String() string { return w.Message + " (rule " + w.Rule + ")" }
+
+// ImportWarnings lists the field-reported reasons the Entra provisioning
+// connector may not keep this role although ImportableProvider accepts it.
+// Today there is one (C4.7): a statement that grants sts:AssumeRoleWithSAML
+// also allows sts:TagSession, after which, in a report from 2020
+// (MicrosoftDocs/azure-docs#51322), the connector disabled the role. The
+// report may be out of date; the warning says so.
+func (tp *TrustPolicy) ImportWarnings() []ImportWarning {
+	for _, st := range tp.Statements {
+		if st.TagSession {
+			return []ImportWarning{{Rule: "C4.7", Message: "the trust policy allows sts:TagSession; in a 2020 report " +
+				"(MicrosoftDocs/azure-docs#51322) Entra's provisioning connector then disabled the role at its next sync. " +
+				"This may since have been fixed: check that the role stays enabled in Entra after a sync, or drop sts:TagSession " +
+				"if the assertions carry no PrincipalTag attributes"}}
+		}
+	}
+	return nil
 }
 
 // ImportableProvider parses a trust policy document (JSON or URL-encoded, as

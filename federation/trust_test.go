@@ -437,13 +437,21 @@ func TestParseTrustPolicyRejects(t *testing.T) {
 
 func TestImportableProvider(t *testing.T) {
 	t.Parallel()
-	// C4.6 length boundary: provider name of 128 characters (40+128 = 168),
-	// role ARN of 31+n; pair = len(role)+1+168.
+	// C4.6 length boundary, as the Entra tutorial words it: "the combined
+	// length of the ARN for the role and the ARN for the associated
+	// saml-provider must be less than 240 characters" (the comma is not
+	// counted). Provider name of 128 characters (40+128 = 168), role ARN of
+	// 31+n.
 	longProv := "arn:aws:iam::123456789012:saml-provider/" + strings.Repeat("p", 128)
-	role239 := "arn:aws:iam::123456789012:role/" + strings.Repeat("r", 239-1-len(longProv)-31)
+	role239 := "arn:aws:iam::123456789012:role/" + strings.Repeat("r", 239-len(longProv)-31)
 	role240 := role239 + "r"
-	if n := len(role239) + 1 + len(longProv); n != 239 {
+	if n := len(role239) + len(longProv); n != 239 {
 		t.Fatalf("setup: %d", n)
+	}
+	// The comma-counting reading would refuse role239: its Role value
+	// "roleARN,providerARN" is 240 characters.
+	if n := len(role239 + "," + longProv); n != 240 {
+		t.Fatalf("setup: value %d", n)
 	}
 	one := func(p string) string {
 		return doc(`{"Effect":"Allow","Principal":{"Federated":"` + p + `"},"Action":"sts:AssumeRoleWithSAML"}`)
@@ -458,8 +466,8 @@ func TestImportableProvider(t *testing.T) {
 		{"C4.6/exactly_one", roleX, one(provA), provA, ""},
 		{"C4.6/exactly_one_url_encoded", roleX, url.PathEscape(one(provA)), provA, ""},
 		{"C4.6/one_after_deny_removes_other", roleX, doc(`[{"Effect":"Allow","Principal":{"Federated":["` + provA + `","` + provB + `"]},"Action":"sts:AssumeRoleWithSAML"},{"Effect":"Deny","Principal":{"Federated":"` + provB + `"},"Action":"sts:AssumeRoleWithSAML"}]`), provA, ""},
-		{"C4.6/pair_239_ok", role239, one(longProv), longProv, ""},
-		{"C4.6/pair_240_rejected", role240, one(longProv), "", "C4.6"},
+		{"C4.6/arns_239_value_240_ok", role239, one(longProv), longProv, ""},
+		{"C4.6/arns_240_value_241_rejected", role240, one(longProv), "", "C4.6"},
 		{"C4.6/two_providers", roleX, doc(`{"Effect":"Allow","Principal":{"Federated":["` + provA + `","` + provB + `"]},"Action":"sts:AssumeRoleWithSAML"}`), "", "C4.6"},
 		{"C4.6/two_statements_two_providers", roleX, doc(`[` + strings.TrimSuffix(strings.TrimPrefix(one(provA), `{"Version":"2012-10-17","Statement":`), `}`) + `,` + strings.TrimSuffix(strings.TrimPrefix(one(provB), `{"Version":"2012-10-17","Statement":`), `}`) + `]`), "", "C4.6"},
 		{"C4.6/no_provider", roleX, doc(`{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}`), "", "C4.6"},

@@ -55,9 +55,13 @@ type RoleImport struct {
 	// value) Entra's provisioning connector would write for the role (C4.3);
 	// "" when the role is not importable.
 	Value string
+	// Warnings are field-reported reasons the connector may still not keep an
+	// importable role (federation.TrustPolicy.ImportWarnings, C4.7); nil when
+	// none or when the role is not importable.
+	Warnings []federation.ImportWarning
 	// Err is nil when the role is importable, and otherwise says why not: a
 	// *federation.Error wrapping federation.ErrNotImportable and carrying the rule (C4.6 for zero or
-	// several saml-providers, a pair of 240 characters or more, or an
+	// several saml-providers, two ARNs of 240 characters or more together, or an
 	// unreadable trust policy, which also wraps federation.ErrInvalidTrustPolicy; B2.7
 	// for AWSReservedSSO_ roles; B2.2 for an invalid ARN; ...).
 	Err error
@@ -199,13 +203,19 @@ func judgeRole(arn, name string, document *string) RoleImport {
 			&federation.Error{Kind: federation.ErrInvalidTrustPolicy, Rule: "B2.5", Reason: "trust policy: the document is still URL-encoded after decoding once"})
 		return ri
 	}
-	provider, err := federation.ImportableProvider(role, text)
+	tp, err := federation.ParseTrustPolicy(text)
+	if err != nil {
+		ri.Err = notImportable("C4.6", "role cannot be imported by Entra: its trust policy cannot be read", err)
+		return ri
+	}
+	provider, err := tp.ImportableProvider(role)
 	if err != nil {
 		ri.Err = err
 		return ri
 	}
 	ri.Provider = provider
 	ri.Value = role.String() + "," + provider.String()
+	ri.Warnings = tp.ImportWarnings()
 	return ri
 }
 

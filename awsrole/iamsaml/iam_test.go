@@ -145,8 +145,8 @@ func TestImportableRoles(t *testing.T) {
 			iamRole(iamRolePfx+"/NoSAML", iamEncode(`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}}`)),
 		},
 		{
-			iamRole(pairARN(239, "Pair239"), trustDoc(t, iamProvA)),
 			iamRole(pairARN(240, "Pair240"), trustDoc(t, iamProvA)),
+			iamRole(pairARN(241, "Pair241"), trustDoc(t, iamProvA)),
 			iamRole(iamRolePfx+"/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123456789abcdef", trustDoc(t, iamProvA)),
 			iamRole(iamRolePfx+"/Garbage", iamEncode(`{"Statement":`)),
 			iamRole(iamRolePfx+"/BadEscape", "%7B%ZZ"),
@@ -171,9 +171,10 @@ func TestImportableRoles(t *testing.T) {
 		"AWS-Admin":    {Value: iamRolePfx + "/AWS-Admin," + iamProvA},
 		"TwoProviders": {Rule: "C4.6"},
 		"NoSAML":       {Rule: "C4.6"},
-		// C4.6: len(role ARN) + 1 + len(provider ARN) must be < 240.
-		"Pair239":                               {Value: pairARN(239, "Pair239") + "," + iamProvA},
-		"Pair240":                               {Rule: "C4.6"},
+		// C4.6: len(role ARN) + len(provider ARN) must be < 240 (the comma
+		// is not counted): a 240-character value is importable, 241 is not.
+		"Pair240":                               {Value: pairARN(240, "Pair240") + "," + iamProvA},
+		"Pair241":                               {Rule: "C4.6"},
 		"AWSReservedSSO_Admin_0123456789abcdef": {Rule: "B2.7"},
 		"Garbage":                               {Rule: "C4.6"},
 		"BadEscape":                             {Rule: "C4.6"},
@@ -191,12 +192,12 @@ func TestImportableRoles(t *testing.T) {
 	for _, ri := range rep.Roles {
 		names = append(names, ri.RoleName)
 	}
-	wantNames := []string{"AWS-Admin", "TwoProviders", "NoSAML", "Pair239", "Pair240", "AWSReservedSSO_Admin_0123456789abcdef",
+	wantNames := []string{"AWS-Admin", "TwoProviders", "NoSAML", "Pair240", "Pair241", "AWSReservedSSO_Admin_0123456789abcdef",
 		"Garbage", "BadEscape", "DoubleEncoded", "FormEncoded", "BadARN", "NoPolicy", "ReadOnly"}
 	if diff := cmp.Diff(wantNames, names); diff != "" {
 		t.Errorf("role order (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{iamRolePfx + "/AWS-Admin," + iamProvA, pairARN(239, "Pair239") + "," + iamProvA, iamRolePfx + "/dev/ReadOnly," + iamProvB}, rep.Values()); diff != "" {
+	if diff := cmp.Diff([]string{iamRolePfx + "/AWS-Admin," + iamProvA, pairARN(240, "Pair240") + "," + iamProvA, iamRolePfx + "/dev/ReadOnly," + iamProvB}, rep.Values()); diff != "" {
 		t.Errorf("Values (-want +got):\n%s", diff)
 	}
 	for _, ri := range rep.Roles {
@@ -216,7 +217,7 @@ func TestImportableRoles(t *testing.T) {
 		if got := ri.ARN + "," + ri.Provider.String(); got != ri.Value {
 			t.Errorf("%s: Value %q, want %q", ri.RoleName, ri.Value, got)
 		}
-		if len(ri.Value) >= 240 {
+		if len(ri.Value)-1 >= federation.MaxImportPairLength {
 			t.Errorf("%s: importable with a %d-character value (C4.6)", ri.RoleName, len(ri.Value))
 		}
 	}
@@ -227,8 +228,8 @@ func TestImportableRoles(t *testing.T) {
 			if !errors.Is(ri.Err, federation.ErrInvalidTrustPolicy) {
 				t.Errorf("%s: Err %v does not wrap ErrInvalidTrustPolicy", ri.RoleName, ri.Err)
 			}
-		case "Pair239", "Pair240":
-			if n := len(ri.ARN) + 1 + len(iamProvA); n != 239 && n != 240 {
+		case "Pair240", "Pair241":
+			if n := len(ri.ARN) + 1 + len(iamProvA); n != 240 && n != 241 {
 				t.Fatalf("test setup: %s pair is %d characters", ri.RoleName, n)
 			}
 		}
@@ -576,8 +577,48 @@ func FuzzImportableRoles(f *testing.F) {
 			}
 			return
 		}
-		if ri.Value != arn+","+ri.Provider.String() || len(ri.Value) >= 240 {
+		if ri.Value != arn+","+ri.Provider.String() || len(ri.Value)-1 >= federation.MaxImportPairLength {
 			t.Fatalf("importable with Value %q for ARN %q", ri.Value, arn)
 		}
 	})
+}
+
+// TestImportableRolesTagSessionWarning: a role whose trust policy allows
+// sts:TagSession is importable (C4.6) and carries the C4.7 warning
+// (MicrosoftDocs/azure-docs#51322, 2020); a role without it carries none.
+func TestImportableRolesTagSessionWarning(t *testing.T) {
+	prov, err := awsrole.ParseProviderARN(iamProvA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tagged, err := federation.NewTrustPolicy(federation.TrustPolicyOptions{Providers: []awsrole.ProviderARN{prov}, TagSession: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fake := &fakeListRoles{pages: [][]types.Role{{
+		iamRole(iamRolePfx+"/Tagged", iamEncode(string(tagged))),
+		iamRole(iamRolePfx+"/Plain", trustDoc(t, iamProvA)),
+	}}}
+	rep, err := iamsaml.ImportableRoles(context.Background(), fake, iamsaml.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Roles) != 2 {
+		t.Fatalf("%d roles", len(rep.Roles))
+	}
+	for _, ri := range rep.Roles {
+		if !ri.Importable() {
+			t.Fatalf("%s not importable: %v", ri.RoleName, ri.Err)
+		}
+		switch ri.RoleName {
+		case "Tagged":
+			if len(ri.Warnings) != 1 || ri.Warnings[0].Rule != "C4.7" || !strings.Contains(ri.Warnings[0].Message, "51322") {
+				t.Errorf("Tagged: warnings %v, want the C4.7 TagSession warning", ri.Warnings)
+			}
+		case "Plain":
+			if len(ri.Warnings) != 0 {
+				t.Errorf("Plain: warnings %v, want none", ri.Warnings)
+			}
+		}
+	}
 }
