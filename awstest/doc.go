@@ -10,7 +10,7 @@
 // for the PrincipalArn, then applies what STS applies: the Role attribute
 // pairing, the role's trust policy (federation.TrustPolicy.Authorize),
 // DurationSeconds against MaxSessionDuration, SessionNotOnOrAfter, session
-// tags and size limits (rules A and B1-B4 of the project's rule digest).
+// tags and size limits (rules A and B1-B4 of docs/rules.md).
 //
 //	srv := awstest.NewServer(t, awstest.Config{Now: clock})
 //	cfg := srv.AWSConfig("")                 // BaseEndpoint, region, static credentials
