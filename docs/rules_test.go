@@ -303,3 +303,73 @@ func sortedKeys[V any](m map[string]V) []string {
 	sort.Strings(ks)
 	return ks
 }
+
+// enforcedPart finds, in an Enforced line, a package ("`saml`:") or an
+// identifier ("`checker.checkSubject`") in code quotes.
+var enforcedPart = regexp.MustCompile("`([^`]+)`(:?)")
+
+// goIdent is a Go identifier or a dotted selector of them.
+var goIdent = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$`)
+
+// TestEnforcedNamesExist: the packages and identifiers an Enforced line names
+// ("`federation`: `CheckRecipient`, `TrustPolicy.Authorize`") exist, so that the
+// reference follows code that moves or is renamed. An identifier counts as
+// present when each of its dotted parts appears as a word in the package's Go
+// files (tests included, so that an entry may name the test that checks it).
+func TestEnforcedNamesExist(t *testing.T) {
+	rules, err := Rules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := repoRoot(t)
+	words := map[string]map[string]bool{} // package dir -> words of its Go files
+	pkgWords := func(dir string) map[string]bool {
+		if w, ok := words[dir]; ok {
+			return w
+		}
+		w := map[string]bool{}
+		entries, err := os.ReadDir(filepath.Join(root, filepath.FromSlash(dir)))
+		if err != nil {
+			words[dir] = nil
+			return nil
+		}
+		ident := regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_]*`)
+		for _, e := range entries {
+			if e.IsDir() || !strings.HasSuffix(e.Name(), ".go") {
+				continue
+			}
+			src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(dir), e.Name()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, id := range ident.FindAllString(string(src), -1) {
+				w[id] = true
+			}
+		}
+		words[dir] = w
+		return w
+	}
+	for _, r := range rules {
+		pkg := ""
+		for _, m := range enforcedPart.FindAllStringSubmatch(r.Enforced, -1) {
+			name, isPkg := m[1], m[2] == ":"
+			if isPkg {
+				pkg = name
+				if pkgWords(pkg) == nil {
+					t.Errorf("docs/rules.md:%d: rule %s: Enforced names package `%s`, but there is no directory %s in the repository (moved or renamed?)", r.Line, r.ID, pkg, pkg)
+				}
+				continue
+			}
+			w := pkgWords(pkg)
+			if pkg == "" || w == nil || !goIdent.MatchString(name) {
+				continue
+			}
+			for _, part := range strings.Split(name, ".") {
+				if !w[part] {
+					t.Errorf("docs/rules.md:%d: rule %s: Enforced names `%s` in package %s, but %s has no identifier %s (moved or renamed? update the entry)", r.Line, r.ID, name, pkg, pkg, part)
+					break
+				}
+			}
+		}
+	}
+}
