@@ -1,0 +1,102 @@
+package awstest_test
+
+import (
+	"context"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"errors"
+	"fmt"
+	"math/big"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/aws-sdk-go-v2/service/sts/types"
+
+	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/awstest"
+	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/testkeys"
+	"github.com/samlaws/samlaws/saml"
+	"github.com/samlaws/samlaws/saml/samltest/entrametadata"
+)
+
+// Example runs the whole federation against the in-process IAM and STS:
+// upload an Entra-shaped IdP's metadata as a SAML provider, create a role
+// that trusts it, and exchange a signed SAMLResponse for credentials. A
+// tampered response is refused as STS refuses it. (In a test, use
+// awstest.NewServer(t, ...) and samltest.NewIdP(t) instead of the manual
+// steps.)
+func Example() {
+	ctx := context.Background()
+	now := time.Date(2026, 3, 14, 9, 26, 53, 0, time.UTC)
+	clock := func() time.Time { return now }
+
+	srv, err := awstest.Start(awstest.Config{Now: clock})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer srv.Close()
+	cfg := srv.AWSConfig("")
+	iamc, stsc := iam.NewFromConfig(cfg), sts.NewFromConfig(cfg)
+
+	// The IdP: a key, its certificate, its metadata, a response builder.
+	key, _ := testkeys.RSA(0)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "IdP"},
+		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour)}
+	der, _ := x509.CreateCertificate(nil, tmpl, tmpl, &key.PublicKey, key)
+	cert, _ := x509.ParseCertificate(der)
+	const tenant = "8b966979-5d4b-4e1b-9c3b-6d2f4e2a1f00"
+	md, err := entrametadata.Build(entrametadata.Config{ID: "_md", EntityID: "https://sts.windows.net/" + tenant + "/",
+		TenantID: tenant, Certificates: []*x509.Certificate{cert}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	b, _ := saml.NewBuilder(saml.BuilderConfig{Signer: key, Certificates: []*x509.Certificate{cert}, TenantID: tenant, Now: clock})
+
+	// IAM: the provider and a role trusting it.
+	p, err := iamc.CreateSAMLProvider(ctx, &iam.CreateSAMLProviderInput{Name: aws.String("EntraID"), SAMLMetadataDocument: aws.String(string(md))})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	provider, _ := awsrole.ParseProviderARN(aws.ToString(p.SAMLProviderArn))
+	trust, _ := federation.NewTrustPolicy(federation.TrustPolicyOptions{Providers: []awsrole.ProviderARN{provider}})
+	r, err := iamc.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("EntraAdmin"), AssumeRolePolicyDocument: aws.String(string(trust))})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	role, _ := awsrole.ParseRoleARN(aws.ToString(r.Role.Arn))
+
+	// STS: a signed response for the role, then a tampered one.
+	for _, tamper := range []bool{false, true} {
+		m, err := b.Build(saml.ResponseSpec{
+			User:   saml.User{UPN: "b.simon@contoso.example"},
+			AWS:    awsrole.Attributes{Roles: []awsrole.Role{{RoleARN: role, ProviderARN: provider}}, RoleSessionName: "b.simon@contoso.example"},
+			Tamper: saml.Tamper{ModifyAfterSigning: tamper},
+		})
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		out, err := stsc.AssumeRoleWithSAML(ctx, &sts.AssumeRoleWithSAMLInput{
+			RoleArn: r.Role.Arn, PrincipalArn: p.SAMLProviderArn, SAMLAssertion: aws.String(m.Base64()),
+		})
+		var invalid *types.InvalidIdentityTokenException
+		switch {
+		case errors.As(err, &invalid):
+			fmt.Println("refused:", invalid.ErrorCode(), invalid.ErrorMessage())
+		case err != nil:
+			fmt.Println(err)
+		default:
+			fmt.Println(aws.ToString(out.AssumedRoleUser.Arn), aws.ToTime(out.Credentials.Expiration).Format(time.RFC3339))
+		}
+	}
+	// Output:
+	// arn:aws:sts::123456789012:assumed-role/EntraAdmin/b.simon@contoso.example 2026-03-14T10:26:53Z
+	// refused: InvalidIdentityToken Response signature invalid
+}
