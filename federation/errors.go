@@ -58,6 +58,10 @@ var (
 	// ErrNotImportable: the Entra AWS provisioning connector cannot import the
 	// role (C4.5, C4.6).
 	ErrNotImportable = errors.New("federation: role not importable by Entra")
+
+	// ErrInvalidAppRoles: a saved Microsoft Graph appRoles document cannot be
+	// read, or a role cannot become an appRole (C4.1-C4.4, C4.6).
+	ErrInvalidAppRoles = errors.New("federation: invalid appRoles")
 )
 
 // Error is the one typed error of this package: use errors.As to get the rule

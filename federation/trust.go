@@ -72,7 +72,7 @@ type TrustPolicyOptions struct {
 	// AudienceGlobal.
 	Audience AudienceCondition
 	// TagSession adds sts:TagSession, needed when assertions carry session
-	// tags (B3.2). Caution (C4.7): a 2020 report says Entra's provisioning
+	// tags (B3.2). Caution (C4.8): a 2020 report says Entra's provisioning
 	// connector disabled a role once its trust policy allowed sts:TagSession
 	// (MicrosoftDocs/azure-docs#51322); it may have been fixed since, but if
 	// Entra imports this role's appRole, check the role after the next sync
@@ -969,7 +969,7 @@ const MaxImportPairLength = 240
 // Entra's provisioning connector might not import (or might disable) a role
 // that ImportableProvider accepts.
 type ImportWarning struct {
-	// Rule is the rule id explaining the warning, such as "C4.7".
+	// Rule is the rule id explaining the warning, such as "C4.8".
 	Rule string
 	// Message says what was seen and what to check.
 	Message string
@@ -980,14 +980,14 @@ func (w ImportWarning) String() string { return w.Message + " (rule " + w.Rule +
 
 // ImportWarnings lists the field-reported reasons the Entra provisioning
 // connector may not keep this role although ImportableProvider accepts it.
-// Today there is one (C4.7): a statement that grants sts:AssumeRoleWithSAML
+// Today there is one (C4.8): a statement that grants sts:AssumeRoleWithSAML
 // also allows sts:TagSession, after which, in a report from 2020
 // (MicrosoftDocs/azure-docs#51322), the connector disabled the role. The
 // report may be out of date; the warning says so.
 func (tp *TrustPolicy) ImportWarnings() []ImportWarning {
 	for _, st := range tp.Statements {
 		if st.TagSession {
-			return []ImportWarning{{Rule: "C4.7", Message: "the trust policy allows sts:TagSession; in a 2020 report " +
+			return []ImportWarning{{Rule: "C4.8", Message: "the trust policy allows sts:TagSession; in a 2020 report " +
 				"(MicrosoftDocs/azure-docs#51322) Entra's provisioning connector then disabled the role at its next sync. " +
 				"This may since have been fixed: check that the role stays enabled in Entra after a sync, or drop sts:TagSession " +
 				"if the assertions carry no PrincipalTag attributes"}}

@@ -56,7 +56,7 @@ type RoleImport struct {
 	// "" when the role is not importable.
 	Value string
 	// Warnings are field-reported reasons the connector may still not keep an
-	// importable role (federation.TrustPolicy.ImportWarnings, C4.7); nil when
+	// importable role (federation.TrustPolicy.ImportWarnings, C4.8); nil when
 	// none or when the role is not importable.
 	Warnings []federation.ImportWarning
 	// Err is nil when the role is importable, and otherwise says why not: a

@@ -584,7 +584,7 @@ func FuzzImportableRoles(f *testing.F) {
 }
 
 // TestImportableRolesTagSessionWarning: a role whose trust policy allows
-// sts:TagSession is importable (C4.6) and carries the C4.7 warning
+// sts:TagSession is importable (C4.6) and carries the C4.8 warning
 // (MicrosoftDocs/azure-docs#51322, 2020); a role without it carries none.
 func TestImportableRolesTagSessionWarning(t *testing.T) {
 	prov, err := awsrole.ParseProviderARN(iamProvA)
@@ -612,8 +612,8 @@ func TestImportableRolesTagSessionWarning(t *testing.T) {
 		}
 		switch ri.RoleName {
 		case "Tagged":
-			if len(ri.Warnings) != 1 || ri.Warnings[0].Rule != "C4.7" || !strings.Contains(ri.Warnings[0].Message, "51322") {
-				t.Errorf("Tagged: warnings %v, want the C4.7 TagSession warning", ri.Warnings)
+			if len(ri.Warnings) != 1 || ri.Warnings[0].Rule != "C4.8" || !strings.Contains(ri.Warnings[0].Message, "51322") {
+				t.Errorf("Tagged: warnings %v, want the C4.8 TagSession warning", ri.Warnings)
 			}
 		case "Plain":
 			if len(ri.Warnings) != 0 {
