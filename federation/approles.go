@@ -293,7 +293,7 @@ func graphValueByte(c byte) bool {
 //     already disabled: Graph refuses to delete an enabled appRole (C4.4).
 //
 // Each value must be a valid Role pair (A3.1-A3.3) of only the characters
-// Graph allows (C4.2), shorter than 240 characters (C4.6). Errors wrap
+// Graph allows (C4.2), its two ARNs under MaxImportPairLength together (C4.6). Errors wrap
 // ErrInvalidAppRoles. The plan is deterministic: the same inputs give the same
 // body, byte for byte.
 func PlanAppRoles(current []AppRole, discovered []awsrole.Role, opts AppRolesOptions) (*AppRolesPlan, error) {
@@ -394,15 +394,16 @@ func PlanAppRoles(current []AppRole, discovered []awsrole.Role, opts AppRolesOpt
 }
 
 // checkAppRoleValue holds an AWS appRole value to Graph's character set (C4.2)
-// and Entra's length limit for role pairs (C4.6).
+// and Entra's length limit for role pairs (C4.6: the two ARNs without the
+// comma, as ImportableProvider counts them).
 func checkAppRoleValue(v string) error {
 	for i := 0; i < len(v); i++ {
 		if !graphValueByte(v[i]) {
 			return newErr("C4.2", ErrInvalidAppRoles, nil, "the appRole value "+quote(v, 260)+" holds a character Microsoft Graph does not allow in a value")
 		}
 	}
-	if len(v) >= 240 {
-		return newErr("C4.6", ErrInvalidAppRoles, nil, "the appRole value "+quote(v, 260)+" is "+strconv.Itoa(len(v))+" characters; Entra takes role pairs shorter than 240")
+	if n := len(v) - 1; n >= MaxImportPairLength {
+		return newErr("C4.6", ErrInvalidAppRoles, nil, "the appRole value "+quote(v, 260)+" holds two ARNs of "+strconv.Itoa(n)+" characters together; Entra takes pairs under "+strconv.Itoa(MaxImportPairLength))
 	}
 	return nil
 }

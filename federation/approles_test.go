@@ -254,13 +254,15 @@ func TestPlanAppRolesValueLimits(t *testing.T) {
 	if p, err := federation.PlanAppRoles(nil, []awsrole.Role{pair(121)}, federation.AppRolesOptions{}); err != nil || len(p.Warnings) != 1 {
 		t.Errorf("121 characters: err %v, warnings %q; want one warning (C4.2)", err, p.Warnings)
 	}
-	if _, err := federation.PlanAppRoles(nil, []awsrole.Role{pair(239)}, federation.AppRolesOptions{}); err != nil {
-		t.Errorf("239 characters: %v", err)
+	// C4.6 counts the two ARNs without the comma: 239 of them (a 240-character
+	// value) is the longest pair Entra takes.
+	if _, err := federation.PlanAppRoles(nil, []awsrole.Role{pair(240)}, federation.AppRolesOptions{}); err != nil {
+		t.Errorf("240 characters with the comma: %v", err)
 	}
-	_, err := federation.PlanAppRoles(nil, []awsrole.Role{pair(240)}, federation.AppRolesOptions{})
+	_, err := federation.PlanAppRoles(nil, []awsrole.Role{pair(241)}, federation.AppRolesOptions{})
 	var fe *federation.Error
 	if !errors.As(err, &fe) || fe.Rule != "C4.6" || !errors.Is(err, federation.ErrInvalidAppRoles) {
-		t.Errorf("240 characters: err = %v, want ErrInvalidAppRoles rule C4.6", err)
+		t.Errorf("241 characters with the comma: err = %v, want ErrInvalidAppRoles rule C4.6", err)
 	}
 	if _, err := federation.PlanAppRoles(nil, []awsrole.Role{{}}, federation.AppRolesOptions{}); !errors.Is(err, federation.ErrInvalidAppRoles) {
 		t.Errorf("zero Role: err = %v, want ErrInvalidAppRoles", err)
