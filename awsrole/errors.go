@@ -90,7 +90,7 @@ type AttributeError struct {
 	// or -1 when the problem is not about one value (missing attribute, too many
 	// values).
 	Index int
-	// Rule is the rule-digest number the input breaks, such as "A3.4".
+	// Rule is the id of the rule the input breaks, such as "A3.4" (docs/rules.md).
 	Rule string
 	// Reason says what is wrong, including the AWS error text where one is known.
 	Reason string

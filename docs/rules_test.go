@@ -29,6 +29,7 @@ var outsideRules = []string{
 	"aws-entra-saml.md",
 	"shared/spec",
 	"rule digest",
+	"rule-digest",
 	"spec digest",
 }
 

@@ -142,7 +142,7 @@ var (
 // and, like Hint, never contains assertion content, key material or secrets:
 // at most element names, algorithm URIs, certificate thumbprints and times.
 type ValidationError struct {
-	// Rule is the rule-digest number broken, such as "D4.2" or "A4.4".
+	// Rule is the id of the rule broken, such as "D4.2" or "A4.4" (docs/rules.md).
 	Rule string
 	// Reason says what is wrong.
 	Reason string
