@@ -155,6 +155,35 @@ type ValidationError struct {
 	Category error
 	// Err is the underlying cause, or nil.
 	Err error
+	// Setting names the VerifierConfig field that would accept the response
+	// as it is, when the response is right and the configuration is not (for
+	// example "Audiences", "Recipients", "IdPEntityID", "AllowSHA1",
+	// "DecryptionKeys"); empty otherwise. Hint itself names only what to do at
+	// the IdP or AWS, never a Go identifier, so that a command-line tool can
+	// name its own flag for Setting.
+	Setting string
+	// Values are the values of the response behind the problem, each next to
+	// what was expected. They are assertion content, so Error, Reason and Hint
+	// never contain them: a caller that shows them must make control, bidi and
+	// lookalike characters visible (strconv.QuoteToASCII does).
+	Values []Value
+}
+
+// Value is one value of a response that a check compared, next to what the
+// check expected: the Issuer against the trusted entity ID, an Audience
+// against the accepted ones, a NotOnOrAfter against the check time.
+type Value struct {
+	// Name says which value, such as "Response Issuer", "Audience" or
+	// "Conditions NotOnOrAfter".
+	Name string
+	// Got is the value exactly as the response holds it, white space
+	// included; "" when the response lacks it (Missing is then true).
+	Got string
+	// Missing is true when the response does not carry the value at all.
+	Missing bool
+	// Want lists the accepted values, or a bound such as "later than
+	// 2026-12-05T10:00:00Z"; empty when no single expectation applies.
+	Want []string
 }
 
 // Error implements error.
@@ -190,6 +219,33 @@ func (e *ValidationError) withCause(err error) *ValidationError {
 	return e
 }
 
+// withValue appends a Value (got from the response, want from the
+// configuration or the clock) and returns e.
+func (e *ValidationError) withValue(name, got string, want ...string) *ValidationError {
+	if len(e.Values) < maxValues {
+		e.Values = append(e.Values, Value{Name: name, Got: got, Want: want})
+	}
+	return e
+}
+
+// withMissing records that the response lacks a value and returns e.
+func (e *ValidationError) withMissing(name string, want ...string) *ValidationError {
+	if len(e.Values) < maxValues {
+		e.Values = append(e.Values, Value{Name: name, Missing: true, Want: want})
+	}
+	return e
+}
+
+// withSetting sets Setting and returns e.
+func (e *ValidationError) withSetting(field string) *ValidationError {
+	e.Setting = field
+	return e
+}
+
+// maxValues bounds the Values of one problem (an AudienceRestriction may
+// list thousands of Audiences).
+const maxValues = 8
+
 // withAWS sets AWS and returns e.
 func (e *ValidationError) withAWS(a AWSError) *ValidationError {
 	e.AWS = a
@@ -224,11 +280,20 @@ type Report struct {
 	// Accepted is true when the response passes every check, that is when
 	// Verify would have accepted it (the replay check aside).
 	Accepted bool
-	// Problems lists every problem found, in check order. Empty when Accepted.
+	// Problems lists every problem found, in check order, at most
+	// MaxDiagnoseProblems of them. Empty when Accepted.
 	Problems []*ValidationError
+	// Omitted counts the problems found beyond MaxDiagnoseProblems and left
+	// out of Problems, so that a report stays proportional to what can be
+	// read, whatever the input.
+	Omitted int
 	// Assertion is the verified assertion when Accepted, else nil.
 	Assertion *Assertion
 }
+
+// MaxDiagnoseProblems is the most problems a [Report] lists; further ones are
+// only counted in Report.Omitted.
+const MaxDiagnoseProblems = 50
 
 // Err returns the problems joined with errors.Join, or nil when accepted.
 func (r *Report) Err() error {

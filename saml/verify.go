@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -364,7 +365,7 @@ func (v *Verifier) Verify(ctx context.Context, raw []byte) (*Assertion, error) {
 func (v *Verifier) Diagnose(ctx context.Context, raw []byte) *Report {
 	c := &checker{v: v, now: v.now(), all: true, requestIDs: requestIDs(ctx)}
 	a := c.run(raw)
-	r := &Report{Problems: c.problems}
+	r := &Report{Problems: c.problems, Omitted: c.omitted}
 	if len(c.problems) == 0 && a != nil {
 		r.Accepted = true
 		r.Assertion = a
@@ -391,13 +392,35 @@ func (v *Verifier) consume(ctx context.Context, a *Assertion) error {
 	return nil
 }
 
-// quoteShort quotes at most 80 bytes of s; used only for configuration values
-// and algorithm URIs, never for assertion content.
+// quoteShort quotes at most 80 bytes of s (cut at a rune boundary) with
+// every character but printable ASCII escaped; used only for configuration
+// values and algorithm URIs, never for assertion content.
 func quoteShort(s string) string {
-	if len(s) > 80 {
-		s = s[:80] + "..."
+	cut := clipRunes(s, 80)
+	q := strconv.QuoteToASCII(cut)
+	if len(cut) < len(s) {
+		q += "..."
 	}
-	return fmt.Sprintf("%q", s)
+	return q
+}
+
+// recipientWant lists the accepted Destination and Recipient values, for
+// ValidationError.Values.
+func (v *Verifier) recipientWant() []string {
+	w := append([]string(nil), v.recipList...)
+	for _, p := range v.partitions {
+		w = append(w, "any sign-in endpoint of partition "+string(p))
+	}
+	return w
+}
+
+// audienceWant lists the accepted audiences, for ValidationError.Values.
+func (v *Verifier) audienceWant() []string {
+	w := append([]string(nil), v.audiences...)
+	for _, p := range v.partitions {
+		w = append(w, "any audience AWS accepts in partition "+string(p))
+	}
+	return w
 }
 
 var errNoMatch = errors.New("no match")

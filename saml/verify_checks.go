@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/beevik/etree"
 	"github.com/crewjam/saml/xmlenc"
@@ -24,8 +25,8 @@ const (
 	nameIDEntity   = "urn:oasis:names:tc:SAML:2.0:nameid-format:entity"
 	cmBearer       = "urn:oasis:names:tc:SAML:2.0:cm:bearer"
 	nsXMLEnc       = "http://www.w3.org/2001/04/xmlenc#"
-	hintRecipient  = "set the Reply URL (Assertion Consumer Service URL) of the Entra app to the AWS sign-in endpoint, or add the endpoint to VerifierConfig.Recipients"
-	hintEntraIssue = "upload the metadata of the Entra tenant that issues the responses (Issuer is https://sts.windows.net/<tenant-id>/), or fix VerifierConfig.IdPEntityID"
+	hintRecipient  = "set the Reply URL (Assertion Consumer Service URL) of the Entra app to the AWS sign-in endpoint"
+	hintEntraIssue = "upload the metadata of the Entra tenant that issues the responses (their Issuer is https://sts.windows.net/<tenant-id>/) to the IAM SAML provider"
 )
 
 // acceptedNameIDFormats are the NameID formats AWS accepts (A2.2).
@@ -59,10 +60,17 @@ type checker struct {
 	now        time.Time
 	all        bool // Diagnose: keep going after a problem
 	problems   []*ValidationError
+	omitted    int // problems beyond MaxDiagnoseProblems, counted only
 }
 
-// add records e and reports whether checking must stop now.
+// add records e and reports whether checking must stop now. Past
+// MaxDiagnoseProblems it only counts (issue 19: a 53 KB input made 5,001
+// problems), so that a report stays bounded whatever the input.
 func (c *checker) add(e *ValidationError) bool {
+	if len(c.problems) >= MaxDiagnoseProblems {
+		c.omitted++
+		return !c.all
+	}
 	c.problems = append(c.problems, e)
 	return !c.all
 }
@@ -251,8 +259,8 @@ func (c *checker) run(raw []byte) *Assertion {
 // destination, InResponseTo, issuer and status. It returns the Response
 // Issuer ("" when absent).
 func (c *checker) checkResponse(r *etree.Element, signed bool) (string, bool) {
-	if v := attrOr(r, "Version"); v != "2.0" {
-		if c.add(newErr(ErrVersion, "D1.3", "Response Version is not 2.0", "")) {
+	if v, ok := attrValue(r, "Version"); v != "2.0" {
+		if c.add(newErr(ErrVersion, "D1.3", "Response Version is not 2.0", "").withValueOrMissing("Response Version", v, ok, "2.0")) {
 			return "", true
 		}
 	}
@@ -266,23 +274,24 @@ func (c *checker) checkResponse(r *etree.Element, signed bool) (string, bool) {
 	}
 	if d, ok := attrValue(r, "Destination"); ok {
 		if !c.v.recipientOK(d) {
-			if c.add(c.endpointAWS(newErr(ErrDestination, "D1.2", "Response Destination is not an accepted endpoint", c.endpointHint(d)), d)) {
+			if c.add(c.endpointAWS(newErr(ErrDestination, "D1.2", "Response Destination is not an accepted endpoint", c.endpointHint(d)), d).
+				withSetting("Recipients").withValue("Response Destination", d, c.v.recipientWant()...)) {
 				return "", true
 			}
 		}
 	} else if signed {
-		if c.add(newErr(ErrDestination, "D1.2", "signed Response has no Destination", "")) {
+		if c.add(newErr(ErrDestination, "D1.2", "signed Response has no Destination", "").withMissing("Response Destination", c.v.recipientWant()...)) {
 			return "", true
 		}
 	}
 	if irt, ok := attrValue(r, "InResponseTo"); ok {
 		if len(c.requestIDs) == 0 {
 			if c.add(newErr(ErrInResponseTo, "D1.6", "Response has InResponseTo, but AWS sign-in is IdP-initiated and sent no request",
-				"start the sign-in from the Entra side (My Apps or the app's User access URL)")) {
+				"start the sign-in from the Entra side (My Apps or the app's User access URL)").withValue("Response InResponseTo", irt)) {
 				return "", true
 			}
 		} else if !slices.Contains(c.requestIDs, irt) {
-			if c.add(newErr(ErrInResponseTo, "D1.6", "Response InResponseTo answers none of the requests made", "")) {
+			if c.add(newErr(ErrInResponseTo, "D1.6", "Response InResponseTo answers none of the requests made", "").withValue("Response InResponseTo", irt, c.requestIDs...)) {
 				return "", true
 			}
 		}
@@ -304,42 +313,63 @@ func (c *checker) checkResponse(r *etree.Element, signed bool) (string, bool) {
 			return "", true
 		}
 	} else if code := attrOr(sc, "Value"); code != statusSuccess {
+		e := newErr(ErrStatus, "D1.5", "Response status is not Success", "").withValue("StatusCode", code, statusSuccess)
 		codes := []string{describeStatus(code)}
 		if sub := childNS(sc, nsProtocol, "StatusCode"); sub != nil {
-			codes = append(codes, describeStatus(attrOr(sub, "Value")))
+			sv := attrOr(sub, "Value")
+			codes = append(codes, describeStatus(sv))
+			e.withValue("second-level StatusCode", sv)
 		}
 		hint := "the IdP refused to issue an assertion (status " + strings.Join(codes, " / ") + ")"
 		if m := childNS(st, nsProtocol, "StatusMessage"); m != nil {
 			t, _ := textOf(m)
+			e.withValue("StatusMessage", t)
 			if code := aadstsCode.FindString(t); code != "" {
 				hint += "; Entra error " + code + ": look it up at https://login.microsoftonline.com/error?code=" + strings.TrimPrefix(code, "AADSTS")
 			}
 		}
-		if c.add(newErr(ErrStatus, "D1.5", "Response status is not Success", hint)) {
+		e.Hint = hint
+		if c.add(e) {
 			return "", true
 		}
 	}
 	return issuer, false
 }
 
+// describeStatus names a status code for a hint: the second-level codes of
+// SAML core 3.2.2.2 by their short name, anything else only as "non-standard"
+// (issue 19: response text must not reach a hint, where a newline or U+202E
+// in it would forge lines of a report; the value itself is in Values).
 func describeStatus(code string) string {
-	if strings.HasPrefix(code, statusPrefix) && len(code) < 80 {
-		return strings.TrimPrefix(code, statusPrefix)
+	if short, ok := strings.CutPrefix(code, statusPrefix); ok && knownStatus[short] {
+		return short
 	}
 	return "non-standard"
+}
+
+// knownStatus are the status codes SAML core 3.2.2.2 defines.
+var knownStatus = map[string]bool{
+	"Success": true, "Requester": true, "Responder": true, "VersionMismatch": true,
+	"AuthnFailed": true, "InvalidAttrNameOrValue": true, "InvalidNameIDPolicy": true,
+	"NoAuthnContext": true, "NoAvailableIDP": true, "NoPassive": true, "NoSupportedIDP": true,
+	"PartialLogout": true, "ProxyCountExceeded": true, "RequestDenied": true,
+	"RequestUnsupported": true, "RequestVersionDeprecated": true, "RequestVersionTooHigh": true,
+	"RequestVersionTooLow": true, "ResourceNotRecognized": true, "TooManyResponses": true,
+	"UnknownAttrProfile": true, "UnknownPrincipal": true, "UnsupportedBinding": true,
 }
 
 // checkIssuerElement checks one Issuer element against the trusted entity ID
 // (D1.7).
 func (c *checker) checkIssuerElement(iss *etree.Element, what string) bool {
 	if f, ok := attrValue(iss, "Format"); ok && f != nameIDEntity {
-		if c.add(newErr(ErrIssuer, "D1.7", what+" Issuer Format is not "+nameIDEntity, "")) {
+		if c.add(newErr(ErrIssuer, "D1.7", what+" Issuer Format is not "+nameIDEntity, "").withValue(what+" Issuer Format", f, nameIDEntity)) {
 			return true
 		}
 	}
 	v, ok := textOf(iss)
 	if !ok || v != c.v.issuer {
-		if c.add(newErr(ErrIssuer, "D1.7", what+" Issuer is not the trusted IdP entity ID", hintEntraIssue)) {
+		if c.add(newErr(ErrIssuer, "D1.7", what+" Issuer is not the trusted IdP entity ID", hintEntraIssue).
+			withSetting("IdPEntityID").withValue(what+" Issuer", v, c.v.issuer)) {
 			return true
 		}
 	}
@@ -352,19 +382,22 @@ func (c *checker) checkIssuerElement(iss *etree.Element, what string) bool {
 func (c *checker) checkIssueInstant(el *etree.Element, what string) bool {
 	s, ok := attrValue(el, "IssueInstant")
 	t, good := parseTime(s)
+	name := what + " IssueInstant"
 	if !ok || !good {
-		return c.add(newErr(ErrMalformed, "D1.4", what+" IssueInstant is missing or not a UTC xs:dateTime", ""))
+		return c.add(newErr(ErrMalformed, "D1.4", name+" is missing or not a UTC xs:dateTime", "").withValueOrMissing(name, s, ok, wantDateTime))
 	}
 	if t.After(c.now.Add(c.v.skew)) {
-		return c.add(newErr(ErrNotYetValid, "D5.4", what+" IssueInstant "+t.Format(time.RFC3339)+" is in the future beyond the allowed clock skew",
-			"check the clock of the machine verifying (and of the IdP); allowed skew is "+c.v.skew.String()))
+		return c.add(newErr(ErrNotYetValid, "D5.4", name+" "+t.Format(time.RFC3339)+" is in the future beyond the allowed clock skew",
+			"check the clock of the machine verifying (and of the IdP); allowed skew is "+c.v.skew.String()).
+			withValue(name, s, "not later than "+c.fmtNow(c.v.skew)))
 	}
 	// No ClockSkew here: STS measures the 5 minutes on its own clock
 	// ("IssueInstant >= now - 5 min", A4.4), so adding the skew would accept
 	// responses AWS refuses.
 	if c.v.awsMode && c.now.Sub(t) > c.v.maxIssueAge {
 		return c.add(newErr(ErrExpired, "A4.4", what+" was issued at "+t.Format(time.RFC3339)+", more than "+c.v.maxIssueAge.String()+" ago",
-			"AWS needs the response redeemed within 5 minutes of issuance: sign in again at the IdP").withAWS(awsStale))
+			"AWS needs the response redeemed within 5 minutes of issuance: sign in again at the IdP").withAWS(awsStale).
+			withValue(name, s, "not earlier than "+c.fmtNow(-c.v.maxIssueAge)))
 	}
 	return false
 }
@@ -395,7 +428,7 @@ func (c *checker) endpointHint(got string) string {
 func (c *checker) decrypt(ea *etree.Element, facts *treeFacts) (*etree.Element, *ValidationError) {
 	if len(c.v.keys) == 0 {
 		return nil, newErr(ErrEncryption, "A5.6", "assertion is encrypted, but no decryption key is configured",
-			"configure VerifierConfig.DecryptionKeys with the private key whose certificate was uploaded to the Entra app (Token encryption)")
+			"give the private key whose certificate was uploaded to the Entra app for token encryption").withSetting("DecryptionKeys")
 	}
 	ed := childNS(ea, nsXMLEnc, "EncryptedData")
 	if ed == nil {
@@ -531,7 +564,7 @@ func (c *checker) checkAssertion(a *etree.Element, respIssuer string) *Assertion
 		case ns == nsAssertion && ch.Tag == "AttributeStatement":
 			attrStmts = append(attrStmts, ch)
 		default:
-			if c.add(newErr(ErrMalformed, "D2.1", "Assertion has an unexpected or repeated <"+safeName(ch.Tag)+"> element", "")) {
+			if c.add(newErr(ErrMalformed, "D2.1", "Assertion has an unexpected or repeated <"+safeName(ch.Tag)+"> element", "").withValue("element", prefixedName(ch))) {
 				return nil
 			}
 		}
@@ -548,7 +581,7 @@ func (c *checker) checkAssertion(a *etree.Element, respIssuer string) *Assertion
 		}
 		out.Issuer, _ = textOf(issuer)
 		if respIssuer != "" && respIssuer != out.Issuer {
-			if c.add(newErr(ErrIssuer, "D1.7", "Response Issuer differs from the Assertion Issuer", "")) {
+			if c.add(newErr(ErrIssuer, "D1.7", "Response Issuer differs from the Assertion Issuer", "").withValue("Response Issuer", respIssuer, out.Issuer)) {
 				return nil
 			}
 		}
@@ -571,7 +604,7 @@ func (c *checker) checkAssertion(a *etree.Element, respIssuer string) *Assertion
 		if s, ok := attrValue(st, "SessionNotOnOrAfter"); ok {
 			t, good := parseTime(s)
 			if !good {
-				if c.add(newErr(ErrMalformed, "D1.4", "AuthnStatement SessionNotOnOrAfter is not a UTC xs:dateTime", "")) {
+				if c.add(newErr(ErrMalformed, "D1.4", "AuthnStatement SessionNotOnOrAfter is not a UTC xs:dateTime", "").withValue("AuthnStatement SessionNotOnOrAfter", s, wantDateTime)) {
 					return nil
 				}
 			} else {
@@ -580,7 +613,7 @@ func (c *checker) checkAssertion(a *etree.Element, respIssuer string) *Assertion
 				}
 				if !c.now.Before(t.Add(c.v.skew)) {
 					if c.add(newErr(ErrExpired, "A4.1", "the session ended at "+t.Format(time.RFC3339)+" (AuthnStatement SessionNotOnOrAfter)",
-						"sign in again at the IdP")) {
+						"sign in again at the IdP").withValue("AuthnStatement SessionNotOnOrAfter", s, "later than "+c.fmtNow(-c.v.skew))) {
 						return nil
 					}
 				}
@@ -627,7 +660,7 @@ func (c *checker) checkSubject(s *etree.Element, out *Assertion) bool {
 		}
 		out.Subject = Subject{NameID: v, Format: attrOr(nid, "Format"), NameQualifier: attrOr(nid, "NameQualifier"), SPNameQualifier: attrOr(nid, "SPNameQualifier")}
 		if f, ok := attrValue(nid, "Format"); ok && !acceptedNameIDFormats[f] {
-			if c.add(newErr(ErrSubject, "A2.2", "NameID Format is not one AWS accepts", "use persistent, emailAddress, unspecified or another format listed in A2.2")) {
+			if c.add(newErr(ErrSubject, "A2.2", "NameID Format is not one AWS accepts", "use persistent, emailAddress, unspecified or another format listed in A2.2").withValue("NameID Format", f)) {
 				return true
 			}
 		}
@@ -637,8 +670,8 @@ func (c *checker) checkSubject(s *etree.Element, out *Assertion) bool {
 		return c.add(newErr(ErrSubject, "A1.8", "Subject has "+strconv.Itoa(len(scs))+" SubjectConfirmation elements; AWS needs exactly one", ""))
 	}
 	sc := scs[0]
-	if attrOr(sc, "Method") != cmBearer {
-		if c.add(newErr(ErrSubject, "A2.3", "SubjectConfirmation Method is not bearer", "")) {
+	if m, ok := attrValue(sc, "Method"); m != cmBearer {
+		if c.add(newErr(ErrSubject, "A2.3", "SubjectConfirmation Method is not bearer", "").withValueOrMissing("SubjectConfirmation Method", m, ok, cmBearer)) {
 			return true
 		}
 	}
@@ -649,11 +682,12 @@ func (c *checker) checkSubject(s *etree.Element, out *Assertion) bool {
 	r, ok := attrValue(scd, "Recipient")
 	switch {
 	case !ok:
-		if c.add(newErr(ErrRecipient, "A1.8", "SubjectConfirmationData has no Recipient", hintRecipient)) {
+		if c.add(newErr(ErrRecipient, "A1.8", "SubjectConfirmationData has no Recipient", hintRecipient).withMissing("SubjectConfirmationData Recipient", c.v.recipientWant()...)) {
 			return true
 		}
 	case !c.v.recipientOK(r):
-		if c.add(c.endpointAWS(newErr(ErrRecipient, "A1.8", "SubjectConfirmationData Recipient is not an accepted endpoint", c.endpointHint(r)), r)) {
+		if c.add(c.endpointAWS(newErr(ErrRecipient, "A1.8", "SubjectConfirmationData Recipient is not an accepted endpoint", c.endpointHint(r)), r).
+			withSetting("Recipients").withValue("SubjectConfirmationData Recipient", r, c.v.recipientWant()...)) {
 			return true
 		}
 	}
@@ -667,7 +701,7 @@ func (c *checker) checkSubject(s *etree.Element, out *Assertion) bool {
 	switch {
 	case len(c.requestIDs) == 0 && hasIRT:
 		if c.add(newErr(ErrInResponseTo, "D1.6", "SubjectConfirmationData has InResponseTo, but AWS sign-in sent no request",
-			"start the sign-in from the Entra side (My Apps or the app's User access URL)")) {
+			"start the sign-in from the Entra side (My Apps or the app's User access URL)").withValue("SubjectConfirmationData InResponseTo", irt)) {
 			return true
 		}
 	case len(c.requestIDs) > 0 && !hasIRT:
@@ -675,7 +709,7 @@ func (c *checker) checkSubject(s *etree.Element, out *Assertion) bool {
 			return true
 		}
 	case len(c.requestIDs) > 0 && !slices.Contains(c.requestIDs, irt):
-		if c.add(newErr(ErrInResponseTo, "D1.6", "SubjectConfirmationData InResponseTo answers none of the requests made", "")) {
+		if c.add(newErr(ErrInResponseTo, "D1.6", "SubjectConfirmationData InResponseTo answers none of the requests made", "").withValue("SubjectConfirmationData InResponseTo", irt, c.requestIDs...)) {
 			return true
 		}
 	}
@@ -685,12 +719,13 @@ func (c *checker) checkSubject(s *etree.Element, out *Assertion) bool {
 	case !ok:
 		return c.add(newErr(ErrSubject, "A1.8", "SubjectConfirmationData has no NotOnOrAfter", ""))
 	case !good:
-		return c.add(newErr(ErrMalformed, "D1.4", "SubjectConfirmationData NotOnOrAfter is not a UTC xs:dateTime", ""))
+		return c.add(newErr(ErrMalformed, "D1.4", "SubjectConfirmationData NotOnOrAfter is not a UTC xs:dateTime", "").withValue("SubjectConfirmationData NotOnOrAfter", s2, wantDateTime))
 	}
 	out.SubjectNotOnOrAfter = t
 	if !c.now.Before(t.Add(c.v.skew)) {
 		return c.add(newErr(ErrExpired, "D3.3", "the response had to be delivered before "+t.Format(time.RFC3339)+" (SubjectConfirmationData NotOnOrAfter)",
-			"sign in again at the IdP; if this happens at once, check the clocks (allowed skew "+c.v.skew.String()+")"))
+			"sign in again at the IdP; if this happens at once, check the clocks (allowed skew "+c.v.skew.String()+")").
+			withValue("SubjectConfirmationData NotOnOrAfter", s2, "later than "+c.fmtNow(-c.v.skew)))
 	}
 	return false
 }
@@ -702,6 +737,8 @@ func (c *checker) checkConditions(cond *etree.Element, out *Assertion) bool {
 			"the Entra app's Identifier (Entity ID) must be the AWS audience https://signin.aws.amazon.com/saml"))
 	}
 	var tnb, tnoa time.Time
+	snb, _ := attrValue(cond, "NotBefore")
+	snoa, _ := attrValue(cond, "NotOnOrAfter")
 	for _, b := range []struct {
 		name string
 		t    *time.Time
@@ -709,7 +746,7 @@ func (c *checker) checkConditions(cond *etree.Element, out *Assertion) bool {
 		if s, ok := attrValue(cond, b.name); ok {
 			t, good := parseTime(s)
 			if !good {
-				if c.add(newErr(ErrMalformed, "D1.4", "Conditions "+b.name+" is not a UTC xs:dateTime", "")) {
+				if c.add(newErr(ErrMalformed, "D1.4", "Conditions "+b.name+" is not a UTC xs:dateTime", "").withValue("Conditions "+b.name, s, wantDateTime)) {
 					return true
 				}
 				continue
@@ -718,19 +755,22 @@ func (c *checker) checkConditions(cond *etree.Element, out *Assertion) bool {
 		}
 	}
 	if !tnb.IsZero() && !tnoa.IsZero() && !tnb.Before(tnoa) {
-		if c.add(newErr(ErrConditions, "D2.2", "Conditions NotBefore is not before NotOnOrAfter", "the IdP wrote an empty validity window; check its token lifetime settings")) {
+		if c.add(newErr(ErrConditions, "D2.2", "Conditions NotBefore is not before NotOnOrAfter", "the IdP wrote an empty validity window; check its token lifetime settings").
+			withValue("Conditions NotBefore", snb, "earlier than Conditions NotOnOrAfter").withValue("Conditions NotOnOrAfter", snoa)) {
 			return true
 		}
 	}
 	if !tnb.IsZero() && c.now.Add(c.v.skew).Before(tnb) {
 		if c.add(newErr(ErrNotYetValid, "D2.2", "the assertion is valid only from "+tnb.Format(time.RFC3339),
-			"check the clocks of the IdP and of this machine (allowed skew "+c.v.skew.String()+")")) {
+			"check the clocks of the IdP and of this machine (allowed skew "+c.v.skew.String()+")").
+			withValue("Conditions NotBefore", snb, "not later than "+c.fmtNow(c.v.skew))) {
 			return true
 		}
 	}
 	if !tnoa.IsZero() && !c.now.Before(tnoa.Add(c.v.skew)) {
 		if c.add(newErr(ErrExpired, "D2.2", "the assertion expired at "+tnoa.Format(time.RFC3339)+" (Conditions NotOnOrAfter)",
-			"sign in again at the IdP; if this happens at once, check the clocks (allowed skew "+c.v.skew.String()+")")) {
+			"sign in again at the IdP; if this happens at once, check the clocks (allowed skew "+c.v.skew.String()+")").
+			withValue("Conditions NotOnOrAfter", snoa, "later than "+c.fmtNow(-c.v.skew))) {
 			return true
 		}
 	}
@@ -758,8 +798,16 @@ func (c *checker) checkConditions(cond *etree.Element, out *Assertion) bool {
 			}
 			out.Audiences = append(out.Audiences, auds)
 			if !match {
-				if c.add(newErr(ErrAudience, "D2.3", "an AudienceRestriction names none of the accepted audiences",
-					"set the Entra app's Identifier (Entity ID) to https://signin.aws.amazon.com/saml (with #N only to tell app instances apart), or add the audience to VerifierConfig.Audiences")) {
+				e := newErr(ErrAudience, "D2.3", "an AudienceRestriction names none of the accepted audiences",
+					"set the Entra app's Identifier (Entity ID) to https://signin.aws.amazon.com/saml (with #N only to tell app instances apart)").
+					withSetting("Audiences")
+				if len(auds) == 0 {
+					e.withMissing("Audience", c.v.audienceWant()...)
+				}
+				for _, a := range auds {
+					e.withValue("Audience", a, c.v.audienceWant()...)
+				}
+				if c.add(e) {
 					return true
 				}
 			}
@@ -769,7 +817,7 @@ func (c *checker) checkConditions(cond *etree.Element, out *Assertion) bool {
 		case ns == nsAssertion && ch.Tag == "ProxyRestriction":
 			proxy++
 		default:
-			if c.add(newErr(ErrConditions, "D2.6", "Conditions contain a condition this verifier cannot evaluate (<"+safeName(ch.Tag)+">)", "")) {
+			if c.add(newErr(ErrConditions, "D2.6", "Conditions contain a condition this verifier cannot evaluate (<"+safeName(ch.Tag)+">)", "").withValue("element", prefixedName(ch))) {
 				return true
 			}
 		}
@@ -839,7 +887,11 @@ func (c *checker) checkAttributes(stmts []*etree.Element, out *Assertion) bool {
 			}
 			continue
 		}
-		if c.add(attrError(ae)) {
+		e := attrError(ae)
+		if vals, ok := m[ae.Attribute]; ok && ae.Index >= 0 && ae.Index < len(vals) {
+			e.withValue(ae.Attribute, vals[ae.Index])
+		}
+		if c.add(e) {
 			return true
 		}
 	}
@@ -884,12 +936,61 @@ func attrError(ae *awsrole.AttributeError) *ValidationError {
 	return e
 }
 
-// safeName bounds an element name for messages.
+// safeName bounds an element name for messages: at most 40 bytes, cut at a
+// rune boundary, with anything but printable ASCII escaped, so that no name
+// read from a response can break or reorder a line of a report (issue 19).
 func safeName(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "..."
+	cut := clipRunes(s, 40)
+	q := strconv.QuoteToASCII(cut)
+	q = q[1 : len(q)-1]
+	if len(cut) < len(s) {
+		q += "..."
+	}
+	return q
+}
+
+// clipRunes returns at most max bytes of s, never splitting a UTF-8
+// sequence.
+func clipRunes(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	i := max
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i]
+}
+
+// prefixedName is an element's name as written, prefix included, for Values.
+func prefixedName(el *etree.Element) string {
+	if el.Space != "" {
+		return el.Space + ":" + el.Tag
+	}
+	return el.Tag
+}
+
+// wantDateTime is the expectation shown for a time that does not parse.
+const wantDateTime = "a UTC xs:dateTime such as 2026-01-02T15:04:05Z"
+
+// fmtNow is the check time moved by d, for the Want of a time check.
+func (c *checker) fmtNow(d time.Duration) string {
+	s := c.now.Add(d).UTC().Format(time.RFC3339)
+	switch {
+	case d > 0:
+		s += " (the check time + " + d.String() + ")"
+	case d < 0:
+		s += " (the check time - " + (-d).String() + ")"
 	}
 	return s
+}
+
+// withValueOrMissing records got, or that the response lacks it.
+func (e *ValidationError) withValueOrMissing(name, got string, present bool, want ...string) *ValidationError {
+	if !present {
+		return e.withMissing(name, want...)
+	}
+	return e.withValue(name, got, want...)
 }
 
 // xmlEscapeAttr writes s escaped for a double-quoted attribute value.

@@ -257,9 +257,9 @@ func (c *checker) verifySignature(el, sig *etree.Element, what string) (*signed,
 // algErr reports a disallowed algorithm, with the SHA-1 fix when relevant.
 func (c *checker) algErr(reason, alg string) *ValidationError {
 	if h, ok := supportedAlgs[alg]; ok && h == crypto.SHA1 {
-		return newErr(ErrAlgorithm, "A5.3", reason, hintAlgorithmFix+"; or accept SHA-1 explicitly with VerifierConfig.AllowSHA1")
+		return newErr(ErrAlgorithm, "A5.3", reason, hintAlgorithmFix).withSetting("AllowSHA1").withValue("algorithm", alg, AlgRSASHA256, AlgSHA256)
 	}
-	return newErr(ErrAlgorithm, "D4.5", reason, "sign with RSA-SHA256 and a SHA-256 digest")
+	return newErr(ErrAlgorithm, "D4.5", reason, "sign with RSA-SHA256 and a SHA-256 digest").withValue("algorithm", alg, AlgRSASHA256, AlgSHA256)
 }
 
 // c14nFor returns the canonicalizer for an exclusive c14n algorithm URI, with

@@ -135,7 +135,7 @@ func walk(root *etree.Element, what string) (*treeFacts, *ValidationError) {
 		}
 		ns := nsOf(el)
 		if el.Space != "" && ns == "" {
-			return newErr(ErrMalformed, "D4.8", what+" uses an undeclared namespace prefix", "")
+			return newErr(ErrMalformed, "D4.8", what+" uses an undeclared namespace prefix", "declare the prefix (xmlns:prefix=\"...\") on the element or an ancestor; AWS cannot read the element otherwise").withValue("element", prefixedName(el))
 		}
 		if ns == nsXInclude {
 			return newErr(ErrMalformed, "D4.8", what+" contains an XInclude element", "")
@@ -161,7 +161,7 @@ func walk(root *etree.Element, what string) (*treeFacts, *ValidationError) {
 				return newErr(ErrMalformed, "D4.8", what+" redeclares a reserved namespace prefix", "")
 			}
 			if a.Space != "" && a.Space != "xmlns" && a.Space != "xml" && a.NamespaceURI() == "" {
-				return newErr(ErrMalformed, "D4.8", what+" uses an undeclared attribute namespace prefix", "")
+				return newErr(ErrMalformed, "D4.8", what+" uses an undeclared attribute namespace prefix", "").withValue("attribute", a.Space+":"+a.Key)
 			}
 		}
 		if el.Tag == "Assertion" || el.Tag == "EncryptedAssertion" {

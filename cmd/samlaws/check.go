@@ -372,6 +372,26 @@ type checkProblem struct {
 	Message string       `json:"message"`
 	Hint    string       `json:"hint"`
 	AWS     *checkAWSErr `json:"aws,omitempty"`
+	// Flag is the command-line flag that would accept the response as it is,
+	// when the response is right and the command line is not.
+	Flag string `json:"flag,omitempty"`
+	// Values are the response's values behind the problem and what was
+	// expected.
+	Values []checkValue `json:"values,omitempty"`
+}
+
+// checkValue is one value of the response next to what was expected. Actual
+// is the value itself (JSON escapes control characters), at most
+// checkMaxValue bytes; Visible is the same quoted with every character but
+// printable ASCII escaped, as the text output shows it.
+type checkValue struct {
+	Name      string   `json:"name"`
+	Actual    string   `json:"actual"`
+	Visible   string   `json:"visible"`
+	Missing   bool     `json:"missing,omitempty"`
+	Truncated bool     `json:"truncated,omitempty"`
+	Expected  []string `json:"expected,omitempty"`
+	Note      string   `json:"note,omitempty"`
 }
 
 // checkAWSErr is what AWS would answer.
@@ -390,6 +410,13 @@ type checkResult struct {
 	Accepted  bool            `json:"accepted"`
 	Errors    []checkProblem  `json:"errors"`
 	Assertion *checkAssertion `json:"assertion,omitempty"`
+	// Omitted counts the problems found beyond those listed (the verifier
+	// lists at most saml.MaxDiagnoseProblems), so that the output stays
+	// bounded.
+	Omitted int `json:"omitted,omitempty"`
+	// Notes are facts that do not reject the response but that a user should
+	// know, such as an expired signing certificate that AWS still accepts.
+	Notes []string `json:"notes,omitempty"`
 
 	verified *saml.Assertion // for the text output
 }
@@ -405,6 +432,10 @@ func (cv *checkVerifier) check(ctx context.Context, in checkInput) *checkResult 
 		res.Accepted = true
 		res.verified = a
 		res.Assertion = newCheckAssertion(a)
+		if c := a.Certificate; c != nil && !cv.now().Before(c.NotAfter) {
+			res.Assertion.CertificateExpired = true
+			res.Notes = append(res.Notes, checkExpiredCertNote(saml.Thumbprint(c), c.NotAfter))
+		}
 		return res
 	}
 	var first *saml.ValidationError
@@ -412,7 +443,9 @@ func (cv *checkVerifier) check(ctx context.Context, in checkInput) *checkResult 
 		res.Errors = append(res.Errors, checkProblem{Code: "error", Message: "verification failed"})
 		return res
 	}
-	problems := cv.v.Diagnose(ctx, raw).Problems
+	rep := cv.v.Diagnose(ctx, raw)
+	problems := rep.Problems
+	res.Omitted = rep.Omitted
 	found := false
 	for _, p := range problems {
 		if p.Category == first.Category && p.Rule == first.Rule {
@@ -476,5 +509,47 @@ func newCheckProblem(p *saml.ValidationError) checkProblem {
 	if p.AWS != (saml.AWSError{}) {
 		cp.AWS = &checkAWSErr{Code: p.AWS.Code, Message: p.AWS.Message, Console: p.AWS.Console, Inferred: p.AWS.Inferred}
 	}
+	cp.Flag = checkSettingFlags[p.Setting]
+	for _, v := range p.Values {
+		cp.Values = append(cp.Values, newCheckValue(v))
+	}
 	return cp
+}
+
+// checkSettingFlags names the flag of this command for each verifier setting
+// a problem may point at (saml.ValidationError.Setting), so that a hint
+// names what a user can type, never a Go identifier.
+var checkSettingFlags = map[string]string{
+	"IdPEntityID":    "--metadata",
+	"Audiences":      "--audience",
+	"Recipients":     "--recipient",
+	"AllowSHA1":      "--allow-sha1",
+	"DecryptionKeys": "--decrypt-key",
+}
+
+// checkFlagAdvice says how a flag would accept the response, for the text
+// output.
+func checkFlagAdvice(flag string) string {
+	switch flag {
+	case "--metadata":
+		return "if the response comes from the right tenant, check with that tenant's metadata (--metadata, or --cert with --issuer)"
+	case "--audience":
+		return "if the audience is right for your provider, accept it with --audience"
+	case "--recipient":
+		return "if the endpoint is right for your provider, accept it with --recipient"
+	case "--allow-sha1":
+		return "to accept SHA-1 as Entra's legacy option allows, pass --allow-sha1"
+	case "--decrypt-key":
+		return "pass that private key with --decrypt-key"
+	}
+	return ""
+}
+
+// checkExpiredCertNote explains an accepted signature by an expired
+// certificate, in the words "metadata inspect" uses, so that the two do not
+// contradict each other.
+func checkExpiredCertNote(sha1 string, notAfter time.Time) string {
+	return "the signing certificate (SHA-1 " + sha1 + ") expired at " + notAfter.UTC().Format(time.RFC3339) +
+		": " + awsAcceptsExpired + ", but once a valid certificate exists Entra signs with that one (C3.2), " +
+		"so put the new certificate into the provider's metadata first (C3.4; \"samlaws metadata inspect\" shows this one as expired)"
 }

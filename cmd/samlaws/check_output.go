@@ -33,24 +33,27 @@ type checkAssertion struct {
 	Roles           []checkRole `json:"roles"`
 	RoleSessionName string      `json:"role_session_name"`
 	// SessionDuration is in seconds; null when the attribute is absent.
-	SessionDuration     *int                `json:"session_duration"`
-	SourceIdentity      string              `json:"source_identity,omitempty"`
-	Tags                []checkTag          `json:"tags,omitempty"`
-	TransitiveTagKeys   []string            `json:"transitive_tag_keys,omitempty"`
-	Audiences           [][]string          `json:"audiences"`
-	Recipient           string              `json:"recipient"`
-	Destination         string              `json:"destination"`
-	IssueInstant        string              `json:"issue_instant"`
-	NotBefore           string              `json:"not_before,omitempty"`
-	NotOnOrAfter        string              `json:"not_on_or_after,omitempty"`
-	SubjectNotOnOrAfter string              `json:"subject_not_on_or_after,omitempty"`
-	SessionNotOnOrAfter string              `json:"session_not_on_or_after,omitempty"`
-	SignedResponse      bool                `json:"signed_response"`
-	SignedAssertion     bool                `json:"signed_assertion"`
-	SignatureAlgorithm  string              `json:"signature_algorithm"`
-	CertificateSHA1     string              `json:"certificate_sha1"`
-	Encrypted           bool                `json:"encrypted"`
-	Attributes          map[string][]string `json:"attributes"`
+	SessionDuration     *int       `json:"session_duration"`
+	SourceIdentity      string     `json:"source_identity,omitempty"`
+	Tags                []checkTag `json:"tags,omitempty"`
+	TransitiveTagKeys   []string   `json:"transitive_tag_keys,omitempty"`
+	Audiences           [][]string `json:"audiences"`
+	Recipient           string     `json:"recipient"`
+	Destination         string     `json:"destination"`
+	IssueInstant        string     `json:"issue_instant"`
+	NotBefore           string     `json:"not_before,omitempty"`
+	NotOnOrAfter        string     `json:"not_on_or_after,omitempty"`
+	SubjectNotOnOrAfter string     `json:"subject_not_on_or_after,omitempty"`
+	SessionNotOnOrAfter string     `json:"session_not_on_or_after,omitempty"`
+	SignedResponse      bool       `json:"signed_response"`
+	SignedAssertion     bool       `json:"signed_assertion"`
+	SignatureAlgorithm  string     `json:"signature_algorithm"`
+	CertificateSHA1     string     `json:"certificate_sha1"`
+	// CertificateExpired: the signing certificate's NotAfter has passed at the
+	// check time; AWS accepts its signatures all the same.
+	CertificateExpired bool                `json:"certificate_expired,omitempty"`
+	Encrypted          bool                `json:"encrypted"`
+	Attributes         map[string][]string `json:"attributes"`
 }
 
 // checkTime formats a time for JSON and text; "" for the zero time.
@@ -158,7 +161,7 @@ func (p *checkPrinter) result(r *checkResult) error {
 		if err != nil {
 			return err
 		}
-		_, err = p.w.Write(append(b, '\n'))
+		_, err = p.w.Write(append(jsonASCII(b), '\n'))
 		return err
 	}
 	var b strings.Builder
@@ -184,6 +187,9 @@ func (p *checkPrinter) acceptedText(b *strings.Builder, r *checkResult) {
 	}
 	row("subject", "%s", subj)
 	row("signature", "%s, %s, certificate SHA-1 %s", checkSignedWhat(a), decodeAlgName(a.SignatureAlgorithm), saml.Thumbprint(a.Certificate))
+	for _, n := range r.Notes {
+		row("note", "%s", n)
+	}
 	if a.Encrypted {
 		row("encryption", "assertion was encrypted and decrypted with a --decrypt-key")
 	}
@@ -254,7 +260,17 @@ func (p *checkPrinter) rejectedText(b *strings.Builder, r *checkResult) {
 	if n == 1 {
 		plural = ""
 	}
-	fmt.Fprintf(b, "%s: REJECTED: AWS would refuse this response (%d problem%s)\n", r.File, n, plural)
+	if r.Omitted > 0 {
+		fmt.Fprintf(b, "%s: REJECTED: AWS would refuse this response (%d problems; the first %d listed)\n", r.File, n+r.Omitted, n)
+	} else {
+		fmt.Fprintf(b, "%s: REJECTED: AWS would refuse this response (%d problem%s)\n", r.File, n, plural)
+	}
+	// The console shows one sentence for almost every problem: say it once,
+	// and on a problem's line only when it differs.
+	console := checkCommonConsole(r.Errors)
+	if console != "" {
+		fmt.Fprintf(b, "  the AWS console would show: %q\n", console)
+	}
 	for i, e := range r.Errors {
 		rule := ""
 		if e.Rule != "" {
@@ -262,24 +278,90 @@ func (p *checkPrinter) rejectedText(b *strings.Builder, r *checkResult) {
 			p.cited.add(e.Rule)
 		}
 		fmt.Fprintf(b, "  %d. %s%s\n", i+1, e.Message, rule)
+		for _, v := range e.Values {
+			checkValueText(b, v)
+		}
 		if e.AWS != nil {
 			label := "AWS answers"
 			if e.AWS.Inferred {
 				label = "AWS answers (inferred)"
 			}
-			fmt.Fprintf(b, "     %s: %s\n", label, checkAWSText(e.AWS))
+			if t := checkAWSText(e.AWS, console); t != "" {
+				fmt.Fprintf(b, "     %s: %s\n", label, t)
+			}
 		} else if e.Code == "replay" {
 			fmt.Fprintf(b, "     note: STS itself does not document rejecting a reused assertion (A4.6); a service provider should (D5.3)\n")
 		}
 		if e.Hint != "" {
 			fmt.Fprintf(b, "     fix: %s\n", e.Hint)
 		}
+		if adv := checkFlagAdvice(e.Flag); adv != "" {
+			fmt.Fprintf(b, "     or:  %s\n", adv)
+		}
+	}
+	if r.Omitted > 0 {
+		fmt.Fprintf(b, "  ... and %d more problem(s) not listed (at most %d are)\n", r.Omitted, saml.MaxDiagnoseProblems)
 	}
 	b.WriteString("\n")
 }
 
-// checkAWSText renders what AWS answers.
-func checkAWSText(a *checkAWSErr) string {
+// checkValueText prints one value of the response next to what was
+// expected, quoted so that white space, control, bidi and non-ASCII
+// characters show.
+func checkValueText(b *strings.Builder, v checkValue) {
+	label := v.Name + ":"
+	if v.Missing {
+		fmt.Fprintf(b, "     %s (absent)\n", label)
+	} else {
+		more := ""
+		if v.Truncated {
+			more = " (cut)"
+		}
+		fmt.Fprintf(b, "     %s %s%s\n", label, v.Visible, more)
+	}
+	for i, w := range v.Expected {
+		lead := "       expected:"
+		if i > 0 {
+			lead = "             or:"
+		}
+		fmt.Fprintf(b, "%s %s\n", lead, checkWantText(w))
+	}
+	if v.Note != "" {
+		fmt.Fprintf(b, "       note: %s\n", v.Note)
+	}
+}
+
+// checkWantText quotes an expected value unless it is a description ("later
+// than ...", "any sign-in endpoint of ...").
+func checkWantText(w string) string {
+	for _, p := range []string{"later than ", "not later than ", "not earlier than ", "earlier than ", "any ", "a UTC xs:dateTime"} {
+		if strings.HasPrefix(w, p) {
+			return w
+		}
+	}
+	return visibleQuote(w, checkMaxValue)
+}
+
+// checkCommonConsole returns the console message shared by every problem
+// that has one, or "" when they differ.
+func checkCommonConsole(errs []checkProblem) string {
+	common := ""
+	for _, e := range errs {
+		if e.AWS == nil || e.AWS.Console == "" {
+			continue
+		}
+		if common == "" {
+			common = e.AWS.Console
+		} else if common != e.AWS.Console {
+			return ""
+		}
+	}
+	return common
+}
+
+// checkAWSText renders what AWS answers, leaving out the console message
+// when it is the one already said for the whole response.
+func checkAWSText(a *checkAWSErr, saidConsole string) string {
 	var parts []string
 	switch {
 	case a.Code != "" && a.Message != "":
@@ -287,7 +369,7 @@ func checkAWSText(a *checkAWSErr) string {
 	case a.Code != "":
 		parts = append(parts, a.Code)
 	}
-	if a.Console != "" {
+	if a.Console != "" && a.Console != saidConsole {
 		parts = append(parts, "console: \""+a.Console+"\"")
 	}
 	return strings.Join(parts, "; ")

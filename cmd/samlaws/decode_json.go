@@ -148,7 +148,7 @@ func decodeJSONTo(w io.Writer, data []byte, keys ...*rsa.PrivateKey) error {
 	if err != nil {
 		return err
 	}
-	if _, err := w.Write(append(b, '\n')); err != nil {
+	if _, err := w.Write(append(jsonASCII(b), '\n')); err != nil {
 		return decodeWriteError{err}
 	}
 	return nil

@@ -385,7 +385,7 @@ func (d *demo) problems(v *saml.Verifier, m *saml.Minted) error {
 			if p.AWS.Inferred {
 				label = "AWS answers (inferred): "
 			}
-			d.printf("     %s\n", demoWrap(label+checkAWSText(&checkAWSErr{Code: p.AWS.Code, Message: p.AWS.Message, Console: p.AWS.Console}), 5))
+			d.printf("     %s\n", demoWrap(label+checkAWSText(&checkAWSErr{Code: p.AWS.Code, Message: p.AWS.Message, Console: p.AWS.Console}, ""), 5))
 		}
 		if p.Hint != "" {
 			d.printf("     %s\n", demoWrap("fix: "+p.Hint, 5))

@@ -169,6 +169,28 @@ type jsonCert struct {
 	KeyBits       int      `json:"key_bits,omitempty"`
 	SignsDocument bool     `json:"signs_document,omitempty"`
 	Locations     []string `json:"locations"`
+	// DaysLeft is the number of whole days from --now to NotAfter, negative
+	// once expired; absent for an unparseable certificate.
+	DaysLeft *int `json:"days_left,omitempty"`
+	// Note explains the state where AWS and the certificate's dates
+	// disagree (an expired signing certificate AWS still accepts).
+	Note string `json:"note,omitempty"`
+}
+
+// awsAcceptsExpired is said wherever an expired signing certificate is
+// reported, in inspect and check alike, so that the two do not contradict
+// each other: AWS verifies with the certificate's key and ignores its dates.
+const awsAcceptsExpired = "AWS does not check certificate dates and still accepts signatures from it"
+
+// daysLeft is the number of whole days from now to t, rounded toward
+// negative infinity (so an expired certificate has a negative count).
+func daysLeft(t, now time.Time) int {
+	d := t.Sub(now)
+	days := int(d / (24 * time.Hour))
+	if d < 0 && d%(24*time.Hour) != 0 {
+		days--
+	}
+	return days
 }
 
 type jsonEndpoint struct {
@@ -219,6 +241,11 @@ func toJSONCert(c metadata.Certificate, now time.Time) jsonCert {
 	if c.X509 != nil {
 		j.NotBefore = c.NotBefore.Format(time.RFC3339)
 		j.NotAfter = c.NotAfter.Format(time.RFC3339)
+		n := daysLeft(c.NotAfter, now)
+		j.DaysLeft = &n
+		if c.Signing && c.State(now) == metadata.StateExpired {
+			j.Note = awsAcceptsExpired
+		}
 	}
 	for _, l := range c.Locations {
 		j.Locations = append(j.Locations, l.String())
@@ -303,7 +330,8 @@ func inspectReport(src string, doc *metadata.Document, now time.Time, vopts meta
 			ro := e.Rollover(now, active)
 			r.Rollover = string(ro.State)
 			if ro.State == metadata.RolloverNoValid {
-				r.Problems = append(r.Problems, "no IdP signing certificate is valid at "+now.Format(time.RFC3339))
+				r.Problems = append(r.Problems, "no IdP signing certificate is valid at "+now.Format(time.RFC3339)+
+					": "+awsAcceptsExpired+", but once Entra has a valid certificate it signs with that one (C3.2), and sign-in fails until the IAM provider holds it: add the new certificate to the metadata the provider holds now (C3.4)")
 			}
 		}
 	} else {
@@ -377,7 +405,21 @@ func printInspect(w io.Writer, r jsonInspect) {
 	}
 	fmt.Fprintf(w, "certificates: %d\n", len(r.Certificates))
 	for _, c := range r.Certificates {
-		fmt.Fprintf(w, "  SHA-1 %s  %-18s %-14s not after %s\n", c.SHA1, c.Use, c.State, c.NotAfter)
+		left := ""
+		if c.DaysLeft != nil {
+			switch n := *c.DaysLeft; {
+			case n < 0:
+				left = fmt.Sprintf(" (expired %d days ago)", -n)
+			case n == 1:
+				left = " (1 day left)"
+			default:
+				left = fmt.Sprintf(" (%d days left)", n)
+			}
+		}
+		fmt.Fprintf(w, "  SHA-1 %s  %-18s %-14s not after %s%s\n", c.SHA1, c.Use, c.State, c.NotAfter, left)
+		if c.Note != "" {
+			fmt.Fprintf(w, "    note: %s\n", c.Note)
+		}
 		fmt.Fprintf(w, "    subject %s, %s %d bits\n", c.Subject, c.KeyType, c.KeyBits)
 		fmt.Fprintf(w, "    SHA-256 %s\n", c.SHA256)
 		fmt.Fprintf(w, "    in %s\n", strings.Join(c.Locations, ", "))
