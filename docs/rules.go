@@ -32,9 +32,6 @@ type Rule struct {
 	Line      int    // line of the entry's heading in rules.md, from 1
 }
 
-// Markdown returns rules.md as embedded.
-func Markdown() string { return rulesMarkdown }
-
 var (
 	ruleHeading  = regexp.MustCompile(`^#### ([A-D][0-9]+\.[0-9]+) (\S.*)$`)
 	groupHeading = regexp.MustCompile(`^### ([A-D][0-9]+\. .+)$`)
@@ -182,10 +179,10 @@ func Lookup(id string) (r Rule, ok bool) {
 	return Rule{}, false
 }
 
-// Suggest returns up to max ids of rules.md close to an unknown id: the rules
+// Suggest returns up to n ids of rules.md close to an unknown id: the rules
 // of the subsection it names ("A1" or "A1.99" give A1.1, A1.2, ...) and ids one
 // edit away ("A18" gives A1.8).
-func Suggest(id string, max int) []string {
+func Suggest(id string, n int) []string {
 	rules, _ := Rules()
 	id = NormalizeID(id)
 	group, _, _ := strings.Cut(id, ".")
@@ -200,8 +197,8 @@ func Suggest(id string, max int) []string {
 		}
 	}
 	out := append(near, same...)
-	if len(out) > max {
-		out = out[:max]
+	if len(out) > n {
+		out = out[:n]
 	}
 	return out
 }
