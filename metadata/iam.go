@@ -15,6 +15,11 @@ const (
 	IAMMaxMetadataChars = 10_000_000 // largest SAMLMetadataDocument
 	// IAMMinKeyBits is the smallest RSA key IAM accepts in metadata (A5.4).
 	IAMMinKeyBits = 1024
+	// IAMMaxIdPs is how many identity providers one IAM SAML provider object
+	// may hold: IAM's quota "Identity providers (IdPs) associated with an IAM
+	// SAML provider object: 10" (B1.5). An EntitiesDescriptor aggregate of up
+	// to this many IdP entities is therefore accepted.
+	IAMMaxIdPs = 10
 )
 
 // Problem is one reason a document does not meet a constraint.
@@ -31,9 +36,12 @@ func (p Problem) String() string { return p.Message + " [" + p.Rule + "]" }
 // CheckIAM reports every reason IAM's CreateSAMLProvider/UpdateSAMLProvider
 // would reject data as SAMLMetadataDocument: a UTF-8 BOM (A5.4, C1.3),
 // invalid UTF-8, fewer than 1,000 or more than 10,000,000 characters (B1.1), a
-// document that does not parse (hardened parser), not exactly one
-// EntityDescriptor [inferred], no usable IdP role (no IDPSSODescriptor,
-// signing certificate or SingleSignOnService), a certificate anywhere in the
+// document that does not parse (hardened parser), an EntitiesDescriptor
+// aggregate of more than IAMMaxIdPs entities (B1.5: IAM's quota allows 10
+// IdPs per SAML provider object, so an aggregate of at most 10 is accepted;
+// that each of its entities must be a usable IdP is [inferred]), an entity
+// with no usable IdP role (no IDPSSODescriptor, signing certificate or
+// SingleSignOnService), a certificate anywhere in the
 // document that does not parse (Go's parser also rejects repeated X.509
 // extensions, which IAM rejects too, A5.4) or has an RSA key under 1024 bits
 // (A5.4). It returns nil
@@ -62,16 +70,26 @@ func CheckIAM(data []byte) []Problem {
 		add("A5.4", "document does not parse: %v", err)
 		return probs
 	}
-	if d.Entity == nil {
-		add("B1.1", "document is an EntitiesDescriptor aggregate; IAM expects one EntityDescriptor [inferred]")
+	entities := d.Entities()
+	switch {
+	case d.Entity == nil && len(entities) == 0:
+		add("B1.5", "document is an EntitiesDescriptor aggregate without any EntityDescriptor")
+		return probs
+	case d.Entity == nil && len(entities) > IAMMaxIdPs:
+		add("B1.5", "document is an EntitiesDescriptor aggregate of %d entities; an IAM SAML provider holds at most %d identity providers", len(entities), IAMMaxIdPs)
 		return probs
 	}
-	e := d.Entity
-	if err := e.CheckIDP(); err != nil {
-		if me, ok := err.(*Error); ok {
-			add(me.Rule, "%s", me.Reason)
-		} else {
-			add("C1.4", "%v", err)
+	for _, e := range entities {
+		if err := e.CheckIDP(); err != nil {
+			prefix := ""
+			if d.Entity == nil {
+				prefix = "aggregate entity " + quoteEntityID(e.EntityID) + ": "
+			}
+			if me, ok := err.(*Error); ok {
+				add(me.Rule, "%s%s", prefix, me.Reason)
+			} else {
+				add("C1.4", "%s%v", prefix, err)
+			}
 		}
 	}
 	// A5.4 names "the metadata certificate" without saying which ones IAM
@@ -97,9 +115,22 @@ func CheckIAM(data []byte) []Problem {
 	return probs
 }
 
+// quoteEntityID quotes an entityID for a message, cut to 100 bytes.
+func quoteEntityID(id string) string {
+	if len(id) > 100 {
+		cut := 100
+		for cut > 0 && !utf8.RuneStart(id[cut]) {
+			cut--
+		}
+		id = id[:cut] + "..."
+	}
+	return fmt.Sprintf("%q", id)
+}
+
 // ForIAM returns a document IAM accepts for the IdP described by data: data
 // itself without a leading BOM (C1.3) when that passes [CheckIAM] (keeping the
-// IdP's signature intact), otherwise a minimal document regenerated from the
+// IdP's signature intact; an aggregate of at most IAMMaxIdPs IdPs passes,
+// B1.5), otherwise, for a single EntityDescriptor, a minimal document regenerated from the
 // entity's IdP role (entityID, signing certificates, SSO and SLO endpoints,
 // NameID formats) when that passes. Otherwise it returns a *Error of Kind
 // ErrIAM listing the problems of the original.

@@ -88,7 +88,11 @@ func TestCheckIAM(t *testing.T) {
 		{"A5.4_invalid_utf8", append(bytes.Clone(app), 0xff), "A5.4,A5.4"},
 		{"B1.1_too_short", []byte(`<EntityDescriptor xmlns="urn:oasis:names:tc:SAML:2.0:metadata" entityID="x"/>`), "B1.1,C1.4"},
 		{"B1.1_too_long", huge, "B1.1"},
-		{"B1.1_aggregate", readFixture(t, "spid-idps-aggregate.xml"), "B1.1"},
+		// B1.5: IAM holds up to 10 IdPs per SAML provider object; the SPID
+		// aggregate has exactly 10, an eleventh is one too many.
+		{"B1.5_aggregate_of_10_ok", readFixture(t, "spid-idps-aggregate.xml"), ""},
+		{"B1.5_aggregate_of_11", aggregateOf11(t), "B1.5"},
+		{"B1.5_C1.4_aggregate_with_sp_entity", aggregateWithSP(t), "C1.4"},
 		{"C1.4_wsfed_only", readFixture(t, "okta-wsfed-dev-11721018.xml"), "C1.4"},
 		{"A5.4_weak_key", weakDoc, "A5.4"},
 		{"A5.4_repeated_extension", dupDoc, "C1.5,A5.4"},
@@ -131,10 +135,54 @@ func TestForIAM(t *testing.T) {
 	if _, err := ForIAM(readFixture(t, "okta-wsfed-dev-11721018.xml")); !errors.Is(err, ErrIAM) {
 		t.Errorf("okta: %v", err)
 	}
-	// An aggregate is rejected.
-	if _, err := ForIAM(readFixture(t, "spid-idps-aggregate.xml")); !errors.Is(err, ErrIAM) {
-		t.Errorf("aggregate: %v", err)
+	// An aggregate of at most 10 IdPs is kept as it is, signature included
+	// (B1.5); one of 11 is refused.
+	agg := readFixture(t, "spid-idps-aggregate.xml")
+	if out, err := ForIAM(agg); err != nil || !bytes.Equal(out, agg) {
+		t.Errorf("aggregate of 10: %v (unchanged: %v)", err, bytes.Equal(out, agg))
 	}
+	if _, err := ForIAM(aggregateOf11(t)); !errors.Is(err, ErrIAM) {
+		t.Errorf("aggregate of 11: %v", err)
+	}
+}
+
+// lastEntity returns the SPID aggregate and the byte range of its last
+// EntityDescriptor.
+func lastEntity(t *testing.T) (doc []byte, start, end int) {
+	t.Helper()
+	doc = readFixture(t, "spid-idps-aggregate.xml")
+	start = bytes.LastIndex(doc, []byte("<md:EntityDescriptor"))
+	closeTag := []byte("</md:EntityDescriptor>")
+	end = bytes.LastIndex(doc, closeTag) + len(closeTag)
+	if start < 0 || end <= start {
+		t.Fatal("fixture has no EntityDescriptor")
+	}
+	return doc, start, end
+}
+
+// aggregateOf11 appends an eleventh IdP (a copy of the tenth under another
+// entityID and ID) to the SPID aggregate.
+func aggregateOf11(t *testing.T) []byte {
+	t.Helper()
+	doc, start, end := lastEntity(t)
+	entity := string(doc[start:end])
+	id := `entityID="https://login.id.tim.it/affwebservices/public/saml2sso"`
+	if !strings.Contains(entity, id) {
+		t.Fatal("fixture's last entity changed")
+	}
+	entity = strings.Replace(entity, id, `entityID="https://idp11.example.org/saml"`, 1)
+	entity = strings.Replace(entity, ` ID="`, ` ID="x11`, 1)
+	out := append(bytes.Clone(doc[:end]), "\n"+entity...)
+	return append(out, doc[end:]...)
+}
+
+// aggregateWithSP replaces the SPID aggregate's last IdP by an SP-only entity.
+func aggregateWithSP(t *testing.T) []byte {
+	t.Helper()
+	doc, start, end := lastEntity(t)
+	sp := `<md:EntityDescriptor entityID="https://sp.example.org/saml"><md:SPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><md:AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://sp.example.org/acs" index="0"/></md:SPSSODescriptor></md:EntityDescriptor>`
+	out := append(bytes.Clone(doc[:start]), sp...)
+	return append(out, doc[end:]...)
 }
 
 func TestNewIDPMetadataGolden(t *testing.T) {
