@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -12,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/awsrole/iamsaml"
+	"github.com/samlaws/samlaws/awstest"
 	"github.com/samlaws/samlaws/federation"
 )
 
@@ -92,4 +94,32 @@ func ExampleImportableRoles() {
 	// skip   Shared rule C4.6
 	// skip   AWSReservedSSO_Admin_0123456789abcdef rule B2.7
 	// import arn:aws:iam::123456789012:role/dev/ReadOnly,arn:aws:iam::123456789012:saml-provider/EntraID
+}
+
+// ExampleEnsureProvider creates an IAM SAML provider from Entra's federation
+// metadata, then finds nothing to change on a rerun. awstest
+// stands in for IAM; in production pass iam.NewFromConfig(cfg).
+func ExampleEnsureProvider() {
+	srv, err := awstest.Start(awstest.Config{})
+	if err != nil {
+		panic(err)
+	}
+	defer srv.Close()
+	client := iam.NewFromConfig(srv.AWSConfig(""))
+	doc, err := os.ReadFile("testdata/entra-app-61318f71.xml")
+	if err != nil {
+		panic(err)
+	}
+	arn, _ := awsrole.ParseProviderARN("arn:aws:iam::123456789012:saml-provider/EntraID")
+	ctx := context.Background()
+	for range 2 {
+		plan, err := iamsaml.EnsureProvider(ctx, client, arn, doc, iamsaml.ProviderOptions{})
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println(plan.Action, "certificates added:", len(plan.Certificates.Added))
+	}
+	// Output:
+	// create certificates added: 1
+	// none certificates added: 0
 }
