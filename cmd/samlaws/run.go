@@ -29,6 +29,7 @@ func commands() []command {
 		{"explain", "what a rule id such as A1.8 means, where it comes from, where it is enforced", runExplain},
 		{"decode", "pretty-print a SAMLResponse (base64 or XML) without validating it", runDecode},
 		{"metadata", "inspect, check for IAM and diff federation metadata (Entra ID, AD FS, ...)", runMetadata},
+		{"fake-aws", "run an in-process IAM and STS that checks SAML as AWS does (for the AWS CLI, boto3, SDKs)", runFakeAWS},
 	}
 }
 
