@@ -88,11 +88,11 @@ func TestCheckIAM(t *testing.T) {
 		{"A5.4_invalid_utf8", append(bytes.Clone(app), 0xff), "A5.4,A5.4"},
 		{"B1.1_too_short", []byte(`<EntityDescriptor xmlns="urn:oasis:names:tc:SAML:2.0:metadata" entityID="x"/>`), "B1.1,C1.4"},
 		{"B1.1_too_long", huge, "B1.1"},
-		// B1.5: IAM holds up to 10 IdPs per SAML provider object; the SPID
+		// B1.8: IAM holds up to 10 IdPs per SAML provider object; the SPID
 		// aggregate has exactly 10, an eleventh is one too many.
-		{"B1.5_aggregate_of_10_ok", readFixture(t, "spid-idps-aggregate.xml"), ""},
-		{"B1.5_aggregate_of_11", aggregateOf11(t), "B1.5"},
-		{"B1.5_C1.4_aggregate_with_sp_entity", aggregateWithSP(t), "C1.4"},
+		{"B1.8_aggregate_of_10_ok", readFixture(t, "spid-idps-aggregate.xml"), ""},
+		{"B1.8_aggregate_of_11", aggregateOf11(t), "B1.8"},
+		{"B1.8_C1.4_aggregate_with_sp_entity", aggregateWithSP(t), "C1.4"},
 		{"C1.4_wsfed_only", readFixture(t, "okta-wsfed-dev-11721018.xml"), "C1.4"},
 		{"A5.4_weak_key", weakDoc, "A5.4"},
 		{"A5.4_repeated_extension", dupDoc, "C1.5,A5.4"},
@@ -136,7 +136,7 @@ func TestForIAM(t *testing.T) {
 		t.Errorf("okta: %v", err)
 	}
 	// An aggregate of at most 10 IdPs is kept as it is, signature included
-	// (B1.5); one of 11 is refused.
+	// (B1.8); one of 11 is refused.
 	agg := readFixture(t, "spid-idps-aggregate.xml")
 	if out, err := ForIAM(agg); err != nil || !bytes.Equal(out, agg) {
 		t.Errorf("aggregate of 10: %v (unchanged: %v)", err, bytes.Equal(out, agg))

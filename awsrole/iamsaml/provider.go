@@ -164,9 +164,7 @@ func PlanProvider(ctx context.Context, client ProviderAPIClient, arn awsrole.Pro
 	switch {
 	case current == nil:
 		plan.Action = "create"
-		for _, c := range newDoc.Entity.SigningCertificates() {
-			plan.Certificates.Added = append(plan.Certificates.Added, c)
-		}
+		plan.Certificates.Added = signingCertificates(newDoc)
 		if opts.ActiveSigner != "" && !holds(plan.Certificates.Added, opts.ActiveSigner) {
 			plan.Breaks = true
 			plan.Reasons = append(plan.Reasons, "the certificate the IdP signs with now is not in the document (C3.4)")
@@ -178,14 +176,18 @@ func PlanProvider(ctx context.Context, client ProviderAPIClient, arn awsrole.Pro
 		plan.Action = "update"
 	}
 	oldDoc, err := metadata.Parse(current, metadata.Limits{})
-	if err != nil || oldDoc.Entity == nil {
+	if err != nil {
 		plan.Breaks = true
 		plan.Reasons = append(plan.Reasons, "the metadata IAM holds now cannot be read, so what the update removes is unknown")
 		return plan, nil
 	}
-	diff, err := metadata.Compare(oldDoc, newDoc, metadata.CompareOptions{Now: now, ActiveSigner: opts.ActiveSigner})
-	if err != nil {
-		return nil, newErr(ErrMetadata, "C3.4", "the certificates cannot be compared", err)
+	var diff metadata.Diff
+	if oldDoc.Entity != nil && newDoc.Entity != nil {
+		if diff, err = metadata.Compare(oldDoc, newDoc, metadata.CompareOptions{Now: now, ActiveSigner: opts.ActiveSigner}); err != nil {
+			return nil, newErr(ErrMetadata, "C3.4", "the certificates cannot be compared", err)
+		}
+	} else {
+		diff = compareAggregate(oldDoc, newDoc, opts.ActiveSigner)
 	}
 	plan.Certificates = diff
 	if plan.Action == "none" {
@@ -198,6 +200,55 @@ func PlanProvider(ctx context.Context, client ProviderAPIClient, arn awsrole.Pro
 		plan.Reasons = append(plan.Reasons, strconv.Itoa(len(diff.Removed))+" certificate(s) IAM holds would be removed and the certificate the IdP signs with now is not known; give its thumbprint (ActiveSigner) to allow it (C3.4)")
 	}
 	return plan, nil
+}
+
+// signingCertificates returns the IdP signing certificates of every entity
+// of doc (an aggregate of up to 10 IdPs is a valid provider document, B1.8).
+func signingCertificates(doc *metadata.Document) []metadata.Certificate {
+	var out []metadata.Certificate
+	for _, e := range doc.Entities() {
+		out = append(out, e.SigningCertificates()...)
+	}
+	return out
+}
+
+// compareAggregate compares the signing certificates of two documents of
+// which at least one is an aggregate, where metadata.Compare does not apply:
+// by DER across all entities. Any removal breaks unless the active signer is
+// known and kept (the IdPs of an aggregate sign with their own keys, and
+// which of them is active is not known here).
+func compareAggregate(old, new *metadata.Document, activeSigner string) metadata.Diff {
+	var d metadata.Diff
+	oc, nc := signingCertificates(old), signingCertificates(new)
+	in := func(list []metadata.Certificate, c metadata.Certificate) bool {
+		for i := range list {
+			if list[i].SHA256 == c.SHA256 {
+				return true
+			}
+		}
+		return false
+	}
+	for _, c := range oc {
+		if in(nc, c) {
+			d.Kept = append(d.Kept, c)
+		} else {
+			d.Removed = append(d.Removed, c)
+		}
+	}
+	for _, c := range nc {
+		if !in(oc, c) {
+			d.Added = append(d.Added, c)
+		}
+	}
+	if activeSigner != "" && !holds(nc, activeSigner) {
+		d.Breaks = true
+		d.Reasons = append(d.Reasons, "the certificate the IdP signs with now is not in the new document (C3.4)")
+	}
+	if len(d.Removed) > 0 && activeSigner == "" {
+		d.Breaks = true
+		d.Reasons = append(d.Reasons, "an aggregate loses "+strconv.Itoa(len(d.Removed))+" signing certificate(s); which IdP signs with which is not known (C3.4)")
+	}
+	return d
 }
 
 func holds(certs []metadata.Certificate, thumbprint string) bool {

@@ -3,6 +3,7 @@ package iamsaml_test
 import (
 	"context"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
 
 	"github.com/samlaws/samlaws/awsrole"
@@ -388,4 +390,59 @@ func TestEncryptionKeyRotation(t *testing.T) {
 	}
 	// Every key change went in a call of its own (A5.9): awstest refuses
 	// add and remove together, so the calls above passing shows it too.
+}
+
+// memIAM holds provider documents in memory. It stands in for awstest where
+// awstest cannot yet: awstest keeps one EntityDescriptor per provider and
+// refuses aggregates, which metadata.CheckIAM accepts (B1.8).
+type memIAM struct{ docs map[string]string }
+
+func (m *memIAM) GetSAMLProvider(_ context.Context, in *iam.GetSAMLProviderInput, _ ...func(*iam.Options)) (*iam.GetSAMLProviderOutput, error) {
+	d, ok := m.docs[*in.SAMLProviderArn]
+	if !ok {
+		return nil, &iamtypes.NoSuchEntityException{Message: aws.String("not found")}
+	}
+	return &iam.GetSAMLProviderOutput{SAMLMetadataDocument: aws.String(d)}, nil
+}
+
+func (m *memIAM) CreateSAMLProvider(_ context.Context, in *iam.CreateSAMLProviderInput, _ ...func(*iam.Options)) (*iam.CreateSAMLProviderOutput, error) {
+	arn := "arn:aws:iam::123456789012:saml-provider/" + *in.Name
+	m.docs[arn] = *in.SAMLMetadataDocument
+	return &iam.CreateSAMLProviderOutput{SAMLProviderArn: aws.String(arn)}, nil
+}
+
+func (m *memIAM) UpdateSAMLProvider(_ context.Context, in *iam.UpdateSAMLProviderInput, _ ...func(*iam.Options)) (*iam.UpdateSAMLProviderOutput, error) {
+	m.docs[*in.SAMLProviderArn] = *in.SAMLMetadataDocument
+	return &iam.UpdateSAMLProviderOutput{SAMLProviderArn: in.SAMLProviderArn}, nil
+}
+
+// TestProviderAggregate: IAM holds up to 10 IdPs per provider (B1.8); a
+// plan that moves from an aggregate to one entity drops certificates whose
+// signer is unknown and is refused.
+func TestProviderAggregate(t *testing.T) {
+	t.Parallel()
+	tn := newTenant(t)
+	mem := &memIAM{docs: map[string]string{}}
+	ctx := context.Background()
+	agg, err := os.ReadFile("testdata/spid-idps-aggregate.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := iamsaml.EnsureProvider(ctx, mem, tn.arn, agg, tn.opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plan.Action != "create" || len(plan.Certificates.Added) < 2 {
+		t.Fatalf("aggregate: action %s, %d certificates; want create of several", plan.Action, len(plan.Certificates.Added))
+	}
+	if plan, err = iamsaml.EnsureProvider(ctx, mem, tn.arn, agg, tn.opts); err != nil || plan.Action != "none" {
+		t.Fatalf("aggregate again: %v %v", plan, err)
+	}
+	plan, err = iamsaml.EnsureProvider(ctx, mem, tn.arn, tn.idp.Metadata(), tn.opts)
+	if !errors.Is(err, iamsaml.ErrUnsafe) || plan == nil || len(plan.Certificates.Removed) == 0 {
+		t.Fatalf("aggregate to one entity: err %v, plan %+v; want ErrUnsafe with removed certificates", err, plan)
+	}
+	if mem.docs[tn.arn.String()] != string(agg) {
+		t.Error("a refused plan changed IAM")
+	}
 }
