@@ -15,7 +15,6 @@ import (
 
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/federation"
-	"github.com/samlaws/samlaws/internal/xmlguard"
 )
 
 // SAML URIs used by the checks.
@@ -59,6 +58,8 @@ type checker struct {
 	requestIDs []string // expected InResponseTo values (SP-initiated), or nil
 	now        time.Time
 	all        bool // Diagnose: keep going after a problem
+	work       int  // units of work (parse, canonicalization): tests pin it linear
+	c14nBudget int  // bound of any canonical form: twice the largest document parsed
 	problems   []*ValidationError
 	omitted    int // problems beyond MaxDiagnoseProblems, counted only
 }
@@ -83,19 +84,16 @@ func (c *checker) run(raw []byte) *Assertion {
 		c.add(e)
 		return nil
 	}
-	doc, e := parseXML(data, "response")
+	doc, facts, e := parseXML(data, "response")
 	if e != nil {
 		c.add(e)
 		return nil
 	}
+	c.work += facts.work
+	c.c14nBudget = 2*len(data) + 4096
 	resp := doc.Root()
 	if !is(resp, nsProtocol, "Response") {
 		c.add(newErr(ErrMalformed, "D1.1", "root element is not a SAML 2.0 protocol Response", "post the samlp:Response, not an Assertion or another message"))
-		return nil
-	}
-	facts, e := walk(resp, "response")
-	if e != nil {
-		c.add(e)
 		return nil
 	}
 	// Exactly one assertion, as a direct child; no decoys anywhere else (XSW,
@@ -499,9 +497,9 @@ func (c *checker) decrypt(ea *etree.Element, facts *treeFacts) (*etree.Element, 
 	w.WriteString(">")
 	wrapped := make([]byte, 0, w.Len()+len(plain)+4)
 	wrapped = append(wrapped, w.String()...)
-	wrapped = append(wrapped, xmlguard.TrimBOM(bytes.TrimLeft(plain, " \t\r\n"))...)
+	wrapped = append(wrapped, trimBOM(bytes.TrimLeft(plain, " \t\r\n"))...)
 	wrapped = append(wrapped, "</w>"...)
-	doc, e := parseXML(wrapped, "decrypted assertion")
+	doc, f, e := parseXML(wrapped, "decrypted assertion")
 	if e != nil {
 		// Same message for every failure after decryption: no padding oracle.
 		return nil, newErr(ErrEncryption, "D5.1", "EncryptedAssertion cannot be decrypted with any configured key", "").withCause(e)
@@ -511,10 +509,8 @@ func (c *checker) decrypt(ea *etree.Element, facts *treeFacts) (*etree.Element, 
 		return nil, newErr(ErrEncryption, "D5.1", "EncryptedAssertion does not hold exactly one Assertion", "")
 	}
 	root := kids[0]
-	f, e := walk(root, "decrypted assertion")
-	if e != nil {
-		return nil, e
-	}
+	c.work += f.work
+	c.c14nBudget = max(c.c14nBudget, 2*len(wrapped)+4096)
 	if f.assertions != 1 {
 		return nil, newErr(ErrMalformed, "D4.2", "decrypted assertion contains nested Assertion elements", "")
 	}

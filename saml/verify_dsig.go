@@ -6,6 +6,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -76,12 +77,16 @@ func (c *checker) verifySignature(el, sig *etree.Element, what string) (*signed,
 	}
 	cmAlg := attrOr(cm, "Algorithm")
 	canon, err := c14nFor(cmAlg, cm)
+	if err == errPrefixList {
+		return nil, newErr(ErrAlgorithm, "D4.4", what+" CanonicalizationMethod has an InclusiveNamespaces PrefixList that is too long or not a list of prefixes", "")
+	}
 	if err != nil {
 		return nil, newErr(ErrAlgorithm, "D4.4", what+" SignedInfo uses canonicalization "+quoteShort(cmAlg)+"; only exclusive c14n is accepted", "")
 	}
+	canon.Work, canon.MaxBytes = &c.work, c.c14nBudget
 	siBytes, err := c14n.Canonicalize(signedInfo, canon, nil)
 	if err != nil {
-		return nil, newErr(ErrMalformed, "D4.8", what+" SignedInfo cannot be canonicalized", "").withCause(err)
+		return nil, c14nErr(what+" SignedInfo", err)
 	}
 	// SignedInfo is read from the very element whose canonical form the
 	// signature value covers.
@@ -241,9 +246,10 @@ func (c *checker) verifySignature(el, sig *etree.Element, what string) (*signed,
 	// SignedInfo's own CanonicalizationMethod above is not a dereference and
 	// keeps its comments.
 	refCanon.WithComments = false
+	refCanon.Work, refCanon.MaxBytes = &c.work, c.c14nBudget
 	refBytes, err := c14n.Canonicalize(el, refCanon, nil)
 	if err != nil {
-		return nil, newErr(ErrMalformed, "D4.8", what+" cannot be canonicalized", "").withCause(err)
+		return nil, c14nErr(what, err)
 	}
 	dh := dhash.New()
 	dh.Write(refBytes)
@@ -252,6 +258,14 @@ func (c *checker) verifySignature(el, sig *etree.Element, what string) (*signed,
 			"something altered the XML after the IdP signed it (tampering, a proxy re-encoding it, or a pretty-printer); send the SAMLResponse exactly as received")
 	}
 	return &signed{el: el, cert: cert, alg: alg}, nil
+}
+
+// c14nErr reports a canonicalization failure of what.
+func c14nErr(what string, err error) *ValidationError {
+	if errors.Is(err, c14n.ErrTooLarge) {
+		return newErr(ErrTooLarge, "A6.1", what+" has a canonical form larger than any response STS accepts", "").withCause(err)
+	}
+	return newErr(ErrMalformed, "D4.8", what+" cannot be canonicalized", "").withCause(err)
 }
 
 // algErr reports a disallowed algorithm, with the SHA-1 fix when relevant.
@@ -272,14 +286,43 @@ func c14nFor(alg string, el *etree.Element) (c14n.Options, error) {
 		}
 		prefixList = attrOr(ch, "PrefixList")
 	}
+	// A PrefixList names a few prefixes (Entra: "xs"; others up to the
+	// handful a response declares): a longer one only costs work.
+	if len(prefixList) > maxPrefixListBytes {
+		return c14n.Options{}, errPrefixList
+	}
+	prefixes := strings.Fields(prefixList)
+	if len(prefixes) > maxPrefixes {
+		return c14n.Options{}, errPrefixList
+	}
+	for _, p := range prefixes {
+		if p != "#default" && !isNCName(p) {
+			return c14n.Options{}, errPrefixList
+		}
+	}
+	opts := c14n.Options{InclusivePrefixes: prefixes}
 	switch alg {
 	case algExcC14N:
-		return c14n.Options{InclusivePrefixes: strings.Fields(prefixList)}, nil
+		return opts, nil
 	case algExcC14NComm:
-		return c14n.Options{InclusivePrefixes: strings.Fields(prefixList), WithComments: true}, nil
+		opts.WithComments = true
+		return opts, nil
 	}
 	return c14n.Options{}, errNoMatch
 }
+
+// Budgets of the canonicalization (cost bounded and linear, A6.1): the
+// PrefixList is short, and the canonical form of anything the verifier
+// digests is at most about twice the document it comes from
+// (checker.c14nBudget: exclusive c14n re-renders a namespace declaration on
+// every element using it below one that does not, so a hostile tree could
+// otherwise grow it with elements x URI length).
+var errPrefixList = errors.New("bad PrefixList")
+
+const (
+	maxPrefixes        = 32
+	maxPrefixListBytes = 1024
+)
 
 // keyInfoCerts returns the decoded X509Certificate values of a KeyInfo.
 func keyInfoCerts(ki *etree.Element) [][]byte {

@@ -2,6 +2,7 @@ package saml
 
 import (
 	"bytes"
+	"encoding/base64"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,7 +22,7 @@ import (
 // accepted.
 func parseAgrees(t testing.TB, data []byte) bool {
 	t.Helper()
-	doc, pe := parseDocument(data, defaultParseLimits)
+	doc, _, pe := parseDocument(data, defaultParseLimits)
 	if pe != nil {
 		return false
 	}
@@ -74,7 +75,7 @@ var parseCorpus = []string{
 	`<a><!-- c --><b/><!----></a>`,
 	"<a><!--x\r\ny\rz--></a>",
 	"<p:a xmlns:p=\"urn:p\" xmlns=\"urn:d\"><b p:x=\"1\"/><c xmlns=\"\"/></p:a>",
-	"<\u00e9l\u00e8ve xmlns=\"urn:x\">\u4e2d\u6587</\u00e9l\u00e8ve>",
+	"<eleve xmlns=\"urn:x\">\u00e9l\u00e8ve \u4e2d\u6587</eleve>",
 	"  \n<a/>\n  ",
 }
 
@@ -108,12 +109,12 @@ var parseRejects = []string{
 func TestParseDocument(t *testing.T) {
 	for i, s := range parseCorpus {
 		if !parseAgrees(t, []byte(s)) {
-			_, pe := parseDocument([]byte(s), defaultParseLimits)
+			_, _, pe := parseDocument([]byte(s), defaultParseLimits)
 			t.Errorf("corpus %d rejected: %+v", i, pe)
 		}
 	}
 	for i, s := range parseRejects {
-		if _, pe := parseDocument([]byte(s), defaultParseLimits); pe == nil {
+		if _, _, pe := parseDocument([]byte(s), defaultParseLimits); pe == nil {
 			t.Errorf("reject %d (%q) accepted", i, s)
 		}
 	}
@@ -127,7 +128,7 @@ func TestParseDocument(t *testing.T) {
 		}
 		lim := defaultParseLimits
 		lim.maxBytes, lim.maxTokens = 1<<20, 1<<20
-		doc, pe := parseDocument(xmlguard.TrimBOM(b), lim)
+		doc, _, pe := parseDocument(xmlguard.TrimBOM(b), lim)
 		if pe != nil {
 			t.Errorf("%s rejected: %+v", f, pe)
 			continue
@@ -155,11 +156,11 @@ func TestParseDocument(t *testing.T) {
 func TestParseBudgets(t *testing.T) {
 	deep := bytes.Repeat([]byte("<a>"), 40)
 	deep = append(deep, bytes.Repeat([]byte("</a>"), 40)...)
-	if _, pe := parseDocument(deep, defaultParseLimits); pe == nil || pe.cat != ErrTooLarge {
+	if _, _, pe := parseDocument(deep, defaultParseLimits); pe == nil || pe.cat != ErrTooLarge {
 		t.Errorf("deep: %+v", pe)
 	}
 	many := []byte("<a>" + string(bytes.Repeat([]byte("<b/>"), 20001)) + "</a>")
-	if _, pe := parseDocument(many, parseLimits{maxBytes: 1 << 20, maxDepth: 32, maxTokens: 20000, maxAttrs: 32}); pe == nil || pe.cat != ErrTooLarge {
+	if _, _, pe := parseDocument(many, parseLimits{maxBytes: 1 << 20, maxDepth: 32, maxTokens: 20000, maxAttrs: 32}); pe == nil || pe.cat != ErrTooLarge {
 		t.Errorf("tokens: %+v", pe)
 	}
 }
@@ -175,4 +176,41 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		parseAgrees(t, data)
 	})
+}
+
+// TestDeclarationPosition: an XML declaration is accepted only at the very
+// first byte (after a BOM), raw or in base64, as libxml2 and Xerces accept
+// it (issue 19, item 3); white space before the root element without a
+// declaration stays allowed.
+func TestDeclarationPosition(t *testing.T) {
+	m := vMint(t, nil)
+	v := vVerifier(t, func(c *VerifierConfig) { c.SkipReplayCheck = true })
+	decl := `<?xml version="1.0" encoding="UTF-8"?>`
+	b64 := func(s string) []byte { return []byte(base64.StdEncoding.EncodeToString([]byte(s))) }
+	x := string(m.XML)
+	for name, in := range map[string][]byte{
+		"raw":                 []byte(decl + x),
+		"raw with BOM":        []byte("\ufeff" + decl + x),
+		"base64":              b64(decl + x),
+		"base64 with BOM":     b64("\ufeff" + decl + x),
+		"base64, no decl, LF": b64("\n" + x),
+		"raw, no decl, LF":    []byte("\n" + x),
+	} {
+		if _, err := vVerify(t, v, in); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	for name, in := range map[string][]byte{
+		"raw, space first":           []byte(" " + decl + x),
+		"raw, LF first":              []byte("\n" + decl + x),
+		"base64, LF first":           b64("\n" + decl + x),
+		"base64, BOM then space":     b64("\ufeff " + decl + x),
+		"base64, space then BOM":     b64(" \ufeff" + decl + x),
+		"base64, pseudo-attrs order": b64(`<?xml encoding="UTF-8" version="1.0"?>` + x),
+		"base64, standalone=maybe":   b64(`<?xml version="1.0" standalone="maybe"?>` + x),
+	} {
+		_, err := vVerify(t, v, in)
+		vExpect(t, err, ErrMalformed)
+		_ = name
+	}
 }

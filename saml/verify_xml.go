@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/beevik/etree"
-
-	"github.com/samlaws/samlaws/internal/xmlguard"
 )
 
 // SAML namespaces.
@@ -34,12 +32,15 @@ func (c *checker) decode(raw []byte) ([]byte, *ValidationError) {
 	if len(in) == 0 {
 		return nil, newErr(ErrMalformed, "A6.1", "empty input", "pass the SAMLResponse form value or the Response XML")
 	}
-	if in[0] == '<' || xmlguard.HasBOM(in) {
-		// XML: STS would receive its base64 form.
-		if n := base64.StdEncoding.EncodedLen(len(in)); n > MaxResponseChars {
+	if in[0] == '<' || hasBOM(in) {
+		// XML: STS would receive its base64 form. Leading white space stays:
+		// XML allows it before the root element, not before an XML
+		// declaration (the reader decides).
+		x := trimBOM(bytes.TrimRight(raw, " \t\r\n"))
+		if n := base64.StdEncoding.EncodedLen(len(x)); n > MaxResponseChars {
 			return nil, newErr(ErrTooLarge, "A6.1", "response is larger than STS's limit of 100,000 base64 characters", "keep group claims and other large attributes out of the AWS app (A6.2)")
 		}
-		return xmlguard.TrimBOM(in), nil
+		return x, nil
 	}
 	// Base64, possibly wrapped in lines (the HTTP-POST binding allows it).
 	compact := in
@@ -71,8 +72,8 @@ func (c *checker) decode(raw []byte) ([]byte, *ValidationError) {
 		return nil, newErr(ErrMalformed, "D1.1", "SAMLResponse is not valid base64", hint)
 	}
 	dec = dec[:n]
-	t := xmlguard.TrimBOM(bytes.TrimLeft(dec, " \t\r\n"))
-	if len(t) == 0 || t[0] != '<' {
+	t := trimBOM(dec)
+	if s := bytes.TrimLeft(t, " \t\r\n"); len(s) == 0 || s[0] != '<' {
 		if looksDeflated(dec) {
 			return nil, newErr(ErrMalformed, "D1.1", "SAMLResponse is DEFLATE-compressed (HTTP-Redirect encoding); the HTTP-POST binding never compresses",
 				"post the base64 of the plain Response XML")
@@ -81,6 +82,14 @@ func (c *checker) decode(raw []byte) ([]byte, *ValidationError) {
 	}
 	return t, nil
 }
+
+var bom = []byte{0xEF, 0xBB, 0xBF}
+
+// hasBOM reports whether b starts with a UTF-8 byte order mark.
+func hasBOM(b []byte) bool { return bytes.HasPrefix(b, bom) }
+
+// trimBOM returns b without a leading UTF-8 byte order mark (not a copy).
+func trimBOM(b []byte) []byte { return bytes.TrimPrefix(b, bom) }
 
 // looksDeflated reports whether b inflates (a bounded prefix) to something
 // starting with '<'. It reads at most 64 bytes: no decompression bomb.
@@ -94,105 +103,20 @@ func looksDeflated(b []byte) bool {
 }
 
 // parseXML applies the budgets and the DTD ban and parses data into a tree
-// (see verify_parse.go).
-func parseXML(data []byte, what string) (*etree.Document, *ValidationError) {
-	doc, pe := parseDocument(data, defaultParseLimits)
+// (see verify_parse.go), with what the parse learned about it.
+func parseXML(data []byte, what string) (*etree.Document, *treeFacts, *ValidationError) {
+	doc, facts, pe := parseDocument(data, defaultParseLimits)
 	if pe != nil {
-		hint := ""
-		if pe.cat == ErrMalformed && pe.rule == "D4.8" && strings.Contains(pe.reason, "DOCTYPE") {
-			hint = "a SAML response never has a DTD; this looks like an XXE or entity-expansion attempt"
+		e := newErr(pe.cat, pe.rule, what+" "+pe.reason, pe.hint)
+		if pe.valueName != "" {
+			e = e.withValue(pe.valueName, pe.value)
 		}
-		return nil, newErr(pe.cat, pe.rule, what+" "+pe.reason, hint)
+		return nil, nil, e
 	}
-	return doc, nil
-}
-
-// treeFacts are what one walk over the whole tree learns.
-type treeFacts struct {
-	ids        map[string]int
-	assertions int // elements named Assertion or EncryptedAssertion, any namespace
-}
-
-// walk checks every element of the tree rooted at root: no duplicate
-// attributes, resolvable prefixes, no processing instructions or directives,
-// no XInclude, unique IDs (D1.3), Signatures only where SAML puts them (D4.1).
-//
-// It is also this package's defence against Go encoding/xml round-trip
-// instability (CVE-2020-29509, -29510, -29511): every element and attribute
-// name and prefix must be an NCName, the reserved prefixes xml and xmlns
-// must keep their meaning, and directives, processing instructions and
-// comments containing "--" are rejected. These are exactly the token shapes
-// that do not survive an encode/decode round trip; the tests hold the
-// verifier to mattermost/xml-roundtrip-validator on every accepted input
-// (the validator itself costs more than the rest of Verify together, so it
-// is not run here).
-func walk(root *etree.Element, what string) (*treeFacts, *ValidationError) {
-	f := &treeFacts{ids: map[string]int{}}
-	var visit func(el *etree.Element, parentIsSigned bool) *ValidationError
-	visit = func(el *etree.Element, sigAllowed bool) *ValidationError {
-		if !isNCName(el.Tag) || el.Space != "" && !isNCName(el.Space) {
-			return newErr(ErrMalformed, "D4.8", what+" has an element with an invalid name", "")
-		}
-		ns := nsOf(el)
-		if el.Space != "" && ns == "" {
-			return newErr(ErrMalformed, "D4.8", what+" uses an undeclared namespace prefix", "declare the prefix (xmlns:prefix=\"...\") on the element or an ancestor; AWS cannot read the element otherwise").withValue("element", prefixedName(el))
-		}
-		if ns == nsXInclude {
-			return newErr(ErrMalformed, "D4.8", what+" contains an XInclude element", "")
-		}
-		for i := range el.Attr {
-			a := &el.Attr[i]
-			if !isNCName(a.Key) || a.Space != "" && !isNCName(a.Space) {
-				return newErr(ErrMalformed, "D4.8", what+" has an attribute with an invalid name", "")
-			}
-			for j := i + 1; j < len(el.Attr); j++ {
-				if el.Attr[j].Space == a.Space && el.Attr[j].Key == a.Key {
-					return newErr(ErrMalformed, "D4.8", what+" has an element with a repeated attribute", "")
-				}
-			}
-			if a.Space == "" && a.Key == "ID" {
-				f.ids[a.Value]++
-				if f.ids[a.Value] > 1 {
-					return newErr(ErrMalformed, "D1.3", what+" has two elements with the same ID", "duplicate IDs make signature references ambiguous (signature wrapping)")
-				}
-			}
-			if a.Space == "xmlns" && (a.Key == "xmlns" || a.Key == "xml" && a.Value != "http://www.w3.org/XML/1998/namespace") ||
-				a.Space == "" && a.Key == "xmlns" && (a.Value == "http://www.w3.org/XML/1998/namespace" || a.Value == "http://www.w3.org/2000/xmlns/") {
-				return newErr(ErrMalformed, "D4.8", what+" redeclares a reserved namespace prefix", "")
-			}
-			if a.Space != "" && a.Space != "xmlns" && a.Space != "xml" && a.NamespaceURI() == "" {
-				return newErr(ErrMalformed, "D4.8", what+" uses an undeclared attribute namespace prefix", "").withValue("attribute", a.Space+":"+a.Key)
-			}
-		}
-		if el.Tag == "Assertion" || el.Tag == "EncryptedAssertion" {
-			f.assertions++
-		}
-		if el.Tag == "Signature" && ns == nsDSig && !sigAllowed {
-			return newErr(ErrSignature, "D4.1", what+" has a Signature outside the Response or Assertion it could sign", "only enveloped signatures directly inside the Response or the Assertion are allowed")
-		}
-		for _, t := range el.Child {
-			switch t := t.(type) {
-			case *etree.Element:
-				allowed := (t.Tag == "Signature") && (ns == nsProtocol && el.Tag == "Response" || ns == nsAssertion && el.Tag == "Assertion")
-				if err := visit(t, allowed); err != nil {
-					return err
-				}
-			case *etree.ProcInst:
-				return newErr(ErrMalformed, "D4.8", what+" has a processing instruction", "")
-			case *etree.Comment:
-				if strings.Contains(t.Data, "--") || strings.HasSuffix(t.Data, "-") {
-					return newErr(ErrMalformed, "D4.8", what+" has a comment containing \"--\"", "")
-				}
-			case *etree.Directive:
-				return newErr(ErrMalformed, "D4.8", what+" has a directive", "")
-			}
-		}
-		return nil
+	if facts.strayDSig {
+		return nil, nil, newErr(ErrSignature, "D4.1", what+" has a Signature outside the Response or Assertion it could sign", "only enveloped signatures directly inside the Response or the Assertion are allowed")
 	}
-	if err := visit(root, false); err != nil {
-		return nil, err
-	}
-	return f, nil
+	return doc, facts, nil
 }
 
 // nsOf returns the namespace URI of el.

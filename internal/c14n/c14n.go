@@ -31,6 +31,8 @@ var (
 	// ErrUnsupported: the subtree holds a node kind exclusive c14n cannot
 	// render here (a directive).
 	ErrUnsupported = errors.New("c14n: unsupported node")
+	// ErrTooLarge: the canonical form would exceed Options.MaxBytes.
+	ErrTooLarge = errors.New("c14n: canonical form exceeds its budget")
 )
 
 const (
@@ -47,25 +49,58 @@ type Options struct {
 	// Skip, when not nil, is a child element of the canonicalized element that
 	// is left out with its subtree (the enveloped-signature transform).
 	Skip *etree.Element
+	// MaxBytes, when positive, bounds the canonical form: exclusive c14n
+	// re-renders a namespace declaration on every element that uses it below
+	// an element that does not, so the output of a hostile tree can grow
+	// with (elements x namespace URI length). Canonicalize stops with
+	// ErrTooLarge as soon as the output exceeds MaxBytes.
+	MaxBytes int
+	// Work, when not nil, is incremented by the units of work done (tests
+	// pin that canonicalization is linear in the size of the tree).
+	Work *int
 }
 
-// binding is one namespace declaration in scope.
+// binding is one namespace declaration.
 type binding struct{ prefix, uri string }
 
-// writer holds the state of one canonicalization.
+// undo restores one entry of a namespace map when an element closes.
+type undo struct {
+	rendered bool // which map: rendered or scope
+	had      bool
+	prefix   string
+	old      string
+}
+
+// writer holds the state of one canonicalization. Every lookup is a map
+// access, and an element costs time in its own attributes and declarations
+// only (the PrefixList is looked at once, at the apex, and then only for
+// the prefixes an element declares): the whole canonicalization is linear
+// in the size of the tree plus the output.
 type writer struct {
 	b        []byte
 	opts     Options
 	incl     map[string]bool
-	scope    []binding // in-scope declarations, innermost last
-	rendered []binding // declarations rendered in the output, innermost last
-	marks    []int     // rendered length at each open element
+	scope    map[string]string // in-scope declarations
+	rendered map[string]string // declarations in effect in the output
+	log      []undo
+	used     []string
+	decls    []binding
+	attrs    []attr
+	work     int // units of work, for the tests that pin linearity
 }
 
 // Canonicalize returns the exclusive canonical form of el. buf, if not nil,
 // is reused for the output.
 func Canonicalize(el *etree.Element, opts Options, buf []byte) ([]byte, error) {
-	w := &writer{b: buf[:0], opts: opts}
+	out, work, err := canonicalize(el, opts, buf)
+	if opts.Work != nil {
+		*opts.Work += work
+	}
+	return out, err
+}
+
+func canonicalize(el *etree.Element, opts Options, buf []byte) ([]byte, int, error) {
+	w := &writer{b: buf[:0], opts: opts, scope: make(map[string]string, 8), rendered: make(map[string]string, 8)}
 	if len(opts.InclusivePrefixes) > 0 {
 		w.incl = make(map[string]bool, len(opts.InclusivePrefixes))
 		for _, p := range opts.InclusivePrefixes {
@@ -73,6 +108,7 @@ func Canonicalize(el *etree.Element, opts Options, buf []byte) ([]byte, error) {
 				p = ""
 			}
 			w.incl[p] = true
+			w.work++
 		}
 	}
 	// Namespace context from the ancestors, outermost first.
@@ -81,33 +117,57 @@ func Canonicalize(el *etree.Element, opts Options, buf []byte) ([]byte, error) {
 		anc = append(anc, p)
 	}
 	for i := len(anc) - 1; i >= 0; i-- {
-		w.declare(anc[i])
-	}
-	if err := w.element(el); err != nil {
-		return nil, err
-	}
-	return w.b, nil
-}
-
-// declare pushes the namespace declarations of el onto the scope.
-func (w *writer) declare(el *etree.Element) {
-	for _, a := range el.Attr {
-		switch {
-		case a.Space == "xmlns":
-			w.scope = append(w.scope, binding{a.Key, a.Value})
-		case a.Space == "" && a.Key == "xmlns":
-			w.scope = append(w.scope, binding{"", a.Value})
+		for _, a := range anc[i].Attr {
+			w.work++
+			if p, ok := declared(&a); ok {
+				w.scope[p] = a.Value
+			}
 		}
 	}
+	w.log = w.log[:0]
+	err := w.element(el, true)
+	w.work += len(w.b)
+	if err != nil {
+		return nil, w.work, err
+	}
+	return w.b, w.work, nil
 }
 
-func lookup(bs []binding, prefix string) (string, bool) {
-	for i := len(bs) - 1; i >= 0; i-- {
-		if bs[i].prefix == prefix {
-			return bs[i].uri, true
-		}
+// declared returns the prefix a namespace declaration attribute declares.
+func declared(a *etree.Attr) (string, bool) {
+	switch {
+	case a.Space == "xmlns":
+		return a.Key, true
+	case a.Space == "" && a.Key == "xmlns":
+		return "", true
 	}
 	return "", false
+}
+
+func (w *writer) set(rendered bool, prefix, uri string) {
+	m := w.scope
+	if rendered {
+		m = w.rendered
+	}
+	old, had := m[prefix]
+	w.log = append(w.log, undo{rendered: rendered, had: had, prefix: prefix, old: old})
+	m[prefix] = uri
+}
+
+func (w *writer) restore(mark int) {
+	for i := len(w.log) - 1; i >= mark; i-- {
+		u := w.log[i]
+		m := w.scope
+		if u.rendered {
+			m = w.rendered
+		}
+		if u.had {
+			m[u.prefix] = u.old
+		} else {
+			delete(m, u.prefix)
+		}
+	}
+	w.log = w.log[:mark]
 }
 
 type attr struct {
@@ -115,19 +175,36 @@ type attr struct {
 	a          *etree.Attr
 }
 
-func (w *writer) element(el *etree.Element) error {
-	scopeMark := len(w.scope)
-	w.declare(el)
-	renderedMark := len(w.rendered)
-
+func (w *writer) element(el *etree.Element, apex bool) error {
+	mark := len(w.log)
 	// Visibly utilized prefixes: the element's own and those of its
-	// attributes (xml: excepted), plus the inclusive prefix list.
-	used := make([]string, 0, 4)
-	used = append(used, el.Space)
-	var attrs []attr
+	// attributes (xml: excepted), plus the inclusive prefixes: all those in
+	// scope at the apex, and below it those this element redeclares (an
+	// inclusive prefix it does not redeclare has the value its output parent
+	// rendered).
+	used := append(w.used[:0], el.Space)
 	for i := range el.Attr {
 		a := &el.Attr[i]
-		if a.Space == "xmlns" || a.Space == "" && a.Key == "xmlns" {
+		w.work++
+		if p, ok := declared(a); ok {
+			w.set(false, p, a.Value)
+			if !apex && w.incl[p] {
+				used = append(used, p)
+			}
+		}
+	}
+	if apex {
+		for p := range w.incl {
+			w.work++
+			if _, ok := w.scope[p]; ok {
+				used = append(used, p)
+			}
+		}
+	}
+	attrs := w.attrs[:0]
+	for i := range el.Attr {
+		a := &el.Attr[i]
+		if _, ok := declared(a); ok {
 			continue
 		}
 		at := attr{local: a.Key, a: a}
@@ -136,39 +213,30 @@ func (w *writer) element(el *etree.Element) error {
 		case "xml":
 			at.uri = nsXML
 		default:
-			uri, ok := lookup(w.scope, a.Space)
-			if !ok || uri == "" {
+			uri := w.scope[a.Space]
+			if uri == "" {
 				return ErrUndeclaredPrefix
 			}
 			at.uri = uri
-			if !slices.Contains(used, a.Space) {
-				used = append(used, a.Space)
-			}
+			used = append(used, a.Space)
 		}
 		attrs = append(attrs, at)
 	}
-	for p := range w.incl {
-		if !slices.Contains(used, p) {
-			if _, ok := lookup(w.scope, p); ok {
-				used = append(used, p)
-			}
-		}
-	}
+	slices.Sort(used)
+	used = slices.Compact(used)
+	w.work += len(used)
 	// Namespace declarations to render: those whose in-scope value differs
-	// from the nearest rendered one.
-	var decls []binding
+	// from the one in effect in the output (sorted by prefix, as used is).
+	decls := w.decls[:0]
 	for _, p := range used {
-		uri, ok := lookup(w.scope, p)
-		if !ok {
-			if p != "" {
-				return ErrUndeclaredPrefix
-			}
-			uri = "" // no default namespace in scope
+		uri, ok := w.scope[p]
+		if !ok && p != "" {
+			return ErrUndeclaredPrefix
 		}
 		if p != "" && uri == "" {
 			return ErrUndeclaredPrefix
 		}
-		prev, had := lookup(w.rendered, p)
+		prev, had := w.rendered[p]
 		if p == "" && !had {
 			// An empty default namespace needs no declaration unless a
 			// non-empty one was rendered above.
@@ -179,13 +247,14 @@ func (w *writer) element(el *etree.Element) error {
 		}
 		decls = append(decls, binding{p, uri})
 	}
-	slices.SortFunc(decls, func(a, b binding) int { return strings.Compare(a.prefix, b.prefix) })
-	slices.SortFunc(attrs, func(a, b attr) int {
-		if c := strings.Compare(a.uri, b.uri); c != 0 {
-			return c
-		}
-		return strings.Compare(a.local, b.local)
-	})
+	if len(attrs) > 1 {
+		slices.SortFunc(attrs, func(a, b attr) int {
+			if c := strings.Compare(a.uri, b.uri); c != 0 {
+				return c
+			}
+			return strings.Compare(a.local, b.local)
+		})
+	}
 
 	w.b = append(w.b, '<')
 	w.name(el.Space, el.Tag)
@@ -199,7 +268,7 @@ func (w *writer) element(el *etree.Element) error {
 		}
 		w.attrValue(d.uri)
 		w.b = append(w.b, '"')
-		w.rendered = append(w.rendered, d)
+		w.set(true, d.prefix, d.uri)
 	}
 	for _, at := range attrs {
 		w.b = append(w.b, ' ')
@@ -209,14 +278,20 @@ func (w *writer) element(el *etree.Element) error {
 		w.b = append(w.b, '"')
 	}
 	w.b = append(w.b, '>')
+	if w.opts.MaxBytes > 0 && len(w.b) > w.opts.MaxBytes {
+		return ErrTooLarge
+	}
+	// The scratch slices are free again for the children.
+	w.used, w.decls, w.attrs = used, decls, attrs
 
 	for _, t := range el.Child {
+		w.work++
 		switch t := t.(type) {
 		case *etree.Element:
 			if t == w.opts.Skip && t.Parent() == el {
 				continue
 			}
-			if err := w.element(t); err != nil {
+			if err := w.element(t, false); err != nil {
 				return err
 			}
 		case *etree.CharData:
@@ -242,8 +317,10 @@ func (w *writer) element(el *etree.Element) error {
 	w.b = append(w.b, "</"...)
 	w.name(el.Space, el.Tag)
 	w.b = append(w.b, '>')
-	w.scope = w.scope[:scopeMark]
-	w.rendered = w.rendered[:renderedMark]
+	if w.opts.MaxBytes > 0 && len(w.b) > w.opts.MaxBytes {
+		return ErrTooLarge
+	}
+	w.restore(mark)
 	return nil
 }
 

@@ -1,0 +1,295 @@
+package saml
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The adversarial generator of issue 9: the shapes of XML that make a
+// verifier do the most work per input byte, each built to a given size (in
+// base64 characters, the unit of STS's 100,000-character limit, A6.1).
+// Unsigned shapes need nothing but network access to a service built on
+// the verifier; "replayed" shapes keep the SignedInfo and SignatureValue of
+// a valid response (any user of the IdP holds one), so that the work behind
+// the RSA check (canonicalizing and digesting the assertion) is reached too.
+
+// hostileShape builds one shape at about size base64 characters.
+type hostileShape struct {
+	name     string
+	replayed bool // keeps a valid SignedInfo: the digest work is reached
+	build    func(valid string, xmlBytes int) string
+}
+
+// fill repeats unit (numbered with %d when it contains it) until the
+// result is about n bytes.
+func fill(n int, unit string) string {
+	var b strings.Builder
+	for i := 0; b.Len() < n; i++ {
+		if strings.Contains(unit, "%d") {
+			fmt.Fprintf(&b, unit, i)
+		} else {
+			b.WriteString(unit)
+		}
+	}
+	return b.String()
+}
+
+// unsignedSkeleton is a small Response with an assertion signature whose
+// SignedInfo is well-formed but whose value is garbage; body goes inside
+// the Assertion, signedInfo inside the SignedInfo, rootAttrs on the root.
+func unsignedSkeleton(rootAttrs, signedInfo, body string) string {
+	return `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_r" Version="2.0" IssueInstant="2026-01-01T00:00:00.000Z"` + rootAttrs + `>` +
+		`<Issuer xmlns="urn:oasis:names:tc:SAML:2.0:assertion">` + mintIssuer + `</Issuer>` +
+		`<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>` +
+		`<Assertion xmlns="urn:oasis:names:tc:SAML:2.0:assertion" ID="_a" Version="2.0" IssueInstant="2026-01-01T00:00:00.000Z">` +
+		`<Issuer>` + mintIssuer + `</Issuer>` +
+		`<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo>` +
+		`<ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>` +
+		`<ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/>` +
+		`<ds:Reference URI="#_a"><ds:Transforms><ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/>` +
+		`<ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/></ds:Transforms>` +
+		`<ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue>cZUfGAX9Z7BcTAL5E+XgCBLQ4TyelYtbapU8YlxkcqM=</ds:DigestValue></ds:Reference>` +
+		signedInfo + `</ds:SignedInfo><ds:SignatureValue>` + strings.Repeat("QUJD", 86) + `</ds:SignatureValue></ds:Signature>` +
+		body + `</Assertion></samlp:Response>`
+}
+
+// nsDecls returns n namespace declarations of prefixes p<tag>_0.. on one
+// element (the parser allows at most 32 attributes per element).
+func nsDecls(tag string, n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, ` xmlns:p%s_%d="urn:x:%s:%d"`, tag, i, tag, i)
+	}
+	return b.String()
+}
+
+// nestedNS opens depth elements each declaring 30 prefixes, puts inner
+// inside, and closes them.
+func nestedNS(depth int, inner string) string {
+	var open, closing strings.Builder
+	for d := 0; d < depth; d++ {
+		fmt.Fprintf(&open, `<n%d%s>`, d, nsDecls(fmt.Sprint(d), 30))
+		closing.WriteString(fmt.Sprintf(`</n%d>`, depth-1-d))
+	}
+	return open.String() + inner + closing.String()
+}
+
+// replaceOnce replaces the first old in s, failing loudly when it is absent.
+func replaceOnce(s, old, new string) string {
+	if !strings.Contains(s, old) {
+		panic("hostile generator: " + old + " not found")
+	}
+	return strings.Replace(s, old, new, 1)
+}
+
+var hostileShapes = []hostileShape{
+	// The reported 20-second shape: many namespace declarations in scope of
+	// SignedInfo and a PrefixList naming them all (work of the old
+	// canonicalizer: declarations x prefixes x elements).
+	{name: "prefixlist-x-ns", build: func(_ string, n int) string {
+		var pl strings.Builder
+		for i := 0; pl.Len() < n/3; i++ {
+			fmt.Fprintf(&pl, "p%d_%d ", i%24, i%30)
+		}
+		inner := fill(n/3, `<pa_0:x/>`)
+		si := nestedNS(min(24, n/1500), inner)
+		s := unsignedSkeleton(nsDecls("a", 28), si, "")
+		return replaceOnce(s, `<ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>`,
+			`<ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"><ec:InclusiveNamespaces xmlns:ec="http://www.w3.org/2001/10/xml-exc-c14n#" PrefixList="`+pl.String()+`"/></ds:CanonicalizationMethod>`)
+	}},
+	// The same with the longest PrefixList allowed (32 prefixes, all in
+	// scope), so that SignedInfo is canonicalized with it.
+	{name: "prefixlist32-x-ns", build: func(_ string, n int) string {
+		var pl strings.Builder
+		for i := 0; i < 32; i++ {
+			fmt.Fprintf(&pl, "p%d_%d ", i%24, i)
+		}
+		inner := fill(n/2, `<pa_0:x/>`)
+		si := nestedNS(min(24, n/1500), inner)
+		s := unsignedSkeleton(nsDecls("a", 28), si, "")
+		return replaceOnce(s, `<ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>`,
+			`<ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"><ec:InclusiveNamespaces xmlns:ec="http://www.w3.org/2001/10/xml-exc-c14n#" PrefixList="`+pl.String()+`"/></ds:CanonicalizationMethod>`)
+	}},
+	// Deep nesting, each level declaring 30 prefixes, and many leaves using
+	// the outermost one (worst for a namespace lookup walking up the tree).
+	{name: "deep-ns-leaves", build: func(_ string, n int) string {
+		return unsignedSkeleton("", "", nestedNS(min(27, n/1200), fill(n/2, `<p0_0:x/>`)))
+	}},
+	// Many elements in SignedInfo (canonicalized before the RSA check).
+	{name: "wide-signedinfo", build: func(_ string, n int) string {
+		return unsignedSkeleton("", fill(n, `<ds:x/>`), "")
+	}},
+	// Many References.
+	{name: "many-references", build: func(_ string, n int) string {
+		ref := `<ds:Reference URI="#_a"><ds:Transforms><ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/></ds:Transforms><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue>AAAA</ds:DigestValue></ds:Reference>`
+		return unsignedSkeleton("", fill(n, ref), "")
+	}},
+	// Elements carrying the most attributes, all namespaced (attribute
+	// uniqueness by expanded name is quadratic per element if done naively).
+	{name: "many-attributes", build: func(_ string, n int) string {
+		var b strings.Builder
+		for i := 0; b.Len() < n; i++ {
+			b.WriteString(`<x`)
+			for j := 0; j < 31; j++ {
+				fmt.Fprintf(&b, ` pa_%d:a%d="v"`, j%28, j)
+			}
+			b.WriteString(`/>`)
+		}
+		return unsignedSkeleton(nsDecls("a", 28), "", b.String())
+	}},
+	// Every element declaring 31 namespaces.
+	{name: "many-ns-decls", build: func(_ string, n int) string {
+		return unsignedSkeleton("", "", fill(n, `<x`+nsDecls("b", 31)+`/>`))
+	}},
+	// One long text node full of character references.
+	{name: "charrefs", build: func(_ string, n int) string {
+		return unsignedSkeleton("", "", `<x>`+fill(n, `&#x41;&amp;`)+`</x>`)
+	}},
+	// Many comments.
+	{name: "comments", build: func(_ string, n int) string {
+		return unsignedSkeleton("", "", fill(n, `<!---->`))
+	}},
+	// A valid signature replayed over an assertion stuffed with elements that
+	// use a prefix declared, with a long URI, only on the Response: exclusive
+	// c14n renders the declaration again on every one of them.
+	{name: "replayed-ns-amplify", replayed: true, build: func(valid string, n int) string {
+		uri := "urn:" + strings.Repeat("u", 2000)
+		s := replaceOnce(valid, `<samlp:Response `, `<samlp:Response xmlns:q="`+uri+`" `)
+		pad := n - len(s) - 40
+		return replaceOnce(s, `<Subject>`, `<Subject>`+fill(pad, `<q:x/>`))
+	}},
+	// A valid signature replayed over an assertion with deep namespace
+	// nesting and many leaves.
+	{name: "replayed-deep-ns", replayed: true, build: func(valid string, n int) string {
+		depth := min(25, (n-len(valid))/1500)
+		pad := n - len(valid) - depth*1000
+		return replaceOnce(valid, `<Subject>`, `<Subject>`+nestedNS(depth, fill(pad, `<p0_0:x/>`)))
+	}},
+}
+
+// hostileSizes are the sizes of the table, in base64 characters. A
+// replayed shape starts from a valid response of about 10,300 characters,
+// so its smallest size is 12,000.
+var hostileSizes = []int{10000, 50000, 100000}
+
+func shapeSize(sh hostileShape, size int) int {
+	if sh.replayed && size < 12000 {
+		return 12000
+	}
+	return size
+}
+
+// buildHostile returns the shape at about size base64 characters, as the
+// base64 form value, never above STS's limit.
+func buildHostile(t testing.TB, sh hostileShape, valid string, size int) []byte {
+	t.Helper()
+	size = shapeSize(sh, size)
+	xmlBytes := size / 4 * 3
+	var x string
+	for budget := xmlBytes; ; budget -= budget / 50 {
+		x = sh.build(valid, budget)
+		if len(x) <= xmlBytes || budget < 100 {
+			break
+		}
+	}
+	b := []byte(base64.StdEncoding.EncodeToString([]byte(x)))
+	if len(b) > MaxResponseChars {
+		t.Fatalf("%s at %d: %d base64 characters, over the STS limit", sh.name, size, len(b))
+	}
+	return b
+}
+
+// TestHostileShapesRefused checks that every shape is refused, with a
+// typed error, at every size.
+func TestHostileShapesRefused(t *testing.T) {
+	valid := string(vMint(t, nil).XML)
+	v := vVerifier(t, func(c *VerifierConfig) { c.SkipReplayCheck = true })
+	for _, sh := range hostileShapes {
+		for _, size := range hostileSizes {
+			in := buildHostile(t, sh, valid, size)
+			t0 := time.Now()
+			_, err := v.Verify(context.Background(), in)
+			t.Logf("%-22s %6d chars: %v in %v", sh.name, len(in), err, time.Since(t0))
+			if err == nil {
+				t.Fatalf("%s accepted", sh.name)
+			}
+		}
+	}
+}
+
+// hostileWork runs the checks of Verify on in and returns the units of work
+// counted by the reader and the canonicalizer.
+func hostileWork(t testing.TB, v *Verifier, in []byte) int {
+	t.Helper()
+	c := &checker{v: v, now: vNow}
+	c.run(in)
+	if len(c.problems) == 0 {
+		t.Fatal("accepted")
+	}
+	return c.work
+}
+
+// TestHostileWorkLinear pins the cost bound of issue 9 by counting work,
+// not time: for every shape, the work per input byte stays under a small
+// constant at every size, and it is no larger than that of a valid
+// response per byte times a small factor. (Timing is in BenchmarkHostile.)
+func TestHostileWorkLinear(t *testing.T) {
+	m := vMint(t, nil)
+	valid := string(m.XML)
+	v := vVerifier(t, func(c *VerifierConfig) { c.SkipReplayCheck = true })
+	c := &checker{v: v, now: vNow}
+	if c.run([]byte(m.Base64())) == nil {
+		t.Fatalf("valid response refused: %v", c.problems)
+	}
+	validPerByte := float64(c.work) / float64(len(m.XML))
+	t.Logf("valid response: %d units of work, %.1f per byte", c.work, validPerByte)
+	for _, sh := range hostileShapes {
+		for _, size := range hostileSizes {
+			in := buildHostile(t, sh, valid, size)
+			w := hostileWork(t, v, in)
+			perByte := float64(w) / float64(len(in)/4*3)
+			t.Logf("%-22s %6d chars: %8d units, %.1f per byte", sh.name, len(in), w, perByte)
+			if perByte > 4*validPerByte {
+				t.Errorf("%s at %d characters: %.1f units of work per byte, more than 4x a valid response's %.1f", sh.name, len(in), perByte, validPerByte)
+			}
+		}
+	}
+}
+
+// BenchmarkHostile times every shape at every size interleaved with a valid
+// response, in the same loop (robust against load on a shared machine),
+// and reports the ratio x-valid: hostile time over valid time.
+func BenchmarkHostile(b *testing.B) {
+	m := vMint(b, nil)
+	valid := []byte(m.Base64())
+	v := vVerifier(b, func(c *VerifierConfig) { c.SkipReplayCheck = true })
+	ctx := context.Background()
+	for _, sh := range hostileShapes {
+		for _, size := range hostileSizes {
+			in := buildHostile(b, sh, string(m.XML), size)
+			b.Run(fmt.Sprintf("%s/%dk", sh.name, shapeSize(sh, size)/1000), func(b *testing.B) {
+				var hostile, ok time.Duration
+				for b.Loop() {
+					t0 := time.Now()
+					if _, err := v.Verify(ctx, in); err == nil {
+						b.Fatal("accepted")
+					}
+					t1 := time.Now()
+					if _, err := v.Verify(ctx, valid); err != nil {
+						b.Fatal(err)
+					}
+					t2 := time.Now()
+					hostile += t1.Sub(t0)
+					ok += t2.Sub(t1)
+				}
+				b.ReportMetric(float64(hostile.Nanoseconds())/float64(b.N), "hostile-ns/op")
+				b.ReportMetric(float64(ok.Nanoseconds())/float64(b.N), "valid-ns/op")
+				b.ReportMetric(float64(hostile)/float64(ok), "x-valid")
+			})
+		}
+	}
+}
