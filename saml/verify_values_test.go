@@ -190,9 +190,12 @@ func TestElementNameCutKeepsUTF8(t *testing.T) {
 			t.Errorf("reason is not valid UTF-8: %q", p.Reason)
 		}
 	}
+	// The reader (internal/xmlread) admits ASCII names only, so such an
+	// element never reaches a message: the response is refused as not
+	// well-formed, and nothing of the name is echoed.
 	p := vProblem(t, r, ErrMalformed)
-	if v := vValue(t, p, "element"); v.Got != strings.Repeat("é", 30) {
-		t.Errorf("element value = %q", v.Got)
+	if p.Rule != "D1.1" || strings.Contains(p.Reason, "é") || len(p.Values) != 0 {
+		t.Errorf("problem = %+v", p)
 	}
 }
 
