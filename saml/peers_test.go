@@ -25,7 +25,7 @@ import (
 
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/internal/peers"
-	"github.com/samlaws/samlaws/saml"
+	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
 const (
@@ -101,7 +101,7 @@ const (
 type pmCase struct {
 	name string
 	// spec edits the default Entra-shaped spec (assertion signed, RSA-SHA256).
-	spec   func(*saml.ResponseSpec)
+	spec   func(*mint.ResponseSpec)
 	signer int
 	// at is when the peers verify, after pmT0 (zero: pmAfter); skew is their allowed skew.
 	at, skew time.Duration
@@ -160,9 +160,9 @@ func TestPeersMatrix(t *testing.T) {
 	spOther := newPMKey(t, "another sp", 5)
 
 	keys := []pmKey{pmSignIdP: idp, pmSignNext: next, pmSignOther: other}
-	builders := make([]*saml.Builder, len(keys))
+	builders := make([]*mint.Builder, len(keys))
 	for i, k := range keys {
-		b, err := saml.NewBuilder(saml.BuilderConfig{
+		b, err := mint.NewBuilder(mint.BuilderConfig{
 			Signer: k.key, Certificates: []*x509.Certificate{k.cert}, TenantID: pmTenant,
 			Now: func() time.Time { return pmT0 },
 		})
@@ -184,8 +184,8 @@ func TestPeersMatrix(t *testing.T) {
 
 	cases := pmMatrixCases(other, sp)
 
-	specs := make([]saml.ResponseSpec, len(cases))
-	minted := make([]*saml.Minted, len(cases))
+	specs := make([]mint.ResponseSpec, len(cases))
+	minted := make([]*mint.Minted, len(cases))
 	ins := make([]peers.SPInput, len(cases))
 	for i, c := range cases {
 		spec := pmSpec(t)
@@ -230,7 +230,7 @@ func TestPeersMatrix(t *testing.T) {
 		if c.signer == pmSignNext {
 			trusted = next.certPEM
 		}
-		assertionSigned := specs[i].Signing == saml.SignAssertion || specs[i].Signing == saml.SignBoth
+		assertionSigned := specs[i].Signing == mint.SignAssertion || specs[i].Signing == mint.SignBoth
 		got[peers.XMLSec1] = append(got[peers.XMLSec1], pmXMLSec1(ctx, t, minted[i].XML, trusted, ins[i].SPKeyPEM, assertionSigned))
 	}
 
@@ -259,150 +259,150 @@ func TestPeersMatrix(t *testing.T) {
 // pmMatrixCases is the matrix: other is a key the metadata never trusts, sp the
 // SP's encryption key pair.
 func pmMatrixCases(other, sp pmKey) []pmCase {
-	enc := func(a saml.BlockAlgorithm) *saml.Encryption {
-		return &saml.Encryption{Certificate: sp.cert, Algorithm: a}
+	enc := func(a mint.BlockAlgorithm) *mint.Encryption {
+		return &mint.Encryption{Certificate: sp.cert, Algorithm: a}
 	}
-	ok := func(name string, spec func(*saml.ResponseSpec)) pmCase {
+	ok := func(name string, spec func(*mint.ResponseSpec)) pmCase {
 		return pmCase{name: name, spec: spec, accept: true, xmlsec1: true}
 	}
-	bad := func(name string, xmlsec1 bool, spec func(*saml.ResponseSpec), gaps map[string]string) pmCase {
+	bad := func(name string, xmlsec1 bool, spec func(*mint.ResponseSpec), gaps map[string]string) pmCase {
 		return pmCase{name: name, spec: spec, xmlsec1: xmlsec1, gaps: gaps}
 	}
 	// awsOnly: valid SAML that AWS rejects (generic peers accept).
-	awsOnly := func(name string, spec func(*saml.ResponseSpec), gaps map[string]string) pmCase {
+	awsOnly := func(name string, spec func(*mint.ResponseSpec), gaps map[string]string) pmCase {
 		return pmCase{name: name, spec: spec, accept: true, xmlsec1: true, gaps: gaps}
 	}
 	return []pmCase{
 		ok("C3.1 assertion signed RSA-SHA256 (Entra default)", nil),
-		ok("C3.1 response signed RSA-SHA256", func(s *saml.ResponseSpec) { s.Signing = saml.SignResponse }),
-		ok("C3.1 both signed RSA-SHA256", func(s *saml.ResponseSpec) { s.Signing = saml.SignBoth }),
-		ok("C3.1 assertion signed RSA-SHA1", func(s *saml.ResponseSpec) { s.Algorithm = saml.RSASHA1 }),
-		ok("C3.1 response signed RSA-SHA1", func(s *saml.ResponseSpec) { s.Signing, s.Algorithm = saml.SignResponse, saml.RSASHA1 }),
-		ok("C3.1 both signed RSA-SHA1", func(s *saml.ResponseSpec) { s.Signing, s.Algorithm = saml.SignBoth, saml.RSASHA1 }),
-		ok("A3.1 one role, no Entra claims", func(s *saml.ResponseSpec) {
+		ok("C3.1 response signed RSA-SHA256", func(s *mint.ResponseSpec) { s.Signing = mint.SignResponse }),
+		ok("C3.1 both signed RSA-SHA256", func(s *mint.ResponseSpec) { s.Signing = mint.SignBoth }),
+		ok("C3.1 assertion signed RSA-SHA1", func(s *mint.ResponseSpec) { s.Algorithm = mint.RSASHA1 }),
+		ok("C3.1 response signed RSA-SHA1", func(s *mint.ResponseSpec) { s.Signing, s.Algorithm = mint.SignResponse, mint.RSASHA1 }),
+		ok("C3.1 both signed RSA-SHA1", func(s *mint.ResponseSpec) { s.Signing, s.Algorithm = mint.SignBoth, mint.RSASHA1 }),
+		ok("A3.1 one role, no Entra claims", func(s *mint.ResponseSpec) {
 			s.AWS = awsrole.Attributes{Roles: s.AWS.Roles[:1], RoleSessionName: s.AWS.RoleSessionName}
 			s.OmitEntraClaims = true
 		}),
 		{name: "D1.6 SP-initiated with InResponseTo", requestID: pmRequestID, accept: true, xmlsec1: true,
-			spec: func(s *saml.ResponseSpec) { s.InResponseTo = pmRequestID }},
-		ok("C3.5 encrypted AES-256-CBC, assertion signed", func(s *saml.ResponseSpec) { s.Encryption = enc(saml.AES256CBC) }),
-		ok("C3.5 encrypted AES-256-GCM, assertion signed", func(s *saml.ResponseSpec) { s.Encryption = enc(saml.AES256GCM) }),
-		ok("C3.5 encrypted AES-256-CBC, response signed", func(s *saml.ResponseSpec) {
-			s.Encryption, s.Signing = enc(saml.AES256CBC), saml.SignResponse
+			spec: func(s *mint.ResponseSpec) { s.InResponseTo = pmRequestID }},
+		ok("C3.5 encrypted AES-256-CBC, assertion signed", func(s *mint.ResponseSpec) { s.Encryption = enc(mint.AES256CBC) }),
+		ok("C3.5 encrypted AES-256-GCM, assertion signed", func(s *mint.ResponseSpec) { s.Encryption = enc(mint.AES256GCM) }),
+		ok("C3.5 encrypted AES-256-CBC, response signed", func(s *mint.ResponseSpec) {
+			s.Encryption, s.Signing = enc(mint.AES256CBC), mint.SignResponse
 		}),
-		ok("C3.5 encrypted AES-256-GCM, both signed", func(s *saml.ResponseSpec) {
-			s.Encryption, s.Signing = enc(saml.AES256GCM), saml.SignBoth
+		ok("C3.5 encrypted AES-256-GCM, both signed", func(s *mint.ResponseSpec) {
+			s.Encryption, s.Signing = enc(mint.AES256GCM), mint.SignBoth
 		}),
-		ok("C3.5 encrypted AES-256-CBC, both signed", func(s *saml.ResponseSpec) {
-			s.Encryption, s.Signing = enc(saml.AES256CBC), saml.SignBoth
+		ok("C3.5 encrypted AES-256-CBC, both signed", func(s *mint.ResponseSpec) {
+			s.Encryption, s.Signing = enc(mint.AES256CBC), mint.SignBoth
 		}),
-		ok("C3.5 encrypted AES-256-GCM, response signed", func(s *saml.ResponseSpec) {
-			s.Encryption, s.Signing = enc(saml.AES256GCM), saml.SignResponse
+		ok("C3.5 encrypted AES-256-GCM, response signed", func(s *mint.ResponseSpec) {
+			s.Encryption, s.Signing = enc(mint.AES256GCM), mint.SignResponse
 		}),
-		ok("C3.5 encrypted AES-256-CBC, assertion signed RSA-SHA1", func(s *saml.ResponseSpec) {
-			s.Encryption, s.Algorithm = enc(saml.AES256CBC), saml.RSASHA1
+		ok("C3.5 encrypted AES-256-CBC, assertion signed RSA-SHA1", func(s *mint.ResponseSpec) {
+			s.Encryption, s.Algorithm = enc(mint.AES256CBC), mint.RSASHA1
 		}),
-		ok("C3.5 encrypted AES-256-GCM, assertion signed RSA-SHA1", func(s *saml.ResponseSpec) {
-			s.Encryption, s.Algorithm = enc(saml.AES256GCM), saml.RSASHA1
+		ok("C3.5 encrypted AES-256-GCM, assertion signed RSA-SHA1", func(s *mint.ResponseSpec) {
+			s.Encryption, s.Algorithm = enc(mint.AES256GCM), mint.RSASHA1
 		}),
-		ok("C3.5 encrypted AES-256-CBC, response signed RSA-SHA1", func(s *saml.ResponseSpec) {
-			s.Encryption, s.Signing, s.Algorithm = enc(saml.AES256CBC), saml.SignResponse, saml.RSASHA1
+		ok("C3.5 encrypted AES-256-CBC, response signed RSA-SHA1", func(s *mint.ResponseSpec) {
+			s.Encryption, s.Signing, s.Algorithm = enc(mint.AES256CBC), mint.SignResponse, mint.RSASHA1
 		}),
-		ok("C3.5 encrypted AES-256-GCM, response signed RSA-SHA1", func(s *saml.ResponseSpec) {
-			s.Encryption, s.Signing, s.Algorithm = enc(saml.AES256GCM), saml.SignResponse, saml.RSASHA1
+		ok("C3.5 encrypted AES-256-GCM, response signed RSA-SHA1", func(s *mint.ResponseSpec) {
+			s.Encryption, s.Signing, s.Algorithm = enc(mint.AES256GCM), mint.SignResponse, mint.RSASHA1
 		}),
-		ok("C3.5 encrypted AES-256-CBC, both signed RSA-SHA1", func(s *saml.ResponseSpec) {
-			s.Encryption, s.Signing, s.Algorithm = enc(saml.AES256CBC), saml.SignBoth, saml.RSASHA1
+		ok("C3.5 encrypted AES-256-CBC, both signed RSA-SHA1", func(s *mint.ResponseSpec) {
+			s.Encryption, s.Signing, s.Algorithm = enc(mint.AES256CBC), mint.SignBoth, mint.RSASHA1
 		}),
-		ok("C3.5 encrypted AES-256-GCM, both signed RSA-SHA1", func(s *saml.ResponseSpec) {
-			s.Encryption, s.Signing, s.Algorithm = enc(saml.AES256GCM), saml.SignBoth, saml.RSASHA1
+		ok("C3.5 encrypted AES-256-GCM, both signed RSA-SHA1", func(s *mint.ResponseSpec) {
+			s.Encryption, s.Signing, s.Algorithm = enc(mint.AES256GCM), mint.SignBoth, mint.RSASHA1
 		}),
-		ok("C2.6 Entra roles claim (RoleClaim)", func(s *saml.ResponseSpec) { s.RoleClaim = true }),
+		ok("C2.6 Entra roles claim (RoleClaim)", func(s *mint.ResponseSpec) { s.RoleClaim = true }),
 		{name: "C1.5 rollover: signed with the second certificate of the metadata", signer: pmSignNext, accept: true, xmlsec1: true},
 		{name: "D5.4 verifier clock 2 min behind, skew 5 min", at: -2 * time.Minute, skew: 5 * time.Minute, accept: true, xmlsec1: true},
 		{name: "D5.4 verifier 4 min after the confirmation window, skew 5 min", at: 9 * time.Minute, skew: 5 * time.Minute, accept: true, xmlsec1: true,
 			gaps: map[string]string{peers.OneLogin: gapOLConfSkew}},
 
-		bad("D2.2 expired", true, func(s *saml.ResponseSpec) { s.Tamper.Expired = true }, nil),
-		bad("D2.2 not yet valid", true, func(s *saml.ResponseSpec) { s.Tamper.NotYetValid = true }, nil),
+		bad("D2.2 expired", true, func(s *mint.ResponseSpec) { s.Tamper.Expired = true }, nil),
+		bad("D2.2 not yet valid", true, func(s *mint.ResponseSpec) { s.Tamper.NotYetValid = true }, nil),
 		{name: "D2.2 verifier clock 2 min behind, no skew", at: -2 * time.Minute, xmlsec1: true},
-		bad("D2.2 inverted Conditions window", true, func(s *saml.ResponseSpec) { s.Tamper.InvertedConditions = true }, nil),
+		bad("D2.2 inverted Conditions window", true, func(s *mint.ResponseSpec) { s.Tamper.InvertedConditions = true }, nil),
 		{name: "D3.3 SubjectConfirmationData expired, Conditions still valid", at: 10 * time.Minute, xmlsec1: true,
 			gaps: map[string]string{peers.NodeSAML: gapNodeConfExpired}},
-		bad("D2.3 wrong audience", true, func(s *saml.ResponseSpec) { s.Tamper.WrongAudience = true }, nil),
-		bad("D2.4 missing AudienceRestriction", true, func(s *saml.ResponseSpec) { s.Tamper.MissingAudienceRestriction = true },
+		bad("D2.3 wrong audience", true, func(s *mint.ResponseSpec) { s.Tamper.WrongAudience = true }, nil),
+		bad("D2.4 missing AudienceRestriction", true, func(s *mint.ResponseSpec) { s.Tamper.MissingAudienceRestriction = true },
 			map[string]string{peers.PySAML2: gapPyAudience, peers.OneLogin: gapOLAudience}),
-		bad("A1.8 D3.2 wrong recipient", true, func(s *saml.ResponseSpec) { s.Tamper.WrongRecipient = true },
+		bad("A1.8 D3.2 wrong recipient", true, func(s *mint.ResponseSpec) { s.Tamper.WrongRecipient = true },
 			map[string]string{peers.NodeSAML: gapNodeRecipient}),
-		bad("D1.2 wrong destination", true, func(s *saml.ResponseSpec) { s.Tamper.WrongDestination = true },
+		bad("D1.2 wrong destination", true, func(s *mint.ResponseSpec) { s.Tamper.WrongDestination = true },
 			map[string]string{peers.NodeSAML: gapNodeDestination}),
-		bad("D1.7 wrong issuer", true, func(s *saml.ResponseSpec) { s.Tamper.WrongIssuer = true },
+		bad("D1.7 wrong issuer", true, func(s *mint.ResponseSpec) { s.Tamper.WrongIssuer = true },
 			map[string]string{peers.NodeSAML: gapNodeIssuer}),
-		bad("D4.7 unsigned", false, func(s *saml.ResponseSpec) { s.Signing = saml.SignNone }, nil),
-		bad("D4.6 assertion signed by another key", false, func(s *saml.ResponseSpec) { s.Tamper.SignWith = other.key }, nil),
-		bad("D4.6 response signed by another key", false, func(s *saml.ResponseSpec) {
-			s.Signing, s.Tamper.SignWith = saml.SignResponse, other.key
+		bad("D4.7 unsigned", false, func(s *mint.ResponseSpec) { s.Signing = mint.SignNone }, nil),
+		bad("D4.6 assertion signed by another key", false, func(s *mint.ResponseSpec) { s.Tamper.SignWith = other.key }, nil),
+		bad("D4.6 response signed by another key", false, func(s *mint.ResponseSpec) {
+			s.Signing, s.Tamper.SignWith = mint.SignResponse, other.key
 		}, nil),
 		{name: "D4.6 KeyInfo carries a certificate not in metadata", signer: pmSignOther},
-		bad("D4 NameID modified after signing", false, func(s *saml.ResponseSpec) { s.Tamper.ModifyAfterSigning = true }, nil),
-		bad("D4 NameID modified after signing, both signed", false, func(s *saml.ResponseSpec) {
-			s.Signing, s.Tamper.ModifyAfterSigning = saml.SignBoth, true
+		bad("D4 NameID modified after signing", false, func(s *mint.ResponseSpec) { s.Tamper.ModifyAfterSigning = true }, nil),
+		bad("D4 NameID modified after signing, both signed", false, func(s *mint.ResponseSpec) {
+			s.Signing, s.Tamper.ModifyAfterSigning = mint.SignBoth, true
 		}, nil),
 		// The builder digests the assertion but writes URI="": by XML-DSig that reference
 		// is the whole document, so the digest no longer matches (xmlsec1 says so too).
-		bad("D4.2 empty Reference URI", false, func(s *saml.ResponseSpec) { s.Tamper.EmptyReferenceURI = true }, nil),
+		bad("D4.2 empty Reference URI", false, func(s *mint.ResponseSpec) { s.Tamper.EmptyReferenceURI = true }, nil),
 		// Valid XML-DSig (xmlsec1 accepts), but SAML requires URI="#<ID of the parent>".
-		bad("D4.2 whole-document reference, assertion signed", true, func(s *saml.ResponseSpec) { s.Tamper.WholeDocumentReference = true }, nil),
-		bad("D4.2 whole-document reference, response signed", true, func(s *saml.ResponseSpec) {
-			s.Signing, s.Tamper.WholeDocumentReference = saml.SignResponse, true
+		bad("D4.2 whole-document reference, assertion signed", true, func(s *mint.ResponseSpec) { s.Tamper.WholeDocumentReference = true }, nil),
+		bad("D4.2 whole-document reference, response signed", true, func(s *mint.ResponseSpec) {
+			s.Signing, s.Tamper.WholeDocumentReference = mint.SignResponse, true
 		}, nil),
-		bad("D4.7 signed assertion wrapped inside an unsigned one (XSW)", true, func(s *saml.ResponseSpec) { s.Tamper.WrapSignedAssertion = true }, nil),
-		bad("D4.2 extra signed assertion", true, func(s *saml.ResponseSpec) { s.Tamper.ExtraAssertion = true }, nil),
-		bad("D4.7 injected unsigned assertion before the signed one (XSW)", true, func(s *saml.ResponseSpec) { s.Tamper.InjectedAssertion = true }, nil),
+		bad("D4.7 signed assertion wrapped inside an unsigned one (XSW)", true, func(s *mint.ResponseSpec) { s.Tamper.WrapSignedAssertion = true }, nil),
+		bad("D4.2 extra signed assertion", true, func(s *mint.ResponseSpec) { s.Tamper.ExtraAssertion = true }, nil),
+		bad("D4.7 injected unsigned assertion before the signed one (XSW)", true, func(s *mint.ResponseSpec) { s.Tamper.InjectedAssertion = true }, nil),
 		// xmlsec1 refuses a document whose ID values collide.
-		bad("D1.3 duplicate IDs", false, func(s *saml.ResponseSpec) { s.Tamper.DuplicateIDs = true },
+		bad("D1.3 duplicate IDs", false, func(s *mint.ResponseSpec) { s.Tamper.DuplicateIDs = true },
 			map[string]string{peers.PySAML2: gapPyDupID}),
-		bad("D3.2 missing SubjectConfirmationData NotOnOrAfter", true, func(s *saml.ResponseSpec) {
+		bad("D3.2 missing SubjectConfirmationData NotOnOrAfter", true, func(s *mint.ResponseSpec) {
 			s.Tamper.MissingConfirmationNotOnOrAfter = true
 		}, map[string]string{peers.PySAML2: gapPyConfNOA, peers.OneLogin: gapOLConfNOA}),
-		bad("D3.2 SubjectConfirmationData with NotBefore", true, func(s *saml.ResponseSpec) { s.Tamper.ConfirmationNotBefore = true },
+		bad("D3.2 SubjectConfirmationData with NotBefore", true, func(s *mint.ResponseSpec) { s.Tamper.ConfirmationNotBefore = true },
 			map[string]string{peers.PySAML2: "pysaml2 7.0.1 " + gapConfNotBefore, peers.OneLogin: "python3-saml 1.12 " + gapConfNotBefore,
 				peers.NodeSAML: "node-saml 5.1 " + gapConfNotBefore}),
-		bad("D3.4 missing AuthnStatement", true, func(s *saml.ResponseSpec) { s.Tamper.MissingAuthnStatement = true },
+		bad("D3.4 missing AuthnStatement", true, func(s *mint.ResponseSpec) { s.Tamper.MissingAuthnStatement = true },
 			map[string]string{peers.NodeSAML: gapNodeAuthn}),
-		bad("D1.3 Version 1.1", true, func(s *saml.ResponseSpec) { s.Tamper.Version = "1.1" },
+		bad("D1.3 Version 1.1", true, func(s *mint.ResponseSpec) { s.Tamper.Version = "1.1" },
 			map[string]string{peers.NodeSAML: gapNodeVersion}),
-		bad("D1.5 status Requester with a signed assertion", true, func(s *saml.ResponseSpec) {
-			s.Tamper.StatusCode, s.Tamper.StatusMessage = saml.StatusRequester, "AADSTS50105: user not assigned"
+		bad("D1.5 status Requester with a signed assertion", true, func(s *mint.ResponseSpec) {
+			s.Tamper.StatusCode, s.Tamper.StatusMessage = mint.StatusRequester, "AADSTS50105: user not assigned"
 		}, map[string]string{peers.NodeSAML: gapNodeStatus}),
-		bad("D1.5 status Responder/RequestUnsupported with a signed assertion", true, func(s *saml.ResponseSpec) {
-			s.Tamper.StatusCode, s.Tamper.SubStatusCode = saml.StatusResponder, "urn:oasis:names:tc:SAML:2.0:status:RequestUnsupported"
+		bad("D1.5 status Responder/RequestUnsupported with a signed assertion", true, func(s *mint.ResponseSpec) {
+			s.Tamper.StatusCode, s.Tamper.SubStatusCode = mint.StatusResponder, "urn:oasis:names:tc:SAML:2.0:status:RequestUnsupported"
 		}, map[string]string{peers.NodeSAML: gapNodeStatus}),
 		{name: "D1.6 InResponseTo of another request", requestID: pmRequestID, xmlsec1: true,
-			spec: func(s *saml.ResponseSpec) { s.InResponseTo = "_another-request" }},
+			spec: func(s *mint.ResponseSpec) { s.InResponseTo = "_another-request" }},
 		{name: "D5.1 encrypted to another SP key", spWrongKey: true, xmlsec1: false,
-			spec: func(s *saml.ResponseSpec) { s.Encryption = enc(saml.AES256CBC) }},
+			spec: func(s *mint.ResponseSpec) { s.Encryption = enc(mint.AES256CBC) }},
 
-		bad("D2.3 second AudienceRestriction naming another SP", true, func(s *saml.ResponseSpec) { s.Tamper.ExtraAudienceRestriction = true },
+		bad("D2.3 second AudienceRestriction naming another SP", true, func(s *mint.ResponseSpec) { s.Tamper.ExtraAudienceRestriction = true },
 			map[string]string{peers.PySAML2: gapPyAudienceAND, peers.OneLogin: gapOLAudienceAND}),
 		// pysaml2 rejects with "Signature verification failed. Invalid document format."
 		// and python3-saml with a schema error: both refuse the unknown type, neither
 		// with a Conditions message.
-		bad("D2.6 unknown Condition type", true, func(s *saml.ResponseSpec) { s.Tamper.UnknownCondition = true },
+		bad("D2.6 unknown Condition type", true, func(s *mint.ResponseSpec) { s.Tamper.UnknownCondition = true },
 			map[string]string{peers.NodeSAML: gapNodeCondition}),
-		bad("D2.5 two OneTimeUse conditions", true, func(s *saml.ResponseSpec) { s.Tamper.DuplicateOneTimeUse = true },
+		bad("D2.5 two OneTimeUse conditions", true, func(s *mint.ResponseSpec) { s.Tamper.DuplicateOneTimeUse = true },
 			map[string]string{peers.OneLogin: gapOLOneTimeUse, peers.NodeSAML: gapNodeOneTimeUse}),
 
-		awsOnly("A2.1 missing NameID (AWS only)", func(s *saml.ResponseSpec) { s.Tamper.MissingNameID = true },
+		awsOnly("A2.1 missing NameID (AWS only)", func(s *mint.ResponseSpec) { s.Tamper.MissingNameID = true },
 			map[string]string{peers.OneLogin: gapOLNameID}),
-		awsOnly("A1.8 two SubjectConfirmations (AWS only)", func(s *saml.ResponseSpec) { s.Tamper.TwoSubjectConfirmations = true }, nil),
-		awsOnly("A3.1 missing Role (AWS only)", func(s *saml.ResponseSpec) { s.Tamper.MissingRole = true }, nil),
-		awsOnly("A3.4 missing RoleSessionName (AWS only)", func(s *saml.ResponseSpec) { s.Tamper.MissingRoleSessionName = true }, nil),
-		awsOnly("A3.4 bad RoleSessionName (AWS only)", func(s *saml.ResponseSpec) { s.Tamper.BadRoleSessionName = true }, nil),
+		awsOnly("A1.8 two SubjectConfirmations (AWS only)", func(s *mint.ResponseSpec) { s.Tamper.TwoSubjectConfirmations = true }, nil),
+		awsOnly("A3.1 missing Role (AWS only)", func(s *mint.ResponseSpec) { s.Tamper.MissingRole = true }, nil),
+		awsOnly("A3.4 missing RoleSessionName (AWS only)", func(s *mint.ResponseSpec) { s.Tamper.MissingRoleSessionName = true }, nil),
+		awsOnly("A3.4 bad RoleSessionName (AWS only)", func(s *mint.ResponseSpec) { s.Tamper.BadRoleSessionName = true }, nil),
 	}
 }
 
-// TestPeersMatrixCoversEveryTamperKnob: every saml.Tamper knob has at least one
+// TestPeersMatrixCoversEveryTamperKnob: every mint.Tamper knob has at least one
 // row in the peer matrix, so a knob added to the builder cannot skip the
 // independent verifiers (issue 3, done means). It needs no peer installed.
 func TestPeersMatrixCoversEveryTamperKnob(t *testing.T) {
@@ -420,15 +420,15 @@ func TestPeersMatrixCoversEveryTamperKnob(t *testing.T) {
 			}
 		}
 	}
-	tt := reflect.TypeFor[saml.Tamper]()
+	tt := reflect.TypeFor[mint.Tamper]()
 	for i := range tt.NumField() {
 		if name := tt.Field(i).Name; !covered[name] {
-			t.Errorf("saml.Tamper.%s has no row in TestPeersMatrix", name)
+			t.Errorf("mint.Tamper.%s has no row in TestPeersMatrix", name)
 		}
 	}
 }
 
-func pmSpec(t *testing.T) saml.ResponseSpec {
+func pmSpec(t *testing.T) mint.ResponseSpec {
 	t.Helper()
 	aws, err := awsrole.ParseAttributes(map[string][]string{
 		pmAttrRole: slices.Clone(pmRoles),
@@ -442,8 +442,8 @@ func pmSpec(t *testing.T) saml.ResponseSpec {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return saml.ResponseSpec{
-		User: saml.User{
+	return mint.ResponseSpec{
+		User: mint.User{
 			UPN: pmUPN, ObjectID: "3e5a1c2b-9d8f-4e7a-b6c5-d4e3f2a1b0c9", DisplayName: "B. Simon",
 			GivenName: "B.", Surname: "Simon", Email: pmUPN,
 		},

@@ -10,6 +10,7 @@ import (
 
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/saml"
+	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
 // exampleVerifier trusts the example tenant's signing certificate, with the
@@ -26,13 +27,13 @@ func exampleVerifier(cert *x509.Certificate) *saml.Verifier {
 	return v
 }
 
-func exampleSpec() saml.ResponseSpec {
+func exampleSpec() mint.ResponseSpec {
 	role, err := awsrole.ParseRole("arn:aws:iam::123456789012:role/Admin,arn:aws:iam::123456789012:saml-provider/EntraID")
 	if err != nil {
 		log.Fatal(err)
 	}
-	return saml.ResponseSpec{
-		User: saml.User{UPN: "b.simon@contoso.example"},
+	return mint.ResponseSpec{
+		User: mint.User{UPN: "b.simon@contoso.example"},
 		AWS: awsrole.Attributes{
 			Roles:           []awsrole.Role{role},
 			RoleSessionName: "b.simon@contoso.example",

@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/samlaws/samlaws/saml"
 	"github.com/samlaws/samlaws/saml/samltest"
+	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
 // The samlaws binary is built once, on first use, so that the CLI tests drive
@@ -608,7 +608,7 @@ func TestCheckFlagsAfterFiles(t *testing.T) {
 // added to the 5 minutes.
 func TestCheckAWSFreshness(t *testing.T) {
 	f := newCheckFixture(t)
-	resp := f.response(t, samltest.Spec(func(s *saml.ResponseSpec) {
+	resp := f.response(t, samltest.Spec(func(s *mint.ResponseSpec) {
 		s.AssertionLifetime = time.Hour
 		s.ConfirmationLifetime = time.Hour
 	}))

@@ -16,7 +16,9 @@ import (
 	"time"
 
 	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/metadata"
 	"github.com/samlaws/samlaws/saml"
+	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
 const decodeHelp = `usage: samlaws decode [--json] [--decrypt-key PEM]... FILE|-
@@ -262,7 +264,7 @@ func (p *decodePrinter) status(s *decodeNode) {
 		sv, _ := sub.attr("Value")
 		text += " / " + strings.TrimPrefix(sv, "urn:oasis:names:tc:SAML:2.0:status:")
 	}
-	if v != saml.StatusSuccess {
+	if v != mint.StatusSuccess {
 		text += "  (not Success: AWS rejects it, D1.5)"
 	}
 	p.field(1, "Status", text)
@@ -362,16 +364,16 @@ func (n *decodeNode) allOrNil(space, local string) []*decodeNode {
 // decodeAlgName shortens well-known algorithm URIs.
 func decodeAlgName(uri string) string {
 	names := map[string]string{
-		saml.AlgRSASHA256:    "RSA-SHA256",
-		saml.AlgRSASHA1:      "RSA-SHA1 (legacy; AWS-compatible only when SHA-1 is allowed, A5.3)",
-		saml.AlgRSASHA384:    "RSA-SHA384",
-		saml.AlgRSASHA512:    "RSA-SHA512",
-		saml.AlgSHA256:       "SHA-256",
-		saml.AlgSHA1:         "SHA-1",
-		saml.AlgSHA384:       "SHA-384",
-		saml.AlgSHA512:       "SHA-512",
-		saml.AlgExcC14N:      "exclusive c14n",
-		saml.AlgEnvelopedSig: "enveloped-signature",
+		saml.AlgRSASHA256:     "RSA-SHA256",
+		saml.AlgRSASHA1:       "RSA-SHA1 (legacy; AWS-compatible only when SHA-1 is allowed, A5.3)",
+		saml.AlgRSASHA384:     "RSA-SHA384",
+		saml.AlgRSASHA512:     "RSA-SHA512",
+		saml.AlgSHA256:        "SHA-256",
+		saml.AlgSHA1:          "SHA-1",
+		saml.AlgSHA384:        "SHA-384",
+		saml.AlgSHA512:        "SHA-512",
+		metadata.AlgExcC14N:   "exclusive c14n",
+		metadata.AlgEnveloped: "enveloped-signature",
 		"http://www.w3.org/2001/10/xml-exc-c14n#WithComments": "exclusive c14n with comments",
 		"http://www.w3.org/TR/2001/REC-xml-c14n-20010315":     "c14n 1.0",
 		nsXEnc + "aes256-cbc":                                 "AES-256-CBC",

@@ -11,6 +11,7 @@ import (
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/saml"
 	"github.com/samlaws/samlaws/saml/samltest"
+	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
 // decodeJSONRun runs "samlaws decode --json" and decodes its one object.
@@ -50,7 +51,7 @@ func TestDecodeJSON(t *testing.T) {
 			}
 			resp := out.Response
 			if resp.ID != m.ResponseID || resp.Issuer != idp.EntityID || resp.Destination != saml.AWSSignInURL ||
-				resp.StatusCode != saml.StatusSuccess || resp.InResponseTo != "" {
+				resp.StatusCode != mint.StatusSuccess || resp.InResponseTo != "" {
 				t.Errorf("response: %+v", resp)
 			}
 			if len(resp.Signatures) != 1 || !resp.Signatures[0].ReferencesSelf || resp.Signatures[0].SignatureMethod != saml.AlgRSASHA256 {

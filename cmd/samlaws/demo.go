@@ -14,6 +14,7 @@ import (
 	"github.com/samlaws/samlaws/federation"
 	"github.com/samlaws/samlaws/metadata"
 	"github.com/samlaws/samlaws/saml"
+	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
 const demoHelp = `usage: samlaws demo
@@ -158,7 +159,7 @@ func (d *demo) verifier(md []byte) (*saml.Verifier, *checkTrust, error) {
 // a SessionDuration.
 func (d *demo) user() demoUser {
 	return demoUser{
-		User: saml.User{
+		User: mint.User{
 			UPN:         demoUPN,
 			ObjectID:    demoObjectID,
 			DisplayName: "B.Simon",
@@ -372,7 +373,7 @@ func (d *demo) signIn(v *saml.Verifier) error {
 }
 
 // problems prints a Diagnose report: every problem, AWS's answer and the fix.
-func (d *demo) problems(v *saml.Verifier, m *saml.Minted) error {
+func (d *demo) problems(v *saml.Verifier, m *mint.Minted) error {
 	rep := v.Diagnose(d.ctx, []byte(base64.StdEncoding.EncodeToString(m.XML)))
 	if rep.Accepted {
 		return errors.New("the misconfigured response was accepted")

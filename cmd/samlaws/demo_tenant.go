@@ -12,12 +12,12 @@ import (
 
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/internal/testkeys"
-	"github.com/samlaws/samlaws/saml"
 	"github.com/samlaws/samlaws/saml/samltest/entrametadata"
+	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
 // The demo's test Entra tenant is made from the same non-test pieces as
-// package samltest's IdP (saml.NewBuilder, entrametadata.Build and the public
+// package samltest's IdP (mint.NewBuilder, entrametadata.Build and the public
 // keys of internal/testkeys), in the same steps and drawing from the same
 // seeded stream in the same order, so that its output equals what
 // samltest.NewIdP(t, WithNow(demoNow), WithDeterministicIDs(demoSeed), ...)
@@ -57,7 +57,7 @@ type demoTenant struct {
 	nextKey int           // testkeys index of the next certificate's key
 	pairs   []demoKeyPair // published, in order of creation
 	active  int           // index into pairs of the signing pair
-	builder *saml.Builder // for pairs[active]; nil after a change
+	builder *mint.Builder // for pairs[active]; nil after a change
 }
 
 // demoKeyPair is a key and its certificate.
@@ -189,7 +189,7 @@ func (t *demoTenant) metadata() ([]byte, error) {
 
 // demoUser is the signed-in user and the AWS attributes the app sends.
 type demoUser struct {
-	saml.User
+	mint.User
 	Roles           []string // "roleARN,providerARN" (A3.1)
 	SessionName     string
 	SessionDuration time.Duration
@@ -199,11 +199,11 @@ type demoUser struct {
 // assertion signed with RSA-SHA256 by the active key, Issuer t.EntityID,
 // audience t.Audience, and Recipient (and so Destination) recipient, or t.ACS
 // when empty.
-func (t *demoTenant) response(u demoUser, recipient string) (*saml.Minted, error) {
+func (t *demoTenant) response(u demoUser, recipient string) (*mint.Minted, error) {
 	if t.builder == nil {
 		p := t.pairs[t.active]
 		now := t.now
-		b, err := saml.NewBuilder(saml.BuilderConfig{
+		b, err := mint.NewBuilder(mint.BuilderConfig{
 			Signer:       p.key,
 			Certificates: []*x509.Certificate{p.cert},
 			TenantID:     t.TenantID,
@@ -228,7 +228,7 @@ func (t *demoTenant) response(u demoUser, recipient string) (*saml.Minted, error
 	if recipient == "" {
 		recipient = t.ACS
 	}
-	m, err := t.builder.Build(saml.ResponseSpec{
+	m, err := t.builder.Build(mint.ResponseSpec{
 		User:      u.User,
 		AWS:       aws,
 		Audience:  t.Audience,

@@ -24,6 +24,7 @@ import (
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/saml"
 	"github.com/samlaws/samlaws/saml/samltest/entrametadata"
+	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
 const mintHelp = `usage: samlaws mint --key PEM --cert PEM [flags]
@@ -125,18 +126,18 @@ func (r *roleList) Set(s string) error {
 }
 
 // signFlag is --sign.
-type signFlag saml.SigningMode
+type signFlag mint.SigningMode
 
-func (s *signFlag) String() string { return saml.SigningMode(*s).String() }
+func (s *signFlag) String() string { return mint.SigningMode(*s).String() }
 
 func (s *signFlag) Set(v string) error {
 	switch v {
 	case "assertion":
-		*s = signFlag(saml.SignAssertion)
+		*s = signFlag(mint.SignAssertion)
 	case "response":
-		*s = signFlag(saml.SignResponse)
+		*s = signFlag(mint.SignResponse)
 	case "both":
-		*s = signFlag(saml.SignBoth)
+		*s = signFlag(mint.SignBoth)
 	default:
 		return errors.New("must be assertion, response or both")
 	}
@@ -467,7 +468,7 @@ func (o *mintOptions) mint(stdout io.Writer) error {
 		t := o.parsedNow
 		now = func() time.Time { return t }
 	}
-	cfg := saml.BuilderConfig{
+	cfg := mint.BuilderConfig{
 		Signer:       o.signer,
 		Certificates: o.certs,
 		Issuer:       o.finalIssuer,
@@ -477,19 +478,19 @@ func (o *mintOptions) mint(stdout io.Writer) error {
 	if _, isEntra := tenantFromIssuer(o.finalIssuer); isEntra {
 		cfg.TenantID = o.tenantID
 	}
-	b, err := saml.NewBuilder(cfg)
+	b, err := mint.NewBuilder(cfg)
 	if err != nil {
 		return err
 	}
-	spec := saml.ResponseSpec{
-		User: saml.User{
+	spec := mint.ResponseSpec{
+		User: mint.User{
 			UPN:         o.user,
 			DisplayName: o.user,
 			Email:       o.user,
 		},
 		Audience:  o.audience,
 		Recipient: o.recipient,
-		Signing:   saml.SigningMode(o.sign),
+		Signing:   mint.SigningMode(o.sign),
 		AWS: awsrole.Attributes{
 			Roles:           o.roles,
 			RoleSessionName: o.parsedSessionName,
@@ -497,14 +498,14 @@ func (o *mintOptions) mint(stdout io.Writer) error {
 		},
 	}
 	if o.sha1 {
-		spec.Algorithm = saml.RSASHA1
+		spec.Algorithm = mint.RSASHA1
 	}
 	if err := o.tampers.apply(&spec); err != nil {
 		return err
 	}
 	m, err := b.Build(spec)
 	if err != nil {
-		if len(o.tampers) > 0 && errors.Is(err, saml.ErrResponseSpec) {
+		if len(o.tampers) > 0 && errors.Is(err, mint.ErrResponseSpec) {
 			// Knobs that cannot be combined (e.g. modified-after-signing
 			// with missing-nameid): a usage error.
 			return usagef("--tamper", "%v", err)

@@ -12,9 +12,10 @@ import (
 
 	"github.com/samlaws/samlaws/saml"
 	"github.com/samlaws/samlaws/saml/samltest"
+	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
-// TestMintTamperCoversEveryKnob: every saml.Tamper field is reachable with a
+// TestMintTamperCoversEveryKnob: every mint.Tamper field is reachable with a
 // --tamper name, so a knob added to the builder fails here until the CLI
 // offers it (as samltest's TestTamperCasesCoverEveryKnob does for samltest).
 func TestMintTamperCoversEveryKnob(t *testing.T) {
@@ -22,7 +23,7 @@ func TestMintTamperCoversEveryKnob(t *testing.T) {
 	other, _ := idp.OtherSigner()
 	covered := map[string]bool{}
 	for _, tc := range mintTampers {
-		var spec saml.ResponseSpec
+		var spec mint.ResponseSpec
 		if err := tc.apply(&spec, func() (crypto.Signer, error) { return other, nil }); err != nil {
 			t.Fatal(err)
 		}
@@ -34,7 +35,7 @@ func TestMintTamperCoversEveryKnob(t *testing.T) {
 				set++
 			}
 		}
-		if spec.Signing == saml.SignNone {
+		if spec.Signing == mint.SignNone {
 			set++
 		}
 		if set == 0 || tc.rule == "" {
@@ -44,10 +45,10 @@ func TestMintTamperCoversEveryKnob(t *testing.T) {
 			t.Errorf("--tamper %s is not in the help text", tc.name)
 		}
 	}
-	tt := reflect.TypeFor[saml.Tamper]()
+	tt := reflect.TypeFor[mint.Tamper]()
 	for i := range tt.NumField() {
 		if name := tt.Field(i).Name; !covered[name] {
-			t.Errorf("saml.Tamper.%s has no --tamper name", name)
+			t.Errorf("mint.Tamper.%s has no --tamper name", name)
 		}
 	}
 }

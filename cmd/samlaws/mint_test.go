@@ -27,6 +27,7 @@ import (
 	"github.com/samlaws/samlaws/metadata"
 	"github.com/samlaws/samlaws/saml"
 	"github.com/samlaws/samlaws/saml/samltest"
+	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
 // mintTool is the samlaws binary under test, built once per TestMintCLI run.
@@ -228,8 +229,8 @@ func TestMintCLI(t *testing.T) {
 		if !a.IssueInstant.Equal(mintNow) {
 			t.Errorf("IssueInstant %v, want --now", a.IssueInstant)
 		}
-		if !strings.HasPrefix(a.Issuer, "https://sts.windows.net/") || a.Claims[saml.ClaimTenantID] == nil {
-			t.Errorf("issuer %q, tenantid claim %q", a.Issuer, a.Claims[saml.ClaimTenantID])
+		if !strings.HasPrefix(a.Issuer, "https://sts.windows.net/") || a.Claims[mint.ClaimTenantID] == nil {
+			t.Errorf("issuer %q, tenantid claim %q", a.Issuer, a.Claims[mint.ClaimTenantID])
 		}
 		// Independent check: goxmldsig verifies the assertion signature with the certificate.
 		d := etree.NewDocument()
@@ -317,8 +318,8 @@ func TestMintCLI(t *testing.T) {
 				if a.RoleSessionName != "alice" || a.SessionDuration != awsrole.SessionDuration(time.Hour) || a.Subject.NameID != "alice@contoso.com" {
 					t.Errorf("session %q %v subject %q", a.RoleSessionName, a.SessionDuration, a.Subject.NameID)
 				}
-				if a.Issuer != "https://sts.windows.net/"+tenant+"/" || a.Claims[saml.ClaimTenantID][0] != tenant {
-					t.Errorf("issuer %q tenant %q", a.Issuer, a.Claims[saml.ClaimTenantID])
+				if a.Issuer != "https://sts.windows.net/"+tenant+"/" || a.Claims[mint.ClaimTenantID][0] != tenant {
+					t.Errorf("issuer %q tenant %q", a.Issuer, a.Claims[mint.ClaimTenantID])
 				}
 			}},
 			{name: "A1.6/audience-recipient", extra: []string{

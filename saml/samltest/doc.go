@@ -6,13 +6,13 @@
 // Federated SSO Certificate", back-dated by a day, valid three years), a tenant and
 // an application ID, Entra-shaped signed federation metadata ([IdP.Metadata]) and
 // minting of responses shaped as Entra sends them to the AWS gallery application
-// ([IdP.Response], built on [saml.Builder]):
+// ([IdP.Response], built on [mint.Builder]):
 //
 //	idp := samltest.NewIdP(t, samltest.WithNow(now))
 //	resp := idp.Response(t, samltest.DefaultUser())          // B.Simon with two roles
 //	bad := idp.Response(t, samltest.DefaultUser(), samltest.Expired())
 //
-// Every tamper knob of [saml.Tamper] has an option here, and [TamperCases] lists
+// Every tamper knob of [mint.Tamper] has an option here, and [TamperCases] lists
 // them all for conformance loops: a verifier that behaves as AWS does must reject
 // each one. [RunConformance] runs that loop, plus the valid signing variants,
 // against any SAML consumer, in the spirit of testing/slogtest:

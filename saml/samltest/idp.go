@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/samlaws/samlaws/saml"
+	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
 // CertificateCommonName is the subject and issuer CN of the certificates samltest
@@ -162,7 +163,7 @@ type IdP struct {
 	active   int        // index into pairs of the signing pair
 	stranger *keyPair
 	metadata map[string][]byte // signed metadata by endpoint base URL
-	builder  *saml.Builder
+	builder  *mint.Builder
 	wantNext bool
 }
 
@@ -446,10 +447,10 @@ func (idp *IdP) OtherSigner() (crypto.Signer, *x509.Certificate) {
 	return idp.stranger.key, idp.stranger.cert
 }
 
-// Builder returns a [saml.Builder] configured with the IdP's signing key and
+// Builder returns a [mint.Builder] configured with the IdP's signing key and
 // certificate, tenant, clock and randomness. It changes when the signing
 // certificate does.
-func (idp *IdP) Builder() *saml.Builder {
+func (idp *IdP) Builder() *mint.Builder {
 	idp.t.Helper()
 	idp.mu.Lock()
 	defer idp.mu.Unlock()
@@ -459,7 +460,7 @@ func (idp *IdP) Builder() *saml.Builder {
 	}
 	if idp.builder == nil {
 		p := idp.pairs[idp.active]
-		b, err := saml.NewBuilder(saml.BuilderConfig{
+		b, err := mint.NewBuilder(mint.BuilderConfig{
 			Signer:       p.key,
 			Certificates: []*x509.Certificate{p.cert},
 			TenantID:     idp.TenantID,

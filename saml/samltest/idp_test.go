@@ -20,6 +20,7 @@ import (
 
 	"github.com/samlaws/samlaws/saml"
 	"github.com/samlaws/samlaws/saml/samltest"
+	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
 // fixedNow is the clock of the deterministic tests.
@@ -560,12 +561,12 @@ func TestWithUserAndSpec(t *testing.T) {
 		t.Fatalf("WithUser: %v, %+v", err, a)
 	}
 	// Spec reaches any ResponseSpec field.
-	m := srv.IdP.Response(t, alice, samltest.Spec(func(s *saml.ResponseSpec) {
+	m := srv.IdP.Response(t, alice, samltest.Spec(func(s *mint.ResponseSpec) {
 		s.NameID = "00u1-persistent"
-		s.NameIDFormat = saml.NameIDFormatPersistent
+		s.NameIDFormat = mint.NameIDFormatPersistent
 	}))
 	a, err = v.Verify(context.Background(), m.XML)
-	if err != nil || a.Subject.NameID != "00u1-persistent" || a.Subject.Format != saml.NameIDFormatPersistent {
+	if err != nil || a.Subject.NameID != "00u1-persistent" || a.Subject.Format != mint.NameIDFormatPersistent {
 		t.Errorf("Spec: %v, subject %+v", err, a.Subject)
 	}
 }

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/samlaws/samlaws/awsrole"
-	"github.com/samlaws/samlaws/saml"
+	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
 // Default values of [DefaultUser]: the test user of Microsoft's Entra tutorials,
@@ -72,8 +72,8 @@ func DefaultUser() User {
 }
 
 // samlUser returns the saml package's view of u.
-func (u User) samlUser() saml.User {
-	return saml.User{
+func (u User) samlUser() mint.User {
+	return mint.User{
 		UPN:         u.UPN,
 		ObjectID:    u.ObjectID,
 		DisplayName: u.DisplayName,
@@ -87,14 +87,14 @@ func (u User) samlUser() saml.User {
 // aws returns the AWS attributes of u as the builder takes them. When a Role
 // value does not parse (a test of a bad value), every Role value is returned
 // verbatim as an extra attribute instead, written after the typed ones.
-func (u User) aws() (awsrole.Attributes, []saml.Attribute) {
+func (u User) aws() (awsrole.Attributes, []mint.Attribute) {
 	var a awsrole.Attributes
-	var extra []saml.Attribute
+	var extra []mint.Attribute
 	for _, s := range u.Roles {
 		r, err := awsrole.ParseRole(s)
 		if err != nil {
 			a.Roles = nil
-			extra = append(extra, saml.Attribute{Name: awsrole.AttrRole, Values: slices.Clone(u.Roles)})
+			extra = append(extra, mint.Attribute{Name: awsrole.AttrRole, Values: slices.Clone(u.Roles)})
 			break
 		}
 		a.Roles = append(a.Roles, r)
@@ -119,92 +119,92 @@ func (u User) aws() (awsrole.Attributes, []saml.Attribute) {
 
 // ResponseOption changes one response minted by [IdP.Response]. The options
 // of this package cover the signing choices of Entra (C3.1) and every tamper
-// knob of [saml.Tamper]; [Spec] reaches any other field.
-type ResponseOption func(idp *IdP, spec *saml.ResponseSpec)
+// knob of [mint.Tamper]; [Spec] reaches any other field.
+type ResponseOption func(idp *IdP, spec *mint.ResponseSpec)
 
-// Spec applies f to the [saml.ResponseSpec] before minting.
-func Spec(f func(spec *saml.ResponseSpec)) ResponseOption {
-	return func(_ *IdP, spec *saml.ResponseSpec) { f(spec) }
+// Spec applies f to the [mint.ResponseSpec] before minting.
+func Spec(f func(spec *mint.ResponseSpec)) ResponseOption {
+	return func(_ *IdP, spec *mint.ResponseSpec) { f(spec) }
 }
 
 // SignAssertion signs the Assertion only: Entra's default (C3.1).
-func SignAssertion() ResponseOption { return signing(saml.SignAssertion) }
+func SignAssertion() ResponseOption { return signing(mint.SignAssertion) }
 
 // SignResponse signs the Response only ("Sign SAML response", C3.1).
-func SignResponse() ResponseOption { return signing(saml.SignResponse) }
+func SignResponse() ResponseOption { return signing(mint.SignResponse) }
 
 // SignBoth signs the Assertion and the Response ("Sign SAML response and
 // assertion", C3.1).
-func SignBoth() ResponseOption { return signing(saml.SignBoth) }
+func SignBoth() ResponseOption { return signing(mint.SignBoth) }
 
 // Unsigned mints a response without any signature (tamper: D4.7, A5.2).
-func Unsigned() ResponseOption { return signing(saml.SignNone) }
+func Unsigned() ResponseOption { return signing(mint.SignNone) }
 
-func signing(m saml.SigningMode) ResponseOption {
-	return func(_ *IdP, spec *saml.ResponseSpec) { spec.Signing = m }
+func signing(m mint.SigningMode) ResponseOption {
+	return func(_ *IdP, spec *mint.ResponseSpec) { spec.Signing = m }
 }
 
 // SHA1 signs with RSA-SHA1 and SHA-1 digests, Entra's legacy option (C3.1, A5.3).
 func SHA1() ResponseOption {
-	return func(_ *IdP, spec *saml.ResponseSpec) { spec.Algorithm = saml.RSASHA1 }
+	return func(_ *IdP, spec *mint.ResponseSpec) { spec.Algorithm = mint.RSASHA1 }
 }
 
 // Audience sets the AudienceRestriction value (A1.6).
 func Audience(aud string) ResponseOption {
-	return func(_ *IdP, spec *saml.ResponseSpec) { spec.Audience = aud }
+	return func(_ *IdP, spec *mint.ResponseSpec) { spec.Audience = aud }
 }
 
 // Recipient sets SubjectConfirmationData/@Recipient and, through it, the
 // Destination (A1.8).
 func Recipient(url string) ResponseOption {
-	return func(_ *IdP, spec *saml.ResponseSpec) { spec.Recipient = url }
+	return func(_ *IdP, spec *mint.ResponseSpec) { spec.Recipient = url }
 }
 
 // InResponseTo answers the AuthnRequest with this ID (SP-initiated sign-in).
 func InResponseTo(id string) ResponseOption {
-	return func(_ *IdP, spec *saml.ResponseSpec) { spec.InResponseTo = id }
+	return func(_ *IdP, spec *mint.ResponseSpec) { spec.InResponseTo = id }
 }
 
 // EncryptFor encrypts the assertion to the SP certificate cert, as Entra's token
 // encryption does (C3.5): AES-256-CBC content, RSA-OAEP key transport.
 func EncryptFor(cert *x509.Certificate) ResponseOption {
-	return func(_ *IdP, spec *saml.ResponseSpec) {
-		spec.Encryption = &saml.Encryption{Certificate: cert}
+	return func(_ *IdP, spec *mint.ResponseSpec) {
+		spec.Encryption = &mint.Encryption{Certificate: cert}
 	}
 }
 
 // tamper returns an option that applies f to the response's Tamper.
-func tamper(f func(*saml.Tamper)) ResponseOption {
-	return func(_ *IdP, spec *saml.ResponseSpec) { f(&spec.Tamper) }
+func tamper(f func(*mint.Tamper)) ResponseOption {
+	return func(_ *IdP, spec *mint.ResponseSpec) { f(&spec.Tamper) }
 }
 
 // Expired dates the response two hours back, so every NotOnOrAfter has passed
 // (D2.2, D3.3, A4.4).
-func Expired() ResponseOption { return tamper(func(t *saml.Tamper) { t.Expired = true }) }
+func Expired() ResponseOption { return tamper(func(t *mint.Tamper) { t.Expired = true }) }
 
 // NotYetValid dates the response an hour ahead, beyond any skew (D2.2).
-func NotYetValid() ResponseOption { return tamper(func(t *saml.Tamper) { t.NotYetValid = true }) }
+func NotYetValid() ResponseOption { return tamper(func(t *mint.Tamper) { t.NotYetValid = true }) }
 
 // WrongAudience writes an audience that is not the SP's (D2.3, A1.7).
-func WrongAudience() ResponseOption { return tamper(func(t *saml.Tamper) { t.WrongAudience = true }) }
+func WrongAudience() ResponseOption { return tamper(func(t *mint.Tamper) { t.WrongAudience = true }) }
 
 // WrongRecipient writes a Recipient that is not the SP's ACS (A1.8, D3.2).
 func WrongRecipient() ResponseOption {
-	return tamper(func(t *saml.Tamper) { t.WrongRecipient = true })
+	return tamper(func(t *mint.Tamper) { t.WrongRecipient = true })
 }
 
 // WrongDestination writes a Destination that is not the SP's ACS (D1.2).
 func WrongDestination() ResponseOption {
-	return tamper(func(t *saml.Tamper) { t.WrongDestination = true })
+	return tamper(func(t *mint.Tamper) { t.WrongDestination = true })
 }
 
 // WrongIssuer writes another tenant's issuer (D1.7).
-func WrongIssuer() ResponseOption { return tamper(func(t *saml.Tamper) { t.WrongIssuer = true }) }
+func WrongIssuer() ResponseOption { return tamper(func(t *mint.Tamper) { t.WrongIssuer = true }) }
 
 // SignedByOtherKey signs with [IdP.OtherSigner]'s key while KeyInfo still
 // carries the IdP's certificate (D4.6).
 func SignedByOtherKey() ResponseOption {
-	return func(idp *IdP, spec *saml.ResponseSpec) {
+	return func(idp *IdP, spec *mint.ResponseSpec) {
 		key, _ := idp.OtherSigner()
 		spec.Tamper.SignWith = key
 	}
@@ -213,118 +213,118 @@ func SignedByOtherKey() ResponseOption {
 // ModifiedAfterSigning changes the NameID after signing, so the digest no longer
 // matches (D4).
 func ModifiedAfterSigning() ResponseOption {
-	return tamper(func(t *saml.Tamper) { t.ModifyAfterSigning = true })
+	return tamper(func(t *mint.Tamper) { t.ModifyAfterSigning = true })
 }
 
 // EmptyReferenceURI writes Reference URI="" instead of "#ID" but keeps the
 // element's digest, so XML-DSig itself fails (D4.2).
 func EmptyReferenceURI() ResponseOption {
-	return tamper(func(t *saml.Tamper) { t.EmptyReferenceURI = true })
+	return tamper(func(t *mint.Tamper) { t.EmptyReferenceURI = true })
 }
 
 // WholeDocumentReference signs with Reference URI="" over the whole document: a
 // signature XML-DSig accepts but D4.2 forbids.
 func WholeDocumentReference() ResponseOption {
-	return tamper(func(t *saml.Tamper) { t.WholeDocumentReference = true })
+	return tamper(func(t *mint.Tamper) { t.WholeDocumentReference = true })
 }
 
 // ExtraAssertion adds a second, separately signed assertion (D4.2).
 func ExtraAssertion() ResponseOption {
-	return tamper(func(t *saml.Tamper) { t.ExtraAssertion = true })
+	return tamper(func(t *mint.Tamper) { t.ExtraAssertion = true })
 }
 
 // InjectedAssertion inserts an unsigned assertion before the signed one: the
 // signature-wrapping shape (D4.2, D4.7).
 func InjectedAssertion() ResponseOption {
-	return tamper(func(t *saml.Tamper) { t.InjectedAssertion = true })
+	return tamper(func(t *mint.Tamper) { t.InjectedAssertion = true })
 }
 
 // WrapSignedAssertion puts an unsigned attacker assertion in place of the
 // genuine one and nests the signed assertion inside it: the nested
 // signature-wrapping shape (XSW, D4.2, D4.7).
 func WrapSignedAssertion() ResponseOption {
-	return tamper(func(t *saml.Tamper) { t.WrapSignedAssertion = true })
+	return tamper(func(t *mint.Tamper) { t.WrapSignedAssertion = true })
 }
 
 // DuplicateIDs gives the Assertion the Response's ID (D1.3).
-func DuplicateIDs() ResponseOption { return tamper(func(t *saml.Tamper) { t.DuplicateIDs = true }) }
+func DuplicateIDs() ResponseOption { return tamper(func(t *mint.Tamper) { t.DuplicateIDs = true }) }
 
 // MissingNameID omits the Subject's NameID (A2.1).
 func MissingNameID() ResponseOption {
-	return tamper(func(t *saml.Tamper) { t.MissingNameID = true })
+	return tamper(func(t *mint.Tamper) { t.MissingNameID = true })
 }
 
 // MissingRole omits the AWS Role attribute (A3.1).
-func MissingRole() ResponseOption { return tamper(func(t *saml.Tamper) { t.MissingRole = true }) }
+func MissingRole() ResponseOption { return tamper(func(t *mint.Tamper) { t.MissingRole = true }) }
 
 // MissingRoleSessionName omits the AWS RoleSessionName attribute (A3.4).
 func MissingRoleSessionName() ResponseOption {
-	return tamper(func(t *saml.Tamper) { t.MissingRoleSessionName = true })
+	return tamper(func(t *mint.Tamper) { t.MissingRoleSessionName = true })
 }
 
 // BadRoleSessionName writes a RoleSessionName that breaks A3.4's pattern.
 func BadRoleSessionName() ResponseOption {
-	return tamper(func(t *saml.Tamper) { t.BadRoleSessionName = true })
+	return tamper(func(t *mint.Tamper) { t.BadRoleSessionName = true })
 }
 
 // MissingAudienceRestriction omits the AudienceRestriction (D2.4).
 func MissingAudienceRestriction() ResponseOption {
-	return tamper(func(t *saml.Tamper) { t.MissingAudienceRestriction = true })
+	return tamper(func(t *mint.Tamper) { t.MissingAudienceRestriction = true })
 }
 
 // ExtraAudienceRestriction adds a second AudienceRestriction naming only a
 // wrong audience; restrictions are ANDed, so no SP may accept it (D2.3).
 func ExtraAudienceRestriction() ResponseOption {
-	return tamper(func(t *saml.Tamper) { t.ExtraAudienceRestriction = true })
+	return tamper(func(t *mint.Tamper) { t.ExtraAudienceRestriction = true })
 }
 
 // UnknownCondition adds a Condition of an unknown type, which makes the
 // assertion Indeterminate (D2.6).
 func UnknownCondition() ResponseOption {
-	return tamper(func(t *saml.Tamper) { t.UnknownCondition = true })
+	return tamper(func(t *mint.Tamper) { t.UnknownCondition = true })
 }
 
 // DuplicateOneTimeUse writes two OneTimeUse conditions; at most one is allowed
 // (D2.5).
 func DuplicateOneTimeUse() ResponseOption {
-	return tamper(func(t *saml.Tamper) { t.DuplicateOneTimeUse = true })
+	return tamper(func(t *mint.Tamper) { t.DuplicateOneTimeUse = true })
 }
 
 // MissingConfirmationNotOnOrAfter omits SubjectConfirmationData/@NotOnOrAfter
 // (A1.8, D3.2).
 func MissingConfirmationNotOnOrAfter() ResponseOption {
-	return tamper(func(t *saml.Tamper) { t.MissingConfirmationNotOnOrAfter = true })
+	return tamper(func(t *mint.Tamper) { t.MissingConfirmationNotOnOrAfter = true })
 }
 
 // ConfirmationNotBefore writes SubjectConfirmationData/@NotBefore, which the
 // bearer profile forbids (D3.2).
 func ConfirmationNotBefore() ResponseOption {
-	return tamper(func(t *saml.Tamper) { t.ConfirmationNotBefore = true })
+	return tamper(func(t *mint.Tamper) { t.ConfirmationNotBefore = true })
 }
 
 // TwoSubjectConfirmations writes a second bearer SubjectConfirmation (A1.8).
 func TwoSubjectConfirmations() ResponseOption {
-	return tamper(func(t *saml.Tamper) { t.TwoSubjectConfirmations = true })
+	return tamper(func(t *mint.Tamper) { t.TwoSubjectConfirmations = true })
 }
 
 // InvertedConditions swaps Conditions' NotBefore and NotOnOrAfter (D2.2).
 func InvertedConditions() ResponseOption {
-	return tamper(func(t *saml.Tamper) { t.InvertedConditions = true })
+	return tamper(func(t *mint.Tamper) { t.InvertedConditions = true })
 }
 
 // MissingAuthnStatement omits the AuthnStatement (D3.4).
 func MissingAuthnStatement() ResponseOption {
-	return tamper(func(t *saml.Tamper) { t.MissingAuthnStatement = true })
+	return tamper(func(t *mint.Tamper) { t.MissingAuthnStatement = true })
 }
 
 // WrongVersion writes Version="1.1" on the Response and Assertion (D1.3).
-func WrongVersion() ResponseOption { return tamper(func(t *saml.Tamper) { t.Version = "1.1" }) }
+func WrongVersion() ResponseOption { return tamper(func(t *mint.Tamper) { t.Version = "1.1" }) }
 
 // FailedStatus writes a Requester status with a nested RequestUnsupported code
 // and an AADSTS message, as Entra does when sign-in fails (C2.2, D1.5).
 func FailedStatus() ResponseOption {
-	return tamper(func(t *saml.Tamper) {
-		t.StatusCode = saml.StatusRequester
+	return tamper(func(t *mint.Tamper) {
+		t.StatusCode = mint.StatusRequester
 		t.SubStatusCode = "urn:oasis:names:tc:SAML:2.0:status:RequestUnsupported"
 		t.StatusMessage = "AADSTS50105: The signed in user is not assigned to a role for the application."
 	})
@@ -393,9 +393,9 @@ func TamperCases() []TamperCase {
 // [IdP.Audience], recipient and destination [IdP.ACS] (both
 // https://signin.aws.amazon.com/saml by default), assertion signed with
 // RSA-SHA256 unless opts say otherwise. It fails the test on error. Use
-// [saml.Minted.Base64] for the form value and [saml.Minted.HTMLForm] for the
+// [mint.Minted.Base64] for the form value and [mint.Minted.HTMLForm] for the
 // auto-submit page.
-func (idp *IdP) Response(t testing.TB, u User, opts ...ResponseOption) *saml.Minted {
+func (idp *IdP) Response(t testing.TB, u User, opts ...ResponseOption) *mint.Minted {
 	t.Helper()
 	spec := idp.spec(u)
 	for _, o := range opts {
@@ -413,9 +413,9 @@ func (idp *IdP) Response(t testing.TB, u User, opts ...ResponseOption) *saml.Min
 }
 
 // spec returns the default response spec for u.
-func (idp *IdP) spec(u User) saml.ResponseSpec {
+func (idp *IdP) spec(u User) mint.ResponseSpec {
 	aws, extra := u.aws()
-	return saml.ResponseSpec{
+	return mint.ResponseSpec{
 		User:       u.samlUser(),
 		AWS:        aws,
 		Attributes: extra,

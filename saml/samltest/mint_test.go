@@ -20,6 +20,7 @@ import (
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/saml"
 	"github.com/samlaws/samlaws/saml/samltest"
+	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
 // newVerifier returns the project's verifier trusting idp, with replay checks
@@ -80,13 +81,13 @@ func TestResponseDefaultC2(t *testing.T) {
 	}
 	// C2.6: the Entra claims come from the user.
 	for name, v := range map[string]string{
-		saml.ClaimTenantID:     idp.TenantID,
-		saml.ClaimObjectID:     samltest.DefaultObjectID,
-		saml.ClaimDisplayName:  "B.Simon",
-		saml.ClaimGivenName:    "B",
-		saml.ClaimSurname:      "Simon",
-		saml.ClaimEmailAddress: samltest.DefaultUPN,
-		saml.ClaimName:         samltest.DefaultUPN,
+		mint.ClaimTenantID:     idp.TenantID,
+		mint.ClaimObjectID:     samltest.DefaultObjectID,
+		mint.ClaimDisplayName:  "B.Simon",
+		mint.ClaimGivenName:    "B",
+		mint.ClaimSurname:      "Simon",
+		mint.ClaimEmailAddress: samltest.DefaultUPN,
+		mint.ClaimName:         samltest.DefaultUPN,
 	} {
 		if got := a.Claims[name]; len(got) != 1 || got[0] != v {
 			t.Errorf("claim %s = %q, want %q", name, got, v)
@@ -246,7 +247,7 @@ func TestResponseKnobs(t *testing.T) {
 	}
 }
 
-// Every knob of saml.Tamper has an option in TamperCases, so that a new knob in
+// Every knob of mint.Tamper has an option in TamperCases, so that a new knob in
 // the builder cannot be forgotten here.
 func TestTamperCasesCoverEveryKnob(t *testing.T) {
 	t.Parallel()
@@ -261,7 +262,7 @@ func TestTamperCasesCoverEveryKnob(t *testing.T) {
 		if tc.Rule == "" {
 			t.Errorf("%s: no rule", tc.Name)
 		}
-		var spec saml.ResponseSpec
+		var spec mint.ResponseSpec
 		tc.Option(idp, &spec)
 		tv := reflect.ValueOf(spec.Tamper)
 		set := 0
@@ -271,17 +272,17 @@ func TestTamperCasesCoverEveryKnob(t *testing.T) {
 				set++
 			}
 		}
-		if spec.Signing == saml.SignNone {
+		if spec.Signing == mint.SignNone {
 			set++
 		}
 		if set == 0 {
 			t.Errorf("%s changes nothing", tc.Name)
 		}
 	}
-	tt := reflect.TypeFor[saml.Tamper]()
+	tt := reflect.TypeFor[mint.Tamper]()
 	for i := range tt.NumField() {
 		if name := tt.Field(i).Name; !covered[name] {
-			t.Errorf("saml.Tamper.%s has no samltest option in TamperCases", name)
+			t.Errorf("mint.Tamper.%s has no samltest option in TamperCases", name)
 		}
 	}
 }

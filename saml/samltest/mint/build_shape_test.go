@@ -1,4 +1,4 @@
-package saml
+package mint
 
 import (
 	"bytes"
@@ -17,7 +17,9 @@ import (
 	"github.com/crewjam/saml/xmlenc"
 	dsig "github.com/russellhaering/goxmldsig"
 
+	"github.com/samlaws/samlaws/federation"
 	"github.com/samlaws/samlaws/internal/xmlsign"
+	"github.com/samlaws/samlaws/metadata"
 )
 
 func mintParse(t testing.TB, b []byte) *etree.Element {
@@ -56,7 +58,7 @@ func TestBuildShape(t *testing.T) {
 	for _, c := range []struct{ rule, got, want string }{
 		{"C2.2/Version", attr(root, "Version"), "2.0"},
 		{"C2.2/IssueInstant", attr(root, "IssueInstant"), issue},
-		{"C2.2/Destination", attr(root, "Destination"), AWSSignInURL},
+		{"C2.2/Destination", attr(root, "Destination"), federation.GlobalSignInEndpoint},
 		{"D1.6/no-InResponseTo", attr(root, "InResponseTo"), ""},
 		{"C2.2/ID", attr(root, "ID"), m.ResponseID},
 	} {
@@ -92,14 +94,14 @@ func TestBuildShape(t *testing.T) {
 		t.Fatalf("A1.8: want exactly one bearer SubjectConfirmation")
 	}
 	scd := scs[0].SelectElement("SubjectConfirmationData")
-	if attr(scd, "NotOnOrAfter") != "2026-11-28T10:05:00.123Z" || attr(scd, "Recipient") != AWSSignInURL || attr(scd, "NotBefore") != "" {
+	if attr(scd, "NotOnOrAfter") != "2026-11-28T10:05:00.123Z" || attr(scd, "Recipient") != federation.GlobalSignInEndpoint || attr(scd, "NotBefore") != "" {
 		t.Errorf("C2.5/A1.8: SubjectConfirmationData %v", scd.Attr)
 	}
 	cond := a.SelectElement("Conditions")
 	if attr(cond, "NotBefore") != issue || attr(cond, "NotOnOrAfter") != "2026-11-28T11:10:00.123Z" {
 		t.Errorf("C2.5: Conditions %v (want NotBefore = IssueInstant, +70 min)", cond.Attr)
 	}
-	if aud := cond.FindElements("./AudienceRestriction/Audience"); len(aud) != 1 || aud[0].Text() != AWSSignInURL {
+	if aud := cond.FindElements("./AudienceRestriction/Audience"); len(aud) != 1 || aud[0].Text() != federation.GlobalSignInEndpoint {
 		t.Errorf("A1.6: Audience wrong")
 	}
 	var names []string
@@ -149,13 +151,13 @@ func TestBuildShape(t *testing.T) {
 	for _, tr := range refs[0].FindElements("./Transforms/Transform") {
 		transforms = append(transforms, attr(tr, "Algorithm"))
 	}
-	if !slices.Equal(transforms, []string{AlgEnvelopedSig, AlgExcC14N}) {
+	if !slices.Equal(transforms, []string{metadata.AlgEnveloped, metadata.AlgExcC14N}) {
 		t.Errorf("D4.3: transforms %q", transforms)
 	}
 	for path, want := range map[string]string{
-		"./SignedInfo/CanonicalizationMethod": AlgExcC14N,
-		"./SignedInfo/SignatureMethod":        AlgRSASHA256,
-		"./SignedInfo/Reference/DigestMethod": AlgSHA256,
+		"./SignedInfo/CanonicalizationMethod": metadata.AlgExcC14N,
+		"./SignedInfo/SignatureMethod":        metadata.AlgRSASHA256,
+		"./SignedInfo/Reference/DigestMethod": metadata.AlgDigestSHA256,
 	} {
 		if got := attr(sig.FindElement(path), "Algorithm"); got != want {
 			t.Errorf("C3.1: %s = %s, want %s", path, got, want)

@@ -1,4 +1,4 @@
-package saml
+package mint
 
 import (
 	"bytes"
@@ -17,9 +17,10 @@ import (
 	"time"
 
 	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/federation"
 )
 
-// updateGolden rewrites saml/testdata/golden/*: go test ./saml -run Golden -update
+// updateGolden rewrites saml/samltest/mint/testdata/golden/*: go test ./saml/samltest/mint -run Golden -update
 var updateGolden = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
 
 func TestBuildGolden(t *testing.T) {
@@ -116,7 +117,7 @@ func TestBuildForm(t *testing.T) {
 	if sub == nil {
 		t.Fatalf("form not found in %s", s)
 	}
-	if sub[1] != AWSSignInURL || sub[2] != m.Base64() || html.UnescapeString(sub[3]) != `x"><script>alert(1)</script>` {
+	if sub[1] != federation.GlobalSignInEndpoint || sub[2] != m.Base64() || html.UnescapeString(sub[3]) != `x"><script>alert(1)</script>` {
 		t.Errorf("D1.1: form fields %q", sub[1:])
 	}
 	if !strings.Contains(s, "document.forms[0].submit()") || !strings.Contains(s, "<noscript>") {
@@ -125,14 +126,14 @@ func TestBuildForm(t *testing.T) {
 	for _, tc := range []struct {
 		name, action, relay string
 	}{
-		{"D1.1/relaystate-over-80-bytes", AWSSignInURL, strings.Repeat("r", 81)},
+		{"D1.1/relaystate-over-80-bytes", federation.GlobalSignInEndpoint, strings.Repeat("r", 81)},
 		{"action-not-absolute", "/saml", ""},
 		{"action-javascript", "javascript:alert(1)", ""},
-		{"relaystate-control-char", AWSSignInURL, "a\x00b"},
+		{"relaystate-control-char", federation.GlobalSignInEndpoint, "a\x00b"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := m.HTMLFormTo(tc.action, tc.relay)
-			var be *BuildError
+			var be *Error
 			if !errors.Is(err, ErrResponseSpec) || !errors.As(err, &be) {
 				t.Fatalf("err = %v, want ErrResponseSpec", err)
 			}
@@ -178,11 +179,11 @@ func TestNewBuilderErrors(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := NewBuilder(tc.cfg)
-			var be *BuildError
+			var be *Error
 			if !errors.Is(err, ErrBuilderConfig) || !errors.As(err, &be) || be.Field != tc.field {
 				t.Fatalf("err = %v, want ErrBuilderConfig on %s", err, tc.field)
 			}
-			if !strings.HasPrefix(err.Error(), "saml: ") {
+			if !strings.HasPrefix(err.Error(), "mint: ") {
 				t.Errorf("error %q lacks the package prefix", err)
 			}
 		})
@@ -252,7 +253,7 @@ func TestBuildErrors(t *testing.T) {
 				t.Fatal(err)
 			}
 			m, err := b.Build(spec)
-			var be *BuildError
+			var be *Error
 			if m != nil || !errors.Is(err, tc.cat) || !errors.As(err, &be) || be.Field != tc.field {
 				t.Fatalf("err = %v, want %v on %s", err, tc.cat, tc.field)
 			}
@@ -438,7 +439,7 @@ func TestBuildEncryptionNonRSA(t *testing.T) {
 	spec := mintSpec(t)
 	spec.Encryption = &Encryption{Certificate: cert}
 	_, err := mintBuilder(t, mintFixedNow).Build(spec)
-	var be *BuildError
+	var be *Error
 	if !errors.As(err, &be) || be.Field != "Encryption.Certificate" || be.Rule != "D5.1" {
 		t.Fatalf("err = %v", err)
 	}

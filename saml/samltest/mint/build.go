@@ -1,4 +1,4 @@
-package saml
+package mint
 
 import (
 	"crypto"
@@ -15,7 +15,7 @@ import (
 )
 
 // Defaults used by the [Builder] when the corresponding [ResponseSpec] field is
-// empty. The default Audience, Recipient and Destination is [AWSSignInURL]
+// empty. The default Audience, Recipient and Destination is [federation.GlobalSignInEndpoint]
 // (C2.1, A1.6, A1.8).
 const (
 	// DefaultAssertionLifetime is Entra's Conditions window:
@@ -142,42 +142,42 @@ func (a BlockAlgorithm) String() string {
 }
 
 // Builder errors. Every error returned by [NewBuilder], [Builder.Build] and the
-// [Minted] form helpers matches one of these with errors.Is and is a *[BuildError].
+// [Minted] form helpers matches one of these with errors.Is and is an *[Error].
 var (
 	// ErrBuilderConfig reports an unusable [BuilderConfig].
-	ErrBuilderConfig = errors.New("saml: invalid builder configuration")
+	ErrBuilderConfig = errors.New("mint: invalid builder configuration")
 	// ErrResponseSpec reports an unusable [ResponseSpec] or form argument.
-	ErrResponseSpec = errors.New("saml: invalid response spec")
+	ErrResponseSpec = errors.New("mint: invalid response spec")
 	// ErrMint reports a failure while signing or encrypting (the signer or the
 	// randomness source failed).
-	ErrMint = errors.New("saml: minting failed")
+	ErrMint = errors.New("mint: minting failed")
 )
 
-// BuildError is the typed error of the minter. Field names the offending
-// configuration or spec field; Rule the rule number it enforces, if any.
-// The message never contains key material or assertion contents.
-type BuildError struct {
-	Category error  // ErrBuilderConfig, ErrResponseSpec or ErrMint
-	Field    string // e.g. "Signer", "User.UPN", "Encryption.Certificate"
-	Rule     string // e.g. "D1.3"; may be empty
-	Reason   string // short human explanation
-	Err      error  // underlying error, if any
+// Error is the typed error of the minter, in the module's error shape
+// (docs/design.md, Conventions). Its Error string is
+//
+//	mint: <Field>: <Reason> (rule <Rule>)[: <Err>]
+//
+// and never contains key material or assertion contents.
+type Error struct {
+	Kind   error  // ErrBuilderConfig, ErrResponseSpec or ErrMint
+	Rule   string // e.g. "D1.3"; may be empty
+	Reason string // short human explanation
+	Err    error  // underlying error, if any
+	Field  string // the offending field, e.g. "Signer", "User.UPN", "Encryption.Certificate"
 }
 
 // Error implements error.
-func (e *BuildError) Error() string {
+func (e *Error) Error() string {
 	var b strings.Builder
-	b.WriteString(e.Category.Error())
+	b.WriteString("mint: ")
 	if e.Field != "" {
-		b.WriteString(": ")
 		b.WriteString(e.Field)
-	}
-	if e.Reason != "" {
 		b.WriteString(": ")
-		b.WriteString(e.Reason)
 	}
+	b.WriteString(e.Reason)
 	if e.Rule != "" {
-		b.WriteString(" (")
+		b.WriteString(" (rule ")
 		b.WriteString(e.Rule)
 		b.WriteString(")")
 	}
@@ -189,15 +189,15 @@ func (e *BuildError) Error() string {
 }
 
 // Unwrap returns the category and the underlying error.
-func (e *BuildError) Unwrap() []error {
+func (e *Error) Unwrap() []error {
 	if e.Err != nil {
-		return []error{e.Category, e.Err}
+		return []error{e.Kind, e.Err}
 	}
-	return []error{e.Category}
+	return []error{e.Kind}
 }
 
-func mintErr(cat error, field, rule, reason string, err error) *BuildError {
-	return &BuildError{Category: cat, Field: field, Rule: rule, Reason: reason, Err: err}
+func mintErr(kind error, field, rule, reason string, err error) *Error {
+	return &Error{Kind: kind, Field: field, Rule: rule, Reason: reason, Err: err}
 }
 
 // BuilderConfig configures a [Builder]. Only Signer and Certificates are required,
@@ -358,9 +358,9 @@ type ResponseSpec struct {
 	// a real Entra response to AWS (the spec's C2.4 leaves it unconfirmed).
 	NameIDFormat string
 
-	// Audience is the AudienceRestriction value. Empty means AWSSignInURL (A1.6).
+	// Audience is the AudienceRestriction value. Empty means federation.GlobalSignInEndpoint (A1.6).
 	Audience string
-	// Recipient is SubjectConfirmationData/@Recipient. Empty means AWSSignInURL (A1.8).
+	// Recipient is SubjectConfirmationData/@Recipient. Empty means federation.GlobalSignInEndpoint (A1.8).
 	Recipient string
 	// Destination is Response/@Destination. Empty means Recipient (C2.2).
 	Destination string

@@ -1,4 +1,4 @@
-package saml
+package mint
 
 import (
 	"context"
@@ -16,6 +16,7 @@ import (
 	saml2 "github.com/russellhaering/gosaml2"
 	dsig "github.com/russellhaering/goxmldsig"
 
+	"github.com/samlaws/samlaws/federation"
 	"github.com/samlaws/samlaws/internal/peers"
 )
 
@@ -27,9 +28,9 @@ import (
 // IdP is the test tenant with the idp certificate, the clock is fixed at now.
 func mintCrewSP(t testing.TB, now time.Time, idpCert, spKey mintKeyPair) *crewsaml.ServiceProvider {
 	t.Helper()
-	acs, _ := url.Parse(AWSSignInURL)
+	acs, _ := url.Parse(federation.GlobalSignInEndpoint)
 	return &crewsaml.ServiceProvider{
-		EntityID:          AWSSignInURL,
+		EntityID:          federation.GlobalSignInEndpoint,
 		AcsURL:            *acs,
 		AllowIDPInitiated: true,
 		// Fail closed on Indeterminate conditions (D2.6); off by default in crewjam.
@@ -57,8 +58,8 @@ func mintCrewSP(t testing.TB, now time.Time, idpCert, spKey mintKeyPair) *crewsa
 func mintGoSAML2(now time.Time, idpCert, spKey mintKeyPair) *saml2.SAMLServiceProvider {
 	return &saml2.SAMLServiceProvider{
 		IdentityProviderIssuer:      mintIssuer,
-		AssertionConsumerServiceURL: AWSSignInURL,
-		AudienceURI:                 AWSSignInURL,
+		AssertionConsumerServiceURL: federation.GlobalSignInEndpoint,
+		AudienceURI:                 federation.GlobalSignInEndpoint,
 		IDPCertificateStore:         &dsig.MemoryX509CertificateStore{Roots: []*x509.Certificate{idpCert.cert}},
 		SPKeyStore:                  dsig.TLSCertKeyStore{PrivateKey: spKey.key, Certificate: [][]byte{spKey.cert.Raw}},
 		Clock:                       dsig.NewFakeClockAt(now),
@@ -143,7 +144,7 @@ func TestBuildAcceptedByGoPeers(t *testing.T) {
 			if spec.InResponseTo != "" {
 				reqIDs = []string{spec.InResponseTo}
 			}
-			acs, _ := url.Parse(AWSSignInURL)
+			acs, _ := url.Parse(federation.GlobalSignInEndpoint)
 			a, err := mintCrewSP(t, now, idp, spk).ParseXMLResponse(m.XML, reqIDs, *acs)
 			if err != nil {
 				t.Fatalf("crewjam/saml rejected: %v", mintCrewErr(err))
@@ -269,7 +270,7 @@ func TestBuildTamperedRejectedByGoPeers(t *testing.T) {
 	now := time.Now()
 	idp := mintLoadKeyPair(t, "idp")
 	spk := mintLoadKeyPair(t, "sp")
-	acs, _ := url.Parse(AWSSignInURL)
+	acs, _ := url.Parse(federation.GlobalSignInEndpoint)
 	for _, tc := range mintTamperCases() {
 		t.Run(tc.name, func(t *testing.T) {
 			b := mintBuilder(t, now)

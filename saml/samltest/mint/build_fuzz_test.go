@@ -1,4 +1,4 @@
-package saml
+package mint
 
 import (
 	"bytes"
@@ -9,7 +9,7 @@ import (
 )
 
 // FuzzBuild feeds arbitrary strings into the values a caller controls. Build
-// must either refuse them with a *BuildError or emit well-formed XML that is
+// must either refuse them with a *Error or emit well-formed XML that is
 // in exclusive-canonical form (so its digest is right), whose assertion
 // signature verifies, and which carries the values unchanged.
 func FuzzBuild(f *testing.F) {
@@ -28,9 +28,9 @@ func FuzzBuild(f *testing.F) {
 		}
 		m, err := b.Build(spec)
 		if err != nil {
-			var be *BuildError
+			var be *Error
 			if !errors.As(err, &be) || !errors.Is(err, ErrResponseSpec) {
-				t.Fatalf("error %v is not an ErrResponseSpec *BuildError", err)
+				t.Fatalf("error %v is not an ErrResponseSpec *Error", err)
 			}
 			return
 		}

@@ -1,20 +1,16 @@
-package saml
+package mint
 
 import (
 	"crypto"
 	"crypto/sha1" // #nosec: RSA-SHA1 is Entra's legacy option (C3.1), opt-in only
 	"crypto/sha256"
 	"encoding/base64"
+	"github.com/samlaws/samlaws/metadata"
 	"hash"
 )
 
-// Transform and canonicalisation URIs the minter writes (D4.3, D4.4). The
-// signature and digest URIs (AlgRSASHA256, AlgSHA256, ...) are declared with
-// the verifier.
-const (
-	AlgExcC14N      = "http://www.w3.org/2001/10/xml-exc-c14n#"               // CanonicalizationMethod and Transform
-	AlgEnvelopedSig = "http://www.w3.org/2000/09/xmldsig#enveloped-signature" // the first Transform
-)
+// The algorithm URIs the minter writes (D4.3, D4.4) are metadata's:
+// metadata.AlgExcC14N, metadata.AlgEnveloped, metadata.AlgRSASHA256, ...
 
 type mintSigAlg struct {
 	hash      crypto.Hash
@@ -27,9 +23,9 @@ type mintSigAlg struct {
 func mintSigAlgFor(a SignatureAlgorithm) (mintSigAlg, bool) {
 	switch a {
 	case RSASHA256:
-		return mintSigAlg{crypto.SHA256, sha256.New, AlgRSASHA256, AlgSHA256}, true
+		return mintSigAlg{crypto.SHA256, sha256.New, metadata.AlgRSASHA256, metadata.AlgDigestSHA256}, true
 	case RSASHA1:
-		return mintSigAlg{crypto.SHA1, sha1.New, AlgRSASHA1, AlgSHA1}, true
+		return mintSigAlg{crypto.SHA1, sha1.New, metadata.AlgRSASHA1, metadata.AlgDigestSHA1}, true
 	}
 	return mintSigAlg{}, false
 }
@@ -52,14 +48,14 @@ func (m *minter) signature(id string, parts ...[]byte) ([]byte, error) {
 	si := make([]byte, 0, 640)
 	si = append(si, `<SignedInfo xmlns="`+mintNSDSig+`">`...)
 	inner := len(si)
-	si = append(si, `<CanonicalizationMethod Algorithm="`+AlgExcC14N+`"></CanonicalizationMethod><SignatureMethod Algorithm="`...)
+	si = append(si, `<CanonicalizationMethod Algorithm="`+metadata.AlgExcC14N+`"></CanonicalizationMethod><SignatureMethod Algorithm="`...)
 	si = append(si, m.alg.sigMethod...)
 	si = append(si, `"></SignatureMethod><Reference URI="`...)
 	if id != "" && !m.t.EmptyReferenceURI {
 		si = append(si, '#')
 		si = mintAppendAttr(si, id)
 	}
-	si = append(si, `"><Transforms><Transform Algorithm="`+AlgEnvelopedSig+`"></Transform><Transform Algorithm="`+AlgExcC14N+`"></Transform></Transforms><DigestMethod Algorithm="`...)
+	si = append(si, `"><Transforms><Transform Algorithm="`+metadata.AlgEnveloped+`"></Transform><Transform Algorithm="`+metadata.AlgExcC14N+`"></Transform></Transforms><DigestMethod Algorithm="`...)
 	si = append(si, m.alg.digMethod...)
 	si = append(si, `"></DigestMethod><DigestValue>`...)
 	si = base64.StdEncoding.AppendEncode(si, digest)

@@ -1,4 +1,4 @@
-package saml_test
+package mint_test
 
 import (
 	"crypto/rsa"
@@ -12,12 +12,12 @@ import (
 	"time"
 
 	"github.com/samlaws/samlaws/awsrole"
-	"github.com/samlaws/samlaws/saml"
+	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
 // mintExampleBuilder loads the test IdP key and certificate and returns a
 // deterministic builder: fixed clock, fixed randomness stream.
-func mintExampleBuilder() *saml.Builder {
+func mintExampleBuilder() *mint.Builder {
 	kb, err := os.ReadFile("testdata/idp.key.pem")
 	if err != nil {
 		log.Fatal(err)
@@ -36,7 +36,7 @@ func mintExampleBuilder() *saml.Builder {
 	if err != nil {
 		log.Fatal(err)
 	}
-	b, err := saml.NewBuilder(saml.BuilderConfig{
+	b, err := mint.NewBuilder(mint.BuilderConfig{
 		Signer:       key.(*rsa.PrivateKey),
 		Certificates: []*x509.Certificate{cert},
 		TenantID:     "8b966979-910b-487c-a604-69229b1ac75c",
@@ -57,8 +57,8 @@ func ExampleBuilder_Build() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	m, err := b.Build(saml.ResponseSpec{
-		User: saml.User{UPN: "jane.doe@contoso.example", DisplayName: "Doe, Jane"},
+	m, err := b.Build(mint.ResponseSpec{
+		User: mint.User{UPN: "jane.doe@contoso.example", DisplayName: "Doe, Jane"},
 		AWS: awsrole.Attributes{
 			Roles:           []awsrole.Role{role},
 			RoleSessionName: "jane.doe@contoso.example",
@@ -85,9 +85,9 @@ func ExampleBuilder_Build() {
 // Tamper knobs break one thing on purpose, for testing a verifier.
 func ExampleTamper() {
 	b := mintExampleBuilder()
-	m, err := b.Build(saml.ResponseSpec{
-		User:   saml.User{UPN: "jane.doe@contoso.example"},
-		Tamper: saml.Tamper{Expired: true, WrongAudience: true},
+	m, err := b.Build(mint.ResponseSpec{
+		User:   mint.User{UPN: "jane.doe@contoso.example"},
+		Tamper: mint.Tamper{Expired: true, WrongAudience: true},
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -102,7 +102,7 @@ func ExampleTamper() {
 // The HTTP-POST binding: an auto-submitting HTML page, or the form values
 // for an HTTP client.
 func ExampleMinted_HTMLForm() {
-	m, err := mintExampleBuilder().Build(saml.ResponseSpec{User: saml.User{UPN: "jane.doe@contoso.example"}})
+	m, err := mintExampleBuilder().Build(mint.ResponseSpec{User: mint.User{UPN: "jane.doe@contoso.example"}})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package saml
+package mint
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/federation"
 	"github.com/samlaws/samlaws/internal/c14n"
 )
 
@@ -80,11 +81,11 @@ func (m *minter) prepare(b *Builder, spec *ResponseSpec) error {
 	if t.WrongIssuer {
 		m.issuer = mintWrongIssuer
 	}
-	m.audience = mintOr(spec.Audience, AWSSignInURL)
+	m.audience = mintOr(spec.Audience, federation.GlobalSignInEndpoint)
 	if t.WrongAudience {
 		m.audience = mintWrongAudience
 	}
-	m.recipient = mintOr(spec.Recipient, AWSSignInURL)
+	m.recipient = mintOr(spec.Recipient, federation.GlobalSignInEndpoint)
 	m.destination = mintOr(spec.Destination, m.recipient)
 	if t.WrongRecipient {
 		m.recipient = mintWrongRecipient

@@ -1,4 +1,4 @@
-package saml
+package mint
 
 import (
 	"encoding/base64"
