@@ -18,7 +18,7 @@ import (
 	"github.com/samlaws/samlaws/awstest"
 	"github.com/samlaws/samlaws/federation"
 	"github.com/samlaws/samlaws/internal/testkeys"
-	"github.com/samlaws/samlaws/saml"
+	"github.com/samlaws/samlaws/saml/samltest/mint"
 	"github.com/samlaws/samlaws/saml/samltest/entrametadata"
 )
 
@@ -55,7 +55,7 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	b, _ := saml.NewBuilder(saml.BuilderConfig{Signer: key, Certificates: []*x509.Certificate{cert}, TenantID: tenant, Now: clock})
+	b, _ := mint.NewBuilder(mint.BuilderConfig{Signer: key, Certificates: []*x509.Certificate{cert}, TenantID: tenant, Now: clock})
 
 	// IAM: the provider and a role trusting it.
 	p, err := iamc.CreateSAMLProvider(ctx, &iam.CreateSAMLProviderInput{Name: aws.String("EntraID"), SAMLMetadataDocument: aws.String(string(md))})
@@ -74,10 +74,10 @@ func Example() {
 
 	// STS: a signed response for the role, then a tampered one.
 	for _, tamper := range []bool{false, true} {
-		m, err := b.Build(saml.ResponseSpec{
-			User:   saml.User{UPN: "b.simon@contoso.example"},
+		m, err := b.Build(mint.ResponseSpec{
+			User:   mint.User{UPN: "b.simon@contoso.example"},
 			AWS:    awsrole.Attributes{Roles: []awsrole.Role{{RoleARN: role, ProviderARN: provider}}, RoleSessionName: "b.simon@contoso.example"},
-			Tamper: saml.Tamper{ModifyAfterSigning: tamper},
+			Tamper: mint.Tamper{ModifyAfterSigning: tamper},
 		})
 		if err != nil {
 			fmt.Println(err)

@@ -62,5 +62,4 @@
 // of a signed element is taken over the very bytes that are emitted, without a
 // parse-and-canonicalise round trip: minting costs little more than the RSA
 // signature itself.
-//
 package mint
