@@ -25,7 +25,9 @@ order by one verifier with one replay cache, so a response given twice is
 rejected the second time (D5.3).
 
 A rejected response is listed with every problem found (not only the first),
-the rule it breaks, what AWS would answer and how to fix it.
+the rule it breaks, what AWS would answer and how to fix it. The text report
+ends with what each cited rule says and its source ("samlaws explain RULE"
+prints one in full).
 
 Flags:
   --metadata FILE|URL  the IdP federation metadata the IAM SAML provider holds
