@@ -18,8 +18,8 @@ import (
 	"github.com/samlaws/samlaws/awstest"
 	"github.com/samlaws/samlaws/federation"
 	"github.com/samlaws/samlaws/internal/testkeys"
-	"github.com/samlaws/samlaws/saml/samltest/mint"
 	"github.com/samlaws/samlaws/saml/samltest/entrametadata"
+	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
 // Example runs the whole federation against the in-process IAM and STS:

@@ -40,7 +40,7 @@ func (w *world) clock() time.Time { return *w.now }
 // creates the provider EntraID from the IdP's metadata and the roles
 // EntraAdmin (trust policy from federation.NewTrustPolicy with opts) and
 // EntraReadOnly (plain).
-func newWorld(t *testing.T, opts federation.TrustPolicyOptions) *world {
+func newWorld(t testing.TB, opts federation.TrustPolicyOptions) *world {
 	t.Helper()
 	now := testNow
 	w := &world{now: &now}

@@ -410,6 +410,10 @@ func (rq *request) record() {
 		c.AccountID = rq.acct.ID
 	}
 	rq.s.mu.Lock()
+	if len(rq.s.calls) >= maxCalls {
+		// A long-running fake-aws keeps the most recent calls only.
+		rq.s.calls = append(rq.s.calls[:0], rq.s.calls[maxCalls/2:]...)
+	}
 	rq.s.calls = append(rq.s.calls, c)
 	rq.s.mu.Unlock()
 }
@@ -435,7 +439,11 @@ type Call struct {
 	Time time.Time
 }
 
-// Calls returns every call received so far, in order.
+// maxCalls bounds the call record: beyond it the older half is dropped.
+const maxCalls = 100000
+
+// Calls returns the calls received so far, in order (the most recent
+// 50,000 to 100,000 once more than 100,000 have been made).
 func (s *Server) Calls() []Call {
 	s.mu.Lock()
 	defer s.mu.Unlock()
