@@ -105,12 +105,20 @@ type VerifierConfig struct {
 	// Audiences are the accepted Audience values (A1.6, A1.7). Entra
 	// identifiers with an instance suffix ("https://signin.aws.amazon.com/saml#2")
 	// may be given as they are: the suffix is dropped here and in the response
-	// (federation.NormalizeAudience). Default: AWSSignInURL and AWSEntityID.
+	// (federation.NormalizeAudience). Default (when Audiences and Partitions
+	// are both empty): AWSSignInURL, AWSEntityID and the regional sign-in
+	// endpoints of the commercial partition (federation.CheckAudience).
 	Audiences []string
 
 	// Recipients are the accepted Response Destination and bearer
 	// SubjectConfirmationData Recipient values, compared exactly (A1.8, D1.2).
-	// Default (when Recipients and Partitions are both empty): AWSSignInURL.
+	// Default (when Recipients and Partitions are both empty): what AWS
+	// accepts in the commercial partition (A1.1, A1.2): AWSSignInURL,
+	// https://signin.aws.amazon.com/static/saml and every regional endpoint
+	// https://{region}.signin.aws.amazon.com/saml, exact hosts only
+	// (federation.ParseSignInEndpoint: no ports, look-alike hosts or other
+	// paths). AWS recommends the regional endpoints; the provider-specific ACS
+	// of an encrypted provider is accepted only with ProviderID.
 	Recipients []string
 
 	// Partitions, when not empty, also accepts every AWS sign-in SAML
@@ -126,7 +134,12 @@ type VerifierConfig struct {
 	Now func() time.Time
 
 	// ClockSkew is the tolerance applied to every time comparison (D5.4).
-	// Default (0): DefaultClockSkew. Negative values are rejected.
+	// Default (0): DefaultClockSkew, except in AWS-compatible mode, where an
+	// unset ClockSkew grants no grace after NotOnOrAfter (STS answered
+	// "Response has expired" for a response redeemed after its NotOnOrAfter
+	// in a field report, Versent/saml2aws#759; AWS publishes no skew, A4.4)
+	// and DefaultClockSkew before NotBefore and IssueInstant. Negative
+	// values are rejected.
 	ClockSkew time.Duration
 
 	// AllowSHA1 also accepts RSA-SHA1 signatures and SHA-1 digests (A5.3).
@@ -156,13 +169,16 @@ type VerifierConfig struct {
 	// reject a reused assertion (A4.6). Default: false (replays are rejected).
 	SkipReplayCheck bool
 
-	// AWSCompatible adds the one check AWS applies beyond SAML's: the
-	// Response and Assertion IssueInstant must be at most MaxIssueAge old
-	// (STS: ExpiredTokenException "Token must be redeemed within 5 minutes of
-	// issuance", A4.4), measured without ClockSkew. Everything else Verify
-	// checks is the same in both modes; in particular the replay check stays
-	// on (set SkipReplayCheck to mirror STS, which accepts a reused assertion,
-	// A4.6). Default: false; "samlaws check" turns it on.
+	// AWSCompatible models what STS does where it differs from a SAML
+	// service provider: the Response and Assertion IssueInstant must be at
+	// most MaxIssueAge old (STS: ExpiredTokenException "Token must be
+	// redeemed within 5 minutes of issuance", A4.4), measured without
+	// ClockSkew; no grace after NotOnOrAfter unless ClockSkew is set (see
+	// ClockSkew); and InResponseTo is accepted without request IDs, because
+	// AWS keeps no AuthnRequest state and accepts the answers to
+	// SP-initiated sign-ins (D1.6; WithRequestIDs still checks it). The
+	// replay check stays on (set SkipReplayCheck to mirror STS, which accepts
+	// a reused assertion, A4.6). Default: false; "samlaws check" turns it on.
 	AWSCompatible bool
 
 	// MaxIssueAge is the IssueInstant freshness window in AWS-compatible mode,
@@ -191,6 +207,12 @@ type Verifier struct {
 	thumbprints  []string
 	recipientMsg string
 	partitions   []awsrole.Partition
+	// expirySkew is the grace after NotOnOrAfter (see ClockSkew).
+	expirySkew time.Duration
+	// awsDefaultRecipients and awsDefaultAudiences: no Recipients (or
+	// Audiences) nor Partitions were configured, so the commercial
+	// partition's endpoints are accepted (A1.2).
+	awsDefaultRecipients, awsDefaultAudiences bool
 }
 
 // NewVerifier checks cfg and returns a Verifier. Configuration errors wrap
@@ -235,6 +257,7 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 	auds := cfg.Audiences
 	if len(auds) == 0 && len(v.partitions) == 0 {
 		auds = []string{AWSSignInURL, AWSEntityID}
+		v.awsDefaultAudiences = true
 	}
 	for _, a := range auds {
 		n, err := federation.NormalizeAudience(a)
@@ -246,6 +269,7 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 	recips := cfg.Recipients
 	if len(recips) == 0 && len(v.partitions) == 0 {
 		recips = []string{AWSSignInURL}
+		v.awsDefaultRecipients = true
 	}
 	v.recipients = make(map[string]bool, len(recips))
 	for _, r := range recips {
@@ -256,6 +280,9 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 		v.recipList = append(v.recipList, r)
 	}
 	v.recipientMsg = strings.Join(v.recipList, ", ")
+	if v.awsDefaultRecipients {
+		v.recipientMsg += ", " + federation.GlobalStaticSignInEndpoint + ", " + awsRegionalRecipient
+	}
 	for _, p := range v.partitions {
 		if v.recipientMsg != "" {
 			v.recipientMsg += ", "
@@ -268,8 +295,13 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 	if v.skew < 0 {
 		return nil, configErr("ClockSkew must not be negative")
 	}
+	v.expirySkew = v.skew
 	if v.skew == 0 {
 		v.skew = DefaultClockSkew
+		v.expirySkew = DefaultClockSkew
+		if v.awsMode {
+			v.expirySkew = 0
+		}
 	}
 	v.maxIssueAge = cfg.MaxIssueAge
 	if v.maxIssueAge < 0 {
@@ -408,6 +440,9 @@ func quoteShort(s string) string {
 // ValidationError.Values.
 func (v *Verifier) recipientWant() []string {
 	w := append([]string(nil), v.recipList...)
+	if v.awsDefaultRecipients {
+		w = append(w, federation.GlobalStaticSignInEndpoint, awsRegionalRecipient)
+	}
 	for _, p := range v.partitions {
 		w = append(w, "any sign-in endpoint of partition "+string(p))
 	}
@@ -417,6 +452,9 @@ func (v *Verifier) recipientWant() []string {
 // audienceWant lists the accepted audiences, for ValidationError.Values.
 func (v *Verifier) audienceWant() []string {
 	w := append([]string(nil), v.audiences...)
+	if v.awsDefaultAudiences {
+		w = append(w, awsRegionalRecipient)
+	}
 	for _, p := range v.partitions {
 		w = append(w, "any audience AWS accepts in partition "+string(p))
 	}
@@ -430,6 +468,14 @@ func (v *Verifier) recipientOK(r string) bool {
 	if v.recipients[r] {
 		return true
 	}
+	if v.awsDefaultRecipients {
+		// A1.1, A1.2: the global, static and regional endpoints of the aws
+		// partition, exact hosts; the provider-specific ACS only when
+		// configured (it is in v.recipients then).
+		if ep, err := federation.ParseSignInEndpoint(r); err == nil && ep.Partition == awsrole.PartitionAWS && ep.ProviderID == "" {
+			return true
+		}
+	}
 	for _, p := range v.partitions {
 		if federation.CheckRecipient(p, r) == nil {
 			return true
@@ -438,12 +484,18 @@ func (v *Verifier) recipientOK(r string) bool {
 	return false
 }
 
+// awsRegionalRecipient describes the regional endpoints in messages.
+const awsRegionalRecipient = "https://<region>.signin.aws.amazon.com/saml"
+
 // audienceOK reports whether aud is an accepted audience.
 func (v *Verifier) audienceOK(aud string) bool {
 	for _, want := range v.audiences {
 		if federation.AudienceMatches(want, aud) {
 			return true
 		}
+	}
+	if v.awsDefaultAudiences && federation.CheckAudience(awsrole.PartitionAWS, aud) == nil {
+		return true
 	}
 	for _, p := range v.partitions {
 		if federation.CheckAudience(p, aud) == nil {
@@ -458,9 +510,12 @@ type requestIDsKey struct{}
 // WithRequestIDs returns a context under which Verify and Diagnose expect a
 // response to one of the given AuthnRequest IDs (an SP-initiated flow, D1.6):
 // the bearer SubjectConfirmationData must carry InResponseTo equal to one of
-// them, and so must the Response when it carries one. Without it only
-// unsolicited (IdP-initiated) responses are accepted, which is what AWS
-// sign-in receives from Entra.
+// them, and so must the Response when it carries one. Without it, a response
+// carrying InResponseTo is refused, except in AWS-compatible mode: AWS keeps
+// no request state and accepts the answer to an SP-initiated sign-in (the
+// Entra AWS app supports SP-initiated SSO; tools such as aws-azure-login send
+// an AuthnRequest and pass the answer to STS), so that mode accepts it
+// unchecked.
 func WithRequestIDs(ctx context.Context, ids ...string) context.Context {
 	return context.WithValue(ctx, requestIDsKey{}, append([]string(nil), ids...))
 }

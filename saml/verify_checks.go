@@ -283,7 +283,9 @@ func (c *checker) checkResponse(r *etree.Element, signed bool) (string, bool) {
 		}
 	}
 	if irt, ok := attrValue(r, "InResponseTo"); ok {
-		if len(c.requestIDs) == 0 {
+		if len(c.requestIDs) == 0 && c.v.awsMode {
+			// D1.6: AWS keeps no request state; SP-initiated answers pass.
+		} else if len(c.requestIDs) == 0 {
 			if c.add(newErr(ErrInResponseTo, "D1.6", "Response has InResponseTo, but AWS sign-in is IdP-initiated and sent no request",
 				"start the sign-in from the Entra side (My Apps or the app's User access URL)").withValue("Response InResponseTo", irt)) {
 				return "", true
@@ -607,9 +609,9 @@ func (c *checker) checkAssertion(a *etree.Element, respIssuer string) *Assertion
 				if i == 0 || t.Before(out.SessionNotOnOrAfter) {
 					out.SessionNotOnOrAfter = t
 				}
-				if !c.now.Before(t.Add(c.v.skew)) {
+				if !c.now.Before(t.Add(c.v.expirySkew)) {
 					if c.add(newErr(ErrExpired, "A4.1", "the session ended at "+t.Format(time.RFC3339)+" (AuthnStatement SessionNotOnOrAfter)",
-						"sign in again at the IdP").withValue("AuthnStatement SessionNotOnOrAfter", s, "later than "+c.fmtNow(-c.v.skew))) {
+						"sign in again at the IdP").withValue("AuthnStatement SessionNotOnOrAfter", s, "later than "+c.fmtNow(-c.v.expirySkew))) {
 						return nil
 					}
 				}
@@ -695,6 +697,8 @@ func (c *checker) checkSubject(s *etree.Element, out *Assertion) bool {
 	}
 	irt, hasIRT := attrValue(scd, "InResponseTo")
 	switch {
+	case len(c.requestIDs) == 0 && hasIRT && c.v.awsMode:
+		// D1.6: AWS keeps no request state; SP-initiated answers pass.
 	case len(c.requestIDs) == 0 && hasIRT:
 		if c.add(newErr(ErrInResponseTo, "D1.6", "SubjectConfirmationData has InResponseTo, but AWS sign-in sent no request",
 			"start the sign-in from the Entra side (My Apps or the app's User access URL)").withValue("SubjectConfirmationData InResponseTo", irt)) {
@@ -718,10 +722,10 @@ func (c *checker) checkSubject(s *etree.Element, out *Assertion) bool {
 		return c.add(newErr(ErrMalformed, "D1.4", "SubjectConfirmationData NotOnOrAfter is not a UTC xs:dateTime", "").withValue("SubjectConfirmationData NotOnOrAfter", s2, wantDateTime))
 	}
 	out.SubjectNotOnOrAfter = t
-	if !c.now.Before(t.Add(c.v.skew)) {
+	if !c.now.Before(t.Add(c.v.expirySkew)) {
 		return c.add(newErr(ErrExpired, "D3.3", "the response had to be delivered before "+t.Format(time.RFC3339)+" (SubjectConfirmationData NotOnOrAfter)",
-			"sign in again at the IdP; if this happens at once, check the clocks (allowed skew "+c.v.skew.String()+")").
-			withValue("SubjectConfirmationData NotOnOrAfter", s2, "later than "+c.fmtNow(-c.v.skew)))
+			"sign in again at the IdP; if this happens at once, check the clocks (allowed skew "+c.v.expirySkew.String()+")").
+			withValue("SubjectConfirmationData NotOnOrAfter", s2, "later than "+c.fmtNow(-c.v.expirySkew)))
 	}
 	return false
 }
@@ -763,10 +767,10 @@ func (c *checker) checkConditions(cond *etree.Element, out *Assertion) bool {
 			return true
 		}
 	}
-	if !tnoa.IsZero() && !c.now.Before(tnoa.Add(c.v.skew)) {
+	if !tnoa.IsZero() && !c.now.Before(tnoa.Add(c.v.expirySkew)) {
 		if c.add(newErr(ErrExpired, "D2.2", "the assertion expired at "+tnoa.Format(time.RFC3339)+" (Conditions NotOnOrAfter)",
-			"sign in again at the IdP; if this happens at once, check the clocks (allowed skew "+c.v.skew.String()+")").
-			withValue("Conditions NotOnOrAfter", snoa, "later than "+c.fmtNow(-c.v.skew))) {
+			"sign in again at the IdP; if this happens at once, check the clocks (allowed skew "+c.v.expirySkew.String()+")").
+			withValue("Conditions NotOnOrAfter", snoa, "later than "+c.fmtNow(-c.v.expirySkew))) {
 			return true
 		}
 	}

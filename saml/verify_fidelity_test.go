@@ -1,6 +1,7 @@
 package saml
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -46,5 +47,157 @@ func TestAWSAnswerInferred(t *testing.T) {
 	var ve *ValidationError
 	if !errors.As(err, &ve) || !errors.Is(err, ErrTooLarge) || !ve.AWS.Inferred || !strings.HasSuffix(ve.AWS.String(), "(inferred)") {
 		t.Errorf("too large: %v, AWS %+v; want ErrTooLarge with an inferred answer", err, ve)
+	}
+}
+
+// TestSPInitiatedInResponseTo pins issue 18's decision on D1.6: Entra adds
+// InResponseTo (Response and SubjectConfirmationData) when it answers an
+// AuthnRequest, as it does for the AWS app's SP-initiated SSO (Entra AWS
+// tutorial) and for tools like aws-azure-login that post the answer to STS.
+// AWS keeps no request state, so AWS-compatible mode accepts it; request IDs
+// registered with WithRequestIDs are still checked in both modes, and a
+// verifier outside AWS mode still refuses an unexpected InResponseTo.
+func TestSPInitiatedInResponseTo(t *testing.T) {
+	sp := vMint(t, func(s *ResponseSpec) { s.InResponseTo = "id4f1c1e6f-2b0e-4c4b-9f7e-0a5b3c2d1e0f" })
+	if !strings.Contains(string(sp.XML), `InResponseTo="id4f1c1e6f-2b0e-4c4b-9f7e-0a5b3c2d1e0f"`) {
+		t.Fatal("minted response has no InResponseTo")
+	}
+	unsolicited := vMint(t, nil)
+	cases := []struct {
+		name string
+		m    *Minted
+		aws  bool
+		ids  []string
+		want error // nil: accepted
+	}{
+		{name: "D1.6_aws_mode_sp_initiated_accepted", m: sp, aws: true},
+		{name: "D1.6_aws_mode_unsolicited_accepted", m: unsolicited, aws: true},
+		{name: "D1.6_sp_mode_unexpected_in_response_to", m: sp, want: ErrInResponseTo},
+		{name: "D1.6_aws_mode_request_id_matches", m: sp, aws: true, ids: []string{"other", "id4f1c1e6f-2b0e-4c4b-9f7e-0a5b3c2d1e0f"}},
+		{name: "D1.6_aws_mode_request_id_differs", m: sp, aws: true, ids: []string{"id-of-another-request"}, want: ErrInResponseTo},
+		{name: "D1.6_aws_mode_request_expected_unsolicited_given", m: unsolicited, aws: true, ids: []string{"id-of-a-request"}, want: ErrInResponseTo},
+		{name: "D1.6_sp_mode_request_id_matches", m: sp, ids: []string{"id4f1c1e6f-2b0e-4c4b-9f7e-0a5b3c2d1e0f"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			v := vVerifier(t, func(c *VerifierConfig) { c.AWSCompatible = tc.aws })
+			ctx := context.Background()
+			if tc.ids != nil {
+				ctx = WithRequestIDs(ctx, tc.ids...)
+			}
+			_, err := v.Verify(ctx, tc.m.XML)
+			if tc.want == nil {
+				if err != nil {
+					t.Fatalf("rejected: %v", err)
+				}
+				return
+			}
+			vExpect(t, err, tc.want)
+		})
+	}
+}
+
+// TestRegionalRecipientDefault pins A1.2 for issue 18: without Recipients or
+// Partitions the verifier accepts what AWS accepts in the commercial
+// partition, the global endpoint and every regional one (AWS recommends the
+// regional endpoints), as exact hosts; look-alikes, ports, other partitions
+// and the provider-specific ACS stay refused. Explicit Recipients replace the
+// default.
+func TestRegionalRecipientDefault(t *testing.T) {
+	cases := []struct {
+		recipient string
+		ok        bool
+	}{
+		{"https://signin.aws.amazon.com/saml", true},
+		{"https://eu-west-1.signin.aws.amazon.com/saml", true},
+		{"https://ap-southeast-4.signin.aws.amazon.com/saml", true},
+		{"https://us-east-1.signin.aws.amazon.com/saml", true},
+		{"https://signin.aws.amazon.com/static/saml", true},
+		{"https://eu-west-1.signin.aws.amazon.com.example.com/saml", false},
+		{"https://evil.signin.aws.amazon.com/saml", false},
+		{"https://a.eu-west-1.signin.aws.amazon.com/saml", false},
+		{"https://eu-west-1.signin.aws.amazon.com:443/saml", false},
+		{"https://EU-WEST-1.signin.aws.amazon.com/saml", false},
+		{"https://eu-west-1.signin.aws.amazon.com/saml/", false},
+		{"http://eu-west-1.signin.aws.amazon.com/saml", false},
+		{"https://cn-north-1.signin.aws.amazon.com/saml", false},
+		{"https://signin.amazonaws.cn/saml", false},
+		{"https://us-gov-west-1.signin.aws.amazon.com/saml", false},
+		{"https://eu-west-1.signin.aws.amazon.com/saml/acs/SAMLSPABCDEFGHIJKLMNOPQRS12", false},
+	}
+	for _, tc := range cases {
+		t.Run("A1.2_"+tc.recipient, func(t *testing.T) {
+			m := vMint(t, func(s *ResponseSpec) { s.Recipient = tc.recipient })
+			for _, aws := range []bool{false, true} {
+				v := vVerifier(t, func(c *VerifierConfig) { c.AWSCompatible = aws })
+				_, err := vVerify(t, v, m.XML)
+				if tc.ok && err != nil {
+					t.Fatalf("aws=%v: rejected: %v", aws, err)
+				}
+				if !tc.ok && !errors.Is(err, ErrDestination) && !errors.Is(err, ErrRecipient) {
+					t.Fatalf("aws=%v: got %v, want an endpoint rejection", aws, err)
+				}
+			}
+		})
+	}
+	regional := vMint(t, func(s *ResponseSpec) { s.Recipient = "https://eu-west-1.signin.aws.amazon.com/saml" })
+	only := vVerifier(t, func(c *VerifierConfig) { c.Recipients = []string{AWSSignInURL} })
+	if _, err := vVerify(t, only, regional.XML); !errors.Is(err, ErrDestination) {
+		t.Errorf("explicit Recipients: regional endpoint %v, want ErrDestination", err)
+	}
+	// A regional Identifier gives a regional audience, which AWS also takes
+	// (A1.7) and the default accepts.
+	regAud := vMint(t, func(s *ResponseSpec) { s.Audience = "https://eu-west-1.signin.aws.amazon.com/saml" })
+	if _, err := vVerify(t, vVerifier(t, nil), regAud.XML); err != nil {
+		t.Errorf("regional audience: %v", err)
+	}
+}
+
+// TestAWSExpirySkew pins the skew decision for issue 18 (A4.4): in
+// AWS-compatible mode an unset ClockSkew grants no grace after NotOnOrAfter
+// (STS answered "Response has expired" to a response redeemed after its
+// NotOnOrAfter, Versent/saml2aws#759), while outside AWS mode, or with
+// ClockSkew set, the skew applies.
+func TestAWSExpirySkew(t *testing.T) {
+	short := func(s *ResponseSpec) { s.ConfirmationLifetime = 2 * time.Minute }
+	m := vMint(t, short)
+	at := func(d time.Duration) func() time.Time {
+		return func() time.Time { return mintFixedNow.Add(d) }
+	}
+	cases := []struct {
+		name  string
+		after time.Duration
+		aws   bool
+		skew  time.Duration
+		want  error
+	}{
+		{name: "A4.4_aws_1s_before_notonorafter", after: 2*time.Minute - time.Second, aws: true},
+		{name: "A4.4_aws_at_notonorafter_expired", after: 2 * time.Minute, aws: true, want: ErrExpired},
+		{name: "A4.4_aws_1s_after_expired", after: 2*time.Minute + time.Second, aws: true, want: ErrExpired},
+		{name: "D5.4_sp_mode_1m_after_within_skew", after: 3 * time.Minute},
+		{name: "D5.4_aws_explicit_skew_2m", after: 3 * time.Minute, aws: true, skew: 2 * time.Minute},
+		{name: "D5.4_aws_explicit_skew_30s_exceeded", after: 3 * time.Minute, aws: true, skew: 30 * time.Second, want: ErrExpired},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			v := vVerifier(t, func(c *VerifierConfig) {
+				c.AWSCompatible = tc.aws
+				c.ClockSkew = tc.skew
+				c.Now = at(tc.after)
+			})
+			_, err := vVerify(t, v, m.XML)
+			if tc.want == nil {
+				if err != nil {
+					t.Fatalf("rejected: %v", err)
+				}
+				return
+			}
+			vExpect(t, err, tc.want)
+		})
+	}
+	// NotBefore keeps the default skew in AWS mode: 4 minutes early is fine.
+	early := vVerifier(t, func(c *VerifierConfig) { c.AWSCompatible = true; c.Now = at(-4 * time.Minute) })
+	if _, err := vVerify(t, early, vMint(t, nil).XML); err != nil {
+		t.Errorf("4 minutes before IssueInstant in AWS mode: %v", err)
 	}
 }

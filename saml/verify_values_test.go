@@ -93,7 +93,7 @@ func TestValuesAudienceRecipientTimes(t *testing.T) {
 
 	rec := vProblem(t, r, ErrRecipient)
 	rv := vValue(t, rec, "SubjectConfirmationData Recipient")
-	if rv.Got != "https://signin.aws.amazon.com/sam1" || !slices.Equal(rv.Want, []string{AWSSignInURL}) {
+	if rv.Got != "https://signin.aws.amazon.com/sam1" || !slices.Equal(rv.Want, []string{AWSSignInURL, "https://signin.aws.amazon.com/static/saml", "https://<region>.signin.aws.amazon.com/saml"}) {
 		t.Errorf("recipient: %+v", rv)
 	}
 	dst := vProblem(t, r, ErrDestination)

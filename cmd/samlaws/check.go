@@ -45,7 +45,13 @@ Flags:
                        given as it is (default https://signin.aws.amazon.com/saml
                        and urn:amazon:webservices)
   --recipient URL      an accepted Recipient and Destination; repeat for several
-                       (default https://signin.aws.amazon.com/saml)
+                       (default: what AWS accepts in the commercial partition,
+                       https://signin.aws.amazon.com/saml, .../static/saml and
+                       every regional https://<region>.signin.aws.amazon.com/saml)
+  --request-id ID      the ID of the AuthnRequest the response answers (an
+                       SP-initiated sign-in); repeat for several. InResponseTo
+                       must then equal one of them. Without it InResponseTo is
+                       not checked, as AWS keeps no request state (D1.6)
   --now RFC3339        check as of this time (default: the current time). AWS
                        takes a response only within 5 minutes of its
                        IssueInstant (A4.4): for a saved response, pass a time
@@ -88,6 +94,7 @@ type checkOptions struct {
 	issuer      string
 	audiences   checkStrings
 	recipients  checkStrings
+	requestIDs  checkStrings
 	now         string
 	allowSHA1   bool
 	decryptKeys checkStrings
@@ -135,7 +142,7 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		fmt.Fprintf(stderr, "samlaws check: %v\n", err)
 		return exitUsage
 	}
-	out := &checkPrinter{w: stdout, json: opts.json, now: v.now}
+	out := &checkPrinter{w: stdout, json: opts.json, now: v.now, recipients: opts.recipients, requestIDs: opts.requestIDs}
 	if !opts.json {
 		out.header(trust)
 	}
@@ -172,6 +179,7 @@ func parseCheckArgs(args []string) (*checkOptions, error) {
 	fs.StringVar(&o.issuer, "issuer", "", "")
 	fs.Var(&o.audiences, "audience", "")
 	fs.Var(&o.recipients, "recipient", "")
+	fs.Var(&o.requestIDs, "request-id", "")
 	fs.StringVar(&o.now, "now", "", "")
 	fs.BoolVar(&o.allowSHA1, "allow-sha1", false, "")
 	fs.Var(&o.decryptKeys, "decrypt-key", "")
@@ -204,6 +212,11 @@ func parseCheckArgs(args []string) (*checkOptions, error) {
 		}
 		if err := federation.CheckReplyURL(r); errors.Is(err, federation.ErrReplyURLInstance) {
 			return nil, usagef("--recipient", "%v", err)
+		}
+	}
+	for _, id := range o.requestIDs {
+		if id == "" || len(id) > 256 || strings.ContainsAny(id, " \t\r\n\"<>&") {
+			return nil, usagef("--request-id", "%q is not an AuthnRequest ID (1-256 characters without spaces or markup)", clip(id))
 		}
 	}
 	if o.now != "" {
@@ -275,6 +288,8 @@ func checkIsAbsoluteURI(s string) bool {
 type checkVerifier struct {
 	v   *saml.Verifier
 	now func() time.Time
+	// requestIDs are the --request-id values: InResponseTo must match one.
+	requestIDs []string
 }
 
 // checkNewVerifier configures the verifier as AWS checks a response: the
@@ -305,7 +320,7 @@ func checkNewVerifier(o *checkOptions, trust *checkTrust) (*checkVerifier, error
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", trust.flag, err)
 	}
-	return &checkVerifier{v: v, now: now}, nil
+	return &checkVerifier{v: v, now: now, requestIDs: o.requestIDs}, nil
 }
 
 // checkLoadDecryptKeys reads the --decrypt-key files.
@@ -429,6 +444,9 @@ type checkResult struct {
 func (cv *checkVerifier) check(ctx context.Context, in checkInput) *checkResult {
 	res := &checkResult{File: in.name, Errors: []checkProblem{}}
 	raw := normalizeFormValue(in.data)
+	if len(cv.requestIDs) > 0 {
+		ctx = saml.WithRequestIDs(ctx, cv.requestIDs...)
+	}
 	a, err := cv.v.Verify(ctx, raw)
 	if err == nil {
 		res.Accepted = true

@@ -458,16 +458,30 @@ func TestCheckAudienceInstanceSuffix(t *testing.T) {
 	}
 }
 
-// TestCheckRecipientFlag: --recipient replaces the accepted endpoints (A1.8).
+// TestCheckRecipientFlag: a regional Recipient is accepted by default, as AWS
+// accepts it (A1.2, issue 18), and the header says so; --recipient replaces
+// the accepted endpoints (A1.8).
 func TestCheckRecipientFlag(t *testing.T) {
 	f := newCheckFixture(t)
 	regional := "https://eu-west-1.signin.aws.amazon.com/saml"
 	resp := f.response(t, samltest.Recipient(regional))
-	if r := runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, resp); r.code != exitRejected {
-		t.Errorf("regional recipient accepted by default: exit %d", r.code)
+	r := runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, resp)
+	if r.code != exitOK {
+		t.Errorf("regional recipient refused by default: exit %d\n%s", r.code, r.stdout)
+	}
+	if !strings.Contains(r.stdout, "https://<region>.signin.aws.amazon.com/saml, as AWS accepts in the aws partition") {
+		t.Errorf("header does not say regional endpoints are accepted:\n%s", r.stdout)
 	}
 	if r := runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, "--recipient", regional, resp); r.code != exitOK {
 		t.Errorf("--recipient %s: exit %d\n%s%s", regional, r.code, r.stdout, r.stderr)
+	}
+	r = runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, "--recipient", "https://signin.aws.amazon.com/saml", resp)
+	if r.code != exitRejected || !strings.Contains(r.stdout, "only https://signin.aws.amazon.com/saml (--recipient)") {
+		t.Errorf("--recipient global: regional accepted or header wrong: exit %d\n%s", r.code, r.stdout)
+	}
+	lookalike := f.response(t, samltest.Recipient("https://eu-west-1.signin.aws.amazon.com.example.net/saml"))
+	if r := runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, lookalike); r.code != exitRejected {
+		t.Errorf("look-alike host accepted: exit %d", r.code)
 	}
 }
 
@@ -631,5 +645,34 @@ func TestCheckAWSFreshness(t *testing.T) {
 		if first["code"] != "expired" || first["rule"] != "A4.4" || aws["message"] != "Token must be redeemed within 5 minutes of issuance" {
 			t.Errorf("at +%s: first error %v", tc.now, first)
 		}
+	}
+}
+
+// TestCheckSPInitiated: an SP-initiated Entra response (InResponseTo on the
+// Response and the SubjectConfirmationData) passes check as it passes STS,
+// which keeps no request state (D1.6, issue 18); --request-id checks it
+// against the AuthnRequest IDs given.
+func TestCheckSPInitiated(t *testing.T) {
+	f := newCheckFixture(t)
+	resp := f.response(t, samltest.InResponseTo("id6c2a0e1d-9f4b-4a57-8d0e-3b1f2a4c5d6e"))
+	r := runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, resp)
+	if r.code != exitOK || !strings.Contains(r.stdout, "InResponseTo not checked: AWS keeps no request state") {
+		t.Errorf("SP-initiated response: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, "--request-id", "id6c2a0e1d-9f4b-4a57-8d0e-3b1f2a4c5d6e", resp)
+	if r.code != exitOK || !strings.Contains(r.stdout, "InResponseTo must answer request id6c2a0e1d-9f4b-4a57-8d0e-3b1f2a4c5d6e") {
+		t.Errorf("--request-id matching: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, "--request-id", "id-of-another-request", "--json", resp)
+	if r.code != exitRejected || !contains(errorCodes(t, jsonLines(t, r.stdout)[0]), "in_response_to") {
+		t.Errorf("--request-id other: exit %d\n%s", r.code, r.stdout)
+	}
+	unsolicited := f.response(t)
+	r = runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, "--request-id", "id-of-a-request", unsolicited)
+	if r.code != exitRejected {
+		t.Errorf("--request-id with an unsolicited response: exit %d\n%s", r.code, r.stdout)
+	}
+	if r := runCLI(t, "", "check", "--metadata", f.md, "--request-id", "a b", resp); r.code != exitUsage {
+		t.Errorf("--request-id with a space: exit %d", r.code)
 	}
 }

@@ -132,6 +132,9 @@ type checkPrinter struct {
 	now                func() time.Time
 	accepted, rejected int
 	cited              citedRules // rules the text report cites, explained at its end
+	// recipients and requestIDs are --recipient and --request-id, for the
+	// header.
+	recipients, requestIDs []string
 }
 
 // header says what the run trusts, so that a verdict can be read in context.
@@ -146,7 +149,19 @@ func (p *checkPrinter) header(t *checkTrust) {
 		fmt.Fprintf(p.w, "  note: %s\n", t.note)
 	}
 	fmt.Fprintf(p.w, "Checking as AWS would at %s\n", p.now().UTC().Truncate(time.Second).Format(time.RFC3339))
-	fmt.Fprintf(p.w, "  AWS-compatible: IssueInstant at most %s old (STS, A4.4), SAML time windows with %s clock skew;\n", saml.DefaultMaxIssueAge, saml.DefaultClockSkew)
+	fmt.Fprintf(p.w, "  AWS-compatible: IssueInstant at most %s old (STS, A4.4), no grace after NotOnOrAfter (as STS answered in\n", saml.DefaultMaxIssueAge)
+	fmt.Fprintf(p.w, "  a field report, A4.4), %s clock skew before NotBefore;\n", saml.DefaultClockSkew)
+	if len(p.recipients) == 0 {
+		fmt.Fprintf(p.w, "  Recipient and Destination: https://signin.aws.amazon.com/saml, .../static/saml or any regional\n")
+		fmt.Fprintf(p.w, "  https://<region>.signin.aws.amazon.com/saml, as AWS accepts in the aws partition (A1.1, A1.2; exact hosts);\n")
+	} else {
+		fmt.Fprintf(p.w, "  Recipient and Destination: only %s (--recipient);\n", strings.Join(p.recipients, ", "))
+	}
+	if len(p.requestIDs) == 0 {
+		fmt.Fprintf(p.w, "  InResponseTo not checked: AWS keeps no request state, so SP-initiated responses pass (D1.6);\n")
+	} else {
+		fmt.Fprintf(p.w, "  InResponseTo must answer request %s (--request-id, D1.6);\n", strings.Join(p.requestIDs, " or "))
+	}
 	fmt.Fprintf(p.w, "  a response given twice in this run is rejected (D5.3), although STS itself accepts reuse (A4.6)\n\n")
 }
 
