@@ -173,3 +173,32 @@ func TestCheckExplainsCitedRules(t *testing.T) {
 		}
 	}
 }
+
+// TestCitedRulesNotes: the notes list each id once, in order of first
+// citation; a subsection id (errors cite "A3" for several attribute problems)
+// names its range; an id missing from docs/rules.md says so.
+func TestCitedRulesNotes(t *testing.T) {
+	var c citedRules
+	var empty strings.Builder
+	c.write(&empty)
+	if empty.Len() != 0 {
+		t.Errorf("no citations, but notes: %q", empty.String())
+	}
+	missing := "Z9." + "9"
+	for _, id := range []string{"D4.2", "", "A3", "D4.2", missing, "A1.8"} {
+		c.add(id)
+	}
+	var b strings.Builder
+	c.write(&b)
+	out := b.String()
+	iD42, iA3, iA18 := strings.Index(out, "\n  D4.2 "), strings.Index(out, "\n  A3 AWS attributes: rules A3.1 to A3.10\n"), strings.Index(out, "\n  A1.8 ")
+	if iD42 < 0 || iA3 < 0 || iA18 < 0 || !(iD42 < iA3 && iA3 < iA18) {
+		t.Errorf("notes out of order or incomplete:\n%s", out)
+	}
+	if strings.Count(out, "\n  D4.2 ") != 1 {
+		t.Errorf("D4.2 explained more than once:\n%s", out)
+	}
+	if !strings.Contains(out, "  "+missing+": not in docs/rules.md\n") {
+		t.Errorf("unknown id not reported:\n%s", out)
+	}
+}
