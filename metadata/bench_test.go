@@ -9,7 +9,7 @@ import (
 
 	crewjam "github.com/crewjam/saml"
 
-	"github.com/samlaws/samlaws/internal/xmlguard"
+	"github.com/samlaws/samlaws/internal/xmlread"
 )
 
 // genAggregate builds an EntitiesDescriptor of n IdP entities, ~2 KB each
@@ -91,7 +91,7 @@ func benchAggregate(b *testing.B) []byte {
 // benchEntra is the ~24 KB Entra "common" metadata (BOM stripped for crewjam,
 // which encoding/xml.Unmarshal cannot read with a BOM).
 func benchEntra(b *testing.B) []byte {
-	data := xmlguard.TrimBOM(readFixture(b, "entra-common-tenantid.xml"))
+	data := xmlread.TrimBOM(readFixture(b, "entra-common-tenantid.xml"))
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	b.ResetTimer()

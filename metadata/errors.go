@@ -3,8 +3,6 @@ package metadata
 import (
 	"errors"
 	"strings"
-
-	"github.com/samlaws/samlaws/internal/xmlguard"
 )
 
 // Sentinel categories for errors.Is. Every error the package returns wraps
@@ -72,12 +70,4 @@ func (e *Error) Unwrap() []error {
 
 func newErr(kind error, rule, reason string, cause error) *Error {
 	return &Error{Kind: kind, Rule: rule, Reason: reason, Err: cause}
-}
-
-// fromGuard maps an xmlguard error onto the package's categories.
-func fromGuard(err error) error {
-	if errors.Is(err, xmlguard.ErrMalformed) {
-		return newErr(ErrMalformed, "", "not well-formed XML", err)
-	}
-	return newErr(ErrHostile, "D4.8", "rejected by XML hardening", err)
 }

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/samlaws/samlaws/internal/xmlguard"
+	"github.com/samlaws/samlaws/internal/xmlread"
 )
 
 // IAM's SAMLMetadataDocument length bounds, in characters (B1.1).
@@ -51,7 +51,7 @@ func CheckIAM(data []byte) []Problem {
 	add := func(rule, format string, args ...any) {
 		probs = append(probs, Problem{Rule: rule, Message: fmt.Sprintf(format, args...)})
 	}
-	if xmlguard.HasBOM(data) {
+	if xmlread.HasBOM(data) {
 		add("A5.4", "document starts with a UTF-8 byte order mark; IAM requires UTF-8 without BOM (strip it, C1.3)")
 	}
 	if !utf8.Valid(data) {
@@ -138,7 +138,7 @@ func quoteEntityID(id string) string {
 // ForIAM does not verify the IdP's signature; do that first with
 // [Document.Verify].
 func ForIAM(data []byte) ([]byte, error) {
-	stripped := xmlguard.TrimBOM(data)
+	stripped := xmlread.TrimBOM(data)
 	probs := CheckIAM(stripped)
 	if len(probs) == 0 {
 		return stripped, nil

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/samlaws/samlaws/internal/xmlguard"
+	"github.com/samlaws/samlaws/internal/xmlread"
 )
 
 // Default parse budgets. MaxBytes is larger than IAM's 10,000,000-character
@@ -32,8 +32,8 @@ type Limits struct {
 	MaxAttrs  int   // attributes on one element
 }
 
-func (l Limits) guard() xmlguard.Limits {
-	g := xmlguard.Limits{MaxBytes: l.MaxBytes, MaxDepth: l.MaxDepth, MaxTokens: l.MaxTokens, MaxAttrs: l.MaxAttrs}
+func (l Limits) guard() xmlread.Limits {
+	g := xmlread.Limits{MaxBytes: l.MaxBytes, MaxDepth: l.MaxDepth, MaxTokens: l.MaxTokens, MaxAttrs: l.MaxAttrs}
 	if g.MaxBytes <= 0 {
 		g.MaxBytes = DefaultMaxBytes
 	}
@@ -66,9 +66,9 @@ func (l Limits) guard() xmlguard.Limits {
 func Parse(data []byte, lim Limits) (*Document, error) {
 	g := lim.guard()
 	if int64(len(data)) > g.MaxBytes {
-		return nil, newErr(ErrHostile, "D4.8", fmt.Sprintf("document of %d bytes exceeds the %d-byte limit", len(data), g.MaxBytes), xmlguard.ErrTooLarge)
+		return nil, newErr(ErrHostile, "D4.8", fmt.Sprintf("document of %d bytes exceeds the %d-byte limit", len(data), g.MaxBytes), xmlread.ErrTooLarge)
 	}
-	body := xmlguard.TrimBOM(data)
+	body := xmlread.TrimBOM(data)
 	doc := &Document{BOM: len(body) != len(data), raw: body, CRLF: bytes.IndexByte(body, '\r') >= 0}
 	p := newParser(body, nil, g)
 	p.keepSig = true
@@ -120,7 +120,7 @@ func skipBOM(r io.Reader) (io.Reader, error) {
 	if err != nil {
 		return nil, newErr(ErrFetch, "", "reading input", err)
 	}
-	if xmlguard.HasBOM(head[:]) {
+	if xmlread.HasBOM(head[:]) {
 		return r, nil
 	}
 	return io.MultiReader(bytes.NewReader(head[:]), r), nil
@@ -133,7 +133,7 @@ type parser struct {
 	keepSig bool   // parse the root signature in detail
 }
 
-func newParser(data []byte, r io.Reader, g xmlguard.Limits) *parser {
+func newParser(data []byte, r io.Reader, g xmlread.Limits) *parser {
 	return &parser{s: newScanner(data, r, g)}
 }
 

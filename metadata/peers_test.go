@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/samlaws/samlaws/internal/peers"
-	"github.com/samlaws/samlaws/internal/xmlguard"
+	"github.com/samlaws/samlaws/internal/xmlread"
 	"github.com/samlaws/samlaws/metadata"
 )
 
@@ -76,7 +76,7 @@ func TestVerifyAgreesWithXMLSec1(t *testing.T) {
 			signer := sig.Certificates[0]
 			tp := metadata.NewCertificate(signer).SHA256
 			_, ours := parsed.Verify(metadata.VerifyOptions{Thumbprints: []string{tp}, AllowSHA1: d.sha1})
-			v, err := peers.XMLSec1Verify(ctx, xmlguard.TrimBOM(d.data), certPEM(signer))
+			v, err := peers.XMLSec1Verify(ctx, xmlread.TrimBOM(d.data), certPEM(signer))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -102,6 +102,15 @@ func (e *Error) Unwrap() []error {
 	return []error{e.Kind}
 }
 
+var bom = []byte{0xEF, 0xBB, 0xBF}
+
+// HasBOM reports whether data starts with a UTF-8 byte order mark.
+func HasBOM(data []byte) bool { return bytes.HasPrefix(data, bom) }
+
+// TrimBOM returns data without a leading UTF-8 byte order mark (C1.3). It
+// does not copy.
+func TrimBOM(data []byte) []byte { return bytes.TrimPrefix(data, bom) }
+
 // Kind is the kind of a token.
 type Kind uint8
 
@@ -195,6 +204,19 @@ func NewTokenizer(data []byte, r io.Reader, lim Limits, opt Options) *Tokenizer 
 		t.buf = make([]byte, 0, 64<<10)
 	}
 	return t
+}
+
+// Check reads the whole of data (BOM removed) and returns nil when it is
+// one well-formed element within lim under this package's rules, else an
+// [*Error].
+func Check(data []byte, lim Limits, opt Options) error {
+	t := NewTokenizer(data, nil, lim, opt)
+	for {
+		k, err := t.Next()
+		if err != nil || k == EOF {
+			return err
+		}
+	}
 }
 
 // Work returns the units of work done so far (bytes scanned, attribute

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/samlaws/samlaws/internal/xmlguard"
+	"github.com/samlaws/samlaws/internal/xmlread"
 )
 
 // Server is an [IdP] served over HTTP by an httptest.Server, so that HTTP- and
@@ -187,7 +187,7 @@ func (idp *IdP) parseAuthnRequest(value string, deflated bool) (string, error) {
 			return "", errors.New("samltest: SAMLRequest is not deflated (HTTP-Redirect binding)")
 		}
 	}
-	if err := xmlguard.Check(data, xmlguard.Limits{MaxBytes: maxAuthnRequest, MaxDepth: 16, MaxTokens: 4096, MaxAttrs: 32}); err != nil {
+	if err := xmlread.Check(xmlread.TrimBOM(data), xmlread.Limits{MaxBytes: maxAuthnRequest, MaxDepth: 16, MaxTokens: 4096, MaxAttrs: 32}, xmlread.Options{}); err != nil {
 		return "", fmt.Errorf("samltest: SAMLRequest: %w", err)
 	}
 	var req struct {
