@@ -2,12 +2,7 @@ package iamsaml_test
 
 import (
 	"context"
-	"encoding/xml"
 	"errors"
-	"fmt"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -16,21 +11,21 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/smithy-go"
 	"github.com/google/go-cmp/cmp"
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/awsrole/iamsaml"
+	"github.com/samlaws/samlaws/awstest"
 	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/saml/samltest"
 )
 
 const (
-	iamProvA    = "arn:aws:iam::123456789012:saml-provider/EntraID"
-	iamProvB    = "arn:aws:iam::123456789012:saml-provider/Okta"
-	iamRolePfx  = "arn:aws:iam::123456789012:role"
-	testMarker2 = "page2-marker+/="
+	iamProvA   = "arn:aws:iam::123456789012:saml-provider/EntraID"
+	iamProvB   = "arn:aws:iam::123456789012:saml-provider/Okta"
+	iamRolePfx = "arn:aws:iam::123456789012:role"
 )
 
 // iamEncode URL-encodes a policy document the way IAM returns it: RFC 3986,
@@ -370,79 +365,34 @@ func TestImportableRolesErrors(t *testing.T) {
 	}
 }
 
-// TestImportableRolesRealClient drives a real *iam.Client against an httptest
-// server speaking the IAM query protocol, so the SDK's serializer, XML
-// deserializer, error handling and paginator are all exercised (C4.5).
+// TestImportableRolesRealClient drives a real *iam.Client against awstest,
+// the in-process IAM, so the SDK's serializer, XML deserializer, error
+// handling and paginator are all exercised, and the roles are created through
+// IAM itself (trust policies checked on write, returned URL-encoded as IAM
+// returns them) (C4.5).
 func TestImportableRolesRealClient(t *testing.T) {
-	type member struct {
-		name, arn, doc string
-	}
-	page1 := []member{
-		{"AWS-Admin", iamRolePfx + "/AWS-Admin", trustDoc(t, iamProvA)},
-		{"Both", iamRolePfx + "/Both", trustDoc(t, iamProvA, iamProvB)},
-	}
-	page2 := []member{
-		{"ReadOnly", iamRolePfx + "/dev/ReadOnly", trustDoc(t, iamProvB)},
-	}
-	var (
-		mu    sync.Mutex
-		forms []url.Values
-		fail  bool
-	)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		form, err := url.ParseQuery(string(body))
-		if err != nil || r.Method != http.MethodPost {
-			http.Error(w, "bad request", http.StatusBadRequest)
-			return
-		}
-		mu.Lock()
-		forms = append(forms, form)
-		failNow := fail
-		mu.Unlock()
-		if !strings.HasPrefix(r.Header.Get("Authorization"), "AWS4-HMAC-SHA256 Credential=AKID/") {
-			http.Error(w, "unsigned", http.StatusForbidden)
-			return
-		}
-		w.Header().Set("Content-Type", "text/xml")
-		if failNow {
-			w.WriteHeader(http.StatusForbidden)
-			fmt.Fprint(w, `<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User is not authorized to perform: iam:ListRoles</Message></Error><RequestId>req-err</RequestId></ErrorResponse>`)
-			return
-		}
-		members, truncated, marker := page1, true, testMarker2
-		if form.Get("Marker") != "" {
-			if form.Get("Marker") != testMarker2 {
-				http.Error(w, "bad marker", http.StatusBadRequest)
-				return
-			}
-			members, truncated, marker = page2, false, ""
-		}
-		var b strings.Builder
-		b.WriteString(`<ListRolesResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ListRolesResult><IsTruncated>` + strconv.FormatBool(truncated) + `</IsTruncated>`)
-		if marker != "" {
-			b.WriteString("<Marker>" + xmlEscape(marker) + "</Marker>")
-		}
-		b.WriteString("<Roles>")
-		for i, m := range members {
-			path := m.arn[len(iamRolePfx) : len(m.arn)-len(m.name)]
-			b.WriteString("<member><Path>" + xmlEscape(path) + "</Path><RoleName>" + m.name + "</RoleName><RoleId>AROAEXAMPLE" + strconv.Itoa(i) +
-				"</RoleId><Arn>" + m.arn + "</Arn><CreateDate>2026-01-01T00:00:00Z</CreateDate><AssumeRolePolicyDocument>" + xmlEscape(m.doc) +
-				"</AssumeRolePolicyDocument><MaxSessionDuration>3600</MaxSessionDuration></member>")
-		}
-		b.WriteString(`</Roles></ListRolesResult><ResponseMetadata><RequestId>req-1</RequestId></ResponseMetadata></ListRolesResponse>`)
-		fmt.Fprint(w, b.String())
-	}))
-	defer srv.Close()
-
-	client := iam.New(iam.Options{
-		BaseEndpoint: aws.String(srv.URL),
-		Region:       "us-east-1",
-		Credentials:  credentials.NewStaticCredentialsProvider("AKID", "SECRET", ""),
-		HTTPClient:   srv.Client(),
-	})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	srv := awstest.NewServer(t, awstest.Config{})
+	cfg := srv.AWSConfig("")
+	cfg.RetryMaxAttempts = 1
+	client := iam.NewFromConfig(cfg)
+	md := string(samltest.NewIdP(t).Metadata())
+	for _, name := range []string{"EntraID", "Okta"} {
+		if _, err := client.CreateSAMLProvider(ctx, &iam.CreateSAMLProviderInput{Name: aws.String(name), SAMLMetadataDocument: aws.String(md)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, r := range []struct{ name, path, doc string }{
+		{"AWS-Admin", "/", mustNewTrust(t, iamProvA)},
+		{"Both", "/", mustNewTrust(t, iamProvA, iamProvB)},
+		{"ReadOnly", "/dev/", mustNewTrust(t, iamProvB)},
+	} {
+		if _, err := client.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(r.name), Path: aws.String(r.path),
+			AssumeRolePolicyDocument: aws.String(r.doc)}); err != nil {
+			t.Fatal(err)
+		}
+	}
 
 	rep, err := iamsaml.ImportableRoles(ctx, client, iamsaml.ImportOptions{PathPrefix: "/", PageSize: 2})
 	if err != nil {
@@ -457,33 +407,24 @@ func TestImportableRolesRealClient(t *testing.T) {
 		t.Errorf("verdicts (-want +got):\n%s", diff)
 	}
 	if rep.Pages != 2 {
-		t.Errorf("Pages = %d, want 2", rep.Pages)
+		t.Errorf("Pages = %d, want 2 (PageSize 2, three roles)", rep.Pages)
 	}
-	mu.Lock()
-	got := forms
-	mu.Unlock()
-	if len(got) != 2 {
-		t.Fatalf("server saw %d requests, want 2", len(got))
-	}
-	for i, f := range got {
-		if f.Get("Action") != "ListRoles" || f.Get("Version") != "2010-05-08" {
-			t.Errorf("request %d: Action %q Version %q", i, f.Get("Action"), f.Get("Version"))
-		}
-		if f.Get("PathPrefix") != "/" || f.Get("MaxItems") != "2" {
-			t.Errorf("request %d: PathPrefix %q MaxItems %q", i, f.Get("PathPrefix"), f.Get("MaxItems"))
+	var lists int
+	for _, c := range srv.Calls() {
+		if c.Action == "ListRoles" {
+			lists++
 		}
 	}
-	if got[0].Has("Marker") {
-		t.Errorf("request 1 carries Marker %q", got[0].Get("Marker"))
+	if lists != 2 {
+		t.Errorf("server saw %d ListRoles calls, want 2", lists)
 	}
-	if got[1].Get("Marker") != testMarker2 {
-		t.Errorf("request 2: Marker %q, want %q", got[1].Get("Marker"), testMarker2)
+	rep, err = iamsaml.ImportableRoles(ctx, client, iamsaml.ImportOptions{PathPrefix: "/dev/"})
+	if err != nil || len(rep.Roles) != 1 || rep.Roles[0].RoleName != "ReadOnly" {
+		t.Errorf("PathPrefix /dev/: %+v, %v", rep, err)
 	}
 
 	// An IAM error response surfaces as a typed smithy error, wrapped.
-	mu.Lock()
-	fail = true
-	mu.Unlock()
+	srv.InjectFault(awstest.Fault{Action: "ListRoles", Code: "AccessDenied", Status: 403, Message: "User is not authorized to perform: iam:ListRoles"})
 	_, err = iamsaml.ImportableRoles(ctx, client, iamsaml.ImportOptions{})
 	var ae smithy.APIError
 	if !errors.As(err, &ae) || ae.ErrorCode() != "AccessDenied" {
@@ -492,14 +433,6 @@ func TestImportableRolesRealClient(t *testing.T) {
 	if !errors.Is(err, iamsaml.ErrIAM) {
 		t.Errorf("err = %v, want ErrIAM", err)
 	}
-}
-
-func xmlEscape(s string) string {
-	var b strings.Builder
-	if err := xml.EscapeText(&b, []byte(s)); err != nil {
-		panic(err)
-	}
-	return b.String()
 }
 
 // markerScript is a ListRolesAPIClient whose page i carries markers[i] and
