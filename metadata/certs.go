@@ -382,14 +382,40 @@ func (e *EntityDescriptor) Rollover(now time.Time, activeSigner string) Rollover
 	return r
 }
 
+// clipID bounds an entityID quoted in a reason.
+func clipID(s string) string {
+	if len(s) <= 200 {
+		return s
+	}
+	i := 200
+	for i > 0 && s[i]&0xC0 == 0x80 {
+		i--
+	}
+	return s[:i] + "..."
+}
+
 // Diff is the result of [Compare].
 type Diff struct {
 	// Added are signing certificates in the new document only, Removed in the
 	// old one only, Kept in both (by DER).
 	Added, Removed, Kept []Certificate
 	// Breaks is true when switching to the new document would make responses
-	// signed with the IdP's current certificate fail (C3.4, A5.1).
+	// signed with the IdP's current certificate fail (C3.4, A5.1), or
+	// responses fail whatever signs them: the entityID changes (the Issuer of
+	// the IdP's responses no longer matches, D1.7), the new document is
+	// Entra's tenant-independent "common" metadata, whose entityID holds the
+	// {tenantid} placeholder no response carries (C1.4), or the new
+	// document's signature fails (D4).
 	Breaks bool
+	// EntityIDChanged is true when the two documents name different
+	// entityIDs; OldEntityID and NewEntityID are then both set.
+	EntityIDChanged bool
+	// OldEntityID and NewEntityID are the documents' entityIDs.
+	OldEntityID, NewEntityID string
+	// Signature is the new document's own signature, checked with the
+	// certificate in its KeyInfo (trust on first use; pin it with
+	// Document.Verify).
+	Signature *SignatureResult
 	// Reasons explain Breaks and any risk found; empty when the switch is safe.
 	Reasons []string
 }
@@ -402,13 +428,18 @@ type CompareOptions struct {
 	// signs with now, when known. When empty, every signing certificate of the
 	// old document valid at Now is assumed possibly active.
 	ActiveSigner string
+	// AllowSHA1 accepts an RSA-SHA1 signature on the new document (A5.3).
+	AllowSHA1 bool
 }
 
 // Compare compares the IdP signing certificates of two documents, typically
 // what an IAM SAML provider holds (old) and the IdP's current metadata (new),
 // and says whether replacing old by new can break sign-in (C3.4): the
-// certificate the IdP signs with now must be in the new document, valid.
-// Each document must hold exactly one EntityDescriptor.
+// certificate the IdP signs with now must be in the new document, valid; the
+// entityID must stay the same and must not be Entra's {tenantid}
+// placeholder (D1.7, C1.4); and a signature on the new document must verify
+// (D4), since a changed document may hold anything. Each document must hold
+// exactly one EntityDescriptor.
 func Compare(old, new *Document, opts CompareOptions) (Diff, error) {
 	var d Diff
 	if old.Entity == nil || new.Entity == nil {
@@ -417,6 +448,24 @@ func Compare(old, new *Document, opts CompareOptions) (Diff, error) {
 	now := opts.Now
 	if now.IsZero() {
 		now = time.Now()
+	}
+	d.OldEntityID, d.NewEntityID = old.Entity.EntityID, new.Entity.EntityID
+	if d.OldEntityID != d.NewEntityID {
+		d.EntityIDChanged = true
+		d.Breaks = true
+		d.Reasons = append(d.Reasons, fmt.Sprintf("the entityID changes from %q to %q: the IdP's responses carry the entityID as their Issuer, "+
+			"so the responses of the IdP behind the old document would no longer be accepted (D1.7); is this the right tenant?", clipID(d.OldEntityID), clipID(d.NewEntityID)))
+	}
+	if new.Entity.Kind() == KindEntraCommon {
+		d.Breaks = true
+		d.Reasons = append(d.Reasons, "the new document is Entra's tenant-independent \"common\" metadata: its entityID "+
+			"https://sts.windows.net/{tenantid}/ is a placeholder that no response carries as Issuer; use the tenant's or the app's metadata (C1.2, C1.4)")
+	}
+	d.Signature = new.InspectSignature(VerifyOptions{Now: now, AllowSHA1: opts.AllowSHA1})
+	if d.Signature.Present && !d.Signature.Valid {
+		d.Breaks = true
+		d.Reasons = append(d.Reasons, "the new document's signature does not verify ("+d.Signature.Problem+
+			"): it was changed after the IdP signed it, so its certificates cannot be trusted; fetch it again from the IdP (D4)")
 	}
 	oc, nc := old.Entity.SigningCertificates(), new.Entity.SigningCertificates()
 	in := func(list []Certificate, c Certificate) bool {

@@ -191,3 +191,56 @@ func TestCompareRealEntra(t *testing.T) {
 		t.Errorf("diff = added %d removed %d breaks %v", len(d.Added), len(d.Removed), d.Breaks)
 	}
 }
+
+// Issue 16: Compare reports as breaking what certificates alone do not show:
+// an entityID change (D1.7), Entra's {tenantid} "common" document (C1.4) and
+// a new document whose signature fails (D4), on real documents.
+func TestCompareEntityIDAndSignature(t *testing.T) {
+	app := mustParse(t, readFixture(t, "entra-app-61318f71.xml"))
+	edited := mustParse(t, readFixture(t, "entra-app-61318f71-edited.xml"))
+	tenant := mustParse(t, readFixture(t, "entra-tenant-8b966979.xml"))
+	common := mustParse(t, readFixture(t, "entra-common-tenantid.xml"))
+	at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+
+	d, err := Compare(app, app, CompareOptions{Now: at})
+	if err != nil || d.Breaks || d.EntityIDChanged || !d.Signature.Valid {
+		t.Fatalf("same document: %+v, %v", d, err)
+	}
+	// Same certificates and entityID, but edited after signing.
+	d, _ = Compare(app, edited, CompareOptions{Now: at})
+	if !d.Breaks || len(d.Kept) != 1 || d.Signature.Valid || !strings.Contains(strings.Join(d.Reasons, "\n"), "signature does not verify") {
+		t.Errorf("edited document: breaks %v kept %d reasons %q", d.Breaks, len(d.Kept), d.Reasons)
+	}
+	// Another tenant.
+	d, _ = Compare(app, tenant, CompareOptions{Now: at})
+	if !d.Breaks || !d.EntityIDChanged || d.OldEntityID != app.Entity.EntityID || d.NewEntityID != tenant.Entity.EntityID ||
+		!strings.Contains(d.Reasons[0], "entityID changes") {
+		t.Errorf("other tenant: %+v", d.Reasons)
+	}
+	// The {tenantid} document, even keeping a certificate valid at the time.
+	d, _ = Compare(common, common, CompareOptions{Now: time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)})
+	if !d.Breaks || d.EntityIDChanged || !strings.Contains(strings.Join(d.Reasons, "\n"), "{tenantid}") {
+		t.Errorf("common document: breaks %v reasons %q", d.Breaks, d.Reasons)
+	}
+}
+
+// Issue 16: errors never name an internal package; the reader's detail is
+// in the Reason, and errors.Is still reaches the categories.
+func TestErrorsNameNoInternalPackage(t *testing.T) {
+	for _, in := range []string{
+		`<!DOCTYPE x [<!ENTITY a "b">]><md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="x">&a;</md:EntityDescriptor>`,
+		`<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="x">`,
+		`<a><b></a>`,
+	} {
+		_, err := Parse([]byte(in), Limits{})
+		if err == nil {
+			t.Fatalf("%q parsed", in)
+		}
+		if msg := err.Error(); strings.Contains(msg, "xmlread") || strings.Contains(msg, "xmlguard") || strings.Contains(msg, "internal/") {
+			t.Errorf("error names an internal package: %s", msg)
+		}
+		if !errors.Is(err, ErrHostile) && !errors.Is(err, ErrMalformed) {
+			t.Errorf("%v: no category", err)
+		}
+	}
+}

@@ -3,6 +3,8 @@ package metadata
 import (
 	"errors"
 	"strings"
+
+	"github.com/samlaws/samlaws/internal/xmlread"
 )
 
 // Sentinel categories for errors.Is. Every error the package returns wraps
@@ -53,7 +55,7 @@ func (e *Error) Error() string {
 		b.WriteString(e.Rule)
 		b.WriteString("]")
 	}
-	if e.Err != nil {
+	if e.Err != nil && !internalCause(e.Err) {
 		b.WriteString(": ")
 		b.WriteString(e.Err.Error())
 	}
@@ -70,4 +72,12 @@ func (e *Error) Unwrap() []error {
 
 func newErr(kind error, rule, reason string, cause error) *Error {
 	return &Error{Kind: kind, Rule: rule, Reason: reason, Err: cause}
+}
+
+// internalCause reports whether err comes from the package's XML reader,
+// whose text names an internal package ("xmlread: ...") and only repeats
+// the Reason; errors.Is and errors.As still reach it through Unwrap.
+func internalCause(err error) bool {
+	var xe *xmlread.Error
+	return errors.As(err, &xe)
 }

@@ -99,10 +99,16 @@ func ExampleCompare() {
 		log.Fatal(err)
 	}
 	fmt.Printf("added %d, removed %d, kept %d, breaks sign-in: %v\n", len(d.Added), len(d.Removed), len(d.Kept), d.Breaks)
-	fmt.Println(d.Reasons[0])
+	fmt.Println("entityID changed:", d.EntityIDChanged)
+	for _, r := range d.Reasons {
+		fmt.Println("-", r)
+	}
 	// Output:
 	// added 4, removed 3, kept 0, breaks sign-in: true
-	// the new document has no signing certificate valid now
+	// entityID changed: true
+	// - the entityID changes from "https://sts.windows.net/8b966979-910b-487c-a604-69229b1ac75c/" to "https://sts.windows.net/{tenantid}/": the IdP's responses carry the entityID as their Issuer, so the responses of the IdP behind the old document would no longer be accepted (D1.7); is this the right tenant?
+	// - the new document is Entra's tenant-independent "common" metadata: its entityID https://sts.windows.net/{tenantid}/ is a placeholder that no response carries as Issuer; use the tenant's or the app's metadata (C1.2, C1.4)
+	// - the new document has no signing certificate valid now
 }
 
 func ExampleStream() {

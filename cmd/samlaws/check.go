@@ -255,7 +255,7 @@ func checkParseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil, err
 			}
-			return nil, &usageError{msg: flagError(err)}
+			return nil, &usageError{msg: flagError(err, fs)}
 		}
 		left := fs.Args()
 		consumed := len(rest) - len(left)
@@ -329,11 +329,14 @@ func checkLoadDecryptKeys(files []string) ([]*rsa.PrivateKey, error) {
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
-			return nil, usagef("--decrypt-key", "cannot read %q: %v", clip(f), pathlessError(err))
+			return nil, usagef("--decrypt-key", "cannot read %q: %v", fileArg(f), pathlessError(err))
+		}
+		if p := keyInputProblem(data); p != "" {
+			return nil, usagef("--decrypt-key", "%q %s", fileArg(f), p)
 		}
 		k, err := parsePrivateKeyPEM(data)
 		if err != nil {
-			return nil, usagef("--decrypt-key", "%q: %v", clip(f), err)
+			return nil, usagef("--decrypt-key", "%q: %v", fileArg(f), err)
 		}
 		keys = append(keys, k)
 	}

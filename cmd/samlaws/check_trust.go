@@ -37,11 +37,14 @@ func checkLoadTrust(ctx context.Context, o *checkOptions) (*checkTrust, error) {
 		for _, f := range o.certs {
 			data, err := os.ReadFile(f)
 			if err != nil {
-				return nil, usagef("--cert", "cannot read %q: %v", clip(f), pathlessError(err))
+				return nil, usagef("--cert", "cannot read %q: %v", fileArg(f), pathlessError(err))
+			}
+			if p := certInputProblem(data); p != "" {
+				return nil, usagef("--cert", "%q %s", fileArg(f), p)
 			}
 			cs, err := checkParseCertificates(data)
 			if err != nil {
-				return nil, usagef("--cert", "%q: %v", clip(f), err)
+				return nil, usagef("--cert", "%q: %v", fileArg(f), err)
 			}
 			certs = append(certs, cs...)
 		}
@@ -64,10 +67,13 @@ func checkLoadTrust(ctx context.Context, o *checkOptions) (*checkTrust, error) {
 	} else {
 		data, err := os.ReadFile(o.metadata)
 		if err != nil {
-			return nil, usagef("--metadata", "cannot read %q: %v", clip(o.metadata), pathlessError(err))
+			return nil, usagef("--metadata", "cannot read %q: %v", fileArg(o.metadata), pathlessError(err))
+		}
+		if p := metadataInputProblem(data); p != "" {
+			return nil, usagef("--metadata", "%q %s", fileArg(o.metadata), p)
 		}
 		if t, err = checkTrustFromMetadata(data); err != nil {
-			return nil, usagef("--metadata", "%v", err)
+			return nil, usagef("--metadata", "%q: %v", fileArg(o.metadata), metadataErrorText(err))
 		}
 	}
 	t.source = o.metadata

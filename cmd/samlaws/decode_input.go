@@ -26,14 +26,25 @@ func readResponseInput(name string, stdin io.Reader, max int64) ([]byte, error) 
 	} else {
 		f, err := os.Open(name)
 		if err != nil {
-			return nil, usagef("", "cannot read %q: %v", clip(name), pathlessError(err))
+			return nil, usagef("", "cannot read %q: %v", fileArg(name), pathlessError(err))
 		}
 		defer f.Close()
 		r = f
 	}
 	data, err := io.ReadAll(io.LimitReader(r, max+1))
 	if err != nil {
-		return nil, usagef("", "cannot read %q: %v", clip(name), pathlessError(err))
+		return nil, usagef("", "cannot read %q: %v", fileArg(name), pathlessError(err))
+	}
+	if int64(len(data)) > max {
+		return data, nil // the verifier says it is too large
+	}
+	if p := responseInputProblem(data); p != "" {
+		return nil, usagef("", "%s %s", inputName(name), p)
+	}
+	if recognise(data) == kindHTML {
+		if v, ok := responseFromHTML(data); ok {
+			return v, nil
+		}
 	}
 	return data, nil
 }
@@ -202,6 +213,9 @@ func decodeParseXML(data []byte) (*decodeNode, error) {
 		}
 		if err != nil {
 			line, _ := dec.InputPos()
+			if errors.Is(err, io.ErrUnexpectedEOF) || strings.Contains(err.Error(), "unexpected EOF") {
+				return nil, fmt.Errorf("truncated: the XML ends before its root element closes (line %d)", line)
+			}
 			return nil, fmt.Errorf("not well-formed XML (line %d)", line)
 		}
 		tokens++

@@ -195,7 +195,6 @@ func TestDecodeRejects(t *testing.T) {
 	cases := []struct {
 		name, input, want string
 	}{
-		{"empty", "", "empty"},
 		{"not-base64", "this is not a response!", "neither XML nor base64"},
 		{"base64-of-text", base64.StdEncoding.EncodeToString([]byte("hello world")), "not XML"},
 		{"D4.8/doctype", `<!DOCTYPE r [<!ENTITY x "y">]><samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol">&x;</samlp:Response>`, "DOCTYPE"},
@@ -218,6 +217,10 @@ func TestDecodeRejects(t *testing.T) {
 		})
 	}
 
+	// Unreadable input (missing, empty) is exit 2 in every subcommand.
+	if r := runCLI(t, "", "decode", "-"); r.code != exitUsage || !strings.Contains(r.stderr, "standard input is empty") {
+		t.Errorf("empty: exit %d, want 2\n%s", r.code, r.stderr)
+	}
 	for _, args := range [][]string{{"decode"}, {"decode", "a", "b"}, {"decode", "--bogus", "-"}, {"decode", "/no/such/file"}} {
 		if r := runCLI(t, "", args...); r.code != exitUsage {
 			t.Errorf("%v: exit %d, want 2\n%s", args, r.code, r.stderr)

@@ -51,7 +51,7 @@ func runExplain(_ context.Context, args []string, _ io.Reader, stdout, stderr io
 		return exitOK
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "samlaws explain: %s\nRun \"samlaws explain -h\" for usage.\n", flagError(err))
+		fmt.Fprintf(stderr, "samlaws explain: %s\nRun \"samlaws explain -h\" for usage.\n", flagError(err, fs))
 		return exitUsage
 	}
 	rules, err := docs.Rules()

@@ -15,23 +15,57 @@ import (
 )
 
 const metadataUsage = `usage:
-  samlaws metadata inspect FILE|URL [--now RFC3339] [--json] [--pin THUMBPRINT]... [--allow-sha1]
-  samlaws metadata for-iam FILE|URL [--out FILE] [--pin THUMBPRINT]... [--allow-sha1]
-  samlaws metadata diff OLD NEW [--now RFC3339] [--active THUMBPRINT] [--json]
+  samlaws metadata inspect FILE|URL [--now RFC3339] [--warn-days N] [--json] [--pin THUMBPRINT]... [--allow-sha1]
+  samlaws metadata for-iam FILE|URL [--out FILE] [--strict] [--now RFC3339] [--pin THUMBPRINT]... [--allow-sha1]
+  samlaws metadata diff OLD NEW [--now RFC3339] [--active THUMBPRINT] [--allow-sha1] [--json]
 
 inspect  shows the entity, its endpoints, every certificate (SHA-1 thumbprint as
-         Entra shows it, SHA-256, expiry state at --now) and the document's own
-         signature. Exit 0 when the document is usable as IdP metadata, 1 when
-         not (signature does not verify or is not pinned with --pin, no valid
-         signing certificate, no SSO endpoint).
+         Entra shows it, SHA-256, expiry state and days left at --now) and the
+         document's own signature. Exit 0 when the document is usable as IdP
+         metadata, 1 when not (signature does not verify or is not pinned
+         with --pin, no valid signing certificate, no SSO endpoint).
+         --warn-days N also exits 1 when a signing certificate expires
+         within N days (Entra mails at 60, 30 and 7 days, C3.3).
 for-iam  writes a document IAM CreateSAMLProvider accepts (BOM stripped, C1.3;
          rebuilt when needed) to stdout or --out, or says why not (exit 1).
-         With --pin, the input must first verify against a pinned signer.
-diff     compares the IdP signing certificates of OLD (e.g. what the IAM
-         provider holds) and NEW (e.g. Entra's current metadata); exit 1 when
-         switching to NEW can break sign-in (C3.4).
+         It warns when IAM would take the document but sign-in would fail:
+         its signature does not verify, every signing certificate has
+         expired, or it is Entra's tenant-independent "common" document whose
+         entityID https://sts.windows.net/{tenantid}/ no response carries.
+         --strict refuses such a document (exit 1). With --pin, the input must
+         first verify against a pinned signer.
+diff     compares OLD (e.g. what the IAM provider holds) and NEW (e.g. Entra's
+         current metadata); exit 1 when switching to NEW can break sign-in:
+         the certificate the IdP signs with is missing or expired in NEW
+         (C3.4), the entityID changes (responses' Issuer no longer matches,
+         D1.7), NEW is the {tenantid} "common" document, or NEW's signature
+         does not verify.
 
-FILE may be "-" for standard input. URLs are fetched with a 30 s timeout.`
+Certificate expiry: each certificate's state at --now is valid (more than 60
+days left), expiring-60d, expiring-30d, expiring-7d, expired or not-yet-valid;
+"days_left" in JSON is negative once expired. AWS does not check certificate
+dates: it still accepts signatures from an expired certificate, but once Entra
+has a valid one it signs with that, and AWS must hold it first (C3.2, C3.4).
+
+Rollover states (inspect, "rollover:"):
+  single                           one valid signing certificate, nothing else
+                                   published: nothing to do until it nears expiry
+  next-published                   another valid signing certificate is published
+                                   beside the current one: upload this metadata
+                                   to AWS before activating the new one in Entra
+  current-expired-next-available   the current certificate expired and a valid one
+                                   is published: Entra signs with the valid one,
+                                   so AWS must hold this metadata now
+  no-valid-certificate             no signing certificate is valid at --now:
+                                   create a new certificate in Entra, upload
+                                   the metadata that holds it, then activate it
+  no-certificate                   the entity publishes no signing certificate
+
+FILE may be "-" for standard input. URLs are fetched with a 30 s timeout.
+
+Exit status: 0 usable / safe, 1 unusable / breaks sign-in (or --warn-days
+hit), 2 usage error: a bad flag, or an input that cannot be read or is not
+metadata at all (a certificate, an HTML page, a UTF-16 file, ...).`
 
 // runMetadata is the "samlaws metadata" subcommand.
 func runMetadata(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -81,11 +115,23 @@ type multiFlag []string
 func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
-func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+func newFlagSet(name string, _ io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("samlaws metadata "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprintln(stderr, metadataUsage) }
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	return fs
+}
+
+// metadataFlagError reports a flag error of a metadata subcommand as the
+// other subcommands do (the flag named with "--", a "did you mean" for a
+// mistyped one) and returns the exit status; -h prints the help.
+func metadataFlagError(fs *flag.FlagSet, err error, stdout, stderr io.Writer) int {
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(stdout, metadataUsage)
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "%s: %s\nRun \"samlaws metadata -h\" for usage.\n", fs.Name(), flagError(err, fs))
+	return exitUsage
 }
 
 func parseNow(s string) (time.Time, error) {
@@ -219,6 +265,10 @@ type jsonInspect struct {
 	EntitySignatures []jsonEntitySig `json:"entity_signatures,omitempty"`
 	Usable           bool            `json:"usable"`
 	Problems         []string        `json:"problems,omitempty"`
+	// WarnDays is --warn-days when given; Warnings lists the signing
+	// certificates that expire within it (inspect then exits 1).
+	WarnDays *int     `json:"warn_days,omitempty"`
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 func certUse(c metadata.Certificate) string {
@@ -449,6 +499,9 @@ func printInspect(w io.Writer, r jsonInspect) {
 			}
 		}
 	}
+	for _, x := range r.Warnings {
+		fmt.Fprintf(w, "warning:     %s\n", x)
+	}
 	if r.Usable {
 		fmt.Fprintln(w, "usable:      yes")
 	} else {
@@ -459,16 +512,65 @@ func printInspect(w io.Writer, r jsonInspect) {
 	}
 }
 
+// loadMetadata reads and parses one metadata input. On failure it returns
+// the exit status: 2 (usage) when the input cannot be read or is not metadata
+// at all (missing file, failed download, a certificate, an HTML page, UTF-16,
+// a truncated copy), as every subcommand does for unreadable input; 1 when it
+// is XML metadata that does not parse (hostile or not well-formed). The
+// message names the file or URL.
+func loadMetadata(ctx context.Context, src string, stdin io.Reader) ([]byte, *metadata.Document, int, error) {
+	data, err := loadSource(ctx, src, stdin)
+	if err != nil {
+		return nil, nil, exitUsage, fmt.Errorf("%s: cannot read: %v", inputName(src), pathlessError(err))
+	}
+	if p := metadataInputProblem(data); p != "" {
+		return nil, nil, exitUsage, fmt.Errorf("%s %s", inputName(src), p)
+	}
+	doc, err := metadata.Parse(data, metadata.Limits{})
+	if err != nil {
+		msg := metadataErrorText(err)
+		if strings.HasPrefix(msg, "is truncated") {
+			return nil, nil, exitUsage, fmt.Errorf("%s %s", inputName(src), msg)
+		}
+		return nil, nil, exitRejected, fmt.Errorf("%s: %s", inputName(src), msg)
+	}
+	return data, doc, exitOK, nil
+}
+
+// signingExpiry lists the IdP signing certificates of doc that expire within
+// days of now (or have expired), for --warn-days.
+func signingExpiry(doc *metadata.Document, now time.Time, days int) []string {
+	var out []string
+	for _, e := range doc.Entities() {
+		for _, c := range e.SigningCertificates() {
+			if c.X509 == nil {
+				continue
+			}
+			left := daysLeft(c.NotAfter, now)
+			if left < days || c.State(now) == metadata.StateExpired {
+				what := fmt.Sprintf("expires in %d days", left)
+				if left < 0 || c.State(now) == metadata.StateExpired {
+					what = fmt.Sprintf("expired %d days ago", -left)
+				}
+				out = append(out, fmt.Sprintf("signing certificate SHA-1 %s %s (%s), within --warn-days %d",
+					c.SHA1, what, c.NotAfter.UTC().Format(time.RFC3339), days))
+			}
+		}
+	}
+	return out
+}
+
 func metadataInspect(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlagSet("inspect", stderr)
 	nowFlag := fs.String("now", "", "evaluate certificate expiry at this RFC 3339 time (default: now)")
 	asJSON := fs.Bool("json", false, "print JSON")
 	allowSHA1 := fs.Bool("allow-sha1", false, "accept rsa-sha1 signatures (A5.3)")
+	warnDays := fs.Int("warn-days", -1, "exit 1 when a signing certificate expires within N days")
 	var pins multiFlag
 	fs.Var(&pins, "pin", "SHA-1 or SHA-256 thumbprint of a trusted signer (repeatable)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
-		return exitUsage
+		return metadataFlagError(fs, err, stdout, stderr)
 	}
 	if len(pos) != 1 {
 		fmt.Fprintln(stderr, "samlaws metadata inspect: want exactly one FILE or URL")
@@ -479,23 +581,26 @@ func metadataInspect(ctx context.Context, args []string, stdin io.Reader, stdout
 		fmt.Fprintln(stderr, "samlaws metadata inspect:", err)
 		return exitUsage
 	}
+	if *warnDays < -1 || *warnDays > 36500 {
+		fmt.Fprintln(stderr, "samlaws metadata inspect: --warn-days: want a number of days from 0 to 36500")
+		return exitUsage
+	}
 	for _, p := range pins {
 		if metadata.NormalizeThumbprint(p) == "" {
 			fmt.Fprintf(stderr, "samlaws metadata inspect: --pin %q is not a SHA-1 or SHA-256 thumbprint\n", p)
 			return exitUsage
 		}
 	}
-	data, err := loadSource(ctx, pos[0], stdin)
+	_, doc, code, err := loadMetadata(ctx, pos[0], stdin)
 	if err != nil {
 		fmt.Fprintln(stderr, "samlaws metadata inspect:", err)
-		return exitRejected
-	}
-	doc, err := metadata.Parse(data, metadata.Limits{})
-	if err != nil {
-		fmt.Fprintln(stderr, "samlaws metadata inspect:", err)
-		return exitRejected
+		return code
 	}
 	r := inspectReport(pos[0], doc, now, metadata.VerifyOptions{Thumbprints: pins, AllowSHA1: *allowSHA1, Now: now}, len(pins) > 0)
+	if *warnDays >= 0 {
+		r.WarnDays = warnDays
+		r.Warnings = signingExpiry(doc, now, *warnDays)
+	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -503,24 +608,62 @@ func metadataInspect(ctx context.Context, args []string, stdin io.Reader, stdout
 	} else {
 		printInspect(stdout, r)
 	}
-	if !r.Usable {
+	if !r.Usable || len(r.Warnings) > 0 {
 		return exitRejected
 	}
 	return exitOK
+}
+
+// forIAMWarnings are the reasons IAM would take a document with which
+// sign-in fails anyway: a failing signature, only expired signing
+// certificates, Entra's {tenantid} "common" entityID.
+func forIAMWarnings(doc *metadata.Document, now time.Time, allowSHA1 bool) []string {
+	var w []string
+	sig := doc.InspectSignature(metadata.VerifyOptions{Now: now, AllowSHA1: allowSHA1})
+	if sig.Present && !sig.Valid {
+		w = append(w, "the document's signature does not verify ("+sig.Problem+"): it was changed after the IdP signed it, so its certificates and entityID cannot be trusted; download it again from the IdP")
+	}
+	for _, e := range doc.Entities() {
+		if e.Kind() == metadata.KindEntraCommon {
+			w = append(w, "this is Entra's tenant-independent \"common\" metadata: its entityID https://sts.windows.net/{tenantid}/ is a placeholder no response carries as Issuer, so AWS would refuse every response (D1.7); use the app's metadata (?appid=, C1.2)")
+		}
+		certs := e.SigningCertificates()
+		if len(certs) == 0 {
+			continue
+		}
+		valid := 0
+		for _, c := range certs {
+			if c.ValidAt(now) {
+				valid++
+			}
+		}
+		if valid == 0 {
+			w = append(w, "every signing certificate has expired or is not yet valid at "+now.UTC().Format(time.RFC3339)+": "+awsAcceptsExpired+
+				", but once Entra has a valid certificate it signs with that one, which this document lacks (C3.2, C3.4)")
+		}
+	}
+	return w
 }
 
 func metadataForIAM(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlagSet("for-iam", stderr)
 	out := fs.String("out", "", "write the document to this file instead of standard output")
 	allowSHA1 := fs.Bool("allow-sha1", false, "accept rsa-sha1 signatures (A5.3)")
+	strict := fs.Bool("strict", false, "refuse (exit 1) a document IAM accepts but sign-in would fail with")
+	nowFlag := fs.String("now", "", "judge certificate expiry at this RFC 3339 time (default: now)")
 	var pins multiFlag
 	fs.Var(&pins, "pin", "require a signature by this SHA-1 or SHA-256 thumbprint (repeatable)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
-		return exitUsage
+		return metadataFlagError(fs, err, stdout, stderr)
 	}
 	if len(pos) != 1 {
 		fmt.Fprintln(stderr, "samlaws metadata for-iam: want exactly one FILE or URL")
+		return exitUsage
+	}
+	now, err := parseNow(*nowFlag)
+	if err != nil {
+		fmt.Fprintln(stderr, "samlaws metadata for-iam:", err)
 		return exitUsage
 	}
 	for _, p := range pins {
@@ -529,27 +672,31 @@ func metadataForIAM(ctx context.Context, args []string, stdin io.Reader, stdout,
 			return exitUsage
 		}
 	}
-	data, err := loadSource(ctx, pos[0], stdin)
+	data, parsed, code, err := loadMetadata(ctx, pos[0], stdin)
 	if err != nil {
 		fmt.Fprintln(stderr, "samlaws metadata for-iam:", err)
-		return exitRejected
+		return code
 	}
 	if len(pins) > 0 {
-		doc, err := metadata.Parse(data, metadata.Limits{})
-		if err == nil {
-			_, err = doc.Verify(metadata.VerifyOptions{Thumbprints: pins, AllowSHA1: *allowSHA1})
-		}
-		if err != nil {
-			fmt.Fprintln(stderr, "samlaws metadata for-iam:", err)
+		if _, err := parsed.Verify(metadata.VerifyOptions{Thumbprints: pins, AllowSHA1: *allowSHA1}); err != nil {
+			fmt.Fprintf(stderr, "samlaws metadata for-iam: %s: %v\n", inputName(pos[0]), err)
 			return exitRejected
 		}
 	}
 	for _, p := range metadata.CheckIAM(data) {
 		fmt.Fprintf(stderr, "note: input: %s\n", p)
 	}
+	warnings := forIAMWarnings(parsed, now, *allowSHA1)
+	for _, w := range warnings {
+		fmt.Fprintf(stderr, "warning: %s\n", w)
+	}
+	if *strict && len(warnings) > 0 {
+		fmt.Fprintf(stderr, "samlaws metadata for-iam: %s: refused (--strict): IAM would accept it, but sign-in would fail (see the warnings above)\n", inputName(pos[0]))
+		return exitRejected
+	}
 	doc, err := metadata.ForIAM(data)
 	if err != nil {
-		fmt.Fprintln(stderr, "samlaws metadata for-iam:", err)
+		fmt.Fprintf(stderr, "samlaws metadata for-iam: %s: %v\n", inputName(pos[0]), err)
 		return exitRejected
 	}
 	if *out == "" {
@@ -557,19 +704,27 @@ func metadataForIAM(ctx context.Context, args []string, stdin io.Reader, stdout,
 		return exitOK
 	}
 	if err := os.WriteFile(*out, doc, 0o644); err != nil {
-		fmt.Fprintln(stderr, "samlaws metadata for-iam:", err)
+		fmt.Fprintf(stderr, "samlaws metadata for-iam: --out: %v\n", err)
 		return exitRejected
 	}
-	fmt.Fprintf(stderr, "wrote %s (%d bytes, acceptable to IAM CreateSAMLProvider)\n", *out, len(doc))
+	if len(warnings) > 0 {
+		fmt.Fprintf(stderr, "wrote %s (%d bytes): IAM CreateSAMLProvider accepts it, but sign-in would fail (see the %d warning(s) above; --strict refuses such a document)\n", *out, len(doc), len(warnings))
+	} else {
+		fmt.Fprintf(stderr, "wrote %s (%d bytes, acceptable to IAM CreateSAMLProvider)\n", *out, len(doc))
+	}
 	return exitOK
 }
 
 type jsonDiff struct {
-	Added   []jsonCert `json:"added"`
-	Removed []jsonCert `json:"removed"`
-	Kept    []jsonCert `json:"kept"`
-	Breaks  bool       `json:"breaks_sign_in"`
-	Reasons []string   `json:"reasons,omitempty"`
+	OldEntityID     string         `json:"old_entity_id"`
+	NewEntityID     string         `json:"new_entity_id"`
+	EntityIDChanged bool           `json:"entity_id_changed"`
+	NewSignature    *jsonSignature `json:"new_signature"`
+	Added           []jsonCert     `json:"added"`
+	Removed         []jsonCert     `json:"removed"`
+	Kept            []jsonCert     `json:"kept"`
+	Breaks          bool           `json:"breaks_sign_in"`
+	Reasons         []string       `json:"reasons,omitempty"`
 }
 
 func metadataDiff(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -577,9 +732,10 @@ func metadataDiff(ctx context.Context, args []string, stdin io.Reader, stdout, s
 	nowFlag := fs.String("now", "", "time of the switch, RFC 3339 (default: now)")
 	active := fs.String("active", "", "SHA-1 or SHA-256 thumbprint of the certificate the IdP signs with now")
 	asJSON := fs.Bool("json", false, "print JSON")
+	allowSHA1 := fs.Bool("allow-sha1", false, "accept an rsa-sha1 signature on NEW (A5.3)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
-		return exitUsage
+		return metadataFlagError(fs, err, stdout, stderr)
 	}
 	if len(pos) != 2 {
 		fmt.Fprintln(stderr, "samlaws metadata diff: want OLD and NEW")
@@ -594,18 +750,20 @@ func metadataDiff(ctx context.Context, args []string, stdin io.Reader, stdout, s
 		fmt.Fprintln(stderr, "samlaws metadata diff: --active is not a SHA-1 or SHA-256 thumbprint")
 		return exitUsage
 	}
+	if pos[0] == "-" && pos[1] == "-" {
+		fmt.Fprintln(stderr, `samlaws metadata diff: "-" (standard input) may be given only once`)
+		return exitUsage
+	}
 	var docs [2]*metadata.Document
 	for i, src := range pos {
-		data, err := loadSource(ctx, src, stdin)
-		if err == nil {
-			docs[i], err = metadata.Parse(data, metadata.Limits{})
-		}
+		_, doc, code, err := loadMetadata(ctx, src, stdin)
 		if err != nil {
-			fmt.Fprintf(stderr, "samlaws metadata diff: %s: %v\n", src, err)
-			return exitRejected
+			fmt.Fprintln(stderr, "samlaws metadata diff:", err)
+			return code
 		}
+		docs[i] = doc
 	}
-	d, err := metadata.Compare(docs[0], docs[1], metadata.CompareOptions{Now: now, ActiveSigner: *active})
+	d, err := metadata.Compare(docs[0], docs[1], metadata.CompareOptions{Now: now, ActiveSigner: *active, AllowSHA1: *allowSHA1})
 	if err != nil {
 		if errors.Is(err, metadata.ErrInvalidOption) {
 			fmt.Fprintln(stderr, "samlaws metadata diff:", err)
@@ -614,7 +772,15 @@ func metadataDiff(ctx context.Context, args []string, stdin io.Reader, stdout, s
 		fmt.Fprintln(stderr, "samlaws metadata diff:", err)
 		return exitRejected
 	}
-	j := jsonDiff{Added: []jsonCert{}, Removed: []jsonCert{}, Kept: []jsonCert{}, Breaks: d.Breaks, Reasons: d.Reasons}
+	j := jsonDiff{OldEntityID: d.OldEntityID, NewEntityID: d.NewEntityID, EntityIDChanged: d.EntityIDChanged,
+		Added: []jsonCert{}, Removed: []jsonCert{}, Kept: []jsonCert{}, Breaks: d.Breaks, Reasons: d.Reasons}
+	if sig := d.Signature; sig != nil {
+		j.NewSignature = &jsonSignature{Present: sig.Present, Valid: sig.Valid, Trusted: sig.Trusted, SignerExpired: sig.SignerExpired,
+			SignatureMethod: sig.SignatureMethod, ReferenceURI: sig.ReferenceURI, Problem: sig.Problem}
+		if sig.Signer != nil {
+			j.NewSignature.SignerSHA1, j.NewSignature.SignerSHA256 = sig.Signer.SHA1, sig.Signer.SHA256
+		}
+	}
 	for _, c := range d.Added {
 		j.Added = append(j.Added, toJSONCert(c, now))
 	}
@@ -629,13 +795,30 @@ func metadataDiff(ctx context.Context, args []string, stdin io.Reader, stdout, s
 		enc.SetIndent("", "  ")
 		_ = enc.Encode(j)
 	} else {
+		if d.EntityIDChanged {
+			fmt.Fprintf(stdout, "entity_id: CHANGES from %s to %s\n", d.OldEntityID, d.NewEntityID)
+		} else {
+			fmt.Fprintf(stdout, "entity_id: %s (unchanged)\n", d.NewEntityID)
+		}
+		switch s := j.NewSignature; {
+		case s == nil || !s.Present:
+			fmt.Fprintln(stdout, "NEW signature: none")
+		case s.Valid:
+			fmt.Fprintf(stdout, "NEW signature: valid, signer SHA-1 %s (not pinned: compare it with the IdP's)\n", s.SignerSHA1)
+		default:
+			fmt.Fprintf(stdout, "NEW signature: INVALID: %s\n", s.Problem)
+		}
 		for _, g := range []struct {
 			label string
 			list  []jsonCert
 		}{{"added", j.Added}, {"removed", j.Removed}, {"kept", j.Kept}} {
 			fmt.Fprintf(stdout, "%s: %d\n", g.label, len(g.list))
 			for _, c := range g.list {
-				fmt.Fprintf(stdout, "  SHA-1 %s  %s  not after %s  (%s)\n", c.SHA1, c.Subject, c.NotAfter, c.State)
+				left := ""
+				if c.DaysLeft != nil {
+					left = fmt.Sprintf(", %d days left", *c.DaysLeft)
+				}
+				fmt.Fprintf(stdout, "  SHA-1 %s  %s  not after %s  (%s%s)\n", c.SHA1, c.Subject, c.NotAfter, c.State, left)
 			}
 		}
 		if d.Breaks {

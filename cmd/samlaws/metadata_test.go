@@ -104,7 +104,7 @@ func TestMetadataInspectURLAndStdin(t *testing.T) {
 	if code, out, errs := runMD(t, string(body), "inspect", "-", "--now", "2025-01-01T00:00:00Z"); code != exitOK || !strings.Contains(out, "source:      -") {
 		t.Errorf("stdin: exit %d\n%s%s", code, out, errs)
 	}
-	if code, _, _ := runMD(t, "", "inspect", srv.URL+"/missing\x00"); code != exitRejected {
+	if code, _, _ := runMD(t, "", "inspect", srv.URL+"/missing\x00"); code != exitUsage {
 		t.Errorf("bad URL: exit %d", code)
 	}
 }
@@ -121,7 +121,7 @@ func TestMetadataUsage(t *testing.T) {
 	if code, out, _ := runMD(t, "", "--help"); code != exitOK || !strings.Contains(out, "samlaws metadata inspect") {
 		t.Errorf("help: %d", code)
 	}
-	if code, _, errs := runMD(t, "", "inspect", "does-not-exist.xml"); code != exitRejected || !strings.Contains(errs, "does-not-exist.xml") {
+	if code, _, errs := runMD(t, "", "inspect", "does-not-exist.xml"); code != exitUsage || !strings.Contains(errs, "does-not-exist.xml") {
 		t.Errorf("missing file: %d %s", code, errs)
 	}
 }

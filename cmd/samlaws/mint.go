@@ -229,7 +229,7 @@ func parseMintArgs(args []string) (*mintOptions, error) {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, err
 		}
-		return nil, &usageError{msg: flagError(err)}
+		return nil, &usageError{msg: flagError(err, fs)}
 	}
 	if fs.NArg() > 0 {
 		return nil, usagef("", "unexpected argument %q (mint takes flags only)", clip(fs.Arg(0)))
@@ -304,7 +304,10 @@ func isAbsoluteURI(s string) bool {
 func (o *mintOptions) load() error {
 	keyPEM, err := os.ReadFile(o.keyFile)
 	if err != nil {
-		return usagef("--key", "cannot read the file: %v", pathlessError(err))
+		return usagef("--key", "cannot read %q: %v", fileArg(o.keyFile), pathlessError(err))
+	}
+	if p := keyInputProblem(keyPEM); p != "" {
+		return usagef("--key", "%q %s", fileArg(o.keyFile), p)
 	}
 	key, err := parsePrivateKeyPEM(keyPEM)
 	if err != nil {
@@ -312,7 +315,10 @@ func (o *mintOptions) load() error {
 	}
 	certPEM, err := os.ReadFile(o.certFile)
 	if err != nil {
-		return usagef("--cert", "cannot read the file: %v", pathlessError(err))
+		return usagef("--cert", "cannot read %q: %v", fileArg(o.certFile), pathlessError(err))
+	}
+	if p := certInputProblem(certPEM); p != "" {
+		return usagef("--cert", "%q %s", fileArg(o.certFile), p)
 	}
 	certs, err := parseCertificatesPEM(certPEM, &key.PublicKey)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // Exit codes shared by every subcommand.
@@ -42,15 +43,44 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	switch args[0] {
 	case "help", "-h", "-help", "--help":
+		if len(args) > 1 && args[0] == "help" {
+			// "samlaws help CMD" is "samlaws CMD -h".
+			if c, ok := findCommand(args[1]); ok {
+				return c.run(ctx, []string{"-h"}, stdin, stdout, stderr)
+			}
+			return unknownCommand(args[1], stderr)
+		}
 		usage(stdout)
 		return exitOK
 	}
+	if c, ok := findCommand(args[0]); ok {
+		return c.run(ctx, args[1:], stdin, stdout, stderr)
+	}
+	return unknownCommand(args[0], stderr)
+}
+
+// findCommand returns the subcommand called name.
+func findCommand(name string) (command, bool) {
 	for _, c := range commands() {
-		if c.name == args[0] {
-			return c.run(ctx, args[1:], stdin, stdout, stderr)
+		if c.name == name {
+			return c, true
 		}
 	}
-	fmt.Fprintf(stderr, "samlaws: unknown command %q\n\n", args[0])
+	return command{}, false
+}
+
+// unknownCommand reports a command name that is not one, with the closest
+// ones, and returns the usage exit status.
+func unknownCommand(name string, stderr io.Writer) int {
+	var names []string
+	for _, c := range commands() {
+		names = append(names, c.name)
+	}
+	fmt.Fprintf(stderr, "samlaws: unknown command %q", clip(name))
+	if s := suggest(name, names); len(s) > 0 {
+		fmt.Fprintf(stderr, "; did you mean %s?", strings.Join(s, " or "))
+	}
+	fmt.Fprint(stderr, "\n\n")
 	usage(stderr)
 	return exitUsage
 }
@@ -63,5 +93,5 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, `Run "samlaws <command> -h" for a command's flags and examples.`)
+	fmt.Fprintln(w, `Run "samlaws help <command>" (or "samlaws <command> -h") for a command's flags and examples.`)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"strings"
 )
@@ -26,8 +27,10 @@ func usagef(flag, format string, a ...any) error {
 
 // flagError rewrites the flag package's message so that it names the flag with
 // the double dash the commands document: "invalid value "x" for flag -role: ...",
-// "flag needs an argument: -key", "flag provided but not defined: -x".
-func flagError(err error) string {
+// "flag needs an argument: -key", "flag provided but not defined: -x". Given
+// the FlagSet, an unknown flag gets "did you mean --y?" when a defined flag
+// is close to it.
+func flagError(err error, fs ...*flag.FlagSet) string {
 	msg := err.Error()
 	if i := strings.Index(msg, " for flag -"); i >= 0 && strings.HasPrefix(msg, "invalid ") {
 		name, detail, _ := strings.Cut(msg[i+len(" for flag -"):], ": ")
@@ -37,15 +40,88 @@ func flagError(err error) string {
 		return "--" + strings.TrimPrefix(name, "-") + ": needs a value"
 	}
 	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
-		return "--" + strings.TrimPrefix(name, "-") + ": unknown flag"
+		name = strings.TrimPrefix(name, "-")
+		out := "--" + clip(name) + ": unknown flag"
+		var known []string
+		for _, f := range fs {
+			f.VisitAll(func(fl *flag.Flag) { known = append(known, fl.Name) })
+		}
+		if s := suggest(name, known); len(s) > 0 {
+			out += "; did you mean --" + strings.Join(s, " or --") + "?"
+		}
+		return out
 	}
 	return msg
 }
 
-// clip bounds a user-supplied value echoed in a message.
+// suggest returns the names among known closest to name (at most two
+// edits, or name is a prefix of them, or they are a prefix of name), best
+// first; nil when none is close.
+func suggest(name string, known []string) []string {
+	if len(name) > 64 {
+		return nil
+	}
+	best, out := 3, []string(nil)
+	for _, k := range known {
+		d := editDistance(strings.ToLower(name), strings.ToLower(k))
+		if d > 2 && len(name) >= 3 && (strings.HasPrefix(k, name) || strings.HasPrefix(name, k)) {
+			d = 2
+		}
+		switch {
+		case d < best:
+			best, out = d, []string{k}
+		case d == best && d <= 2:
+			out = append(out, k)
+		}
+	}
+	if best > 2 || (best == 2 && len(name) < 4) {
+		return nil
+	}
+	if len(out) > 2 {
+		out = out[:2]
+	}
+	return out
+}
+
+// editDistance is the Levenshtein distance between a and b (bytes).
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			c := prev[j-1]
+			if a[i-1] != b[j-1] {
+				c++
+			}
+			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// clip bounds a user-supplied value echoed in a message, without splitting
+// a UTF-8 sequence.
 func clip(s string) string {
 	if len(s) > 60 {
-		return s[:60] + "..."
+		return clipUTF8(s, 60) + "..."
 	}
 	return s
+}
+
+// fileArg bounds a file name echoed in a message: whole up to 240 bytes,
+// else its last 240 bytes (the end of a path names the file).
+func fileArg(s string) string {
+	if len(s) <= 240 {
+		return s
+	}
+	i := len(s) - 240
+	for i < len(s) && s[i]&0xC0 == 0x80 {
+		i++
+	}
+	return "..." + s[i:]
 }
