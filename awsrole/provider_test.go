@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,13 +15,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
-	"github.com/aws/aws-sdk-go-v2/service/sts/types"
-	smithy "github.com/aws/smithy-go"
 
 	"github.com/samlaws/samlaws/awsrole"
-	"github.com/samlaws/samlaws/saml/samltest"
 )
 
 func staticSource(b []byte) awsrole.AssertionSource {
@@ -235,122 +229,6 @@ func TestAssertionFile(t *testing.T) {
 			t.Fatalf("err = %v, want context.Canceled inside ErrAssertionSource", err)
 		}
 	})
-}
-
-// TestSAMLRoleProviderWithEntraResponse runs signed, Entra-shaped responses
-// from the samltest IdP through the provider and the in-test STS.
-func TestSAMLRoleProviderWithEntraResponse(t *testing.T) {
-	t.Parallel()
-	issued := time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
-	idp := samltest.NewIdP(t, samltest.WithNow(issued))
-	b64 := []byte(idp.ResponseBase64(t, samltest.DefaultUser()))
-
-	t.Run("B4.2 admin role, fresh assertion", func(t *testing.T) {
-		t.Parallel()
-		f := &fakeSTS{Now: func() time.Time { return issued.Add(time.Minute) }}
-		p := awsrole.NewSAMLRoleProvider(newFakeSTSServer(t, f), mustRole(t, samltest.DefaultAdminRole), staticSource(b64))
-		res, err := p.Assume(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if res.Subject != samltest.DefaultUPN || res.Issuer != idp.EntityID || res.Audience != "https://signin.aws.amazon.com/saml" {
-			t.Errorf("Subject %q Issuer %q Audience %q; want %q %q AWS sign-in", res.Subject, res.Issuer, res.Audience, samltest.DefaultUPN, idp.EntityID)
-		}
-		if res.AssumedRoleARN != "arn:aws:sts::123456789012:assumed-role/EntraAdmin/"+samltest.DefaultUPN || res.RoleSessionName() != samltest.DefaultUPN {
-			t.Errorf("AssumedRoleARN %q RoleSessionName %q", res.AssumedRoleARN, res.RoleSessionName())
-		}
-		if res.NameQualifier != nameQualifier(idp.EntityID, samltest.DefaultAccountID, "EntraID") {
-			t.Errorf("NameQualifier %q", res.NameQualifier)
-		}
-		if !res.Credentials.Expires.Equal(issued.Add(time.Minute + time.Hour)) {
-			t.Errorf("Expires %v, want default 3600 s after the call (A4.1)", res.Credentials.Expires)
-		}
-	})
-	t.Run("B4.4 role not in the assertion: AccessDenied", func(t *testing.T) {
-		t.Parallel()
-		f := &fakeSTS{Now: func() time.Time { return issued.Add(time.Minute) }}
-		other := mustRole(t, "arn:aws:iam::123456789012:role/NotGranted,"+samltest.DefaultProviderARN)
-		_, err := awsrole.NewSAMLRoleProvider(newFakeSTSServer(t, f), other, staticSource(b64)).Retrieve(context.Background())
-		var apiErr smithy.APIError
-		if !errors.As(err, &apiErr) || apiErr.ErrorCode() != "AccessDenied" || !errors.Is(err, awsrole.ErrSTS) {
-			t.Fatalf("err = %v, want AccessDenied inside ErrSTS", err)
-		}
-	})
-	t.Run("A4.4 six minutes later: ExpiredTokenException", func(t *testing.T) {
-		t.Parallel()
-		f := &fakeSTS{Now: func() time.Time { return issued.Add(6 * time.Minute) }}
-		_, err := awsrole.NewSAMLRoleProvider(newFakeSTSServer(t, f), mustRole(t, samltest.DefaultReadOnlyRole), staticSource(b64)).Retrieve(context.Background())
-		var expired *types.ExpiredTokenException
-		if !errors.As(err, &expired) || !strings.Contains(err.Error(), "fetch a fresh SAMLResponse") {
-			t.Fatalf("err = %v, want ExpiredTokenException with the A4.4 hint", err)
-		}
-	})
-}
-
-// TestSAMLRoleProviderWithLoadDefaultConfig wires the provider the way an
-// application does: config.LoadDefaultConfig, sts.NewFromConfig for the
-// unsigned AssumeRoleWithSAML, then cfg.Credentials = aws.NewCredentialsCache(p)
-// for every other client. A GetCallerIdentity signed with the federated
-// credentials must reach the fake as the assumed role (B2.6).
-func TestSAMLRoleProviderWithLoadDefaultConfig(t *testing.T) {
-	// Keep the developer's AWS environment out (t.Setenv: not parallel).
-	for _, k := range []string{"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-		"AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
-		"AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE"} {
-		t.Setenv(k, "")
-	}
-	f := &fakeSTS{}
-	srv := httptest.NewServer(f)
-	defer srv.Close()
-	ctx := context.Background()
-	load := func(url string) aws.Config {
-		cfg, err := config.LoadDefaultConfig(ctx,
-			config.WithRegion("eu-west-1"),
-			config.WithBaseEndpoint(url),
-			config.WithSharedConfigFiles([]string{}),
-			config.WithSharedCredentialsFiles([]string{}),
-			config.WithCredentialsProvider(aws.AnonymousCredentials{}),
-		)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return cfg
-	}
-	cfg := load(srv.URL)
-	p := awsrole.NewSAMLRoleProvider(sts.NewFromConfig(cfg), testRole(t), staticSource(testAssertion(0)))
-	cfg.Credentials = aws.NewCredentialsCache(p)
-
-	id, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got, want := aws.ToString(id.Arn), "arn:aws:sts::123456789012:assumed-role/EntraAdmin/"+testSubject; got != want {
-		t.Errorf("caller %q, want %q", got, want)
-	}
-	reqs := f.Requests()
-	if len(reqs) != 2 || reqs[0].Form.Get("Action") != "AssumeRoleWithSAML" || reqs[0].Auth != "" {
-		t.Fatalf("requests %+v; want an unsigned AssumeRoleWithSAML first", reqs)
-	}
-	if !strings.Contains(reqs[1].Auth, "Credential=ASIAFAKE000000000001/") || !strings.Contains(reqs[1].Auth, "/eu-west-1/sts/aws4_request") {
-		t.Errorf("GetCallerIdentity Authorization %q; want SigV4 with the federated key in eu-west-1", reqs[1].Auth)
-	}
-
-	// A4.4: a stale assertion fails the signed call, and the STS type and our
-	// category survive the SDK's signing-error wrapping.
-	f2 := &fakeSTS{Fault: &stsFault{400, "Sender", "ExpiredTokenException", "Token must be redeemed within 5 minutes of issuance"}}
-	srv2 := httptest.NewServer(f2)
-	defer srv2.Close()
-	cfg2 := load(srv2.URL)
-	p2 := awsrole.NewSAMLRoleProvider(sts.NewFromConfig(cfg2), testRole(t), staticSource(testAssertion(0)))
-	cfg2.Credentials = aws.NewCredentialsCache(p2)
-	_, err = sts.NewFromConfig(cfg2).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
-	var expired *types.ExpiredTokenException
-	if !errors.As(err, &expired) || !errors.Is(err, awsrole.ErrSTS) {
-		t.Fatalf("err = %v, want ExpiredTokenException and ErrSTS through the SDK", err)
-	}
-	if n := len(f2.Requests()); n < 1 || f2.Requests()[n-1].Form.Get("Action") != "AssumeRoleWithSAML" {
-		t.Errorf("requests %+v; the signed call must not be sent without credentials", f2.Requests())
-	}
 }
 
 // TestSAMLRoleProviderConcurrent: the provider is safe for concurrent use, and
