@@ -117,25 +117,25 @@ func TestAssumeRoleWithSAMLErrors(t *testing.T) {
 	var packed *types.PackedPolicyTooLargeException
 
 	// A5.1: a signature that does not verify.
-	_, err := w.assume(t, samltest.ModifiedAfterSigning())
+	_, err := w.assume(t, samltest.Tamper("modified-after-signing"))
 	if !errors.As(err, &invalid) || invalid.ErrorMessage() != "Response signature invalid" {
 		t.Errorf("tampered: %v, want InvalidIdentityToken Response signature invalid", err)
 	}
-	_, err = w.assume(t, samltest.SignedByOtherKey())
+	_, err = w.assume(t, samltest.Tamper("other-key"))
 	if !errors.As(err, &invalid) {
 		t.Errorf("other key: %v, want InvalidIdentityToken", err)
 	}
-	_, err = w.assume(t, samltest.Unsigned())
+	_, err = w.assume(t, samltest.Tamper("unsigned"))
 	if !errors.As(err, &invalid) {
 		t.Errorf("unsigned: %v, want InvalidIdentityToken", err)
 	}
 	// D1.7, issue 14 item 1: the real wire shape of an issuer mismatch.
-	_, err = w.assume(t, samltest.WrongIssuer())
+	_, err = w.assume(t, samltest.Tamper("wrong-issuer"))
 	if !errors.As(err, &invalid) || !strings.HasPrefix(invalid.ErrorMessage(), "Issuer not present in specified provider (Service: AWSOpenIdDiscoveryService; Status Code: 400; Error Code: AuthSamlInvalidSamlResponseException; Request ID: ") {
 		t.Errorf("wrong issuer: %v", err)
 	}
 	// A4.4: expired and stale.
-	_, err = w.assume(t, samltest.Expired())
+	_, err = w.assume(t, samltest.Tamper("expired"))
 	if !errors.As(err, &expired) {
 		t.Errorf("expired: %v, want ExpiredTokenException", err)
 	}
@@ -153,15 +153,15 @@ func TestAssumeRoleWithSAMLErrors(t *testing.T) {
 		}
 	}
 	// A3.4: RoleSessionName problems.
-	_, err = w.assume(t, samltest.MissingRoleSessionName())
+	_, err = w.assume(t, samltest.Tamper("missing-session-name"))
 	if !errors.As(err, &invalid) || invalid.ErrorMessage() != "RoleSessionName is required in AuthnResponse" {
 		t.Errorf("missing RoleSessionName: %v", err)
 	}
 	// A2.1: no NameID -> AccessDenied.
-	_, err = w.assume(t, samltest.MissingNameID())
+	_, err = w.assume(t, samltest.Tamper("missing-nameid"))
 	wantAPIError(t, err, "AccessDenied", 403)
 	// A1.9, B3.1: a Recipient that is not an AWS endpoint.
-	_, err = w.assume(t, samltest.WrongRecipient())
+	_, err = w.assume(t, samltest.Tamper("wrong-recipient"))
 	if !errors.As(err, &invalid) {
 		t.Errorf("wrong recipient: %v", err)
 	}

@@ -251,18 +251,18 @@ func TestCheckRejected(t *testing.T) {
 		opt  samltest.ResponseOption
 		code string
 	}{
-		{"A4.4-D2.2/expired", samltest.Expired(), "expired"},
-		{"D2.2/not-yet-valid", samltest.NotYetValid(), "not_yet_valid"},
-		{"A1.7/wrong-audience", samltest.WrongAudience(), "audience"},
-		{"A1.8/wrong-recipient", samltest.WrongRecipient(), "recipient"},
-		{"D1.2/wrong-destination", samltest.WrongDestination(), "destination"},
-		{"D1.7/wrong-issuer", samltest.WrongIssuer(), "issuer"},
-		{"A5.1/other-key", samltest.SignedByOtherKey(), "signature"},
-		{"D4.7/unsigned", samltest.Unsigned(), "signature"},
-		{"D4/modified-after-signing", samltest.ModifiedAfterSigning(), "signature"},
-		{"A3.1/missing-role", samltest.MissingRole(), "attributes"},
-		{"A3.4/bad-session-name", samltest.BadRoleSessionName(), "attributes"},
-		{"D1.5/failed-status", samltest.FailedStatus(), "status"},
+		{"A4.4-D2.2/expired", samltest.Tamper("expired"), "expired"},
+		{"D2.2/not-yet-valid", samltest.Tamper("not-yet-valid"), "not_yet_valid"},
+		{"A1.7/wrong-audience", samltest.Tamper("wrong-audience"), "audience"},
+		{"A1.8/wrong-recipient", samltest.Tamper("wrong-recipient"), "recipient"},
+		{"D1.2/wrong-destination", samltest.Tamper("wrong-destination"), "destination"},
+		{"D1.7/wrong-issuer", samltest.Tamper("wrong-issuer"), "issuer"},
+		{"A5.1/other-key", samltest.Tamper("other-key"), "signature"},
+		{"D4.7/unsigned", samltest.Tamper("unsigned"), "signature"},
+		{"D4/modified-after-signing", samltest.Tamper("modified-after-signing"), "signature"},
+		{"A3.1/missing-role", samltest.Tamper("missing-role"), "attributes"},
+		{"A3.4/bad-session-name", samltest.Tamper("bad-session-name"), "attributes"},
+		{"D1.5/failed-status", samltest.Tamper("failed-status"), "status"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -320,7 +320,7 @@ func contains(list []string, s string) bool {
 // TestCheckEveryProblem: diagnose mode lists all problems, not the first only.
 func TestCheckEveryProblem(t *testing.T) {
 	f := newCheckFixture(t)
-	resp := f.response(t, samltest.WrongAudience(), samltest.WrongRecipient(), samltest.MissingRoleSessionName())
+	resp := f.response(t, samltest.Tamper("wrong-audience"), samltest.Tamper("wrong-recipient"), samltest.Tamper("missing-session-name"))
 	r := runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, "--json", resp)
 	if r.code != exitRejected {
 		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)

@@ -143,7 +143,7 @@ func TestCheckShowsLookalikes(t *testing.T) {
 // ACCEPTED") or reordering one with U+202E is shown escaped, never as a line.
 func TestCheckForgedStatusLine(t *testing.T) {
 	f := newCheckFixture(t)
-	xml, err := os.ReadFile(f.response(t, samltest.FailedStatus()))
+	xml, err := os.ReadFile(f.response(t, samltest.Tamper("failed-status")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,7 +176,7 @@ func TestCheckForgedStatusLine(t *testing.T) {
 // saml.MaxDiagnoseProblems problems, and how many more there were.
 func TestCheckOutputCapped(t *testing.T) {
 	f := newCheckFixture(t)
-	xml, err := os.ReadFile(f.response(t, samltest.Unsigned()))
+	xml, err := os.ReadFile(f.response(t, samltest.Tamper("unsigned")))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -98,7 +98,7 @@ func TestDecodeJSONEncryptedAndBroken(t *testing.T) {
 	}
 	// Not what it claims to be: decode still reports (validated false), and
 	// a document that is not a Response is an error as in text mode.
-	bad := f.response(t, samltest.WrongIssuer())
+	bad := f.response(t, samltest.Tamper("wrong-issuer"))
 	if out := decodeJSONRun(t, "", bad); out.Validated || out.Response.Issuer == f.idp.EntityID {
 		t.Errorf("wrong issuer: %+v", out.Response)
 	}

@@ -84,10 +84,10 @@ func TestDecodeXMLStdinAndShapes(t *testing.T) {
 	}{
 		{"C3.1/sign-both", []samltest.ResponseOption{samltest.SignBoth()}, []string{"= this Response", "= this Assertion"}},
 		{"C3.1/sha1", []samltest.ResponseOption{samltest.SHA1()}, []string{"RSA-SHA1", "digest SHA-1"}},
-		{"D4.2/empty-reference", []samltest.ResponseOption{samltest.EmptyReferenceURI()}, []string{"= the whole document"}},
-		{"D4.2/injected-assertion", []samltest.ResponseOption{samltest.InjectedAssertion()}, []string{"2 assertions: AWS needs exactly one", "Assertion 2 of 2"}},
-		{"A3.4/bad-session-name", []samltest.ResponseOption{samltest.BadRoleSessionName()}, []string{"RoleSessionName bad session name! -> invalid:"}},
-		{"D1.5/failed-status", []samltest.ResponseOption{samltest.FailedStatus()}, []string{"(not Success: AWS rejects it, D1.5)", "StatusMessage AADSTS"}},
+		{"D4.2/empty-reference", []samltest.ResponseOption{samltest.Tamper("empty-reference-uri")}, []string{"= the whole document"}},
+		{"D4.2/injected-assertion", []samltest.ResponseOption{samltest.Tamper("injected-assertion")}, []string{"2 assertions: AWS needs exactly one", "Assertion 2 of 2"}},
+		{"A3.4/bad-session-name", []samltest.ResponseOption{samltest.Tamper("bad-session-name")}, []string{"RoleSessionName bad session name! -> invalid:"}},
+		{"D1.5/failed-status", []samltest.ResponseOption{samltest.Tamper("failed-status")}, []string{"(not Success: AWS rejects it, D1.5)", "StatusMessage AADSTS"}},
 		{"D1.6/in-response-to", []samltest.ResponseOption{samltest.InResponseTo("_req1")}, []string{"InResponseTo _req1 (SP-initiated)"}},
 	}
 	for _, tc := range cases {
@@ -235,7 +235,7 @@ func TestDecodeRejects(t *testing.T) {
 // loops; budgets hold.
 func FuzzDecode(f *testing.F) {
 	idp := samltest.NewIdP(f, samltest.WithNow(checkNow), samltest.WithDeterministicIDs(1))
-	for _, opts := range [][]samltest.ResponseOption{nil, {samltest.SignBoth()}, {samltest.InjectedAssertion()}, {samltest.FailedStatus()}} {
+	for _, opts := range [][]samltest.ResponseOption{nil, {samltest.SignBoth()}, {samltest.Tamper("injected-assertion")}, {samltest.Tamper("failed-status")}} {
 		m := idp.Response(f, samltest.DefaultUser(), opts...)
 		f.Add(m.XML)
 		f.Add([]byte(m.Base64()))

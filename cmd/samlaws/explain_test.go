@@ -128,7 +128,7 @@ func TestExplainListAndGroup(t *testing.T) {
 // and the JSON output have no such notes.
 func TestCheckExplainsCitedRules(t *testing.T) {
 	f := newCheckFixture(t)
-	bad := f.response(t, samltest.WrongRecipient(), samltest.MissingRoleSessionName())
+	bad := f.response(t, samltest.Tamper("wrong-recipient"), samltest.Tamper("missing-session-name"))
 	r := runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, bad, bad)
 	if r.code != exitRejected {
 		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)

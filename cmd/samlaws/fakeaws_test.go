@@ -86,7 +86,7 @@ func newFakeAWSScenario(t *testing.T) fakeAWSScenario {
 	s.metadata = write("idp.xml", idp.Metadata())
 	s.trust = write("trust.json", trust)
 	s.good = write("good.b64", []byte(idp.ResponseBase64(t, samltest.DefaultUser())))
-	s.bad = write("bad.b64", []byte(idp.ResponseBase64(t, samltest.DefaultUser(), samltest.ModifiedAfterSigning())))
+	s.bad = write("bad.b64", []byte(idp.ResponseBase64(t, samltest.DefaultUser(), samltest.Tamper("modified-after-signing"))))
 	return s
 }
 

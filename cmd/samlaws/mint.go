@@ -27,7 +27,10 @@ import (
 	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
-const mintHelp = `usage: samlaws mint --key PEM --cert PEM [flags]
+// mintHelp is the help text, with the knob names of mint.Knobs filled in.
+var mintHelp = strings.Replace(mintHelpTemplate, "%KNOBS%", knobHelp(), 1)
+
+const mintHelpTemplate = `usage: samlaws mint --key PEM --cert PEM [flags]
 
 Mint a signed SAML response shaped as Microsoft Entra ID sends it to the AWS
 gallery application (https://signin.aws.amazon.com/saml), for testing other
@@ -65,20 +68,9 @@ Flags:
   --metadata-out FILE     also write the IdP metadata to FILE
   --tamper NAME[,NAME]    break the response on purpose, for tests of
                           verifiers; repeatable. Names (rule a verifier must
-                          enforce): expired, not-yet-valid, wrong-audience,
-                          wrong-recipient, wrong-destination, wrong-issuer,
-                          unsigned, other-key (signed by a fresh key, certificate
-                          unchanged), modified-after-signing,
-                          empty-reference-uri, whole-document-reference,
-                          extra-assertion, injected-assertion,
-                          wrapped-assertion, duplicate-ids, missing-nameid,
-                          missing-role, missing-session-name, bad-session-name,
-                          missing-audience-restriction,
-                          extra-audience-restriction, unknown-condition,
-                          duplicate-one-time-use, missing-confirmation-expiry,
-                          confirmation-not-before, two-confirmations,
-                          inverted-conditions, missing-authn-statement,
-                          wrong-version, status-requester, status-nested
+                          enforce; other-key signs with a built-in test key,
+                          certificate unchanged):
+%KNOBS%
 
 Exit status: 0 minted, 1 minting or writing failed, 2 usage error.
 

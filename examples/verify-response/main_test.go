@@ -33,7 +33,7 @@ func TestRun(t *testing.T) {
 	if err := run(context.Background(), md, good, now.Add(20*time.Minute).Format(time.RFC3339)); err == nil {
 		t.Fatal("expired response accepted")
 	}
-	bad := write("bad.xml", idp.Response(t, samltest.DefaultUser(), samltest.SignedByOtherKey()).XML)
+	bad := write("bad.xml", idp.Response(t, samltest.DefaultUser(), samltest.Tamper("other-key")).XML)
 	if err := run(context.Background(), md, bad, now.Add(time.Minute).Format(time.RFC3339)); err == nil {
 		t.Fatal("response signed by another key accepted")
 	}

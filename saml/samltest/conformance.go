@@ -3,6 +3,8 @@ package samltest
 import (
 	"context"
 	"testing"
+
+	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
 // VerifyFunc is a SAML consumer under test: it returns nil when it accepts the
@@ -22,15 +24,15 @@ type ConformanceCase struct {
 
 // ConformanceCases returns the cases [RunConformance] runs: Entra's three
 // signing options with RSA-SHA256 (C3.1), which must be accepted, then every
-// [TamperCases] case, which must be rejected.
+// knob of [mint.Knobs], which must be rejected.
 func ConformanceCases() []ConformanceCase {
 	cases := []ConformanceCase{
 		{Name: "SignAssertion", Rule: "C3.1", Options: []ResponseOption{SignAssertion()}, Accept: true},
 		{Name: "SignResponse", Rule: "C3.1", Options: []ResponseOption{SignResponse()}, Accept: true},
 		{Name: "SignBoth", Rule: "C3.1", Options: []ResponseOption{SignBoth()}, Accept: true},
 	}
-	for _, tc := range TamperCases() {
-		cases = append(cases, ConformanceCase{Name: tc.Name, Rule: tc.Rule, Options: []ResponseOption{tc.Option}})
+	for _, k := range mint.Knobs() {
+		cases = append(cases, ConformanceCase{Name: k.Name, Rule: k.Rule, Options: []ResponseOption{Tamper(k.Name)}})
 	}
 	return cases
 }

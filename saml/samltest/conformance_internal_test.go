@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
 // countingTB counts Errorf calls instead of failing.
@@ -32,7 +35,7 @@ func TestCheckConformanceDetectsWrongDecisions(t *testing.T) {
 			valid++
 		}
 	}
-	if valid != 3 || len(cases) != valid+len(TamperCases()) {
+	if valid != 3 || len(cases) != valid+len(mint.Knobs()) {
 		t.Fatalf("%d cases, %d valid", len(cases), valid)
 	}
 	for _, tc := range []struct {
@@ -50,5 +53,42 @@ func TestCheckConformanceDetectsWrongDecisions(t *testing.T) {
 		if len(ct.errors) != tc.want {
 			t.Errorf("%s: %d failures reported, want %d: %q", tc.name, len(ct.errors), tc.want, ct.errors)
 		}
+	}
+}
+
+// fatalTB records Fatalf and stops the caller, as testing.T does.
+type fatalTB struct {
+	testing.TB
+	msg string
+}
+
+type fatalStop struct{}
+
+func (f *fatalTB) Helper() {}
+
+func (f *fatalTB) Fatalf(format string, a ...any) {
+	f.msg = fmt.Sprintf(format, a...)
+	panic(fatalStop{})
+}
+
+// An unknown knob name fails the test rather than minting an untampered
+// response.
+func TestTamperUnknownNameFails(t *testing.T) {
+	t.Parallel()
+	idp := NewIdP(t, WithNow(time.Date(2026, 11, 28, 13, 0, 0, 0, time.UTC)))
+	ft := &fatalTB{TB: t}
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				if _, ok := r.(fatalStop); !ok {
+					panic(r)
+				}
+			}
+		}()
+		idp.Response(ft, DefaultUser(), Tamper("expried"))
+		t.Error("Response returned for an unknown knob")
+	}()
+	if !strings.Contains(ft.msg, `unknown tamper knob "expried"`) {
+		t.Errorf("Fatalf message = %q", ft.msg)
 	}
 }

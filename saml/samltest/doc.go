@@ -10,11 +10,11 @@
 //
 //	idp := samltest.NewIdP(t, samltest.WithNow(now))
 //	resp := idp.Response(t, samltest.DefaultUser())          // B.Simon with two roles
-//	bad := idp.Response(t, samltest.DefaultUser(), samltest.Expired())
+//	bad := idp.Response(t, samltest.DefaultUser(), samltest.Tamper("expired"))
 //
-// Every tamper knob of [mint.Tamper] has an option here, and [TamperCases] lists
-// them all for conformance loops: a verifier that behaves as AWS does must reject
-// each one. [RunConformance] runs that loop, plus the valid signing variants,
+// [Tamper] applies any knob of [mint.Knobs] by name, the one list of tamper
+// knobs: a verifier that behaves as AWS does must reject each one.
+// [RunConformance] runs that loop, plus the valid signing variants,
 // against any SAML consumer, in the spirit of testing/slogtest:
 //
 //	samltest.RunConformance(t, idp, func(ctx context.Context, xml []byte) error {

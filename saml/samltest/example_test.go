@@ -13,6 +13,7 @@ import (
 
 	"github.com/samlaws/samlaws/saml"
 	"github.com/samlaws/samlaws/saml/samltest"
+	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
 // exampleT stands in for the *testing.T a real test passes: examples have none.
@@ -74,14 +75,14 @@ func ExampleIdP_Response() {
 	a, err := v.Verify(context.Background(), idp.Response(t, u).XML)
 	fmt.Println(a.Subject.NameID, a.Roles[0].RoleARN, err)
 
-	_, err = v.Verify(context.Background(), idp.Response(t, u, samltest.Expired()).XML)
+	_, err = v.Verify(context.Background(), idp.Response(t, u, samltest.Tamper("expired")).XML)
 	fmt.Println("expired accepted:", err == nil)
 	// Output:
 	// B.Simon@contoso.com arn:aws:iam::123456789012:role/EntraAdmin <nil>
 	// expired accepted: false
 }
 
-func ExampleTamperCases() {
+func ExampleTamper() {
 	t := &exampleT{}
 	defer t.done()
 	now := time.Date(2026, 11, 28, 13, 0, 0, 0, time.UTC)
@@ -91,8 +92,8 @@ func ExampleTamperCases() {
 	v, _ := saml.NewVerifier(cfg)
 
 	accepted := 0
-	for _, tc := range samltest.TamperCases() {
-		m := idp.Response(t, samltest.DefaultUser(), tc.Option)
+	for _, tc := range mint.Knobs() {
+		m := idp.Response(t, samltest.DefaultUser(), samltest.Tamper(tc.Name))
 		if _, err := v.Verify(context.Background(), m.XML); err == nil {
 			fmt.Println("accepted:", tc.Rule, tc.Name)
 			accepted++

@@ -62,11 +62,11 @@ func TestResponsesAgainstPeerSPs(t *testing.T) {
 		{"C3.1/assertion", nil, true},
 		{"C3.1/response", []samltest.ResponseOption{samltest.SignResponse()}, true},
 		{"C3.1/both", []samltest.ResponseOption{samltest.SignBoth()}, true},
-		{"D2.2/expired", []samltest.ResponseOption{samltest.Expired()}, false},
-		{"D2.3/wrong-audience", []samltest.ResponseOption{samltest.WrongAudience()}, false},
-		{"D4.6/other-key", []samltest.ResponseOption{samltest.SignedByOtherKey()}, false},
-		{"D4/modified", []samltest.ResponseOption{samltest.ModifiedAfterSigning()}, false},
-		{"D4.7/unsigned", []samltest.ResponseOption{samltest.Unsigned()}, false},
+		{"D2.2/expired", []samltest.ResponseOption{samltest.Tamper("expired")}, false},
+		{"D2.3/wrong-audience", []samltest.ResponseOption{samltest.Tamper("wrong-audience")}, false},
+		{"D4.6/other-key", []samltest.ResponseOption{samltest.Tamper("other-key")}, false},
+		{"D4/modified", []samltest.ResponseOption{samltest.Tamper("modified-after-signing")}, false},
+		{"D4.7/unsigned", []samltest.ResponseOption{samltest.Tamper("unsigned")}, false},
 	}
 	ins := make([]peers.SPInput, len(cases))
 	for i, tc := range cases {

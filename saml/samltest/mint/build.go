@@ -436,6 +436,11 @@ type Tamper struct {
 	// SignWith, when not nil, computes every signature with this key while
 	// KeyInfo still carries the builder's certificate ("signed by another key", D4.6).
 	SignWith crypto.Signer
+	// OtherKey, when SignWith is nil, signs with a built-in test key that is
+	// not the builder's (the last of internal/testkeys' pool that differs),
+	// keeping the builder's certificate in KeyInfo (D4.6). It is what the
+	// "other-key" knob sets: reproducible, and usable from the CLI.
+	OtherKey bool
 	// ModifyAfterSigning changes the NameID value (to "attacker@evil.invalid")
 	// after the signatures were computed, so digests no longer match (D4).
 	// With Encryption the change happens before encrypting, so it breaks only

@@ -533,7 +533,7 @@ func TestBuildTamperedCanonical(t *testing.T) {
 				t.Fatalf("not canonical:\n got %s\nwant %s", want, c)
 			}
 			tm := spec.Tamper
-			if tm.SignWith != nil || tm.ModifyAfterSigning || tm.EmptyReferenceURI || tm.WholeDocumentReference || tm.DuplicateIDs {
+			if tm.SignWith != nil || tm.OtherKey || tm.ModifyAfterSigning || tm.EmptyReferenceURI || tm.WholeDocumentReference || tm.DuplicateIDs {
 				return
 			}
 			root = mintParse(t, m.XML) // fresh: canonicalising may have touched the tree

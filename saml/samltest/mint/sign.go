@@ -2,11 +2,15 @@ package mint
 
 import (
 	"crypto"
+	"crypto/rsa"
 	"crypto/sha1" // #nosec: RSA-SHA1 is Entra's legacy option (C3.1), opt-in only
 	"crypto/sha256"
 	"encoding/base64"
-	"github.com/samlaws/samlaws/metadata"
+	"errors"
 	"hash"
+
+	"github.com/samlaws/samlaws/internal/testkeys"
+	"github.com/samlaws/samlaws/metadata"
 )
 
 // The algorithm URIs the minter writes (D4.3, D4.4) are metadata's:
@@ -66,8 +70,15 @@ func (m *minter) signature(id string, parts ...[]byte) ([]byte, error) {
 	siDigest := h.Sum(sum[:0])
 
 	signer := m.b.signer
-	if m.t.SignWith != nil {
+	switch {
+	case m.t.SignWith != nil:
 		signer = m.t.SignWith
+	case m.t.OtherKey:
+		k, err := otherKey(m.b.signer)
+		if err != nil {
+			return nil, mintErr(ErrMint, "Tamper.OtherKey", "D4.6", "no other test key", err)
+		}
+		signer = k
 	}
 	sv, err := signer.Sign(m.b.rand, siDigest, m.alg.hash)
 	if err != nil {
@@ -83,4 +94,21 @@ func (m *minter) signature(id string, parts ...[]byte) ([]byte, error) {
 	out = append(out, m.b.certB64...)
 	out = append(out, `</X509Certificate></X509Data></KeyInfo></Signature>`...)
 	return out, nil
+}
+
+// otherKey returns the last test key of the pool whose public key is not
+// signer's (the last: samltest's IdPs sign with the first keys and take their
+// next certificates from the following ones).
+func otherKey(signer crypto.Signer) (crypto.Signer, error) {
+	pub, _ := signer.Public().(*rsa.PublicKey)
+	for i := testkeys.PoolSize - 1; i >= 0; i-- {
+		k, err := testkeys.RSA(i)
+		if err != nil {
+			return nil, err
+		}
+		if pub == nil || !k.PublicKey.Equal(pub) {
+			return k, nil
+		}
+	}
+	return nil, errors.New("every pool key is the signer's")
 }
