@@ -215,11 +215,11 @@ func observe(t *testing.T, endpoint string, idp *samltest.IdP, now time.Time) ma
 	}
 	role := aws.ToString(cr.Role.Arn)
 	assume("AssumeRoleWithSAML", role)
-	assume("AssumeRoleWithSAML(tampered)", role, samltest.ModifiedAfterSigning())
-	assume("AssumeRoleWithSAML(unsigned)", role, samltest.Unsigned())
-	assume("AssumeRoleWithSAML(other key)", role, samltest.SignedByOtherKey())
-	assume("AssumeRoleWithSAML(wrong issuer)", role, samltest.WrongIssuer())
-	assume("AssumeRoleWithSAML(expired)", role, samltest.Expired())
+	assume("AssumeRoleWithSAML(tampered)", role, samltest.Tamper("modified-after-signing"))
+	assume("AssumeRoleWithSAML(unsigned)", role, samltest.Tamper("unsigned"))
+	assume("AssumeRoleWithSAML(other key)", role, samltest.Tamper("other-key"))
+	assume("AssumeRoleWithSAML(wrong issuer)", role, samltest.Tamper("wrong-issuer"))
+	assume("AssumeRoleWithSAML(expired)", role, samltest.Tamper("expired"))
 	assume("AssumeRoleWithSAML(role not in assertion)", "arn:aws:iam::123456789012:role/Ghost")
 	assume("AssumeRoleWithSAML(two roles, as Entra sends)", role)
 	return got
