@@ -101,7 +101,7 @@ func TestSAMLRoleProviderWithEntraResponse(t *testing.T) {
 	})
 	t.Run("A5.1 tampered: InvalidIdentityToken", func(t *testing.T) {
 		t.Parallel()
-		bad := []byte(idp.ResponseBase64(t, samltest.DefaultUser(), samltest.ModifiedAfterSigning()))
+		bad := []byte(idp.ResponseBase64(t, samltest.DefaultUser(), samltest.Tamper("modified-after-signing")))
 		_, err := awsrole.NewSAMLRoleProvider(client(t, time.Minute), mustRole(t, samltest.DefaultAdminRole), staticSource(bad)).Retrieve(context.Background())
 		var invalid *types.InvalidIdentityTokenException
 		if !errors.As(err, &invalid) || !errors.Is(err, awsrole.ErrSTS) {
@@ -110,7 +110,7 @@ func TestSAMLRoleProviderWithEntraResponse(t *testing.T) {
 	})
 	t.Run("D1.7 wrong issuer: the issuer hint from the real wire shape", func(t *testing.T) {
 		t.Parallel()
-		bad := []byte(idp.ResponseBase64(t, samltest.DefaultUser(), samltest.WrongIssuer()))
+		bad := []byte(idp.ResponseBase64(t, samltest.DefaultUser(), samltest.Tamper("wrong-issuer")))
 		_, err := awsrole.NewSAMLRoleProvider(client(t, time.Minute), mustRole(t, samltest.DefaultAdminRole), staticSource(bad)).Retrieve(context.Background())
 		var invalid *types.InvalidIdentityTokenException
 		var ae *awsrole.AttributeError
