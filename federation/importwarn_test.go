@@ -58,7 +58,7 @@ func TestImportWarningsTagSession(t *testing.T) {
 				t.Fatalf("warnings %v, want one C4.8", w)
 			}
 			for _, want := range []string{"sts:TagSession", "2020", "51322", "may since have been fixed"} {
-				if !strings.Contains(w[0].String(), want) {
+				if !strings.Contains(w[0].Message, want) {
 					t.Errorf("warning %q lacks %q", w[0], want)
 				}
 			}

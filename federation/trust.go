@@ -975,9 +975,6 @@ type ImportWarning struct {
 	Message string
 }
 
-// String returns the message and the rule.
-func (w ImportWarning) String() string { return w.Message + " (rule " + w.Rule + ")" }
-
 // ImportWarnings lists the field-reported reasons the Entra provisioning
 // connector may not keep this role although ImportableProvider accepts it.
 // Today there is one (C4.8): a statement that grants sts:AssumeRoleWithSAML

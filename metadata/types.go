@@ -300,12 +300,13 @@ func (e *EntityDescriptor) SingleSignOnServices(binding string) []Endpoint {
 	return out
 }
 
-var entraIssuerRE = regexp.MustCompile(`^https://sts\.windows\.net/([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})/$`)
+var entraIssuerRE = regexp.MustCompile(`^https://sts\.(?:windows\.net|chinacloudapi\.cn)/([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})/$`)
 
 // TenantID returns the Entra tenant GUID from an entityID of the form
-// https://sts.windows.net/{tenant-guid}/ (spec C1.4), lower-cased, or "" when the
-// entityID is not of that form (including the multi-tenant "{tenantid}"
-// placeholder).
+// https://sts.windows.net/{tenant-guid}/ (spec C1.4) or, for Entra operated
+// by 21Vianet, https://sts.chinacloudapi.cn/{tenant-guid}/ (C1.7),
+// lower-cased, or "" when the entityID is not of that form (including the
+// multi-tenant "{tenantid}" placeholder).
 func (e *EntityDescriptor) TenantID() string {
 	m := entraIssuerRE.FindStringSubmatch(e.EntityID)
 	if m == nil {

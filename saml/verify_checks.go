@@ -25,7 +25,7 @@ const (
 	cmBearer       = "urn:oasis:names:tc:SAML:2.0:cm:bearer"
 	nsXMLEnc       = "http://www.w3.org/2001/04/xmlenc#"
 	hintRecipient  = "set the Reply URL (Assertion Consumer Service URL) of the Entra app to the AWS sign-in endpoint"
-	hintEntraIssue = "upload the metadata of the Entra tenant that issues the responses (their Issuer is https://sts.windows.net/<tenant-id>/) to the IAM SAML provider"
+	hintEntraIssue = "upload the metadata of the Entra tenant that issues the responses (their Issuer is https://sts.windows.net/<tenant-id>/, or https://sts.chinacloudapi.cn/<tenant-id>/ for Entra operated by 21Vianet) to the IAM SAML provider"
 )
 
 // acceptedNameIDFormats are the NameID formats AWS accepts (A2.2).

@@ -2,10 +2,14 @@ package saml
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/metadata"
 )
 
 // TestAWSAnswerInferred pins issue 14.3 and the SHA-1 and "#N" parts of issue
@@ -199,5 +203,78 @@ func TestAWSExpirySkew(t *testing.T) {
 	early := vVerifier(t, func(c *VerifierConfig) { c.AWSCompatible = true; c.Now = at(-4 * time.Minute) })
 	if _, err := vVerify(t, early, vMint(t, nil).XML); err != nil {
 		t.Errorf("4 minutes before IssueInstant in AWS mode: %v", err)
+	}
+}
+
+// TestNationalCloudIssuer: a response shaped as Entra operated by 21Vianet
+// sends it for aws-cn (Issuer https://sts.chinacloudapi.cn/{tenant}/, C1.7;
+// Recipient https://signin.amazonaws.cn/saml, A1.3) verifies against
+// metadata built for that cloud, and one from Entra for US Government
+// (issuer host sts.windows.net) for aws-us-gov (issue 18).
+func TestNationalCloudIssuer(t *testing.T) {
+	idp := mintLoadKeyPair(t, "idp")
+	cases := []struct {
+		name      string
+		cloud     metadata.EntraCloud
+		partition awsrole.Partition
+		endpoint  string
+		role      string
+	}{
+		{"C1.7_china_aws_cn", metadata.EntraChina, awsrole.PartitionAWSCN, "https://signin.amazonaws.cn/saml",
+			"arn:aws-cn:iam::123456789012:role/Admin,arn:aws-cn:iam::123456789012:saml-provider/EntraID"},
+		{"C1.7_usgov_aws_us_gov", metadata.EntraUSGov, awsrole.PartitionAWSUSGov, "https://signin.amazonaws-us-gov.com/saml",
+			"arn:aws-us-gov:iam::123456789012:role/Admin,arn:aws-us-gov:iam::123456789012:saml-provider/EntraID"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			// The IdP role as each cloud publishes it (C1.7).
+			opts := metadata.EntraIDPMetadataOptions(mintTenant, idp.cert)
+			login := "https://login.microsoftonline.us/"
+			if tc.cloud == metadata.EntraChina {
+				opts.EntityID = "https://sts.chinacloudapi.cn/" + mintTenant + "/"
+				login = "https://login.partner.microsoftonline.cn/"
+			}
+			opts.SingleSignOnServices = []metadata.Endpoint{{Binding: metadata.BindingHTTPPOST, Location: login + mintTenant + "/saml2"}}
+			md, err := metadata.NewIDPMetadata(opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			doc, err := metadata.Parse(md, metadata.Limits{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			issuer := doc.Entity.EntityID
+			if c, ok := metadata.EntraCloudOf(issuer); !ok || (tc.cloud == metadata.EntraChina) != (c == metadata.EntraChina) {
+				t.Fatalf("issuer %s not recognised as %s", issuer, tc.cloud)
+			}
+			b, err := NewBuilder(BuilderConfig{Signer: idp.key, Certificates: []*x509.Certificate{idp.cert}, TenantID: mintTenant,
+				Issuer: issuer, Now: func() time.Time { return mintFixedNow }, Rand: mintRand(7)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			spec := mintSpec(t)
+			spec.Recipient, spec.Audience = tc.endpoint, tc.endpoint
+			spec.AWS.Roles = []awsrole.Role{mintMustRole(t, tc.role)}
+			m, err := b.Build(spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v := vVerifier(t, func(c *VerifierConfig) {
+				c.IdPEntityID = issuer
+				c.Partitions = []awsrole.Partition{tc.partition}
+				c.AWSCompatible = true
+			})
+			a, err := vVerify(t, v, m.XML)
+			if err != nil {
+				t.Fatalf("rejected: %v", err)
+			}
+			if a.Issuer != issuer {
+				t.Errorf("Issuer %q", a.Issuer)
+			}
+			// The global verifier does not take it: wrong issuer and endpoint.
+			if _, err := vVerify(t, vVerifier(t, nil), m.XML); err == nil {
+				t.Error("global-cloud verifier accepted a national-cloud response")
+			}
+		})
 	}
 }
