@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -13,6 +14,7 @@ import (
 	"github.com/samlaws/samlaws/awstest"
 	"github.com/samlaws/samlaws/federation"
 	"github.com/samlaws/samlaws/saml/samltest"
+	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
 // TestSessionTagLimits: at most 50 session tags (A3.7, B4.6), and the packed
@@ -70,5 +72,19 @@ func TestModelledErrorsByFault(t *testing.T) {
 	}
 	if _, err := w.assume(t); err != nil {
 		t.Errorf("after the one-off faults: %v", err)
+	}
+}
+
+// TestSessionNotOnOrAfter: AuthnStatement/@SessionNotOnOrAfter caps the API
+// session below DurationSeconds (A4.1).
+func TestSessionNotOnOrAfter(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, federation.TrustPolicyOptions{})
+	out, err := w.assume(t, samltest.Spec(func(s *mint.ResponseSpec) { s.SessionNotOnOrAfter = testNow.Add(20 * time.Minute) }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := aws.ToTime(out.Credentials.Expiration); !got.Equal(testNow.Add(20 * time.Minute)) {
+		t.Errorf("Expiration %v, want SessionNotOnOrAfter %v", got, testNow.Add(20*time.Minute))
 	}
 }
