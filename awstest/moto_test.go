@@ -4,11 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
-	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
 	"sort"
 	"strconv"
 	"strings"
@@ -25,50 +21,12 @@ import (
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/awstest"
 	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/peers"
 	"github.com/samlaws/samlaws/saml/samltest"
 )
 
-// startMoto runs moto_server (moto 5.2.1, a Python AWS emulator nobody here
-// wrote) on a free loopback port and returns its URL. Missing: skip, or fail
-// under CI=true (it comes with this kind of machine; see .ci/run).
-func startMoto(t *testing.T) string {
-	t.Helper()
-	bin, err := exec.LookPath("moto_server")
-	if err != nil {
-		msg := "moto_server unavailable (moto 5.2.1 comes with the machine's Python; Debian has no python3-moto)"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg + " (CI=true: it must be present)")
-		}
-		t.Skip("skipping: " + msg)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, bin, "-H", "127.0.0.1", "-p", strconv.Itoa(port))
-	cmd.Env = append(os.Environ(), "MOTO_ALLOW_NONEXISTENT_REGION=true")
-	if err := cmd.Start(); err != nil {
-		cancel()
-		t.Fatalf("moto_server: %v", err)
-	}
-	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
-	u := "http://127.0.0.1:" + strconv.Itoa(port)
-	deadline := time.Now().Add(60 * time.Second) // startup wait only; no fixture compared to it
-	for {
-		resp, err := http.Get(u + "/moto-api/")
-		if err == nil {
-			resp.Body.Close()
-			return u
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("moto_server did not start at %s: %v", u, err)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-}
+// startMoto runs moto_server; see peers.StartMoto.
+func startMoto(t *testing.T) string { return peers.StartMoto(t) }
 
 // observe runs one IAM and STS scenario with the same SDK clients against
 // endpoint and records each response field as text: values that are random

@@ -68,6 +68,7 @@ func TestPolicyMatchesCalls(t *testing.T) {
 			}
 		},
 		"EnsureProvider": func(t *testing.T, tn *tenant) {
+			// Create with tags (tag-on-create), then update.
 			o := tn.opts
 			o.Tags = map[string]string{"owner": "platform"}
 			for range 2 {
@@ -78,6 +79,7 @@ func TestPolicyMatchesCalls(t *testing.T) {
 			}
 		},
 		"Rollover": func(t *testing.T, tn *tenant) {
+			// Create with tags (tag-on-create), then update.
 			o := tn.opts
 			o.Tags = map[string]string{"owner": "platform"}
 			for range 2 {
@@ -88,6 +90,7 @@ func TestPolicyMatchesCalls(t *testing.T) {
 			}
 		},
 		"ApplyProvider": func(t *testing.T, tn *tenant) {
+			// Create with tags (tag-on-create), then update.
 			o := tn.opts
 			o.Tags = map[string]string{"owner": "platform"}
 			for range 2 {

@@ -1,0 +1,64 @@
+package iamsaml_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+
+	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/awsrole/iamsaml"
+	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/peers"
+	"github.com/samlaws/samlaws/saml/samltest"
+)
+
+// TestHelpersAgainstMoto runs the IAM-writing helpers once against
+// moto_server, an IAM implementation nobody here wrote, so that their
+// requests are shown to be accepted outside awstest: create the provider,
+// publish a second certificate (rollover step 1), create the role, update it
+// in place, and discover it as importable.
+func TestHelpersAgainstMoto(t *testing.T) {
+	url := peers.StartMoto(t)
+	ctx := context.Background()
+	client := iam.NewFromConfig(aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(url),
+		Credentials: credentials.NewStaticCredentialsProvider("AKIAMOTO", "moto", "")})
+	idp := samltest.NewIdP(t, samltest.WithNow(provNow))
+	arn, _ := awsrole.ParseProviderARN(samltest.DefaultProviderARN) // moto's default account is 123456789012
+	opts := iamsaml.ProviderOptions{Now: func() time.Time { return provNow }}
+
+	plan, err := iamsaml.EnsureProvider(ctx, client, arn, idp.Metadata(), opts)
+	if err != nil || plan.Action != "create" {
+		t.Fatalf("create provider in moto: %v, %v", plan, err)
+	}
+	idp.AddNextCertificate()
+	st, err := iamsaml.Rollover(ctx, client, arn, idp.Metadata(), opts)
+	if err != nil || st.Step != "publish" || !st.Applied {
+		t.Fatalf("rollover publish in moto: %+v, %v", st, err)
+	}
+	if st, err = iamsaml.Rollover(ctx, client, arn, idp.Metadata(), opts); err != nil || st.Plan.Action != "none" {
+		t.Fatalf("moto does not hand back the document it was given: %+v, %v", st, err)
+	}
+	cfg := iamsaml.RoleConfig{Name: "EntraAdmin", Path: "/entra/", Trust: federation.TrustPolicyOptions{Providers: []awsrole.ProviderARN{arn}},
+		Tags: map[string]string{"team": "platform"}}
+	if res, err := iamsaml.EnsureRole(ctx, client, cfg); err != nil || res.Action != "create" {
+		t.Fatalf("create role in moto: %+v, %v", res, err)
+	}
+	cfg.MaxSessionDuration = 4 * time.Hour
+	if res, err := iamsaml.EnsureRole(ctx, client, cfg); err != nil || res.Action != "update" {
+		t.Fatalf("update role in moto: %+v, %v", res, err)
+	}
+	if res, err := iamsaml.EnsureRole(ctx, client, cfg); err != nil || res.Action != "none" {
+		t.Fatalf("rerun in moto: %+v, %v (moto's GetRole does not give back what was written)", res, err)
+	}
+	rep, err := iamsaml.ImportableRoles(ctx, client, iamsaml.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := rep.Values(); len(v) != 1 || v[0] != "arn:aws:iam::123456789012:role/entra/EntraAdmin,"+arn.String() {
+		t.Errorf("importable roles in moto = %v", v)
+	}
+}
