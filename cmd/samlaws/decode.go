@@ -151,6 +151,7 @@ func decodeTo(w io.Writer, data []byte, keys ...*rsa.PrivateKey) error {
 		}
 	}
 	p.response(root, enc, len(x), b64Len)
+	p.printUnread(decodeFindUnread(root))
 	if p.err != nil {
 		return decodeWriteError{p.err}
 	}
@@ -170,7 +171,7 @@ func decodeQName(n xml.Name) string {
 	case "":
 		return n.Local
 	}
-	return "{" + clip(n.Space) + "}" + n.Local
+	return "{" + safeText(clip(n.Space)) + "}" + safeText(n.Local)
 }
 
 // decodePrinter writes the decoded response; the first write error sticks.
@@ -194,6 +195,8 @@ func (p *decodePrinter) printf(format string, a ...any) {
 func (p *decodePrinter) field(indent int, label, value string) {
 	if value == "" {
 		value = "(none)"
+	} else {
+		value = decodeShown(value)
 	}
 	p.printf("%s%-20s %s\n", strings.Repeat("  ", indent), label, value)
 }
@@ -223,7 +226,7 @@ func (p *decodePrinter) response(r *decodeNode, enc decodeEncoding, xmlLen, b64L
 	} else {
 		p.field(1, "InResponseTo", "(none: IdP-initiated)")
 	}
-	p.field(1, "Issuer", r.child(nsAssertion, "Issuer").value())
+	p.field(1, "Issuer", r.child(nsAssertion, "Issuer").raw())
 	p.status(r.child(nsProtocol, "Status"))
 	p.signatures(1, r)
 
@@ -313,7 +316,7 @@ func (p *decodePrinter) signature(indent int, parent, s *decodeNode) {
 			a, _ := t.attr("Algorithm")
 			transforms = append(transforms, decodeAlgName(a))
 		}
-		p.printf("%sReference %s = %s\n", pad, clip(uri), target)
+		p.printf("%sReference %s = %s\n", pad, decodeShown(clip(uri)), target)
 		p.printf("%sdigest %s, transforms %s\n", pad, decodeAlgName(dm), strings.Join(transforms, ", "))
 	}
 	certs := s.path([2]string{nsDSig, "KeyInfo"}, [2]string{nsDSig, "X509Data"}).allOrNil(nsDSig, "X509Certificate")
@@ -338,7 +341,7 @@ func (p *decodePrinter) certificate(pad, label, b64 string) {
 		return
 	}
 	sum := sha256.Sum256(der)
-	p.printf("%s%s %s\n", pad, label, cert.Subject.String())
+	p.printf("%s%s %s\n", pad, label, decodeShown(cert.Subject.String()))
 	p.printf("%s  SHA-1 thumbprint   %s\n", pad, saml.Thumbprint(cert))
 	p.printf("%s  SHA-256 thumbprint %X\n", pad, sum[:])
 	p.printf("%s  valid              %s to %s\n", pad, cert.NotBefore.UTC().Format(time.RFC3339), cert.NotAfter.UTC().Format(time.RFC3339))
@@ -390,14 +393,14 @@ func decodeAlgName(uri string) string {
 	if n, ok := names[uri]; ok {
 		return n
 	}
-	return clip(uri)
+	return decodeShown(clip(uri))
 }
 
 func (p *decodePrinter) assertion(a *decodeNode) {
 	p.attrField(1, a, "ID")
 	p.attrField(1, a, "Version")
 	p.attrField(1, a, "IssueInstant")
-	p.field(1, "Issuer", a.child(nsAssertion, "Issuer").value())
+	p.field(1, "Issuer", a.child(nsAssertion, "Issuer").raw())
 	p.signatures(1, a)
 
 	p.printf("  Subject\n")
@@ -406,7 +409,7 @@ func (p *decodePrinter) assertion(a *decodeNode) {
 	if nameID == nil {
 		p.field(2, "NameID", "(none: AWS answers AccessDenied, A2.1)")
 	} else {
-		p.field(2, "NameID", nameID.value())
+		p.field(2, "NameID", nameID.raw())
 		f, _ := nameID.attr("Format")
 		p.field(2, "Format", f)
 	}
@@ -454,7 +457,7 @@ func (p *decodePrinter) assertion(a *decodeNode) {
 		for _, ar := range restrictions {
 			var auds []string
 			for _, au := range ar.all(nsAssertion, "Audience") {
-				auds = append(auds, au.value())
+				auds = append(auds, decodeShown(au.raw()))
 			}
 			p.field(2, "Audience", strings.Join(auds, " or "))
 		}
@@ -508,9 +511,9 @@ func (p *decodePrinter) attributes(a *decodeNode) {
 	}
 	for _, at := range aws {
 		short := strings.TrimPrefix(at.name, "https://aws.amazon.com/SAML/Attributes/")
-		p.printf("    %s\n", short)
+		p.printf("    %s\n", decodeShown(short))
 		for _, v := range at.values {
-			p.printf("      %s\n", v)
+			p.printf("      %s\n", decodeShown(v))
 			p.printf("        -> %s\n", decodeAWSMeaning(at.name, v, len(at.values)))
 		}
 		if len(at.values) == 0 {
@@ -522,9 +525,9 @@ func (p *decodePrinter) attributes(a *decodeNode) {
 		p.printf("    (none)\n")
 	}
 	for _, at := range other {
-		p.printf("    %s\n", at.name)
+		p.printf("    %s\n", decodeShown(at.name))
 		for _, v := range at.values {
-			p.printf("      %s\n", v)
+			p.printf("      %s\n", decodeShown(v))
 		}
 	}
 }

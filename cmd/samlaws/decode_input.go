@@ -138,6 +138,11 @@ type decodeNode struct {
 	children []*decodeNode
 	parent   *decodeNode
 	text     strings.Builder // character data directly inside, CDATA included
+	line     int             // line of the start tag
+	// undeclared is the element's namespace prefix when no xmlns declares
+	// it; badAttrs are its attributes whose prefix is undeclared.
+	undeclared string
+	badAttrs   []string
 }
 
 // attr returns the value of the unqualified attribute local.
@@ -183,6 +188,14 @@ func (n *decodeNode) path(steps ...[2]string) *decodeNode {
 	return cur
 }
 
+// raw is the text content exactly, white space included ("" for nil).
+func (n *decodeNode) raw() string {
+	if n == nil {
+		return ""
+	}
+	return n.text.String()
+}
+
 // value is the trimmed text content.
 func (n *decodeNode) value() string {
 	if n == nil {
@@ -206,13 +219,27 @@ func decodeParseXML(data []byte) (*decodeNode, error) {
 	dec.Strict = true
 	var root, cur *decodeNode
 	tokens, depth := 0, 0
+	// scopes holds the namespace URIs bound at each open element, to tell a
+	// resolved name from one whose prefix no xmlns declares (encoding/xml
+	// then leaves the prefix in Name.Space).
+	var scopes [][]string
+	bound := func(space string) bool {
+		for _, sc := range scopes {
+			for _, u := range sc {
+				if u == space {
+					return true
+				}
+			}
+		}
+		return false
+	}
 	for {
 		tok, err := dec.Token()
+		line, _ := dec.InputPos()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			line, _ := dec.InputPos()
 			if errors.Is(err, io.ErrUnexpectedEOF) || strings.Contains(err.Error(), "unexpected EOF") {
 				return nil, fmt.Errorf("truncated: the XML ends before its root element closes (line %d)", line)
 			}
@@ -228,7 +255,22 @@ func decodeParseXML(data []byte) (*decodeNode, error) {
 			if depth > decodeMaxDepth {
 				return nil, fmt.Errorf("elements nested deeper than %d", decodeMaxDepth)
 			}
-			n := &decodeNode{name: t.Name, attrs: t.Copy().Attr, parent: cur}
+			n := &decodeNode{name: t.Name, attrs: t.Copy().Attr, parent: cur, line: line}
+			var decl []string
+			for _, a := range t.Attr {
+				if a.Name.Space == "xmlns" || a.Name.Space == "" && a.Name.Local == "xmlns" {
+					decl = append(decl, a.Value)
+				}
+			}
+			scopes = append(scopes, decl)
+			if t.Name.Space != "" && !bound(t.Name.Space) {
+				n.undeclared = t.Name.Space
+			}
+			for _, a := range t.Attr {
+				if a.Name.Space != "" && a.Name.Space != "xmlns" && a.Name.Space != "http://www.w3.org/XML/1998/namespace" && !bound(a.Name.Space) {
+					n.badAttrs = append(n.badAttrs, a.Name.Space+":"+a.Name.Local)
+				}
+			}
 			if cur == nil {
 				if root != nil {
 					return nil, errors.New("more than one root element")
@@ -241,6 +283,7 @@ func decodeParseXML(data []byte) (*decodeNode, error) {
 		case xml.EndElement:
 			depth--
 			cur = cur.parent
+			scopes = scopes[:len(scopes)-1]
 		case xml.CharData:
 			if cur != nil {
 				cur.text.Write(t)

@@ -21,6 +21,10 @@ type decodeJSONOut struct {
 	Base64Chars int                   `json:"base64_chars"`
 	Response    decodeJSONResponse    `json:"response"`
 	Assertions  []decodeJSONAssertion `json:"assertions"`
+	// Unread lists what decode could not read (and so does not show as what
+	// it claims to be), where and why; UnreadMore counts those left out.
+	Unread     []decodeUnread `json:"unread"`
+	UnreadMore int            `json:"unread_more,omitempty"`
 }
 
 type decodeJSONResponse struct {
@@ -113,7 +117,7 @@ func decodeJSONTo(w io.Writer, data []byte, keys ...*rsa.PrivateKey) error {
 	resp := &out.Response
 	resp.ID, resp.Version, resp.IssueInstant = attr(r, "ID"), attr(r, "Version"), attr(r, "IssueInstant")
 	resp.Destination, resp.InResponseTo = attr(r, "Destination"), attr(r, "InResponseTo")
-	resp.Issuer = r.child(nsAssertion, "Issuer").value()
+	resp.Issuer = r.child(nsAssertion, "Issuer").raw()
 	st := r.child(nsProtocol, "Status")
 	if code := st.path([2]string{nsProtocol, "StatusCode"}); code != nil {
 		resp.StatusCode = attr(code, "Value")
@@ -144,6 +148,10 @@ func decodeJSONTo(w io.Writer, data []byte, keys ...*rsa.PrivateKey) error {
 			out.Assertions = append(out.Assertions, ja)
 		}
 	}
+	out.Unread, out.UnreadMore = decodeFindUnread(r)
+	if out.Unread == nil {
+		out.Unread = []decodeUnread{}
+	}
 	b, err := json.Marshal(out)
 	if err != nil {
 		return err
@@ -157,7 +165,7 @@ func decodeJSONTo(w io.Writer, data []byte, keys ...*rsa.PrivateKey) error {
 func decodeJSONAssertionOf(a *decodeNode, attr func(*decodeNode, string) string) decodeJSONAssertion {
 	out := decodeJSONAssertion{
 		ID: attr(a, "ID"), Version: attr(a, "Version"), IssueInstant: attr(a, "IssueInstant"),
-		Issuer:        a.child(nsAssertion, "Issuer").value(),
+		Issuer:        a.child(nsAssertion, "Issuer").raw(),
 		Signatures:    decodeJSONSigs(a),
 		Confirmations: []decodeJSONConfirmation{},
 		Audiences:     [][]string{},
