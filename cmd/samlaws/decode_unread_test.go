@@ -70,7 +70,7 @@ func TestDecodeShowsIssuerWhitespace(t *testing.T) {
 // value can forge or reorder a line of decode's output.
 func TestDecodeUnreadAndEscapes(t *testing.T) {
 	f := newCheckFixture(t)
-	xml, err := os.ReadFile(f.response(t, samltest.Unsigned()))
+	xml, err := os.ReadFile(f.response(t, samltest.Tamper("unsigned")))
 	if err != nil {
 		t.Fatal(err)
 	}
