@@ -316,7 +316,8 @@ func SPEntityID(partition awsrole.Partition) (string, error) {
 // region of that host's partition. The unprefixed aws host is reported with
 // Region "us-east-1". The regional form also accepts us-east-1 (A1.2's regex
 // does), although SignInEndpoint never produces it. The provider-specific ACS
-// form has been seen only in third-party code (open item 6).
+// https://{region}.signin.aws.amazon.com/saml/acs/{IdP-ID} is the one the IAM
+// user guide documents for providers that require encrypted assertions (A1.4).
 //
 // Everything else is rejected: look-alike hosts (signin.aws.amazon.com.example,
 // example.com/signin.aws.amazon.com, signin-aws.amazon.com), upper case, ports

@@ -1,6 +1,7 @@
 package federation
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -63,5 +64,69 @@ func TestImportWarningsTagSession(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestTrustPolicyProviderSpecificACS pins A1.4/A1.9 for issue 18: for a
+// provider that requires encrypted assertions, SAML:aud (the Recipient) is
+// the provider-specific ACS AWS documents, so NewTrustPolicy offers it, and
+// the policy it writes lets a request with that Recipient through Authorize
+// while a policy without it does not.
+func TestTrustPolicyProviderSpecificACS(t *testing.T) {
+	t.Parallel()
+	const id = "SAMLSPD9IMTW2LM46J042K"
+	prov, err := awsrole.ParseProviderARN(provA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		aud  AudienceCondition
+		want []string
+	}{
+		{AudienceGlobal, []string{`"StringEquals"`, `"https://signin.aws.amazon.com/saml"`, `"https://signin.aws.amazon.com/saml/acs/` + id + `"`}},
+		{AudienceRegional, []string{`"StringLike"`, `"https://*.signin.aws.amazon.com/saml/acs/` + id + `"`, `"https://signin.aws.amazon.com/saml/acs/` + id + `"`}},
+	} {
+		doc, err := NewTrustPolicy(TrustPolicyOptions{Providers: []awsrole.ProviderARN{prov}, Audience: tc.aud, ProviderID: id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(string(doc), w) {
+				t.Errorf("A1.4 audience %d: policy lacks %s:\n%s", tc.aud, w, doc)
+			}
+		}
+		tp, err := ParseTrustPolicy(string(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st := tp.Statements[0]; !strings.Contains(strings.Join(st.Audiences, " "), "/saml/acs/"+id) {
+			t.Errorf("parsed audiences %v", st.Audiences)
+		}
+		recipient := "https://signin.aws.amazon.com/saml/acs/" + id
+		if tc.aud == AudienceRegional {
+			recipient = "https://eu-west-1.signin.aws.amazon.com/saml/acs/" + id
+		}
+		req := SAMLRequest{Provider: prov, Issuer: "https://sts.windows.net/t/", Recipient: recipient, NameID: "u"}
+		if err := tp.Authorize(req); err != nil {
+			t.Errorf("A1.9 audience %d: Recipient %s denied: %v", tc.aud, recipient, err)
+		}
+		plain, err := NewTrustPolicy(TrustPolicyOptions{Providers: []awsrole.ProviderARN{prov}, Audience: tc.aud})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ptp, err := ParseTrustPolicy(string(plain))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := ptp.Authorize(req); !errors.Is(err, ErrNotAuthorized) {
+			t.Errorf("A1.9 audience %d without ProviderID: Recipient %s allowed: %v", tc.aud, recipient, err)
+		}
+	}
+	if _, err := NewTrustPolicy(TrustPolicyOptions{Providers: []awsrole.ProviderARN{prov}, ProviderID: "bad id"}); !errors.Is(err, ErrInvalidProviderID) {
+		t.Errorf("bad ProviderID: %v", err)
+	}
+	cn, _ := awsrole.ParseProviderARN("arn:aws-cn:iam::123456789012:saml-provider/EntraID")
+	if _, err := NewTrustPolicy(TrustPolicyOptions{Providers: []awsrole.ProviderARN{cn}, ProviderID: id}); !errors.Is(err, ErrNoEndpoint) {
+		t.Errorf("aws-cn ProviderID: %v", err)
 	}
 }

@@ -81,6 +81,16 @@ type TrustPolicyOptions struct {
 	// SetSourceIdentity adds sts:SetSourceIdentity, needed when assertions
 	// carry a SourceIdentity (B3.2).
 	SetSourceIdentity bool
+	// ProviderID is the unique ID of an IAM SAML provider that requires
+	// encrypted assertions (its SAMLProviderUUID, 22-64 characters of
+	// [A-Z0-9], as in SAMLSPD9IMTW2LM46J042K). AWS documents
+	// https://{region}.signin.aws.amazon.com/saml/acs/{ID} as the ACS of such
+	// a provider (A1.4), and SAML:aud is the Recipient (A1.9), so the
+	// SAML:aud condition then also lists https://signin.aws.amazon.com/saml/acs/{ID}
+	// (and, with AudienceRegional, https://*.signin.aws.amazon.com/saml/acs/{ID}).
+	// Only the aws partition documents this ACS; for others NewTrustPolicy
+	// fails with ErrNoEndpoint. Empty: no provider-specific ACS.
+	ProviderID string
 }
 
 // policyDocument and policyStatement fix the field order of the JSON that
@@ -178,16 +188,36 @@ func NewTrustPolicy(opts TrustPolicyOptions) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
+		info, _ := partitionTable(part)
+		var acs string
+		if opts.ProviderID != "" {
+			if !info.encryptedMetadata {
+				return nil, newErr("A1.4", ErrNoEndpoint, nil,
+					"no provider-specific ACS is documented for partition "+string(part)+"; leave ProviderID empty")
+			}
+			if !validProviderID(opts.ProviderID) {
+				return nil, newErr("B1.4", ErrInvalidProviderID, nil,
+					"ProviderID must be 22-64 characters of [A-Z0-9] (the provider's SAMLProviderUUID)")
+			}
+			acs = global + "/acs/" + opts.ProviderID
+		}
 		if opts.Audience == AudienceGlobal {
-			st.Condition = map[string]map[string]any{"StringEquals": {ConditionKeyAudience: global}}
+			if acs == "" {
+				st.Condition = map[string]map[string]any{"StringEquals": {ConditionKeyAudience: global}}
+			} else {
+				st.Condition = map[string]map[string]any{"StringEquals": {ConditionKeyAudience: []string{global, acs}}}
+			}
 			break
 		}
-		info, _ := partitionTable(part)
 		if !info.regional {
 			return nil, newErr("B3.1", ErrNoEndpoint, nil,
 				"partition "+string(part)+" has no known regional sign-in endpoints; use AudienceGlobal")
 		}
-		st.Condition = map[string]map[string]any{"StringLike": {ConditionKeyAudience: []string{global, "https://*." + info.host + "/saml"}}}
+		auds := []string{global, "https://*." + info.host + "/saml"}
+		if acs != "" {
+			auds = append(auds, acs, "https://*."+info.host+"/saml/acs/"+opts.ProviderID)
+		}
+		st.Condition = map[string]map[string]any{"StringLike": {ConditionKeyAudience: auds}}
 	case AudienceUnrestricted:
 	default:
 		return nil, newErr("B3.1", ErrInvalidTrustPolicy, nil, "unknown AudienceCondition "+strconv.Itoa(int(opts.Audience)))

@@ -161,6 +161,15 @@ type VerifierConfig struct {
 	// Required needs at least one DecryptionKey.
 	EncryptionMode EncryptionMode
 
+	// ProviderID is the unique ID of the IAM SAML provider (its
+	// SAMLProviderUUID, such as SAMLSPD9IMTW2LM46J042K). AWS documents the
+	// provider-specific ACS https://{region}.signin.aws.amazon.com/saml/acs/{ID}
+	// for providers that require encrypted assertions (A1.4), so with
+	// ProviderID set that ACS, global and regional (exact hosts), is also an
+	// accepted Recipient and Destination. Whether AWS then refuses the plain
+	// endpoint is not documented; it stays accepted. Default: none.
+	ProviderID string
+
 	// ReplayCache records assertion IDs (D5.3). Default: a new bounded
 	// in-memory cache of DefaultReplayCacheSize entries per Verifier.
 	ReplayCache ReplayCache
@@ -213,6 +222,8 @@ type Verifier struct {
 	// Audiences) nor Partitions were configured, so the commercial
 	// partition's endpoints are accepted (A1.2).
 	awsDefaultRecipients, awsDefaultAudiences bool
+	// providerID is VerifierConfig.ProviderID.
+	providerID string
 }
 
 // NewVerifier checks cfg and returns a Verifier. Configuration errors wrap
@@ -278,6 +289,15 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 		}
 		v.recipients[r] = true
 		v.recipList = append(v.recipList, r)
+	}
+	if cfg.ProviderID != "" {
+		ep, err := federation.ParseSignInEndpoint(AWSSignInURL + "/acs/" + cfg.ProviderID)
+		if err != nil || ep.ProviderID != cfg.ProviderID {
+			return nil, configErr("ProviderID must be the IAM SAML provider's unique ID: 22-64 characters of [A-Z0-9] (A1.4)")
+		}
+		v.providerID = cfg.ProviderID
+		v.recipList = append([]string{AWSSignInURL + "/acs/" + cfg.ProviderID}, v.recipList...)
+		v.recipients[AWSSignInURL+"/acs/"+cfg.ProviderID] = true
 	}
 	v.recipientMsg = strings.Join(v.recipList, ", ")
 	if v.awsDefaultRecipients {
@@ -443,6 +463,9 @@ func (v *Verifier) recipientWant() []string {
 	if v.awsDefaultRecipients {
 		w = append(w, federation.GlobalStaticSignInEndpoint, awsRegionalRecipient)
 	}
+	if v.providerID != "" {
+		w = append(w, "https://<region>.signin.aws.amazon.com/saml/acs/"+v.providerID)
+	}
 	for _, p := range v.partitions {
 		w = append(w, "any sign-in endpoint of partition "+string(p))
 	}
@@ -468,11 +491,12 @@ func (v *Verifier) recipientOK(r string) bool {
 	if v.recipients[r] {
 		return true
 	}
-	if v.awsDefaultRecipients {
+	if v.awsDefaultRecipients || v.providerID != "" {
 		// A1.1, A1.2: the global, static and regional endpoints of the aws
-		// partition, exact hosts; the provider-specific ACS only when
-		// configured (it is in v.recipients then).
-		if ep, err := federation.ParseSignInEndpoint(r); err == nil && ep.Partition == awsrole.PartitionAWS && ep.ProviderID == "" {
+		// partition, exact hosts; A1.4: the provider-specific ACS, global or
+		// regional, only for the configured provider.
+		if ep, err := federation.ParseSignInEndpoint(r); err == nil && ep.Partition == awsrole.PartitionAWS &&
+			((v.awsDefaultRecipients && ep.ProviderID == "") || (v.providerID != "" && ep.ProviderID == v.providerID)) {
 			return true
 		}
 	}

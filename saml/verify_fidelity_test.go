@@ -2,6 +2,7 @@ package saml
 
 import (
 	"context"
+	"crypto/rsa"
 	"crypto/x509"
 	"errors"
 	"strings"
@@ -276,5 +277,54 @@ func TestNationalCloudIssuer(t *testing.T) {
 				t.Error("global-cloud verifier accepted a national-cloud response")
 			}
 		})
+	}
+}
+
+// TestProviderSpecificACS pins A1.4 for issue 18: a provider that requires
+// encrypted assertions has its own ACS, https://{region}.signin.aws.amazon.com/saml/acs/{IdP-ID},
+// which AWS documents; with ProviderID the verifier takes it as Recipient and
+// Destination (global and regional, exact hosts), for that provider only.
+func TestProviderSpecificACS(t *testing.T) {
+	const id = "SAMLSPD9IMTW2LM46J042K"
+	spKey, spCert := vSPKey(t)
+	encrypted := func(recipient string) []byte {
+		return vMint(t, func(s *ResponseSpec) {
+			s.Recipient = recipient
+			s.Encryption = &Encryption{Certificate: spCert, Algorithm: AES256GCM}
+		}).XML
+	}
+	required := func(providerID string) *Verifier {
+		return vVerifier(t, func(c *VerifierConfig) {
+			c.EncryptionMode = EncryptionRequired
+			c.DecryptionKeys = []*rsa.PrivateKey{spKey}
+			c.ProviderID = providerID
+			c.AWSCompatible = true
+		})
+	}
+	cases := []struct {
+		name, recipient, providerID string
+		ok                          bool
+	}{
+		{"A1.4_global_acs", "https://signin.aws.amazon.com/saml/acs/" + id, id, true},
+		{"A1.4_regional_acs", "https://eu-central-1.signin.aws.amazon.com/saml/acs/" + id, id, true},
+		{"A1.4_plain_endpoint_still_accepted", "https://signin.aws.amazon.com/saml", id, true},
+		{"A1.4_acs_without_provider_id", "https://signin.aws.amazon.com/saml/acs/" + id, "", false},
+		{"A1.4_acs_of_another_provider", "https://signin.aws.amazon.com/saml/acs/SAMLSPAAAAAAAAAAAAAAAA00", id, false},
+		{"A1.4_acs_lookalike_host", "https://signin.aws.amazon.com.example.org/saml/acs/" + id, id, false},
+		{"A1.4_acs_trailing_slash", "https://signin.aws.amazon.com/saml/acs/" + id + "/", id, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := vVerify(t, required(tc.providerID), encrypted(tc.recipient))
+			if tc.ok && err != nil {
+				t.Fatalf("rejected: %v", err)
+			}
+			if !tc.ok && !errors.Is(err, ErrDestination) && !errors.Is(err, ErrRecipient) {
+				t.Fatalf("got %v, want an endpoint rejection", err)
+			}
+		})
+	}
+	if _, err := NewVerifier(VerifierConfig{IdPEntityID: mintIssuer, Certificates: []*x509.Certificate{mintLoadKeyPair(t, "idp").cert}, ProviderID: "not-an-id"}); !errors.Is(err, ErrConfig) {
+		t.Errorf("bad ProviderID: %v", err)
 	}
 }

@@ -48,6 +48,10 @@ Flags:
                        (default: what AWS accepts in the commercial partition,
                        https://signin.aws.amazon.com/saml, .../static/saml and
                        every regional https://<region>.signin.aws.amazon.com/saml)
+  --provider-id ID     the IAM SAML provider's unique ID (SAMLProviderUUID, as in
+                       SAMLSPD9IMTW2LM46J042K) when it requires encrypted
+                       assertions: its own ACS .../saml/acs/ID (global or
+                       regional) is then an accepted Recipient (A1.4)
   --request-id ID      the ID of the AuthnRequest the response answers (an
                        SP-initiated sign-in); repeat for several. InResponseTo
                        must then equal one of them. Without it InResponseTo is
@@ -95,6 +99,7 @@ type checkOptions struct {
 	audiences   checkStrings
 	recipients  checkStrings
 	requestIDs  checkStrings
+	providerID  string
 	now         string
 	allowSHA1   bool
 	decryptKeys checkStrings
@@ -180,6 +185,7 @@ func parseCheckArgs(args []string) (*checkOptions, error) {
 	fs.Var(&o.audiences, "audience", "")
 	fs.Var(&o.recipients, "recipient", "")
 	fs.Var(&o.requestIDs, "request-id", "")
+	fs.StringVar(&o.providerID, "provider-id", "", "")
 	fs.StringVar(&o.now, "now", "", "")
 	fs.BoolVar(&o.allowSHA1, "allow-sha1", false, "")
 	fs.Var(&o.decryptKeys, "decrypt-key", "")
@@ -313,6 +319,7 @@ func checkNewVerifier(o *checkOptions, trust *checkTrust) (*checkVerifier, error
 		Now:            now,
 		AllowSHA1:      o.allowSHA1,
 		DecryptionKeys: keys,
+		ProviderID:     o.providerID,
 		ReplayCache:    saml.NewMemoryReplayCache(0, now),
 		AWSCompatible:  true,
 	}

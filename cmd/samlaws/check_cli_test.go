@@ -676,3 +676,20 @@ func TestCheckSPInitiated(t *testing.T) {
 		t.Errorf("--request-id with a space: exit %d", r.code)
 	}
 }
+
+// TestCheckProviderID: with --provider-id, the provider-specific ACS of an
+// encrypted provider (A1.4) is an accepted Recipient; without it, it is not.
+func TestCheckProviderID(t *testing.T) {
+	f := newCheckFixture(t)
+	const id = "SAMLSPD9IMTW2LM46J042K"
+	resp := f.response(t, samltest.Recipient("https://eu-west-1.signin.aws.amazon.com/saml/acs/"+id))
+	if r := runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, resp); r.code != exitRejected {
+		t.Errorf("provider-specific ACS accepted without --provider-id: exit %d", r.code)
+	}
+	if r := runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, "--provider-id", id, resp); r.code != exitOK {
+		t.Errorf("--provider-id: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, "--provider-id", "nope", resp); r.code != exitUsage {
+		t.Errorf("bad --provider-id: exit %d", r.code)
+	}
+}
