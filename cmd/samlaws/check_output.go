@@ -143,10 +143,15 @@ func (p *checkPrinter) header(t *checkTrust) {
 	for _, c := range t.certs {
 		tps = append(tps, saml.Thumbprint(c))
 	}
-	fmt.Fprintf(p.w, "Trusting issuer %s\n", t.entityID)
-	fmt.Fprintf(p.w, "  with %d signing certificate(s) from %s, SHA-1 thumbprint(s) %s\n", len(t.certs), clip(t.source), strings.Join(tps, ", "))
+	fmt.Fprintf(p.w, "Trusting issuer %s\n", decodeShown(t.entityID))
+	fmt.Fprintf(p.w, "  with %d signing certificate(s) from %s, SHA-1 thumbprint(s) %s\n", len(t.certs), decodeShown(fileArg(t.source)), strings.Join(tps, ", "))
 	if t.note != "" {
-		fmt.Fprintf(p.w, "  note: %s\n", t.note)
+		fmt.Fprintf(p.w, "  note: %s\n", decodeShown(t.note))
+	}
+	for _, c := range t.certs {
+		if !p.now().Before(c.NotAfter) {
+			fmt.Fprintf(p.w, "  note: certificate %s expired at %s; %s\n", saml.Thumbprint(c), c.NotAfter.UTC().Format(time.RFC3339), awsAcceptsExpired)
+		}
 	}
 	fmt.Fprintf(p.w, "Checking as AWS would at %s\n", p.now().UTC().Truncate(time.Second).Format(time.RFC3339))
 	fmt.Fprintf(p.w, "  AWS-compatible: IssueInstant at most %s old (STS, A4.4), no grace after NotOnOrAfter (as STS answered in\n", saml.DefaultMaxIssueAge)
@@ -195,12 +200,12 @@ func (p *checkPrinter) acceptedText(b *strings.Builder, r *checkResult) {
 	row := func(label, format string, args ...any) {
 		fmt.Fprintf(b, "  %-14s %s\n", label, fmt.Sprintf(format, args...))
 	}
-	row("issuer", "%s", a.Issuer)
+	row("issuer", "%s", decodeShown(a.Issuer))
 	subj := a.Subject.NameID
 	if a.Subject.Format != "" {
 		subj += " (" + a.Subject.Format + ")"
 	}
-	row("subject", "%s", subj)
+	row("subject", "%s", decodeShown(subj))
 	row("signature", "%s, %s, certificate SHA-1 %s", checkSignedWhat(a), decodeAlgName(a.SignatureAlgorithm), saml.Thumbprint(a.Certificate))
 	for _, n := range r.Notes {
 		row("note", "%s", n)
@@ -209,9 +214,9 @@ func (p *checkPrinter) acceptedText(b *strings.Builder, r *checkResult) {
 		row("encryption", "assertion was encrypted and decrypted with a --decrypt-key")
 	}
 	for _, ar := range a.Audiences {
-		row("audience", "%s", strings.Join(ar, " or "))
+		row("audience", "%s", decodeShown(strings.Join(ar, " or ")))
 	}
-	row("recipient", "%s", a.Recipient)
+	row("recipient", "%s", decodeShown(a.Recipient))
 	row("valid", "%s to %s (deliver by %s)", checkTime(a.NotBefore), checkTime(a.NotOnOrAfter), checkTime(a.SubjectNotOnOrAfter))
 	for _, role := range a.Roles {
 		row("role", "%s via %s", role.RoleARN, role.ProviderARN)
@@ -229,10 +234,10 @@ func (p *checkPrinter) acceptedText(b *strings.Builder, r *checkResult) {
 		row("session", "console session length unknown: %v", err)
 	}
 	if a.SourceIdentity != "" {
-		row("source id", "%s", a.SourceIdentity)
+		row("source id", "%s", decodeShown(string(a.SourceIdentity)))
 	}
 	for _, t := range a.Tags {
-		row("session tag", "%s=%s", t.Key, t.Value)
+		row("session tag", "%s", decodeShown(t.Key+"="+t.Value))
 	}
 	var others []string
 	for name := range a.Claims {
@@ -241,7 +246,7 @@ func (p *checkPrinter) acceptedText(b *strings.Builder, r *checkResult) {
 		}
 	}
 	sort.Strings(others)
-	row("other claims", "%d (%s)", len(others), strings.Join(checkShortNames(others), ", "))
+	row("other claims", "%d (%s)", len(others), decodeShown(strings.Join(checkShortNames(others), ", ")))
 	b.WriteString("\n")
 }
 

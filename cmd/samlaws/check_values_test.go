@@ -227,3 +227,19 @@ func TestCheckExpiredSigningCertificate(t *testing.T) {
 		t.Errorf("metadata inspect does not say AWS still accepts it:\n%s", ins.stdout)
 	}
 }
+
+// Issue 16: with the real app metadata whose only certificate expired on
+// 2025-11-10, check's header says the certificate expired and that AWS still
+// accepts its signatures, as metadata inspect does for the same file.
+func TestCheckHeaderExpiredCertificateReal(t *testing.T) {
+	md := filepath.Join("testdata", "entra-app-61318f71.xml")
+	r := runCLI(t, "", "check", "--metadata", md, "--now", "2026-01-01T00:01:00Z", filepath.Join("testdata", "saml2aws_aad_SAMLResponse.xml"))
+	want := "note: certificate C147B5D6E9F6E44927F114B4D17C18674130007F expired at 2025-11-10T06:22:45Z; " + awsAcceptsExpired
+	if !strings.Contains(r.stdout, want) {
+		t.Errorf("header lacks %q:\n%s", want, r.stdout)
+	}
+	ins := runCLI(t, "", "metadata", "inspect", md, "--now", "2026-01-01T00:01:00Z")
+	if !strings.Contains(ins.stdout, "note: "+awsAcceptsExpired) {
+		t.Errorf("inspect lacks the note:\n%s", ins.stdout)
+	}
+}
