@@ -15,15 +15,9 @@
 // is its inverse, for minting assertions. [EffectiveSession] computes how long a
 // console or API session lasts and which bound decided it.
 //
-// [AssumeRoleWithSAML] and [SAMLRoleProvider] (an aws.CredentialsProvider, to be
-// wrapped in aws.NewCredentialsCache) exchange a base64 SAMLResponse from an
-// [AssertionSource] for temporary credentials through a narrow
-// [AssumeRoleWithSAMLAPIClient] such as *sts.Client (B4). They reject locally
-// what STS would reject anyway (A6.1, A3.3, A4.2, B4.1), pass STS errors through
-// wrapped (errors.As finds *types.ExpiredTokenException and the others) with a
-// hint, and never put the assertion or secrets in an error or log.
-//
-// Apart from that I/O (through the client and source the caller supplies, and
-// AssertionFile reading its file), the package is pure: no clock, no
-// package-level mutable state.
+// The package is pure: no I/O, no clock, no package-level mutable state, and
+// no AWS SDK dependency. Exchanging an assertion for credentials with STS
+// (AssumeRoleWithSAML, an aws.CredentialsProvider) lives in
+// [github.com/samlaws/samlaws/awsrole/samlcreds]; IAM operations (role import,
+// SAML provider lifecycle) in [github.com/samlaws/samlaws/awsrole/iamsaml].
 package awsrole

@@ -1,4 +1,4 @@
-package awsrole_test
+package samlcreds_test
 
 import (
 	"bytes"
@@ -13,8 +13,6 @@ import (
 
 	smithy "github.com/aws/smithy-go"
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/samlaws/samlaws/awsrole"
 )
 
 // boto3Driver calls AssumeRoleWithSAML with botocore (an independent AWS client,
@@ -77,7 +75,7 @@ func requireBoto3(t *testing.T) string {
 
 type boto3Call struct {
 	URL string
-	In  awsrole.AssumeInput
+	In  assumeInput
 }
 
 // runBoto3 makes every call in one Python process (importing boto3 takes a
@@ -119,7 +117,7 @@ func TestAssumeRoleWithSAMLMatchesBoto3(t *testing.T) {
 	t.Parallel()
 	py := requireBoto3(t)
 	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
-	in := awsrole.AssumeInput{Role: testRole(t), SAMLAssertion: testAssertion(0), DurationSeconds: 900}
+	in := assumeInput{Role: testRole(t), SAMLAssertion: testAssertion(0), DurationSeconds: 900}
 
 	faults := []struct {
 		name     string
@@ -137,7 +135,7 @@ func TestAssumeRoleWithSAMLMatchesBoto3(t *testing.T) {
 
 	// Go side first.
 	goFake := &fakeSTS{Now: func() time.Time { return now }}
-	res, err := awsrole.AssumeRoleWithSAML(context.Background(), newFakeSTSServer(t, goFake), in)
+	res, err := assume(context.Background(), newFakeSTSServer(t, goFake), in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +143,7 @@ func TestAssumeRoleWithSAMLMatchesBoto3(t *testing.T) {
 	for i, tt := range faults {
 		fin := in
 		fin.DurationSeconds = tt.duration
-		_, err := awsrole.AssumeRoleWithSAML(context.Background(), newFakeSTSServer(t, &fakeSTS{Fault: tt.fault}), fin)
+		_, err := assume(context.Background(), newFakeSTSServer(t, &fakeSTS{Fault: tt.fault}), fin)
 		if !errors.As(err, &goErrs[i]) {
 			t.Fatalf("%s: Go: %v is not an API error", tt.name, err)
 		}

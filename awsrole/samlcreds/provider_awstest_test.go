@@ -1,4 +1,4 @@
-package awsrole_test
+package samlcreds_test
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	smithy "github.com/aws/smithy-go"
 
 	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/awsrole/samlcreds"
 	"github.com/samlaws/samlaws/awstest"
 	"github.com/samlaws/samlaws/federation"
 	"github.com/samlaws/samlaws/saml/samltest"
@@ -61,7 +62,7 @@ func TestSAMLRoleProviderWithEntraResponse(t *testing.T) {
 
 	t.Run("B4.2 admin role, fresh assertion", func(t *testing.T) {
 		t.Parallel()
-		p := awsrole.NewSAMLRoleProvider(client(t, time.Minute), mustRole(t, samltest.DefaultAdminRole), staticSource(b64))
+		p := samlcreds.NewProvider(client(t, time.Minute), mustRole(t, samltest.DefaultAdminRole), staticSource(b64), samlcreds.Options{})
 		res, err := p.Assume(context.Background())
 		if err != nil {
 			t.Fatal(err)
@@ -85,15 +86,15 @@ func TestSAMLRoleProviderWithEntraResponse(t *testing.T) {
 	t.Run("B4.4 role not in the assertion: AccessDenied", func(t *testing.T) {
 		t.Parallel()
 		other := mustRole(t, "arn:aws:iam::123456789012:role/NotGranted,"+samltest.DefaultProviderARN)
-		_, err := awsrole.NewSAMLRoleProvider(client(t, time.Minute), other, staticSource(b64)).Retrieve(context.Background())
+		_, err := samlcreds.NewProvider(client(t, time.Minute), other, staticSource(b64), samlcreds.Options{}).Retrieve(context.Background())
 		var apiErr smithy.APIError
-		if !errors.As(err, &apiErr) || apiErr.ErrorCode() != "AccessDenied" || !errors.Is(err, awsrole.ErrSTS) {
+		if !errors.As(err, &apiErr) || apiErr.ErrorCode() != "AccessDenied" || !errors.Is(err, samlcreds.ErrSTS) {
 			t.Fatalf("err = %v, want AccessDenied inside ErrSTS", err)
 		}
 	})
 	t.Run("A4.4 six minutes later: ExpiredTokenException", func(t *testing.T) {
 		t.Parallel()
-		_, err := awsrole.NewSAMLRoleProvider(client(t, 6*time.Minute), mustRole(t, samltest.DefaultReadOnlyRole), staticSource(b64)).Retrieve(context.Background())
+		_, err := samlcreds.NewProvider(client(t, 6*time.Minute), mustRole(t, samltest.DefaultReadOnlyRole), staticSource(b64), samlcreds.Options{}).Retrieve(context.Background())
 		var expired *types.ExpiredTokenException
 		if !errors.As(err, &expired) || !strings.Contains(err.Error(), "fetch a fresh SAMLResponse") {
 			t.Fatalf("err = %v, want ExpiredTokenException with the A4.4 hint", err)
@@ -102,19 +103,19 @@ func TestSAMLRoleProviderWithEntraResponse(t *testing.T) {
 	t.Run("A5.1 tampered: InvalidIdentityToken", func(t *testing.T) {
 		t.Parallel()
 		bad := []byte(idp.ResponseBase64(t, samltest.DefaultUser(), samltest.Tamper("modified-after-signing")))
-		_, err := awsrole.NewSAMLRoleProvider(client(t, time.Minute), mustRole(t, samltest.DefaultAdminRole), staticSource(bad)).Retrieve(context.Background())
+		_, err := samlcreds.NewProvider(client(t, time.Minute), mustRole(t, samltest.DefaultAdminRole), staticSource(bad), samlcreds.Options{}).Retrieve(context.Background())
 		var invalid *types.InvalidIdentityTokenException
-		if !errors.As(err, &invalid) || !errors.Is(err, awsrole.ErrSTS) {
+		if !errors.As(err, &invalid) || !errors.Is(err, samlcreds.ErrSTS) {
 			t.Fatalf("err = %v, want InvalidIdentityToken inside ErrSTS", err)
 		}
 	})
 	t.Run("D1.7 wrong issuer: the issuer hint from the real wire shape", func(t *testing.T) {
 		t.Parallel()
 		bad := []byte(idp.ResponseBase64(t, samltest.DefaultUser(), samltest.Tamper("wrong-issuer")))
-		_, err := awsrole.NewSAMLRoleProvider(client(t, time.Minute), mustRole(t, samltest.DefaultAdminRole), staticSource(bad)).Retrieve(context.Background())
+		_, err := samlcreds.NewProvider(client(t, time.Minute), mustRole(t, samltest.DefaultAdminRole), staticSource(bad), samlcreds.Options{}).Retrieve(context.Background())
 		var invalid *types.InvalidIdentityTokenException
-		var ae *awsrole.AttributeError
-		if !errors.As(err, &invalid) || !errors.As(err, &ae) || ae.Rule != "B4.4" {
+		var re *samlcreds.RemoteError
+		if !errors.As(err, &invalid) || !errors.As(err, &re) || re.Rule != "B4.4" {
 			t.Fatalf("err = %v, want InvalidIdentityToken recognised as the issuer case (rule B4.4)", err)
 		}
 	})
@@ -154,7 +155,7 @@ func TestSAMLRoleProviderWithLoadDefaultConfig(t *testing.T) {
 	}
 	admin := mustRole(t, samltest.DefaultAdminRole)
 	cfg := load(srv.URL)
-	p := awsrole.NewSAMLRoleProvider(sts.NewFromConfig(cfg), admin, staticSource(b64))
+	p := samlcreds.NewProvider(sts.NewFromConfig(cfg), admin, staticSource(b64), samlcreds.Options{})
 	cfg.Credentials = aws.NewCredentialsCache(p)
 
 	id, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
@@ -174,12 +175,12 @@ func TestSAMLRoleProviderWithLoadDefaultConfig(t *testing.T) {
 	// category survive the SDK's signing-error wrapping.
 	now = issued.Add(6 * time.Minute)
 	cfg2 := load(srv.URL)
-	p2 := awsrole.NewSAMLRoleProvider(sts.NewFromConfig(cfg2), admin, staticSource(b64))
+	p2 := samlcreds.NewProvider(sts.NewFromConfig(cfg2), admin, staticSource(b64), samlcreds.Options{})
 	cfg2.Credentials = aws.NewCredentialsCache(p2)
 	before := len(srv.Calls())
 	_, err = sts.NewFromConfig(cfg2).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	var expired *types.ExpiredTokenException
-	if !errors.As(err, &expired) || !errors.Is(err, awsrole.ErrSTS) {
+	if !errors.As(err, &expired) || !errors.Is(err, samlcreds.ErrSTS) {
 		t.Fatalf("err = %v, want ExpiredTokenException and ErrSTS through the SDK", err)
 	}
 	for _, c := range srv.Calls()[before:] {

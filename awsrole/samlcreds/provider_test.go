@@ -1,4 +1,4 @@
-package awsrole_test
+package samlcreds_test
 
 import (
 	"context"
@@ -17,10 +17,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/awsrole/samlcreds"
 )
 
-func staticSource(b []byte) awsrole.AssertionSource {
-	return awsrole.AssertionSourceFunc(func(context.Context) ([]byte, error) { return b, nil })
+func staticSource(b []byte) samlcreds.AssertionSource {
+	return samlcreds.AssertionSourceFunc(func(context.Context) ([]byte, error) { return b, nil })
 }
 
 // TestSAMLRoleProviderRetrieve checks the aws.CredentialsProvider contract:
@@ -31,19 +32,15 @@ func TestSAMLRoleProviderRetrieve(t *testing.T) {
 	f := &fakeSTS{Now: func() time.Time { return now }, MaxSessionDuration: 7200}
 	client := newFakeSTSServer(t, f)
 	arns := []string{"arn:aws:iam::aws:policy/ReadOnlyAccess"}
-	p := awsrole.NewSAMLRoleProvider(client, testRole(t), staticSource(testAssertion(0)), func(o *awsrole.SAMLRoleOptions) {
-		o.DurationSeconds = 7200
-		o.Policy = `{"Version":"2012-10-17"}`
-		o.PolicyARNs = arns
-	})
+	p := samlcreds.NewProvider(client, testRole(t), staticSource(testAssertion(0)), samlcreds.Options{DurationSeconds: 7200, Policy: `{"Version":"2012-10-17"}`, PolicyARNs: arns})
 	arns[0] = "mutated after construction" // the provider keeps its own copy
 	var _ aws.CredentialsProvider = p
 	creds, err := p.Retrieve(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if creds.Source != awsrole.SAMLRoleProviderName || !creds.CanExpire || !creds.Expires.Equal(now.Add(2*time.Hour)) {
-		t.Errorf("creds Source %q CanExpire %v Expires %v; want %q true %v", creds.Source, creds.CanExpire, creds.Expires, awsrole.SAMLRoleProviderName, now.Add(2*time.Hour))
+	if creds.Source != samlcreds.ProviderName || !creds.CanExpire || !creds.Expires.Equal(now.Add(2*time.Hour)) {
+		t.Errorf("creds Source %q CanExpire %v Expires %v; want %q true %v", creds.Source, creds.CanExpire, creds.Expires, samlcreds.ProviderName, now.Add(2*time.Hour))
 	}
 	if creds.AccessKeyID != "ASIAFAKE000000000001" || creds.SecretAccessKey == "" || creds.SessionToken == "" || creds.AccountID != testAccount {
 		t.Errorf("creds = %+v", creds)
@@ -73,13 +70,11 @@ func TestSAMLRoleProviderCache(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := &fakeSTS{} // clock: time.Now, the bubble's fake clock
 		var fetched atomic.Int32
-		src := awsrole.AssertionSourceFunc(func(context.Context) ([]byte, error) {
+		src := samlcreds.AssertionSourceFunc(func(context.Context) ([]byte, error) {
 			fetched.Add(1)
 			return testAssertion(0), nil
 		})
-		p := awsrole.NewSAMLRoleProvider(newInProcessSTSClient(f), testRole(t), src, func(o *awsrole.SAMLRoleOptions) {
-			o.DurationSeconds = 900
-		})
+		p := samlcreds.NewProvider(newInProcessSTSClient(f), testRole(t), src, samlcreds.Options{DurationSeconds: 900})
 		cache := aws.NewCredentialsCache(p, func(o *aws.CredentialsCacheOptions) {
 			o.ExpiryWindow = time.Minute
 		})
@@ -121,42 +116,38 @@ func TestSAMLRoleProviderCache(t *testing.T) {
 // never reach STS.
 func TestSAMLRoleProviderErrors(t *testing.T) {
 	t.Parallel()
-	missing := awsrole.AssertionFile(filepath.Join(t.TempDir(), "nope.b64"))
+	missing := samlcreds.AssertionFile(filepath.Join(t.TempDir(), "nope.b64"))
 	srcErr := errors.New("IdP sign-in needs MFA")
 	tests := []struct {
 		name     string
 		nilCli   bool
 		role     awsrole.Role
-		src      awsrole.AssertionSource
-		opt      func(*awsrole.SAMLRoleOptions)
+		src      samlcreds.AssertionSource
+		opt      samlcreds.Options
 		category error
 		also     error
 	}{
-		{name: "B4.1 nil client", nilCli: true, role: testRole(t), src: staticSource(testAssertion(0)), category: awsrole.ErrInvalidConfig},
-		{name: "B4.1 nil source", role: testRole(t), category: awsrole.ErrInvalidConfig},
-		{name: "B4.1 nil AssertionSourceFunc", role: testRole(t), src: awsrole.AssertionSourceFunc(nil), category: awsrole.ErrInvalidConfig},
+		{name: "B4.1 nil client", nilCli: true, role: testRole(t), src: staticSource(testAssertion(0)), category: samlcreds.ErrInvalidConfig},
+		{name: "B4.1 nil source", role: testRole(t), category: samlcreds.ErrInvalidConfig},
+		{name: "B4.1 nil AssertionSourceFunc", role: testRole(t), src: samlcreds.AssertionSourceFunc(nil), category: samlcreds.ErrInvalidConfig},
 		{name: "A3.1 zero role", src: staticSource(testAssertion(0)), category: awsrole.ErrInvalidRole},
 		{name: "A4.2 DurationSeconds 60", role: testRole(t), src: staticSource(testAssertion(0)),
-			opt: func(o *awsrole.SAMLRoleOptions) { o.DurationSeconds = 60 }, category: awsrole.ErrInvalidDurationSeconds},
+			opt: samlcreds.Options{DurationSeconds: 60}, category: awsrole.ErrInvalidDurationSeconds},
 		{name: "B4.1 source error passed through", role: testRole(t),
-			src:      awsrole.AssertionSourceFunc(func(context.Context) ([]byte, error) { return nil, srcErr }),
-			category: awsrole.ErrAssertionSource, also: srcErr},
-		{name: "B4.1 missing assertion file", role: testRole(t), src: missing, category: awsrole.ErrAssertionSource, also: fs.ErrNotExist},
-		{name: "A6.1 source returns an empty assertion", role: testRole(t), src: staticSource(nil), category: awsrole.ErrInvalidAssertion},
+			src:      samlcreds.AssertionSourceFunc(func(context.Context) ([]byte, error) { return nil, srcErr }),
+			category: samlcreds.ErrAssertionSource, also: srcErr},
+		{name: "B4.1 missing assertion file", role: testRole(t), src: missing, category: samlcreds.ErrAssertionSource, also: fs.ErrNotExist},
+		{name: "A6.1 source returns an empty assertion", role: testRole(t), src: staticSource(nil), category: samlcreds.ErrInvalidAssertion},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			f := &fakeSTS{}
-			var client awsrole.AssumeRoleWithSAMLAPIClient = newFakeSTSServer(t, f)
+			var client samlcreds.APIClient = newFakeSTSServer(t, f)
 			if tt.nilCli {
 				client = nil
 			}
-			var opts []func(*awsrole.SAMLRoleOptions)
-			if tt.opt != nil {
-				opts = append(opts, tt.opt)
-			}
-			creds, err := awsrole.NewSAMLRoleProvider(client, tt.role, tt.src, opts...).Retrieve(context.Background())
+			creds, err := samlcreds.NewProvider(client, tt.role, tt.src, tt.opt).Retrieve(context.Background())
 			if !errors.Is(err, tt.category) {
 				t.Fatalf("err = %v, want %v", err, tt.category)
 			}
@@ -169,7 +160,7 @@ func TestSAMLRoleProviderErrors(t *testing.T) {
 			if f.Count() != 0 {
 				t.Errorf("%d STS calls; want none", f.Count())
 			}
-			if !strings.HasPrefix(err.Error(), "awsrole: ") {
+			if !strings.HasPrefix(err.Error(), "samlcreds: ") && !strings.HasPrefix(err.Error(), "awsrole: ") {
 				t.Errorf("message %q lacks the package prefix", err)
 			}
 		})
@@ -182,12 +173,12 @@ func TestAssertionFile(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	valid := testAssertion(0)
-	write := func(name string, b []byte) awsrole.AssertionFile {
+	write := func(name string, b []byte) samlcreds.AssertionFile {
 		p := filepath.Join(dir, name)
 		if err := os.WriteFile(p, b, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		return awsrole.AssertionFile(p)
+		return samlcreds.AssertionFile(p)
 	}
 	t.Run("A6.1 BOM and surrounding whitespace trimmed", func(t *testing.T) {
 		f := write("bom.b64", append(append([]byte("\xEF\xBB\xBF \r\n"), valid...), "\r\n\n"...))
@@ -211,13 +202,13 @@ func TestAssertionFile(t *testing.T) {
 	t.Run("A6.1 file over 1 MiB refused", func(t *testing.T) {
 		f := write("huge.b64", []byte(strings.Repeat("A", 1<<20+1)))
 		_, err := f.Assertion(context.Background())
-		if !errors.Is(err, awsrole.ErrInvalidAssertion) || strings.Contains(err.Error(), "AAAAAAAA") {
+		if !errors.Is(err, samlcreds.ErrInvalidAssertion) || strings.Contains(err.Error(), "AAAAAAAA") {
 			t.Fatalf("err = %v, want ErrInvalidAssertion without content", err)
 		}
 		// Through the provider it stays ErrInvalidAssertion and never reaches STS.
 		fk := &fakeSTS{}
-		_, err = awsrole.NewSAMLRoleProvider(newFakeSTSServer(t, fk), testRole(t), f).Retrieve(context.Background())
-		if !errors.Is(err, awsrole.ErrInvalidAssertion) || fk.Count() != 0 {
+		_, err = samlcreds.NewProvider(newFakeSTSServer(t, fk), testRole(t), f, samlcreds.Options{}).Retrieve(context.Background())
+		if !errors.Is(err, samlcreds.ErrInvalidAssertion) || fk.Count() != 0 {
 			t.Fatalf("provider: err %v, %d STS calls", err, fk.Count())
 		}
 	})
@@ -225,7 +216,7 @@ func TestAssertionFile(t *testing.T) {
 		f := write("ctx.b64", valid)
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
-		if _, err := f.Assertion(ctx); !errors.Is(err, context.Canceled) || !errors.Is(err, awsrole.ErrAssertionSource) {
+		if _, err := f.Assertion(ctx); !errors.Is(err, context.Canceled) || !errors.Is(err, samlcreds.ErrAssertionSource) {
 			t.Fatalf("err = %v, want context.Canceled inside ErrAssertionSource", err)
 		}
 	})
@@ -236,7 +227,7 @@ func TestAssertionFile(t *testing.T) {
 func TestSAMLRoleProviderConcurrent(t *testing.T) {
 	t.Parallel()
 	f := &fakeSTS{}
-	p := awsrole.NewSAMLRoleProvider(newFakeSTSServer(t, f), testRole(t), staticSource(testAssertion(0)))
+	p := samlcreds.NewProvider(newFakeSTSServer(t, f), testRole(t), staticSource(testAssertion(0)), samlcreds.Options{})
 	const n = 16
 	var wg sync.WaitGroup
 	errs := make(chan error, 2*n)

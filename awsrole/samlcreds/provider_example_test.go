@@ -1,4 +1,4 @@
-package awsrole_test
+package samlcreds_test
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 
 	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/awsrole/samlcreds"
 )
 
 // exampleSTS answers every AssumeRoleWithSAML with the same credentials, or with
@@ -43,7 +44,7 @@ func exampleAssertion(context.Context) ([]byte, error) {
 	return []byte(base64.StdEncoding.EncodeToString([]byte(`<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"/>`))), nil
 }
 
-func ExampleNewSAMLRoleProvider() {
+func ExampleNewProvider() {
 	var calls atomic.Int32
 	srv := exampleSTS(&calls, "", "")
 	defer srv.Close()
@@ -57,10 +58,10 @@ func ExampleNewSAMLRoleProvider() {
 		fmt.Println(err)
 		return
 	}
-	// In production: awsrole.AssertionFile("/path/to/samlresponse.b64") or a
+	// In production: samlcreds.AssertionFile("/path/to/samlresponse.b64") or a
 	// source that signs in to the IdP.
-	provider := awsrole.NewSAMLRoleProvider(client, role, awsrole.AssertionSourceFunc(exampleAssertion),
-		func(o *awsrole.SAMLRoleOptions) { o.DurationSeconds = 3600 })
+	provider := samlcreds.NewProvider(client, role, samlcreds.AssertionSourceFunc(exampleAssertion),
+		samlcreds.Options{DurationSeconds: 3600})
 
 	// The provider never caches; aws.NewCredentialsCache does (set it as
 	// aws.Config.Credentials for other service clients).
@@ -81,14 +82,14 @@ func ExampleNewSAMLRoleProvider() {
 	// STS calls: 1
 }
 
-func ExampleSAMLRoleProvider_Assume() {
+func ExampleProvider_Assume() {
 	var calls atomic.Int32
 	srv := exampleSTS(&calls, "", "")
 	defer srv.Close()
 	client := sts.New(sts.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL)})
 	role, _ := awsrole.ParseRole("arn:aws:iam::123456789012:role/EntraAdmin,arn:aws:iam::123456789012:saml-provider/EntraID")
 
-	res, err := awsrole.NewSAMLRoleProvider(client, role, awsrole.AssertionSourceFunc(exampleAssertion)).Assume(context.Background())
+	res, err := samlcreds.NewProvider(client, role, samlcreds.AssertionSourceFunc(exampleAssertion), samlcreds.Options{}).Assume(context.Background())
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -99,7 +100,7 @@ func ExampleSAMLRoleProvider_Assume() {
 	// Output:
 	// arn:aws:sts::123456789012:assumed-role/EntraAdmin/B.Simon@contoso.com
 	// B.Simon@contoso.com persistent https://sts.windows.net/8b966979-4c1c-4d5e-9c3a-1f2b3c4d5e6f/
-	// AssumeResult{AccessKeyID: ASIAEXAMPLE123456789, SecretAccessKey: [REDACTED], SessionToken: [REDACTED], Expires: 2099-01-02T15:04:05Z, AssumedRoleARN: arn:aws:sts::123456789012:assumed-role/EntraAdmin/B.Simon@contoso.com, Subject: "B.Simon@contoso.com", Issuer: "https://sts.windows.net/8b966979-4c1c-4d5e-9c3a-1f2b3c4d5e6f/", RequestID: ""}
+	// Result{AccessKeyID: ASIAEXAMPLE123456789, SecretAccessKey: [REDACTED], SessionToken: [REDACTED], Expires: 2099-01-02T15:04:05Z, AssumedRoleARN: arn:aws:sts::123456789012:assumed-role/EntraAdmin/B.Simon@contoso.com, Subject: "B.Simon@contoso.com", Issuer: "https://sts.windows.net/8b966979-4c1c-4d5e-9c3a-1f2b3c4d5e6f/", RequestID: ""}
 }
 
 func ExampleAssumeRoleWithSAML_expiredAssertion() {
@@ -110,18 +111,18 @@ func ExampleAssumeRoleWithSAML_expiredAssertion() {
 	role, _ := awsrole.ParseRole("arn:aws:iam::123456789012:role/EntraAdmin,arn:aws:iam::123456789012:saml-provider/EntraID")
 	assertion, _ := exampleAssertion(context.Background())
 
-	_, err := awsrole.AssumeRoleWithSAML(context.Background(), client, awsrole.AssumeInput{Role: role, SAMLAssertion: assertion})
+	_, err := samlcreds.AssumeRoleWithSAML(context.Background(), client, role, assertion, samlcreds.Options{})
 	var expired *types.ExpiredTokenException
-	fmt.Println(errors.As(err, &expired), errors.Is(err, awsrole.ErrSTS))
+	fmt.Println(errors.As(err, &expired), errors.Is(err, samlcreds.ErrSTS))
 	fmt.Println(err)
 	// Output:
 	// true true
-	// awsrole: AssumeRoleWithSAML: ExpiredTokenException: "Token must be redeemed within 5 minutes of issuance"; the assertion was issued more than 5 minutes ago: fetch a fresh SAMLResponse from the IdP and call again right away (rule A4.4)
+	// samlcreds: AssumeRoleWithSAML: ExpiredTokenException: Token must be redeemed within 5 minutes of issuance (HTTP 400); the assertion was issued more than 5 minutes ago: fetch a fresh SAMLResponse from the IdP and call again right away (rule A4.4)
 }
 
 // Production wiring (compiled, not run: it needs an AWS environment and a
 // SAMLResponse saved by a browser sign-in).
-func ExampleSAMLRoleProvider_loadDefaultConfig() {
+func ExampleProvider_loadDefaultConfig() {
 	ctx := context.Background()
 	cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion("eu-west-1"))
 	if err != nil {
@@ -133,9 +134,9 @@ func ExampleSAMLRoleProvider_loadDefaultConfig() {
 		fmt.Println(err)
 		return
 	}
-	provider := awsrole.NewSAMLRoleProvider(sts.NewFromConfig(cfg), role,
-		awsrole.AssertionFile("samlresponse.b64"),
-		func(o *awsrole.SAMLRoleOptions) { o.DurationSeconds = 3600 })
+	provider := samlcreds.NewProvider(sts.NewFromConfig(cfg), role,
+		samlcreds.AssertionFile("samlresponse.b64"),
+		samlcreds.Options{DurationSeconds: 3600})
 	cfg.Credentials = aws.NewCredentialsCache(provider)
 
 	// Every client made from cfg now signs with the federated role.

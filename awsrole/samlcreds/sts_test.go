@@ -1,4 +1,4 @@
-package awsrole_test
+package samlcreds_test
 
 import (
 	"context"
@@ -18,6 +18,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/awsrole/samlcreds"
 )
 
 func mustRole(t testing.TB, s string) awsrole.Role {
@@ -29,6 +30,40 @@ func mustRole(t testing.TB, s string) awsrole.Role {
 	return r
 }
 
+// errRule is the rule of err: of this package's *Error or *RemoteError, or of
+// awsrole's *AttributeError (invalid role, DurationSeconds).
+func errRule(err error) string {
+	var se *samlcreds.Error
+	var re *samlcreds.RemoteError
+	var ae *awsrole.AttributeError
+	switch {
+	case errors.As(err, &se):
+		return se.Rule
+	case errors.As(err, &re):
+		return re.Rule
+	case errors.As(err, &ae):
+		return ae.Rule
+	}
+	return ""
+}
+
+// assumeInput gathers the arguments of one AssumeRoleWithSAML call, for table
+// tests.
+type assumeInput struct {
+	Role            awsrole.Role
+	SAMLAssertion   []byte
+	DurationSeconds int
+	Policy          string
+	PolicyARNs      []string
+}
+
+// assume calls samlcreds.AssumeRoleWithSAML with in.
+func assume(ctx context.Context, client samlcreds.APIClient, in assumeInput) (*samlcreds.Result, error) {
+	return samlcreds.AssumeRoleWithSAML(ctx, client, in.Role, in.SAMLAssertion, samlcreds.Options{
+		DurationSeconds: in.DurationSeconds, Policy: in.Policy, PolicyARNs: in.PolicyARNs,
+	})
+}
+
 func testRole(t testing.TB) awsrole.Role { return mustRole(t, testRoleARN+","+testProvider) }
 
 // TestAssumeRoleWithSAMLRequest checks that a real sts.Client sends exactly the
@@ -38,12 +73,12 @@ func TestAssumeRoleWithSAMLRequest(t *testing.T) {
 	assertion := testAssertion(0)
 	tests := []struct {
 		name string
-		in   awsrole.AssumeInput
+		in   assumeInput
 		want url.Values
 	}{
 		{
 			name: "B4.1 required parameters only, DurationSeconds omitted (A4.1 default)",
-			in:   awsrole.AssumeInput{Role: testRole(t), SAMLAssertion: assertion},
+			in:   assumeInput{Role: testRole(t), SAMLAssertion: assertion},
 			want: url.Values{
 				"Action":        {"AssumeRoleWithSAML"},
 				"Version":       {"2011-06-15"},
@@ -54,7 +89,7 @@ func TestAssumeRoleWithSAMLRequest(t *testing.T) {
 		},
 		{
 			name: "B4.1 all optional parameters",
-			in: awsrole.AssumeInput{Role: testRole(t), SAMLAssertion: assertion, DurationSeconds: 900,
+			in: assumeInput{Role: testRole(t), SAMLAssertion: assertion, DurationSeconds: 900,
 				Policy:     `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`,
 				PolicyARNs: []string{"arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::123456789012:policy/Extra"}},
 			want: url.Values{
@@ -71,7 +106,7 @@ func TestAssumeRoleWithSAMLRequest(t *testing.T) {
 		},
 		{
 			name: "A3.2 provider-first Role value is sent role first",
-			in:   awsrole.AssumeInput{Role: mustRole(t, testProvider+","+testRoleARN), SAMLAssertion: assertion, DurationSeconds: 3600},
+			in:   assumeInput{Role: mustRole(t, testProvider+","+testRoleARN), SAMLAssertion: assertion, DurationSeconds: 3600},
 			want: url.Values{
 				"Action":          {"AssumeRoleWithSAML"},
 				"Version":         {"2011-06-15"},
@@ -87,7 +122,7 @@ func TestAssumeRoleWithSAMLRequest(t *testing.T) {
 			t.Parallel()
 			f := &fakeSTS{}
 			client := newFakeSTSServer(t, f)
-			if _, err := awsrole.AssumeRoleWithSAML(context.Background(), client, tt.in); err != nil {
+			if _, err := assume(context.Background(), client, tt.in); err != nil {
 				t.Fatal(err)
 			}
 			reqs := f.Requests()
@@ -114,17 +149,17 @@ func TestAssumeRoleWithSAMLResult(t *testing.T) {
 	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
 	f := &fakeSTS{Now: func() time.Time { return now }, MaxSessionDuration: 43200}
 	client := newFakeSTSServer(t, f)
-	res, err := awsrole.AssumeRoleWithSAML(context.Background(), client,
-		awsrole.AssumeInput{Role: testRole(t), SAMLAssertion: testAssertion(0), DurationSeconds: 43200})
+	res, err := assume(context.Background(), client,
+		assumeInput{Role: testRole(t), SAMLAssertion: testAssertion(0), DurationSeconds: 43200})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &awsrole.AssumeResult{
+	want := &samlcreds.Result{
 		Credentials: aws.Credentials{
 			AccessKeyID:     "ASIAFAKE000000000001",
 			SecretAccessKey: "fakeSecret1/wJalrXUtnFEMI",
 			SessionToken:    "FakeSessionToken1//////////wEaCXVzLWVhc3QtMQ==",
-			Source:          awsrole.SAMLRoleProviderName,
+			Source:          samlcreds.ProviderName,
 			CanExpire:       true,
 			Expires:         now.Add(12 * time.Hour),
 			AccountID:       testAccount,
@@ -221,8 +256,8 @@ func TestAssumeRoleWithSAMLErrors(t *testing.T) {
 			f := &fakeSTS{Fault: tt.fault}
 			client := newFakeSTSServer(t, f)
 			assertion := testAssertion(0)
-			res, err := awsrole.AssumeRoleWithSAML(context.Background(), client,
-				awsrole.AssumeInput{Role: testRole(t), SAMLAssertion: assertion, DurationSeconds: tt.duration})
+			res, err := assume(context.Background(), client,
+				assumeInput{Role: testRole(t), SAMLAssertion: assertion, DurationSeconds: tt.duration})
 			if err == nil {
 				t.Fatalf("no error; result %v", res)
 			}
@@ -236,15 +271,15 @@ func TestAssumeRoleWithSAMLErrors(t *testing.T) {
 			if !errors.As(err, &apiErr) || apiErr.ErrorCode() != tt.code {
 				t.Errorf("smithy.APIError code = %v, want %s", apiErr, tt.code)
 			}
-			if !errors.Is(err, awsrole.ErrSTS) {
+			if !errors.Is(err, samlcreds.ErrSTS) {
 				t.Errorf("errors.Is(err, ErrSTS) = false: %v", err)
 			}
-			var ae *awsrole.AttributeError
-			if !errors.As(err, &ae) || ae.Rule != tt.rule {
-				t.Errorf("rule = %v, want %s", ae, tt.rule)
+			var re *samlcreds.RemoteError
+			if !errors.As(err, &re) || re.Rule != tt.rule || re.Code != tt.code || re.StatusCode < 400 || re.StatusCode > 499 || re.RequestID == "" || re.Op != "AssumeRoleWithSAML" {
+				t.Errorf("remote error = %+v, want rule %s, code %s, HTTP 4xx and a request ID", re, tt.rule, tt.code)
 			}
 			msg := err.Error()
-			if !strings.HasPrefix(msg, "awsrole: AssumeRoleWithSAML: "+tt.code) {
+			if !strings.HasPrefix(msg, "samlcreds: AssumeRoleWithSAML: "+tt.code) {
 				t.Errorf("message %q lacks the package prefix and code", msg)
 			}
 			if !strings.Contains(msg, tt.hint) {
@@ -295,40 +330,40 @@ func TestAssumeRoleWithSAMLValidation(t *testing.T) {
 
 	tests := []struct {
 		name     string
-		in       awsrole.AssumeInput
+		in       assumeInput
 		nilCli   bool
 		category error  // nil: must reach the server
 		detail   error  // optional finer sentinel
 		rule     string // for rejections
 	}{
-		{name: "A6.1 empty assertion", in: awsrole.AssumeInput{Role: testRole(t)}, category: awsrole.ErrInvalidAssertion, rule: "A6.1"},
-		{name: "A6.1 three characters", in: awsrole.AssumeInput{Role: testRole(t), SAMLAssertion: []byte("PA=")}, category: awsrole.ErrInvalidAssertion, rule: "A6.1"},
-		{name: "A6.1 four characters reach STS", in: awsrole.AssumeInput{Role: testRole(t), SAMLAssertion: b64("<")}},
-		{name: "A6.1 100000 characters reach STS", in: awsrole.AssumeInput{Role: testRole(t), SAMLAssertion: at100k}},
-		{name: "A6.1 100004 characters", in: awsrole.AssumeInput{Role: testRole(t), SAMLAssertion: over100k}, category: awsrole.ErrInvalidAssertion, rule: "A6.1"},
-		{name: "B4.1 raw XML instead of base64", in: awsrole.AssumeInput{Role: testRole(t), SAMLAssertion: []byte(`<samlp:Response/>`)}, category: awsrole.ErrInvalidAssertion, rule: "B4.1"},
-		{name: "B4.1 URL-safe base64", in: awsrole.AssumeInput{Role: testRole(t), SAMLAssertion: []byte(base64.URLEncoding.EncodeToString([]byte("<a>\xfb\xff</a>")))}, category: awsrole.ErrInvalidAssertion, rule: "B4.1"},
-		{name: "B4.1 base64 of non-XML", in: awsrole.AssumeInput{Role: testRole(t), SAMLAssertion: b64("hello world")}, category: awsrole.ErrInvalidAssertion, rule: "B4.1"},
-		{name: "B4.1 line-wrapped base64 reaches STS", in: awsrole.AssumeInput{Role: testRole(t), SAMLAssertion: append(append(append([]byte{}, valid[:76]...), "\r\n"...), valid[76:]...)}},
-		{name: "A3.3 role and provider in different accounts", in: awsrole.AssumeInput{Role: otherAccount, SAMLAssertion: valid}, category: awsrole.ErrInvalidRole, detail: awsrole.ErrARNMismatch, rule: "A3.3"},
-		{name: "A3.3 role and provider in different partitions", in: awsrole.AssumeInput{Role: otherPartition, SAMLAssertion: valid}, category: awsrole.ErrInvalidRole, detail: awsrole.ErrARNMismatch, rule: "A3.3"},
-		{name: "A3.1 zero Role", in: awsrole.AssumeInput{SAMLAssertion: valid}, category: awsrole.ErrInvalidRole, rule: "A3.1"},
-		{name: "A4.2 DurationSeconds 899", in: awsrole.AssumeInput{Role: testRole(t), SAMLAssertion: valid, DurationSeconds: 899}, category: awsrole.ErrInvalidDurationSeconds, rule: "A4.2"},
-		{name: "A4.2 DurationSeconds 43201", in: awsrole.AssumeInput{Role: testRole(t), SAMLAssertion: valid, DurationSeconds: 43201}, category: awsrole.ErrInvalidDurationSeconds, rule: "A4.2"},
-		{name: "A4.2 DurationSeconds negative", in: awsrole.AssumeInput{Role: testRole(t), SAMLAssertion: valid, DurationSeconds: -1}, category: awsrole.ErrInvalidDurationSeconds, rule: "A4.2"},
-		{name: "A4.2 DurationSeconds 900 reaches STS", in: awsrole.AssumeInput{Role: testRole(t), SAMLAssertion: valid, DurationSeconds: 900}},
-		{name: "B4.1 Policy of 2055 characters", in: awsrole.AssumeInput{Role: testRole(t), SAMLAssertion: valid, Policy: longPolicy}, category: awsrole.ErrInvalidSessionPolicy, rule: "B4.1"},
-		{name: "B4.1 Policy with a character above U+00FF", in: awsrole.AssumeInput{Role: testRole(t), SAMLAssertion: valid, Policy: `{"Sid":"☃"}`}, category: awsrole.ErrInvalidSessionPolicy, rule: "B4.1"},
-		{name: "B4.1 Policy with Latin-1 reaches STS", in: awsrole.AssumeInput{Role: testRole(t), SAMLAssertion: valid, Policy: `{"Sid":"é"}`}},
-		{name: "B4.1 eleven PolicyARNs", in: awsrole.AssumeInput{Role: testRole(t), SAMLAssertion: valid, PolicyARNs: elevenARNs}, category: awsrole.ErrInvalidSessionPolicy, rule: "B4.1"},
-		{name: "B4.1 ten PolicyARNs reach STS", in: awsrole.AssumeInput{Role: testRole(t), SAMLAssertion: valid, PolicyARNs: elevenARNs[:10]}},
-		{name: "B4.1 PolicyARN not an ARN", in: awsrole.AssumeInput{Role: testRole(t), SAMLAssertion: valid, PolicyARNs: []string{"ReadOnlyAccess"}}, category: awsrole.ErrInvalidSessionPolicy, rule: "B4.1"},
-		{name: "B4.1 nil client", nilCli: true, in: awsrole.AssumeInput{Role: testRole(t), SAMLAssertion: valid}, category: awsrole.ErrInvalidConfig, rule: "B4.1"},
+		{name: "A6.1 empty assertion", in: assumeInput{Role: testRole(t)}, category: samlcreds.ErrInvalidAssertion, rule: "A6.1"},
+		{name: "A6.1 three characters", in: assumeInput{Role: testRole(t), SAMLAssertion: []byte("PA=")}, category: samlcreds.ErrInvalidAssertion, rule: "A6.1"},
+		{name: "A6.1 four characters reach STS", in: assumeInput{Role: testRole(t), SAMLAssertion: b64("<")}},
+		{name: "A6.1 100000 characters reach STS", in: assumeInput{Role: testRole(t), SAMLAssertion: at100k}},
+		{name: "A6.1 100004 characters", in: assumeInput{Role: testRole(t), SAMLAssertion: over100k}, category: samlcreds.ErrInvalidAssertion, rule: "A6.1"},
+		{name: "B4.1 raw XML instead of base64", in: assumeInput{Role: testRole(t), SAMLAssertion: []byte(`<samlp:Response/>`)}, category: samlcreds.ErrInvalidAssertion, rule: "B4.1"},
+		{name: "B4.1 URL-safe base64", in: assumeInput{Role: testRole(t), SAMLAssertion: []byte(base64.URLEncoding.EncodeToString([]byte("<a>\xfb\xff</a>")))}, category: samlcreds.ErrInvalidAssertion, rule: "B4.1"},
+		{name: "B4.1 base64 of non-XML", in: assumeInput{Role: testRole(t), SAMLAssertion: b64("hello world")}, category: samlcreds.ErrInvalidAssertion, rule: "B4.1"},
+		{name: "B4.1 line-wrapped base64 reaches STS", in: assumeInput{Role: testRole(t), SAMLAssertion: append(append(append([]byte{}, valid[:76]...), "\r\n"...), valid[76:]...)}},
+		{name: "A3.3 role and provider in different accounts", in: assumeInput{Role: otherAccount, SAMLAssertion: valid}, category: awsrole.ErrInvalidRole, detail: awsrole.ErrARNMismatch, rule: "A3.3"},
+		{name: "A3.3 role and provider in different partitions", in: assumeInput{Role: otherPartition, SAMLAssertion: valid}, category: awsrole.ErrInvalidRole, detail: awsrole.ErrARNMismatch, rule: "A3.3"},
+		{name: "A3.1 zero Role", in: assumeInput{SAMLAssertion: valid}, category: awsrole.ErrInvalidRole, rule: "A3.1"},
+		{name: "A4.2 DurationSeconds 899", in: assumeInput{Role: testRole(t), SAMLAssertion: valid, DurationSeconds: 899}, category: awsrole.ErrInvalidDurationSeconds, rule: "A4.2"},
+		{name: "A4.2 DurationSeconds 43201", in: assumeInput{Role: testRole(t), SAMLAssertion: valid, DurationSeconds: 43201}, category: awsrole.ErrInvalidDurationSeconds, rule: "A4.2"},
+		{name: "A4.2 DurationSeconds negative", in: assumeInput{Role: testRole(t), SAMLAssertion: valid, DurationSeconds: -1}, category: awsrole.ErrInvalidDurationSeconds, rule: "A4.2"},
+		{name: "A4.2 DurationSeconds 900 reaches STS", in: assumeInput{Role: testRole(t), SAMLAssertion: valid, DurationSeconds: 900}},
+		{name: "B4.1 Policy of 2055 characters", in: assumeInput{Role: testRole(t), SAMLAssertion: valid, Policy: longPolicy}, category: samlcreds.ErrInvalidSessionPolicy, rule: "B4.1"},
+		{name: "B4.1 Policy with a character above U+00FF", in: assumeInput{Role: testRole(t), SAMLAssertion: valid, Policy: `{"Sid":"☃"}`}, category: samlcreds.ErrInvalidSessionPolicy, rule: "B4.1"},
+		{name: "B4.1 Policy with Latin-1 reaches STS", in: assumeInput{Role: testRole(t), SAMLAssertion: valid, Policy: `{"Sid":"é"}`}},
+		{name: "B4.1 eleven PolicyARNs", in: assumeInput{Role: testRole(t), SAMLAssertion: valid, PolicyARNs: elevenARNs}, category: samlcreds.ErrInvalidSessionPolicy, rule: "B4.1"},
+		{name: "B4.1 ten PolicyARNs reach STS", in: assumeInput{Role: testRole(t), SAMLAssertion: valid, PolicyARNs: elevenARNs[:10]}},
+		{name: "B4.1 PolicyARN not an ARN", in: assumeInput{Role: testRole(t), SAMLAssertion: valid, PolicyARNs: []string{"ReadOnlyAccess"}}, category: samlcreds.ErrInvalidSessionPolicy, rule: "B4.1"},
+		{name: "B4.1 nil client", nilCli: true, in: assumeInput{Role: testRole(t), SAMLAssertion: valid}, category: samlcreds.ErrInvalidConfig, rule: "B4.1"},
 	}
 	t.Run("B4.1 typed nil *sts.Client", func(t *testing.T) {
 		t.Parallel()
-		_, err := awsrole.AssumeRoleWithSAML(context.Background(), (*sts.Client)(nil), awsrole.AssumeInput{Role: testRole(t), SAMLAssertion: valid})
-		if !errors.Is(err, awsrole.ErrInvalidConfig) {
+		_, err := assume(context.Background(), (*sts.Client)(nil), assumeInput{Role: testRole(t), SAMLAssertion: valid})
+		if !errors.Is(err, samlcreds.ErrInvalidConfig) {
 			t.Fatalf("err = %v, want ErrInvalidConfig", err)
 		}
 	})
@@ -336,11 +371,11 @@ func TestAssumeRoleWithSAMLValidation(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			f := &fakeSTS{}
-			var client awsrole.AssumeRoleWithSAMLAPIClient = newFakeSTSServer(t, f)
+			var client samlcreds.APIClient = newFakeSTSServer(t, f)
 			if tt.nilCli {
 				client = nil
 			}
-			_, err := awsrole.AssumeRoleWithSAML(context.Background(), client, tt.in)
+			_, err := assume(context.Background(), client, tt.in)
 			if tt.category == nil {
 				if f.Count() != 1 {
 					t.Fatalf("server saw %d requests, want 1 (err %v)", f.Count(), err)
@@ -357,11 +392,10 @@ func TestAssumeRoleWithSAMLValidation(t *testing.T) {
 			if tt.detail != nil && !errors.Is(err, tt.detail) {
 				t.Errorf("err = %v, want detail %v", err, tt.detail)
 			}
-			var ae *awsrole.AttributeError
-			if !errors.As(err, &ae) || ae.Rule != tt.rule {
-				t.Errorf("err %v: rule want %s", err, tt.rule)
+			if got := errRule(err); got != tt.rule {
+				t.Errorf("err %v: rule %q, want %s", err, got, tt.rule)
 			}
-			if !strings.HasPrefix(err.Error(), "awsrole: ") {
+			if !strings.HasPrefix(err.Error(), "samlcreds: ") && !strings.HasPrefix(err.Error(), "awsrole: ") {
 				t.Errorf("message %q lacks the package prefix", err)
 			}
 			if len(tt.in.SAMLAssertion) >= 8 && strings.Contains(err.Error(), string(tt.in.SAMLAssertion[:8])) {
@@ -386,9 +420,9 @@ func TestAssumeRoleWithSAMLUnusableAnswer(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			client := newFakeSTSServer(t, tt.f)
-			res, err := awsrole.AssumeRoleWithSAML(context.Background(), client, awsrole.AssumeInput{Role: testRole(t), SAMLAssertion: testAssertion(0)})
-			var ae *awsrole.AttributeError
-			if !errors.Is(err, awsrole.ErrSTS) || !errors.As(err, &ae) || ae.Rule != tt.rule {
+			res, err := assume(context.Background(), client, assumeInput{Role: testRole(t), SAMLAssertion: testAssertion(0)})
+			var se *samlcreds.Error
+			if !errors.Is(err, samlcreds.ErrSTS) || !errors.As(err, &se) || se.Rule != tt.rule {
 				t.Fatalf("res %v, err %v; want ErrSTS rule %s", res, err, tt.rule)
 			}
 		})
@@ -403,7 +437,7 @@ func TestAssumeRoleWithSAMLSecrets(t *testing.T) {
 	t.Run("A6.1 error echoing the assertion is withheld", func(t *testing.T) {
 		t.Parallel()
 		client := newFakeSTSServer(t, &fakeSTS{EchoAssertion: true})
-		_, err := awsrole.AssumeRoleWithSAML(context.Background(), client, awsrole.AssumeInput{Role: testRole(t), SAMLAssertion: assertion})
+		_, err := assume(context.Background(), client, assumeInput{Role: testRole(t), SAMLAssertion: assertion})
 		if err == nil {
 			t.Fatal("no error")
 		}
@@ -420,7 +454,7 @@ func TestAssumeRoleWithSAMLSecrets(t *testing.T) {
 	t.Run("B4.2 result printing redacts secrets", func(t *testing.T) {
 		t.Parallel()
 		client := newFakeSTSServer(t, &fakeSTS{})
-		res, err := awsrole.AssumeRoleWithSAML(context.Background(), client, awsrole.AssumeInput{Role: testRole(t), SAMLAssertion: assertion})
+		res, err := assume(context.Background(), client, assumeInput{Role: testRole(t), SAMLAssertion: assertion})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -428,7 +462,7 @@ func TestAssumeRoleWithSAMLSecrets(t *testing.T) {
 		slog.New(slog.NewTextHandler(&logged, nil)).Info("assumed", "result", res)
 		slog.New(slog.NewTextHandler(&loggedValue, nil)).Info("assumed", "result", *res)
 		slog.New(slog.NewJSONHandler(&loggedJSON, nil)).Info("assumed", "result", res)
-		type wrapper struct{ R awsrole.AssumeResult }
+		type wrapper struct{ R samlcreds.Result }
 		outs := map[string]string{
 			"String": res.String(), "%v": fmt.Sprintf("%v", res), "%+v": fmt.Sprintf("%+v", res),
 			"%#v": fmt.Sprintf("%#v", res), "%s": fmt.Sprintf("%s", res),
@@ -454,15 +488,15 @@ func TestAssumeRoleWithSAMLContext(t *testing.T) {
 	client := newFakeSTSServer(t, &fakeSTS{})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := awsrole.AssumeRoleWithSAML(ctx, client, awsrole.AssumeInput{Role: testRole(t), SAMLAssertion: testAssertion(0)})
-	if !errors.Is(err, context.Canceled) || !errors.Is(err, awsrole.ErrSTS) {
+	_, err := assume(ctx, client, assumeInput{Role: testRole(t), SAMLAssertion: testAssertion(0)})
+	if !errors.Is(err, context.Canceled) || !errors.Is(err, samlcreds.ErrSTS) {
 		t.Fatalf("err = %v, want context.Canceled inside ErrSTS", err)
 	}
 }
 
 // TestSTSClientSatisfiesInterface pins that the SDK client is accepted.
 func TestSTSClientSatisfiesInterface(t *testing.T) {
-	var _ awsrole.AssumeRoleWithSAMLAPIClient = (*sts.Client)(nil)
+	var _ samlcreds.APIClient = (*sts.Client)(nil)
 }
 
 // FuzzValidateAssertion: arbitrary input never panics, and an accepted one is
@@ -474,9 +508,9 @@ func FuzzValidateAssertion(f *testing.F) {
 	f.Add([]byte("PHg+\r\nPC94Pg=="))
 	f.Add([]byte("77u/PHg+"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		err := awsrole.ValidateAssertion(b)
+		err := samlcreds.ValidateAssertion(b)
 		if err != nil {
-			if !errors.Is(err, awsrole.ErrInvalidAssertion) {
+			if !errors.Is(err, samlcreds.ErrInvalidAssertion) {
 				t.Fatalf("error outside ErrInvalidAssertion: %v", err)
 			}
 			return
@@ -514,9 +548,10 @@ func FuzzSTSErrorMessage(f *testing.F) {
 			msg += string(assertion)
 		}
 		apiErr := &smithy.GenericAPIError{Code: code, Message: msg}
-		_, err := awsrole.AssumeRoleWithSAML(context.Background(), errClient{apiErr},
-			awsrole.AssumeInput{Role: testRole(t), SAMLAssertion: assertion})
-		if !errors.Is(err, awsrole.ErrSTS) || !strings.HasPrefix(err.Error(), "awsrole: ") {
+		_, err := assume(context.Background(), errClient{apiErr},
+			assumeInput{Role: testRole(t), SAMLAssertion: assertion})
+		var re *samlcreds.RemoteError
+		if !errors.Is(err, samlcreds.ErrSTS) || !errors.As(err, &re) || !strings.HasPrefix(err.Error(), "samlcreds: AssumeRoleWithSAML") {
 			t.Fatalf("err = %v", err)
 		}
 		var got *smithy.GenericAPIError
@@ -537,7 +572,7 @@ func BenchmarkValidateAssertion(b *testing.B) {
 	b.SetBytes(int64(len(a)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := awsrole.ValidateAssertion(a); err != nil {
+		if err := samlcreds.ValidateAssertion(a); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,4 +1,4 @@
-package awsrole
+package samlcreds
 
 import (
 	"bytes"
@@ -10,17 +10,18 @@ import (
 	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/samlaws/samlaws/awsrole"
 )
 
-// SAMLRoleProviderName is the Source of the credentials a SAMLRoleProvider
-// returns.
-const SAMLRoleProviderName = "SAMLRoleProvider"
+// ProviderName is the Source of the credentials a Provider returns.
+const ProviderName = "SAMLRoleProvider"
 
 // AssertionSource produces the SAML assertion for AssumeRoleWithSAML: the base64
 // encoding of the whole samlp:Response, exactly as the SAMLResponse form field
 // carries it (A6.1). It is the SAML twin of stscreds.IdentityTokenRetriever.
 //
-// A SAMLRoleProvider calls Assertion once per Retrieve, so a source should
+// A Provider calls Assertion once per Retrieve, so a source should
 // return a fresh assertion each time where it can: STS rejects an assertion
 // more than 5 minutes after its IssueInstant (A4.4). Implementations must be
 // safe for concurrent use if the provider is used concurrently.
@@ -45,12 +46,11 @@ type AssertionFile string
 const maxAssertionFileBytes = 1 << 20
 
 // Assertion reads the file. Errors name the file but never its content: a file
-// that cannot be read gives ErrAssertionSource with the os error as Detail (so
+// that cannot be read gives ErrAssertionSource with the os error as Err (so
 // errors.Is(err, fs.ErrNotExist) works), a file over 1 MiB ErrInvalidAssertion.
 func (f AssertionFile) Assertion(ctx context.Context) ([]byte, error) {
 	fail := func(err error) ([]byte, error) {
-		return nil, newErr("", -1, "B4.1", ErrAssertionSource, err,
-			fmt.Sprintf("reading SAML assertion file: %s", echoN(err.Error(), maxEchoSTS)))
+		return nil, newErr(ErrAssertionSource, "B4.1", "reading the SAML assertion file failed", err)
 	}
 	if err := ctx.Err(); err != nil {
 		return fail(err)
@@ -65,74 +65,55 @@ func (f AssertionFile) Assertion(ctx context.Context) ([]byte, error) {
 		return fail(err)
 	}
 	if len(b) > maxAssertionFileBytes {
-		return nil, newErr("", -1, "A6.1", ErrInvalidAssertion, nil,
-			fmt.Sprintf("SAML assertion file %s is larger than %d bytes; a SAMLAssertion is at most %d characters", echo(string(f)), maxAssertionFileBytes, MaxAssertionChars))
+		return nil, newErr(ErrInvalidAssertion, "A6.1",
+			fmt.Sprintf("SAML assertion file %s is larger than %d bytes; a SAMLAssertion is at most %d characters", quote(string(f), 72), maxAssertionFileBytes, awsrole.MaxAssertionChars), nil)
 	}
 	b = bytes.TrimPrefix(b, []byte("\xEF\xBB\xBF"))
 	return bytes.Trim(b, " \t\r\n"), nil
 }
 
-// SAMLRoleOptions are the knobs of a SAMLRoleProvider. The zero value asks STS
-// for its defaults.
-type SAMLRoleOptions struct {
-	// DurationSeconds is the requested session length, 900-43200 (A4.2); zero
-	// lets STS use 3600 (A4.1). STS also refuses more than the role's
-	// MaxSessionDuration (ValidationError, reported with an A4.2 hint), and an
-	// AuthnStatement/@SessionNotOnOrAfter or SessionDuration attribute in the
-	// assertion can shorten the session (A3.5).
-	DurationSeconds int
-	// Policy is an optional inline session policy (JSON, at most 2048
-	// characters, B4.1) further restricting the role's permissions.
-	Policy string
-	// PolicyARNs are optional managed session policies (at most 10, B4.1).
-	PolicyARNs []string
-}
-
-// SAMLRoleProvider is an aws.CredentialsProvider that exchanges a SAML
+// Provider is an aws.CredentialsProvider that exchanges a SAML
 // assertion for temporary credentials with STS AssumeRoleWithSAML (B4).
 //
 // It does not cache: every Retrieve fetches an assertion from its
 // AssertionSource and calls STS. Wrap it with aws.NewCredentialsCache, which
 // keeps the credentials until they expire (less its ExpiryWindow) and lets one
 // caller refresh at a time. A SAMLRoleProvider is immutable and safe for
-// concurrent use when its client and source are.
+// concurrent use when its client and source are. It is the SAML twin of
+// stscreds.WebIdentityRoleProvider.
 //
 // Refreshing needs a fresh assertion: STS refuses one more than 5 minutes
 // after its IssueInstant (A4.4). A source that replays a saved SAMLResponse
 // (such as AssertionFile filled by a browser sign-in) therefore works for the
 // first Retrieve only; later ones fail with ErrSTS wrapping
 // *types.ExpiredTokenException until the user signs in again.
-type SAMLRoleProvider struct {
-	client  AssumeRoleWithSAMLAPIClient
-	role    Role
+type Provider struct {
+	client  APIClient
+	role    awsrole.Role
 	source  AssertionSource
-	options SAMLRoleOptions
+	options Options
 }
 
-// NewSAMLRoleProvider returns a provider assuming role (RoleArn plus the
+// NewProvider returns a provider assuming role (RoleArn plus the
 // PrincipalArn of its IAM SAML provider) with assertions from src, through
 // client, which is usually an *sts.Client. AssumeRoleWithSAML is not signed
 // (B4.1), so the client needs a region but no credentials.
 //
 // Nothing is checked here, as in the AWS SDK's providers; Retrieve reports a nil
 // client or source and invalid options before it calls STS.
-func NewSAMLRoleProvider(client AssumeRoleWithSAMLAPIClient, role Role, src AssertionSource, optFns ...func(*SAMLRoleOptions)) *SAMLRoleProvider {
-	p := &SAMLRoleProvider{client: client, role: role, source: src}
-	for _, fn := range optFns {
-		fn(&p.options)
-	}
-	p.options.PolicyARNs = slices.Clone(p.options.PolicyARNs)
-	return p
+func NewProvider(client APIClient, role awsrole.Role, src AssertionSource, opts Options) *Provider {
+	opts.PolicyARNs = slices.Clone(opts.PolicyARNs)
+	return &Provider{client: client, role: role, source: src, options: opts}
 }
 
 // Role returns the role the provider assumes.
-func (p *SAMLRoleProvider) Role() Role { return p.role }
+func (p *Provider) Role() awsrole.Role { return p.role }
 
 // Retrieve implements aws.CredentialsProvider: it fetches an assertion and calls
-// AssumeRoleWithSAML. The credentials have Source SAMLRoleProviderName,
+// AssumeRoleWithSAML. The credentials have Source ProviderName,
 // CanExpire true and Expires set to the STS Expiration. Errors are those of
-// [SAMLRoleProvider.Assume].
-func (p *SAMLRoleProvider) Retrieve(ctx context.Context) (aws.Credentials, error) {
+// [Provider.Assume].
+func (p *Provider) Retrieve(ctx context.Context) (aws.Credentials, error) {
 	r, err := p.Assume(ctx)
 	if err != nil {
 		return aws.Credentials{}, err
@@ -144,36 +125,29 @@ func (p *SAMLRoleProvider) Retrieve(ctx context.Context) (aws.Credentials, error
 // issuer, audience, NameQualifier and the rest (B4.2).
 //
 // The configuration is checked first, before the assertion is fetched (nil
-// client or source: ErrInvalidConfig; invalid role: ErrInvalidRole; bad options:
-// ErrInvalidDurationSeconds, ErrInvalidSessionPolicy). A failing source gives
-// ErrAssertionSource (its error as Detail); the assertion is then checked and
+// client or source: ErrInvalidConfig; invalid role: awsrole.ErrInvalidRole; bad
+// options: awsrole.ErrInvalidDurationSeconds, ErrInvalidSessionPolicy). A failing
+// source gives ErrAssertionSource (its error as Err); the assertion is then checked and
 // sent as by [AssumeRoleWithSAML], whose errors are returned unchanged.
-func (p *SAMLRoleProvider) Assume(ctx context.Context) (*AssumeResult, error) {
+func (p *Provider) Assume(ctx context.Context) (*Result, error) {
 	if p.client == nil {
-		return nil, newErr("", -1, "B4.1", ErrInvalidConfig, nil, "SAMLRoleProvider has a nil AssumeRoleWithSAMLAPIClient")
+		return nil, newErr(ErrInvalidConfig, "B4.1", "Provider has a nil APIClient", nil)
 	}
 	if f, ok := p.source.(AssertionSourceFunc); p.source == nil || (ok && f == nil) {
-		return nil, newErr("", -1, "B4.1", ErrInvalidConfig, nil, "SAMLRoleProvider has a nil AssertionSource")
+		return nil, newErr(ErrInvalidConfig, "B4.1", "Provider has a nil AssertionSource", nil)
 	}
-	in := AssumeInput{
-		Role:            p.role,
-		DurationSeconds: p.options.DurationSeconds,
-		Policy:          p.options.Policy,
-		PolicyARNs:      p.options.PolicyARNs,
-	}
-	if err := in.validateParams(); err != nil {
+	if err := validateParams(p.role, p.options); err != nil {
 		return nil, err
 	}
 	a, err := p.source.Assertion(ctx)
 	if err != nil {
-		var ae *AttributeError
-		if errors.As(err, &ae) && (ae.Err == ErrInvalidAssertion || ae.Err == ErrAssertionSource) {
+		var e *Error
+		if errors.As(err, &e) && (e.Kind == ErrInvalidAssertion || e.Kind == ErrAssertionSource) {
 			return nil, err // already ours (AssertionFile)
 		}
-		return nil, newErr("", -1, "B4.1", ErrAssertionSource, err, "assertion source: "+echoN(err.Error(), maxEchoSTS))
+		return nil, newErr(ErrAssertionSource, "B4.1", "the assertion source failed", err)
 	}
-	in.SAMLAssertion = a
-	return AssumeRoleWithSAML(ctx, p.client, in)
+	return AssumeRoleWithSAML(ctx, p.client, p.role, a, p.options)
 }
 
-var _ aws.CredentialsProvider = (*SAMLRoleProvider)(nil)
+var _ aws.CredentialsProvider = (*Provider)(nil)

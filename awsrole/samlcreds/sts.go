@@ -1,4 +1,4 @@
-package awsrole
+package samlcreds
 
 import (
 	"context"
@@ -15,85 +15,55 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 	smithy "github.com/aws/smithy-go"
+
+	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/internal/awserr"
 )
 
-// Sentinel categories of the STS layer ([AssumeRoleWithSAML], [SAMLRoleProvider]).
-// Like every error of this package they arrive as an *AttributeError whose Err is
-// the category; match them with errors.Is.
-var (
-	// ErrInvalidAssertion: the SAMLAssertion is empty, outside 4-100000
-	// characters (A6.1), or not the base64 of an XML document (B4.1). Checked
-	// before STS is called.
-	ErrInvalidAssertion = errors.New("awsrole: invalid SAMLAssertion")
-	// ErrAssertionSource: the AssertionSource failed to produce an assertion;
-	// its error is the AttributeError's Detail.
-	ErrAssertionSource = errors.New("awsrole: assertion source failed")
-	// ErrInvalidSessionPolicy: the Policy or PolicyARNs request parameter is
-	// outside what STS accepts (B4.1). Checked before STS is called.
-	ErrInvalidSessionPolicy = errors.New("awsrole: invalid session policy")
-	// ErrInvalidConfig: a nil client or assertion source.
-	ErrInvalidConfig = errors.New("awsrole: invalid configuration")
-	// ErrSTS: the AssumeRoleWithSAML call failed or returned an unusable
-	// answer. The AttributeError's Detail is the error the client returned, so
-	// errors.As finds the SDK's types (*types.ExpiredTokenException,
-	// *types.InvalidIdentityTokenException, smithy.APIError, ...) and errors.Is
-	// finds context.Canceled.
-	ErrSTS = errors.New("awsrole: AssumeRoleWithSAML failed")
-)
-
-// Request limits from the STS model (A6.1, B4.1).
+// Request limits from the STS model (B4.1); the assertion's own limits are
+// awsrole.awsrole.MinAssertionChars and awsrole.awsrole.MaxAssertionChars (A6.1).
 const (
-	// MinAssertionChars is the shortest SAMLAssertion STS accepts (A6.1).
-	MinAssertionChars = 4
-	// MaxAssertionChars is the longest SAMLAssertion STS accepts: the base64 of
-	// the whole samlp:Response, at most 100000 characters (A6.1).
-	MaxAssertionChars = 100000
-	// MaxPolicyChars is the longest inline session Policy (B4.1).
-	MaxPolicyChars = 2048
-	// MaxPolicyARNs is the most managed session policies per call (B4.1).
-	MaxPolicyARNs = 10
-
+	maxPolicyChars  = 2048 // inline session Policy
+	maxPolicyARNs   = 10   // managed session policies per call
 	minPolicyARNLen = 20
+	maxPolicyARNLen = 2048
 )
 
 // maxEchoSTS bounds how much of an STS error message (or transport error) an
 // error of this package repeats.
 const maxEchoSTS = 300
 
-// AssumeRoleWithSAMLAPIClient is the one STS operation this package calls. An
-// *sts.Client satisfies it; tests and wrappers may substitute their own.
-type AssumeRoleWithSAMLAPIClient interface {
+// APIClient is the one STS operation this package calls. An *sts.Client
+// satisfies it; tests and wrappers may substitute their own.
+type APIClient interface {
 	AssumeRoleWithSAML(ctx context.Context, params *sts.AssumeRoleWithSAMLInput, optFns ...func(*sts.Options)) (*sts.AssumeRoleWithSAMLOutput, error)
 }
 
-// AssumeInput is one AssumeRoleWithSAML request (B4.1).
-type AssumeInput struct {
-	// Role is the role to assume (RoleArn) and the IAM SAML provider that
-	// vouches for the assertion (PrincipalArn). It must be valid: both ARNs in
-	// the same partition and account (A3.3).
-	Role Role
-	// SAMLAssertion is the base64 encoding of the whole samlp:Response, as the
-	// SAMLResponse form field carries it: 4-100000 characters (A6.1). Secret:
-	// it is never repeated in an error or log.
-	SAMLAssertion []byte
+// Options are the optional parameters of an AssumeRoleWithSAML request
+// (B4.1), for [AssumeRoleWithSAML] and [NewProvider]. The zero value asks STS
+// for its defaults.
+type Options struct {
 	// DurationSeconds is the requested session length, 900-43200 (A4.2); zero
-	// sends nothing and STS uses 3600 (A4.1). It must also be at most the role's
-	// MaxSessionDuration, which only STS knows (ValidationError, A4.2).
+	// sends nothing and STS uses 3600 (A4.1). It must also be at most the
+	// role's MaxSessionDuration, which only STS knows (ValidationError, reported
+	// with an A4.2 hint), and an AuthnStatement/@SessionNotOnOrAfter or
+	// SessionDuration attribute in the assertion can shorten the session (A3.5).
 	DurationSeconds int
 	// Policy is an optional inline session policy (JSON, 1-2048 characters of
-	// tab, LF, CR and U+0020-U+00FF, B4.1); empty sends nothing.
+	// tab, LF, CR and U+0020-U+00FF, B4.1) further restricting the role's
+	// permissions; empty sends nothing.
 	Policy string
 	// PolicyARNs are optional managed session policies (at most 10 ARNs of
 	// 20-2048 characters, B4.1).
 	PolicyARNs []string
 }
 
-// AssumeResult is what AssumeRoleWithSAML answered (B4.2). Its String,
+// Result is what AssumeRoleWithSAML answered (B4.2). Its String,
 // GoString and LogValue methods redact the secret access key and the session
 // token, so printing or logging a result is safe.
-type AssumeResult struct {
+type Result struct {
 	// Credentials are the temporary credentials, with Source set to
-	// SAMLRoleProviderName, CanExpire true, Expires the STS Expiration and
+	// ProviderName, CanExpire true, Expires the STS Expiration and
 	// AccountID the role's account.
 	Credentials aws.Credentials
 	// AssumedRoleARN is the session's ARN,
@@ -132,7 +102,7 @@ type AssumeResult struct {
 // RoleSessionName returns the last segment of AssumedRoleARN (B2.6): the
 // RoleSessionName STS took from the assertion. It is "" when AssumedRoleARN is
 // not an assumed-role ARN.
-func (r AssumeResult) RoleSessionName() RoleSessionName {
+func (r Result) RoleSessionName() awsrole.RoleSessionName {
 	_, rest, ok := strings.Cut(r.AssumedRoleARN, ":assumed-role/")
 	if !ok {
 		return ""
@@ -141,23 +111,23 @@ func (r AssumeResult) RoleSessionName() RoleSessionName {
 	if !ok {
 		return ""
 	}
-	return RoleSessionName(session)
+	return awsrole.RoleSessionName(session)
 }
 
 // String describes the result without its secrets: the access key ID, the
 // expiry, the assumed-role ARN and the subject. It has a value receiver so that
-// printing an AssumeResult or a pointer to one both redact.
-func (r AssumeResult) String() string {
-	return fmt.Sprintf("AssumeResult{AccessKeyID: %s, SecretAccessKey: %s, SessionToken: %s, Expires: %s, AssumedRoleARN: %s, Subject: %q, Issuer: %q, RequestID: %q}",
+// printing a Result or a pointer to one both redact.
+func (r Result) String() string {
+	return fmt.Sprintf("Result{AccessKeyID: %s, SecretAccessKey: %s, SessionToken: %s, Expires: %s, AssumedRoleARN: %s, Subject: %q, Issuer: %q, RequestID: %q}",
 		r.Credentials.AccessKeyID, redacted(r.Credentials.SecretAccessKey), redacted(r.Credentials.SessionToken),
 		r.Credentials.Expires.UTC().Format(time.RFC3339), r.AssumedRoleARN, r.Subject, r.Issuer, r.RequestID)
 }
 
 // GoString is String, so that %#v redacts too.
-func (r AssumeResult) GoString() string { return r.String() }
+func (r Result) GoString() string { return r.String() }
 
 // LogValue implements slog.LogValuer: the fields of String, secrets redacted.
-func (r AssumeResult) LogValue() slog.Value {
+func (r Result) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("access_key_id", r.Credentials.AccessKeyID),
 		slog.String("secret_access_key", redacted(r.Credentials.SecretAccessKey)),
@@ -177,87 +147,91 @@ func redacted(s string) string {
 	return "[REDACTED]"
 }
 
-// AssumeRoleWithSAML validates in and calls STS AssumeRoleWithSAML through
-// client (B4.1), returning the credentials and the rest of the answer (B4.2).
+// AssumeRoleWithSAML calls STS AssumeRoleWithSAML through client (B4.1) to
+// assume role (RoleArn, and the IAM SAML provider that vouches for the
+// assertion as PrincipalArn) with assertion, the base64 encoding of the whole
+// samlp:Response as the SAMLResponse form field carries it (A6.1; secret: it is
+// never repeated in an error or log). It returns the credentials and the rest
+// of the answer (B4.2).
 //
-// Before any request it rejects, with an *AttributeError, what STS would reject
-// anyway: a nil client (ErrInvalidConfig), an invalid Role or one whose role
-// and provider are in different partitions or accounts (ErrInvalidRole, A3.3),
-// a SAMLAssertion outside 4-100000 characters or that is not the base64 of an
-// XML document (ErrInvalidAssertion, A6.1, B4.1), DurationSeconds outside
-// 900-43200 (ErrInvalidDurationSeconds, A4.2), and a Policy or PolicyARNs out
-// of bounds (ErrInvalidSessionPolicy, B4.1).
+// Before any request it rejects what STS would reject anyway: a nil client
+// (*Error, ErrInvalidConfig), an invalid Role or one whose role and provider
+// are in different partitions or accounts (the *awsrole.AttributeError of
+// awsrole.ErrInvalidRole, A3.3), an assertion outside 4-100000 characters or
+// that is not the base64 of an XML document (ErrInvalidAssertion, A6.1, B4.1),
+// DurationSeconds outside 900-43200 (awsrole.ErrInvalidDurationSeconds, A4.2),
+// and a Policy or PolicyARNs out of bounds (ErrInvalidSessionPolicy, B4.1).
 //
-// An error from STS comes back as an *AttributeError with category ErrSTS,
-// the client's error as Detail (so errors.As finds *types.ExpiredTokenException
-// and the other SDK types, and smithy.APIError for AccessDenied and
-// ValidationError), the rule that explains it, and a hint where the rule
-// digest gives one (A4.4: fetch a fresh assertion; A4.2: DurationSeconds above
-// the role's MaxSessionDuration; A5.1: re-upload IdP metadata; B3.2/B4.4:
-// trust policy). An answer without complete credentials, or for another role
-// than the one requested (B2.6), is an ErrSTS error too.
-//
-// The assertion is never part of an error message.
-func AssumeRoleWithSAML(ctx context.Context, client AssumeRoleWithSAMLAPIClient, in AssumeInput) (*AssumeResult, error) {
+// A failed call is a *RemoteError of category ErrSTS: STS's code, message
+// (bounded, withheld if it repeats the assertion), HTTP status and request ID,
+// the rule that explains it and a hint where docs/rules.md gives one (A4.4:
+// fetch a fresh assertion; A4.2: DurationSeconds above the role's
+// MaxSessionDuration; A5.1: re-upload IdP metadata; B3.2/B4.4: trust policy),
+// with the client's error as Err, so errors.As finds
+// *types.ExpiredTokenException and the other SDK types, smithy.APIError for
+// AccessDenied and ValidationError, and errors.Is context.Canceled. An answer
+// without complete credentials, or for another role than the one requested
+// (B2.6), is an *Error of category ErrSTS.
+func AssumeRoleWithSAML(ctx context.Context, client APIClient, role awsrole.Role, assertion []byte, opts Options) (*Result, error) {
 	if c, ok := client.(*sts.Client); client == nil || (ok && c == nil) {
-		return nil, newErr("", -1, "B4.1", ErrInvalidConfig, nil, "nil AssumeRoleWithSAMLAPIClient")
+		return nil, newErr(ErrInvalidConfig, "B4.1", "nil APIClient", nil)
 	}
-	if err := in.validateParams(); err != nil {
+	if err := validateParams(role, opts); err != nil {
 		return nil, err
 	}
-	if err := ValidateAssertion(in.SAMLAssertion); err != nil {
+	if err := ValidateAssertion(assertion); err != nil {
 		return nil, err
 	}
 	req := &sts.AssumeRoleWithSAMLInput{
-		RoleArn:       aws.String(in.Role.RoleARN.String()),
-		PrincipalArn:  aws.String(in.Role.ProviderARN.String()),
-		SAMLAssertion: aws.String(string(in.SAMLAssertion)),
+		RoleArn:       aws.String(role.RoleARN.String()),
+		PrincipalArn:  aws.String(role.ProviderARN.String()),
+		SAMLAssertion: aws.String(string(assertion)),
 	}
-	if in.DurationSeconds != 0 {
-		req.DurationSeconds = aws.Int32(int32(in.DurationSeconds))
+	if opts.DurationSeconds != 0 {
+		req.DurationSeconds = aws.Int32(int32(opts.DurationSeconds))
 	}
-	if in.Policy != "" {
-		req.Policy = aws.String(in.Policy)
+	if opts.Policy != "" {
+		req.Policy = aws.String(opts.Policy)
 	}
-	for _, a := range in.PolicyARNs {
+	for _, a := range opts.PolicyARNs {
 		req.PolicyArns = append(req.PolicyArns, types.PolicyDescriptorType{Arn: aws.String(a)})
 	}
 	out, err := client.AssumeRoleWithSAML(ctx, req)
 	if err != nil {
-		return nil, stsError(err, in.SAMLAssertion)
+		return nil, stsError(err, assertion)
 	}
-	return newResult(in.Role, out)
+	return newResult(role, out)
 }
 
-// validateParams checks everything of in but the assertion.
-func (in *AssumeInput) validateParams() error {
-	if err := in.Role.Validate(); err != nil {
+// validateParams checks everything of a request but the assertion.
+func validateParams(role awsrole.Role, opts Options) error {
+	if err := role.Validate(); err != nil {
 		return err
 	}
-	if err := validateDurationSeconds(in.DurationSeconds); err != nil {
+	if err := validateDurationSeconds(opts.DurationSeconds); err != nil {
 		return err
 	}
-	return validatePolicy(in.Policy, in.PolicyARNs)
+	return validatePolicy(opts.Policy, opts.PolicyARNs)
 }
 
 func validateDurationSeconds(d int) error {
-	if d != 0 && (d < MinSessionSeconds || d > MaxSessionSeconds) {
-		return newErr("", -1, "A4.2", ErrInvalidDurationSeconds, nil,
-			fmt.Sprintf("DurationSeconds %d is outside 900-43200 (STS would answer ValidationError); use 0 for the default 3600", d))
+	if d != 0 && (d < awsrole.MinSessionSeconds || d > awsrole.MaxSessionSeconds) {
+		return &awsrole.AttributeError{Index: -1, Rule: "A4.2", Err: awsrole.ErrInvalidDurationSeconds,
+			Reason: fmt.Sprintf("DurationSeconds %d is outside 900-43200 (STS would answer ValidationError); use 0 for the default 3600", d)}
 	}
 	return nil
 }
 
 func validatePolicy(policy string, arns []string) error {
 	fail := func(format string, args ...any) error {
-		return newErr("", -1, "B4.1", ErrInvalidSessionPolicy, nil, fmt.Sprintf(format, args...))
+		return newErr(ErrInvalidSessionPolicy, "B4.1", fmt.Sprintf(format, args...), nil)
 	}
 	if policy != "" {
 		if !utf8.ValidString(policy) {
 			return fail("Policy is not valid UTF-8")
 		}
-		if n := utf8.RuneCountInString(policy); n > MaxPolicyChars {
-			return fail("Policy is %d characters, more than %d", n, MaxPolicyChars)
+		if n := utf8.RuneCountInString(policy); n > maxPolicyChars {
+			return fail("Policy is %d characters, more than %d", n, maxPolicyChars)
 		}
 		for i, r := range policy {
 			if r != '\t' && r != '\n' && r != '\r' && (r < 0x20 || r > 0xFF) {
@@ -265,12 +239,12 @@ func validatePolicy(policy string, arns []string) error {
 			}
 		}
 	}
-	if len(arns) > MaxPolicyARNs {
-		return fail("%d PolicyARNs, more than %d", len(arns), MaxPolicyARNs)
+	if len(arns) > maxPolicyARNs {
+		return fail("%d PolicyARNs, more than %d", len(arns), maxPolicyARNs)
 	}
 	for i, a := range arns {
-		if n := utf8.RuneCountInString(a); n < minPolicyARNLen || n > maxARNLen || !strings.HasPrefix(a, "arn:") {
-			return fail("PolicyARNs[%d] is not an ARN of 20-2048 characters: %s", i, echoARN(a))
+		if n := utf8.RuneCountInString(a); n < minPolicyARNLen || n > maxPolicyARNLen || !strings.HasPrefix(a, "arn:") {
+			return fail("PolicyARNs[%d] is not an ARN of 20-2048 characters: %s", i, quote(a, 256))
 		}
 	}
 	return nil
@@ -283,17 +257,17 @@ func validatePolicy(policy string, arns []string) error {
 // assertion. Errors wrap ErrInvalidAssertion and never repeat the assertion.
 func ValidateAssertion(b64 []byte) error {
 	fail := func(rule, reason string) error {
-		return newErr("", -1, rule, ErrInvalidAssertion, nil, reason)
+		return newErr(ErrInvalidAssertion, rule, reason, nil)
 	}
 	if len(b64) == 0 {
 		return fail("A6.1", "SAMLAssertion is empty; want the base64 of the SAMLResponse")
 	}
 	n := utf8.RuneCount(b64)
-	if n < MinAssertionChars {
-		return fail("A6.1", fmt.Sprintf("SAMLAssertion is %d characters, fewer than %d", n, MinAssertionChars))
+	if n < awsrole.MinAssertionChars {
+		return fail("A6.1", fmt.Sprintf("SAMLAssertion is %d characters, fewer than %d", n, awsrole.MinAssertionChars))
 	}
-	if n > MaxAssertionChars {
-		return fail("A6.1", fmt.Sprintf("SAMLAssertion is %d characters, more than the %d STS accepts; drop claims AWS does not use (groups, A6.2)", n, MaxAssertionChars))
+	if n > awsrole.MaxAssertionChars {
+		return fail("A6.1", fmt.Sprintf("SAMLAssertion is %d characters, more than the %d STS accepts; drop claims AWS does not use (groups, A6.2)", n, awsrole.MaxAssertionChars))
 	}
 	first := firstNonSpace(b64)
 	if first == '<' {
@@ -332,9 +306,9 @@ func firstNonSpace(b []byte) byte {
 	return 0
 }
 
-func newResult(role Role, out *sts.AssumeRoleWithSAMLOutput) (*AssumeResult, error) {
-	fail := func(rule, reason string) (*AssumeResult, error) {
-		return nil, newErr("", -1, rule, ErrSTS, nil, "AssumeRoleWithSAML answer unusable: "+reason)
+func newResult(role awsrole.Role, out *sts.AssumeRoleWithSAMLOutput) (*Result, error) {
+	fail := func(rule, reason string) (*Result, error) {
+		return nil, newErr(ErrSTS, rule, "AssumeRoleWithSAML answer unusable: "+reason, nil)
 	}
 	if out == nil || out.Credentials == nil {
 		return fail("B4.2", "no Credentials")
@@ -350,12 +324,12 @@ func newResult(role Role, out *sts.AssumeRoleWithSAMLOutput) (*AssumeResult, err
 	case c.Expiration == nil || c.Expiration.IsZero():
 		return fail("B4.2", "no Expiration")
 	}
-	r := &AssumeResult{
+	r := &Result{
 		Credentials: aws.Credentials{
 			AccessKeyID:     aws.ToString(c.AccessKeyId),
 			SecretAccessKey: aws.ToString(c.SecretAccessKey),
 			SessionToken:    aws.ToString(c.SessionToken),
-			Source:          SAMLRoleProviderName,
+			Source:          ProviderName,
 			CanExpire:       true,
 			Expires:         *c.Expiration,
 			AccountID:       role.RoleARN.AccountID,
@@ -375,7 +349,7 @@ func newResult(role Role, out *sts.AssumeRoleWithSAMLOutput) (*AssumeResult, err
 		r.AssumedRoleID = aws.ToString(u.AssumedRoleId)
 		want := role.RoleARN.AssumedRoleARN("")
 		if r.AssumedRoleARN != "" && (!strings.HasPrefix(r.AssumedRoleARN, want) || len(r.AssumedRoleARN) == len(want)) {
-			return fail("B2.6", fmt.Sprintf("AssumedRoleUser %s is not a session of the requested role %s", echoARN(r.AssumedRoleARN), role.RoleARN))
+			return fail("B2.6", fmt.Sprintf("AssumedRoleUser %s is not a session of the requested role %s", quote(r.AssumedRoleARN, 256), role.RoleARN))
 		}
 	}
 	if id, ok := awsmiddleware.GetRequestIDMetadata(out.ResultMetadata); ok {
@@ -384,47 +358,39 @@ func newResult(role Role, out *sts.AssumeRoleWithSAMLOutput) (*AssumeResult, err
 	return r, nil
 }
 
-// stsError wraps an error of the AssumeRoleWithSAML call, adding the rule and a
-// hint where the rule gives one.
+// stsError describes a failed AssumeRoleWithSAML call: STS's answer, the rule
+// and a hint where the rule gives one.
 func stsError(err error, assertion []byte) error {
-	var reason string
-	rule := "B4.3"
+	ans := awserr.Describe(err)
+	e := &RemoteError{Kind: ErrSTS, Op: "AssumeRoleWithSAML", StatusCode: ans.StatusCode, RequestID: ans.RequestID, Err: err}
 	var apiErr smithy.APIError
 	if errors.As(err, &apiErr) {
-		code, msg := apiErr.ErrorCode(), apiErr.ErrorMessage()
-		var hint string
-		rule, hint = stsHint(err, code, msg)
-		reason = "AssumeRoleWithSAML: " + code
-		if msg != "" {
-			reason += ": " + echoN(msg, maxEchoSTS)
-		}
-		if hint != "" {
-			reason += "; " + hint
-		}
+		e.Code = apiErr.ErrorCode()
+		e.Message = awserr.Clip(apiErr.ErrorMessage(), maxEchoSTS)
+		e.Rule, e.Hint = stsHint(err, e.Code, apiErr.ErrorMessage())
 	} else {
-		rule = "B4.1"
-		reason = "AssumeRoleWithSAML: " + echoN(err.Error(), maxEchoSTS)
+		e.Rule = "B4.1"
+		e.Message = awserr.Clip(err.Error(), maxEchoSTS)
 	}
-	reason = redactAssertion(reason, assertion)
-	return newErr("", -1, rule, ErrSTS, err, reason)
+	if repeats(e.Message, assertion) || repeats(e.Code, assertion) {
+		e.Code, e.Message = "", "the error text repeated the assertion and was withheld"
+	}
+	return e
 }
 
-// redactAssertion replaces reason when it repeats a recognisable part of the
-// assertion (a hostile or broken endpoint echoing the request).
-func redactAssertion(reason string, assertion []byte) string {
+// repeats reports whether text repeats a recognisable part of the assertion
+// (a hostile or broken endpoint echoing the request).
+func repeats(text string, assertion []byte) bool {
 	const probe = 16
 	if len(assertion) < probe {
-		if len(assertion) > 0 && strings.Contains(reason, string(assertion)) {
-			return "AssumeRoleWithSAML failed; the error text repeated the assertion and was withheld"
-		}
-		return reason
+		return len(assertion) > 0 && strings.Contains(text, string(assertion))
 	}
 	for off := 0; off+probe <= len(assertion); off += probe {
-		if strings.Contains(reason, string(assertion[off:off+probe])) {
-			return "AssumeRoleWithSAML failed; the error text repeated the assertion and was withheld"
+		if strings.Contains(text, string(assertion[off:off+probe])) {
+			return true
 		}
 	}
-	return reason
+	return false
 }
 
 // issuerHint explains "Issuer not present in specified provider" (B4.4, D1.7).
