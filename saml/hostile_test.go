@@ -2,8 +2,13 @@ package saml
 
 import (
 	"context"
+	"crypto"
+	"crypto/rsa"
+	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -291,5 +296,80 @@ func BenchmarkHostile(b *testing.B) {
 				b.ReportMetric(float64(hostile)/float64(ok), "x-valid")
 			})
 		}
+	}
+}
+
+// TestHostileCallgrind is a harness for instruction counts, which stay
+// repeatable on a loaded machine: with SAMLAWS_CG_SHAPE set ("valid" or a
+// shape name), SAMLAWS_CG_SIZE and SAMLAWS_CG_N, it verifies that input N
+// times inside cgLoop, and callgrind counts only cgLoop:
+//
+//	go test -c -o /tmp/saml.test ./saml
+//	SAMLAWS_CG_SHAPE=comments SAMLAWS_CG_SIZE=100000 SAMLAWS_CG_N=10 \
+//	  valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*saml.cgLoop' \
+//	  /tmp/saml.test -test.run TestHostileCallgrind
+//
+// (docs/benchmarks.md reports instructions per Verify from it).
+func TestHostileCallgrind(t *testing.T) {
+	name := os.Getenv("SAMLAWS_CG_SHAPE")
+	if name == "" {
+		t.Skip("SAMLAWS_CG_SHAPE not set (a harness for valgrind, see the comment)")
+	}
+	size, _ := strconv.Atoi(os.Getenv("SAMLAWS_CG_SIZE"))
+	n, _ := strconv.Atoi(os.Getenv("SAMLAWS_CG_N"))
+	m := vMint(t, nil)
+	in := []byte(m.Base64())
+	if name == "floor" {
+		// The floor of BenchmarkVerifyVsFloor: base64 decode + SHA-256 of
+		// the document + one RSA-2048 verify.
+		idp := mintLoadKeyPair(t, "idp")
+		sum := sha256.Sum256(m.XML)
+		sig, err := rsa.SignPKCS1v15(nil, idp.key, crypto.SHA256, sum[:])
+		if err != nil {
+			t.Fatal(err)
+		}
+		cgFloor(&idp.key.PublicKey, in, sig, n)
+		return
+	}
+	if name != "valid" {
+		found := false
+		for _, sh := range hostileShapes {
+			if sh.name == name {
+				in, found = buildHostile(t, sh, string(m.XML), size), true
+			}
+		}
+		if !found {
+			t.Fatalf("no shape %q", name)
+		}
+	}
+	v := vVerifier(t, func(c *VerifierConfig) { c.SkipReplayCheck = true })
+	_, err := v.Verify(context.Background(), in)
+	if (err == nil) != (name == "valid") {
+		t.Fatalf("%s: %v", name, err)
+	}
+	cgLoop(v, in, n)
+}
+
+//go:noinline
+func cgLoop(v *Verifier, in []byte, n int) {
+	for i := 0; i < n; i++ {
+		v.Verify(context.Background(), in)
+	}
+}
+
+//go:noinline
+func cgFloor(pub *rsa.PublicKey, in, sig []byte, n int) {
+	buf := make([]byte, base64.StdEncoding.DecodedLen(len(in)))
+	for i := 0; i < n; i++ {
+		cgLoopFloor(pub, in, sig, buf)
+	}
+}
+
+//go:noinline
+func cgLoopFloor(pub *rsa.PublicKey, in, sig, buf []byte) {
+	k, _ := base64.StdEncoding.Decode(buf, in)
+	h := sha256.Sum256(buf[:k])
+	if rsa.VerifyPKCS1v15(pub, crypto.SHA256, h[:], sig) != nil {
+		panic("floor")
 	}
 }

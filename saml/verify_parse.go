@@ -1,6 +1,7 @@
 package saml
 
 import (
+	"bytes"
 	"errors"
 
 	"github.com/beevik/etree"
@@ -84,12 +85,32 @@ type treeFacts struct {
 // parseDocument parses data (UTF-8, BOM already removed) into a document
 // with exactly one root element, and checks every element on the way: no
 // XInclude, unique IDs (D1.3), Signatures only where SAML puts them (D4.1).
+//
+// Allocation is batched: elements, attributes, text and child lists come
+// from slabs, and names, values and text that need no decoding are
+// substrings of one copy of the document.
 func parseDocument(data []byte, lim parseLimits) (*etree.Document, *treeFacts, *parseErr) {
 	t := xmlread.NewTokenizer(data, nil,
 		xmlread.Limits{MaxBytes: int64(lim.maxBytes), MaxDepth: lim.maxDepth, MaxTokens: lim.maxTokens, MaxAttrs: lim.maxAttrs},
 		xmlread.Options{NoProcInst: true, NoAttrWhitespace: true, NoEmptyCDATA: true})
 	doc := etree.NewDocument()
-	f := &treeFacts{ids: map[string]int{}}
+	f := &treeFacts{}
+	src := string(data)
+	str := func(b []byte) string {
+		if off, ok := t.RawOffset(b); ok {
+			return src[off : off+int64(len(b))]
+		}
+		return string(b)
+	}
+	// Slabs sized from the markup count (each element has at least one '<'
+	// and each attribute one '='); they grow when the guess is short.
+	lt, eq := bytes.Count(data, []byte("<")), bytes.Count(data, []byte("="))
+	ar := arena{
+		els: make([]etree.Element, 0, lt/2+1),
+		ats: make([]etree.Attr, 0, eq+1),
+		cds: make([]etree.CharData, 0, lt/2+1),
+		n:   32,
+	}
 	type open struct {
 		el    *etree.Element
 		space string
@@ -107,16 +128,22 @@ func parseDocument(data []byte, lim parseLimits) (*etree.Document, *treeFacts, *
 			f.work = t.Work()
 			return doc, f, nil
 		case xmlread.StartElement:
-			el := cur.CreateElement(intern(t.Local))
-			el.Space = intern(t.Prefix)
+			el := ar.element()
+			el.Space, el.Tag = str(t.Prefix), str(t.Local)
+			el.Attr = ar.attrs(len(t.Attrs))
+			el.Child = ar.tokens()
+			cur.AddChild(el)
 			for i := range t.Attrs {
 				a := &t.Attrs[i]
-				key := intern(a.Local)
+				key := a.Local
 				if a.Prefix != nil {
-					key = intern(a.Prefix) + ":" + key // CreateAttr matches space and key together
+					key = a.Prefix[:len(a.Prefix)+1+len(a.Local)] // prefix:local as written
 				}
-				attr := el.CreateAttr(key, string(a.Value))
+				attr := el.CreateAttr(str(key), str(a.Value))
 				if a.Prefix == nil && attr.Key == "ID" {
+					if f.ids == nil {
+						f.ids = make(map[string]int, 4)
+					}
 					f.ids[attr.Value]++
 					if f.ids[attr.Value] > 1 {
 						return nil, f, &parseErr{cat: ErrMalformed, rule: "D1.3", reason: "has two elements with the same ID", hint: "duplicate IDs make signature references ambiguous (signature wrapping)"}
@@ -145,14 +172,82 @@ func parseDocument(data []byte, lim parseLimits) (*etree.Document, *treeFacts, *
 			cur = cur.Parent()
 		case xmlread.Text:
 			if len(stack) > 0 {
-				cur.CreateText(string(t.Text()))
+				cd := ar.charData()
+				cd.Data = str(t.Text())
+				cur.AddChild(cd)
 			}
 		case xmlread.Comment:
 			if len(stack) > 0 {
-				cur.CreateComment(string(t.Text()))
+				cm := ar.comment()
+				cm.Data = str(t.Text())
+				cur.AddChild(cm)
 			}
 		}
 	}
+}
+
+// arena hands out tree nodes from slabs, so that a tree of n nodes costs
+// O(n/slab) allocations instead of several per node.
+type arena struct {
+	els  []etree.Element
+	ats  []etree.Attr
+	toks []etree.Token
+	cds  []etree.CharData
+	cms  []etree.Comment
+	n    int // slab size, doubling up to 256
+}
+
+func (a *arena) slab() int {
+	a.n = min(max(2*a.n, 32), 256)
+	return a.n
+}
+
+func (a *arena) element() *etree.Element {
+	if len(a.els) == cap(a.els) {
+		a.els = make([]etree.Element, 0, a.slab())
+	}
+	a.els = a.els[:len(a.els)+1]
+	return &a.els[len(a.els)-1]
+}
+
+// attrs returns an empty slice with room for n attributes.
+func (a *arena) attrs(n int) []etree.Attr {
+	if n == 0 {
+		return nil
+	}
+	if cap(a.ats)-len(a.ats) < n {
+		a.ats = make([]etree.Attr, 0, max(n, 2*a.slab()))
+	}
+	l := len(a.ats)
+	a.ats = a.ats[:l+n]
+	return a.ats[l : l : l+n]
+}
+
+// tokens returns an empty child list with room for 4 children (appending
+// more reallocates it, as usual).
+func (a *arena) tokens() []etree.Token {
+	if cap(a.toks)-len(a.toks) < 4 {
+		a.toks = make([]etree.Token, 0, 4*max(a.slab(), cap(a.els)))
+	}
+	l := len(a.toks)
+	a.toks = a.toks[:l+4]
+	return a.toks[l : l : l+4]
+}
+
+func (a *arena) charData() *etree.CharData {
+	if len(a.cds) == cap(a.cds) {
+		a.cds = make([]etree.CharData, 0, a.slab())
+	}
+	a.cds = a.cds[:len(a.cds)+1]
+	return &a.cds[len(a.cds)-1]
+}
+
+func (a *arena) comment() *etree.Comment {
+	if len(a.cms) == cap(a.cms) {
+		a.cms = make([]etree.Comment, 0, 16)
+	}
+	a.cms = a.cms[:len(a.cms)+1]
+	return &a.cms[len(a.cms)-1]
 }
 
 // fromReader maps an xmlread error onto the package's categories.
@@ -182,37 +277,3 @@ func fromReader(err error) *parseErr {
 	}
 	return &parseErr{cat: ErrMalformed, rule: "D1.1", reason: "is not well-formed XML: " + xe.Detail, hint: ""}
 }
-
-// intern returns b as a string, without allocating for the names of
-// Entra-shaped responses.
-func intern(b []byte) string {
-	if len(b) == 0 {
-		return ""
-	}
-	if s, ok := knownNames[string(b)]; ok {
-		return s
-	}
-	return string(b)
-}
-
-// knownNames interns the element and attribute names and prefixes of
-// Entra-shaped responses (read-only after init).
-var knownNames = func() map[string]string {
-	m := map[string]string{}
-	for _, n := range []string{
-		"Response", "Assertion", "Issuer", "Status", "StatusCode", "StatusMessage", "Signature", "SignedInfo",
-		"CanonicalizationMethod", "SignatureMethod", "Reference", "Transforms", "Transform", "DigestMethod",
-		"DigestValue", "SignatureValue", "KeyInfo", "X509Data", "X509Certificate", "Subject", "NameID",
-		"SubjectConfirmation", "SubjectConfirmationData", "Conditions", "AudienceRestriction", "Audience",
-		"AttributeStatement", "Attribute", "AttributeValue", "AuthnStatement", "AuthnContext",
-		"AuthnContextClassRef", "EncryptedAssertion", "EncryptedData", "EncryptionMethod", "EncryptedKey",
-		"CipherData", "CipherValue", "InclusiveNamespaces",
-		"ID", "Version", "IssueInstant", "Destination", "InResponseTo", "Value", "Algorithm", "URI", "Format",
-		"Method", "NotBefore", "NotOnOrAfter", "Recipient", "Name", "NameFormat", "AuthnInstant",
-		"SessionIndex", "SessionNotOnOrAfter", "PrefixList", "Type", "Id", "xmlns", "type",
-		"samlp", "saml", "saml2", "saml2p", "ds", "xenc", "ec", "xsi", "xs",
-	} {
-		m[n] = n
-	}
-	return m
-}()

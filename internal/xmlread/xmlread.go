@@ -229,6 +229,22 @@ func (t *Tokenizer) Offset() int64 { return t.off + int64(t.pos) }
 // Depth returns the number of open elements (after a start tag, including it).
 func (t *Tokenizer) Depth() int { return len(t.nameEnds) }
 
+// RawOffset returns the input offset of b when b is a slice of the input
+// itself (a name, or a value or text that needed no decoding), so that a
+// caller holding the input as one string can take substrings of it instead
+// of copying. It reports false for decoded data.
+func (t *Tokenizer) RawOffset(b []byte) (int64, bool) {
+	if len(b) == 0 || cap(b) > cap(t.buf) {
+		return 0, false
+	}
+	full := t.buf[:cap(t.buf)]
+	i := cap(full) - cap(b)
+	if &full[i] != &b[0] {
+		return 0, false
+	}
+	return t.off + int64(i), true
+}
+
 // Text returns the decoded character data, comment or PI body.
 func (t *Tokenizer) Text() []byte { return t.text }
 
