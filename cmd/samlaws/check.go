@@ -52,6 +52,13 @@ Flags:
                        SAMLSPD9IMTW2LM46J042K) when it requires encrypted
                        assertions: its own ACS .../saml/acs/ID (global or
                        regional) is then an accepted Recipient (A1.4)
+  --trust-policy FILE  the trust policy of the role the response is for (JSON,
+                       or URL-encoded as "aws iam get-role" prints it): an
+                       accepted response is also evaluated as STS evaluates
+                       the trust policy (sts:TagSession for session tags,
+                       sts:SetSourceIdentity, SAML:aud = Recipient, ...)
+  --role ARN           with --trust-policy: the role it belongs to, when the
+                       Role attribute lists several
   --request-id ID      the ID of the AuthnRequest the response answers (an
                        SP-initiated sign-in); repeat for several. InResponseTo
                        must then equal one of them. Without it InResponseTo is
@@ -100,6 +107,8 @@ type checkOptions struct {
 	recipients  checkStrings
 	requestIDs  checkStrings
 	providerID  string
+	trustPolicy string
+	role        string
 	now         string
 	allowSHA1   bool
 	decryptKeys checkStrings
@@ -147,7 +156,7 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		fmt.Fprintf(stderr, "samlaws check: %v\n", err)
 		return exitUsage
 	}
-	out := &checkPrinter{w: stdout, json: opts.json, now: v.now, recipients: opts.recipients, requestIDs: opts.requestIDs}
+	out := &checkPrinter{w: stdout, json: opts.json, now: v.now, recipients: opts.recipients, requestIDs: opts.requestIDs, policy: v.policy}
 	if !opts.json {
 		out.header(trust)
 	}
@@ -186,6 +195,8 @@ func parseCheckArgs(args []string) (*checkOptions, error) {
 	fs.Var(&o.recipients, "recipient", "")
 	fs.Var(&o.requestIDs, "request-id", "")
 	fs.StringVar(&o.providerID, "provider-id", "", "")
+	fs.StringVar(&o.trustPolicy, "trust-policy", "", "")
+	fs.StringVar(&o.role, "role", "", "")
 	fs.StringVar(&o.now, "now", "", "")
 	fs.BoolVar(&o.allowSHA1, "allow-sha1", false, "")
 	fs.Var(&o.decryptKeys, "decrypt-key", "")
@@ -296,6 +307,8 @@ type checkVerifier struct {
 	now func() time.Time
 	// requestIDs are the --request-id values: InResponseTo must match one.
 	requestIDs []string
+	// policy is --trust-policy, or nil.
+	policy *checkTrustPolicy
 }
 
 // checkNewVerifier configures the verifier as AWS checks a response: the
@@ -327,7 +340,11 @@ func checkNewVerifier(o *checkOptions, trust *checkTrust) (*checkVerifier, error
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", trust.flag, err)
 	}
-	return &checkVerifier{v: v, now: now, requestIDs: o.requestIDs}, nil
+	policy, err := checkLoadTrustPolicy(o.trustPolicy, o.role)
+	if err != nil {
+		return nil, err
+	}
+	return &checkVerifier{v: v, now: now, requestIDs: o.requestIDs, policy: policy}, nil
 }
 
 // checkLoadDecryptKeys reads the --decrypt-key files.
@@ -465,6 +482,12 @@ func (cv *checkVerifier) check(ctx context.Context, in checkInput) *checkResult 
 		if c := a.Certificate; c != nil && !cv.now().Before(c.NotAfter) {
 			res.Assertion.CertificateExpired = true
 			res.Notes = append(res.Notes, checkExpiredCertNote(saml.Thumbprint(c), c.NotAfter))
+		}
+		if cv.policy != nil {
+			if probs := cv.policy.evaluate(a); len(probs) > 0 {
+				res.Accepted = false
+				res.Errors = append(res.Errors, probs...)
+			}
 		}
 		return res
 	}

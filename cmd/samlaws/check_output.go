@@ -135,6 +135,8 @@ type checkPrinter struct {
 	// recipients and requestIDs are --recipient and --request-id, for the
 	// header.
 	recipients, requestIDs []string
+	// policy is --trust-policy, or nil.
+	policy *checkTrustPolicy
 }
 
 // header says what the run trusts, so that a verdict can be read in context.
@@ -161,6 +163,9 @@ func (p *checkPrinter) header(t *checkTrust) {
 		fmt.Fprintf(p.w, "  https://<region>.signin.aws.amazon.com/saml, as AWS accepts in the aws partition (A1.1, A1.2; exact hosts);\n")
 	} else {
 		fmt.Fprintf(p.w, "  Recipient and Destination: only %s (--recipient);\n", strings.Join(p.recipients, ", "))
+	}
+	if p.policy != nil {
+		fmt.Fprintf(p.w, "%s;\n", p.policy.header())
 	}
 	if len(p.requestIDs) == 0 {
 		fmt.Fprintf(p.w, "  InResponseTo not checked: AWS keeps no request state, so SP-initiated responses pass (D1.6);\n")
