@@ -143,6 +143,9 @@ type decodeNode struct {
 	// it; badAttrs are its attributes whose prefix is undeclared.
 	undeclared string
 	badAttrs   []string
+	// pis are the targets of processing instructions inside the element,
+	// which decode skips and the verifier refuses.
+	pis []string
 }
 
 // attr returns the value of the unqualified attribute local.
@@ -292,6 +295,10 @@ func decodeParseXML(data []byte) (*decodeNode, error) {
 			}
 		case xml.Directive:
 			return nil, errors.New("the XML carries a DOCTYPE or other declaration, which SAML forbids and AWS rejects (D4.8)")
+		case xml.ProcInst:
+			if cur != nil && len(cur.pis) < 8 {
+				cur.pis = append(cur.pis, t.Target)
+			}
 		}
 	}
 	if root == nil {

@@ -40,6 +40,9 @@ func decodeFindUnread(root *decodeNode) ([]decodeUnread, int) {
 			add(n, "namespace prefix "+strconv.QuoteToASCII(n.undeclared)+" is not declared (no xmlns:"+safeText(n.undeclared)+
 				" on it or an ancestor), so its namespace is unknown: decode cannot read it as SAML, and AWS rejects the response (D4.8)")
 		}
+		for _, pi := range n.pis {
+			add(n, "a processing instruction <?"+safeText(pi)+" ...?> inside it: decode skips it, and AWS rejects the response (D4.8)")
+		}
 		for _, a := range n.badAttrs {
 			add(n, "attribute "+strconv.QuoteToASCII(a)+" has an undeclared namespace prefix; AWS rejects the response (D4.8)")
 		}

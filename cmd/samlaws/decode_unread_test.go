@@ -112,3 +112,27 @@ func TestDecodeUnreadAndEscapes(t *testing.T) {
 		t.Errorf("unread %+v (%v)", out.Unread, err)
 	}
 }
+
+// A processing instruction, which the verifier refuses (D4.8), is listed
+// too, not skipped silently.
+func TestDecodeListsProcessingInstruction(t *testing.T) {
+	f := newCheckFixture(t)
+	xml, err := os.ReadFile(f.response(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := bytes.Index(xml, []byte("<Subject>"))
+	if i < 0 {
+		t.Fatalf("no Subject in %s", xml)
+	}
+	xml = append(xml[:i:i], append([]byte("<?pi data?>"), xml[i:]...)...)
+	p := writeFile(t, "pi.xml", xml)
+	r := runCLI(t, "", "decode", p)
+	if r.code != exitOK || !strings.Contains(r.stdout, "processing instruction <?pi ...?>") || !strings.Contains(r.stdout, "Response/Assertion\n") {
+		t.Errorf("exit %d\n%s", r.code, r.stdout)
+	}
+	c := runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, p)
+	if c.code != exitRejected || !strings.Contains(c.stdout, "processing instruction") {
+		t.Errorf("check: exit %d\n%s", c.code, c.stdout)
+	}
+}
