@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -186,6 +187,80 @@ func TestSAMLRoleProviderWithLoadDefaultConfig(t *testing.T) {
 	for _, c := range srv.Calls()[before:] {
 		if c.Action != "AssumeRoleWithSAML" {
 			t.Errorf("call %+v; the signed call must not be sent without credentials", c)
+		}
+	}
+}
+
+// TestSAMLRoleProviderConcurrent: the provider is safe for concurrent use
+// against awstest (which verifies every call), and behind
+// aws.CredentialsCache concurrent callers share one STS call.
+func TestSAMLRoleProviderConcurrent(t *testing.T) {
+	t.Parallel()
+	issued := time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
+	idp := samltest.NewIdP(t, samltest.WithNow(issued))
+	b64 := []byte(idp.ResponseBase64(t, samltest.DefaultUser()))
+	now := issued.Add(time.Minute)
+	srv := awstestSTS(t, idp, &now)
+	assumes := func() int {
+		n := 0
+		for _, c := range srv.Calls() {
+			if c.Action == "AssumeRoleWithSAML" && c.Status == 200 {
+				n++
+			}
+		}
+		return n
+	}
+	p := samlcreds.NewProvider(sts.NewFromConfig(srv.AWSConfig("")), mustRole(t, samltest.DefaultAdminRole), staticSource(b64), samlcreds.Options{})
+	const n = 16
+	var wg sync.WaitGroup
+	errs := make(chan error, 2*n)
+	direct := make(chan string, n)
+	for range n {
+		wg.Go(func() {
+			c, err := p.Retrieve(context.Background())
+			errs <- err
+			direct <- c.AccessKeyID
+		})
+	}
+	wg.Wait()
+	close(direct)
+	if got := assumes(); got != n {
+		t.Errorf("%d direct Retrieves made %d STS calls, want %d", n, got, n)
+	}
+	seen := map[string]bool{}
+	for k := range direct {
+		seen[k] = true
+	}
+	if len(seen) != n {
+		t.Errorf("%d direct Retrieves gave %d distinct keys, want %d", n, len(seen), n)
+	}
+	cache := aws.NewCredentialsCache(p)
+	keys := make(chan string, n)
+	for range n {
+		wg.Go(func() {
+			c, err := cache.Retrieve(context.Background())
+			errs <- err
+			keys <- c.AccessKeyID
+		})
+	}
+	wg.Wait()
+	close(errs)
+	close(keys)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := assumes(); got != n+1 {
+		t.Errorf("%d cached Retrieves made %d STS calls, want 1", n, got-n)
+	}
+	var first string
+	for k := range keys {
+		if first == "" {
+			first = k
+		}
+		if k != first || !strings.HasPrefix(k, "ASIA") || seen[k] {
+			t.Errorf("cached key %s (first %s)", k, first)
 		}
 	}
 }

@@ -3,12 +3,10 @@ package samlcreds_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
@@ -220,50 +218,4 @@ func TestAssertionFile(t *testing.T) {
 			t.Fatalf("err = %v, want context.Canceled inside ErrAssertionSource", err)
 		}
 	})
-}
-
-// TestSAMLRoleProviderConcurrent: the provider is safe for concurrent use, and
-// behind aws.CredentialsCache concurrent callers share one STS call.
-func TestSAMLRoleProviderConcurrent(t *testing.T) {
-	t.Parallel()
-	f := &fakeSTS{}
-	p := samlcreds.NewProvider(newFakeSTSServer(t, f), testRole(t), staticSource(testAssertion(0)), samlcreds.Options{})
-	const n = 16
-	var wg sync.WaitGroup
-	errs := make(chan error, 2*n)
-	for range n {
-		wg.Go(func() {
-			_, err := p.Retrieve(context.Background())
-			errs <- err
-		})
-	}
-	wg.Wait()
-	if f.Count() != n {
-		t.Errorf("%d direct Retrieves made %d STS calls, want %d", n, f.Count(), n)
-	}
-	cache := aws.NewCredentialsCache(p)
-	keys := make(chan string, n)
-	for range n {
-		wg.Go(func() {
-			c, err := cache.Retrieve(context.Background())
-			errs <- err
-			keys <- c.AccessKeyID
-		})
-	}
-	wg.Wait()
-	close(errs)
-	close(keys)
-	for err := range errs {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	if f.Count() != n+1 {
-		t.Errorf("%d cached Retrieves made %d STS calls, want 1", n, f.Count()-n)
-	}
-	for k := range keys {
-		if k != fmt.Sprintf("ASIAFAKE%012d", n+1) {
-			t.Errorf("cached key %s", k)
-		}
-	}
 }
