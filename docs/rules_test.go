@@ -288,8 +288,8 @@ func TestLookupAndSuggest(t *testing.T) {
 		t.Errorf("Suggest(A18) = %v, want A1.8 first", got)
 	}
 	got = Suggest("D4", 20)
-	if len(got) != 8 || got[0] != "D4.1" || got[7] != "D4.8" {
-		t.Errorf("Suggest(D4) = %v, want D4.1..D4.8", got)
+	if len(got) != 9 || got[0] != "D4.1" || got[8] != "D4.9" {
+		t.Errorf("Suggest(D4) = %v, want D4.1..D4.9", got)
 	}
 	if got := Suggest("zzz", 5); len(got) != 0 {
 		t.Errorf("Suggest(zzz) = %v, want none", got)

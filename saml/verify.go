@@ -5,6 +5,7 @@ import (
 	"crypto"
 	"crypto/rsa"
 	"crypto/sha1" //nolint:gosec // thumbprints in hints, as Entra and AWS show them
+	"crypto/sha256"
 	"crypto/x509"
 	"encoding/hex"
 	"errors"
@@ -224,6 +225,9 @@ type Verifier struct {
 	awsDefaultRecipients, awsDefaultAudiences bool
 	// providerID is VerifierConfig.ProviderID.
 	providerID string
+	// dummySecret keys the dummy content key of a failed key unwrap
+	// (decrypt.go); derived from the decryption keys, never shown.
+	dummySecret [32]byte
 }
 
 // NewVerifier checks cfg and returns a Verifier. Configuration errors wrap
@@ -356,6 +360,14 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 			return nil, configErr(fmt.Sprintf("DecryptionKeys[%d] is not a valid RSA key", i))
 		}
 		v.keys = append(v.keys, k)
+	}
+	if len(v.keys) > 0 {
+		h := sha256.New()
+		h.Write([]byte("samlaws dummy content key\x00"))
+		for _, k := range v.keys {
+			h.Write(k.D.Bytes())
+		}
+		copy(v.dummySecret[:], h.Sum(nil))
 	}
 	switch v.mode {
 	case "":

@@ -1,7 +1,6 @@
 package saml
 
 import (
-	"bytes"
 	"errors"
 	"regexp"
 	"slices"
@@ -11,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/beevik/etree"
-	"github.com/crewjam/saml/xmlenc"
 
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/federation"
@@ -23,7 +21,6 @@ const (
 	statusPrefix   = "urn:oasis:names:tc:SAML:2.0:status:"
 	nameIDEntity   = "urn:oasis:names:tc:SAML:2.0:nameid-format:entity"
 	cmBearer       = "urn:oasis:names:tc:SAML:2.0:cm:bearer"
-	nsXMLEnc       = "http://www.w3.org/2001/04/xmlenc#"
 	hintRecipient  = "set the Reply URL (Assertion Consumer Service URL) of the Entra app to the AWS sign-in endpoint"
 	hintEntraIssue = "upload the metadata of the Entra tenant that issues the responses (their Issuer is https://sts.windows.net/<tenant-id>/, or https://sts.chinacloudapi.cn/<tenant-id>/ for Entra operated by 21Vianet) to the IAM SAML provider"
 )
@@ -40,16 +37,6 @@ var acceptedNameIDFormats = map[string]bool{
 	"urn:oasis:names:tc:SAML:2.0:nameid-format:entity":                     true,
 }
 
-// aesAlgs are the content-encryption algorithms AWS decrypts (A5.7).
-var aesAlgs = map[string]bool{
-	"http://www.w3.org/2001/04/xmlenc#aes128-cbc": true,
-	"http://www.w3.org/2001/04/xmlenc#aes192-cbc": true,
-	"http://www.w3.org/2001/04/xmlenc#aes256-cbc": true,
-	"http://www.w3.org/2009/xmlenc11#aes128-gcm":  true,
-	"http://www.w3.org/2009/xmlenc11#aes192-gcm":  true,
-	"http://www.w3.org/2009/xmlenc11#aes256-gcm":  true,
-}
-
 var aadstsCode = regexp.MustCompile(`AADSTS[0-9]{4,8}`)
 
 // checker runs the checks of one Verify or Diagnose call.
@@ -62,6 +49,9 @@ type checker struct {
 	c14nBudget int  // bound of any canonical form: twice the largest document parsed
 	problems   []*ValidationError
 	omitted    int // problems beyond MaxDiagnoseProblems, counted only
+	// rsaVerifies counts RSA signature verifications (decrypt keeps the
+	// work of its failures constant in shape with it).
+	rsaVerifies int
 }
 
 // add records e and reports whether checking must stop now. Past
@@ -74,6 +64,14 @@ func (c *checker) add(e *ValidationError) bool {
 	}
 	c.problems = append(c.problems, e)
 	return !c.all
+}
+
+// checkStructure runs the schema check on el (D4.9) and reports whether
+// checking must stop: always when a problem was found.
+func (c *checker) checkStructure(el *etree.Element) bool {
+	n := len(c.problems) + c.omitted
+	schemaCheck(el, c.add)
+	return len(c.problems)+c.omitted > n
 }
 
 // run checks raw and returns the assertion when no problem was found (in
@@ -107,6 +105,9 @@ func (c *checker) run(raw []byte) *Assertion {
 		}
 	}
 	if facts.assertions == 0 {
+		if c.checkStructure(resp) {
+			return nil
+		}
 		// An error response (Entra's AADSTS answers) has no assertion: report
 		// its status and other response-level problems first.
 		if _, stop := c.checkResponse(resp, len(childrenNS(resp, nsDSig, "Signature")) > 0); stop {
@@ -127,6 +128,13 @@ func (c *checker) run(raw []byte) *Assertion {
 			reason = "response contains no Assertion"
 		}
 		c.add(newErr(ErrMalformed, "D4.2", reason, "Entra sends exactly one Assertion per Response"))
+		return nil
+	}
+
+	// Schema-exact structure before any value is read or canonicalized
+	// (verify_schema.go). Diagnose lists every structure problem, then
+	// stops: no value is read from a document of the wrong shape.
+	if c.checkStructure(resp) {
 		return nil
 	}
 
@@ -173,8 +181,13 @@ func (c *checker) run(raw []byte) *Assertion {
 	}
 	encrypted := child.Tag == "EncryptedAssertion"
 	var asr *etree.Element
+	var asrSigned *signed
 	if encrypted {
-		asr, e = c.decrypt(child, facts)
+		// Without a verified Response signature over the ciphertext, the
+		// decrypted Assertion's own signature is verified inside decrypt,
+		// where every failure gets the same answer (no decryption oracle);
+		// Diagnose stops there too.
+		asr, asrSigned, e = c.decrypt(child, facts, respSigned != nil)
 		if e != nil {
 			c.add(e)
 			return nil
@@ -195,8 +208,7 @@ func (c *checker) run(raw []byte) *Assertion {
 		c.add(newErr(ErrSignature, "D4.1", "Assertion has more than one Signature", ""))
 		return nil
 	}
-	var asrSigned *signed
-	if len(asigs) == 1 {
+	if len(asigs) == 1 && asrSigned == nil {
 		s, e := c.verifySignature(asr, asigs[0], "Assertion")
 		if e != nil {
 			if c.add(e) {
@@ -421,107 +433,6 @@ func (c *checker) endpointHint(got string) string {
 		return "remove the \"#N\" suffix from the Reply URL in Entra; keep it only in the Identifier (Entity ID)"
 	}
 	return hintRecipient + " (accepted: " + c.v.recipientMsg + ")"
-}
-
-// decrypt decrypts an EncryptedAssertion with the configured keys (D5.1) and
-// returns the parsed, checked Assertion element.
-func (c *checker) decrypt(ea *etree.Element, facts *treeFacts) (*etree.Element, *ValidationError) {
-	if len(c.v.keys) == 0 {
-		return nil, newErr(ErrEncryption, "A5.6", "assertion is encrypted, but no decryption key is configured",
-			"give the private key whose certificate was uploaded to the Entra app for token encryption").withSetting("DecryptionKeys")
-	}
-	ed := childNS(ea, nsXMLEnc, "EncryptedData")
-	if ed == nil {
-		return nil, newErr(ErrEncryption, "D5.1", "EncryptedAssertion has no EncryptedData", "")
-	}
-	// A5.7: AWS decrypts with AES-CBC or AES-GCM only.
-	if em := childNS(ed, nsXMLEnc, "EncryptionMethod"); em == nil || !aesAlgs[attrOr(em, "Algorithm")] {
-		alg := ""
-		if em != nil {
-			alg = attrOr(em, "Algorithm")
-		}
-		return nil, newErr(ErrEncryption, "A5.7", "EncryptedAssertion uses content encryption "+quoteShort(alg)+"; AWS decrypts only AES-CBC and AES-GCM",
-			"encrypt with AES-256 (Entra's token encryption does)")
-	}
-	var plain []byte
-	for _, k := range c.v.keys {
-		var err error
-		if ed.FindElement("./KeyInfo/EncryptedKey") != nil {
-			plain, err = xmlenc.Decrypt(k, ed)
-		} else if ek := childNS(ea, nsXMLEnc, "EncryptedKey"); ek != nil {
-			var key []byte
-			key, err = xmlenc.Decrypt(k, ek)
-			if err == nil {
-				plain, err = xmlenc.Decrypt(key, ed)
-			}
-		} else {
-			err = errNoMatch
-		}
-		if err == nil {
-			break
-		}
-		plain = nil
-	}
-	if plain == nil {
-		return nil, newErr(ErrEncryption, "D5.1", "EncryptedAssertion cannot be decrypted with any configured key",
-			"check that the certificate uploaded for token encryption in Entra matches one of the configured decryption keys")
-	}
-	// The plaintext may use prefixes declared outside the EncryptedAssertion
-	// (pysaml2 does): parse it inside a wrapper that declares the namespaces in
-	// scope there, so that names and canonicalization see the same context.
-	var w strings.Builder
-	w.WriteString("<w")
-	seen := map[string]bool{}
-	for p := ea; p != nil; p = p.Parent() {
-		for _, a := range p.Attr {
-			key := ""
-			switch {
-			case a.Space == "xmlns":
-				key = a.Key
-			case a.Space == "" && a.Key == "xmlns":
-				key = "#default"
-			default:
-				continue
-			}
-			if seen[key] {
-				continue
-			}
-			seen[key] = true
-			if key == "#default" {
-				w.WriteString(` xmlns="`)
-			} else {
-				w.WriteString(" xmlns:" + key + `="`)
-			}
-			xmlEscapeAttr(&w, a.Value)
-			w.WriteString(`"`)
-		}
-	}
-	w.WriteString(">")
-	wrapped := make([]byte, 0, w.Len()+len(plain)+4)
-	wrapped = append(wrapped, w.String()...)
-	wrapped = append(wrapped, trimBOM(bytes.TrimLeft(plain, " \t\r\n"))...)
-	wrapped = append(wrapped, "</w>"...)
-	doc, f, e := parseXML(wrapped, "decrypted assertion")
-	if e != nil {
-		// Same message for every failure after decryption: no padding oracle.
-		return nil, newErr(ErrEncryption, "D5.1", "EncryptedAssertion cannot be decrypted with any configured key", "").withCause(e)
-	}
-	kids := doc.Root().ChildElements()
-	if len(kids) != 1 || !is(kids[0], nsAssertion, "Assertion") {
-		return nil, newErr(ErrEncryption, "D5.1", "EncryptedAssertion does not hold exactly one Assertion", "")
-	}
-	root := kids[0]
-	c.work += f.work
-	c.c14nBudget = max(c.c14nBudget, 2*len(wrapped)+4096)
-	if f.assertions != 1 {
-		return nil, newErr(ErrMalformed, "D4.2", "decrypted assertion contains nested Assertion elements", "")
-	}
-	for id := range f.ids {
-		if facts.ids[id] > 0 {
-			return nil, newErr(ErrMalformed, "D1.3", "decrypted assertion reuses an ID of the response", "")
-		}
-	}
-	return root, nil
 }
 
 // checkAssertion checks the assertion a (already the covered element when a

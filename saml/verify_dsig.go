@@ -138,6 +138,7 @@ func (c *checker) verifySignature(el, sig *etree.Element, what string) (*signed,
 	h := hash.New()
 	h.Write(siBytes)
 	sum := h.Sum(nil)
+	c.rsaVerifies++
 	var cert *x509.Certificate
 	for _, pc := range candidates {
 		if rsa.VerifyPKCS1v15(pc.PublicKey.(*rsa.PublicKey), hash, sum, sigBytes) == nil {

@@ -178,16 +178,62 @@ func attrValue(el *etree.Element, key string) (string, bool) {
 	return "", false
 }
 
-// parseTime parses an xs:dateTime in UTC ("Z"), as SAML requires (D1.4).
+// parseTime parses an xs:dateTime in UTC ("Z"), as SAML requires (D1.4),
+// in exactly the lexical form of XML Schema 1.0 part 2, 3.2.7.1:
+// yyyy-mm-ddThh:mm:ss, an optional "." and one or more fraction digits, then
+// "Z". Nothing else Go's time.Parse happens to take (a comma as the fraction
+// separator, for one) is accepted. Deliberately narrower than the schema:
+// years 0001-9999 only (no sign, no 5-digit years) and no "24:00:00".
+// Fraction digits beyond nanoseconds are truncated.
 func parseTime(s string) (time.Time, bool) {
-	if len(s) < 20 || s[len(s)-1] != 'Z' || s[10] != 'T' {
+	if len(s) < 20 || len(s) > 64 || s[len(s)-1] != 'Z' {
 		return time.Time{}, false
 	}
-	t, err := time.Parse("2006-01-02T15:04:05.999999999Z", s)
+	for i := 0; i < 19; i++ {
+		c := s[i]
+		switch i {
+		case 4, 7:
+			if c != '-' {
+				return time.Time{}, false
+			}
+		case 10:
+			if c != 'T' {
+				return time.Time{}, false
+			}
+		case 13, 16:
+			if c != ':' {
+				return time.Time{}, false
+			}
+		default:
+			if c < '0' || c > '9' {
+				return time.Time{}, false
+			}
+		}
+	}
+	if s[:4] == "0000" {
+		return time.Time{}, false
+	}
+	frac := s[19 : len(s)-1]
+	var nanos time.Duration
+	if frac != "" {
+		if frac[0] != '.' || len(frac) < 2 {
+			return time.Time{}, false
+		}
+		scale := time.Duration(100000000)
+		for i := 1; i < len(frac); i++ {
+			c := frac[i]
+			if c < '0' || c > '9' {
+				return time.Time{}, false
+			}
+			nanos += time.Duration(c-'0') * scale
+			scale /= 10
+		}
+	}
+	t, err := time.Parse("2006-01-02T15:04:05Z", s[:19]+"Z")
 	if err != nil {
 		return time.Time{}, false
 	}
-	return t, true
+	return t.Add(nanos), true
 }
 
 // attrOr returns the value of el's un-namespaced attribute key, or "".

@@ -1,0 +1,396 @@
+package saml
+
+import (
+	"bytes"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/hmac"
+	"crypto/rsa"
+	"crypto/sha1" //nolint:gosec // rsa-oaep-mgf1p is defined with SHA-1 (D5.1)
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"strings"
+
+	"github.com/beevik/etree"
+)
+
+// Decryption of an EncryptedAssertion (A5.6, A5.7, D5.1), without a
+// decryption oracle (issue 19 item 1).
+//
+// What is accepted is as narrow as what is documented. AWS (IAM API text for
+// AddPrivateKey, since encrypted assertions shipped in February 2025) says
+// only that it "uses AES-GCM or AES-CBC"; Entra says it encrypts with
+// AES-256. Neither names the key transport. So the content encryption is
+// AES-CBC or AES-GCM (128, 192 or 256 bits: AWS names no key size), and the
+// key transport is RSA-OAEP as XML Encryption 1.0 defines it
+// (rsa-oaep-mgf1p, MGF1 and digest SHA-1, no OAEP parameters): the one key
+// transport every peer here (the builder, xmlsec1, pysaml2, python3-saml,
+// node-saml) writes by default. That RSA-OAEP is what AWS and Entra use is
+// inferred; RSA PKCS#1 v1.5 key transport (rsa-1_5, Bleichenbacher-prone)
+// and the xmlenc11 variants are refused with an explicit error.
+//
+// Oracle: with AES-CBC an attacker who keeps a victim's EncryptedKey and
+// substitutes the EncryptedData can learn plaintext from any difference in
+// how the verifier fails (Jager and Somorovsky, "How To Break XML
+// Encryption", CCS 2011). So every failure from key unwrapping on — the key
+// does not unwrap, the content does not decrypt or unpad, the plaintext is
+// not well-formed, not exactly one schema-valid Assertion, or (when no
+// verified Response signature covers the ciphertext) that Assertion's
+// signature is missing or does not verify — gets one and the same
+// ValidationError: same Reason, Rule, Hint, category and AWS answer, and no
+// wrapped cause. Diagnose stops there too, so that nothing read from an
+// unauthenticated plaintext is reported. The checks before unwrapping look
+// only at what the attacker wrote themselves (algorithms, element shape,
+// base64, lengths), so their specific errors reveal nothing.
+//
+// The work is constant in shape: every EncryptedKey is tried with every
+// configured key (no early exit); when none unwraps to a key of the right
+// length, decryption goes on with a dummy key derived from the decryption
+// keys and the EncryptedKey bytes (HMAC-SHA256), so that the attacker can
+// neither predict it nor tell the two cases apart; CBC padding is checked in
+// constant time and the plaintext is parsed whether or not the padding was
+// valid; and when the failure comes before any RSA signature verification,
+// the same number of RSA verifications (one per trusted certificate) and a
+// SHA-256 over the plaintext are done anyway. What still depends on the
+// plaintext is how far the XML parser gets and, for a plaintext that parses,
+// the canonicalization of the assertion: microseconds against the
+// milliseconds of RSA-OAEP unwrapping. AES-GCM has no such channel (its tag
+// is checked before any plaintext is used), which is why the builder
+// defaults to it; AES-CBC stays accepted because AWS documents it and Entra
+// may send it.
+
+// XML Encryption algorithm URIs of the decryption path.
+const (
+	algRSAOAEPMGF1P = "http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p"
+	algRSA15        = "http://www.w3.org/2001/04/xmlenc#rsa-1_5"
+	algRSAOAEP11    = "http://www.w3.org/2009/xmlenc11#rsa-oaep"
+	xencTypeElement = "http://www.w3.org/2001/04/xmlenc#Element"
+)
+
+// contentAlg is one content-encryption algorithm: key size and mode.
+type contentAlg struct {
+	keySize int
+	gcm     bool
+}
+
+// aesAlgs are the content-encryption algorithms AWS decrypts (A5.7).
+var aesAlgs = map[string]contentAlg{
+	"http://www.w3.org/2001/04/xmlenc#aes128-cbc": {16, false},
+	"http://www.w3.org/2001/04/xmlenc#aes192-cbc": {24, false},
+	"http://www.w3.org/2001/04/xmlenc#aes256-cbc": {32, false},
+	"http://www.w3.org/2009/xmlenc11#aes128-gcm":  {16, true},
+	"http://www.w3.org/2009/xmlenc11#aes192-gcm":  {24, true},
+	"http://www.w3.org/2009/xmlenc11#aes256-gcm":  {32, true},
+}
+
+// maxEncryptedKeys bounds the EncryptedKey elements tried (each costs one
+// RSA private-key operation per configured key).
+const maxEncryptedKeys = 4
+
+const (
+	gcmNonceSize = 12
+	gcmTagSize   = 16
+)
+
+// errUndecryptable is the one answer to every failure from key unwrapping
+// on (see above). It is built fresh each time and never wraps a cause.
+func errUndecryptable() *ValidationError {
+	return newErr(ErrEncryption, "D5.1",
+		"EncryptedAssertion does not decrypt with any configured key to an Assertion that a trusted signature covers",
+		"check that the certificate uploaded for token encryption in Entra matches one of the configured decryption keys, "+
+			"and that the assertion is signed with a certificate of the IdP's metadata; "+
+			"the verifier answers every failure after key unwrapping the same way, so that it cannot serve as a decryption oracle")
+}
+
+// encryptedParts is an EncryptedAssertion checked up to key unwrapping.
+type encryptedParts struct {
+	alg        contentAlg
+	wrapped    [][]byte // RSA-OAEP ciphertexts of the content key
+	ciphertext []byte   // IV or nonce || ciphertext (|| tag)
+}
+
+// decrypt decrypts the EncryptedAssertion ea (D5.1). When covered is false
+// (no verified Response signature covers ea), it also verifies the
+// decrypted Assertion's own signature inside the uniform-failure region and
+// returns it. The returned element is the decrypted Assertion, already
+// walked and schema-checked.
+func (c *checker) decrypt(ea *etree.Element, facts *treeFacts, covered bool) (*etree.Element, *signed, *ValidationError) {
+	if len(c.v.keys) == 0 {
+		return nil, nil, newErr(ErrEncryption, "A5.6", "assertion is encrypted, but no decryption key is configured",
+			"give the private key whose certificate was uploaded to the Entra app for token encryption").withSetting("DecryptionKeys")
+	}
+	parts, e := encryptedShape(ea)
+	if e != nil {
+		return nil, nil, e
+	}
+
+	// From here on every failure is errUndecryptable.
+	plain, ok := c.v.unwrapAndDecrypt(parts)
+	root, sig, verified, ok := c.openAssertion(ea, facts, plain, ok, covered)
+	if !ok {
+		if !verified {
+			c.v.burn(plain)
+		}
+		return nil, nil, errUndecryptable()
+	}
+	return root, sig, nil
+}
+
+// encryptedShape checks what the sender wrote before any secret is used:
+// algorithms, the EncryptedKey elements, base64 and lengths. The schema
+// check (D4.9) has already held ea to the xenc content models.
+func encryptedShape(ea *etree.Element) (*encryptedParts, *ValidationError) {
+	ed := childNS(ea, nsXEnc, "EncryptedData")
+	if ed == nil {
+		return nil, newErr(ErrEncryption, "D5.1", "EncryptedAssertion has no EncryptedData", "")
+	}
+	if t, ok := attrValue(ed, "Type"); ok && t != xencTypeElement {
+		return nil, newErr(ErrEncryption, "D5.1", "EncryptedData Type is not "+xencTypeElement, "an EncryptedAssertion encrypts the Assertion element")
+	}
+	em := childNS(ed, nsXEnc, "EncryptionMethod")
+	alg := ""
+	if em != nil {
+		alg = attrOr(em, "Algorithm")
+	}
+	p := &encryptedParts{}
+	ca, ok := aesAlgs[alg]
+	if !ok {
+		return nil, newErr(ErrEncryption, "A5.7", "EncryptedAssertion uses content encryption "+quoteShort(alg)+"; AWS decrypts only AES-CBC and AES-GCM",
+			"encrypt with AES-256-GCM or AES-256-CBC (Entra's token encryption uses AES-256)")
+	}
+	if len(childrenNS(em, "", "")) != 0 {
+		return nil, newErr(ErrEncryption, "A5.7", "EncryptedData EncryptionMethod has parameters; AES-CBC and AES-GCM take none", "")
+	}
+	p.alg = ca
+	// The content key: in EncryptedData's KeyInfo, or beside EncryptedData
+	// (both are common). Other KeyInfo children (KeyName, a RetrievalMethod
+	// pointing at a sibling EncryptedKey) only name a key and are not
+	// followed: every EncryptedKey present is tried.
+	var eks []*etree.Element
+	if ki := childNS(ed, nsDSig, "KeyInfo"); ki != nil {
+		eks = append(eks, childrenNS(ki, nsXEnc, "EncryptedKey")...)
+	}
+	eks = append(eks, childrenNS(ea, nsXEnc, "EncryptedKey")...)
+	switch {
+	case len(eks) == 0:
+		return nil, newErr(ErrEncryption, "D5.1", "EncryptedAssertion has no EncryptedKey", "the content key must be sent wrapped with RSA-OAEP for the SP certificate")
+	case len(eks) > maxEncryptedKeys:
+		return nil, newErr(ErrEncryption, "D5.1", "EncryptedAssertion has more than 4 EncryptedKey elements", "")
+	}
+	for _, ek := range eks {
+		w, e := wrappedKey(ek)
+		if e != nil {
+			return nil, e
+		}
+		p.wrapped = append(p.wrapped, w)
+	}
+	ct, e := cipherValue(ed, "EncryptedData")
+	if e != nil {
+		return nil, e
+	}
+	if ca.gcm {
+		if len(ct) < gcmNonceSize+gcmTagSize {
+			return nil, newErr(ErrEncryption, "D5.1", "EncryptedData is too short for AES-GCM (nonce and tag)", "")
+		}
+	} else if len(ct) < 2*aes.BlockSize || len(ct)%aes.BlockSize != 0 {
+		return nil, newErr(ErrEncryption, "D5.1", "EncryptedData is not an IV and whole AES-CBC blocks", "")
+	}
+	p.ciphertext = ct
+	return p, nil
+}
+
+// wrappedKey checks one EncryptedKey's algorithm and returns its
+// ciphertext.
+func wrappedKey(ek *etree.Element) ([]byte, *ValidationError) {
+	em := childNS(ek, nsXEnc, "EncryptionMethod")
+	alg := ""
+	if em != nil {
+		alg = attrOr(em, "Algorithm")
+	}
+	switch alg {
+	case algRSAOAEPMGF1P:
+	case algRSA15:
+		return nil, newErr(ErrEncryption, "A5.7", "EncryptedKey uses RSA PKCS#1 v1.5 key transport (rsa-1_5), which is refused",
+			"wrap the content key with RSA-OAEP (http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p)")
+	default:
+		return nil, newErr(ErrEncryption, "A5.7", "EncryptedKey uses key transport "+quoteShort(alg)+"; only RSA-OAEP (rsa-oaep-mgf1p) is accepted",
+			"wrap the content key with RSA-OAEP (http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p)")
+	}
+	for _, ch := range em.ChildElements() {
+		if !is(ch, nsDSig, "DigestMethod") || attrOr(ch, "Algorithm") != AlgSHA1 {
+			return nil, newErr(ErrEncryption, "A5.7", "EncryptedKey RSA-OAEP takes only a SHA-1 DigestMethod here (no OAEPparams, no other digest)", "")
+		}
+	}
+	return cipherValue(ek, "EncryptedKey")
+}
+
+// cipherValue decodes the CipherData/CipherValue of el.
+func cipherValue(el *etree.Element, what string) ([]byte, *ValidationError) {
+	cd := childNS(el, nsXEnc, "CipherData")
+	var cv *etree.Element
+	if cd != nil {
+		cv = childNS(cd, nsXEnc, "CipherValue")
+	}
+	if cv == nil {
+		return nil, newErr(ErrEncryption, "D5.1", what+" has no CipherData/CipherValue", "")
+	}
+	t, _ := textOf(cv)
+	b, err := base64.StdEncoding.DecodeString(stripSpace(t))
+	if err != nil || len(b) == 0 {
+		return nil, newErr(ErrEncryption, "D5.1", what+" CipherValue is not base64", "")
+	}
+	return b, nil
+}
+
+// unwrapAndDecrypt unwraps the content key (every EncryptedKey with every
+// configured key, no early exit; a dummy key when none fits) and decrypts
+// the content. ok is false when no key unwrapped or the content did not
+// decrypt; plain is returned either way (for CBC the unpadded or, when the
+// padding is bad, the whole decrypted buffer; for GCM zeros on failure), so
+// that the caller does the same work in both cases.
+func (v *Verifier) unwrapAndDecrypt(p *encryptedParts) (plain []byte, ok bool) {
+	size := p.alg.keySize
+	cek := v.dummyKey(p, size)
+	found := 0
+	for _, w := range p.wrapped {
+		for _, k := range v.keys {
+			got, err := rsa.DecryptOAEP(sha1.New(), nil, k, w, nil)
+			good := 0
+			if err == nil && len(got) == size {
+				good = 1
+			}
+			take := good &^ found
+			if len(got) == size {
+				subtle.ConstantTimeCopy(take, cek, got)
+			}
+			found |= good
+		}
+	}
+	block, err := aes.NewCipher(cek)
+	if err != nil {
+		return nil, false
+	}
+	if p.alg.gcm {
+		g, err := cipher.NewGCM(block)
+		if err != nil {
+			return nil, false
+		}
+		nonce, body := p.ciphertext[:gcmNonceSize], p.ciphertext[gcmNonceSize:]
+		out, err := g.Open(nil, nonce, body, nil)
+		if err != nil {
+			return make([]byte, len(body)-gcmTagSize), false
+		}
+		return out, found == 1
+	}
+	iv, body := p.ciphertext[:aes.BlockSize], p.ciphertext[aes.BlockSize:]
+	buf := make([]byte, len(body))
+	cipher.NewCBCDecrypter(block, iv).CryptBlocks(buf, body)
+	// XML Encryption padding: the last byte n (1..block size) says how many
+	// bytes to drop; the others are arbitrary. Checked in constant time.
+	n := int(buf[len(buf)-1])
+	padOK := subtle.ConstantTimeLessOrEq(1, n) & subtle.ConstantTimeLessOrEq(n, aes.BlockSize)
+	cut := subtle.ConstantTimeSelect(padOK, n, 0)
+	return buf[:len(buf)-cut], found&padOK == 1
+}
+
+// dummyKey derives the content key used when no configured key unwraps one:
+// HMAC-SHA256 keyed with a secret derived from the decryption keys, over the
+// wrapped keys. The attacker cannot compute it, and it is the same for the
+// same input.
+func (v *Verifier) dummyKey(p *encryptedParts, size int) []byte {
+	m := hmac.New(sha256.New, v.dummySecret[:])
+	for _, w := range p.wrapped {
+		m.Write(w)
+	}
+	return m.Sum(nil)[:size]
+}
+
+// burn does the RSA and hashing work that a failure before the signature
+// verification skipped (see the comment at the top of this file).
+func (v *Verifier) burn(plain []byte) {
+	sum := sha256.Sum256(plain)
+	for _, cert := range v.certs {
+		pub := cert.PublicKey.(*rsa.PublicKey)
+		sig := make([]byte, pub.Size())
+		copy(sig[len(sig)-len(sum):], sum[:])
+		_ = rsa.VerifyPKCS1v15(pub, 0, sum[:], sig)
+	}
+}
+
+// openAssertion parses the plaintext and checks that it is exactly one
+// schema-valid Assertion; when covered is false it also verifies the
+// Assertion's signature. verified reports whether an RSA signature
+// verification ran (so that the caller need not burn). It returns ok false
+// for every failure, without saying which.
+func (c *checker) openAssertion(ea *etree.Element, facts *treeFacts, plain []byte, decrypted, covered bool) (root *etree.Element, sig *signed, verified, ok bool) {
+	// The plaintext may use prefixes declared outside the EncryptedAssertion
+	// (pysaml2 does): parse it inside a wrapper that declares the namespaces in
+	// scope there, so that names and canonicalization see the same context.
+	var w strings.Builder
+	w.WriteString("<w")
+	seen := map[string]bool{}
+	for p := ea; p != nil; p = p.Parent() {
+		for _, a := range p.Attr {
+			key := ""
+			switch {
+			case a.Space == "xmlns":
+				key = a.Key
+			case a.Space == "" && a.Key == "xmlns":
+				key = "#default"
+			default:
+				continue
+			}
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			if key == "#default" {
+				w.WriteString(` xmlns="`)
+			} else {
+				w.WriteString(" xmlns:" + key + `="`)
+			}
+			xmlEscapeAttr(&w, a.Value)
+			w.WriteString(`"`)
+		}
+	}
+	w.WriteString(">")
+	wrapped := make([]byte, 0, w.Len()+len(plain)+4)
+	wrapped = append(wrapped, w.String()...)
+	wrapped = append(wrapped, trimBOM(bytes.TrimLeft(plain, " \t\r\n"))...)
+	wrapped = append(wrapped, "</w>"...)
+	// Parsed whether or not decryption succeeded: the same work either way.
+	doc, f, e := parseXML(wrapped, "decrypted assertion")
+	if e != nil || !decrypted {
+		return nil, nil, false, false
+	}
+	c.work += f.work
+	c.c14nBudget = max(c.c14nBudget, 2*len(wrapped)+4096)
+	kids := doc.Root().ChildElements()
+	if len(kids) != 1 || !is(kids[0], nsAssertion, "Assertion") || f.assertions != 1 {
+		return nil, nil, false, false
+	}
+	root = kids[0]
+	if checkSchema(root) != nil {
+		return nil, nil, false, false
+	}
+	for id := range f.ids {
+		if facts.ids[id] > 0 {
+			return nil, nil, false, false
+		}
+	}
+	if covered {
+		return root, nil, false, true
+	}
+	sigs := childrenNS(root, nsDSig, "Signature")
+	if len(sigs) != 1 {
+		return nil, nil, false, false
+	}
+	before := c.rsaVerifies
+	s, e := c.verifySignature(root, sigs[0], "Assertion")
+	verified = c.rsaVerifies != before
+	if e != nil {
+		return nil, nil, verified, false
+	}
+	return root, s, verified, true
+}

@@ -1,0 +1,228 @@
+package saml
+
+import (
+	"bytes"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rsa"
+	"crypto/sha1" //nolint:gosec // rsa-oaep-mgf1p
+	"encoding/base64"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/beevik/etree"
+)
+
+// oracleVictim is an encrypted response for the test SP key (assertion
+// signed by the IdP) with what an attacker would need besides: the content
+// key, which the test unwraps with the SP key to craft the probes an
+// attacker would send blind.
+type oracleVictim struct {
+	xml   []byte
+	cek   []byte
+	plain []byte // the signed Assertion bytes that were encrypted
+}
+
+func newOracleVictim(t *testing.T, alg BlockAlgorithm) *oracleVictim {
+	t.Helper()
+	spKey, spCert := vSPKey(t)
+	m := vMint(t, func(s *ResponseSpec) { s.Encryption = &Encryption{Certificate: spCert, Algorithm: alg} })
+	d := vDoc(t, m.XML)
+	ek := d.FindElement("//EncryptedKey/CipherData/CipherValue")
+	w, err := base64.StdEncoding.DecodeString(ek.Text())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cek, err := rsa.DecryptOAEP(sha1.New(), nil, spKey, w, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &oracleVictim{xml: m.XML, cek: cek, plain: m.EncryptedAssertion}
+}
+
+// withContent returns the victim response with the EncryptedData's
+// CipherValue replaced by ct (the victim's EncryptedKey kept).
+func (o *oracleVictim) withContent(t *testing.T, ct []byte) []byte {
+	t.Helper()
+	d := vDoc(t, o.xml)
+	cvs := d.FindElements("//CipherValue")
+	cvs[len(cvs)-1].SetText(base64.StdEncoding.EncodeToString(ct))
+	return vBytes(t, d)
+}
+
+// cbc encrypts plain under the victim's key with XML Encryption padding
+// (pad bytes: the count, or bad when badPad is set).
+func (o *oracleVictim) cbc(t *testing.T, plain []byte, badPad bool) []byte {
+	t.Helper()
+	block, err := aes.NewCipher(o.cek)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := aes.BlockSize - len(plain)%aes.BlockSize
+	buf := append(append([]byte(nil), plain...), bytes.Repeat([]byte{byte(n)}, n)...)
+	if badPad {
+		buf[len(buf)-1] = 0x77
+	}
+	out := make([]byte, aes.BlockSize+len(buf))
+	copy(out, "fixed-iv-16bytes")
+	cipher.NewCBCEncrypter(block, out[:aes.BlockSize]).CryptBlocks(out[aes.BlockSize:], buf)
+	return out
+}
+
+// TestNoDecryptionOracle sends the probes of issue 19 item 1 (Jager and
+// Somorovsky 2011): the victim's EncryptedKey with a chosen AES-CBC
+// EncryptedData whose plaintext is well-formed or not, and more: bad padding,
+// a key that does not unwrap, an unsigned or altered but well-formed
+// Assertion, one signed by another key, and a GCM tag failure. Every answer
+// must be the same ValidationError (Error, Rule, Reason, Hint, category, AWS
+// answer, no cause) in Verify and in Diagnose (one problem, the same).
+func TestNoDecryptionOracle(t *testing.T) {
+	spKey, _ := vSPKey(t)
+	other := mintLoadKeyPair(t, "other")
+	o := newOracleVictim(t, AES256CBC)
+	g := newOracleVictim(t, AES256GCM)
+	unsigned := func() []byte {
+		d := etree.NewDocument()
+		if err := d.ReadFromBytes(o.plain); err != nil {
+			t.Fatal(err)
+		}
+		d.Root().RemoveChild(aSigOf(d.Root()))
+		return vBytes(t, d)
+	}()
+	altered := bytes.Replace(o.plain, []byte("<AttributeValue>Jane</AttributeValue>"), []byte("<AttributeValue>Jone</AttributeValue>"), 1)
+	if bytes.Equal(altered, o.plain) {
+		t.Fatal("victim plaintext has no given name to alter")
+	}
+	otherSigned := func() []byte {
+		m := vMint(t, func(s *ResponseSpec) { s.Tamper.SignWith = other.key })
+		d := vDoc(t, m.XML)
+		b, err := func() ([]byte, error) {
+			dd := etree.NewDocument()
+			dd.SetRoot(aAssertion(d).Copy())
+			return dd.WriteToBytes()
+		}()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}()
+	probes := map[string][]byte{
+		// The two probes of the issue: one chosen block, well-formed or not.
+		"cbc_one_block_well_formed": o.withContent(t, o.cbc(t, []byte("<a/>"), false)),
+		"cbc_one_block_malformed":   o.withContent(t, o.cbc(t, []byte("<a"), false)),
+		"cbc_bad_padding":           o.withContent(t, o.cbc(t, []byte("<a/>"), true)),
+		"cbc_wellformed_not_saml":   o.withContent(t, o.cbc(t, []byte(`<x:Assertion xmlns:x="urn:x"/>`), false)),
+		"cbc_two_assertions":        o.withContent(t, o.cbc(t, append(append([]byte(nil), o.plain...), o.plain...), false)),
+		"cbc_unsigned_assertion":    o.withContent(t, o.cbc(t, unsigned, false)),
+		"cbc_altered_assertion":     o.withContent(t, o.cbc(t, altered, false)),
+		"cbc_signed_by_other_key":   o.withContent(t, o.cbc(t, otherSigned, false)),
+		"cbc_truncated_keeps_iv":    o.withContent(t, o.cbc(t, o.plain[:len(o.plain)/2], false)),
+		"gcm_tag_failure": func() []byte {
+			d := vDoc(t, g.xml)
+			cvs := d.FindElements("//CipherValue")
+			b, _ := base64.StdEncoding.DecodeString(cvs[len(cvs)-1].Text())
+			b[len(b)-1] ^= 1
+			cvs[len(cvs)-1].SetText(base64.StdEncoding.EncodeToString(b))
+			return vBytes(t, d)
+		}(),
+		"gcm_key_as_cbc": func() []byte {
+			// The backwards-compatibility attack (Jager, Paterson, Somorovsky
+			// 2013): the GCM victim's EncryptedKey with the method switched
+			// to CBC.
+			x := bytes.Replace(g.xml, []byte("http://www.w3.org/2009/xmlenc11#aes256-gcm"), []byte("http://www.w3.org/2001/04/xmlenc#aes256-cbc"), 1)
+			gv := &oracleVictim{xml: x, cek: g.cek}
+			return gv.withContent(t, gv.cbc(t, []byte("<a/>"), false))
+		}(),
+		"key_does_not_unwrap": func() []byte {
+			d := vDoc(t, o.withContent(t, o.cbc(t, []byte("<a/>"), false)))
+			cv := d.FindElement("//EncryptedKey/CipherData/CipherValue")
+			b, _ := base64.StdEncoding.DecodeString(cv.Text())
+			b[7] ^= 0x40
+			cv.SetText(base64.StdEncoding.EncodeToString(b))
+			return vBytes(t, d)
+		}(),
+		"key_of_wrong_length": func() []byte {
+			d := vDoc(t, o.withContent(t, o.cbc(t, []byte("<a/>"), false)))
+			cv := d.FindElement("//EncryptedKey/CipherData/CipherValue")
+			w, err := rsa.EncryptOAEP(sha1.New(), strings.NewReader(strings.Repeat("r", 4096)), &spKey.PublicKey, o.cek[:16], nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cv.SetText(base64.StdEncoding.EncodeToString(w))
+			return vBytes(t, d)
+		}(),
+	}
+	v := vVerifier(t, func(c *VerifierConfig) { c.DecryptionKeys = []*rsa.PrivateKey{spKey} })
+	// The unaltered victim is accepted: the probes differ from it only in
+	// what they are meant to.
+	if _, err := v.Verify(t.Context(), o.xml); err != nil {
+		t.Fatalf("victim refused: %v", err)
+	}
+	var first *ValidationError
+	var firstName string
+	for name, raw := range probes {
+		_, err := v.Verify(t.Context(), raw)
+		var ve *ValidationError
+		if !errors.As(err, &ve) {
+			t.Fatalf("%s: %v is not a *ValidationError", name, err)
+		}
+		if ve.Err != nil || len(ve.Unwrap()) != 1 {
+			t.Errorf("%s: the answer wraps a cause (%v): it tells failures apart", name, ve.Err)
+		}
+		r := v.Diagnose(t.Context(), raw)
+		if r.Accepted || len(r.Problems) != 1 || !reflect.DeepEqual(r.Problems[0], ve) {
+			t.Errorf("%s: Diagnose answers %d problems (%v), Verify %v", name, len(r.Problems), r.Err(), ve)
+		}
+		if first == nil {
+			first, firstName = ve, name
+			continue
+		}
+		if !reflect.DeepEqual(ve, first) || ve.Error() != first.Error() {
+			t.Errorf("oracle: %s answers %#v, %s answers %#v", name, ve, firstName, first)
+		}
+	}
+	if !errors.Is(first, ErrEncryption) || first.Rule != "D5.1" {
+		t.Fatalf("uniform answer %v: want ErrEncryption, D5.1", first)
+	}
+}
+
+// TestDecryptCoveredByResponseSignature: when a verified Response signature
+// covers the EncryptedAssertion, the ciphertext is authenticated, and the
+// decrypted Assertion's own problems are reported as they are.
+func TestDecryptCoveredByResponseSignature(t *testing.T) {
+	spKey, spCert := vSPKey(t)
+	v := vVerifier(t, func(c *VerifierConfig) { c.DecryptionKeys = []*rsa.PrivateKey{spKey} })
+	m := vMint(t, func(s *ResponseSpec) {
+		s.Encryption = &Encryption{Certificate: spCert}
+		s.Signing = SignResponse
+		s.Tamper.WrongAudience = true
+	})
+	_, err := v.Verify(t.Context(), m.XML)
+	vExpect(t, err, ErrAudience)
+}
+
+// TestDecryptNarrowAlgorithms: what AWS does not document is refused before
+// any key is used, with an error naming the algorithm (issue 14 item 6).
+func TestDecryptNarrowAlgorithms(t *testing.T) {
+	spKey, spCert := vSPKey(t)
+	v := vVerifier(t, func(c *VerifierConfig) { c.DecryptionKeys = []*rsa.PrivateKey{spKey} })
+	m := vMint(t, func(s *ResponseSpec) { s.Encryption = &Encryption{Certificate: spCert} })
+	for _, c := range []struct{ name, old, new, reason string }{
+		{"A5.7_rsa_1_5_key_transport", "xmlenc#rsa-oaep-mgf1p", "xmlenc#rsa-1_5", "rsa-1_5"},
+		{"A5.7_xmlenc11_rsa_oaep", "http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p", "http://www.w3.org/2009/xmlenc11#rsa-oaep", "only RSA-OAEP (rsa-oaep-mgf1p)"},
+		{"A5.7_oaep_sha256_digest", `<DigestMethod Algorithm="` + AlgSHA1 + `">`, `<DigestMethod Algorithm="` + AlgSHA256 + `">`, "SHA-1 DigestMethod"},
+		{"A5.7_tripledes_content", "xmlenc#aes256-cbc", "xmlenc#tripledes-cbc", "AES-CBC and AES-GCM"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			raw := replace(c.old, c.new)(t, m.XML)
+			_, err := v.Verify(t.Context(), raw)
+			vExpect(t, err, ErrEncryption)
+			var ve *ValidationError
+			if !errors.As(err, &ve) || ve.Rule != "A5.7" || !strings.Contains(ve.Reason, c.reason) {
+				t.Fatalf("got %v; want A5.7 naming %q", err, c.reason)
+			}
+		})
+	}
+}
