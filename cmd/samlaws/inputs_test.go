@@ -211,6 +211,7 @@ func TestDidYouMeanAndHelpCommand(t *testing.T) {
 		{[]string{"metadata", "diff", "--actve", "x", "a", "b"}, "did you mean --active?"},
 		{[]string{"explain", "--lst"}, "did you mean --list?"},
 		{[]string{"chek"}, "did you mean check?"},
+		{[]string{"metadata", "inspct", "x"}, "did you mean inspect?"},
 	} {
 		r := runCLI(t, "", tc.args...)
 		if r.code != exitUsage || !strings.Contains(r.stderr, tc.want) {

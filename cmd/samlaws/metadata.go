@@ -84,7 +84,11 @@ func runMetadata(ctx context.Context, args []string, stdin io.Reader, stdout, st
 		fmt.Fprintln(stdout, metadataUsage)
 		return exitOK
 	}
-	fmt.Fprintf(stderr, "samlaws metadata: unknown subcommand %q\n\n%s\n", args[0], metadataUsage)
+	fmt.Fprintf(stderr, "samlaws metadata: unknown subcommand %q", clip(args[0]))
+	if s := suggest(args[0], []string{"inspect", "for-iam", "diff"}); len(s) > 0 {
+		fmt.Fprintf(stderr, "; did you mean %s?", strings.Join(s, " or "))
+	}
+	fmt.Fprintf(stderr, "\n\n%s\n", metadataUsage)
 	return exitUsage
 }
 
