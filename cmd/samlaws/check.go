@@ -59,6 +59,9 @@ Flags:
                        sts:SetSourceIdentity, SAML:aud = Recipient, ...)
   --role ARN           with --trust-policy: the role it belongs to, when the
                        Role attribute lists several
+  --trust-policy-from-iam  with --role: read that role's trust policy with IAM
+                       GetRole (AWS SDK default credentials; needs iam:GetRole)
+                       instead of --trust-policy
   --request-id ID      the ID of the AuthnRequest the response answers (an
                        SP-initiated sign-in); repeat for several. InResponseTo
                        must then equal one of them. Without it InResponseTo is
@@ -109,6 +112,7 @@ type checkOptions struct {
 	providerID  string
 	trustPolicy string
 	role        string
+	fetchPolicy bool
 	now         string
 	allowSHA1   bool
 	decryptKeys checkStrings
@@ -156,6 +160,12 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		fmt.Fprintf(stderr, "samlaws check: %v\n", err)
 		return exitUsage
 	}
+	if opts.fetchPolicy {
+		if v.policy, err = checkFetchTrustPolicy(ctx, opts.role); err != nil {
+			fmt.Fprintf(stderr, "samlaws check: %v\n", err)
+			return exitUsage
+		}
+	}
 	out := &checkPrinter{w: stdout, json: opts.json, now: v.now, recipients: opts.recipients, requestIDs: opts.requestIDs, policy: v.policy}
 	if !opts.json {
 		out.header(trust)
@@ -197,6 +207,7 @@ func parseCheckArgs(args []string) (*checkOptions, error) {
 	fs.StringVar(&o.providerID, "provider-id", "", "")
 	fs.StringVar(&o.trustPolicy, "trust-policy", "", "")
 	fs.StringVar(&o.role, "role", "", "")
+	fs.BoolVar(&o.fetchPolicy, "trust-policy-from-iam", false, "")
 	fs.StringVar(&o.now, "now", "", "")
 	fs.BoolVar(&o.allowSHA1, "allow-sha1", false, "")
 	fs.Var(&o.decryptKeys, "decrypt-key", "")
@@ -242,6 +253,12 @@ func parseCheckArgs(args []string) (*checkOptions, error) {
 			return nil, usagef("--now", "not an RFC 3339 time such as 2026-11-28T13:00:00Z")
 		}
 		o.parsedNow = t
+	}
+	switch {
+	case o.fetchPolicy && o.trustPolicy != "":
+		return nil, usagef("--trust-policy-from-iam", "cannot be combined with --trust-policy")
+	case o.fetchPolicy && o.role == "":
+		return nil, usagef("--trust-policy-from-iam", "needs --role: the role whose trust policy IAM returns")
 	}
 	if len(o.decryptKeys) > 2 {
 		return nil, usagef("--decrypt-key", "at most 2 keys, as an IAM SAML provider holds (A5.8)")
@@ -340,7 +357,11 @@ func checkNewVerifier(o *checkOptions, trust *checkTrust) (*checkVerifier, error
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", trust.flag, err)
 	}
-	policy, err := checkLoadTrustPolicy(o.trustPolicy, o.role)
+	policyFile, policyRole := o.trustPolicy, o.role
+	if o.fetchPolicy {
+		policyRole = "" // read by runCheck, which has the context
+	}
+	policy, err := checkLoadTrustPolicy(policyFile, policyRole)
 	if err != nil {
 		return nil, err
 	}

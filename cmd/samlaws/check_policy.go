@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -8,6 +9,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/federation"
 	"github.com/samlaws/samlaws/saml"
@@ -133,4 +137,39 @@ func (p *checkTrustPolicy) header() string {
 		role = p.role
 	}
 	return fmt.Sprintf("  trust policy of %s from %s, evaluated as STS does (B3, B4.4)", role, clip(p.source))
+}
+
+// checkFetchTrustPolicy is --trust-policy-from-iam: it reads the trust policy
+// of role with IAM GetRole, using the AWS SDK's default configuration
+// (environment, shared config and credentials files, SSO, instance role;
+// AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_IAM are honoured). The caller needs
+// iam:GetRole on the role.
+func checkFetchTrustPolicy(ctx context.Context, role string) (*checkTrustPolicy, error) {
+	arn, err := awsrole.ParseRoleARN(role)
+	if err != nil {
+		return nil, usagef("--role", "%q is not a role ARN: %v", clip(role), err)
+	}
+	cfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		return nil, usagef("--trust-policy-from-iam", "loading the AWS configuration: %v", err)
+	}
+	if cfg.Region == "" {
+		cfg.Region = "us-east-1" // IAM is global; the SDK still wants a region
+	}
+	out, err := iam.NewFromConfig(cfg).GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(arn.Name)})
+	if err != nil {
+		return nil, usagef("--trust-policy-from-iam", "GetRole %s: %v", arn.Name, err)
+	}
+	if out.Role == nil || aws.ToString(out.Role.Arn) != arn.String() {
+		got := ""
+		if out.Role != nil {
+			got = aws.ToString(out.Role.Arn)
+		}
+		return nil, usagef("--trust-policy-from-iam", "GetRole returned role %q, not %s: are the credentials for the role's account?", clip(got), arn)
+	}
+	tp, err := federation.ParseTrustPolicy(aws.ToString(out.Role.AssumeRolePolicyDocument))
+	if err != nil {
+		return nil, usagef("--trust-policy-from-iam", "the trust policy of %s: %v", arn, err)
+	}
+	return &checkTrustPolicy{tp: tp, role: role, source: "IAM GetRole"}, nil
 }

@@ -1,11 +1,19 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"errors"
 	"net/url"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/samlaws/samlaws/awstest"
 	"github.com/samlaws/samlaws/saml/samltest"
 )
 
@@ -82,5 +90,72 @@ func TestCheckTrustPolicy(t *testing.T) {
 	}
 	if r := runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, "--trust-policy", writeFile(t, "bad.json", []byte(`{"Statement":`)), two); r.code != exitUsage {
 		t.Errorf("unreadable policy: exit %d", r.code)
+	}
+}
+
+// TestCheckTrustPolicyFromIAM: --trust-policy-from-iam reads the role's trust
+// policy with IAM GetRole through the SDK's default configuration, here
+// pointed at awstest (the in-process IAM) with AWS_ENDPOINT_URL, and
+// evaluates it like --trust-policy: sts:TagSession missing -> AccessDenied.
+func TestCheckTrustPolicyFromIAM(t *testing.T) {
+	f := newCheckFixture(t)
+	ctx := context.Background()
+	srv := awstest.NewServer(t, awstest.Config{Now: func() time.Time { return checkNow }})
+	cfg := srv.AWSConfig("")
+	cfg.RetryMaxAttempts = 1
+	c := iam.NewFromConfig(cfg)
+	if _, err := c.CreateSAMLProvider(ctx, &iam.CreateSAMLProviderInput{Name: aws.String("EntraID"), SAMLMetadataDocument: aws.String(string(f.idp.Metadata()))}); err != nil {
+		t.Fatal(err)
+	}
+	mk := func(name, actions string) string {
+		doc := `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Federated":"` + samltest.DefaultProviderARN + `"},"Action":` + actions + `}}`
+		out, err := c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(name), AssumeRolePolicyDocument: aws.String(doc)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return aws.ToString(out.Role.Arn)
+	}
+	plain := mk("Plain", `"sts:AssumeRoleWithSAML"`)
+	tagging := mk("Tagging", `["sts:AssumeRoleWithSAML","sts:TagSession"]`)
+	acct, _ := srv.Account("")
+	env := append(os.Environ(), "AWS_ENDPOINT_URL="+srv.URL, "AWS_ACCESS_KEY_ID="+acct.AccessKeyID,
+		"AWS_SECRET_ACCESS_KEY="+acct.SecretAccessKey, "AWS_REGION=us-east-1", "AWS_PROFILE=",
+		"AWS_CONFIG_FILE="+os.DevNull, "AWS_SHARED_CREDENTIALS_FILE="+os.DevNull, "AWS_EC2_METADATA_DISABLED=true")
+	run := func(args ...string) cliResult {
+		cmd := exec.Command(samlawsBin(t), args...)
+		cmd.Env = env
+		var out, errb bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		code := 0
+		if err := cmd.Run(); err != nil {
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) {
+				t.Fatal(err)
+			}
+			code = ee.ExitCode()
+		}
+		return cliResult{code: code, stdout: out.String(), stderr: errb.String()}
+	}
+	response := func(role string) string {
+		u := samltest.DefaultUser()
+		u.Roles = []string{role + "," + samltest.DefaultProviderARN}
+		u.Tags = map[string]string{"Project": "apollo"}
+		return writeFile(t, "r.xml", f.idp.Response(t, u).XML)
+	}
+	if r := run("check", "--metadata", f.md, "--now", checkAt, "--role", plain, "--trust-policy-from-iam", "--json", response(plain)); r.code != exitRejected ||
+		!strings.Contains(r.stdout, `"rule":"B3.2"`) {
+		t.Errorf("B3.2 via GetRole, no sts:TagSession: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := run("check", "--metadata", f.md, "--now", checkAt, "--role", tagging, "--trust-policy-from-iam", response(tagging)); r.code != exitOK ||
+		!strings.Contains(r.stdout, "from IAM GetRole") {
+		t.Errorf("via GetRole with sts:TagSession: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	missing := "arn:aws:iam::123456789012:role/Missing"
+	if r := run("check", "--metadata", f.md, "--now", checkAt, "--role", missing, "--trust-policy-from-iam", response(missing)); r.code != exitUsage ||
+		!strings.Contains(r.stderr, "GetRole") {
+		t.Errorf("missing role: exit %d\n%s", r.code, r.stderr)
+	}
+	if len(srv.Calls()) == 0 {
+		t.Error("awstest saw no call")
 	}
 }
