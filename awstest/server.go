@@ -242,7 +242,8 @@ func (s *Server) account(id string) *account {
 	return nil
 }
 
-// newID returns n random bytes as upper-case hex... in the alphabet given.
+// randString returns n characters of alphabet drawn from the server's Rand,
+// or "" when Rand fails.
 func (s *Server) randString(n int, alphabet string) string {
 	b := make([]byte, n)
 	if _, err := io.ReadFull(s.rand, b); err != nil {

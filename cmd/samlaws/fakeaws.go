@@ -75,7 +75,7 @@ func runFakeAWS(ctx context.Context, args []string, _ io.Reader, stdout, stderr 
 		return exitOK
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "samlaws fake-aws: %s\nRun \"samlaws fake-aws -h\" for usage.\n", flagError(err))
+		fmt.Fprintf(stderr, "samlaws fake-aws: %s\nRun \"samlaws fake-aws -h\" for usage.\n", flagError(err, fs))
 		return exitUsage
 	}
 	if fs.NArg() > 0 {

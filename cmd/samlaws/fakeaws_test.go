@@ -256,3 +256,25 @@ func TestFakeAWSUsage(t *testing.T) {
 		t.Errorf("fake-aws -h: exit %d", code)
 	}
 }
+
+// TestFakeAWSAccounts: --account adds accounts, each with its own keys
+// printed; --region sets the region printed; a misspelt flag gets a
+// did-you-mean.
+func TestFakeAWSAccounts(t *testing.T) {
+	env := startFakeAWS(t, "--account", "111111111111=prod", "--account", "222222222222", "--region", "eu-west-1")
+	for _, k := range []string{"AWS_ACCESS_KEY_ID_111111111111", "AWS_SECRET_ACCESS_KEY_111111111111",
+		"AWS_ACCESS_KEY_ID_222222222222", "AWS_SECRET_ACCESS_KEY_222222222222"} {
+		if env[k] == "" {
+			t.Errorf("%s not printed: %v", k, env)
+		}
+	}
+	if env["AWS_ACCESS_KEY_ID"] != env["AWS_ACCESS_KEY_ID_111111111111"] || env["AWS_DEFAULT_REGION"] != "eu-west-1" ||
+		!strings.HasPrefix(env["AWS_ENDPOINT_URL"], "http://127.0.0.1:") {
+		t.Errorf("env = %v", env)
+	}
+	var stderr bytes.Buffer
+	if code := run(context.Background(), []string{"fake-aws", "--acount", "1"}, nil, io.Discard, &stderr); code != exitUsage ||
+		!strings.Contains(stderr.String(), "--account") {
+		t.Errorf("misspelt flag: exit %d, stderr %q (want a did-you-mean --account)", code, stderr.String())
+	}
+}
