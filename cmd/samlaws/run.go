@@ -30,7 +30,14 @@ func commands() []command {
 		{"explain", "what a rule id such as A1.8 means, where it comes from, where it is enforced", runExplain},
 		{"decode", "pretty-print a SAMLResponse (base64 or XML) without validating it", runDecode},
 		{"metadata", "inspect, check for IAM and diff federation metadata (Entra ID, AD FS, ...)", runMetadata},
+		{"trust-policy", "write the trust policy of a role that Entra users assume through the IAM SAML provider", runTrustPolicy},
+		{"provider", "plan, apply and roll over the IAM SAML provider from Entra metadata, in one account or many", runProvider},
+		{"roles", "create roles that trust the provider; discover the roles Entra can import, in one account or many", runRoles},
+		{"approles", "the Microsoft Graph PATCH body of the AWS app's appRoles from discovered roles", runAppRoles},
+		{"login", "SAMLResponse -> AWS credentials (AssumeRoleWithSAML): env, credential_process JSON or a profile", runLogin},
+		{"credential-process", "the same, as the credential_process of an AWS CLI/SDK profile", runCredentialProcess},
 		{"fake-aws", "run an in-process IAM and STS that checks SAML as AWS does (for the AWS CLI, boto3, SDKs)", runFakeAWS},
+		{"version", "print the samlaws version", runVersion},
 	}
 }
 
@@ -90,7 +97,7 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "commands:")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-18s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, `Run "samlaws help <command>" (or "samlaws <command> -h") for a command's flags and examples.`)
