@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/awsrole/samlcreds"
 )
 
 const loginHelp = `usage: samlaws login --assertion FILE|- [--role ARN] [flags]
@@ -130,7 +131,7 @@ func login(ctx context.Context, name, defFormat string, args []string, stdin io.
 	if err != nil {
 		return fail(stderr, name, err)
 	}
-	res, err := awsrole.AssumeRoleWithSAML(ctx, sts.NewFromConfig(cfg), awsrole.AssumeInput{Role: role, SAMLAssertion: b64, DurationSeconds: secs})
+	res, err := samlcreds.AssumeRoleWithSAML(ctx, sts.NewFromConfig(cfg), role, b64, samlcreds.Options{DurationSeconds: secs})
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return exitRejected
