@@ -80,6 +80,10 @@ func TestEntraChinaMetadata(t *testing.T) {
 	if probs := CheckIAM(out); len(probs) != 0 {
 		t.Errorf("CheckIAM: %v", probs)
 	}
+	// The multi-tenant placeholder of that cloud is "common" metadata too.
+	if k := (&EntityDescriptor{EntityID: "https://sts.chinacloudapi.cn/{tenantid}/"}).Kind(); k != KindEntraCommon {
+		t.Errorf("China {tenantid} kind %q", k)
+	}
 }
 
 // chinaOptions is Entra operated by 21Vianet's IdP role: issuer on

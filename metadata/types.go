@@ -337,7 +337,7 @@ const appCertCN = "Microsoft Azure Federated SSO Certificate"
 // heuristic on published facts, not a trust decision.
 func (e *EntityDescriptor) Kind() Kind {
 	switch {
-	case e.EntityID == "https://sts.windows.net/{tenantid}/":
+	case e.EntityID == "https://sts.windows.net/{tenantid}/", e.EntityID == "https://sts.chinacloudapi.cn/{tenantid}/": // C1.7
 		return KindEntraCommon
 	case e.TenantID() != "":
 		for _, der := range e.IDPSigningCertificates() {
