@@ -76,6 +76,13 @@ var decodeKnownChildren = map[[2]string][][2]string{
 	{nsAssertion, "AttributeStatement"}: {{nsAssertion, "Attribute"}},
 	{nsAssertion, "Attribute"}:          {{nsAssertion, "AttributeValue"}},
 	{nsAssertion, "Subject"}:            {{nsAssertion, "NameID"}, {nsAssertion, "BaseID"}, {nsAssertion, "EncryptedID"}, {nsAssertion, "SubjectConfirmation"}},
+	{nsAssertion, "SubjectConfirmation"}: {{nsAssertion, "NameID"}, {nsAssertion, "BaseID"}, {nsAssertion, "EncryptedID"},
+		{nsAssertion, "SubjectConfirmationData"}},
+	{nsAssertion, "AudienceRestriction"}: {{nsAssertion, "Audience"}},
+	{nsAssertion, "AuthnStatement"}:      {{nsAssertion, "SubjectLocality"}, {nsAssertion, "AuthnContext"}},
+	{nsAssertion, "AuthnContext"}: {{nsAssertion, "AuthnContextClassRef"}, {nsAssertion, "AuthnContextDecl"},
+		{nsAssertion, "AuthnContextDeclRef"}, {nsAssertion, "AuthenticatingAuthority"}},
+	{nsProtocol, "Status"}: {{nsProtocol, "StatusCode"}, {nsProtocol, "StatusMessage"}, {nsProtocol, "StatusDetail"}},
 }
 
 // decodeUnexpectedChildren reports the children of n that decode does not

@@ -136,3 +136,36 @@ func TestDecodeListsProcessingInstruction(t *testing.T) {
 		t.Errorf("check: exit %d\n%s", c.code, c.stdout)
 	}
 }
+
+// An element SAML does not allow inside AudienceRestriction or Status is
+// listed, not hidden.
+func TestDecodeListsStrayInAudienceAndStatus(t *testing.T) {
+	f := newCheckFixture(t)
+	xml, err := os.ReadFile(f.response(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ins := range []struct{ before, add string }{
+		{"</AudienceRestriction>", "<Decoy>https://signin.aws.amazon.com/saml</Decoy>"},
+		{"</samlp:Status>", "<samlp:Other/>"},
+	} {
+		i := bytes.Index(xml, []byte(ins.before))
+		if i < 0 {
+			t.Fatalf("no %s", ins.before)
+		}
+		xml = append(xml[:i:i], append([]byte(ins.add), xml[i:]...)...)
+	}
+	r := runCLI(t, "", "decode", "--json", writeFile(t, "r.xml", xml))
+	var out decodeJSONOut
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for _, u := range out.Unread {
+		paths = append(paths, u.Path)
+	}
+	got := strings.Join(paths, "\n")
+	if !strings.Contains(got, "AudienceRestriction/Decoy") || !strings.Contains(got, "Status/Other") {
+		t.Errorf("unread paths:\n%s", got)
+	}
+}
