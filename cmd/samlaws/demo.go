@@ -7,10 +7,19 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
 	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/awsrole/iamsaml"
+	"github.com/samlaws/samlaws/awsrole/samlcreds"
+	"github.com/samlaws/samlaws/awstest"
 	"github.com/samlaws/samlaws/federation"
 	"github.com/samlaws/samlaws/metadata"
 	"github.com/samlaws/samlaws/saml"
@@ -19,15 +28,21 @@ import (
 
 const demoHelp = `usage: samlaws demo
 
-Run an offline Microsoft Entra ID -> AWS console sign-in and explain each step:
-a test Entra tenant (the same as package samltest makes) signs a SAML response
-for B.Simon with two roles, and the samlaws verifier checks it as AWS would,
-step by step. Then two common misconfigurations are caught, each with its fix:
-a "#2" copied from the Identifier into the Reply URL, and a certificate
-rollover in Entra that the IAM SAML provider's metadata has not caught up with.
+Run an offline Microsoft Entra ID -> AWS federation and explain each step: a
+test Entra tenant (the same as package samltest makes); an AWS account in an
+in-process IAM and STS (package awstest) where the IAM SAML provider and two
+roles are created through the AWS SDK; the roles Entra may import and the
+appRoles PATCH body; B.Simon's signed SAML response, checked as AWS would,
+step by step; credentials from AssumeRoleWithSAML through the SDK and
+GetCallerIdentity with them. Then two common misconfigurations are caught,
+each with its fix: a "#2" copied from the Identifier into the Reply URL, and a
+certificate rollover in Entra that the IAM SAML provider's metadata has not
+caught up with, repaired with the rollover helper (which refuses the unsafe
+upload).
 
-Nothing leaves the machine: the keys are public test keys and the clock is
-fixed, so the output is the same on every run.
+Nothing leaves the machine (the AWS endpoint is a loopback listener): the keys
+are public test keys, the clock is fixed and the fake's randomness seeded, so
+the output is the same on every run.
 
 Exit status: 0 the demo ran as described, 1 it did not (a bug), 2 usage error.
 `
@@ -91,6 +106,14 @@ type demo struct {
 	oldCert string // thumbprint of the certificate in the uploaded metadata
 	// policyAud is the SAML:aud condition of the roles' trust policy.
 	policyAud string
+
+	// aws is the in-process IAM and STS; iamc and stsc talk to it through
+	// the SDK, as the account's administrator would.
+	aws       *awstest.Server
+	iamc      *iam.Client
+	stsc      *sts.Client
+	provARN   awsrole.ProviderARN
+	firstMD   []byte // the metadata first uploaded (old certificate only)
 }
 
 func (d *demo) printf(format string, a ...any) { fmt.Fprintf(&d.out, format, a...) }
@@ -184,14 +207,35 @@ func (d *demo) run() error {
 		return err
 	}
 
+	var seed [32]byte
+	copy(seed[:], "samlaws demo 2026-11-28 awstest")
+	srv, err := awstest.Start(awstest.Config{
+		Now:  func() time.Time { return d.now },
+		Rand: rand.NewChaCha8(seed),
+	})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	d.aws = srv
+	cfg := srv.AWSConfig(demoAccountID)
+	d.iamc, d.stsc = iam.NewFromConfig(cfg), sts.NewFromConfig(cfg)
+	if d.provARN, err = awsrole.ParseProviderARN(demoProviderARN); err != nil {
+		return err
+	}
+
 	d.printf("samlaws demo: Microsoft Entra ID -> AWS console sign-in, checked as AWS checks it\n")
-	d.printf("Offline: a test Entra tenant, public test keys, the clock fixed at %s.\n", demoNow.Format(time.RFC3339))
+	d.printf("Offline: a test Entra tenant, public test keys, the clock fixed at %s,\n", demoNow.Format(time.RFC3339))
+	d.printf("and an in-process IAM and STS (awstest) that the AWS SDK talks to on loopback.\n")
 
 	if err := d.entra(); err != nil {
 		return err
 	}
 	v, err := d.provider()
 	if err != nil {
+		return err
+	}
+	if err := d.appRoles(); err != nil {
 		return err
 	}
 	if err := d.signIn(v); err != nil {
@@ -236,6 +280,16 @@ func (d *demo) provider() (*saml.Verifier, error) {
 		return nil, fmt.Errorf("IAM would reject the test metadata: %v", probs[0])
 	}
 	d.row("metadata", fmt.Sprintf("%d bytes, UTF-8 without BOM: CreateSAMLProvider accepts it (A5.4, B1.1)", len(md)))
+	plan, err := iamsaml.EnsureProvider(d.ctx, d.iamc, d.provARN, md, iamsaml.ProviderOptions{Now: func() time.Time { return d.now }})
+	if err != nil {
+		return nil, fmt.Errorf("creating the provider in awstest: %w", err)
+	}
+	d.firstMD = md
+	d.row("through the SDK", fmt.Sprintf("iamsaml.EnsureProvider: GetSAMLProvider (none yet), then CreateSAMLProvider: %s; a rerun finds nothing to change", plan.Action))
+	again, err := iamsaml.PlanProvider(d.ctx, d.iamc, d.provARN, md, iamsaml.ProviderOptions{Now: func() time.Time { return d.now }})
+	if err != nil || again.Action != "none" {
+		return nil, fmt.Errorf("the provider is not idempotent: %v %v", again, err)
+	}
 	d.row("provider ARN", demoProviderARN)
 	v, t, err := d.verifier(md)
 	if err != nil {
@@ -257,11 +311,90 @@ func (d *demo) provider() (*saml.Verifier, error) {
 		return nil, err
 	}
 	d.policyAud = aud
-	d.row("roles trusting it", "EntraAdmin and EntraReadOnly in account "+demoAccountID+", each with this trust policy (B3.1):")
+	for _, name := range []string{"EntraAdmin", "EntraReadOnly"} {
+		if _, err := iamsaml.EnsureRole(d.ctx, d.iamc, iamsaml.RoleConfig{Name: name, Trust: federation.TrustPolicyOptions{Providers: []awsrole.ProviderARN{prov}}}); err != nil {
+			return nil, fmt.Errorf("creating role %s in awstest: %w", name, err)
+		}
+	}
+	d.row("roles trusting it", "EntraAdmin and EntraReadOnly in account "+demoAccountID+", created with iamsaml.EnsureRole (CreateRole), each with this trust policy (B3.1):")
 	for _, line := range strings.Split(string(policy), "\n") {
 		d.printf("    %s\n", line)
 	}
 	return v, nil
+}
+
+// appRoles lists the roles Entra's provisioning connector may import and the
+// appRoles PATCH body that merges them into the AWS app (C4.5-C4.7).
+func (d *demo) appRoles() error {
+	d.title("2b. Entra: the roles it may import, and the appRoles PATCH of the AWS app")
+	rep, err := iamsaml.ImportableRoles(d.ctx, d.iamc, iamsaml.ImportOptions{})
+	if err != nil {
+		return fmt.Errorf("listing roles in awstest: %w", err)
+	}
+	for i, r := range rep.Roles {
+		label := ""
+		if i == 0 {
+			label = "importable (C4.6)"
+		}
+		if !r.Importable() {
+			return fmt.Errorf("role %s is not importable: %v", r.ARN, r.Err)
+		}
+		d.row(label, r.Value)
+	}
+	current, err := federation.ParseAppRoles([]byte(demoAppRolesDoc))
+	if err != nil {
+		return err
+	}
+	var roles []awsrole.Role
+	for _, ri := range rep.Importable() {
+		r, err := awsrole.ParseRole(ri.Value)
+		if err != nil {
+			return err
+		}
+		roles = append(roles, r)
+	}
+	plan, err := federation.PlanAppRoles(current, roles, federation.AppRolesOptions{})
+	if err != nil {
+		return err
+	}
+	d.row("appRoles now", "msiam_access only (the app as added from the gallery)")
+	for i, c := range plan.Changes {
+		label := ""
+		if i == 0 {
+			label = "PATCH changes (C4.4)"
+		}
+		d.row(label, fmt.Sprintf("%s %s, id %s (derived from the value: reruns keep it)", c.Action, c.Value, c.ID))
+	}
+	body, err := plan.PatchBody()
+	if err != nil {
+		return err
+	}
+	d.row("PATCH body", fmt.Sprintf("%d bytes for PATCH https://graph.microsoft.com/v1.0/servicePrincipals/{id}: all %d appRoles, msiam_access kept (samlaws approles writes it)", len(body), len(plan.AppRoles)))
+	return nil
+}
+
+// demoAppRolesDoc is the AWS app's service principal as Graph returns it
+// right after it is added from the gallery: msiam_access only.
+const demoAppRolesDoc = `{"appRoles":[{"allowedMemberTypes":["User"],"description":"msiam_access","displayName":"msiam_access","id":"7dfd756e-8c27-4472-b2b7-38c17fc5de5e","isEnabled":true,"origin":"Application","value":null}]}`
+
+// credentials calls AssumeRoleWithSAML through the SDK with the response and
+// GetCallerIdentity with the credentials it returns.
+func (d *demo) credentials(m *mint.Minted, role awsrole.Role) error {
+	res, err := samlcreds.AssumeRoleWithSAML(d.ctx, d.stsc, role, []byte(m.Base64()), samlcreds.Options{})
+	if err != nil {
+		return fmt.Errorf("AssumeRoleWithSAML in awstest: %w", err)
+	}
+	c := res.Credentials
+	d.row("AssumeRoleWithSAML", fmt.Sprintf("through the SDK (sts.AssumeRoleWithSAML, unsigned): %s, temporary key %s, expires %s (1h: no DurationSeconds, A4.1)",
+		res.AssumedRoleARN, c.AccessKeyID, c.Expires.UTC().Format("15:04:05Z")))
+	cfg := d.aws.AWSConfig(demoAccountID)
+	cfg.Credentials = credentials.NewStaticCredentialsProvider(c.AccessKeyID, c.SecretAccessKey, c.SessionToken)
+	id, err := sts.NewFromConfig(cfg).GetCallerIdentity(d.ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		return fmt.Errorf("GetCallerIdentity with the issued credentials: %w", err)
+	}
+	d.row("GetCallerIdentity", "with those credentials: "+aws.ToString(id.Arn))
+	return nil
 }
 
 // demoPolicyAudience reads the SAML:aud condition of a trust policy written by
@@ -368,6 +501,9 @@ func (d *demo) signIn(v *saml.Verifier) error {
 	d.row("", api.Explanation)
 	if len(a.Roles) > 0 {
 		d.row("signed in as", a.Roles[0].RoleARN.AssumedRoleARN(a.RoleSessionName)+" (after picking "+a.Roles[0].RoleARN.Name+")")
+		if err := d.credentials(m, a.Roles[0]); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -441,12 +577,39 @@ func (d *demo) rollover(v *saml.Verifier) error {
 	if err != nil {
 		return err
 	}
-	d.row("the fix", "download the app's current federation metadata from Entra and upload it: aws iam update-saml-provider --saml-provider-arn "+demoProviderARN+" --saml-metadata-document file://metadata.xml (C3.4)")
+	admin, err := awsrole.ParseRole(demoAdminRole)
+	if err != nil {
+		return err
+	}
+	_, stsErr := samlcreds.AssumeRoleWithSAML(d.ctx, d.stsc, admin, []byte(m.Base64()), samlcreds.Options{})
+	var re *samlcreds.RemoteError
+	if !errors.As(stsErr, &re) || re.Code != "InvalidIdentityToken" {
+		return fmt.Errorf("awstest's STS accepted a response signed with an unknown certificate: %v", stsErr)
+	}
+	d.row("STS (awstest) says", fmt.Sprintf("%s %q (HTTP %d)", re.Code, re.Message, re.StatusCode))
+	d.row("the fix", "download the app's current federation metadata from Entra and upload it with the rollover helper (samlaws provider rollover, iamsaml.Rollover, C3.4)")
+	now := func() time.Time { return d.now }
+	st, err := iamsaml.Rollover(d.ctx, d.iamc, d.provARN, md, iamsaml.ProviderOptions{Now: now})
+	if err != nil || !st.Applied {
+		return fmt.Errorf("the rollover helper did not publish the new certificate: %v", err)
+	}
+	d.row("rollover step", fmt.Sprintf("%s: %d certificate added, %d removed; UpdateSAMLProvider applied", st.Step, len(st.Plan.Certificates.Added), len(st.Plan.Certificates.Removed)))
 	d.row("after the fix", "the provider trusts "+demoThumbprints(t))
 	if _, err := fixed.Verify(d.ctx, m.XML); err != nil {
 		return fmt.Errorf("the rolled-over response was rejected after the metadata update: %w", err)
 	}
 	d.row("verdict", "ACCEPTED: the same response now verifies")
+	if err := d.credentials(m, admin); err != nil {
+		return err
+	}
+	// The unsafe upload: someone re-uploads the old file while Entra signs
+	// with the new certificate (known from the verified response).
+	active := saml.Thumbprint(cert)
+	_, err = iamsaml.Rollover(d.ctx, d.iamc, d.provARN, d.firstMD, iamsaml.ProviderOptions{Now: now, ActiveSigner: active})
+	if !errors.Is(err, iamsaml.ErrUnsafe) {
+		return fmt.Errorf("re-uploading the old metadata was not refused: %v", err)
+	}
+	d.row("unsafe upload", "re-uploading the first metadata file (old certificate only) is refused: "+err.Error())
 	d.row("next time", "upload the metadata with the new certificate before making it active in Entra, so sign-in never breaks (C3.4)")
 	return nil
 }

@@ -66,6 +66,16 @@ func TestDemoContent(t *testing.T) {
 		"[rule D1.2]", "[rule A1.8]", "remove \"#N\" from the Reply URL",
 		"[rule A5.1]", "which is not in the provider's metadata", "upload the current Entra federation metadata",
 		"ACCEPTED: the same response now verifies",
+		// The AWS half, through the SDK against awstest (issue 12).
+		"CreateSAMLProvider: create; a rerun finds nothing to change",
+		"created with iamsaml.EnsureRole",
+		"importable (C4.6) arn:aws:iam::123456789012:role/EntraAdmin,arn:aws:iam::123456789012:saml-provider/EntraID",
+		"PATCH changes (C4.4) add",
+		"msiam_access kept",
+		"GetCallerIdentity with those credentials: arn:aws:sts::123456789012:assumed-role/EntraAdmin/B.Simon@contoso.com",
+		"STS (awstest) says InvalidIdentityToken \"Response signature invalid\"",
+		"rollover step publish: 1 certificate added, 0 removed",
+		"re-uploading the first metadata file (old certificate only) is refused",
 	} {
 		if !strings.Contains(flat, want) {
 			t.Errorf("demo output lacks %q", want)
@@ -80,6 +90,14 @@ func TestDemoContent(t *testing.T) {
 	tp := line[:40]
 	if !strings.Contains(sec[strings.Index(sec, "fix: signed with"):], tp) {
 		t.Errorf("the rollover fix does not name the new certificate %s", tp)
+	}
+	// Credentials are issued twice (sign-in, after the rollover fix); their
+	// secrets never reach the output.
+	if n := strings.Count(flat, "GetCallerIdentity with those credentials"); n != 2 {
+		t.Errorf("%d GetCallerIdentity lines, want 2", n)
+	}
+	if strings.Contains(out, "SecretAccessKey") || strings.Contains(out, "SessionToken") {
+		t.Error("the demo prints a secret")
 	}
 	if strings.Contains(out, "<Assertion") || strings.Contains(out, "SignatureValue") {
 		t.Error("the demo prints assertion XML")
