@@ -109,11 +109,11 @@ type demo struct {
 
 	// aws is the in-process IAM and STS; iamc and stsc talk to it through
 	// the SDK, as the account's administrator would.
-	aws       *awstest.Server
-	iamc      *iam.Client
-	stsc      *sts.Client
-	provARN   awsrole.ProviderARN
-	firstMD   []byte // the metadata first uploaded (old certificate only)
+	aws     *awstest.Server
+	iamc    *iam.Client
+	stsc    *sts.Client
+	provARN awsrole.ProviderARN
+	firstMD []byte // the metadata first uploaded (old certificate only)
 }
 
 func (d *demo) printf(format string, a ...any) { fmt.Fprintf(&d.out, format, a...) }
