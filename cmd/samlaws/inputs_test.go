@@ -85,6 +85,17 @@ func TestMetadataWrongInputsNamed(t *testing.T) {
 	}
 }
 
+// provider plan names a certificate given as --metadata before it talks to
+// AWS.
+func TestProviderMetadataWrongInput(t *testing.T) {
+	idp := samltest.NewIdP(t, samltest.WithNow(checkNow))
+	p := writeFile(t, "cert.pem", idp.CertificatePEM())
+	r := runCLI(t, "", "provider", "plan", "--metadata", p, "--name", "EntraID")
+	if r.code != exitUsage || !strings.Contains(r.stderr, "--metadata") || !strings.Contains(r.stderr, "PEM certificate") {
+		t.Errorf("exit %d\n%s", r.code, r.stderr)
+	}
+}
+
 // Issue 16: a missing file is exit 2 in every subcommand, naming the file or
 // flag.
 func TestUnreadableInputSameExitCode(t *testing.T) {

@@ -164,6 +164,9 @@ func runProvider(ctx context.Context, args []string, _ io.Reader, stdout, stderr
 		if err != nil {
 			return fail(stderr, fs.Name(), usagef("--metadata", "cannot read %q: %v", fileArg(*mdFile), pathlessError(err)))
 		}
+		if p := metadataInputProblem(b); p != "" {
+			return fail(stderr, fs.Name(), usagef("--metadata", "%q %s", fileArg(*mdFile), p))
+		}
 		doc = b
 	}
 	if err := awsrole.ValidateNewProviderName(*provName); err != nil {
