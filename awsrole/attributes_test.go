@@ -232,7 +232,7 @@ func TestParseAttributesErrors(t *testing.T) {
 				}
 				if ae.Attribute != w.attr || ae.Index != w.index || ae.Rule != w.rule || !errors.Is(ae, w.cat) || !strings.Contains(ae.Error(), w.msg) {
 					t.Errorf("error %d = {%q %d %q %v} %q\nwant {%q %d %q %v} containing %q",
-						i, ae.Attribute, ae.Index, ae.Rule, ae.Err, ae.Error(), w.attr, w.index, w.rule, w.cat, w.msg)
+						i, ae.Attribute, ae.Index, ae.Rule, ae.Kind, ae.Error(), w.attr, w.index, w.rule, w.cat, w.msg)
 				}
 				if !errors.Is(err, w.cat) {
 					t.Errorf("joined error is not %v", w.cat)

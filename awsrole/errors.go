@@ -9,7 +9,7 @@ import (
 
 // Sentinel categories. Every error returned by this package is an *AttributeError
 // (or an errors.Join of them) that wraps exactly one of the categories below in
-// Err, and sometimes a finer sentinel in Detail; match them with errors.Is.
+// Kind, and sometimes a finer sentinel or cause in Err; match them with errors.Is.
 var (
 	// ErrInvalidARN: an ARN does not have the syntax of an IAM role (B2.2) or
 	// saml-provider (B2.1) ARN.
@@ -58,7 +58,7 @@ var (
 	ErrInvalidProviderName = errors.New("awsrole: invalid SAML provider name")
 )
 
-// Finer sentinels, carried in AttributeError.Detail next to a category.
+// Finer sentinels, carried in AttributeError.Err next to a category.
 var (
 	// ErrARNWildcard: an ARN contains a wildcard ('*' or '?'); a Role names one
 	// concrete role, never a pattern.
@@ -74,14 +74,26 @@ var (
 	ErrARNMismatch = errors.New("awsrole: role and provider in different partitions or accounts")
 )
 
-// AttributeError is the one typed error of this package: use errors.As to get the
+// AttributeError is the one typed error of this package, in the module's
+// error shape (docs/design.md, Conventions): use errors.As to get the
 // attribute, the rule and the reason of a failure. Its Error string is
 //
-//	awsrole: <Attribute>: <Reason> (rule <Rule>)
+//	awsrole: <Attribute>[<Index>]: <Reason> (rule <Rule>)
 //
 // without the attribute part when Attribute is empty. Reason never contains more
-// than a bounded prefix of the offending value.
+// than a bounded prefix of the offending value; the cause in Err is not
+// printed (it can repeat the value), but errors.Is and errors.As reach it.
 type AttributeError struct {
+	// Kind is the sentinel category (ErrInvalidRole, ErrInvalidRoleSessionName, ...).
+	Kind error
+	// Rule is the rule id (docs/rules.md) the input breaks, such as "A3.4".
+	Rule string
+	// Reason says what is wrong, including the AWS error text where one is known.
+	Reason string
+	// Err is an optional finer cause or nil: a sentinel such as
+	// ErrARNWildcard, or, for a Role value holding a malformed ARN, the ARN's own
+	// *AttributeError (which wraps ErrInvalidARN).
+	Err error
 	// Attribute is the SAML attribute name (one of the Attr* constants, or a
 	// PrincipalTag attribute name); empty when a value was parsed on its own, for
 	// example by ParseRoleARN.
@@ -90,16 +102,6 @@ type AttributeError struct {
 	// or -1 when the problem is not about one value (missing attribute, too many
 	// values).
 	Index int
-	// Rule is the id of the rule the input breaks, such as "A3.4" (docs/rules.md).
-	Rule string
-	// Reason says what is wrong, including the AWS error text where one is known.
-	Reason string
-	// Err is the sentinel category (ErrInvalidRole, ErrInvalidRoleSessionName, ...).
-	Err error
-	// Detail is an optional finer cause or nil: a sentinel such as
-	// ErrARNWildcard, or, for a Role value holding a malformed ARN, the ARN's own
-	// *AttributeError (which wraps ErrInvalidARN).
-	Detail error
 }
 
 // Error implements error.
@@ -127,10 +129,10 @@ func (e *AttributeError) Error() string {
 // Unwrap returns the category and, when set, the finer cause, so that
 // errors.Is matches either.
 func (e *AttributeError) Unwrap() []error {
-	if e.Detail != nil {
-		return []error{e.Err, e.Detail}
+	if e.Err != nil {
+		return []error{e.Kind, e.Err}
 	}
-	return []error{e.Err}
+	return []error{e.Kind}
 }
 
 // maxEcho bounds how much of an offending value an error message repeats;
@@ -163,5 +165,5 @@ func echoN(s string, n int) string {
 }
 
 func newErr(attr string, index int, rule string, category, detail error, reason string) *AttributeError {
-	return &AttributeError{Attribute: attr, Index: index, Rule: rule, Reason: reason, Err: category, Detail: detail}
+	return &AttributeError{Kind: category, Rule: rule, Reason: reason, Err: detail, Attribute: attr, Index: index}
 }

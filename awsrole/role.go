@@ -41,7 +41,7 @@ const xmlSpace = " \t\r\n"
 // wildcards (ErrARNWildcard), non-IAM ARNs (ErrARNNotIAM), mismatched partition or
 // account (ErrARNMismatch), and values longer than 5121 bytes. All wrap
 // ErrInvalidRole; a failure inside one ARN also wraps that ARN's error
-// (ErrInvalidARN) in Detail.
+// (ErrInvalidARN) in Err.
 func ParseRole(s string) (Role, error) {
 	r, err := parseRole(s)
 	if err != nil {
@@ -91,7 +91,7 @@ func parseRole(s string) (Role, *AttributeError) {
 		if err != nil {
 			var ae *AttributeError
 			errors.As(err, &ae) // parseARN always returns *AttributeError
-			// Detail is the ARN error itself, so errors.Is also matches
+			// Err is the ARN error itself, so errors.Is also matches
 			// ErrInvalidARN and its finer sentinel.
 			return fail(ae.Rule, err, "%s ARN: %s", ordinal(i), ae.Reason)
 		}

@@ -100,7 +100,7 @@ func TestParseRoleErrors(t *testing.T) {
 				t.Errorf("errors.Is(err, ErrInvalidARN) = %v, want %v", !arnLevel, arnLevel)
 			}
 			var inner *AttributeError
-			if errors.As(ae.Detail, &inner) && inner.Attribute != "" {
+			if errors.As(ae.Err, &inner) && inner.Attribute != "" {
 				t.Errorf("inner ARN error names attribute %q", inner.Attribute)
 			}
 			if prev, dup := msgs[ae.Reason]; dup {

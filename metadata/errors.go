@@ -30,9 +30,13 @@ var (
 	ErrInvalidOption = errors.New("metadata: invalid option")
 )
 
-// Error is the package's typed error for errors.As. Its message never contains
-// document content other than element names, entity IDs and certificate
-// thumbprints.
+// Error is the package's typed error for errors.As, in the module's error
+// shape (docs/design.md, Conventions). Its Error string is
+//
+//	metadata: <Reason> (rule <Rule>)[: <Err>]
+//
+// and never contains document content other than element names, entity IDs
+// and certificate thumbprints.
 type Error struct {
 	// Kind is one of the sentinel errors (ErrMalformed, ErrHostile, ...).
 	Kind error
@@ -51,9 +55,9 @@ func (e *Error) Error() string {
 	b.WriteString("metadata: ")
 	b.WriteString(e.Reason)
 	if e.Rule != "" {
-		b.WriteString(" [")
+		b.WriteString(" (rule ")
 		b.WriteString(e.Rule)
-		b.WriteString("]")
+		b.WriteString(")")
 	}
 	if e.Err != nil && !internalCause(e.Err) {
 		b.WriteString(": ")

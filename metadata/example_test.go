@@ -144,7 +144,7 @@ func ExampleForIAM() {
 	}
 	fmt.Println("BOM stripped:", !bytes.HasPrefix(out, []byte{0xEF, 0xBB, 0xBF}), "problems left:", len(metadata.CheckIAM(out)))
 	// Output:
-	// document starts with a UTF-8 byte order mark; IAM requires UTF-8 without BOM (strip it, C1.3) [A5.4]
+	// document starts with a UTF-8 byte order mark; IAM requires UTF-8 without BOM (strip it, C1.3) (rule A5.4)
 	// BOM stripped: true problems left: 0
 }
 

@@ -31,7 +31,7 @@ type Problem struct {
 }
 
 // String renders "message [rule]".
-func (p Problem) String() string { return p.Message + " [" + p.Rule + "]" }
+func (p Problem) String() string { return p.Message + " (rule " + p.Rule + ")" }
 
 // CheckIAM reports every reason IAM's CreateSAMLProvider/UpdateSAMLProvider
 // would reject data as SAMLMetadataDocument: a UTF-8 BOM (A5.4, C1.3),

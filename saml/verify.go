@@ -230,8 +230,9 @@ type Verifier struct {
 	dummySecret [32]byte
 }
 
-// NewVerifier checks cfg and returns a Verifier. Configuration errors wrap
-// ErrConfig.
+// NewVerifier checks cfg and returns a Verifier. A configuration error is a
+// *ValidationError of category ErrConfig (its AWS field empty: it is not about
+// a response), naming the field and, where one applies, the rule.
 func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 	v := &Verifier{
 		issuer:     cfg.IdPEntityID,
@@ -265,7 +266,7 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 	}
 	for _, p := range cfg.Partitions {
 		if _, err := federation.AcceptableRecipients(p); err != nil {
-			return nil, fmt.Errorf("%w: partition: %w", ErrConfig, err)
+			return nil, configErrCause("partition: "+err.Error(), err)
 		}
 		v.partitions = append(v.partitions, p)
 	}
@@ -277,7 +278,7 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 	for _, a := range auds {
 		n, err := federation.NormalizeAudience(a)
 		if err != nil {
-			return nil, fmt.Errorf("%w: audience: %w", ErrConfig, err)
+			return nil, configErrCause("audience: "+err.Error(), err)
 		}
 		v.audiences = append(v.audiences, n)
 	}
@@ -386,8 +387,16 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 	return v, nil
 }
 
+// configErr is a configuration error: a *ValidationError of category
+// ErrConfig whose message reads "saml: invalid verifier configuration: msg".
 func configErr(msg string) error {
-	return fmt.Errorf("%w: %s", ErrConfig, msg)
+	return configErrCause(msg, nil)
+}
+
+// configErrCause is configErr wrapping cause (a federation error), whose text
+// msg repeats (configuration values only, never assertion content).
+func configErrCause(msg string, cause error) *ValidationError {
+	return &ValidationError{Category: ErrConfig, Reason: "invalid verifier configuration: " + msg, Err: cause}
 }
 
 // Thumbprint returns the SHA-1 thumbprint of c in upper-case hex, as the Entra

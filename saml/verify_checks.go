@@ -824,7 +824,7 @@ func attrError(ae *awsrole.AttributeError) *ValidationError {
 	if strings.HasPrefix(name, awsrole.AttrPrincipalTagPrefix) {
 		name = "a PrincipalTag attribute"
 	}
-	reason := strings.TrimPrefix(ae.Err.Error(), "awsrole: ")
+	reason := strings.TrimPrefix(ae.Kind.Error(), "awsrole: ")
 	if name != "" {
 		reason = name + ": " + reason
 	}

@@ -216,7 +216,7 @@ func validateParams(role awsrole.Role, opts Options) error {
 
 func validateDurationSeconds(d int) error {
 	if d != 0 && (d < awsrole.MinSessionSeconds || d > awsrole.MaxSessionSeconds) {
-		return &awsrole.AttributeError{Index: -1, Rule: "A4.2", Err: awsrole.ErrInvalidDurationSeconds,
+		return &awsrole.AttributeError{Index: -1, Rule: "A4.2", Kind: awsrole.ErrInvalidDurationSeconds,
 			Reason: fmt.Sprintf("DurationSeconds %d is outside 900-43200 (STS would answer ValidationError); use 0 for the default 3600", d)}
 	}
 	return nil
