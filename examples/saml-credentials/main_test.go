@@ -1,0 +1,65 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
+
+	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/awsrole/iamsaml"
+	"github.com/samlaws/samlaws/awsrole/samlcreds"
+	"github.com/samlaws/samlaws/awstest"
+	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/saml/samltest"
+)
+
+func TestRun(t *testing.T) {
+	now := time.Date(2030, 12, 31, 8, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	srv := awstest.NewServer(t, awstest.Config{Now: clock})
+	idp := samltest.NewIdP(t, samltest.WithClock(clock))
+	cfg := srv.AWSConfig("")
+	ctx := context.Background()
+	arn, _ := awsrole.ParseProviderARN(samltest.DefaultProviderARN)
+	if _, err := iamsaml.EnsureProvider(ctx, iam.NewFromConfig(cfg), arn, idp.Metadata(), iamsaml.ProviderOptions{Now: clock}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := iamsaml.EnsureRole(ctx, iam.NewFromConfig(cfg), iamsaml.RoleConfig{Name: "EntraAdmin", Trust: federation.TrustPolicyOptions{Providers: []awsrole.ProviderARN{arn}}}); err != nil {
+		t.Fatal(err)
+	}
+	role, _ := awsrole.ParseRole("arn:aws:iam::123456789012:role/EntraAdmin," + samltest.DefaultProviderARN)
+	file := filepath.Join(t.TempDir(), "response.b64")
+	if err := os.WriteFile(file, []byte(idp.ResponseBase64(t, samltest.DefaultUser())), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := run(ctx, &out, cfg, role, samlcreds.AssertionFile(file)); err != nil {
+		t.Fatal(err)
+	}
+	want := "signed in as arn:aws:sts::123456789012:assumed-role/EntraAdmin/" + samltest.DefaultUPN + " until 2030-12-31T09:00:00Z"
+	if strings.TrimSpace(out.String()) != want {
+		t.Errorf("got %q\nwant %q", out.String(), want)
+	}
+	// A response that expired: STS's ExpiredTokenException reaches the caller.
+	now = now.Add(2 * time.Hour)
+	stale := samlcreds.AssertionSourceFunc(func(context.Context) ([]byte, error) {
+		return []byte(idp.ResponseBase64(t, samltest.DefaultUser(), samltest.Tamper("expired"))), nil
+	})
+	cfg2 := srv.AWSConfig("")
+	err := run(ctx, &out, cfg2, role, stale)
+	var exp *ststypes.ExpiredTokenException
+	var inv *ststypes.InvalidIdentityTokenException
+	if !errors.As(err, &exp) && !errors.As(err, &inv) {
+		t.Fatalf("expired response: err = %v, want STS's ExpiredTokenException or InvalidIdentityTokenException", err)
+	}
+	_ = aws.String
+}
