@@ -4,13 +4,15 @@
 //
 //  1. New certificate created in Entra (inactive): it publishes it to AWS
 //     next to the current one.
+//
 //  2. Certificate made active in Entra: nothing to upload; remove the old
 //     certificate in Entra once sign-in works.
+//
 //  3. Old certificate removed in Entra: it removes it from AWS, but only
 //     when told which certificate Entra signs with now (-active), so that an
 //     upload can never cut off sign-in.
 //
-//	go run ./examples/rotate-certificate -metadata FederationMetadata.xml [-active THUMBPRINT]
+//     go run ./examples/rotate-certificate -metadata FederationMetadata.xml [-active THUMBPRINT]
 package main
 
 import (
