@@ -23,11 +23,11 @@ import (
 )
 
 // awstestSTS starts awstest (the in-process IAM and STS that validates as AWS
-// does) with the clock *now, the samltest tenant's metadata as provider
+// does) with the clock now, the samltest tenant's metadata as provider
 // EntraID, and the roles EntraAdmin and EntraReadOnly trusting it.
-func awstestSTS(t *testing.T, idp *samltest.IdP, now *time.Time) *awstest.Server {
+func awstestSTS(t *testing.T, idp *samltest.IdP, now func() time.Time) *awstest.Server {
 	t.Helper()
-	srv := awstest.NewServer(t, awstest.Config{Now: func() time.Time { return *now }})
+	srv := awstest.NewServer(t, awstest.Config{Now: now})
 	ctx := context.Background()
 	ic := iam.NewFromConfig(srv.AWSConfig(""))
 	if _, err := ic.CreateSAMLProvider(ctx, &iam.CreateSAMLProviderInput{Name: aws.String("EntraID"), SAMLMetadataDocument: aws.String(string(idp.Metadata()))}); err != nil {
@@ -56,7 +56,7 @@ func TestSAMLRoleProviderWithEntraResponse(t *testing.T) {
 	b64 := []byte(idp.ResponseBase64(t, samltest.DefaultUser()))
 	client := func(t *testing.T, at time.Duration) *sts.Client {
 		now := issued.Add(at)
-		cfg := awstestSTS(t, idp, &now).AWSConfig("")
+		cfg := awstestSTS(t, idp, func() time.Time { return now }).AWSConfig("")
 		cfg.RetryMaxAttempts = 1
 		return sts.NewFromConfig(cfg)
 	}
@@ -135,11 +135,18 @@ func TestSAMLRoleProviderWithLoadDefaultConfig(t *testing.T) {
 		"AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE"} {
 		t.Setenv(k, "")
 	}
-	issued := time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
-	idp := samltest.NewIdP(t, samltest.WithNow(issued))
+	// Wall clocks (the server's a set offset ahead): aws.CredentialsCache
+	// judges expiry with time.Now, so the issued credentials must expire
+	// after the real now. Nothing compares a fixed date with the wall clock.
+	idp := samltest.NewIdP(t)
 	b64 := []byte(idp.ResponseBase64(t, samltest.DefaultUser()))
-	now := issued.Add(time.Minute)
-	srv := awstestSTS(t, idp, &now)
+	var mu sync.Mutex
+	ahead := time.Minute
+	srv := awstestSTS(t, idp, func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		return time.Now().Add(ahead)
+	})
 	ctx := context.Background()
 	load := func(url string) aws.Config {
 		cfg, err := config.LoadDefaultConfig(ctx,
@@ -174,7 +181,9 @@ func TestSAMLRoleProviderWithLoadDefaultConfig(t *testing.T) {
 
 	// A4.4: a stale assertion fails the signed call, and the STS type and our
 	// category survive the SDK's signing-error wrapping.
-	now = issued.Add(6 * time.Minute)
+	mu.Lock()
+	ahead = 6 * time.Minute
+	mu.Unlock()
 	cfg2 := load(srv.URL)
 	p2 := samlcreds.NewProvider(sts.NewFromConfig(cfg2), admin, staticSource(b64), samlcreds.Options{})
 	cfg2.Credentials = aws.NewCredentialsCache(p2)
@@ -196,11 +205,12 @@ func TestSAMLRoleProviderWithLoadDefaultConfig(t *testing.T) {
 // aws.CredentialsCache concurrent callers share one STS call.
 func TestSAMLRoleProviderConcurrent(t *testing.T) {
 	t.Parallel()
-	issued := time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
-	idp := samltest.NewIdP(t, samltest.WithNow(issued))
+	// Wall clocks on both sides: aws.CredentialsCache judges expiry with
+	// time.Now, so the credentials must expire an hour after the real now.
+	// Nothing here compares a fixed date with the wall clock.
+	idp := samltest.NewIdP(t)
 	b64 := []byte(idp.ResponseBase64(t, samltest.DefaultUser()))
-	now := issued.Add(time.Minute)
-	srv := awstestSTS(t, idp, &now)
+	srv := awstestSTS(t, idp, time.Now)
 	assumes := func() int {
 		n := 0
 		for _, c := range srv.Calls() {
