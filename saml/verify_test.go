@@ -26,7 +26,7 @@ func TestVerifyAcceptsMinted(t *testing.T) {
 		{name: "C3.1_sign_response", spec: func(s *ResponseSpec) { s.Signing = SignResponse }},
 		{name: "C3.1_sign_both", spec: func(s *ResponseSpec) { s.Signing = SignBoth }},
 		{name: "A5.3_sha1_when_allowed", spec: func(s *ResponseSpec) { s.Algorithm = RSASHA1 }, cfg: func(c *VerifierConfig) { c.AllowSHA1 = true }},
-		{name: "D5.1_encrypted_cbc", spec: func(s *ResponseSpec) { s.Encryption = &Encryption{Certificate: spCert} },
+		{name: "D5.1_encrypted_cbc", spec: func(s *ResponseSpec) { s.Encryption = &Encryption{Certificate: spCert, Algorithm: AES256CBC} },
 			cfg: func(c *VerifierConfig) { c.DecryptionKeys = []*rsa.PrivateKey{spKey} }},
 		{name: "D5.1_encrypted_gcm_required", spec: func(s *ResponseSpec) { s.Encryption = &Encryption{Certificate: spCert, Algorithm: AES256GCM} },
 			cfg: func(c *VerifierConfig) {

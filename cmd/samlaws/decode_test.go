@@ -150,7 +150,7 @@ func TestEncrypted(t *testing.T) {
 		t.Fatalf("decode: exit %d\n%s", r.code, r.stderr)
 	}
 	out := flatten(r.stdout)
-	for _, want := range []string{"EncryptedAssertion 1 of 1", "AES-256-CBC", "RSA-OAEP", fmt.Sprintf("%X", sha1.Sum(spCert.Raw))} {
+	for _, want := range []string{"EncryptedAssertion 1 of 1", "AES-256-GCM", "RSA-OAEP", fmt.Sprintf("%X", sha1.Sum(spCert.Raw))} {
 		if !strings.Contains(out, want) {
 			t.Errorf("decode lacks %q:\n%s", want, r.stdout)
 		}

@@ -165,7 +165,8 @@ func InResponseTo(id string) ResponseOption {
 }
 
 // EncryptFor encrypts the assertion to the SP certificate cert, as Entra's token
-// encryption does (C3.5): AES-256-CBC content, RSA-OAEP key transport.
+// encryption does (C3.5): AES-256 content (GCM, the minter's default; Entra
+// documents AES-256 without the mode), RSA-OAEP key transport.
 func EncryptFor(cert *x509.Certificate) ResponseOption {
 	return func(spec *mint.ResponseSpec) error {
 		spec.Encryption = &mint.Encryption{Certificate: cert}

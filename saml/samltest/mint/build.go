@@ -123,11 +123,15 @@ func (a SignatureAlgorithm) String() string {
 type BlockAlgorithm int
 
 const (
-	// AES256CBC is http://www.w3.org/2001/04/xmlenc#aes256-cbc, the default:
-	// supported by every peer verifier, and AWS decrypts AES-CBC (A5.7).
-	AES256CBC BlockAlgorithm = iota
-	// AES256GCM is http://www.w3.org/2009/xmlenc11#aes256-gcm.
-	AES256GCM
+	// AES256GCM is http://www.w3.org/2009/xmlenc11#aes256-gcm, the default:
+	// AWS decrypts AES-GCM (A5.7), and its tag is checked before any
+	// plaintext is used, so that a verifier decrypting it offers no
+	// CBC-style decryption oracle (Jager and Somorovsky 2011; issue 19).
+	AES256GCM BlockAlgorithm = iota
+	// AES256CBC is http://www.w3.org/2001/04/xmlenc#aes256-cbc: AWS documents
+	// AES-CBC too, Entra does not say which AES-256 mode it uses, and every
+	// peer verifier decrypts it.
+	AES256CBC
 )
 
 // String returns the algorithm's XML Encryption URI.
@@ -341,7 +345,7 @@ type Encryption struct {
 	// Certificate is the SP's encryption certificate; its key must be RSA.
 	// The content key is wrapped with RSA-OAEP (rsa-oaep-mgf1p, SHA-1 MGF and digest).
 	Certificate *x509.Certificate
-	// Algorithm is the content encryption: AES256CBC (default) or AES256GCM.
+	// Algorithm is the content encryption: AES256GCM (default) or AES256CBC.
 	Algorithm BlockAlgorithm
 }
 

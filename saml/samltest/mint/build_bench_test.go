@@ -43,7 +43,7 @@ func BenchmarkBuildEncrypted(b *testing.B) {
 	bl := mintBuilder(b, mintFixedNow)
 	bl.rand = rand.Reader
 	spec := mintSpec(b)
-	spec.Encryption = &Encryption{Certificate: mintLoadKeyPair(b, "sp").cert}
+	spec.Encryption = &Encryption{Certificate: mintLoadKeyPair(b, "sp").cert, Algorithm: AES256CBC}
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := bl.Build(spec); err != nil {

@@ -33,7 +33,7 @@ func TestBuildGolden(t *testing.T) {
 		{"response-signed-rsa-sha256.xml", func(s *ResponseSpec) { s.Signing = SignResponse }},
 		{"both-signed-rsa-sha1.xml", func(s *ResponseSpec) { s.Signing, s.Algorithm = SignBoth, RSASHA1 }},
 		{"sp-initiated.xml", func(s *ResponseSpec) { s.InResponseTo = "_0b3c2d5e-aaaa-4bbb-8ccc-123456789abc" }},
-		{"encrypted-aes256-cbc.xml", func(s *ResponseSpec) { s.Encryption = &Encryption{Certificate: spk.cert} }},
+		{"encrypted-aes256-cbc.xml", func(s *ResponseSpec) { s.Encryption = &Encryption{Certificate: spk.cert, Algorithm: AES256CBC} }},
 		{"encrypted-aes256-gcm.xml", func(s *ResponseSpec) {
 			s.Encryption = &Encryption{Certificate: spk.cert, Algorithm: AES256GCM}
 		}},
