@@ -275,7 +275,7 @@ func (e *EntityDescriptor) SigningCertificates() []Certificate {
 	if len(e.IDPSSODescriptors) == 0 {
 		var kds []KeyDescriptor
 		for _, r := range e.RoleDescriptors {
-			if r.Type == RoleTypeSecurityTokenService {
+			if r.Type == roleTypeSecurityTokenService {
 				kds = append(kds, r.KeyDescriptors...)
 			}
 		}

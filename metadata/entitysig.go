@@ -61,7 +61,7 @@ func (d *Document) EntitySignatures(opts VerifyOptions) []EntitySignature {
 	var walk func(el *etree.Element)
 	walk = func(el *etree.Element) {
 		for _, c := range el.ChildElements() {
-			if c.NamespaceURI() != NSMetadata {
+			if c.NamespaceURI() != nsMetadata {
 				continue
 			}
 			switch c.Tag {
@@ -80,7 +80,7 @@ func entitySignature(el *etree.Element, byID map[string]*EntityDescriptor, opts 
 	id := el.SelectAttrValue("entityID", "")
 	var sig *etree.Element
 	for _, c := range el.ChildElements() {
-		if c.Tag == "Signature" && c.NamespaceURI() == NSDSig {
+		if c.Tag == "Signature" && c.NamespaceURI() == nsDSig {
 			sig = c
 			break
 		}
@@ -137,7 +137,7 @@ func sigInfo(sig *etree.Element) *SignatureInfo {
 	dsChildren := func(el *etree.Element, tag string) []*etree.Element {
 		var out []*etree.Element
 		for _, c := range el.ChildElements() {
-			if c.Tag == tag && c.NamespaceURI() == NSDSig {
+			if c.Tag == tag && c.NamespaceURI() == nsDSig {
 				out = append(out, c)
 			}
 		}
@@ -145,7 +145,7 @@ func sigInfo(sig *etree.Element) *SignatureInfo {
 	}
 	for _, si := range dsChildren(sig, "SignedInfo") {
 		for _, c := range si.ChildElements() {
-			if c.NamespaceURI() != NSDSig {
+			if c.NamespaceURI() != nsDSig {
 				continue
 			}
 			switch c.Tag {

@@ -93,12 +93,12 @@ func TestEntitySignaturesInheritedNamespaces(t *testing.T) {
 		t.Fatal(err)
 	}
 	entity := signed[bytes.Index(signed, []byte("<md:EntityDescriptor")):]
-	decl := []byte(` xmlns:md="` + NSMetadata + `"`)
+	decl := []byte(` xmlns:md="` + nsMetadata + `"`)
 	if !bytes.Contains(entity[:bytes.IndexByte(entity, '>')], decl) {
 		t.Fatal("generated entity does not declare md on its root")
 	}
 	moved := bytes.Replace(entity, decl, nil, 1)
-	agg := []byte(`<md:EntitiesDescriptor xmlns:md="` + NSMetadata + `" Name="urn:test">` + string(moved) + `</md:EntitiesDescriptor>`)
+	agg := []byte(`<md:EntitiesDescriptor xmlns:md="` + nsMetadata + `" Name="urn:test">` + string(moved) + `</md:EntitiesDescriptor>`)
 	d := mustParse(t, agg)
 	res := d.EntitySignatures(VerifyOptions{Certificates: []*x509.Certificate{k.cert}, Now: fixtureNow})
 	if len(res) != 1 || !res[0].Result.Valid || !res[0].Result.Trusted {

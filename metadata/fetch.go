@@ -43,15 +43,15 @@ func AppMetadataURL(tenantID, appID string) (string, error) {
 
 // Defaults for [Fetcher].
 const (
-	DefaultFetchTimeout  = 30 * time.Second // Fetcher.Timeout when zero
-	DefaultCacheDuration = time.Hour        // Fetcher.CacheDuration when zero
-	// DefaultStaleIfError is Fetcher.StaleIfError when zero: how long past
+	defaultFetchTimeout  = 30 * time.Second // Fetcher.Timeout when zero
+	defaultCacheDuration = time.Hour        // Fetcher.CacheDuration when zero
+	// defaultStaleIfError is Fetcher.StaleIfError when zero: how long past
 	// its freshness a good cached copy may stand in when a refetch fails.
-	DefaultStaleIfError = 24 * time.Hour
-	// DefaultMaxCacheEntries is Fetcher.MaxCacheEntries when zero.
-	DefaultMaxCacheEntries = 64
-	// DefaultMaxCacheBytes is Fetcher.MaxCacheBytes when zero.
-	DefaultMaxCacheBytes = 64 << 20
+	defaultStaleIfError = 24 * time.Hour
+	// defaultMaxCacheEntries is Fetcher.MaxCacheEntries when zero.
+	defaultMaxCacheEntries = 64
+	// defaultMaxCacheBytes is Fetcher.MaxCacheBytes when zero.
+	defaultMaxCacheBytes = 64 << 20
 )
 
 // Fetcher downloads metadata over HTTP(S), with a size cap, a timeout,
@@ -79,25 +79,25 @@ const (
 type Fetcher struct {
 	// Client is the HTTP client; nil means http.DefaultClient.
 	Client *http.Client
-	// Timeout bounds each fetch; zero means DefaultFetchTimeout.
+	// Timeout bounds each fetch; zero means defaultFetchTimeout.
 	Timeout time.Duration
 	// Limits bound the document (MaxBytes is also the download cap).
 	Limits Limits
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// CacheDuration applies when neither the HTTP response nor the document
-	// gives a lifetime; zero means DefaultCacheDuration, negative disables
+	// gives a lifetime; zero means defaultCacheDuration, negative disables
 	// caching (every Fetch revalidates).
 	CacheDuration time.Duration
 	// StaleIfError is how long past its freshness the last good copy may be
-	// served when a refetch fails; zero means DefaultStaleIfError, negative
+	// served when a refetch fails; zero means defaultStaleIfError, negative
 	// disables the fallback (the refetch error is returned).
 	StaleIfError time.Duration
 	// MaxCacheEntries bounds the number of cached URLs; zero means
-	// DefaultMaxCacheEntries.
+	// defaultMaxCacheEntries.
 	MaxCacheEntries int
 	// MaxCacheBytes bounds the cached documents' total size; zero means
-	// DefaultMaxCacheBytes. A larger document is returned but not cached.
+	// defaultMaxCacheBytes. A larger document is returned but not cached.
 	MaxCacheBytes int64
 	// Verify, when non-nil, is the signature policy: every fetched document
 	// must pass Document.Verify with these options, or Fetch fails with
@@ -176,7 +176,7 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (*FetchResult, error
 	}
 	stale := f.StaleIfError
 	if stale == 0 {
-		stale = DefaultStaleIfError
+		stale = defaultStaleIfError
 	}
 	if stale < 0 || !now.Before(cached.Expires.Add(stale)) || checkValidUntil(cached.Document, now) != nil {
 		return nil, err
@@ -191,7 +191,7 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (*FetchResult, error
 func (f *Fetcher) refresh(ctx context.Context, u *url.URL, rawURL string, cached *FetchResult, now time.Time) (*FetchResult, error) {
 	timeout := f.Timeout
 	if timeout <= 0 {
-		timeout = DefaultFetchTimeout
+		timeout = defaultFetchTimeout
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -301,11 +301,11 @@ func (f *Fetcher) lookup(key string) *FetchResult {
 func (f *Fetcher) store(key string, res FetchResult) {
 	maxEntries := f.MaxCacheEntries
 	if maxEntries <= 0 {
-		maxEntries = DefaultMaxCacheEntries
+		maxEntries = defaultMaxCacheEntries
 	}
 	maxBytes := f.MaxCacheBytes
 	if maxBytes <= 0 {
-		maxBytes = DefaultMaxCacheBytes
+		maxBytes = defaultMaxCacheBytes
 	}
 	size := int64(len(res.Document.raw))
 	res.FromCache, res.NotModified, res.Stale, res.RefreshError = false, false, false, nil
@@ -414,7 +414,7 @@ func (f *Fetcher) expiry(d *Document, now time.Time, h http.Header) time.Time {
 	default:
 		ttl = f.CacheDuration
 		if ttl == 0 {
-			ttl = DefaultCacheDuration
+			ttl = defaultCacheDuration
 		}
 	}
 	if ttl <= 0 {

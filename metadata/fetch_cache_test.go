@@ -337,7 +337,7 @@ func TestFetchStaleIfErrorLimits(t *testing.T) {
 		if r, err := f.Fetch(context.Background(), srv.URL); err != nil || !r.Stale {
 			t.Fatalf("%+v %v", r, err)
 		}
-		*now = fixtureNow.Add(time.Minute + DefaultStaleIfError)
+		*now = fixtureNow.Add(time.Minute + defaultStaleIfError)
 		if _, err := f.Fetch(context.Background(), srv.URL); !errors.Is(err, ErrFetch) {
 			t.Errorf("past default StaleIfError: %v", err)
 		}

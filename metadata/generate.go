@@ -18,13 +18,7 @@ import (
 	"github.com/samlaws/samlaws/federation"
 )
 
-// NameID formats.
-const (
-	NameIDFormatPersistent  = "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"   // persistent
-	NameIDFormatTransient   = "urn:oasis:names:tc:SAML:2.0:nameid-format:transient"    // transient
-	NameIDFormatEmail       = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress" // email address
-	NameIDFormatUnspecified = "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified"  // unspecified
-)
+// NameID formats are federation's (federation.NameIDFormatPersistent, ...).
 
 // IDPMetadataOptions describe the IdP metadata [NewIDPMetadata] writes.
 type IDPMetadataOptions struct {
@@ -91,7 +85,7 @@ func (w *xmlWriter) keyDescriptor(use string, der []byte) {
 	if use != "" {
 		w.attr("use", use)
 	}
-	w.WriteString(">\n      <ds:KeyInfo xmlns:ds=\"" + NSDSig + "\">\n        <ds:X509Data>\n          <ds:X509Certificate>")
+	w.WriteString(">\n      <ds:KeyInfo xmlns:ds=\"" + nsDSig + "\">\n        <ds:X509Data>\n          <ds:X509Certificate>")
 	w.WriteString(base64.StdEncoding.EncodeToString(der))
 	w.WriteString("</ds:X509Certificate>\n        </ds:X509Data>\n      </ds:KeyInfo>\n    </md:KeyDescriptor>\n")
 }
@@ -118,7 +112,7 @@ func NewIDPMetadata(opts IDPMetadataOptions) ([]byte, error) {
 	var w xmlWriter
 	w.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
 	w.WriteString("<md:EntityDescriptor")
-	w.attr("xmlns:md", NSMetadata)
+	w.attr("xmlns:md", nsMetadata)
 	if opts.ID != "" {
 		w.attr("ID", opts.ID)
 	}
@@ -127,7 +121,7 @@ func NewIDPMetadata(opts IDPMetadataOptions) ([]byte, error) {
 		w.attr("validUntil", opts.ValidUntil.UTC().Format(time.RFC3339))
 	}
 	w.WriteString(">\n  <md:IDPSSODescriptor")
-	w.attr("protocolSupportEnumeration", ProtocolSAML2)
+	w.attr("protocolSupportEnumeration", protocolSAML2)
 	w.WriteString(">\n")
 	for _, c := range opts.SigningCertificates {
 		if c == nil {
@@ -234,7 +228,7 @@ func NewAWSSPMetadata(opts AWSSPMetadataOptions) ([]byte, error) {
 	var w xmlWriter
 	w.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
 	w.WriteString("<md:EntityDescriptor")
-	w.attr("xmlns:md", NSMetadata)
+	w.attr("xmlns:md", nsMetadata)
 	w.attr("entityID", entityID)
 	if !opts.ValidUntil.IsZero() {
 		w.attr("validUntil", opts.ValidUntil.UTC().Format(time.RFC3339))
@@ -242,9 +236,9 @@ func NewAWSSPMetadata(opts AWSSPMetadataOptions) ([]byte, error) {
 	w.WriteString(">\n  <md:SPSSODescriptor")
 	w.attr("AuthnRequestsSigned", "false")
 	w.attr("WantAssertionsSigned", "true")
-	w.attr("protocolSupportEnumeration", ProtocolSAML2)
+	w.attr("protocolSupportEnumeration", protocolSAML2)
 	w.WriteString(">\n")
-	for _, f := range []string{NameIDFormatTransient, NameIDFormatPersistent} {
+	for _, f := range []string{federation.NameIDFormatTransient, federation.NameIDFormatPersistent} {
 		w.WriteString("    <md:NameIDFormat>" + f + "</md:NameIDFormat>\n")
 	}
 	for i, a := range acs {

@@ -10,6 +10,7 @@ import (
 	"encoding/asn1"
 	"errors"
 	"flag"
+	"github.com/samlaws/samlaws/federation"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -188,7 +189,7 @@ func aggregateWithSP(t *testing.T) []byte {
 func TestNewIDPMetadataGolden(t *testing.T) {
 	c := certFromFixture(t, "entra-app-61318f71.xml", 0)
 	opts := EntraIDPMetadataOptions("61318f71-9c58-4f75-b8af-329e649fcd80", c)
-	opts.NameIDFormats = []string{NameIDFormatEmail}
+	opts.NameIDFormats = []string{federation.NameIDFormatEmail}
 	opts.ValidUntil = time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
 	out, err := NewIDPMetadata(opts)
 	if err != nil {

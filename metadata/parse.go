@@ -6,11 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"iter"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/samlaws/samlaws/federation"
 	"github.com/samlaws/samlaws/internal/xmlread"
 )
 
@@ -18,9 +18,9 @@ import (
 // limit (B1.1) so oversize documents can still be inspected and reported.
 const (
 	DefaultMaxBytes  = 16 << 20 // Limits.MaxBytes when zero
-	DefaultMaxDepth  = 32       // Limits.MaxDepth when zero
-	DefaultMaxTokens = 4 << 20  // Limits.MaxTokens when zero
-	DefaultMaxAttrs  = 64       // Limits.MaxAttrs when zero
+	defaultMaxDepth  = 32       // Limits.MaxDepth when zero
+	defaultMaxTokens = 4 << 20  // Limits.MaxTokens when zero
+	defaultMaxAttrs  = 64       // Limits.MaxAttrs when zero
 )
 
 // Limits bound the resources a document may consume while parsing. A zero
@@ -38,13 +38,13 @@ func (l Limits) guard() xmlread.Limits {
 		g.MaxBytes = DefaultMaxBytes
 	}
 	if g.MaxDepth <= 0 {
-		g.MaxDepth = DefaultMaxDepth
+		g.MaxDepth = defaultMaxDepth
 	}
 	if g.MaxTokens <= 0 {
-		g.MaxTokens = DefaultMaxTokens
+		g.MaxTokens = defaultMaxTokens
 	}
 	if g.MaxAttrs <= 0 {
-		g.MaxAttrs = DefaultMaxAttrs
+		g.MaxAttrs = defaultMaxAttrs
 	}
 	return g
 }
@@ -245,8 +245,8 @@ func attr(se startTag, local string) string {
 // interned are values that recur in every entity of an aggregate; returning
 // the constant avoids an allocation per occurrence.
 var interned = [...]string{
-	BindingHTTPRedirect, BindingHTTPPOST, BindingSOAP, BindingHTTPArtifact, ProtocolSAML2,
-	NameIDFormatPersistent, NameIDFormatTransient, NameIDFormatEmail, NameIDFormatUnspecified,
+	BindingHTTPRedirect, BindingHTTPPOST, BindingSOAP, BindingHTTPArtifact, protocolSAML2,
+	federation.NameIDFormatPersistent, federation.NameIDFormatTransient, federation.NameIDFormatEmail, federation.NameIDFormatUnspecified,
 	"signing", "encryption", "true", "false",
 }
 
@@ -347,13 +347,13 @@ func (p *parser) document(doc *Document, fn func(*EntityDescriptor) error) error
 		case tokStart:
 			t := p.s.tag
 			switch {
-			case is(t, NSMetadata, "EntityDescriptor"):
+			case is(t, nsMetadata, "EntityDescriptor"):
 				e, err := p.entity(t, true)
 				if err != nil {
 					return err
 				}
 				doc.Entity = e
-			case is(t, NSMetadata, "EntitiesDescriptor"):
+			case is(t, nsMetadata, "EntitiesDescriptor"):
 				a, err := p.entities(t, fn, true)
 				if err != nil {
 					return err
@@ -387,14 +387,14 @@ func (p *parser) entities(se startTag, fn func(*EntityDescriptor) error, root bo
 	}
 	err = p.children(func(c startTag) error {
 		switch {
-		case is(c, NSDSig, "Signature"):
+		case is(c, nsDSig, "Signature"):
 			if a.Signature != nil {
 				return newErr(ErrMalformed, "D4.2", "more than one Signature on <EntitiesDescriptor>", nil)
 			}
 			s, err := p.signature(root && p.keepSig)
 			a.Signature = s
 			return err
-		case is(c, NSMetadata, "EntityDescriptor"):
+		case is(c, nsMetadata, "EntityDescriptor"):
 			e, err := p.entity(c, false)
 			if err != nil {
 				return err
@@ -403,7 +403,7 @@ func (p *parser) entities(se startTag, fn func(*EntityDescriptor) error, root bo
 				return fn(e)
 			}
 			a.Entities = append(a.Entities, e)
-		case is(c, NSMetadata, "EntitiesDescriptor"):
+		case is(c, nsMetadata, "EntitiesDescriptor"):
 			child, err := p.entities(c, fn, false)
 			if err != nil {
 				return err
@@ -434,34 +434,34 @@ func (p *parser) entity(se startTag, root bool) (*EntityDescriptor, error) {
 	}
 	err = p.children(func(c startTag) error {
 		switch {
-		case is(c, NSDSig, "Signature"):
+		case is(c, nsDSig, "Signature"):
 			if e.Signature != nil {
 				return newErr(ErrMalformed, "D4.2", "more than one Signature on <EntityDescriptor>", nil)
 			}
 			s, err := p.signature(root && p.keepSig)
 			e.Signature = s
 			return err
-		case is(c, NSMetadata, "IDPSSODescriptor"):
+		case is(c, nsMetadata, "IDPSSODescriptor"):
 			d, err := p.idp(c)
 			if err != nil {
 				return err
 			}
 			e.IDPSSODescriptors = append(e.IDPSSODescriptors, d)
-		case is(c, NSMetadata, "SPSSODescriptor"):
+		case is(c, nsMetadata, "SPSSODescriptor"):
 			d, err := p.sp(c)
 			if err != nil {
 				return err
 			}
 			e.SPSSODescriptors = append(e.SPSSODescriptors, d)
-		case is(c, NSMetadata, "RoleDescriptor"):
+		case is(c, nsMetadata, "RoleDescriptor"):
 			d, err := p.role(c)
 			if err != nil {
 				return err
 			}
 			e.RoleDescriptors = append(e.RoleDescriptors, d)
-		case is(c, NSMetadata, "Organization"):
+		case is(c, nsMetadata, "Organization"):
 			return p.children(func(o startTag) error {
-				if is(o, NSMetadata, "OrganizationDisplayName") && e.OrganizationName == "" {
+				if is(o, nsMetadata, "OrganizationDisplayName") && e.OrganizationName == "" {
 					s, err := p.textContent()
 					e.OrganizationName = strings.TrimSpace(s)
 					return err
@@ -485,7 +485,7 @@ func (p *parser) signature(detail bool) (*SignatureInfo, error) {
 	s := &SignatureInfo{}
 	if !detail {
 		err := p.children(func(c startTag) error {
-			if is(c, NSDSig, "KeyInfo") {
+			if is(c, nsDSig, "KeyInfo") {
 				certs, err := p.keyInfo()
 				s.Certificates = append(s.Certificates, certs...)
 				return err
@@ -496,25 +496,25 @@ func (p *parser) signature(detail bool) (*SignatureInfo, error) {
 	}
 	err := p.children(func(c startTag) error {
 		switch {
-		case is(c, NSDSig, "SignedInfo"):
+		case is(c, nsDSig, "SignedInfo"):
 			return p.children(func(si startTag) error {
 				switch {
-				case is(si, NSDSig, "CanonicalizationMethod"):
+				case is(si, nsDSig, "CanonicalizationMethod"):
 					s.CanonicalizationMethod = attr(si, "Algorithm")
-				case is(si, NSDSig, "SignatureMethod"):
+				case is(si, nsDSig, "SignatureMethod"):
 					s.SignatureMethod = attr(si, "Algorithm")
-				case is(si, NSDSig, "Reference"):
+				case is(si, nsDSig, "Reference"):
 					ref := ReferenceInfo{URI: attr(si, "URI")}
 					err := p.children(func(r startTag) error {
 						switch {
-						case is(r, NSDSig, "Transforms"):
+						case is(r, nsDSig, "Transforms"):
 							return p.children(func(tr startTag) error {
-								if is(tr, NSDSig, "Transform") {
+								if is(tr, nsDSig, "Transform") {
 									ref.Transforms = append(ref.Transforms, attr(tr, "Algorithm"))
 								}
 								return p.skip()
 							})
-						case is(r, NSDSig, "DigestMethod"):
+						case is(r, nsDSig, "DigestMethod"):
 							ref.DigestMethod = attr(r, "Algorithm")
 						}
 						return p.skip()
@@ -524,7 +524,7 @@ func (p *parser) signature(detail bool) (*SignatureInfo, error) {
 				}
 				return p.skip()
 			})
-		case is(c, NSDSig, "KeyInfo"):
+		case is(c, nsDSig, "KeyInfo"):
 			certs, err := p.keyInfo()
 			s.Certificates = append(s.Certificates, certs...)
 			return err
@@ -538,11 +538,11 @@ func (p *parser) signature(detail bool) (*SignatureInfo, error) {
 func (p *parser) keyInfo() ([][]byte, error) {
 	var certs [][]byte
 	err := p.children(func(c startTag) error {
-		if !is(c, NSDSig, "X509Data") {
+		if !is(c, nsDSig, "X509Data") {
 			return p.skip()
 		}
 		return p.children(func(x startTag) error {
-			if !is(x, NSDSig, "X509Certificate") {
+			if !is(x, nsDSig, "X509Certificate") {
 				return p.skip()
 			}
 			txt, err := p.textBytes()
@@ -588,7 +588,7 @@ func (p *parser) keyDescriptor(se startTag) (KeyDescriptor, error) {
 		return kd, newErr(ErrMalformed, "", "KeyDescriptor use must be signing or encryption", nil)
 	}
 	err := p.children(func(c startTag) error {
-		if is(c, NSDSig, "KeyInfo") {
+		if is(c, nsDSig, "KeyInfo") {
 			certs, err := p.keyInfo()
 			kd.Certificates = append(kd.Certificates, certs...)
 			return err
@@ -606,15 +606,15 @@ func endpoint(se startTag) Endpoint {
 // caller should handle (or skip) c.
 func (p *parser) ssoChild(s *SSODescriptor, c startTag) (bool, error) {
 	switch {
-	case is(c, NSMetadata, "KeyDescriptor"):
+	case is(c, nsMetadata, "KeyDescriptor"):
 		kd, err := p.keyDescriptor(c)
 		s.KeyDescriptors = append(s.KeyDescriptors, kd)
 		return true, err
-	case is(c, NSMetadata, "NameIDFormat"):
+	case is(c, nsMetadata, "NameIDFormat"):
 		v, err := p.textContent()
 		s.NameIDFormats = append(s.NameIDFormats, strings.TrimSpace(v))
 		return true, err
-	case is(c, NSMetadata, "SingleLogoutService"):
+	case is(c, nsMetadata, "SingleLogoutService"):
 		s.SingleLogoutServices = append(s.SingleLogoutServices, endpoint(c))
 		return true, p.skip()
 	}
@@ -646,9 +646,9 @@ func (p *parser) idp(se startTag) (IDPSSODescriptor, error) {
 			return err
 		}
 		switch {
-		case is(c, NSMetadata, "SingleSignOnService"):
+		case is(c, nsMetadata, "SingleSignOnService"):
 			d.SingleSignOnServices = append(d.SingleSignOnServices, endpoint(c))
-		case is(c, NSAssertion, "Attribute"):
+		case is(c, nsAssertion, "Attribute"):
 			d.Attributes = append(d.Attributes, Attribute{Name: attr(c, "Name"), NameFormat: attr(c, "NameFormat"), FriendlyName: attr(c, "FriendlyName")})
 		}
 		return p.skip()
@@ -673,7 +673,7 @@ func (p *parser) sp(se startTag) (SPSSODescriptor, error) {
 			return err
 		}
 		switch {
-		case is(c, NSMetadata, "AssertionConsumerService"):
+		case is(c, nsMetadata, "AssertionConsumerService"):
 			ep := IndexedEndpoint{Endpoint: endpoint(c)}
 			var err error
 			if ep.Index, err = intAttr(c, "index"); err != nil {
@@ -683,7 +683,7 @@ func (p *parser) sp(se startTag) (SPSSODescriptor, error) {
 				return err
 			}
 			d.AssertionConsumerServices = append(d.AssertionConsumerServices, ep)
-		case is(c, NSMetadata, "AttributeConsumingService"):
+		case is(c, nsMetadata, "AttributeConsumingService"):
 			acs := AttributeConsumingService{}
 			var err error
 			if acs.Index, err = intAttr(c, "index"); err != nil {
@@ -694,11 +694,11 @@ func (p *parser) sp(se startTag) (SPSSODescriptor, error) {
 			}
 			err = p.children(func(a startTag) error {
 				switch {
-				case is(a, NSMetadata, "ServiceName"):
+				case is(a, nsMetadata, "ServiceName"):
 					v, err := p.textContent()
 					acs.ServiceNames = append(acs.ServiceNames, strings.TrimSpace(v))
 					return err
-				case is(a, NSMetadata, "RequestedAttribute"):
+				case is(a, nsMetadata, "RequestedAttribute"):
 					req, err := boolAttr(a, "isRequired")
 					if err != nil {
 						return err
@@ -721,9 +721,9 @@ func (p *parser) sp(se startTag) (SPSSODescriptor, error) {
 func (p *parser) role(se startTag) (RoleDescriptor, error) {
 	var d RoleDescriptor
 	d.ProtocolSupport = strings.Fields(attr(se, "protocolSupportEnumeration"))
-	if v, ok := attrNS(se, NSXSI, "type"); ok {
+	if v, ok := attrNS(se, nsXSI, "type"); ok {
 		space, local := p.resolveQName(v)
-		if space == NSFed {
+		if space == nsFed {
 			d.Type = local
 		} else {
 			d.Type = v
@@ -732,11 +732,11 @@ func (p *parser) role(se startTag) (RoleDescriptor, error) {
 	addresses := func(dst *[]string) error {
 		// <fed:XxxEndpoint><wsa:EndpointReference><wsa:Address>url</...>
 		return p.children(func(er startTag) error {
-			if !is(er, NSAddress, "EndpointReference") {
+			if !is(er, nsAddress, "EndpointReference") {
 				return p.skip()
 			}
 			return p.children(func(a startTag) error {
-				if !is(a, NSAddress, "Address") {
+				if !is(a, nsAddress, "Address") {
 					return p.skip()
 				}
 				v, err := p.textContent()
@@ -747,7 +747,7 @@ func (p *parser) role(se startTag) (RoleDescriptor, error) {
 	}
 	claims := func(dst *[]ClaimType) error {
 		return p.children(func(ct startTag) error {
-			if !is(ct, NSAuth, "ClaimType") {
+			if !is(ct, nsAuth, "ClaimType") {
 				return p.skip()
 			}
 			c := ClaimType{URI: attr(ct, "Uri")}
@@ -757,11 +757,11 @@ func (p *parser) role(se startTag) (RoleDescriptor, error) {
 			}
 			err = p.children(func(x startTag) error {
 				switch {
-				case is(x, NSAuth, "DisplayName"):
+				case is(x, nsAuth, "DisplayName"):
 					v, err := p.textContent()
 					c.DisplayName = strings.TrimSpace(v)
 					return err
-				case is(x, NSAuth, "Description"):
+				case is(x, nsAuth, "Description"):
 					v, err := p.textContent()
 					c.Description = strings.TrimSpace(v)
 					return err
@@ -774,44 +774,24 @@ func (p *parser) role(se startTag) (RoleDescriptor, error) {
 	}
 	err := p.children(func(c startTag) error {
 		switch {
-		case is(c, NSMetadata, "KeyDescriptor"):
+		case is(c, nsMetadata, "KeyDescriptor"):
 			kd, err := p.keyDescriptor(c)
 			d.KeyDescriptors = append(d.KeyDescriptors, kd)
 			return err
-		case is(c, NSFed, "ClaimTypesOffered"):
+		case is(c, nsFed, "ClaimTypesOffered"):
 			return claims(&d.ClaimTypesOffered)
-		case is(c, NSFed, "ClaimTypesRequested"):
+		case is(c, nsFed, "ClaimTypesRequested"):
 			return claims(&d.ClaimTypesRequested)
-		case is(c, NSFed, "TargetScopes"):
+		case is(c, nsFed, "TargetScopes"):
 			return addresses(&d.TargetScopes)
-		case is(c, NSFed, "PassiveRequestorEndpoint"):
+		case is(c, nsFed, "PassiveRequestorEndpoint"):
 			return addresses(&d.PassiveRequestorEndpoints)
-		case is(c, NSFed, "SecurityTokenServiceEndpoint"):
+		case is(c, nsFed, "SecurityTokenServiceEndpoint"):
 			return addresses(&d.SecurityTokenServiceEndpoints)
-		case is(c, NSFed, "ApplicationServiceEndpoint"):
+		case is(c, nsFed, "ApplicationServiceEndpoint"):
 			return addresses(&d.ApplicationServiceEndpoints)
 		}
 		return p.skip()
 	})
 	return d, err
-}
-
-// errStopIteration ends a Stream early when an iterator's consumer breaks.
-var errStopIteration = errors.New("metadata: iteration stopped")
-
-// StreamEntities is [Stream] as a range-over-func iterator: it yields each
-// EntityDescriptor of r in document order and, if parsing fails, a final nil
-// descriptor with the error. Breaking out of the loop stops reading.
-func StreamEntities(r io.Reader, lim Limits) iter.Seq2[*EntityDescriptor, error] {
-	return func(yield func(*EntityDescriptor, error) bool) {
-		_, err := Stream(r, lim, func(e *EntityDescriptor) error {
-			if !yield(e, nil) {
-				return errStopIteration
-			}
-			return nil
-		})
-		if err != nil && err != errStopIteration {
-			yield(nil, err)
-		}
-	}
 }

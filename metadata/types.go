@@ -8,16 +8,16 @@ import (
 
 // XML namespaces and URIs the parser and generators use.
 const (
-	NSMetadata  = "urn:oasis:names:tc:SAML:2.0:metadata"                  // md:
-	NSAssertion = "urn:oasis:names:tc:SAML:2.0:assertion"                 // saml:
-	NSDSig      = "http://www.w3.org/2000/09/xmldsig#"                    // ds: (http, not https, C1.6)
-	NSFed       = "http://docs.oasis-open.org/wsfed/federation/200706"    // fed: (WS-Federation)
-	NSAuth      = "http://docs.oasis-open.org/wsfed/authorization/200706" // auth: (claim types)
-	NSAddress   = "http://www.w3.org/2005/08/addressing"                  // wsa: (endpoint references)
-	NSXSI       = "http://www.w3.org/2001/XMLSchema-instance"             // xsi: (xsi:type)
+	nsMetadata  = "urn:oasis:names:tc:SAML:2.0:metadata"                  // md:
+	nsAssertion = "urn:oasis:names:tc:SAML:2.0:assertion"                 // saml:
+	nsDSig      = "http://www.w3.org/2000/09/xmldsig#"                    // ds: (http, not https, C1.6)
+	nsFed       = "http://docs.oasis-open.org/wsfed/federation/200706"    // fed: (WS-Federation)
+	nsAuth      = "http://docs.oasis-open.org/wsfed/authorization/200706" // auth: (claim types)
+	nsAddress   = "http://www.w3.org/2005/08/addressing"                  // wsa: (endpoint references)
+	nsXSI       = "http://www.w3.org/2001/XMLSchema-instance"             // xsi: (xsi:type)
 
-	// ProtocolSAML2 is the protocolSupportEnumeration value of SAML 2.0 roles.
-	ProtocolSAML2 = "urn:oasis:names:tc:SAML:2.0:protocol"
+	// protocolSAML2 is the protocolSupportEnumeration value of SAML 2.0 roles.
+	protocolSAML2 = "urn:oasis:names:tc:SAML:2.0:protocol"
 
 	BindingHTTPRedirect = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" // HTTP-Redirect binding
 	BindingHTTPPOST     = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"     // HTTP-POST binding (AWS ACS)
@@ -27,8 +27,8 @@ const (
 
 // RoleDescriptor types Entra ID and AD FS publish for WS-Federation (spec C1.4).
 const (
-	RoleTypeSecurityTokenService = "SecurityTokenServiceType" // fed:SecurityTokenServiceType (the WS-Fed STS)
-	RoleTypeApplicationService   = "ApplicationServiceType"   // fed:ApplicationServiceType
+	roleTypeSecurityTokenService = "SecurityTokenServiceType" // fed:SecurityTokenServiceType (the WS-Fed STS)
+	roleTypeApplicationService   = "ApplicationServiceType"   // fed:ApplicationServiceType
 )
 
 // Document is a parsed metadata document: either one EntityDescriptor (Entity
@@ -233,7 +233,7 @@ type ClaimType struct {
 // fed:SecurityTokenServiceType or fed:ApplicationServiceType (spec C1.4).
 type RoleDescriptor struct {
 	// Type is the local part of xsi:type when it is in the WS-Federation
-	// namespace (RoleTypeSecurityTokenService, RoleTypeApplicationService);
+	// namespace (roleTypeSecurityTokenService, roleTypeApplicationService);
 	// otherwise the xsi:type value as written.
 	Type            string
 	ProtocolSupport []string        // protocolSupportEnumeration URIs
@@ -363,13 +363,13 @@ func (e *EntityDescriptor) CheckIDP() error {
 	saml2 := false
 	for _, d := range e.IDPSSODescriptors {
 		for _, p := range d.ProtocolSupport {
-			if p == ProtocolSAML2 {
+			if p == protocolSAML2 {
 				saml2 = true
 			}
 		}
 	}
 	if !saml2 {
-		return newErr(ErrUnusable, "C1.4", "IDPSSODescriptor does not support "+ProtocolSAML2, nil)
+		return newErr(ErrUnusable, "C1.4", "IDPSSODescriptor does not support "+protocolSAML2, nil)
 	}
 	certs := e.IDPSigningCertificates()
 	if len(certs) == 0 {

@@ -16,7 +16,7 @@ const (
 	AlgDigestSHA256 = "http://www.w3.org/2001/04/xmlenc#sha256"               // digest, default
 	AlgDigestSHA1   = "http://www.w3.org/2000/09/xmldsig#sha1"                // digest, only with AllowSHA1
 	AlgExcC14N      = "http://www.w3.org/2001/10/xml-exc-c14n#"               // exclusive c14n
-	AlgExcC14NWC    = "http://www.w3.org/2001/10/xml-exc-c14n#WithComments"   // exclusive c14n with comments
+	algExcC14NWC    = "http://www.w3.org/2001/10/xml-exc-c14n#WithComments"   // exclusive c14n with comments
 	AlgEnveloped    = "http://www.w3.org/2000/09/xmldsig#enveloped-signature" // enveloped-signature transform
 )
 
@@ -218,7 +218,7 @@ func checkSignature(info *SignatureInfo, rootID string, aggregate bool, pool [][
 // SignedInfo.
 func checkProfile(info *SignatureInfo, rootID string, aggregate, allowSHA1 bool) string {
 	switch info.CanonicalizationMethod {
-	case AlgExcC14N, AlgExcC14NWC:
+	case AlgExcC14N, algExcC14NWC:
 	default:
 		return "SignedInfo canonicalization is not exclusive c14n (D4.4)"
 	}
@@ -259,7 +259,7 @@ func checkProfile(info *SignatureInfo, rootID string, aggregate, allowSHA1 bool)
 		switch t {
 		case AlgEnveloped:
 			enveloped = true
-		case AlgExcC14N, AlgExcC14NWC:
+		case AlgExcC14N, algExcC14NWC:
 		default:
 			return "Reference transform is not allowed (D4.3)"
 		}
@@ -288,7 +288,7 @@ func (d *Document) etreeRoot() (*etree.Element, error) {
 func checkOnlyRootSignatureRefersToRoot(root *etree.Element, rootID string) string {
 	own := 0
 	for _, c := range root.ChildElements() {
-		if c.Tag == "Signature" && c.NamespaceURI() == NSDSig {
+		if c.Tag == "Signature" && c.NamespaceURI() == nsDSig {
 			own++
 		}
 	}
@@ -299,7 +299,7 @@ func checkOnlyRootSignatureRefersToRoot(root *etree.Element, rootID string) stri
 	var walk func(el *etree.Element, depth int)
 	walk = func(el *etree.Element, depth int) {
 		for _, c := range el.ChildElements() {
-			if c.Tag == "Signature" && c.NamespaceURI() == NSDSig && depth > 0 {
+			if c.Tag == "Signature" && c.NamespaceURI() == nsDSig && depth > 0 {
 				for _, ref := range c.FindElements(".//Reference") {
 					uri := ref.SelectAttrValue("URI", "")
 					if uri == "" || uri == "#"+rootID {

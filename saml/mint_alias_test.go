@@ -5,6 +5,8 @@ package saml
 // short names; new tests may use them or mint.X directly.
 
 import (
+	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/federation"
 	"github.com/samlaws/samlaws/metadata"
 	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
@@ -59,6 +61,9 @@ const (
 	AES256GCM                              = mint.AES256GCM
 	MaxRelayState                          = mint.MaxRelayState
 	AlgExcC14N                             = metadata.AlgExcC14N
+	AWSSignInURL                           = federation.GlobalSignInEndpoint // federation.GlobalSignInEndpoint before issue 15
+	AWSEntityID                            = federation.SPEntityIDAWS
+	MaxResponseChars                       = awsrole.MaxAssertionChars
 	AlgEnvelopedSig                        = metadata.AlgEnveloped
 )
 

@@ -27,18 +27,9 @@ const (
 	// AWS-compatible mode: STS answers "Token must be redeemed within 5 minutes
 	// of issuance" (A4.4).
 	DefaultMaxIssueAge = 5 * time.Minute
-	// MaxResponseChars is STS's limit on the base64 SAMLAssertion parameter
-	// (A6.1).
-	MaxResponseChars = 100000
 	// DefaultReplayCacheSize is the capacity of the in-memory replay cache
 	// NewVerifier creates when VerifierConfig.ReplayCache is nil.
 	DefaultReplayCacheSize = 100000
-	// AWSSignInURL is the global AWS console sign-in endpoint, the default
-	// accepted Destination and Recipient (A1.1) and default audience (A1.6).
-	AWSSignInURL = "https://signin.aws.amazon.com/saml"
-	// AWSEntityID is the entityID of AWS's SP metadata, also accepted as an
-	// audience by default (A1.5, A1.7).
-	AWSEntityID = "urn:amazon:webservices"
 )
 
 // Algorithm identifiers (D4.3-D4.5).
@@ -107,14 +98,14 @@ type VerifierConfig struct {
 	// identifiers with an instance suffix ("https://signin.aws.amazon.com/saml#2")
 	// may be given as they are: the suffix is dropped here and in the response
 	// (federation.NormalizeAudience). Default (when Audiences and Partitions
-	// are both empty): AWSSignInURL, AWSEntityID and the regional sign-in
+	// are both empty): federation.GlobalSignInEndpoint, federation.SPEntityIDAWS and the regional sign-in
 	// endpoints of the commercial partition (federation.CheckAudience).
 	Audiences []string
 
 	// Recipients are the accepted Response Destination and bearer
 	// SubjectConfirmationData Recipient values, compared exactly (A1.8, D1.2).
 	// Default (when Recipients and Partitions are both empty): what AWS
-	// accepts in the commercial partition (A1.1, A1.2): AWSSignInURL,
+	// accepts in the commercial partition (A1.1, A1.2): federation.GlobalSignInEndpoint,
 	// https://signin.aws.amazon.com/static/saml and every regional endpoint
 	// https://{region}.signin.aws.amazon.com/saml, exact hosts only
 	// (federation.ParseSignInEndpoint: no ports, look-alike hosts or other
@@ -127,7 +118,7 @@ type VerifierConfig struct {
 	// provider-specific ACS of encrypted providers: federation.CheckRecipient)
 	// as Destination and Recipient, and every audience AWS accepts for them
 	// (federation.CheckAudience), in addition to Recipients and Audiences.
-	// With Partitions set, the AWSSignInURL defaults no longer apply, so that
+	// With Partitions set, the federation.GlobalSignInEndpoint defaults no longer apply, so that
 	// for example only aws-cn endpoints are accepted for aws-cn.
 	Partitions []awsrole.Partition
 
@@ -272,7 +263,7 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 	}
 	auds := cfg.Audiences
 	if len(auds) == 0 && len(v.partitions) == 0 {
-		auds = []string{AWSSignInURL, AWSEntityID}
+		auds = []string{federation.GlobalSignInEndpoint, federation.SPEntityIDAWS}
 		v.awsDefaultAudiences = true
 	}
 	for _, a := range auds {
@@ -284,7 +275,7 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 	}
 	recips := cfg.Recipients
 	if len(recips) == 0 && len(v.partitions) == 0 {
-		recips = []string{AWSSignInURL}
+		recips = []string{federation.GlobalSignInEndpoint}
 		v.awsDefaultRecipients = true
 	}
 	v.recipients = make(map[string]bool, len(recips))
@@ -296,13 +287,13 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 		v.recipList = append(v.recipList, r)
 	}
 	if cfg.ProviderID != "" {
-		ep, err := federation.ParseSignInEndpoint(AWSSignInURL + "/acs/" + cfg.ProviderID)
+		ep, err := federation.ParseSignInEndpoint(federation.GlobalSignInEndpoint + "/acs/" + cfg.ProviderID)
 		if err != nil || ep.ProviderID != cfg.ProviderID {
 			return nil, configErr("ProviderID must be the IAM SAML provider's unique ID: 22-64 characters of [A-Z0-9] (A1.4)")
 		}
 		v.providerID = cfg.ProviderID
-		v.recipList = append([]string{AWSSignInURL + "/acs/" + cfg.ProviderID}, v.recipList...)
-		v.recipients[AWSSignInURL+"/acs/"+cfg.ProviderID] = true
+		v.recipList = append([]string{federation.GlobalSignInEndpoint + "/acs/" + cfg.ProviderID}, v.recipList...)
+		v.recipients[federation.GlobalSignInEndpoint+"/acs/"+cfg.ProviderID] = true
 	}
 	v.recipientMsg = strings.Join(v.recipList, ", ")
 	if v.awsDefaultRecipients {

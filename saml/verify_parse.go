@@ -7,6 +7,8 @@ import (
 	"github.com/beevik/etree"
 
 	"github.com/samlaws/samlaws/internal/xmlread"
+
+	"github.com/samlaws/samlaws/awsrole"
 )
 
 // This file builds the verifier's tree from internal/xmlread, the project's
@@ -68,7 +70,7 @@ type parseLimits struct {
 }
 
 var defaultParseLimits = parseLimits{
-	maxBytes:  MaxResponseChars / 4 * 3,
+	maxBytes:  awsrole.MaxAssertionChars / 4 * 3,
 	maxDepth:  32,
 	maxTokens: 40000, // start and end tags, text, comments
 	maxAttrs:  32,

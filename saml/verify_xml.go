@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/beevik/etree"
+
+	"github.com/samlaws/samlaws/awsrole"
 )
 
 // SAML namespaces.
@@ -20,7 +22,7 @@ const (
 
 // maxRawInput bounds the raw input (base64 with line breaks, or XML) before
 // it is even scanned.
-const maxRawInput = 2 * MaxResponseChars
+const maxRawInput = 2 * awsrole.MaxAssertionChars
 
 // decode turns the raw input (base64 form value or XML) into XML bytes,
 // enforcing A6.1 and D1.1.
@@ -37,7 +39,7 @@ func (c *checker) decode(raw []byte) ([]byte, *ValidationError) {
 		// XML allows it before the root element, not before an XML
 		// declaration (the reader decides).
 		x := trimBOM(bytes.TrimRight(raw, " \t\r\n"))
-		if n := base64.StdEncoding.EncodedLen(len(x)); n > MaxResponseChars {
+		if n := base64.StdEncoding.EncodedLen(len(x)); n > awsrole.MaxAssertionChars {
 			return nil, newErr(ErrTooLarge, "A6.1", "response is larger than STS's limit of 100,000 base64 characters", "keep group claims and other large attributes out of the AWS app (A6.2)")
 		}
 		return x, nil
@@ -54,7 +56,7 @@ func (c *checker) decode(raw []byte) ([]byte, *ValidationError) {
 			}
 		}
 	}
-	if len(compact) > MaxResponseChars {
+	if len(compact) > awsrole.MaxAssertionChars {
 		return nil, newErr(ErrTooLarge, "A6.1", "response is larger than STS's limit of 100,000 base64 characters", "keep group claims and other large attributes out of the AWS app (A6.2)")
 	}
 	if len(compact) < 4 {

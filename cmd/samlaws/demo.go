@@ -168,7 +168,7 @@ func (d *demo) verifier(md []byte) (*saml.Verifier, *checkTrust, error) {
 		IdPEntityID:   t.entityID,
 		Certificates:  t.certs,
 		Audiences:     []string{demoIdentifier},
-		Recipients:    []string{saml.AWSSignInURL},
+		Recipients:    []string{federation.GlobalSignInEndpoint},
 		Now:           func() time.Time { return now },
 		AWSCompatible: true,
 	})
@@ -202,7 +202,7 @@ func (d *demo) run() error {
 	if err != nil {
 		return err
 	}
-	d.idp, err = newDemoTenant(demoNow, demoSeed, audience, saml.AWSSignInURL)
+	d.idp, err = newDemoTenant(demoNow, demoSeed, audience, federation.GlobalSignInEndpoint)
 	if err != nil {
 		return err
 	}
@@ -433,7 +433,7 @@ func (d *demo) signIn(v *saml.Verifier) error {
 	}
 	d.title("3. B.Simon signs in: Entra posts a SAMLResponse to " + m.Destination)
 	d.row("user", u.UPN)
-	d.row("response", fmt.Sprintf("%d bytes of XML; the form value has %d base64 characters (STS takes up to %d, A6.1)", len(m.XML), len(m.Base64()), saml.MaxResponseChars))
+	d.row("response", fmt.Sprintf("%d bytes of XML; the form value has %d base64 characters (STS takes up to %d, A6.1)", len(m.XML), len(m.Base64()), awsrole.MaxAssertionChars))
 	d.row("signed", "the Assertion, RSA-SHA256 (Entra's default, C3.1)")
 	for i, r := range u.Roles {
 		label := ""
@@ -549,7 +549,7 @@ func (d *demo) replyURLMistake(v *saml.Verifier) error {
 	if err := d.problems(v, m); err != nil {
 		return err
 	}
-	d.row("the fix", "in Entra, Basic SAML Configuration: Reply URL "+saml.AWSSignInURL+"; keep \"#2\" only in the Identifier")
+	d.row("the fix", "in Entra, Basic SAML Configuration: Reply URL "+federation.GlobalSignInEndpoint+"; keep \"#2\" only in the Identifier")
 	return nil
 }
 

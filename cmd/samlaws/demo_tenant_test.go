@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/samlaws/samlaws/federation"
-	"github.com/samlaws/samlaws/saml"
 	"github.com/samlaws/samlaws/saml/samltest"
 )
 
@@ -20,7 +19,7 @@ func TestDemoTenantMatchesSamltest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dt, err := newDemoTenant(demoNow, demoSeed, audience, saml.AWSSignInURL)
+	dt, err := newDemoTenant(demoNow, demoSeed, audience, federation.GlobalSignInEndpoint)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +27,7 @@ func TestDemoTenantMatchesSamltest(t *testing.T) {
 		samltest.WithNow(demoNow),
 		samltest.WithDeterministicIDs(demoSeed),
 		samltest.WithAudience(audience),
-		samltest.WithACS(saml.AWSSignInURL),
+		samltest.WithACS(federation.GlobalSignInEndpoint),
 	)
 	for _, c := range []struct{ name, got, want string }{
 		{"TenantID", dt.TenantID, idp.TenantID},

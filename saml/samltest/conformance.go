@@ -11,8 +11,8 @@ import (
 // response (the XML of a samlp:Response) and an error when it rejects it.
 type VerifyFunc func(ctx context.Context, response []byte) error
 
-// ConformanceCase is one response of the conformance suite.
-type ConformanceCase struct {
+// conformanceCase is one response of the conformance suite.
+type conformanceCase struct {
 	// Name identifies the case, Rule the id of the rule it exercises
 	// (docs/rules.md).
 	Name, Rule string
@@ -22,31 +22,31 @@ type ConformanceCase struct {
 	Accept bool
 }
 
-// ConformanceCases returns the cases [RunConformance] runs: Entra's three
+// conformanceCases returns the cases [RunConformance] runs: Entra's three
 // signing options with RSA-SHA256 (C3.1), which must be accepted, then every
 // knob of [mint.Knobs], which must be rejected.
-func ConformanceCases() []ConformanceCase {
-	cases := []ConformanceCase{
+func conformanceCases() []conformanceCase {
+	cases := []conformanceCase{
 		{Name: "SignAssertion", Rule: "C3.1", Options: []ResponseOption{SignAssertion()}, Accept: true},
 		{Name: "SignResponse", Rule: "C3.1", Options: []ResponseOption{SignResponse()}, Accept: true},
 		{Name: "SignBoth", Rule: "C3.1", Options: []ResponseOption{SignBoth()}, Accept: true},
 	}
 	for _, k := range mint.Knobs() {
-		cases = append(cases, ConformanceCase{Name: k.Name, Rule: k.Rule, Options: []ResponseOption{Tamper(k.Name)}})
+		cases = append(cases, conformanceCase{Name: k.Name, Rule: k.Rule, Options: []ResponseOption{Tamper(k.Name)}})
 	}
 	return cases
 }
 
 // RunConformance checks a SAML consumer against responses minted by idp for
 // [IdP.User], in the spirit of testing/slogtest: one subtest per
-// [ConformanceCases] case, named "<rule>/<name>", each minting a fresh response
+// case (the three signing options of C3.1, then every knob of [mint.Knobs]), named "<rule>/<name>", each minting a fresh response
 // (so replay caches do not interfere) and failing when verify decides
 // otherwise than AWS would. Configure the consumer to trust idp (its metadata,
 // or [IdP.VerifierConfig]) and to expect [IdP.Audience] and [IdP.ACS], with the
 // IdP's clock.
 func RunConformance(t *testing.T, idp *IdP, verify VerifyFunc) {
 	t.Helper()
-	for _, c := range ConformanceCases() {
+	for _, c := range conformanceCases() {
 		t.Run(c.Rule+"/"+c.Name, func(t *testing.T) {
 			checkConformance(t, idp, verify, c)
 		})
@@ -54,7 +54,7 @@ func RunConformance(t *testing.T, idp *IdP, verify VerifyFunc) {
 }
 
 // checkConformance runs one case, reporting a wrong decision through tb.
-func checkConformance(tb testing.TB, idp *IdP, verify VerifyFunc, c ConformanceCase) {
+func checkConformance(tb testing.TB, idp *IdP, verify VerifyFunc, c conformanceCase) {
 	tb.Helper()
 	m := idp.Response(tb, idp.User, c.Options...)
 	err := verify(context.Background(), m.XML)

@@ -28,7 +28,7 @@ func TestCheckConformanceDetectsWrongDecisions(t *testing.T) {
 	idp := NewIdP(t, WithNow(time.Date(2026, 11, 28, 13, 0, 0, 0, time.UTC)))
 	acceptAll := func(context.Context, []byte) error { return nil }
 	rejectAll := func(context.Context, []byte) error { return errors.New("no") }
-	cases := ConformanceCases()
+	cases := conformanceCases()
 	valid := 0
 	for _, c := range cases {
 		if c.Accept {

@@ -15,23 +15,24 @@ import (
 	"testing"
 	"time"
 
+	"github.com/samlaws/samlaws/federation"
 	"github.com/samlaws/samlaws/saml"
 	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
-// CertificateCommonName is the subject and issuer CN of the certificates samltest
+// certificateCommonName is the subject and issuer CN of the certificates samltest
 // makes: the CN of the self-signed certificates Entra ID generates for SAML
 // applications (C3.2).
-const CertificateCommonName = "Microsoft Azure Federated SSO Certificate"
+const certificateCommonName = "Microsoft Azure Federated SSO Certificate"
 
-// CertificateLifetime is the validity of a generated certificate: three years, as
+// certificateLifetime is the validity of a generated certificate: three years, as
 // Entra's auto-generated certificates have (C3.2).
-const CertificateLifetime = 3 * 365 * 24 * time.Hour
+const certificateLifetime = 3 * 365 * 24 * time.Hour
 
-// CertificateBackdate is how far before the IdP's clock a new certificate's
+// certificateBackdate is how far before the IdP's clock a new certificate's
 // NotBefore lies, so that peers that check certificate dates accept it even when
 // their clock lags the IdP's a little.
-const CertificateBackdate = 24 * time.Hour
+const certificateBackdate = 24 * time.Hour
 
 // Option configures an IdP made by [NewIdP] or [NewServer].
 type Option func(*config)
@@ -110,13 +111,13 @@ func WithNextCertificate() Option {
 }
 
 // WithACS sets the assertion consumer service URL that IdP-initiated sign-in posts
-// to (the app's Reply URL, C2.1). The default is [saml.AWSSignInURL].
+// to (the app's Reply URL, C2.1). The default is [federation.GlobalSignInEndpoint].
 func WithACS(url string) Option {
 	return func(c *config) { c.acs = url }
 }
 
 // WithAudience sets the audience of every response (the app's Identifier, A1.6).
-// The default is [saml.AWSSignInURL].
+// The default is [federation.GlobalSignInEndpoint].
 func WithAudience(aud string) Option {
 	return func(c *config) { c.audience = aud }
 }
@@ -222,10 +223,10 @@ func NewIdP(t testing.TB, opts ...Option) *IdP {
 	}
 	idp.EntityID = "https://sts.windows.net/" + idp.TenantID + "/"
 	if idp.ACS == "" {
-		idp.ACS = saml.AWSSignInURL
+		idp.ACS = federation.GlobalSignInEndpoint
 	}
 	if idp.Audience == "" {
-		idp.Audience = saml.AWSSignInURL
+		idp.Audience = federation.GlobalSignInEndpoint
 	}
 	if cfg.user != nil {
 		idp.User = *cfg.user
@@ -286,7 +287,7 @@ func (idp *IdP) ensureLocked() {
 }
 
 // newPairLocked makes a certificate for the next pool key, valid from the IdP's
-// clock minus CertificateBackdate for CertificateLifetime.
+// clock minus certificateBackdate for certificateLifetime.
 func (idp *IdP) newPairLocked() *keyPair {
 	key, err := poolKey(idp.nextKey)
 	if err != nil {
@@ -297,7 +298,7 @@ func (idp *IdP) newPairLocked() *keyPair {
 }
 
 // selfSign makes an Entra-like self-signed certificate for key: CN
-// CertificateCommonName, a random 16-byte serial, SHA256-RSA, no extensions.
+// certificateCommonName, a random 16-byte serial, SHA256-RSA, no extensions.
 func (idp *IdP) selfSign(key *rsa.PrivateKey) *x509.Certificate {
 	var serial [16]byte
 	if _, err := io.ReadFull(idp.rand, serial[:]); err != nil {
@@ -305,14 +306,14 @@ func (idp *IdP) selfSign(key *rsa.PrivateKey) *x509.Certificate {
 	}
 	serial[0] &= 0x7f // positive
 	serial[0] |= 0x10 // 16 significant bytes, as Entra's serials have
-	notBefore := idp.now().UTC().Add(-CertificateBackdate).Truncate(time.Second)
-	name := pkix.Name{CommonName: CertificateCommonName}
+	notBefore := idp.now().UTC().Add(-certificateBackdate).Truncate(time.Second)
+	name := pkix.Name{CommonName: certificateCommonName}
 	tmpl := &x509.Certificate{
 		SerialNumber:       new(big.Int).SetBytes(serial[:]),
 		Subject:            name,
 		Issuer:             name,
 		NotBefore:          notBefore,
-		NotAfter:           notBefore.Add(CertificateLifetime),
+		NotAfter:           notBefore.Add(certificateLifetime),
 		SignatureAlgorithm: x509.SHA256WithRSA,
 	}
 	der, err := x509.CreateCertificate(idp.rand, tmpl, tmpl, &key.PublicKey, key)

@@ -18,6 +18,7 @@ import (
 	crewsaml "github.com/crewjam/saml"
 	dsig "github.com/russellhaering/goxmldsig"
 
+	"github.com/samlaws/samlaws/federation"
 	"github.com/samlaws/samlaws/saml"
 	"github.com/samlaws/samlaws/saml/samltest"
 	"github.com/samlaws/samlaws/saml/samltest/mint"
@@ -47,7 +48,7 @@ func TestNewIdPDefaults(t *testing.T) {
 	if want := "https://sts.windows.net/" + idp.TenantID + "/"; idp.EntityID != want {
 		t.Errorf("EntityID = %q, want %q", idp.EntityID, want)
 	}
-	if idp.ACS != saml.AWSSignInURL || idp.Audience != saml.AWSSignInURL {
+	if idp.ACS != federation.GlobalSignInEndpoint || idp.Audience != federation.GlobalSignInEndpoint {
 		t.Errorf("ACS, Audience = %q, %q; want the AWS sign-in URL (C2.1)", idp.ACS, idp.Audience)
 	}
 	if idp.User.UPN != samltest.DefaultUPN || len(idp.User.Roles) != 2 {
@@ -63,7 +64,7 @@ func TestCertificateC3_2(t *testing.T) {
 	t.Parallel()
 	idp := samltest.NewIdP(t, samltest.WithNow(fixedNow))
 	c := idp.Certificate()
-	if c.Subject.CommonName != samltest.CertificateCommonName || c.Issuer.CommonName != samltest.CertificateCommonName {
+	if c.Subject.CommonName != "Microsoft Azure Federated SSO Certificate" || c.Issuer.CommonName != "Microsoft Azure Federated SSO Certificate" {
 		t.Errorf("subject/issuer = %q/%q", c.Subject, c.Issuer)
 	}
 	// Self-signed: like Entra's, the certificate is no CA (no basicConstraints),
@@ -81,11 +82,11 @@ func TestCertificateC3_2(t *testing.T) {
 	if !pub.Equal(idp.Signer().Public()) {
 		t.Error("certificate does not match Signer")
 	}
-	if want := fixedNow.Add(-samltest.CertificateBackdate); !c.NotBefore.Equal(want) {
+	if want := fixedNow.Add(-(24 * time.Hour)); !c.NotBefore.Equal(want) {
 		t.Errorf("NotBefore = %v, want %v (back-dated)", c.NotBefore, want)
 	}
-	if got := c.NotAfter.Sub(c.NotBefore); got != samltest.CertificateLifetime {
-		t.Errorf("validity = %v, want %v (C3.2: three years)", got, samltest.CertificateLifetime)
+	if got := c.NotAfter.Sub(c.NotBefore); got != (3 * 365 * 24 * time.Hour) {
+		t.Errorf("validity = %v, want %v (C3.2: three years)", got, (3 * 365 * 24 * time.Hour))
 	}
 	// A5.4: no repeated extensions; Entra's certificates have none at all.
 	if len(c.Extensions) != 0 {
@@ -120,7 +121,7 @@ func TestKeyIndexGivesDistinctKeys(t *testing.T) {
 	if other.Public().(*rsa.PublicKey).Equal(a.Signer().Public()) {
 		t.Error("OtherSigner is the IdP's own key")
 	}
-	if otherCert.Subject.CommonName != samltest.CertificateCommonName {
+	if otherCert.Subject.CommonName != "Microsoft Azure Federated SSO Certificate" {
 		t.Errorf("OtherSigner certificate CN = %q", otherCert.Subject.CommonName)
 	}
 	// A response from IdP c does not verify against IdP a's trust (D4.6).

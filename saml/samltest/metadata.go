@@ -10,9 +10,9 @@ import (
 // puts before the document (C1.3).
 const BOM = entrametadata.BOM
 
-// LoginBaseURL is where Entra's endpoints live; it is the host of the SSO and SLO
+// loginBaseURL is where Entra's endpoints live; it is the host of the SSO and SLO
 // locations in [IdP.Metadata].
-const LoginBaseURL = entrametadata.LoginBaseURL
+const loginBaseURL = entrametadata.LoginBaseURL
 
 // Metadata returns the IdP's federation metadata, shaped as Entra's app-specific
 // metadata (C1.2, C1.4; see package entrametadata): an EntityDescriptor with ID
@@ -26,7 +26,7 @@ const LoginBaseURL = entrametadata.LoginBaseURL
 // until the certificates change; callers must not modify it.
 func (idp *IdP) Metadata() []byte {
 	idp.t.Helper()
-	return idp.metadataFor(LoginBaseURL)
+	return idp.metadataFor(loginBaseURL)
 }
 
 // metadataFor returns signed metadata whose endpoints live under base.
