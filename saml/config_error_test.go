@@ -22,7 +22,7 @@ func TestNewVerifierErrorsAreTyped(t *testing.T) {
 			mod(&c)
 			_, err := NewVerifier(c)
 			var ve *ValidationError
-			if !errors.As(err, &ve) || !errors.Is(err, ErrConfig) || ve.Category != ErrConfig {
+			if !errors.As(err, &ve) || !errors.Is(err, ErrConfig) || ve.Kind != ErrConfig {
 				t.Fatalf("err = %#v, want *ValidationError of ErrConfig", err)
 			}
 			if !strings.HasPrefix(err.Error(), "saml: invalid verifier configuration: ") || ve.AWS != (AWSError{}) {

@@ -142,19 +142,21 @@ var (
 // and, like Hint, never contains assertion content, key material or secrets:
 // at most element names, algorithm URIs, certificate thumbprints and times.
 type ValidationError struct {
+	// Kind is the category: the sentinel (ErrSignature, ErrExpired, ...).
+	// (It was named Category before issue 15's one error shape.)
+	Kind error
 	// Rule is the id of the rule broken, such as "D4.2" or "A4.4" (docs/rules.md).
 	Rule string
 	// Reason says what is wrong.
 	Reason string
+	// Err is the underlying cause, or nil. It is not printed (it can quote
+	// assertion values); errors.Is and errors.As reach it.
+	Err error
 	// Hint says how to fix it, for example which certificate signed the
 	// response and where to upload it.
 	Hint string
 	// AWS is what AWS sign-in or STS AssumeRoleWithSAML would answer.
 	AWS AWSError
-	// Category is the sentinel (ErrSignature, ErrExpired, ...).
-	Category error
-	// Err is the underlying cause, or nil.
-	Err error
 	// Setting names the VerifierConfig field that would accept the response
 	// as it is, when the response is right and the configuration is not (for
 	// example "Audiences", "Recipients", "IdPEntityID", "AllowSHA1",
@@ -203,14 +205,14 @@ func (e *ValidationError) Error() string {
 // matches either.
 func (e *ValidationError) Unwrap() []error {
 	if e.Err != nil {
-		return []error{e.Category, e.Err}
+		return []error{e.Kind, e.Err}
 	}
-	return []error{e.Category}
+	return []error{e.Kind}
 }
 
 // newErr builds a ValidationError with the default AWS answer of its category.
 func newErr(cat error, rule, reason, hint string) *ValidationError {
-	return &ValidationError{Rule: rule, Reason: reason, Hint: hint, Category: cat, AWS: defaultAWS(cat)}
+	return &ValidationError{Rule: rule, Reason: reason, Hint: hint, Kind: cat, AWS: defaultAWS(cat)}
 }
 
 // withCause sets Err and returns e.

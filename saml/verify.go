@@ -387,7 +387,7 @@ func configErr(msg string) error {
 // configErrCause is configErr wrapping cause (a federation error), whose text
 // msg repeats (configuration values only, never assertion content).
 func configErrCause(msg string, cause error) *ValidationError {
-	return &ValidationError{Category: ErrConfig, Reason: "invalid verifier configuration: " + msg, Err: cause}
+	return &ValidationError{Kind: ErrConfig, Reason: "invalid verifier configuration: " + msg, Err: cause}
 }
 
 // Thumbprint returns the SHA-1 thumbprint of c in upper-case hex, as the Entra

@@ -279,30 +279,14 @@ func parseCheckArgs(args []string) (*checkOptions, error) {
 	return o, nil
 }
 
-// checkParseInterspersed parses flags anywhere among the positional arguments,
-// as users type "check resp.xml --metadata md.xml". Everything after "--" is
-// positional.
+// checkParseInterspersed is parseInterspersed with a bad flag turned into a
+// usage error naming it (with "did you mean"); -h stays flag.ErrHelp.
 func checkParseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	rest := args
-	for {
-		if err := fs.Parse(rest); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, err
-			}
-			return nil, &usageError{msg: flagError(err, fs)}
-		}
-		left := fs.Args()
-		consumed := len(rest) - len(left)
-		if consumed > 0 && rest[consumed-1] == "--" {
-			return append(pos, left...), nil
-		}
-		if len(left) == 0 {
-			return pos, nil
-		}
-		pos = append(pos, left[0])
-		rest = left[1:]
+	pos, err := parseInterspersed(fs, args)
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		return nil, &usageError{msg: flagError(err, fs)}
 	}
+	return pos, err
 }
 
 func checkIsAbsoluteURI(s string) bool {
@@ -523,7 +507,7 @@ func (cv *checkVerifier) check(ctx context.Context, in checkInput) *checkResult 
 	res.Omitted = rep.Omitted
 	found := false
 	for _, p := range problems {
-		if p.Category == first.Category && p.Rule == first.Rule {
+		if p.Kind == first.Kind && p.Rule == first.Rule {
 			found = true
 			break
 		}
@@ -576,7 +560,7 @@ func checkCode(cat error) string {
 
 func newCheckProblem(p *saml.ValidationError) checkProblem {
 	cp := checkProblem{
-		Code:    checkCode(p.Category),
+		Code:    checkCode(p.Kind),
 		Rule:    p.Rule,
 		Message: p.Reason,
 		Hint:    p.Hint,

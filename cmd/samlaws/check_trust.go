@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"os"
@@ -42,7 +41,7 @@ func checkLoadTrust(ctx context.Context, o *checkOptions) (*checkTrust, error) {
 			if p := certInputProblem(data); p != "" {
 				return nil, usagef("--cert", "%q %s", fileArg(f), p)
 			}
-			cs, err := checkParseCertificates(data)
+			cs, err := parseCertificates(data)
 			if err != nil {
 				return nil, usagef("--cert", "%q: %v", fileArg(f), err)
 			}
@@ -130,30 +129,4 @@ func checkTrustFromDocument(doc *metadata.Document) (*checkTrust, error) {
 		return nil, errors.New("the identity provider publishes no usable signing certificate")
 	}
 	return &checkTrust{entityID: e.EntityID, certs: certs, flag: "--metadata"}, nil
-}
-
-// checkParseCertificates returns every CERTIFICATE block of a PEM file (Entra's
-// "Certificate (Base64)" download is one).
-func checkParseCertificates(data []byte) ([]*x509.Certificate, error) {
-	var certs []*x509.Certificate
-	rest := data
-	for {
-		var b *pem.Block
-		b, rest = pem.Decode(rest)
-		if b == nil {
-			break
-		}
-		if b.Type != "CERTIFICATE" {
-			continue
-		}
-		c, err := x509.ParseCertificate(b.Bytes)
-		if err != nil {
-			return nil, fmt.Errorf("certificate %d does not parse as X.509", len(certs)+1)
-		}
-		certs = append(certs, c)
-	}
-	if len(certs) == 0 {
-		return nil, errors.New("no CERTIFICATE block found")
-	}
-	return certs, nil
 }

@@ -92,28 +92,6 @@ func runMetadata(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	return exitUsage
 }
 
-// parseInterspersed parses flags that may appear before, between or after
-// positional arguments.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return pos, nil
-		}
-		if args[0] == "-" || !strings.HasPrefix(args[0], "-") {
-			pos = append(pos, args[0])
-			args = args[1:]
-			continue
-		}
-		// "--" ends flags.
-		return append(pos, args...), nil
-	}
-}
-
 type multiFlag []string
 
 func (m *multiFlag) String() string     { return strings.Join(*m, ",") }

@@ -396,28 +396,13 @@ func keyKind(k any) string {
 	return "of an unsupported type"
 }
 
-// parseCertificatesPEM returns the CERTIFICATE blocks of a PEM file, the one
-// whose key is pub first, the others after it in file order.
+// parseCertificatesPEM returns the CERTIFICATE blocks of a PEM file (read by
+// the CLI's one certificate loader, parseCertificates), the one whose key is
+// pub first, the others after it in file order.
 func parseCertificatesPEM(data []byte, pub *rsa.PublicKey) ([]*x509.Certificate, error) {
-	var certs []*x509.Certificate
-	rest := data
-	for {
-		var block *pem.Block
-		block, rest = pem.Decode(rest)
-		if block == nil {
-			break
-		}
-		if block.Type != "CERTIFICATE" {
-			continue
-		}
-		c, err := x509.ParseCertificate(block.Bytes)
-		if err != nil {
-			return nil, fmt.Errorf("certificate %d is not a valid X.509 certificate", len(certs)+1)
-		}
-		certs = append(certs, c)
-	}
-	if len(certs) == 0 {
-		return nil, errors.New("no CERTIFICATE block found")
+	certs, err := parseCertificates(data)
+	if err != nil {
+		return nil, err
 	}
 	for i, c := range certs {
 		if k, ok := c.PublicKey.(*rsa.PublicKey); ok && k.Equal(pub) {

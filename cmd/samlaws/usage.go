@@ -1,6 +1,9 @@
 package main
 
 import (
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
 	"flag"
 	"fmt"
 	"strings"
@@ -124,4 +127,56 @@ func fileArg(s string) string {
 		i++
 	}
 	return "..." + s[i:]
+}
+
+// parseInterspersed is the CLI's one flag parser for commands with
+// positional arguments: flags may come before, between or after them, as
+// users type "check resp.xml --metadata md.xml"; "-" is positional (standard
+// input) and everything after "--" is positional. It returns fs.Parse's error
+// unchanged (flag.ErrHelp for -h), for the caller to report with flagError.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	rest := args
+	for {
+		if err := fs.Parse(rest); err != nil {
+			return nil, err
+		}
+		left := fs.Args()
+		consumed := len(rest) - len(left)
+		if consumed > 0 && rest[consumed-1] == "--" {
+			return append(pos, left...), nil
+		}
+		if len(left) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, left[0])
+		rest = left[1:]
+	}
+}
+
+// parseCertificates is the CLI's one certificate loader: every CERTIFICATE
+// block of a PEM file (Entra's "Certificate (Base64)" download is one), in
+// file order; other blocks are skipped.
+func parseCertificates(data []byte) ([]*x509.Certificate, error) {
+	var certs []*x509.Certificate
+	rest := data
+	for {
+		var b *pem.Block
+		b, rest = pem.Decode(rest)
+		if b == nil {
+			break
+		}
+		if b.Type != "CERTIFICATE" {
+			continue
+		}
+		c, err := x509.ParseCertificate(b.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("certificate %d does not parse as X.509", len(certs)+1)
+		}
+		certs = append(certs, c)
+	}
+	if len(certs) == 0 {
+		return nil, errors.New("no CERTIFICATE block found")
+	}
+	return certs, nil
 }
