@@ -422,8 +422,8 @@ type Diff struct {
 
 // CompareOptions tune [Compare].
 type CompareOptions struct {
-	// Now is the time of the switch. Zero means time.Now().
-	Now time.Time
+	// Now is the clock giving the time of the switch. Nil means time.Now.
+	Now func() time.Time
 	// ActiveSigner is the SHA-1 or SHA-256 thumbprint of the certificate the IdP
 	// signs with now, when known. When empty, every signing certificate of the
 	// old document valid at Now is assumed possibly active.
@@ -445,9 +445,9 @@ func Compare(old, new *Document, opts CompareOptions) (Diff, error) {
 	if old.Entity == nil || new.Entity == nil {
 		return d, newErr(ErrInvalidOption, "", "Compare needs two single-entity documents", nil)
 	}
-	now := opts.Now
-	if now.IsZero() {
-		now = time.Now()
+	now := time.Now()
+	if opts.Now != nil {
+		now = opts.Now()
 	}
 	d.OldEntityID, d.NewEntityID = old.Entity.EntityID, new.Entity.EntityID
 	if d.OldEntityID != d.NewEntityID {
@@ -461,7 +461,7 @@ func Compare(old, new *Document, opts CompareOptions) (Diff, error) {
 		d.Reasons = append(d.Reasons, "the new document is Entra's tenant-independent \"common\" metadata: its entityID "+
 			"https://sts.windows.net/{tenantid}/ is a placeholder that no response carries as Issuer; use the tenant's or the app's metadata (C1.2, C1.4)")
 	}
-	d.Signature = new.InspectSignature(VerifyOptions{Now: now, AllowSHA1: opts.AllowSHA1})
+	d.Signature = new.InspectSignature(VerifyOptions{Now: func() time.Time { return now }, AllowSHA1: opts.AllowSHA1})
 	if d.Signature.Present && !d.Signature.Valid {
 		d.Breaks = true
 		d.Reasons = append(d.Reasons, "the new document's signature does not verify ("+d.Signature.Problem+

@@ -160,7 +160,7 @@ func TestCompare(t *testing.T) {
 		{"same", []*x509.Certificate{a.cert}, []*x509.Certificate{a.cert}, "", 0, 0, 1, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			d, err := Compare(rolloverDoc(t, tc.old...), rolloverDoc(t, tc.new...), CompareOptions{Now: now, ActiveSigner: tc.active})
+			d, err := Compare(rolloverDoc(t, tc.old...), rolloverDoc(t, tc.new...), CompareOptions{Now: func() time.Time { return now }, ActiveSigner: tc.active})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -183,7 +183,7 @@ func TestCompareRealEntra(t *testing.T) {
 	// nothing kept, so switching breaks sign-in.
 	tenant := mustParse(t, readFixture(t, "entra-tenant-8b966979.xml"))
 	common := mustParse(t, readFixture(t, "entra-common-tenantid.xml"))
-	d, err := Compare(tenant, common, CompareOptions{Now: time.Date(2018, 12, 1, 0, 0, 0, 0, time.UTC)})
+	d, err := Compare(tenant, common, CompareOptions{Now: func() time.Time { return time.Date(2018, 12, 1, 0, 0, 0, 0, time.UTC) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,23 +202,23 @@ func TestCompareEntityIDAndSignature(t *testing.T) {
 	common := mustParse(t, readFixture(t, "entra-common-tenantid.xml"))
 	at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 
-	d, err := Compare(app, app, CompareOptions{Now: at})
+	d, err := Compare(app, app, CompareOptions{Now: func() time.Time { return at }})
 	if err != nil || d.Breaks || d.EntityIDChanged || !d.Signature.Valid {
 		t.Fatalf("same document: %+v, %v", d, err)
 	}
 	// Same certificates and entityID, but edited after signing.
-	d, _ = Compare(app, edited, CompareOptions{Now: at})
+	d, _ = Compare(app, edited, CompareOptions{Now: func() time.Time { return at }})
 	if !d.Breaks || len(d.Kept) != 1 || d.Signature.Valid || !strings.Contains(strings.Join(d.Reasons, "\n"), "signature does not verify") {
 		t.Errorf("edited document: breaks %v kept %d reasons %q", d.Breaks, len(d.Kept), d.Reasons)
 	}
 	// Another tenant.
-	d, _ = Compare(app, tenant, CompareOptions{Now: at})
+	d, _ = Compare(app, tenant, CompareOptions{Now: func() time.Time { return at }})
 	if !d.Breaks || !d.EntityIDChanged || d.OldEntityID != app.Entity.EntityID || d.NewEntityID != tenant.Entity.EntityID ||
 		!strings.Contains(d.Reasons[0], "entityID changes") {
 		t.Errorf("other tenant: %+v", d.Reasons)
 	}
 	// The {tenantid} document, even keeping a certificate valid at the time.
-	d, _ = Compare(common, common, CompareOptions{Now: time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)})
+	d, _ = Compare(common, common, CompareOptions{Now: func() time.Time { return time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC) }})
 	if !d.Breaks || d.EntityIDChanged || !strings.Contains(strings.Join(d.Reasons, "\n"), "{tenantid}") {
 		t.Errorf("common document: breaks %v reasons %q", d.Breaks, d.Reasons)
 	}

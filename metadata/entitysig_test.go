@@ -12,7 +12,7 @@ import (
 // signing); the other six entities are unsigned.
 func TestEntitySignaturesSPID(t *testing.T) {
 	d := mustParse(t, readFixture(t, "spid-idps-aggregate.xml"))
-	got := d.EntitySignatures(VerifyOptions{Now: fixtureNow})
+	got := d.EntitySignatures(VerifyOptions{Now: func() time.Time { return fixtureNow }})
 	want := []struct {
 		id             string
 		present, valid bool
@@ -43,7 +43,7 @@ func TestEntitySignaturesSPID(t *testing.T) {
 	}
 	// Pinning the teamsystem signer makes that entity trusted and nothing else.
 	signer := got[8].Result.Signer.SHA256
-	for _, r := range d.EntitySignatures(VerifyOptions{Thumbprints: []string{signer}, Now: fixtureNow}) {
+	for _, r := range d.EntitySignatures(VerifyOptions{Thumbprints: []string{signer}, Now: func() time.Time { return fixtureNow }}) {
 		if r.Result.Trusted != (r.EntityID == "https://spid.teamsystem.com/idp") {
 			t.Errorf("D4.6 pin %s: %s trusted=%v", signer, r.EntityID, r.Result.Trusted)
 		}
@@ -72,11 +72,11 @@ func TestEntitySignaturesSPID(t *testing.T) {
 	k := i + j + bytes.Index(raw[i+j:], []byte("Location=\"")) + len("Location=\"")
 	edited := append(append(append([]byte{}, raw[:k]...), []byte("https://evil.example")...), raw[k+bytes.IndexByte(raw[k:], '"'):]...)
 	ed := mustParse(t, edited)
-	res := ed.EntitySignatures(VerifyOptions{Now: fixtureNow})
+	res := ed.EntitySignatures(VerifyOptions{Now: func() time.Time { return fixtureNow }})
 	if res[8].Result.Valid || !res[1].Result.Valid {
 		t.Errorf("D4 edited teamsystem: teamsystem valid=%v, infocert valid=%v", res[8].Result.Valid, res[1].Result.Valid)
 	}
-	if sr := ed.InspectSignature(VerifyOptions{Now: fixtureNow}); sr.Valid {
+	if sr := ed.InspectSignature(VerifyOptions{Now: func() time.Time { return fixtureNow }}); sr.Valid {
 		t.Error("D4 edited aggregate still verifies")
 	}
 }
@@ -100,7 +100,7 @@ func TestEntitySignaturesInheritedNamespaces(t *testing.T) {
 	moved := bytes.Replace(entity, decl, nil, 1)
 	agg := []byte(`<md:EntitiesDescriptor xmlns:md="` + nsMetadata + `" Name="urn:test">` + string(moved) + `</md:EntitiesDescriptor>`)
 	d := mustParse(t, agg)
-	res := d.EntitySignatures(VerifyOptions{Certificates: []*x509.Certificate{k.cert}, Now: fixtureNow})
+	res := d.EntitySignatures(VerifyOptions{Certificates: []*x509.Certificate{k.cert}, Now: func() time.Time { return fixtureNow }})
 	if len(res) != 1 || !res[0].Result.Valid || !res[0].Result.Trusted {
 		t.Fatalf("D4 inherited xmlns:md: %+v", res[0].Result)
 	}
@@ -108,7 +108,7 @@ func TestEntitySignaturesInheritedNamespaces(t *testing.T) {
 
 func TestEntitySignaturesSingleEntity(t *testing.T) {
 	d := mustParse(t, readFixture(t, "entra-app-61318f71.xml"))
-	res := d.EntitySignatures(VerifyOptions{Thumbprints: []string{realSigned[2].signer}, Now: fixtureNow})
+	res := d.EntitySignatures(VerifyOptions{Thumbprints: []string{realSigned[2].signer}, Now: func() time.Time { return fixtureNow }})
 	if len(res) != 1 || res[0].EntityID != "https://sts.windows.net/61318f71-9c58-4f75-b8af-329e649fcd80/" || !res[0].Result.Trusted {
 		t.Fatalf("%+v", res)
 	}

@@ -94,7 +94,7 @@ func ExampleDocument_Certificates() {
 func ExampleCompare() {
 	iamHolds, _ := metadata.Parse(mustRead("entra-tenant-8b966979.xml"), metadata.Limits{})
 	current, _ := metadata.Parse(mustRead("entra-common-tenantid.xml"), metadata.Limits{})
-	d, err := metadata.Compare(iamHolds, current, metadata.CompareOptions{Now: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)})
+	d, err := metadata.Compare(iamHolds, current, metadata.CompareOptions{Now: func() time.Time { return time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC) }})
 	if err != nil {
 		log.Fatal(err)
 	}

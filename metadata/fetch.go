@@ -263,8 +263,8 @@ func (f *Fetcher) refresh(ctx context.Context, u *url.URL, rawURL string, cached
 	res := FetchResult{URL: rawURL, Document: doc, ETag: resp.Header.Get("ETag"), FetchedAt: now}
 	if f.Verify != nil {
 		opts := *f.Verify
-		if opts.Now.IsZero() {
-			opts.Now = now
+		if opts.Now == nil {
+			opts.Now = func() time.Time { return now }
 		}
 		sr, err := doc.Verify(opts)
 		if err != nil {
@@ -272,7 +272,7 @@ func (f *Fetcher) refresh(ctx context.Context, u *url.URL, rawURL string, cached
 		}
 		res.Signature = sr
 	} else {
-		res.Signature = doc.InspectSignature(VerifyOptions{Now: now})
+		res.Signature = doc.InspectSignature(VerifyOptions{Now: func() time.Time { return now }})
 		// Trust on first use: never trade a copy whose signature verified
 		// for one whose signature does not, or that is no longer signed.
 		if cached != nil && cached.Signature != nil && cached.Signature.Valid && !res.Signature.Valid {

@@ -434,8 +434,8 @@ func FuzzParse(f *testing.F) {
 			_ = e.Rollover(fixtureNow, "")
 		}
 		_ = d.Certificates()
-		_ = d.InspectSignature(VerifyOptions{Now: fixtureNow})
-		if es := d.EntitySignatures(VerifyOptions{Now: fixtureNow}); len(es) != len(d.Entities()) {
+		_ = d.InspectSignature(VerifyOptions{Now: func() time.Time { return fixtureNow }})
+		if es := d.EntitySignatures(VerifyOptions{Now: func() time.Time { return fixtureNow }}); len(es) != len(d.Entities()) {
 			t.Fatalf("EntitySignatures gave %d results for %d entities", len(es), len(d.Entities()))
 		}
 		_ = CheckIAM(data)

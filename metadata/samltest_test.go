@@ -53,7 +53,7 @@ func TestSamltestIdPRollover(t *testing.T) {
 	if r.State != metadata.RolloverNextPublished || r.Current.SHA1 != oldSHA || len(r.Next) != 1 || r.Next[0].SHA1 != nextSHA {
 		t.Errorf("C3.4 rollover with next = %+v", r)
 	}
-	d, err := metadata.Compare(before, withNext, metadata.CompareOptions{Now: now, ActiveSigner: oldSHA})
+	d, err := metadata.Compare(before, withNext, metadata.CompareOptions{Now: func() time.Time { return now }, ActiveSigner: oldSHA})
 	if err != nil || d.Breaks || len(d.Added) != 1 || len(d.Kept) != 1 {
 		t.Errorf("C3.4 upload next first: %+v %v", d, err)
 	}
@@ -63,13 +63,13 @@ func TestSamltestIdPRollover(t *testing.T) {
 	f.Verify = &metadata.VerifyOptions{Certificates: []*x509.Certificate{next}}
 	after := fetch()
 	// IAM still holds the first document while Entra signs with the new key.
-	d, err = metadata.Compare(before, after, metadata.CompareOptions{Now: now, ActiveSigner: nextSHA})
+	d, err = metadata.Compare(before, after, metadata.CompareOptions{Now: func() time.Time { return now }, ActiveSigner: nextSHA})
 	if err != nil || d.Breaks {
 		t.Errorf("switching IAM to the new document must be safe: %+v %v", d, err)
 	}
 	// Switching IAM back to the old document while Entra signs with the new
 	// key breaks sign-in (A5.1).
-	d, err = metadata.Compare(after, before, metadata.CompareOptions{Now: now, ActiveSigner: nextSHA})
+	d, err = metadata.Compare(after, before, metadata.CompareOptions{Now: func() time.Time { return now }, ActiveSigner: nextSHA})
 	if err != nil || !d.Breaks {
 		t.Errorf("C3.4 stale metadata must break: %+v %v", d, err)
 	}

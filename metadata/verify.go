@@ -34,9 +34,9 @@ type VerifyOptions struct {
 	AllowSHA1 bool
 	// Now is the time at which the signer's validity is reported (the
 	// signature itself is checked regardless of the signer's expiry, since
-	// metadata documents often outlive their signing certificate). Zero means
-	// time.Now().
-	Now time.Time
+	// metadata documents often outlive their signing certificate). Nil means
+	// time.Now.
+	Now func() time.Time
 }
 
 // SignatureResult reports on a document's own enveloped signature.
@@ -117,9 +117,9 @@ func (d *Document) check(opts VerifyOptions) *SignatureResult {
 // own ds:Signature child) over the element root() returns. pool holds the
 // document's certificates that thumbprint pins may name.
 func checkSignature(info *SignatureInfo, rootID string, aggregate bool, pool [][]byte, root func() (*etree.Element, error), opts VerifyOptions) *SignatureResult {
-	now := opts.Now
-	if now.IsZero() {
-		now = time.Now()
+	now := time.Now()
+	if opts.Now != nil {
+		now = opts.Now()
 	}
 	res := &SignatureResult{Present: info != nil}
 	if info == nil {

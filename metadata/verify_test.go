@@ -34,7 +34,7 @@ func TestVerifyRealFixtures(t *testing.T) {
 	for _, tc := range realSigned {
 		t.Run("D4_"+tc.file, func(t *testing.T) {
 			d := mustParse(t, readFixture(t, tc.file))
-			res, err := d.Verify(VerifyOptions{Thumbprints: []string{tc.signer}, AllowSHA1: tc.allowSHA1, Now: fixtureNow})
+			res, err := d.Verify(VerifyOptions{Thumbprints: []string{tc.signer}, AllowSHA1: tc.allowSHA1, Now: func() time.Time { return fixtureNow }})
 			if err != nil {
 				t.Fatalf("Verify: %v", err)
 			}
@@ -152,7 +152,7 @@ func TestVerifyGeneratedSigned(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := mustParse(t, out)
-	if _, err := d.Verify(VerifyOptions{Certificates: []*x509.Certificate{k.cert}, Now: fixtureNow}); err != nil {
+	if _, err := d.Verify(VerifyOptions{Certificates: []*x509.Certificate{k.cert}, Now: func() time.Time { return fixtureNow }}); err != nil {
 		t.Fatalf("generated signed metadata does not verify: %v", err)
 	}
 	if _, err := d.Verify(VerifyOptions{Certificates: []*x509.Certificate{next.cert}}); !errors.Is(err, ErrSignature) {

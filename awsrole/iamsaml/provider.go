@@ -183,7 +183,7 @@ func PlanProvider(ctx context.Context, client ProviderAPIClient, arn awsrole.Pro
 	}
 	var diff metadata.Diff
 	if oldDoc.Entity != nil && newDoc.Entity != nil {
-		if diff, err = metadata.Compare(oldDoc, newDoc, metadata.CompareOptions{Now: now, ActiveSigner: opts.ActiveSigner}); err != nil {
+		if diff, err = metadata.Compare(oldDoc, newDoc, metadata.CompareOptions{Now: func() time.Time { return now }, ActiveSigner: opts.ActiveSigner}); err != nil {
 			return nil, newErr(ErrMetadata, "C3.4", "the certificates cannot be compared", err)
 		}
 	} else {

@@ -578,7 +578,7 @@ func metadataInspect(ctx context.Context, args []string, stdin io.Reader, stdout
 		fmt.Fprintln(stderr, "samlaws metadata inspect:", err)
 		return code
 	}
-	r := inspectReport(pos[0], doc, now, metadata.VerifyOptions{Thumbprints: pins, AllowSHA1: *allowSHA1, Now: now}, len(pins) > 0)
+	r := inspectReport(pos[0], doc, now, metadata.VerifyOptions{Thumbprints: pins, AllowSHA1: *allowSHA1, Now: func() time.Time { return now }}, len(pins) > 0)
 	if *warnDays >= 0 {
 		r.WarnDays = warnDays
 		r.Warnings = signingExpiry(doc, now, *warnDays)
@@ -601,7 +601,7 @@ func metadataInspect(ctx context.Context, args []string, stdin io.Reader, stdout
 // certificates, Entra's {tenantid} "common" entityID.
 func forIAMWarnings(doc *metadata.Document, now time.Time, allowSHA1 bool) []string {
 	var w []string
-	sig := doc.InspectSignature(metadata.VerifyOptions{Now: now, AllowSHA1: allowSHA1})
+	sig := doc.InspectSignature(metadata.VerifyOptions{Now: func() time.Time { return now }, AllowSHA1: allowSHA1})
 	if sig.Present && !sig.Valid {
 		w = append(w, "the document's signature does not verify ("+sig.Problem+"): it was changed after the IdP signed it, so its certificates and entityID cannot be trusted; download it again from the IdP")
 	}
@@ -745,7 +745,7 @@ func metadataDiff(ctx context.Context, args []string, stdin io.Reader, stdout, s
 		}
 		docs[i] = doc
 	}
-	d, err := metadata.Compare(docs[0], docs[1], metadata.CompareOptions{Now: now, ActiveSigner: *active, AllowSHA1: *allowSHA1})
+	d, err := metadata.Compare(docs[0], docs[1], metadata.CompareOptions{Now: func() time.Time { return now }, ActiveSigner: *active, AllowSHA1: *allowSHA1})
 	if err != nil {
 		if errors.Is(err, metadata.ErrInvalidOption) {
 			fmt.Fprintln(stderr, "samlaws metadata diff:", err)

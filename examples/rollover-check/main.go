@@ -52,7 +52,7 @@ func run(curPath, nextPath, active string, now time.Time) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	d, err := metadata.Compare(old, nw, metadata.CompareOptions{Now: now, ActiveSigner: active})
+	d, err := metadata.Compare(old, nw, metadata.CompareOptions{Now: func() time.Time { return now }, ActiveSigner: active})
 	if err != nil {
 		return false, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/x509"
 	"testing"
+	"time"
 
 	"github.com/samlaws/samlaws/metadata"
 	"github.com/samlaws/samlaws/saml/samltest"
@@ -33,11 +34,11 @@ func TestMetadataReadByMetadataPackage(t *testing.T) {
 	if len(e.RoleDescriptors) != 2 {
 		t.Errorf("%d WS-Fed RoleDescriptors, want 2", len(e.RoleDescriptors))
 	}
-	if _, err := doc.Verify(metadata.VerifyOptions{Certificates: []*x509.Certificate{idp.Certificate()}, Now: fixedNow}); err != nil {
+	if _, err := doc.Verify(metadata.VerifyOptions{Certificates: []*x509.Certificate{idp.Certificate()}, Now: func() time.Time { return fixedNow }}); err != nil {
 		t.Errorf("Verify with the IdP certificate: %v", err)
 	}
 	_, other := idp.OtherSigner()
-	if _, err := doc.Verify(metadata.VerifyOptions{Certificates: []*x509.Certificate{other}, Now: fixedNow}); err == nil {
+	if _, err := doc.Verify(metadata.VerifyOptions{Certificates: []*x509.Certificate{other}, Now: func() time.Time { return fixedNow }}); err == nil {
 		t.Error("Verify accepted an unrelated pinned certificate")
 	}
 	if p := metadata.CheckIAM(md); len(p) != 0 {
@@ -72,7 +73,7 @@ func TestMetadataReadByMetadataPackage(t *testing.T) {
 func TestServerWithMetadataFetcher(t *testing.T) {
 	t.Parallel()
 	srv := samltest.NewServer(t, samltest.WithNow(fixedNow))
-	f := &metadata.Fetcher{Verify: &metadata.VerifyOptions{Certificates: []*x509.Certificate{srv.IdP.Certificate()}, Now: fixedNow}}
+	f := &metadata.Fetcher{Verify: &metadata.VerifyOptions{Certificates: []*x509.Certificate{srv.IdP.Certificate()}, Now: func() time.Time { return fixedNow }}}
 	for _, u := range []string{srv.AppMetadataURL(), srv.MetadataURL()} {
 		res, err := f.Fetch(context.Background(), u)
 		if err != nil {
