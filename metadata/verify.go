@@ -9,12 +9,18 @@ import (
 	dsig "github.com/russellhaering/goxmldsig"
 )
 
-// Signature and digest algorithm URIs accepted by [Document.Verify] (D4.5).
+// Signature and digest algorithm URIs (D4.5), declared once for the module:
+// [Document.Verify] accepts RSA-SHA256 (and RSA-SHA1 with AllowSHA1), the saml
+// verifier also the SHA-384 and SHA-512 variants.
 const (
 	AlgRSASHA256    = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"     // default (A5.3)
 	AlgRSASHA1      = "http://www.w3.org/2000/09/xmldsig#rsa-sha1"            // only with AllowSHA1
+	AlgRSASHA384    = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha384"     // the saml verifier accepts it
+	AlgRSASHA512    = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512"     // the saml verifier accepts it
 	AlgDigestSHA256 = "http://www.w3.org/2001/04/xmlenc#sha256"               // digest, default
 	AlgDigestSHA1   = "http://www.w3.org/2000/09/xmldsig#sha1"                // digest, only with AllowSHA1
+	AlgDigestSHA384 = "http://www.w3.org/2001/04/xmldsig-more#sha384"         // digest, the saml verifier accepts it
+	AlgDigestSHA512 = "http://www.w3.org/2001/04/xmlenc#sha512"               // digest, the saml verifier accepts it
 	AlgExcC14N      = "http://www.w3.org/2001/10/xml-exc-c14n#"               // exclusive c14n
 	algExcC14NWC    = "http://www.w3.org/2001/10/xml-exc-c14n#WithComments"   // exclusive c14n with comments
 	AlgEnveloped    = "http://www.w3.org/2000/09/xmldsig#enveloped-signature" // enveloped-signature transform

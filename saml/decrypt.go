@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/beevik/etree"
+	"github.com/samlaws/samlaws/metadata"
 )
 
 // Decryption of an EncryptedAssertion (A5.6, A5.7, D5.1), without a
@@ -218,7 +219,7 @@ func wrappedKey(ek *etree.Element) ([]byte, *ValidationError) {
 			"wrap the content key with RSA-OAEP (http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p)")
 	}
 	for _, ch := range em.ChildElements() {
-		if !is(ch, nsDSig, "DigestMethod") || attrOr(ch, "Algorithm") != AlgSHA1 {
+		if !is(ch, nsDSig, "DigestMethod") || attrOr(ch, "Algorithm") != metadata.AlgDigestSHA1 {
 			return nil, newErr(ErrEncryption, "A5.7", "EncryptedKey RSA-OAEP takes only a SHA-1 DigestMethod here (no OAEPparams, no other digest)", "")
 		}
 	}

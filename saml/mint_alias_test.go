@@ -61,6 +61,14 @@ const (
 	AES256GCM                              = mint.AES256GCM
 	MaxRelayState                          = mint.MaxRelayState
 	AlgExcC14N                             = metadata.AlgExcC14N
+	AlgRSASHA1                             = metadata.AlgRSASHA1 // saml.Alg* before issue 15
+	AlgRSASHA256                           = metadata.AlgRSASHA256
+	AlgRSASHA384                           = metadata.AlgRSASHA384
+	AlgRSASHA512                           = metadata.AlgRSASHA512
+	AlgSHA1                                = metadata.AlgDigestSHA1
+	AlgSHA256                              = metadata.AlgDigestSHA256
+	AlgSHA384                              = metadata.AlgDigestSHA384
+	AlgSHA512                              = metadata.AlgDigestSHA512
 	AWSSignInURL                           = federation.GlobalSignInEndpoint // federation.GlobalSignInEndpoint before issue 15
 	AWSEntityID                            = federation.SPEntityIDAWS
 	MaxResponseChars                       = awsrole.MaxAssertionChars

@@ -16,6 +16,7 @@ import (
 
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/metadata"
 )
 
 // Defaults used by NewVerifier for zero VerifierConfig fields.
@@ -32,30 +33,13 @@ const (
 	DefaultReplayCacheSize = 100000
 )
 
-// Algorithm identifiers (D4.3-D4.5).
-const (
-	// AlgRSASHA1 is the RSA-SHA1 SignatureMethod (Entra's legacy option, A5.3).
-	AlgRSASHA1 = "http://www.w3.org/2000/09/xmldsig#rsa-sha1"
-	// AlgRSASHA256 is the RSA-SHA256 SignatureMethod (Entra's default).
-	AlgRSASHA256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
-	// AlgRSASHA384 is the RSA-SHA384 SignatureMethod.
-	AlgRSASHA384 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha384"
-	// AlgRSASHA512 is the RSA-SHA512 SignatureMethod.
-	AlgRSASHA512 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512"
-	// AlgSHA1 is the SHA-1 DigestMethod.
-	AlgSHA1 = "http://www.w3.org/2000/09/xmldsig#sha1"
-	// AlgSHA256 is the SHA-256 DigestMethod.
-	AlgSHA256 = "http://www.w3.org/2001/04/xmlenc#sha256"
-	// AlgSHA384 is the SHA-384 DigestMethod.
-	AlgSHA384 = "http://www.w3.org/2001/04/xmldsig-more#sha384"
-	// AlgSHA512 is the SHA-512 DigestMethod.
-	AlgSHA512 = "http://www.w3.org/2001/04/xmlenc#sha512"
-)
+// The algorithm identifiers (D4.3-D4.5) are metadata's: metadata.AlgRSASHA256,
+// metadata.AlgDigestSHA256, ... (declared once, issue 15).
 
 // supportedAlgs maps every algorithm this package can verify to its hash.
 var supportedAlgs = map[string]crypto.Hash{
-	AlgRSASHA1: crypto.SHA1, AlgRSASHA256: crypto.SHA256, AlgRSASHA384: crypto.SHA384, AlgRSASHA512: crypto.SHA512,
-	AlgSHA1: crypto.SHA1, AlgSHA256: crypto.SHA256, AlgSHA384: crypto.SHA384, AlgSHA512: crypto.SHA512,
+	metadata.AlgRSASHA1: crypto.SHA1, metadata.AlgRSASHA256: crypto.SHA256, metadata.AlgRSASHA384: crypto.SHA384, metadata.AlgRSASHA512: crypto.SHA512,
+	metadata.AlgDigestSHA1: crypto.SHA1, metadata.AlgDigestSHA256: crypto.SHA256, metadata.AlgDigestSHA384: crypto.SHA384, metadata.AlgDigestSHA512: crypto.SHA512,
 }
 
 // EncryptionMode mirrors the IAM SAML provider's AssertionEncryptionMode (A5.6).
@@ -140,7 +124,7 @@ type VerifierConfig struct {
 
 	// Algorithms, when not empty, replaces the default allow-list of
 	// SignatureMethod and DigestMethod URIs (the Alg* constants). Default:
-	// AlgRSASHA256, AlgSHA256, AlgRSASHA512 and AlgSHA512, plus the SHA-1 pair
+	// metadata.AlgRSASHA256, metadata.AlgDigestSHA256, metadata.AlgRSASHA512 and metadata.AlgDigestSHA512, plus the SHA-1 pair
 	// when AllowSHA1 is set. Unknown URIs are rejected by NewVerifier.
 	Algorithms []string
 
@@ -329,10 +313,10 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 	v.algs = map[string]crypto.Hash{}
 	algs := cfg.Algorithms
 	if len(algs) == 0 {
-		algs = []string{AlgRSASHA256, AlgSHA256, AlgRSASHA512, AlgSHA512}
+		algs = []string{metadata.AlgRSASHA256, metadata.AlgDigestSHA256, metadata.AlgRSASHA512, metadata.AlgDigestSHA512}
 	}
 	if cfg.AllowSHA1 {
-		algs = append(algs[:len(algs):len(algs)], AlgRSASHA1, AlgSHA1)
+		algs = append(algs[:len(algs):len(algs)], metadata.AlgRSASHA1, metadata.AlgDigestSHA1)
 	}
 	for _, a := range algs {
 		h, ok := supportedAlgs[a]

@@ -14,6 +14,7 @@ import (
 	"github.com/beevik/etree"
 
 	"github.com/samlaws/samlaws/internal/c14n"
+	"github.com/samlaws/samlaws/metadata"
 )
 
 // XML namespaces and algorithm URIs of XML-DSig (D4).
@@ -272,9 +273,9 @@ func c14nErr(what string, err error) *ValidationError {
 // algErr reports a disallowed algorithm, with the SHA-1 fix when relevant.
 func (c *checker) algErr(reason, alg string) *ValidationError {
 	if h, ok := supportedAlgs[alg]; ok && h == crypto.SHA1 {
-		return newErr(ErrAlgorithm, "A5.3", reason, hintAlgorithmFix).withSetting("AllowSHA1").withValue("algorithm", alg, AlgRSASHA256, AlgSHA256)
+		return newErr(ErrAlgorithm, "A5.3", reason, hintAlgorithmFix).withSetting("AllowSHA1").withValue("algorithm", alg, metadata.AlgRSASHA256, metadata.AlgDigestSHA256)
 	}
-	return newErr(ErrAlgorithm, "D4.5", reason, "sign with RSA-SHA256 and a SHA-256 digest").withValue("algorithm", alg, AlgRSASHA256, AlgSHA256)
+	return newErr(ErrAlgorithm, "D4.5", reason, "sign with RSA-SHA256 and a SHA-256 digest").withValue("algorithm", alg, metadata.AlgRSASHA256, metadata.AlgDigestSHA256)
 }
 
 // c14nFor returns the canonicalizer for an exclusive c14n algorithm URI, with

@@ -10,7 +10,7 @@ import (
 
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/federation"
-	"github.com/samlaws/samlaws/saml"
+	"github.com/samlaws/samlaws/metadata"
 	"github.com/samlaws/samlaws/saml/samltest"
 	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
@@ -55,7 +55,7 @@ func TestDecodeJSON(t *testing.T) {
 				resp.StatusCode != mint.StatusSuccess || resp.InResponseTo != "" {
 				t.Errorf("response: %+v", resp)
 			}
-			if len(resp.Signatures) != 1 || !resp.Signatures[0].ReferencesSelf || resp.Signatures[0].SignatureMethod != saml.AlgRSASHA256 {
+			if len(resp.Signatures) != 1 || !resp.Signatures[0].ReferencesSelf || resp.Signatures[0].SignatureMethod != metadata.AlgRSASHA256 {
 				t.Errorf("response signatures: %+v", resp.Signatures)
 			}
 			if len(out.Assertions) != 1 {

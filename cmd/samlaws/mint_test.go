@@ -223,7 +223,7 @@ func TestMintCLI(t *testing.T) {
 		if len(a.Roles) != 1 || a.Roles[0].String() != mintDefaultRole {
 			t.Errorf("roles %v", a.Roles)
 		}
-		if !a.SignedAssertion || a.SignedResponse || a.SignatureAlgorithm != saml.AlgRSASHA256 {
+		if !a.SignedAssertion || a.SignedResponse || a.SignatureAlgorithm != metadata.AlgRSASHA256 {
 			t.Errorf("C3.1 default: signed assertion/response %v/%v alg %q", a.SignedAssertion, a.SignedResponse, a.SignatureAlgorithm)
 		}
 		if !a.IssueInstant.Equal(mintNow) {
@@ -303,7 +303,7 @@ func TestMintCLI(t *testing.T) {
 				}
 			}},
 			{name: "A5.3/sha1", extra: []string{"--sha1"}, edit: func(c *saml.VerifierConfig) { c.AllowSHA1 = true }, check: func(t *testing.T, a *saml.Assertion) {
-				if a.SignatureAlgorithm != saml.AlgRSASHA1 {
+				if a.SignatureAlgorithm != metadata.AlgRSASHA1 {
 					t.Errorf("algorithm %q", a.SignatureAlgorithm)
 				}
 			}},

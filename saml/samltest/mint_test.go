@@ -18,6 +18,7 @@ import (
 	dsig "github.com/russellhaering/goxmldsig"
 
 	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/metadata"
 	"github.com/samlaws/samlaws/saml"
 	"github.com/samlaws/samlaws/saml/samltest"
 	"github.com/samlaws/samlaws/saml/samltest/mint"
@@ -59,7 +60,7 @@ func TestResponseDefaultC2(t *testing.T) {
 	if !a.SignedAssertion || a.SignedResponse {
 		t.Errorf("signed assertion/response = %v/%v, want Entra's default: assertion only (C3.1)", a.SignedAssertion, a.SignedResponse)
 	}
-	if a.SignatureAlgorithm != saml.AlgRSASHA256 {
+	if a.SignatureAlgorithm != metadata.AlgRSASHA256 {
 		t.Errorf("SignatureAlgorithm = %q", a.SignatureAlgorithm)
 	}
 	want := awsrole.Attributes{
@@ -159,11 +160,11 @@ func TestSigningOptionsC3_1(t *testing.T) {
 		onResponse, onAssn bool
 		alg                string
 	}{
-		{"C3.1/assertion", nil, false, true, saml.AlgRSASHA256},
-		{"C3.1/explicit-assertion", []samltest.ResponseOption{samltest.SignAssertion()}, false, true, saml.AlgRSASHA256},
-		{"C3.1/response", []samltest.ResponseOption{samltest.SignResponse()}, true, false, saml.AlgRSASHA256},
-		{"C3.1/both", []samltest.ResponseOption{samltest.SignBoth()}, true, true, saml.AlgRSASHA256},
-		{"C3.1/sha1", []samltest.ResponseOption{samltest.SHA1()}, false, true, saml.AlgRSASHA1},
+		{"C3.1/assertion", nil, false, true, metadata.AlgRSASHA256},
+		{"C3.1/explicit-assertion", []samltest.ResponseOption{samltest.SignAssertion()}, false, true, metadata.AlgRSASHA256},
+		{"C3.1/response", []samltest.ResponseOption{samltest.SignResponse()}, true, false, metadata.AlgRSASHA256},
+		{"C3.1/both", []samltest.ResponseOption{samltest.SignBoth()}, true, true, metadata.AlgRSASHA256},
+		{"C3.1/sha1", []samltest.ResponseOption{samltest.SHA1()}, false, true, metadata.AlgRSASHA1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := idp.Response(t, samltest.DefaultUser(), tc.opts...)
