@@ -150,16 +150,16 @@ func ParseAttributes(m map[string][]string) (Attributes, error) {
 		seen[f] = key
 		a.Tags = append(a.Tags, Tag{Key: key, Value: vals[0]})
 	}
-	if len(tagNames) > MaxTags {
+	if len(tagNames) > maxTags {
 		add(newErr(AttrPrincipalTagPrefix+"*", -1, "A3.7", ErrTooManyTags, nil,
-			fmt.Sprintf("%d PrincipalTag attributes; at most %d session tags are allowed", len(tagNames), MaxTags)))
+			fmt.Sprintf("%d PrincipalTag attributes; at most %d session tags are allowed", len(tagNames), maxTags)))
 	}
 
 	// A3.8 TransitiveTagKeys.
 	if vals := m[AttrTransitiveTagKeys]; len(vals) > 0 {
-		if len(vals) > MaxTransitiveTagKeys {
+		if len(vals) > maxTransitiveTagKeys {
 			add(newErr(AttrTransitiveTagKeys, -1, "A3.8", ErrInvalidTransitiveTagKeys, nil,
-				fmt.Sprintf("lists %d keys; at most %d are allowed", len(vals), MaxTransitiveTagKeys)))
+				fmt.Sprintf("lists %d keys; at most %d are allowed", len(vals), maxTransitiveTagKeys)))
 		}
 		allTags := map[string]bool{}
 		for _, name := range tagNames {

@@ -13,12 +13,12 @@ const (
 	MinSessionSeconds = 900
 	// MaxSessionSeconds is the longest SessionDuration or DurationSeconds (A3.5, A4.2).
 	MaxSessionSeconds = 43200
-	// DefaultSessionSeconds is the session length when neither SessionDuration
+	// defaultSessionSeconds is the session length when neither SessionDuration
 	// nor DurationSeconds is given, and the default role MaxSessionDuration
 	// (A3.5, A4.1, B2.4).
-	DefaultSessionSeconds = 3600
-	// MinMaxSessionSeconds is the smallest role MaxSessionDuration (B2.4).
-	MinMaxSessionSeconds = 3600
+	defaultSessionSeconds = 3600
+	// minMaxSessionSeconds is the smallest role MaxSessionDuration (B2.4).
+	minMaxSessionSeconds = 3600
 )
 
 // awsMsgDurationExceedsMax is the STS ValidationError text (A4.2).
@@ -194,15 +194,15 @@ func EffectiveSession(in SessionInput) (Session, error) {
 			s = Session{Duration: in.SessionDuration.Duration(), Bound: BoundSessionDuration}
 			why = append(why, fmt.Sprintf("console session: SessionDuration attribute %d s", in.SessionDuration.Seconds()))
 		} else {
-			s = Session{Duration: DefaultSessionSeconds * time.Second, Bound: BoundDefault}
+			s = Session{Duration: defaultSessionSeconds * time.Second, Bound: BoundDefault}
 			why = append(why, "console session: no SessionDuration attribute, default 3600 s")
 		}
 	} else {
 		maxSD := in.MaxSessionDuration
 		if maxSD == 0 {
-			maxSD = DefaultSessionSeconds
+			maxSD = defaultSessionSeconds
 		}
-		if maxSD < MinMaxSessionSeconds || maxSD > MaxSessionSeconds {
+		if maxSD < minMaxSessionSeconds || maxSD > MaxSessionSeconds {
 			return Session{}, newErr("", -1, "B2.4", ErrInvalidMaxSessionDuration, nil,
 				fmt.Sprintf("role MaxSessionDuration %d is outside 3600-43200", maxSD))
 		}
@@ -218,10 +218,10 @@ func EffectiveSession(in SessionInput) (Session, error) {
 			s = Session{Duration: time.Duration(in.DurationSeconds) * time.Second, Bound: BoundDurationSeconds}
 			why = append(why, fmt.Sprintf("API session: DurationSeconds %d s (role MaxSessionDuration %d s)", in.DurationSeconds, maxSD))
 		} else {
-			if DefaultSessionSeconds > maxSD { // unreachable while the minimum max is 3600; kept for safety
+			if defaultSessionSeconds > maxSD { // unreachable while the minimum max is 3600; kept for safety
 				return Session{}, newErr("", -1, "A4.2", ErrInvalidDurationSeconds, nil, "ValidationError: "+awsMsgDurationExceedsMax)
 			}
-			s = Session{Duration: DefaultSessionSeconds * time.Second, Bound: BoundDefault}
+			s = Session{Duration: defaultSessionSeconds * time.Second, Bound: BoundDefault}
 			why = append(why, fmt.Sprintf("API session: no DurationSeconds, default 3600 s (role MaxSessionDuration %d s)", maxSD))
 		}
 		if in.SessionDuration != 0 {

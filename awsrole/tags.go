@@ -10,14 +10,14 @@ import (
 
 // Session tag limits (A3.7, A3.8, B4.6).
 const (
-	// MaxTags is the most session tags one assertion may carry.
-	MaxTags = 50
-	// MaxTransitiveTagKeys is the most keys TransitiveTagKeys may list.
-	MaxTransitiveTagKeys = 50
-	// MaxTagKeyLen is the longest tag key, in characters.
-	MaxTagKeyLen = 128
-	// MaxTagValueLen is the longest tag value, in characters.
-	MaxTagValueLen = 256
+	// maxTags is the most session tags one assertion may carry.
+	maxTags = 50
+	// maxTransitiveTagKeys is the most keys TransitiveTagKeys may list.
+	maxTransitiveTagKeys = 50
+	// maxTagKeyLen is the longest tag key, in characters.
+	maxTagKeyLen = 128
+	// maxTagValueLen is the longest tag value, in characters.
+	maxTagValueLen = 256
 )
 
 // Tag is a session tag, carried in a PrincipalTag attribute (A3.7): the attribute
@@ -51,7 +51,7 @@ func ValidateTagKey(key string) error {
 	if key == "" {
 		return newErr(attr, -1, "A3.7", ErrInvalidTag, nil, "tag key is empty (PrincipalTag: with nothing after the colon)")
 	}
-	if reason := checkTagText(key, MaxTagKeyLen); reason != "" {
+	if reason := checkTagText(key, maxTagKeyLen); reason != "" {
 		return newErr(attr, -1, "A3.7", ErrInvalidTag, nil, "tag key "+reason+"; keys match [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}")
 	}
 	if hasAWSPrefix(key) {
@@ -68,7 +68,7 @@ func ValidateTagValue(key, value string) error {
 	if value == "" {
 		return nil
 	}
-	if reason := checkTagText(value, MaxTagValueLen); reason != "" {
+	if reason := checkTagText(value, maxTagValueLen); reason != "" {
 		return newErr(attr, -1, "A3.7", ErrInvalidTag, nil, "tag value "+reason+"; values match [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{0,256}")
 	}
 	if hasAWSPrefix(value) {
@@ -126,7 +126,7 @@ func foldKey(s string) string {
 // tagAttrName is the attribute name for key, for error messages: a key longer
 // than the longest valid one is cut at a rune boundary and marked with "...".
 func tagAttrName(key string) string {
-	const limit = 4 * MaxTagKeyLen
+	const limit = 4 * maxTagKeyLen
 	if len(key) <= limit {
 		return AttrPrincipalTagPrefix + key
 	}

@@ -20,9 +20,9 @@ const (
 	// SPEntityIDGovCloud is the entityID of the AWS GovCloud (US) SP metadata
 	// (A1.5).
 	SPEntityIDGovCloud = "urn:amazon:webservices:govcloud"
-	// RegionalAudiencePattern is the IAM StringLike pattern that matches the
+	// regionalAudiencePattern is the IAM StringLike pattern that matches the
 	// regional sign-in endpoints of the aws partition (B3.1).
-	RegionalAudiencePattern = "https://*.signin.aws.amazon.com/saml"
+	regionalAudiencePattern = "https://*.signin.aws.amazon.com/saml"
 )
 
 // partitionInfo is what is known about one partition's sign-in service. An

@@ -41,13 +41,13 @@ func NameQualifierForProvider(issuer string, provider awsrole.ProviderARN) strin
 
 // SAML 2.0 NameID Format URIs (A2.2, SAML-CORE §8.3).
 const (
-	// NameIDFormatPrefix is the prefix STS strips from a NameID Format to form
+	// nameIDFormatPrefix is the prefix STS strips from a NameID Format to form
 	// SubjectType (B3.5).
-	NameIDFormatPrefix = "urn:oasis:names:tc:SAML:2.0:nameid-format:"
+	nameIDFormatPrefix = "urn:oasis:names:tc:SAML:2.0:nameid-format:"
 	// NameIDFormatPersistent is the persistent NameID format.
-	NameIDFormatPersistent = NameIDFormatPrefix + "persistent"
+	NameIDFormatPersistent = nameIDFormatPrefix + "persistent"
 	// NameIDFormatTransient is the transient NameID format.
-	NameIDFormatTransient = NameIDFormatPrefix + "transient"
+	NameIDFormatTransient = nameIDFormatPrefix + "transient"
 	// NameIDFormatEmail is the SAML 1.1 emailAddress NameID format.
 	NameIDFormatEmail = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"
 	// NameIDFormatUnspecified is the SAML 1.1 unspecified NameID format.
@@ -63,7 +63,7 @@ const (
 // case-sensitive. An empty format (a NameID without a Format attribute) gives
 // "": what STS reports in that case is not documented.
 func SubjectType(format string) string {
-	if rest, ok := strings.CutPrefix(format, NameIDFormatPrefix); ok {
+	if rest, ok := strings.CutPrefix(format, nameIDFormatPrefix); ok {
 		return rest
 	}
 	return format

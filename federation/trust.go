@@ -15,20 +15,20 @@ import (
 
 // Trust policy vocabulary (B3.1, B3.2).
 const (
-	// ActionAssumeRoleWithSAML is the action a SAML trust policy must allow.
-	ActionAssumeRoleWithSAML = "sts:AssumeRoleWithSAML"
-	// ActionTagSession must also be allowed when assertions carry PrincipalTag
+	// actionAssumeRoleWithSAML is the action a SAML trust policy must allow.
+	actionAssumeRoleWithSAML = "sts:AssumeRoleWithSAML"
+	// actionTagSession must also be allowed when assertions carry PrincipalTag
 	// attributes (B3.2, A3.7).
-	ActionTagSession = "sts:TagSession"
-	// ActionSetSourceIdentity must also be allowed when assertions carry a
+	actionTagSession = "sts:TagSession"
+	// actionSetSourceIdentity must also be allowed when assertions carry a
 	// SourceIdentity attribute (B3.2, A3.6).
-	ActionSetSourceIdentity = "sts:SetSourceIdentity"
+	actionSetSourceIdentity = "sts:SetSourceIdentity"
 	// ConditionKeyAudience is the condition key holding the assertion's
 	// Recipient (A1.9, B3.3). IAM condition keys are case-insensitive; this is
 	// the spelling the IAM user guide uses.
 	ConditionKeyAudience = "SAML:aud"
-	// PolicyVersion is the policy language version NewTrustPolicy writes.
-	PolicyVersion = "2012-10-17"
+	// policyVersion is the policy language version NewTrustPolicy writes.
+	policyVersion = "2012-10-17"
 	// MaxPolicyDocumentLength is the largest AssumeRolePolicyDocument, in
 	// characters, that the IAM model allows (B2.5). Account quotas on trust
 	// policy length are lower (2,048 characters by default, per the IAM quotas
@@ -169,12 +169,12 @@ func NewTrustPolicy(opts TrustPolicyOptions) ([]byte, error) {
 	} else {
 		st.Principal.Federated = arns
 	}
-	actions := []string{ActionAssumeRoleWithSAML}
+	actions := []string{actionAssumeRoleWithSAML}
 	if opts.SetSourceIdentity {
-		actions = append(actions, ActionSetSourceIdentity)
+		actions = append(actions, actionSetSourceIdentity)
 	}
 	if opts.TagSession {
-		actions = append(actions, ActionTagSession)
+		actions = append(actions, actionTagSession)
 	}
 	if len(actions) == 1 {
 		st.Action = actions[0]
@@ -227,7 +227,7 @@ func NewTrustPolicy(opts TrustPolicyOptions) ([]byte, error) {
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(policyDocument{Version: PolicyVersion, Statement: []policyStatement{st}}); err != nil {
+	if err := enc.Encode(policyDocument{Version: policyVersion, Statement: []policyStatement{st}}); err != nil {
 		return nil, newErr("B3.1", ErrInvalidTrustPolicy, err, "encoding the trust policy failed")
 	}
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
@@ -432,7 +432,7 @@ func evaluate(stmts []statement) *TrustPolicy {
 	seen := map[awsrole.ProviderARN]bool{}
 	for i := range stmts {
 		s := &stmts[i]
-		if !s.allow || !s.allows(ActionAssumeRoleWithSAML) {
+		if !s.allow || !s.allows(actionAssumeRoleWithSAML) {
 			continue
 		}
 		if s.principal.any {
@@ -444,8 +444,8 @@ func evaluate(stmts []statement) *TrustPolicy {
 		tp.Statements = append(tp.Statements, SAMLStatement{
 			Sid:               s.sid,
 			Providers:         append([]awsrole.ProviderARN(nil), s.principal.providers...),
-			TagSession:        s.allows(ActionTagSession),
-			SetSourceIdentity: s.allows(ActionSetSourceIdentity),
+			TagSession:        s.allows(actionTagSession),
+			SetSourceIdentity: s.allows(actionSetSourceIdentity),
 			Conditional:       s.conditional,
 			Audiences:         s.audiences,
 		})
@@ -460,7 +460,7 @@ func evaluate(stmts []statement) *TrustPolicy {
 		denied := false
 		for i := range stmts {
 			s := &stmts[i]
-			if s.allow || !s.allows(ActionAssumeRoleWithSAML) || !s.covers(p) {
+			if s.allow || !s.allows(actionAssumeRoleWithSAML) || !s.covers(p) {
 				continue
 			}
 			if s.conditional {

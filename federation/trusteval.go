@@ -141,12 +141,12 @@ func (tp *TrustPolicy) Authorize(req SAMLRequest) error {
 		return newErr("B2.1", ErrNotAuthorized, err, "the request's PrincipalArn is not a valid saml-provider ARN")
 	}
 	ctx := req.ConditionContext()
-	actions := []string{ActionAssumeRoleWithSAML}
+	actions := []string{actionAssumeRoleWithSAML}
 	if len(req.Tags) > 0 {
-		actions = append(actions, ActionTagSession)
+		actions = append(actions, actionTagSession)
 	}
 	if req.SourceIdentity != "" {
-		actions = append(actions, ActionSetSourceIdentity)
+		actions = append(actions, actionSetSourceIdentity)
 	}
 	for _, action := range actions {
 		if err := tp.decide(action, req.Provider, ctx); err != nil {
@@ -161,7 +161,7 @@ func (tp *TrustPolicy) Authorize(req SAMLRequest) error {
 func (tp *TrustPolicy) decide(action string, p awsrole.ProviderARN, ctx map[string][]string) error {
 	rule := "B3.1"
 	switch action {
-	case ActionTagSession, ActionSetSourceIdentity:
+	case actionTagSession, actionSetSourceIdentity:
 		rule = "B3.2"
 	}
 	allowed := -1
@@ -198,7 +198,7 @@ func (tp *TrustPolicy) decide(action string, p awsrole.ProviderARN, ctx map[stri
 		reason += " (" + strings.Join(missed, "; ") + ")"
 	}
 	if rule == "B3.2" {
-		reason += "; add " + action + " to the statement that allows " + ActionAssumeRoleWithSAML
+		reason += "; add " + action + " to the statement that allows " + actionAssumeRoleWithSAML
 	}
 	return newErr(rule, ErrNotAuthorized, nil, reason)
 }

@@ -13,13 +13,13 @@ import (
 const (
 	IAMMinMetadataChars = 1000       // smallest SAMLMetadataDocument
 	IAMMaxMetadataChars = 10_000_000 // largest SAMLMetadataDocument
-	// IAMMinKeyBits is the smallest RSA key IAM accepts in metadata (A5.4).
-	IAMMinKeyBits = 1024
-	// IAMMaxIdPs is how many identity providers one IAM SAML provider object
+	// iamMinKeyBits is the smallest RSA key IAM accepts in metadata (A5.4).
+	iamMinKeyBits = 1024
+	// iamMaxIdPs is how many identity providers one IAM SAML provider object
 	// may hold: IAM's quota "Identity providers (IdPs) associated with an IAM
 	// SAML provider object: 10" (B1.8). An EntitiesDescriptor aggregate of up
 	// to this many IdP entities is therefore accepted.
-	IAMMaxIdPs = 10
+	iamMaxIdPs = 10
 )
 
 // Problem is one reason a document does not meet a constraint.
@@ -37,7 +37,7 @@ func (p Problem) String() string { return p.Message + " (rule " + p.Rule + ")" }
 // would reject data as SAMLMetadataDocument: a UTF-8 BOM (A5.4, C1.3),
 // invalid UTF-8, fewer than 1,000 or more than 10,000,000 characters (B1.1), a
 // document that does not parse (hardened parser), an EntitiesDescriptor
-// aggregate of more than IAMMaxIdPs entities (B1.8: IAM's quota allows 10
+// aggregate of more than iamMaxIdPs entities (B1.8: IAM's quota allows 10
 // IdPs per SAML provider object, so an aggregate of at most 10 is accepted;
 // that each of its entities must be a usable IdP is [inferred]), an entity
 // with no usable IdP role (no IDPSSODescriptor, signing certificate or
@@ -75,8 +75,8 @@ func CheckIAM(data []byte) []Problem {
 	case d.Entity == nil && len(entities) == 0:
 		add("B1.8", "document is an EntitiesDescriptor aggregate without any EntityDescriptor")
 		return probs
-	case d.Entity == nil && len(entities) > IAMMaxIdPs:
-		add("B1.8", "document is an EntitiesDescriptor aggregate of %d entities; an IAM SAML provider holds at most %d identity providers", len(entities), IAMMaxIdPs)
+	case d.Entity == nil && len(entities) > iamMaxIdPs:
+		add("B1.8", "document is an EntitiesDescriptor aggregate of %d entities; an IAM SAML provider holds at most %d identity providers", len(entities), iamMaxIdPs)
 		return probs
 	}
 	for _, e := range entities {
@@ -108,8 +108,8 @@ func CheckIAM(data []byte) []Problem {
 			}
 			continue
 		}
-		if c.X509.PublicKeyAlgorithm == x509.RSA && c.KeyBits < IAMMinKeyBits {
-			add("A5.4", "%s has a %d-bit RSA key; IAM needs at least %d bits", where, c.KeyBits, IAMMinKeyBits)
+		if c.X509.PublicKeyAlgorithm == x509.RSA && c.KeyBits < iamMinKeyBits {
+			add("A5.4", "%s has a %d-bit RSA key; IAM needs at least %d bits", where, c.KeyBits, iamMinKeyBits)
 		}
 	}
 	return probs
@@ -129,7 +129,7 @@ func quoteEntityID(id string) string {
 
 // ForIAM returns a document IAM accepts for the IdP described by data: data
 // itself without a leading BOM (C1.3) when that passes [CheckIAM] (keeping the
-// IdP's signature intact; an aggregate of at most IAMMaxIdPs IdPs passes,
+// IdP's signature intact; an aggregate of at most iamMaxIdPs IdPs passes,
 // B1.8), otherwise, for a single EntityDescriptor, a minimal document regenerated from the
 // entity's IdP role (entityID, signing certificates, SSO and SLO endpoints,
 // NameID formats) when that passes. Otherwise it returns a *Error of Kind

@@ -28,9 +28,9 @@ const (
 	// AWS-compatible mode: STS answers "Token must be redeemed within 5 minutes
 	// of issuance" (A4.4).
 	DefaultMaxIssueAge = 5 * time.Minute
-	// DefaultReplayCacheSize is the capacity of the in-memory replay cache
+	// defaultReplayCacheSize is the capacity of the in-memory replay cache
 	// NewVerifier creates when VerifierConfig.ReplayCache is nil.
-	DefaultReplayCacheSize = 100000
+	defaultReplayCacheSize = 100000
 )
 
 // The algorithm identifiers (D4.3-D4.5) are metadata's: metadata.AlgRSASHA256,
@@ -147,7 +147,7 @@ type VerifierConfig struct {
 	ProviderID string
 
 	// ReplayCache records assertion IDs (D5.3). Default: a new bounded
-	// in-memory cache of DefaultReplayCacheSize entries per Verifier.
+	// in-memory cache of defaultReplayCacheSize entries per Verifier.
 	ReplayCache ReplayCache
 
 	// SkipReplayCheck disables the replay check, as AWS STS itself does not
@@ -357,7 +357,7 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 		return nil, configErr("EncryptionMode must be Allowed or Required (A5.6)")
 	}
 	if v.replay == nil && !v.skipReplay {
-		v.replay = NewMemoryReplayCache(DefaultReplayCacheSize, v.now)
+		v.replay = NewMemoryReplayCache(defaultReplayCacheSize, v.now)
 	}
 	return v, nil
 }

@@ -24,11 +24,11 @@ type MemoryReplayCache struct {
 }
 
 // NewMemoryReplayCache returns a cache holding at most size IDs (size < 1
-// means DefaultReplayCacheSize). now is the clock used to drop expired IDs;
+// means defaultReplayCacheSize). now is the clock used to drop expired IDs;
 // nil means time.Now.
 func NewMemoryReplayCache(size int, now func() time.Time) *MemoryReplayCache {
 	if size < 1 {
-		size = DefaultReplayCacheSize
+		size = defaultReplayCacheSize
 	}
 	if now == nil {
 		now = time.Now
