@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
@@ -99,4 +100,31 @@ func Example() {
 	// Output:
 	// arn:aws:sts::123456789012:assumed-role/EntraAdmin/b.simon@contoso.example 2026-03-14T10:26:53Z
 	// refused: InvalidIdentityToken Response signature invalid
+}
+
+// ExampleHTTPClient: a client configured by hand for a local server (here
+// awstest, in the same way moto_server or an httptest server) sends through
+// HTTPClient, so that one attempt is one request; AWSConfig does this itself.
+func ExampleHTTPClient() {
+	srv, err := awstest.Start(awstest.Config{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer srv.Close()
+	acct, _ := srv.Account("")
+	client := sts.New(sts.Options{
+		Region:           "us-east-1",
+		BaseEndpoint:     aws.String(srv.URL),
+		Credentials:      credentials.NewStaticCredentialsProvider(acct.AccessKeyID, acct.SecretAccessKey, ""),
+		RetryMaxAttempts: 1,
+		HTTPClient:       awstest.HTTPClient(nil),
+	})
+	out, err := client.GetCallerIdentity(context.Background(), &sts.GetCallerIdentityInput{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(aws.ToString(out.Arn), len(srv.Calls()))
+	// Output: arn:aws:iam::123456789012:root 1
 }

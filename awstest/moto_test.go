@@ -35,7 +35,7 @@ func startMoto(t *testing.T) string { return peers.StartMoto(t) }
 func observe(t *testing.T, endpoint string, idp *samltest.IdP, now time.Time) map[string]string {
 	t.Helper()
 	ctx := context.Background()
-	cfg := aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(endpoint), RetryMaxAttempts: 1,
+	cfg := aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(endpoint), RetryMaxAttempts: 1, HTTPClient: awstest.HTTPClient(nil),
 		Credentials: credentials.NewStaticCredentialsProvider("AKIAAWST123456789012", "awstest/123456789012/secret", "")}
 	ic, sc := iam.NewFromConfig(cfg), sts.NewFromConfig(cfg)
 	got := map[string]string{}

@@ -209,7 +209,8 @@ func (s *Server) Close() error {
 
 // AWSConfig returns an aws.Config for the account accountID ("" = the first
 // account): BaseEndpoint the server's URL, Region, and the account's static
-// credentials. iam.NewFromConfig and sts.NewFromConfig work with it unchanged.
+// credentials, and HTTPClient(nil) as the HTTP client (see there why).
+// iam.NewFromConfig and sts.NewFromConfig work with it unchanged.
 // An unknown account gives a Config whose credentials the server refuses
 // (InvalidClientTokenId).
 func (s *Server) AWSConfig(accountID string) aws.Config {
@@ -221,6 +222,7 @@ func (s *Server) AWSConfig(accountID string) aws.Config {
 		Region:       s.region,
 		BaseEndpoint: aws.String(s.URL),
 		Credentials:  credentials.NewStaticCredentialsProvider(akid, secret, ""),
+		HTTPClient:   HTTPClient(nil),
 	}
 }
 

@@ -107,7 +107,7 @@ func ExampleAssumeRoleWithSAML_expiredAssertion() {
 	var calls atomic.Int32
 	srv := exampleSTS(&calls, "ExpiredTokenException", "Token must be redeemed within 5 minutes of issuance")
 	defer srv.Close()
-	client := sts.New(sts.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), RetryMaxAttempts: 1})
+	client := sts.New(sts.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL)})
 	role, _ := awsrole.ParseRole("arn:aws:iam::123456789012:role/EntraAdmin,arn:aws:iam::123456789012:saml-provider/EntraID")
 	assertion, _ := exampleAssertion(context.Background())
 

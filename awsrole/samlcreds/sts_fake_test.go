@@ -19,6 +19,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/samlaws/samlaws/awstest"
 )
 
 // fakeSTS is an in-test STS that speaks the AWS query protocol for
@@ -85,7 +87,8 @@ func (f *fakeSTS) Count() int {
 
 // newFakeSTSServer starts f on an httptest server and returns a real STS client
 // for it (no credentials: AssumeRoleWithSAML is unsigned, B4.1; one attempt so
-// that error tests see one request each).
+// that error tests see one request each; awstest.HTTPClient so that one
+// attempt is not lost to an SDK race on a fast local server).
 func newFakeSTSServer(t testing.TB, f *fakeSTS) *sts.Client {
 	t.Helper()
 	srv := httptest.NewServer(f)
@@ -93,7 +96,7 @@ func newFakeSTSServer(t testing.TB, f *fakeSTS) *sts.Client {
 	return sts.New(sts.Options{
 		BaseEndpoint:     aws.String(srv.URL),
 		Region:           "us-east-1",
-		HTTPClient:       srv.Client(),
+		HTTPClient:       awstest.HTTPClient(srv.Client()),
 		RetryMaxAttempts: 1,
 	})
 }
