@@ -192,7 +192,7 @@ func runJSON(ctx context.Context, name string, env []string, in, out any, argv .
 		return fmt.Errorf("%w: %s: encoding input: %v", ErrHarness, name, err)
 	}
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
-	cmd.Env = append(os.Environ(), env...)
+	cmd.Env = append(inheritedEnv(argv[0]), env...)
 	cmd.Stdin = bytes.NewReader(body)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout = &stdout
@@ -208,6 +208,27 @@ func runJSON(ctx context.Context, name string, env []string, in, out any, argv .
 		return fmt.Errorf("%w: %s: decoding output: %v (stderr: %s)", ErrHarness, name, err, tail(stderr.String(), 500))
 	}
 	return nil
+}
+
+// inheritedEnv is the environment a driver inherits. A driver started through the
+// faketime wrapper gets its clock from the harness (the test's injected time), so
+// an outer libfaketime (LD_PRELOAD and FAKETIME*, as set by .ci/datecheck to move
+// the clock of every other peer) is removed: nested, the wrapper refuses to start
+// ("sem_open: File exists"), and its clock is not the one the test asked for anyway.
+func inheritedEnv(prog string) []string {
+	env := os.Environ()
+	if prog != "faketime" {
+		return env
+	}
+	kept := env[:0:0]
+	for _, kv := range env {
+		name, value, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(name, "FAKETIME") || (name == "LD_PRELOAD" && strings.Contains(value, "faketime")) {
+			continue
+		}
+		kept = append(kept, kv)
+	}
+	return kept
 }
 
 func tail(s string, n int) string {
