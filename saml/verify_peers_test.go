@@ -34,7 +34,7 @@ func TestVerifyPeerMinted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := time.Now().UTC().Truncate(time.Second)
+	now := mintFixedNow.Truncate(time.Second) // every minter here takes the clock (MintInput.Now)
 	role := "arn:aws:iam::123456789012:role/Admin,arn:aws:iam::123456789012:saml-provider/EntraID"
 	in := peers.MintInput{
 		KeyPEM: keyPEM, CertPEM: certPEM, Issuer: mintIssuer,

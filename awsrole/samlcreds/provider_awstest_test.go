@@ -164,6 +164,10 @@ func TestSAMLRoleProviderWithLoadDefaultConfig(t *testing.T) {
 	admin := mustRole(t, samltest.DefaultAdminRole)
 	cfg := load(srv.URL)
 	p := samlcreds.NewProvider(sts.NewFromConfig(cfg), admin, staticSource(b64), samlcreds.Options{})
+	// aws.CredentialsCache judges expiry by the wall clock (the SDK takes no clock):
+	// to it these credentials, issued at the fixed 2026-11-28 clock, are already
+	// stale, so it would fetch afresh for every signed call. One signed call per
+	// cache keeps the call log below the same on any date (docs/design.md).
 	cfg.Credentials = aws.NewCredentialsCache(p)
 
 	id, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})

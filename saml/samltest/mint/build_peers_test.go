@@ -127,7 +127,7 @@ func mintAcceptedVariants(sp mintKeyPair) []mintVariant {
 }
 
 func TestBuildAcceptedByGoPeers(t *testing.T) {
-	now := time.Now()
+	now := mintFixedNow // both Go peers take the clock (Clock: dsig.NewFakeClockAt)
 	idp := mintLoadKeyPair(t, "idp")
 	spk := mintLoadKeyPair(t, "sp")
 	for _, v := range mintAcceptedVariants(spk) {
@@ -261,7 +261,7 @@ func mintTamperCases() []mintTamperCase {
 }
 
 func TestBuildTamperedRejectedByGoPeers(t *testing.T) {
-	now := time.Now()
+	now := mintFixedNow // both Go peers take the clock (Clock: dsig.NewFakeClockAt)
 	idp := mintLoadKeyPair(t, "idp")
 	spk := mintLoadKeyPair(t, "sp")
 	acs, _ := url.Parse(federation.GlobalSignInEndpoint)
