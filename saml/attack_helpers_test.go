@@ -19,12 +19,9 @@ import (
 // digestTarget is the element the Reference digests (normally el).
 func aResign(t testing.TB, el, digestTarget *etree.Element, key *rsa.PrivateKey) {
 	t.Helper()
-	var sig *etree.Element
-	for _, ch := range el.ChildElements() {
-		if ch.Tag == "Signature" {
-			sig = ch
-		}
-	}
+	// The first Signature child, as resignable checks (a mutated document
+	// may hold two, the second without a SignedInfo).
+	sig := aSigOf(el)
 	if sig == nil {
 		t.Fatal("aResign: no Signature")
 	}
