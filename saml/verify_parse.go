@@ -72,7 +72,12 @@ type parseLimits struct {
 var defaultParseLimits = parseLimits{
 	maxBytes:  awsrole.MaxAssertionChars / 4 * 3,
 	maxDepth:  32,
-	maxTokens: 40000, // start and end tags, text, comments
+	// Start and end tags, text runs and comments. A response within STS's
+	// limit (75,000 bytes of XML) that a real IdP writes spends at least
+	// about 11 bytes per token (<AttributeValue>x</AttributeValue> is 34
+	// bytes in 3 tokens), so it has fewer than 7,000; hostile shapes of
+	// 4-byte elements stop here, which bounds the work per input byte.
+	maxTokens: 12000,
 	maxAttrs:  32,
 }
 

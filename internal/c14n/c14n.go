@@ -222,8 +222,10 @@ func (w *writer) element(el *etree.Element, apex bool) error {
 		}
 		attrs = append(attrs, at)
 	}
-	slices.Sort(used)
-	used = slices.Compact(used)
+	if len(used) > 1 {
+		slices.Sort(used)
+		used = slices.Compact(used)
+	}
 	w.work += len(used)
 	// Namespace declarations to render: those whose in-scope value differs
 	// from the one in effect in the output (sorted by prefix, as used is).

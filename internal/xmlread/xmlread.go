@@ -500,6 +500,16 @@ func (t *Tokenizer) scanQName(i int) (int, error) {
 	return i, nil
 }
 
+// hasLiteralBreak reports whether b holds a tab, line feed or carriage return.
+func hasLiteralBreak(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 && (c == '\t' || c == '\n' || c == '\r') {
+			return true
+		}
+	}
+	return false
+}
+
 func splitQName(q []byte) (prefix, local []byte) {
 	if i := bytes.IndexByte(q, ':'); i >= 0 {
 		return q[:i], q[i+1:]
@@ -587,7 +597,7 @@ func (t *Tokenizer) scanStartTag() (Kind, error) {
 		if bytes.IndexByte(raw, '<') >= 0 {
 			return None, t.malformed("'<' in an attribute value")
 		}
-		if t.opt.NoAttrWhitespace && bytes.ContainsAny(raw, "\t\r\n") {
+		if t.opt.NoAttrWhitespace && hasLiteralBreak(raw) {
 			return None, t.malformed("literal tab or line break in an attribute value")
 		}
 		val, off, err := t.decode(raw, true)
