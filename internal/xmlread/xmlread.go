@@ -34,6 +34,7 @@ package xmlread
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -911,6 +912,18 @@ func (t *Tokenizer) scanText() (Kind, error) {
 // checkChars validates UTF-8 and XML 1.0's Char production.
 func (t *Tokenizer) checkChars(p []byte) error {
 	for i := 0; i < len(p); {
+		// Eight bytes at a time while they are all printable ASCII (no
+		// byte below 0x20, none with the high bit).
+		for i+8 <= len(p) {
+			x := binary.LittleEndian.Uint64(p[i:])
+			if (x-0x2020202020202020)&^x&0x8080808080808080 != 0 || x&0x8080808080808080 != 0 {
+				break
+			}
+			i += 8
+		}
+		if i >= len(p) {
+			break
+		}
 		c := p[i]
 		if c < utf8.RuneSelf {
 			if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
