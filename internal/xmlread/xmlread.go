@@ -501,6 +501,11 @@ func (t *Tokenizer) scanQName(i int) (int, error) {
 	return i, nil
 }
 
+// isDecl reports whether a (resolved) is a namespace declaration.
+func isDecl(a *Attr) bool {
+	return a.Space == "xmlns" && (a.Prefix == nil || string(a.Prefix) == "xmlns")
+}
+
 // hasLiteralBreak reports whether b holds a tab, line feed or carriage return.
 func hasLiteralBreak(b []byte) bool {
 	for _, c := range b {
@@ -606,12 +611,6 @@ func (t *Tokenizer) scanStartTag() (Kind, error) {
 			return None, err
 		}
 		a.Value, a.voff = val, off
-		for k := range attrs {
-			t.work++
-			if bytes.Equal(attrs[k].Local, a.Local) && bytes.Equal(attrs[k].Prefix, a.Prefix) {
-				return None, t.fail(ErrForbidden, "repeated attribute")
-			}
-		}
 		attrs = append(attrs, a)
 		if len(attrs) > t.lim.MaxAttrs {
 			return None, t.fail(ErrTooManyAttrs, fmt.Sprintf("more than %d attributes on one element", t.lim.MaxAttrs))
@@ -673,11 +672,16 @@ func (t *Tokenizer) scanStartTag() (Kind, error) {
 				Name: string(a.Prefix) + ":" + string(a.Local), Attr: true}
 		}
 		a.Space = uri
-		// No two attributes with the same expanded name.
+	}
+	// No two attributes with the same name, nor (Namespaces in XML, 6.3)
+	// the same expanded name: one pass over the resolved names covers both
+	// (a namespace declaration is {xmlns}prefix, xmlns="" {xmlns}xmlns).
+	for k := 1; k < len(attrs); k++ {
+		a := &attrs[k]
 		for m := 0; m < k; m++ {
 			t.work++
 			o := &attrs[m]
-			if o.Prefix != nil && o.Space == uri && bytes.Equal(o.Local, a.Local) {
+			if len(o.Local) == len(a.Local) && o.Space == a.Space && string(o.Local) == string(a.Local) && isDecl(o) == isDecl(a) {
 				return None, t.fail(ErrForbidden, "repeated attribute")
 			}
 		}
