@@ -70,8 +70,8 @@ type parseLimits struct {
 }
 
 var defaultParseLimits = parseLimits{
-	maxBytes:  awsrole.MaxAssertionChars / 4 * 3,
-	maxDepth:  32,
+	maxBytes: awsrole.MaxAssertionChars / 4 * 3,
+	maxDepth: 32,
 	// Start and end tags, text runs and comments. A response within STS's
 	// limit (75,000 bytes of XML) that a real IdP writes spends at least
 	// about 11 bytes per token (<AttributeValue>x</AttributeValue> is 34

@@ -49,7 +49,7 @@ func (c *checker) decode(raw []byte) ([]byte, *ValidationError) {
 	// made only when spaces or tabs are there, or when the exact count of
 	// base64 characters matters (near the limits).
 	compact := in
-	if len(in) > MaxResponseChars || len(in) < 64 || bytes.IndexByte(in, ' ') >= 0 || bytes.IndexByte(in, '\t') >= 0 {
+	if len(in) > awsrole.MaxAssertionChars || len(in) < 64 || bytes.IndexByte(in, ' ') >= 0 || bytes.IndexByte(in, '\t') >= 0 {
 		compact = make([]byte, 0, len(in))
 		for _, b := range in {
 			switch b {
