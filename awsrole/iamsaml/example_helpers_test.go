@@ -115,7 +115,6 @@ func ExampleRollover() {
 	// again                        step done     upload none   applied false
 }
 
-
 // ExamplePlanProvider shows the dry run, what it reports, and the apply that
 // writes exactly the plan.
 func ExamplePlanProvider() {
