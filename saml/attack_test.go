@@ -500,8 +500,10 @@ func TestAttacks(t *testing.T) {
 		{name: "D5.1_ciphertext_tampered", spec: func(s *ResponseSpec) { s.Encryption = &Encryption{Certificate: spCert} },
 			cfg: func(c *VerifierConfig) { c.DecryptionKeys = []*rsa.PrivateKey{spKey} },
 			mutate: edit(func(t *testing.T, d *etree.Document) {
-				cvs := d.FindElements("//CipherValue")
-				cv := cvs[len(cvs)-1]
+				// The EncryptedData's CipherValue (etree's "//CipherValue"
+				// does not list in document order: its last is the
+				// EncryptedKey's).
+				cv := d.FindElement("//EncryptedData/CipherData/CipherValue")
 				b, _ := base64.StdEncoding.DecodeString(cv.Text())
 				b[len(b)/2] ^= 0x55
 				cv.SetText(base64.StdEncoding.EncodeToString(b))

@@ -9,8 +9,10 @@ import (
 	"encoding/base64"
 	"errors"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/beevik/etree"
 )
@@ -25,7 +27,7 @@ type oracleVictim struct {
 	plain []byte // the signed Assertion bytes that were encrypted
 }
 
-func newOracleVictim(t *testing.T, alg BlockAlgorithm) *oracleVictim {
+func newOracleVictim(t testing.TB, alg BlockAlgorithm) *oracleVictim {
 	t.Helper()
 	spKey, spCert := vSPKey(t)
 	m := vMint(t, func(s *ResponseSpec) { s.Encryption = &Encryption{Certificate: spCert, Algorithm: alg} })
@@ -44,17 +46,20 @@ func newOracleVictim(t *testing.T, alg BlockAlgorithm) *oracleVictim {
 
 // withContent returns the victim response with the EncryptedData's
 // CipherValue replaced by ct (the victim's EncryptedKey kept).
-func (o *oracleVictim) withContent(t *testing.T, ct []byte) []byte {
+func (o *oracleVictim) withContent(t testing.TB, ct []byte) []byte {
 	t.Helper()
 	d := vDoc(t, o.xml)
-	cvs := d.FindElements("//CipherValue")
-	cvs[len(cvs)-1].SetText(base64.StdEncoding.EncodeToString(ct))
+	cv := d.FindElement("//EncryptedData/CipherData/CipherValue")
+	if cv == nil {
+		t.Fatal("victim has no EncryptedData CipherValue")
+	}
+	cv.SetText(base64.StdEncoding.EncodeToString(ct))
 	return vBytes(t, d)
 }
 
 // cbc encrypts plain under the victim's key with XML Encryption padding
 // (pad bytes: the count, or bad when badPad is set).
-func (o *oracleVictim) cbc(t *testing.T, plain []byte, badPad bool) []byte {
+func (o *oracleVictim) cbc(t testing.TB, plain []byte, badPad bool) []byte {
 	t.Helper()
 	block, err := aes.NewCipher(o.cek)
 	if err != nil {
@@ -71,14 +76,15 @@ func (o *oracleVictim) cbc(t *testing.T, plain []byte, badPad bool) []byte {
 	return out
 }
 
-// TestNoDecryptionOracle sends the probes of issue 19 item 1 (Jager and
-// Somorovsky 2011): the victim's EncryptedKey with a chosen AES-CBC
-// EncryptedData whose plaintext is well-formed or not, and more: bad padding,
-// a key that does not unwrap, an unsigned or altered but well-formed
-// Assertion, one signed by another key, and a GCM tag failure. Every answer
-// must be the same ValidationError (Error, Rule, Reason, Hint, category, AWS
-// answer, no cause) in Verify and in Diagnose (one problem, the same).
-func TestNoDecryptionOracle(t *testing.T) {
+// oracleProbes returns the victim (an encrypted response for the test SP
+// key, accepted) and the probes of issue 19 item 1 (Jager and Somorovsky
+// 2011) built from it: the victim's EncryptedKey kept, the EncryptedData
+// replaced by a chosen AES-CBC one whose plaintext is well-formed or not,
+// and more: bad padding, a key that does not unwrap, an unsigned or altered
+// but well-formed Assertion, one signed by another key, and a GCM tag
+// failure. Every probe must fail in the region after key unwrapping.
+func oracleProbes(t testing.TB) (victim *oracleVictim, probes map[string][]byte) {
+	t.Helper()
 	spKey, _ := vSPKey(t)
 	other := mintLoadKeyPair(t, "other")
 	o := newOracleVictim(t, AES256CBC)
@@ -108,7 +114,7 @@ func TestNoDecryptionOracle(t *testing.T) {
 		}
 		return b
 	}()
-	probes := map[string][]byte{
+	probes = map[string][]byte{
 		// The two probes of the issue: one chosen block, well-formed or not.
 		"cbc_one_block_well_formed": o.withContent(t, o.cbc(t, []byte("<a/>"), false)),
 		"cbc_one_block_malformed":   o.withContent(t, o.cbc(t, []byte("<a"), false)),
@@ -121,10 +127,10 @@ func TestNoDecryptionOracle(t *testing.T) {
 		"cbc_truncated_keeps_iv":    o.withContent(t, o.cbc(t, o.plain[:len(o.plain)/2], false)),
 		"gcm_tag_failure": func() []byte {
 			d := vDoc(t, g.xml)
-			cvs := d.FindElements("//CipherValue")
-			b, _ := base64.StdEncoding.DecodeString(cvs[len(cvs)-1].Text())
+			cv := d.FindElement("//EncryptedData/CipherData/CipherValue")
+			b, _ := base64.StdEncoding.DecodeString(cv.Text())
 			b[len(b)-1] ^= 1
-			cvs[len(cvs)-1].SetText(base64.StdEncoding.EncodeToString(b))
+			cv.SetText(base64.StdEncoding.EncodeToString(b))
 			return vBytes(t, d)
 		}(),
 		"gcm_key_as_cbc": func() []byte {
@@ -154,11 +160,36 @@ func TestNoDecryptionOracle(t *testing.T) {
 			return vBytes(t, d)
 		}(),
 	}
+	return o, probes
+}
+
+// TestNoDecryptionOracle sends the probes of issue 19 item 1 (Jager and
+// Somorovsky 2011): the victim's EncryptedKey with a chosen AES-CBC
+// EncryptedData whose plaintext is well-formed or not, and more: bad padding,
+// a key that does not unwrap, an unsigned or altered but well-formed
+// Assertion, one signed by another key, and a GCM tag failure. Every answer
+// must be the same ValidationError (Error, Rule, Reason, Hint, category, AWS
+// answer, no cause) in Verify and in Diagnose (one problem, the same).
+func TestNoDecryptionOracle(t *testing.T) {
+	spKey, _ := vSPKey(t)
+	o, probes := oracleProbes(t)
 	v := vVerifier(t, func(c *VerifierConfig) { c.DecryptionKeys = []*rsa.PrivateKey{spKey} })
 	// The unaltered victim is accepted: the probes differ from it only in
 	// what they are meant to.
 	if _, err := v.Verify(t.Context(), o.xml); err != nil {
 		t.Fatalf("victim refused: %v", err)
+	}
+	// The probes keep the victim's EncryptedKey (all but key_*): they test
+	// the failures after a real unwrap. (Session 2's probes replaced the
+	// EncryptedKey by mistake, so that every one failed at the unwrap.)
+	ek := func(raw []byte) string {
+		return vDoc(t, raw).FindElement("//EncryptedKey/CipherData/CipherValue").Text()
+	}
+	wantEK := ek(o.xml)
+	for name, raw := range probes {
+		if strings.HasPrefix(name, "cbc_") && ek(raw) != wantEK {
+			t.Fatalf("%s does not keep the victim's EncryptedKey", name)
+		}
 	}
 	var first *ValidationError
 	var firstName string
@@ -222,6 +253,86 @@ func TestDecryptNarrowAlgorithms(t *testing.T) {
 			var ve *ValidationError
 			if !errors.As(err, &ve) || ve.Rule != "A5.7" || !strings.Contains(ve.Reason, c.reason) {
 				t.Fatalf("got %v; want A5.7 naming %q", err, c.reason)
+			}
+		})
+	}
+}
+
+// BenchmarkDecryptProbes times the oracle probes against each other and
+// against the accepted victim, interleaved: each of b.N rounds sends every
+// probe once, in an order rotated each round, so that load on a shared
+// machine falls on all probes alike. It reports each probe's median in
+// microseconds (metric "<probe>-us") and logs median, 10th and 90th
+// percentiles and the ratio of each median to the median of all failing
+// probes. Wall clock is noisy here: compare ratios within one run (the
+// instruction counts of BenchmarkDecryptProbeWork under callgrind are the
+// repeatable figure; docs/benchmarks.md).
+func BenchmarkDecryptProbes(b *testing.B) {
+	spKey, _ := vSPKey(b)
+	o, probes := oracleProbes(b)
+	probes["victim_accepted"] = o.xml
+	names := make([]string, 0, len(probes))
+	for n := range probes {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	v := vVerifier(b, func(c *VerifierConfig) { c.DecryptionKeys = []*rsa.PrivateKey{spKey}; c.SkipReplayCheck = true })
+	samples := make(map[string][]float64, len(names))
+	round := 0
+	for b.Loop() {
+		for i := range names {
+			n := names[(i+round)%len(names)]
+			start := time.Now()
+			_, _ = v.Verify(b.Context(), probes[n])
+			samples[n] = append(samples[n], float64(time.Since(start).Nanoseconds())/1e3)
+		}
+		round++
+	}
+	var failing []float64
+	for _, n := range names {
+		if n != "victim_accepted" {
+			failing = append(failing, samples[n]...)
+		}
+	}
+	pct := func(x []float64, p float64) float64 {
+		y := append([]float64(nil), x...)
+		sort.Float64s(y)
+		return y[int(p*float64(len(y)-1))]
+	}
+	all := pct(failing, 0.5)
+	b.Logf("%d rounds; median of all failing probes %.1f us", round, all)
+	b.Logf("%-28s %9s %9s %9s %7s", "probe", "p10 us", "median", "p90 us", "ratio")
+	for _, n := range names {
+		med := pct(samples[n], 0.5)
+		b.Logf("%-28s %9.1f %9.1f %9.1f %7.3f", n, pct(samples[n], 0.1), med, pct(samples[n], 0.9), med/all)
+		b.ReportMetric(med, n+"-us")
+	}
+	b.ReportMetric(0, "ns/op")
+}
+
+// BenchmarkDecryptProbeWork verifies one probe per sub-benchmark, for
+// instruction counts under callgrind (docs/benchmarks.md, "Decryption
+// failures: the same work"), e.g.
+//
+//	valgrind --tool=callgrind --toggle-collect='*saml.(*Verifier).Verify' \
+//	    ./saml.test -test.run '^$' -test.bench 'DecryptProbeWork/cbc_one_block_malformed$' -test.benchtime 10x
+//
+// The counted region then holds 1+N calls of Verify (the testing package's
+// first run of one iteration, then N).
+func BenchmarkDecryptProbeWork(b *testing.B) {
+	spKey, _ := vSPKey(b)
+	o, probes := oracleProbes(b)
+	probes["victim_accepted"] = o.xml
+	v := vVerifier(b, func(c *VerifierConfig) { c.DecryptionKeys = []*rsa.PrivateKey{spKey}; c.SkipReplayCheck = true })
+	names := make([]string, 0, len(probes))
+	for n := range probes {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		b.Run(n, func(b *testing.B) {
+			for b.Loop() {
+				_, _ = v.Verify(b.Context(), probes[n])
 			}
 		})
 	}
