@@ -4,6 +4,8 @@
 // [NewProvider]), an aws.CredentialsProvider to wrap in
 // aws.NewCredentialsCache, fed by an [AssertionSource] ([AssertionFile],
 // [AssertionSourceFunc]) through a narrow [APIClient] such as *sts.Client.
+// [CredentialProcessJSON] writes credentials as the credential_process
+// command of an AWS CLI or SDK profile prints them.
 //
 // It rejects locally what STS would reject anyway (A6.1, A3.3, A4.2, B4.1),
 // and reports a failed call as a *[RemoteError] (STS's code, message, HTTP

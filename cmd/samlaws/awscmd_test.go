@@ -182,7 +182,7 @@ func TestLoginAgainstAwstest(t *testing.T) {
 	r = c.run("", "credential-process", "--assertion", resp, "--role", admin)
 	wantCode(t, r, 0, "credential-process")
 	var cp credentialProcessOut
-	if err := json.Unmarshal([]byte(r.stdout), &cp); err != nil || cp.Version != 1 || !strings.HasPrefix(cp.AccessKeyID, "ASIA") || cp.SessionToken == "" || cp.Expiration == "" {
+	if err := json.Unmarshal([]byte(r.stdout), &cp); err != nil || cp.Version != 1 || !strings.HasPrefix(cp.AccessKeyID, "ASIA") || cp.SessionToken == "" || cp.Expiration == "" || cp.AccountID != "123456789012" {
 		t.Fatalf("credential_process JSON = %+v (%v)", cp, err)
 	}
 	if strings.Contains(r.stderr, cp.SecretAccessKey) {
@@ -330,3 +330,14 @@ func TestAWSCommandsUsage(t *testing.T) {
 }
 
 func sha1Hex(der []byte) string { return metadata.NewCertificate(der).SHA1 }
+
+// credentialProcessOut is the credential_process JSON (Version 1) that
+// samlcreds.CredentialProcessJSON writes for the command.
+type credentialProcessOut struct {
+	Version         int    `json:"Version"`
+	AccessKeyID     string `json:"AccessKeyId"`
+	SecretAccessKey string `json:"SecretAccessKey"`
+	SessionToken    string `json:"SessionToken"`
+	Expiration      string `json:"Expiration"`
+	AccountID       string `json:"AccountId"`
+}

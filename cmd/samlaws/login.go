@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -59,15 +58,6 @@ Examples:
   samlaws login --assertion response.b64 --format profile --profile-file ~/.aws/credentials --profile-name entra
   # ~/.aws/config:  credential_process = samlaws credential-process --assertion /path/response.b64
 `
-
-// credentialProcessOut is the credential_process JSON (Version 1).
-type credentialProcessOut struct {
-	Version         int    `json:"Version"`
-	AccessKeyID     string `json:"AccessKeyId"`
-	SecretAccessKey string `json:"SecretAccessKey"`
-	SessionToken    string `json:"SessionToken"`
-	Expiration      string `json:"Expiration"`
-}
 
 func runLogin(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return login(ctx, "samlaws login", "env", args, stdin, stdout, stderr)
@@ -140,8 +130,11 @@ func login(ctx context.Context, name, defFormat string, args []string, stdin io.
 	exp := c.Expires.UTC().Format(time.RFC3339)
 	switch *format {
 	case "credential-process":
-		b, _ := json.Marshal(credentialProcessOut{Version: 1, AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken, Expiration: exp})
-		fmt.Fprintln(stdout, string(b))
+		b, err := samlcreds.CredentialProcessJSON(c)
+		if err != nil {
+			return fail(stderr, name, err)
+		}
+		_, _ = stdout.Write(b)
 	case "env":
 		fmt.Fprintf(stdout, "export AWS_ACCESS_KEY_ID=%s\nexport AWS_SECRET_ACCESS_KEY=%s\nexport AWS_SESSION_TOKEN=%s\n# expires %s; role %s\n",
 			shellQuote(c.AccessKeyID), shellQuote(c.SecretAccessKey), shellQuote(c.SessionToken), exp, res.AssumedRoleARN)
