@@ -1,9 +1,11 @@
 package awstest
 
 import (
+	"context"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
+	"errors"
 	"regexp"
 	"sort"
 	"strconv"
@@ -42,8 +44,8 @@ type provider struct {
 	tags            []tag
 	encMode         string // "" (not set), "Allowed" or "Required"
 	keys            []privateKey
-	verifier        *saml.Verifier
-	entity          *metadata.EntityDescriptor
+	verifier        *idpVerifiers
+	entities        []*metadata.EntityDescriptor // one, or an aggregate's (B1.8)
 }
 
 type privateKey struct {
@@ -232,21 +234,76 @@ func (s *Server) lookupProvider(rq *request) (*provider, *apiErr) {
 }
 
 // checkMetadata applies IAM's SAMLMetadataDocument checks (B1.1, A5.4) and
-// builds the provider's verifier inputs.
-func checkMetadata(doc string) (*metadata.EntityDescriptor, *apiErr) {
+// returns the document's IdP entities and its ValidUntil. A document may be
+// one EntityDescriptor or an EntitiesDescriptor aggregate of up to 10 IdP
+// entities (B1.8: IAM's quota of IdPs associated with one SAML provider
+// object; metadata.CheckIAM refuses more, or a non-IdP entity).
+func checkMetadata(doc string) ([]*metadata.EntityDescriptor, time.Time, *apiErr) {
 	if err := length("SAMLMetadataDocument", doc, metadata.IAMMinMetadataChars, metadata.IAMMaxMetadataChars); err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
 	if probs := metadata.CheckIAM([]byte(doc)); len(probs) > 0 {
 		// IAM answers one generic message (A5.4); the first problem
 		// follows it so that a test knows which rule it broke.
-		return nil, sender(400, "InvalidInput", "Could not parse metadata: "+clip(probs[0].String(), 300))
+		return nil, time.Time{}, sender(400, "InvalidInput", "Could not parse metadata: "+clip(probs[0].String(), 300))
 	}
 	d, err := metadata.Parse([]byte(doc), metadata.Limits{})
-	if err != nil || d.Entity == nil {
-		return nil, sender(400, "InvalidInput", "Could not parse metadata")
+	if err != nil {
+		return nil, time.Time{}, sender(400, "InvalidInput", "Could not parse metadata")
 	}
-	return d.Entity, nil
+	entities := d.Entities()
+	if len(entities) == 0 {
+		return nil, time.Time{}, sender(400, "InvalidInput", "Could not parse metadata")
+	}
+	return entities, validUntil(d), nil
+}
+
+// validUntil is the ValidUntil GetSAMLProvider reports (B1.4): the
+// document's validUntil, or for an aggregate without one the earliest of
+// its entities' [inferred: what IAM reports for an aggregate is not
+// documented].
+func validUntil(d *metadata.Document) time.Time {
+	if d.Entity != nil {
+		return d.Entity.ValidUntil
+	}
+	if !d.Aggregate.ValidUntil.IsZero() {
+		return d.Aggregate.ValidUntil
+	}
+	var earliest time.Time
+	for _, e := range d.Entities() {
+		if !e.ValidUntil.IsZero() && (earliest.IsZero() || e.ValidUntil.Before(earliest)) {
+			earliest = e.ValidUntil
+		}
+	}
+	return earliest
+}
+
+// idpVerifiers verifies responses for one provider: one verifier per IdP
+// entity of its metadata (one, or up to 10 for an aggregate, B1.8).
+type idpVerifiers struct{ v []*saml.Verifier }
+
+// Verify accepts the response when the verifier of one entity accepts it,
+// in document order. Every verifier checks that the Issuer is its own
+// entityID (D1.7), so at most one can accept a response. When none does, the
+// error is the first that is not an issuer mismatch (the entity the response
+// names found something wrong), or else the issuer mismatch: no entity of
+// the provider issued it ("Issuer not present in specified provider").
+// [inferred] that STS picks the entity by Issuer in an aggregate.
+func (iv *idpVerifiers) Verify(ctx context.Context, raw []byte) (*saml.Assertion, error) {
+	var first error
+	for _, v := range iv.v {
+		a, err := v.Verify(ctx, raw)
+		if err == nil {
+			return a, nil
+		}
+		if !errors.Is(err, saml.ErrIssuer) {
+			return nil, err
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	return nil, first
 }
 
 func parsePrivateKey(v string) (*rsa.PrivateKey, *apiErr) {
@@ -273,30 +330,35 @@ func parsePrivateKey(v string) (*rsa.PrivateKey, *apiErr) {
 }
 
 // buildVerifier configures this project's verifier the way STS validates
-// for this provider: the metadata's entityID and signing certificates, every
-// sign-in endpoint and audience of the provider's partition, AWS-compatible
-// freshness, and no replay check (STS accepts a reused assertion, A4.6).
+// for this provider, one per IdP entity of its metadata: the entity's
+// entityID and signing certificates, every sign-in endpoint and audience of
+// the provider's partition, AWS-compatible freshness, and no replay check
+// (STS accepts a reused assertion, A4.6).
 func (s *Server) buildVerifier(p *provider, part awsrole.Partition) *apiErr {
-	cfg := saml.VerifierConfig{
-		Now:             s.now,
-		Partitions:      []awsrole.Partition{part},
-		AWSCompatible:   true,
-		SkipReplayCheck: true,
+	iv := &idpVerifiers{}
+	for _, e := range p.entities {
+		cfg := saml.VerifierConfig{
+			Now:             s.now,
+			Partitions:      []awsrole.Partition{part},
+			AWSCompatible:   true,
+			SkipReplayCheck: true,
+		}
+		if err := cfg.TrustMetadata(e); err != nil {
+			return sender(400, "InvalidInput", "Could not parse metadata")
+		}
+		for _, k := range p.keys {
+			cfg.DecryptionKeys = append(cfg.DecryptionKeys, k.key)
+		}
+		if p.encMode == "Required" {
+			cfg.EncryptionMode = saml.EncryptionRequired
+		}
+		v, err := saml.NewVerifier(cfg)
+		if err != nil {
+			return sender(400, "InvalidInput", "Could not parse metadata")
+		}
+		iv.v = append(iv.v, v)
 	}
-	if err := cfg.TrustMetadata(p.entity); err != nil {
-		return sender(400, "InvalidInput", "Could not parse metadata")
-	}
-	for _, k := range p.keys {
-		cfg.DecryptionKeys = append(cfg.DecryptionKeys, k.key)
-	}
-	if p.encMode == "Required" {
-		cfg.EncryptionMode = saml.EncryptionRequired
-	}
-	v, err := saml.NewVerifier(cfg)
-	if err != nil {
-		return sender(400, "InvalidInput", "Could not parse metadata")
-	}
-	p.verifier = v
+	p.verifier = iv
 	return nil
 }
 
@@ -315,7 +377,7 @@ func (s *Server) createSAMLProvider(rq *request) (*xmlw, *apiErr) {
 	if err != nil {
 		return nil, err
 	}
-	entity, err := checkMetadata(doc)
+	entities, until, err := checkMetadata(doc)
 	if err != nil {
 		return nil, err
 	}
@@ -323,7 +385,7 @@ func (s *Server) createSAMLProvider(rq *request) (*xmlw, *apiErr) {
 	if err != nil {
 		return nil, err
 	}
-	p := &provider{name: name, metadata: doc, entity: entity, created: s.now().UTC().Truncate(time.Second), tags: tags}
+	p := &provider{name: name, metadata: doc, entities: entities, created: s.now().UTC().Truncate(time.Second), tags: tags}
 	if mode, ok := rq.param("AssertionEncryptionMode"); ok {
 		if mode != "Required" && mode != "Allowed" {
 			return nil, validation("Value '" + clip(mode, 40) + "' at 'assertionEncryptionMode' failed to satisfy constraint: Member must satisfy enum value set: [Required, Allowed]")
@@ -351,7 +413,7 @@ func (s *Server) createSAMLProvider(rq *request) (*xmlw, *apiErr) {
 	if p.uuid == "" {
 		return nil, &apiErr{500, "Receiver", "ServiceFailure", "The request processing has failed because of an unknown error, exception or failure."}
 	}
-	p.validUntil = entity.ValidUntil
+	p.validUntil = until
 	if err := s.buildVerifier(p, awsrole.PartitionAWS); err != nil {
 		return nil, err
 	}
@@ -382,11 +444,11 @@ func (s *Server) updateSAMLProvider(rq *request) (*xmlw, *apiErr) {
 	next := *p
 	next.keys = append([]privateKey(nil), p.keys...)
 	if hasDoc {
-		entity, err := checkMetadata(doc)
+		entities, until, err := checkMetadata(doc)
 		if err != nil {
 			return nil, err
 		}
-		next.metadata, next.entity, next.validUntil = doc, entity, entity.ValidUntil
+		next.metadata, next.entities, next.validUntil = doc, entities, until
 	}
 	if hasMode {
 		if mode != "Required" && mode != "Allowed" {

@@ -142,7 +142,7 @@ func (s *Server) assumeRoleWithSAML(rq *request) (*xmlw, *apiErr) {
 			prov = p
 		}
 	}
-	var verifier *saml.Verifier
+	var verifier *idpVerifiers
 	if prov != nil {
 		verifier = prov.verifier
 	}

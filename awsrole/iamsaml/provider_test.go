@@ -10,7 +10,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
-	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
 
@@ -394,57 +393,82 @@ func TestEncryptionKeyRotation(t *testing.T) {
 	// add and remove together, so the calls above passing shows it too.
 }
 
-// memIAM holds provider documents in memory. It stands in for awstest where
-// awstest cannot yet: awstest keeps one EntityDescriptor per provider and
-// refuses aggregates, which metadata.CheckIAM accepts (B1.8).
-type memIAM struct{ docs map[string]string }
-
-func (m *memIAM) GetSAMLProvider(_ context.Context, in *iam.GetSAMLProviderInput, _ ...func(*iam.Options)) (*iam.GetSAMLProviderOutput, error) {
-	d, ok := m.docs[*in.SAMLProviderArn]
-	if !ok {
-		return nil, &iamtypes.NoSuchEntityException{Message: aws.String("not found")}
-	}
-	return &iam.GetSAMLProviderOutput{SAMLMetadataDocument: aws.String(d)}, nil
-}
-
-func (m *memIAM) CreateSAMLProvider(_ context.Context, in *iam.CreateSAMLProviderInput, _ ...func(*iam.Options)) (*iam.CreateSAMLProviderOutput, error) {
-	arn := "arn:aws:iam::123456789012:saml-provider/" + *in.Name
-	m.docs[arn] = *in.SAMLMetadataDocument
-	return &iam.CreateSAMLProviderOutput{SAMLProviderArn: aws.String(arn)}, nil
-}
-
-func (m *memIAM) UpdateSAMLProvider(_ context.Context, in *iam.UpdateSAMLProviderInput, _ ...func(*iam.Options)) (*iam.UpdateSAMLProviderOutput, error) {
-	m.docs[*in.SAMLProviderArn] = *in.SAMLMetadataDocument
-	return &iam.UpdateSAMLProviderOutput{SAMLProviderArn: in.SAMLProviderArn}, nil
-}
-
-// TestProviderAggregate: IAM holds up to 10 IdPs per provider (B1.8); a
-// plan that moves from an aggregate to one entity drops certificates whose
-// signer is unknown and is refused.
+// TestProviderAggregate: IAM holds up to 10 IdPs per provider (B1.8), and
+// awstest takes an aggregate as IAM does; a plan that moves from an
+// aggregate to one entity drops certificates whose signer is unknown and is
+// refused, and one that keeps the member Entra signs with is applied and
+// sign-in keeps working.
 func TestProviderAggregate(t *testing.T) {
 	t.Parallel()
 	tn := newTenant(t)
-	mem := &memIAM{docs: map[string]string{}}
 	ctx := context.Background()
 	agg, err := os.ReadFile("testdata/spid-idps-aggregate.xml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan, err := iamsaml.EnsureProvider(ctx, mem, tn.arn, agg, tn.opts)
+	plan, err := iamsaml.EnsureProvider(ctx, tn.iam, tn.arn, agg, tn.opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if plan.Action != "create" || len(plan.Certificates.Added) < 2 {
 		t.Fatalf("aggregate: action %s, %d certificates; want create of several", plan.Action, len(plan.Certificates.Added))
 	}
-	if plan, err = iamsaml.EnsureProvider(ctx, mem, tn.arn, agg, tn.opts); err != nil || plan.Action != "none" {
+	if tn.held(t) != string(agg) {
+		t.Fatal("IAM does not hold the aggregate as uploaded")
+	}
+	before := tn.writes()
+	if plan, err = iamsaml.EnsureProvider(ctx, tn.iam, tn.arn, agg, tn.opts); err != nil || plan.Action != "none" {
 		t.Fatalf("aggregate again: %v %v", plan, err)
 	}
-	plan, err = iamsaml.EnsureProvider(ctx, mem, tn.arn, tn.idp.Metadata(), tn.opts)
+	if tn.writes() != before {
+		t.Error("an equal aggregate was written again")
+	}
+	plan, err = iamsaml.EnsureProvider(ctx, tn.iam, tn.arn, tn.idp.Metadata(), tn.opts)
 	if !errors.Is(err, iamsaml.ErrUnsafe) || plan == nil || len(plan.Certificates.Removed) == 0 {
 		t.Fatalf("aggregate to one entity: err %v, plan %+v; want ErrUnsafe with removed certificates", err, plan)
 	}
-	if mem.docs[tn.arn.String()] != string(agg) {
+	if tn.held(t) != string(agg) {
 		t.Error("a refused plan changed IAM")
 	}
+
+	// An aggregate holding the tenant's IdP and another: adding the other
+	// member is safe; sign-in through the tenant's entity works; dropping
+	// the other member again is allowed once the active signer is named.
+	other := samltest.NewIdP(t, samltest.WithNow(provNow), samltest.WithTenantID("0f0f0f0f-1111-4111-8111-0f0f0f0f0f0f"), samltest.WithKeyIndex(3))
+	opts := tn.opts
+	opts.Force = true // replaces the SPID aggregate
+	if _, err := iamsaml.EnsureProvider(ctx, tn.iam, tn.arn, tn.idp.Metadata(), opts); err != nil {
+		t.Fatal(err)
+	}
+	both := aggregateOf(tn.idp.Metadata(), other.Metadata())
+	plan, err = iamsaml.EnsureProvider(ctx, tn.iam, tn.arn, both, tn.opts)
+	if err != nil || plan.Action != "update" || len(plan.Certificates.Added) != 1 || len(plan.Certificates.Removed) != 0 {
+		t.Fatalf("one entity to an aggregate of two: %+v %v; want a safe update adding one certificate", plan, err)
+	}
+	if err := tn.assume(t); err != nil {
+		t.Fatalf("sign-in through a member of the aggregate: %v", err)
+	}
+	opts = tn.opts
+	opts.ActiveSigner = metadata.NewCertificate(tn.idp.Certificate().Raw).SHA256
+	if plan, err = iamsaml.EnsureProvider(ctx, tn.iam, tn.arn, tn.idp.Metadata(), opts); err != nil || len(plan.Certificates.Removed) != 1 {
+		t.Fatalf("aggregate back to the tenant's entity with ActiveSigner: %+v %v", plan, err)
+	}
+	if err := tn.assume(t); err != nil {
+		t.Fatalf("sign-in after dropping the other member: %v", err)
+	}
+}
+
+// aggregateOf wraps IdP metadata documents in one EntitiesDescriptor.
+func aggregateOf(docs ...[]byte) []byte {
+	var b strings.Builder
+	b.WriteString(`<md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata">`)
+	for _, d := range docs {
+		s := string(d)
+		if strings.HasPrefix(s, "<?xml") {
+			s = s[strings.Index(s, "?>")+2:]
+		}
+		b.WriteString(strings.TrimSpace(s))
+	}
+	b.WriteString("</md:EntitiesDescriptor>")
+	return []byte(b.String())
 }
