@@ -21,7 +21,12 @@
 //
 // The server holds several accounts, told apart by the caller's access key;
 // credentials it issues work against it (GetCallerIdentity answers with the
-// assumed-role ARN). State can be inspected (Providers, Roles, Calls) and
+// assumed-role ARN). AssumeRole takes such a role session into a role of any
+// of its accounts, as STS does: the account root keys are refused, the
+// role's trust policy must name the caller (its account, its role or its
+// session) for sts:AssumeRole (and sts:TagSession, sts:SetSourceIdentity
+// when used), and a chained session lasts at most an hour (A4.3); the
+// credentials it issues act in the role's account. State can be inspected (Providers, Roles, Calls) and
 // faults injected (latency, throttling, one-off errors for an operation).
 // Start runs a server outside of tests, as `samlaws fake-aws` does. The
 // server listens on loopback addresses only.

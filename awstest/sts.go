@@ -12,12 +12,16 @@ import (
 	"github.com/samlaws/samlaws/saml"
 )
 
-// session is a set of temporary credentials AssumeRoleWithSAML issued.
+// session is a set of temporary credentials AssumeRoleWithSAML or AssumeRole
+// issued.
 type session struct {
 	akid, secret, token string
 	acct                *account
 	arn, userID         string
-	expires             time.Time
+	// roleARN is the IAM ARN of the role the session is of, for the
+	// principals of trust policies (AssumeRole).
+	roleARN string
+	expires time.Time
 }
 
 // STS limits (A6.1, B4.1).
@@ -43,6 +47,8 @@ func (s *Server) serveSTS(rq *request) {
 	switch rq.action {
 	case "AssumeRoleWithSAML":
 		res, err = s.assumeRoleWithSAML(rq)
+	case "AssumeRole":
+		res, err = s.assumeRole(rq)
 	case "GetCallerIdentity":
 		res = s.getCallerIdentity(rq)
 	default:
@@ -105,28 +111,9 @@ func (s *Server) assumeRoleWithSAML(rq *request) (*xmlw, *apiErr) {
 		}
 		duration = n
 	}
-	policy, hasPolicy := rq.param("Policy")
-	if hasPolicy {
-		if err := length("Policy", policy, 1, maxPolicyChars); err != nil {
-			return nil, err
-		}
-		if !policyRE.MatchString(policy) || !json.Valid([]byte(policy)) {
-			return nil, sender(400, "MalformedPolicyDocument", "The policy is not in the valid JSON format.")
-		}
-	}
-	var policyARNs []string
-	for i := 1; ; i++ {
-		v, ok := rq.param("PolicyArns.member." + strconv.Itoa(i) + ".arn")
-		if !ok {
-			break
-		}
-		if err := length("PolicyArns.member.arn", v, 20, 2048); err != nil {
-			return nil, err
-		}
-		policyARNs = append(policyARNs, v)
-	}
-	if len(policyARNs) > maxPolicyARNs {
-		return nil, validation("Value at 'policyArns' failed to satisfy constraint: Member must have length less than or equal to 10")
+	sp, err := rq.sessionPolicy()
+	if err != nil {
+		return nil, err
 	}
 	rARN, rerr := awsrole.ParseRoleARN(roleARN)
 	pARN, perr := awsrole.ParseProviderARN(principalARN)
@@ -231,18 +218,14 @@ func (s *Server) assumeRoleWithSAML(rq *request) (*xmlw, *apiErr) {
 	}
 
 	packed := -1
-	if hasPolicy || len(a.Tags) > 0 || len(policyARNs) > 0 {
-		size := len(policy)
+	if sp.set || len(a.Tags) > 0 {
+		size := sp.size
 		for _, t := range a.Tags {
 			size += len(t.Key) + len(t.Value)
 		}
-		for _, p := range policyARNs {
-			size += len(p)
-		}
-		packed = (size*100 + packedBudget - 1) / packedBudget
-		if packed > 100 {
-			return nil, sender(400, "PackedPolicyTooLarge",
-				"Packed size of the session policies and session tags combined exceeds the allowed limit ("+strconv.Itoa(packed)+"% of allowed)")
+		var perr *apiErr
+		if packed, perr = packedSize(size); perr != nil {
+			return nil, perr
 		}
 	}
 
@@ -252,6 +235,7 @@ func (s *Server) assumeRoleWithSAML(rq *request) (*xmlw, *apiErr) {
 		token:   "IQoJb3JpZ2luX2VjEAws" + s.randString(200, base62),
 		acct:    roleAcct,
 		arn:     "arn:" + string(rARN.Partition) + ":sts::" + rARN.AccountID + ":assumed-role/" + roleName + "/" + string(a.RoleSessionName),
+		roleARN: roleARN,
 		userID:  roleID + ":" + string(a.RoleSessionName),
 		expires: now.Add(sess.Duration).UTC().Truncate(time.Second),
 	}
@@ -311,4 +295,53 @@ func (rq *request) assertionError(err error) *apiErr {
 		return sender(403, code, msg)
 	}
 	return sender(400, code, msg)
+}
+
+// sessionPol is what the session policy parameters of AssumeRoleWithSAML and
+// AssumeRole add up to.
+type sessionPol struct {
+	set  bool // Policy or PolicyArns was sent
+	size int  // characters of the inline policy and the policy ARNs
+}
+
+// sessionPolicy checks Policy (1..2048 characters of valid JSON) and
+// PolicyArns (at most 10 ARNs of 20..2048 characters), B4.1.
+func (rq *request) sessionPolicy() (sessionPol, *apiErr) {
+	var sp sessionPol
+	if policy, ok := rq.param("Policy"); ok {
+		if err := length("Policy", policy, 1, maxPolicyChars); err != nil {
+			return sp, err
+		}
+		if !policyRE.MatchString(policy) || !json.Valid([]byte(policy)) {
+			return sp, sender(400, "MalformedPolicyDocument", "The policy is not in the valid JSON format.")
+		}
+		sp.set, sp.size = true, len(policy)
+	}
+	n := 0
+	for i := 1; ; i++ {
+		v, ok := rq.param("PolicyArns.member." + strconv.Itoa(i) + ".arn")
+		if !ok {
+			break
+		}
+		if err := length("PolicyArns.member.arn", v, 20, 2048); err != nil {
+			return sp, err
+		}
+		sp.set, sp.size = true, sp.size+len(v)
+		n++
+	}
+	if n > maxPolicyARNs {
+		return sp, validation("Value at 'policyArns' failed to satisfy constraint: Member must have length less than or equal to 10")
+	}
+	return sp, nil
+}
+
+// packedSize is the PackedPolicySize percentage of size characters of
+// session policy and tags, or PackedPolicyTooLarge above 100 % (B4.3).
+func packedSize(size int) (int, *apiErr) {
+	packed := (size*100 + packedBudget - 1) / packedBudget
+	if packed > 100 {
+		return 0, sender(400, "PackedPolicyTooLarge",
+			"Packed size of the session policies and session tags combined exceeds the allowed limit ("+strconv.Itoa(packed)+"% of allowed)")
+	}
+	return packed, nil
 }
