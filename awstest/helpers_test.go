@@ -44,7 +44,7 @@ func newWorld(t testing.TB, opts federation.TrustPolicyOptions) *world {
 	t.Helper()
 	now := testNow
 	w := &world{now: &now}
-	w.idp = samltest.NewIdP(t, samltest.WithClock(w.clock))
+	w.idp = samltest.NewIdP(t, samltest.IdPConfig{Now: w.clock})
 	w.srv = awstest.NewServer(t, awstest.Config{Now: w.clock})
 	cfg := w.srv.AWSConfig("")
 	cfg.RetryMaxAttempts = 1
@@ -83,7 +83,7 @@ func (w *world) assumeWith(t *testing.T, in *sts.AssumeRoleWithSAMLInput, u saml
 		in.PrincipalArn = aws.String(providerARN)
 	}
 	if in.SAMLAssertion == nil {
-		in.SAMLAssertion = aws.String(w.idp.ResponseBase64(t, u, opts...))
+		in.SAMLAssertion = aws.String(w.idp.Response(t, u, opts...).Base64())
 	}
 	return w.sts.AssumeRoleWithSAML(context.Background(), in)
 }

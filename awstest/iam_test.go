@@ -32,7 +32,7 @@ import (
 func TestSAMLProviderLifecycle(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	idp := samltest.NewIdP(t, samltest.WithNow(testNow))
+	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return testNow }})
 	srv := awstest.NewServer(t, awstest.Config{Now: func() time.Time { return testNow }})
 	cfg := srv.AWSConfig("")
 	cfg.RetryMaxAttempts = 1
@@ -206,7 +206,7 @@ func TestSAMLProviderLifecycle(t *testing.T) {
 func TestSAMLProviderQuotaAndValidUntil(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	idp := samltest.NewIdP(t, samltest.WithNow(testNow))
+	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return testNow }})
 	srv := awstest.NewServer(t, awstest.Config{Now: func() time.Time { return testNow }})
 	cfg := srv.AWSConfig("")
 	cfg.RetryMaxAttempts = 1

@@ -133,7 +133,7 @@ func observe(t *testing.T, endpoint string, idp *samltest.IdP, now time.Time) ma
 			u = samltest.DefaultUser()
 		}
 		out, err := sc.AssumeRoleWithSAML(ctx, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(role),
-			PrincipalArn: cp.SAMLProviderArn, SAMLAssertion: aws.String(idp.ResponseBase64(t, u, opts...))})
+			PrincipalArn: cp.SAMLProviderArn, SAMLAssertion: aws.String(idp.Response(t, u, opts...).Base64())})
 		if err != nil {
 			got[name] = errText(err)
 			return
@@ -252,7 +252,7 @@ func observe(t *testing.T, endpoint string, idp *samltest.IdP, now time.Time) ma
 func TestMotoComparison(t *testing.T) {
 	motoURL := startMoto(t)
 	now := time.Now().UTC().Truncate(time.Second) // both servers judge by the wall clock here
-	idp := samltest.NewIdP(t, samltest.WithNow(now))
+	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return now }})
 	srv := awstest.NewServer(t, awstest.Config{Now: func() time.Time { return now }})
 	a := observe(t, srv.URL, idp, now)
 	m := observe(t, motoURL, idp, now)

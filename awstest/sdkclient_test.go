@@ -66,7 +66,7 @@ func TestHTTPClientBodyAfterClose(t *testing.T) {
 // network connection" on a 200 response (see HTTPClient).
 func TestSDKCallsOneAttempt(t *testing.T) {
 	srv := awstest.NewServer(t, awstest.Config{Now: func() time.Time { return testNow }})
-	idp := samltest.NewIdP(t, samltest.WithNow(testNow))
+	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return testNow }})
 	cfg := srv.AWSConfig("")
 	cfg.RetryMaxAttempts = 1
 	c := iam.NewFromConfig(cfg)

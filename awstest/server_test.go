@@ -158,7 +158,7 @@ func TestAccounts(t *testing.T) {
 	ctx := context.Background()
 	srv := awstest.NewServer(t, awstest.Config{Accounts: []awstest.Account{{ID: "111111111111"}, {ID: "222222222222", Alias: "prod"}}})
 	a, b := iam.NewFromConfig(srv.AWSConfig("111111111111")), iam.NewFromConfig(srv.AWSConfig("222222222222"))
-	idp := samltest.NewIdP(t)
+	idp := samltest.NewIdP(t, samltest.IdPConfig{})
 	if _, err := a.CreateSAMLProvider(ctx, &iam.CreateSAMLProviderInput{Name: aws.String("EntraID"), SAMLMetadataDocument: aws.String(string(idp.Metadata()))}); err != nil {
 		t.Fatal(err)
 	}

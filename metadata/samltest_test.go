@@ -15,7 +15,7 @@ import (
 // verification, and a certificate rollover (C3.4).
 func TestSamltestIdPRollover(t *testing.T) {
 	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
-	idp := samltest.NewIdP(t, samltest.WithNow(now))
+	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return now }})
 	srv := idp.Serve()
 	ctx := context.Background()
 	f := &metadata.Fetcher{Now: func() time.Time { return now }, CacheDuration: -1,

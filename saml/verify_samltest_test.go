@@ -13,7 +13,7 @@ import (
 // TestVerifierConformance runs samltest's conformance suite (Entra's three
 // signing options accepted, every tamper case rejected) against Verify.
 func TestVerifierConformance(t *testing.T) {
-	idp := samltest.NewIdP(t)
+	idp := samltest.NewIdP(t, samltest.IdPConfig{})
 	v, err := saml.NewVerifier(idp.VerifierConfig())
 	if err != nil {
 		t.Fatal(err)
@@ -29,7 +29,7 @@ func TestVerifierConformance(t *testing.T) {
 // that (A5.1) with the fix that names the thumbprint, and nothing that sends
 // the admin after Entra's signing options instead (no D4.7 problem).
 func TestDiagnoseUntrustedSignerOneFix(t *testing.T) {
-	idp := samltest.NewIdP(t)
+	idp := samltest.NewIdP(t, samltest.IdPConfig{})
 	cfg := idp.VerifierConfig()
 	v, err := saml.NewVerifier(cfg)
 	if err != nil {

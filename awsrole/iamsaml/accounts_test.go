@@ -135,7 +135,7 @@ func multiAccount(tb testing.TB, n int) (*awstest.Server, func(context.Context, 
 	}
 	srv := awstest.NewServer(tb, awstest.Config{Accounts: accts, Now: func() time.Time { return provNow }})
 	ctx := context.Background()
-	md := samltest.NewIdP(tb, samltest.WithNow(provNow)).Metadata()
+	md := samltest.NewIdP(tb, samltest.IdPConfig{Now: func() time.Time { return provNow }}).Metadata()
 	for _, id := range ids {
 		c := iam.NewFromConfig(srv.AWSConfig(id))
 		p := awsrole.ProviderARN{Partition: awsrole.PartitionAWS, AccountID: id, Name: "EntraID"}

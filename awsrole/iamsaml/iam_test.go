@@ -377,7 +377,7 @@ func TestImportableRolesRealClient(t *testing.T) {
 	cfg := srv.AWSConfig("")
 	cfg.RetryMaxAttempts = 1
 	client := iam.NewFromConfig(cfg)
-	md := string(samltest.NewIdP(t).Metadata())
+	md := string(samltest.NewIdP(t, samltest.IdPConfig{}).Metadata())
 	for _, name := range []string{"EntraID", "Okta"} {
 		if _, err := client.CreateSAMLProvider(ctx, &iam.CreateSAMLProviderInput{Name: aws.String(name), SAMLMetadataDocument: aws.String(md)}); err != nil {
 			t.Fatal(err)

@@ -105,7 +105,7 @@ func TestPolicyMatchesCalls(t *testing.T) {
 			}
 		},
 		"AddEncryptionKey": func(t *testing.T, tn *tenant) {
-			key := string(samltest.NewIdP(t, samltest.WithNow(provNow), samltest.WithKeyIndex(4)).KeyPEM())
+			key := string(samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return provNow }, KeyIndex: 4}).KeyPEM())
 			if _, err := iamsaml.AddEncryptionKey(ctx, tn.iam, tn.arn, key); err != nil {
 				t.Fatal(err)
 			}
@@ -146,7 +146,7 @@ func TestPolicyMatchesCalls(t *testing.T) {
 		"AddEncryptionKey": mustEnsure,
 		"RemoveEncryptionKey": func(t *testing.T, tn *tenant) {
 			mustEnsure(t, tn)
-			key := string(samltest.NewIdP(t, samltest.WithNow(provNow), samltest.WithKeyIndex(4)).KeyPEM())
+			key := string(samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return provNow }, KeyIndex: 4}).KeyPEM())
 			if _, err := iamsaml.AddEncryptionKey(ctx, tn.iam, tn.arn, key); err != nil {
 				t.Fatal(err)
 			}

@@ -39,7 +39,7 @@ func newTenant(t *testing.T) *tenant {
 	t.Helper()
 	clock := func() time.Time { return provNow }
 	tn := &tenant{
-		idp: samltest.NewIdP(t, samltest.WithClock(clock)),
+		idp: samltest.NewIdP(t, samltest.IdPConfig{Now: clock}),
 		srv: awstest.NewServer(t, awstest.Config{Now: clock}),
 	}
 	// The SDK's default retryer stays on: it retries the "use of closed
@@ -94,7 +94,7 @@ func (tn *tenant) assume(t *testing.T) error {
 	_, err := tn.sts.AssumeRoleWithSAML(ctx, &sts.AssumeRoleWithSAMLInput{
 		RoleArn:       aws.String("arn:aws:iam::123456789012:role/EntraAdmin"),
 		PrincipalArn:  aws.String(tn.arn.String()),
-		SAMLAssertion: aws.String(tn.idp.ResponseBase64(t, samltest.DefaultUser())),
+		SAMLAssertion: aws.String(tn.idp.Response(t, samltest.DefaultUser()).Base64()),
 	})
 	return err
 }
@@ -172,7 +172,7 @@ func TestApplyProviderRefusesAfterConcurrentChange(t *testing.T) {
 		t.Fatalf("plan = %s added %d removed %d breaks %v; want a safe update adding one", plan.Action, len(plan.Certificates.Added), len(plan.Certificates.Removed), plan.Breaks)
 	}
 	// Someone else uploads another document in between.
-	other := samltest.NewIdP(t, samltest.WithNow(provNow), samltest.WithKeyIndex(3)).Metadata()
+	other := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return provNow }, KeyIndex: 3}).Metadata()
 	if _, err := tn.iam.UpdateSAMLProvider(ctx, &iam.UpdateSAMLProviderInput{SAMLProviderArn: aws.String(tn.arn.String()), SAMLMetadataDocument: aws.String(string(other))}); err != nil {
 		t.Fatal(err)
 	}
@@ -348,9 +348,9 @@ func TestEncryptionKeyRotation(t *testing.T) {
 	if _, err := iamsaml.EnsureProvider(ctx, tn.iam, tn.arn, tn.idp.Metadata(), tn.opts); err != nil {
 		t.Fatal(err)
 	}
-	keyA := string(samltest.NewIdP(t, samltest.WithNow(provNow), samltest.WithKeyIndex(4)).KeyPEM())
-	keyB := string(samltest.NewIdP(t, samltest.WithNow(provNow), samltest.WithKeyIndex(5)).KeyPEM())
-	keyC := string(samltest.NewIdP(t, samltest.WithNow(provNow), samltest.WithKeyIndex(6)).KeyPEM())
+	keyA := string(samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return provNow }, KeyIndex: 4}).KeyPEM())
+	keyB := string(samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return provNow }, KeyIndex: 5}).KeyPEM())
+	keyC := string(samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return provNow }, KeyIndex: 6}).KeyPEM())
 	idA, err := iamsaml.AddEncryptionKey(ctx, tn.iam, tn.arn, keyA)
 	if err != nil {
 		t.Fatal(err)

@@ -91,7 +91,7 @@ func TestAWSCommandsAgainstAwstest(t *testing.T) {
 	srv := awstest.NewServer(t, awstest.Config{}) // wall clock: the IdP below mints with it too
 	acct, _ := srv.Account("")
 	c := newAWSCLI(t, srv.URL, acct.AccessKeyID, acct.SecretAccessKey)
-	idp := samltest.NewIdP(t)
+	idp := samltest.NewIdP(t, samltest.IdPConfig{})
 	md := c.file("entra.xml", append([]byte("\ufeff"), idp.Metadata()...))
 
 	// provider plan (JSON), then apply exactly the saved plan.
@@ -167,10 +167,10 @@ func TestLoginAgainstAwstest(t *testing.T) {
 	srv := awstest.NewServer(t, awstest.Config{})
 	acct, _ := srv.Account("")
 	c := newAWSCLI(t, srv.URL, acct.AccessKeyID, acct.SecretAccessKey)
-	idp := samltest.NewIdP(t)
+	idp := samltest.NewIdP(t, samltest.IdPConfig{})
 	wantCode(t, c.run("", "provider", "apply", "--metadata", c.file("md.xml", idp.Metadata())), 0, "provider apply")
 	wantCode(t, c.run("", "roles", "create", "--name", "EntraAdmin"), 0, "roles create")
-	resp := c.file("response.b64", []byte(idp.ResponseBase64(t, samltest.DefaultUser())))
+	resp := c.file("response.b64", []byte(idp.Response(t, samltest.DefaultUser()).Base64()))
 
 	// The samltest user is offered two roles: one must be chosen.
 	r := c.run("", "credential-process", "--assertion", resp)
@@ -196,7 +196,7 @@ func TestLoginAgainstAwstest(t *testing.T) {
 	}
 
 	// env, from standard input.
-	r = c.run(idp.ResponseBase64(t, samltest.DefaultUser()), "login", "--assertion", "-", "--role", admin)
+	r = c.run(idp.Response(t, samltest.DefaultUser()).Base64(), "login", "--assertion", "-", "--role", admin)
 	wantCode(t, r, 0, "login env")
 	if !strings.Contains(r.stdout, "export AWS_SESSION_TOKEN='") {
 		t.Errorf("env output:\n%s", r.stdout)
@@ -221,7 +221,7 @@ func TestLoginAgainstAwstest(t *testing.T) {
 	}
 
 	// A tampered response: STS's refusal, exit 1.
-	bad := c.file("bad.b64", []byte(idp.ResponseBase64(t, samltest.DefaultUser(), samltest.Tamper("modified-after-signing"))))
+	bad := c.file("bad.b64", []byte(idp.Response(t, samltest.DefaultUser(), samltest.Tamper("modified-after-signing")).Base64()))
 	r = c.run("", "login", "--assertion", bad, "--role", admin)
 	wantCode(t, r, 1, "tampered")
 	if !strings.Contains(r.stderr, "InvalidIdentityToken") {
@@ -242,7 +242,7 @@ func TestProviderRolloverCommand(t *testing.T) {
 	srv := awstest.NewServer(t, awstest.Config{})
 	acct, _ := srv.Account("")
 	c := newAWSCLI(t, srv.URL, acct.AccessKeyID, acct.SecretAccessKey)
-	idp := samltest.NewIdP(t)
+	idp := samltest.NewIdP(t, samltest.IdPConfig{})
 	wantCode(t, c.run("", "provider", "rollover", "--metadata", c.file("md1.xml", idp.Metadata())), 0, "initial publish")
 	next := idp.AddNextCertificate()
 	r := c.run("", "provider", "rollover", "--metadata", c.file("md2.xml", idp.Metadata()))
@@ -276,7 +276,7 @@ func TestAWSCommandsAgainstMoto(t *testing.T) {
 	t.Parallel()
 	url := peers.StartMoto(t)
 	c := newAWSCLI(t, url, "AKIAMOTO", "moto")
-	idp := samltest.NewIdP(t)
+	idp := samltest.NewIdP(t, samltest.IdPConfig{})
 	md := c.file("md.xml", idp.Metadata())
 	wantCode(t, c.run("", "provider", "apply", "--metadata", md), 0, "moto provider apply")
 	r := c.run("", "provider", "plan", "--metadata", md, "--json")

@@ -113,9 +113,9 @@ type checkFixture struct {
 	md  string // metadata file
 }
 
-func newCheckFixture(t *testing.T, opts ...samltest.Option) *checkFixture {
+func newCheckFixture(t *testing.T) *checkFixture {
 	t.Helper()
-	idp := samltest.NewIdP(t, append([]samltest.Option{samltest.WithNow(checkNow)}, opts...)...)
+	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return checkNow }})
 	return &checkFixture{idp: idp, md: writeFile(t, "metadata.xml", idp.Metadata())}
 }
 
@@ -399,7 +399,7 @@ func TestCheckInputForms(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			in := tc.input(f.idp.ResponseBase64(t, u))
+			in := tc.input(f.idp.Response(t, u).Base64())
 			r := runCLI(t, in, "check", "--metadata", f.md, "--now", checkAt, "--json", "-")
 			if r.code != exitOK {
 				t.Fatalf("stdin: exit %d\n%s%s", r.code, r.stdout, r.stderr)
@@ -407,7 +407,7 @@ func TestCheckInputForms(t *testing.T) {
 			if got := jsonLines(t, r.stdout)[0]["file"]; got != "-" {
 				t.Errorf("file = %v, want -", got)
 			}
-			file := writeFile(t, "resp.b64", []byte(tc.input(f.idp.ResponseBase64(t, u))))
+			file := writeFile(t, "resp.b64", []byte(tc.input(f.idp.Response(t, u).Base64())))
 			if r := runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, file); r.code != exitOK {
 				t.Errorf("file: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 			}
@@ -503,7 +503,7 @@ func TestCheckCertMode(t *testing.T) {
 	// Without --issuer, the first response's Issuer is expected, and said so;
 	// a response of another tenant signed with the same key is then rejected
 	// for its issuer (D1.7), the signature still being checked against --cert.
-	other := samltest.NewIdP(t, samltest.WithNow(checkNow))
+	other := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return checkNow }})
 	resp2 := writeFile(t, "other.xml", other.Response(t, samltest.DefaultUser()).XML)
 	r = runCLI(t, "", "check", "--cert", pem, "--now", checkAt, resp, resp2)
 	if r.code != exitRejected || !strings.Contains(r.stdout, "note: issuer taken from "+resp) {
@@ -522,7 +522,7 @@ func TestCheckCertMode(t *testing.T) {
 // TestCheckMetadataURL: metadata fetched over HTTP from Entra's app-specific
 // endpoint, which sends a UTF-8 BOM (C1.2, C1.3).
 func TestCheckMetadataURL(t *testing.T) {
-	srv := samltest.NewServer(t, samltest.WithNow(checkNow))
+	srv := samltest.NewServer(t, samltest.IdPConfig{Now: func() time.Time { return checkNow }})
 	u := samltest.DefaultUser()
 	resp := writeFile(t, "r.xml", srv.IdP.Response(t, u).XML)
 	r := runCLI(t, "", "check", "--metadata", srv.AppMetadataURL(), "--now", checkAt, resp)

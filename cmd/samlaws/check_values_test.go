@@ -205,7 +205,7 @@ func TestCheckOutputCapped(t *testing.T) {
 // calls the certificate expired.
 func TestCheckExpiredSigningCertificate(t *testing.T) {
 	now := checkNow
-	idp := samltest.NewIdP(t, samltest.WithClock(func() time.Time { return now }))
+	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return now }})
 	md := writeFile(t, "metadata.xml", idp.Metadata())
 	now = checkNow.Add(4 * 365 * 24 * time.Hour) // past the 3-year certificate
 	u := samltest.DefaultUser()

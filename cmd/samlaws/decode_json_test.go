@@ -35,7 +35,7 @@ func decodeJSONRun(t *testing.T, stdin string, args ...string) decodeJSONOut {
 }
 
 func TestDecodeJSON(t *testing.T) {
-	idp := samltest.NewIdP(t, samltest.WithNow(checkNow))
+	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return checkNow }})
 	u := samltest.DefaultUser()
 	u.SessionDuration = 2 * time.Hour
 	m := idp.Response(t, u, samltest.SignBoth())

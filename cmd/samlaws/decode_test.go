@@ -26,7 +26,7 @@ import (
 func flatten(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 func TestDecodeBase64(t *testing.T) {
-	idp := samltest.NewIdP(t, samltest.WithNow(checkNow))
+	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return checkNow }})
 	u := samltest.DefaultUser()
 	u.SessionDuration = 2 * time.Hour
 	m := idp.Response(t, u)
@@ -75,7 +75,7 @@ func TestDecodeBase64(t *testing.T) {
 }
 
 func TestDecodeXMLStdinAndShapes(t *testing.T) {
-	idp := samltest.NewIdP(t, samltest.WithNow(checkNow))
+	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return checkNow }})
 	u := samltest.DefaultUser()
 	cases := []struct {
 		name string
@@ -180,7 +180,7 @@ func TestEncrypted(t *testing.T) {
 // TestDecodeRejects: input that is not a SAML response is exit 1 with a reason;
 // command-line mistakes are exit 2.
 func TestDecodeRejects(t *testing.T) {
-	idp := samltest.NewIdP(t, samltest.WithNow(checkNow))
+	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return checkNow }})
 	m := idp.Response(t, samltest.DefaultUser())
 
 	var deflated bytes.Buffer
@@ -234,7 +234,7 @@ func TestDecodeRejects(t *testing.T) {
 // FuzzDecode: decoding and printing untrusted input never panics and never
 // loops; budgets hold.
 func FuzzDecode(f *testing.F) {
-	idp := samltest.NewIdP(f, samltest.WithNow(checkNow), samltest.WithDeterministicIDs(1))
+	idp := samltest.NewIdP(f, samltest.IdPConfig{Now: func() time.Time { return checkNow }, Seed: 1})
 	for _, opts := range [][]samltest.ResponseOption{nil, {samltest.SignBoth()}, {samltest.Tamper("injected-assertion")}, {samltest.Tamper("failed-status")}} {
 		m := idp.Response(f, samltest.DefaultUser(), opts...)
 		f.Add(m.XML)

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/samlaws/samlaws/saml/samltest"
 )
@@ -42,7 +43,7 @@ func TestDecodeReportsUnreadRealCapture(t *testing.T) {
 		t.Errorf("clean response: %s", clean.stdout)
 	}
 	// check rejects what decode could not read, and names the element.
-	idp := samltest.NewIdP(t, samltest.WithNow(checkNow))
+	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return checkNow }})
 	cert := writeFile(t, "idp.pem", idp.CertificatePEM())
 	chk := runCLI(t, "", "check", "--json", "--cert", cert, "--issuer", "http://id.example.com/adfs/services/trust", "--now", "2016-09-10T02:55:00Z", resp)
 	if chk.code != exitRejected || !strings.Contains(chk.stdout, "undeclared namespace prefix") || !strings.Contains(chk.stdout, `"actual":"saml2:Attribute"`) {

@@ -23,6 +23,7 @@ import (
 	"github.com/samlaws/samlaws/federation"
 	"github.com/samlaws/samlaws/metadata"
 	"github.com/samlaws/samlaws/saml"
+	"github.com/samlaws/samlaws/saml/samltest"
 	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
@@ -100,7 +101,7 @@ type demo struct {
 	ctx context.Context
 	out strings.Builder
 
-	idp     *demoTenant
+	idp     *samltest.IdP
 	now     time.Time // when AWS checks
 	trust   *checkTrust
 	oldCert string // thumbprint of the certificate in the uploaded metadata
@@ -180,20 +181,11 @@ func (d *demo) verifier(md []byte) (*saml.Verifier, *checkTrust, error) {
 
 // user is B.Simon with two roles of account 123456789012, a RoleSessionName and
 // a SessionDuration.
-func (d *demo) user() demoUser {
-	return demoUser{
-		User: mint.User{
-			UPN:         demoUPN,
-			ObjectID:    demoObjectID,
-			DisplayName: "B.Simon",
-			GivenName:   "B",
-			Surname:     "Simon",
-			Email:       demoUPN,
-		},
-		Roles:           []string{demoAdminRole, demoReadOnlyRole},
-		SessionName:     demoUPN,
-		SessionDuration: demoSessionDuration,
-	}
+func (d *demo) user() samltest.User {
+	u := samltest.DefaultUser()
+	u.SessionName = u.UPN
+	u.SessionDuration = demoSessionDuration
+	return u
 }
 
 func (d *demo) run() error {
@@ -202,7 +194,12 @@ func (d *demo) run() error {
 	if err != nil {
 		return err
 	}
-	d.idp, err = newDemoTenant(demoNow, demoSeed, audience, federation.GlobalSignInEndpoint)
+	d.idp, err = samltest.New(samltest.IdPConfig{
+		Now:      func() time.Time { return demoNow },
+		Seed:     demoSeed,
+		Audience: audience,
+		ACS:      federation.GlobalSignInEndpoint,
+	})
 	if err != nil {
 		return err
 	}
@@ -218,9 +215,9 @@ func (d *demo) run() error {
 	}
 	defer srv.Close()
 	d.aws = srv
-	cfg := srv.AWSConfig(demoAccountID)
+	cfg := srv.AWSConfig(samltest.DefaultAccountID)
 	d.iamc, d.stsc = iam.NewFromConfig(cfg), sts.NewFromConfig(cfg)
-	if d.provARN, err = awsrole.ParseProviderARN(demoProviderARN); err != nil {
+	if d.provARN, err = awsrole.ParseProviderARN(samltest.DefaultProviderARN); err != nil {
 		return err
 	}
 
@@ -263,7 +260,7 @@ func (d *demo) entra() error {
 		return fmt.Errorf("the demo's Reply URL: %w", err)
 	}
 	d.row("Reply URL", idp.ACS+" (checked: no \"#N\", C2.1)")
-	cert := idp.certificate()
+	cert := idp.Certificate()
 	d.row("signing certificate", fmt.Sprintf("%s, SHA-1 thumbprint %s, valid to %s", cert.Subject.CommonName, saml.Thumbprint(cert), cert.NotAfter.UTC().Format("2006-01-02")))
 	d.oldCert = saml.Thumbprint(cert)
 	return nil
@@ -271,10 +268,7 @@ func (d *demo) entra() error {
 
 // provider shows the AWS side: the IAM SAML provider made from the metadata.
 func (d *demo) provider() (*saml.Verifier, error) {
-	md, err := d.idp.metadata()
-	if err != nil {
-		return nil, err
-	}
+	md := d.idp.Metadata()
 	d.title("2. AWS: IAM SAML provider EntraID, created from the app's federation metadata")
 	if probs := metadata.CheckIAM(md); len(probs) > 0 {
 		return nil, fmt.Errorf("IAM would reject the test metadata: %v", probs[0])
@@ -290,7 +284,7 @@ func (d *demo) provider() (*saml.Verifier, error) {
 	if err != nil || again.Action != "none" {
 		return nil, fmt.Errorf("the provider is not idempotent: %v %v", again, err)
 	}
-	d.row("provider ARN", demoProviderARN)
+	d.row("provider ARN", samltest.DefaultProviderARN)
 	v, t, err := d.verifier(md)
 	if err != nil {
 		return nil, err
@@ -298,7 +292,7 @@ func (d *demo) provider() (*saml.Verifier, error) {
 	d.trust = t
 	d.row("trusted issuer", t.entityID)
 	d.row("trusted certificates", demoThumbprints(t))
-	prov, err := awsrole.ParseProviderARN(demoProviderARN)
+	prov, err := awsrole.ParseProviderARN(samltest.DefaultProviderARN)
 	if err != nil {
 		return nil, err
 	}
@@ -316,7 +310,7 @@ func (d *demo) provider() (*saml.Verifier, error) {
 			return nil, fmt.Errorf("creating role %s in awstest: %w", name, err)
 		}
 	}
-	d.row("roles trusting it", "EntraAdmin and EntraReadOnly in account "+demoAccountID+", created with iamsaml.EnsureRole (CreateRole), each with this trust policy (B3.1):")
+	d.row("roles trusting it", "EntraAdmin and EntraReadOnly in account "+samltest.DefaultAccountID+", created with iamsaml.EnsureRole (CreateRole), each with this trust policy (B3.1):")
 	for _, line := range strings.Split(string(policy), "\n") {
 		d.printf("    %s\n", line)
 	}
@@ -387,7 +381,7 @@ func (d *demo) credentials(m *mint.Minted, role awsrole.Role) error {
 	c := res.Credentials
 	d.row("AssumeRoleWithSAML", fmt.Sprintf("through the SDK (sts.AssumeRoleWithSAML, unsigned): %s, temporary key %s, expires %s (1h: no DurationSeconds, A4.1)",
 		res.AssumedRoleARN, c.AccessKeyID, c.Expires.UTC().Format("15:04:05Z")))
-	cfg := d.aws.AWSConfig(demoAccountID)
+	cfg := d.aws.AWSConfig(samltest.DefaultAccountID)
 	cfg.Credentials = credentials.NewStaticCredentialsProvider(c.AccessKeyID, c.SecretAccessKey, c.SessionToken)
 	id, err := sts.NewFromConfig(cfg).GetCallerIdentity(d.ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
@@ -427,7 +421,7 @@ func demoThumbprints(t *checkTrust) string {
 // signIn mints B.Simon's response and shows AWS's verdict step by step.
 func (d *demo) signIn(v *saml.Verifier) error {
 	u := d.user()
-	m, err := d.idp.response(u, "")
+	m, err := d.idp.Mint(u)
 	if err != nil {
 		return err
 	}
@@ -541,7 +535,7 @@ func (d *demo) replyURLMistake(v *saml.Verifier) error {
 		return fmt.Errorf("federation.CheckReplyURL accepted %s", bad)
 	}
 	d.row("Entra config check", err.Error())
-	m, err := d.idp.response(d.user(), bad)
+	m, err := d.idp.Mint(d.user(), samltest.Recipient(bad))
 	if err != nil {
 		return err
 	}
@@ -556,28 +550,24 @@ func (d *demo) replyURLMistake(v *saml.Verifier) error {
 // rollover: Entra signs with a new certificate the provider does not know.
 func (d *demo) rollover(v *saml.Verifier) error {
 	d.title("6. Misconfiguration: Entra rolled its signing certificate; AWS has the old metadata")
-	if err := d.idp.rollover(); err != nil {
-		return err
-	}
-	cert := d.idp.certificate()
+	d.idp.AddNextCertificate()
+	d.idp.ActivateNextCertificate()
+	cert := d.idp.Certificate()
 	d.row("in Entra", fmt.Sprintf("new certificate %s made active (\"Make certificate active\", C3.2)", saml.Thumbprint(cert)))
 	d.row("AWS provider trusts", demoThumbprints(d.trust)+" only")
-	m, err := d.idp.response(d.user(), "")
+	m, err := d.idp.Mint(d.user())
 	if err != nil {
 		return err
 	}
 	if err := d.problems(v, m); err != nil {
 		return err
 	}
-	md, err := d.idp.metadata()
-	if err != nil {
-		return err
-	}
+	md := d.idp.Metadata()
 	fixed, t, err := d.verifier(md)
 	if err != nil {
 		return err
 	}
-	admin, err := awsrole.ParseRole(demoAdminRole)
+	admin, err := awsrole.ParseRole(samltest.DefaultAdminRole)
 	if err != nil {
 		return err
 	}

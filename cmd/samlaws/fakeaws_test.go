@@ -67,7 +67,7 @@ type fakeAWSScenario struct {
 func newFakeAWSScenario(t *testing.T) fakeAWSScenario {
 	t.Helper()
 	dir := t.TempDir()
-	idp := samltest.NewIdP(t) // wall clock: the server judges with the same clock
+	idp := samltest.NewIdP(t, samltest.IdPConfig{}) // wall clock: the server judges with the same clock
 	p, _ := awsrole.ParseProviderARN(samltest.DefaultProviderARN)
 	trust, err := federation.NewTrustPolicy(federation.TrustPolicyOptions{Providers: []awsrole.ProviderARN{p}})
 	if err != nil {
@@ -85,8 +85,8 @@ func newFakeAWSScenario(t *testing.T) fakeAWSScenario {
 	}
 	s.metadata = write("idp.xml", idp.Metadata())
 	s.trust = write("trust.json", trust)
-	s.good = write("good.b64", []byte(idp.ResponseBase64(t, samltest.DefaultUser())))
-	s.bad = write("bad.b64", []byte(idp.ResponseBase64(t, samltest.DefaultUser(), samltest.Tamper("modified-after-signing"))))
+	s.good = write("good.b64", []byte(idp.Response(t, samltest.DefaultUser()).Base64()))
+	s.bad = write("bad.b64", []byte(idp.Response(t, samltest.DefaultUser(), samltest.Tamper("modified-after-signing")).Base64()))
 	return s
 }
 

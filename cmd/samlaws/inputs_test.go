@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf16"
 
 	"github.com/samlaws/samlaws/saml/samltest"
@@ -43,7 +44,7 @@ type wrongInput struct {
 
 func wrongInputs(t *testing.T) []wrongInput {
 	t.Helper()
-	idp := samltest.NewIdP(t, samltest.WithNow(checkNow))
+	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return checkNow }})
 	md := readTestdata(t, "entra-app-61318f71.xml")
 	certDER, _ := pem.Decode(idp.CertificatePEM())
 	return []wrongInput{
@@ -88,7 +89,7 @@ func TestMetadataWrongInputsNamed(t *testing.T) {
 // provider plan names a certificate given as --metadata before it talks to
 // AWS.
 func TestProviderMetadataWrongInput(t *testing.T) {
-	idp := samltest.NewIdP(t, samltest.WithNow(checkNow))
+	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return checkNow }})
 	p := writeFile(t, "cert.pem", idp.CertificatePEM())
 	r := runCLI(t, "", "provider", "plan", "--metadata", p, "--name", "EntraID")
 	if r.code != exitUsage || !strings.Contains(r.stderr, "--metadata") || !strings.Contains(r.stderr, "PEM certificate") {
@@ -121,7 +122,7 @@ func TestUnreadableInputSameExitCode(t *testing.T) {
 // Issue 16: key and certificate swapped, DER instead of PEM, metadata where
 // a certificate belongs: each named, with the flag at fault.
 func TestKeyAndCertificateMixUps(t *testing.T) {
-	idp := samltest.NewIdP(t, samltest.WithNow(checkNow))
+	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return checkNow }})
 	key := writeFile(t, "key.pem", idp.KeyPEM())
 	cert := writeFile(t, "cert.pem", idp.CertificatePEM())
 	der, _ := pem.Decode(idp.CertificatePEM())
@@ -161,7 +162,7 @@ func TestKeyAndCertificateMixUps(t *testing.T) {
 func TestResponseWrongInputs(t *testing.T) {
 	xml := readTestdata(t, "saml2aws_aad_SAMLResponse.xml")
 	b64 := base64.StdEncoding.EncodeToString(xml)
-	idp := samltest.NewIdP(t, samltest.WithNow(checkNow))
+	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return checkNow }})
 	md := filepath.Join("testdata", "entra-app-61318f71.xml")
 	cases := []struct {
 		name string

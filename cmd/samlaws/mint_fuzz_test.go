@@ -15,7 +15,7 @@ var mintBase64Run = regexp.MustCompile(`[A-Za-z0-9+/=]{24,}`)
 // FuzzMintPEM: the --key and --cert parsers never panic on hostile files, and
 // their errors never carry base64 runs (key material) from the file.
 func FuzzMintPEM(f *testing.F) {
-	idp := samltest.NewIdP(f)
+	idp := samltest.NewIdP(f, samltest.IdPConfig{})
 	f.Add(idp.KeyPEM())
 	f.Add(idp.CertificatePEM())
 	f.Add(append(idp.CertificatePEM(), idp.KeyPEM()...))

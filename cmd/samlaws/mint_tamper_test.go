@@ -32,7 +32,7 @@ func TestMintTamperHelp(t *testing.T) {
 // --tamper.
 func TestMintTamperCLI(t *testing.T) {
 	tool := buildMintTool(t)
-	idp := samltest.NewIdP(t, samltest.WithNow(mintNow))
+	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return mintNow }})
 	keyFile := tool.file(t, "idp.pem", idp.KeyPEM())
 	certFile := tool.file(t, "idp.crt", idp.CertificatePEM())
 	mdFile := filepath.Join(tool.dir, "md.xml")

@@ -86,7 +86,7 @@ var mintNow = time.Date(2026, 11, 28, 13, 0, 0, 0, time.UTC)
 // TestMintCLI drives the built binary as a user would.
 func TestMintCLI(t *testing.T) {
 	tool := buildMintTool(t)
-	idp := samltest.NewIdP(t, samltest.WithNow(mintNow))
+	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return mintNow }})
 	key := idp.Signer().(*rsa.PrivateKey)
 	cert := idp.Certificate()
 	_, otherCert := idp.OtherSigner()

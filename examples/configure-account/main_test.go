@@ -19,7 +19,7 @@ func TestRun(t *testing.T) {
 	now := time.Date(2027, 6, 1, 9, 0, 0, 0, time.UTC)
 	srv := awstest.NewServer(t, awstest.Config{Now: func() time.Time { return now }})
 	client := iam.NewFromConfig(srv.AWSConfig(""))
-	md := append([]byte("\ufeff"), samltest.NewIdP(t, samltest.WithNow(now)).Metadata()...)
+	md := append([]byte("\ufeff"), samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return now }}).Metadata()...)
 	var out bytes.Buffer
 	if err := run(context.Background(), &out, client, awstest.DefaultAccountID, "EntraID", "EntraAdmin", md); err != nil {
 		t.Fatal(err)

@@ -29,7 +29,7 @@ func TestRun(t *testing.T) {
 		accts = append(accts, awstest.Account{ID: id})
 	}
 	srv := awstest.NewServer(t, awstest.Config{Accounts: accts, Now: func() time.Time { return now }})
-	md := samltest.NewIdP(t, samltest.WithNow(now)).Metadata()
+	md := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return now }}).Metadata()
 	ctx := context.Background()
 	for i, id := range ids[:2] {
 		c := iam.NewFromConfig(srv.AWSConfig(id))

@@ -16,7 +16,7 @@ import (
 // certificates is safe; dropping the one Entra still signs with is not.
 func TestRun(t *testing.T) {
 	now := time.Date(2026, 11, 28, 13, 0, 0, 0, time.UTC)
-	idp := samltest.NewIdP(t, samltest.WithNow(now))
+	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return now }})
 	dir := t.TempDir()
 	save := func(name string) string {
 		p := filepath.Join(dir, name)

@@ -26,7 +26,7 @@ func TestRotation(t *testing.T) {
 	now := time.Date(2028, 2, 29, 12, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
 	srv := awstest.NewServer(t, awstest.Config{Now: clock})
-	idp := samltest.NewIdP(t, samltest.WithClock(clock))
+	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: clock})
 	cfg := srv.AWSConfig("")
 	client, stsc := iam.NewFromConfig(cfg), sts.NewFromConfig(cfg)
 	arn, _ := awsrole.ParseProviderARN(samltest.DefaultProviderARN)
@@ -41,7 +41,7 @@ func TestRotation(t *testing.T) {
 		t.Helper()
 		_, err := stsc.AssumeRoleWithSAML(ctx, &sts.AssumeRoleWithSAMLInput{
 			RoleArn: aws.String("arn:aws:iam::123456789012:role/EntraAdmin"), PrincipalArn: aws.String(arn.String()),
-			SAMLAssertion: aws.String(idp.ResponseBase64(t, samltest.DefaultUser()))})
+			SAMLAssertion: aws.String(idp.Response(t, samltest.DefaultUser()).Base64())})
 		if err != nil {
 			t.Fatalf("sign-in %s: %v", when, err)
 		}

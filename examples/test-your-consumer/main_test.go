@@ -31,7 +31,7 @@ func post(t *testing.T, srv *httptest.Server, samlResponse string) (int, string)
 // the consumer must accept the first and refuse every other.
 func TestConsumer(t *testing.T) {
 	now := time.Date(2029, 7, 4, 12, 0, 0, 0, time.UTC)
-	idp := samltest.NewIdP(t, samltest.WithNow(now))
+	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return now }})
 	cfg := idp.VerifierConfig() // trusts the IdP's certificate, AWS audiences and recipients
 	cfg.Now = func() time.Time { return now.Add(time.Second) }
 	v, err := saml.NewVerifier(cfg)
@@ -41,12 +41,12 @@ func TestConsumer(t *testing.T) {
 	srv := httptest.NewServer(acs(v))
 	defer srv.Close()
 
-	code, body := post(t, srv, idp.ResponseBase64(t, samltest.DefaultUser()))
+	code, body := post(t, srv, idp.Response(t, samltest.DefaultUser()).Base64())
 	if code != http.StatusOK || !strings.Contains(body, samltest.DefaultUPN) || !strings.Contains(body, "role/EntraAdmin") {
 		t.Fatalf("good response: %d %s", code, body)
 	}
 	// The same response again is a replay.
-	m := idp.ResponseBase64(t, samltest.DefaultUser())
+	m := idp.Response(t, samltest.DefaultUser()).Base64()
 	if code, _ := post(t, srv, m); code != http.StatusOK {
 		t.Fatalf("first use refused: %d", code)
 	}
@@ -55,7 +55,7 @@ func TestConsumer(t *testing.T) {
 	}
 	for _, k := range mint.Knobs() {
 		t.Run(k.Name, func(t *testing.T) {
-			code, body := post(t, srv, idp.ResponseBase64(t, samltest.DefaultUser(), samltest.Tamper(k.Name)))
+			code, body := post(t, srv, idp.Response(t, samltest.DefaultUser(), samltest.Tamper(k.Name)).Base64())
 			if code != http.StatusForbidden {
 				t.Errorf("%s (%s): %d %s, want 403", k.Name, k.Doc, code, body)
 			}

@@ -12,7 +12,7 @@ import (
 
 func TestRun(t *testing.T) {
 	now := time.Date(2026, 11, 28, 13, 0, 0, 0, time.UTC)
-	idp := samltest.NewIdP(t, samltest.WithNow(now))
+	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return now }})
 	dir := t.TempDir()
 	md := filepath.Join(dir, "md.xml")
 	if err := os.WriteFile(md, idp.Metadata(), 0o600); err != nil {
@@ -25,7 +25,7 @@ func TestRun(t *testing.T) {
 		}
 		return p
 	}
-	good := write("good.b64", []byte(idp.ResponseBase64(t, samltest.DefaultUser())))
+	good := write("good.b64", []byte(idp.Response(t, samltest.DefaultUser()).Base64()))
 	if err := run(context.Background(), md, good, now.Add(time.Minute).Format(time.RFC3339)); err != nil {
 		t.Fatalf("good response rejected: %v", err)
 	}

@@ -2,7 +2,6 @@ package samltest
 
 import (
 	"context"
-	"testing"
 
 	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
@@ -44,17 +43,23 @@ func conformanceCases() []conformanceCase {
 // otherwise than AWS would. Configure the consumer to trust idp (its metadata,
 // or [IdP.VerifierConfig]) and to expect [IdP.Audience] and [IdP.ACS], with the
 // IdP's clock.
-func RunConformance(t *testing.T, idp *IdP, verify VerifyFunc) {
+//
+// T is *testing.T (or *testing.B): the type parameter keeps package testing
+// out of programs that use this package without running tests.
+func RunConformance[T interface {
+	TB
+	Run(name string, f func(T)) bool
+}](t T, idp *IdP, verify VerifyFunc) {
 	t.Helper()
 	for _, c := range conformanceCases() {
-		t.Run(c.Rule+"/"+c.Name, func(t *testing.T) {
+		t.Run(c.Rule+"/"+c.Name, func(t T) {
 			checkConformance(t, idp, verify, c)
 		})
 	}
 }
 
 // checkConformance runs one case, reporting a wrong decision through tb.
-func checkConformance(tb testing.TB, idp *IdP, verify VerifyFunc, c conformanceCase) {
+func checkConformance(tb TB, idp *IdP, verify VerifyFunc, c conformanceCase) {
 	tb.Helper()
 	m := idp.Response(tb, idp.User, c.Options...)
 	err := verify(context.Background(), m.XML)

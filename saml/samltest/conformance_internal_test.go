@@ -25,7 +25,7 @@ func (c *countingTB) Errorf(format string, a ...any) {
 // reject everything: it is not vacuous.
 func TestCheckConformanceDetectsWrongDecisions(t *testing.T) {
 	t.Parallel()
-	idp := NewIdP(t, WithNow(time.Date(2026, 11, 28, 13, 0, 0, 0, time.UTC)))
+	idp := NewIdP(t, IdPConfig{Now: func() time.Time { return time.Date(2026, 11, 28, 13, 0, 0, 0, time.UTC) }})
 	acceptAll := func(context.Context, []byte) error { return nil }
 	rejectAll := func(context.Context, []byte) error { return errors.New("no") }
 	cases := conformanceCases()
@@ -75,7 +75,7 @@ func (f *fatalTB) Fatalf(format string, a ...any) {
 // response.
 func TestTamperUnknownNameFails(t *testing.T) {
 	t.Parallel()
-	idp := NewIdP(t, WithNow(time.Date(2026, 11, 28, 13, 0, 0, 0, time.UTC)))
+	idp := NewIdP(t, IdPConfig{Now: func() time.Time { return time.Date(2026, 11, 28, 13, 0, 0, 0, time.UTC) }})
 	ft := &fatalTB{TB: t}
 	func() {
 		defer func() {

@@ -8,7 +8,7 @@
 // minting of responses shaped as Entra sends them to the AWS gallery application
 // ([IdP.Response], built on [mint.Builder]):
 //
-//	idp := samltest.NewIdP(t, samltest.WithNow(now))
+//	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: clock})
 //	resp := idp.Response(t, samltest.DefaultUser())          // B.Simon with two roles
 //	bad := idp.Response(t, samltest.DefaultUser(), samltest.Tamper("expired"))
 //
@@ -29,19 +29,21 @@
 // or HTTP-POST), so that HTTP- and browser-level tests work offline.
 //
 // [IdP.VerifierConfig] configures the project's own [saml.Verifier] to trust
-// the IdP, and package entrametadata writes the same Entra-shaped metadata
-// without depending on package testing.
+// the IdP. The package does not import testing ([TB] is the part of
+// testing.TB it uses): a program makes an IdP with [New] and mints with
+// [IdP.Mint], as "samlaws demo" does.
 //
 // Certificate rollover (C1.5, C3.2, C3.4) is modelled: [IdP.AddNextCertificate]
 // publishes a next certificate beside the active one, [IdP.ActivateNextCertificate]
 // makes it sign, [IdP.RemoveInactiveCertificates] retires the old one.
 //
-// Time and randomness are injected ([WithNow], [WithClock],
-// [WithDeterministicIDs]); with a fixed clock and seed the IdP's output is
+// Time and randomness are injected ([IdPConfig] Now, Rand and Seed); with a fixed clock and seed the IdP's output is
 // byte-for-byte reproducible. Keys come from a small built-in pool of public test
 // keys, so a new IdP costs microseconds rather than the ~100 ms of generating an
 // RSA key; see [KeyPoolSize]. Never trust these keys outside tests.
 //
-// Failures are reported through the testing.TB given to [NewIdP] and to the
-// minting methods, as httptest reports through panics: tests stay short.
+// Failures are reported through the TB given to [NewIdP] and to
+// [IdP.Response], as httptest reports through panics: tests stay short. An IdP
+// made by [New] reports construction errors, and [IdP.Mint] minting errors, as
+// errors.
 package samltest

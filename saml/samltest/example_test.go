@@ -38,9 +38,7 @@ func ExampleNewIdP() {
 	t := &exampleT{} // in a test: the test's *testing.T
 	defer t.done()
 
-	idp := samltest.NewIdP(t,
-		samltest.WithTenantID("8b966979-910b-487c-a604-69229b1ac75c"),
-		samltest.WithNow(time.Date(2026, 11, 28, 13, 0, 0, 0, time.UTC)))
+	idp := samltest.NewIdP(t, samltest.IdPConfig{TenantID: "8b966979-910b-487c-a604-69229b1ac75c", Now: func() time.Time { return time.Date(2026, 11, 28, 13, 0, 0, 0, time.UTC) }})
 
 	fmt.Println(idp.EntityID)
 	fmt.Println(idp.Certificate().Subject.CommonName)
@@ -60,7 +58,7 @@ func ExampleIdP_Response() {
 	t := &exampleT{}
 	defer t.done()
 	now := time.Date(2026, 11, 28, 13, 0, 0, 0, time.UTC)
-	idp := samltest.NewIdP(t, samltest.WithNow(now))
+	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return now }})
 
 	// The system under test: here, the project's own verifier, configured to
 	// trust the IdP as AWS does after the metadata upload.
@@ -86,7 +84,7 @@ func ExampleTamper() {
 	t := &exampleT{}
 	defer t.done()
 	now := time.Date(2026, 11, 28, 13, 0, 0, 0, time.UTC)
-	idp := samltest.NewIdP(t, samltest.WithNow(now))
+	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return now }})
 	cfg := idp.VerifierConfig()
 	cfg.SkipReplayCheck = true
 	v, _ := saml.NewVerifier(cfg)
@@ -107,7 +105,7 @@ func ExampleTamper() {
 func ExampleIdP_AddNextCertificate() {
 	t := &exampleT{}
 	defer t.done()
-	idp := samltest.NewIdP(t)
+	idp := samltest.NewIdP(t, samltest.IdPConfig{})
 	old := idp.Certificate()
 
 	next := idp.AddNextCertificate() // published, not yet signing (C3.2)
@@ -127,7 +125,7 @@ func ExampleIdP_AddNextCertificate() {
 func ExampleNewServer() {
 	t := &exampleT{}
 	defer t.done()
-	srv := samltest.NewServer(t, samltest.WithACS("https://sp.example/saml/acs"))
+	srv := samltest.NewServer(t, samltest.IdPConfig{ACS: "https://sp.example/saml/acs"})
 
 	// App-specific metadata, with the BOM Entra sends (C1.3).
 	resp, err := http.Get(srv.AppMetadataURL())
@@ -153,15 +151,21 @@ func ExampleNewServer() {
 	// true
 }
 
-func ExampleIdP_ResponseBase64() {
-	t := &exampleT{}
-	defer t.done()
-	idp := samltest.NewIdP(t)
+// New makes an IdP outside a test (a program, a demo), and Mint returns errors
+// instead of failing a test.
+func ExampleNew() {
+	idp, err := samltest.New(samltest.IdPConfig{Seed: 1})
+	if err != nil {
+		panic(err)
+	}
 	u := samltest.DefaultUser()
 	u.SessionDuration = time.Hour
-
+	m, err := idp.Mint(u, samltest.SignBoth())
+	if err != nil {
+		panic(err)
+	}
 	// The SAMLAssertion parameter of sts:AssumeRoleWithSAML.
-	assertion := idp.ResponseBase64(t, u, samltest.SignBoth())
+	assertion := m.Base64()
 	xml, _ := base64.StdEncoding.DecodeString(assertion)
 	fmt.Println(bytes.Count(xml, []byte("<Signature ")), "signatures")
 	// Output:

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/samlaws/samlaws/saml/samltest"
 )
@@ -40,15 +41,16 @@ func golden(t *testing.T, name string, got []byte) {
 // checks that samltest keeps them reproducible.)
 func TestGolden(t *testing.T) {
 	t.Parallel()
-	opts := []samltest.Option{
-		samltest.WithNow(fixedNow),
-		samltest.WithDeterministicIDs(1),
-		samltest.WithTenantID("8b966979-910b-487c-a604-69229b1ac75c"),
-		samltest.WithAppID("61318f71-9c58-4f75-b8af-329e649fcd80"),
+	cfg := samltest.IdPConfig{
+		Now:      func() time.Time { return fixedNow },
+		Seed:     1,
+		TenantID: "8b966979-910b-487c-a604-69229b1ac75c",
+		AppID:    "61318f71-9c58-4f75-b8af-329e649fcd80",
 	}
-	idp := samltest.NewIdP(t, opts...)
+	idp := samltest.NewIdP(t, cfg)
 	golden(t, "golden/metadata.xml", idp.Metadata())
 
-	roll := samltest.NewIdP(t, append(opts, samltest.WithNextCertificate())...)
+	cfg.NextCertificate = true
+	roll := samltest.NewIdP(t, cfg)
 	golden(t, "golden/metadata-rollover.xml", roll.Metadata())
 }

@@ -7,12 +7,12 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"io"
 	"math/big"
 	mrand "math/rand/v2"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/samlaws/samlaws/federation"
@@ -34,105 +34,65 @@ const certificateLifetime = 3 * 365 * 24 * time.Hour
 // their clock lags the IdP's a little.
 const certificateBackdate = 24 * time.Hour
 
-// Option configures an IdP made by [NewIdP] or [NewServer].
-type Option func(*config)
-
-type config struct {
-	now      func() time.Time
-	rand     io.Reader
-	tenantID string
-	appID    string
-	keyIndex int
-	next     bool
-	acs      string
-	audience string
-	user     *User
+// IdPConfig configures an IdP made by [New], [NewIdP] or [NewServer]. The zero
+// value of every field means its documented default.
+type IdPConfig struct {
+	// Now is the IdP's clock: every certificate, metadata document and response
+	// it makes is dated from it. Nil means time.Now.
+	Now func() time.Time
+	// Rand is the source of the IdP's random choices (tenant and app IDs when
+	// not given, document IDs, certificate serial numbers, encryption keys).
+	// Nil means crypto/rand, or the stream of Seed when Seed is not zero.
+	Rand io.Reader
+	// Seed, when not zero and Rand is nil, makes every random choice come from
+	// a ChaCha8 stream seeded with it. Together with a fixed Now this makes the
+	// IdP's output byte-for-byte reproducible, for golden files. The stream is
+	// consumed in call order, so the same sequence of calls gives the same bytes.
+	Seed uint64
+	// TenantID is the tenant GUID; "" means a random GUID.
+	TenantID string
+	// AppID is the application ID of the simulated AWS gallery application, the
+	// value of the app-specific metadata URL's ?appid= parameter (C1.2); ""
+	// means a random GUID.
+	AppID string
+	// KeyIndex chooses which of the built-in test keys the IdP signs with
+	// (0 <= i < [KeyPoolSize]; other values wrap). Like httptest's TLS servers,
+	// which all share one certificate, every IdP signs with key 0 unless told
+	// otherwise; two IdPs that must not trust each other need different key
+	// indexes. A next certificate ([IdP.AddNextCertificate]) uses the following
+	// indexes, and [IdP.OtherSigner] uses the key half the pool away.
+	KeyIndex int
+	// NextCertificate gives the IdP a next certificate from the start: published
+	// in metadata beside the active one but not yet signing (C1.5, C3.4). See
+	// [IdP.AddNextCertificate].
+	NextCertificate bool
+	// ACS is the assertion consumer service URL that IdP-initiated sign-in
+	// posts to (the app's Reply URL, C2.1); "" means
+	// [federation.GlobalSignInEndpoint].
+	ACS string
+	// Audience is the audience of every response (the app's Identifier, A1.6);
+	// "" means [federation.GlobalSignInEndpoint].
+	Audience string
+	// User is the user the server's IdP-initiated SSO endpoint signs in; nil
+	// means [DefaultUser].
+	User *User
 }
 
-// WithNow fixes the IdP's clock at t: every certificate, metadata document and
-// response it makes is dated from t.
-func WithNow(t time.Time) Option {
-	return func(c *config) { c.now = func() time.Time { return t } }
-}
-
-// WithClock makes now the IdP's clock. Nil restores time.Now.
-func WithClock(now func() time.Time) Option {
-	return func(c *config) { c.now = now }
-}
-
-// WithDeterministicIDs makes every random choice of the IdP (tenant and app IDs
-// when not given, document IDs, certificate serial numbers, encryption keys) come
-// from a ChaCha8 stream seeded with seed. Together with [WithNow] this makes the
-// IdP's output byte-for-byte reproducible, for golden files. The stream is
-// consumed in call order, so the same sequence of calls gives the same bytes.
-func WithDeterministicIDs(seed uint64) Option {
-	return func(c *config) {
-		var s [32]byte
-		for i := range 8 {
-			s[i] = byte(seed >> (8 * i))
-		}
-		c.rand = mrand.NewChaCha8(s)
-	}
-}
-
-// WithRand makes r the source of the IdP's random choices (see
-// [WithDeterministicIDs]). Nil restores crypto/rand.
-func WithRand(r io.Reader) Option {
-	return func(c *config) { c.rand = r }
-}
-
-// WithTenantID sets the tenant GUID. The default is a random GUID.
-func WithTenantID(id string) Option {
-	return func(c *config) { c.tenantID = id }
-}
-
-// WithAppID sets the application ID of the simulated AWS gallery application, the
-// value of the app-specific metadata URL's ?appid= parameter (C1.2). The default
-// is a random GUID.
-func WithAppID(id string) Option {
-	return func(c *config) { c.appID = id }
-}
-
-// WithKeyIndex chooses which of the built-in test keys the IdP signs with
-// (0 <= i < [KeyPoolSize]; other values wrap). Like httptest's TLS servers, which
-// all share one certificate, every IdP signs with key 0 unless told otherwise; two
-// IdPs that must not trust each other need different key indexes. A next
-// certificate ([IdP.AddNextCertificate]) uses the following indexes, and
-// [IdP.OtherSigner] uses the key half the pool away.
-func WithKeyIndex(i int) Option {
-	return func(c *config) { c.keyIndex = i }
-}
-
-// WithNextCertificate gives the IdP a next certificate from the start: published
-// in metadata beside the active one but not yet signing (C1.5, C3.4). See
-// [IdP.AddNextCertificate].
-func WithNextCertificate() Option {
-	return func(c *config) { c.next = true }
-}
-
-// WithACS sets the assertion consumer service URL that IdP-initiated sign-in posts
-// to (the app's Reply URL, C2.1). The default is [federation.GlobalSignInEndpoint].
-func WithACS(url string) Option {
-	return func(c *config) { c.acs = url }
-}
-
-// WithAudience sets the audience of every response (the app's Identifier, A1.6).
-// The default is [federation.GlobalSignInEndpoint].
-func WithAudience(aud string) Option {
-	return func(c *config) { c.audience = aud }
-}
-
-// WithUser sets the user the server's IdP-initiated SSO endpoint signs in. The
-// default is [DefaultUser].
-func WithUser(u User) Option {
-	return func(c *config) { c.user = &u }
+// TB is the part of testing.TB that [NewIdP] and [NewServer] use, so that this
+// package does not import testing: a program (such as "samlaws demo") uses the
+// IdP through [New].
+type TB interface {
+	Helper()
+	Cleanup(func())
+	Errorf(format string, args ...any)
+	Fatalf(format string, args ...any)
 }
 
 // IdP is a test Entra ID tenant with one SAML application: a signing key and
 // self-signed certificate (plus, during a rollover, a next certificate), signed
 // federation metadata, and minting of responses. Make one with [NewIdP] or
-// [NewServer]. Its methods are safe for concurrent use; failures are reported
-// through the testing.TB it was made with. Like httptest.Server's, its exported
+// [NewServer] in a test, or [New] in a program. Its methods are safe for
+// concurrent use; failures are reported through the TB it was made with. Like httptest.Server's, its exported
 // fields may be changed after construction, before first use (EntityID and
 // TenantID are fixed in metadata once it is made), and never while its server
 // is handling requests.
@@ -151,11 +111,11 @@ type IdP struct {
 	// User is the user the server's IdP-initiated SSO endpoint signs in.
 	User User
 
-	t    testing.TB
+	t    TB // nil for an IdP made by New
 	now  func() time.Time
 	rand io.Reader // always a *lockedReader
 
-	keyIndex int // WithKeyIndex
+	keyIndex int // IdPConfig.KeyIndex
 
 	mu       sync.Mutex
 	closed   bool
@@ -186,40 +146,78 @@ func (l *lockedReader) Read(p []byte) (int, error) {
 	return l.r.Read(p)
 }
 
-// NewIdP returns a ready IdP and registers its cleanup with t.
+// NewIdP returns a ready IdP and registers its cleanup with t. Failures are
+// reported through t.
 //
 // It costs a few microseconds: keys come from a built-in pool (see
-// [WithKeyIndex]), and the certificate and metadata are made and signed on first
-// use (one RSA signature each).
-func NewIdP(t testing.TB, opts ...Option) *IdP {
+// [IdPConfig.KeyIndex]), and the certificate and metadata are made and signed
+// on first use (one RSA signature each).
+func NewIdP(t TB, cfg IdPConfig) *IdP {
 	t.Helper()
-	cfg := config{}
-	for _, o := range opts {
-		o(&cfg)
+	idp, err := newIdP(t, cfg)
+	if err != nil {
+		t.Fatalf("%v", err)
+		return nil
 	}
-	if cfg.now == nil {
-		cfg.now = time.Now
+	t.Cleanup(idp.close)
+	return idp
+}
+
+// New returns an IdP for use outside a test, as httptest.NewUnstartedServer is
+// used: it makes the tenant and application IDs and the signing certificate
+// now, returning any error. Later failures of its methods (only a failing
+// Rand can cause them) panic; [IdP.Response] reports through the TB it is
+// given, which for a program can be any implementation of [TB].
+func New(cfg IdPConfig) (*IdP, error) {
+	idp, err := newIdP(nil, cfg)
+	if err != nil {
+		return nil, err
 	}
-	if cfg.rand == nil {
-		cfg.rand = rand.Reader
+	idp.mu.Lock()
+	defer idp.mu.Unlock()
+	if err := idp.ensureLocked(); err != nil {
+		return nil, err
+	}
+	return idp, nil
+}
+
+// newIdP makes the IdP: its clock, stream, IDs and settings. t may be nil.
+func newIdP(t TB, cfg IdPConfig) (*IdP, error) {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Rand == nil && cfg.Seed != 0 {
+		var s [32]byte
+		for i := range 8 {
+			s[i] = byte(cfg.Seed >> (8 * i))
+		}
+		cfg.Rand = mrand.NewChaCha8(s)
+	}
+	if cfg.Rand == nil {
+		cfg.Rand = rand.Reader
 	}
 	idp := &IdP{
 		t:        t,
-		now:      cfg.now,
-		rand:     &lockedReader{r: cfg.rand},
-		keyIndex: cfg.keyIndex,
-		nextKey:  cfg.keyIndex,
-		wantNext: cfg.next,
-		ACS:      cfg.acs,
-		Audience: cfg.audience,
+		now:      cfg.Now,
+		rand:     &lockedReader{r: cfg.Rand},
+		keyIndex: cfg.KeyIndex,
+		nextKey:  cfg.KeyIndex,
+		wantNext: cfg.NextCertificate,
+		ACS:      cfg.ACS,
+		Audience: cfg.Audience,
 	}
-	idp.TenantID = cfg.tenantID
+	var err error
+	idp.TenantID = cfg.TenantID
 	if idp.TenantID == "" {
-		idp.TenantID = idp.guid()
+		if idp.TenantID, err = idp.guid(); err != nil {
+			return nil, err
+		}
 	}
-	idp.AppID = cfg.appID
+	idp.AppID = cfg.AppID
 	if idp.AppID == "" {
-		idp.AppID = idp.guid()
+		if idp.AppID, err = idp.guid(); err != nil {
+			return nil, err
+		}
 	}
 	idp.EntityID = "https://sts.windows.net/" + idp.TenantID + "/"
 	if idp.ACS == "" {
@@ -228,13 +226,22 @@ func NewIdP(t testing.TB, opts ...Option) *IdP {
 	if idp.Audience == "" {
 		idp.Audience = federation.GlobalSignInEndpoint
 	}
-	if cfg.user != nil {
-		idp.User = *cfg.user
+	if cfg.User != nil {
+		idp.User = *cfg.User
 	} else {
 		idp.User = DefaultUser()
 	}
-	t.Cleanup(idp.close)
-	return idp
+	return idp, nil
+}
+
+// fail reports err: through the IdP's test, or, for an IdP made by New,
+// by panicking (see [New]).
+func (idp *IdP) fail(err error) {
+	if idp.t == nil {
+		panic(err)
+	}
+	idp.t.Helper()
+	idp.t.Fatalf("%v", err)
 }
 
 // close marks the IdP as finished: minting or metadata after the test ended is a
@@ -250,7 +257,7 @@ func (idp *IdP) close() {
 // checkOpenLocked reports a use after the test's cleanup.
 func (idp *IdP) checkOpenLocked() bool {
 	if idp.closed {
-		idp.t.Errorf("samltest: IdP used after its test finished")
+		idp.t.Errorf("samltest: IdP used after its test finished") // closed is set only by NewIdP's cleanup
 		return false
 	}
 	return true
@@ -260,49 +267,78 @@ func (idp *IdP) checkOpenLocked() bool {
 func (idp *IdP) Now() time.Time { return idp.now() }
 
 // guid returns a random lower-case version-4 GUID from the IdP's stream.
-func (idp *IdP) guid() string {
+func (idp *IdP) guid() (string, error) {
 	var u [16]byte
 	if _, err := io.ReadFull(idp.rand, u[:]); err != nil {
-		idp.t.Fatalf("samltest: reading randomness: %v", err)
+		return "", fmt.Errorf("samltest: reading randomness: %w", err)
 	}
 	u[6] = u[6]&0x0f | 0x40
 	u[8] = u[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", u[0:4], u[4:6], u[6:8], u[8:10], u[10:16])
+	return fmt.Sprintf("%x-%x-%x-%x-%x", u[0:4], u[4:6], u[6:8], u[8:10], u[10:16]), nil
+}
+
+// mustGUID is guid, reporting an error with fail.
+func (idp *IdP) mustGUID() string {
+	g, err := idp.guid()
+	if err != nil {
+		idp.fail(err)
+	}
+	return g
 }
 
 // NewID returns a new document ID as Entra writes them: "_" + a GUID (D1.3).
-func (idp *IdP) NewID() string { return "_" + idp.guid() }
+func (idp *IdP) NewID() string { return "_" + idp.mustGUID() }
 
 // ensureLocked makes the active certificate (and the next one, when asked for by
-// WithNextCertificate) on first use. idp.mu must be held.
-func (idp *IdP) ensureLocked() {
+// IdPConfig.NextCertificate) on first use. idp.mu must be held.
+func (idp *IdP) ensureLocked() error {
 	if len(idp.pairs) > 0 {
-		return
+		return nil
 	}
-	idp.pairs = append(idp.pairs, idp.newPairLocked())
+	p, err := idp.newPairLocked()
+	if err != nil {
+		return err
+	}
+	idp.pairs = append(idp.pairs, p)
 	idp.active = 0
 	if idp.wantNext {
-		idp.pairs = append(idp.pairs, idp.newPairLocked())
+		p, err := idp.newPairLocked()
+		if err != nil {
+			return err
+		}
+		idp.pairs = append(idp.pairs, p)
+	}
+	return nil
+}
+
+// mustEnsureLocked is ensureLocked, reporting an error with fail.
+func (idp *IdP) mustEnsureLocked() {
+	if err := idp.ensureLocked(); err != nil {
+		idp.fail(err)
 	}
 }
 
 // newPairLocked makes a certificate for the next pool key, valid from the IdP's
 // clock minus certificateBackdate for certificateLifetime.
-func (idp *IdP) newPairLocked() *keyPair {
+func (idp *IdP) newPairLocked() (*keyPair, error) {
 	key, err := poolKey(idp.nextKey)
 	if err != nil {
-		idp.t.Fatalf("samltest: %v", err)
+		return nil, fmt.Errorf("samltest: %w", err)
 	}
 	idp.nextKey++
-	return &keyPair{key: key, cert: idp.selfSign(key)}
+	cert, err := idp.selfSign(key)
+	if err != nil {
+		return nil, err
+	}
+	return &keyPair{key: key, cert: cert}, nil
 }
 
 // selfSign makes an Entra-like self-signed certificate for key: CN
 // certificateCommonName, a random 16-byte serial, SHA256-RSA, no extensions.
-func (idp *IdP) selfSign(key *rsa.PrivateKey) *x509.Certificate {
+func (idp *IdP) selfSign(key *rsa.PrivateKey) (*x509.Certificate, error) {
 	var serial [16]byte
 	if _, err := io.ReadFull(idp.rand, serial[:]); err != nil {
-		idp.t.Fatalf("samltest: reading randomness: %v", err)
+		return nil, fmt.Errorf("samltest: reading randomness: %w", err)
 	}
 	serial[0] &= 0x7f // positive
 	serial[0] |= 0x10 // 16 significant bytes, as Entra's serials have
@@ -318,20 +354,20 @@ func (idp *IdP) selfSign(key *rsa.PrivateKey) *x509.Certificate {
 	}
 	der, err := x509.CreateCertificate(idp.rand, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
-		idp.t.Fatalf("samltest: creating certificate: %v", err)
+		return nil, fmt.Errorf("samltest: creating certificate: %w", err)
 	}
 	cert, err := x509.ParseCertificate(der)
 	if err != nil {
-		idp.t.Fatalf("samltest: parsing certificate: %v", err)
+		return nil, fmt.Errorf("samltest: parsing certificate: %w", err)
 	}
-	return cert
+	return cert, nil
 }
 
 // Certificate returns the certificate that currently signs.
 func (idp *IdP) Certificate() *x509.Certificate {
 	idp.mu.Lock()
 	defer idp.mu.Unlock()
-	idp.ensureLocked()
+	idp.mustEnsureLocked()
 	return idp.pairs[idp.active].cert
 }
 
@@ -339,7 +375,7 @@ func (idp *IdP) Certificate() *x509.Certificate {
 func (idp *IdP) Signer() crypto.Signer {
 	idp.mu.Lock()
 	defer idp.mu.Unlock()
-	idp.ensureLocked()
+	idp.mustEnsureLocked()
 	return idp.pairs[idp.active].key
 }
 
@@ -348,7 +384,7 @@ func (idp *IdP) Signer() crypto.Signer {
 func (idp *IdP) Certificates() []*x509.Certificate {
 	idp.mu.Lock()
 	defer idp.mu.Unlock()
-	idp.ensureLocked()
+	idp.mustEnsureLocked()
 	out := make([]*x509.Certificate, len(idp.pairs))
 	for i, p := range idp.pairs {
 		out[i] = p.cert
@@ -368,7 +404,7 @@ func (idp *IdP) CertificatePEM() []byte {
 func (idp *IdP) KeyPEM() []byte {
 	der, err := x509.MarshalPKCS8PrivateKey(idp.Signer())
 	if err != nil {
-		idp.t.Fatalf("samltest: encoding key: %v", err)
+		idp.fail(fmt.Errorf("samltest: encoding key: %w", err))
 	}
 	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
 }
@@ -378,7 +414,7 @@ func (idp *IdP) KeyPEM() []byte {
 func (idp *IdP) NextCertificate() *x509.Certificate {
 	idp.mu.Lock()
 	defer idp.mu.Unlock()
-	idp.ensureLocked()
+	idp.mustEnsureLocked()
 	for i := len(idp.pairs) - 1; i > idp.active; i-- {
 		return idp.pairs[i].cert
 	}
@@ -391,8 +427,12 @@ func (idp *IdP) NextCertificate() *x509.Certificate {
 func (idp *IdP) AddNextCertificate() *x509.Certificate {
 	idp.mu.Lock()
 	defer idp.mu.Unlock()
-	idp.ensureLocked()
-	p := idp.newPairLocked()
+	idp.mustEnsureLocked()
+	p, err := idp.newPairLocked()
+	if err != nil {
+		idp.fail(err)
+		return nil
+	}
 	idp.pairs = append(idp.pairs, p)
 	idp.changedLocked()
 	return p.cert
@@ -403,12 +443,14 @@ func (idp *IdP) AddNextCertificate() *x509.Certificate {
 // published until [IdP.RemoveInactiveCertificates]. It fails the test when there
 // is no next certificate.
 func (idp *IdP) ActivateNextCertificate() {
-	idp.t.Helper()
+	if idp.t != nil {
+		idp.t.Helper()
+	}
 	idp.mu.Lock()
 	defer idp.mu.Unlock()
-	idp.ensureLocked()
+	idp.mustEnsureLocked()
 	if idp.active == len(idp.pairs)-1 {
-		idp.t.Fatalf("samltest: ActivateNextCertificate: no next certificate; call AddNextCertificate first")
+		idp.fail(errors.New("samltest: ActivateNextCertificate: no next certificate; call AddNextCertificate first"))
 		return
 	}
 	idp.active = len(idp.pairs) - 1
@@ -420,7 +462,7 @@ func (idp *IdP) ActivateNextCertificate() {
 func (idp *IdP) RemoveInactiveCertificates() {
 	idp.mu.Lock()
 	defer idp.mu.Unlock()
-	idp.ensureLocked()
+	idp.mustEnsureLocked()
 	idp.pairs = []*keyPair{idp.pairs[idp.active]}
 	idp.active = 0
 	idp.changedLocked()
@@ -441,9 +483,15 @@ func (idp *IdP) OtherSigner() (crypto.Signer, *x509.Certificate) {
 	if idp.stranger == nil {
 		key, err := poolKey(idp.keyIndex + KeyPoolSize/2)
 		if err != nil {
-			idp.t.Fatalf("samltest: %v", err)
+			idp.fail(fmt.Errorf("samltest: %w", err))
+			return nil, nil
 		}
-		idp.stranger = &keyPair{key: key, cert: idp.selfSign(key)}
+		cert, err := idp.selfSign(key)
+		if err != nil {
+			idp.fail(err)
+			return nil, nil
+		}
+		idp.stranger = &keyPair{key: key, cert: cert}
 	}
 	return idp.stranger.key, idp.stranger.cert
 }
@@ -452,10 +500,12 @@ func (idp *IdP) OtherSigner() (crypto.Signer, *x509.Certificate) {
 // certificate, tenant, clock and randomness. It changes when the signing
 // certificate does.
 func (idp *IdP) Builder() *mint.Builder {
-	idp.t.Helper()
+	if idp.t != nil {
+		idp.t.Helper()
+	}
 	idp.mu.Lock()
 	defer idp.mu.Unlock()
-	idp.ensureLocked()
+	idp.mustEnsureLocked()
 	if !idp.checkOpenLocked() {
 		return nil
 	}
@@ -469,7 +519,7 @@ func (idp *IdP) Builder() *mint.Builder {
 			Rand:         idp.rand,
 		})
 		if err != nil {
-			idp.t.Fatalf("samltest: %v", err)
+			idp.fail(fmt.Errorf("samltest: %w", err))
 			return nil
 		}
 		idp.builder = b

@@ -37,7 +37,7 @@ var guidRE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-
 
 func TestNewIdPDefaults(t *testing.T) {
 	t.Parallel()
-	idp := samltest.NewIdP(t, samltest.WithNow(fixedNow))
+	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }})
 	if !guidRE.MatchString(idp.TenantID) {
 		t.Errorf("TenantID = %q, want a lower-case v4 GUID", idp.TenantID)
 	}
@@ -62,7 +62,7 @@ func TestNewIdPDefaults(t *testing.T) {
 // C3.2: the certificate looks like the one Entra generates.
 func TestCertificateC3_2(t *testing.T) {
 	t.Parallel()
-	idp := samltest.NewIdP(t, samltest.WithNow(fixedNow))
+	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }})
 	c := idp.Certificate()
 	if c.Subject.CommonName != "Microsoft Azure Federated SSO Certificate" || c.Issuer.CommonName != "Microsoft Azure Federated SSO Certificate" {
 		t.Errorf("subject/issuer = %q/%q", c.Subject, c.Issuer)
@@ -108,9 +108,9 @@ func TestCertificateC3_2(t *testing.T) {
 
 func TestKeyIndexGivesDistinctKeys(t *testing.T) {
 	t.Parallel()
-	a := samltest.NewIdP(t)
-	b := samltest.NewIdP(t)
-	c := samltest.NewIdP(t, samltest.WithKeyIndex(3), samltest.WithTenantID(a.TenantID))
+	a := samltest.NewIdP(t, samltest.IdPConfig{})
+	b := samltest.NewIdP(t, samltest.IdPConfig{})
+	c := samltest.NewIdP(t, samltest.IdPConfig{KeyIndex: 3, TenantID: a.TenantID})
 	if !a.Signer().Public().(*rsa.PublicKey).Equal(b.Signer().Public()) {
 		t.Error("two default IdPs should share key 0 (documented, like httptest)")
 	}
@@ -169,7 +169,7 @@ func verifyMetadata(t *testing.T, md []byte, cert *x509.Certificate) (*etree.Ele
 // app-specific document.
 func TestMetadataShapeC1_4(t *testing.T) {
 	t.Parallel()
-	idp := samltest.NewIdP(t, samltest.WithNow(fixedNow))
+	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }})
 	md := idp.Metadata()
 	// A5.4 / C1.3: no BOM, XML declaration first.
 	if !bytes.HasPrefix(md, []byte(`<?xml version="1.0" encoding="UTF-8"?>`+"\n<EntityDescriptor ")) {
@@ -295,7 +295,7 @@ func shape(t *testing.T, doc []byte) string {
 func TestRolloverC3_4(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	idp := samltest.NewIdP(t, samltest.WithNow(fixedNow))
+	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }})
 	old := idp.Certificate()
 	if idp.NextCertificate() != nil {
 		t.Fatal("a new IdP has a next certificate")
@@ -362,7 +362,7 @@ func TestRolloverC3_4(t *testing.T) {
 
 func TestWithNextCertificate(t *testing.T) {
 	t.Parallel()
-	idp := samltest.NewIdP(t, samltest.WithNextCertificate())
+	idp := samltest.NewIdP(t, samltest.IdPConfig{NextCertificate: true})
 	if len(idp.Certificates()) != 2 || idp.NextCertificate() == nil {
 		t.Fatalf("WithNextCertificate: %d certificates", len(idp.Certificates()))
 	}
@@ -410,7 +410,7 @@ func signingCert(t *testing.T, xml []byte) string {
 func TestDeterministicOutput(t *testing.T) {
 	t.Parallel()
 	mk := func(seed uint64) (*samltest.IdP, []byte, []byte) {
-		idp := samltest.NewIdP(t, samltest.WithNow(fixedNow), samltest.WithDeterministicIDs(seed))
+		idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }, Seed: seed})
 		md := idp.Metadata()
 		return idp, md, idp.Response(t, samltest.DefaultUser()).XML
 	}
@@ -428,7 +428,7 @@ func TestDeterministicOutput(t *testing.T) {
 func TestClockInjection(t *testing.T) {
 	t.Parallel()
 	now := fixedNow
-	idp := samltest.NewIdP(t, samltest.WithClock(func() time.Time { return now }))
+	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return now }})
 	m1 := idp.Response(t, samltest.DefaultUser())
 	now = now.Add(time.Hour)
 	m2 := idp.Response(t, samltest.DefaultUser())
@@ -446,7 +446,7 @@ func TestUseAfterCleanupIsReported(t *testing.T) {
 	ft := &recordingTB{TB: t}
 	t.Run("inner", func(t *testing.T) {
 		ft.TB = t
-		idp = samltest.NewIdP(ft)
+		idp = samltest.NewIdP(ft, samltest.IdPConfig{})
 	})
 	ft.TB = t
 	for i := len(ft.cleanups) - 1; i >= 0; i-- {
@@ -472,7 +472,7 @@ func (r *recordingTB) Errorf(format string, a ...any) { r.errors++ }
 // and a rollover at once.
 func TestConcurrentUse(t *testing.T) {
 	t.Parallel()
-	idp := samltest.NewIdP(t, samltest.WithNow(fixedNow), samltest.WithDeterministicIDs(3))
+	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }, Seed: 3})
 	next := idp.AddNextCertificate()
 	cfg := idp.VerifierConfig()
 	cfg.SkipReplayCheck = true
@@ -519,7 +519,7 @@ func TestKeyPool(t *testing.T) {
 	t.Parallel()
 	seen := map[string]int{}
 	for i := range samltest.KeyPoolSize {
-		k := samltest.NewIdP(t, samltest.WithKeyIndex(i)).Signer().(*rsa.PrivateKey)
+		k := samltest.NewIdP(t, samltest.IdPConfig{KeyIndex: i}).Signer().(*rsa.PrivateKey)
 		if k.N.BitLen() != 2048 {
 			t.Errorf("key %d has %d bits", i, k.N.BitLen())
 		}
@@ -531,9 +531,9 @@ func TestKeyPool(t *testing.T) {
 		}
 		seen[k.N.String()] = i
 	}
-	last := samltest.NewIdP(t, samltest.WithKeyIndex(samltest.KeyPoolSize-1)).Signer().(*rsa.PrivateKey)
+	last := samltest.NewIdP(t, samltest.IdPConfig{KeyIndex: samltest.KeyPoolSize - 1}).Signer().(*rsa.PrivateKey)
 	for _, i := range []int{-1, 2*samltest.KeyPoolSize - 1} {
-		if k := samltest.NewIdP(t, samltest.WithKeyIndex(i)).Signer().(*rsa.PrivateKey); !k.Equal(last) {
+		if k := samltest.NewIdP(t, samltest.IdPConfig{KeyIndex: i}).Signer().(*rsa.PrivateKey); !k.Equal(last) {
 			t.Errorf("WithKeyIndex(%d) does not wrap to the last key", i)
 		}
 	}
@@ -542,8 +542,8 @@ func TestKeyPool(t *testing.T) {
 func TestWithRand(t *testing.T) {
 	t.Parallel()
 	stream := func() *bytes.Reader { return bytes.NewReader(bytes.Repeat([]byte{0xAB}, 4096)) }
-	a := samltest.NewIdP(t, samltest.WithRand(stream()))
-	b := samltest.NewIdP(t, samltest.WithRand(stream()))
+	a := samltest.NewIdP(t, samltest.IdPConfig{Rand: stream()})
+	b := samltest.NewIdP(t, samltest.IdPConfig{Rand: stream()})
 	if a.TenantID != b.TenantID || a.TenantID != "abababab-abab-4bab-abab-abababababab" {
 		t.Errorf("tenants %q, %q do not come from the given stream", a.TenantID, b.TenantID)
 	}
@@ -552,7 +552,7 @@ func TestWithRand(t *testing.T) {
 func TestWithUserAndSpec(t *testing.T) {
 	t.Parallel()
 	alice := samltest.User{UPN: "alice@contoso.com", Roles: []string{samltest.DefaultReadOnlyRole}}
-	srv := samltest.NewServer(t, samltest.WithNow(fixedNow), samltest.WithUser(alice))
+	srv := samltest.NewServer(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }, User: &alice})
 	_, page := get(t, srv.SSOURL(""))
 	_, vals := parseForm(t, page)
 	raw, _ := base64.StdEncoding.DecodeString(vals.Get("SAMLResponse"))

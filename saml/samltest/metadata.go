@@ -2,6 +2,7 @@ package samltest
 
 import (
 	"crypto/x509"
+	"fmt"
 
 	"github.com/samlaws/samlaws/saml/samltest/entrametadata"
 )
@@ -25,13 +26,11 @@ const loginBaseURL = entrametadata.LoginBaseURL
 // an XML declaration and no BOM, so IAM accepts it as is (A5.4). It is cached
 // until the certificates change; callers must not modify it.
 func (idp *IdP) Metadata() []byte {
-	idp.t.Helper()
 	return idp.metadataFor(loginBaseURL)
 }
 
 // metadataFor returns signed metadata whose endpoints live under base.
 func (idp *IdP) metadataFor(base string) []byte {
-	idp.t.Helper()
 	idp.mu.Lock()
 	defer idp.mu.Unlock()
 	idp.ensureLocked()
@@ -47,7 +46,7 @@ func (idp *IdP) metadataFor(base string) []byte {
 	}
 	active := idp.pairs[idp.active]
 	md, err := entrametadata.Build(entrametadata.Config{
-		ID:                "_" + idp.guid(),
+		ID:                "_" + idp.mustGUID(),
 		EntityID:          idp.EntityID,
 		TenantID:          idp.TenantID,
 		BaseURL:           base,
@@ -56,7 +55,7 @@ func (idp *IdP) metadataFor(base string) []byte {
 		SignerCertificate: active.cert,
 	})
 	if err != nil {
-		idp.t.Errorf("samltest: metadata: %v", err)
+		idp.fail(fmt.Errorf("samltest: metadata: %w", err))
 		return nil
 	}
 	if idp.metadata == nil {

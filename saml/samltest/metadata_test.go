@@ -15,7 +15,7 @@ import (
 // B1.1) and rollover state (C3.4).
 func TestMetadataReadByMetadataPackage(t *testing.T) {
 	t.Parallel()
-	idp := samltest.NewIdP(t, samltest.WithNow(fixedNow))
+	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }})
 	md := idp.Metadata()
 	doc, err := metadata.Parse(md, metadata.Limits{})
 	if err != nil {
@@ -72,7 +72,7 @@ func TestMetadataReadByMetadataPackage(t *testing.T) {
 // BOM) from the test server and verifies it against the pinned certificate.
 func TestServerWithMetadataFetcher(t *testing.T) {
 	t.Parallel()
-	srv := samltest.NewServer(t, samltest.WithNow(fixedNow))
+	srv := samltest.NewServer(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }})
 	f := &metadata.Fetcher{Verify: &metadata.VerifyOptions{Certificates: []*x509.Certificate{srv.IdP.Certificate()}, Now: func() time.Time { return fixedNow }}}
 	for _, u := range []string{srv.AppMetadataURL(), srv.MetadataURL()} {
 		res, err := f.Fetch(context.Background(), u)

@@ -2,9 +2,9 @@ package samltest
 
 import (
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"slices"
-	"testing"
 	"time"
 
 	"github.com/samlaws/samlaws/awsrole"
@@ -201,26 +201,36 @@ func Tamper(name string) ResponseOption {
 // sends it to the AWS gallery application: Issuer [IdP.EntityID], audience
 // [IdP.Audience], recipient and destination [IdP.ACS] (both
 // https://signin.aws.amazon.com/saml by default), assertion signed with
-// RSA-SHA256 unless opts say otherwise. It fails the test on error. Use
-// [mint.Minted.Base64] for the form value and [mint.Minted.HTMLForm] for the
-// auto-submit page.
-func (idp *IdP) Response(t testing.TB, u User, opts ...ResponseOption) *mint.Minted {
+// RSA-SHA256 unless opts say otherwise. It fails the test on error; [IdP.Mint]
+// returns the error instead. Use [mint.Minted.Base64] for the form value and
+// [mint.Minted.HTMLForm] for the auto-submit page.
+func (idp *IdP) Response(t TB, u User, opts ...ResponseOption) *mint.Minted {
 	t.Helper()
+	m, err := idp.Mint(u, opts...)
+	if err != nil {
+		t.Fatalf("%v", err)
+		return nil
+	}
+	return m
+}
+
+// Mint is [IdP.Response] returning an error instead of failing a test.
+func (idp *IdP) Mint(u User, opts ...ResponseOption) (*mint.Minted, error) {
 	spec := idp.spec(u)
 	for _, o := range opts {
 		if err := o(&spec); err != nil {
-			t.Fatalf("samltest: %v", err)
+			return nil, fmt.Errorf("samltest: %w", err)
 		}
 	}
 	b := idp.Builder()
 	if b == nil {
-		t.FailNow()
+		return nil, errors.New("samltest: IdP used after its test finished")
 	}
 	m, err := b.Build(spec)
 	if err != nil {
-		t.Fatalf("samltest: minting: %v", err)
+		return nil, fmt.Errorf("samltest: minting: %w", err)
 	}
-	return m
+	return m, nil
 }
 
 // spec returns the default response spec for u.
@@ -233,11 +243,4 @@ func (idp *IdP) spec(u User) mint.ResponseSpec {
 		Audience:   idp.Audience,
 		Recipient:  idp.ACS,
 	}
-}
-
-// ResponseBase64 is [IdP.Response] returning the base64 value of the
-// SAMLResponse form field.
-func (idp *IdP) ResponseBase64(t testing.TB, u User, opts ...ResponseOption) string {
-	t.Helper()
-	return idp.Response(t, u, opts...).Base64()
 }

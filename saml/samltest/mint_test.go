@@ -42,7 +42,7 @@ func newVerifier(t *testing.T, idp *samltest.IdP, edit ...func(*saml.VerifierCon
 
 func TestResponseDefaultC2(t *testing.T) {
 	t.Parallel()
-	idp := samltest.NewIdP(t, samltest.WithNow(fixedNow))
+	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }})
 	u := samltest.DefaultUser()
 	u.SessionDuration = time.Hour
 	u.SourceIdentity = "bsimon"
@@ -106,7 +106,7 @@ func TestResponseDefaultC2(t *testing.T) {
 	}
 
 	// Base64 form value.
-	raw, err := base64.StdEncoding.DecodeString(idp.ResponseBase64(t, u))
+	raw, err := base64.StdEncoding.DecodeString(idp.Response(t, u).Base64())
 	if err != nil || !bytes.HasPrefix(raw, []byte("<samlp:Response ")) {
 		t.Errorf("ResponseBase64 does not decode to a Response: %v", err)
 	}
@@ -152,7 +152,7 @@ func privateErr(err error) error {
 // C3.1: the signing options land where Entra puts them.
 func TestSigningOptionsC3_1(t *testing.T) {
 	t.Parallel()
-	idp := samltest.NewIdP(t, samltest.WithNow(fixedNow))
+	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }})
 	v := newVerifier(t, idp, func(c *saml.VerifierConfig) { c.AllowSHA1 = true })
 	for _, tc := range []struct {
 		name               string
@@ -190,7 +190,7 @@ func TestSigningOptionsC3_1(t *testing.T) {
 
 func TestResponseKnobs(t *testing.T) {
 	t.Parallel()
-	idp := samltest.NewIdP(t, samltest.WithNow(fixedNow))
+	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }})
 	ctx := context.Background()
 
 	// Audience and Recipient (A1.6, A1.8) with a verifier that expects them.
@@ -218,7 +218,7 @@ func TestResponseKnobs(t *testing.T) {
 	}
 
 	// C3.5: encryption to an SP certificate.
-	sp := samltest.NewIdP(t, samltest.WithKeyIndex(5)) // borrow a key pair as the SP's
+	sp := samltest.NewIdP(t, samltest.IdPConfig{KeyIndex: 5}) // borrow a key pair as the SP's
 	enc := idp.Response(t, samltest.DefaultUser(), samltest.EncryptFor(sp.Certificate()))
 	if !bytes.Contains(enc.XML, []byte("EncryptedAssertion")) || bytes.Contains(enc.XML, []byte(samltest.DefaultUPN)) {
 		t.Fatal("C3.5: the assertion is not encrypted")
@@ -256,8 +256,8 @@ func TestTamperKnobsRejected(t *testing.T) {
 	for _, tc := range mint.Knobs() {
 		t.Run(tc.Rule+"/"+tc.Name, func(t *testing.T) {
 			// Two IdPs in the same state: their output differs only by the option.
-			a := samltest.NewIdP(t, samltest.WithNow(fixedNow), samltest.WithDeterministicIDs(1))
-			b := samltest.NewIdP(t, samltest.WithNow(fixedNow), samltest.WithDeterministicIDs(1))
+			a := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }, Seed: 1})
+			b := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }, Seed: 1})
 			base := a.Response(t, samltest.DefaultUser())
 			m := b.Response(t, samltest.DefaultUser(), samltest.Tamper(tc.Name))
 			if bytes.Equal(m.XML, base.XML) {
@@ -276,7 +276,7 @@ func TestTamperKnobsRejected(t *testing.T) {
 
 func TestOtherKeyKnobSignsWithAnotherKey(t *testing.T) {
 	t.Parallel()
-	idp := samltest.NewIdP(t, samltest.WithNow(fixedNow))
+	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }})
 	m := idp.Response(t, samltest.DefaultUser(), samltest.Tamper("other-key"))
 	// KeyInfo still names the IdP's certificate (D4.6: KeyInfo never chooses trust)...
 	if signingCert(t, m.XML) != b64(idp.Certificate()) {
@@ -284,7 +284,7 @@ func TestOtherKeyKnobSignsWithAnotherKey(t *testing.T) {
 	}
 	// ...but the signature verifies with another key: the last of the pool,
 	// whose certificate an IdP with that key index publishes.
-	otherIdP := samltest.NewIdP(t, samltest.WithNow(fixedNow), samltest.WithTenantID(idp.TenantID), samltest.WithKeyIndex(samltest.KeyPoolSize-1))
+	otherIdP := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }, TenantID: idp.TenantID, KeyIndex: samltest.KeyPoolSize - 1})
 	cfg := otherIdP.VerifierConfig()
 	cfg.SkipReplayCheck = true
 	v, err := saml.NewVerifier(cfg)
@@ -315,7 +315,7 @@ func TestDefaultUserIsValidForAWS(t *testing.T) {
 // The project's verifier passes the conformance suite.
 func TestRunConformanceWithSAMLVerifier(t *testing.T) {
 	t.Parallel()
-	idp := samltest.NewIdP(t, samltest.WithNow(fixedNow))
+	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }})
 	v := newVerifier(t, idp)
 	samltest.RunConformance(t, idp, func(ctx context.Context, xml []byte) error {
 		_, err := v.Verify(ctx, xml)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/pem"
 	"testing"
+	"time"
 
 	"github.com/samlaws/samlaws/internal/peers"
 	"github.com/samlaws/samlaws/saml/samltest"
@@ -15,7 +16,7 @@ func TestMetadataVerifiesWithXMLSec1(t *testing.T) {
 	t.Parallel()
 	peers.Require(t, peers.XMLSec1)
 	ctx := context.Background()
-	idp := samltest.NewIdP(t, samltest.WithNow(fixedNow))
+	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }})
 	_, other := idp.OtherSigner()
 	cases := []struct {
 		name string
@@ -26,7 +27,7 @@ func TestMetadataVerifiesWithXMLSec1(t *testing.T) {
 		{"C1.4/signed", idp.Metadata(), idp.CertificatePEM(), true},
 		{"C1.4/other-cert", idp.Metadata(), pemCert(other.Raw), false},
 	}
-	idp2 := samltest.NewIdP(t, samltest.WithNow(fixedNow), samltest.WithNextCertificate())
+	idp2 := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }, NextCertificate: true})
 	cases = append(cases, struct {
 		name string
 		doc  []byte
@@ -51,7 +52,7 @@ func TestMetadataVerifiesWithXMLSec1(t *testing.T) {
 // reject tampered ones.
 func TestResponsesAgainstPeerSPs(t *testing.T) {
 	t.Parallel()
-	idp := samltest.NewIdP(t, samltest.WithNow(fixedNow))
+	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }})
 	md := idp.Metadata()
 	type tcase struct {
 		name string

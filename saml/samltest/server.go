@@ -12,7 +12,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"testing"
 
 	"github.com/samlaws/samlaws/internal/xmlread"
 )
@@ -39,25 +38,28 @@ import (
 //
 // Paths are matched case-insensitively, as Entra matches them. The metadata
 // served names the server's own URL as the SSO and WS-Fed endpoints. The server
-// is closed when the test that made it ends. [IdP.ServeTLS] serves HTTPS.
+// is closed when the test that made it ends (an IdP made by [New]: call Close).
+// [IdP.ServeTLS] serves HTTPS.
 type Server struct {
 	*httptest.Server
 	// IdP is the identity provider being served.
 	IdP *IdP
 }
 
-// NewServer makes an IdP with [NewIdP] and serves it: NewIdP(t, opts...).Serve().
-func NewServer(t testing.TB, opts ...Option) *Server {
+// NewServer makes an IdP with [NewIdP] and serves it: NewIdP(t, cfg).Serve().
+func NewServer(t TB, cfg IdPConfig) *Server {
 	t.Helper()
-	return NewIdP(t, opts...).Serve()
+	return NewIdP(t, cfg).Serve()
 }
 
 // Serve starts an HTTP server for the IdP (plain HTTP on 127.0.0.1) and registers
-// its Close with the IdP's test.
+// its Close with the IdP's test (an IdP made by [New]: the caller closes it).
 func (idp *IdP) Serve() *Server {
 	s := &Server{IdP: idp}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
-	idp.t.Cleanup(s.Close)
+	if idp.t != nil {
+		idp.t.Cleanup(s.Close)
+	}
 	return s
 }
 
@@ -67,7 +69,9 @@ func (idp *IdP) Serve() *Server {
 func (idp *IdP) ServeTLS() *Server {
 	s := &Server{IdP: idp}
 	s.Server = httptest.NewTLSServer(http.HandlerFunc(s.serveHTTP))
-	idp.t.Cleanup(s.Close)
+	if idp.t != nil {
+		idp.t.Cleanup(s.Close)
+	}
 	return s
 }
 
@@ -236,7 +240,9 @@ func (s *Server) serveSSO(w http.ResponseWriter, r *http.Request, inResponseTo s
 	spec.InResponseTo = inResponseTo
 	m, err := b.Build(spec)
 	if err != nil {
-		s.IdP.t.Errorf("samltest: server: minting: %v", err)
+		if s.IdP.t != nil {
+			s.IdP.t.Errorf("samltest: server: minting: %v", err)
+		}
 		http.Error(w, "samltest: minting failed", http.StatusInternalServerError)
 		return
 	}

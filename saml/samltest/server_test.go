@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/beevik/etree"
 	crewsaml "github.com/crewjam/saml"
@@ -37,7 +38,7 @@ func get(t *testing.T, u string) (*http.Response, []byte) {
 // C1.1, C1.2, C1.3: both metadata URLs, the app-specific one with a BOM.
 func TestServerMetadataC1(t *testing.T) {
 	t.Parallel()
-	srv := samltest.NewServer(t, samltest.WithNow(fixedNow))
+	srv := samltest.NewServer(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }})
 	idp := srv.IdP
 	want := srv.Metadata()
 	if bytes.Equal(want, idp.Metadata()) {
@@ -156,7 +157,7 @@ func TestServerIdPInitiatedSSO(t *testing.T) {
 	acs := httptest.NewServer(rec)
 	t.Cleanup(acs.Close)
 	acsURL := acs.URL + "/saml/acs"
-	srv := samltest.NewServer(t, samltest.WithNow(fixedNow), samltest.WithACS(acsURL), samltest.WithAudience("urn:test:sp"))
+	srv := samltest.NewServer(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }, ACS: acsURL, Audience: "urn:test:sp"})
 	idp := srv.IdP
 	v := newVerifier(t, idp)
 
@@ -221,7 +222,7 @@ func TestServerIdPInitiatedSSO(t *testing.T) {
 // endpoint signs with whichever is active.
 func TestServerRollover(t *testing.T) {
 	t.Parallel()
-	srv := samltest.NewServer(t, samltest.WithNow(fixedNow))
+	srv := samltest.NewServer(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }})
 	idp := srv.IdP
 	old := idp.Certificate()
 	next := idp.AddNextCertificate()
@@ -245,7 +246,7 @@ func TestServerClosedWithTest(t *testing.T) {
 	t.Parallel()
 	var srv *samltest.Server
 	t.Run("inner", func(t *testing.T) {
-		srv = samltest.NewServer(t)
+		srv = samltest.NewServer(t, samltest.IdPConfig{})
 		if _, err := http.Get(srv.MetadataURL()); err != nil {
 			t.Fatal(err)
 		}
@@ -261,7 +262,7 @@ func TestServerClosedWithTest(t *testing.T) {
 func TestServerSPInitiatedD1_6(t *testing.T) {
 	t.Parallel()
 	acsURL := "https://sp.example/saml/acs"
-	srv := samltest.NewServer(t, samltest.WithNow(fixedNow), samltest.WithACS(acsURL), samltest.WithAudience(acsURL))
+	srv := samltest.NewServer(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }, ACS: acsURL, Audience: acsURL})
 	sp := crewSP(t, srv.Metadata(), srv.IdP.Certificate(), acsURL)
 
 	check := func(t *testing.T, resp *http.Response, reqID, relay string) {
@@ -355,7 +356,7 @@ func TestServerSPInitiatedD1_6(t *testing.T) {
 
 func TestServeTLS(t *testing.T) {
 	t.Parallel()
-	idp := samltest.NewIdP(t, samltest.WithNow(fixedNow))
+	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }})
 	srv := idp.ServeTLS()
 	if !strings.HasPrefix(srv.URL, "https://") {
 		t.Fatalf("URL %q is not HTTPS", srv.URL)
