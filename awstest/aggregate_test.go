@@ -56,11 +56,11 @@ func TestSAMLProviderAggregate(t *testing.T) {
 		tenantB = "bbbbbbbb-2222-4222-8222-bbbbbbbbbbbb"
 		tenantC = "cccccccc-3333-4333-8333-cccccccccccc"
 	)
-	idpA := samltest.NewIdP(t, samltest.WithClock(now), samltest.WithTenantID(tenantA), samltest.WithKeyIndex(1))
-	idpB := samltest.NewIdP(t, samltest.WithClock(now), samltest.WithTenantID(tenantB), samltest.WithKeyIndex(2))
+	idpA := samltest.NewIdP(t, samltest.IdPConfig{Now: now, TenantID: tenantA, KeyIndex: 1})
+	idpB := samltest.NewIdP(t, samltest.IdPConfig{Now: now, TenantID: tenantB, KeyIndex: 2})
 	// C is not in the aggregate; C2 claims B's entityID but signs with C's key.
-	idpC := samltest.NewIdP(t, samltest.WithClock(now), samltest.WithTenantID(tenantC), samltest.WithKeyIndex(3))
-	idpBForged := samltest.NewIdP(t, samltest.WithClock(now), samltest.WithTenantID(tenantB), samltest.WithKeyIndex(3))
+	idpC := samltest.NewIdP(t, samltest.IdPConfig{Now: now, TenantID: tenantC, KeyIndex: 3})
+	idpBForged := samltest.NewIdP(t, samltest.IdPConfig{Now: now, TenantID: tenantB, KeyIndex: 3})
 
 	srv := awstest.NewServer(t, awstest.Config{Now: now})
 	cfg := srv.AWSConfig("")
@@ -89,7 +89,7 @@ func TestSAMLProviderAggregate(t *testing.T) {
 	assume := func(idp *samltest.IdP) (*sts.AssumeRoleWithSAMLOutput, error) {
 		return sc.AssumeRoleWithSAML(ctx, &sts.AssumeRoleWithSAMLInput{
 			RoleArn: aws.String(adminRole), PrincipalArn: aws.String(providerARN),
-			SAMLAssertion: aws.String(idp.ResponseBase64(t, samltest.DefaultUser())),
+			SAMLAssertion: aws.String(idp.Response(t, samltest.DefaultUser()).Base64()),
 		})
 	}
 	for name, idp := range map[string]*samltest.IdP{"A": idpA, "B": idpB} {
@@ -121,7 +121,7 @@ func TestSAMLProviderAggregate(t *testing.T) {
 	}
 	var members [][]byte
 	for i := range 11 {
-		members = append(members, samltest.NewIdP(t, samltest.WithClock(now), samltest.WithTenantID(strings.Replace(tenantC, "cccccccc", "0000000"+string(rune('a'+i)), 1))).Metadata())
+		members = append(members, samltest.NewIdP(t, samltest.IdPConfig{Now: now, TenantID: strings.Replace(tenantC, "cccccccc", "0000000"+string(rune('a'+i)), 1)}).Metadata())
 	}
 	ten := aggregateOf("", members[:10]...)
 	if _, err := ic.UpdateSAMLProvider(ctx, &iam.UpdateSAMLProviderInput{SAMLProviderArn: aws.String(providerARN), SAMLMetadataDocument: aws.String(string(ten))}); err != nil {

@@ -194,7 +194,7 @@ func observe(t *testing.T, endpoint string, idp *samltest.IdP, now time.Time) ma
 		t.Fatalf("%s: CreateRole Foreign: %v", endpoint, err)
 	}
 	signIn, err := sc.AssumeRoleWithSAML(ctx, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(role), PrincipalArn: cp.SAMLProviderArn,
-		SAMLAssertion: aws.String(idp.ResponseBase64(t, user))})
+		SAMLAssertion: aws.String(idp.Response(t, user).Base64())})
 	if err != nil {
 		t.Fatalf("%s: AssumeRoleWithSAML for AssumeRole: %v", endpoint, err)
 	}

@@ -41,7 +41,7 @@ func newOrgWorld(t *testing.T) *orgWorld {
 	now := testNow
 	w := &orgWorld{now: &now}
 	clock := func() time.Time { return *w.now }
-	w.idp = samltest.NewIdP(t, samltest.WithClock(clock))
+	w.idp = samltest.NewIdP(t, samltest.IdPConfig{Now: clock})
 	w.srv = awstest.NewServer(t, awstest.Config{Now: clock, Accounts: []awstest.Account{{ID: "123456789012"}, {ID: memberA}, {ID: memberB}}})
 	w.root = w.srv.AWSConfig("123456789012")
 	w.root.RetryMaxAttempts = 1
@@ -79,7 +79,7 @@ func (w *orgWorld) signIn(t *testing.T) aws.Config {
 	t.Helper()
 	out, err := sts.NewFromConfig(w.root).AssumeRoleWithSAML(context.Background(), &sts.AssumeRoleWithSAMLInput{
 		RoleArn: aws.String(adminRole), PrincipalArn: aws.String(providerARN),
-		SAMLAssertion: aws.String(w.idp.ResponseBase64(t, samltest.DefaultUser())),
+		SAMLAssertion: aws.String(w.idp.Response(t, samltest.DefaultUser()).Base64()),
 	})
 	if err != nil {
 		t.Fatalf("AssumeRoleWithSAML: %v", err)

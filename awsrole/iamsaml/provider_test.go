@@ -434,7 +434,7 @@ func TestProviderAggregate(t *testing.T) {
 	// An aggregate holding the tenant's IdP and another: adding the other
 	// member is safe; sign-in through the tenant's entity works; dropping
 	// the other member again is allowed once the active signer is named.
-	other := samltest.NewIdP(t, samltest.WithNow(provNow), samltest.WithTenantID("0f0f0f0f-1111-4111-8111-0f0f0f0f0f0f"), samltest.WithKeyIndex(3))
+	other := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return provNow }, TenantID: "0f0f0f0f-1111-4111-8111-0f0f0f0f0f0f", KeyIndex: 3})
 	opts := tn.opts
 	opts.Force = true // replaces the SPID aggregate
 	if _, err := iamsaml.EnsureProvider(ctx, tn.iam, tn.arn, tn.idp.Metadata(), opts); err != nil {

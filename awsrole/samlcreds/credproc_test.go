@@ -62,14 +62,14 @@ func TestCredentialProcessJSONReadBySDKs(t *testing.T) {
 	t.Parallel()
 	issued := time.Date(2027, 6, 1, 9, 0, 0, 0, time.UTC)
 	now := func() time.Time { return issued }
-	idp := samltest.NewIdP(t, samltest.WithNow(issued))
+	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return issued }})
 	srv := awstestSTS(t, idp, now)
 	role, err := awsrole.ParseRole("arn:aws:iam::123456789012:role/EntraAdmin," + samltest.DefaultProviderARN)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	res, err := samlcreds.AssumeRoleWithSAML(ctx, sts.NewFromConfig(srv.AWSConfig("")), role, []byte(idp.ResponseBase64(t, samltest.DefaultUser())), samlcreds.Options{})
+	res, err := samlcreds.AssumeRoleWithSAML(ctx, sts.NewFromConfig(srv.AWSConfig("")), role, []byte(idp.Response(t, samltest.DefaultUser()).Base64()), samlcreds.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
