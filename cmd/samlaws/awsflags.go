@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/samlaws/samlaws/awsrole"
 )
 
 // awsFlags are the flags every command that calls AWS takes: where to send
@@ -92,6 +94,15 @@ func readAccounts(name string) ([]account, error) {
 		fields := strings.Fields(line)
 		if len(fields) != 2 || len(fields[0]) != 12 || strings.Trim(fields[0], "0123456789") != "" || !strings.HasPrefix(fields[1], "arn:") {
 			return nil, usagef("--accounts", "%s line %d: want \"ACCOUNT_ID ROLE_ARN\"", fileArg(name), n)
+		}
+		r, err := awsrole.ParseRoleARN(fields[1])
+		if err != nil {
+			return nil, usagef("--accounts", "%s line %d: %q is not a role ARN", fileArg(name), n, clip(fields[1]))
+		}
+		if r.AccountID != fields[0] {
+			// Results are labelled with the listed ID: a role in another
+			// account would put one account's answer under another's name.
+			return nil, usagef("--accounts", "%s line %d: the role is in account %s, not %s", fileArg(name), n, r.AccountID, fields[0])
 		}
 		if seen[fields[0]] {
 			return nil, usagef("--accounts", "%s line %d: account %s listed twice", fileArg(name), n, fields[0])

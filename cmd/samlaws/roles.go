@@ -277,6 +277,7 @@ func runAppRoles(ctx context.Context, args []string, _ io.Reader, stdout, stderr
 	}
 	var roles []awsrole.Role
 	var accounts []string
+	failed := false // some account's discovery failed: the body is partial, exit 1
 	dec := json.NewDecoder(strings.NewReader(string(rb)))
 	for dec.More() {
 		var d discovered
@@ -287,6 +288,7 @@ func runAppRoles(ctx context.Context, args []string, _ io.Reader, stdout, stderr
 			// An account whose discovery failed is left out entirely, so
 			// that none of its appRoles is disabled.
 			fmt.Fprintf(stderr, "samlaws approles: account %s is left as it is: its discovery failed\n", d.Account)
+			failed = true
 			continue
 		}
 		accounts = append(accounts, d.Account)
@@ -328,6 +330,9 @@ func runAppRoles(ctx context.Context, args []string, _ io.Reader, stdout, stderr
 	}
 	if plan.Again {
 		fmt.Fprintln(stderr, "some roles were disabled: once this PATCH is applied, run approles again to remove them (C4.4)")
+	}
+	if failed {
+		return exitRejected
 	}
 	return exitOK
 }
