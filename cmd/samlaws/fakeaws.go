@@ -21,7 +21,10 @@ interrupted. Unlike general AWS emulators, AssumeRoleWithSAML validates the
 SAML assertion as AWS does: signature against the metadata uploaded with
 CreateSAMLProvider, issuer, audience, recipient, lifetime, the Role attribute
 pairing, the role's trust policy, MaxSessionDuration. The issued credentials
-work against the server (sts get-caller-identity).
+work against the server (sts get-caller-identity), and AssumeRole takes them
+into a role of any of its accounts as STS does: the role's trust policy must
+name the caller, the accounts' own keys are refused (root), and chained
+sessions last at most an hour.
 
 It prints the endpoint and the first account's credentials as environment
 assignments, then "ready", and serves:
