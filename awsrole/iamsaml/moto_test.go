@@ -2,6 +2,11 @@ package iamsaml_test
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
 	"testing"
 	"time"
 
@@ -19,8 +24,9 @@ import (
 // TestHelpersAgainstMoto runs the IAM-writing helpers once against
 // moto_server, an IAM implementation nobody here wrote, so that their
 // requests are shown to be accepted outside awstest: create the provider,
-// publish a second certificate (rollover step 1), create the role, update it
-// in place, and discover it as importable.
+// publish a second certificate (rollover step 1), add an encryption key
+// (which moto accepts and drops), create the role, update it in place, and
+// discover it as importable.
 func TestHelpersAgainstMoto(t *testing.T) {
 	url := peers.StartMoto(t)
 	ctx := context.Background()
@@ -41,6 +47,19 @@ func TestHelpersAgainstMoto(t *testing.T) {
 	}
 	if st, err = iamsaml.Rollover(ctx, client, arn, idp.Metadata(), opts); err != nil || st.Plan.Action != "none" {
 		t.Fatalf("moto does not hand back the document it was given: %+v, %v", st, err)
+	}
+	// moto 5.2.1 accepts UpdateSAMLProvider with AddPrivateKey (the request
+	// shape passes) but keeps no key: its GetSAMLProvider has no
+	// PrivateKeyList. AddEncryptionKey reads the new KeyId back (A5.9), so it
+	// reports that as an IAM failure instead of claiming success.
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyPEM := string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}))
+	var ie *iamsaml.Error
+	if _, err := iamsaml.AddEncryptionKey(ctx, client, arn, keyPEM); !errors.As(err, &ie) || !errors.Is(err, iamsaml.ErrIAM) || ie.Rule != "A5.9" {
+		t.Fatalf("AddEncryptionKey in moto: err = %v, want the A5.9 'no new KeyId' error", err)
 	}
 	cfg := iamsaml.RoleConfig{Name: "EntraAdmin", Path: "/entra/", Trust: federation.TrustPolicyOptions{Providers: []awsrole.ProviderARN{arn}},
 		Tags: map[string]string{"team": "platform"}}
