@@ -70,7 +70,7 @@ func (c *checker) add(e *ValidationError) bool {
 // checking must stop: always when a problem was found.
 func (c *checker) checkStructure(el *etree.Element) bool {
 	n := len(c.problems) + c.omitted
-	schemaCheck(el, c.add)
+	schemaCheck(el, sink{add: c.add, full: func() bool { return len(c.problems) >= MaxDiagnoseProblems }})
 	return len(c.problems)+c.omitted > n
 }
 
@@ -83,11 +83,13 @@ func (c *checker) run(raw []byte) *Assertion {
 		return nil
 	}
 	doc, facts, e := parseXML(data, "response")
+	if facts != nil {
+		c.work += facts.work
+	}
 	if e != nil {
 		c.add(e)
 		return nil
 	}
-	c.work += facts.work
 	c.c14nBudget = 2*len(data) + 4096
 	resp := doc.Root()
 	if !is(resp, nsProtocol, "Response") {
@@ -851,6 +853,9 @@ func attrError(ae *awsrole.AttributeError) *ValidationError {
 // rune boundary, with anything but printable ASCII escaped, so that no name
 // read from a response can break or reorder a line of a report (issue 19).
 func safeName(s string) string {
+	if len(s) <= 40 && plainASCII(s) {
+		return s // the usual case (names the reader accepted are ASCII): no copy
+	}
 	cut := clipRunes(s, 40)
 	q := strconv.QuoteToASCII(cut)
 	q = q[1 : len(q)-1]
@@ -858,6 +863,17 @@ func safeName(s string) string {
 		q += "..."
 	}
 	return q
+}
+
+// plainASCII reports whether s is printable ASCII with nothing
+// strconv.QuoteToASCII would escape (no quote, no backslash).
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 // clipRunes returns at most max bytes of s, never splitting a UTF-8

@@ -71,6 +71,15 @@ func (c *checker) verifySignature(el, sig *etree.Element, what string) (*signed,
 		return nil, newErr(ErrMalformed, "D1.3", what+" has no ID, so no signature can reference it", "")
 	}
 
+	// D4.2: exactly one Reference (SAML core 5.4.2), checked before
+	// SignedInfo is canonicalized and hashed: a SignedInfo of thousands of
+	// References costs nothing but this count.
+	refs := childrenNS(signedInfo, nsDSig, "Reference")
+	if len(refs) != 1 {
+		return nil, newErr(ErrSignature, "D4.2", fmt.Sprintf("%s SignedInfo has %d References; exactly one is allowed", what, len(refs)), "")
+	}
+	ref := refs[0]
+
 	// Canonicalize SignedInfo with the method it names (D4.4: exclusive only).
 	cm := childNS(signedInfo, nsDSig, "CanonicalizationMethod")
 	if cm == nil {
@@ -168,12 +177,8 @@ func (c *checker) verifySignature(el, sig *etree.Element, what string) (*signed,
 		return nil, newErr(ErrSignature, "A5.1", what+" signature does not verify with a trusted certificate", hint)
 	}
 
-	// D4.2: exactly one Reference, to the enclosing element's ID.
-	refs := childrenNS(si, nsDSig, "Reference")
-	if len(refs) != 1 {
-		return nil, newErr(ErrSignature, "D4.2", fmt.Sprintf("%s SignedInfo has %d References; exactly one is allowed", what, len(refs)), "")
-	}
-	ref := refs[0]
+	// D4.2: the one Reference (counted before canonicalization) points at
+	// the enclosing element's ID.
 	uri, hasURI := attrValue(ref, "URI")
 	if !hasURI || uri != "#"+id {
 		reason := what + " signature references another element, not the " + what + " that contains it"

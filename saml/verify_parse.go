@@ -138,27 +138,38 @@ func parseDocument(data []byte, lim parseLimits) (*etree.Document, *treeFacts, *
 			el := ar.element()
 			el.Space, el.Tag = str(t.Prefix), str(t.Local)
 			el.Attr = ar.attrs(len(t.Attrs))
-			el.Child = ar.tokens()
+			if cap(cur.Child) == 0 {
+				cur.Child = ar.tokens() // a child list only for elements that have children
+			}
 			cur.AddChild(el)
 			for i := range t.Attrs {
 				a := &t.Attrs[i]
-				key := a.Local
+				// Appended, not CreateAttr: the reader has already refused a
+				// repeated name (CreateAttr's search for one made an element of
+				// n attributes cost n²/2 comparisons). An Attr made here has no
+				// back pointer to its element, so attribute namespaces are
+				// resolved with attrNS, not Attr.NamespaceURI.
+				var attr etree.Attr
 				if a.Prefix != nil {
-					key = a.Prefix[:len(a.Prefix)+1+len(a.Local)] // prefix:local as written
+					attr = etree.Attr{Space: str(a.Prefix), Key: str(a.Local), Value: str(a.Value)}
+				} else {
+					attr = etree.Attr{Key: str(a.Local), Value: str(a.Value)}
 				}
-				attr := el.CreateAttr(str(key), str(a.Value))
+				el.Attr = append(el.Attr, attr)
 				if a.Prefix == nil && attr.Key == "ID" {
 					if f.ids == nil {
 						f.ids = make(map[string]int, 4)
 					}
 					f.ids[attr.Value]++
 					if f.ids[attr.Value] > 1 {
+						f.work = t.Work()
 						return nil, f, &parseErr{cat: ErrMalformed, rule: "D1.3", reason: "has two elements with the same ID", hint: "duplicate IDs make signature references ambiguous (signature wrapping)"}
 					}
 				}
 			}
 			switch {
 			case t.Space == nsXInclude:
+				f.work = t.Work()
 				return nil, f, &parseErr{cat: ErrMalformed, rule: "D4.8", reason: "contains an XInclude element"}
 			case el.Tag == "Assertion" || el.Tag == "EncryptedAssertion":
 				f.assertions++
@@ -181,6 +192,9 @@ func parseDocument(data []byte, lim parseLimits) (*etree.Document, *treeFacts, *
 			if len(stack) > 0 {
 				cd := ar.charData()
 				cd.Data = str(t.Text())
+				if cap(cur.Child) == 0 {
+					cur.Child = ar.tokens()
+				}
 				cur.AddChild(cd)
 			}
 		case xmlread.Comment:

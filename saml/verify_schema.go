@@ -275,23 +275,33 @@ var knownNS = map[string]bool{nsProtocol: true, nsAssertion: true, nsDSig: true,
 // attributes.
 func checkSchema(el *etree.Element) *ValidationError {
 	var first *ValidationError
-	schemaCheck(el, func(e *ValidationError) bool { first = e; return true })
+	schemaCheck(el, sink{add: func(e *ValidationError) bool { first = e; return true }, full: func() bool { return false }})
 	return first
 }
 
-// schemaCheck is checkSchema reporting every problem to add, which returns
-// true to stop (Verify) or false to go on (Diagnose); it returns true when
-// stopped. A child that breaks its parent's model is reported and skipped.
-func schemaCheck(el *etree.Element, add func(*ValidationError) bool) bool {
-	m := schemaModels[schemaKey{nsOf(el), el.Tag}]
-	if m == nil {
-		return add(newErr(ErrMalformed, "D4.9", "<"+safeName(el.Tag)+"> is not an element this verifier reads", "").withValue("element", prefixedName(el)))
-	}
-	return checkElement(el, m, add)
+// sink receives the problems of the schema check: add records one and
+// returns true to stop (Verify) or false to go on (Diagnose); full reports
+// that add would only count the next one (Diagnose past
+// MaxDiagnoseProblems), and then a problem is passed as nil, not built, so
+// that a document of thousands of misplaced elements costs a count each,
+// not a message each.
+type sink struct {
+	add  func(*ValidationError) bool
+	full func() bool
 }
 
-func checkElement(el *etree.Element, m *model, add func(*ValidationError) bool) bool {
-	name := safeName(el.Tag)
+// schemaCheck is checkSchema reporting every problem to sk; it returns true
+// when stopped. A child that breaks its parent's model is reported and
+// skipped.
+func schemaCheck(el *etree.Element, sk sink) bool {
+	m := schemaModels[schemaKey{nsOf(el), el.Tag}]
+	if m == nil {
+		return sk.add(newErr(ErrMalformed, "D4.9", "<"+safeName(el.Tag)+"> is not an element this verifier reads", "").withValue("element", prefixedName(el)))
+	}
+	return checkElement(el, m, sk)
+}
+
+func checkElement(el *etree.Element, m *model, sk sink) bool {
 	fail := func(reason, hint string) *ValidationError {
 		cat, rule := m.cat, "D4.9"
 		if cat == nil {
@@ -304,18 +314,21 @@ func checkElement(el *etree.Element, m *model, add func(*ValidationError) bool) 
 	}
 	// A misplaced or repeated Signature is a signature problem (D4.1),
 	// wherever it sits.
-	failAt := func(ch *etree.Element, reason string) bool {
-		e := fail(reason, "")
-		if is(ch, nsDSig, "Signature") {
-			e = newErr(ErrSignature, "D4.1", reason, "an enveloped SAML signature is the one Signature right after the Issuer of the Response or Assertion")
+	failAt := func(ch *etree.Element, reason func() string) bool {
+		if sk.full() {
+			return sk.add(nil) // only counted: not built
 		}
-		return add(e.withValue("element", prefixedName(ch)))
+		e := fail(reason(), "")
+		if is(ch, nsDSig, "Signature") {
+			e = newErr(ErrSignature, "D4.1", reason(), "an enveloped SAML signature is the one Signature right after the Issuer of the Response or Assertion")
+		}
+		return sk.add(e.withValue("element", prefixedName(ch)))
 	}
-	if checkAttrs(el, m, fail, add) {
+	if checkAttrs(el, m, fail, sk) {
 		return true
 	}
 	if m.kind == opaque {
-		return xsiTypesIn(el, add)
+		return xsiTypesIn(el, sk)
 	}
 	counts := make([]int, len(m.groups))
 	gi := 0
@@ -325,22 +338,25 @@ func checkElement(el *etree.Element, m *model, add func(*ValidationError) bool) 
 		case *etree.CharData:
 			if m.kind != textOnly && !isXMLSpace(t.Data) && !textReported {
 				textReported = true
-				if add(fail(name+" has text where only elements are allowed", "")) {
+				if sk.add(fail(safeName(el.Tag)+" has text where only elements are allowed", "")) {
 					return true
 				}
 			}
 			continue
 		case *etree.Element:
 			ch := t
-			chName := safeName(ch.Tag)
 			if m.kind == textOnly {
-				if failAt(ch, name+" has a child element <"+chName+"> where only a value is allowed") {
+				if failAt(ch, func() string {
+					return safeName(el.Tag) + " has a child element <" + safeName(ch.Tag) + "> where only a value is allowed"
+				}) {
 					return true
 				}
 				continue
 			}
 			if m.kind == empty {
-				if failAt(ch, name+" has a child element <"+chName+">; it must be empty") {
+				if failAt(ch, func() string {
+					return safeName(el.Tag) + " has a child element <" + safeName(ch.Tag) + ">; it must be empty"
+				}) {
 					return true
 				}
 				continue
@@ -360,9 +376,11 @@ func checkElement(el *etree.Element, m *model, add func(*ValidationError) bool) 
 					if _, ok := groupMatches(m.groups[g], ch, ns); ok {
 						matched = true
 						if m.groups[g].max == 1 && counts[g] == 1 {
-							stop = failAt(ch, name+" has a second <"+chName+">; the schema allows one")
+							stop = failAt(ch, func() string {
+								return safeName(el.Tag) + " has a second <" + safeName(ch.Tag) + ">; the schema allows one"
+							})
 						} else {
-							stop = failAt(ch, name+" has <"+chName+"> out of schema order")
+							stop = failAt(ch, func() string { return safeName(el.Tag) + " has <" + safeName(ch.Tag) + "> out of schema order" })
 						}
 						break
 					}
@@ -370,11 +388,15 @@ func checkElement(el *etree.Element, m *model, add func(*ValidationError) bool) 
 				if !matched {
 					switch {
 					case ns == "":
-						stop = failAt(ch, name+" has an unqualified <"+chName+"> element, which the schema does not allow here")
+						stop = failAt(ch, func() string {
+							return safeName(el.Tag) + " has an unqualified <" + safeName(ch.Tag) + "> element, which the schema does not allow here"
+						})
 					case !knownNS[ns]:
-						stop = failAt(ch, name+" has an element <"+chName+"> from another namespace")
+						stop = failAt(ch, func() string {
+							return safeName(el.Tag) + " has an element <" + safeName(ch.Tag) + "> from another namespace"
+						})
 					default:
-						stop = failAt(ch, name+" has an unexpected <"+chName+"> element")
+						stop = failAt(ch, func() string { return safeName(el.Tag) + " has an unexpected <" + safeName(ch.Tag) + "> element" })
 					}
 				}
 				if stop {
@@ -384,14 +406,16 @@ func checkElement(el *etree.Element, m *model, add func(*ValidationError) bool) 
 			}
 			for g := gi; g < found; g++ {
 				if counts[g] < m.groups[g].min {
-					if add(fail(name+" lacks "+describeGroup(m.groups[g])+" before <"+chName+">", "").withMissing(describeGroup(m.groups[g]))) {
+					if sk.add(fail(safeName(el.Tag)+" lacks "+describeGroup(m.groups[g])+" before <"+safeName(ch.Tag)+">", "").withMissing(describeGroup(m.groups[g]))) {
 						return true
 					}
 				}
 			}
 			gi = found
 			if max := m.groups[gi].max; max >= 0 && counts[gi] >= max {
-				if failAt(ch, name+" has a second <"+chName+">; the schema allows one") {
+				if failAt(ch, func() string {
+					return safeName(el.Tag) + " has a second <" + safeName(ch.Tag) + ">; the schema allows one"
+				}) {
 					return true
 				}
 				continue
@@ -400,17 +424,17 @@ func checkElement(el *etree.Element, m *model, add func(*ValidationError) bool) 
 			cm := schemaModels[schemaKey{ns, ch.Tag}]
 			switch {
 			case cm != nil:
-				if checkElement(ch, cm, add) {
+				if checkElement(ch, cm, sk) {
 					return true
 				}
 			case wild && knownNS[ns]:
-				if failAt(ch, name+" has an unexpected <"+chName+"> element") {
+				if failAt(ch, func() string { return safeName(el.Tag) + " has an unexpected <" + safeName(ch.Tag) + "> element" }) {
 					return true
 				}
 			default:
 				// Foreign content under a wildcard: its own schema is not
 				// known here (lax), but QNames in it must still resolve.
-				if xsiTypesIn(ch, add) {
+				if xsiTypesIn(ch, sk) {
 					return true
 				}
 			}
@@ -418,13 +442,13 @@ func checkElement(el *etree.Element, m *model, add func(*ValidationError) bool) 
 	}
 	for g := gi; g < len(m.groups); g++ {
 		if counts[g] < m.groups[g].min {
-			if add(fail(name+" lacks "+describeGroup(m.groups[g]), "").withMissing(describeGroup(m.groups[g]))) {
+			if sk.add(fail(safeName(el.Tag)+" lacks "+describeGroup(m.groups[g]), "").withMissing(describeGroup(m.groups[g]))) {
 				return true
 			}
 		}
 	}
 	if m.check != nil && !m.check(counts) {
-		return add(fail(name+" is empty or incomplete", ""))
+		return sk.add(fail(safeName(el.Tag)+" is empty or incomplete", ""))
 	}
 	return false
 }
@@ -466,37 +490,48 @@ func describeGroup(g group) string {
 }
 
 // checkAttrs checks el's attributes against m.
-func checkAttrs(el *etree.Element, m *model, fail func(string, string) *ValidationError, add func(*ValidationError) bool) bool {
-	name := safeName(el.Tag)
+func checkAttrs(el *etree.Element, m *model, fail func(string, string) *ValidationError, sk sink) bool {
 	for _, a := range el.Attr {
-		var e *ValidationError
+		var msg func() string // the problem with a, if any (built only when kept)
 		switch {
 		case a.Space == "xmlns" || a.Space == "" && a.Key == "xmlns":
 			continue
 		case a.Space == "":
 			if !contains(m.attrs, a.Key) && m.kind != opaque {
-				e = fail(name+" has an attribute "+safeName(a.Key)+" the schema does not allow", "")
+				msg = func() string {
+					return safeName(el.Tag) + " has an attribute " + safeName(a.Key) + " the schema does not allow"
+				}
 			}
 		default:
-			ns := a.NamespaceURI()
+			ns := attrNS(el, a.Space)
 			switch {
 			case ns == nsXSI && (a.Key == "type" || a.Key == "nil"):
 				if !m.xsi && m.kind != opaque {
-					e = fail(name+" has an xsi:"+a.Key+" attribute, which is not allowed here", "")
+					msg = func() string {
+						return safeName(el.Tag) + " has an xsi:" + a.Key + " attribute, which is not allowed here"
+					}
 				}
 			case m.foreignAttrs && !knownNS[ns] && ns != nsXSI:
 			case m.kind == opaque:
 			default:
-				e = fail(name+" has a qualified attribute "+safeName(a.Key)+" the schema does not allow", "")
+				msg = func() string {
+					return safeName(el.Tag) + " has a qualified attribute " + safeName(a.Key) + " the schema does not allow"
+				}
 			}
 		}
-		if e != nil && add(e.withValue("attribute", a.FullKey())) {
+		switch {
+		case msg == nil:
+		case sk.full():
+			if sk.add(nil) {
+				return true
+			}
+		case sk.add(fail(msg(), "").withValue("attribute", a.FullKey())):
 			return true
 		}
 	}
 	for _, r := range m.required {
 		if _, ok := attrValue(el, r); !ok {
-			if add(fail(name+" lacks its required "+r+" attribute", "").withMissing(el.Tag + " " + r)) {
+			if sk.add(fail(safeName(el.Tag)+" lacks its required "+r+" attribute", "").withMissing(el.Tag + " " + r)) {
 				return true
 			}
 		}
@@ -504,7 +539,7 @@ func checkAttrs(el *etree.Element, m *model, fail func(string, string) *Validati
 	for _, k := range m.times {
 		if s, ok := attrValue(el, k); ok {
 			if _, good := parseTime(s); !good {
-				if add(newErr(ErrMalformed, "D1.4", name+" "+k+" is not a UTC xs:dateTime", "").withValue(el.Tag+" "+k, s, wantDateTime)) {
+				if sk.add(newErr(ErrMalformed, "D1.4", safeName(el.Tag)+" "+k+" is not a UTC xs:dateTime", "").withValue(el.Tag+" "+k, s, wantDateTime)) {
 					return true
 				}
 			}
@@ -512,24 +547,24 @@ func checkAttrs(el *etree.Element, m *model, fail func(string, string) *Validati
 	}
 	for _, k := range m.ids {
 		if s, ok := attrValue(el, k); ok && !isNCName(s) {
-			if add(newErr(ErrMalformed, "D1.3", name+" "+k+" is not an xs:ID (an NCName)", "").withValue(el.Tag+" "+k, s)) {
+			if sk.add(newErr(ErrMalformed, "D1.3", safeName(el.Tag)+" "+k+" is not an xs:ID (an NCName)", "").withValue(el.Tag+" "+k, s)) {
 				return true
 			}
 		}
 	}
 	if e := xsiTypeOK(el); e != nil {
-		return add(e)
+		return sk.add(e)
 	}
 	return false
 }
 
 // xsiTypesIn checks every xsi:type in the subtree of el.
-func xsiTypesIn(el *etree.Element, add func(*ValidationError) bool) bool {
-	if e := xsiTypeOK(el); e != nil && add(e) {
+func xsiTypesIn(el *etree.Element, sk sink) bool {
+	if e := xsiTypeOK(el); e != nil && sk.add(e) {
 		return true
 	}
 	for _, ch := range el.ChildElements() {
-		if xsiTypesIn(ch, add) {
+		if xsiTypesIn(ch, sk) {
 			return true
 		}
 	}
@@ -542,7 +577,7 @@ func xsiTypesIn(el *etree.Element, add func(*ValidationError) bool) bool {
 // disagree on what it means.
 func xsiTypeOK(el *etree.Element) *ValidationError {
 	for _, a := range el.Attr {
-		if a.Key != "type" || a.Space == "" || a.Space == "xmlns" || a.NamespaceURI() != nsXSI {
+		if a.Key != "type" || a.Space == "" || a.Space == "xmlns" || attrNS(el, a.Space) != nsXSI {
 			continue
 		}
 		v := strings.TrimSpace(a.Value)

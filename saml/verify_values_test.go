@@ -169,6 +169,15 @@ func TestForgedStatusLineNotEchoed(t *testing.T) {
 // Issue 19 item 2: an element name cut for a message never splits a UTF-8
 // sequence, and non-ASCII in it is escaped.
 func TestElementNameCutKeepsUTF8(t *testing.T) {
+	// The copy-free path for plain ASCII names gives what quoting gives.
+	for name, want := range map[string]string{
+		"Assertion": "Assertion", "a\"b": `a\"b`, `a\b`: `a\\b`, "a\tb": `a\tb`, "a\x7fb": `a\x7fb`,
+		strings.Repeat("n", 40): strings.Repeat("n", 40), strings.Repeat("n", 41): strings.Repeat("n", 40) + "...",
+	} {
+		if got := safeName(name); got != want {
+			t.Errorf("safeName(%q) = %q, want %q", name, got, want)
+		}
+	}
 	for _, name := range []string{strings.Repeat("é", 30), "a" + strings.Repeat("日", 20), "x\u202eevil"} {
 		got := safeName(name)
 		if !utf8.ValidString(got) {

@@ -108,7 +108,8 @@ func looksDeflated(b []byte) bool {
 }
 
 // parseXML applies the budgets and the DTD ban and parses data into a tree
-// (see verify_parse.go), with what the parse learned about it.
+// (see verify_parse.go), with what the parse learned about it (also on
+// failure, so that the work of a refused parse is counted).
 func parseXML(data []byte, what string) (*etree.Document, *treeFacts, *ValidationError) {
 	doc, facts, pe := parseDocument(data, defaultParseLimits)
 	if pe != nil {
@@ -116,16 +117,31 @@ func parseXML(data []byte, what string) (*etree.Document, *treeFacts, *Validatio
 		if pe.valueName != "" {
 			e = e.withValue(pe.valueName, pe.value)
 		}
-		return nil, nil, e
+		return nil, facts, e
 	}
 	if facts.strayDSig {
-		return nil, nil, newErr(ErrSignature, "D4.1", what+" has a Signature outside the Response or Assertion it could sign", "only enveloped signatures directly inside the Response or the Assertion are allowed")
+		return nil, facts, newErr(ErrSignature, "D4.1", what+" has a Signature outside the Response or Assertion it could sign", "only enveloped signatures directly inside the Response or the Assertion are allowed")
 	}
 	return doc, facts, nil
 }
 
 // nsOf returns the namespace URI of el.
 func nsOf(el *etree.Element) string { return el.NamespaceURI() }
+
+// attrNS returns the namespace URI bound to prefix at el (the namespace of
+// an attribute of el written with that prefix). The tree's attributes carry
+// no pointer back to their element (parseDocument appends them), so
+// etree's Attr.NamespaceURI cannot be used on it.
+func attrNS(el *etree.Element, prefix string) string {
+	for e := el; e != nil; e = e.Parent() {
+		for _, a := range e.Attr {
+			if a.Space == "xmlns" && a.Key == prefix {
+				return a.Value
+			}
+		}
+	}
+	return ""
+}
 
 // is reports whether el is ns:tag.
 func is(el *etree.Element, ns, tag string) bool { return el.Tag == tag && nsOf(el) == ns }
