@@ -109,7 +109,7 @@ func (a RoleARN) Validate() error {
 	}
 	if a != b {
 		// Fields that re-parse differently (for example a Name containing '/').
-		return newErr("", -1, "B2.2", ErrInvalidARN, nil,
+		return newErr("", -1, "B2.2", errInvalidARN, nil,
 			fmt.Sprintf("role ARN fields do not round-trip: %s", echoARN(a.String())))
 	}
 	return nil
@@ -174,7 +174,7 @@ func (a ProviderARN) Validate() error {
 		return err
 	}
 	if a != b {
-		return newErr("", -1, "B2.1", ErrInvalidARN, nil,
+		return newErr("", -1, "B2.1", errInvalidARN, nil,
 			fmt.Sprintf("saml-provider ARN fields do not round-trip: %s", echoARN(a.String())))
 	}
 	return nil
@@ -203,16 +203,16 @@ func (a *ProviderARN) UnmarshalText(text []byte) error {
 // stricter than what ParseProviderARN accepts in existing ARNs (B1.2).
 func ValidateNewProviderName(name string) error {
 	if name == "" {
-		return newErr("", -1, "B1.2", ErrInvalidProviderName, nil, "SAML provider name is empty")
+		return newErr("", -1, "B1.2", errInvalidProviderName, nil, "SAML provider name is empty")
 	}
 	if len(name) > maxProviderNameLen {
-		return newErr("", -1, "B1.2", ErrInvalidProviderName, nil,
+		return newErr("", -1, "B1.2", errInvalidProviderName, nil,
 			fmt.Sprintf("SAML provider name is %d bytes, longer than %d: %s", len(name), maxProviderNameLen, echo(name)))
 	}
 	for i := 0; i < len(name); i++ {
 		c := name[i]
 		if !isWordByte(c) && c != '.' && c != '-' {
-			return newErr("", -1, "B1.2", ErrInvalidProviderName, nil,
+			return newErr("", -1, "B1.2", errInvalidProviderName, nil,
 				fmt.Sprintf("SAML provider name %s has %q at byte %d; CreateSAMLProvider accepts only ^[\\w._-]{1,128}$",
 					echo(name), rune(c), i))
 		}
@@ -258,7 +258,7 @@ func isNameByte(c byte) bool {
 func parseARN(s string, want arnKind) (parsedARN, error) {
 	rule := kindRule(want)
 	fail := func(detail error, format string, args ...any) (parsedARN, error) {
-		return parsedARN{}, newErr("", -1, rule, ErrInvalidARN, detail, fmt.Sprintf(format, args...))
+		return parsedARN{}, newErr("", -1, rule, errInvalidARN, detail, fmt.Sprintf(format, args...))
 	}
 	if s == "" {
 		return fail(nil, "ARN is empty")
@@ -270,15 +270,15 @@ func parseARN(s string, want arnKind) (parsedARN, error) {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r == utf8.RuneError && size == 1:
-			return fail(ErrARNSpace, "ARN has invalid UTF-8 at byte %d: %s", i, echoARN(s))
+			return fail(errARNSpace, "ARN has invalid UTF-8 at byte %d: %s", i, echoARN(s))
 		case r == ' ' || unicode.IsSpace(r):
-			return fail(ErrARNSpace, "ARN contains whitespace %U at byte %d: %s", r, i, echoARN(s))
+			return fail(errARNSpace, "ARN contains whitespace %U at byte %d: %s", r, i, echoARN(s))
 		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
-			return fail(ErrARNSpace, "ARN contains control character %U at byte %d: %s", r, i, echoARN(s))
+			return fail(errARNSpace, "ARN contains control character %U at byte %d: %s", r, i, echoARN(s))
 		case r >= utf8.RuneSelf:
-			return fail(ErrARNSpace, "ARN contains non-ASCII character %U at byte %d: %s", r, i, echoARN(s))
+			return fail(errARNSpace, "ARN contains non-ASCII character %U at byte %d: %s", r, i, echoARN(s))
 		case r == '*' || r == '?':
-			return fail(ErrARNWildcard, "ARN contains wildcard %q at byte %d; a Role names one concrete ARN, not a pattern: %s", r, i, echoARN(s))
+			return fail(errARNWildcard, "ARN contains wildcard %q at byte %d; a Role names one concrete ARN, not a pattern: %s", r, i, echoARN(s))
 		}
 		i += size
 	}
@@ -294,7 +294,7 @@ func parseARN(s string, want arnKind) (parsedARN, error) {
 		return fail(nil, "unknown partition %s (want one of aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f): %s", echoN(f[1], 24), echoARN(s))
 	}
 	if service != "iam" {
-		return fail(ErrARNNotIAM, "ARN of service %s, not an IAM role or saml-provider: %s", echoN(service, 24), echoARN(s))
+		return fail(errARNNotIAM, "ARN of service %s, not an IAM role or saml-provider: %s", echoN(service, 24), echoARN(s))
 	}
 	if region != "" {
 		return fail(nil, "IAM ARNs have no region, found %s: %s", echoN(region, 24), echoARN(s))
@@ -349,6 +349,6 @@ func parseARN(s string, want arnKind) (parsedARN, error) {
 	case typ == "role" || typ == "saml-provider":
 		return fail(nil, "%s ARN has no name after %q: %s", typ, typ, echoARN(s))
 	default:
-		return fail(ErrARNNotIAM, "IAM ARN of resource type %s, not role or saml-provider: %s", echoN(typ, 24), echoARN(s))
+		return fail(errARNNotIAM, "IAM ARN of resource type %s, not role or saml-provider: %s", echoN(typ, 24), echoARN(s))
 	}
 }

@@ -87,9 +87,9 @@ func TestParseRoleARNErrors(t *testing.T) {
 		{"B2.2/too-few-fields", "arn:aws:iam:123456789012:role/R", nil, "5 colon-separated fields"},
 		{"B2.2/unknown-partition", "arn:aws-xx:iam::123456789012:role/R", nil, "unknown partition"},
 		{"B2.2/partition-case", "arn:AWS:iam::123456789012:role/R", nil, "unknown partition"},
-		{"B2.2/not-iam", "arn:aws:sts::123456789012:assumed-role/R/sess", ErrARNNotIAM, `service "sts"`},
-		{"B2.2/s3", "arn:aws:s3:::bucket/key", ErrARNNotIAM, `service "s3"`},
-		{"B2.2/iam-user", "arn:aws:iam::123456789012:user/alice", ErrARNNotIAM, `resource type "user"`},
+		{"B2.2/not-iam", "arn:aws:sts::123456789012:assumed-role/R/sess", errARNNotIAM, `service "sts"`},
+		{"B2.2/s3", "arn:aws:s3:::bucket/key", errARNNotIAM, `service "s3"`},
+		{"B2.2/iam-user", "arn:aws:iam::123456789012:user/alice", errARNNotIAM, `resource type "user"`},
 		{"B2.2/region", "arn:aws:iam:us-east-1:123456789012:role/R", nil, "no region"},
 		{"B2.2/account-short", "arn:aws:iam::12345678901:role/R", nil, "not 12 digits"},
 		{"B2.2/account-letters", "arn:aws:iam::12345678901a:role/R", nil, "not 12 digits"},
@@ -103,18 +103,18 @@ func TestParseRoleARNErrors(t *testing.T) {
 		{"B2.3/name-colon", "arn:aws:iam::123456789012:role/a:b", nil, "role name has ':'"},
 		{"B2.3/path-513", "arn:aws:iam::123456789012:role/" + strings.Repeat("p", 511) + "/R", nil, "longer than 512"},
 		{"B2.3/path-double-slash", "arn:aws:iam::123456789012:role//R", nil, `role path "//"`},
-		{"B2.2/wildcard-star", "arn:aws:iam::123456789012:role/*", ErrARNWildcard, "wildcard '*'"},
-		{"B2.2/wildcard-question", "arn:aws:iam::123456789012:role/Adm?n", ErrARNWildcard, "wildcard '?'"},
-		{"B2.2/wildcard-account", "arn:aws:iam::*:role/R", ErrARNWildcard, "wildcard"},
-		{"B2.2/space-inside", "arn:aws:iam::123456789012:role/My Role", ErrARNSpace, "whitespace U+0020"},
-		{"B2.2/leading-space", " arn:aws:iam::123456789012:role/R", ErrARNSpace, "whitespace U+0020 at byte 0"},
-		{"B2.2/tab", "arn:aws:iam::123456789012:role/R\t", ErrARNSpace, "whitespace U+0009"},
-		{"B2.2/nbsp", "arn:aws:iam::123456789012:role/R\u00a0", ErrARNSpace, "whitespace U+00A0"},
-		{"B2.2/nul", "arn:aws:iam::123456789012:role/R\x00", ErrARNSpace, "control character U+0000"},
-		{"B2.2/del", "arn:aws:iam::123456789012:role/R\x7f", ErrARNSpace, "control character U+007F"},
-		{"B2.2/zero-width", "arn:aws:iam::123456789012:role/R\u200b", ErrARNSpace, "control character U+200B"},
-		{"B2.2/non-ascii", "arn:aws:iam::123456789012:role/Rölle", ErrARNSpace, "non-ASCII character U+00F6"},
-		{"B2.2/bad-utf8", "arn:aws:iam::123456789012:role/R\xff", ErrARNSpace, "invalid UTF-8"},
+		{"B2.2/wildcard-star", "arn:aws:iam::123456789012:role/*", errARNWildcard, "wildcard '*'"},
+		{"B2.2/wildcard-question", "arn:aws:iam::123456789012:role/Adm?n", errARNWildcard, "wildcard '?'"},
+		{"B2.2/wildcard-account", "arn:aws:iam::*:role/R", errARNWildcard, "wildcard"},
+		{"B2.2/space-inside", "arn:aws:iam::123456789012:role/My Role", errARNSpace, "whitespace U+0020"},
+		{"B2.2/leading-space", " arn:aws:iam::123456789012:role/R", errARNSpace, "whitespace U+0020 at byte 0"},
+		{"B2.2/tab", "arn:aws:iam::123456789012:role/R\t", errARNSpace, "whitespace U+0009"},
+		{"B2.2/nbsp", "arn:aws:iam::123456789012:role/R\u00a0", errARNSpace, "whitespace U+00A0"},
+		{"B2.2/nul", "arn:aws:iam::123456789012:role/R\x00", errARNSpace, "control character U+0000"},
+		{"B2.2/del", "arn:aws:iam::123456789012:role/R\x7f", errARNSpace, "control character U+007F"},
+		{"B2.2/zero-width", "arn:aws:iam::123456789012:role/R\u200b", errARNSpace, "control character U+200B"},
+		{"B2.2/non-ascii", "arn:aws:iam::123456789012:role/Rölle", errARNSpace, "non-ASCII character U+00F6"},
+		{"B2.2/bad-utf8", "arn:aws:iam::123456789012:role/R\xff", errARNSpace, "invalid UTF-8"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -125,7 +125,7 @@ func TestParseRoleARNErrors(t *testing.T) {
 			if got != (RoleARN{}) {
 				t.Errorf("got non-zero value %#v with error", got)
 			}
-			checkAttrErr(t, err, "", ErrInvalidARN, tt.detail, tt.msg)
+			checkAttrErr(t, err, "", errInvalidARN, tt.detail, tt.msg)
 			if len(err.Error()) > 600 {
 				t.Errorf("error message is %d bytes, not bounded", len(err.Error()))
 			}
@@ -200,8 +200,8 @@ func TestParseProviderARN(t *testing.T) {
 		{"B2.1/129", "arn:aws:iam::123456789012:saml-provider/" + strings.Repeat("p", 129), nil, "longer than 128"},
 		{"B2.1/path", "arn:aws:iam::123456789012:saml-provider/a/b", nil, "have no path"},
 		{"B2.1/bad-char", "arn:aws:iam::123456789012:saml-provider/a#b", nil, "name has '#'"},
-		{"B2.1/oidc-provider", "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com", ErrARNNotIAM, "oidc-provider"},
-		{"B2.1/wildcard", "arn:aws:iam::123456789012:saml-provider/*", ErrARNWildcard, "wildcard"},
+		{"B2.1/oidc-provider", "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com", errARNNotIAM, "oidc-provider"},
+		{"B2.1/wildcard", "arn:aws:iam::123456789012:saml-provider/*", errARNWildcard, "wildcard"},
 		{"B2.1/region", "arn:aws:iam:eu-west-1:123456789012:saml-provider/P", nil, "no region"},
 		{"B2.1/partition", "arn:aws-eusc:iam::123456789012:saml-provider/P", nil, "unknown partition"},
 	}
@@ -211,7 +211,7 @@ func TestParseProviderARN(t *testing.T) {
 			if err == nil {
 				t.Fatalf("ParseProviderARN(%q) succeeded", tt.in)
 			}
-			checkAttrErr(t, err, "", ErrInvalidARN, tt.detail, tt.msg)
+			checkAttrErr(t, err, "", errInvalidARN, tt.detail, tt.msg)
 		})
 	}
 }
@@ -235,8 +235,8 @@ func TestARNValidateAndText(t *testing.T) {
 	} {
 		if err := bad.Validate(); err == nil {
 			t.Errorf("%s: Validate(%#v) = nil", name, bad)
-		} else if !errors.Is(err, ErrInvalidARN) {
-			t.Errorf("%s: error %v is not ErrInvalidARN", name, err)
+		} else if !errors.Is(err, errInvalidARN) {
+			t.Errorf("%s: error %v is not errInvalidARN", name, err)
 		}
 		if _, err := bad.MarshalText(); err == nil {
 			t.Errorf("%s: MarshalText succeeded", name)
@@ -310,7 +310,7 @@ func TestValidateNewProviderName(t *testing.T) {
 			t.Errorf("%s: ValidateNewProviderName(%q) = nil", name, bad)
 			continue
 		}
-		checkAttrErr(t, err, "", ErrInvalidProviderName, nil, "SAML provider name")
+		checkAttrErr(t, err, "", errInvalidProviderName, nil, "SAML provider name")
 	}
 	// B1.2: such names are still accepted in existing ARNs.
 	if _, err := ParseProviderARN("arn:aws:iam::123456789012:saml-provider/a+b@c,d=e"); err != nil {

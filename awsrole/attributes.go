@@ -49,7 +49,7 @@ func ParseAttributes(m map[string][]string) (Attributes, error) {
 
 	// A3.1-A3.3 Role.
 	if vals, ok := m[AttrRole]; !ok || len(vals) == 0 {
-		add(newErr(AttrRole, -1, "A3.1", ErrMissingRole, nil,
+		add(newErr(AttrRole, -1, "A3.1", errMissingRole, nil,
 			"the Role attribute is required and needs at least one value (console: \"Your request included an invalid SAML response. To logout, click here.\")"+
 				caseHint(m, AttrRole)))
 	} else {
@@ -67,9 +67,9 @@ func ParseAttributes(m map[string][]string) (Attributes, error) {
 	// A3.4 RoleSessionName.
 	switch vals, ok := m[AttrRoleSessionName]; {
 	case !ok || len(vals) == 0:
-		add(newErr(AttrRoleSessionName, -1, "A3.4", ErrMissingRoleSessionName, nil, awsMsgRoleSessionNameRequired+caseHint(m, AttrRoleSessionName)))
+		add(newErr(AttrRoleSessionName, -1, "A3.4", errMissingRoleSessionName, nil, awsMsgRoleSessionNameRequired+caseHint(m, AttrRoleSessionName)))
 	case len(vals) > 1:
-		add(newErr(AttrRoleSessionName, -1, "A3.4", ErrInvalidRoleSessionName, nil,
+		add(newErr(AttrRoleSessionName, -1, "A3.4", errInvalidRoleSessionName, nil,
 			fmt.Sprintf("has %d values; exactly one is allowed", len(vals))))
 	default:
 		n, err := ParseRoleSessionName(vals[0])
@@ -84,7 +84,7 @@ func ParseAttributes(m map[string][]string) (Attributes, error) {
 	if vals, ok := m[AttrSessionDuration]; ok {
 		switch len(vals) {
 		case 0:
-			add(newErr(AttrSessionDuration, -1, "A3.5", ErrInvalidSessionDuration, nil, "attribute has no value; give one or leave it out"))
+			add(newErr(AttrSessionDuration, -1, "A3.5", errInvalidSessionDuration, nil, "attribute has no value; give one or leave it out"))
 		case 1:
 			d, err := ParseSessionDuration(vals[0])
 			if err != nil {
@@ -93,7 +93,7 @@ func ParseAttributes(m map[string][]string) (Attributes, error) {
 				a.SessionDuration = d
 			}
 		default:
-			add(newErr(AttrSessionDuration, -1, "A3.5", ErrInvalidSessionDuration, nil,
+			add(newErr(AttrSessionDuration, -1, "A3.5", errInvalidSessionDuration, nil,
 				fmt.Sprintf("has %d values; at most one is allowed", len(vals))))
 		}
 	}
@@ -102,7 +102,7 @@ func ParseAttributes(m map[string][]string) (Attributes, error) {
 	if vals, ok := m[AttrSourceIdentity]; ok {
 		switch len(vals) {
 		case 0:
-			add(newErr(AttrSourceIdentity, -1, "A3.6", ErrInvalidSourceIdentity, nil, "attribute has no value; give one or leave it out"))
+			add(newErr(AttrSourceIdentity, -1, "A3.6", errInvalidSourceIdentity, nil, "attribute has no value; give one or leave it out"))
 		case 1:
 			s, err := ParseSourceIdentity(vals[0])
 			if err != nil {
@@ -111,7 +111,7 @@ func ParseAttributes(m map[string][]string) (Attributes, error) {
 				a.SourceIdentity = s
 			}
 		default:
-			add(newErr(AttrSourceIdentity, -1, "A3.6", ErrInvalidSourceIdentity, nil,
+			add(newErr(AttrSourceIdentity, -1, "A3.6", errInvalidSourceIdentity, nil,
 				fmt.Sprintf("has %d values; at most one is allowed", len(vals))))
 		}
 	}
@@ -133,7 +133,7 @@ func ParseAttributes(m map[string][]string) (Attributes, error) {
 			continue
 		}
 		if len(vals) != 1 {
-			add(newErr(attr, -1, "A3.7", ErrInvalidTag, nil,
+			add(newErr(attr, -1, "A3.7", errInvalidTag, nil,
 				fmt.Sprintf("has %d values; a session tag needs exactly one (STS has no multi-valued session tags)", len(vals))))
 			continue
 		}
@@ -143,7 +143,7 @@ func ParseAttributes(m map[string][]string) (Attributes, error) {
 		}
 		f := foldKey(key)
 		if first, dup := seen[f]; dup {
-			add(newErr(attr, -1, "A3.7", ErrDuplicateTag, nil,
+			add(newErr(attr, -1, "A3.7", errDuplicateTag, nil,
 				fmt.Sprintf("tag key equals key %s ignoring case; session tag keys are case-insensitive", echo(first))))
 			continue
 		}
@@ -151,14 +151,14 @@ func ParseAttributes(m map[string][]string) (Attributes, error) {
 		a.Tags = append(a.Tags, Tag{Key: key, Value: vals[0]})
 	}
 	if len(tagNames) > maxTags {
-		add(newErr(AttrPrincipalTagPrefix+"*", -1, "A3.7", ErrTooManyTags, nil,
+		add(newErr(AttrPrincipalTagPrefix+"*", -1, "A3.7", errTooManyTags, nil,
 			fmt.Sprintf("%d PrincipalTag attributes; at most %d session tags are allowed", len(tagNames), maxTags)))
 	}
 
 	// A3.8 TransitiveTagKeys.
 	if vals := m[AttrTransitiveTagKeys]; len(vals) > 0 {
 		if len(vals) > maxTransitiveTagKeys {
-			add(newErr(AttrTransitiveTagKeys, -1, "A3.8", ErrInvalidTransitiveTagKeys, nil,
+			add(newErr(AttrTransitiveTagKeys, -1, "A3.8", errInvalidTransitiveTagKeys, nil,
 				fmt.Sprintf("lists %d keys; at most %d are allowed", len(vals), maxTransitiveTagKeys)))
 		}
 		allTags := map[string]bool{}
@@ -169,11 +169,11 @@ func ParseAttributes(m map[string][]string) (Attributes, error) {
 			if err := ValidateTagKey(k); err != nil {
 				var ae *AttributeError
 				errors.As(err, &ae)
-				add(newErr(AttrTransitiveTagKeys, i, "A3.8", ErrInvalidTransitiveTagKeys, nil, ae.Reason))
+				add(newErr(AttrTransitiveTagKeys, i, "A3.8", errInvalidTransitiveTagKeys, nil, ae.Reason))
 				continue
 			}
 			if !allTags[foldKey(k)] {
-				add(newErr(AttrTransitiveTagKeys, i, "A3.8", ErrInvalidTransitiveTagKeys, nil,
+				add(newErr(AttrTransitiveTagKeys, i, "A3.8", errInvalidTransitiveTagKeys, nil,
 					fmt.Sprintf("key %s names no PrincipalTag attribute in the assertion", echo(k))))
 				continue
 			}
@@ -253,7 +253,7 @@ func (a Attributes) Validate() error {
 	keys := map[string]bool{}
 	for _, t := range a.Tags {
 		if keys[t.Key] {
-			errs = append(errs, newErr(tagAttrName(t.Key), -1, "A3.7", ErrDuplicateTag, nil, "the same tag key appears twice in Tags"))
+			errs = append(errs, newErr(tagAttrName(t.Key), -1, "A3.7", errDuplicateTag, nil, "the same tag key appears twice in Tags"))
 		}
 		keys[t.Key] = true
 	}
@@ -266,7 +266,7 @@ func (a Attributes) Validate() error {
 				r.RoleARN.Path = "/"
 			}
 			if got.Roles[i] != r {
-				errs = append(errs, newErr(AttrRole, i, "A3.3", ErrInvalidRole, nil,
+				errs = append(errs, newErr(AttrRole, i, "A3.3", errInvalidRole, nil,
 					fmt.Sprintf("Role fields do not survive String and ParseRole: %s", echoARN(r.String()))))
 			}
 		}

@@ -106,82 +106,82 @@ func TestParseAttributesErrors(t *testing.T) {
 		want []wantErr
 	}{
 		{"A3.1+A3.4/empty-map", map[string][]string{}, []wantErr{
-			{AttrRole, -1, "A3.1", ErrMissingRole, "the Role attribute is required"},
-			{AttrRoleSessionName, -1, "A3.4", ErrMissingRoleSessionName, "RoleSessionName is required in AuthnResponse"},
+			{AttrRole, -1, "A3.1", errMissingRole, "the Role attribute is required"},
+			{AttrRoleSessionName, -1, "A3.4", errMissingRoleSessionName, "RoleSessionName is required in AuthnResponse"},
 		}},
 		{"A3.1/no-values", base(func(m map[string][]string) { m[AttrRole] = nil }), []wantErr{
-			{AttrRole, -1, "A3.1", ErrMissingRole, "Your request included an invalid SAML response"},
+			{AttrRole, -1, "A3.1", errMissingRole, "Your request included an invalid SAML response"},
 		}},
 		{"A3.1/role-name-case-sensitive", map[string][]string{
 			"https://aws.amazon.com/SAML/Attributes/role": {roleA + "," + provA}, AttrRoleSessionName: {"ab"},
-		}, []wantErr{{AttrRole, -1, "A3.1", ErrMissingRole, `found "https://aws.amazon.com/SAML/Attributes/role", which differs only in case`}}},
+		}, []wantErr{{AttrRole, -1, "A3.1", errMissingRole, `found "https://aws.amazon.com/SAML/Attributes/role", which differs only in case`}}},
 		{"A3.4/name-case-sensitive", map[string][]string{
 			AttrRole: {roleA + "," + provA}, "https://aws.amazon.com/SAML/Attributes/rolesessionname": {"ab"},
-		}, []wantErr{{AttrRoleSessionName, -1, "A3.4", ErrMissingRoleSessionName, `RoleSessionName is required in AuthnResponse; found "https://aws.amazon.com/SAML/Attributes/rolesessionname"`}}},
+		}, []wantErr{{AttrRoleSessionName, -1, "A3.4", errMissingRoleSessionName, `RoleSessionName is required in AuthnResponse; found "https://aws.amazon.com/SAML/Attributes/rolesessionname"`}}},
 		{"A3.3/second-role-bad", base(func(m map[string][]string) { m[AttrRole] = []string{roleA + "," + provA, roleA} }), []wantErr{
-			{AttrRole, 1, "A3.1", ErrInvalidRole, "one part and no comma"},
+			{AttrRole, 1, "A3.1", errInvalidRole, "one part and no comma"},
 		}},
 		{"A3.4/two-values", base(func(m map[string][]string) { m[AttrRoleSessionName] = []string{"ab", "cd"} }), []wantErr{
-			{AttrRoleSessionName, -1, "A3.4", ErrInvalidRoleSessionName, "has 2 values; exactly one"},
+			{AttrRoleSessionName, -1, "A3.4", errInvalidRoleSessionName, "has 2 values; exactly one"},
 		}},
 		{"A3.4/no-values", base(func(m map[string][]string) { m[AttrRoleSessionName] = []string{} }), []wantErr{
-			{AttrRoleSessionName, -1, "A3.4", ErrMissingRoleSessionName, "RoleSessionName is required in AuthnResponse"},
+			{AttrRoleSessionName, -1, "A3.4", errMissingRoleSessionName, "RoleSessionName is required in AuthnResponse"},
 		}},
 		{"A3.4/bad", base(func(m map[string][]string) { m[AttrRoleSessionName] = []string{"o'brien@example.com"} }), []wantErr{
-			{AttrRoleSessionName, 0, "A3.4", ErrInvalidRoleSessionName, "RoleSessionName in AuthnResponse must match [a-zA-Z_0-9+=,.@-]{2,64}"},
+			{AttrRoleSessionName, 0, "A3.4", errInvalidRoleSessionName, "RoleSessionName in AuthnResponse must match [a-zA-Z_0-9+=,.@-]{2,64}"},
 		}},
 		{"A3.5/two-values", base(func(m map[string][]string) { m[AttrSessionDuration] = []string{"900", "900"} }), []wantErr{
-			{AttrSessionDuration, -1, "A3.5", ErrInvalidSessionDuration, "has 2 values"},
+			{AttrSessionDuration, -1, "A3.5", errInvalidSessionDuration, "has 2 values"},
 		}},
 		{"A3.5/no-value", base(func(m map[string][]string) { m[AttrSessionDuration] = nil }), []wantErr{
-			{AttrSessionDuration, -1, "A3.5", ErrInvalidSessionDuration, "no value"},
+			{AttrSessionDuration, -1, "A3.5", errInvalidSessionDuration, "no value"},
 		}},
 		{"A3.5/bad", base(func(m map[string][]string) { m[AttrSessionDuration] = []string{"60"} }), []wantErr{
-			{AttrSessionDuration, 0, "A3.5", ErrInvalidSessionDuration, "out of range"},
+			{AttrSessionDuration, 0, "A3.5", errInvalidSessionDuration, "out of range"},
 		}},
 		{"A3.6/two-values", base(func(m map[string][]string) { m[AttrSourceIdentity] = []string{"ab", "cd"} }), []wantErr{
-			{AttrSourceIdentity, -1, "A3.6", ErrInvalidSourceIdentity, "has 2 values"},
+			{AttrSourceIdentity, -1, "A3.6", errInvalidSourceIdentity, "has 2 values"},
 		}},
 		{"A3.6/no-value", base(func(m map[string][]string) { m[AttrSourceIdentity] = []string{} }), []wantErr{
-			{AttrSourceIdentity, -1, "A3.6", ErrInvalidSourceIdentity, "no value"},
+			{AttrSourceIdentity, -1, "A3.6", errInvalidSourceIdentity, "no value"},
 		}},
 		{"A3.6/bad", base(func(m map[string][]string) { m[AttrSourceIdentity] = []string{"aws:x"} }), []wantErr{
-			{AttrSourceIdentity, 0, "A3.6", ErrInvalidSourceIdentity, "Source Identity must match"},
+			{AttrSourceIdentity, 0, "A3.6", errInvalidSourceIdentity, "Source Identity must match"},
 		}},
 		{"A3.7/multi-valued-tag", base(func(m map[string][]string) { m[AttrPrincipalTagPrefix+"Dept"] = []string{"a", "b"} }), []wantErr{
-			{AttrPrincipalTagPrefix + "Dept", -1, "A3.7", ErrInvalidTag, "has 2 values; a session tag needs exactly one"},
+			{AttrPrincipalTagPrefix + "Dept", -1, "A3.7", errInvalidTag, "has 2 values; a session tag needs exactly one"},
 		}},
 		{"A3.7/tag-no-value", base(func(m map[string][]string) { m[AttrPrincipalTagPrefix+"Dept"] = nil }), []wantErr{
-			{AttrPrincipalTagPrefix + "Dept", -1, "A3.7", ErrInvalidTag, "has 0 values"},
+			{AttrPrincipalTagPrefix + "Dept", -1, "A3.7", errInvalidTag, "has 0 values"},
 		}},
 		{"A3.7/empty-key", base(func(m map[string][]string) { m[AttrPrincipalTagPrefix] = []string{"v"} }), []wantErr{
-			{AttrPrincipalTagPrefix, -1, "A3.7", ErrInvalidTag, "tag key is empty"},
+			{AttrPrincipalTagPrefix, -1, "A3.7", errInvalidTag, "tag key is empty"},
 		}},
 		{"A3.7/aws-key", base(func(m map[string][]string) { m[AttrPrincipalTagPrefix+"AWS:x"] = []string{"v"} }), []wantErr{
-			{AttrPrincipalTagPrefix + "AWS:x", -1, "A3.7", ErrInvalidTag, `tag key starts with "aws:"`},
+			{AttrPrincipalTagPrefix + "AWS:x", -1, "A3.7", errInvalidTag, `tag key starts with "aws:"`},
 		}},
 		{"A3.7/aws-value", base(func(m map[string][]string) { m[AttrPrincipalTagPrefix+"x"] = []string{"aws:v"} }), []wantErr{
-			{AttrPrincipalTagPrefix + "x", 0, "A3.7", ErrInvalidTag, `tag value starts with "aws:"`},
+			{AttrPrincipalTagPrefix + "x", 0, "A3.7", errInvalidTag, `tag value starts with "aws:"`},
 		}},
 		{"A3.7/case-collision", base(func(m map[string][]string) {
 			m[AttrPrincipalTagPrefix+"Dept"] = []string{"a"}
 			m[AttrPrincipalTagPrefix+"DEPT"] = []string{"b"}
 			m[AttrPrincipalTagPrefix+"dept"] = []string{"c"}
 		}), []wantErr{
-			{AttrPrincipalTagPrefix + "Dept", -1, "A3.7", ErrDuplicateTag, `equals key "DEPT" ignoring case`},
-			{AttrPrincipalTagPrefix + "dept", -1, "A3.7", ErrDuplicateTag, `equals key "DEPT" ignoring case`},
+			{AttrPrincipalTagPrefix + "Dept", -1, "A3.7", errDuplicateTag, `equals key "DEPT" ignoring case`},
+			{AttrPrincipalTagPrefix + "dept", -1, "A3.7", errDuplicateTag, `equals key "DEPT" ignoring case`},
 		}},
 		{"B4.6/51-tags", tags(51), []wantErr{
-			{AttrPrincipalTagPrefix + "*", -1, "A3.7", ErrTooManyTags, "51 PrincipalTag attributes; at most 50"},
+			{AttrPrincipalTagPrefix + "*", -1, "A3.7", errTooManyTags, "51 PrincipalTag attributes; at most 50"},
 		}},
 		{"A3.8/unknown-key", base(func(m map[string][]string) {
 			m[AttrPrincipalTagPrefix+"Dept"] = []string{"a"}
 			m[AttrTransitiveTagKeys] = []string{"DEPT", "Team"}
 		}), []wantErr{
-			{AttrTransitiveTagKeys, 1, "A3.8", ErrInvalidTransitiveTagKeys, `key "Team" names no PrincipalTag attribute`},
+			{AttrTransitiveTagKeys, 1, "A3.8", errInvalidTransitiveTagKeys, `key "Team" names no PrincipalTag attribute`},
 		}},
 		{"A3.8/bad-key", base(func(m map[string][]string) { m[AttrTransitiveTagKeys] = []string{"aws:x"} }), []wantErr{
-			{AttrTransitiveTagKeys, 0, "A3.8", ErrInvalidTransitiveTagKeys, `starts with "aws:"`},
+			{AttrTransitiveTagKeys, 0, "A3.8", errInvalidTransitiveTagKeys, `starts with "aws:"`},
 		}},
 		{"A3.8/51-keys", func() map[string][]string {
 			m := tags(50)
@@ -190,7 +190,7 @@ func TestParseAttributesErrors(t *testing.T) {
 			}
 			return m
 		}(), []wantErr{
-			{AttrTransitiveTagKeys, -1, "A3.8", ErrInvalidTransitiveTagKeys, "lists 51 keys; at most 50"},
+			{AttrTransitiveTagKeys, -1, "A3.8", errInvalidTransitiveTagKeys, "lists 51 keys; at most 50"},
 		}},
 		{"A3.1-A3.8/everything-at-once", map[string][]string{
 			AttrRole:                      {"arn:aws:iam::123456789012:role/*," + provA, roleA + ",arn:aws:iam::999999999999:saml-provider/P"},
@@ -201,14 +201,14 @@ func TestParseAttributesErrors(t *testing.T) {
 			AttrPrincipalTagPrefix + "ok": {"v", "w"},
 			AttrTransitiveTagKeys:         {"missing"},
 		}, []wantErr{
-			{AttrRole, 0, "A3.3", ErrInvalidRole, "wildcard"},
-			{AttrRole, 1, "A3.3", ErrInvalidRole, "account 123456789012 but saml-provider in account 999999999999"},
-			{AttrRoleSessionName, 0, "A3.4", ErrInvalidRoleSessionName, "character U+0020"},
-			{AttrSessionDuration, 0, "A3.5", ErrInvalidSessionDuration, "'+'"},
-			{AttrSourceIdentity, 0, "A3.6", ErrInvalidSourceIdentity, "value has 1 characters"},
-			{AttrPrincipalTagPrefix + "a#", -1, "A3.7", ErrInvalidTag, "U+0023"},
-			{AttrPrincipalTagPrefix + "ok", -1, "A3.7", ErrInvalidTag, "has 2 values"},
-			{AttrTransitiveTagKeys, 0, "A3.8", ErrInvalidTransitiveTagKeys, `"missing" names no PrincipalTag`},
+			{AttrRole, 0, "A3.3", errInvalidRole, "wildcard"},
+			{AttrRole, 1, "A3.3", errInvalidRole, "account 123456789012 but saml-provider in account 999999999999"},
+			{AttrRoleSessionName, 0, "A3.4", errInvalidRoleSessionName, "character U+0020"},
+			{AttrSessionDuration, 0, "A3.5", errInvalidSessionDuration, "'+'"},
+			{AttrSourceIdentity, 0, "A3.6", errInvalidSourceIdentity, "value has 1 characters"},
+			{AttrPrincipalTagPrefix + "a#", -1, "A3.7", errInvalidTag, "U+0023"},
+			{AttrPrincipalTagPrefix + "ok", -1, "A3.7", errInvalidTag, "has 2 values"},
+			{AttrTransitiveTagKeys, 0, "A3.8", errInvalidTransitiveTagKeys, `"missing" names no PrincipalTag`},
 		}},
 	}
 	for _, tt := range tests {
@@ -260,16 +260,16 @@ func TestAttributesValidate(t *testing.T) {
 		edit func(a *Attributes)
 		cat  error
 	}{
-		"A3.1/no-roles":        {func(a *Attributes) { a.Roles = nil }, ErrMissingRole},
-		"A3.3/role-slash-name": {func(a *Attributes) { a.Roles[0].RoleARN.Name = "x/y" }, ErrInvalidRole},
-		"A3.4/no-session-name": {func(a *Attributes) { a.RoleSessionName = "" }, ErrMissingRoleSessionName},
-		"A3.5/fraction":        {func(a *Attributes) { a.SessionDuration += 1 }, ErrInvalidSessionDuration},
-		"A3.5/too-short":       {func(a *Attributes) { a.SessionDuration = SessionDuration(60e9) }, ErrInvalidSessionDuration},
-		"A3.6/bad-source":      {func(a *Attributes) { a.SourceIdentity = "a b" }, ErrInvalidSourceIdentity},
-		"A3.7/exact-duplicate": {func(a *Attributes) { a.Tags = append(a.Tags, a.Tags[0]) }, ErrDuplicateTag},
-		"A3.7/case-duplicate":  {func(a *Attributes) { a.Tags = append(a.Tags, Tag{"PROJECT", "x"}) }, ErrDuplicateTag},
-		"A3.8/dangling-key":    {func(a *Attributes) { a.Tags = a.Tags[:1] }, ErrInvalidTransitiveTagKeys},
-		"A3.7/bad-tag-value":   {func(a *Attributes) { a.Tags[0].Value = "aws:v" }, ErrInvalidTag},
+		"A3.1/no-roles":        {func(a *Attributes) { a.Roles = nil }, errMissingRole},
+		"A3.3/role-slash-name": {func(a *Attributes) { a.Roles[0].RoleARN.Name = "x/y" }, errInvalidRole},
+		"A3.4/no-session-name": {func(a *Attributes) { a.RoleSessionName = "" }, errMissingRoleSessionName},
+		"A3.5/fraction":        {func(a *Attributes) { a.SessionDuration += 1 }, errInvalidSessionDuration},
+		"A3.5/too-short":       {func(a *Attributes) { a.SessionDuration = SessionDuration(60e9) }, errInvalidSessionDuration},
+		"A3.6/bad-source":      {func(a *Attributes) { a.SourceIdentity = "a b" }, errInvalidSourceIdentity},
+		"A3.7/exact-duplicate": {func(a *Attributes) { a.Tags = append(a.Tags, a.Tags[0]) }, errDuplicateTag},
+		"A3.7/case-duplicate":  {func(a *Attributes) { a.Tags = append(a.Tags, Tag{"PROJECT", "x"}) }, errDuplicateTag},
+		"A3.8/dangling-key":    {func(a *Attributes) { a.Tags = a.Tags[:1] }, errInvalidTransitiveTagKeys},
+		"A3.7/bad-tag-value":   {func(a *Attributes) { a.Tags[0].Value = "aws:v" }, errInvalidTag},
 	} {
 		a := good
 		a.Roles = append([]Role(nil), good.Roles...)

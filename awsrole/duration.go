@@ -34,7 +34,7 @@ type SessionDuration time.Duration
 // accepted spelling), and a value from 900 to 43200.
 func ParseSessionDuration(s string) (SessionDuration, error) {
 	fail := func(reason string) (SessionDuration, error) {
-		return 0, newErr(AttrSessionDuration, -1, "A3.5", ErrInvalidSessionDuration, nil,
+		return 0, newErr(AttrSessionDuration, -1, "A3.5", errInvalidSessionDuration, nil,
 			"SessionDuration must be a whole number of seconds from 900 to 43200 written with digits only: "+reason)
 	}
 	if s == "" {
@@ -72,7 +72,7 @@ func (d SessionDuration) String() string { return strconv.Itoa(d.Seconds()) }
 // Validate reports whether d is a whole number of seconds from 900 to 43200.
 func (d SessionDuration) Validate() error {
 	if time.Duration(d)%time.Second != 0 {
-		return newErr(AttrSessionDuration, -1, "A3.5", ErrInvalidSessionDuration, nil,
+		return newErr(AttrSessionDuration, -1, "A3.5", errInvalidSessionDuration, nil,
 			"SessionDuration must be a whole number of seconds from 900 to 43200: "+time.Duration(d).String()+" has a fraction of a second")
 	}
 	_, err := ParseSessionDuration(d.String())
@@ -174,13 +174,13 @@ type Session struct {
 //
 // On a tie the earlier bound in that order is reported. Errors: a Channel other
 // than Console or API, an invalid SessionDuration, DurationSeconds out of range
-// or above MaxSessionDuration (ErrInvalidDurationSeconds), MaxSessionDuration
-// outside 3600-43200 (ErrInvalidMaxSessionDuration), SessionNotOnOrAfter without
-// Now, or a SessionNotOnOrAfter not after Now (ErrInvalidSessionDuration: the
+// or above MaxSessionDuration (errInvalidDurationSeconds), MaxSessionDuration
+// outside 3600-43200 (errInvalidMaxSessionDuration), SessionNotOnOrAfter without
+// Now, or a SessionNotOnOrAfter not after Now (errInvalidSessionDuration: the
 // session would already be over).
 func EffectiveSession(in SessionInput) (Session, error) {
 	if in.Channel != Console && in.Channel != API {
-		return Session{}, newErr("", -1, "A4.1", ErrInvalidSessionDuration, nil, "EffectiveSession needs Channel Console or API, got "+in.Channel.String())
+		return Session{}, newErr("", -1, "A4.1", errInvalidSessionDuration, nil, "EffectiveSession needs Channel Console or API, got "+in.Channel.String())
 	}
 	if in.SessionDuration != 0 {
 		if err := in.SessionDuration.Validate(); err != nil {
@@ -203,23 +203,23 @@ func EffectiveSession(in SessionInput) (Session, error) {
 			maxSD = defaultSessionSeconds
 		}
 		if maxSD < minMaxSessionSeconds || maxSD > MaxSessionSeconds {
-			return Session{}, newErr("", -1, "B2.4", ErrInvalidMaxSessionDuration, nil,
+			return Session{}, newErr("", -1, "B2.4", errInvalidMaxSessionDuration, nil,
 				fmt.Sprintf("role MaxSessionDuration %d is outside 3600-43200", maxSD))
 		}
 		if in.DurationSeconds != 0 {
 			if in.DurationSeconds < MinSessionSeconds || in.DurationSeconds > MaxSessionSeconds {
-				return Session{}, newErr("", -1, "A4.2", ErrInvalidDurationSeconds, nil,
+				return Session{}, newErr("", -1, "A4.2", errInvalidDurationSeconds, nil,
 					fmt.Sprintf("ValidationError: DurationSeconds %d is outside 900-43200", in.DurationSeconds))
 			}
 			if in.DurationSeconds > maxSD {
-				return Session{}, newErr("", -1, "A4.2", ErrInvalidDurationSeconds, nil,
+				return Session{}, newErr("", -1, "A4.2", errInvalidDurationSeconds, nil,
 					fmt.Sprintf("ValidationError: %s (DurationSeconds %d > MaxSessionDuration %d)", awsMsgDurationExceedsMax, in.DurationSeconds, maxSD))
 			}
 			s = Session{Duration: time.Duration(in.DurationSeconds) * time.Second, Bound: BoundDurationSeconds}
 			why = append(why, fmt.Sprintf("API session: DurationSeconds %d s (role MaxSessionDuration %d s)", in.DurationSeconds, maxSD))
 		} else {
 			if defaultSessionSeconds > maxSD { // unreachable while the minimum max is 3600; kept for safety
-				return Session{}, newErr("", -1, "A4.2", ErrInvalidDurationSeconds, nil, "ValidationError: "+awsMsgDurationExceedsMax)
+				return Session{}, newErr("", -1, "A4.2", errInvalidDurationSeconds, nil, "ValidationError: "+awsMsgDurationExceedsMax)
 			}
 			s = Session{Duration: defaultSessionSeconds * time.Second, Bound: BoundDefault}
 			why = append(why, fmt.Sprintf("API session: no DurationSeconds, default 3600 s (role MaxSessionDuration %d s)", maxSD))
@@ -235,11 +235,11 @@ func EffectiveSession(in SessionInput) (Session, error) {
 	}
 	if !in.SessionNotOnOrAfter.IsZero() {
 		if in.Now.IsZero() {
-			return Session{}, newErr("", -1, "A4.1", ErrInvalidSessionDuration, nil, "SessionNotOnOrAfter is set but Now is zero")
+			return Session{}, newErr("", -1, "A4.1", errInvalidSessionDuration, nil, "SessionNotOnOrAfter is set but Now is zero")
 		}
 		left := in.SessionNotOnOrAfter.Sub(in.Now)
 		if left <= 0 {
-			return Session{}, newErr("", -1, "A4.1", ErrInvalidSessionDuration, nil,
+			return Session{}, newErr("", -1, "A4.1", errInvalidSessionDuration, nil,
 				fmt.Sprintf("SessionNotOnOrAfter %s is not after now %s: the session would already be over",
 					in.SessionNotOnOrAfter.UTC().Format(time.RFC3339), in.Now.UTC().Format(time.RFC3339)))
 		}

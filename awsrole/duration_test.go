@@ -51,7 +51,7 @@ func TestParseSessionDuration(t *testing.T) {
 			if err == nil {
 				t.Fatalf("ParseSessionDuration(%q) = %v", tt.in, got)
 			}
-			checkAttrErr(t, err, AttrSessionDuration, ErrInvalidSessionDuration, nil, tt.msg)
+			checkAttrErr(t, err, AttrSessionDuration, errInvalidSessionDuration, nil, tt.msg)
 			if len(err.Error()) > 300 {
 				t.Errorf("message not bounded: %d bytes", len(err.Error()))
 			}
@@ -111,18 +111,18 @@ func TestEffectiveSession(t *testing.T) {
 		cat  error
 		msg  string
 	}{
-		{"A4.1/no-channel", SessionInput{}, ErrInvalidSessionDuration, "needs Channel"},
-		{"A4.2/durationseconds-low", SessionInput{Channel: API, DurationSeconds: 899}, ErrInvalidDurationSeconds, "DurationSeconds 899 is outside 900-43200"},
-		{"A4.2/durationseconds-high", SessionInput{Channel: API, DurationSeconds: 43201, MaxSessionDuration: 43200}, ErrInvalidDurationSeconds, "outside 900-43200"},
-		{"A4.2/durationseconds-negative", SessionInput{Channel: API, DurationSeconds: -1}, ErrInvalidDurationSeconds, "outside 900-43200"},
-		{"A4.2/exceeds-default-max", SessionInput{Channel: API, DurationSeconds: 7200}, ErrInvalidDurationSeconds,
+		{"A4.1/no-channel", SessionInput{}, errInvalidSessionDuration, "needs Channel"},
+		{"A4.2/durationseconds-low", SessionInput{Channel: API, DurationSeconds: 899}, errInvalidDurationSeconds, "DurationSeconds 899 is outside 900-43200"},
+		{"A4.2/durationseconds-high", SessionInput{Channel: API, DurationSeconds: 43201, MaxSessionDuration: 43200}, errInvalidDurationSeconds, "outside 900-43200"},
+		{"A4.2/durationseconds-negative", SessionInput{Channel: API, DurationSeconds: -1}, errInvalidDurationSeconds, "outside 900-43200"},
+		{"A4.2/exceeds-default-max", SessionInput{Channel: API, DurationSeconds: 7200}, errInvalidDurationSeconds,
 			"ValidationError: The requested DurationSeconds exceeds the MaxSessionDuration set for this role. (DurationSeconds 7200 > MaxSessionDuration 3600)"},
-		{"A4.2/exceeds-max", SessionInput{Channel: API, DurationSeconds: 43200, MaxSessionDuration: 14400}, ErrInvalidDurationSeconds, "exceeds the MaxSessionDuration"},
-		{"B2.4/max-too-low", SessionInput{Channel: API, MaxSessionDuration: 900}, ErrInvalidMaxSessionDuration, "MaxSessionDuration 900 is outside 3600-43200"},
-		{"B2.4/max-too-high", SessionInput{Channel: API, MaxSessionDuration: 43201}, ErrInvalidMaxSessionDuration, "outside 3600-43200"},
-		{"A3.5/bad-attribute", SessionInput{Channel: Console, SessionDuration: SessionDuration(10 * time.Second)}, ErrInvalidSessionDuration, "out of range"},
-		{"A4.1/snooa-without-now", SessionInput{Channel: Console, SessionNotOnOrAfter: now}, ErrInvalidSessionDuration, "Now is zero"},
-		{"A4.1/snooa-passed", SessionInput{Channel: API, SessionNotOnOrAfter: now, Now: now}, ErrInvalidSessionDuration, "already be over"},
+		{"A4.2/exceeds-max", SessionInput{Channel: API, DurationSeconds: 43200, MaxSessionDuration: 14400}, errInvalidDurationSeconds, "exceeds the MaxSessionDuration"},
+		{"B2.4/max-too-low", SessionInput{Channel: API, MaxSessionDuration: 900}, errInvalidMaxSessionDuration, "MaxSessionDuration 900 is outside 3600-43200"},
+		{"B2.4/max-too-high", SessionInput{Channel: API, MaxSessionDuration: 43201}, errInvalidMaxSessionDuration, "outside 3600-43200"},
+		{"A3.5/bad-attribute", SessionInput{Channel: Console, SessionDuration: SessionDuration(10 * time.Second)}, errInvalidSessionDuration, "out of range"},
+		{"A4.1/snooa-without-now", SessionInput{Channel: Console, SessionNotOnOrAfter: now}, errInvalidSessionDuration, "Now is zero"},
+		{"A4.1/snooa-passed", SessionInput{Channel: API, SessionNotOnOrAfter: now, Now: now}, errInvalidSessionDuration, "already be over"},
 	}
 	for _, tt := range errTests {
 		t.Run(tt.name, func(t *testing.T) {

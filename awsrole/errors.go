@@ -8,70 +8,58 @@ import (
 )
 
 // Sentinel categories. Every error returned by this package is an *AttributeError
-// (or an errors.Join of them) that wraps exactly one of the categories below in
-// Kind, and sometimes a finer sentinel or cause in Err; match them with errors.Is.
+// (or an errors.Join of them) whose Kind wraps exactly one of them; match them
+// with errors.Is, and read the attribute, rule and reason from the
+// *AttributeError (errors.As). Attribute says which value failed (empty for a
+// value parsed on its own, as by ParseRoleARN, or for a request parameter such
+// as DurationSeconds, whose Rule says which).
 var (
-	// ErrInvalidARN: an ARN does not have the syntax of an IAM role (B2.2) or
-	// saml-provider (B2.1) ARN.
-	ErrInvalidARN = errors.New("awsrole: invalid ARN")
-
-	// ErrMissingRole: the Role attribute is absent or has no value (A3.1).
-	ErrMissingRole = errors.New("awsrole: missing Role attribute")
-	// ErrInvalidRole: a Role attribute value is not a valid role,provider pair
-	// (A3.1-A3.3).
-	ErrInvalidRole = errors.New("awsrole: invalid Role attribute value")
-
-	// ErrMissingRoleSessionName: the RoleSessionName attribute is absent (A3.4).
-	ErrMissingRoleSessionName = errors.New("awsrole: missing RoleSessionName attribute")
-	// ErrInvalidRoleSessionName: the RoleSessionName is malformed or has more than
-	// one value (A3.4).
-	ErrInvalidRoleSessionName = errors.New("awsrole: invalid RoleSessionName")
-
-	// ErrInvalidSessionDuration: the SessionDuration attribute is malformed or out
-	// of range (A3.5).
-	ErrInvalidSessionDuration = errors.New("awsrole: invalid SessionDuration")
-
-	// ErrInvalidSourceIdentity: the SourceIdentity attribute is malformed (A3.6).
-	ErrInvalidSourceIdentity = errors.New("awsrole: invalid SourceIdentity")
-
-	// ErrInvalidTag: a PrincipalTag attribute has a bad key, a bad value or not
-	// exactly one value (A3.7).
-	ErrInvalidTag = errors.New("awsrole: invalid session tag")
-	// ErrDuplicateTag: two session tag keys are equal ignoring case (A3.7).
-	ErrDuplicateTag = errors.New("awsrole: duplicate session tag key")
-	// ErrTooManyTags: more than 50 session tags (A3.7, B4.6).
-	ErrTooManyTags = errors.New("awsrole: too many session tags")
-
-	// ErrInvalidTransitiveTagKeys: the TransitiveTagKeys attribute has more than
-	// 50 keys, a malformed key, or a key naming no session tag (A3.8).
-	ErrInvalidTransitiveTagKeys = errors.New("awsrole: invalid TransitiveTagKeys")
-
-	// ErrInvalidDurationSeconds: a DurationSeconds request is outside 900-43200
-	// or exceeds the role's MaxSessionDuration (A4.2).
-	ErrInvalidDurationSeconds = errors.New("awsrole: invalid DurationSeconds")
-	// ErrInvalidMaxSessionDuration: a role MaxSessionDuration outside 3600-43200
-	// (B2.4).
-	ErrInvalidMaxSessionDuration = errors.New("awsrole: invalid MaxSessionDuration")
-
-	// ErrInvalidProviderName: a name for a new SAML provider does not match
-	// ^[\w._-]{1,128}$ (B1.1, B1.2).
-	ErrInvalidProviderName = errors.New("awsrole: invalid SAML provider name")
+	// ErrMissing: a required attribute (Role A3.1, RoleSessionName A3.4) is
+	// absent or has no value: the IdP's claim mapping lacks it.
+	ErrMissing = errors.New("awsrole: missing attribute")
+	// ErrInvalid: a value is malformed or out of range: an ARN (B2.1, B2.2), a
+	// Role pair (A3.1-A3.3), a RoleSessionName (A3.4), SessionDuration (A3.5),
+	// SourceIdentity (A3.6), session tags (A3.7), TransitiveTagKeys (A3.8),
+	// DurationSeconds (A4.2), MaxSessionDuration (B2.4) or a new provider name
+	// (B1.1, B1.2).
+	ErrInvalid = errors.New("awsrole: invalid value")
 )
 
-// Finer sentinels, carried in AttributeError.Err next to a category.
+// kind is a finer, unexported sentinel: the Kind of an AttributeError, whose
+// text is the error's category in words and which wraps ErrMissing or
+// ErrInvalid.
+type kind struct {
+	msg      string
+	category error
+}
+
+func (k *kind) Error() string { return "awsrole: " + k.msg }
+func (k *kind) Unwrap() error { return k.category }
+
+func invalid(msg string) error { return &kind{msg, ErrInvalid} }
+
+// The finer kinds (Kind) and details (Err) of AttributeError.
 var (
-	// ErrARNWildcard: an ARN contains a wildcard ('*' or '?'); a Role names one
-	// concrete role, never a pattern.
-	ErrARNWildcard = errors.New("awsrole: wildcard in ARN")
-	// ErrARNNotIAM: the ARN is well formed but belongs to another service (sts,
-	// s3, ...) or is an IAM ARN of another resource type (user, policy, ...).
-	ErrARNNotIAM = errors.New("awsrole: not an IAM role or saml-provider ARN")
-	// ErrARNSpace: an ARN contains whitespace, a control character or a non-ASCII
-	// character.
-	ErrARNSpace = errors.New("awsrole: whitespace or control character in ARN")
-	// ErrARNMismatch: the role and provider ARNs of one Role value are in
-	// different partitions or accounts (A3.3).
-	ErrARNMismatch = errors.New("awsrole: role and provider in different partitions or accounts")
+	errInvalidARN                = invalid("invalid ARN")
+	errMissingRole               = &kind{"missing Role attribute", ErrMissing}
+	errInvalidRole               = invalid("invalid Role attribute value")
+	errMissingRoleSessionName    = &kind{"missing RoleSessionName attribute", ErrMissing}
+	errInvalidRoleSessionName    = invalid("invalid RoleSessionName")
+	errInvalidSessionDuration    = invalid("invalid SessionDuration")
+	errInvalidSourceIdentity     = invalid("invalid SourceIdentity")
+	errInvalidTag                = invalid("invalid session tag")
+	errDuplicateTag              = invalid("duplicate session tag key")
+	errTooManyTags               = invalid("too many session tags")
+	errInvalidTransitiveTagKeys  = invalid("invalid TransitiveTagKeys")
+	errInvalidDurationSeconds    = invalid("invalid DurationSeconds")
+	errInvalidMaxSessionDuration = invalid("invalid MaxSessionDuration")
+	errInvalidProviderName       = invalid("invalid SAML provider name")
+
+	// Details (Err) of an invalid ARN.
+	errARNWildcard = invalid("wildcard in ARN")                                       // a Role names one concrete role, never a pattern
+	errARNNotIAM   = invalid("not an IAM role or saml-provider ARN")                  // another service, or another IAM resource type
+	errARNSpace    = invalid("whitespace or control character in ARN")                // or a non-ASCII character
+	errARNMismatch = invalid("role and provider in different partitions or accounts") // A3.3
 )
 
 // AttributeError is the one typed error of this package, in the module's
@@ -84,15 +72,15 @@ var (
 // than a bounded prefix of the offending value; the cause in Err is not
 // printed (it can repeat the value), but errors.Is and errors.As reach it.
 type AttributeError struct {
-	// Kind is the sentinel category (ErrInvalidRole, ErrInvalidRoleSessionName, ...).
+	// Kind is the sentinel category (errInvalidRole, errInvalidRoleSessionName, ...).
 	Kind error
 	// Rule is the rule id (docs/rules.md) the input breaks, such as "A3.4".
 	Rule string
 	// Reason says what is wrong, including the AWS error text where one is known.
 	Reason string
 	// Err is an optional finer cause or nil: a sentinel such as
-	// ErrARNWildcard, or, for a Role value holding a malformed ARN, the ARN's own
-	// *AttributeError (which wraps ErrInvalidARN).
+	// errARNWildcard, or, for a Role value holding a malformed ARN, the ARN's own
+	// *AttributeError (which wraps errInvalidARN).
 	Err error
 	// Attribute is the SAML attribute name (one of the Attr* constants, or a
 	// PrincipalTag attribute name); empty when a value was parsed on its own, for

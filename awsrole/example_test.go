@@ -19,11 +19,13 @@ func ExampleParseRole() {
 	fmt.Println(r.RoleARN.Path, r.RoleARN.Name, r.ProviderARN.Name)
 
 	_, err = awsrole.ParseRole("arn:aws:iam::123456789012:role/*,arn:aws:iam::123456789012:saml-provider/EntraID")
-	fmt.Println(errors.Is(err, awsrole.ErrARNWildcard))
+	fmt.Println(errors.Is(err, awsrole.ErrInvalid))
+	fmt.Println(err)
 	// Output:
 	// arn:aws:iam::123456789012:role/ops/Admin,arn:aws:iam::123456789012:saml-provider/EntraID
 	// /ops/ Admin EntraID
 	// true
+	// awsrole: https://aws.amazon.com/SAML/Attributes/Role: first ARN: ARN contains wildcard '*' at byte 31; a Role names one concrete ARN, not a pattern: "arn:aws:iam::123456789012:role/*" (rule A3.3)
 }
 
 func ExampleSessionNameFrom() {
@@ -44,7 +46,8 @@ func ExampleParseAttributes() {
 	})
 	// Every problem at once, each with its attribute and rule.
 	fmt.Println(err)
-	fmt.Println(errors.Is(err, awsrole.ErrInvalidRoleSessionName))
+	var ae *awsrole.AttributeError
+	fmt.Println(errors.Is(err, awsrole.ErrInvalid), errors.As(err, &ae) && ae.Attribute == awsrole.AttrRole)
 
 	a, err := awsrole.ParseAttributes(map[string][]string{
 		awsrole.AttrRole:                              {"arn:aws:iam::123456789012:role/Admin,arn:aws:iam::123456789012:saml-provider/EntraID"},
@@ -59,7 +62,7 @@ func ExampleParseAttributes() {
 	// Output:
 	// awsrole: https://aws.amazon.com/SAML/Attributes/Role[0]: role is in account 123456789012 but saml-provider in account 210987654321; AWS rejects a provider outside the role's account (rule A3.3)
 	// awsrole: https://aws.amazon.com/SAML/Attributes/RoleSessionName[0]: RoleSessionName in AuthnResponse must match [a-zA-Z_0-9+=,.@-]{2,64}: character U+0027 at byte 1 is not allowed (rule A3.4)
-	// true
+	// true true
 	// Admin alice@example.com [{CostCenter 1234}]
 }
 

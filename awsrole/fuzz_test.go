@@ -29,7 +29,7 @@ func FuzzParseRoleARN(f *testing.F) {
 				t.Fatalf("B2.2: accepted %q with fields %#v", s, r)
 			}
 		} else {
-			checkFuzzErr(t, err, ErrInvalidARN)
+			checkFuzzErr(t, err, errInvalidARN)
 		}
 		if p, err := ParseProviderARN(s); err == nil {
 			if p.String() != s {
@@ -42,7 +42,7 @@ func FuzzParseRoleARN(f *testing.F) {
 				t.Fatalf("B2.1: %q is both a role and a provider ARN", s)
 			}
 		} else {
-			checkFuzzErr(t, err, ErrInvalidARN)
+			checkFuzzErr(t, err, errInvalidARN)
 		}
 	})
 }
@@ -74,7 +74,7 @@ func FuzzParseRole(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		r, err := ParseRole(s)
 		if err != nil {
-			checkFuzzErr(t, err, ErrInvalidRole)
+			checkFuzzErr(t, err, errInvalidRole)
 			if r != (Role{}) {
 				t.Fatalf("non-zero Role with error")
 			}

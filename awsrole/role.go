@@ -32,16 +32,16 @@ const xmlSpace = " \t\r\n"
 // Surrounding whitespace: XML whitespace (space, tab, CR, LF) at either end of
 // the value and on either side of the comma is trimmed, as Entra and hand-edited
 // appRole values sometimes carry it (A3.2). Whitespace or any control character
-// inside an ARN is rejected (ErrARNSpace), and so is any other Unicode space
+// inside an ARN is rejected (errARNSpace), and so is any other Unicode space
 // anywhere. Since AWS splits the value at commas (A3.3), ARNs containing a comma
 // (legal in IAM names) cannot be used in a Role value and are rejected.
 //
 // Each failure has its own message: empty value, one ARN, an empty part (stray
 // comma), three or more ARNs, text that is not an ARN, two roles or two providers,
-// wildcards (ErrARNWildcard), non-IAM ARNs (ErrARNNotIAM), mismatched partition or
-// account (ErrARNMismatch), and values longer than 5121 bytes. All wrap
-// ErrInvalidRole; a failure inside one ARN also wraps that ARN's error
-// (ErrInvalidARN) in Err.
+// wildcards (errARNWildcard), non-IAM ARNs (errARNNotIAM), mismatched partition or
+// account (errARNMismatch), and values longer than 5121 bytes. All wrap
+// errInvalidRole; a failure inside one ARN also wraps that ARN's error
+// (errInvalidARN) in Err.
 func ParseRole(s string) (Role, error) {
 	r, err := parseRole(s)
 	if err != nil {
@@ -53,7 +53,7 @@ func ParseRole(s string) (Role, error) {
 
 func parseRole(s string) (Role, *AttributeError) {
 	fail := func(rule string, detail error, format string, args ...any) (Role, *AttributeError) {
-		return Role{}, newErr("", -1, rule, ErrInvalidRole, detail, fmt.Sprintf(format, args...))
+		return Role{}, newErr("", -1, rule, errInvalidRole, detail, fmt.Sprintf(format, args...))
 	}
 	if s == "" {
 		return fail("A3.1", nil, "value is empty; want \"roleArn,providerArn\"")
@@ -92,7 +92,7 @@ func parseRole(s string) (Role, *AttributeError) {
 			var ae *AttributeError
 			errors.As(err, &ae) // parseARN always returns *AttributeError
 			// Err is the ARN error itself, so errors.Is also matches
-			// ErrInvalidARN and its finer sentinel.
+			// errInvalidARN and its finer sentinel.
 			return fail(ae.Rule, err, "%s ARN: %s", ordinal(i), ae.Reason)
 		}
 		got[i] = a
@@ -112,10 +112,10 @@ func parseRole(s string) (Role, *AttributeError) {
 		}
 	}
 	if r.RoleARN.Partition != r.ProviderARN.Partition {
-		return fail("A3.3", ErrARNMismatch, "role is in partition %q but saml-provider in %q", r.RoleARN.Partition, r.ProviderARN.Partition)
+		return fail("A3.3", errARNMismatch, "role is in partition %q but saml-provider in %q", r.RoleARN.Partition, r.ProviderARN.Partition)
 	}
 	if r.RoleARN.AccountID != r.ProviderARN.AccountID {
-		return fail("A3.3", ErrARNMismatch, "role is in account %s but saml-provider in account %s; AWS rejects a provider outside the role's account",
+		return fail("A3.3", errARNMismatch, "role is in account %s but saml-provider in account %s; AWS rejects a provider outside the role's account",
 			r.RoleARN.AccountID, r.ProviderARN.AccountID)
 	}
 	return r, nil
@@ -149,7 +149,7 @@ func (r Role) Validate() error {
 		rr.RoleARN.Path = "/"
 	}
 	if v != rr {
-		return newErr(AttrRole, -1, "A3.3", ErrInvalidRole, nil, fmt.Sprintf("fields do not round-trip: %s", echoARN(r.String())))
+		return newErr(AttrRole, -1, "A3.3", errInvalidRole, nil, fmt.Sprintf("fields do not round-trip: %s", echoARN(r.String())))
 	}
 	return nil
 }

@@ -74,16 +74,16 @@ func TestParseRoleErrors(t *testing.T) {
 		{"A3.2/two-roles", roleA + "," + roleA, nil, "two role ARNs and no saml-provider ARN"},
 		{"A3.2/two-providers", provA + "," + provA, nil, "two saml-provider ARNs and no role ARN"},
 		{"A3.3/not-an-arn", "Admin," + provA, nil, `first ARN: not an ARN`},
-		{"A3.3/wildcard", "arn:aws:iam::123456789012:role/*," + provA, ErrARNWildcard, "first ARN: ARN contains wildcard"},
-		{"A3.3/wildcard-provider", roleA + ",arn:aws:iam::123456789012:saml-provider/Entra*", ErrARNWildcard, "second ARN: ARN contains wildcard"},
-		{"A3.3/non-iam-sts", "arn:aws:sts::123456789012:assumed-role/Admin/alice," + provA, ErrARNNotIAM, `service "sts"`},
-		{"A3.3/non-iam-user", roleA + ",arn:aws:iam::123456789012:user/alice", ErrARNNotIAM, `resource type "user"`},
-		{"A3.3/space-inside", "arn:aws:iam::123456789012:role/My Role," + provA, ErrARNSpace, "whitespace U+0020"},
-		{"A3.3/control-inside", "arn:aws:iam::123456789012:role/R\x01," + provA, ErrARNSpace, "control character U+0001"},
-		{"A3.3/newline-inside", "arn:aws:iam::123456789012:role/\nR," + provA, ErrARNSpace, "whitespace U+000A"},
-		{"A3.3/nbsp-around-comma", roleA + "\u00a0," + provA, ErrARNSpace, "whitespace U+00A0"},
-		{"A3.3/partition-mismatch", roleA + ",arn:aws-cn:iam::123456789012:saml-provider/P", ErrARNMismatch, `partition "aws" but saml-provider in "aws-cn"`},
-		{"A3.3/account-mismatch", roleA + ",arn:aws:iam::210987654321:saml-provider/P", ErrARNMismatch, "account 123456789012 but saml-provider in account 210987654321"},
+		{"A3.3/wildcard", "arn:aws:iam::123456789012:role/*," + provA, errARNWildcard, "first ARN: ARN contains wildcard"},
+		{"A3.3/wildcard-provider", roleA + ",arn:aws:iam::123456789012:saml-provider/Entra*", errARNWildcard, "second ARN: ARN contains wildcard"},
+		{"A3.3/non-iam-sts", "arn:aws:sts::123456789012:assumed-role/Admin/alice," + provA, errARNNotIAM, `service "sts"`},
+		{"A3.3/non-iam-user", roleA + ",arn:aws:iam::123456789012:user/alice", errARNNotIAM, `resource type "user"`},
+		{"A3.3/space-inside", "arn:aws:iam::123456789012:role/My Role," + provA, errARNSpace, "whitespace U+0020"},
+		{"A3.3/control-inside", "arn:aws:iam::123456789012:role/R\x01," + provA, errARNSpace, "control character U+0001"},
+		{"A3.3/newline-inside", "arn:aws:iam::123456789012:role/\nR," + provA, errARNSpace, "whitespace U+000A"},
+		{"A3.3/nbsp-around-comma", roleA + "\u00a0," + provA, errARNSpace, "whitespace U+00A0"},
+		{"A3.3/partition-mismatch", roleA + ",arn:aws-cn:iam::123456789012:saml-provider/P", errARNMismatch, `partition "aws" but saml-provider in "aws-cn"`},
+		{"A3.3/account-mismatch", roleA + ",arn:aws:iam::210987654321:saml-provider/P", errARNMismatch, "account 123456789012 but saml-provider in account 210987654321"},
 		{"A3.3/huge-value", strings.Repeat(",", 10000), nil, "longer than any valid role,provider pair"},
 		{"B2.3/bad-role-name", "arn:aws:iam::123456789012:role/a#b," + provA, nil, "role name has '#'"},
 	}
@@ -94,10 +94,10 @@ func TestParseRoleErrors(t *testing.T) {
 			if err == nil {
 				t.Fatalf("ParseRole(%q) = %v, want error", tt.in, got)
 			}
-			ae := checkAttrErr(t, err, AttrRole, ErrInvalidRole, tt.detail, tt.msg)
-			// An ARN-level failure also matches ErrInvalidARN; pair-level ones do not.
-			if arnLevel := strings.HasPrefix(ae.Reason, "first ARN: ") || strings.HasPrefix(ae.Reason, "second ARN: "); errors.Is(err, ErrInvalidARN) != arnLevel {
-				t.Errorf("errors.Is(err, ErrInvalidARN) = %v, want %v", !arnLevel, arnLevel)
+			ae := checkAttrErr(t, err, AttrRole, errInvalidRole, tt.detail, tt.msg)
+			// An ARN-level failure also matches errInvalidARN; pair-level ones do not.
+			if arnLevel := strings.HasPrefix(ae.Reason, "first ARN: ") || strings.HasPrefix(ae.Reason, "second ARN: "); errors.Is(err, errInvalidARN) != arnLevel {
+				t.Errorf("errors.Is(err, errInvalidARN) = %v, want %v", !arnLevel, arnLevel)
 			}
 			var inner *AttributeError
 			if errors.As(ae.Err, &inner) && inner.Attribute != "" {
@@ -147,8 +147,8 @@ func TestRoleValidate(t *testing.T) {
 			t.Errorf("%s: Validate(%v) = nil", name, bad)
 			continue
 		}
-		if !errors.Is(err, ErrInvalidRole) {
-			t.Errorf("%s: %v is not ErrInvalidRole", name, err)
+		if !errors.Is(err, errInvalidRole) {
+			t.Errorf("%s: %v is not errInvalidRole", name, err)
 		}
 		if _, err := bad.MarshalText(); err == nil {
 			t.Errorf("%s: MarshalText succeeded", name)

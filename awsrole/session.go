@@ -27,10 +27,10 @@ const (
 // character or length is wrong without echoing the value (often a UPN).
 func ParseRoleSessionName(s string) (RoleSessionName, error) {
 	if s == "" {
-		return "", newErr(AttrRoleSessionName, -1, "A3.4", ErrMissingRoleSessionName, nil, awsMsgRoleSessionNameRequired+" (value is empty)")
+		return "", newErr(AttrRoleSessionName, -1, "A3.4", errMissingRoleSessionName, nil, awsMsgRoleSessionNameRequired+" (value is empty)")
 	}
 	if reason := checkSessionChars(s); reason != "" {
-		return "", newErr(AttrRoleSessionName, -1, "A3.4", ErrInvalidRoleSessionName, nil, awsMsgRoleSessionNameInvalid+": "+reason)
+		return "", newErr(AttrRoleSessionName, -1, "A3.4", errInvalidRoleSessionName, nil, awsMsgRoleSessionNameInvalid+": "+reason)
 	}
 	return RoleSessionName(s), nil
 }
@@ -120,7 +120,7 @@ type SourceIdentity string
 // error repeats the STS message without echoing the value.
 func ParseSourceIdentity(s string) (SourceIdentity, error) {
 	if reason := checkSessionChars(s); reason != "" {
-		return "", newErr(AttrSourceIdentity, -1, "A3.6", ErrInvalidSourceIdentity, nil, awsMsgSourceIdentityInvalid+": "+reason)
+		return "", newErr(AttrSourceIdentity, -1, "A3.6", errInvalidSourceIdentity, nil, awsMsgSourceIdentityInvalid+": "+reason)
 	}
 	// The "aws:" prefix is already excluded: ':' is not in the character set.
 	return SourceIdentity(s), nil

@@ -23,19 +23,19 @@ func TestParseRoleSessionName(t *testing.T) {
 		cat  error
 		msg  string
 	}{
-		{"A3.4/empty", "", ErrMissingRoleSessionName, "RoleSessionName is required in AuthnResponse"},
-		{"A3.4/one-char", "a", ErrInvalidRoleSessionName, "value has 1 characters"},
-		{"A3.4/65", strings.Repeat("a", 65), ErrInvalidRoleSessionName, "value has 65 characters"},
-		{"A3.4/space", "alice smith", ErrInvalidRoleSessionName, "character U+0020 at byte 5"},
-		{"A3.4/leading-space", " alice", ErrInvalidRoleSessionName, "character U+0020 at byte 0"},
-		{"C2.8/apostrophe", "o'brien@example.com", ErrInvalidRoleSessionName, "U+0027"},
-		{"C2.8/bang", "a!b@example.com", ErrInvalidRoleSessionName, "U+0021"},
-		{"C2.8/hash", "a#b", ErrInvalidRoleSessionName, "U+0023"},
-		{"C2.8/caret", "a^b", ErrInvalidRoleSessionName, "U+005E"},
-		{"C2.8/tilde", "a~b", ErrInvalidRoleSessionName, "U+007E"},
-		{"A3.4/colon", "aws:x", ErrInvalidRoleSessionName, "U+003A"},
-		{"A3.4/non-ascii", "jürgen", ErrInvalidRoleSessionName, "U+00FC"},
-		{"A3.4/bad-utf8", "ab\xff", ErrInvalidRoleSessionName, "invalid UTF-8"},
+		{"A3.4/empty", "", errMissingRoleSessionName, "RoleSessionName is required in AuthnResponse"},
+		{"A3.4/one-char", "a", errInvalidRoleSessionName, "value has 1 characters"},
+		{"A3.4/65", strings.Repeat("a", 65), errInvalidRoleSessionName, "value has 65 characters"},
+		{"A3.4/space", "alice smith", errInvalidRoleSessionName, "character U+0020 at byte 5"},
+		{"A3.4/leading-space", " alice", errInvalidRoleSessionName, "character U+0020 at byte 0"},
+		{"C2.8/apostrophe", "o'brien@example.com", errInvalidRoleSessionName, "U+0027"},
+		{"C2.8/bang", "a!b@example.com", errInvalidRoleSessionName, "U+0021"},
+		{"C2.8/hash", "a#b", errInvalidRoleSessionName, "U+0023"},
+		{"C2.8/caret", "a^b", errInvalidRoleSessionName, "U+005E"},
+		{"C2.8/tilde", "a~b", errInvalidRoleSessionName, "U+007E"},
+		{"A3.4/colon", "aws:x", errInvalidRoleSessionName, "U+003A"},
+		{"A3.4/non-ascii", "jürgen", errInvalidRoleSessionName, "U+00FC"},
+		{"A3.4/bad-utf8", "ab\xff", errInvalidRoleSessionName, "invalid UTF-8"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -44,7 +44,7 @@ func TestParseRoleSessionName(t *testing.T) {
 				t.Fatalf("ParseRoleSessionName(%q) succeeded", tt.in)
 			}
 			checkAttrErr(t, err, AttrRoleSessionName, tt.cat, nil, tt.msg)
-			if tt.cat == ErrInvalidRoleSessionName && !strings.Contains(err.Error(), "RoleSessionName in AuthnResponse must match [a-zA-Z_0-9+=,.@-]{2,64}") {
+			if tt.cat == errInvalidRoleSessionName && !strings.Contains(err.Error(), "RoleSessionName in AuthnResponse must match [a-zA-Z_0-9+=,.@-]{2,64}") {
 				t.Errorf("missing the STS text: %v", err)
 			}
 			if len(tt.in) > 3 && strings.Contains(err.Error(), tt.in) {
@@ -119,7 +119,7 @@ func TestParseSourceIdentity(t *testing.T) {
 			t.Errorf("%s: ParseSourceIdentity(%q) succeeded", name, bad)
 			continue
 		}
-		checkAttrErr(t, err, AttrSourceIdentity, ErrInvalidSourceIdentity, nil,
+		checkAttrErr(t, err, AttrSourceIdentity, errInvalidSourceIdentity, nil,
 			`Source Identity must match [a-zA-Z_0-9+=,.@-]{2,64} and not begin with "aws:"`)
 	}
 }

@@ -49,13 +49,13 @@ func (t Tag) Validate() error {
 func ValidateTagKey(key string) error {
 	attr := tagAttrName(key)
 	if key == "" {
-		return newErr(attr, -1, "A3.7", ErrInvalidTag, nil, "tag key is empty (PrincipalTag: with nothing after the colon)")
+		return newErr(attr, -1, "A3.7", errInvalidTag, nil, "tag key is empty (PrincipalTag: with nothing after the colon)")
 	}
 	if reason := checkTagText(key, maxTagKeyLen); reason != "" {
-		return newErr(attr, -1, "A3.7", ErrInvalidTag, nil, "tag key "+reason+"; keys match [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}")
+		return newErr(attr, -1, "A3.7", errInvalidTag, nil, "tag key "+reason+"; keys match [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}")
 	}
 	if hasAWSPrefix(key) {
-		return newErr(attr, -1, "A3.7", ErrInvalidTag, nil, "tag key starts with \"aws:\", which AWS reserves")
+		return newErr(attr, -1, "A3.7", errInvalidTag, nil, "tag key starts with \"aws:\", which AWS reserves")
 	}
 	return nil
 }
@@ -69,10 +69,10 @@ func ValidateTagValue(key, value string) error {
 		return nil
 	}
 	if reason := checkTagText(value, maxTagValueLen); reason != "" {
-		return newErr(attr, -1, "A3.7", ErrInvalidTag, nil, "tag value "+reason+"; values match [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{0,256}")
+		return newErr(attr, -1, "A3.7", errInvalidTag, nil, "tag value "+reason+"; values match [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{0,256}")
 	}
 	if hasAWSPrefix(value) {
-		return newErr(attr, -1, "A3.7", ErrInvalidTag, nil, "tag value starts with \"aws:\", which AWS reserves")
+		return newErr(attr, -1, "A3.7", errInvalidTag, nil, "tag value starts with \"aws:\", which AWS reserves")
 	}
 	return nil
 }

@@ -42,7 +42,7 @@ func TestValidateTagKey(t *testing.T) {
 			if err == nil {
 				t.Fatalf("ValidateTagKey(%q) = nil", tt.key)
 			}
-			checkAttrErr(t, err, AttrPrincipalTagPrefix+tt.key, ErrInvalidTag, nil, tt.msg)
+			checkAttrErr(t, err, AttrPrincipalTagPrefix+tt.key, errInvalidTag, nil, tt.msg)
 		})
 	}
 	// A key far longer than the limit is cut in the attribute name.
@@ -76,7 +76,7 @@ func TestValidateTagValue(t *testing.T) {
 			t.Errorf("%s: ValidateTagValue(%q) = nil", name, tt.v)
 			continue
 		}
-		checkAttrErr(t, err, AttrPrincipalTagPrefix+"k", ErrInvalidTag, nil, tt.msg)
+		checkAttrErr(t, err, AttrPrincipalTagPrefix+"k", errInvalidTag, nil, tt.msg)
 		if len(tt.v) > 8 && strings.Contains(err.Error(), tt.v) {
 			t.Errorf("%s: error echoes the value", name)
 		}

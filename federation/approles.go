@@ -130,11 +130,11 @@ const maxAppRolesDocument = 8 << 20
 // as a $filter query returns it), or the bare appRoles array. No Graph client
 // is needed.
 //
-// Errors wrap ErrInvalidAppRoles. The document is the user's own; errors may
+// Errors wrap errInvalidAppRoles. The document is the user's own; errors may
 // quote the ids and values it holds.
 func ParseAppRoles(doc []byte) ([]AppRole, error) {
 	fail := func(reason string, cause error) ([]AppRole, error) {
-		return nil, newErr("C4.1", ErrInvalidAppRoles, cause, reason)
+		return nil, newErr("C4.1", errInvalidAppRoles, cause, reason)
 	}
 	if len(doc) > maxAppRolesDocument {
 		return fail("the document is larger than "+strconv.Itoa(maxAppRolesDocument>>20)+" MiB", nil)
@@ -294,7 +294,7 @@ func graphValueByte(c byte) bool {
 //
 // Each value must be a valid Role pair (A3.1-A3.3) of only the characters
 // Graph allows (C4.2), its two ARNs under MaxImportPairLength together (C4.6). Errors wrap
-// ErrInvalidAppRoles. The plan is deterministic: the same inputs give the same
+// errInvalidAppRoles. The plan is deterministic: the same inputs give the same
 // body, byte for byte.
 func PlanAppRoles(current []AppRole, discovered []awsrole.Role, opts AppRolesOptions) (*AppRolesPlan, error) {
 	plan := &AppRolesPlan{}
@@ -305,7 +305,7 @@ func PlanAppRoles(current []AppRole, discovered []awsrole.Role, opts AppRolesOpt
 	}
 	for i, r := range discovered {
 		if err := r.Validate(); err != nil {
-			return nil, newErr("A3.1", ErrInvalidAppRoles, err, "discovered role "+strconv.Itoa(i)+" is not a valid Role pair")
+			return nil, newErr("A3.1", errInvalidAppRoles, err, "discovered role "+strconv.Itoa(i)+" is not a valid Role pair")
 		}
 		v := r.String()
 		if err := checkAppRoleValue(v); err != nil {
@@ -374,7 +374,7 @@ func PlanAppRoles(current []AppRole, discovered []awsrole.Role, opts AppRolesOpt
 		r := want[v]
 		id := appRoleID(v)
 		if ids[id] {
-			return nil, newErr("C4.4", ErrInvalidAppRoles, nil, "the id "+id+" derived for "+quote(v, 260)+" is already used by another appRole")
+			return nil, newErr("C4.4", errInvalidAppRoles, nil, "the id "+id+" derived for "+quote(v, 260)+" is already used by another appRole")
 		}
 		value := v
 		plan.AppRoles = append(plan.AppRoles, AppRole{
@@ -399,11 +399,11 @@ func PlanAppRoles(current []AppRole, discovered []awsrole.Role, opts AppRolesOpt
 func checkAppRoleValue(v string) error {
 	for i := 0; i < len(v); i++ {
 		if !graphValueByte(v[i]) {
-			return newErr("C4.2", ErrInvalidAppRoles, nil, "the appRole value "+quote(v, 260)+" holds a character Microsoft Graph does not allow in a value")
+			return newErr("C4.2", errInvalidAppRoles, nil, "the appRole value "+quote(v, 260)+" holds a character Microsoft Graph does not allow in a value")
 		}
 	}
 	if n := len(v) - 1; n >= MaxImportPairLength {
-		return newErr("C4.6", ErrInvalidAppRoles, nil, "the appRole value "+quote(v, 260)+" holds two ARNs of "+strconv.Itoa(n)+" characters together; Entra takes pairs under "+strconv.Itoa(MaxImportPairLength))
+		return newErr("C4.6", errInvalidAppRoles, nil, "the appRole value "+quote(v, 260)+" holds two ARNs of "+strconv.Itoa(n)+" characters together; Entra takes pairs under "+strconv.Itoa(MaxImportPairLength))
 	}
 	return nil
 }

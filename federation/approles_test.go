@@ -85,7 +85,7 @@ func TestParseAppRolesRejects(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := federation.ParseAppRoles([]byte(tc.doc))
-			if !errors.Is(err, federation.ErrInvalidAppRoles) {
+			if !errors.Is(err, federation.ErrInvalid) {
 				t.Fatalf("err = %v, want ErrInvalidAppRoles", err)
 			}
 			if !strings.Contains(err.Error(), tc.want) {
@@ -261,10 +261,10 @@ func TestPlanAppRolesValueLimits(t *testing.T) {
 	}
 	_, err := federation.PlanAppRoles(nil, []awsrole.Role{pair(241)}, federation.AppRolesOptions{})
 	var fe *federation.Error
-	if !errors.As(err, &fe) || fe.Rule != "C4.6" || !errors.Is(err, federation.ErrInvalidAppRoles) {
+	if !errors.As(err, &fe) || fe.Rule != "C4.6" || !errors.Is(err, federation.ErrInvalid) {
 		t.Errorf("241 characters with the comma: err = %v, want ErrInvalidAppRoles rule C4.6", err)
 	}
-	if _, err := federation.PlanAppRoles(nil, []awsrole.Role{{}}, federation.AppRolesOptions{}); !errors.Is(err, federation.ErrInvalidAppRoles) {
+	if _, err := federation.PlanAppRoles(nil, []awsrole.Role{{}}, federation.AppRolesOptions{}); !errors.Is(err, federation.ErrInvalid) {
 		t.Errorf("zero Role: err = %v, want ErrInvalidAppRoles", err)
 	}
 }
@@ -331,7 +331,7 @@ func FuzzParseAppRoles(f *testing.F) {
 	f.Fuzz(func(t *testing.T, doc []byte) {
 		roles, err := federation.ParseAppRoles(doc)
 		if err != nil {
-			if !errors.Is(err, federation.ErrInvalidAppRoles) {
+			if !errors.Is(err, federation.ErrInvalid) {
 				t.Fatalf("error %v does not wrap ErrInvalidAppRoles", err)
 			}
 			return

@@ -82,10 +82,10 @@ func (id *Identifier) UnmarshalText(text []byte) error {
 //     ("#", "#0", "#01", "#+2", "#2 ", "#a", "#12345", "#1#2", "##2", a '#'
 //     in the middle) is an error, never part of the audience.
 //
-// Errors wrap ErrInvalidIdentifier. They describe the problem without echoing
+// Errors wrap errInvalidIdentifier. They describe the problem without echoing
 // the input, which may come from an assertion.
 func ParseIdentifier(s string) (Identifier, error) {
-	if err := checkURIText(s, "identifier", MaxIdentifierLength, ErrInvalidIdentifier, "A1.6"); err != nil {
+	if err := checkURIText(s, "identifier", MaxIdentifierLength, errInvalidIdentifier, "A1.6"); err != nil {
 		return Identifier{}, err
 	}
 	aud, frag, hasFrag := strings.Cut(s, "#")
@@ -93,13 +93,13 @@ func ParseIdentifier(s string) (Identifier, error) {
 	if hasFrag {
 		n, ok := parseInstance(frag)
 		if !ok {
-			return Identifier{}, newErr("A1.6", ErrInvalidIdentifier, nil,
+			return Identifier{}, newErr("A1.6", errInvalidIdentifier, nil,
 				"identifier has a fragment other than an instance suffix #N (N = 1.."+strconv.Itoa(MaxInstance)+", no sign or leading zero); only #N is normalized")
 		}
 		id.Instance = n
 	}
 	if !hasScheme(aud) {
-		return Identifier{}, newErr("A1.6", ErrInvalidIdentifier, nil,
+		return Identifier{}, newErr("A1.6", errInvalidIdentifier, nil,
 			"identifier is not an absolute URI (want scheme:rest, such as https://signin.aws.amazon.com/saml)")
 	}
 	return id, nil
@@ -112,7 +112,7 @@ func ParseIdentifier(s string) (Identifier, error) {
 // 0..MaxInstance.
 func NewIdentifier(audience string, n int) (Identifier, error) {
 	if n < 0 || n > MaxInstance {
-		return Identifier{}, newErr("A1.6", ErrInvalidIdentifier, nil,
+		return Identifier{}, newErr("A1.6", errInvalidIdentifier, nil,
 			"instance number "+strconv.Itoa(n)+" is outside 0.."+strconv.Itoa(MaxInstance))
 	}
 	id, err := ParseIdentifier(audience)
@@ -120,12 +120,12 @@ func NewIdentifier(audience string, n int) (Identifier, error) {
 		return Identifier{}, err
 	}
 	if id.Instance != 0 {
-		return Identifier{}, newErr("A1.6", ErrInvalidIdentifier, nil,
+		return Identifier{}, newErr("A1.6", errInvalidIdentifier, nil,
 			"audience already carries an instance suffix; pass the audience without #N")
 	}
 	id.Instance = n
 	if len(id.String()) > MaxIdentifierLength {
-		return Identifier{}, newErr("A1.6", ErrInvalidIdentifier, nil,
+		return Identifier{}, newErr("A1.6", errInvalidIdentifier, nil,
 			"identifier with its instance suffix is longer than "+strconv.Itoa(MaxIdentifierLength)+" bytes")
 	}
 	return id, nil
@@ -134,7 +134,7 @@ func NewIdentifier(audience string, n int) (Identifier, error) {
 // NormalizeAudience returns the audience an Entra identifier stands for: s
 // without its trailing instance suffix "#N" (A1.6). It applies exactly the
 // rules of ParseIdentifier; on error it returns "" and an error wrapping
-// ErrInvalidIdentifier. A normalized audience never contains '#'.
+// errInvalidIdentifier. A normalized audience never contains '#'.
 func NormalizeAudience(s string) (string, error) {
 	id, err := ParseIdentifier(s)
 	if err != nil {
@@ -174,12 +174,12 @@ func AudienceMatches(expected, got string) bool {
 // an error wrapping ErrReplyURLInstance whose message says what to fix: remove
 // "#N" from the Reply URL and keep it only in the Identifier. AWS answers such
 // a Recipient or Destination with HTTP 400 (A1.6, A1.8, C2.1). Other problems
-// wrap ErrInvalidReplyURL.
+// wrap errInvalidReplyURL.
 //
 // CheckReplyURL does not decide whether u is an AWS endpoint; see
 // ParseSignInEndpoint and CheckRecipient for that.
 func CheckReplyURL(u string) error {
-	if err := checkURIText(u, "Reply URL", MaxIdentifierLength, ErrInvalidReplyURL, "A1.8"); err != nil {
+	if err := checkURIText(u, "Reply URL", MaxIdentifierLength, errInvalidReplyURL, "A1.8"); err != nil {
 		return err
 	}
 	base, frag, hasFrag := strings.Cut(u, "#")
@@ -190,16 +190,16 @@ func CheckReplyURL(u string) error {
 					"; AWS rejects a Recipient or Destination that carries it (HTTP 400): remove "+
 					strconv.Quote("#"+frag)+" from the Reply URL (Assertion Consumer Service URL) and keep it only in the Identifier (Entity ID)")
 		}
-		return newErr("A1.8", ErrInvalidReplyURL, nil,
+		return newErr("A1.8", errInvalidReplyURL, nil,
 			"Reply URL has a fragment ('#'); a Recipient or Destination must be the bare endpoint URL")
 	}
 	rest, ok := strings.CutPrefix(base, "https://")
 	if !ok {
-		return newErr("A1.8", ErrInvalidReplyURL, nil, "Reply URL must start with \"https://\"")
+		return newErr("A1.8", errInvalidReplyURL, nil, "Reply URL must start with \"https://\"")
 	}
 	host, _, _ := strings.Cut(rest, "/")
 	if host == "" {
-		return newErr("A1.8", ErrInvalidReplyURL, nil, "Reply URL has no host")
+		return newErr("A1.8", errInvalidReplyURL, nil, "Reply URL has no host")
 	}
 	return nil
 }

@@ -70,8 +70,8 @@ func TestParseIdentifier(t *testing.T) {
 				if err == nil {
 					t.Fatalf("ParseIdentifier(%q) = %+v, want error", tc.in, got)
 				}
-				if !errors.Is(err, ErrInvalidIdentifier) {
-					t.Fatalf("error %v does not wrap ErrInvalidIdentifier", err)
+				if !errors.Is(err, errInvalidIdentifier) {
+					t.Fatalf("error %v does not wrap errInvalidIdentifier", err)
 				}
 				var fe *Error
 				if !errors.As(err, &fe) || fe.Rule != "A1.6" {
@@ -222,8 +222,8 @@ func TestNewIdentifier(t *testing.T) {
 			t.Parallel()
 			id, err := NewIdentifier(tc.audience, tc.n)
 			if tc.wantErr {
-				if err == nil || !errors.Is(err, ErrInvalidIdentifier) {
-					t.Fatalf("NewIdentifier(%q, %d) = %v, %v; want ErrInvalidIdentifier", tc.audience, tc.n, id, err)
+				if err == nil || !errors.Is(err, errInvalidIdentifier) {
+					t.Fatalf("NewIdentifier(%q, %d) = %v, %v; want errInvalidIdentifier", tc.audience, tc.n, id, err)
 				}
 				return
 			}
@@ -251,14 +251,14 @@ func TestCheckReplyURL(t *testing.T) {
 		{"C2.1/instance_2_in_reply_url", canon + "#2", ErrReplyURLInstance},
 		{"C2.1/instance_1_in_reply_url", canon + "#1", ErrReplyURLInstance},
 		{"C2.1/instance_9999_in_reply_url", canon + "#9999", ErrReplyURLInstance},
-		{"A1.8/other_fragment", canon + "#top", ErrInvalidReplyURL},
-		{"A1.8/empty_fragment", canon + "#", ErrInvalidReplyURL},
-		{"A1.8/zero_fragment", canon + "#0", ErrInvalidReplyURL},
-		{"A1.8/http", "http://signin.aws.amazon.com/saml", ErrInvalidReplyURL},
-		{"A1.8/no_host", "https:///saml", ErrInvalidReplyURL},
-		{"A1.8/empty", "", ErrInvalidReplyURL},
-		{"A1.8/whitespace", canon + " ", ErrInvalidReplyURL},
-		{"A1.8/control", canon + "\x7f", ErrInvalidReplyURL},
+		{"A1.8/other_fragment", canon + "#top", errInvalidReplyURL},
+		{"A1.8/empty_fragment", canon + "#", errInvalidReplyURL},
+		{"A1.8/zero_fragment", canon + "#0", errInvalidReplyURL},
+		{"A1.8/http", "http://signin.aws.amazon.com/saml", errInvalidReplyURL},
+		{"A1.8/no_host", "https:///saml", errInvalidReplyURL},
+		{"A1.8/empty", "", errInvalidReplyURL},
+		{"A1.8/whitespace", canon + " ", errInvalidReplyURL},
+		{"A1.8/control", canon + "\x7f", errInvalidReplyURL},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -305,12 +305,12 @@ func TestIdentifierText(t *testing.T) {
 	if err != nil || string(b) != canon+"#4" {
 		t.Fatalf("A1.6 MarshalText: %q, %v", b, err)
 	}
-	if err := id.UnmarshalText([]byte(canon + "#04")); !errors.Is(err, ErrInvalidIdentifier) {
+	if err := id.UnmarshalText([]byte(canon + "#04")); !errors.Is(err, errInvalidIdentifier) {
 		t.Fatalf("A1.6 UnmarshalText bad: %v", err)
 	}
 	for _, bad := range []Identifier{{}, {Audience: canon + "#1"}, {Audience: canon, Instance: -1}, {Audience: canon, Instance: MaxInstance + 1}, {Audience: "x y"}} {
-		if _, err := bad.MarshalText(); !errors.Is(err, ErrInvalidIdentifier) {
-			t.Fatalf("A1.6 MarshalText(%+v) = %v, want ErrInvalidIdentifier", bad, err)
+		if _, err := bad.MarshalText(); !errors.Is(err, errInvalidIdentifier) {
+			t.Fatalf("A1.6 MarshalText(%+v) = %v, want errInvalidIdentifier", bad, err)
 		}
 	}
 }

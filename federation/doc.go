@@ -31,7 +31,7 @@
 // region (A1.1-A1.3): https://signin.aws.amazon.com/saml, its regional forms
 // https://{region}.signin.aws.amazon.com/saml (us-east-1 is the unprefixed
 // host), and the aws-cn, aws-us-gov, aws-iso and aws-iso-b hosts. For aws-iso-e
-// and aws-iso-f no endpoint is known and the functions return [ErrNoEndpoint]
+// and aws-iso-f no endpoint is known and the functions return [errNoEndpoint]
 // rather than guess. The non-commercial hosts come from field reports (aws-cdk
 // and federation CLIs), not from an AWS user guide.
 //
@@ -62,9 +62,8 @@
 // # Errors
 //
 // Every error is an [*Error] carrying the rule number it enforces and wrapping
-// one sentinel category ([ErrInvalidIdentifier], [ErrReplyURLInstance],
-// [ErrNotSignInEndpoint], [ErrInvalidTrustPolicy], [ErrNotImportable], ...),
-// so callers can use errors.Is for the category and errors.As for the detail.
+// one sentinel category ([ErrInvalid], [ErrMismatch], [ErrReplyURLInstance],
+// [ErrNotImportable], [ErrNotAuthorized]), so callers can use errors.Is for the category and errors.As for the detail.
 // Messages never repeat values that may come from an assertion.
 //
 // Rule numbers (A1.6, B3.4, C4.6, ...) are defined, with their sources in the

@@ -96,7 +96,7 @@ type Endpoint struct {
 // checkPartition reports an unknown partition.
 func checkPartition(p awsrole.Partition) error {
 	if !p.Valid() {
-		return newErr("B2.1", ErrUnknownPartition, nil,
+		return newErr("B2.1", errUnknownPartition, nil,
 			"unknown partition "+quote(string(p), 32)+" (want one of aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f)")
 	}
 	return nil
@@ -134,10 +134,10 @@ func allLower(s string) bool {
 // name: cn-* is aws-cn, us-gov-* is aws-us-gov, *-iso-* aws-iso, *-isob-*
 // aws-iso-b, *-isoe-* aws-iso-e, *-isof-* aws-iso-f, anything else aws. The
 // region must match ^[a-z]{2}(-[a-z]+)+-\d$ (A1.2); errors wrap
-// ErrInvalidRegion. It does not check that the region exists.
+// errInvalidRegion. It does not check that the region exists.
 func PartitionForRegion(region string) (awsrole.Partition, error) {
 	if !validRegionSyntax(region) {
-		return "", newErr("A1.2", ErrInvalidRegion, nil,
+		return "", newErr("A1.2", errInvalidRegion, nil,
 			"region "+quote(region, 32)+" does not match ^[a-z]{2}(-[a-z]+)+-\\d$ (such as eu-west-1)")
 	}
 	parts := strings.Split(region, "-")
@@ -170,13 +170,13 @@ func lookup(p awsrole.Partition, region string) (partitionInfo, error) {
 			return partitionInfo{}, err
 		}
 		if rp != p {
-			return partitionInfo{}, newErr("A1.2", ErrInvalidRegion, nil,
+			return partitionInfo{}, newErr("A1.2", errInvalidRegion, nil,
 				"region "+quote(region, 32)+" is in partition "+string(rp)+", not "+string(p))
 		}
 	}
 	info, ok := partitionTable(p)
 	if !ok {
-		return partitionInfo{}, newErr("A1.3", ErrNoEndpoint, nil,
+		return partitionInfo{}, newErr("A1.3", errNoEndpoint, nil,
 			"no AWS sign-in SAML endpoint is known for partition "+string(p)+"; configure the URL explicitly")
 	}
 	return info, nil
@@ -198,11 +198,11 @@ func lookup(p awsrole.Partition, region string) (partitionInfo, error) {
 //     https://signin.sc2shome.sgov.gov/saml, for every region of the partition
 //     (A1.3).
 //   - aws-iso-e and aws-iso-f: no endpoint is known; the error wraps
-//     ErrNoEndpoint.
+//     errNoEndpoint.
 //
 // The A1.3 endpoints come from field reports (aws-cdk and federation CLIs), not
 // from an AWS user guide. A region must belong to the partition (errors wrap
-// ErrInvalidRegion); an unknown partition wraps ErrUnknownPartition.
+// errInvalidRegion); an unknown partition wraps errUnknownPartition.
 func SignInEndpoint(partition awsrole.Partition, region string) (string, error) {
 	info, err := lookup(partition, region)
 	if err != nil {
@@ -230,7 +230,7 @@ func hostFor(p awsrole.Partition, info partitionInfo, region string) string {
 // other than us-east-1. For aws-cn it returns
 // https://signin.amazonaws.cn/static/saml-metadata.xml (documented in the China
 // edition of the IAM user guide; every aws-cn region gets it). No metadata URL
-// is documented for the other partitions: the error wraps ErrNoEndpoint.
+// is documented for the other partitions: the error wraps errNoEndpoint.
 //
 // When the provider's AssertionEncryptionMode is Required, use
 // EncryptedMetadataURL instead.
@@ -240,7 +240,7 @@ func MetadataURL(partition awsrole.Partition, region string) (string, error) {
 		return "", err
 	}
 	if !info.metadata {
-		return "", newErr("A1.4", ErrNoEndpoint, nil,
+		return "", newErr("A1.4", errNoEndpoint, nil,
 			"no SP metadata URL is documented for partition "+string(partition))
 	}
 	host := info.host
@@ -258,19 +258,19 @@ func MetadataURL(partition awsrole.Partition, region string) (string, error) {
 // with the unprefixed host for "" and us-east-1. providerID is the unique ID
 // the IAM console shows for the provider, most likely GetSAMLProvider's
 // SAMLProviderUUID: 22-64 characters of [A-Z0-9] (B1.4; errors wrap
-// ErrInvalidProviderID). Only the aws partition has a documented URL; others
-// wrap ErrNoEndpoint.
+// errInvalidProviderID). Only the aws partition has a documented URL; others
+// wrap errNoEndpoint.
 func EncryptedMetadataURL(partition awsrole.Partition, region, providerID string) (string, error) {
 	info, err := lookup(partition, region)
 	if err != nil {
 		return "", err
 	}
 	if !info.encryptedMetadata {
-		return "", newErr("A1.4", ErrNoEndpoint, nil,
+		return "", newErr("A1.4", errNoEndpoint, nil,
 			"no provider-specific SP metadata URL is documented for partition "+string(partition))
 	}
 	if !validProviderID(providerID) {
-		return "", newErr("B1.4", ErrInvalidProviderID, nil,
+		return "", newErr("B1.4", errInvalidProviderID, nil,
 			"SAML provider ID must be 22-64 characters of [A-Z0-9] (the provider's SAMLProviderUUID)")
 	}
 	return "https://" + hostFor(partition, info, region) + "/static/saml/" + providerID + "/saml-metadata.xml", nil
@@ -291,14 +291,14 @@ func validProviderID(s string) bool {
 
 // SPEntityID returns the entityID of the AWS SP metadata for a partition
 // (A1.5): SPEntityIDAWS for aws, SPEntityIDGovCloud for aws-us-gov. For the
-// other partitions no entityID is confirmed and the error wraps ErrNoEndpoint.
+// other partitions no entityID is confirmed and the error wraps errNoEndpoint.
 func SPEntityID(partition awsrole.Partition) (string, error) {
 	info, err := lookup(partition, "")
 	if err != nil {
 		return "", err
 	}
 	if info.entityID == "" {
-		return "", newErr("A1.5", ErrNoEndpoint, nil,
+		return "", newErr("A1.5", errNoEndpoint, nil,
 			"no SP entityID is confirmed for partition "+string(partition))
 	}
 	return info.entityID, nil
@@ -322,14 +322,14 @@ func SPEntityID(partition awsrole.Partition) (string, error) {
 // Everything else is rejected: look-alike hosts (signin.aws.amazon.com.example,
 // example.com/signin.aws.amazon.com, signin-aws.amazon.com), upper case, ports
 // (":443" too), user info, queries, trailing slashes, a trailing dot, other
-// paths and http. Errors wrap ErrNotSignInEndpoint, or the CheckReplyURL
-// errors (ErrReplyURLInstance for a "#N" suffix, ErrInvalidReplyURL).
+// paths and http. Errors wrap errNotSignInEndpoint, or the CheckReplyURL
+// errors (ErrReplyURLInstance for a "#N" suffix, errInvalidReplyURL).
 func ParseSignInEndpoint(u string) (Endpoint, error) {
 	if err := CheckReplyURL(u); err != nil {
 		return Endpoint{}, err
 	}
 	notEndpoint := func(why string) (Endpoint, error) {
-		return Endpoint{}, newErr("A1.8", ErrNotSignInEndpoint, nil,
+		return Endpoint{}, newErr("A1.8", errNotSignInEndpoint, nil,
 			"URL is not an AWS sign-in SAML endpoint: "+why)
 	}
 	rest, _ := strings.CutPrefix(u, "https://") // CheckReplyURL ensured the prefix
@@ -392,7 +392,7 @@ func PartitionFromDestination(destination string) (partition awsrole.Partition, 
 // partition (A1.7): its unprefixed sign-in endpoint and, where known, its SP
 // entityID. Regional endpoints are also accepted (see CheckAudience) but are
 // not listed. AWS does not publish the set; this is the observed one. For
-// aws-iso-e and aws-iso-f the error wraps ErrNoEndpoint.
+// aws-iso-e and aws-iso-f the error wraps errNoEndpoint.
 func AcceptableAudiences(partition awsrole.Partition) ([]string, error) {
 	info, err := lookup(partition, "")
 	if err != nil {
@@ -410,7 +410,7 @@ func AcceptableAudiences(partition awsrole.Partition) ([]string, error) {
 // endpoint and, for aws, https://signin.aws.amazon.com/static/saml. Regional
 // endpoints and the provider-specific ACS of encrypted providers are also
 // accepted (see CheckRecipient) but are not listed. For aws-iso-e and
-// aws-iso-f the error wraps ErrNoEndpoint.
+// aws-iso-f the error wraps errNoEndpoint.
 func AcceptableRecipients(partition awsrole.Partition) ([]string, error) {
 	info, err := lookup(partition, "")
 	if err != nil {
@@ -427,8 +427,8 @@ func AcceptableRecipients(partition awsrole.Partition) ([]string, error) {
 // the partition (A1.6, A1.7): after removing an instance suffix "#N"
 // (NormalizeAudience), it must equal a value of AcceptableAudiences or be a
 // regional sign-in endpoint https://{region}.{host}/saml of the partition.
-// Errors wrap ErrAudienceMismatch, ErrInvalidIdentifier, ErrUnknownPartition or
-// ErrNoEndpoint, and never echo the audience.
+// Errors wrap errAudienceMismatch, errInvalidIdentifier, errUnknownPartition or
+// errNoEndpoint, and never echo the audience.
 func CheckAudience(partition awsrole.Partition, audience string) error {
 	accepted, err := AcceptableAudiences(partition)
 	if err != nil {
@@ -447,7 +447,7 @@ func CheckAudience(partition awsrole.Partition, audience string) error {
 		ep.ProviderID == "" && strings.HasSuffix(aud, "/saml") && !strings.HasSuffix(aud, "/static/saml") {
 		return nil
 	}
-	return newErr("A1.7", ErrAudienceMismatch, nil,
+	return newErr("A1.7", errAudienceMismatch, nil,
 		"audience is not one AWS accepts for partition "+string(partition)+
 			" (the sign-in endpoint, a regional sign-in endpoint or the SP entityID); make the Entra Identifier exactly equal one of them")
 }
@@ -456,7 +456,7 @@ func CheckAudience(partition awsrole.Partition, audience string) error {
 // Response Destination) is an AWS sign-in SAML endpoint of the partition
 // (A1.8, A1.9), with the rules of ParseSignInEndpoint: a Recipient carrying an
 // Entra instance suffix "#N" wraps ErrReplyURLInstance; an endpoint of another
-// partition or no endpoint at all wraps ErrNotSignInEndpoint.
+// partition or no endpoint at all wraps errNotSignInEndpoint.
 func CheckRecipient(partition awsrole.Partition, recipient string) error {
 	if err := checkPartition(partition); err != nil {
 		return err
@@ -466,7 +466,7 @@ func CheckRecipient(partition awsrole.Partition, recipient string) error {
 		return err
 	}
 	if ep.Partition != partition {
-		return newErr("A1.8", ErrNotSignInEndpoint, nil,
+		return newErr("A1.8", errNotSignInEndpoint, nil,
 			"Recipient is a sign-in endpoint of partition "+string(ep.Partition)+", not "+string(partition))
 	}
 	return nil

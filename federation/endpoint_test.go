@@ -32,21 +32,21 @@ func TestSignInEndpoint(t *testing.T) {
 		{"A1.3/aws-iso_region", awsrole.PartitionAWSISO, "us-iso-east-1", "https://signin.c2shome.ic.gov/saml", nil},
 		{"A1.3/aws-iso-b", awsrole.PartitionAWSISOB, "", "https://signin.sc2shome.sgov.gov/saml", nil},
 		{"A1.3/aws-iso-b_region", awsrole.PartitionAWSISOB, "us-isob-east-1", "https://signin.sc2shome.sgov.gov/saml", nil},
-		{"A1.3/aws-iso-e_unknown", awsrole.PartitionAWSISOE, "", "", ErrNoEndpoint},
-		{"A1.3/aws-iso-e_region_unknown", awsrole.PartitionAWSISOE, "eu-isoe-west-1", "", ErrNoEndpoint},
-		{"A1.3/aws-iso-f_unknown", awsrole.PartitionAWSISOF, "", "", ErrNoEndpoint},
-		{"B2.1/unknown_partition", "aws-xx", "", "", ErrUnknownPartition},
-		{"B2.1/partition_case", "AWS", "", "", ErrUnknownPartition},
-		{"B2.1/empty_partition", "", "", "", ErrUnknownPartition},
-		{"A1.2/region_other_partition_cn", awsrole.PartitionAWS, "cn-north-1", "", ErrInvalidRegion},
-		{"A1.2/region_other_partition_gov", awsrole.PartitionAWS, "us-gov-west-1", "", ErrInvalidRegion},
-		{"A1.2/region_other_partition_aws", awsrole.PartitionAWSCN, "eu-west-1", "", ErrInvalidRegion},
-		{"A1.2/region_upper_case", awsrole.PartitionAWS, "EU-WEST-1", "", ErrInvalidRegion},
-		{"A1.2/region_no_number", awsrole.PartitionAWS, "eu-west", "", ErrInvalidRegion},
-		{"A1.2/region_two_digit", awsrole.PartitionAWS, "eu-west-10", "", ErrInvalidRegion},
-		{"A1.2/region_injection", awsrole.PartitionAWS, "evil.example/x-y-1", "", ErrInvalidRegion},
-		{"A1.2/region_dot", awsrole.PartitionAWS, "eu-west-1.", "", ErrInvalidRegion},
-		{"A1.2/region_space", awsrole.PartitionAWS, " eu-west-1", "", ErrInvalidRegion},
+		{"A1.3/aws-iso-e_unknown", awsrole.PartitionAWSISOE, "", "", errNoEndpoint},
+		{"A1.3/aws-iso-e_region_unknown", awsrole.PartitionAWSISOE, "eu-isoe-west-1", "", errNoEndpoint},
+		{"A1.3/aws-iso-f_unknown", awsrole.PartitionAWSISOF, "", "", errNoEndpoint},
+		{"B2.1/unknown_partition", "aws-xx", "", "", errUnknownPartition},
+		{"B2.1/partition_case", "AWS", "", "", errUnknownPartition},
+		{"B2.1/empty_partition", "", "", "", errUnknownPartition},
+		{"A1.2/region_other_partition_cn", awsrole.PartitionAWS, "cn-north-1", "", errInvalidRegion},
+		{"A1.2/region_other_partition_gov", awsrole.PartitionAWS, "us-gov-west-1", "", errInvalidRegion},
+		{"A1.2/region_other_partition_aws", awsrole.PartitionAWSCN, "eu-west-1", "", errInvalidRegion},
+		{"A1.2/region_upper_case", awsrole.PartitionAWS, "EU-WEST-1", "", errInvalidRegion},
+		{"A1.2/region_no_number", awsrole.PartitionAWS, "eu-west", "", errInvalidRegion},
+		{"A1.2/region_two_digit", awsrole.PartitionAWS, "eu-west-10", "", errInvalidRegion},
+		{"A1.2/region_injection", awsrole.PartitionAWS, "evil.example/x-y-1", "", errInvalidRegion},
+		{"A1.2/region_dot", awsrole.PartitionAWS, "eu-west-1.", "", errInvalidRegion},
+		{"A1.2/region_space", awsrole.PartitionAWS, " eu-west-1", "", errInvalidRegion},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -121,8 +121,8 @@ func TestPartitionForRegion(t *testing.T) {
 			t.Parallel()
 			got, err := PartitionForRegion(tc.region)
 			if tc.wantErr {
-				if !errors.Is(err, ErrInvalidRegion) {
-					t.Fatalf("PartitionForRegion(%q) = %q, %v; want ErrInvalidRegion", tc.region, got, err)
+				if !errors.Is(err, errInvalidRegion) {
+					t.Fatalf("PartitionForRegion(%q) = %q, %v; want errInvalidRegion", tc.region, got, err)
 				}
 				return
 			}
@@ -155,34 +155,34 @@ func TestParseSignInEndpoint(t *testing.T) {
 		{"A1.4/encrypted_acs_global", "https://signin.aws.amazon.com/saml/acs/" + id, Endpoint{Partition: "aws", Region: "us-east-1", ProviderID: id}, nil},
 
 		{"C2.1/instance_suffix", "https://signin.aws.amazon.com/saml#2", Endpoint{}, ErrReplyURLInstance},
-		{"A1.8/other_fragment", "https://signin.aws.amazon.com/saml#x", Endpoint{}, ErrInvalidReplyURL},
-		{"A1.8/http", "http://signin.aws.amazon.com/saml", Endpoint{}, ErrInvalidReplyURL},
-		{"A1.8/upper_scheme", "HTTPS://signin.aws.amazon.com/saml", Endpoint{}, ErrInvalidReplyURL},
-		{"A1.8/upper_host", "https://SIGNIN.aws.amazon.com/saml", Endpoint{}, ErrNotSignInEndpoint},
-		{"A1.8/upper_path", "https://signin.aws.amazon.com/SAML", Endpoint{}, ErrNotSignInEndpoint},
-		{"A1.8/lookalike_suffix_domain", "https://signin.aws.amazon.com.evil.example/saml", Endpoint{}, ErrNotSignInEndpoint},
-		{"A1.8/lookalike_hyphen", "https://signin-aws.amazon.com/saml", Endpoint{}, ErrNotSignInEndpoint},
-		{"A1.8/lookalike_prefix_label", "https://evilsignin.aws.amazon.com/saml", Endpoint{}, ErrNotSignInEndpoint},
-		{"A1.8/lookalike_in_path", "https://evil.example/signin.aws.amazon.com/saml", Endpoint{}, ErrNotSignInEndpoint},
-		{"A1.8/lookalike_region_label", "https://evil-x-1.example.signin.aws.amazon.com/saml", Endpoint{}, ErrNotSignInEndpoint},
-		{"A1.8/lookalike_cn", "https://signin.amazonaws.cn.evil.example/saml", Endpoint{}, ErrNotSignInEndpoint},
-		{"A1.8/userinfo", "https://user@signin.aws.amazon.com/saml", Endpoint{}, ErrNotSignInEndpoint},
-		{"A1.8/userinfo_confusion", "https://signin.aws.amazon.com@evil.example/saml", Endpoint{}, ErrNotSignInEndpoint},
-		{"A1.8/port_443", "https://signin.aws.amazon.com:443/saml", Endpoint{}, ErrNotSignInEndpoint},
-		{"A1.8/trailing_dot", "https://signin.aws.amazon.com./saml", Endpoint{}, ErrNotSignInEndpoint},
-		{"A1.8/trailing_slash", "https://signin.aws.amazon.com/saml/", Endpoint{}, ErrNotSignInEndpoint},
-		{"A1.8/query", "https://signin.aws.amazon.com/saml?x=1", Endpoint{}, ErrNotSignInEndpoint},
-		{"A1.8/no_path", "https://signin.aws.amazon.com", Endpoint{}, ErrNotSignInEndpoint},
-		{"A1.8/root_path", "https://signin.aws.amazon.com/", Endpoint{}, ErrNotSignInEndpoint},
-		{"A1.8/static_on_regional_not_documented", "https://eu-west-1.signin.aws.amazon.com/static/saml", Endpoint{}, ErrNotSignInEndpoint},
-		{"A1.8/percent_encoded_path", "https://signin.aws.amazon.com/%73aml", Endpoint{}, ErrNotSignInEndpoint},
-		{"A1.8/region_wrong_partition", "https://cn-north-1.signin.aws.amazon.com/saml", Endpoint{}, ErrNotSignInEndpoint},
-		{"A1.8/region_gov_in_aws", "https://us-gov-west-1.signin.aws.amazon.com/saml", Endpoint{}, ErrNotSignInEndpoint},
-		{"A1.8/regional_cn_unknown", "https://cn-north-1.signin.amazonaws.cn/saml", Endpoint{}, ErrNotSignInEndpoint},
-		{"A1.8/two_region_labels", "https://eu-west-1.eu-west-2.signin.aws.amazon.com/saml", Endpoint{}, ErrNotSignInEndpoint},
-		{"A1.8/acs_bad_id", "https://signin.aws.amazon.com/saml/acs/short", Endpoint{}, ErrNotSignInEndpoint},
-		{"A1.8/acs_lower_id", "https://signin.aws.amazon.com/saml/acs/" + strings.ToLower(id), Endpoint{}, ErrNotSignInEndpoint},
-		{"A1.8/empty", "", Endpoint{}, ErrInvalidReplyURL},
+		{"A1.8/other_fragment", "https://signin.aws.amazon.com/saml#x", Endpoint{}, errInvalidReplyURL},
+		{"A1.8/http", "http://signin.aws.amazon.com/saml", Endpoint{}, errInvalidReplyURL},
+		{"A1.8/upper_scheme", "HTTPS://signin.aws.amazon.com/saml", Endpoint{}, errInvalidReplyURL},
+		{"A1.8/upper_host", "https://SIGNIN.aws.amazon.com/saml", Endpoint{}, errNotSignInEndpoint},
+		{"A1.8/upper_path", "https://signin.aws.amazon.com/SAML", Endpoint{}, errNotSignInEndpoint},
+		{"A1.8/lookalike_suffix_domain", "https://signin.aws.amazon.com.evil.example/saml", Endpoint{}, errNotSignInEndpoint},
+		{"A1.8/lookalike_hyphen", "https://signin-aws.amazon.com/saml", Endpoint{}, errNotSignInEndpoint},
+		{"A1.8/lookalike_prefix_label", "https://evilsignin.aws.amazon.com/saml", Endpoint{}, errNotSignInEndpoint},
+		{"A1.8/lookalike_in_path", "https://evil.example/signin.aws.amazon.com/saml", Endpoint{}, errNotSignInEndpoint},
+		{"A1.8/lookalike_region_label", "https://evil-x-1.example.signin.aws.amazon.com/saml", Endpoint{}, errNotSignInEndpoint},
+		{"A1.8/lookalike_cn", "https://signin.amazonaws.cn.evil.example/saml", Endpoint{}, errNotSignInEndpoint},
+		{"A1.8/userinfo", "https://user@signin.aws.amazon.com/saml", Endpoint{}, errNotSignInEndpoint},
+		{"A1.8/userinfo_confusion", "https://signin.aws.amazon.com@evil.example/saml", Endpoint{}, errNotSignInEndpoint},
+		{"A1.8/port_443", "https://signin.aws.amazon.com:443/saml", Endpoint{}, errNotSignInEndpoint},
+		{"A1.8/trailing_dot", "https://signin.aws.amazon.com./saml", Endpoint{}, errNotSignInEndpoint},
+		{"A1.8/trailing_slash", "https://signin.aws.amazon.com/saml/", Endpoint{}, errNotSignInEndpoint},
+		{"A1.8/query", "https://signin.aws.amazon.com/saml?x=1", Endpoint{}, errNotSignInEndpoint},
+		{"A1.8/no_path", "https://signin.aws.amazon.com", Endpoint{}, errNotSignInEndpoint},
+		{"A1.8/root_path", "https://signin.aws.amazon.com/", Endpoint{}, errNotSignInEndpoint},
+		{"A1.8/static_on_regional_not_documented", "https://eu-west-1.signin.aws.amazon.com/static/saml", Endpoint{}, errNotSignInEndpoint},
+		{"A1.8/percent_encoded_path", "https://signin.aws.amazon.com/%73aml", Endpoint{}, errNotSignInEndpoint},
+		{"A1.8/region_wrong_partition", "https://cn-north-1.signin.aws.amazon.com/saml", Endpoint{}, errNotSignInEndpoint},
+		{"A1.8/region_gov_in_aws", "https://us-gov-west-1.signin.aws.amazon.com/saml", Endpoint{}, errNotSignInEndpoint},
+		{"A1.8/regional_cn_unknown", "https://cn-north-1.signin.amazonaws.cn/saml", Endpoint{}, errNotSignInEndpoint},
+		{"A1.8/two_region_labels", "https://eu-west-1.eu-west-2.signin.aws.amazon.com/saml", Endpoint{}, errNotSignInEndpoint},
+		{"A1.8/acs_bad_id", "https://signin.aws.amazon.com/saml/acs/short", Endpoint{}, errNotSignInEndpoint},
+		{"A1.8/acs_lower_id", "https://signin.aws.amazon.com/saml/acs/" + strings.ToLower(id), Endpoint{}, errNotSignInEndpoint},
+		{"A1.8/empty", "", Endpoint{}, errInvalidReplyURL},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -222,10 +222,10 @@ func TestMetadataURL(t *testing.T) {
 		{"A1.4/aws_regional", "aws", "eu-west-3", "https://eu-west-3.signin.aws.amazon.com/static/saml-metadata.xml", nil},
 		{"A1.4/aws-cn", "aws-cn", "", "https://signin.amazonaws.cn/static/saml-metadata.xml", nil},
 		{"A1.4/aws-cn_region", "aws-cn", "cn-north-1", "https://signin.amazonaws.cn/static/saml-metadata.xml", nil},
-		{"A1.4/aws-us-gov_unknown", "aws-us-gov", "", "", ErrNoEndpoint},
-		{"A1.4/aws-iso_unknown", "aws-iso", "", "", ErrNoEndpoint},
-		{"A1.4/aws-iso-f_unknown", "aws-iso-f", "", "", ErrNoEndpoint},
-		{"A1.4/bad_region", "aws", "cn-north-1", "", ErrInvalidRegion},
+		{"A1.4/aws-us-gov_unknown", "aws-us-gov", "", "", errNoEndpoint},
+		{"A1.4/aws-iso_unknown", "aws-iso", "", "", errNoEndpoint},
+		{"A1.4/aws-iso-f_unknown", "aws-iso-f", "", "", errNoEndpoint},
+		{"A1.4/bad_region", "aws", "cn-north-1", "", errInvalidRegion},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -258,12 +258,12 @@ func TestEncryptedMetadataURL(t *testing.T) {
 		{"A1.4/regional", "aws", "eu-west-1", id, "https://eu-west-1.signin.aws.amazon.com/static/saml/" + id + "/saml-metadata.xml", nil},
 		{"A1.4/global", "aws", "", id, "https://signin.aws.amazon.com/static/saml/" + id + "/saml-metadata.xml", nil},
 		{"A1.4/id_64", "aws", "eu-west-1", strings.Repeat("Z", 64), "https://eu-west-1.signin.aws.amazon.com/static/saml/" + strings.Repeat("Z", 64) + "/saml-metadata.xml", nil},
-		{"B1.4/id_too_short", "aws", "eu-west-1", strings.Repeat("A", 21), "", ErrInvalidProviderID},
-		{"B1.4/id_too_long", "aws", "eu-west-1", strings.Repeat("A", 65), "", ErrInvalidProviderID},
-		{"B1.4/id_lower_case", "aws", "eu-west-1", strings.ToLower(id), "", ErrInvalidProviderID},
-		{"B1.4/id_path_traversal", "aws", "eu-west-1", "../../../../AAAAAAAAAAAAAAAAAAAA", "", ErrInvalidProviderID},
-		{"A1.4/cn_unknown", "aws-cn", "", id, "", ErrNoEndpoint},
-		{"A1.4/gov_unknown", "aws-us-gov", "", id, "", ErrNoEndpoint},
+		{"B1.4/id_too_short", "aws", "eu-west-1", strings.Repeat("A", 21), "", errInvalidProviderID},
+		{"B1.4/id_too_long", "aws", "eu-west-1", strings.Repeat("A", 65), "", errInvalidProviderID},
+		{"B1.4/id_lower_case", "aws", "eu-west-1", strings.ToLower(id), "", errInvalidProviderID},
+		{"B1.4/id_path_traversal", "aws", "eu-west-1", "../../../../AAAAAAAAAAAAAAAAAAAA", "", errInvalidProviderID},
+		{"A1.4/cn_unknown", "aws-cn", "", id, "", errNoEndpoint},
+		{"A1.4/gov_unknown", "aws-us-gov", "", id, "", errNoEndpoint},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -292,10 +292,10 @@ func TestSPEntityID(t *testing.T) {
 	}{
 		{"A1.5/aws", "aws", "urn:amazon:webservices", nil},
 		{"A1.5/govcloud", "aws-us-gov", "urn:amazon:webservices:govcloud", nil},
-		{"A1.5/cn_unconfirmed", "aws-cn", "", ErrNoEndpoint},
-		{"A1.5/iso_unconfirmed", "aws-iso", "", ErrNoEndpoint},
-		{"A1.5/iso-e_unknown", "aws-iso-e", "", ErrNoEndpoint},
-		{"A1.5/bad_partition", "nope", "", ErrUnknownPartition},
+		{"A1.5/cn_unconfirmed", "aws-cn", "", errNoEndpoint},
+		{"A1.5/iso_unconfirmed", "aws-iso", "", errNoEndpoint},
+		{"A1.5/iso-e_unknown", "aws-iso-e", "", errNoEndpoint},
+		{"A1.5/bad_partition", "nope", "", errUnknownPartition},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -326,8 +326,8 @@ func TestAcceptableAudiences(t *testing.T) {
 		{"aws-cn", []string{"https://signin.amazonaws.cn/saml"}, nil},
 		{"aws-iso", []string{"https://signin.c2shome.ic.gov/saml"}, nil},
 		{"aws-iso-b", []string{"https://signin.sc2shome.sgov.gov/saml"}, nil},
-		{"aws-iso-e", nil, ErrNoEndpoint},
-		{"aws-iso-f", nil, ErrNoEndpoint},
+		{"aws-iso-e", nil, errNoEndpoint},
+		{"aws-iso-f", nil, errNoEndpoint},
 	}
 	for _, tc := range tests {
 		t.Run("A1.7/"+string(tc.partition), func(t *testing.T) {
@@ -366,19 +366,19 @@ func TestCheckAudience(t *testing.T) {
 		{"A1.7/gov_regional", "aws-us-gov", "https://us-gov-east-1.signin.amazonaws-us-gov.com/saml", nil},
 		{"A1.7/cn_endpoint", "aws-cn", "https://signin.amazonaws.cn/saml", nil},
 
-		{"A1.7/gov_entity_in_aws", "aws", "urn:amazon:webservices:govcloud", ErrAudienceMismatch},
-		{"A1.7/aws_entity_in_gov", "aws-us-gov", "urn:amazon:webservices", ErrAudienceMismatch},
-		{"A1.7/aws_endpoint_in_cn", "aws-cn", "https://signin.aws.amazon.com/saml", ErrAudienceMismatch},
-		{"A1.7/entity_id_prefix", "aws", "urn:amazon:webservice", ErrAudienceMismatch},
-		{"A1.7/entity_id_case", "aws", "URN:amazon:webservices", ErrAudienceMismatch},
-		{"A1.7/static_path_not_audience", "aws", "https://signin.aws.amazon.com/static/saml", ErrAudienceMismatch},
-		{"A1.7/encrypted_acs_not_audience", "aws", "https://signin.aws.amazon.com/saml/acs/ABCDEFGHIJKLMNOPQRSTUV", ErrAudienceMismatch},
-		{"A1.6/port", "aws", "https://signin.aws.amazon.com:443/saml", ErrAudienceMismatch},
-		{"A1.6/trailing_slash", "aws", "https://signin.aws.amazon.com/saml/", ErrAudienceMismatch},
-		{"A1.6/bad_fragment", "aws", "https://signin.aws.amazon.com/saml#x", ErrInvalidIdentifier},
-		{"A1.6/whitespace", "aws", " https://signin.aws.amazon.com/saml", ErrInvalidIdentifier},
-		{"A1.7/iso-e", "aws-iso-e", "https://signin.aws.amazon.com/saml", ErrNoEndpoint},
-		{"A1.7/bad_partition", "x", "https://signin.aws.amazon.com/saml", ErrUnknownPartition},
+		{"A1.7/gov_entity_in_aws", "aws", "urn:amazon:webservices:govcloud", errAudienceMismatch},
+		{"A1.7/aws_entity_in_gov", "aws-us-gov", "urn:amazon:webservices", errAudienceMismatch},
+		{"A1.7/aws_endpoint_in_cn", "aws-cn", "https://signin.aws.amazon.com/saml", errAudienceMismatch},
+		{"A1.7/entity_id_prefix", "aws", "urn:amazon:webservice", errAudienceMismatch},
+		{"A1.7/entity_id_case", "aws", "URN:amazon:webservices", errAudienceMismatch},
+		{"A1.7/static_path_not_audience", "aws", "https://signin.aws.amazon.com/static/saml", errAudienceMismatch},
+		{"A1.7/encrypted_acs_not_audience", "aws", "https://signin.aws.amazon.com/saml/acs/ABCDEFGHIJKLMNOPQRSTUV", errAudienceMismatch},
+		{"A1.6/port", "aws", "https://signin.aws.amazon.com:443/saml", errAudienceMismatch},
+		{"A1.6/trailing_slash", "aws", "https://signin.aws.amazon.com/saml/", errAudienceMismatch},
+		{"A1.6/bad_fragment", "aws", "https://signin.aws.amazon.com/saml#x", errInvalidIdentifier},
+		{"A1.6/whitespace", "aws", " https://signin.aws.amazon.com/saml", errInvalidIdentifier},
+		{"A1.7/iso-e", "aws-iso-e", "https://signin.aws.amazon.com/saml", errNoEndpoint},
+		{"A1.7/bad_partition", "x", "https://signin.aws.amazon.com/saml", errUnknownPartition},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -410,10 +410,10 @@ func TestCheckRecipient(t *testing.T) {
 		{"A1.8/static", "aws", "https://signin.aws.amazon.com/static/saml", nil},
 		{"A1.8/gov", "aws-us-gov", "https://signin.amazonaws-us-gov.com/saml", nil},
 		{"C2.1/instance_suffix", "aws", "https://signin.aws.amazon.com/saml#2", ErrReplyURLInstance},
-		{"A1.8/other_partition", "aws-us-gov", "https://signin.aws.amazon.com/saml", ErrNotSignInEndpoint},
-		{"A1.8/entity_id_is_not_recipient", "aws", "urn:amazon:webservices", ErrInvalidReplyURL},
-		{"A1.8/lookalike", "aws", "https://signin.aws.amazon.com.evil.example/saml", ErrNotSignInEndpoint},
-		{"A1.8/bad_partition", "zz", "https://signin.aws.amazon.com/saml", ErrUnknownPartition},
+		{"A1.8/other_partition", "aws-us-gov", "https://signin.aws.amazon.com/saml", errNotSignInEndpoint},
+		{"A1.8/entity_id_is_not_recipient", "aws", "urn:amazon:webservices", errInvalidReplyURL},
+		{"A1.8/lookalike", "aws", "https://signin.aws.amazon.com.evil.example/saml", errNotSignInEndpoint},
+		{"A1.8/bad_partition", "zz", "https://signin.aws.amazon.com/saml", errUnknownPartition},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -443,8 +443,8 @@ func TestAcceptableRecipients(t *testing.T) {
 		{"aws-us-gov", []string{"https://signin.amazonaws-us-gov.com/saml"}, nil},
 		{"aws-cn", []string{"https://signin.amazonaws.cn/saml"}, nil},
 		{"aws-iso-b", []string{"https://signin.sc2shome.sgov.gov/saml"}, nil},
-		{"aws-iso-f", nil, ErrNoEndpoint},
-		{"", nil, ErrUnknownPartition},
+		{"aws-iso-f", nil, errNoEndpoint},
+		{"", nil, errUnknownPartition},
 	}
 	for _, tc := range tests {
 		t.Run("A1.8/"+string(tc.partition), func(t *testing.T) {
@@ -474,11 +474,11 @@ func TestAcceptableRecipients(t *testing.T) {
 func TestCheckAudienceErrorDoesNotEchoAudience(t *testing.T) {
 	t.Parallel()
 	err := CheckAudience(awsrole.PartitionAWS, "https://tenant-SECRET.example/saml")
-	if !errors.Is(err, ErrAudienceMismatch) || strings.Contains(err.Error(), "SECRET") {
+	if !errors.Is(err, errAudienceMismatch) || strings.Contains(err.Error(), "SECRET") {
 		t.Fatalf("A1.7: %v", err)
 	}
 	err = CheckRecipient(awsrole.PartitionAWS, "https://tenant-SECRET.example/saml")
-	if !errors.Is(err, ErrNotSignInEndpoint) || strings.Contains(err.Error(), "SECRET") {
+	if !errors.Is(err, errNotSignInEndpoint) || strings.Contains(err.Error(), "SECRET") {
 		t.Fatalf("A1.8: %v", err)
 	}
 }

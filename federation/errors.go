@@ -6,62 +6,62 @@ import (
 	"unicode/utf8"
 )
 
-// Sentinel categories. Every error returned by this package is an *Error that
-// wraps exactly one of these in Kind; match them with errors.Is.
+// Sentinel categories. Every error returned by this package is an *Error whose
+// Kind wraps exactly one of these; match them with errors.Is. Which value or
+// rule failed is in the *Error's Rule and Reason (errors.As).
 var (
-	// ErrInvalidIdentifier: an Entra identifier or SAML audience is malformed:
-	// empty, too long, not UTF-8, containing whitespace or control characters,
-	// not an absolute URI, or carrying a fragment other than a plain instance
-	// suffix "#N" (A1.6).
-	ErrInvalidIdentifier = errors.New("federation: invalid identifier")
+	// ErrInvalid: an input is malformed or names nothing AWS has: an Entra
+	// identifier or audience (A1.6), a Reply URL (A1.8), a partition (B2.1) or
+	// region (A1.2) with no known endpoint (A1.3-A1.5), a SAML provider ID
+	// (A1.4, B1.4), a trust policy (B2.5, B3.1) or an appRoles document
+	// (C4.1-C4.4, C4.6).
+	ErrInvalid = errors.New("federation: invalid input")
 
-	// ErrAudienceMismatch: an audience is not the expected one, nor one AWS
-	// accepts for the partition (A1.6, A1.7).
-	ErrAudienceMismatch = errors.New("federation: audience mismatch")
+	// ErrMismatch: a well-formed value is not the expected one nor one AWS
+	// accepts: an audience (A1.6, A1.7), or a URL that is not an AWS sign-in
+	// SAML endpoint (of the expected partition); look-alike hosts, ports, user
+	// info, queries, other paths and case variants land here (A1.1-A1.3, A1.8).
+	ErrMismatch = errors.New("federation: not what AWS expects")
 
 	// ErrReplyURLInstance: a Reply URL (ACS URL, Recipient or Destination) ends in
 	// an Entra instance suffix such as "#2". AWS answers HTTP 400; the suffix
 	// belongs in the Identifier only (A1.6, A1.8, C2.1).
 	ErrReplyURLInstance = errors.New("federation: Reply URL carries an instance suffix")
 
-	// ErrInvalidReplyURL: a Reply URL is malformed or carries some other
-	// fragment (A1.8).
-	ErrInvalidReplyURL = errors.New("federation: invalid Reply URL")
-
-	// ErrNotSignInEndpoint: a URL is not an AWS sign-in SAML endpoint of any
-	// partition, or not one of the expected partition; look-alike hosts,
-	// ports, user info, queries, other paths and case variants all land here
-	// (A1.1-A1.3, A1.8).
-	ErrNotSignInEndpoint = errors.New("federation: not an AWS sign-in SAML endpoint")
-
-	// ErrUnknownPartition: a partition that is not one of the AWS partitions
-	// awsrole knows (B2.1).
-	ErrUnknownPartition = errors.New("federation: unknown partition")
-
-	// ErrInvalidRegion: a region name that is malformed or belongs to another
-	// partition (A1.2).
-	ErrInvalidRegion = errors.New("federation: invalid region")
-
-	// ErrNoEndpoint: no sign-in endpoint, metadata URL or SP entity ID is known
-	// for the partition (or region), and this package does not guess one
-	// (A1.3-A1.5).
-	ErrNoEndpoint = errors.New("federation: no known endpoint")
-
-	// ErrInvalidProviderID: an IAM SAML provider unique ID (SAMLProviderUUID) is
-	// not 22-64 characters of [A-Z0-9] (A1.4, B1.4).
-	ErrInvalidProviderID = errors.New("federation: invalid SAML provider ID")
-
-	// ErrInvalidTrustPolicy: a trust policy document is malformed, too large, or
-	// uses a construct this package refuses to interpret (B2.5, B3.1).
-	ErrInvalidTrustPolicy = errors.New("federation: invalid trust policy")
-
 	// ErrNotImportable: the Entra AWS provisioning connector cannot import the
 	// role (C4.5, C4.6).
 	ErrNotImportable = errors.New("federation: role not importable by Entra")
 
-	// ErrInvalidAppRoles: a saved Microsoft Graph appRoles document cannot be
-	// read, or a role cannot become an appRole (C4.1-C4.4, C4.6).
-	ErrInvalidAppRoles = errors.New("federation: invalid appRoles")
+	// ErrNotAuthorized: a role trust policy does not let this SAML request
+	// assume the role ([TrustPolicy.Authorize]): no Allow statement covers the
+	// provider, an action and the request's condition keys, or a Deny
+	// statement does (B3.1-B3.3). STS answers AccessDenied "Not authorized to
+	// perform sts:AssumeRoleWithSAML" (B4.4).
+	ErrNotAuthorized = errors.New("federation: not authorized by the trust policy")
+)
+
+// kind is a finer, unexported sentinel wrapping a category: the Kind of an
+// Error, whose text names what is wrong in words.
+type kind struct {
+	msg      string
+	category error
+}
+
+func (k *kind) Error() string { return "federation: " + k.msg }
+func (k *kind) Unwrap() error { return k.category }
+
+// The finer kinds.
+var (
+	errInvalidIdentifier  = &kind{"invalid identifier", ErrInvalid}
+	errAudienceMismatch   = &kind{"audience mismatch", ErrMismatch}
+	errInvalidReplyURL    = &kind{"invalid Reply URL", ErrInvalid}
+	errNotSignInEndpoint  = &kind{"not an AWS sign-in SAML endpoint", ErrMismatch}
+	errUnknownPartition   = &kind{"unknown partition", ErrInvalid}
+	errInvalidRegion      = &kind{"invalid region", ErrInvalid}
+	errNoEndpoint         = &kind{"no known endpoint", ErrInvalid}
+	errInvalidProviderID  = &kind{"invalid SAML provider ID", ErrInvalid}
+	errInvalidTrustPolicy = &kind{"invalid trust policy", ErrInvalid}
+	errInvalidAppRoles    = &kind{"invalid appRoles", ErrInvalid}
 )
 
 // Error is the one typed error of this package: use errors.As to get the rule
@@ -80,7 +80,7 @@ var (
 type Error struct {
 	// Rule is the id of the rule the input breaks, such as "A1.6" (docs/rules.md).
 	Rule string
-	// Kind is the sentinel category, such as ErrInvalidIdentifier.
+	// Kind is the sentinel category, such as errInvalidIdentifier.
 	Kind error
 	// Reason is a human-readable explanation, without the package prefix.
 	Reason string

@@ -57,7 +57,7 @@ func ExampleSignInEndpoint() {
 		fmt.Println(u)
 	}
 	_, err := federation.SignInEndpoint(awsrole.PartitionAWSISOE, "")
-	fmt.Println(errors.Is(err, federation.ErrNoEndpoint))
+	fmt.Println(errors.Is(err, federation.ErrInvalid))
 	// Output:
 	// https://signin.aws.amazon.com/saml
 	// https://signin.aws.amazon.com/saml
@@ -72,7 +72,7 @@ func ExamplePartitionFromDestination() {
 	fmt.Println(p, region, err)
 
 	_, _, err = federation.PartitionFromDestination("https://signin.aws.amazon.com.example.net/saml")
-	fmt.Println(errors.Is(err, federation.ErrNotSignInEndpoint))
+	fmt.Println(errors.Is(err, federation.ErrMismatch))
 	// Output:
 	// aws ap-southeast-2 <nil>
 	// true

@@ -122,11 +122,11 @@ func TestTrustPolicyProviderSpecificACS(t *testing.T) {
 			t.Errorf("A1.9 audience %d without ProviderID: Recipient %s allowed: %v", tc.aud, recipient, err)
 		}
 	}
-	if _, err := NewTrustPolicy(TrustPolicyOptions{Providers: []awsrole.ProviderARN{prov}, ProviderID: "bad id"}); !errors.Is(err, ErrInvalidProviderID) {
+	if _, err := NewTrustPolicy(TrustPolicyOptions{Providers: []awsrole.ProviderARN{prov}, ProviderID: "bad id"}); !errors.Is(err, errInvalidProviderID) {
 		t.Errorf("bad ProviderID: %v", err)
 	}
 	cn, _ := awsrole.ParseProviderARN("arn:aws-cn:iam::123456789012:saml-provider/EntraID")
-	if _, err := NewTrustPolicy(TrustPolicyOptions{Providers: []awsrole.ProviderARN{cn}, ProviderID: id}); !errors.Is(err, ErrNoEndpoint) {
+	if _, err := NewTrustPolicy(TrustPolicyOptions{Providers: []awsrole.ProviderARN{cn}, ProviderID: id}); !errors.Is(err, errNoEndpoint) {
 		t.Errorf("aws-cn ProviderID: %v", err)
 	}
 }

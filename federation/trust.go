@@ -52,7 +52,7 @@ const (
 	// and the regional pattern https://*.{host}/saml (B3.1), so that the
 	// regional sign-in endpoints (A1.2) work too. Only the aws and aws-us-gov
 	// partitions have regional endpoints; for the others NewTrustPolicy fails
-	// with ErrNoEndpoint. StringLike's '*' also matches '.' and '/', so the
+	// with errNoEndpoint. StringLike's '*' also matches '.' and '/', so the
 	// pattern is wider than the set of AWS endpoints; SAML:aud is the
 	// Recipient of a signed assertion, so this widens only what your own IdP
 	// may put there.
@@ -89,7 +89,7 @@ type TrustPolicyOptions struct {
 	// SAML:aud condition then also lists https://signin.aws.amazon.com/saml/acs/{ID}
 	// (and, with AudienceRegional, https://*.signin.aws.amazon.com/saml/acs/{ID}).
 	// Only the aws partition documents this ACS; for others NewTrustPolicy
-	// fails with ErrNoEndpoint. Empty: no provider-specific ACS.
+	// fails with errNoEndpoint. Empty: no provider-specific ACS.
 	ProviderID string
 }
 
@@ -138,25 +138,25 @@ type policyPrincipal struct {
 //
 // The output is deterministic (fixed key order, two-space indent, no HTML
 // escaping, no trailing newline), so it can be compared and golden-tested.
-// Errors wrap ErrInvalidTrustPolicy (bad options), ErrNoEndpoint (no
+// Errors wrap errInvalidTrustPolicy (bad options), errNoEndpoint (no
 // sign-in endpoint known for the partition) or an awsrole ARN error.
 func NewTrustPolicy(opts TrustPolicyOptions) ([]byte, error) {
 	if len(opts.Providers) == 0 {
-		return nil, newErr("B3.1", ErrInvalidTrustPolicy, nil, "a SAML trust policy needs at least one saml-provider principal")
+		return nil, newErr("B3.1", errInvalidTrustPolicy, nil, "a SAML trust policy needs at least one saml-provider principal")
 	}
 	part := opts.Providers[0].Partition
 	seen := make(map[string]bool, len(opts.Providers))
 	arns := make([]string, 0, len(opts.Providers))
 	for i, p := range opts.Providers {
 		if err := p.Validate(); err != nil {
-			return nil, newErr("B2.1", ErrInvalidTrustPolicy, err, "provider "+strconv.Itoa(i)+" is not a valid saml-provider ARN")
+			return nil, newErr("B2.1", errInvalidTrustPolicy, err, "provider "+strconv.Itoa(i)+" is not a valid saml-provider ARN")
 		}
 		s := p.String()
 		if seen[s] {
-			return nil, newErr("B3.1", ErrInvalidTrustPolicy, nil, "provider "+quote(s, 200)+" is listed twice")
+			return nil, newErr("B3.1", errInvalidTrustPolicy, nil, "provider "+quote(s, 200)+" is listed twice")
 		}
 		if p.Partition != part {
-			return nil, newErr("B3.1", ErrInvalidTrustPolicy, nil,
+			return nil, newErr("B3.1", errInvalidTrustPolicy, nil,
 				"providers are in different partitions ("+string(part)+" and "+string(p.Partition)+"); a role trusts providers of its own partition")
 		}
 		seen[s] = true
@@ -192,11 +192,11 @@ func NewTrustPolicy(opts TrustPolicyOptions) ([]byte, error) {
 		var acs string
 		if opts.ProviderID != "" {
 			if !info.encryptedMetadata {
-				return nil, newErr("A1.4", ErrNoEndpoint, nil,
+				return nil, newErr("A1.4", errNoEndpoint, nil,
 					"no provider-specific ACS is documented for partition "+string(part)+"; leave ProviderID empty")
 			}
 			if !validProviderID(opts.ProviderID) {
-				return nil, newErr("B1.4", ErrInvalidProviderID, nil,
+				return nil, newErr("B1.4", errInvalidProviderID, nil,
 					"ProviderID must be 22-64 characters of [A-Z0-9] (the provider's SAMLProviderUUID)")
 			}
 			acs = global + "/acs/" + opts.ProviderID
@@ -210,7 +210,7 @@ func NewTrustPolicy(opts TrustPolicyOptions) ([]byte, error) {
 			break
 		}
 		if !info.regional {
-			return nil, newErr("B3.1", ErrNoEndpoint, nil,
+			return nil, newErr("B3.1", errNoEndpoint, nil,
 				"partition "+string(part)+" has no known regional sign-in endpoints; use AudienceGlobal")
 		}
 		auds := []string{global, "https://*." + info.host + "/saml"}
@@ -220,7 +220,7 @@ func NewTrustPolicy(opts TrustPolicyOptions) ([]byte, error) {
 		st.Condition = map[string]map[string]any{"StringLike": {ConditionKeyAudience: auds}}
 	case AudienceUnrestricted:
 	default:
-		return nil, newErr("B3.1", ErrInvalidTrustPolicy, nil, "unknown AudienceCondition "+strconv.Itoa(int(opts.Audience)))
+		return nil, newErr("B3.1", errInvalidTrustPolicy, nil, "unknown AudienceCondition "+strconv.Itoa(int(opts.Audience)))
 	}
 
 	var buf bytes.Buffer
@@ -228,7 +228,7 @@ func NewTrustPolicy(opts TrustPolicyOptions) ([]byte, error) {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(policyDocument{Version: policyVersion, Statement: []policyStatement{st}}); err != nil {
-		return nil, newErr("B3.1", ErrInvalidTrustPolicy, err, "encoding the trust policy failed")
+		return nil, newErr("B3.1", errInvalidTrustPolicy, err, "encoding the trust policy failed")
 	}
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
@@ -291,7 +291,7 @@ type SAMLStatement struct {
 // and well-formed UTF-8.
 //
 // Interpretation, fail-closed (anything else is an error wrapping
-// ErrInvalidTrustPolicy):
+// errInvalidTrustPolicy):
 //
 //   - JSON syntax is strict: one top-level object, no duplicate keys at any
 //     level, nesting at most 32 deep. Element names are case-sensitive, as in
@@ -825,38 +825,38 @@ func wildcardMatch(pattern, s string) bool {
 }
 
 func policyErr(reason string, cause error) *Error {
-	return newErr("B3.1", ErrInvalidTrustPolicy, cause, "trust policy: "+reason)
+	return newErr("B3.1", errInvalidTrustPolicy, cause, "trust policy: "+reason)
 }
 
 // decodePolicyText undoes IAM's URL encoding when present and applies the
 // B2.5 length and character rules.
 func decodePolicyText(doc string) (string, error) {
 	if len(doc) > 3*MaxPolicyDocumentLength*utf8.UTFMax {
-		return "", newErr("B2.5", ErrInvalidTrustPolicy, nil,
+		return "", newErr("B2.5", errInvalidTrustPolicy, nil,
 			"trust policy: document is "+strconv.Itoa(len(doc))+" bytes, far beyond the "+strconv.Itoa(MaxPolicyDocumentLength)+"-character limit")
 	}
 	if trimmed := strings.TrimLeft(doc, " \t\r\n"); strings.HasPrefix(trimmed, "%") {
 		dec, err := url.PathUnescape(doc)
 		if err != nil {
-			return "", newErr("B2.5", ErrInvalidTrustPolicy, err, "trust policy: the URL-encoded document has a malformed percent escape")
+			return "", newErr("B2.5", errInvalidTrustPolicy, err, "trust policy: the URL-encoded document has a malformed percent escape")
 		}
 		doc = dec
 	}
 	if doc == "" {
-		return "", newErr("B2.5", ErrInvalidTrustPolicy, nil, "trust policy: document is empty")
+		return "", newErr("B2.5", errInvalidTrustPolicy, nil, "trust policy: document is empty")
 	}
 	if !utf8.ValidString(doc) {
-		return "", newErr("B2.5", ErrInvalidTrustPolicy, nil, "trust policy: document is not valid UTF-8")
+		return "", newErr("B2.5", errInvalidTrustPolicy, nil, "trust policy: document is not valid UTF-8")
 	}
 	n := 0
 	for i, r := range doc {
 		n++
 		if n > MaxPolicyDocumentLength {
-			return "", newErr("B2.5", ErrInvalidTrustPolicy, nil,
+			return "", newErr("B2.5", errInvalidTrustPolicy, nil,
 				"trust policy: document is longer than "+strconv.Itoa(MaxPolicyDocumentLength)+" characters")
 		}
 		if !(r == '\t' || r == '\n' || r == '\r' || r >= 0x20 && r <= 0xFF) {
-			return "", newErr("B2.5", ErrInvalidTrustPolicy, nil,
+			return "", newErr("B2.5", errInvalidTrustPolicy, nil,
 				"trust policy: character "+runeName(r)+" at byte "+strconv.Itoa(i)+" is outside [\\x09\\x0A\\x0D\\x20-\\xFF]")
 		}
 	}
@@ -1026,7 +1026,7 @@ func (tp *TrustPolicy) ImportWarnings() []ImportWarning {
 // ImportableProvider parses a trust policy document (JSON or URL-encoded, as
 // IAM's GetRole and ListRoles return it) and calls
 // TrustPolicy.ImportableProvider for role. Errors from parsing wrap
-// ErrInvalidTrustPolicy and ErrNotImportable both.
+// errInvalidTrustPolicy and ErrNotImportable both.
 func ImportableProvider(role awsrole.RoleARN, document string) (awsrole.ProviderARN, error) {
 	tp, err := ParseTrustPolicy(document)
 	if err != nil {

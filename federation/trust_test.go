@@ -221,15 +221,15 @@ func TestNewTrustPolicyErrors(t *testing.T) {
 		opts    TrustPolicyOptions
 		wantErr error
 	}{
-		{"B3.1/no_providers", TrustPolicyOptions{}, ErrInvalidTrustPolicy},
-		{"B2.1/zero_provider", TrustPolicyOptions{Providers: []awsrole.ProviderARN{{}}}, ErrInvalidTrustPolicy},
-		{"B2.1/invalid_provider_fields", TrustPolicyOptions{Providers: []awsrole.ProviderARN{{Partition: "aws", AccountID: "1", Name: "x"}}}, awsrole.ErrInvalidARN},
-		{"B2.1/provider_name_with_slash", TrustPolicyOptions{Providers: []awsrole.ProviderARN{{Partition: "aws", AccountID: "123456789012", Name: "a/b"}}}, ErrInvalidTrustPolicy},
-		{"B3.1/duplicate_provider", TrustPolicyOptions{Providers: []awsrole.ProviderARN{a, a}}, ErrInvalidTrustPolicy},
-		{"B3.1/mixed_partitions", TrustPolicyOptions{Providers: []awsrole.ProviderARN{a, mustProvider(t, "arn:aws-cn:iam::123456789012:saml-provider/X")}}, ErrInvalidTrustPolicy},
-		{"B3.1/unknown_audience_condition", TrustPolicyOptions{Providers: []awsrole.ProviderARN{a}, Audience: 99}, ErrInvalidTrustPolicy},
-		{"A1.3/regional_cn_unknown", TrustPolicyOptions{Providers: []awsrole.ProviderARN{mustProvider(t, "arn:aws-cn:iam::123456789012:saml-provider/X")}, Audience: AudienceRegional}, ErrNoEndpoint},
-		{"A1.3/global_iso-e_unknown", TrustPolicyOptions{Providers: []awsrole.ProviderARN{mustProvider(t, "arn:aws-iso-e:iam::123456789012:saml-provider/X")}}, ErrNoEndpoint},
+		{"B3.1/no_providers", TrustPolicyOptions{}, errInvalidTrustPolicy},
+		{"B2.1/zero_provider", TrustPolicyOptions{Providers: []awsrole.ProviderARN{{}}}, errInvalidTrustPolicy},
+		{"B2.1/invalid_provider_fields", TrustPolicyOptions{Providers: []awsrole.ProviderARN{{Partition: "aws", AccountID: "1", Name: "x"}}}, awsrole.ErrInvalid},
+		{"B2.1/provider_name_with_slash", TrustPolicyOptions{Providers: []awsrole.ProviderARN{{Partition: "aws", AccountID: "123456789012", Name: "a/b"}}}, errInvalidTrustPolicy},
+		{"B3.1/duplicate_provider", TrustPolicyOptions{Providers: []awsrole.ProviderARN{a, a}}, errInvalidTrustPolicy},
+		{"B3.1/mixed_partitions", TrustPolicyOptions{Providers: []awsrole.ProviderARN{a, mustProvider(t, "arn:aws-cn:iam::123456789012:saml-provider/X")}}, errInvalidTrustPolicy},
+		{"B3.1/unknown_audience_condition", TrustPolicyOptions{Providers: []awsrole.ProviderARN{a}, Audience: 99}, errInvalidTrustPolicy},
+		{"A1.3/regional_cn_unknown", TrustPolicyOptions{Providers: []awsrole.ProviderARN{mustProvider(t, "arn:aws-cn:iam::123456789012:saml-provider/X")}, Audience: AudienceRegional}, errNoEndpoint},
+		{"A1.3/global_iso-e_unknown", TrustPolicyOptions{Providers: []awsrole.ProviderARN{mustProvider(t, "arn:aws-iso-e:iam::123456789012:saml-provider/X")}}, errNoEndpoint},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -416,8 +416,8 @@ func TestParseTrustPolicyRejects(t *testing.T) {
 			if err == nil {
 				t.Fatalf("ParseTrustPolicy accepted it: %+v", got)
 			}
-			if !errors.Is(err, ErrInvalidTrustPolicy) {
-				t.Fatalf("error %v does not wrap ErrInvalidTrustPolicy", err)
+			if !errors.Is(err, errInvalidTrustPolicy) {
+				t.Fatalf("error %v does not wrap errInvalidTrustPolicy", err)
 			}
 			var fe *Error
 			if !errors.As(err, &fe) || (fe.Rule != "B3.1" && fe.Rule != "B2.5") {
@@ -505,12 +505,12 @@ func TestImportableProvider(t *testing.T) {
 func TestImportableProviderBadDocumentAndRole(t *testing.T) {
 	t.Parallel()
 	_, err := ImportableProvider(mustRole(t, roleX), `{"Statement":`)
-	if !errors.Is(err, ErrNotImportable) || !errors.Is(err, ErrInvalidTrustPolicy) {
-		t.Fatalf("C4.6: got %v, want ErrNotImportable and ErrInvalidTrustPolicy", err)
+	if !errors.Is(err, ErrNotImportable) || !errors.Is(err, errInvalidTrustPolicy) {
+		t.Fatalf("C4.6: got %v, want ErrNotImportable and errInvalidTrustPolicy", err)
 	}
 	tp := &TrustPolicy{Providers: []awsrole.ProviderARN{mustProvider(t, provA)}}
 	_, err = tp.ImportableProvider(awsrole.RoleARN{})
-	if !errors.Is(err, ErrNotImportable) || !errors.Is(err, awsrole.ErrInvalidARN) {
+	if !errors.Is(err, ErrNotImportable) || !errors.Is(err, awsrole.ErrInvalid) {
 		t.Fatalf("B2.2: got %v", err)
 	}
 }

@@ -1,7 +1,6 @@
 package federation
 
 import (
-	"errors"
 	"sort"
 	"strconv"
 	"strings"
@@ -9,12 +8,6 @@ import (
 
 	"github.com/samlaws/samlaws/awsrole"
 )
-
-// ErrNotAuthorized: a role trust policy does not let this SAML request assume
-// the role: no Allow statement covers the provider, an action and the
-// request's condition keys, or a Deny statement does (B3.1-B3.3). STS answers
-// AccessDenied "Not authorized to perform sts:AssumeRoleWithSAML" (B4.4).
-var ErrNotAuthorized = errors.New("federation: not authorized by the trust policy")
 
 // SAMLRequest is one sts:AssumeRoleWithSAML call as a role trust policy sees
 // it: the provider named as PrincipalArn and the values STS takes from the

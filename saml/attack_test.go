@@ -560,27 +560,28 @@ func TestAttackAWSAttributes(t *testing.T) {
 	cases := []struct {
 		name   string
 		spec   func(*ResponseSpec)
-		detail error
+		detail error  // awsrole's category
+		attr   string // the attribute's name, or its prefix for tags
 		aws    string
 	}{
-		{"A3.1_missing_role", func(s *ResponseSpec) { s.Tamper.MissingRole = true }, awsrole.ErrMissingRole, ""},
-		{"A3.1_role_without_value", raw(Attribute{Name: awsrole.AttrRole}, rsn), awsrole.ErrMissingRole, ""},
-		{"A3.2_role_two_roles_no_provider", raw(Attribute{Name: awsrole.AttrRole, Values: []string{"arn:aws:iam::123456789012:role/A,arn:aws:iam::123456789012:role/B"}}, rsn), awsrole.ErrInvalidRole, ""},
-		{"A3.3_role_partition_mismatch", raw(Attribute{Name: awsrole.AttrRole, Values: []string{"arn:aws:iam::123456789012:role/A,arn:aws-cn:iam::123456789012:saml-provider/P"}}, rsn), awsrole.ErrInvalidRole, ""},
-		{"A3.3_role_wildcard", raw(Attribute{Name: awsrole.AttrRole, Values: []string{"arn:aws:iam::123456789012:role/*,arn:aws:iam::123456789012:saml-provider/P"}}, rsn), awsrole.ErrInvalidRole, ""},
-		{"A3.4_missing_role_session_name", func(s *ResponseSpec) { s.Tamper.MissingRoleSessionName = true }, awsrole.ErrMissingRoleSessionName, "RoleSessionName is required in AuthnResponse"},
-		{"A3.4_bad_role_session_name", func(s *ResponseSpec) { s.Tamper.BadRoleSessionName = true }, awsrole.ErrInvalidRoleSessionName, "RoleSessionName in AuthnResponse must match [a-zA-Z_0-9+=,.@-]{2,64}"},
-		{"A3.4_two_role_session_names", raw(rl, Attribute{Name: awsrole.AttrRoleSessionName, Values: []string{"a1", "b2"}}), awsrole.ErrInvalidRoleSessionName, ""},
-		{"A3.5_session_duration_too_short", raw(rl, rsn, Attribute{Name: awsrole.AttrSessionDuration, Values: []string{"899"}}), awsrole.ErrInvalidSessionDuration, ""},
-		{"A3.5_session_duration_too_long", raw(rl, rsn, Attribute{Name: awsrole.AttrSessionDuration, Values: []string{"43201"}}), awsrole.ErrInvalidSessionDuration, ""},
-		{"A3.5_session_duration_not_integer", raw(rl, rsn, Attribute{Name: awsrole.AttrSessionDuration, Values: []string{"1h"}}), awsrole.ErrInvalidSessionDuration, ""},
-		{"A3.6_source_identity_aws_prefix", raw(rl, rsn, Attribute{Name: awsrole.AttrSourceIdentity, Values: []string{"aws:me"}}), awsrole.ErrInvalidSourceIdentity, "Source Identity must match [a-zA-Z_0-9+=,.@-]{2,64} and not begin with \"aws:\""},
-		{"A3.7_tag_bad_key", raw(rl, rsn, tag("bad*key", "v")), awsrole.ErrInvalidTag, ""},
-		{"A3.7_tag_aws_prefix", raw(rl, rsn, tag("aws:x", "v")), awsrole.ErrInvalidTag, ""},
-		{"A3.7_tag_two_values", raw(rl, rsn, Attribute{Name: awsrole.AttrPrincipalTagPrefix + "k", Values: []string{"a", "b"}}), awsrole.ErrInvalidTag, ""},
-		{"A3.7_duplicate_tag_keys", raw(rl, rsn, tag("Dept", "a"), tag("dept", "b")), awsrole.ErrDuplicateTag, ""},
-		{"A3.7_too_many_tags", raw(append([]Attribute{rl, rsn}, fifty...)...), awsrole.ErrTooManyTags, ""},
-		{"A3.8_transitive_key_without_tag", raw(rl, rsn, tag("Dept", "a"), Attribute{Name: awsrole.AttrTransitiveTagKeys, Values: []string{"Team"}}), awsrole.ErrInvalidTransitiveTagKeys, ""},
+		{"A3.1_missing_role", func(s *ResponseSpec) { s.Tamper.MissingRole = true }, awsrole.ErrMissing, awsrole.AttrRole, ""},
+		{"A3.1_role_without_value", raw(Attribute{Name: awsrole.AttrRole}, rsn), awsrole.ErrMissing, awsrole.AttrRole, ""},
+		{"A3.2_role_two_roles_no_provider", raw(Attribute{Name: awsrole.AttrRole, Values: []string{"arn:aws:iam::123456789012:role/A,arn:aws:iam::123456789012:role/B"}}, rsn), awsrole.ErrInvalid, awsrole.AttrRole, ""},
+		{"A3.3_role_partition_mismatch", raw(Attribute{Name: awsrole.AttrRole, Values: []string{"arn:aws:iam::123456789012:role/A,arn:aws-cn:iam::123456789012:saml-provider/P"}}, rsn), awsrole.ErrInvalid, awsrole.AttrRole, ""},
+		{"A3.3_role_wildcard", raw(Attribute{Name: awsrole.AttrRole, Values: []string{"arn:aws:iam::123456789012:role/*,arn:aws:iam::123456789012:saml-provider/P"}}, rsn), awsrole.ErrInvalid, awsrole.AttrRole, ""},
+		{"A3.4_missing_role_session_name", func(s *ResponseSpec) { s.Tamper.MissingRoleSessionName = true }, awsrole.ErrMissing, awsrole.AttrRoleSessionName, "RoleSessionName is required in AuthnResponse"},
+		{"A3.4_bad_role_session_name", func(s *ResponseSpec) { s.Tamper.BadRoleSessionName = true }, awsrole.ErrInvalid, awsrole.AttrRoleSessionName, "RoleSessionName in AuthnResponse must match [a-zA-Z_0-9+=,.@-]{2,64}"},
+		{"A3.4_two_role_session_names", raw(rl, Attribute{Name: awsrole.AttrRoleSessionName, Values: []string{"a1", "b2"}}), awsrole.ErrInvalid, awsrole.AttrRoleSessionName, ""},
+		{"A3.5_session_duration_too_short", raw(rl, rsn, Attribute{Name: awsrole.AttrSessionDuration, Values: []string{"899"}}), awsrole.ErrInvalid, awsrole.AttrSessionDuration, ""},
+		{"A3.5_session_duration_too_long", raw(rl, rsn, Attribute{Name: awsrole.AttrSessionDuration, Values: []string{"43201"}}), awsrole.ErrInvalid, awsrole.AttrSessionDuration, ""},
+		{"A3.5_session_duration_not_integer", raw(rl, rsn, Attribute{Name: awsrole.AttrSessionDuration, Values: []string{"1h"}}), awsrole.ErrInvalid, awsrole.AttrSessionDuration, ""},
+		{"A3.6_source_identity_aws_prefix", raw(rl, rsn, Attribute{Name: awsrole.AttrSourceIdentity, Values: []string{"aws:me"}}), awsrole.ErrInvalid, awsrole.AttrSourceIdentity, "Source Identity must match [a-zA-Z_0-9+=,.@-]{2,64} and not begin with \"aws:\""},
+		{"A3.7_tag_bad_key", raw(rl, rsn, tag("bad*key", "v")), awsrole.ErrInvalid, awsrole.AttrPrincipalTagPrefix, ""},
+		{"A3.7_tag_aws_prefix", raw(rl, rsn, tag("aws:x", "v")), awsrole.ErrInvalid, awsrole.AttrPrincipalTagPrefix, ""},
+		{"A3.7_tag_two_values", raw(rl, rsn, Attribute{Name: awsrole.AttrPrincipalTagPrefix + "k", Values: []string{"a", "b"}}), awsrole.ErrInvalid, awsrole.AttrPrincipalTagPrefix, ""},
+		{"A3.7_duplicate_tag_keys", raw(rl, rsn, tag("Dept", "a"), tag("dept", "b")), awsrole.ErrInvalid, awsrole.AttrPrincipalTagPrefix, ""},
+		{"A3.7_too_many_tags", raw(append([]Attribute{rl, rsn}, fifty...)...), awsrole.ErrInvalid, awsrole.AttrPrincipalTagPrefix, ""},
+		{"A3.8_transitive_key_without_tag", raw(rl, rsn, tag("Dept", "a"), Attribute{Name: awsrole.AttrTransitiveTagKeys, Values: []string{"Team"}}), awsrole.ErrInvalid, awsrole.AttrTransitiveTagKeys, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -591,6 +592,10 @@ func TestAttackAWSAttributes(t *testing.T) {
 			noContentLeak(t, err, v.Diagnose(t.Context(), m.XML), m.XML)
 			if !errors.Is(err, tc.detail) {
 				t.Errorf("got %v; want awsrole category %v", err, tc.detail)
+			}
+			var ae *awsrole.AttributeError
+			if !errors.As(err, &ae) || !strings.HasPrefix(ae.Attribute, tc.attr) {
+				t.Errorf("got %v; want an awsrole.AttributeError of attribute %s", err, tc.attr)
 			}
 			var ve *ValidationError
 			errors.As(err, &ve)

@@ -28,7 +28,7 @@ func TestNewVerifierErrorsAreTyped(t *testing.T) {
 			if !strings.HasPrefix(err.Error(), "saml: invalid verifier configuration: ") || ve.AWS != (AWSError{}) {
 				t.Errorf("message %q, AWS %+v", err, ve.AWS)
 			}
-			if name == "unknown-partition" && !errors.Is(err, federation.ErrUnknownPartition) {
+			if name == "unknown-partition" && !errors.Is(err, federation.ErrInvalid) {
 				t.Errorf("cause not reachable: %v", err)
 			}
 		})

@@ -831,19 +831,20 @@ func attrError(ae *awsrole.AttributeError) *ValidationError {
 		reason = name + ": " + reason
 	}
 	e := newErr(ErrAttributes, ae.Rule, reason, "").withCause(ae)
+	missing := errors.Is(ae.Kind, awsrole.ErrMissing)
 	switch {
-	case errors.Is(ae, awsrole.ErrMissingRole), errors.Is(ae, awsrole.ErrInvalidRole):
+	case ae.Attribute == awsrole.AttrRole:
 		e.AWS = awsNoRole
 		e.Hint = "emit https://aws.amazon.com/SAML/Attributes/Role with values \"arn:aws:iam::<account>:role/<name>,arn:aws:iam::<account>:saml-provider/<name>\" (in Entra: the Role claim from user.assignedroles)"
-	case errors.Is(ae, awsrole.ErrMissingRoleSessionName):
+	case ae.Attribute == awsrole.AttrRoleSessionName && missing:
 		e.AWS = AWSError{Code: "InvalidIdentityToken", Message: "RoleSessionName is required in AuthnResponse", Console: consoleInvalid}
 		e.Hint = "emit https://aws.amazon.com/SAML/Attributes/RoleSessionName (in Entra: user.userprincipalname)"
-	case errors.Is(ae, awsrole.ErrInvalidRoleSessionName):
+	case ae.Attribute == awsrole.AttrRoleSessionName:
 		e.AWS = AWSError{Code: "InvalidIdentityToken", Message: "RoleSessionName in AuthnResponse must match [a-zA-Z_0-9+=,.@-]{2,64}", Console: consoleInvalid}
 		e.Hint = "RoleSessionName needs exactly one value of 2-64 characters from [A-Za-z0-9_+=,.@-]"
-	case errors.Is(ae, awsrole.ErrInvalidSourceIdentity):
+	case ae.Attribute == awsrole.AttrSourceIdentity:
 		e.AWS = AWSError{Code: "InvalidIdentityToken", Message: "Source Identity must match [a-zA-Z_0-9+=,.@-]{2,64} and not begin with \"aws:\"", Console: consoleInvalid}
-	case errors.Is(ae, awsrole.ErrInvalidSessionDuration):
+	case ae.Attribute == awsrole.AttrSessionDuration:
 		e.Hint = "SessionDuration must be one integer from 900 to 43200 (seconds)"
 	}
 	return e

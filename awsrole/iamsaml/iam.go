@@ -62,7 +62,7 @@ type RoleImport struct {
 	// Err is nil when the role is importable, and otherwise says why not: a
 	// *federation.Error wrapping federation.ErrNotImportable and carrying the rule (C4.6 for zero or
 	// several saml-providers, two ARNs of 240 characters or more together, or an
-	// unreadable trust policy, which also wraps federation.ErrInvalidTrustPolicy; B2.7
+	// unreadable trust policy, which also wraps federation.ErrInvalid; B2.7
 	// for AWSReservedSSO_ roles; B2.2 for an invalid ARN; ...).
 	Err error
 }
@@ -195,12 +195,12 @@ func judgeRole(arn, name string, document *string) RoleImport {
 	text, err := url.PathUnescape(*document)
 	if err != nil {
 		ri.Err = notImportable("C4.6", "role cannot be imported by Entra: its trust policy cannot be read",
-			&federation.Error{Kind: federation.ErrInvalidTrustPolicy, Rule: "B2.5", Reason: "trust policy: the URL-encoded document has a malformed percent escape", Err: err})
+			&federation.Error{Kind: federation.ErrInvalid, Rule: "B2.5", Reason: "trust policy: the URL-encoded document has a malformed percent escape", Err: err})
 		return ri
 	}
 	if strings.HasPrefix(strings.TrimLeft(text, " \t\r\n"), "%") {
 		ri.Err = notImportable("C4.6", "role cannot be imported by Entra: its trust policy cannot be read",
-			&federation.Error{Kind: federation.ErrInvalidTrustPolicy, Rule: "B2.5", Reason: "trust policy: the document is still URL-encoded after decoding once"})
+			&federation.Error{Kind: federation.ErrInvalid, Rule: "B2.5", Reason: "trust policy: the document is still URL-encoded after decoding once"})
 		return ri
 	}
 	tp, err := federation.ParseTrustPolicy(text)

@@ -216,12 +216,12 @@ func TestImportableRoles(t *testing.T) {
 			t.Errorf("%s: importable with a %d-character value (C4.6)", ri.RoleName, len(ri.Value))
 		}
 	}
-	// Unreadable policies also wrap ErrInvalidTrustPolicy.
+	// Unreadable policies also wrap federation.ErrInvalid.
 	for _, ri := range rep.Roles {
 		switch ri.RoleName {
 		case "Garbage", "BadEscape", "DoubleEncoded", "FormEncoded":
-			if !errors.Is(ri.Err, federation.ErrInvalidTrustPolicy) {
-				t.Errorf("%s: Err %v does not wrap ErrInvalidTrustPolicy", ri.RoleName, ri.Err)
+			if !errors.Is(ri.Err, federation.ErrInvalid) {
+				t.Errorf("%s: Err %v does not wrap federation.ErrInvalid", ri.RoleName, ri.Err)
 			}
 		case "Pair240", "Pair241":
 			if n := len(ri.ARN) + 1 + len(iamProvA); n != 240 && n != 241 {

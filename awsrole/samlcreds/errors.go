@@ -8,8 +8,7 @@ import (
 )
 
 // Categories, for errors.Is. Invalid roles and DurationSeconds are reported
-// with awsrole's categories (awsrole.ErrInvalidRole,
-// awsrole.ErrInvalidDurationSeconds).
+// with awsrole's category awsrole.ErrInvalid (an *awsrole.AttributeError).
 var (
 	// ErrInvalidAssertion: the SAMLAssertion is empty, outside 4-100000
 	// characters (A6.1), or not the base64 of an XML document (B4.1). Checked

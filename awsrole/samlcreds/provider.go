@@ -125,8 +125,8 @@ func (p *Provider) Retrieve(ctx context.Context) (aws.Credentials, error) {
 // issuer, audience, NameQualifier and the rest (B4.2).
 //
 // The configuration is checked first, before the assertion is fetched (nil
-// client or source: ErrInvalidConfig; invalid role: awsrole.ErrInvalidRole; bad
-// options: awsrole.ErrInvalidDurationSeconds, ErrInvalidSessionPolicy). A failing
+// client or source: ErrInvalidConfig; invalid role: awsrole.ErrInvalid; bad
+// options: awsrole.ErrInvalid, ErrInvalidSessionPolicy). A failing
 // source gives ErrAssertionSource (its error as Err); the assertion is then checked and
 // sent as by [AssumeRoleWithSAML], whose errors are returned unchanged.
 func (p *Provider) Assume(ctx context.Context) (*Result, error) {

@@ -157,9 +157,9 @@ func redacted(s string) string {
 // Before any request it rejects what STS would reject anyway: a nil client
 // (*Error, ErrInvalidConfig), an invalid Role or one whose role and provider
 // are in different partitions or accounts (the *awsrole.AttributeError of
-// awsrole.ErrInvalidRole, A3.3), an assertion outside 4-100000 characters or
+// awsrole.ErrInvalid, A3.3), an assertion outside 4-100000 characters or
 // that is not the base64 of an XML document (ErrInvalidAssertion, A6.1, B4.1),
-// DurationSeconds outside 900-43200 (awsrole.ErrInvalidDurationSeconds, A4.2),
+// DurationSeconds outside 900-43200 (awsrole.ErrInvalid, A4.2),
 // and a Policy or PolicyARNs out of bounds (ErrInvalidSessionPolicy, B4.1).
 //
 // A failed call is a *RemoteError of category ErrSTS: STS's code, message
@@ -216,7 +216,7 @@ func validateParams(role awsrole.Role, opts Options) error {
 
 func validateDurationSeconds(d int) error {
 	if d != 0 && (d < awsrole.MinSessionSeconds || d > awsrole.MaxSessionSeconds) {
-		return &awsrole.AttributeError{Index: -1, Rule: "A4.2", Kind: awsrole.ErrInvalidDurationSeconds,
+		return &awsrole.AttributeError{Index: -1, Rule: "A4.2", Kind: awsrole.ErrInvalid,
 			Reason: fmt.Sprintf("DurationSeconds %d is outside 900-43200 (STS would answer ValidationError); use 0 for the default 3600", d)}
 	}
 	return nil
