@@ -48,6 +48,10 @@ Nothing printed is verified: a forged response decodes just as well. Use
 "samlaws check" to learn whether AWS would accept it.
 
 Exit status: 0 decoded, 1 the input is not a SAML response, 2 usage error.
+
+Examples:
+  samlaws decode response.b64
+  samlaws decode --json --decrypt-key sp.pem - < response.b64
 `
 
 // XML namespaces of a SAML response.

@@ -46,6 +46,10 @@ are public test keys, the clock is fixed and the fake's randomness seeded, so
 the output is the same on every run.
 
 Exit status: 0 the demo ran as described, 1 it did not (a bug), 2 usage error.
+
+Examples:
+  samlaws demo
+  go run ./cmd/samlaws demo | less
 `
 
 // The demo's fixed inputs. With them, every byte of the output is reproducible.

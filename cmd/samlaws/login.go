@@ -275,6 +275,9 @@ func writeSection(w *bytes.Buffer, name string, kv map[string]string) {
 const versionHelp = `usage: samlaws version
 
 Prints the module version samlaws was built from and the Go version.
+
+Example:
+  samlaws version
 `
 
 func runVersion(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {

@@ -65,7 +65,12 @@ FILE may be "-" for standard input. URLs are fetched with a 30 s timeout.
 
 Exit status: 0 usable / safe, 1 unusable / breaks sign-in (or --warn-days
 hit), 2 usage error: a bad flag, or an input that cannot be read or is not
-metadata at all (a certificate, an HTML page, a UTF-16 file, ...).`
+metadata at all (a certificate, an HTML page, a UTF-16 file, ...).
+
+Examples:
+  samlaws metadata inspect FederationMetadata.xml --warn-days 30
+  samlaws metadata for-iam FederationMetadata.xml --out iam.xml
+  samlaws metadata diff iam.xml FederationMetadata.xml --json`
 
 // runMetadata is the "samlaws metadata" subcommand.
 func runMetadata(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {

@@ -129,3 +129,29 @@ func TestREADMECommands(t *testing.T) {
 		t.Fatalf("checked %d README command lines; the README parse is broken", checked)
 	}
 }
+
+// TestEveryCommandHelpHasExamples: "samlaws help CMD", "samlaws CMD -h" and
+// "samlaws CMD --help" print the same usage with examples on stdout and exit
+// 0, for every command (issue 12).
+func TestEveryCommandHelpHasExamples(t *testing.T) {
+	for _, c := range commands() {
+		var first string
+		for _, args := range [][]string{{"help", c.name}, {c.name, "-h"}, {c.name, "--help"}} {
+			var out, errb bytes.Buffer
+			code := run(context.Background(), args, nil, &out, &errb)
+			if code != exitOK || errb.Len() != 0 {
+				t.Errorf("samlaws %s: exit %d, stderr %q", strings.Join(args, " "), code, errb.String())
+				continue
+			}
+			h := out.String()
+			if !strings.HasPrefix(h, "usage:") || !strings.Contains(h, "samlaws "+c.name) || !strings.Contains(h, "Example") {
+				t.Errorf("samlaws %s: help without usage line or examples:\n%s", strings.Join(args, " "), h)
+			}
+			if first == "" {
+				first = h
+			} else if h != first {
+				t.Errorf("samlaws %s prints another help than samlaws help %s", strings.Join(args, " "), c.name)
+			}
+		}
+	}
+}

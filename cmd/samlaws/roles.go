@@ -239,6 +239,7 @@ value (reruns do not churn), roles of the listed accounts that are gone are
 disabled first and removed on the next run, roles of other accounts are left
 alone. The body goes to stdout, a summary of the changes to stderr.
 
+Example (with the Azure CLI for Graph):
   az rest --url 'https://graph.microsoft.com/v1.0/servicePrincipals/{id}?$select=appRoles' > current.json
   samlaws roles discover --accounts accounts.txt --json > roles.json
   samlaws approles --current current.json --roles roles.json > patch.json
