@@ -29,10 +29,10 @@ type (
 const (
 	DefaultAssertionLifetime               = mint.DefaultAssertionLifetime
 	DefaultConfirmationLifetime            = mint.DefaultConfirmationLifetime
-	NameIDFormatEmailAddress               = mint.NameIDFormatEmailAddress
-	NameIDFormatPersistent                 = mint.NameIDFormatPersistent
-	NameIDFormatTransient                  = mint.NameIDFormatTransient
-	NameIDFormatUnspecified                = mint.NameIDFormatUnspecified
+	NameIDFormatEmailAddress               = federation.NameIDFormatEmail
+	NameIDFormatPersistent                 = federation.NameIDFormatPersistent
+	NameIDFormatTransient                  = federation.NameIDFormatTransient
+	NameIDFormatUnspecified                = federation.NameIDFormatUnspecified
 	StatusSuccess                          = mint.StatusSuccess
 	StatusRequester                        = mint.StatusRequester
 	StatusResponder                        = mint.StatusResponder

@@ -8,12 +8,12 @@
 //     document ([XMLSec1Verify], [XMLSec1VerifyAll], [XMLSec1VerifyNode]) and
 //     decrypter of an EncryptedAssertion ([XMLSec1Decrypt]). The key comes only from
 //     the PEM certificate given (--pubkey-cert-pem, --enabled-key-data key-name); the
-//     ID attributes default to [DefaultIDAttrs].
-//   - pysaml2 (Debian python3-pysaml2 7.0.1): SP verifier ([PySAML2Verify],
-//     [PySAML2VerifyAll]) and IdP minter ([PySAML2Mint], [PySAML2MintAll]).
+//     ID attributes default to those of a SAML Response, Assertion and metadata root.
+//   - pysaml2 (Debian python3-pysaml2 7.0.1): SP verifier ([PySAML2VerifyAll]) and IdP
+//     minter ([PySAML2Mint], [PySAML2MintAll]).
 //   - OneLogin python3-saml (Debian python3-onelogin-saml2 1.12.0), strict mode: SP
-//     verifier ([OneLoginVerify], [OneLoginVerifyAll]).
-//   - @node-saml/node-saml 5.1.0: SP verifier ([NodeSAMLVerify], [NodeSAMLVerifyAll]).
+//     verifier ([OneLoginVerifyAll]).
+//   - @node-saml/node-saml 5.1.0: SP verifier ([NodeSAMLVerifyAll]).
 //   - npm "saml" 4.0.0 (auth0): assertion minter ([NpmSAMLMint]).
 //
 // Each call runs one process (exec.CommandContext, [DefaultTimeout] unless the context

@@ -163,11 +163,6 @@ func PySAML2VerifyAll(ctx context.Context, ins []SPInput) ([]Verdict, error) {
 	return verifyAll(ctx, PySAML2, faketimeLayout, faketimeEnv(), pyArgv("pysaml2_sp.py", faketimeLayout, ins[0]), ins)
 }
 
-// PySAML2Verify runs pysaml2's SP on one input.
-func PySAML2Verify(ctx context.Context, in SPInput) (Verdict, error) {
-	return one(PySAML2VerifyAll(ctx, []SPInput{in}))
-}
-
 // OneLoginVerifyAll runs python3-saml's OneLogin_Saml2_Response.is_valid in strict mode
 // on every input in one Python process.
 func OneLoginVerifyAll(ctx context.Context, ins []SPInput) ([]Verdict, error) {
@@ -175,11 +170,6 @@ func OneLoginVerifyAll(ctx context.Context, ins []SPInput) ([]Verdict, error) {
 		return nil, nil
 	}
 	return verifyAll(ctx, OneLogin, faketimeLayout, faketimeEnv(), pyArgv("onelogin_sp.py", faketimeLayout, ins[0]), ins)
-}
-
-// OneLoginVerify runs python3-saml (strict) on one input.
-func OneLoginVerify(ctx context.Context, in SPInput) (Verdict, error) {
-	return one(OneLoginVerifyAll(ctx, []SPInput{in}))
 }
 
 // NodeSAMLVerifyAll runs @node-saml/node-saml's SAML.validatePostResponseAsync on
@@ -190,16 +180,4 @@ func NodeSAMLVerifyAll(ctx context.Context, ins []SPInput) ([]Verdict, error) {
 	}
 	argv := []string{"node", filepath.Join(Dir(), "node", "verify.js")}
 	return verifyAll(ctx, NodeSAML, time.RFC3339Nano, nil, argv, ins)
-}
-
-// NodeSAMLVerify runs node-saml on one input.
-func NodeSAMLVerify(ctx context.Context, in SPInput) (Verdict, error) {
-	return one(NodeSAMLVerifyAll(ctx, []SPInput{in}))
-}
-
-func one(vs []Verdict, err error) (Verdict, error) {
-	if err != nil {
-		return Verdict{}, err
-	}
-	return vs[0], nil
 }

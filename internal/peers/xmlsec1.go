@@ -13,10 +13,10 @@ import (
 	"strings"
 )
 
-// DefaultIDAttrs returns the ID attributes XMLSec1Verify uses when given none: the SAML
+// defaultIDAttrs returns the ID attributes XMLSec1Verify uses when given none: the SAML
 // protocol Response, the Assertion and the metadata roots. xmlsec1 does not know SAML's
 // ID attributes unless told.
-func DefaultIDAttrs() []string {
+func defaultIDAttrs() []string {
 	return []string{
 		"urn:oasis:names:tc:SAML:2.0:protocol:Response",
 		"urn:oasis:names:tc:SAML:2.0:assertion:Assertion",
@@ -95,7 +95,7 @@ func xmlsec1Verify(ctx context.Context, doc, certPEM []byte, nodeXPath string, i
 		return Verdict{}, err
 	}
 	if len(idAttrs) == 0 {
-		idAttrs = DefaultIDAttrs()
+		idAttrs = defaultIDAttrs()
 	}
 	dir, err := os.MkdirTemp("", "peers-xmlsec1-")
 	if err != nil {

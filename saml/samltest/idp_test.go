@@ -564,10 +564,10 @@ func TestWithUserAndSpec(t *testing.T) {
 	// Spec reaches any ResponseSpec field.
 	m := srv.IdP.Response(t, alice, samltest.Spec(func(s *mint.ResponseSpec) {
 		s.NameID = "00u1-persistent"
-		s.NameIDFormat = mint.NameIDFormatPersistent
+		s.NameIDFormat = federation.NameIDFormatPersistent
 	}))
 	a, err = v.Verify(context.Background(), m.XML)
-	if err != nil || a.Subject.NameID != "00u1-persistent" || a.Subject.Format != mint.NameIDFormatPersistent {
+	if err != nil || a.Subject.NameID != "00u1-persistent" || a.Subject.Format != federation.NameIDFormatPersistent {
 		t.Errorf("Spec: %v, subject %+v", err, a.Subject)
 	}
 }

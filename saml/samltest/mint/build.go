@@ -27,14 +27,6 @@ const (
 	DefaultConfirmationLifetime = 5 * time.Minute
 )
 
-// NameID formats (A2.2).
-const (
-	NameIDFormatEmailAddress = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress" // the default (observed from Entra for AWS)
-	NameIDFormatPersistent   = "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"   // opaque, stable per user and app (A2.4)
-	NameIDFormatTransient    = "urn:oasis:names:tc:SAML:2.0:nameid-format:transient"    // new value per sign-in
-	NameIDFormatUnspecified  = "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified"  // no format promised
-)
-
 // Top-level status codes (D1.5).
 const (
 	StatusSuccess         = "urn:oasis:names:tc:SAML:2.0:status:Success"         // the only accepted value
@@ -358,7 +350,7 @@ type ResponseSpec struct {
 	// NameID is the Subject's NameID value. Empty means User.UPN (Entra's
 	// default source, C2.4).
 	NameID string
-	// NameIDFormat defaults to NameIDFormatEmailAddress: the format observed in
+	// NameIDFormat defaults to federation.NameIDFormatEmail: the format observed in
 	// a real Entra response to AWS (the spec's C2.4 leaves it unconfirmed).
 	NameIDFormat string
 

@@ -110,7 +110,7 @@ func mintAcceptedVariants(sp mintKeyPair) []mintVariant {
 	vs = append(vs,
 		mintVariant{"D1.6/sp-initiated-InResponseTo", func(s *ResponseSpec) { s.InResponseTo = "_req-1" }},
 		mintVariant{"A2.2/persistent-NameID", func(s *ResponseSpec) {
-			s.NameID, s.NameIDFormat = "AAAAAAAAAAAAAAAAAAAAAKk3JLgmnzXgP5sjZU_B2a0", NameIDFormatPersistent
+			s.NameID, s.NameIDFormat = "AAAAAAAAAAAAAAAAAAAAAKk3JLgmnzXgP5sjZU_B2a0", federation.NameIDFormatPersistent
 		}},
 		mintVariant{"C2.6/entra-roles-claim", func(s *ResponseSpec) { s.RoleClaim = true }},
 		mintVariant{"A3/tags-and-source-identity", func(s *ResponseSpec) {

@@ -86,7 +86,7 @@ func TestBuildShape(t *testing.T) {
 		t.Errorf("C2.3: Assertion attributes %v", a.Attr)
 	}
 	nameID := a.FindElement("./Subject/NameID")
-	if nameID.Text() != "jane.doe@contoso.example" || attr(nameID, "Format") != NameIDFormatEmailAddress {
+	if nameID.Text() != "jane.doe@contoso.example" || attr(nameID, "Format") != federation.NameIDFormatEmail {
 		t.Errorf("C2.4: NameID %q format %q", nameID.Text(), attr(nameID, "Format"))
 	}
 	scs := a.FindElements("./Subject/SubjectConfirmation")

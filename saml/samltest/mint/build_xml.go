@@ -97,7 +97,7 @@ func (m *minter) prepare(b *Builder, spec *ResponseSpec) error {
 	if m.nameID == "" && !t.MissingNameID {
 		return mintErr(ErrResponseSpec, "NameID", "A2.1", "empty (set NameID or User.UPN)", nil)
 	}
-	m.nameIDFormat = mintOr(spec.NameIDFormat, NameIDFormatEmailAddress)
+	m.nameIDFormat = mintOr(spec.NameIDFormat, federation.NameIDFormatEmail)
 	m.authnCtx = mintOr(spec.AuthnContextClassRef, AuthnContextPasswordProtectedTransport)
 	m.version = mintOr(t.Version, "2.0")
 
