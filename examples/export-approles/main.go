@@ -52,15 +52,26 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
-	stsc := sts.NewFromConfig(base)
-	configFor := func(_ context.Context, id string) (aws.Config, error) {
-		cfg := base.Copy()
-		cfg.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(stsc, roles[id]))
-		return cfg, nil
-	}
-	if err := run(ctx, os.Stdout, os.Stderr, cur, ids, configFor); err != nil {
+	if err := run(ctx, os.Stdout, os.Stderr, cur, ids, assumeInto(base, roles)); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
+	}
+}
+
+// assumeInto returns each account's configuration: base with credentials
+// from sts:AssumeRole into that account's role, refreshed before they
+// expire. base must hold a role session (SSO, or a SAML sign-in): STS
+// refuses an account's root keys.
+func assumeInto(base aws.Config, roles map[string]string) func(context.Context, string) (aws.Config, error) {
+	stsc := sts.NewFromConfig(base)
+	return func(_ context.Context, id string) (aws.Config, error) {
+		role, ok := roles[id]
+		if !ok {
+			return aws.Config{}, fmt.Errorf("no role to assume in account %s", id)
+		}
+		cfg := base.Copy()
+		cfg.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(stsc, role))
+		return cfg, nil
 	}
 }
 

@@ -5,12 +5,16 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/awsrole/iamsaml"
@@ -75,5 +79,91 @@ func TestRun(t *testing.T) {
 	}
 	if !strings.Contains(log.String(), "333333333333 skipped") || strings.Count(log.String(), "add ") != 3 {
 		t.Errorf("log:\n%s", log.String())
+	}
+}
+
+// TestRunThroughAssumeRole runs the program's own account access: a SAML
+// sign-in to a management account (AssumeRoleWithSAML), then sts:AssumeRole
+// into the role accounts.txt names in each member account (awstest checks
+// each role's trust policy as STS does). The member whose role does not
+// trust the management account is skipped, the others are merged.
+func TestRunThroughAssumeRole(t *testing.T) {
+	ctx := context.Background()
+	mgmt, members := "123456789012", []string{"111111111111", "222222222222", "333333333333"}
+	accts := []awstest.Account{{ID: mgmt}}
+	for _, id := range members {
+		accts = append(accts, awstest.Account{ID: id})
+	}
+	srv := awstest.NewServer(t, awstest.Config{Accounts: accts}) // wall clock, as the IdP's
+	idp := samltest.NewIdP(t, samltest.IdPConfig{})
+	for _, id := range append([]string{mgmt}, members...) {
+		c := iam.NewFromConfig(srv.AWSConfig(id))
+		p := awsrole.ProviderARN{Partition: awsrole.PartitionAWS, AccountID: id, Name: "EntraID"}
+		if _, err := iamsaml.EnsureProvider(ctx, c, p, idp.Metadata(), iamsaml.ProviderOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		name := "EntraAdmin"
+		if id != mgmt {
+			name = "Admin" + id[:1]
+		}
+		if _, err := iamsaml.EnsureRole(ctx, c, iamsaml.RoleConfig{Name: name, Trust: federation.TrustPolicyOptions{Providers: []awsrole.ProviderARN{p}}}); err != nil {
+			t.Fatal(err)
+		}
+		if id == mgmt {
+			continue
+		}
+		trusted := mgmt
+		if id == "333333333333" {
+			trusted = "999999999999"
+		}
+		doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + trusted + `:root"},"Action":"sts:AssumeRole"}]}`
+		if _, err := c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("AppRolesReader"), AssumeRolePolicyDocument: aws.String(doc)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	signIn, err := sts.NewFromConfig(srv.AWSConfig(mgmt)).AssumeRoleWithSAML(ctx, &sts.AssumeRoleWithSAMLInput{
+		RoleArn: aws.String("arn:aws:iam::" + mgmt + ":role/EntraAdmin"), PrincipalArn: aws.String(samltest.DefaultProviderARN),
+		SAMLAssertion: aws.String(idp.Response(t, samltest.DefaultUser()).Base64()),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := srv.AWSConfig(mgmt)
+	c := signIn.Credentials
+	base.Credentials = credentials.NewStaticCredentialsProvider(aws.ToString(c.AccessKeyId), aws.ToString(c.SecretAccessKey), aws.ToString(c.SessionToken))
+
+	file := filepath.Join(t.TempDir(), "accounts.txt")
+	var lines string
+	for _, id := range members {
+		lines += id + " arn:aws:iam::" + id + ":role/AppRolesReader\n"
+	}
+	if err := os.WriteFile(file, []byte(lines), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ids, roles, err := readAccounts(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out, log bytes.Buffer
+	if err := run(ctx, &out, &log, []byte(`{"appRoles":[]}`), ids, assumeInto(base, roles)); err != nil {
+		t.Fatal(err)
+	}
+	var body struct{ AppRoles []struct{ Value *string } }
+	if err := json.Unmarshal(out.Bytes(), &body); err != nil {
+		t.Fatal(err)
+	}
+	var values []string
+	for _, r := range body.AppRoles {
+		values = append(values, aws.ToString(r.Value))
+	}
+	want := []string{
+		"arn:aws:iam::111111111111:role/Admin1,arn:aws:iam::111111111111:saml-provider/EntraID",
+		"arn:aws:iam::222222222222:role/Admin2,arn:aws:iam::222222222222:saml-provider/EntraID",
+	}
+	if fmt.Sprint(values) != fmt.Sprint(want) {
+		t.Errorf("appRole values = %v\nwant %v\nlog:\n%s", values, want, log.String())
+	}
+	if !strings.Contains(log.String(), "333333333333 skipped") || !strings.Contains(log.String(), "AccessDenied") {
+		t.Errorf("the member whose role does not trust us is not reported skipped with STS's answer:\n%s", log.String())
 	}
 }
