@@ -101,6 +101,16 @@ func TestSAMLProviderAggregate(t *testing.T) {
 			t.Errorf("member %s: Issuer = %s", name, iss)
 		}
 	}
+	// Member B comes second: A's verifier sees every response first and
+	// must step aside on the Issuer whatever is signed.
+	for name, sign := range map[string]samltest.ResponseOption{"response signed": samltest.SignResponse(), "both signed": samltest.SignBoth()} {
+		if _, err := sc.AssumeRoleWithSAML(ctx, &sts.AssumeRoleWithSAMLInput{
+			RoleArn: aws.String(adminRole), PrincipalArn: aws.String(providerARN),
+			SAMLAssertion: aws.String(idpB.Response(t, samltest.DefaultUser(), sign).Base64()),
+		}); err != nil {
+			t.Errorf("member B, %s: %v", name, err)
+		}
+	}
 	var bad *ststypes.InvalidIdentityTokenException
 	if _, err := assume(idpC); !errors.As(err, &bad) || !strings.Contains(err.Error(), "Issuer not present in specified provider") {
 		t.Errorf("response from an IdP outside the aggregate: %v, want InvalidIdentityToken, issuer not present", err)

@@ -282,28 +282,35 @@ func validUntil(d *metadata.Document) time.Time {
 // entity of its metadata (one, or up to 10 for an aggregate, B1.8).
 type idpVerifiers struct{ v []*saml.Verifier }
 
-// Verify accepts the response when the verifier of one entity accepts it,
-// in document order. Every verifier checks that the Issuer is its own
-// entityID (D1.7), so at most one can accept a response. When none does, the
-// error is the first that is not an issuer mismatch (the entity the response
-// names found something wrong), or else the issuer mismatch: no entity of
-// the provider issued it ("Issuer not present in specified provider").
-// [inferred] that STS picks the entity by Issuer in an aggregate.
+// Verify accepts the response when the verifier of one entity accepts it.
+// Every verifier checks that the Issuer is its own entityID (D1.7) and the
+// signature with its own certificates, so at most one can accept a
+// response. All are tried, because a verifier may fail on the signature of
+// a signed Response before it reaches the Issuer; the cost is bounded by
+// IAM's 10 entities (B1.8). When none accepts, the error is the first that
+// is not an issuer mismatch (some entity found something else wrong), or
+// else the issuer mismatch: no entity of the provider issued it ("Issuer not
+// present in specified provider"), as for a single entity. [inferred] that
+// STS accepts a response from any entity of an aggregate.
 func (iv *idpVerifiers) Verify(ctx context.Context, raw []byte) (*saml.Assertion, error) {
-	var first error
+	var issuerErr, otherErr error
 	for _, v := range iv.v {
 		a, err := v.Verify(ctx, raw)
-		if err == nil {
+		switch {
+		case err == nil:
 			return a, nil
-		}
-		if !errors.Is(err, saml.ErrIssuer) {
-			return nil, err
-		}
-		if first == nil {
-			first = err
+		case errors.Is(err, saml.ErrIssuer):
+			if issuerErr == nil {
+				issuerErr = err
+			}
+		case otherErr == nil:
+			otherErr = err
 		}
 	}
-	return nil, first
+	if otherErr != nil {
+		return nil, otherErr
+	}
+	return nil, issuerErr
 }
 
 func parsePrivateKey(v string) (*rsa.PrivateKey, *apiErr) {
