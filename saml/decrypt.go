@@ -2,6 +2,7 @@ package saml
 
 import (
 	"bytes"
+	"crypto"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/hmac"
@@ -9,10 +10,16 @@ import (
 	"crypto/sha1" //nolint:gosec // rsa-oaep-mgf1p is defined with SHA-1 (D5.1)
 	"crypto/sha256"
 	"crypto/subtle"
+	"crypto/x509"
 	"encoding/base64"
+	"errors"
+	"fmt"
+	"math/big"
 	"strings"
 
 	"github.com/beevik/etree"
+
+	"github.com/samlaws/samlaws/internal/c14n"
 	"github.com/samlaws/samlaws/metadata"
 )
 
@@ -126,16 +133,100 @@ func (c *checker) decrypt(ea *etree.Element, facts *treeFacts, covered bool) (*e
 		return nil, nil, e
 	}
 
-	// From here on every failure is errUndecryptable.
-	plain, ok := c.v.unwrapAndDecrypt(parts)
-	root, sig, verified, ok := c.openAssertion(ea, facts, plain, ok, covered)
-	if !ok {
-		if !verified {
-			c.v.burn(plain)
+	for _, w := range parts.wrapped {
+		if !c.v.fitsAKey(w) {
+			// The sender's own bytes against the public key sizes: this
+			// reveals nothing, and keeps the unwrap work below the same for
+			// every EncryptedKey that gets there.
+			return nil, nil, newErr(ErrEncryption, "D5.1", "EncryptedKey CipherValue is not as long as the modulus of any configured decryption key",
+				"wrap the content key with RSA-OAEP for the certificate uploaded to Entra for token encryption")
 		}
+	}
+
+	// From here on every failure is errUndecryptable, after the same steps.
+	base := c.rsaExpsSnapshot()
+	plain, ok := c.v.unwrapAndDecrypt(parts, &c.dec)
+	root, sig, ok := c.openAssertion(ea, facts, plain, ok, covered)
+	if !ok {
+		c.topUpRSA(base)
 		return nil, nil, errUndecryptable()
 	}
 	return root, sig, nil
+}
+
+// decryptWork counts the steps of the decryption region, so that tests can
+// pin that every failure takes the same ones (TestDecryptFailuresSameWork)
+// without timing anything.
+type decryptWork struct {
+	unwraps    int // RSA-OAEP private-key exponentiations
+	aesBlocks  int // AES blocks decrypted
+	parses     int // plaintexts given to the XML parser
+	schemas    int // schema checks of an Assertion (the decrypted one or the decoy)
+	signatures int // signature verifications (of the decrypted Assertion or the decoy)
+	digests    int // canonicalizations and digests of an Assertion
+	rsaExps    int // RSA public-key exponentiations, after the top-up
+}
+
+// rsaExpsEnvelope is how many RSA public-key exponentiations every failure
+// of decryption does per trusted certificate: the most verifySignature can
+// do (the certificate KeyInfo names, tried first and again with the others).
+const rsaExpsEnvelope = 2
+
+// rsaVerify verifies an RSA PKCS#1 v1.5 signature with cert's key and
+// counts the exponentiation when there is one (rsa.VerifyPKCS1v15 returns
+// before it for a signature of the wrong length or not below the modulus).
+func (c *checker) rsaVerify(cert *x509.Certificate, hash crypto.Hash, sum, sig []byte) error {
+	pub := cert.PublicKey.(*rsa.PublicKey)
+	if len(sig) == pub.Size() && new(big.Int).SetBytes(sig).Cmp(pub.N) < 0 {
+		if c.rsaExps == nil {
+			c.rsaExps = make([]int, len(c.v.certs))
+		}
+		for i, pc := range c.v.certs {
+			if pc == cert {
+				c.rsaExps[i]++
+			}
+		}
+	}
+	return rsa.VerifyPKCS1v15(pub, hash, sum, sig)
+}
+
+// rsaExpsSnapshot returns the exponentiation counts so far, per certificate.
+func (c *checker) rsaExpsSnapshot() []int {
+	out := make([]int, len(c.v.certs))
+	copy(out, c.rsaExps)
+	return out
+}
+
+// topUpRSA brings the exponentiations done since base to rsaExpsEnvelope per
+// trusted certificate, with a signature that does not verify, so that every
+// failure of decryption does the same RSA work whichever step failed.
+func (c *checker) topUpRSA(base []int) {
+	var sum [32]byte
+	for i, cert := range c.v.certs {
+		for c.rsaExpsAt(i)-base[i] < rsaExpsEnvelope {
+			_ = c.rsaVerify(cert, crypto.SHA256, sum[:], c.v.dummySigs[i])
+		}
+		c.dec.rsaExps += c.rsaExpsAt(i) - base[i]
+	}
+}
+
+// rsaExpsAt returns the exponentiations counted for certificate i.
+func (c *checker) rsaExpsAt(i int) int {
+	if c.rsaExps == nil {
+		return 0
+	}
+	return c.rsaExps[i]
+}
+
+// fitsAKey reports whether the wrapped key w is as long as the modulus of
+// one of the decryption keys.
+func (v *Verifier) fitsAKey(w []byte) bool {
+	for _, k := range v.keys {
+		if len(w) == k.Size() {
+			return true
+		}
+	}
+	return false
 }
 
 // encryptedShape checks what the sender wrote before any secret is used:
@@ -250,12 +341,15 @@ func cipherValue(el *etree.Element, what string) ([]byte, *ValidationError) {
 // decrypt; plain is returned either way (for CBC the unpadded or, when the
 // padding is bad, the whole decrypted buffer; for GCM zeros on failure), so
 // that the caller does the same work in both cases.
-func (v *Verifier) unwrapAndDecrypt(p *encryptedParts) (plain []byte, ok bool) {
+func (v *Verifier) unwrapAndDecrypt(p *encryptedParts, work *decryptWork) (plain []byte, ok bool) {
 	size := p.alg.keySize
 	cek := v.dummyKey(p, size)
 	found := 0
 	for _, w := range p.wrapped {
 		for _, k := range v.keys {
+			if len(w) == k.Size() && new(big.Int).SetBytes(w).Cmp(k.N) < 0 {
+				work.unwraps++
+			}
 			got, err := rsa.DecryptOAEP(sha1.New(), nil, k, w, nil)
 			good := 0
 			if err == nil && len(got) == size {
@@ -278,6 +372,7 @@ func (v *Verifier) unwrapAndDecrypt(p *encryptedParts) (plain []byte, ok bool) {
 			return nil, false
 		}
 		nonce, body := p.ciphertext[:gcmNonceSize], p.ciphertext[gcmNonceSize:]
+		work.aesBlocks += (len(body) - gcmTagSize + aes.BlockSize - 1) / aes.BlockSize
 		out, err := g.Open(nil, nonce, body, nil)
 		if err != nil {
 			return make([]byte, len(body)-gcmTagSize), false
@@ -287,6 +382,7 @@ func (v *Verifier) unwrapAndDecrypt(p *encryptedParts) (plain []byte, ok bool) {
 	iv, body := p.ciphertext[:aes.BlockSize], p.ciphertext[aes.BlockSize:]
 	buf := make([]byte, len(body))
 	cipher.NewCBCDecrypter(block, iv).CryptBlocks(buf, body)
+	work.aesBlocks += len(body) / aes.BlockSize
 	// XML Encryption padding: the last byte n (1..block size) says how many
 	// bytes to drop; the others are arbitrary. Checked in constant time.
 	n := int(buf[len(buf)-1])
@@ -307,24 +403,15 @@ func (v *Verifier) dummyKey(p *encryptedParts, size int) []byte {
 	return m.Sum(nil)[:size]
 }
 
-// burn does the RSA and hashing work that a failure before the signature
-// verification skipped (see the comment at the top of this file).
-func (v *Verifier) burn(plain []byte) {
-	sum := sha256.Sum256(plain)
-	for _, cert := range v.certs {
-		pub := cert.PublicKey.(*rsa.PublicKey)
-		sig := make([]byte, pub.Size())
-		copy(sig[len(sig)-len(sum):], sum[:])
-		_ = rsa.VerifyPKCS1v15(pub, 0, sum[:], sig)
-	}
-}
-
 // openAssertion parses the plaintext and checks that it is exactly one
 // schema-valid Assertion; when covered is false it also verifies the
-// Assertion's signature. verified reports whether an RSA signature
-// verification ran (so that the caller need not burn). It returns ok false
-// for every failure, without saying which.
-func (c *checker) openAssertion(ea *etree.Element, facts *treeFacts, plain []byte, decrypted, covered bool) (root *etree.Element, sig *signed, verified, ok bool) {
+// Assertion's signature. It returns ok false for every failure, without
+// saying which. Whatever fails, the same steps are taken: one parse, one
+// schema check, and (when covered is false) one signature verification
+// that goes on to canonicalize and digest even when the RSA verification
+// failed; a step whose input did not survive an earlier one runs on the
+// Verifier's decoy Assertion instead (see newDecoy).
+func (c *checker) openAssertion(ea *etree.Element, facts *treeFacts, plain []byte, decrypted, covered bool) (root *etree.Element, sig *signed, ok bool) {
 	// The plaintext may use prefixes declared outside the EncryptedAssertion
 	// (pysaml2 does): parse it inside a wrapper that declares the namespaces in
 	// scope there, so that names and canonicalization see the same context.
@@ -361,37 +448,140 @@ func (c *checker) openAssertion(ea *etree.Element, facts *treeFacts, plain []byt
 	wrapped = append(wrapped, trimBOM(bytes.TrimLeft(plain, " \t\r\n"))...)
 	wrapped = append(wrapped, "</w>"...)
 	// Parsed whether or not decryption succeeded: the same work either way.
+	c.dec.parses++
 	doc, f, e := parseXML(wrapped, "decrypted assertion")
-	if e != nil || !decrypted {
-		return nil, nil, false, false
+	ok = e == nil && decrypted
+	if ok {
+		c.work += f.work
+		c.c14nBudget = max(c.c14nBudget, 2*len(wrapped)+4096)
+		kids := doc.Root().ChildElements()
+		ok = len(kids) == 1 && is(kids[0], nsAssertion, "Assertion") && f.assertions == 1
+		if ok {
+			root = kids[0]
+		}
 	}
-	c.work += f.work
-	c.c14nBudget = max(c.c14nBudget, 2*len(wrapped)+4096)
-	kids := doc.Root().ChildElements()
-	if len(kids) != 1 || !is(kids[0], nsAssertion, "Assertion") || f.assertions != 1 {
-		return nil, nil, false, false
+	target := root
+	if target == nil {
+		target = c.v.decoy
 	}
-	root = kids[0]
-	if checkSchema(root) != nil {
-		return nil, nil, false, false
+	c.c14nBudget = max(c.c14nBudget, c.v.decoyBudget)
+	c.dec.schemas++
+	if checkSchema(target) != nil {
+		ok = false
 	}
-	for id := range f.ids {
-		if facts.ids[id] > 0 {
-			return nil, nil, false, false
+	if ok {
+		for id := range f.ids {
+			if facts.ids[id] > 0 {
+				ok = false
+			}
 		}
 	}
 	if covered {
-		return root, nil, false, true
+		// A verified Response signature covers the ciphertext: it was
+		// authenticated before decryption, so there is no oracle to close.
+		if !ok {
+			return nil, nil, false
+		}
+		return root, nil, true
 	}
-	sigs := childrenNS(root, nsDSig, "Signature")
-	if len(sigs) != 1 {
-		return nil, nil, false, false
+	sigEl := c.v.decoySig
+	if sigs := childrenNS(target, nsDSig, "Signature"); target == root && len(sigs) == 1 {
+		sigEl = sigs[0]
+	} else {
+		ok = false
+		target = c.v.decoy
 	}
-	before := c.rsaVerifies
-	s, e := c.verifySignature(root, sigs[0], "Assertion")
-	verified = c.rsaVerifies != before
+	c.dec.signatures++
+	digests := c.dec.digests
+	c.uniform = true
+	s, e := c.verifySignature(target, sigEl, "Assertion")
+	c.uniform = false
+	if e != nil || !ok {
+		if c.dec.digests == digests {
+			// verifySignature stopped before the digest (a malformed
+			// Signature in a plaintext that parsed): digest the decoy.
+			c.digestDecoy()
+		}
+		return nil, nil, false
+	}
+	return root, s, true
+}
+
+// digestDecoy canonicalizes the decoy Assertion without its Signature and
+// hashes it, as verifySignature's digest step does.
+func (c *checker) digestDecoy() {
+	c.dec.digests++
+	b, err := c14n.Canonicalize(c.v.decoy, c14n.Options{Skip: c.v.decoySig, Work: &c.work, MaxBytes: c.c14nBudget}, nil)
+	if err == nil {
+		_ = sha256.Sum256(b)
+	}
+}
+
+// decoyTemplate is the decoy Assertion: shaped and sized like an Entra
+// assertion for AWS (about 5 KB), schema-valid, with an enveloped Signature
+// whose KeyInfo names the first trusted certificate (%[1]s) and whose
+// SignatureValue (%[2]s) is as long as that certificate's modulus and does
+// not verify. Its values are placeholders; nothing is ever read from it.
+const decoyTemplate = `<Assertion xmlns="urn:oasis:names:tc:SAML:2.0:assertion" ID="_00000000-0000-0000-0000-000000000000" IssueInstant="2000-01-01T00:00:00.000Z" Version="2.0">` +
+	`<Issuer>https://sts.windows.net/00000000-0000-0000-0000-000000000000/</Issuer>` +
+	`<Signature xmlns="http://www.w3.org/2000/09/xmldsig#"><SignedInfo><CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"></CanonicalizationMethod>` +
+	`<SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"></SignatureMethod><Reference URI="#_00000000-0000-0000-0000-000000000000">` +
+	`<Transforms><Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"></Transform><Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"></Transform></Transforms>` +
+	`<DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"></DigestMethod><DigestValue>AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=</DigestValue></Reference></SignedInfo>` +
+	`<SignatureValue>%[2]s</SignatureValue><KeyInfo><X509Data><X509Certificate>%[1]s</X509Certificate></X509Data></KeyInfo></Signature>` +
+	`<Subject><NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">decoy.user.00000000@decoy.invalid</NameID>` +
+	`<SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><SubjectConfirmationData NotOnOrAfter="2000-01-01T00:05:00.000Z" Recipient="https://signin.aws.amazon.com/saml"></SubjectConfirmationData></SubjectConfirmation></Subject>` +
+	`<Conditions NotBefore="2000-01-01T00:00:00.000Z" NotOnOrAfter="2000-01-01T01:10:00.000Z"><AudienceRestriction><Audience>https://signin.aws.amazon.com/saml</Audience></AudienceRestriction></Conditions>` +
+	`<AttributeStatement>` +
+	`<Attribute Name="http://schemas.microsoft.com/identity/claims/tenantid"><AttributeValue>00000000-0000-0000-0000-000000000000</AttributeValue></Attribute>` +
+	`<Attribute Name="http://schemas.microsoft.com/identity/claims/objectidentifier"><AttributeValue>00000000-0000-0000-0000-000000000000</AttributeValue></Attribute>` +
+	`<Attribute Name="http://schemas.microsoft.com/identity/claims/displayname"><AttributeValue>Decoy, Decoy</AttributeValue></Attribute>` +
+	`<Attribute Name="http://schemas.microsoft.com/identity/claims/identityprovider"><AttributeValue>https://sts.windows.net/00000000-0000-0000-0000-000000000000/</AttributeValue></Attribute>` +
+	`<Attribute Name="http://schemas.microsoft.com/claims/authnmethodsreferences"><AttributeValue>http://schemas.microsoft.com/ws/2008/06/identity/authenticationmethod/password</AttributeValue></Attribute>` +
+	`<Attribute Name="http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname"><AttributeValue>Decoy</AttributeValue></Attribute>` +
+	`<Attribute Name="http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname"><AttributeValue>Decoy</AttributeValue></Attribute>` +
+	`<Attribute Name="http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress"><AttributeValue>decoy.user.00000000@decoy.invalid</AttributeValue></Attribute>` +
+	`<Attribute Name="http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name"><AttributeValue>decoy.user.00000000@decoy.invalid</AttributeValue></Attribute>` +
+	`<Attribute Name="https://aws.amazon.com/SAML/Attributes/Role"><AttributeValue>arn:aws:iam::000000000000:role/Decoy,arn:aws:iam::000000000000:saml-provider/Decoy</AttributeValue>` +
+	`<AttributeValue>arn:aws:iam::000000000000:role/path/Decoy2,arn:aws:iam::000000000000:saml-provider/Decoy</AttributeValue></Attribute>` +
+	`<Attribute Name="https://aws.amazon.com/SAML/Attributes/RoleSessionName"><AttributeValue>decoy.user.00000000@decoy.invalid</AttributeValue></Attribute>` +
+	`<Attribute Name="https://aws.amazon.com/SAML/Attributes/SessionDuration"><AttributeValue>3600</AttributeValue></Attribute>` +
+	`</AttributeStatement>` +
+	`<AuthnStatement AuthnInstant="2000-01-01T00:00:00.000Z" SessionIndex="_00000000-0000-0000-0000-000000000000"><AuthnContext><AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</AuthnContextClassRef></AuthnContext></AuthnStatement>` +
+	`</Assertion>`
+
+// newDecoy prepares, for a Verifier with decryption keys, what the
+// failures of decryption work on: one signature per trusted certificate
+// that is as long as its modulus, below it, and does not verify (for the
+// RSA top-up), and the parsed decoy Assertion with its Signature (for the
+// steps whose real input did not survive an earlier step).
+func (v *Verifier) newDecoy() error {
+	v.dummySigs = make([][]byte, len(v.certs))
+	for i, cert := range v.certs {
+		pub, ok := cert.PublicKey.(*rsa.PublicKey)
+		if !ok {
+			return errors.New("trusted certificate without an RSA key")
+		}
+		m := hmac.New(sha256.New, v.dummySecret[:])
+		m.Write([]byte("decoy signature"))
+		seed := m.Sum(nil)
+		sig := make([]byte, pub.Size())
+		for j := 1; j < len(sig); j++ { // sig[0] = 0: below the modulus
+			sig[j] = seed[j%len(seed)]
+		}
+		v.dummySigs[i] = sig
+	}
+	if len(v.certs) == 0 {
+		return errors.New("no trusted certificate")
+	}
+	x := fmt.Sprintf(decoyTemplate, base64.StdEncoding.EncodeToString(v.certs[0].Raw), base64.StdEncoding.EncodeToString(v.dummySigs[0]))
+	wrapped := "<w>" + x + "</w>"
+	doc, _, e := parseXML([]byte(wrapped), "decoy assertion")
 	if e != nil {
-		return nil, nil, verified, false
+		return e
 	}
-	return root, s, verified, true
+	v.decoy = doc.Root().ChildElements()[0]
+	v.decoySig = childNS(v.decoy, nsDSig, "Signature")
+	v.decoyBudget = 2*len(wrapped) + 4096
+	return nil
 }

@@ -125,6 +125,13 @@ func oracleProbes(t testing.TB) (victim *oracleVictim, probes map[string][]byte)
 		"cbc_altered_assertion":     o.withContent(t, o.cbc(t, altered, false)),
 		"cbc_signed_by_other_key":   o.withContent(t, o.cbc(t, otherSigned, false)),
 		"cbc_truncated_keeps_iv":    o.withContent(t, o.cbc(t, o.plain[:len(o.plain)/2], false)),
+		// Probes as long as the victim, for the work comparison: a
+		// plaintext that fails to parse at its first or at its last byte,
+		// one that parses but is no SAML Assertion, and bad padding.
+		"cbc_long_malformed_first": o.withContent(t, o.cbc(t, sameLen(altered, 0, '!'), false)),
+		"cbc_long_malformed_last":  o.withContent(t, o.cbc(t, sameLen(altered, len(altered)-1, ' '), false)),
+		"cbc_long_not_saml":        o.withContent(t, o.cbc(t, bytes.Replace(altered, []byte(":assertion\""), []byte(":assertioX\""), 1), false)),
+		"cbc_long_bad_padding":     o.withContent(t, o.cbc(t, altered, true)),
 		"gcm_tag_failure": func() []byte {
 			d := vDoc(t, g.xml)
 			cv := d.FindElement("//EncryptedData/CipherData/CipherValue")
@@ -161,6 +168,13 @@ func oracleProbes(t testing.TB) (victim *oracleVictim, probes map[string][]byte)
 		}(),
 	}
 	return o, probes
+}
+
+// sameLen returns a copy of b with b[i] set to c.
+func sameLen(b []byte, i int, c byte) []byte {
+	out := append([]byte(nil), b...)
+	out[i] = c
+	return out
 }
 
 // TestNoDecryptionOracle sends the probes of issue 19 item 1 (Jager and
@@ -216,6 +230,54 @@ func TestNoDecryptionOracle(t *testing.T) {
 	}
 	if !errors.Is(first, ErrEncryption) || first.Rule != "D5.1" {
 		t.Fatalf("uniform answer %v: want ErrEncryption, D5.1", first)
+	}
+}
+
+// TestDecryptFailuresSameWork pins, without timing anything, that every
+// probe of TestNoDecryptionOracle takes the same steps after key
+// unwrapping (issue 19 item 1): the same number of RSA-OAEP unwraps, one
+// parse, one schema check, one signature verification that goes on to one
+// canonicalization and digest (of the decrypted Assertion, or of the decoy
+// when the plaintext did not get that far), and two RSA public-key
+// exponentiations per trusted certificate; AES blocks are as many as the
+// ciphertext has. With one trusted certificate and with two (the second,
+// the SP's, signed nothing here).
+func TestDecryptFailuresSameWork(t *testing.T) {
+	spKey, spCert := vSPKey(t)
+	o, probes := oracleProbes(t)
+	for _, certs := range []int{1, 2} {
+		v := vVerifier(t, func(c *VerifierConfig) {
+			c.DecryptionKeys = []*rsa.PrivateKey{spKey}
+			if certs == 2 {
+				c.Certificates = append(c.Certificates, spCert)
+			}
+		})
+		want := decryptWork{unwraps: 1, parses: 1, schemas: 1, signatures: 1, digests: 1, rsaExps: rsaExpsEnvelope * certs}
+		for name, raw := range probes {
+			c := &checker{v: v, now: v.now()}
+			c.run(raw)
+			if len(c.problems) != 1 || !reflect.DeepEqual(c.problems[0], errUndecryptable()) {
+				t.Fatalf("%d certs, %s: problems %v", certs, name, c.problems)
+			}
+			got := c.dec
+			ct, _ := base64.StdEncoding.DecodeString(vDoc(t, raw).FindElement("//EncryptedData/CipherData/CipherValue").Text())
+			wantBlocks := (len(ct) - aes.BlockSize) / aes.BlockSize
+			if strings.HasPrefix(name, "gcm_tag") {
+				wantBlocks = (len(ct) - 12 - 16 + aes.BlockSize - 1) / aes.BlockSize
+			}
+			if got.aesBlocks != wantBlocks {
+				t.Errorf("%d certs, %s: %d AES blocks, want %d", certs, name, got.aesBlocks, wantBlocks)
+			}
+			got.aesBlocks = 0
+			if got != want {
+				t.Errorf("%d certs, %s: steps %+v, want %+v", certs, name, got, want)
+			}
+		}
+		// The accepted victim: one exponentiation, no top-up.
+		c := &checker{v: v, now: v.now()}
+		if c.run(o.xml); len(c.problems) != 0 || c.dec.digests != 1 || c.dec.rsaExps != 0 || c.rsaExps[0] != 1 {
+			t.Errorf("%d certs, victim: problems %v, steps %+v, exponentiations %v", certs, c.problems, c.dec, c.rsaExps)
+		}
 	}
 }
 

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/beevik/etree"
+
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/federation"
 	"github.com/samlaws/samlaws/metadata"
@@ -203,6 +205,11 @@ type Verifier struct {
 	// dummySecret keys the dummy content key of a failed key unwrap
 	// (decrypt.go); derived from the decryption keys, never shown.
 	dummySecret [32]byte
+	// dummySigs, decoy, decoySig and decoyBudget: what the failures of
+	// decryption work on (decrypt.go, newDecoy).
+	dummySigs       [][]byte
+	decoy, decoySig *etree.Element
+	decoyBudget     int
 }
 
 // NewVerifier checks cfg and returns a Verifier. A configuration error is a
@@ -344,6 +351,9 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 			h.Write(k.D.Bytes())
 		}
 		copy(v.dummySecret[:], h.Sum(nil))
+		if err := v.newDecoy(); err != nil {
+			return nil, configErr("DecryptionKeys: cannot prepare decryption: " + err.Error())
+		}
 	}
 	switch v.mode {
 	case "":

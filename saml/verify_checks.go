@@ -49,9 +49,17 @@ type checker struct {
 	c14nBudget int  // bound of any canonical form: twice the largest document parsed
 	problems   []*ValidationError
 	omitted    int // problems beyond MaxDiagnoseProblems, counted only
-	// rsaVerifies counts RSA signature verifications (decrypt keeps the
-	// work of its failures constant in shape with it).
-	rsaVerifies int
+	// rsaExps counts, per trusted certificate (index into v.certs), the RSA
+	// public-key exponentiations done (decrypt.go tops the failures of
+	// decryption up to the same count).
+	rsaExps []int
+	// uniform is set while decrypt verifies a decrypted Assertion's
+	// signature: verifySignature then does not stop at a failed RSA
+	// verification but goes on to canonicalize and digest (decrypt.go).
+	uniform bool
+	// dec counts the steps of the decryption region (decrypt.go); tests pin
+	// that every failure takes the same ones.
+	dec decryptWork
 }
 
 // add records e and reports whether checking must stop now. Past
