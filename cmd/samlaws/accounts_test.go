@@ -6,8 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -338,5 +341,46 @@ func TestAccountsAgainstMoto(t *testing.T) {
 		if len(d.Importable) != 1 || d.Importable[0] != want {
 			t.Errorf("moto discover in %s = %+v, want %s", d.Account, d.Importable, want)
 		}
+	}
+}
+
+// TestIsTerminal: a pseudo-terminal is a terminal; /dev/null (a character
+// device), a pipe and a regular file are not.
+func TestIsTerminal(t *testing.T) {
+	pty, tty, err := openPTY()
+	if err != nil {
+		if runtime.GOOS == "linux" {
+			t.Fatalf("no pseudo-terminal: %v", err)
+		}
+		t.Skipf("no pseudo-terminal: %v", err)
+	}
+	defer pty.Close()
+	defer tty.Close()
+	if !isTerminal(tty) {
+		t.Error("a pseudo-terminal is not taken for a terminal")
+	}
+	null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer null.Close()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	f, err := os.Create(filepath.Join(t.TempDir(), "out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for name, file := range map[string]*os.File{"/dev/null": null, "a pipe": w, "a file": f} {
+		if isTerminal(file) {
+			t.Errorf("%s is taken for a terminal", name)
+		}
+	}
+	if isTerminal(&bytes.Buffer{}) {
+		t.Error("a buffer is taken for a terminal")
 	}
 }

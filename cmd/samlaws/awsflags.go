@@ -179,12 +179,14 @@ func fail(stderr io.Writer, name string, err error) int {
 	return exitRejected
 }
 
-// isTerminal reports whether w is a terminal, for progress lines.
+// isTerminal reports whether w is a terminal, for progress lines: a
+// character device that answers the terminal ioctl where the platform has
+// one (isTTY), so that /dev/null is not taken for a terminal.
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	if !ok {
 		return false
 	}
 	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return err == nil && st.Mode()&os.ModeCharDevice != 0 && isTTY(f)
 }
