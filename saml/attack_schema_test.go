@@ -61,13 +61,13 @@ func schemaAttacks() []schemaAttack {
 			scd.SelectAttr("Recipient").Value = "https://evil.invalid/acs"
 			scd.SelectAttr("NotOnOrAfter").Value = "2099-01-01T00:00:00Z"
 			sc.AddChild(scd)
-		}), want: ErrSubject}, "second <SubjectConfirmationData>", false},
+		}), want: errSubject}, "second <SubjectConfirmationData>", false},
 		{attack{name: "D4.9_two_name_ids", mutate: inAssertion(func(t *testing.T, a *etree.Element) {
 			s := vFind(a, "Subject")
 			n := vFind(s, "NameID").Copy()
 			n.SetText("attacker@evil.invalid")
 			s.InsertChildAt(1, n)
-		}), want: ErrSubject}, "<NameID>", false},
+		}), want: errSubject}, "<NameID>", false},
 		{attack{name: "D4.9_foreign_element_among_attribute_values", mutate: inAssertion(func(t *testing.T, a *etree.Element) {
 			at := vFind(a, "Attribute")
 			x := nsEl("x", "urn:example:evil", "AttributeValue")
@@ -173,23 +173,23 @@ func schemaAttacks() []schemaAttack {
 		}), want: ErrMalformed}, "second <Conditions>", false},
 		{attack{name: "D2.3_empty_audience_restriction", mutate: inAssertion(func(t *testing.T, a *etree.Element) {
 			vFind(a, "Conditions").CreateElement("AudienceRestriction")
-		}), want: ErrConditions}, "AudienceRestriction lacks <Audience>", false},
+		}), want: errConditions}, "AudienceRestriction lacks <Audience>", false},
 		{attack{name: "D4.9_foreign_element_in_conditions", mutate: inAssertion(func(t *testing.T, a *etree.Element) {
 			vFind(a, "Conditions").AddChild(nsEl("x", "urn:example:evil", "NotAfter"))
-		}), want: ErrConditions}, "Conditions has an element <NotAfter> from another namespace", false},
+		}), want: errConditions}, "Conditions has an element <NotAfter> from another namespace", false},
 		{attack{name: "D4.9_two_authn_contexts", mutate: inAssertion(func(t *testing.T, a *etree.Element) {
 			st := vFind(a, "AuthnStatement")
 			st.AddChild(vFind(st, "AuthnContext").Copy())
 		}), want: ErrMalformed}, "second <AuthnContext>", false},
 		{attack{name: "D4.9_name_id_with_child_element", mutate: inAssertion(func(t *testing.T, a *etree.Element) {
 			vFind(a, "NameID").AddChild(nsEl("x", "urn:example:evil", "b"))
-		}), want: ErrSubject}, "NameID has a child element", false},
+		}), want: errSubject}, "NameID has a child element", false},
 		{attack{name: "D4.9_text_in_subject", mutate: inAssertion(func(t *testing.T, a *etree.Element) {
 			vFind(a, "Subject").CreateText("attacker@evil.invalid")
-		}), want: ErrSubject}, "Subject has text", false},
+		}), want: errSubject}, "Subject has text", false},
 		{attack{name: "D4.9_confirmation_data_with_children", mutate: inAssertion(func(t *testing.T, a *etree.Element) {
 			vFind(a, "SubjectConfirmationData").AddChild(nsEl("x", "urn:example:evil", "Recipient"))
-		}), want: ErrSubject}, "SubjectConfirmationData has a child element", true},
+		}), want: errSubject}, "SubjectConfirmationData has a child element", true},
 		{attack{name: "D4.9_unknown_attribute_on_assertion", mutate: inAssertion(func(t *testing.T, a *etree.Element) {
 			a.CreateAttr("Destination", "https://evil.invalid/")
 		}), want: ErrMalformed}, "Assertion has an attribute Destination", false},

@@ -302,10 +302,10 @@ func TestAttacks(t *testing.T) {
 		}), want: ErrSignature},
 
 		// D4.3-D4.5, A5.3 algorithms.
-		{name: "A5.3_sha1_not_allowed", spec: func(s *ResponseSpec) { s.Algorithm = RSASHA1 }, want: ErrAlgorithm},
-		{name: "D4.5_hmac_downgrade", mutate: replace(AlgRSASHA256, "http://www.w3.org/2000/09/xmldsig#hmac-sha1"), want: ErrAlgorithm},
-		{name: "D4.5_none_algorithm", mutate: replace(`Algorithm="`+AlgRSASHA256+`"`, `Algorithm="none"`), want: ErrAlgorithm},
-		{name: "D4.5_empty_algorithm", mutate: replace(`Algorithm="`+AlgRSASHA256+`"`, `Algorithm=""`), want: ErrAlgorithm},
+		{name: "A5.3_sha1_not_allowed", spec: func(s *ResponseSpec) { s.Algorithm = RSASHA1 }, want: errAlgorithm},
+		{name: "D4.5_hmac_downgrade", mutate: replace(AlgRSASHA256, "http://www.w3.org/2000/09/xmldsig#hmac-sha1"), want: errAlgorithm},
+		{name: "D4.5_none_algorithm", mutate: replace(`Algorithm="`+AlgRSASHA256+`"`, `Algorithm="none"`), want: errAlgorithm},
+		{name: "D4.5_empty_algorithm", mutate: replace(`Algorithm="`+AlgRSASHA256+`"`, `Algorithm=""`), want: errAlgorithm},
 		{name: "D4.3_xpath_transform_tampered", mutate: replace(`<Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"></Transform>`,
 			`<Transform Algorithm="http://www.w3.org/TR/1999/REC-xpath-19991116"><XPath>not(ancestor-or-self::*)</XPath></Transform><Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"></Transform>`), want: ErrSignature},
 		{name: "D4.3_xslt_transform_resigned", mutate: edit(func(t *testing.T, d *etree.Document) {
@@ -315,23 +315,23 @@ func TestAttacks(t *testing.T) {
 			x.CreateAttr("Algorithm", "http://www.w3.org/TR/1999/REC-xslt-19991116")
 			tr.InsertChildAt(0, x)
 			aResign(t, a, a, idpKey)
-		}), want: ErrAlgorithm},
+		}), want: errAlgorithm},
 		{name: "D4.4_inclusive_c14n_resigned", mutate: edit(func(t *testing.T, d *etree.Document) {
 			a := aAssertion(d)
 			vFind(aSigOf(a), "CanonicalizationMethod").SelectAttr("Algorithm").Value = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
 			aResign(t, a, a, idpKey)
-		}), want: ErrAlgorithm},
+		}), want: errAlgorithm},
 		{name: "D4.3_no_enveloped_transform_resigned", mutate: edit(func(t *testing.T, d *etree.Document) {
 			a := aAssertion(d)
 			tr := vFind(aSigOf(a), "Transforms")
 			tr.RemoveChildAt(0)
 			aResign(t, a, a, idpKey)
-		}), want: ErrAlgorithm},
+		}), want: errAlgorithm},
 		{name: "D4.5_md5_digest_resigned", mutate: edit(func(t *testing.T, d *etree.Document) {
 			a := aAssertion(d)
 			vFind(aSigOf(a), "DigestMethod").SelectAttr("Algorithm").Value = "http://www.w3.org/2001/04/xmldsig-more#md5"
 			aResign(t, a, a, idpKey)
-		}), want: ErrAlgorithm},
+		}), want: errAlgorithm},
 
 		// D4.8, threat 7: DTD, entities, XInclude, processing instructions.
 		{name: "D4.8_doctype", mutate: func(t *testing.T, b []byte) []byte {
@@ -366,9 +366,9 @@ func TestAttacks(t *testing.T) {
 		// A6.1 size and budgets.
 		{name: "A6.1_oversize", spec: func(s *ResponseSpec) {
 			s.Attributes = []Attribute{{Name: "big", Values: []string{huge}}}
-		}, want: ErrTooLarge},
-		{name: "A6.1_deep_nesting", mutate: replace(`<samlp:Status>`, `<samlp:Extensions>`+strings.Repeat(`<x:d xmlns:x="urn:x">`, 40)+strings.Repeat(`</x:d>`, 40)+`</samlp:Extensions><samlp:Status>`), want: ErrTooLarge},
-		{name: "A6.1_many_attributes", mutate: replace(`<samlp:Status>`, `<samlp:Extensions><x:d xmlns:x="urn:x"`+manyAttrs(40)+`/></samlp:Extensions><samlp:Status>`), want: ErrTooLarge},
+		}, want: errTooLarge},
+		{name: "A6.1_deep_nesting", mutate: replace(`<samlp:Status>`, `<samlp:Extensions>`+strings.Repeat(`<x:d xmlns:x="urn:x">`, 40)+strings.Repeat(`</x:d>`, 40)+`</samlp:Extensions><samlp:Status>`), want: errTooLarge},
+		{name: "A6.1_many_attributes", mutate: replace(`<samlp:Status>`, `<samlp:Extensions><x:d xmlns:x="urn:x"`+manyAttrs(40)+`/></samlp:Extensions><samlp:Status>`), want: errTooLarge},
 
 		// D1.1 framing of the form value.
 		{name: "D1.1_deflated_base64", mutate: func(t *testing.T, b []byte) []byte {
@@ -401,14 +401,14 @@ func TestAttacks(t *testing.T) {
 			sc := vFind(d.Root(), "StatusCode")
 			sc.SelectAttr("Value").Value = "urn:oasis:names:tc:SAML:2.0:status:Responder"
 		}), want: ErrStatus},
-		{name: "D1.3_version", spec: func(s *ResponseSpec) { s.Tamper.Version = "1.1" }, want: ErrVersion},
-		{name: "D1.6_in_response_to", spec: func(s *ResponseSpec) { s.InResponseTo = "_req1" }, want: ErrInResponseTo},
-		{name: "D1.2_wrong_destination", spec: func(s *ResponseSpec) { s.Tamper.WrongDestination = true }, want: ErrDestination},
+		{name: "D1.3_version", spec: func(s *ResponseSpec) { s.Tamper.Version = "1.1" }, want: errVersion},
+		{name: "D1.6_in_response_to", spec: func(s *ResponseSpec) { s.InResponseTo = "_req1" }, want: errInResponseTo},
+		{name: "D1.2_wrong_destination", spec: func(s *ResponseSpec) { s.Tamper.WrongDestination = true }, want: errDestination},
 		{name: "D1.2_signed_response_without_destination", spec: func(s *ResponseSpec) { s.Signing = SignResponse },
 			mutate: edit(func(t *testing.T, d *etree.Document) {
 				d.Root().RemoveAttr("Destination")
 				aResign(t, d.Root(), d.Root(), idpKey)
-			}), want: ErrDestination},
+			}), want: errDestination},
 		{name: "D1.7_wrong_issuer", spec: func(s *ResponseSpec) { s.Tamper.WrongIssuer = true }, want: ErrIssuer},
 		{name: "D1.7_response_issuer_differs", mutate: edit(func(t *testing.T, d *etree.Document) {
 			d.Root().SelectElement("Issuer").SetText("https://sts.windows.net/00000000-0000-0000-0000-000000000000/")
@@ -422,7 +422,7 @@ func TestAttacks(t *testing.T) {
 		// Times (D2.2, D3.3, A4.1, A4.4).
 		{name: "D2.2_expired", spec: func(s *ResponseSpec) { s.Tamper.Expired = true }, want: ErrExpired},
 		{name: "D2.2_not_yet_valid", spec: func(s *ResponseSpec) { s.Tamper.NotYetValid = true }, want: ErrNotYetValid},
-		{name: "D2.2_inverted_conditions", spec: func(s *ResponseSpec) { s.Tamper.InvertedConditions = true }, want: ErrConditions},
+		{name: "D2.2_inverted_conditions", spec: func(s *ResponseSpec) { s.Tamper.InvertedConditions = true }, want: errConditions},
 		{name: "D3.3_confirmation_expired", spec: func(s *ResponseSpec) {
 			s.ConfirmationLifetime = time.Second
 		}, cfg: func(c *VerifierConfig) {
@@ -461,26 +461,26 @@ func TestAttacks(t *testing.T) {
 			x.CreateAttr("xmlns:ext", "urn:example:ext")
 			x.CreateAttr("xsi:type", "ext:Whatever")
 			aResign(t, a, a, idpKey)
-		}), want: ErrConditions},
+		}), want: errConditions},
 		{name: "D2.5_two_one_time_use", mutate: edit(func(t *testing.T, d *etree.Document) {
 			a := aAssertion(d)
 			c := vFind(a, "Conditions")
 			c.CreateElement("OneTimeUse")
 			c.CreateElement("OneTimeUse")
 			aResign(t, a, a, idpKey)
-		}), want: ErrConditions},
+		}), want: errConditions},
 
 		// Subject (A1.8, A2, D3).
-		{name: "A1.8_wrong_recipient", spec: func(s *ResponseSpec) { s.Tamper.WrongRecipient = true }, want: ErrRecipient},
+		{name: "A1.8_wrong_recipient", spec: func(s *ResponseSpec) { s.Tamper.WrongRecipient = true }, want: errRecipient},
 		{name: "A1.8_recipient_with_instance_suffix", spec: func(s *ResponseSpec) {
 			s.Recipient = "https://signin.aws.amazon.com/saml#2"
 			s.Destination = AWSSignInURL
-		}, want: ErrRecipient},
-		{name: "A1.8_two_subject_confirmations", spec: func(s *ResponseSpec) { s.Tamper.TwoSubjectConfirmations = true }, want: ErrSubject},
-		{name: "A1.8_no_confirmation_not_on_or_after", spec: func(s *ResponseSpec) { s.Tamper.MissingConfirmationNotOnOrAfter = true }, want: ErrSubject},
-		{name: "D3.2_confirmation_not_before", spec: func(s *ResponseSpec) { s.Tamper.ConfirmationNotBefore = true }, want: ErrSubject},
-		{name: "A2.1_missing_name_id", spec: func(s *ResponseSpec) { s.Tamper.MissingNameID = true }, want: ErrSubject},
-		{name: "A2.2_name_id_format", spec: func(s *ResponseSpec) { s.NameIDFormat = "urn:example:custom-format" }, want: ErrSubject},
+		}, want: errRecipient},
+		{name: "A1.8_two_subject_confirmations", spec: func(s *ResponseSpec) { s.Tamper.TwoSubjectConfirmations = true }, want: errSubject},
+		{name: "A1.8_no_confirmation_not_on_or_after", spec: func(s *ResponseSpec) { s.Tamper.MissingConfirmationNotOnOrAfter = true }, want: errSubject},
+		{name: "D3.2_confirmation_not_before", spec: func(s *ResponseSpec) { s.Tamper.ConfirmationNotBefore = true }, want: errSubject},
+		{name: "A2.1_missing_name_id", spec: func(s *ResponseSpec) { s.Tamper.MissingNameID = true }, want: errSubject},
+		{name: "A2.2_name_id_format", spec: func(s *ResponseSpec) { s.NameIDFormat = "urn:example:custom-format" }, want: errSubject},
 		{name: "D3.4_no_authn_statement", spec: func(s *ResponseSpec) { s.Tamper.MissingAuthnStatement = true }, want: ErrMalformed},
 
 		// D5 encryption.
@@ -666,7 +666,7 @@ func TestHints(t *testing.T) {
 	t.Run("A1.8_reply_url_with_instance_suffix", func(t *testing.T) {
 		m := vMint(t, func(s *ResponseSpec) { s.Recipient = "https://signin.aws.amazon.com/saml#2" })
 		_, err := vVerify(t, vVerifier(t, nil), m.XML)
-		vExpect(t, err, ErrDestination)
+		vExpect(t, err, errDestination)
 		var ve *ValidationError
 		errors.As(err, &ve)
 		if !strings.Contains(ve.Hint, "#N") || !strings.Contains(ve.Hint, "Reply URL") {

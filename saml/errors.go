@@ -5,51 +5,43 @@ import (
 	"strings"
 )
 
-// Sentinel categories of verification failures. Every error returned by
-// [Verifier.Verify] is a *[ValidationError] whose Unwrap yields exactly one of
-// these (and, where there is one, the underlying cause); match them with
-// errors.Is.
+// Sentinel categories of verification failures, one per kind of failure a
+// caller acts on. Every error returned by [Verifier.Verify] is a
+// *[ValidationError] whose Kind is or wraps exactly one of these (and, where
+// there is one, the underlying cause); match them with errors.Is. The finer
+// kind (a wrong Recipient rather than a wrong Audience) is Kind's text and
+// [ValidationError.Code]; the rule is Rule.
 var (
 	// ErrConfig: a VerifierConfig is invalid (returned by NewVerifier only).
 	ErrConfig = errors.New("saml: invalid verifier configuration")
 
-	// ErrTooLarge: the response exceeds STS's 100,000-character limit (A6.1) or
-	// a structural budget (depth, tokens, attributes).
-	ErrTooLarge = errors.New("saml: response too large")
-	// ErrMalformed: the input is not a well-formed SAML Response (bad base64,
-	// DEFLATE-compressed, not XML, DOCTYPE or entities, Go XML round-trip
-	// hazards, duplicate IDs, wrong element structure).
+	// ErrMalformed: the input is not a well-formed SAML Response as AWS
+	// requires it: bad base64, DEFLATE-compressed, not XML, DOCTYPE or
+	// entities, Go XML round-trip hazards, duplicate IDs, wrong element
+	// structure; over STS's 100,000-character limit (A6.1) or a structural
+	// budget (code "too_large"); Version not "2.0" (D1.3, "version"); Subject,
+	// NameID or SubjectConfirmation missing or wrong (A2, D3, "subject");
+	// Conditions missing, inconsistent or not evaluable (D2.1, D2.5, D2.6,
+	// "conditions").
 	ErrMalformed = errors.New("saml: malformed response")
-	// ErrVersion: Version is not "2.0" on the Response or Assertion (D1.3).
-	ErrVersion = errors.New("saml: unsupported SAML version")
 	// ErrStatus: the Response status is not Success (D1.5).
 	ErrStatus = errors.New("saml: response status is not success")
 	// ErrIssuer: an Issuer is missing, has a wrong Format, or differs from the
 	// trusted IdP entity ID (D1.7).
 	ErrIssuer = errors.New("saml: wrong issuer")
-	// ErrDestination: the Response Destination is missing (on a signed
-	// Response) or not an accepted endpoint (D1.2).
-	ErrDestination = errors.New("saml: wrong destination")
 	// ErrSignature: no valid signature from a trusted certificate covers the
-	// assertion, or a signature present is invalid or badly shaped (D4, A5.1).
+	// assertion, or a signature present is invalid or badly shaped (D4, A5.1),
+	// or uses a signature, digest, canonicalization or transform algorithm
+	// that is not allowed (D4.3-D4.5, A5.3, code "algorithm").
 	ErrSignature = errors.New("saml: signature invalid")
-	// ErrAlgorithm: a signature, digest, canonicalization or transform
-	// algorithm is not allowed (D4.3-D4.5, A5.3).
-	ErrAlgorithm = errors.New("saml: algorithm not allowed")
 	// ErrEncryption: an EncryptedAssertion could not be decrypted, or the
 	// encryption mode forbids what was received (A5.6, D5.1, D5.2).
 	ErrEncryption = errors.New("saml: assertion encryption")
-	// ErrSubject: Subject, NameID or SubjectConfirmation are missing or wrong
-	// (A1.8, A2, D3).
-	ErrSubject = errors.New("saml: invalid subject")
-	// ErrRecipient: the bearer SubjectConfirmationData Recipient is missing or
-	// not an accepted endpoint (A1.8, D3.2).
-	ErrRecipient = errors.New("saml: wrong recipient")
-	// ErrConditions: Conditions are missing, inconsistent, or contain a
-	// condition that cannot be evaluated (D2.1, D2.2, D2.5, D2.6).
-	ErrConditions = errors.New("saml: invalid conditions")
-	// ErrAudience: the assertion is not restricted to an accepted audience
-	// (A1.6, A1.7, D2.3, D2.4).
+	// ErrAudience: the response is not addressed to this service provider:
+	// its audience (A1.6, A1.7, D2.3, D2.4), the bearer
+	// SubjectConfirmationData Recipient (A1.8, D3.2, code "recipient"), the
+	// Response Destination (D1.2, "destination"), or an InResponseTo although
+	// no request was made (IdP-initiated flow, D1.6, "in_response_to").
 	ErrAudience = errors.New("saml: wrong audience")
 	// ErrNotYetValid: NotBefore or IssueInstant lies in the future beyond the
 	// allowed skew (D2.2, D5.4).
@@ -57,16 +49,53 @@ var (
 	// ErrExpired: a NotOnOrAfter, SessionNotOnOrAfter or the IssueInstant
 	// freshness window has passed (A4.4, D2.2, D3.3).
 	ErrExpired = errors.New("saml: expired")
-	// ErrInResponseTo: the response answers a request although none was made
-	// (IdP-initiated flow, D1.6).
-	ErrInResponseTo = errors.New("saml: unexpected InResponseTo")
 	// ErrAttributes: the AWS attributes break a rule (A3); the wrapped error is
 	// the awsrole error (errors.Join of *awsrole.AttributeError).
 	ErrAttributes = errors.New("saml: invalid AWS attributes")
 	// ErrReplay: the assertion ID was already used (D5.3), or the replay cache
-	// failed.
+	// failed (a full MemoryReplayCache: code "replay_cache_full").
 	ErrReplay = errors.New("saml: assertion replayed")
 )
+
+// kind is a finer, unexported kind of failure: its text is the message of a
+// former category, code its stable name, and it wraps its category.
+type kind struct {
+	msg, code string
+	category  error
+}
+
+func (k *kind) Error() string { return k.msg }
+func (k *kind) Unwrap() error { return k.category }
+
+// The finer kinds.
+var (
+	errTooLarge        = &kind{"saml: response too large", "too_large", ErrMalformed}
+	errVersion         = &kind{"saml: unsupported SAML version", "version", ErrMalformed}
+	errSubject         = &kind{"saml: invalid subject", "subject", ErrMalformed}
+	errConditions      = &kind{"saml: invalid conditions", "conditions", ErrMalformed}
+	errAlgorithm       = &kind{"saml: algorithm not allowed", "algorithm", ErrSignature}
+	errRecipient       = &kind{"saml: wrong recipient", "recipient", ErrAudience}
+	errDestination     = &kind{"saml: wrong destination", "destination", ErrAudience}
+	errInResponseTo    = &kind{"saml: unexpected InResponseTo", "in_response_to", ErrAudience}
+	errReplayCacheFull = &kind{"saml: replay cache full", "replay_cache_full", ErrReplay}
+)
+
+// codes names the categories for [ValidationError.Code].
+var codes = []struct {
+	err  error
+	code string
+}{
+	{ErrMalformed, "malformed"},
+	{ErrStatus, "status"},
+	{ErrIssuer, "issuer"},
+	{ErrSignature, "signature"},
+	{ErrEncryption, "encryption"},
+	{ErrAudience, "audience"},
+	{ErrNotYetValid, "not_yet_valid"},
+	{ErrExpired, "expired"},
+	{ErrAttributes, "attributes"},
+	{ErrReplay, "replay"},
+}
 
 // AWSError is what AWS itself answers for the same problem, as far as the rule
 // digest knows it. Fields are empty when AWS's answer is not known.
@@ -142,8 +171,9 @@ var (
 // and, like Hint, never contains assertion content, key material or secrets:
 // at most element names, algorithm URIs, certificate thumbprints and times.
 type ValidationError struct {
-	// Kind is the category: the sentinel (ErrSignature, ErrExpired, ...).
-	// (It was named Category before issue 15's one error shape.)
+	// Kind is the category: one of the sentinels (ErrSignature, ErrExpired,
+	// ...) or a finer kind wrapping one (errors.Is); [ValidationError.Code]
+	// names it. (It was named Category before issue 15's one error shape.)
 	Kind error
 	// Rule is the id of the rule broken, such as "D4.2" or "A4.4" (docs/rules.md).
 	Rule string
@@ -199,6 +229,23 @@ func (e *ValidationError) Error() string {
 		b.WriteString(")")
 	}
 	return b.String()
+}
+
+// Code returns a stable snake_case name of the failure's kind, for
+// machine-readable output: the category's ("malformed", "signature",
+// "audience", ...), or a finer one ("too_large", "version", "subject",
+// "conditions", "algorithm", "recipient", "destination", "in_response_to",
+// "replay_cache_full"), or "invalid" for any other Kind (ErrConfig).
+func (e *ValidationError) Code() string {
+	if k, ok := e.Kind.(*kind); ok {
+		return k.code
+	}
+	for _, c := range codes {
+		if e.Kind == c.err {
+			return c.code
+		}
+	}
+	return "invalid"
 }
 
 // Unwrap returns the category and, when set, the cause, so that errors.Is
@@ -258,7 +305,7 @@ func defaultAWS(cat error) AWSError {
 	switch cat {
 	case ErrSignature:
 		return awsSignatureInvalid
-	case ErrAlgorithm:
+	case errAlgorithm:
 		return awsAlgorithm
 	case ErrExpired:
 		return awsExpired
@@ -266,7 +313,7 @@ func defaultAWS(cat error) AWSError {
 		return awsAudience
 	case ErrIssuer:
 		return awsIssuer
-	case ErrTooLarge:
+	case errTooLarge:
 		return awsTooLarge
 	case ErrReplay:
 		// AWS does not reject replays (A4.6).

@@ -280,7 +280,7 @@ func (c *checker) run(raw []byte) *Assertion {
 // Issuer ("" when absent).
 func (c *checker) checkResponse(r *etree.Element, signed bool) (string, bool) {
 	if v, ok := attrValue(r, "Version"); v != "2.0" {
-		if c.add(newErr(ErrVersion, "D1.3", "Response Version is not 2.0", "").withValueOrMissing("Response Version", v, ok, "2.0")) {
+		if c.add(newErr(errVersion, "D1.3", "Response Version is not 2.0", "").withValueOrMissing("Response Version", v, ok, "2.0")) {
 			return "", true
 		}
 	}
@@ -294,13 +294,13 @@ func (c *checker) checkResponse(r *etree.Element, signed bool) (string, bool) {
 	}
 	if d, ok := attrValue(r, "Destination"); ok {
 		if !c.v.recipientOK(d) {
-			if c.add(c.endpointAWS(newErr(ErrDestination, "D1.2", "Response Destination is not an accepted endpoint", c.endpointHint(d)), d).
+			if c.add(c.endpointAWS(newErr(errDestination, "D1.2", "Response Destination is not an accepted endpoint", c.endpointHint(d)), d).
 				withSetting("Recipients").withValue("Response Destination", d, c.v.recipientWant()...)) {
 				return "", true
 			}
 		}
 	} else if signed {
-		if c.add(newErr(ErrDestination, "D1.2", "signed Response has no Destination", "").withMissing("Response Destination", c.v.recipientWant()...)) {
+		if c.add(newErr(errDestination, "D1.2", "signed Response has no Destination", "").withMissing("Response Destination", c.v.recipientWant()...)) {
 			return "", true
 		}
 	}
@@ -308,12 +308,12 @@ func (c *checker) checkResponse(r *etree.Element, signed bool) (string, bool) {
 		if len(c.requestIDs) == 0 && c.v.awsMode {
 			// D1.6: AWS keeps no request state; SP-initiated answers pass.
 		} else if len(c.requestIDs) == 0 {
-			if c.add(newErr(ErrInResponseTo, "D1.6", "Response has InResponseTo, but AWS sign-in is IdP-initiated and sent no request",
+			if c.add(newErr(errInResponseTo, "D1.6", "Response has InResponseTo, but AWS sign-in is IdP-initiated and sent no request",
 				"start the sign-in from the Entra side (My Apps or the app's User access URL)").withValue("Response InResponseTo", irt)) {
 				return "", true
 			}
 		} else if !slices.Contains(c.requestIDs, irt) {
-			if c.add(newErr(ErrInResponseTo, "D1.6", "Response InResponseTo answers none of the requests made", "").withValue("Response InResponseTo", irt, c.requestIDs...)) {
+			if c.add(newErr(errInResponseTo, "D1.6", "Response InResponseTo answers none of the requests made", "").withValue("Response InResponseTo", irt, c.requestIDs...)) {
 				return "", true
 			}
 		}
@@ -450,7 +450,7 @@ func (c *checker) endpointHint(got string) string {
 func (c *checker) checkAssertion(a *etree.Element, respIssuer string) *Assertion {
 	out := &Assertion{}
 	if attrOr(a, "Version") != "2.0" {
-		if c.add(newErr(ErrVersion, "D1.3", "Assertion Version is not 2.0", "")) {
+		if c.add(newErr(errVersion, "D1.3", "Assertion Version is not 2.0", "")) {
 			return nil
 		}
 	}
@@ -558,61 +558,61 @@ func (c *checker) checkAssertion(a *etree.Element, respIssuer string) *Assertion
 // checkSubject enforces A1.8, A2 and D3 on the Subject.
 func (c *checker) checkSubject(s *etree.Element, out *Assertion) bool {
 	if s == nil {
-		return c.add(newErr(ErrSubject, "A2.1", "Assertion has no Subject", "").withAWS(awsNoNameID))
+		return c.add(newErr(errSubject, "A2.1", "Assertion has no Subject", "").withAWS(awsNoNameID))
 	}
 	nid := childNS(s, nsAssertion, "NameID")
 	switch {
 	case nid == nil && childNS(s, nsAssertion, "EncryptedID") != nil:
-		if c.add(newErr(ErrSubject, "A2.1", "Subject has an EncryptedID, which is not supported", "send a plain NameID (encrypt the whole assertion instead)")) {
+		if c.add(newErr(errSubject, "A2.1", "Subject has an EncryptedID, which is not supported", "send a plain NameID (encrypt the whole assertion instead)")) {
 			return true
 		}
 	case nid == nil:
-		if c.add(newErr(ErrSubject, "A2.1", "Subject has no NameID", "in Entra set the Unique User Identifier (Name ID) claim").withAWS(awsNoNameID)) {
+		if c.add(newErr(errSubject, "A2.1", "Subject has no NameID", "in Entra set the Unique User Identifier (Name ID) claim").withAWS(awsNoNameID)) {
 			return true
 		}
 	default:
 		v, ok := textOf(nid)
 		if !ok || strings.TrimSpace(v) == "" {
-			if c.add(newErr(ErrSubject, "A2.1", "NameID is empty", "in Entra set the Unique User Identifier (Name ID) claim").withAWS(awsNoNameID)) {
+			if c.add(newErr(errSubject, "A2.1", "NameID is empty", "in Entra set the Unique User Identifier (Name ID) claim").withAWS(awsNoNameID)) {
 				return true
 			}
 		}
 		out.Subject = Subject{NameID: v, Format: attrOr(nid, "Format"), NameQualifier: attrOr(nid, "NameQualifier"), SPNameQualifier: attrOr(nid, "SPNameQualifier")}
 		if f, ok := attrValue(nid, "Format"); ok && !acceptedNameIDFormats[f] {
-			if c.add(newErr(ErrSubject, "A2.2", "NameID Format is not one AWS accepts", "use persistent, emailAddress, unspecified or another format listed in A2.2").withValue("NameID Format", f)) {
+			if c.add(newErr(errSubject, "A2.2", "NameID Format is not one AWS accepts", "use persistent, emailAddress, unspecified or another format listed in A2.2").withValue("NameID Format", f)) {
 				return true
 			}
 		}
 	}
 	scs := childrenNS(s, nsAssertion, "SubjectConfirmation")
 	if len(scs) != 1 {
-		return c.add(newErr(ErrSubject, "A1.8", "Subject has "+strconv.Itoa(len(scs))+" SubjectConfirmation elements; AWS needs exactly one", ""))
+		return c.add(newErr(errSubject, "A1.8", "Subject has "+strconv.Itoa(len(scs))+" SubjectConfirmation elements; AWS needs exactly one", ""))
 	}
 	sc := scs[0]
 	if m, ok := attrValue(sc, "Method"); m != cmBearer {
-		if c.add(newErr(ErrSubject, "A2.3", "SubjectConfirmation Method is not bearer", "").withValueOrMissing("SubjectConfirmation Method", m, ok, cmBearer)) {
+		if c.add(newErr(errSubject, "A2.3", "SubjectConfirmation Method is not bearer", "").withValueOrMissing("SubjectConfirmation Method", m, ok, cmBearer)) {
 			return true
 		}
 	}
 	scd := childNS(sc, nsAssertion, "SubjectConfirmationData")
 	if scd == nil {
-		return c.add(newErr(ErrSubject, "A1.8", "SubjectConfirmation has no SubjectConfirmationData", ""))
+		return c.add(newErr(errSubject, "A1.8", "SubjectConfirmation has no SubjectConfirmationData", ""))
 	}
 	r, ok := attrValue(scd, "Recipient")
 	switch {
 	case !ok:
-		if c.add(newErr(ErrRecipient, "A1.8", "SubjectConfirmationData has no Recipient", hintRecipient).withMissing("SubjectConfirmationData Recipient", c.v.recipientWant()...)) {
+		if c.add(newErr(errRecipient, "A1.8", "SubjectConfirmationData has no Recipient", hintRecipient).withMissing("SubjectConfirmationData Recipient", c.v.recipientWant()...)) {
 			return true
 		}
 	case !c.v.recipientOK(r):
-		if c.add(c.endpointAWS(newErr(ErrRecipient, "A1.8", "SubjectConfirmationData Recipient is not an accepted endpoint", c.endpointHint(r)), r).
+		if c.add(c.endpointAWS(newErr(errRecipient, "A1.8", "SubjectConfirmationData Recipient is not an accepted endpoint", c.endpointHint(r)), r).
 			withSetting("Recipients").withValue("SubjectConfirmationData Recipient", r, c.v.recipientWant()...)) {
 			return true
 		}
 	}
 	out.Recipient = r
 	if _, ok := attrValue(scd, "NotBefore"); ok {
-		if c.add(newErr(ErrSubject, "D3.2", "bearer SubjectConfirmationData has NotBefore, which the Web SSO profile forbids", "")) {
+		if c.add(newErr(errSubject, "D3.2", "bearer SubjectConfirmationData has NotBefore, which the Web SSO profile forbids", "")) {
 			return true
 		}
 	}
@@ -621,16 +621,16 @@ func (c *checker) checkSubject(s *etree.Element, out *Assertion) bool {
 	case len(c.requestIDs) == 0 && hasIRT && c.v.awsMode:
 		// D1.6: AWS keeps no request state; SP-initiated answers pass.
 	case len(c.requestIDs) == 0 && hasIRT:
-		if c.add(newErr(ErrInResponseTo, "D1.6", "SubjectConfirmationData has InResponseTo, but AWS sign-in sent no request",
+		if c.add(newErr(errInResponseTo, "D1.6", "SubjectConfirmationData has InResponseTo, but AWS sign-in sent no request",
 			"start the sign-in from the Entra side (My Apps or the app's User access URL)").withValue("SubjectConfirmationData InResponseTo", irt)) {
 			return true
 		}
 	case len(c.requestIDs) > 0 && !hasIRT:
-		if c.add(newErr(ErrInResponseTo, "D1.6", "an unsolicited response arrived where a response to a request was expected", "")) {
+		if c.add(newErr(errInResponseTo, "D1.6", "an unsolicited response arrived where a response to a request was expected", "")) {
 			return true
 		}
 	case len(c.requestIDs) > 0 && !slices.Contains(c.requestIDs, irt):
-		if c.add(newErr(ErrInResponseTo, "D1.6", "SubjectConfirmationData InResponseTo answers none of the requests made", "").withValue("SubjectConfirmationData InResponseTo", irt, c.requestIDs...)) {
+		if c.add(newErr(errInResponseTo, "D1.6", "SubjectConfirmationData InResponseTo answers none of the requests made", "").withValue("SubjectConfirmationData InResponseTo", irt, c.requestIDs...)) {
 			return true
 		}
 	}
@@ -638,7 +638,7 @@ func (c *checker) checkSubject(s *etree.Element, out *Assertion) bool {
 	t, good := parseTime(s2)
 	switch {
 	case !ok:
-		return c.add(newErr(ErrSubject, "A1.8", "SubjectConfirmationData has no NotOnOrAfter", ""))
+		return c.add(newErr(errSubject, "A1.8", "SubjectConfirmationData has no NotOnOrAfter", ""))
 	case !good:
 		return c.add(newErr(ErrMalformed, "D1.4", "SubjectConfirmationData NotOnOrAfter is not a UTC xs:dateTime", "").withValue("SubjectConfirmationData NotOnOrAfter", s2, wantDateTime))
 	}
@@ -676,7 +676,7 @@ func (c *checker) checkConditions(cond *etree.Element, out *Assertion) bool {
 		}
 	}
 	if !tnb.IsZero() && !tnoa.IsZero() && !tnb.Before(tnoa) {
-		if c.add(newErr(ErrConditions, "D2.2", "Conditions NotBefore is not before NotOnOrAfter", "the IdP wrote an empty validity window; check its token lifetime settings").
+		if c.add(newErr(errConditions, "D2.2", "Conditions NotBefore is not before NotOnOrAfter", "the IdP wrote an empty validity window; check its token lifetime settings").
 			withValue("Conditions NotBefore", snb, "earlier than Conditions NotOnOrAfter").withValue("Conditions NotOnOrAfter", snoa)) {
 			return true
 		}
@@ -706,7 +706,7 @@ func (c *checker) checkConditions(cond *etree.Element, out *Assertion) bool {
 			match := false
 			for _, au := range ch.ChildElements() {
 				if !is(au, nsAssertion, "Audience") {
-					if c.add(newErr(ErrConditions, "D2.3", "AudienceRestriction has an element other than Audience", "")) {
+					if c.add(newErr(errConditions, "D2.3", "AudienceRestriction has an element other than Audience", "")) {
 						return true
 					}
 					continue
@@ -738,13 +738,13 @@ func (c *checker) checkConditions(cond *etree.Element, out *Assertion) bool {
 		case ns == nsAssertion && ch.Tag == "ProxyRestriction":
 			proxy++
 		default:
-			if c.add(newErr(ErrConditions, "D2.6", "Conditions contain a condition this verifier cannot evaluate (<"+safeName(ch.Tag)+">)", "").withValue("element", prefixedName(ch))) {
+			if c.add(newErr(errConditions, "D2.6", "Conditions contain a condition this verifier cannot evaluate (<"+safeName(ch.Tag)+">)", "").withValue("element", prefixedName(ch))) {
 				return true
 			}
 		}
 	}
 	if oneTime > 1 || proxy > 1 {
-		if c.add(newErr(ErrConditions, "D2.5", "Conditions repeat OneTimeUse or ProxyRestriction", "")) {
+		if c.add(newErr(errConditions, "D2.5", "Conditions repeat OneTimeUse or ProxyRestriction", "")) {
 			return true
 		}
 	}

@@ -87,10 +87,10 @@ func (c *checker) verifySignature(el, sig *etree.Element, what string) (*signed,
 	cmAlg := attrOr(cm, "Algorithm")
 	canon, err := c14nFor(cmAlg, cm)
 	if err == errPrefixList {
-		return nil, newErr(ErrAlgorithm, "D4.4", what+" CanonicalizationMethod has an InclusiveNamespaces PrefixList that is too long or not a list of prefixes", "")
+		return nil, newErr(errAlgorithm, "D4.4", what+" CanonicalizationMethod has an InclusiveNamespaces PrefixList that is too long or not a list of prefixes", "")
 	}
 	if err != nil {
-		return nil, newErr(ErrAlgorithm, "D4.4", what+" SignedInfo uses canonicalization "+quoteShort(cmAlg)+"; only exclusive c14n is accepted", "")
+		return nil, newErr(errAlgorithm, "D4.4", what+" SignedInfo uses canonicalization "+quoteShort(cmAlg)+"; only exclusive c14n is accepted", "")
 	}
 	canon.Work, canon.MaxBytes = &c.work, c.c14nBudget
 	siBytes, err := c14n.Canonicalize(signedInfo, canon, nil)
@@ -111,7 +111,7 @@ func (c *checker) verifySignature(el, sig *etree.Element, what string) (*signed,
 	}
 	if len(childrenNS(sm, "", "")) != 0 {
 		// HMACOutputLength and friends: no parameters on RSA methods.
-		return nil, newErr(ErrAlgorithm, "D4.5", what+" SignatureMethod has parameters", "")
+		return nil, newErr(errAlgorithm, "D4.5", what+" SignatureMethod has parameters", "")
 	}
 	sv, okText := textOf(sigValue)
 	if !okText {
@@ -203,28 +203,28 @@ func (c *checker) verifySignature(el, sig *etree.Element, what string) (*signed,
 			switch ta {
 			case algEnveloped:
 				if enveloped > 0 || haveCanon {
-					return nil, newErr(ErrAlgorithm, "D4.3", what+" Reference has a repeated or misplaced enveloped-signature transform", "")
+					return nil, newErr(errAlgorithm, "D4.3", what+" Reference has a repeated or misplaced enveloped-signature transform", "")
 				}
 				enveloped++
 				if len(t.ChildElements()) != 0 {
-					return nil, newErr(ErrAlgorithm, "D4.3", what+" enveloped-signature transform has parameters", "")
+					return nil, newErr(errAlgorithm, "D4.3", what+" enveloped-signature transform has parameters", "")
 				}
 			case algExcC14N, algExcC14NComm:
 				if haveCanon {
-					return nil, newErr(ErrAlgorithm, "D4.3", what+" Reference has two canonicalization transforms", "")
+					return nil, newErr(errAlgorithm, "D4.3", what+" Reference has two canonicalization transforms", "")
 				}
 				haveCanon = true
 				refCanon, err = c14nFor(ta, t)
 				if err != nil {
-					return nil, newErr(ErrAlgorithm, "D4.3", what+" transform has bad parameters", "")
+					return nil, newErr(errAlgorithm, "D4.3", what+" transform has bad parameters", "")
 				}
 			default:
-				return nil, newErr(ErrAlgorithm, "D4.3", what+" Reference uses transform "+quoteShort(ta)+"; only enveloped-signature and exclusive c14n are allowed", "")
+				return nil, newErr(errAlgorithm, "D4.3", what+" Reference uses transform "+quoteShort(ta)+"; only enveloped-signature and exclusive c14n are allowed", "")
 			}
 		}
 	}
 	if enveloped != 1 || !haveCanon {
-		return nil, newErr(ErrAlgorithm, "D4.3", what+" Reference must list the enveloped-signature and exclusive c14n transforms", "")
+		return nil, newErr(errAlgorithm, "D4.3", what+" Reference must list the enveloped-signature and exclusive c14n transforms", "")
 	}
 	dm := childNS(ref, nsDSig, "DigestMethod")
 	dv := childNS(ref, nsDSig, "DigestValue")
@@ -279,7 +279,7 @@ func (c *checker) verifySignature(el, sig *etree.Element, what string) (*signed,
 // c14nErr reports a canonicalization failure of what.
 func c14nErr(what string, err error) *ValidationError {
 	if errors.Is(err, c14n.ErrTooLarge) {
-		return newErr(ErrTooLarge, "A6.1", what+" has a canonical form larger than any response STS accepts", "").withCause(err)
+		return newErr(errTooLarge, "A6.1", what+" has a canonical form larger than any response STS accepts", "").withCause(err)
 	}
 	return newErr(ErrMalformed, "D4.8", what+" cannot be canonicalized", "").withCause(err)
 }
@@ -287,9 +287,9 @@ func c14nErr(what string, err error) *ValidationError {
 // algErr reports a disallowed algorithm, with the SHA-1 fix when relevant.
 func (c *checker) algErr(reason, alg string) *ValidationError {
 	if h, ok := supportedAlgs[alg]; ok && h == crypto.SHA1 {
-		return newErr(ErrAlgorithm, "A5.3", reason, hintAlgorithmFix).withSetting("AllowSHA1").withValue("algorithm", alg, metadata.AlgRSASHA256, metadata.AlgDigestSHA256)
+		return newErr(errAlgorithm, "A5.3", reason, hintAlgorithmFix).withSetting("AllowSHA1").withValue("algorithm", alg, metadata.AlgRSASHA256, metadata.AlgDigestSHA256)
 	}
-	return newErr(ErrAlgorithm, "D4.5", reason, "sign with RSA-SHA256 and a SHA-256 digest").withValue("algorithm", alg, metadata.AlgRSASHA256, metadata.AlgDigestSHA256)
+	return newErr(errAlgorithm, "D4.5", reason, "sign with RSA-SHA256 and a SHA-256 digest").withValue("algorithm", alg, metadata.AlgRSASHA256, metadata.AlgDigestSHA256)
 }
 
 // c14nFor returns the canonicalizer for an exclusive c14n algorithm URI, with

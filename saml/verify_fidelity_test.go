@@ -27,12 +27,12 @@ func TestAWSAnswerInferred(t *testing.T) {
 	}{
 		// A5.1 documents "Response signature invalid" only for a key missing
 		// from the metadata; for SHA-1 it is inferred.
-		{name: "A5.3_sha1_inferred", spec: func(s *ResponseSpec) { s.Algorithm = RSASHA1 }, cat: ErrAlgorithm, inferred: true, aws: "InvalidIdentityToken: Response signature invalid (inferred)"},
+		{name: "A5.3_sha1_inferred", spec: func(s *ResponseSpec) { s.Algorithm = RSASHA1 }, cat: errAlgorithm, inferred: true, aws: "InvalidIdentityToken: Response signature invalid (inferred)"},
 		// A4.4: reported by users (Versent/saml2aws#759).
 		{name: "A4.4_expired_reported", cfg: func(c *VerifierConfig) { c.Now = func() time.Time { return mintFixedNow.Add(2 * time.Hour) } }, cat: ErrExpired, aws: "ExpiredTokenException: Response has expired"},
 		// C2.1: a Reply URL with "#2": users report a 400 Bad Request page
 		// (MicrosoftDocs/azure-docs#64166).
-		{name: "C2.1_reply_url_instance_400", spec: func(s *ResponseSpec) { s.Recipient = "https://signin.aws.amazon.com/saml#2" }, cat: ErrDestination, aws: "400 Bad Request"},
+		{name: "C2.1_reply_url_instance_400", spec: func(s *ResponseSpec) { s.Recipient = "https://signin.aws.amazon.com/saml#2" }, cat: errDestination, aws: "400 Bad Request"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -50,8 +50,8 @@ func TestAWSAnswerInferred(t *testing.T) {
 	// A6.1: the limit is documented, the ValidationError's wording is not.
 	_, err := vVerify(t, vVerifier(t, nil), []byte(strings.Repeat("QUFB", 30000)))
 	var ve *ValidationError
-	if !errors.As(err, &ve) || !errors.Is(err, ErrTooLarge) || !ve.AWS.Inferred || !strings.HasSuffix(ve.AWS.String(), "(inferred)") {
-		t.Errorf("too large: %v, AWS %+v; want ErrTooLarge with an inferred answer", err, ve)
+	if !errors.As(err, &ve) || !errors.Is(err, errTooLarge) || !ve.AWS.Inferred || !strings.HasSuffix(ve.AWS.String(), "(inferred)") {
+		t.Errorf("too large: %v, AWS %+v; want errTooLarge with an inferred answer", err, ve)
 	}
 }
 
@@ -77,10 +77,10 @@ func TestSPInitiatedInResponseTo(t *testing.T) {
 	}{
 		{name: "D1.6_aws_mode_sp_initiated_accepted", m: sp, aws: true},
 		{name: "D1.6_aws_mode_unsolicited_accepted", m: unsolicited, aws: true},
-		{name: "D1.6_sp_mode_unexpected_in_response_to", m: sp, want: ErrInResponseTo},
+		{name: "D1.6_sp_mode_unexpected_in_response_to", m: sp, want: errInResponseTo},
 		{name: "D1.6_aws_mode_request_id_matches", m: sp, aws: true, ids: []string{"other", "id4f1c1e6f-2b0e-4c4b-9f7e-0a5b3c2d1e0f"}},
-		{name: "D1.6_aws_mode_request_id_differs", m: sp, aws: true, ids: []string{"id-of-another-request"}, want: ErrInResponseTo},
-		{name: "D1.6_aws_mode_request_expected_unsolicited_given", m: unsolicited, aws: true, ids: []string{"id-of-a-request"}, want: ErrInResponseTo},
+		{name: "D1.6_aws_mode_request_id_differs", m: sp, aws: true, ids: []string{"id-of-another-request"}, want: errInResponseTo},
+		{name: "D1.6_aws_mode_request_expected_unsolicited_given", m: unsolicited, aws: true, ids: []string{"id-of-a-request"}, want: errInResponseTo},
 		{name: "D1.6_sp_mode_request_id_matches", m: sp, ids: []string{"id4f1c1e6f-2b0e-4c4b-9f7e-0a5b3c2d1e0f"}},
 	}
 	for _, tc := range cases {
@@ -139,7 +139,7 @@ func TestRegionalRecipientDefault(t *testing.T) {
 				if tc.ok && err != nil {
 					t.Fatalf("aws=%v: rejected: %v", aws, err)
 				}
-				if !tc.ok && !errors.Is(err, ErrDestination) && !errors.Is(err, ErrRecipient) {
+				if !tc.ok && !errors.Is(err, errDestination) && !errors.Is(err, errRecipient) {
 					t.Fatalf("aws=%v: got %v, want an endpoint rejection", aws, err)
 				}
 			}
@@ -147,8 +147,8 @@ func TestRegionalRecipientDefault(t *testing.T) {
 	}
 	regional := vMint(t, func(s *ResponseSpec) { s.Recipient = "https://eu-west-1.signin.aws.amazon.com/saml" })
 	only := vVerifier(t, func(c *VerifierConfig) { c.Recipients = []string{AWSSignInURL} })
-	if _, err := vVerify(t, only, regional.XML); !errors.Is(err, ErrDestination) {
-		t.Errorf("explicit Recipients: regional endpoint %v, want ErrDestination", err)
+	if _, err := vVerify(t, only, regional.XML); !errors.Is(err, errDestination) {
+		t.Errorf("explicit Recipients: regional endpoint %v, want errDestination", err)
 	}
 	// A regional Identifier gives a regional audience, which AWS also takes
 	// (A1.7) and the default accepts.
@@ -319,7 +319,7 @@ func TestProviderSpecificACS(t *testing.T) {
 			if tc.ok && err != nil {
 				t.Fatalf("rejected: %v", err)
 			}
-			if !tc.ok && !errors.Is(err, ErrDestination) && !errors.Is(err, ErrRecipient) {
+			if !tc.ok && !errors.Is(err, errDestination) && !errors.Is(err, errRecipient) {
 				t.Fatalf("got %v, want an endpoint rejection", err)
 			}
 		})

@@ -53,7 +53,7 @@ import (
 // Assertions (signature-wrapping ground) and which Entra, AD FS, pysaml2's
 // IdP, crewjam/saml's IdP and the npm saml package do not emit.
 
-// parseErr is a parse failure: the category (ErrMalformed or ErrTooLarge),
+// parseErr is a parse failure: the category (ErrMalformed or errTooLarge),
 // the rule, a content-free reason and a hint.
 type parseErr struct {
 	cat    error
@@ -288,13 +288,13 @@ func fromReader(err error) *parseErr {
 	case errors.Is(err, xmlread.ErrForbidden):
 		return &parseErr{cat: ErrMalformed, rule: "D4.8", reason: "has a forbidden construct: " + xe.Detail}
 	case errors.Is(err, xmlread.ErrTooDeep):
-		return &parseErr{cat: ErrTooLarge, rule: "A6.1", reason: "exceeds the depth budget", hint: ""}
+		return &parseErr{cat: errTooLarge, rule: "A6.1", reason: "exceeds the depth budget", hint: ""}
 	case errors.Is(err, xmlread.ErrTooManyTokens):
-		return &parseErr{cat: ErrTooLarge, rule: "A6.1", reason: "exceeds the token budget", hint: ""}
+		return &parseErr{cat: errTooLarge, rule: "A6.1", reason: "exceeds the token budget", hint: ""}
 	case errors.Is(err, xmlread.ErrTooManyAttrs):
-		return &parseErr{cat: ErrTooLarge, rule: "A6.1", reason: "exceeds the attribute budget", hint: ""}
+		return &parseErr{cat: errTooLarge, rule: "A6.1", reason: "exceeds the attribute budget", hint: ""}
 	case errors.Is(err, xmlread.ErrTooLarge):
-		return &parseErr{cat: ErrTooLarge, rule: "A6.1", reason: "exceeds the size budget", hint: ""}
+		return &parseErr{cat: errTooLarge, rule: "A6.1", reason: "exceeds the size budget", hint: ""}
 	}
 	return &parseErr{cat: ErrMalformed, rule: "D1.1", reason: "is not well-formed XML: " + xe.Detail, hint: ""}
 }

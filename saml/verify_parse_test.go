@@ -160,11 +160,11 @@ func TestParseDocument(t *testing.T) {
 func TestParseBudgets(t *testing.T) {
 	deep := bytes.Repeat([]byte("<a>"), 40)
 	deep = append(deep, bytes.Repeat([]byte("</a>"), 40)...)
-	if _, _, pe := parseDocument(deep, defaultParseLimits); pe == nil || pe.cat != ErrTooLarge {
+	if _, _, pe := parseDocument(deep, defaultParseLimits); pe == nil || pe.cat != errTooLarge {
 		t.Errorf("deep: %+v", pe)
 	}
 	many := []byte("<a>" + string(bytes.Repeat([]byte("<b/>"), 20001)) + "</a>")
-	if _, _, pe := parseDocument(many, parseLimits{maxBytes: 1 << 20, maxDepth: 32, maxTokens: 20000, maxAttrs: 32}); pe == nil || pe.cat != ErrTooLarge {
+	if _, _, pe := parseDocument(many, parseLimits{maxBytes: 1 << 20, maxDepth: 32, maxTokens: 20000, maxAttrs: 32}); pe == nil || pe.cat != errTooLarge {
 		t.Errorf("tokens: %+v", pe)
 	}
 }

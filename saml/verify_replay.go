@@ -3,15 +3,14 @@ package saml
 import (
 	"container/heap"
 	"context"
-	"errors"
 	"sync"
 	"time"
 )
 
-// ErrReplayCacheFull is returned by MemoryReplayCache.Consume when every slot
-// holds an ID that has not expired yet. The verifier then rejects the
-// assertion (fail closed) rather than forget an ID that could be replayed.
-var ErrReplayCacheFull = errors.New("saml: replay cache full")
+// MemoryReplayCache.Consume returns errReplayCacheFull (errors.Is ErrReplay)
+// when every slot holds an ID that has not expired yet. The verifier then
+// rejects the assertion (fail closed) rather than forget an ID that could be
+// replayed.
 
 // MemoryReplayCache is a bounded in-memory [ReplayCache]. It is safe for
 // concurrent use; Consume is atomic under one mutex.
@@ -51,7 +50,7 @@ func (c *MemoryReplayCache) Consume(_ context.Context, id string, expires time.T
 		return false, nil
 	}
 	if len(c.ids) >= c.max {
-		return false, ErrReplayCacheFull
+		return false, errReplayCacheFull
 	}
 	c.ids[id] = expires
 	heap.Push(&c.queue, expiryEntry{id: id, exp: expires})

@@ -163,7 +163,7 @@ func TestDiagnoseListsEveryProblem(t *testing.T) {
 	if r.Accepted || r.Assertion != nil {
 		t.Fatal("accepted")
 	}
-	for _, want := range []error{ErrAudience, ErrRecipient, ErrAttributes} {
+	for _, want := range []error{ErrAudience, errRecipient, ErrAttributes} {
 		found := false
 		for _, p := range r.Problems {
 			if errors.Is(p, want) {
@@ -208,7 +208,7 @@ func TestReplayCacheBounded(t *testing.T) {
 	if ok, _ := c.Consume(ctx, "a", now.Add(time.Minute)); ok {
 		t.Fatal("D5.3: replay accepted")
 	}
-	if _, err := c.Consume(ctx, "c", now.Add(time.Minute)); !errors.Is(err, ErrReplayCacheFull) {
+	if _, err := c.Consume(ctx, "c", now.Add(time.Minute)); !errors.Is(err, errReplayCacheFull) {
 		t.Fatalf("full cache: %v", err)
 	}
 	now = now.Add(2 * time.Minute)
@@ -235,9 +235,9 @@ func TestVerifyPartitions(t *testing.T) {
 		{"A1.1_static_endpoint", []awsrole.Partition{awsrole.PartitionAWS}, "https://signin.aws.amazon.com/static/saml", "", nil},
 		{"A1.7_regional_audience", []awsrole.Partition{awsrole.PartitionAWS}, "", "https://eu-west-1.signin.aws.amazon.com/saml", nil},
 		{"A1.3_china_endpoint", []awsrole.Partition{awsrole.PartitionAWSCN}, "https://signin.amazonaws.cn/saml", "https://signin.amazonaws.cn/saml", nil},
-		{"A1.3_global_endpoint_not_in_aws_cn", []awsrole.Partition{awsrole.PartitionAWSCN}, "", "https://signin.amazonaws.cn/saml", ErrDestination},
-		{"A1.3_china_endpoint_not_in_aws", []awsrole.Partition{awsrole.PartitionAWS}, "https://signin.amazonaws.cn/saml", "", ErrDestination},
-		{"A1.8_instance_suffix_still_rejected", []awsrole.Partition{awsrole.PartitionAWS}, "https://eu-west-1.signin.aws.amazon.com/saml#2", "", ErrDestination},
+		{"A1.3_global_endpoint_not_in_aws_cn", []awsrole.Partition{awsrole.PartitionAWSCN}, "", "https://signin.amazonaws.cn/saml", errDestination},
+		{"A1.3_china_endpoint_not_in_aws", []awsrole.Partition{awsrole.PartitionAWS}, "https://signin.amazonaws.cn/saml", "", errDestination},
+		{"A1.8_instance_suffix_still_rejected", []awsrole.Partition{awsrole.PartitionAWS}, "https://eu-west-1.signin.aws.amazon.com/saml#2", "", errDestination},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -277,9 +277,9 @@ func TestVerifyRequestIDs(t *testing.T) {
 		want error
 	}{
 		{"D1.6_matching_request", []string{"_req0", "_req1"}, solicited.XML, nil},
-		{"D1.6_other_request", []string{"_req2"}, solicited.XML, ErrInResponseTo},
-		{"D1.6_no_request_made", nil, solicited.XML, ErrInResponseTo},
-		{"D1.6_unsolicited_when_request_expected", []string{"_req1"}, unsolicited.XML, ErrInResponseTo},
+		{"D1.6_other_request", []string{"_req2"}, solicited.XML, errInResponseTo},
+		{"D1.6_no_request_made", nil, solicited.XML, errInResponseTo},
+		{"D1.6_unsolicited_when_request_expected", []string{"_req1"}, unsolicited.XML, errInResponseTo},
 		{"D1.6_unsolicited_idp_initiated", nil, unsolicited.XML, nil},
 	}
 	for _, tc := range cases {

@@ -20,6 +20,11 @@ func vDiagnose(t *testing.T, v *Verifier, xml []byte) *Report {
 // vProblem returns the first problem of category cat.
 func vProblem(t *testing.T, r *Report, cat error) *ValidationError {
 	t.Helper()
+	for _, p := range r.Problems { // the exact kind first: ErrAudience also wraps errRecipient's problems
+		if p.Kind == cat {
+			return p
+		}
+	}
 	for _, p := range r.Problems {
 		if errors.Is(p, cat) {
 			return p
@@ -91,12 +96,15 @@ func TestValuesAudienceRecipientTimes(t *testing.T) {
 	}
 	vNoContent(t, aud, "saml-typo")
 
-	rec := vProblem(t, r, ErrRecipient)
+	rec := vProblem(t, r, errRecipient)
+	if !errors.Is(rec, ErrAudience) || rec.Code() != "recipient" || aud.Code() != "audience" {
+		t.Errorf("recipient problem: errors.Is ErrAudience %v, Code %q; audience Code %q", errors.Is(rec, ErrAudience), rec.Code(), aud.Code())
+	}
 	rv := vValue(t, rec, "SubjectConfirmationData Recipient")
 	if rv.Got != "https://signin.aws.amazon.com/sam1" || !slices.Equal(rv.Want, []string{AWSSignInURL, "https://signin.aws.amazon.com/static/saml", "https://<region>.signin.aws.amazon.com/saml"}) {
 		t.Errorf("recipient: %+v", rv)
 	}
-	dst := vProblem(t, r, ErrDestination)
+	dst := vProblem(t, r, errDestination)
 	if dv := vValue(t, dst, "Response Destination"); dv.Got != "https://signin.aws.amazon.com/sam1" {
 		t.Errorf("destination: %+v", dv)
 	}

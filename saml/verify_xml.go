@@ -28,7 +28,7 @@ const maxRawInput = 2 * awsrole.MaxAssertionChars
 // enforcing A6.1 and D1.1.
 func (c *checker) decode(raw []byte) ([]byte, *ValidationError) {
 	if len(raw) > maxRawInput {
-		return nil, newErr(ErrTooLarge, "A6.1", "input is larger than any response STS accepts (100,000 base64 characters)", "keep group claims and other large attributes out of the AWS app (A6.2)")
+		return nil, newErr(errTooLarge, "A6.1", "input is larger than any response STS accepts (100,000 base64 characters)", "keep group claims and other large attributes out of the AWS app (A6.2)")
 	}
 	in := bytes.TrimSpace(raw)
 	if len(in) == 0 {
@@ -40,7 +40,7 @@ func (c *checker) decode(raw []byte) ([]byte, *ValidationError) {
 		// declaration (the reader decides).
 		x := trimBOM(bytes.TrimRight(raw, " \t\r\n"))
 		if n := base64.StdEncoding.EncodedLen(len(x)); n > awsrole.MaxAssertionChars {
-			return nil, newErr(ErrTooLarge, "A6.1", "response is larger than STS's limit of 100,000 base64 characters", "keep group claims and other large attributes out of the AWS app (A6.2)")
+			return nil, newErr(errTooLarge, "A6.1", "response is larger than STS's limit of 100,000 base64 characters", "keep group claims and other large attributes out of the AWS app (A6.2)")
 		}
 		return x, nil
 	}
@@ -60,7 +60,7 @@ func (c *checker) decode(raw []byte) ([]byte, *ValidationError) {
 		}
 	}
 	if len(compact) > awsrole.MaxAssertionChars {
-		return nil, newErr(ErrTooLarge, "A6.1", "response is larger than STS's limit of 100,000 base64 characters", "keep group claims and other large attributes out of the AWS app (A6.2)")
+		return nil, newErr(errTooLarge, "A6.1", "response is larger than STS's limit of 100,000 base64 characters", "keep group claims and other large attributes out of the AWS app (A6.2)")
 	}
 	if len(compact) < 4 {
 		return nil, newErr(ErrMalformed, "A6.1", "response is shorter than STS's minimum of 4 characters", "")

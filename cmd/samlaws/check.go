@@ -523,44 +523,9 @@ func (cv *checkVerifier) check(ctx context.Context, in checkInput) *checkResult 
 	return res
 }
 
-// checkCodes names the verifier's categories in JSON.
-var checkCodes = []struct {
-	err  error
-	code string
-}{
-	{saml.ErrTooLarge, "too_large"},
-	{saml.ErrMalformed, "malformed"},
-	{saml.ErrVersion, "version"},
-	{saml.ErrStatus, "status"},
-	{saml.ErrIssuer, "issuer"},
-	{saml.ErrDestination, "destination"},
-	{saml.ErrSignature, "signature"},
-	{saml.ErrAlgorithm, "algorithm"},
-	{saml.ErrEncryption, "encryption"},
-	{saml.ErrSubject, "subject"},
-	{saml.ErrRecipient, "recipient"},
-	{saml.ErrConditions, "conditions"},
-	{saml.ErrAudience, "audience"},
-	{saml.ErrNotYetValid, "not_yet_valid"},
-	{saml.ErrExpired, "expired"},
-	{saml.ErrInResponseTo, "in_response_to"},
-	{saml.ErrAttributes, "attributes"},
-	{saml.ErrReplay, "replay"},
-}
-
-// checkCode returns the JSON code of a verifier category.
-func checkCode(cat error) string {
-	for _, c := range checkCodes {
-		if cat == c.err {
-			return c.code
-		}
-	}
-	return "invalid"
-}
-
 func newCheckProblem(p *saml.ValidationError) checkProblem {
 	cp := checkProblem{
-		Code:    checkCode(p.Kind),
+		Code:    p.Code(),
 		Rule:    p.Rule,
 		Message: p.Reason,
 		Hint:    p.Hint,
