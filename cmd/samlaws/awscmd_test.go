@@ -219,6 +219,20 @@ func TestLoginAgainstAwstest(t *testing.T) {
 	if st, _ := os.Stat(creds); st.Mode().Perm() != 0o600 {
 		t.Errorf("credentials file mode %v, want 0600", st.Mode().Perm())
 	}
+	// A credentials file reached through a symbolic link: the link stays and
+	// its target gets the profile.
+	link := filepath.Join(c.dir, "credentials-link")
+	if err := os.Symlink(creds, link); err != nil {
+		t.Fatal(err)
+	}
+	r = c.run("", "login", "--assertion", resp, "--format", "profile", "--profile-file", link, "--profile-name", "second", "--role", admin)
+	wantCode(t, r, 0, "profile through a symlink")
+	if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the symbolic link was replaced: %v %v", st, err)
+	}
+	if b, _ := os.ReadFile(creds); !strings.Contains(string(b), "[second]") || !strings.Contains(string(b), "[entra]") || !strings.Contains(string(b), "AKIAKEEP") {
+		t.Errorf("the link's target after login:\n%s", b)
+	}
 
 	// A tampered response: STS's refusal, exit 1.
 	bad := c.file("bad.b64", []byte(idp.Response(t, samltest.DefaultUser(), samltest.Tamper("modified-after-signing")).Base64()))

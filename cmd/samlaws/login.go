@@ -210,6 +210,11 @@ func shellQuote(s string) string {
 // replaced only when overwrite is set. The file is written to a temporary
 // file beside it and renamed, mode 0600.
 func writeProfile(path, name string, kv map[string]string, overwrite bool) error {
+	// A credentials file that is a symbolic link (dotfile managers) is
+	// written where it points, so that the link stays.
+	if target, err := filepath.EvalSymlinks(path); err == nil {
+		path = target
+	}
 	old, err := os.ReadFile(path)
 	if err != nil && !os.IsNotExist(err) {
 		return usagef("--profile-file", "cannot read %q: %v", fileArg(path), pathlessError(err))
