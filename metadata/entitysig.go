@@ -68,7 +68,7 @@ func (d *Document) EntitySignatures(opts VerifyOptions) []EntitySignature {
 			case "EntitiesDescriptor":
 				walk(c)
 			case "EntityDescriptor":
-				out = append(out, entitySignature(c, byID, opts))
+				out = append(out, entitySignature(c, byID, d.c14nBudget(), opts))
 			}
 		}
 	}
@@ -76,7 +76,7 @@ func (d *Document) EntitySignatures(opts VerifyOptions) []EntitySignature {
 	return out
 }
 
-func entitySignature(el *etree.Element, byID map[string]*EntityDescriptor, opts VerifyOptions) EntitySignature {
+func entitySignature(el *etree.Element, byID map[string]*EntityDescriptor, budget int, opts VerifyOptions) EntitySignature {
 	id := el.SelectAttrValue("entityID", "")
 	var sig *etree.Element
 	for _, c := range el.ChildElements() {
@@ -94,40 +94,10 @@ func entitySignature(el *etree.Element, byID map[string]*EntityDescriptor, opts 
 			pool = append(pool, c.DER)
 		}
 	}
-	detached := func() (*etree.Element, error) { return detach(el), nil }
-	return EntitySignature{EntityID: id, Result: checkSignature(sigInfo(sig), el.SelectAttrValue("ID", ""), false, pool, detached, opts)}
-}
-
-// detach copies el out of its document with the namespace declarations it
-// inherits, so that exclusive canonicalization of the copy equals that of
-// the original in place (exclusive c14n renders only visibly used namespaces,
-// wherever they were declared).
-func detach(el *etree.Element) *etree.Element {
-	cp := el.Copy()
-	declared := map[string]bool{}
-	nsPrefix := func(a etree.Attr) (string, bool) {
-		switch {
-		case a.Space == "xmlns":
-			return a.Key, true
-		case a.Space == "" && a.Key == "xmlns":
-			return "", true
-		}
-		return "", false
-	}
-	for _, a := range cp.Attr {
-		if p, ok := nsPrefix(a); ok {
-			declared[p] = true
-		}
-	}
-	for p := el.Parent(); p != nil; p = p.Parent() {
-		for _, a := range p.Attr {
-			if prefix, ok := nsPrefix(a); ok && !declared[prefix] {
-				declared[prefix] = true
-				cp.Attr = append(cp.Attr, a)
-			}
-		}
-	}
-	return cp
+	// Canonicalized in place: exclusive c14n renders the namespaces the
+	// entity uses, wherever they are declared.
+	inPlace := func() (*etree.Element, error) { return el, nil }
+	return EntitySignature{EntityID: id, Result: checkSignature(sigInfo(sig), el.SelectAttrValue("ID", ""), false, pool, inPlace, budget, opts)}
 }
 
 // sigInfo reads what a ds:Signature element says about itself, like the

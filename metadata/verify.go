@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/beevik/etree"
-	dsig "github.com/russellhaering/goxmldsig"
 )
 
 // Signature and digest algorithm URIs (D4.5), declared once for the module:
@@ -116,13 +115,15 @@ func (d *Document) check(opts VerifyOptions) *SignatureResult {
 			pool = append(pool, c.DER)
 		}
 	}
-	return checkSignature(d.Signature(), rootID, aggregate, pool, d.etreeRoot, opts)
+	return checkSignature(d.Signature(), rootID, aggregate, pool, d.etreeRoot, d.c14nBudget(), opts)
 }
 
 // checkSignature verifies the enveloped signature info (parsed from root's
 // own ds:Signature child) over the element root() returns. pool holds the
-// document's certificates that thumbprint pins may name.
-func checkSignature(info *SignatureInfo, rootID string, aggregate bool, pool [][]byte, root func() (*etree.Element, error), opts VerifyOptions) *SignatureResult {
+// document's certificates that thumbprint pins may name; budget bounds any
+// canonical form (twice the document: exclusive c14n may re-render a
+// declaration on every element that uses it).
+func checkSignature(info *SignatureInfo, rootID string, aggregate bool, pool [][]byte, root func() (*etree.Element, error), budget int, opts VerifyOptions) *SignatureResult {
 	now := time.Now()
 	if opts.Now != nil {
 		now = opts.Now()
@@ -166,7 +167,8 @@ func checkSignature(info *SignatureInfo, rootID string, aggregate bool, pool [][
 
 	var candidates []*x509.Certificate
 	if len(info.Certificates) > 0 {
-		// goxmldsig uses the first KeyInfo certificate; so do we.
+		// The first KeyInfo certificate is the candidate signer (as
+		// goxmldsig and xmlsec1 take it).
 		c, err := x509.ParseCertificate(info.Certificates[0])
 		if err != nil {
 			res.Problem = "signature KeyInfo certificate does not parse"
@@ -190,13 +192,17 @@ func checkSignature(info *SignatureInfo, rootID string, aggregate bool, pool [][
 		res.Problem = p
 		return res
 	}
+	var sig *etree.Element
+	for _, t := range el.Child {
+		if c, ok := t.(*etree.Element); ok && c.Tag == "Signature" && c.NamespaceURI() == nsDSig {
+			sig = c
+		}
+	}
 	var lastErr error
 	for _, cand := range candidates {
-		ctx := dsig.NewDefaultValidationContext(&dsig.MemoryX509CertificateStore{Roots: []*x509.Certificate{cand}})
-		// Check the signature, not the signer's current validity (reported
-		// separately): evaluate the certificate inside its validity period.
-		ctx.Clock = dsig.NewFakeClockAt(cand.NotBefore.Add(cand.NotAfter.Sub(cand.NotBefore) / 2))
-		if _, err := ctx.Validate(el); err != nil {
+		// The signature is checked, not the signer's current validity
+		// (reported separately in SignerExpired).
+		if err := verifyEnveloped(el, sig, cand, budget); err != nil {
 			lastErr = err
 			continue
 		}
@@ -276,25 +282,21 @@ func checkProfile(info *SignatureInfo, rootID string, aggregate, allowSHA1 bool)
 	return ""
 }
 
-func (d *Document) etreeRoot() (*etree.Element, error) {
-	doc := etree.NewDocument()
-	if err := doc.ReadFromBytes(d.raw); err != nil {
-		return nil, fmt.Errorf("document does not parse for signature checking: %w", err)
-	}
-	root := doc.Root()
-	if root == nil {
-		return nil, fmt.Errorf("document has no root element")
-	}
-	return root, nil
-}
+// etreeRoot parses the document again, with the one strict reader, into the
+// tree the signature check canonicalizes.
+func (d *Document) etreeRoot() (*etree.Element, error) { return sigTree(d.raw) }
 
-// checkOnlyRootSignatureRefersToRoot makes sure goxmldsig (which takes the
-// first Signature anywhere in the tree whose Reference names the root) can only
-// pick the root's own Signature child.
+// c14nBudget bounds a canonical form of (part of) the document.
+func (d *Document) c14nBudget() int { return 2*len(d.raw) + 4096 }
+
+// checkOnlyRootSignatureRefersToRoot makes sure the root has exactly one
+// Signature child and that no nested Signature also names the root (a
+// verifier that takes the first Signature anywhere whose Reference names the
+// root, as goxmldsig does, could be pointed at another one).
 func checkOnlyRootSignatureRefersToRoot(root *etree.Element, rootID string) string {
 	own := 0
-	for _, c := range root.ChildElements() {
-		if c.Tag == "Signature" && c.NamespaceURI() == nsDSig {
+	for _, t := range root.Child {
+		if c, ok := t.(*etree.Element); ok && c.Tag == "Signature" && c.NamespaceURI() == nsDSig {
 			own++
 		}
 	}
@@ -304,7 +306,11 @@ func checkOnlyRootSignatureRefersToRoot(root *etree.Element, rootID string) stri
 	var bad bool
 	var walk func(el *etree.Element, depth int)
 	walk = func(el *etree.Element, depth int) {
-		for _, c := range el.ChildElements() {
+		for _, t := range el.Child { // not ChildElements: no slice per element
+			c, ok := t.(*etree.Element)
+			if !ok {
+				continue
+			}
 			if c.Tag == "Signature" && c.NamespaceURI() == nsDSig && depth > 0 {
 				for _, ref := range c.FindElements(".//Reference") {
 					uri := ref.SelectAttrValue("URI", "")

@@ -1,12 +1,12 @@
 package saml
 
 import (
-	"bytes"
 	"errors"
 
 	"github.com/beevik/etree"
 
 	"github.com/samlaws/samlaws/internal/xmlread"
+	"github.com/samlaws/samlaws/internal/xmltree"
 
 	"github.com/samlaws/samlaws/awsrole"
 )
@@ -16,8 +16,9 @@ import (
 // (A6.1), rejects DTDs, entity declarations, directives and processing
 // instructions (D4.8), checks well-formedness and namespace
 // well-formedness, and gathers what the checks need about the whole tree
-// (IDs, Assertions, Signatures) while building the etree the checks and the
-// canonicalizer (internal/c14n) work on. There is no second pass.
+// (IDs, Assertions, Signatures) while internal/xmltree builds the etree the
+// checks and the canonicalizer (internal/c14n) work on. There is no second
+// pass.
 //
 // Why not encoding/xml: it is the dominant cost of verification, and its
 // round-trip instability is a known hazard (CVE-2020-29509/29510/29511).
@@ -65,6 +66,9 @@ type parseErr struct {
 	valueName, value string
 }
 
+// Error makes a parseErr returnable from xmltree's Start callback.
+func (e *parseErr) Error() string { return e.reason }
+
 type parseLimits struct {
 	maxBytes, maxDepth, maxTokens, maxAttrs int
 }
@@ -93,182 +97,47 @@ type treeFacts struct {
 // with exactly one root element, and checks every element on the way: no
 // XInclude, unique IDs (D1.3), Signatures only where SAML puts them (D4.1).
 //
-// Allocation is batched: elements, attributes, text and child lists come
-// from slabs, and names, values and text that need no decoding are
-// substrings of one copy of the document.
+// The tree is built by internal/xmltree (the same builder metadata's
+// signature check uses); this function adds the checks above as each
+// element starts.
 func parseDocument(data []byte, lim parseLimits) (*etree.Document, *treeFacts, *parseErr) {
-	t := xmlread.NewTokenizer(data, nil,
-		xmlread.Limits{MaxBytes: int64(lim.maxBytes), MaxDepth: lim.maxDepth, MaxTokens: lim.maxTokens, MaxAttrs: lim.maxAttrs},
-		xmlread.Options{NoProcInst: true, NoAttrWhitespace: true, NoEmptyCDATA: true})
-	doc := etree.NewDocument()
 	f := &treeFacts{}
-	src := string(data)
-	str := func(b []byte) string {
-		if off, ok := t.RawOffset(b); ok {
-			return src[off : off+int64(len(b))]
-		}
-		return string(b)
-	}
-	// Slabs sized from the markup count (each element has at least one '<'
-	// and each attribute one '='); they grow when the guess is short.
-	lt, eq := bytes.Count(data, []byte("<")), bytes.Count(data, []byte("="))
-	ar := arena{
-		els: make([]etree.Element, 0, lt/2+1),
-		ats: make([]etree.Attr, 0, eq+1),
-		cds: make([]etree.CharData, 0, lt/2+1),
-		n:   32,
-	}
-	type open struct {
-		el    *etree.Element
-		space string
-	}
-	stack := make([]open, 0, 16)
-	cur := &doc.Element
-	for {
-		k, err := t.Next()
-		if err != nil {
-			f.work = t.Work()
-			return nil, f, fromReader(err)
-		}
-		switch k {
-		case xmlread.EOF:
-			f.work = t.Work()
-			return doc, f, nil
-		case xmlread.StartElement:
-			el := ar.element()
-			el.Space, el.Tag = str(t.Prefix), str(t.Local)
-			el.Attr = ar.attrs(len(t.Attrs))
-			if cap(cur.Child) == 0 {
-				cur.Child = ar.tokens() // a child list only for elements that have children
-			}
-			cur.AddChild(el)
-			for i := range t.Attrs {
-				a := &t.Attrs[i]
-				// Appended, not CreateAttr: the reader has already refused a
-				// repeated name (CreateAttr's search for one made an element of
-				// n attributes cost n²/2 comparisons). An Attr made here has no
-				// back pointer to its element, so attribute namespaces are
-				// resolved with attrNS, not Attr.NamespaceURI.
-				var attr etree.Attr
-				if a.Prefix != nil {
-					attr = etree.Attr{Space: str(a.Prefix), Key: str(a.Local), Value: str(a.Value)}
-				} else {
-					attr = etree.Attr{Key: str(a.Local), Value: str(a.Value)}
+	start := func(el *etree.Element, space string, parent *etree.Element, parentSpace string) error {
+		for _, a := range el.Attr {
+			if a.Space == "" && a.Key == "ID" {
+				if f.ids == nil {
+					f.ids = make(map[string]int, 4)
 				}
-				el.Attr = append(el.Attr, attr)
-				if a.Prefix == nil && attr.Key == "ID" {
-					if f.ids == nil {
-						f.ids = make(map[string]int, 4)
-					}
-					f.ids[attr.Value]++
-					if f.ids[attr.Value] > 1 {
-						f.work = t.Work()
-						return nil, f, &parseErr{cat: ErrMalformed, rule: "D1.3", reason: "has two elements with the same ID", hint: "duplicate IDs make signature references ambiguous (signature wrapping)"}
-					}
+				f.ids[a.Value]++
+				if f.ids[a.Value] > 1 {
+					return &parseErr{cat: ErrMalformed, rule: "D1.3", reason: "has two elements with the same ID", hint: "duplicate IDs make signature references ambiguous (signature wrapping)"}
 				}
-			}
-			switch {
-			case t.Space == nsXInclude:
-				f.work = t.Work()
-				return nil, f, &parseErr{cat: ErrMalformed, rule: "D4.8", reason: "contains an XInclude element"}
-			case el.Tag == "Assertion" || el.Tag == "EncryptedAssertion":
-				f.assertions++
-			case el.Tag == "Signature" && t.Space == nsDSig:
-				ok := false
-				if n := len(stack); n > 0 {
-					p := stack[n-1]
-					ok = p.space == nsProtocol && p.el.Tag == "Response" || p.space == nsAssertion && p.el.Tag == "Assertion"
-				}
-				if !ok {
-					f.strayDSig = true
-				}
-			}
-			stack = append(stack, open{el, t.Space})
-			cur = el
-		case xmlread.EndElement:
-			stack = stack[:len(stack)-1]
-			cur = cur.Parent()
-		case xmlread.Text:
-			if len(stack) > 0 {
-				cd := ar.charData()
-				cd.Data = str(t.Text())
-				if cap(cur.Child) == 0 {
-					cur.Child = ar.tokens()
-				}
-				cur.AddChild(cd)
-			}
-		case xmlread.Comment:
-			if len(stack) > 0 {
-				cm := ar.comment()
-				cm.Data = str(t.Text())
-				cur.AddChild(cm)
 			}
 		}
-	}
-}
-
-// arena hands out tree nodes from slabs, so that a tree of n nodes costs
-// O(n/slab) allocations instead of several per node.
-type arena struct {
-	els  []etree.Element
-	ats  []etree.Attr
-	toks []etree.Token
-	cds  []etree.CharData
-	cms  []etree.Comment
-	n    int // slab size, doubling up to 256
-}
-
-func (a *arena) slab() int {
-	a.n = min(max(2*a.n, 32), 256)
-	return a.n
-}
-
-func (a *arena) element() *etree.Element {
-	if len(a.els) == cap(a.els) {
-		a.els = make([]etree.Element, 0, a.slab())
-	}
-	a.els = a.els[:len(a.els)+1]
-	return &a.els[len(a.els)-1]
-}
-
-// attrs returns an empty slice with room for n attributes.
-func (a *arena) attrs(n int) []etree.Attr {
-	if n == 0 {
+		switch {
+		case space == nsXInclude:
+			return &parseErr{cat: ErrMalformed, rule: "D4.8", reason: "contains an XInclude element"}
+		case el.Tag == "Assertion" || el.Tag == "EncryptedAssertion":
+			f.assertions++
+		case el.Tag == "Signature" && space == nsDSig:
+			ok := parent != nil && (parentSpace == nsProtocol && parent.Tag == "Response" || parentSpace == nsAssertion && parent.Tag == "Assertion")
+			if !ok {
+				f.strayDSig = true
+			}
+		}
 		return nil
 	}
-	if cap(a.ats)-len(a.ats) < n {
-		a.ats = make([]etree.Attr, 0, max(n, 2*a.slab()))
+	doc, work, err := xmltree.Build(data,
+		xmlread.Limits{MaxBytes: int64(lim.maxBytes), MaxDepth: lim.maxDepth, MaxTokens: lim.maxTokens, MaxAttrs: lim.maxAttrs},
+		xmlread.Options{NoProcInst: true, NoAttrWhitespace: true, NoEmptyCDATA: true}, start)
+	f.work = work
+	if err != nil {
+		if pe, ok := err.(*parseErr); ok {
+			return nil, f, pe
+		}
+		return nil, f, fromReader(err)
 	}
-	l := len(a.ats)
-	a.ats = a.ats[:l+n]
-	return a.ats[l : l : l+n]
-}
-
-// tokens returns an empty child list with room for 4 children (appending
-// more reallocates it, as usual).
-func (a *arena) tokens() []etree.Token {
-	if cap(a.toks)-len(a.toks) < 4 {
-		a.toks = make([]etree.Token, 0, 4*max(a.slab(), cap(a.els)))
-	}
-	l := len(a.toks)
-	a.toks = a.toks[:l+4]
-	return a.toks[l : l : l+4]
-}
-
-func (a *arena) charData() *etree.CharData {
-	if len(a.cds) == cap(a.cds) {
-		a.cds = make([]etree.CharData, 0, a.slab())
-	}
-	a.cds = a.cds[:len(a.cds)+1]
-	return &a.cds[len(a.cds)-1]
-}
-
-func (a *arena) comment() *etree.Comment {
-	if len(a.cms) == cap(a.cms) {
-		a.cms = make([]etree.Comment, 0, 16)
-	}
-	a.cms = a.cms[:len(a.cms)+1]
-	return &a.cms[len(a.cms)-1]
+	return doc, f, nil
 }
 
 // fromReader maps an xmlread error onto the package's categories.

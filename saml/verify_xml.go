@@ -11,6 +11,7 @@ import (
 	"github.com/beevik/etree"
 
 	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/internal/xmltree"
 )
 
 // SAML namespaces.
@@ -128,20 +129,9 @@ func parseXML(data []byte, what string) (*etree.Document, *treeFacts, *Validatio
 // nsOf returns the namespace URI of el.
 func nsOf(el *etree.Element) string { return el.NamespaceURI() }
 
-// attrNS returns the namespace URI bound to prefix at el (the namespace of
-// an attribute of el written with that prefix). The tree's attributes carry
-// no pointer back to their element (parseDocument appends them), so
-// etree's Attr.NamespaceURI cannot be used on it.
-func attrNS(el *etree.Element, prefix string) string {
-	for e := el; e != nil; e = e.Parent() {
-		for _, a := range e.Attr {
-			if a.Space == "xmlns" && a.Key == prefix {
-				return a.Value
-			}
-		}
-	}
-	return ""
-}
+// attrNS returns the namespace URI bound to prefix at el (attributes of
+// the tree carry no pointer back to their element: see internal/xmltree).
+func attrNS(el *etree.Element, prefix string) string { return xmltree.AttrNS(el, prefix) }
 
 // is reports whether el is ns:tag.
 func is(el *etree.Element, ns, tag string) bool { return el.Tag == tag && nsOf(el) == ns }
