@@ -163,7 +163,33 @@ func TestFakeAWSWithAWSCLI(t *testing.T) {
 	if who.Arn != s.wantARN {
 		t.Errorf("get-caller-identity with the assumed credentials: %q", who.Arn)
 	}
-	_, stderr, err := cli(nil, "sts", "assume-role-with-saml", "--role-arn", s.roleARN, "--principal-arn", s.providerARN, "--saml-assertion", "file://"+s.bad)
+	// sts assume-role (role chaining, as --accounts does): the SAML session
+	// into a role that trusts the account; botocore parses the answer.
+	session := []string{"AWS_ACCESS_KEY_ID=" + assumed.Credentials.AccessKeyId, "AWS_SECRET_ACCESS_KEY=" + assumed.Credentials.SecretAccessKey,
+		"AWS_SESSION_TOKEN=" + assumed.Credentials.SessionToken}
+	var member struct{ Role struct{ Arn string } }
+	mustJSON(creds, &member, "iam", "create-role", "--role-name", "Member", "--assume-role-policy-document",
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}`)
+	var chained struct {
+		Credentials     struct{ AccessKeyId, SecretAccessKey, SessionToken, Expiration string }
+		AssumedRoleUser struct{ Arn, AssumedRoleId string }
+	}
+	mustJSON(session, &chained, "sts", "assume-role", "--role-arn", member.Role.Arn, "--role-session-name", "cli")
+	if chained.AssumedRoleUser.Arn != "arn:aws:sts::123456789012:assumed-role/Member/cli" || !strings.HasPrefix(chained.Credentials.AccessKeyId, "ASIA") ||
+		!strings.HasSuffix(chained.AssumedRoleUser.AssumedRoleId, ":cli") || chained.Credentials.Expiration == "" {
+		t.Errorf("assume-role: %+v", chained)
+	}
+	mustJSON([]string{"AWS_ACCESS_KEY_ID=" + chained.Credentials.AccessKeyId, "AWS_SECRET_ACCESS_KEY=" + chained.Credentials.SecretAccessKey,
+		"AWS_SESSION_TOKEN=" + chained.Credentials.SessionToken}, &who, "sts", "get-caller-identity")
+	if who.Arn != chained.AssumedRoleUser.Arn {
+		t.Errorf("get-caller-identity after assume-role: %q", who.Arn)
+	}
+	_, stderr, err := cli(creds, "sts", "assume-role", "--role-arn", member.Role.Arn, "--role-session-name", "root")
+	if err == nil || !strings.Contains(stderr, "(AccessDenied)") || !strings.Contains(stderr, "Roles may not be assumed by root accounts.") {
+		t.Errorf("assume-role with the root keys: err=%v stderr=%s", err, stderr)
+	}
+
+	_, stderr, err = cli(nil, "sts", "assume-role-with-saml", "--role-arn", s.roleARN, "--principal-arn", s.providerARN, "--saml-assertion", "file://"+s.bad)
 	if err == nil || !strings.Contains(stderr, "(InvalidIdentityToken)") || !strings.Contains(stderr, "Response signature invalid") {
 		t.Errorf("tampered assertion: err=%v stderr=%s", err, stderr)
 	}
