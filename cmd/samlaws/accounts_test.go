@@ -245,7 +245,14 @@ func TestAccountsAgainstAwstest(t *testing.T) {
 	if found[2].Error == "" || len(found[2].Importable) != 0 {
 		t.Errorf("discover in the stray account: %+v", found[2])
 	}
+	if progressLine.MatchString(r.stderr) {
+		t.Errorf("roles discover: progress lines on a non-terminal stderr:\n%s", r.stderr)
+	}
 	rolesFile := c.file("roles.json", []byte(r.stdout))
+	code, stdout, terminal = c.runTTY("roles", "discover", "--accounts", accounts)
+	if lines := progressLine.FindAllStringSubmatch(terminal, -1); code != 1 || len(lines) != 3 || !strings.Contains(stdout, "  importable (1):\n    arn:aws:iam::"+memberOne+":role/EntraAdmin,") {
+		t.Errorf("roles discover on a terminal: exit %d, %d progress lines\n%s\nstdout:\n%s", code, len(lines), terminal, stdout)
+	}
 	cur := c.file("current.json", []byte(`{"appRoles":[]}`))
 	r = c.local("", "approles", "--current", cur, "--roles", rolesFile)
 	wantCode(t, r, 1, "approles from a discovery with a failed account") // the body is written, but partial
