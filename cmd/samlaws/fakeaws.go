@@ -59,6 +59,9 @@ func (a *accountFlags) String() string { return "" }
 
 func (a *accountFlags) Set(v string) error {
 	id, alias, _ := strings.Cut(v, "=")
+	if len(id) != 12 || strings.Trim(id, "0123456789") != "" {
+		return fmt.Errorf("want a 12-digit account ID (ID or ID=ALIAS), got %q", clip(id))
+	}
 	*a = append(*a, awstest.Account{ID: id, Alias: alias})
 	return nil
 }
@@ -87,7 +90,14 @@ func runFakeAWS(ctx context.Context, args []string, _ io.Reader, stdout, stderr 
 	}
 	srv, err := awstest.Start(awstest.Config{Accounts: accounts, Region: *region, Addr: *listen})
 	if err != nil {
-		fmt.Fprintf(stderr, "samlaws fake-aws: %v\n", err)
+		// Name the flag at fault: the listen address, or the accounts
+		// (an account given twice).
+		at := "--account"
+		var ae *awstest.Error
+		if errors.As(err, &ae) && strings.HasPrefix(ae.Reason, "listen") {
+			at = "--listen"
+		}
+		fmt.Fprintf(stderr, "samlaws fake-aws: %s: %v\n", at, err)
 		return exitUsage
 	}
 	defer srv.Close()

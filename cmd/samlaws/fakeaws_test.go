@@ -271,10 +271,20 @@ func TestFakeAWSWithBoto3(t *testing.T) {
 
 // TestFakeAWSUsage: bad flags and a non-loopback address are usage errors.
 func TestFakeAWSUsage(t *testing.T) {
-	for _, args := range [][]string{{"--listen", "0.0.0.0:0"}, {"--nope"}, {"extra"}, {"--account", "12"}} {
+	for _, tc := range []struct {
+		args []string
+		want string // the flag the error names
+	}{
+		{[]string{"--listen", "0.0.0.0:0"}, "--listen: "},
+		{[]string{"--listen", "nonsense"}, "--listen: "},
+		{[]string{"--nope"}, "--nope"},
+		{[]string{"extra"}, "extra"},
+		{[]string{"--account", "12"}, "--account: "},
+		{[]string{"--account", "111111111111", "--account", "111111111111=twice"}, "--account: "},
+	} {
 		var stdout, stderr bytes.Buffer
-		if code := run(context.Background(), append([]string{"fake-aws"}, args...), nil, &stdout, &stderr); code != exitUsage || stderr.Len() == 0 {
-			t.Errorf("fake-aws %v: exit %d, stderr %q", args, code, stderr.String())
+		if code := run(context.Background(), append([]string{"fake-aws"}, tc.args...), nil, &stdout, &stderr); code != exitUsage || !strings.Contains(stderr.String(), tc.want) {
+			t.Errorf("fake-aws %v: exit %d, stderr %q; want 2 naming %q", tc.args, code, stderr.String(), tc.want)
 		}
 	}
 	var stdout bytes.Buffer
