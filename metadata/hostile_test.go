@@ -224,3 +224,16 @@ func cgMetadataOne(doc []byte) {
 		d.InspectSignature(VerifyOptions{})
 	}
 }
+
+// BenchmarkVerifyEntraApp is Document.Verify of a real signed Entra
+// document (14 KB), pinned by thumbprint: the honest cost of the signature
+// check (docs/benchmarks.md compares it with goxmldsig's, used before).
+func BenchmarkVerifyEntraApp(b *testing.B) {
+	d := mustParse(b, readFixture(b, "entra-app-61318f71.xml"))
+	opts := VerifyOptions{Thumbprints: []string{realSigned[2].signer}, Now: func() time.Time { return fixtureNow }}
+	for b.Loop() {
+		if _, err := d.Verify(opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
