@@ -72,6 +72,9 @@ func verifyEnveloped(el, sig *etree.Element, cert *x509.Certificate, budget int)
 	if len(kids) < 2 || kids[0].Tag != "SignedInfo" || kids[1].Tag != "SignatureValue" || len(kids) > 3 || len(kids) == 3 && kids[2].Tag != "KeyInfo" {
 		return errSig("Signature must hold SignedInfo, SignatureValue and an optional KeyInfo (D4.1)")
 	}
+	if len(sig.ChildElements()) != len(kids) {
+		return errSig("Signature has foreign elements (D4.1)")
+	}
 	si, sv := kids[0], kids[1]
 	siKids := dsigChildren(si)
 	if len(siKids) != 3 || siKids[0].Tag != "CanonicalizationMethod" || siKids[1].Tag != "SignatureMethod" || siKids[2].Tag != "Reference" {
@@ -94,6 +97,16 @@ func verifyEnveloped(el, sig *etree.Element, cert *x509.Certificate, budget int)
 		return errSig("signature method is not allowed (D4.5)")
 	}
 	ref := siKids[2]
+	// The Reference names el itself (checkProfile checked the parser's
+	// reading; this is the tree that is digested): "#" + its ID, or "" when
+	// el is the document's root.
+	uri, id := ref.SelectAttrValue("URI", ""), el.SelectAttrValue("ID", "")
+	switch {
+	case uri == "" && el.Parent() != nil && el.Parent().Parent() == nil:
+	case id != "" && uri == "#"+id:
+	default:
+		return errSig("signature Reference does not point at the signed element (D4.2)")
+	}
 	refKids := dsigChildren(ref)
 	if len(refKids) != 3 || refKids[0].Tag != "Transforms" || refKids[1].Tag != "DigestMethod" || refKids[2].Tag != "DigestValue" || len(ref.ChildElements()) != 3 {
 		return errSig("Reference must hold Transforms, DigestMethod and DigestValue (D4.3)")

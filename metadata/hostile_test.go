@@ -237,3 +237,43 @@ func BenchmarkVerifyEntraApp(b *testing.B) {
 		}
 	}
 }
+
+// TestVerifyEnvelopedOnTheTree checks the structure verifyEnveloped reads
+// from the tree it digests, independently of checkProfile's reading of the
+// parser's facts (defense in depth): the real signature verifies, and a
+// Reference to another element, a foreign element in Signature or an
+// Object are refused.
+func TestVerifyEnvelopedOnTheTree(t *testing.T) {
+	raw := readFixture(t, "entra-app-61318f71.xml")
+	d := mustParse(t, raw)
+	cert := certFromFixture(t, "entra-app-61318f71.xml", 0)
+	for _, tc := range []struct {
+		name string
+		edit func(root, sig *etree.Element)
+		want string // "" for success, else a part of the error
+	}{
+		{"D4_valid", func(_, _ *etree.Element) {}, ""},
+		{"D4.2_reference_elsewhere", func(_, sig *etree.Element) {
+			sig.ChildElements()[0].ChildElements()[2].CreateAttr("URI", "#other")
+		}, "does not point at the signed element"},
+		{"D4.2_reference_without_id", func(root, _ *etree.Element) { root.RemoveAttr("ID") }, "does not point at the signed element"},
+		{"D4.1_foreign_element", func(_, sig *etree.Element) {
+			sig.CreateAttr("xmlns:q", "urn:q")
+			sig.CreateElement("q:x")
+		}, "foreign elements"},
+		{"D4.1_object", func(_, sig *etree.Element) { sig.CreateElement("Object") }, "SignedInfo, SignatureValue and an optional KeyInfo"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			root, err := sigTree(d.Raw())
+			if err != nil {
+				t.Fatal(err)
+			}
+			sig := root.ChildElements()[0]
+			tc.edit(root, sig)
+			err = verifyEnveloped(root, sig, cert, d.c14nBudget())
+			if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+				t.Fatalf("err = %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
