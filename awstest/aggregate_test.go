@@ -18,6 +18,7 @@ import (
 	"github.com/samlaws/samlaws/awstest"
 	"github.com/samlaws/samlaws/federation"
 	"github.com/samlaws/samlaws/saml/samltest"
+	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
 // aggregateOf wraps the EntityDescriptors of docs (each an IdP's metadata)
@@ -89,7 +90,7 @@ func TestSAMLProviderAggregate(t *testing.T) {
 	assume := func(idp *samltest.IdP) (*sts.AssumeRoleWithSAMLOutput, error) {
 		return sc.AssumeRoleWithSAML(ctx, &sts.AssumeRoleWithSAMLInput{
 			RoleArn: aws.String(adminRole), PrincipalArn: aws.String(providerARN),
-			SAMLAssertion: aws.String(idp.Response(t, samltest.DefaultUser()).Base64()),
+			SAMLAssertion: aws.String(idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()),
 		})
 	}
 	for name, idp := range map[string]*samltest.IdP{"A": idpA, "B": idpB} {
@@ -103,7 +104,7 @@ func TestSAMLProviderAggregate(t *testing.T) {
 	}
 	// Member B comes second: A's verifier sees every response first and
 	// must step aside on the Issuer whatever is signed.
-	for name, sign := range map[string]samltest.ResponseOption{"response signed": samltest.SignResponse(), "both signed": samltest.SignBoth()} {
+	for name, sign := range map[string]samltest.ResponseOptions{"response signed": {Signing: mint.SignResponse}, "both signed": {Signing: mint.SignBoth}} {
 		if _, err := sc.AssumeRoleWithSAML(ctx, &sts.AssumeRoleWithSAMLInput{
 			RoleArn: aws.String(adminRole), PrincipalArn: aws.String(providerARN),
 			SAMLAssertion: aws.String(idpB.Response(t, samltest.DefaultUser(), sign).Base64()),

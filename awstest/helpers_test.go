@@ -72,18 +72,18 @@ func newWorld(t testing.TB, opts federation.TrustPolicyOptions) *world {
 
 // assume calls AssumeRoleWithSAML for EntraAdmin with a response minted for
 // the default user with opts.
-func (w *world) assume(t *testing.T, opts ...samltest.ResponseOption) (*sts.AssumeRoleWithSAMLOutput, error) {
+func (w *world) assume(t *testing.T, opts samltest.ResponseOptions) (*sts.AssumeRoleWithSAMLOutput, error) {
 	t.Helper()
-	return w.assumeWith(t, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(adminRole)}, samltest.DefaultUser(), opts...)
+	return w.assumeWith(t, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(adminRole)}, samltest.DefaultUser(), opts)
 }
 
-func (w *world) assumeWith(t *testing.T, in *sts.AssumeRoleWithSAMLInput, u samltest.User, opts ...samltest.ResponseOption) (*sts.AssumeRoleWithSAMLOutput, error) {
+func (w *world) assumeWith(t *testing.T, in *sts.AssumeRoleWithSAMLInput, u samltest.User, opts samltest.ResponseOptions) (*sts.AssumeRoleWithSAMLOutput, error) {
 	t.Helper()
 	if in.PrincipalArn == nil {
 		in.PrincipalArn = aws.String(providerARN)
 	}
 	if in.SAMLAssertion == nil {
-		in.SAMLAssertion = aws.String(w.idp.Response(t, u, opts...).Base64())
+		in.SAMLAssertion = aws.String(w.idp.Response(t, u, opts).Base64())
 	}
 	return w.sts.AssumeRoleWithSAML(context.Background(), in)
 }

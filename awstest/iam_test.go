@@ -286,7 +286,7 @@ func TestEncryptedAssertions(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t, federation.TrustPolicyOptions{})
 	cert := spCert(t, 4)
-	enc := samltest.EncryptFor(cert)
+	enc := samltest.ResponseOptions{EncryptFor: cert}
 	var invalid *ststypes.InvalidIdentityTokenException
 	if _, err := w.assume(t, enc); !errors.As(err, &invalid) {
 		t.Errorf("encrypted, no key: %v, want InvalidIdentityToken", err)
@@ -298,7 +298,7 @@ func TestEncryptedAssertions(t *testing.T) {
 	if _, err := w.assume(t, enc); err != nil {
 		t.Errorf("encrypted with key: %v", err)
 	}
-	if _, err := w.assume(t); !errors.As(err, &invalid) {
+	if _, err := w.assume(t, samltest.ResponseOptions{}); !errors.As(err, &invalid) {
 		t.Errorf("plain under Required: %v, want InvalidIdentityToken", err)
 	}
 }
@@ -470,7 +470,7 @@ func srv(w *world) *awstest.Server { return w.srv }
 // and then report PackedPolicySize; SourceIdentity needs SetSourceIdentity.
 func TestTrustPolicyConditions(t *testing.T) {
 	t.Parallel()
-	regional := samltest.Recipient("https://eu-west-1.signin.aws.amazon.com/saml")
+	regional := samltest.ResponseOptions{Recipient: "https://eu-west-1.signin.aws.amazon.com/saml"}
 	w := newWorld(t, federation.TrustPolicyOptions{})
 	if _, err := w.assume(t, regional); err == nil {
 		t.Errorf("regional Recipient under a global-audience policy: accepted")
@@ -488,7 +488,7 @@ func TestTrustPolicyConditions(t *testing.T) {
 	u := samltest.DefaultUser()
 	u.Tags = map[string]string{"Project": "blue", "CostCenter": "42"}
 	u.SourceIdentity = "bsimon"
-	out, err = w.assumeWith(t, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(adminRole)}, u)
+	out, err = w.assumeWith(t, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(adminRole)}, u, samltest.ResponseOptions{})
 	if err != nil {
 		t.Fatalf("tags and source identity allowed: %v", err)
 	}
@@ -496,12 +496,12 @@ func TestTrustPolicyConditions(t *testing.T) {
 		t.Errorf("SourceIdentity %q PackedPolicySize %v", aws.ToString(out.SourceIdentity), out.PackedPolicySize)
 	}
 	// EntraReadOnly has the plain policy: tags and source identity refused.
-	_, err = w.assumeWith(t, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(readOnly)}, u)
+	_, err = w.assumeWith(t, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(readOnly)}, u, samltest.ResponseOptions{})
 	wantAPIError(t, err, "AccessDenied", 403)
 	// SessionDuration attribute and SessionNotOnOrAfter shorten the session (A3.5, A4.1).
 	u = samltest.DefaultUser()
 	u.SessionDuration = 900 * time.Second
-	out, err = w.assumeWith(t, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(adminRole)}, u)
+	out, err = w.assumeWith(t, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(adminRole)}, u, samltest.ResponseOptions{})
 	if err != nil || !aws.ToTime(out.Credentials.Expiration).Equal(testNow.Add(15*time.Minute)) {
 		t.Errorf("SessionDuration 900: %v, %v", out, err)
 	}
@@ -510,7 +510,7 @@ func TestTrustPolicyConditions(t *testing.T) {
 		t.Fatal(err)
 	}
 	var invalid *ststypes.InvalidIdentityTokenException
-	if _, err := w.assume(t); !errors.As(err, &invalid) {
+	if _, err := w.assume(t, samltest.ResponseOptions{}); !errors.As(err, &invalid) {
 		t.Errorf("after DeleteSAMLProvider: %v", err)
 	}
 }

@@ -127,13 +127,13 @@ func observe(t *testing.T, endpoint string, idp *samltest.IdP, now time.Time) ma
 	// "two roles" case below).
 	user := samltest.DefaultUser()
 	user.Roles = user.Roles[:1]
-	assume := func(name string, role string, opts ...samltest.ResponseOption) {
+	assume := func(name string, role string, opts samltest.ResponseOptions) {
 		u := user
 		if name == "AssumeRoleWithSAML(two roles, as Entra sends)" {
 			u = samltest.DefaultUser()
 		}
 		out, err := sc.AssumeRoleWithSAML(ctx, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(role),
-			PrincipalArn: cp.SAMLProviderArn, SAMLAssertion: aws.String(idp.Response(t, u, opts...).Base64())})
+			PrincipalArn: cp.SAMLProviderArn, SAMLAssertion: aws.String(idp.Response(t, u, opts).Base64())})
 		if err != nil {
 			got[name] = errText(err)
 			return
@@ -172,14 +172,14 @@ func observe(t *testing.T, endpoint string, idp *samltest.IdP, now time.Time) ma
 		}
 	}
 	role := aws.ToString(cr.Role.Arn)
-	assume("AssumeRoleWithSAML", role)
-	assume("AssumeRoleWithSAML(tampered)", role, samltest.Tamper("modified-after-signing"))
-	assume("AssumeRoleWithSAML(unsigned)", role, samltest.Tamper("unsigned"))
-	assume("AssumeRoleWithSAML(other key)", role, samltest.Tamper("other-key"))
-	assume("AssumeRoleWithSAML(wrong issuer)", role, samltest.Tamper("wrong-issuer"))
-	assume("AssumeRoleWithSAML(expired)", role, samltest.Tamper("expired"))
-	assume("AssumeRoleWithSAML(role not in assertion)", "arn:aws:iam::123456789012:role/Ghost")
-	assume("AssumeRoleWithSAML(two roles, as Entra sends)", role)
+	assume("AssumeRoleWithSAML", role, samltest.ResponseOptions{})
+	assume("AssumeRoleWithSAML(tampered)", role, samltest.ResponseOptions{Tamper: []string{"modified-after-signing"}})
+	assume("AssumeRoleWithSAML(unsigned)", role, samltest.ResponseOptions{Tamper: []string{"unsigned"}})
+	assume("AssumeRoleWithSAML(other key)", role, samltest.ResponseOptions{Tamper: []string{"other-key"}})
+	assume("AssumeRoleWithSAML(wrong issuer)", role, samltest.ResponseOptions{Tamper: []string{"wrong-issuer"}})
+	assume("AssumeRoleWithSAML(expired)", role, samltest.ResponseOptions{Tamper: []string{"expired"}})
+	assume("AssumeRoleWithSAML(role not in assertion)", "arn:aws:iam::123456789012:role/Ghost", samltest.ResponseOptions{})
+	assume("AssumeRoleWithSAML(two roles, as Entra sends)", role, samltest.ResponseOptions{})
 
 	// sts:AssumeRole from the SAML session (role chaining) into a role that
 	// trusts the account, and the refusals around it.
@@ -194,7 +194,7 @@ func observe(t *testing.T, endpoint string, idp *samltest.IdP, now time.Time) ma
 		t.Fatalf("%s: CreateRole Foreign: %v", endpoint, err)
 	}
 	signIn, err := sc.AssumeRoleWithSAML(ctx, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(role), PrincipalArn: cp.SAMLProviderArn,
-		SAMLAssertion: aws.String(idp.Response(t, user).Base64())})
+		SAMLAssertion: aws.String(idp.Response(t, user, samltest.ResponseOptions{}).Base64())})
 	if err != nil {
 		t.Fatalf("%s: AssumeRoleWithSAML for AssumeRole: %v", endpoint, err)
 	}

@@ -31,11 +31,11 @@ func TestSessionTagLimits(t *testing.T) {
 		}
 		return u
 	}
-	small, err := w.assumeWith(t, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(adminRole)}, tags(2, 4))
+	small, err := w.assumeWith(t, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(adminRole)}, tags(2, 4), samltest.ResponseOptions{})
 	if err != nil {
 		t.Fatalf("2 tags: %v", err)
 	}
-	big, err := w.assumeWith(t, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(adminRole)}, tags(10, 200))
+	big, err := w.assumeWith(t, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(adminRole)}, tags(10, 200), samltest.ResponseOptions{})
 	if err != nil {
 		t.Fatalf("10 tags: %v", err)
 	}
@@ -43,12 +43,12 @@ func TestSessionTagLimits(t *testing.T) {
 		t.Errorf("PackedPolicySize %d (2 short tags) and %d (10 long ones)", s, b)
 	}
 	var packed *types.PackedPolicyTooLargeException
-	_, err = w.assumeWith(t, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(adminRole)}, tags(50, 256))
+	_, err = w.assumeWith(t, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(adminRole)}, tags(50, 256), samltest.ResponseOptions{})
 	if !errors.As(err, &packed) {
 		t.Errorf("50 tags of 256 characters: %v, want PackedPolicyTooLarge", err)
 	}
 	var invalid *types.InvalidIdentityTokenException
-	_, err = w.assumeWith(t, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(adminRole)}, tags(51, 1))
+	_, err = w.assumeWith(t, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(adminRole)}, tags(51, 1), samltest.ResponseOptions{})
 	if !errors.As(err, &invalid) {
 		t.Errorf("51 tags: %v, want InvalidIdentityToken", err)
 	}
@@ -62,15 +62,15 @@ func TestModelledErrorsByFault(t *testing.T) {
 	w := newWorld(t, federation.TrustPolicyOptions{})
 	w.srv.InjectFault(awstest.Fault{Action: "AssumeRoleWithSAML", Code: "RegionDisabledException", Status: 403, Message: "STS is not activated in this region"})
 	var region *types.RegionDisabledException
-	if _, err := w.assume(t); !errors.As(err, &region) {
+	if _, err := w.assume(t, samltest.ResponseOptions{}); !errors.As(err, &region) {
 		t.Errorf("injected RegionDisabledException: %v", err)
 	}
 	w.srv.InjectFault(awstest.Fault{Action: "AssumeRoleWithSAML", Code: "IDPRejectedClaim", Status: 403, Message: "rejected"})
 	var rejected *types.IDPRejectedClaimException
-	if _, err := w.assume(t); !errors.As(err, &rejected) {
+	if _, err := w.assume(t, samltest.ResponseOptions{}); !errors.As(err, &rejected) {
 		t.Errorf("injected IDPRejectedClaim: %v", err)
 	}
-	if _, err := w.assume(t); err != nil {
+	if _, err := w.assume(t, samltest.ResponseOptions{}); err != nil {
 		t.Errorf("after the one-off faults: %v", err)
 	}
 }
@@ -80,7 +80,7 @@ func TestModelledErrorsByFault(t *testing.T) {
 func TestSessionNotOnOrAfter(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, federation.TrustPolicyOptions{})
-	out, err := w.assume(t, samltest.Spec(func(s *mint.ResponseSpec) { s.SessionNotOnOrAfter = testNow.Add(20 * time.Minute) }))
+	out, err := w.assume(t, samltest.ResponseOptions{Spec: func(s *mint.ResponseSpec) { s.SessionNotOnOrAfter = testNow.Add(20 * time.Minute) }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,7 +25,7 @@ import (
 func TestAssumeRoleWithSAML(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, federation.TrustPolicyOptions{})
-	out, err := w.assume(t)
+	out, err := w.assume(t, samltest.ResponseOptions{})
 	if err != nil {
 		t.Fatalf("AssumeRoleWithSAML: %v", err)
 	}
@@ -117,96 +117,96 @@ func TestAssumeRoleWithSAMLErrors(t *testing.T) {
 	var packed *types.PackedPolicyTooLargeException
 
 	// A5.1: a signature that does not verify.
-	_, err := w.assume(t, samltest.Tamper("modified-after-signing"))
+	_, err := w.assume(t, samltest.ResponseOptions{Tamper: []string{"modified-after-signing"}})
 	if !errors.As(err, &invalid) || invalid.ErrorMessage() != "Response signature invalid" {
 		t.Errorf("tampered: %v, want InvalidIdentityToken Response signature invalid", err)
 	}
-	_, err = w.assume(t, samltest.Tamper("other-key"))
+	_, err = w.assume(t, samltest.ResponseOptions{Tamper: []string{"other-key"}})
 	if !errors.As(err, &invalid) {
 		t.Errorf("other key: %v, want InvalidIdentityToken", err)
 	}
-	_, err = w.assume(t, samltest.Tamper("unsigned"))
+	_, err = w.assume(t, samltest.ResponseOptions{Tamper: []string{"unsigned"}})
 	if !errors.As(err, &invalid) {
 		t.Errorf("unsigned: %v, want InvalidIdentityToken", err)
 	}
 	// D1.7, issue 14 item 1: the real wire shape of an issuer mismatch.
-	_, err = w.assume(t, samltest.Tamper("wrong-issuer"))
+	_, err = w.assume(t, samltest.ResponseOptions{Tamper: []string{"wrong-issuer"}})
 	if !errors.As(err, &invalid) || !strings.HasPrefix(invalid.ErrorMessage(), "Issuer not present in specified provider (Service: AWSOpenIdDiscoveryService; Status Code: 400; Error Code: AuthSamlInvalidSamlResponseException; Request ID: ") {
 		t.Errorf("wrong issuer: %v", err)
 	}
 	// A4.4: expired and stale.
-	_, err = w.assume(t, samltest.Tamper("expired"))
+	_, err = w.assume(t, samltest.ResponseOptions{Tamper: []string{"expired"}})
 	if !errors.As(err, &expired) {
 		t.Errorf("expired: %v, want ExpiredTokenException", err)
 	}
-	m := w.idp.Response(t, samltest.DefaultUser()).Base64()
+	m := w.idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()
 	*w.now = testNow.Add(6 * time.Minute)
-	_, err = w.assumeWith(t, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(adminRole), SAMLAssertion: aws.String(m)}, samltest.DefaultUser())
+	_, err = w.assumeWith(t, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(adminRole), SAMLAssertion: aws.String(m)}, samltest.DefaultUser(), samltest.ResponseOptions{})
 	if !errors.As(err, &expired) || expired.ErrorMessage() != "Token must be redeemed within 5 minutes of issuance" && expired.ErrorMessage() != "Response has expired" {
 		t.Errorf("stale: %v, want ExpiredTokenException", err)
 	}
 	*w.now = testNow
 	// A4.6: the same assertion twice is accepted (STS has no replay check).
 	for i := 0; i < 2; i++ {
-		if _, err := w.assumeWith(t, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(adminRole), SAMLAssertion: aws.String(m)}, samltest.DefaultUser()); err != nil {
+		if _, err := w.assumeWith(t, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(adminRole), SAMLAssertion: aws.String(m)}, samltest.DefaultUser(), samltest.ResponseOptions{}); err != nil {
 			t.Errorf("reuse %d: %v", i, err)
 		}
 	}
 	// A3.4: RoleSessionName problems.
-	_, err = w.assume(t, samltest.Tamper("missing-session-name"))
+	_, err = w.assume(t, samltest.ResponseOptions{Tamper: []string{"missing-session-name"}})
 	if !errors.As(err, &invalid) || invalid.ErrorMessage() != "RoleSessionName is required in AuthnResponse" {
 		t.Errorf("missing RoleSessionName: %v", err)
 	}
 	// A2.1: no NameID -> AccessDenied.
-	_, err = w.assume(t, samltest.Tamper("missing-nameid"))
+	_, err = w.assume(t, samltest.ResponseOptions{Tamper: []string{"missing-nameid"}})
 	wantAPIError(t, err, "AccessDenied", 403)
 	// A1.9, B3.1: a Recipient that is not an AWS endpoint.
-	_, err = w.assume(t, samltest.Tamper("wrong-recipient"))
+	_, err = w.assume(t, samltest.ResponseOptions{Tamper: []string{"wrong-recipient"}})
 	if !errors.As(err, &invalid) {
 		t.Errorf("wrong recipient: %v", err)
 	}
 	// A3.1: the Role attribute does not pair RoleArn with PrincipalArn.
 	u := samltest.DefaultUser()
 	u.Roles = []string{samltest.DefaultReadOnlyRole}
-	_, err = w.assumeWith(t, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(adminRole)}, u)
+	_, err = w.assumeWith(t, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(adminRole)}, u, samltest.ResponseOptions{})
 	wantAPIError(t, err, "AccessDenied", 403)
 	// B2.3: a role that does not exist (listed in the assertion).
 	u.Roles = []string{"arn:aws:iam::123456789012:role/Missing," + providerARN}
-	_, err = w.assumeWith(t, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String("arn:aws:iam::123456789012:role/Missing")}, u)
+	_, err = w.assumeWith(t, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String("arn:aws:iam::123456789012:role/Missing")}, u, samltest.ResponseOptions{})
 	wantAPIError(t, err, "AccessDenied", 403)
 	// B4.4: the provider does not exist.
-	_, err = w.assumeWith(t, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(adminRole), PrincipalArn: aws.String("arn:aws:iam::123456789012:saml-provider/Nope")}, samltest.DefaultUser())
+	_, err = w.assumeWith(t, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(adminRole), PrincipalArn: aws.String("arn:aws:iam::123456789012:saml-provider/Nope")}, samltest.DefaultUser(), samltest.ResponseOptions{})
 	if !errors.As(err, &invalid) || invalid.ErrorMessage() != "Specified provider doesn't exist" {
 		t.Errorf("no provider: %v", err)
 	}
 	// A4.2: DurationSeconds above MaxSessionDuration.
-	_, err = w.assumeWith(t, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(adminRole), DurationSeconds: aws.Int32(7200)}, samltest.DefaultUser())
+	_, err = w.assumeWith(t, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(adminRole), DurationSeconds: aws.Int32(7200)}, samltest.DefaultUser(), samltest.ResponseOptions{})
 	wantAPIError(t, err, "ValidationError", 400)
-	out, err := w.assumeWith(t, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(readOnly), DurationSeconds: aws.Int32(7200)}, samltest.DefaultUser())
+	out, err := w.assumeWith(t, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(readOnly), DurationSeconds: aws.Int32(7200)}, samltest.DefaultUser(), samltest.ResponseOptions{})
 	if err != nil || !aws.ToTime(out.Credentials.Expiration).Equal(testNow.Add(2*time.Hour)) {
 		t.Errorf("7200 s on a 7200 s role: %v", err)
 	}
 	// B4.1: parameter constraints.
-	_, err = w.assumeWith(t, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(adminRole), DurationSeconds: aws.Int32(899)}, samltest.DefaultUser())
+	_, err = w.assumeWith(t, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(adminRole), DurationSeconds: aws.Int32(899)}, samltest.DefaultUser(), samltest.ResponseOptions{})
 	wantAPIError(t, err, "ValidationError", 400)
-	_, err = w.assumeWith(t, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(adminRole), SAMLAssertion: aws.String(strings.Repeat("A", 100004))}, samltest.DefaultUser())
+	_, err = w.assumeWith(t, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(adminRole), SAMLAssertion: aws.String(strings.Repeat("A", 100004))}, samltest.DefaultUser(), samltest.ResponseOptions{})
 	wantAPIError(t, err, "ValidationError", 400)
-	_, err = w.assumeWith(t, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(adminRole), SAMLAssertion: aws.String("<samlp:Response/>")}, samltest.DefaultUser())
+	_, err = w.assumeWith(t, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(adminRole), SAMLAssertion: aws.String("<samlp:Response/>")}, samltest.DefaultUser(), samltest.ResponseOptions{})
 	if !errors.As(err, &invalid) {
 		t.Errorf("raw XML: %v", err)
 	}
-	_, err = w.assumeWith(t, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(adminRole), Policy: aws.String("{not json")}, samltest.DefaultUser())
+	_, err = w.assumeWith(t, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(adminRole), Policy: aws.String("{not json")}, samltest.DefaultUser(), samltest.ResponseOptions{})
 	if !errors.As(err, &malformed) {
 		t.Errorf("bad policy: %v", err)
 	}
-	_, err = w.assumeWith(t, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(adminRole), Policy: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"` + strings.Repeat("x", 1900) + `"}]}`)}, samltest.DefaultUser())
+	_, err = w.assumeWith(t, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(adminRole), Policy: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"` + strings.Repeat("x", 1900) + `"}]}`)}, samltest.DefaultUser(), samltest.ResponseOptions{})
 	if err != nil {
 		t.Errorf("large policy: %v", err)
 	}
 	// A3.7, B3.2: session tags need sts:TagSession.
 	u = samltest.DefaultUser()
 	u.Tags = map[string]string{"Project": "blue"}
-	_, err = w.assumeWith(t, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(adminRole)}, u)
+	_, err = w.assumeWith(t, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(adminRole)}, u, samltest.ResponseOptions{})
 	wantAPIError(t, err, "AccessDenied", 403)
 	_ = packed
 }

@@ -37,7 +37,7 @@ func TestDiagnoseUntrustedSignerOneFix(t *testing.T) {
 	}
 	idp.AddNextCertificate()
 	idp.ActivateNextCertificate()
-	m := idp.Response(t, samltest.DefaultUser())
+	m := idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{})
 	r := v.Diagnose(context.Background(), m.XML)
 	if r.Accepted {
 		t.Fatal("accepted a response signed by an untrusted certificate")

@@ -94,7 +94,7 @@ func (tn *tenant) assume(t *testing.T) error {
 	_, err := tn.sts.AssumeRoleWithSAML(ctx, &sts.AssumeRoleWithSAMLInput{
 		RoleArn:       aws.String("arn:aws:iam::123456789012:role/EntraAdmin"),
 		PrincipalArn:  aws.String(tn.arn.String()),
-		SAMLAssertion: aws.String(tn.idp.Response(t, samltest.DefaultUser()).Base64()),
+		SAMLAssertion: aws.String(tn.idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()),
 	})
 	return err
 }

@@ -69,7 +69,7 @@ func TestCredentialProcessJSONReadBySDKs(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	res, err := samlcreds.AssumeRoleWithSAML(ctx, sts.NewFromConfig(srv.AWSConfig("")), role, []byte(idp.Response(t, samltest.DefaultUser()).Base64()), samlcreds.Options{})
+	res, err := samlcreds.AssumeRoleWithSAML(ctx, sts.NewFromConfig(srv.AWSConfig("")), role, []byte(idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()), samlcreds.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

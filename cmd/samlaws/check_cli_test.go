@@ -121,11 +121,11 @@ func newCheckFixture(t *testing.T) *checkFixture {
 
 // response mints a response for B.Simon (two roles, a 2 h SessionDuration)
 // and writes its XML to a file.
-func (f *checkFixture) response(t *testing.T, opts ...samltest.ResponseOption) string {
+func (f *checkFixture) response(t *testing.T, opts samltest.ResponseOptions) string {
 	t.Helper()
 	u := samltest.DefaultUser()
 	u.SessionDuration = 2 * time.Hour
-	return writeFile(t, "response.xml", f.idp.Response(t, u, opts...).XML)
+	return writeFile(t, "response.xml", f.idp.Response(t, u, opts).XML)
 }
 
 // jsonLines decodes check --json output.
@@ -167,7 +167,7 @@ func errorCodes(t *testing.T, r map[string]any) []string {
 
 func TestCheckAcceptedJSON(t *testing.T) {
 	f := newCheckFixture(t)
-	resp := f.response(t)
+	resp := f.response(t, samltest.ResponseOptions{})
 	r := runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, "--json", resp)
 	if r.code != exitOK {
 		t.Fatalf("exit %d, want 0\nstdout: %s\nstderr: %s", r.code, r.stdout, r.stderr)
@@ -223,7 +223,7 @@ func TestCheckAcceptedJSON(t *testing.T) {
 
 func TestCheckAcceptedText(t *testing.T) {
 	f := newCheckFixture(t)
-	resp := f.response(t)
+	resp := f.response(t, samltest.ResponseOptions{})
 	r := runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, resp)
 	if r.code != exitOK {
 		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
@@ -248,21 +248,21 @@ func TestCheckRejected(t *testing.T) {
 	f := newCheckFixture(t)
 	cases := []struct {
 		name string
-		opt  samltest.ResponseOption
+		opt  samltest.ResponseOptions
 		code string
 	}{
-		{"A4.4-D2.2/expired", samltest.Tamper("expired"), "expired"},
-		{"D2.2/not-yet-valid", samltest.Tamper("not-yet-valid"), "not_yet_valid"},
-		{"A1.7/wrong-audience", samltest.Tamper("wrong-audience"), "audience"},
-		{"A1.8/wrong-recipient", samltest.Tamper("wrong-recipient"), "recipient"},
-		{"D1.2/wrong-destination", samltest.Tamper("wrong-destination"), "destination"},
-		{"D1.7/wrong-issuer", samltest.Tamper("wrong-issuer"), "issuer"},
-		{"A5.1/other-key", samltest.Tamper("other-key"), "signature"},
-		{"D4.7/unsigned", samltest.Tamper("unsigned"), "signature"},
-		{"D4/modified-after-signing", samltest.Tamper("modified-after-signing"), "signature"},
-		{"A3.1/missing-role", samltest.Tamper("missing-role"), "attributes"},
-		{"A3.4/bad-session-name", samltest.Tamper("bad-session-name"), "attributes"},
-		{"D1.5/failed-status", samltest.Tamper("failed-status"), "status"},
+		{"A4.4-D2.2/expired", samltest.ResponseOptions{Tamper: []string{"expired"}}, "expired"},
+		{"D2.2/not-yet-valid", samltest.ResponseOptions{Tamper: []string{"not-yet-valid"}}, "not_yet_valid"},
+		{"A1.7/wrong-audience", samltest.ResponseOptions{Tamper: []string{"wrong-audience"}}, "audience"},
+		{"A1.8/wrong-recipient", samltest.ResponseOptions{Tamper: []string{"wrong-recipient"}}, "recipient"},
+		{"D1.2/wrong-destination", samltest.ResponseOptions{Tamper: []string{"wrong-destination"}}, "destination"},
+		{"D1.7/wrong-issuer", samltest.ResponseOptions{Tamper: []string{"wrong-issuer"}}, "issuer"},
+		{"A5.1/other-key", samltest.ResponseOptions{Tamper: []string{"other-key"}}, "signature"},
+		{"D4.7/unsigned", samltest.ResponseOptions{Tamper: []string{"unsigned"}}, "signature"},
+		{"D4/modified-after-signing", samltest.ResponseOptions{Tamper: []string{"modified-after-signing"}}, "signature"},
+		{"A3.1/missing-role", samltest.ResponseOptions{Tamper: []string{"missing-role"}}, "attributes"},
+		{"A3.4/bad-session-name", samltest.ResponseOptions{Tamper: []string{"bad-session-name"}}, "attributes"},
+		{"D1.5/failed-status", samltest.ResponseOptions{Tamper: []string{"failed-status"}}, "status"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -320,7 +320,7 @@ func contains(list []string, s string) bool {
 // TestCheckEveryProblem: diagnose mode lists all problems, not the first only.
 func TestCheckEveryProblem(t *testing.T) {
 	f := newCheckFixture(t)
-	resp := f.response(t, samltest.Tamper("wrong-audience"), samltest.Tamper("wrong-recipient"), samltest.Tamper("missing-session-name"))
+	resp := f.response(t, samltest.ResponseOptions{Tamper: []string{"wrong-audience", "wrong-recipient", "missing-session-name"}})
 	r := runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, "--json", resp)
 	if r.code != exitRejected {
 		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
@@ -340,8 +340,8 @@ func TestCheckEveryProblem(t *testing.T) {
 // TestCheckReplayAcrossFiles: one verifier, one replay cache (D5.3).
 func TestCheckReplayAcrossFiles(t *testing.T) {
 	f := newCheckFixture(t)
-	a := f.response(t)
-	b := f.response(t)
+	a := f.response(t, samltest.ResponseOptions{})
+	b := f.response(t, samltest.ResponseOptions{})
 	r := runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, "--json", a, b, a)
 	if r.code != exitRejected {
 		t.Fatalf("exit %d, want 1\n%s%s", r.code, r.stdout, r.stderr)
@@ -399,7 +399,7 @@ func TestCheckInputForms(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			in := tc.input(f.idp.Response(t, u).Base64())
+			in := tc.input(f.idp.Response(t, u, samltest.ResponseOptions{}).Base64())
 			r := runCLI(t, in, "check", "--metadata", f.md, "--now", checkAt, "--json", "-")
 			if r.code != exitOK {
 				t.Fatalf("stdin: exit %d\n%s%s", r.code, r.stdout, r.stderr)
@@ -407,7 +407,7 @@ func TestCheckInputForms(t *testing.T) {
 			if got := jsonLines(t, r.stdout)[0]["file"]; got != "-" {
 				t.Errorf("file = %v, want -", got)
 			}
-			file := writeFile(t, "resp.b64", []byte(tc.input(f.idp.Response(t, u).Base64())))
+			file := writeFile(t, "resp.b64", []byte(tc.input(f.idp.Response(t, u, samltest.ResponseOptions{}).Base64())))
 			if r := runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, file); r.code != exitOK {
 				t.Errorf("file: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 			}
@@ -447,7 +447,7 @@ func TestCheckTooLarge(t *testing.T) {
 // audience it stands for (A1.6); another audience is not (A1.7).
 func TestCheckAudienceInstanceSuffix(t *testing.T) {
 	f := newCheckFixture(t)
-	resp := f.response(t)
+	resp := f.response(t, samltest.ResponseOptions{})
 	r := runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, "--audience", "https://signin.aws.amazon.com/saml#2", resp)
 	if r.code != exitOK {
 		t.Errorf("A1.6 #2: exit %d\n%s%s", r.code, r.stdout, r.stderr)
@@ -464,7 +464,7 @@ func TestCheckAudienceInstanceSuffix(t *testing.T) {
 func TestCheckRecipientFlag(t *testing.T) {
 	f := newCheckFixture(t)
 	regional := "https://eu-west-1.signin.aws.amazon.com/saml"
-	resp := f.response(t, samltest.Recipient(regional))
+	resp := f.response(t, samltest.ResponseOptions{Recipient: regional})
 	r := runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, resp)
 	if r.code != exitOK {
 		t.Errorf("regional recipient refused by default: exit %d\n%s", r.code, r.stdout)
@@ -479,7 +479,7 @@ func TestCheckRecipientFlag(t *testing.T) {
 	if r.code != exitRejected || !strings.Contains(r.stdout, "only https://signin.aws.amazon.com/saml (--recipient)") {
 		t.Errorf("--recipient global: regional accepted or header wrong: exit %d\n%s", r.code, r.stdout)
 	}
-	lookalike := f.response(t, samltest.Recipient("https://eu-west-1.signin.aws.amazon.com.example.net/saml"))
+	lookalike := f.response(t, samltest.ResponseOptions{Recipient: "https://eu-west-1.signin.aws.amazon.com.example.net/saml"})
 	if r := runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, lookalike); r.code != exitRejected {
 		t.Errorf("look-alike host accepted: exit %d", r.code)
 	}
@@ -489,7 +489,7 @@ func TestCheckRecipientFlag(t *testing.T) {
 // Entra's "Certificate (Base64)" download.
 func TestCheckCertMode(t *testing.T) {
 	f := newCheckFixture(t)
-	resp := f.response(t)
+	resp := f.response(t, samltest.ResponseOptions{})
 	pem := writeFile(t, "entra.pem", f.idp.CertificatePEM())
 	r := runCLI(t, "", "check", "--cert", pem, "--issuer", f.idp.EntityID, "--now", checkAt, resp)
 	if r.code != exitOK {
@@ -504,7 +504,7 @@ func TestCheckCertMode(t *testing.T) {
 	// a response of another tenant signed with the same key is then rejected
 	// for its issuer (D1.7), the signature still being checked against --cert.
 	other := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return checkNow }})
-	resp2 := writeFile(t, "other.xml", other.Response(t, samltest.DefaultUser()).XML)
+	resp2 := writeFile(t, "other.xml", other.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{}).XML)
 	r = runCLI(t, "", "check", "--cert", pem, "--now", checkAt, resp, resp2)
 	if r.code != exitRejected || !strings.Contains(r.stdout, "note: issuer taken from "+resp) {
 		t.Fatalf("no --issuer: exit %d\n%s%s", r.code, r.stdout, r.stderr)
@@ -524,7 +524,7 @@ func TestCheckCertMode(t *testing.T) {
 func TestCheckMetadataURL(t *testing.T) {
 	srv := samltest.NewServer(t, samltest.IdPConfig{Now: func() time.Time { return checkNow }})
 	u := samltest.DefaultUser()
-	resp := writeFile(t, "r.xml", srv.IdP.Response(t, u).XML)
+	resp := writeFile(t, "r.xml", srv.IdP.Response(t, u, samltest.ResponseOptions{}).XML)
 	r := runCLI(t, "", "check", "--metadata", srv.AppMetadataURL(), "--now", checkAt, resp)
 	if r.code != exitOK {
 		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
@@ -543,7 +543,7 @@ func TestCheckRollover(t *testing.T) {
 	old := f.md
 	f.idp.AddNextCertificate()
 	f.idp.ActivateNextCertificate()
-	resp := f.response(t)
+	resp := f.response(t, samltest.ResponseOptions{})
 	r := runCLI(t, "", "check", "--metadata", old, "--now", checkAt, resp)
 	tp := fmt.Sprintf("%X", sha1.Sum(f.idp.Certificate().Raw))
 	if r.code != exitRejected || !strings.Contains(r.stdout, tp) || !strings.Contains(r.stdout, "metadata") {
@@ -558,7 +558,7 @@ func TestCheckRollover(t *testing.T) {
 // TestCheckUsage: exit 2 and a message naming the flag at fault.
 func TestCheckUsage(t *testing.T) {
 	f := newCheckFixture(t)
-	resp := f.response(t)
+	resp := f.response(t, samltest.ResponseOptions{})
 	notMD := writeFile(t, "not-metadata.xml", []byte("<html><body>sign in</body></html>"))
 	noCert := writeFile(t, "empty.pem", []byte("nothing here\n"))
 	goodCert := writeFile(t, "entra.pem", f.idp.CertificatePEM())
@@ -606,7 +606,7 @@ func TestCheckUsage(t *testing.T) {
 // TestCheckFlagsAfterFiles: flags may follow the files; "--" ends flags.
 func TestCheckFlagsAfterFiles(t *testing.T) {
 	f := newCheckFixture(t)
-	resp := f.response(t)
+	resp := f.response(t, samltest.ResponseOptions{})
 	if r := runCLI(t, "", "check", resp, "--metadata", f.md, "--now", checkAt); r.code != exitOK {
 		t.Errorf("flags after the file: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
@@ -622,10 +622,10 @@ func TestCheckFlagsAfterFiles(t *testing.T) {
 // added to the 5 minutes.
 func TestCheckAWSFreshness(t *testing.T) {
 	f := newCheckFixture(t)
-	resp := f.response(t, samltest.Spec(func(s *mint.ResponseSpec) {
+	resp := f.response(t, samltest.ResponseOptions{Spec: func(s *mint.ResponseSpec) {
 		s.AssertionLifetime = time.Hour
 		s.ConfirmationLifetime = time.Hour
-	}))
+	}})
 	for _, tc := range []struct {
 		now    time.Duration
 		accept bool
@@ -654,7 +654,7 @@ func TestCheckAWSFreshness(t *testing.T) {
 // against the AuthnRequest IDs given.
 func TestCheckSPInitiated(t *testing.T) {
 	f := newCheckFixture(t)
-	resp := f.response(t, samltest.InResponseTo("id6c2a0e1d-9f4b-4a57-8d0e-3b1f2a4c5d6e"))
+	resp := f.response(t, samltest.ResponseOptions{InResponseTo: "id6c2a0e1d-9f4b-4a57-8d0e-3b1f2a4c5d6e"})
 	r := runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, resp)
 	if r.code != exitOK || !strings.Contains(r.stdout, "InResponseTo not checked: AWS keeps no request state") {
 		t.Errorf("SP-initiated response: exit %d\n%s%s", r.code, r.stdout, r.stderr)
@@ -667,7 +667,7 @@ func TestCheckSPInitiated(t *testing.T) {
 	if r.code != exitRejected || !contains(errorCodes(t, jsonLines(t, r.stdout)[0]), "in_response_to") {
 		t.Errorf("--request-id other: exit %d\n%s", r.code, r.stdout)
 	}
-	unsolicited := f.response(t)
+	unsolicited := f.response(t, samltest.ResponseOptions{})
 	r = runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, "--request-id", "id-of-a-request", unsolicited)
 	if r.code != exitRejected {
 		t.Errorf("--request-id with an unsolicited response: exit %d\n%s", r.code, r.stdout)
@@ -682,7 +682,7 @@ func TestCheckSPInitiated(t *testing.T) {
 func TestCheckProviderID(t *testing.T) {
 	f := newCheckFixture(t)
 	const id = "SAMLSPD9IMTW2LM46J042K"
-	resp := f.response(t, samltest.Recipient("https://eu-west-1.signin.aws.amazon.com/saml/acs/"+id))
+	resp := f.response(t, samltest.ResponseOptions{Recipient: "https://eu-west-1.signin.aws.amazon.com/saml/acs/" + id})
 	if r := runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, resp); r.code != exitRejected {
 		t.Errorf("provider-specific ACS accepted without --provider-id: exit %d", r.code)
 	}

@@ -31,29 +31,29 @@ func TestCheckTrustPolicy(t *testing.T) {
 			prov+`"},"Action":`+actions+cond+`}]}`))
 	}
 	globalAud := `,"Condition":{"StringEquals":{"SAML:aud":"https://signin.aws.amazon.com/saml"}}`
-	tagged := func(opts ...samltest.ResponseOption) string {
+	tagged := func(opts samltest.ResponseOptions) string {
 		u := samltest.DefaultUser()
 		u.SessionDuration = 2 * time.Hour
 		u.Roles = u.Roles[:1]
 		u.Tags = map[string]string{"Project": "apollo"}
-		return writeFile(t, "tagged.xml", f.idp.Response(t, u, opts...).XML)
+		return writeFile(t, "tagged.xml", f.idp.Response(t, u, opts).XML)
 	}
 
 	// B3.2: tags without sts:TagSession -> AccessDenied.
-	r := runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, "--trust-policy", policy(`"sts:AssumeRoleWithSAML"`, globalAud), "--json", tagged())
+	r := runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, "--trust-policy", policy(`"sts:AssumeRoleWithSAML"`, globalAud), "--json", tagged(samltest.ResponseOptions{}))
 	if r.code != exitRejected || !contains(errorCodes(t, jsonLines(t, r.stdout)[0]), "trust_policy") ||
 		!strings.Contains(r.stdout, `"rule":"B3.2"`) || !strings.Contains(r.stdout, `"code":"AccessDenied"`) {
 		t.Errorf("B3.2 tags without sts:TagSession: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	withTags := policy(`["sts:AssumeRoleWithSAML","sts:TagSession"]`, globalAud)
-	r = runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, "--trust-policy", withTags, tagged())
+	r = runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, "--trust-policy", withTags, tagged(samltest.ResponseOptions{}))
 	if r.code != exitOK || !strings.Contains(r.stdout, "evaluated as STS does") {
 		t.Errorf("B3.2 with sts:TagSession: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 
 	// A1.9: SAML:aud is the Recipient; a regional Recipient fails a global
 	// StringEquals condition.
-	regional := tagged(samltest.Recipient("https://eu-west-1.signin.aws.amazon.com/saml"))
+	regional := tagged(samltest.ResponseOptions{Recipient: "https://eu-west-1.signin.aws.amazon.com/saml"})
 	r = runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, "--trust-policy", withTags, regional)
 	if r.code != exitRejected || !strings.Contains(r.stdout, "SAML:aud is the Recipient") {
 		t.Errorf("A1.9 regional Recipient, global SAML:aud: exit %d\n%s", r.code, r.stdout)
@@ -66,12 +66,12 @@ func TestCheckTrustPolicy(t *testing.T) {
 
 	// The URL-encoded form "aws iam get-role" prints is read too.
 	enc := writeFile(t, "trust.txt", []byte(url.PathEscape(`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Federated":"`+prov+`"},"Action":["sts:AssumeRoleWithSAML","sts:TagSession"]}}`)))
-	if r := runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, "--trust-policy", enc, tagged()); r.code != exitOK {
+	if r := runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, "--trust-policy", enc, tagged(samltest.ResponseOptions{})); r.code != exitOK {
 		t.Errorf("URL-encoded policy: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 
 	// Two roles: --role picks the one the policy belongs to.
-	two := f.response(t)
+	two := f.response(t, samltest.ResponseOptions{})
 	plain := policy(`"sts:AssumeRoleWithSAML"`, "")
 	r = runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, "--trust-policy", plain, "--json", two)
 	if r.code != exitRejected || !strings.Contains(r.stdout, "--role") {
@@ -140,7 +140,7 @@ func TestCheckTrustPolicyFromIAM(t *testing.T) {
 		u := samltest.DefaultUser()
 		u.Roles = []string{role + "," + samltest.DefaultProviderARN}
 		u.Tags = map[string]string{"Project": "apollo"}
-		return writeFile(t, "r.xml", f.idp.Response(t, u).XML)
+		return writeFile(t, "r.xml", f.idp.Response(t, u, samltest.ResponseOptions{}).XML)
 	}
 	if r := run("check", "--metadata", f.md, "--now", checkAt, "--role", plain, "--trust-policy-from-iam", "--json", response(plain)); r.code != exitRejected ||
 		!strings.Contains(r.stdout, `"rule":"B3.2"`) {

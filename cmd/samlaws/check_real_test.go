@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/samlaws/samlaws/saml/samltest"
 )
 
 // Real documents, copied byte for byte from /work/shared/fixtures/real (see
@@ -20,7 +22,7 @@ func realFixture(name string) string { return filepath.Join("testdata", name) }
 // (A5.1).
 func TestCheckRealMetadata(t *testing.T) {
 	f := newCheckFixture(t)
-	resp := f.response(t)
+	resp := f.response(t, samltest.ResponseOptions{})
 	tp := fmt.Sprintf("%X", sha1.Sum(f.idp.Certificate().Raw))
 	cases := []struct{ file, issuer, trusted string }{
 		{"entra-app-61318f71.xml", "https://sts.windows.net/61318f71-9c58-4f75-b8af-329e649fcd80/", "C147B5D6E9F6E44927F114B4D17C18674130007F"},

@@ -92,7 +92,7 @@ func TestCheckShowsIssuerValuesRealCapture(t *testing.T) {
 // expected and actual values; hints name flags, not Go identifiers.
 func TestCheckShowsEndpointAndTimeValues(t *testing.T) {
 	f := newCheckFixture(t)
-	resp := f.response(t, samltest.Audience("https://signin.aws.amazon.com/saml-x"), samltest.Recipient("https://signin.aws.amazon.com/sam1"))
+	resp := f.response(t, samltest.ResponseOptions{Audience: "https://signin.aws.amazon.com/saml-x", Recipient: "https://signin.aws.amazon.com/sam1"})
 	r := runCLI(t, "", "check", "--metadata", f.md, "--now", "2026-11-28T15:00:00Z", resp)
 	for _, want := range []string{
 		`Audience: "https://signin.aws.amazon.com/saml-x"`,
@@ -116,7 +116,7 @@ func TestCheckShowsEndpointAndTimeValues(t *testing.T) {
 // Issue 16: lookalike and invisible characters in a value are named.
 func TestCheckShowsLookalikes(t *testing.T) {
 	f := newCheckFixture(t)
-	xml, err := os.ReadFile(f.response(t))
+	xml, err := os.ReadFile(f.response(t, samltest.ResponseOptions{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +143,7 @@ func TestCheckShowsLookalikes(t *testing.T) {
 // ACCEPTED") or reordering one with U+202E is shown escaped, never as a line.
 func TestCheckForgedStatusLine(t *testing.T) {
 	f := newCheckFixture(t)
-	xml, err := os.ReadFile(f.response(t, samltest.Tamper("failed-status")))
+	xml, err := os.ReadFile(f.response(t, samltest.ResponseOptions{Tamper: []string{"failed-status"}}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,7 +176,7 @@ func TestCheckForgedStatusLine(t *testing.T) {
 // saml.MaxDiagnoseProblems problems, and how many more there were.
 func TestCheckOutputCapped(t *testing.T) {
 	f := newCheckFixture(t)
-	xml, err := os.ReadFile(f.response(t, samltest.Tamper("unsigned")))
+	xml, err := os.ReadFile(f.response(t, samltest.ResponseOptions{Tamper: []string{"unsigned"}}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,7 +209,7 @@ func TestCheckExpiredSigningCertificate(t *testing.T) {
 	md := writeFile(t, "metadata.xml", idp.Metadata())
 	now = checkNow.Add(4 * 365 * 24 * time.Hour) // past the 3-year certificate
 	u := samltest.DefaultUser()
-	resp := writeFile(t, "response.xml", idp.Response(t, u).XML)
+	resp := writeFile(t, "response.xml", idp.Response(t, u, samltest.ResponseOptions{}).XML)
 	at := now.Add(time.Minute).Format(time.RFC3339)
 	r := runCLI(t, "", "check", "--metadata", md, "--now", at, resp)
 	if r.code != exitOK {

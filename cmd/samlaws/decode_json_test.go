@@ -38,7 +38,7 @@ func TestDecodeJSON(t *testing.T) {
 	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return checkNow }})
 	u := samltest.DefaultUser()
 	u.SessionDuration = 2 * time.Hour
-	m := idp.Response(t, u, samltest.SignBoth())
+	m := idp.Response(t, u, samltest.ResponseOptions{Signing: mint.SignBoth})
 	for _, in := range []struct {
 		name, file, enc string
 	}{
@@ -92,14 +92,14 @@ func TestDecodeJSON(t *testing.T) {
 func TestDecodeJSONEncryptedAndBroken(t *testing.T) {
 	_, spCert, _ := testSPKey(t)
 	f := newCheckFixture(t)
-	out := decodeJSONRun(t, "", f.response(t, samltest.EncryptFor(spCert)))
+	out := decodeJSONRun(t, "", f.response(t, samltest.ResponseOptions{EncryptFor: spCert}))
 	if len(out.Assertions) != 1 || !out.Assertions[0].Encrypted || !strings.Contains(out.Assertions[0].ContentEncryption, "aes256") ||
 		out.Assertions[0].NameID != "" || len(out.Assertions[0].Attributes) != 0 {
 		t.Errorf("encrypted: %+v", out.Assertions)
 	}
 	// Not what it claims to be: decode still reports (validated false), and
 	// a document that is not a Response is an error as in text mode.
-	bad := f.response(t, samltest.Tamper("wrong-issuer"))
+	bad := f.response(t, samltest.ResponseOptions{Tamper: []string{"wrong-issuer"}})
 	if out := decodeJSONRun(t, "", bad); out.Validated || out.Response.Issuer == f.idp.EntityID {
 		t.Errorf("wrong issuer: %+v", out.Response)
 	}
@@ -116,7 +116,7 @@ func TestDecodeDecryptKey(t *testing.T) {
 	_, spCert, keyPEM := testSPKey(t)
 	_, _, otherPEM := testSPKey(t)
 	f := newCheckFixture(t)
-	resp := f.response(t, samltest.EncryptFor(spCert))
+	resp := f.response(t, samltest.ResponseOptions{EncryptFor: spCert})
 	keyFile := writeFile(t, "sp.key", keyPEM)
 	otherFile := writeFile(t, "other.key", otherPEM)
 

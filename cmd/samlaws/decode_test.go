@@ -20,6 +20,7 @@ import (
 
 	"github.com/samlaws/samlaws/federation"
 	"github.com/samlaws/samlaws/saml/samltest"
+	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
 // flatten joins wrapped or indented output into single-spaced text.
@@ -29,7 +30,7 @@ func TestDecodeBase64(t *testing.T) {
 	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return checkNow }})
 	u := samltest.DefaultUser()
 	u.SessionDuration = 2 * time.Hour
-	m := idp.Response(t, u)
+	m := idp.Response(t, u, samltest.ResponseOptions{})
 	file := writeFile(t, "resp.b64", []byte(wrapBase64(m.Base64(), 76, "\r\n")))
 	r := runCLI(t, "", "decode", file)
 	if r.code != exitOK {
@@ -79,20 +80,20 @@ func TestDecodeXMLStdinAndShapes(t *testing.T) {
 	u := samltest.DefaultUser()
 	cases := []struct {
 		name string
-		opts []samltest.ResponseOption
+		opts samltest.ResponseOptions
 		want []string
 	}{
-		{"C3.1/sign-both", []samltest.ResponseOption{samltest.SignBoth()}, []string{"= this Response", "= this Assertion"}},
-		{"C3.1/sha1", []samltest.ResponseOption{samltest.SHA1()}, []string{"RSA-SHA1", "digest SHA-1"}},
-		{"D4.2/empty-reference", []samltest.ResponseOption{samltest.Tamper("empty-reference-uri")}, []string{"= the whole document"}},
-		{"D4.2/injected-assertion", []samltest.ResponseOption{samltest.Tamper("injected-assertion")}, []string{"2 assertions: AWS needs exactly one", "Assertion 2 of 2"}},
-		{"A3.4/bad-session-name", []samltest.ResponseOption{samltest.Tamper("bad-session-name")}, []string{"RoleSessionName bad session name! -> invalid:"}},
-		{"D1.5/failed-status", []samltest.ResponseOption{samltest.Tamper("failed-status")}, []string{"(not Success: AWS rejects it, D1.5)", "StatusMessage AADSTS"}},
-		{"D1.6/in-response-to", []samltest.ResponseOption{samltest.InResponseTo("_req1")}, []string{"InResponseTo _req1 (SP-initiated)"}},
+		{"C3.1/sign-both", samltest.ResponseOptions{Signing: mint.SignBoth}, []string{"= this Response", "= this Assertion"}},
+		{"C3.1/sha1", samltest.ResponseOptions{Algorithm: mint.RSASHA1}, []string{"RSA-SHA1", "digest SHA-1"}},
+		{"D4.2/empty-reference", samltest.ResponseOptions{Tamper: []string{"empty-reference-uri"}}, []string{"= the whole document"}},
+		{"D4.2/injected-assertion", samltest.ResponseOptions{Tamper: []string{"injected-assertion"}}, []string{"2 assertions: AWS needs exactly one", "Assertion 2 of 2"}},
+		{"A3.4/bad-session-name", samltest.ResponseOptions{Tamper: []string{"bad-session-name"}}, []string{"RoleSessionName bad session name! -> invalid:"}},
+		{"D1.5/failed-status", samltest.ResponseOptions{Tamper: []string{"failed-status"}}, []string{"(not Success: AWS rejects it, D1.5)", "StatusMessage AADSTS"}},
+		{"D1.6/in-response-to", samltest.ResponseOptions{InResponseTo: "_req1"}, []string{"InResponseTo _req1 (SP-initiated)"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			m := idp.Response(t, u, tc.opts...)
+			m := idp.Response(t, u, tc.opts)
 			r := runCLI(t, string(m.XML), "decode", "-")
 			if r.code != exitOK {
 				t.Fatalf("exit %d\n%s", r.code, r.stderr)
@@ -143,7 +144,7 @@ func testSPKey(t *testing.T) (*rsa.PrivateKey, *x509.Certificate, []byte) {
 func TestEncrypted(t *testing.T) {
 	_, spCert, keyPEM := testSPKey(t)
 	f := newCheckFixture(t)
-	resp := f.response(t, samltest.EncryptFor(spCert))
+	resp := f.response(t, samltest.ResponseOptions{EncryptFor: spCert})
 
 	r := runCLI(t, "", "decode", resp)
 	if r.code != exitOK {
@@ -181,7 +182,7 @@ func TestEncrypted(t *testing.T) {
 // command-line mistakes are exit 2.
 func TestDecodeRejects(t *testing.T) {
 	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return checkNow }})
-	m := idp.Response(t, samltest.DefaultUser())
+	m := idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{})
 
 	var deflated bytes.Buffer
 	zw, _ := flate.NewWriter(&deflated, flate.BestCompression)
@@ -235,8 +236,8 @@ func TestDecodeRejects(t *testing.T) {
 // loops; budgets hold.
 func FuzzDecode(f *testing.F) {
 	idp := samltest.NewIdP(f, samltest.IdPConfig{Now: func() time.Time { return checkNow }, Seed: 1})
-	for _, opts := range [][]samltest.ResponseOption{nil, {samltest.SignBoth()}, {samltest.Tamper("injected-assertion")}, {samltest.Tamper("failed-status")}} {
-		m := idp.Response(f, samltest.DefaultUser(), opts...)
+	for _, opts := range []samltest.ResponseOptions{{}, {Signing: mint.SignBoth}, {Tamper: []string{"injected-assertion"}}, {Tamper: []string{"failed-status"}}} {
+		m := idp.Response(f, samltest.DefaultUser(), opts)
 		f.Add(m.XML)
 		f.Add([]byte(m.Base64()))
 	}

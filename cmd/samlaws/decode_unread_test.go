@@ -71,7 +71,7 @@ func TestDecodeShowsIssuerWhitespace(t *testing.T) {
 // value can forge or reorder a line of decode's output.
 func TestDecodeUnreadAndEscapes(t *testing.T) {
 	f := newCheckFixture(t)
-	xml, err := os.ReadFile(f.response(t, samltest.Tamper("unsigned")))
+	xml, err := os.ReadFile(f.response(t, samltest.ResponseOptions{Tamper: []string{"unsigned"}}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +118,7 @@ func TestDecodeUnreadAndEscapes(t *testing.T) {
 // too, not skipped silently.
 func TestDecodeListsProcessingInstruction(t *testing.T) {
 	f := newCheckFixture(t)
-	xml, err := os.ReadFile(f.response(t))
+	xml, err := os.ReadFile(f.response(t, samltest.ResponseOptions{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +142,7 @@ func TestDecodeListsProcessingInstruction(t *testing.T) {
 // listed, not hidden.
 func TestDecodeListsStrayInAudienceAndStatus(t *testing.T) {
 	f := newCheckFixture(t)
-	xml, err := os.ReadFile(f.response(t))
+	xml, err := os.ReadFile(f.response(t, samltest.ResponseOptions{}))
 	if err != nil {
 		t.Fatal(err)
 	}

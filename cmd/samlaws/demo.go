@@ -425,7 +425,7 @@ func demoThumbprints(t *checkTrust) string {
 // signIn mints B.Simon's response and shows AWS's verdict step by step.
 func (d *demo) signIn(v *saml.Verifier) error {
 	u := d.user()
-	m, err := d.idp.Mint(u)
+	m, err := d.idp.Mint(u, samltest.ResponseOptions{})
 	if err != nil {
 		return err
 	}
@@ -539,7 +539,7 @@ func (d *demo) replyURLMistake(v *saml.Verifier) error {
 		return fmt.Errorf("federation.CheckReplyURL accepted %s", bad)
 	}
 	d.row("Entra config check", err.Error())
-	m, err := d.idp.Mint(d.user(), samltest.Recipient(bad))
+	m, err := d.idp.Mint(d.user(), samltest.ResponseOptions{Recipient: bad})
 	if err != nil {
 		return err
 	}
@@ -559,7 +559,7 @@ func (d *demo) rollover(v *saml.Verifier) error {
 	cert := d.idp.Certificate()
 	d.row("in Entra", fmt.Sprintf("new certificate %s made active (\"Make certificate active\", C3.2)", saml.Thumbprint(cert)))
 	d.row("AWS provider trusts", demoThumbprints(d.trust)+" only")
-	m, err := d.idp.Mint(d.user())
+	m, err := d.idp.Mint(d.user(), samltest.ResponseOptions{})
 	if err != nil {
 		return err
 	}

@@ -128,7 +128,7 @@ func TestExplainListAndGroup(t *testing.T) {
 // and the JSON output have no such notes.
 func TestCheckExplainsCitedRules(t *testing.T) {
 	f := newCheckFixture(t)
-	bad := f.response(t, samltest.Tamper("wrong-recipient"), samltest.Tamper("missing-session-name"))
+	bad := f.response(t, samltest.ResponseOptions{Tamper: []string{"wrong-recipient", "missing-session-name"}})
 	r := runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, bad, bad)
 	if r.code != exitRejected {
 		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
@@ -162,7 +162,7 @@ func TestCheckExplainsCitedRules(t *testing.T) {
 		t.Errorf("summary line changed:\n%s", report)
 	}
 
-	good := f.response(t)
+	good := f.response(t, samltest.ResponseOptions{})
 	for _, args := range [][]string{
 		{"check", "--metadata", f.md, "--now", checkAt, good},
 		{"check", "--metadata", f.md, "--now", checkAt, "--json", bad},

@@ -123,7 +123,7 @@ func TestRunThroughAssumeRole(t *testing.T) {
 	}
 	signIn, err := sts.NewFromConfig(srv.AWSConfig(mgmt)).AssumeRoleWithSAML(ctx, &sts.AssumeRoleWithSAMLInput{
 		RoleArn: aws.String("arn:aws:iam::" + mgmt + ":role/EntraAdmin"), PrincipalArn: aws.String(samltest.DefaultProviderARN),
-		SAMLAssertion: aws.String(idp.Response(t, samltest.DefaultUser()).Base64()),
+		SAMLAssertion: aws.String(idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()),
 	})
 	if err != nil {
 		t.Fatal(err)

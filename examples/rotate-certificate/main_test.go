@@ -41,7 +41,7 @@ func TestRotation(t *testing.T) {
 		t.Helper()
 		_, err := stsc.AssumeRoleWithSAML(ctx, &sts.AssumeRoleWithSAMLInput{
 			RoleArn: aws.String("arn:aws:iam::123456789012:role/EntraAdmin"), PrincipalArn: aws.String(arn.String()),
-			SAMLAssertion: aws.String(idp.Response(t, samltest.DefaultUser()).Base64())})
+			SAMLAssertion: aws.String(idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64())})
 		if err != nil {
 			t.Fatalf("sign-in %s: %v", when, err)
 		}

@@ -38,7 +38,7 @@ func TestRun(t *testing.T) {
 	}
 	role, _ := awsrole.ParseRole("arn:aws:iam::123456789012:role/EntraAdmin," + samltest.DefaultProviderARN)
 	file := filepath.Join(t.TempDir(), "response.b64")
-	if err := os.WriteFile(file, []byte(idp.Response(t, samltest.DefaultUser()).Base64()), 0o600); err != nil {
+	if err := os.WriteFile(file, []byte(idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
@@ -52,7 +52,7 @@ func TestRun(t *testing.T) {
 	// A response that expired: STS's ExpiredTokenException reaches the caller.
 	now = now.Add(2 * time.Hour)
 	stale := samlcreds.AssertionSourceFunc(func(context.Context) ([]byte, error) {
-		return []byte(idp.Response(t, samltest.DefaultUser(), samltest.Tamper("expired")).Base64()), nil
+		return []byte(idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{Tamper: []string{"expired"}}).Base64()), nil
 	})
 	cfg2 := srv.AWSConfig("")
 	err := run(ctx, &out, cfg2, role, stale)

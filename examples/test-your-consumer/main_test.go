@@ -41,12 +41,12 @@ func TestConsumer(t *testing.T) {
 	srv := httptest.NewServer(acs(v))
 	defer srv.Close()
 
-	code, body := post(t, srv, idp.Response(t, samltest.DefaultUser()).Base64())
+	code, body := post(t, srv, idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64())
 	if code != http.StatusOK || !strings.Contains(body, samltest.DefaultUPN) || !strings.Contains(body, "role/EntraAdmin") {
 		t.Fatalf("good response: %d %s", code, body)
 	}
 	// The same response again is a replay.
-	m := idp.Response(t, samltest.DefaultUser()).Base64()
+	m := idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()
 	if code, _ := post(t, srv, m); code != http.StatusOK {
 		t.Fatalf("first use refused: %d", code)
 	}
@@ -55,7 +55,7 @@ func TestConsumer(t *testing.T) {
 	}
 	for _, k := range mint.Knobs() {
 		t.Run(k.Name, func(t *testing.T) {
-			code, body := post(t, srv, idp.Response(t, samltest.DefaultUser(), samltest.Tamper(k.Name)).Base64())
+			code, body := post(t, srv, idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{Tamper: []string{k.Name}}).Base64())
 			if code != http.StatusForbidden {
 				t.Errorf("%s (%s): %d %s, want 403", k.Name, k.Doc, code, body)
 			}

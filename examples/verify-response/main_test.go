@@ -25,7 +25,7 @@ func TestRun(t *testing.T) {
 		}
 		return p
 	}
-	good := write("good.b64", []byte(idp.Response(t, samltest.DefaultUser()).Base64()))
+	good := write("good.b64", []byte(idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()))
 	if err := run(context.Background(), md, good, now.Add(time.Minute).Format(time.RFC3339)); err != nil {
 		t.Fatalf("good response rejected: %v", err)
 	}
@@ -33,7 +33,7 @@ func TestRun(t *testing.T) {
 	if err := run(context.Background(), md, good, now.Add(20*time.Minute).Format(time.RFC3339)); err == nil {
 		t.Fatal("expired response accepted")
 	}
-	bad := write("bad.xml", idp.Response(t, samltest.DefaultUser(), samltest.Tamper("other-key")).XML)
+	bad := write("bad.xml", idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{Tamper: []string{"other-key"}}).XML)
 	if err := run(context.Background(), md, bad, now.Add(time.Minute).Format(time.RFC3339)); err == nil {
 		t.Fatal("response signed by another key accepted")
 	}

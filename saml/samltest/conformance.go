@@ -16,7 +16,7 @@ type conformanceCase struct {
 	// (docs/rules.md).
 	Name, Rule string
 	// Options mint the response.
-	Options []ResponseOption
+	Options ResponseOptions
 	// Accept is what a consumer that behaves as AWS does must decide.
 	Accept bool
 }
@@ -26,12 +26,12 @@ type conformanceCase struct {
 // knob of [mint.Knobs], which must be rejected.
 func conformanceCases() []conformanceCase {
 	cases := []conformanceCase{
-		{Name: "SignAssertion", Rule: "C3.1", Options: []ResponseOption{SignAssertion()}, Accept: true},
-		{Name: "SignResponse", Rule: "C3.1", Options: []ResponseOption{SignResponse()}, Accept: true},
-		{Name: "SignBoth", Rule: "C3.1", Options: []ResponseOption{SignBoth()}, Accept: true},
+		{Name: "SignAssertion", Rule: "C3.1", Options: ResponseOptions{Signing: mint.SignAssertion}, Accept: true},
+		{Name: "SignResponse", Rule: "C3.1", Options: ResponseOptions{Signing: mint.SignResponse}, Accept: true},
+		{Name: "SignBoth", Rule: "C3.1", Options: ResponseOptions{Signing: mint.SignBoth}, Accept: true},
 	}
 	for _, k := range mint.Knobs() {
-		cases = append(cases, conformanceCase{Name: k.Name, Rule: k.Rule, Options: []ResponseOption{Tamper(k.Name)}})
+		cases = append(cases, conformanceCase{Name: k.Name, Rule: k.Rule, Options: ResponseOptions{Tamper: []string{k.Name}}})
 	}
 	return cases
 }
@@ -61,7 +61,7 @@ func RunConformance[T interface {
 // checkConformance runs one case, reporting a wrong decision through tb.
 func checkConformance(tb TB, idp *IdP, verify VerifyFunc, c conformanceCase) {
 	tb.Helper()
-	m := idp.Response(tb, idp.User, c.Options...)
+	m := idp.Response(tb, idp.User, c.Options)
 	err := verify(context.Background(), m.XML)
 	switch {
 	case c.Accept && err != nil:

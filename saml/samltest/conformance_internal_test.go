@@ -85,7 +85,7 @@ func TestTamperUnknownNameFails(t *testing.T) {
 				}
 			}
 		}()
-		idp.Response(ft, DefaultUser(), Tamper("expried"))
+		idp.Response(ft, DefaultUser(), ResponseOptions{Tamper: []string{"expried"}})
 		t.Error("Response returned for an unknown knob")
 	}()
 	if !strings.Contains(ft.msg, `unknown tamper knob "expried"`) {

@@ -9,10 +9,10 @@
 // ([IdP.Response], built on [mint.Builder]):
 //
 //	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: clock})
-//	resp := idp.Response(t, samltest.DefaultUser())          // B.Simon with two roles
-//	bad := idp.Response(t, samltest.DefaultUser(), samltest.Tamper("expired"))
+//	resp := idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{}) // B.Simon with two roles
+//	bad := idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{Tamper: []string{"expired"}})
 //
-// [Tamper] applies any knob of [mint.Knobs] by name, the one list of tamper
+// [ResponseOptions].Tamper applies any knob of [mint.Knobs] by name, the one list of tamper
 // knobs: a verifier that behaves as AWS does must reject each one.
 // [RunConformance] runs that loop, plus the valid signing variants,
 // against any SAML consumer, in the spirit of testing/slogtest:

@@ -70,10 +70,10 @@ func ExampleIdP_Response() {
 	}
 
 	u := samltest.DefaultUser() // B.Simon@contoso.com with two roles
-	a, err := v.Verify(context.Background(), idp.Response(t, u).XML)
+	a, err := v.Verify(context.Background(), idp.Response(t, u, samltest.ResponseOptions{}).XML)
 	fmt.Println(a.Subject.NameID, a.Roles[0].RoleARN, err)
 
-	_, err = v.Verify(context.Background(), idp.Response(t, u, samltest.Tamper("expired")).XML)
+	_, err = v.Verify(context.Background(), idp.Response(t, u, samltest.ResponseOptions{Tamper: []string{"expired"}}).XML)
 	fmt.Println("expired accepted:", err == nil)
 	// Output:
 	// B.Simon@contoso.com arn:aws:iam::123456789012:role/EntraAdmin <nil>
@@ -91,7 +91,7 @@ func ExampleTamper() {
 
 	accepted := 0
 	for _, tc := range mint.Knobs() {
-		m := idp.Response(t, samltest.DefaultUser(), samltest.Tamper(tc.Name))
+		m := idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{Tamper: []string{tc.Name}})
 		if _, err := v.Verify(context.Background(), m.XML); err == nil {
 			fmt.Println("accepted:", tc.Rule, tc.Name)
 			accepted++
@@ -160,7 +160,7 @@ func ExampleNew() {
 	}
 	u := samltest.DefaultUser()
 	u.SessionDuration = time.Hour
-	m, err := idp.Mint(u, samltest.SignBoth())
+	m, err := idp.Mint(u, samltest.ResponseOptions{Signing: mint.SignBoth})
 	if err != nil {
 		panic(err)
 	}

@@ -130,10 +130,10 @@ func TestKeyIndexGivesDistinctKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	// c has a's tenant, so only the key differs.
-	if _, err := v.Verify(context.Background(), c.Response(t, samltest.DefaultUser()).XML); err == nil {
+	if _, err := v.Verify(context.Background(), c.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{}).XML); err == nil {
 		t.Error("a verifier trusting IdP a accepted a response signed by IdP c's key")
 	}
-	if _, err := v.Verify(context.Background(), a.Response(t, samltest.DefaultUser()).XML); err != nil {
+	if _, err := v.Verify(context.Background(), a.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{}).XML); err != nil {
 		t.Errorf("a verifier trusting IdP a rejected a's own response: %v", err)
 	}
 }
@@ -322,7 +322,7 @@ func TestRolloverC3_4(t *testing.T) {
 	if _, err := verifyMetadata(t, md, old); err != nil {
 		t.Errorf("metadata during rollover is not signed by the active certificate: %v", err)
 	}
-	r1 := idp.Response(t, samltest.DefaultUser())
+	r1 := idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{})
 	if got := signingCert(t, r1.XML); got != b64(old) {
 		t.Error("before activation the response is not signed by the old certificate")
 	}
@@ -335,7 +335,7 @@ func TestRolloverC3_4(t *testing.T) {
 	if !idp.Certificate().Equal(next) || idp.NextCertificate() != nil {
 		t.Fatal("ActivateNextCertificate did not switch the signer")
 	}
-	r2 := idp.Response(t, samltest.DefaultUser())
+	r2 := idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{})
 	if got := signingCert(t, r2.XML); got != b64(next) {
 		t.Error("after activation the response is not signed by the next certificate")
 	}
@@ -412,7 +412,7 @@ func TestDeterministicOutput(t *testing.T) {
 	mk := func(seed uint64) (*samltest.IdP, []byte, []byte) {
 		idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }, Seed: seed})
 		md := idp.Metadata()
-		return idp, md, idp.Response(t, samltest.DefaultUser()).XML
+		return idp, md, idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{}).XML
 	}
 	a, mdA, rA := mk(7)
 	b, mdB, rB := mk(7)
@@ -429,9 +429,9 @@ func TestClockInjection(t *testing.T) {
 	t.Parallel()
 	now := fixedNow
 	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return now }})
-	m1 := idp.Response(t, samltest.DefaultUser())
+	m1 := idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{})
 	now = now.Add(time.Hour)
-	m2 := idp.Response(t, samltest.DefaultUser())
+	m2 := idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{})
 	if !m1.IssueInstant.Equal(fixedNow) || !m2.IssueInstant.Equal(fixedNow.Add(time.Hour)) {
 		t.Errorf("IssueInstants %v, %v do not follow the injected clock", m1.IssueInstant, m2.IssueInstant)
 	}
@@ -486,7 +486,7 @@ func TestConcurrentUse(t *testing.T) {
 			var err error
 			switch i % 4 {
 			case 0:
-				_, err = verifier.Verify(context.Background(), idp.Response(t, samltest.DefaultUser()).XML)
+				_, err = verifier.Verify(context.Background(), idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{}).XML)
 			case 1:
 				if len(idp.Metadata()) == 0 {
 					err = errEmpty
@@ -562,10 +562,10 @@ func TestWithUserAndSpec(t *testing.T) {
 		t.Fatalf("WithUser: %v, %+v", err, a)
 	}
 	// Spec reaches any ResponseSpec field.
-	m := srv.IdP.Response(t, alice, samltest.Spec(func(s *mint.ResponseSpec) {
+	m := srv.IdP.Response(t, alice, samltest.ResponseOptions{Spec: func(s *mint.ResponseSpec) {
 		s.NameID = "00u1-persistent"
 		s.NameIDFormat = federation.NameIDFormatPersistent
-	}))
+	}})
 	a, err = v.Verify(context.Background(), m.XML)
 	if err != nil || a.Subject.NameID != "00u1-persistent" || a.Subject.Format != federation.NameIDFormatPersistent {
 		t.Errorf("Spec: %v, subject %+v", err, a.Subject)

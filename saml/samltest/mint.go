@@ -118,83 +118,74 @@ func (u User) aws() (awsrole.Attributes, []mint.Attribute) {
 	return a, extra
 }
 
-// ResponseOption changes one response minted by [IdP.Response]. The options
-// of this package cover the signing choices of Entra (C3.1) and, through
-// [Tamper], every knob of [mint.Knobs]; [Spec] reaches any other field. An
-// option that returns an error fails the test.
-type ResponseOption func(spec *mint.ResponseSpec) error
-
-// Spec applies f to the [mint.ResponseSpec] before minting.
-func Spec(f func(spec *mint.ResponseSpec)) ResponseOption {
-	return func(spec *mint.ResponseSpec) error { f(spec); return nil }
+// ResponseOptions changes one response minted by [IdP.Response] or
+// [IdP.Mint]. The zero value mints what Entra sends by default: the assertion
+// signed with RSA-SHA256 (C3.1), for [IdP.Audience] and [IdP.ACS]. Tamper
+// reaches every knob of [mint.Knobs]; Spec reaches any other field of the
+// [mint.ResponseSpec].
+type ResponseOptions struct {
+	// Signing chooses what is signed (C3.1): mint.SignAssertion (the zero
+	// value, Entra's default), mint.SignResponse ("Sign SAML response") or
+	// mint.SignBoth ("Sign SAML response and assertion").
+	Signing mint.SigningMode
+	// Algorithm is the signature algorithm: mint.RSASHA256 (the zero value) or
+	// mint.RSASHA1 with SHA-1 digests, Entra's legacy option (C3.1, A5.3).
+	Algorithm mint.SignatureAlgorithm
+	// Audience is the AudienceRestriction value (A1.6); "" means [IdP.Audience].
+	Audience string
+	// Recipient is SubjectConfirmationData/@Recipient and, through it, the
+	// Destination (A1.8); "" means [IdP.ACS].
+	Recipient string
+	// InResponseTo answers the AuthnRequest with this ID (SP-initiated sign-in).
+	InResponseTo string
+	// EncryptFor, when not nil, encrypts the assertion to this SP certificate,
+	// as Entra's token encryption does (C3.5): AES-256 content (GCM, the
+	// minter's default; Entra documents AES-256 without the mode), RSA-OAEP key
+	// transport.
+	EncryptFor *x509.Certificate
+	// Tamper names knobs of [mint.Knobs] to apply, in order, such as "expired"
+	// or "wrapped-assertion". An unknown name is an error.
+	//
+	//	for _, k := range mint.Knobs() {
+	//		t.Run(k.Rule+"/"+k.Name, func(t *testing.T) {
+	//			m := idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{Tamper: []string{k.Name}})
+	//			if _, err := verifier.Verify(ctx, m.XML); err == nil {
+	//				t.Fatal("accepted")
+	//			}
+	//		})
+	//	}
+	Tamper []string
+	// Spec, when not nil, is applied to the [mint.ResponseSpec] last.
+	Spec func(spec *mint.ResponseSpec)
 }
 
-// SignAssertion signs the Assertion only: Entra's default (C3.1).
-func SignAssertion() ResponseOption { return signing(mint.SignAssertion) }
-
-// SignResponse signs the Response only ("Sign SAML response", C3.1).
-func SignResponse() ResponseOption { return signing(mint.SignResponse) }
-
-// SignBoth signs the Assertion and the Response ("Sign SAML response and
-// assertion", C3.1).
-func SignBoth() ResponseOption { return signing(mint.SignBoth) }
-
-func signing(m mint.SigningMode) ResponseOption {
-	return func(spec *mint.ResponseSpec) error { spec.Signing = m; return nil }
-}
-
-// SHA1 signs with RSA-SHA1 and SHA-1 digests, Entra's legacy option (C3.1, A5.3).
-func SHA1() ResponseOption {
-	return func(spec *mint.ResponseSpec) error { spec.Algorithm = mint.RSASHA1; return nil }
-}
-
-// Audience sets the AudienceRestriction value (A1.6).
-func Audience(aud string) ResponseOption {
-	return func(spec *mint.ResponseSpec) error { spec.Audience = aud; return nil }
-}
-
-// Recipient sets SubjectConfirmationData/@Recipient and, through it, the
-// Destination (A1.8).
-func Recipient(url string) ResponseOption {
-	return func(spec *mint.ResponseSpec) error { spec.Recipient = url; return nil }
-}
-
-// InResponseTo answers the AuthnRequest with this ID (SP-initiated sign-in).
-func InResponseTo(id string) ResponseOption {
-	return func(spec *mint.ResponseSpec) error { spec.InResponseTo = id; return nil }
-}
-
-// EncryptFor encrypts the assertion to the SP certificate cert, as Entra's token
-// encryption does (C3.5): AES-256 content (GCM, the minter's default; Entra
-// documents AES-256 without the mode), RSA-OAEP key transport.
-func EncryptFor(cert *x509.Certificate) ResponseOption {
-	return func(spec *mint.ResponseSpec) error {
-		spec.Encryption = &mint.Encryption{Certificate: cert}
-		return nil
+// apply sets o on spec.
+func (o ResponseOptions) apply(spec *mint.ResponseSpec) error {
+	spec.Signing = o.Signing
+	spec.Algorithm = o.Algorithm
+	if o.Audience != "" {
+		spec.Audience = o.Audience
 	}
-}
-
-// Tamper applies the tamper knob called name (one of [mint.Knobs], such as
-// "expired" or "wrapped-assertion"). An unknown name fails the test when the
-// response is minted.
-//
-//	for _, k := range mint.Knobs() {
-//		t.Run(k.Rule+"/"+k.Name, func(t *testing.T) {
-//			xml := idp.Response(t, samltest.DefaultUser(), samltest.Tamper(k.Name)).XML
-//			if _, err := verifier.Verify(ctx, xml); err == nil {
-//				t.Fatal("accepted")
-//			}
-//		})
-//	}
-func Tamper(name string) ResponseOption {
-	k, ok := mint.KnobNamed(name)
-	return func(spec *mint.ResponseSpec) error {
+	if o.Recipient != "" {
+		spec.Recipient = o.Recipient
+	}
+	if o.InResponseTo != "" {
+		spec.InResponseTo = o.InResponseTo
+	}
+	if o.EncryptFor != nil {
+		spec.Encryption = &mint.Encryption{Certificate: o.EncryptFor}
+	}
+	for _, name := range o.Tamper {
+		k, ok := mint.KnobNamed(name)
 		if !ok {
 			return fmt.Errorf("unknown tamper knob %q (see mint.Knobs)", name)
 		}
 		k.Apply(spec)
-		return nil
 	}
+	if o.Spec != nil {
+		o.Spec(spec)
+	}
+	return nil
 }
 
 // Response mints a response for u, signed by the IdP's active key, as Entra
@@ -204,9 +195,9 @@ func Tamper(name string) ResponseOption {
 // RSA-SHA256 unless opts say otherwise. It fails the test on error; [IdP.Mint]
 // returns the error instead. Use [mint.Minted.Base64] for the form value and
 // [mint.Minted.HTMLForm] for the auto-submit page.
-func (idp *IdP) Response(t TB, u User, opts ...ResponseOption) *mint.Minted {
+func (idp *IdP) Response(t TB, u User, opts ResponseOptions) *mint.Minted {
 	t.Helper()
-	m, err := idp.Mint(u, opts...)
+	m, err := idp.Mint(u, opts)
 	if err != nil {
 		t.Fatalf("%v", err)
 		return nil
@@ -215,12 +206,10 @@ func (idp *IdP) Response(t TB, u User, opts ...ResponseOption) *mint.Minted {
 }
 
 // Mint is [IdP.Response] returning an error instead of failing a test.
-func (idp *IdP) Mint(u User, opts ...ResponseOption) (*mint.Minted, error) {
+func (idp *IdP) Mint(u User, opts ResponseOptions) (*mint.Minted, error) {
 	spec := idp.spec(u)
-	for _, o := range opts {
-		if err := o(&spec); err != nil {
-			return nil, fmt.Errorf("samltest: %w", err)
-		}
+	if err := opts.apply(&spec); err != nil {
+		return nil, fmt.Errorf("samltest: %w", err)
 	}
 	b := idp.Builder()
 	if b == nil {

@@ -48,7 +48,7 @@ func TestResponseDefaultC2(t *testing.T) {
 	u.SourceIdentity = "bsimon"
 	u.Tags = map[string]string{"Project": "Moon", "CostCenter": "42"}
 	u.TransitiveTagKeys = []string{"Project"}
-	m := idp.Response(t, u)
+	m := idp.Response(t, u, samltest.ResponseOptions{})
 
 	a, err := newVerifier(t, idp).Verify(context.Background(), m.XML)
 	if err != nil {
@@ -106,7 +106,7 @@ func TestResponseDefaultC2(t *testing.T) {
 	}
 
 	// Base64 form value.
-	raw, err := base64.StdEncoding.DecodeString(idp.Response(t, u).Base64())
+	raw, err := base64.StdEncoding.DecodeString(idp.Response(t, u, samltest.ResponseOptions{}).Base64())
 	if err != nil || !bytes.HasPrefix(raw, []byte("<samlp:Response ")) {
 		t.Errorf("ResponseBase64 does not decode to a Response: %v", err)
 	}
@@ -156,18 +156,18 @@ func TestSigningOptionsC3_1(t *testing.T) {
 	v := newVerifier(t, idp, func(c *saml.VerifierConfig) { c.AllowSHA1 = true })
 	for _, tc := range []struct {
 		name               string
-		opts               []samltest.ResponseOption
+		opts               samltest.ResponseOptions
 		onResponse, onAssn bool
 		alg                string
 	}{
-		{"C3.1/assertion", nil, false, true, metadata.AlgRSASHA256},
-		{"C3.1/explicit-assertion", []samltest.ResponseOption{samltest.SignAssertion()}, false, true, metadata.AlgRSASHA256},
-		{"C3.1/response", []samltest.ResponseOption{samltest.SignResponse()}, true, false, metadata.AlgRSASHA256},
-		{"C3.1/both", []samltest.ResponseOption{samltest.SignBoth()}, true, true, metadata.AlgRSASHA256},
-		{"C3.1/sha1", []samltest.ResponseOption{samltest.SHA1()}, false, true, metadata.AlgRSASHA1},
+		{"C3.1/assertion", samltest.ResponseOptions{}, false, true, metadata.AlgRSASHA256},
+		{"C3.1/explicit-assertion", samltest.ResponseOptions{Signing: mint.SignAssertion}, false, true, metadata.AlgRSASHA256},
+		{"C3.1/response", samltest.ResponseOptions{Signing: mint.SignResponse}, true, false, metadata.AlgRSASHA256},
+		{"C3.1/both", samltest.ResponseOptions{Signing: mint.SignBoth}, true, true, metadata.AlgRSASHA256},
+		{"C3.1/sha1", samltest.ResponseOptions{Algorithm: mint.RSASHA1}, false, true, metadata.AlgRSASHA1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			m := idp.Response(t, samltest.DefaultUser(), tc.opts...)
+			m := idp.Response(t, samltest.DefaultUser(), tc.opts)
 			d := etree.NewDocument()
 			if err := d.ReadFromBytes(m.XML); err != nil {
 				t.Fatal(err)
@@ -195,8 +195,7 @@ func TestResponseKnobs(t *testing.T) {
 
 	// Audience and Recipient (A1.6, A1.8) with a verifier that expects them.
 	m := idp.Response(t, samltest.DefaultUser(),
-		samltest.Audience("urn:amazon:webservices"),
-		samltest.Recipient("https://eu-west-1.signin.aws.amazon.com/saml"))
+		samltest.ResponseOptions{Audience: "urn:amazon:webservices", Recipient: "https://eu-west-1.signin.aws.amazon.com/saml"})
 	v := newVerifier(t, idp, func(c *saml.VerifierConfig) {
 		c.Audiences = []string{"urn:amazon:webservices"}
 		c.Recipients = []string{"https://eu-west-1.signin.aws.amazon.com/saml"}
@@ -209,7 +208,7 @@ func TestResponseKnobs(t *testing.T) {
 		t.Errorf("recipient %q audiences %q", a.Recipient, a.Audiences)
 	}
 	// D1.6: SP-initiated responses carry InResponseTo (AWS itself is IdP-initiated).
-	if r := idp.Response(t, samltest.DefaultUser(), samltest.InResponseTo("_req1")); bytes.Count(r.XML, []byte(`InResponseTo="_req1"`)) != 2 {
+	if r := idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{InResponseTo: "_req1"}); bytes.Count(r.XML, []byte(`InResponseTo="_req1"`)) != 2 {
 		t.Error("InResponseTo not written on Response and SubjectConfirmationData")
 	}
 	// The default verifier (AWS audience and recipient) rejects it.
@@ -219,7 +218,7 @@ func TestResponseKnobs(t *testing.T) {
 
 	// C3.5: encryption to an SP certificate.
 	sp := samltest.NewIdP(t, samltest.IdPConfig{KeyIndex: 5}) // borrow a key pair as the SP's
-	enc := idp.Response(t, samltest.DefaultUser(), samltest.EncryptFor(sp.Certificate()))
+	enc := idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{EncryptFor: sp.Certificate()})
 	if !bytes.Contains(enc.XML, []byte("EncryptedAssertion")) || bytes.Contains(enc.XML, []byte(samltest.DefaultUPN)) {
 		t.Fatal("C3.5: the assertion is not encrypted")
 	}
@@ -233,7 +232,7 @@ func TestResponseKnobs(t *testing.T) {
 	// A3.1: role values that do not parse are written verbatim.
 	u := samltest.DefaultUser()
 	u.Roles = []string{"not-an-arn", samltest.DefaultAdminRole}
-	bad := idp.Response(t, u)
+	bad := idp.Response(t, u, samltest.ResponseOptions{})
 	if !bytes.Contains(bad.XML, []byte("<AttributeValue>not-an-arn</AttributeValue>")) {
 		t.Error("A3.1: an unparsable role value was not written verbatim")
 	}
@@ -243,7 +242,7 @@ func TestResponseKnobs(t *testing.T) {
 	// A3.4: SessionName overrides the UPN.
 	u = samltest.DefaultUser()
 	u.SessionName = "bsimon"
-	if a, err := newVerifier(t, idp).Verify(ctx, idp.Response(t, u).XML); err != nil || a.RoleSessionName != "bsimon" {
+	if a, err := newVerifier(t, idp).Verify(ctx, idp.Response(t, u, samltest.ResponseOptions{}).XML); err != nil || a.RoleSessionName != "bsimon" {
 		t.Errorf("A3.4: RoleSessionName %q, err %v", a.RoleSessionName, err)
 	}
 }
@@ -258,8 +257,8 @@ func TestTamperKnobsRejected(t *testing.T) {
 			// Two IdPs in the same state: their output differs only by the option.
 			a := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }, Seed: 1})
 			b := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }, Seed: 1})
-			base := a.Response(t, samltest.DefaultUser())
-			m := b.Response(t, samltest.DefaultUser(), samltest.Tamper(tc.Name))
+			base := a.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{})
+			m := b.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{Tamper: []string{tc.Name}})
 			if bytes.Equal(m.XML, base.XML) {
 				t.Fatal("the option changed nothing")
 			}
@@ -277,7 +276,7 @@ func TestTamperKnobsRejected(t *testing.T) {
 func TestOtherKeyKnobSignsWithAnotherKey(t *testing.T) {
 	t.Parallel()
 	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }})
-	m := idp.Response(t, samltest.DefaultUser(), samltest.Tamper("other-key"))
+	m := idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{Tamper: []string{"other-key"}})
 	// KeyInfo still names the IdP's certificate (D4.6: KeyInfo never chooses trust)...
 	if signingCert(t, m.XML) != b64(idp.Certificate()) {
 		t.Error("KeyInfo does not carry the IdP's certificate")

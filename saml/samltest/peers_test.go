@@ -8,6 +8,7 @@ import (
 
 	"github.com/samlaws/samlaws/internal/peers"
 	"github.com/samlaws/samlaws/saml/samltest"
+	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
 // C1.4: xmlsec1 verifies the metadata's signature with the IdP's certificate,
@@ -56,23 +57,23 @@ func TestResponsesAgainstPeerSPs(t *testing.T) {
 	md := idp.Metadata()
 	type tcase struct {
 		name string
-		opt  []samltest.ResponseOption
+		opt  samltest.ResponseOptions
 		want bool
 	}
 	cases := []tcase{
-		{"C3.1/assertion", nil, true},
-		{"C3.1/response", []samltest.ResponseOption{samltest.SignResponse()}, true},
-		{"C3.1/both", []samltest.ResponseOption{samltest.SignBoth()}, true},
-		{"D2.2/expired", []samltest.ResponseOption{samltest.Tamper("expired")}, false},
-		{"D2.3/wrong-audience", []samltest.ResponseOption{samltest.Tamper("wrong-audience")}, false},
-		{"D4.6/other-key", []samltest.ResponseOption{samltest.Tamper("other-key")}, false},
-		{"D4/modified", []samltest.ResponseOption{samltest.Tamper("modified-after-signing")}, false},
-		{"D4.7/unsigned", []samltest.ResponseOption{samltest.Tamper("unsigned")}, false},
+		{"C3.1/assertion", samltest.ResponseOptions{}, true},
+		{"C3.1/response", samltest.ResponseOptions{Signing: mint.SignResponse}, true},
+		{"C3.1/both", samltest.ResponseOptions{Signing: mint.SignBoth}, true},
+		{"D2.2/expired", samltest.ResponseOptions{Tamper: []string{"expired"}}, false},
+		{"D2.3/wrong-audience", samltest.ResponseOptions{Tamper: []string{"wrong-audience"}}, false},
+		{"D4.6/other-key", samltest.ResponseOptions{Tamper: []string{"other-key"}}, false},
+		{"D4/modified", samltest.ResponseOptions{Tamper: []string{"modified-after-signing"}}, false},
+		{"D4.7/unsigned", samltest.ResponseOptions{Tamper: []string{"unsigned"}}, false},
 	}
 	ins := make([]peers.SPInput, len(cases))
 	for i, tc := range cases {
 		ins[i] = peers.SPInput{
-			ResponseXML: idp.Response(t, samltest.DefaultUser(), tc.opt...).XML,
+			ResponseXML: idp.Response(t, samltest.DefaultUser(), tc.opt).XML,
 			IdPMetadata: md,
 			Now:         fixedNow,
 		}
