@@ -62,7 +62,7 @@ func ExampleServer_assumeRole() {
 	}
 
 	// Sign in through SAML, then assume the member role with that session.
-	m, err := idp.Mint(samltest.DefaultUser())
+	m, err := idp.Mint(samltest.DefaultUser(), samltest.ResponseOptions{})
 	if err != nil {
 		fmt.Println(err)
 		return
