@@ -128,7 +128,7 @@ func ParseAttributes(m map[string][]string) (Attributes, error) {
 	for _, name := range tagNames {
 		key, vals := name[len(AttrPrincipalTagPrefix):], m[name]
 		attr := tagAttrName(key)
-		if err := ValidateTagKey(key); err != nil {
+		if err := validateTagKey(key); err != nil {
 			add(withIndex(err, -1))
 			continue
 		}
@@ -137,7 +137,7 @@ func ParseAttributes(m map[string][]string) (Attributes, error) {
 				fmt.Sprintf("has %d values; a session tag needs exactly one (STS has no multi-valued session tags)", len(vals))))
 			continue
 		}
-		if err := ValidateTagValue(key, vals[0]); err != nil {
+		if err := validateTagValue(key, vals[0]); err != nil {
 			add(withIndex(err, 0))
 			continue
 		}
@@ -166,7 +166,7 @@ func ParseAttributes(m map[string][]string) (Attributes, error) {
 			allTags[foldKey(name[len(AttrPrincipalTagPrefix):])] = true
 		}
 		for i, k := range vals {
-			if err := ValidateTagKey(k); err != nil {
+			if err := validateTagKey(k); err != nil {
 				var ae *AttributeError
 				errors.As(err, &ae)
 				add(newErr(AttrTransitiveTagKeys, i, "A3.8", errInvalidTransitiveTagKeys, nil, ae.Reason))

@@ -174,10 +174,9 @@ type Session struct {
 //
 // On a tie the earlier bound in that order is reported. Errors: a Channel other
 // than Console or API, an invalid SessionDuration, DurationSeconds out of range
-// or above MaxSessionDuration (errInvalidDurationSeconds), MaxSessionDuration
-// outside 3600-43200 (errInvalidMaxSessionDuration), SessionNotOnOrAfter without
-// Now, or a SessionNotOnOrAfter not after Now (errInvalidSessionDuration: the
-// session would already be over).
+// or above MaxSessionDuration (rule A4.2), MaxSessionDuration outside
+// 3600-43200 (B2.4), SessionNotOnOrAfter without Now, or a SessionNotOnOrAfter
+// not after Now (the session would already be over); all wrap ErrInvalid.
 func EffectiveSession(in SessionInput) (Session, error) {
 	if in.Channel != Console && in.Channel != API {
 		return Session{}, newErr("", -1, "A4.1", errInvalidSessionDuration, nil, "EffectiveSession needs Channel Console or API, got "+in.Channel.String())

@@ -32,16 +32,15 @@ const xmlSpace = " \t\r\n"
 // Surrounding whitespace: XML whitespace (space, tab, CR, LF) at either end of
 // the value and on either side of the comma is trimmed, as Entra and hand-edited
 // appRole values sometimes carry it (A3.2). Whitespace or any control character
-// inside an ARN is rejected (errARNSpace), and so is any other Unicode space
+// inside an ARN is rejected, and so is any other Unicode space
 // anywhere. Since AWS splits the value at commas (A3.3), ARNs containing a comma
 // (legal in IAM names) cannot be used in a Role value and are rejected.
 //
 // Each failure has its own message: empty value, one ARN, an empty part (stray
 // comma), three or more ARNs, text that is not an ARN, two roles or two providers,
-// wildcards (errARNWildcard), non-IAM ARNs (errARNNotIAM), mismatched partition or
-// account (errARNMismatch), and values longer than 5121 bytes. All wrap
-// errInvalidRole; a failure inside one ARN also wraps that ARN's error
-// (errInvalidARN) in Err.
+// wildcards, non-IAM ARNs, mismatched partition or account (A3.3), and values
+// longer than 5121 bytes. All wrap ErrInvalid; a failure inside one ARN also
+// carries that ARN's *AttributeError in Err.
 func ParseRole(s string) (Role, error) {
 	r, err := parseRole(s)
 	if err != nil {
@@ -92,7 +91,7 @@ func parseRole(s string) (Role, *AttributeError) {
 			var ae *AttributeError
 			errors.As(err, &ae) // parseARN always returns *AttributeError
 			// Err is the ARN error itself, so errors.Is also matches
-			// errInvalidARN and its finer sentinel.
+			// ErrInvalid and its finer sentinel.
 			return fail(ae.Rule, err, "%s ARN: %s", ordinal(i), ae.Reason)
 		}
 		got[i] = a

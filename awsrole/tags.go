@@ -34,19 +34,23 @@ type Tag struct {
 // AttributeName returns the SAML attribute name carrying t: AttrPrincipalTagPrefix+Key.
 func (t Tag) AttributeName() string { return AttrPrincipalTagPrefix + t.Key }
 
-// Validate checks t's key and value (A3.7).
+// Validate checks t's key, then its value (A3.7): the key 1-128 and the value
+// 0-256 characters matching [\p{L}\p{Z}\p{N}_.:/=+\-@], neither starting
+// with "aws:" (case-insensitively). Lengths are counted in UTF-16 code units,
+// as AWS's Java services count them. To check a key alone, validate a Tag
+// with an empty Value.
 func (t Tag) Validate() error {
-	if err := ValidateTagKey(t.Key); err != nil {
+	if err := validateTagKey(t.Key); err != nil {
 		return err
 	}
-	return ValidateTagValue(t.Key, t.Value)
+	return validateTagValue(t.Key, t.Value)
 }
 
-// ValidateTagKey checks a session tag key (A3.7): 1-128 characters matching
+// validateTagKey checks a session tag key (A3.7): 1-128 characters matching
 // ^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$, not starting with "aws:" (case-insensitively).
 // Lengths are counted in UTF-16 code units, as AWS's Java services count them,
 // so a character outside the Basic Multilingual Plane counts twice.
-func ValidateTagKey(key string) error {
+func validateTagKey(key string) error {
 	attr := tagAttrName(key)
 	if key == "" {
 		return newErr(attr, -1, "A3.7", errInvalidTag, nil, "tag key is empty (PrincipalTag: with nothing after the colon)")
@@ -60,10 +64,10 @@ func ValidateTagKey(key string) error {
 	return nil
 }
 
-// ValidateTagValue checks the value of the session tag key (A3.7): 0-256
+// validateTagValue checks the value of the session tag key (A3.7): 0-256
 // characters matching ^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$, not starting with "aws:"
 // (case-insensitively). The key only labels the error.
-func ValidateTagValue(key, value string) error {
+func validateTagValue(key, value string) error {
 	attr := tagAttrName(key)
 	if value == "" {
 		return nil

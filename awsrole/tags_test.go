@@ -18,8 +18,8 @@ func TestValidateTagKey(t *testing.T) {
 		"A3.7/aws-not-at-start":  "my-aws:thing",
 		"A3.7/aws-without-colon": "aws",
 	} {
-		if err := ValidateTagKey(ok); err != nil {
-			t.Errorf("%s: ValidateTagKey(%q): %v", name, ok, err)
+		if err := validateTagKey(ok); err != nil {
+			t.Errorf("%s: validateTagKey(%q): %v", name, ok, err)
 		}
 	}
 	tests := []struct{ name, key, msg string }{
@@ -38,15 +38,15 @@ func TestValidateTagKey(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := ValidateTagKey(tt.key)
+			err := validateTagKey(tt.key)
 			if err == nil {
-				t.Fatalf("ValidateTagKey(%q) = nil", tt.key)
+				t.Fatalf("validateTagKey(%q) = nil", tt.key)
 			}
 			checkAttrErr(t, err, AttrPrincipalTagPrefix+tt.key, errInvalidTag, nil, tt.msg)
 		})
 	}
 	// A key far longer than the limit is cut in the attribute name.
-	err := ValidateTagKey(strings.Repeat("k", 10000))
+	err := validateTagKey(strings.Repeat("k", 10000))
 	if err == nil || len(err.Error()) > 800 {
 		t.Errorf("A3.7/huge-key: error not bounded: %d bytes", len(err.Error()))
 	}
@@ -60,7 +60,7 @@ func TestValidateTagValue(t *testing.T) {
 		"A3.7/256":         strings.Repeat("v", 256),
 		"A3.7/unicode":     "Zürich/Genève",
 	} {
-		if err := ValidateTagValue("k", ok); err != nil {
+		if err := validateTagValue("k", ok); err != nil {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
@@ -71,9 +71,9 @@ func TestValidateTagValue(t *testing.T) {
 		"A3.7/semicolon":  {"a;b", "U+003B"},
 		"A3.7/control":    {"a\x00", "U+0000"},
 	} {
-		err := ValidateTagValue("k", tt.v)
+		err := validateTagValue("k", tt.v)
 		if err == nil {
-			t.Errorf("%s: ValidateTagValue(%q) = nil", name, tt.v)
+			t.Errorf("%s: validateTagValue(%q) = nil", name, tt.v)
 			continue
 		}
 		checkAttrErr(t, err, AttrPrincipalTagPrefix+"k", errInvalidTag, nil, tt.msg)

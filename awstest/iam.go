@@ -564,13 +564,13 @@ func (rq *request) checkTags(have []tag, caseSensitive bool) ([]tag, *apiErr) {
 	out := append([]tag(nil), have...)
 	seen := map[string]bool{}
 	for _, t := range in {
-		if err := awsrole.ValidateTagKey(t.Key); err != nil {
+		if err := (awsrole.Tag{Key: t.Key}).Validate(); err != nil { // the key alone (an empty value is valid)
 			if strings.HasPrefix(strings.ToLower(t.Key), "aws:") {
 				return nil, sender(400, "InvalidInput", "User is not authorized to perform: iam:Tag* on reserved tag keys with prefix aws:")
 			}
 			return nil, validation("Value '" + clip(t.Key, 128) + "' at 'tags.member.key' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+")
 		}
-		if err := awsrole.ValidateTagValue(t.Key, t.Value); err != nil {
+		if err := (awsrole.Tag{Key: t.Key, Value: t.Value}).Validate(); err != nil { // the key passed: the value
 			return nil, validation("Value at 'tags.member.value' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*")
 		}
 		k := t.Key

@@ -130,7 +130,7 @@ const maxAppRolesDocument = 8 << 20
 // as a $filter query returns it), or the bare appRoles array. No Graph client
 // is needed.
 //
-// Errors wrap errInvalidAppRoles. The document is the user's own; errors may
+// Errors wrap ErrInvalid. The document is the user's own; errors may
 // quote the ids and values it holds.
 func ParseAppRoles(doc []byte) ([]AppRole, error) {
 	fail := func(reason string, cause error) ([]AppRole, error) {
@@ -294,7 +294,7 @@ func graphValueByte(c byte) bool {
 //
 // Each value must be a valid Role pair (A3.1-A3.3) of only the characters
 // Graph allows (C4.2), its two ARNs under MaxImportPairLength together (C4.6). Errors wrap
-// errInvalidAppRoles. The plan is deterministic: the same inputs give the same
+// ErrInvalid. The plan is deterministic: the same inputs give the same
 // body, byte for byte.
 func PlanAppRoles(current []AppRole, discovered []awsrole.Role, opts AppRolesOptions) (*AppRolesPlan, error) {
 	plan := &AppRolesPlan{}

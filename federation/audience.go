@@ -8,17 +8,17 @@ import (
 	"unicode/utf8"
 )
 
-// MaxIdentifierLength is the longest identifier or audience, in bytes, that
+// maxIdentifierLength is the longest identifier or audience, in bytes, that
 // ParseIdentifier accepts: 1024, the maxLength of entityIDType in the SAML 2.0
 // metadata schema (saml-metadata-2.0-os §2.2.1). The instance suffix counts
 // toward it. CheckReplyURL applies the same bound to Reply URLs.
-const MaxIdentifierLength = 1024
+const maxIdentifierLength = 1024
 
-// MaxInstance is the largest Entra instance number ParseIdentifier normalizes:
+// maxInstance is the largest Entra instance number ParseIdentifier normalizes:
 // "#1" through "#9999". Entra documents "#1", "#2", … without an upper bound
 // (A1.6); four digits is this package's bound, so that hostile input cannot
 // smuggle arbitrarily long digit runs through normalization.
-const MaxInstance = 9999
+const maxInstance = 9999
 
 // Identifier is an Entra "Identifier (Entity ID)" split into the SAML audience
 // it stands for and the instance number Entra uses to tell several gallery-app
@@ -29,7 +29,7 @@ type Identifier struct {
 	// Audience is the identifier without its instance suffix: the value Entra
 	// emits in <Audience> and the value AWS compares.
 	Audience string
-	// Instance is the N of a trailing "#N" (1..MaxInstance), or 0 when the
+	// Instance is the N of a trailing "#N" (1..maxInstance), or 0 when the
 	// identifier has no suffix.
 	Instance int
 }
@@ -68,7 +68,7 @@ func (id *Identifier) UnmarshalText(text []byte) error {
 //
 // The exact rules, all case-sensitive and byte-exact:
 //
-//   - The input must be 1..MaxIdentifierLength bytes of printable ASCII: no
+//   - The input must be 1..maxIdentifierLength bytes of printable ASCII: no
 //     whitespace anywhere (leading, trailing or inside), no control or format
 //     characters, no non-ASCII characters (a URI is ASCII; homoglyphs fail here).
 //   - The audience must be an absolute URI: a scheme ([A-Za-z][A-Za-z0-9+.-]*)
@@ -77,15 +77,15 @@ func (id *Identifier) UnmarshalText(text []byte) error {
 //     queries, trailing slashes, dot segments and percent-encoding are kept
 //     as written, so that comparisons stay exact string comparisons.
 //   - Only one form of fragment is understood: a single trailing "#N" where N is
-//     1 to 4 ASCII decimal digits without a sign or leading zero (1..MaxInstance).
+//     1 to 4 ASCII decimal digits without a sign or leading zero (1..maxInstance).
 //     It becomes Instance; everything before it is Audience. Any other fragment
 //     ("#", "#0", "#01", "#+2", "#2 ", "#a", "#12345", "#1#2", "##2", a '#'
 //     in the middle) is an error, never part of the audience.
 //
-// Errors wrap errInvalidIdentifier. They describe the problem without echoing
+// Errors wrap ErrInvalid. They describe the problem without echoing
 // the input, which may come from an assertion.
 func ParseIdentifier(s string) (Identifier, error) {
-	if err := checkURIText(s, "identifier", MaxIdentifierLength, errInvalidIdentifier, "A1.6"); err != nil {
+	if err := checkURIText(s, "identifier", maxIdentifierLength, errInvalidIdentifier, "A1.6"); err != nil {
 		return Identifier{}, err
 	}
 	aud, frag, hasFrag := strings.Cut(s, "#")
@@ -94,7 +94,7 @@ func ParseIdentifier(s string) (Identifier, error) {
 		n, ok := parseInstance(frag)
 		if !ok {
 			return Identifier{}, newErr("A1.6", errInvalidIdentifier, nil,
-				"identifier has a fragment other than an instance suffix #N (N = 1.."+strconv.Itoa(MaxInstance)+", no sign or leading zero); only #N is normalized")
+				"identifier has a fragment other than an instance suffix #N (N = 1.."+strconv.Itoa(maxInstance)+", no sign or leading zero); only #N is normalized")
 		}
 		id.Instance = n
 	}
@@ -109,11 +109,11 @@ func ParseIdentifier(s string) (Identifier, error) {
 // itself for n = 0, audience + "#n" otherwise. Use it to compute the Entra
 // Identifier of a second or later AWS gallery app (A1.6, C2.1). The audience
 // must itself be a valid identifier without a fragment, and n must be in
-// 0..MaxInstance.
+// 0..maxInstance.
 func NewIdentifier(audience string, n int) (Identifier, error) {
-	if n < 0 || n > MaxInstance {
+	if n < 0 || n > maxInstance {
 		return Identifier{}, newErr("A1.6", errInvalidIdentifier, nil,
-			"instance number "+strconv.Itoa(n)+" is outside 0.."+strconv.Itoa(MaxInstance))
+			"instance number "+strconv.Itoa(n)+" is outside 0.."+strconv.Itoa(maxInstance))
 	}
 	id, err := ParseIdentifier(audience)
 	if err != nil {
@@ -124,18 +124,18 @@ func NewIdentifier(audience string, n int) (Identifier, error) {
 			"audience already carries an instance suffix; pass the audience without #N")
 	}
 	id.Instance = n
-	if len(id.String()) > MaxIdentifierLength {
+	if len(id.String()) > maxIdentifierLength {
 		return Identifier{}, newErr("A1.6", errInvalidIdentifier, nil,
-			"identifier with its instance suffix is longer than "+strconv.Itoa(MaxIdentifierLength)+" bytes")
+			"identifier with its instance suffix is longer than "+strconv.Itoa(maxIdentifierLength)+" bytes")
 	}
 	return id, nil
 }
 
-// NormalizeAudience returns the audience an Entra identifier stands for: s
-// without its trailing instance suffix "#N" (A1.6). It applies exactly the
-// rules of ParseIdentifier; on error it returns "" and an error wrapping
-// errInvalidIdentifier. A normalized audience never contains '#'.
-func NormalizeAudience(s string) (string, error) {
+// normalizeAudience returns the audience an Entra identifier stands for: s
+// without its trailing instance suffix "#N" (A1.6), by exactly the rules of
+// ParseIdentifier; on error it returns "" and an error wrapping ErrInvalid. A
+// normalized audience never contains '#'.
+func normalizeAudience(s string) (string, error) {
 	id, err := ParseIdentifier(s)
 	if err != nil {
 		return "", err
@@ -174,12 +174,12 @@ func AudienceMatches(expected, got string) bool {
 // an error wrapping ErrReplyURLInstance whose message says what to fix: remove
 // "#N" from the Reply URL and keep it only in the Identifier. AWS answers such
 // a Recipient or Destination with HTTP 400 (A1.6, A1.8, C2.1). Other problems
-// wrap errInvalidReplyURL.
+// wrap ErrInvalid.
 //
 // CheckReplyURL does not decide whether u is an AWS endpoint; see
 // ParseSignInEndpoint and CheckRecipient for that.
 func CheckReplyURL(u string) error {
-	if err := checkURIText(u, "Reply URL", MaxIdentifierLength, errInvalidReplyURL, "A1.8"); err != nil {
+	if err := checkURIText(u, "Reply URL", maxIdentifierLength, errInvalidReplyURL, "A1.8"); err != nil {
 		return err
 	}
 	base, frag, hasFrag := strings.Cut(u, "#")

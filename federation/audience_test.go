@@ -60,7 +60,7 @@ func TestParseIdentifier(t *testing.T) {
 		{name: "A1.6/reject_scheme_only", in: "https:", wantErr: true},
 		{name: "A1.6/reject_digit_scheme", in: "1https://x", wantErr: true},
 		{name: "A1.6/reject_only_fragment", in: "#2", wantErr: true},
-		{name: "A1.6/reject_too_long", in: "https://x/" + strings.Repeat("a", MaxIdentifierLength), wantErr: true},
+		{name: "A1.6/reject_too_long", in: "https://x/" + strings.Repeat("a", maxIdentifierLength), wantErr: true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -124,15 +124,15 @@ func TestNormalizeAudience(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := NormalizeAudience(tc.in)
+			got, err := normalizeAudience(tc.in)
 			if tc.wantErr {
 				if err == nil || got != "" {
-					t.Fatalf("NormalizeAudience(%q) = %q, %v; want \"\", error", tc.in, got, err)
+					t.Fatalf("normalizeAudience(%q) = %q, %v; want \"\", error", tc.in, got, err)
 				}
 				return
 			}
 			if err != nil || got != tc.want {
-				t.Fatalf("NormalizeAudience(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
+				t.Fatalf("normalizeAudience(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
 			}
 		})
 	}
@@ -210,12 +210,12 @@ func TestNewIdentifier(t *testing.T) {
 	}{
 		{"C2.1/instance_0_is_plain", canon, 0, canon, false},
 		{"C2.1/instance_2", canon, 2, canon + "#2", false},
-		{"C2.1/instance_max", canon, MaxInstance, canon + "#9999", false},
+		{"C2.1/instance_max", canon, maxInstance, canon + "#9999", false},
 		{"C2.1/reject_negative", canon, -1, "", true},
-		{"C2.1/reject_over_max", canon, MaxInstance + 1, "", true},
+		{"C2.1/reject_over_max", canon, maxInstance + 1, "", true},
 		{"C2.1/reject_audience_with_instance", canon + "#1", 2, "", true},
 		{"C2.1/reject_bad_audience", "not a uri", 2, "", true},
-		{"C2.1/reject_too_long_with_suffix", "https://x/" + strings.Repeat("a", MaxIdentifierLength-10), 2, "", true},
+		{"C2.1/reject_too_long_with_suffix", "https://x/" + strings.Repeat("a", maxIdentifierLength-10), 2, "", true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -308,7 +308,7 @@ func TestIdentifierText(t *testing.T) {
 	if err := id.UnmarshalText([]byte(canon + "#04")); !errors.Is(err, errInvalidIdentifier) {
 		t.Fatalf("A1.6 UnmarshalText bad: %v", err)
 	}
-	for _, bad := range []Identifier{{}, {Audience: canon + "#1"}, {Audience: canon, Instance: -1}, {Audience: canon, Instance: MaxInstance + 1}, {Audience: "x y"}} {
+	for _, bad := range []Identifier{{}, {Audience: canon + "#1"}, {Audience: canon, Instance: -1}, {Audience: canon, Instance: maxInstance + 1}, {Audience: "x y"}} {
 		if _, err := bad.MarshalText(); !errors.Is(err, errInvalidIdentifier) {
 			t.Fatalf("A1.6 MarshalText(%+v) = %v, want errInvalidIdentifier", bad, err)
 		}

@@ -10,10 +10,10 @@
 // (Entity ID). A second AWS gallery app in the same tenant therefore uses
 // "https://signin.aws.amazon.com/saml#2", a third "#3", and Entra strips the
 // suffix before it writes <Audience> (rules A1.6, C2.1). [ParseIdentifier]
-// splits such an identifier into its audience and instance number,
-// [NormalizeAudience] returns the audience alone, and [AudienceMatches]
+// splits such an identifier into its audience (the value without "#N") and
+// instance number, and [AudienceMatches]
 // compares two identifiers. The rules are deliberately narrow: only one
-// trailing "#N" with N = 1..[MaxInstance], written without sign or leading
+// trailing "#N" with N = 1..9999, written without sign or leading
 // zero, is removed; comparison is then an exact byte comparison. Prefixes,
 // suffixes, case, ports (":443" too), user info, queries, trailing slashes,
 // percent-encoding, whitespace and any other fragment never match.
@@ -31,7 +31,7 @@
 // region (A1.1-A1.3): https://signin.aws.amazon.com/saml, its regional forms
 // https://{region}.signin.aws.amazon.com/saml (us-east-1 is the unprefixed
 // host), and the aws-cn, aws-us-gov, aws-iso and aws-iso-b hosts. For aws-iso-e
-// and aws-iso-f no endpoint is known and the functions return [errNoEndpoint]
+// and aws-iso-f no endpoint is known and the functions return ErrInvalid
 // rather than guess. The non-commercial hosts come from field reports (aws-cdk
 // and federation CLIs), not from an AWS user guide.
 //

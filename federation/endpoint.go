@@ -134,7 +134,7 @@ func allLower(s string) bool {
 // name: cn-* is aws-cn, us-gov-* is aws-us-gov, *-iso-* aws-iso, *-isob-*
 // aws-iso-b, *-isoe-* aws-iso-e, *-isof-* aws-iso-f, anything else aws. The
 // region must match ^[a-z]{2}(-[a-z]+)+-\d$ (A1.2); errors wrap
-// errInvalidRegion. It does not check that the region exists.
+// ErrInvalid. It does not check that the region exists.
 func PartitionForRegion(region string) (awsrole.Partition, error) {
 	if !validRegionSyntax(region) {
 		return "", newErr("A1.2", errInvalidRegion, nil,
@@ -198,11 +198,11 @@ func lookup(p awsrole.Partition, region string) (partitionInfo, error) {
 //     https://signin.sc2shome.sgov.gov/saml, for every region of the partition
 //     (A1.3).
 //   - aws-iso-e and aws-iso-f: no endpoint is known; the error wraps
-//     errNoEndpoint.
+//     ErrInvalid.
 //
 // The A1.3 endpoints come from field reports (aws-cdk and federation CLIs), not
 // from an AWS user guide. A region must belong to the partition (errors wrap
-// errInvalidRegion); an unknown partition wraps errUnknownPartition.
+// ErrInvalid); an unknown partition wraps ErrInvalid too.
 func SignInEndpoint(partition awsrole.Partition, region string) (string, error) {
 	info, err := lookup(partition, region)
 	if err != nil {
@@ -230,7 +230,7 @@ func hostFor(p awsrole.Partition, info partitionInfo, region string) string {
 // other than us-east-1. For aws-cn it returns
 // https://signin.amazonaws.cn/static/saml-metadata.xml (documented in the China
 // edition of the IAM user guide; every aws-cn region gets it). No metadata URL
-// is documented for the other partitions: the error wraps errNoEndpoint.
+// is documented for the other partitions: the error wraps ErrInvalid.
 //
 // When the provider's AssertionEncryptionMode is Required, use
 // EncryptedMetadataURL instead.
@@ -258,8 +258,8 @@ func MetadataURL(partition awsrole.Partition, region string) (string, error) {
 // with the unprefixed host for "" and us-east-1. providerID is the unique ID
 // the IAM console shows for the provider, most likely GetSAMLProvider's
 // SAMLProviderUUID: 22-64 characters of [A-Z0-9] (B1.4; errors wrap
-// errInvalidProviderID). Only the aws partition has a documented URL; others
-// wrap errNoEndpoint.
+// ErrInvalid). Only the aws partition has a documented URL; others
+// wrap ErrInvalid.
 func EncryptedMetadataURL(partition awsrole.Partition, region, providerID string) (string, error) {
 	info, err := lookup(partition, region)
 	if err != nil {
@@ -291,7 +291,7 @@ func validProviderID(s string) bool {
 
 // SPEntityID returns the entityID of the AWS SP metadata for a partition
 // (A1.5): SPEntityIDAWS for aws, SPEntityIDGovCloud for aws-us-gov. For the
-// other partitions no entityID is confirmed and the error wraps errNoEndpoint.
+// other partitions no entityID is confirmed and the error wraps ErrInvalid.
 func SPEntityID(partition awsrole.Partition) (string, error) {
 	info, err := lookup(partition, "")
 	if err != nil {
@@ -322,8 +322,8 @@ func SPEntityID(partition awsrole.Partition) (string, error) {
 // Everything else is rejected: look-alike hosts (signin.aws.amazon.com.example,
 // example.com/signin.aws.amazon.com, signin-aws.amazon.com), upper case, ports
 // (":443" too), user info, queries, trailing slashes, a trailing dot, other
-// paths and http. Errors wrap errNotSignInEndpoint, or the CheckReplyURL
-// errors (ErrReplyURLInstance for a "#N" suffix, errInvalidReplyURL).
+// paths and http. Errors wrap ErrMismatch, or the CheckReplyURL
+// errors (ErrReplyURLInstance for a "#N" suffix, ErrInvalid).
 func ParseSignInEndpoint(u string) (Endpoint, error) {
 	if err := CheckReplyURL(u); err != nil {
 		return Endpoint{}, err
@@ -392,7 +392,7 @@ func PartitionFromDestination(destination string) (partition awsrole.Partition, 
 // partition (A1.7): its unprefixed sign-in endpoint and, where known, its SP
 // entityID. Regional endpoints are also accepted (see CheckAudience) but are
 // not listed. AWS does not publish the set; this is the observed one. For
-// aws-iso-e and aws-iso-f the error wraps errNoEndpoint.
+// aws-iso-e and aws-iso-f the error wraps ErrInvalid.
 func AcceptableAudiences(partition awsrole.Partition) ([]string, error) {
 	info, err := lookup(partition, "")
 	if err != nil {
@@ -410,7 +410,7 @@ func AcceptableAudiences(partition awsrole.Partition) ([]string, error) {
 // endpoint and, for aws, https://signin.aws.amazon.com/static/saml. Regional
 // endpoints and the provider-specific ACS of encrypted providers are also
 // accepted (see CheckRecipient) but are not listed. For aws-iso-e and
-// aws-iso-f the error wraps errNoEndpoint.
+// aws-iso-f the error wraps ErrInvalid.
 func AcceptableRecipients(partition awsrole.Partition) ([]string, error) {
 	info, err := lookup(partition, "")
 	if err != nil {
@@ -425,16 +425,16 @@ func AcceptableRecipients(partition awsrole.Partition) ([]string, error) {
 
 // CheckAudience reports whether an assertion's Audience is one AWS accepts for
 // the partition (A1.6, A1.7): after removing an instance suffix "#N"
-// (NormalizeAudience), it must equal a value of AcceptableAudiences or be a
+// (ParseIdentifier's Audience), it must equal a value of AcceptableAudiences or be a
 // regional sign-in endpoint https://{region}.{host}/saml of the partition.
-// Errors wrap errAudienceMismatch, errInvalidIdentifier, errUnknownPartition or
-// errNoEndpoint, and never echo the audience.
+// Errors wrap ErrMismatch (not an accepted audience) or ErrInvalid (malformed,
+// unknown partition, no endpoint known), and never echo the audience.
 func CheckAudience(partition awsrole.Partition, audience string) error {
 	accepted, err := AcceptableAudiences(partition)
 	if err != nil {
 		return err
 	}
-	aud, err := NormalizeAudience(audience)
+	aud, err := normalizeAudience(audience)
 	if err != nil {
 		return err
 	}
@@ -456,7 +456,7 @@ func CheckAudience(partition awsrole.Partition, audience string) error {
 // Response Destination) is an AWS sign-in SAML endpoint of the partition
 // (A1.8, A1.9), with the rules of ParseSignInEndpoint: a Recipient carrying an
 // Entra instance suffix "#N" wraps ErrReplyURLInstance; an endpoint of another
-// partition or no endpoint at all wraps errNotSignInEndpoint.
+// partition or no endpoint at all wraps ErrMismatch.
 func CheckRecipient(partition awsrole.Partition, recipient string) error {
 	if err := checkPartition(partition); err != nil {
 		return err

@@ -147,13 +147,17 @@ func ExampleParseTrustPolicy() {
 	// arn:aws:iam::123456789012:saml-provider/EntraID <nil>
 }
 
-func ExampleImportableProvider() {
+func ExampleTrustPolicy_ImportableProvider() {
 	role, _ := awsrole.ParseRoleARN("arn:aws:iam::123456789012:role/Admins")
 	twoProviders := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
 		"Principal":{"Federated":["arn:aws:iam::123456789012:saml-provider/EntraID",
 		                          "arn:aws:iam::123456789012:saml-provider/Okta"]},
 		"Action":"sts:AssumeRoleWithSAML"}]}`
-	_, err := federation.ImportableProvider(role, twoProviders)
+	tp, err := federation.ParseTrustPolicy(twoProviders)
+	if err != nil {
+		panic(err)
+	}
+	_, err = tp.ImportableProvider(role)
 	fmt.Println(errors.Is(err, federation.ErrNotImportable))
 	fmt.Println(err)
 	// Output:

@@ -124,7 +124,7 @@ func TestRealResponses(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				got, err := ImportableProvider(role.RoleARN, string(doc))
+				got, err := importableProvider(role.RoleARN, string(doc))
 				if err != nil || got != role.ProviderARN {
 					t.Fatalf("C4.6 ImportableProvider(%v) = %v, %v", role, got, err)
 				}

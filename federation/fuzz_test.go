@@ -34,7 +34,7 @@ func FuzzParseIdentifier(f *testing.F) {
 		if strings.Contains(id.Audience, "#") {
 			t.Fatalf("A1.6: audience %q contains '#'", id.Audience)
 		}
-		if id.Instance < 0 || id.Instance > MaxInstance {
+		if id.Instance < 0 || id.Instance > maxInstance {
 			t.Fatalf("A1.6: instance %d out of range", id.Instance)
 		}
 		if id.String() != s {
@@ -67,12 +67,12 @@ func FuzzNormalizeAudience(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		n, err := NormalizeAudience(s)
+		n, err := normalizeAudience(s)
 		if err != nil && n != "" {
 			t.Fatalf("error with output %q", n)
 		}
 		if strings.Contains(n, "#") {
-			t.Fatalf("A1.6: NormalizeAudience(%q) = %q contains '#'", s, n)
+			t.Fatalf("A1.6: normalizeAudience(%q) = %q contains '#'", s, n)
 		}
 		matches := AudienceMatches(canon, s)
 		if matches != (err == nil && n == canon) {

@@ -52,7 +52,7 @@ const (
 	// and the regional pattern https://*.{host}/saml (B3.1), so that the
 	// regional sign-in endpoints (A1.2) work too. Only the aws and aws-us-gov
 	// partitions have regional endpoints; for the others NewTrustPolicy fails
-	// with errNoEndpoint. StringLike's '*' also matches '.' and '/', so the
+	// with ErrInvalid. StringLike's '*' also matches '.' and '/', so the
 	// pattern is wider than the set of AWS endpoints; SAML:aud is the
 	// Recipient of a signed assertion, so this widens only what your own IdP
 	// may put there.
@@ -89,7 +89,7 @@ type TrustPolicyOptions struct {
 	// SAML:aud condition then also lists https://signin.aws.amazon.com/saml/acs/{ID}
 	// (and, with AudienceRegional, https://*.signin.aws.amazon.com/saml/acs/{ID}).
 	// Only the aws partition documents this ACS; for others NewTrustPolicy
-	// fails with errNoEndpoint. Empty: no provider-specific ACS.
+	// fails with ErrInvalid. Empty: no provider-specific ACS.
 	ProviderID string
 }
 
@@ -138,8 +138,8 @@ type policyPrincipal struct {
 //
 // The output is deterministic (fixed key order, two-space indent, no HTML
 // escaping, no trailing newline), so it can be compared and golden-tested.
-// Errors wrap errInvalidTrustPolicy (bad options), errNoEndpoint (no
-// sign-in endpoint known for the partition) or an awsrole ARN error.
+// Errors wrap ErrInvalid (bad options, or no sign-in endpoint known for the
+// partition) or an awsrole ARN error.
 func NewTrustPolicy(opts TrustPolicyOptions) ([]byte, error) {
 	if len(opts.Providers) == 0 {
 		return nil, newErr("B3.1", errInvalidTrustPolicy, nil, "a SAML trust policy needs at least one saml-provider principal")
@@ -291,7 +291,7 @@ type SAMLStatement struct {
 // and well-formed UTF-8.
 //
 // Interpretation, fail-closed (anything else is an error wrapping
-// errInvalidTrustPolicy):
+// ErrInvalid):
 //
 //   - JSON syntax is strict: one top-level object, no duplicate keys at any
 //     level, nesting at most 32 deep. Element names are case-sensitive, as in
@@ -1021,16 +1021,4 @@ func (tp *TrustPolicy) ImportWarnings() []ImportWarning {
 		}
 	}
 	return nil
-}
-
-// ImportableProvider parses a trust policy document (JSON or URL-encoded, as
-// IAM's GetRole and ListRoles return it) and calls
-// TrustPolicy.ImportableProvider for role. Errors from parsing wrap
-// errInvalidTrustPolicy and ErrNotImportable both.
-func ImportableProvider(role awsrole.RoleARN, document string) (awsrole.ProviderARN, error) {
-	tp, err := ParseTrustPolicy(document)
-	if err != nil {
-		return awsrole.ProviderARN{}, newErr("C4.6", ErrNotImportable, err, "role cannot be imported by Entra: its trust policy cannot be read")
-	}
-	return tp.ImportableProvider(role)
 }

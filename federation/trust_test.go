@@ -435,6 +435,16 @@ func TestParseTrustPolicyRejects(t *testing.T) {
 	}
 }
 
+// importableProvider is ParseTrustPolicy and TrustPolicy.ImportableProvider in
+// one step, a parse failure wrapping ErrNotImportable too (as iamsaml reports it).
+func importableProvider(role awsrole.RoleARN, document string) (awsrole.ProviderARN, error) {
+	tp, err := ParseTrustPolicy(document)
+	if err != nil {
+		return awsrole.ProviderARN{}, newErr("C4.6", ErrNotImportable, err, "role cannot be imported by Entra: its trust policy cannot be read")
+	}
+	return tp.ImportableProvider(role)
+}
+
 func TestImportableProvider(t *testing.T) {
 	t.Parallel()
 	// C4.6 length boundary, as the Entra tutorial words it: "the combined
@@ -481,7 +491,7 @@ func TestImportableProvider(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := ImportableProvider(mustRole(t, tc.role), tc.document)
+			got, err := importableProvider(mustRole(t, tc.role), tc.document)
 			if tc.wantRule == "" {
 				if err != nil {
 					t.Fatalf("ImportableProvider: %v", err)
@@ -504,7 +514,7 @@ func TestImportableProvider(t *testing.T) {
 
 func TestImportableProviderBadDocumentAndRole(t *testing.T) {
 	t.Parallel()
-	_, err := ImportableProvider(mustRole(t, roleX), `{"Statement":`)
+	_, err := importableProvider(mustRole(t, roleX), `{"Statement":`)
 	if !errors.Is(err, ErrNotImportable) || !errors.Is(err, errInvalidTrustPolicy) {
 		t.Fatalf("C4.6: got %v, want ErrNotImportable and errInvalidTrustPolicy", err)
 	}

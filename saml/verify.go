@@ -83,7 +83,7 @@ type VerifierConfig struct {
 	// Audiences are the accepted Audience values (A1.6, A1.7). Entra
 	// identifiers with an instance suffix ("https://signin.aws.amazon.com/saml#2")
 	// may be given as they are: the suffix is dropped here and in the response
-	// (federation.NormalizeAudience). Default (when Audiences and Partitions
+	// (federation.ParseIdentifier, without its "#N"). Default (when Audiences and Partitions
 	// are both empty): federation.GlobalSignInEndpoint, federation.SPEntityIDAWS and the regional sign-in
 	// endpoints of the commercial partition (federation.CheckAudience).
 	Audiences []string
@@ -258,11 +258,11 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 		v.awsDefaultAudiences = true
 	}
 	for _, a := range auds {
-		n, err := federation.NormalizeAudience(a)
+		id, err := federation.ParseIdentifier(a)
 		if err != nil {
 			return nil, configErrCause("audience: "+err.Error(), err)
 		}
-		v.audiences = append(v.audiences, n)
+		v.audiences = append(v.audiences, id.Audience)
 	}
 	recips := cfg.Recipients
 	if len(recips) == 0 && len(v.partitions) == 0 {

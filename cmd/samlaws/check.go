@@ -231,7 +231,7 @@ func parseCheckArgs(args []string) (*checkOptions, error) {
 		return nil, usagef("--issuer", "not an absolute URI")
 	}
 	for _, a := range o.audiences {
-		if _, err := federation.NormalizeAudience(a); err != nil {
+		if _, err := federation.ParseIdentifier(a); err != nil {
 			return nil, usagef("--audience", "%q is not a usable audience: %v", clip(a), err)
 		}
 	}

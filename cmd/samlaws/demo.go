@@ -194,10 +194,11 @@ func (d *demo) user() samltest.User {
 
 func (d *demo) run() error {
 	d.now = demoNow.Add(demoDelay)
-	audience, err := federation.NormalizeAudience(demoIdentifier)
+	id, err := federation.ParseIdentifier(demoIdentifier)
 	if err != nil {
 		return err
 	}
+	audience := id.Audience
 	d.idp, err = samltest.New(samltest.IdPConfig{
 		Now:      func() time.Time { return demoNow },
 		Seed:     demoSeed,
