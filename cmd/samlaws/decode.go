@@ -567,10 +567,7 @@ func decodeAWSMeaning(name, v string, n int) string {
 		return "source identity, fixed for the session and its role chain (A3.6)"
 	case strings.HasPrefix(name, awsrole.AttrPrincipalTagPrefix):
 		key := strings.TrimPrefix(name, awsrole.AttrPrincipalTagPrefix)
-		if err := awsrole.ValidateTagKey(key); err != nil {
-			return "invalid: " + err.Error()
-		}
-		if err := awsrole.ValidateTagValue(key, v); err != nil {
+		if err := (awsrole.Tag{Key: key, Value: v}).Validate(); err != nil { // key first, then value
 			return "invalid: " + err.Error()
 		}
 		return fmt.Sprintf("session tag %q (A3.7)", key)
