@@ -50,7 +50,7 @@ func entraIssuerHost(host string) (EntraCloud, bool) {
 func (c EntraCloud) loginHost() string {
 	switch c {
 	case EntraGlobal:
-		return EntraLoginHost
+		return globalLoginHost
 	case EntraChina:
 		return "https://login.partner.microsoftonline.cn"
 	case EntraUSGov:

@@ -8,10 +8,10 @@ import (
 	"time"
 )
 
-// ParseDuration parses an xs:duration such as "PT1H", "P1D" or SPID's
+// parseDuration parses an xs:duration such as "PT1H", "P1D" or SPID's
 // "P0Y0M30DT0H0M0.000S" (the cacheDuration format). Years count as 365 days
 // and months as 30 days. Negative durations are rejected.
-func ParseDuration(s string) (time.Duration, error) {
+func parseDuration(s string) (time.Duration, error) {
 	errBad := errors.New("metadata: invalid xs:duration")
 	if !strings.HasPrefix(s, "P") || len(s) < 3 {
 		return 0, errBad

@@ -19,8 +19,8 @@ var (
 	tenantRE = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$`)
 )
 
-// EntraLoginHost is the Entra ID (global cloud) login host.
-const EntraLoginHost = "https://login.microsoftonline.com"
+// globalLoginHost is the Entra ID (global cloud) login host.
+const globalLoginHost = "https://login.microsoftonline.com"
 
 // TenantMetadataURL returns the tenant-wide federation metadata URL (C1.1) for
 // a tenant GUID, a verified domain, or "common"/"organizations".
@@ -28,7 +28,7 @@ func TenantMetadataURL(tenant string) (string, error) {
 	if !tenantRE.MatchString(tenant) {
 		return "", newErr(ErrInvalidOption, "C1.1", "tenant must be a GUID or a domain name", nil)
 	}
-	return EntraLoginHost + "/" + tenant + "/FederationMetadata/2007-06/FederationMetadata.xml", nil
+	return globalLoginHost + "/" + tenant + "/FederationMetadata/2007-06/FederationMetadata.xml", nil
 }
 
 // AppMetadataURL returns the app-specific federation metadata URL (C1.2),
@@ -38,7 +38,7 @@ func AppMetadataURL(tenantID, appID string) (string, error) {
 	if !guidRE.MatchString(tenantID) || !guidRE.MatchString(appID) {
 		return "", newErr(ErrInvalidOption, "C1.2", "tenant ID and application ID must be GUIDs", nil)
 	}
-	return EntraLoginHost + "/" + tenantID + "/federationmetadata/2007-06/federationmetadata.xml?appid=" + appID, nil
+	return globalLoginHost + "/" + tenantID + "/federationmetadata/2007-06/federationmetadata.xml?appid=" + appID, nil
 }
 
 // Defaults for [Fetcher].

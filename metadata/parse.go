@@ -245,7 +245,7 @@ func attr(se startTag, local string) string {
 // interned are values that recur in every entity of an aggregate; returning
 // the constant avoids an allocation per occurrence.
 var interned = [...]string{
-	BindingHTTPRedirect, BindingHTTPPOST, BindingSOAP, BindingHTTPArtifact, protocolSAML2,
+	BindingHTTPRedirect, BindingHTTPPOST, bindingSOAP, bindingHTTPArtifact, protocolSAML2,
 	federation.NameIDFormatPersistent, federation.NameIDFormatTransient, federation.NameIDFormatEmail, federation.NameIDFormatUnspecified,
 	"signing", "encryption", "true", "false",
 }
@@ -308,7 +308,7 @@ func durationAttr(se startTag, local string) (time.Duration, error) {
 	if v == "" {
 		return 0, nil
 	}
-	d, err := ParseDuration(v)
+	d, err := parseDuration(v)
 	if err != nil {
 		return 0, newErr(ErrMalformed, "", fmt.Sprintf("attribute %s of <%s> is not an xs:duration", local, string(se.local)), err)
 	}

@@ -398,13 +398,13 @@ func TestParseDuration(t *testing.T) {
 	for in, want := range map[string]time.Duration{
 		"PT1H": time.Hour, "P1D": 24 * time.Hour, "P0Y0M30DT0H0M0.000S": 30 * 24 * time.Hour, "PT1.5S": 1500 * time.Millisecond, "P1Y": 365 * 24 * time.Hour, "PT90M": 90 * time.Minute,
 	} {
-		if got, err := ParseDuration(in); err != nil || got != want {
-			t.Errorf("ParseDuration(%q) = %v, %v; want %v", in, got, err, want)
+		if got, err := parseDuration(in); err != nil || got != want {
+			t.Errorf("parseDuration(%q) = %v, %v; want %v", in, got, err, want)
 		}
 	}
 	for _, in := range []string{"", "P", "PT", "-P1D", "P1H", "PT1D", "P1.5D", "1D", "PT1", "P1DT", "P99999999999Y"} {
-		if _, err := ParseDuration(in); err == nil {
-			t.Errorf("ParseDuration(%q) accepted", in)
+		if _, err := parseDuration(in); err == nil {
+			t.Errorf("parseDuration(%q) accepted", in)
 		}
 	}
 }

@@ -21,8 +21,8 @@ const (
 
 	BindingHTTPRedirect = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" // HTTP-Redirect binding
 	BindingHTTPPOST     = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"     // HTTP-POST binding (AWS ACS)
-	BindingSOAP         = "urn:oasis:names:tc:SAML:2.0:bindings:SOAP"          // SOAP binding
-	BindingHTTPArtifact = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Artifact" // HTTP-Artifact binding
+	bindingSOAP         = "urn:oasis:names:tc:SAML:2.0:bindings:SOAP"          // SOAP binding
+	bindingHTTPArtifact = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Artifact" // HTTP-Artifact binding
 )
 
 // RoleDescriptor types Entra ID and AD FS publish for WS-Federation (spec C1.4).
