@@ -52,21 +52,31 @@ import (
 // only at what the attacker wrote themselves (algorithms, element shape,
 // base64, lengths), so their specific errors reveal nothing.
 //
-// The work is constant in shape: every EncryptedKey is tried with every
-// configured key (no early exit); when none unwraps to a key of the right
-// length, decryption goes on with a dummy key derived from the decryption
-// keys and the EncryptedKey bytes (HMAC-SHA256), so that the attacker can
-// neither predict it nor tell the two cases apart; CBC padding is checked in
-// constant time and the plaintext is parsed whether or not the padding was
-// valid; and when the failure comes before any RSA signature verification,
-// the same number of RSA verifications (one per trusted certificate) and a
-// SHA-256 over the plaintext are done anyway. What still depends on the
-// plaintext is how far the XML parser gets and, for a plaintext that parses,
-// the canonicalization of the assertion: microseconds against the
-// milliseconds of RSA-OAEP unwrapping. AES-GCM has no such channel (its tag
-// is checked before any plaintext is used), which is why the builder
-// defaults to it; AES-CBC stays accepted because AWS documents it and Entra
-// may send it.
+// The work is the same in its steps whatever fails (TestDecryptFailuresSameWork
+// pins the counts, docs/benchmarks.md has the instruction counts): a
+// wrapped key must be as long as a decryption key's modulus (checked before
+// unwrapping: the sender's own bytes); every EncryptedKey is tried with
+// every configured key, with no early exit; when none unwraps to a key of
+// the right length, decryption goes on with a dummy key derived from the
+// decryption keys and the EncryptedKey bytes (HMAC-SHA256, as RFC 3218's
+// and TLS's implicit rejection do), so that the attacker can neither
+// predict it nor tell the two cases apart; every block is decrypted and CBC
+// padding is checked in constant time; the plaintext is parsed whether or
+// not the padding was valid. Then, whatever failed, one schema check and
+// one signature verification run: on the decrypted Assertion when the
+// plaintext parsed into one, else on a decoy Assertion the Verifier holds
+// (an Entra-shaped, schema-valid one of about 5 KB whose signature names
+// the first trusted certificate and does not verify). In this region the
+// signature verification does not stop at a failed RSA check but goes on
+// to canonicalize and digest, as for a valid signature; and the RSA
+// public-key exponentiations are topped up to rsaExpsEnvelope per trusted
+// certificate. What still depends on the plaintext is how far the XML
+// parser gets, and the size and shape of what is canonicalized (the
+// decrypted Assertion or the decoy): measured at under 0.5% of a Verify
+// call in instructions (docs/benchmarks.md). AES-GCM has no such channel
+// (its tag is checked before any plaintext is used), which is why the
+// builder defaults to it; AES-CBC stays accepted because AWS documents it
+// (A5.7) and Entra may send it (D5.1).
 
 // XML Encryption algorithm URIs of the decryption path.
 const (

@@ -8,6 +8,7 @@ import (
 	"crypto/sha1" //nolint:gosec // rsa-oaep-mgf1p
 	"encoding/base64"
 	"errors"
+	"os"
 	"reflect"
 	"sort"
 	"strings"
@@ -372,30 +373,39 @@ func BenchmarkDecryptProbes(b *testing.B) {
 	b.ReportMetric(0, "ns/op")
 }
 
-// BenchmarkDecryptProbeWork verifies one probe per sub-benchmark, for
-// instruction counts under callgrind (docs/benchmarks.md, "Decryption
-// failures: the same work"), e.g.
+// BenchmarkDecryptProbeWork verifies, in each iteration, every probe (or,
+// when SAMLAWS_DECRYPT_PROBE names one, only that one), for instruction
+// counts under callgrind (docs/benchmarks.md, "Decryption failures: the same
+// work"), e.g.
 //
+//	SAMLAWS_DECRYPT_PROBE=cbc_one_block_malformed GOGC=off GOMAXPROCS=1 \
+//	GODEBUG=asyncpreemptoff=1,cpu.rdtscp=off,memprofilerate=0 \
 //	valgrind --tool=callgrind --toggle-collect='*saml.(*Verifier).Verify' \
-//	    ./saml.test -test.run '^$' -test.bench 'DecryptProbeWork/cbc_one_block_malformed$' -test.benchtime 10x
+//	    ./saml.test -test.run '^$' -test.bench 'DecryptProbeWork$' -test.benchtime 10x
 //
-// The counted region then holds 1+N calls of Verify (the testing package's
-// first run of one iteration, then N).
+// The counted region then holds N calls of Verify per probe (a b.Loop
+// benchmark function runs once). No sub-benchmarks: their set-up
+// (name matching) would run inside the counted region when the scheduler
+// preempts a Verify call.
 func BenchmarkDecryptProbeWork(b *testing.B) {
 	spKey, _ := vSPKey(b)
 	o, probes := oracleProbes(b)
 	probes["victim_accepted"] = o.xml
 	v := vVerifier(b, func(c *VerifierConfig) { c.DecryptionKeys = []*rsa.PrivateKey{spKey}; c.SkipReplayCheck = true })
-	names := make([]string, 0, len(probes))
-	for n := range probes {
-		names = append(names, n)
+	var raws [][]byte
+	if p := os.Getenv("SAMLAWS_DECRYPT_PROBE"); p != "" {
+		if probes[p] == nil {
+			b.Fatalf("no probe %q", p)
+		}
+		raws = append(raws, probes[p])
+	} else {
+		for _, raw := range probes {
+			raws = append(raws, raw)
+		}
 	}
-	sort.Strings(names)
-	for _, n := range names {
-		b.Run(n, func(b *testing.B) {
-			for b.Loop() {
-				_, _ = v.Verify(b.Context(), probes[n])
-			}
-		})
+	for b.Loop() {
+		for _, raw := range raws {
+			_, _ = v.Verify(b.Context(), raw)
+		}
 	}
 }
