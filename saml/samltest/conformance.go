@@ -6,10 +6,6 @@ import (
 	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
-// VerifyFunc is a SAML consumer under test: it returns nil when it accepts the
-// response (the XML of a samlp:Response) and an error when it rejects it.
-type VerifyFunc func(ctx context.Context, response []byte) error
-
 // conformanceCase is one response of the conformance suite.
 type conformanceCase struct {
 	// Name identifies the case, Rule the id of the rule it exercises
@@ -42,14 +38,16 @@ func conformanceCases() []conformanceCase {
 // (so replay caches do not interfere) and failing when verify decides
 // otherwise than AWS would. Configure the consumer to trust idp (its metadata,
 // or [IdP.VerifierConfig]) and to expect [IdP.Audience] and [IdP.ACS], with the
-// IdP's clock.
+// IdP's clock. verify is the consumer under test: it returns nil when it
+// accepts the response (the XML of a samlp:Response) and an error when it
+// rejects it.
 //
 // T is *testing.T (or *testing.B): the type parameter keeps package testing
 // out of programs that use this package without running tests.
 func RunConformance[T interface {
 	TB
 	Run(name string, f func(T)) bool
-}](t T, idp *IdP, verify VerifyFunc) {
+}](t T, idp *IdP, verify func(ctx context.Context, response []byte) error) {
 	t.Helper()
 	for _, c := range conformanceCases() {
 		t.Run(c.Rule+"/"+c.Name, func(t T) {
@@ -59,7 +57,7 @@ func RunConformance[T interface {
 }
 
 // checkConformance runs one case, reporting a wrong decision through tb.
-func checkConformance(tb TB, idp *IdP, verify VerifyFunc, c conformanceCase) {
+func checkConformance(tb TB, idp *IdP, verify func(context.Context, []byte) error, c conformanceCase) {
 	tb.Helper()
 	m := idp.Response(tb, idp.User, c.Options)
 	err := verify(context.Background(), m.XML)

@@ -40,7 +40,7 @@ func TestCheckConformanceDetectsWrongDecisions(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name   string
-		verify VerifyFunc
+		verify func(context.Context, []byte) error
 		want   int
 	}{
 		{"accept-all", acceptAll, len(cases) - valid},

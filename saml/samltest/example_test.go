@@ -13,6 +13,7 @@ import (
 
 	"github.com/samlaws/samlaws/saml"
 	"github.com/samlaws/samlaws/saml/samltest"
+	"github.com/samlaws/samlaws/saml/samltest/entrametadata"
 	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
@@ -134,7 +135,7 @@ func ExampleNewServer() {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	fmt.Println(resp.StatusCode, bytes.HasPrefix(body, []byte(samltest.BOM)))
+	fmt.Println(resp.StatusCode, bytes.HasPrefix(body, []byte(entrametadata.BOM)))
 
 	// IdP-initiated sign-in: an auto-submit form POSTing to the ACS.
 	resp, err = http.Get(srv.SSOURL("state-1"))

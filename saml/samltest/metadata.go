@@ -7,10 +7,6 @@ import (
 	"github.com/samlaws/samlaws/saml/samltest/entrametadata"
 )
 
-// BOM is the UTF-8 byte order mark that Entra's app-specific metadata endpoint
-// puts before the document (C1.3).
-const BOM = entrametadata.BOM
-
 // loginBaseURL is where Entra's endpoints live; it is the host of the SSO and SLO
 // locations in [IdP.Metadata].
 const loginBaseURL = entrametadata.LoginBaseURL

@@ -8,6 +8,7 @@ import (
 
 	"github.com/samlaws/samlaws/metadata"
 	"github.com/samlaws/samlaws/saml/samltest"
+	"github.com/samlaws/samlaws/saml/samltest/entrametadata"
 )
 
 // The project's metadata package reads samltest metadata as the Entra
@@ -49,7 +50,7 @@ func TestMetadataReadByMetadataPackage(t *testing.T) {
 	}
 
 	// C1.3: with the BOM Entra's app endpoint adds, IAM refuses it as is.
-	bom := append([]byte(samltest.BOM), md...)
+	bom := append([]byte(entrametadata.BOM), md...)
 	if d, err := metadata.Parse(bom, metadata.Limits{}); err != nil || !d.BOM {
 		t.Errorf("BOM form: %v", err)
 	}

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/samlaws/samlaws/internal/xmlread"
+	"github.com/samlaws/samlaws/saml/samltest/entrametadata"
 )
 
 // Server is an [IdP] served over HTTP by an httptest.Server, so that HTTP- and
@@ -150,7 +151,7 @@ func (s *Server) serveMetadata(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if bom {
-		_, _ = w.Write([]byte(BOM))
+		_, _ = w.Write([]byte(entrametadata.BOM))
 	}
 	_, _ = w.Write(md)
 }

@@ -19,6 +19,7 @@ import (
 	crewsaml "github.com/crewjam/saml"
 
 	"github.com/samlaws/samlaws/saml/samltest"
+	"github.com/samlaws/samlaws/saml/samltest/entrametadata"
 )
 
 func get(t *testing.T, u string) (*http.Response, []byte) {
@@ -70,10 +71,10 @@ func TestServerMetadataC1(t *testing.T) {
 			if hasBOM != tc.bom {
 				t.Errorf("BOM present = %v, want %v", hasBOM, tc.bom)
 			}
-			if !bytes.Equal(bytes.TrimPrefix(body, []byte(samltest.BOM)), want) {
+			if !bytes.Equal(bytes.TrimPrefix(body, []byte(entrametadata.BOM)), want) {
 				t.Error("body is not the server's metadata")
 			}
-			if _, err := verifyMetadata(t, bytes.TrimPrefix(body, []byte(samltest.BOM)), idp.Certificate()); err != nil {
+			if _, err := verifyMetadata(t, bytes.TrimPrefix(body, []byte(entrametadata.BOM)), idp.Certificate()); err != nil {
 				t.Errorf("served metadata does not verify: %v", err)
 			}
 		})
@@ -227,7 +228,7 @@ func TestServerRollover(t *testing.T) {
 	old := idp.Certificate()
 	next := idp.AddNextCertificate()
 	_, body := get(t, srv.AppMetadataURL())
-	if got := certsIn(t, bytes.TrimPrefix(body, []byte(samltest.BOM))); len(got) != 6 || got[0] != b64(old) || got[1] != b64(next) {
+	if got := certsIn(t, bytes.TrimPrefix(body, []byte(entrametadata.BOM))); len(got) != 6 || got[0] != b64(old) || got[1] != b64(next) {
 		t.Errorf("served metadata during rollover lists %d KeyDescriptors", len(got))
 	}
 	idp.ActivateNextCertificate()
@@ -367,7 +368,7 @@ func TestServeTLS(t *testing.T) {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK || !bytes.HasPrefix(body, []byte(samltest.BOM)) {
+	if resp.StatusCode != http.StatusOK || !bytes.HasPrefix(body, []byte(entrametadata.BOM)) {
 		t.Fatalf("status %d", resp.StatusCode)
 	}
 	if !bytes.Contains(body, []byte(`Location="`+srv.URL+"/"+idp.TenantID+`/saml2"`)) {

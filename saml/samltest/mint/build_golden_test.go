@@ -132,7 +132,7 @@ func TestBuildForm(t *testing.T) {
 		{"relaystate-control-char", federation.GlobalSignInEndpoint, "a\x00b"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := m.HTMLFormTo(tc.action, tc.relay)
+			_, err := m.htmlFormTo(tc.action, tc.relay)
 			var be *Error
 			if !errors.Is(err, ErrResponseSpec) || !errors.As(err, &be) {
 				t.Fatalf("err = %v, want ErrResponseSpec", err)
@@ -143,7 +143,7 @@ func TestBuildForm(t *testing.T) {
 		t.Errorf("D1.1: FormValues accepted a long RelayState: %v", err)
 	}
 	// Exactly 80 bytes is allowed.
-	if _, err := m.HTMLFormTo("http://127.0.0.1:8080/acs", strings.Repeat("r", 80)); err != nil {
+	if _, err := m.htmlFormTo("http://127.0.0.1:8080/acs", strings.Repeat("r", 80)); err != nil {
 		t.Errorf("D1.1: 80-byte RelayState rejected: %v", err)
 	}
 	if _, err := url.Parse(m.Destination); err != nil {

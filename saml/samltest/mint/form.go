@@ -30,17 +30,20 @@ func (m *Minted) FormValues(relayState string) (url.Values, error) {
 	return v, nil
 }
 
-// HTMLForm returns an HTML page that POSTs the response to its Destination,
-// as Entra's auto-submit page does (HTTP-POST binding, D1.1). See HTMLFormTo.
+// HTMLForm returns an HTML page that POSTs the response (SAMLResponse, and
+// RelayState when not empty) to its Destination, as Entra's auto-submit page
+// does (HTTP-POST binding, D1.1). Every value is HTML-escaped; the page
+// submits itself with a small inline script and shows a Submit button when
+// scripts are disabled.
 func (m *Minted) HTMLForm(relayState string) ([]byte, error) {
-	return m.HTMLFormTo(m.Destination, relayState)
+	return m.htmlFormTo(m.Destination, relayState)
 }
 
-// HTMLFormTo returns an auto-submitting HTML page that POSTs SAMLResponse
+// htmlFormTo returns an auto-submitting HTML page that POSTs SAMLResponse
 // (and RelayState, when not empty) to action. Every value is HTML-escaped.
 // The page submits itself with a small inline script, and shows a Submit
 // button when scripts are disabled.
-func (m *Minted) HTMLFormTo(action, relayState string) ([]byte, error) {
+func (m *Minted) htmlFormTo(action, relayState string) ([]byte, error) {
 	if len(relayState) > MaxRelayState {
 		return nil, mintErr(ErrResponseSpec, "RelayState", "D1.1", "longer than 80 bytes", nil)
 	}
