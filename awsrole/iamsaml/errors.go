@@ -2,8 +2,6 @@ package iamsaml
 
 import (
 	"errors"
-	"strconv"
-	"strings"
 
 	"github.com/samlaws/samlaws/internal/awserr"
 )
@@ -33,21 +31,10 @@ type Error struct {
 }
 
 // Error implements error.
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString("iamsaml: ")
-	b.WriteString(e.Reason)
-	if e.Rule != "" {
-		b.WriteString(" (rule " + e.Rule + ")")
-	}
-	if e.Err != nil {
-		b.WriteString(": " + e.Err.Error())
-	}
-	return b.String()
-}
+func (e *Error) Error() string { return awserr.Local("iamsaml: ", e.Reason, e.Rule, e.Err) }
 
 // Unwrap returns Kind and, when set, Err.
-func (e *Error) Unwrap() []error { return unwrap(e.Kind, e.Err) }
+func (e *Error) Unwrap() []error { return awserr.Unwrap(e.Kind, e.Err) }
 
 // RemoteError is an IAM call that failed: IAM's answer (status, error code,
 // message, request ID) when one arrived, and the SDK's error in Err, so that
@@ -76,11 +63,15 @@ type RemoteError struct {
 
 // Error implements error.
 func (e *RemoteError) Error() string {
-	return remoteString("iamsaml: ", e.Op, e.Code, e.Message, e.StatusCode, e.RequestID, e.Err)
+	s := awserr.Remote("iamsaml: ", e.Op, awserr.Answer{StatusCode: e.StatusCode, Code: e.Code, Message: e.Message, RequestID: e.RequestID})
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
 }
 
 // Unwrap returns Kind and Err.
-func (e *RemoteError) Unwrap() []error { return unwrap(e.Kind, e.Err) }
+func (e *RemoteError) Unwrap() []error { return awserr.Unwrap(e.Kind, e.Err) }
 
 func newErr(kind error, rule, reason string, cause error) *Error {
 	return &Error{Kind: kind, Rule: rule, Reason: reason, Err: cause}
@@ -89,37 +80,4 @@ func newErr(kind error, rule, reason string, cause error) *Error {
 func remoteErr(kind error, op string, err error) *RemoteError {
 	a := awserr.Describe(err)
 	return &RemoteError{Kind: kind, Op: op, StatusCode: a.StatusCode, Code: a.Code, Message: a.Message, RequestID: a.RequestID, Err: err}
-}
-
-func unwrap(kind, err error) []error {
-	if err != nil {
-		return []error{kind, err}
-	}
-	return []error{kind}
-}
-
-func remoteString(prefix, op, code, msg string, status int, reqID string, err error) string {
-	var b strings.Builder
-	b.WriteString(prefix)
-	b.WriteString(op)
-	if code != "" {
-		b.WriteString(": " + code)
-	}
-	if msg != "" {
-		b.WriteString(": " + msg)
-	}
-	var paren []string
-	if status != 0 {
-		paren = append(paren, "HTTP "+strconv.Itoa(status))
-	}
-	if reqID != "" {
-		paren = append(paren, "request "+reqID)
-	}
-	if len(paren) > 0 {
-		b.WriteString(" (" + strings.Join(paren, ", ") + ")")
-	}
-	if err != nil {
-		b.WriteString(": " + err.Error())
-	}
-	return b.String()
 }

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/samlaws/samlaws/internal/awserr"
 )
 
 // Categories, for errors.Is. Invalid roles and DurationSeconds are reported
@@ -47,21 +49,10 @@ type Error struct {
 }
 
 // Error implements error.
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString("samlcreds: ")
-	b.WriteString(e.Reason)
-	if e.Rule != "" {
-		b.WriteString(" (rule " + e.Rule + ")")
-	}
-	if e.Err != nil {
-		b.WriteString(": " + e.Err.Error())
-	}
-	return b.String()
-}
+func (e *Error) Error() string { return awserr.Local("samlcreds: ", e.Reason, e.Rule, e.Err) }
 
 // Unwrap returns Kind and, when set, Err.
-func (e *Error) Unwrap() []error { return unwrap(e.Kind, e.Err) }
+func (e *Error) Unwrap() []error { return awserr.Unwrap(e.Kind, e.Err) }
 
 // RemoteError is an AssumeRoleWithSAML call that failed: what STS answered
 // (or, when no answer arrived, the bounded text of the transport error in
@@ -98,23 +89,7 @@ type RemoteError struct {
 // Error implements error.
 func (e *RemoteError) Error() string {
 	var b strings.Builder
-	b.WriteString("samlcreds: ")
-	b.WriteString(e.Op)
-	for _, s := range []string{e.Code, e.Message} {
-		if s != "" {
-			b.WriteString(": " + s)
-		}
-	}
-	var paren []string
-	if e.StatusCode != 0 {
-		paren = append(paren, "HTTP "+strconv.Itoa(e.StatusCode))
-	}
-	if e.RequestID != "" {
-		paren = append(paren, "request "+e.RequestID)
-	}
-	if len(paren) > 0 {
-		b.WriteString(" (" + strings.Join(paren, ", ") + ")")
-	}
+	b.WriteString(awserr.Remote("samlcreds: ", e.Op, awserr.Answer{StatusCode: e.StatusCode, Code: e.Code, Message: e.Message, RequestID: e.RequestID}))
 	if e.Hint != "" {
 		b.WriteString("; " + e.Hint)
 	}
@@ -125,17 +100,10 @@ func (e *RemoteError) Error() string {
 }
 
 // Unwrap returns Kind and Err.
-func (e *RemoteError) Unwrap() []error { return unwrap(e.Kind, e.Err) }
+func (e *RemoteError) Unwrap() []error { return awserr.Unwrap(e.Kind, e.Err) }
 
 func newErr(kind error, rule, reason string, cause error) *Error {
 	return &Error{Kind: kind, Rule: rule, Reason: reason, Err: cause}
-}
-
-func unwrap(kind, err error) []error {
-	if err != nil {
-		return []error{kind, err}
-	}
-	return []error{kind}
 }
 
 // quote quotes at most n bytes of s (cut at a rune boundary) for an error

@@ -5,6 +5,8 @@ package awserr
 
 import (
 	"errors"
+	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/aws/smithy-go"
@@ -51,4 +53,54 @@ func Clip(s string, n int) string {
 		cut--
 	}
 	return s[:cut] + "..."
+}
+
+// Local formats the Error string of a package's own error in the module's one
+// shape: "<pkg>: <reason> (rule <rule>)[: <cause>]", empty parts left out.
+// prefix is "<pkg>: ".
+func Local(prefix, reason, rule string, cause error) string {
+	var b strings.Builder
+	b.WriteString(prefix)
+	b.WriteString(reason)
+	if rule != "" {
+		b.WriteString(" (rule " + rule + ")")
+	}
+	if cause != nil {
+		b.WriteString(": " + cause.Error())
+	}
+	return b.String()
+}
+
+// Remote formats the head of a RemoteError string:
+// "<pkg>: <op>: <code>: <message> (HTTP <status>, request <id>)", empty parts
+// left out. The caller appends what its RemoteError adds (a cause, a hint).
+func Remote(prefix, op string, a Answer) string {
+	var b strings.Builder
+	b.WriteString(prefix)
+	b.WriteString(op)
+	for _, s := range []string{a.Code, a.Message} {
+		if s != "" {
+			b.WriteString(": " + s)
+		}
+	}
+	var paren []string
+	if a.StatusCode != 0 {
+		paren = append(paren, "HTTP "+strconv.Itoa(a.StatusCode))
+	}
+	if a.RequestID != "" {
+		paren = append(paren, "request "+a.RequestID)
+	}
+	if len(paren) > 0 {
+		b.WriteString(" (" + strings.Join(paren, ", ") + ")")
+	}
+	return b.String()
+}
+
+// Unwrap is the Unwrap of the module's error types: the category, then the
+// cause when there is one.
+func Unwrap(kind, cause error) []error {
+	if cause != nil {
+		return []error{kind, cause}
+	}
+	return []error{kind}
 }
