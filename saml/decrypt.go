@@ -66,13 +66,14 @@ import (
 // one signature verification run: on the decrypted Assertion when the
 // plaintext parsed into one, else on a decoy Assertion the Verifier holds
 // (an Entra-shaped, schema-valid one of about 5 KB whose signature names
-// the first trusted certificate and does not verify). In this region the
+// the first trusted certificate and does not verify), grown by one ~1 KB
+// unit of AttributeValues per KB the plaintext is larger (growDecoy). In this region the
 // signature verification does not stop at a failed RSA check but goes on
 // to canonicalize and digest, as for a valid signature; and the RSA
 // public-key exponentiations are topped up to rsaExpsEnvelope per trusted
 // certificate. What still depends on the plaintext is how far the XML
-// parser gets, and the size and shape of what is canonicalized (the
-// decrypted Assertion or the decoy): measured at under 0.5% of a Verify
+// parser gets, and how far the decoy's cost per byte differs from the
+// decrypted Assertion's: measured at under 0.5% of a Verify
 // call in instructions (docs/benchmarks.md). AES-GCM has no such channel
 // (its tag is checked before any plaintext is used), which is why the
 // builder defaults to it; AES-CBC stays accepted because AWS documents it
@@ -175,6 +176,7 @@ type decryptWork struct {
 	signatures int // signature verifications (of the decrypted Assertion or the decoy)
 	digests    int // canonicalizations and digests of an Assertion
 	rsaExps    int // RSA public-key exponentiations, after the top-up
+	units      int // decoy units added for a plaintext larger than the decoy
 }
 
 // rsaExpsEnvelope is how many RSA public-key exponentiations every failure
@@ -511,6 +513,10 @@ func (c *checker) openAssertion(ea *etree.Element, facts *treeFacts, plain []byt
 			// verifySignature stopped before the digest (a malformed
 			// Signature in a plaintext that parsed): digest the decoy.
 			c.digestDecoy()
+			target = c.v.decoy
+		}
+		if target == c.v.decoy {
+			c.growDecoy(len(plain))
 		}
 		return nil, nil, false
 	}
@@ -592,6 +598,36 @@ func (v *Verifier) newDecoy() error {
 	}
 	v.decoy = doc.Root().ChildElements()[0]
 	v.decoySig = childNS(v.decoy, nsDSig, "Signature")
+	v.decoyLen = len(x)
 	v.decoyBudget = 2*len(wrapped) + 4096
+	if checkSchema(v.decoy) != nil {
+		return errors.New("decoy assertion is not schema-valid")
+	}
+	unit := `<AttributeStatement xmlns="urn:oasis:names:tc:SAML:2.0:assertion"><Attribute Name="http://schemas.microsoft.com/ws/2008/06/identity/claims/groups">` +
+		strings.Repeat(`<AttributeValue>00000000-0000-0000-0000-000000000000</AttributeValue>`, 14) + `</Attribute></AttributeStatement>`
+	udoc, _, e := parseXML([]byte(unit), "decoy unit")
+	if e != nil {
+		return e
+	}
+	v.decoyUnit, v.decoyUnitLen = udoc.Root(), len(unit)
+	if checkSchema(v.decoyUnit) != nil {
+		return errors.New("decoy unit is not schema-valid")
+	}
 	return nil
+}
+
+// growDecoy adds to the decoy's work what a decrypted Assertion of n bytes
+// would have cost beyond the decoy's own size: the schema check,
+// canonicalization and digest of one decoy unit (about 1 KB of
+// AttributeValues, the shape that makes Entra assertions large) per unit of
+// the difference, rounded to the nearest.
+func (c *checker) growDecoy(n int) {
+	for extra := (n - c.v.decoyLen + c.v.decoyUnitLen/2) / c.v.decoyUnitLen; extra > 0; extra-- {
+		c.dec.units++
+		_ = checkSchema(c.v.decoyUnit)
+		b, err := c14n.Canonicalize(c.v.decoyUnit, c14n.Options{Work: &c.work, MaxBytes: c.c14nBudget}, nil)
+		if err == nil {
+			_ = sha256.Sum256(b)
+		}
+	}
 }

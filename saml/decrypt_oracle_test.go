@@ -102,6 +102,8 @@ func oracleProbes(t testing.TB) (victim *oracleVictim, probes map[string][]byte)
 	if bytes.Equal(altered, o.plain) {
 		t.Fatal("victim plaintext has no given name to alter")
 	}
+	big := bytes.Replace(altered, []byte("<AttributeValue>Jone</AttributeValue>"),
+		[]byte("<AttributeValue>Jone</AttributeValue>"+strings.Repeat("<AttributeValue>00000000-0000-0000-0000-000000000000</AttributeValue>", 100)), 1)
 	otherSigned := func() []byte {
 		m := vMint(t, func(s *ResponseSpec) { s.Tamper.SignWith = other.key })
 		d := vDoc(t, m.XML)
@@ -133,6 +135,11 @@ func oracleProbes(t testing.TB) (victim *oracleVictim, probes map[string][]byte)
 		"cbc_long_malformed_last":  o.withContent(t, o.cbc(t, sameLen(altered, len(altered)-1, ' '), false)),
 		"cbc_long_not_saml":        o.withContent(t, o.cbc(t, bytes.Replace(altered, []byte(":assertion\""), []byte(":assertioX\""), 1), false)),
 		"cbc_long_bad_padding":     o.withContent(t, o.cbc(t, altered, true)),
+		// Twice the victim's size and more (100 more group-like values): the
+		// decoy stays at its own size, so this pair measures what the
+		// decrypted Assertion's size adds (docs/benchmarks.md).
+		"cbc_big_altered":         o.withContent(t, o.cbc(t, big, false)),
+		"cbc_big_malformed_first": o.withContent(t, o.cbc(t, sameLen(big, 0, '!'), false)),
 		"gcm_tag_failure": func() []byte {
 			d := vDoc(t, g.xml)
 			cv := d.FindElement("//EncryptedData/CipherData/CipherValue")
@@ -241,7 +248,8 @@ func TestNoDecryptionOracle(t *testing.T) {
 // canonicalization and digest (of the decrypted Assertion, or of the decoy
 // when the plaintext did not get that far), and two RSA public-key
 // exponentiations per trusted certificate; AES blocks are as many as the
-// ciphertext has. With one trusted certificate and with two (the second,
+// ciphertext has, and decoy units as many as the plaintext is larger than
+// the decoy, when the decoy stood in. With one trusted certificate and with two (the second,
 // the SP's, signed nothing here).
 func TestDecryptFailuresSameWork(t *testing.T) {
 	spKey, spCert := vSPKey(t)
@@ -269,7 +277,12 @@ func TestDecryptFailuresSameWork(t *testing.T) {
 			if got.aesBlocks != wantBlocks {
 				t.Errorf("%d certs, %s: %d AES blocks, want %d", certs, name, got.aesBlocks, wantBlocks)
 			}
-			got.aesBlocks = 0
+			// The decoy grows with the plaintext when the decrypted
+			// Assertion did not reach the digest (decrypt.go, growDecoy).
+			if name == "cbc_big_altered" && got.units != 0 || name == "cbc_big_malformed_first" && got.units < 5 {
+				t.Errorf("%d certs, %s: %d decoy units", certs, name, got.units)
+			}
+			got.aesBlocks, got.units = 0, 0
 			if got != want {
 				t.Errorf("%d certs, %s: steps %+v, want %+v", certs, name, got, want)
 			}

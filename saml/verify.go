@@ -210,6 +210,9 @@ type Verifier struct {
 	dummySigs       [][]byte
 	decoy, decoySig *etree.Element
 	decoyBudget     int
+	decoyLen        int
+	decoyUnit       *etree.Element
+	decoyUnitLen    int
 }
 
 // NewVerifier checks cfg and returns a Verifier. A configuration error is a
