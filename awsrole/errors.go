@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/samlaws/samlaws/internal/errkind"
 )
 
 // Sentinel categories. Every error returned by this package is an *AttributeError
@@ -25,25 +27,16 @@ var (
 	ErrInvalid = errors.New("awsrole: invalid value")
 )
 
-// kind is a finer, unexported sentinel: the Kind of an AttributeError, whose
-// text is the error's category in words and which wraps ErrMissing or
-// ErrInvalid.
-type kind struct {
-	msg      string
-	category error
-}
+func invalid(msg string) error { return errkind.New("awsrole: "+msg, "", ErrInvalid) }
 
-func (k *kind) Error() string { return "awsrole: " + k.msg }
-func (k *kind) Unwrap() error { return k.category }
-
-func invalid(msg string) error { return &kind{msg, ErrInvalid} }
+func missing(msg string) error { return errkind.New("awsrole: "+msg, "", ErrMissing) }
 
 // The finer kinds (Kind) and details (Err) of AttributeError.
 var (
 	errInvalidARN                = invalid("invalid ARN")
-	errMissingRole               = &kind{"missing Role attribute", ErrMissing}
+	errMissingRole               = missing("missing Role attribute")
 	errInvalidRole               = invalid("invalid Role attribute value")
-	errMissingRoleSessionName    = &kind{"missing RoleSessionName attribute", ErrMissing}
+	errMissingRoleSessionName    = missing("missing RoleSessionName attribute")
 	errInvalidRoleSessionName    = invalid("invalid RoleSessionName")
 	errInvalidSessionDuration    = invalid("invalid SessionDuration")
 	errInvalidSourceIdentity     = invalid("invalid SourceIdentity")

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/samlaws/samlaws/internal/errkind"
 )
 
 // Sentinel categories. Every error returned by this package is an *Error whose
@@ -40,28 +42,24 @@ var (
 	ErrNotAuthorized = errors.New("federation: not authorized by the trust policy")
 )
 
-// kind is a finer, unexported sentinel wrapping a category: the Kind of an
+// kind returns a finer, unexported kind wrapping a category: the Kind of an
 // Error, whose text names what is wrong in words.
-type kind struct {
-	msg      string
-	category error
+func kind(msg string, category error) error {
+	return errkind.New("federation: "+msg, "", category)
 }
-
-func (k *kind) Error() string { return "federation: " + k.msg }
-func (k *kind) Unwrap() error { return k.category }
 
 // The finer kinds.
 var (
-	errInvalidIdentifier  = &kind{"invalid identifier", ErrInvalid}
-	errAudienceMismatch   = &kind{"audience mismatch", ErrMismatch}
-	errInvalidReplyURL    = &kind{"invalid Reply URL", ErrInvalid}
-	errNotSignInEndpoint  = &kind{"not an AWS sign-in SAML endpoint", ErrMismatch}
-	errUnknownPartition   = &kind{"unknown partition", ErrInvalid}
-	errInvalidRegion      = &kind{"invalid region", ErrInvalid}
-	errNoEndpoint         = &kind{"no known endpoint", ErrInvalid}
-	errInvalidProviderID  = &kind{"invalid SAML provider ID", ErrInvalid}
-	errInvalidTrustPolicy = &kind{"invalid trust policy", ErrInvalid}
-	errInvalidAppRoles    = &kind{"invalid appRoles", ErrInvalid}
+	errInvalidIdentifier  = kind("invalid identifier", ErrInvalid)
+	errAudienceMismatch   = kind("audience mismatch", ErrMismatch)
+	errInvalidReplyURL    = kind("invalid Reply URL", ErrInvalid)
+	errNotSignInEndpoint  = kind("not an AWS sign-in SAML endpoint", ErrMismatch)
+	errUnknownPartition   = kind("unknown partition", ErrInvalid)
+	errInvalidRegion      = kind("invalid region", ErrInvalid)
+	errNoEndpoint         = kind("no known endpoint", ErrInvalid)
+	errInvalidProviderID  = kind("invalid SAML provider ID", ErrInvalid)
+	errInvalidTrustPolicy = kind("invalid trust policy", ErrInvalid)
+	errInvalidAppRoles    = kind("invalid appRoles", ErrInvalid)
 )
 
 // Error is the one typed error of this package: use errors.As to get the rule

@@ -3,6 +3,8 @@ package saml
 import (
 	"errors"
 	"strings"
+
+	"github.com/samlaws/samlaws/internal/errkind"
 )
 
 // Sentinel categories of verification failures, one per kind of failure a
@@ -57,27 +59,17 @@ var (
 	ErrReplay = errors.New("saml: assertion replayed")
 )
 
-// kind is a finer, unexported kind of failure: its text is the message of a
-// former category, code its stable name, and it wraps its category.
-type kind struct {
-	msg, code string
-	category  error
-}
-
-func (k *kind) Error() string { return k.msg }
-func (k *kind) Unwrap() error { return k.category }
-
 // The finer kinds.
 var (
-	errTooLarge        = &kind{"saml: response too large", "too_large", ErrMalformed}
-	errVersion         = &kind{"saml: unsupported SAML version", "version", ErrMalformed}
-	errSubject         = &kind{"saml: invalid subject", "subject", ErrMalformed}
-	errConditions      = &kind{"saml: invalid conditions", "conditions", ErrMalformed}
-	errAlgorithm       = &kind{"saml: algorithm not allowed", "algorithm", ErrSignature}
-	errRecipient       = &kind{"saml: wrong recipient", "recipient", ErrAudience}
-	errDestination     = &kind{"saml: wrong destination", "destination", ErrAudience}
-	errInResponseTo    = &kind{"saml: unexpected InResponseTo", "in_response_to", ErrAudience}
-	errReplayCacheFull = &kind{"saml: replay cache full", "replay_cache_full", ErrReplay}
+	errTooLarge        = errkind.New("saml: response too large", "too_large", ErrMalformed)
+	errVersion         = errkind.New("saml: unsupported SAML version", "version", ErrMalformed)
+	errSubject         = errkind.New("saml: invalid subject", "subject", ErrMalformed)
+	errConditions      = errkind.New("saml: invalid conditions", "conditions", ErrMalformed)
+	errAlgorithm       = errkind.New("saml: algorithm not allowed", "algorithm", ErrSignature)
+	errRecipient       = errkind.New("saml: wrong recipient", "recipient", ErrAudience)
+	errDestination     = errkind.New("saml: wrong destination", "destination", ErrAudience)
+	errInResponseTo    = errkind.New("saml: unexpected InResponseTo", "in_response_to", ErrAudience)
+	errReplayCacheFull = errkind.New("saml: replay cache full", "replay_cache_full", ErrReplay)
 )
 
 // codes names the categories for [ValidationError.Code].
@@ -237,8 +229,8 @@ func (e *ValidationError) Error() string {
 // "conditions", "algorithm", "recipient", "destination", "in_response_to",
 // "replay_cache_full"), or "invalid" for any other Kind (ErrConfig).
 func (e *ValidationError) Code() string {
-	if k, ok := e.Kind.(*kind); ok {
-		return k.code
+	if k, ok := e.Kind.(*errkind.Kind); ok {
+		return k.Code()
 	}
 	for _, c := range codes {
 		if e.Kind == c.err {
