@@ -155,9 +155,9 @@ func clipField(s string) string {
 	return s
 }
 
-// NormalizeID turns what a user may type for a rule id ("a1.8", " A1.8 ",
+// normalizeID turns what a user may type for a rule id ("a1.8", " A1.8 ",
 // "rule A1.8", "[rule A1.8]") into the form rules.md uses ("A1.8").
-func NormalizeID(s string) string {
+func normalizeID(s string) string {
 	s = strings.TrimSpace(s)
 	s = strings.TrimSuffix(strings.TrimPrefix(s, "["), "]")
 	if len(s) > 5 && strings.EqualFold(s[:5], "rule ") {
@@ -166,60 +166,16 @@ func NormalizeID(s string) string {
 	return strings.ToUpper(strings.TrimSpace(s))
 }
 
-// Lookup returns the rule with the given id (see [NormalizeID] for the forms
-// accepted). ok is false when rules.md has no such rule.
+// Lookup returns the rule with the given id, written as rules.md writes it
+// ("A1.8") or as a user may type it ("a1.8", " A1.8 ", "rule A1.8",
+// "[rule A1.8]"). ok is false when rules.md has no such rule.
 func Lookup(id string) (r Rule, ok bool) {
 	rules, _ := Rules() // a malformed rules.md fails the package's tests
-	id = NormalizeID(id)
+	id = normalizeID(id)
 	for _, r := range rules {
 		if r.ID == id {
 			return r, true
 		}
 	}
 	return Rule{}, false
-}
-
-// Suggest returns up to n ids of rules.md close to an unknown id: the rules
-// of the subsection it names ("A1" or "A1.99" give A1.1, A1.2, ...) and ids one
-// edit away ("A18" gives A1.8).
-func Suggest(id string, n int) []string {
-	rules, _ := Rules()
-	id = NormalizeID(id)
-	group, _, _ := strings.Cut(id, ".")
-	var near, same []string
-	for _, r := range rules {
-		switch {
-		case r.ID == id:
-		case editDistance(r.ID, id) <= 1:
-			near = append(near, r.ID)
-		case group != "" && strings.HasPrefix(r.ID, group+"."):
-			same = append(same, r.ID)
-		}
-	}
-	out := append(near, same...)
-	if len(out) > n {
-		out = out[:n]
-	}
-	return out
-}
-
-// editDistance is the Levenshtein distance of two short ASCII strings.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

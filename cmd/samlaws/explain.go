@@ -101,7 +101,7 @@ func runExplain(_ context.Context, args []string, _ io.Reader, stdout, stderr io
 // explainGroup returns the rules of a subsection id such as "A3" (errors cite
 // one when several of its rules are broken at once), or nil.
 func explainGroup(rules []docs.Rule, id string) []docs.Rule {
-	id = docs.NormalizeID(id)
+	id = normalizeRuleID(id)
 	if strings.Contains(id, ".") || len(id) < 2 {
 		return nil
 	}
@@ -118,10 +118,46 @@ func explainGroup(rules []docs.Rule, id string) []docs.Rule {
 // ids close to it.
 func explainUnknown(id string) string {
 	msg := fmt.Sprintf("no rule %q in docs/rules.md", clip(strings.TrimSpace(id)))
-	if near := docs.Suggest(id, 8); len(near) > 0 {
+	all, _ := docs.Rules()
+	if near := suggestRules(all, id, 8); len(near) > 0 {
 		return msg + "; close matches: " + strings.Join(near, ", ")
 	}
 	return msg + `; rule ids look like A1.8 (groups A to D); "samlaws explain --list" lists them`
+}
+
+// normalizeRuleID turns what a user may type for a rule or subsection id
+// ("a1.8", " A1.8 ", "rule A3", "[rule A1.8]") into the form rules.md uses
+// ("A1.8", "A3"), as docs.Lookup reads rule ids.
+func normalizeRuleID(s string) string {
+	s = strings.TrimSpace(s)
+	s = strings.TrimSuffix(strings.TrimPrefix(s, "["), "]")
+	if len(s) > 5 && strings.EqualFold(s[:5], "rule ") {
+		s = s[5:]
+	}
+	return strings.ToUpper(strings.TrimSpace(s))
+}
+
+// suggestRules returns up to n ids of rules close to an unknown id: ids one
+// edit away ("A18" gives A1.8), then the rules of the subsection it names
+// ("A1", or an unknown id under A1, gives A1.1, A1.2, ...).
+func suggestRules(rules []docs.Rule, id string, n int) []string {
+	id = normalizeRuleID(id)
+	group, _, _ := strings.Cut(id, ".")
+	var near, same []string
+	for _, r := range rules {
+		switch {
+		case r.ID == id:
+		case editDistance(r.ID, id) <= 1:
+			near = append(near, r.ID)
+		case group != "" && strings.HasPrefix(r.ID, group+"."):
+			same = append(same, r.ID)
+		}
+	}
+	out := append(near, same...)
+	if len(out) > n {
+		out = out[:n]
+	}
+	return out
 }
 
 // explainRule prints one rule in full.

@@ -202,3 +202,22 @@ func TestCitedRulesNotes(t *testing.T) {
 		t.Errorf("unknown id not reported:\n%s", out)
 	}
 }
+
+// TestSuggestRules: ids one edit away come first, then the subsection's.
+func TestSuggestRules(t *testing.T) {
+	rules, err := docs.Rules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := suggestRules(rules, "A18", 5)
+	if len(got) == 0 || got[0] != "A1.8" {
+		t.Errorf("suggestRules(A18) = %v, want A1.8 first", got)
+	}
+	got = suggestRules(rules, "[rule d4]", 20)
+	if len(got) != 9 || got[0] != "D4.1" || got[8] != "D4.9" {
+		t.Errorf("suggestRules(D4) = %v, want D4.1..D4.9", got)
+	}
+	if got := suggestRules(rules, "zzz", 5); len(got) != 0 {
+		t.Errorf("suggestRules(zzz) = %v, want none", got)
+	}
+}
