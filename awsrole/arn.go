@@ -2,6 +2,7 @@ package awsrole
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -23,24 +24,12 @@ const (
 )
 
 // Partitions returns every known partition, PartitionAWS first. The slice is new
-// on each call; callers may modify it.
+// on each call; callers may modify it. A partition p is known exactly when
+// slices.Contains(Partitions(), p) (case-sensitive).
 func Partitions() []Partition {
 	return []Partition{PartitionAWS, PartitionAWSCN, PartitionAWSUSGov,
 		PartitionAWSISO, PartitionAWSISOB, PartitionAWSISOE, PartitionAWSISOF}
 }
-
-// Valid reports whether p is one of the known partitions (exact, case-sensitive).
-func (p Partition) Valid() bool {
-	switch p {
-	case PartitionAWS, PartitionAWSCN, PartitionAWSUSGov,
-		PartitionAWSISO, PartitionAWSISOB, PartitionAWSISOE, PartitionAWSISOF:
-		return true
-	}
-	return false
-}
-
-// String returns the partition as it appears in an ARN.
-func (p Partition) String() string { return string(p) }
 
 // Limits from the IAM and STS models.
 const (
@@ -290,7 +279,7 @@ func parseARN(s string, want arnKind) (parsedARN, error) {
 		return fail(nil, "ARN has %d colon-separated fields, want 6 (arn:partition:service:region:account:resource): %s", len(f), echoARN(s))
 	}
 	part, service, region, account, resource := Partition(f[1]), f[2], f[3], f[4], f[5]
-	if !part.Valid() {
+	if !slices.Contains(Partitions(), part) {
 		return fail(nil, "unknown partition %s (want one of aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f): %s", echoN(f[1], 24), echoARN(s))
 	}
 	if service != "iam" {

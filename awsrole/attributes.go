@@ -72,8 +72,8 @@ func ParseAttributes(m map[string][]string) (Attributes, error) {
 		add(newErr(AttrRoleSessionName, -1, "A3.4", errInvalidRoleSessionName, nil,
 			fmt.Sprintf("has %d values; exactly one is allowed", len(vals))))
 	default:
-		n, err := ParseRoleSessionName(vals[0])
-		if err != nil {
+		n := RoleSessionName(vals[0])
+		if err := n.Validate(); err != nil {
 			add(withIndex(err, 0))
 		} else {
 			a.RoleSessionName = n
@@ -104,8 +104,8 @@ func ParseAttributes(m map[string][]string) (Attributes, error) {
 		case 0:
 			add(newErr(AttrSourceIdentity, -1, "A3.6", errInvalidSourceIdentity, nil, "attribute has no value; give one or leave it out"))
 		case 1:
-			s, err := ParseSourceIdentity(vals[0])
-			if err != nil {
+			s := SourceIdentity(vals[0])
+			if err := s.Validate(); err != nil {
 				add(withIndex(err, 0))
 			} else {
 				a.SourceIdentity = s
@@ -224,16 +224,16 @@ func (a Attributes) Values() map[string][]string {
 		m[AttrRole] = roles
 	}
 	if a.RoleSessionName != "" {
-		m[AttrRoleSessionName] = []string{a.RoleSessionName.String()}
+		m[AttrRoleSessionName] = []string{string(a.RoleSessionName)}
 	}
 	if a.SessionDuration != 0 {
 		m[AttrSessionDuration] = []string{a.SessionDuration.String()}
 	}
 	if a.SourceIdentity != "" {
-		m[AttrSourceIdentity] = []string{a.SourceIdentity.String()}
+		m[AttrSourceIdentity] = []string{string(a.SourceIdentity)}
 	}
 	for _, t := range a.Tags {
-		m[t.AttributeName()] = []string{t.Value}
+		m[AttrPrincipalTagPrefix+t.Key] = []string{t.Value}
 	}
 	if len(a.TransitiveTagKeys) > 0 {
 		m[AttrTransitiveTagKeys] = slices.Clone(a.TransitiveTagKeys)
@@ -247,7 +247,7 @@ func (a Attributes) Values() map[string][]string {
 // (such as a Name containing '/'). It returns joined *AttributeError values.
 func (a Attributes) Validate() error {
 	var errs []error
-	if a.SessionDuration != 0 && a.SessionDuration.Duration()%time.Second != 0 {
+	if a.SessionDuration != 0 && time.Duration(a.SessionDuration)%time.Second != 0 {
 		errs = append(errs, a.SessionDuration.Validate())
 	}
 	keys := map[string]bool{}

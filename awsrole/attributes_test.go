@@ -367,7 +367,7 @@ func TestParseAttributesRealFixtures(t *testing.T) {
 		if !strings.HasPrefix(a.Roles[0].String(), "arn:aws:iam::123123123123:role/") {
 			t.Errorf("String() = %q", a.Roles[0])
 		}
-		if a.SessionDuration.Seconds() != 28800 || a.RoleSessionName != "wolfeidau@example.com" {
+		if a.SessionDuration.String() != "28800" || a.RoleSessionName != "wolfeidau@example.com" {
 			t.Errorf("got %#v", a)
 		}
 	})

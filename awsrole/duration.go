@@ -60,14 +60,12 @@ func ParseSessionDuration(s string) (SessionDuration, error) {
 	return SessionDuration(time.Duration(n) * time.Second), nil
 }
 
-// Seconds returns the duration in whole seconds.
-func (d SessionDuration) Seconds() int { return int(time.Duration(d) / time.Second) }
+// String returns the attribute value: the decimal number of seconds. (The
+// duration itself is time.Duration(d).)
+func (d SessionDuration) String() string { return strconv.Itoa(d.seconds()) }
 
-// Duration returns d as a time.Duration.
-func (d SessionDuration) Duration() time.Duration { return time.Duration(d) }
-
-// String returns the attribute value: the decimal number of seconds.
-func (d SessionDuration) String() string { return strconv.Itoa(d.Seconds()) }
+// seconds returns d in whole seconds.
+func (d SessionDuration) seconds() int { return int(time.Duration(d) / time.Second) }
 
 // Validate reports whether d is a whole number of seconds from 900 to 43200.
 func (d SessionDuration) Validate() error {
@@ -77,28 +75,6 @@ func (d SessionDuration) Validate() error {
 	}
 	_, err := ParseSessionDuration(d.String())
 	return err
-}
-
-// Channel is how the SAML response is used: console sign-in or the
-// AssumeRoleWithSAML API.
-type Channel int
-
-const (
-	// Console is a browser sign-in at the AWS sign-in endpoint (A1.1).
-	Console Channel = iota + 1
-	// API is an sts:AssumeRoleWithSAML call (B4.1).
-	API
-)
-
-// String returns "console" or "API".
-func (c Channel) String() string {
-	switch c {
-	case Console:
-		return "console"
-	case API:
-		return "API"
-	}
-	return "Channel(" + strconv.Itoa(int(c)) + ")"
 }
 
 // Bound names what decided the length of a session.
@@ -133,15 +109,18 @@ func (b Bound) String() string {
 // SessionInput holds what determines a session's length. Zero fields mean "not
 // given".
 type SessionInput struct {
-	// Channel is Console or API; required.
-	Channel Channel
+	// API selects the channel: true for an sts:AssumeRoleWithSAML call (B4.1),
+	// false (the zero value) for a browser sign-in at the AWS console sign-in
+	// endpoint (A1.1).
+	API bool
 	// SessionDuration is the SessionDuration attribute; zero when absent.
 	SessionDuration SessionDuration
-	// DurationSeconds is the AssumeRoleWithSAML parameter (API only; ignored for
-	// Console); zero when absent, meaning 3600.
+	// DurationSeconds is the AssumeRoleWithSAML parameter (API only: setting it
+	// for a console session is an error); zero when absent, meaning 3600.
 	DurationSeconds int
-	// MaxSessionDuration is the role's MaxSessionDuration in seconds (API only;
-	// it does not limit console sessions); zero means the default 3600 (B2.4).
+	// MaxSessionDuration is the role's MaxSessionDuration in seconds (API only:
+	// it does not limit console sessions, and setting it for one is an error);
+	// zero means the default 3600 (B2.4).
 	MaxSessionDuration int
 	// SessionNotOnOrAfter is AuthnStatement/@SessionNotOnOrAfter; zero when absent.
 	SessionNotOnOrAfter time.Time
@@ -172,14 +151,16 @@ type Session struct {
 // ValidationError; the SessionDuration attribute and SessionNotOnOrAfter can only
 // shorten it.
 //
-// On a tie the earlier bound in that order is reported. Errors: a Channel other
-// than Console or API, an invalid SessionDuration, DurationSeconds out of range
+// On a tie the earlier bound in that order is reported. Errors: DurationSeconds
+// or MaxSessionDuration given for a console session (API false: they would be
+// ignored, so the caller most likely meant an API session), an invalid SessionDuration, DurationSeconds out of range
 // or above MaxSessionDuration (rule A4.2), MaxSessionDuration outside
 // 3600-43200 (B2.4), SessionNotOnOrAfter without Now, or a SessionNotOnOrAfter
 // not after Now (the session would already be over); all wrap ErrInvalid.
 func EffectiveSession(in SessionInput) (Session, error) {
-	if in.Channel != Console && in.Channel != API {
-		return Session{}, newErr("", -1, "A4.1", errInvalidSessionDuration, nil, "EffectiveSession needs Channel Console or API, got "+in.Channel.String())
+	if !in.API && (in.DurationSeconds != 0 || in.MaxSessionDuration != 0) {
+		return Session{}, newErr("", -1, "A4.1", errInvalidSessionDuration, nil,
+			"DurationSeconds and MaxSessionDuration apply to API sessions only (set API); a console session ignores them (A3.5)")
 	}
 	if in.SessionDuration != 0 {
 		if err := in.SessionDuration.Validate(); err != nil {
@@ -188,10 +169,10 @@ func EffectiveSession(in SessionInput) (Session, error) {
 	}
 	var s Session
 	var why []string
-	if in.Channel == Console {
+	if !in.API {
 		if in.SessionDuration != 0 {
-			s = Session{Duration: in.SessionDuration.Duration(), Bound: BoundSessionDuration}
-			why = append(why, fmt.Sprintf("console session: SessionDuration attribute %d s", in.SessionDuration.Seconds()))
+			s = Session{Duration: time.Duration(in.SessionDuration), Bound: BoundSessionDuration}
+			why = append(why, fmt.Sprintf("console session: SessionDuration attribute %d s", in.SessionDuration.seconds()))
 		} else {
 			s = Session{Duration: defaultSessionSeconds * time.Second, Bound: BoundDefault}
 			why = append(why, "console session: no SessionDuration attribute, default 3600 s")
@@ -224,11 +205,11 @@ func EffectiveSession(in SessionInput) (Session, error) {
 			why = append(why, fmt.Sprintf("API session: no DurationSeconds, default 3600 s (role MaxSessionDuration %d s)", maxSD))
 		}
 		if in.SessionDuration != 0 {
-			if d := in.SessionDuration.Duration(); d < s.Duration {
+			if d := time.Duration(in.SessionDuration); d < s.Duration {
 				s.Duration, s.Bound = d, BoundSessionDuration
-				why = append(why, fmt.Sprintf("SessionDuration attribute %d s is shorter and wins", in.SessionDuration.Seconds()))
+				why = append(why, fmt.Sprintf("SessionDuration attribute %d s is shorter and wins", in.SessionDuration.seconds()))
 			} else {
-				why = append(why, fmt.Sprintf("SessionDuration attribute %d s does not shorten it", in.SessionDuration.Seconds()))
+				why = append(why, fmt.Sprintf("SessionDuration attribute %d s does not shorten it", in.SessionDuration.seconds()))
 			}
 		}
 	}

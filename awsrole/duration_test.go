@@ -21,8 +21,8 @@ func TestParseSessionDuration(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 			continue
 		}
-		if got.Seconds() != tt.want || got.Duration() != time.Duration(tt.want)*time.Second || got.String() != tt.in {
-			t.Errorf("%s: got %v (%d s, %q)", name, got.Duration(), got.Seconds(), got.String())
+		if time.Duration(got) != time.Duration(tt.want)*time.Second || got.String() != tt.in {
+			t.Errorf("%s: got %v (%q)", name, time.Duration(got), got.String())
 		}
 		if err := got.Validate(); err != nil {
 			t.Errorf("%s: Validate: %v", name, err)
@@ -75,20 +75,19 @@ func TestEffectiveSession(t *testing.T) {
 		bound Bound
 		why   string
 	}{
-		{"A3.5/console-default", SessionInput{Channel: Console}, time.Hour, BoundDefault, "default 3600 s"},
-		{"A3.5/console-attribute", SessionInput{Channel: Console, SessionDuration: sd(28800)}, 8 * time.Hour, BoundSessionDuration, "SessionDuration attribute 28800 s"},
-		{"A3.5/console-attribute-beats-max", SessionInput{Channel: Console, SessionDuration: sd(43200), MaxSessionDuration: 3600}, 12 * time.Hour, BoundSessionDuration, "SessionDuration attribute 43200 s"},
-		{"A3.5/console-ignores-durationseconds", SessionInput{Channel: Console, DurationSeconds: 900}, time.Hour, BoundDefault, "console session"},
-		{"A3.5/console-snooa-wins", SessionInput{Channel: Console, SessionDuration: sd(28800), SessionNotOnOrAfter: now.Add(2 * time.Hour), Now: now}, 2 * time.Hour, BoundSessionNotOnOrAfter, "SessionNotOnOrAfter comes after 2h0m0s and wins"},
-		{"A3.5/console-attribute-wins-over-snooa", SessionInput{Channel: Console, SessionDuration: sd(900), SessionNotOnOrAfter: now.Add(2 * time.Hour), Now: now}, 15 * time.Minute, BoundSessionDuration, "not sooner"},
-		{"A3.5/console-tie-keeps-attribute", SessionInput{Channel: Console, SessionDuration: sd(7200), SessionNotOnOrAfter: now.Add(2 * time.Hour), Now: now}, 2 * time.Hour, BoundSessionDuration, "not sooner"},
-		{"A4.1/api-default", SessionInput{Channel: API}, time.Hour, BoundDefault, "no DurationSeconds, default 3600 s"},
-		{"A4.1/api-durationseconds", SessionInput{Channel: API, DurationSeconds: 900}, 15 * time.Minute, BoundDurationSeconds, "DurationSeconds 900 s"},
-		{"A4.2/api-up-to-max", SessionInput{Channel: API, DurationSeconds: 43200, MaxSessionDuration: 43200}, 12 * time.Hour, BoundDurationSeconds, "MaxSessionDuration 43200 s"},
-		{"A3.5/api-attribute-shortens", SessionInput{Channel: API, DurationSeconds: 7200, MaxSessionDuration: 7200, SessionDuration: sd(1800)}, 30 * time.Minute, BoundSessionDuration, "SessionDuration attribute 1800 s is shorter and wins"},
-		{"A3.5/api-attribute-cannot-lengthen", SessionInput{Channel: API, SessionDuration: sd(28800)}, time.Hour, BoundDefault, "does not shorten it"},
-		{"A4.1/api-snooa-caps", SessionInput{Channel: API, DurationSeconds: 3600, SessionNotOnOrAfter: now.Add(20 * time.Minute), Now: now}, 20 * time.Minute, BoundSessionNotOnOrAfter, "wins"},
-		{"A4.1/api-snooa-below-900-reported-as-is", SessionInput{Channel: API, SessionNotOnOrAfter: now.Add(5 * time.Minute), Now: now}, 5 * time.Minute, BoundSessionNotOnOrAfter, "wins"},
+		{"A3.5/console-default", SessionInput{}, time.Hour, BoundDefault, "default 3600 s"},
+		{"A3.5/console-attribute", SessionInput{SessionDuration: sd(28800)}, 8 * time.Hour, BoundSessionDuration, "SessionDuration attribute 28800 s"},
+		{"A3.5/console-attribute-above-default-max", SessionInput{SessionDuration: sd(43200)}, 12 * time.Hour, BoundSessionDuration, "SessionDuration attribute 43200 s"},
+		{"A3.5/console-snooa-wins", SessionInput{SessionDuration: sd(28800), SessionNotOnOrAfter: now.Add(2 * time.Hour), Now: now}, 2 * time.Hour, BoundSessionNotOnOrAfter, "SessionNotOnOrAfter comes after 2h0m0s and wins"},
+		{"A3.5/console-attribute-wins-over-snooa", SessionInput{SessionDuration: sd(900), SessionNotOnOrAfter: now.Add(2 * time.Hour), Now: now}, 15 * time.Minute, BoundSessionDuration, "not sooner"},
+		{"A3.5/console-tie-keeps-attribute", SessionInput{SessionDuration: sd(7200), SessionNotOnOrAfter: now.Add(2 * time.Hour), Now: now}, 2 * time.Hour, BoundSessionDuration, "not sooner"},
+		{"A4.1/api-default", SessionInput{API: true}, time.Hour, BoundDefault, "no DurationSeconds, default 3600 s"},
+		{"A4.1/api-durationseconds", SessionInput{API: true, DurationSeconds: 900}, 15 * time.Minute, BoundDurationSeconds, "DurationSeconds 900 s"},
+		{"A4.2/api-up-to-max", SessionInput{API: true, DurationSeconds: 43200, MaxSessionDuration: 43200}, 12 * time.Hour, BoundDurationSeconds, "MaxSessionDuration 43200 s"},
+		{"A3.5/api-attribute-shortens", SessionInput{API: true, DurationSeconds: 7200, MaxSessionDuration: 7200, SessionDuration: sd(1800)}, 30 * time.Minute, BoundSessionDuration, "SessionDuration attribute 1800 s is shorter and wins"},
+		{"A3.5/api-attribute-cannot-lengthen", SessionInput{API: true, SessionDuration: sd(28800)}, time.Hour, BoundDefault, "does not shorten it"},
+		{"A4.1/api-snooa-caps", SessionInput{API: true, DurationSeconds: 3600, SessionNotOnOrAfter: now.Add(20 * time.Minute), Now: now}, 20 * time.Minute, BoundSessionNotOnOrAfter, "wins"},
+		{"A4.1/api-snooa-below-900-reported-as-is", SessionInput{API: true, SessionNotOnOrAfter: now.Add(5 * time.Minute), Now: now}, 5 * time.Minute, BoundSessionNotOnOrAfter, "wins"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -111,18 +110,19 @@ func TestEffectiveSession(t *testing.T) {
 		cat  error
 		msg  string
 	}{
-		{"A4.1/no-channel", SessionInput{}, errInvalidSessionDuration, "needs Channel"},
-		{"A4.2/durationseconds-low", SessionInput{Channel: API, DurationSeconds: 899}, errInvalidDurationSeconds, "DurationSeconds 899 is outside 900-43200"},
-		{"A4.2/durationseconds-high", SessionInput{Channel: API, DurationSeconds: 43201, MaxSessionDuration: 43200}, errInvalidDurationSeconds, "outside 900-43200"},
-		{"A4.2/durationseconds-negative", SessionInput{Channel: API, DurationSeconds: -1}, errInvalidDurationSeconds, "outside 900-43200"},
-		{"A4.2/exceeds-default-max", SessionInput{Channel: API, DurationSeconds: 7200}, errInvalidDurationSeconds,
+		{"A3.5/console-durationseconds", SessionInput{DurationSeconds: 900}, errInvalidSessionDuration, "apply to API sessions only"},
+		{"A3.5/console-max", SessionInput{SessionDuration: sd(43200), MaxSessionDuration: 3600}, errInvalidSessionDuration, "apply to API sessions only"},
+		{"A4.2/durationseconds-low", SessionInput{API: true, DurationSeconds: 899}, errInvalidDurationSeconds, "DurationSeconds 899 is outside 900-43200"},
+		{"A4.2/durationseconds-high", SessionInput{API: true, DurationSeconds: 43201, MaxSessionDuration: 43200}, errInvalidDurationSeconds, "outside 900-43200"},
+		{"A4.2/durationseconds-negative", SessionInput{API: true, DurationSeconds: -1}, errInvalidDurationSeconds, "outside 900-43200"},
+		{"A4.2/exceeds-default-max", SessionInput{API: true, DurationSeconds: 7200}, errInvalidDurationSeconds,
 			"ValidationError: The requested DurationSeconds exceeds the MaxSessionDuration set for this role. (DurationSeconds 7200 > MaxSessionDuration 3600)"},
-		{"A4.2/exceeds-max", SessionInput{Channel: API, DurationSeconds: 43200, MaxSessionDuration: 14400}, errInvalidDurationSeconds, "exceeds the MaxSessionDuration"},
-		{"B2.4/max-too-low", SessionInput{Channel: API, MaxSessionDuration: 900}, errInvalidMaxSessionDuration, "MaxSessionDuration 900 is outside 3600-43200"},
-		{"B2.4/max-too-high", SessionInput{Channel: API, MaxSessionDuration: 43201}, errInvalidMaxSessionDuration, "outside 3600-43200"},
-		{"A3.5/bad-attribute", SessionInput{Channel: Console, SessionDuration: SessionDuration(10 * time.Second)}, errInvalidSessionDuration, "out of range"},
-		{"A4.1/snooa-without-now", SessionInput{Channel: Console, SessionNotOnOrAfter: now}, errInvalidSessionDuration, "Now is zero"},
-		{"A4.1/snooa-passed", SessionInput{Channel: API, SessionNotOnOrAfter: now, Now: now}, errInvalidSessionDuration, "already be over"},
+		{"A4.2/exceeds-max", SessionInput{API: true, DurationSeconds: 43200, MaxSessionDuration: 14400}, errInvalidDurationSeconds, "exceeds the MaxSessionDuration"},
+		{"B2.4/max-too-low", SessionInput{API: true, MaxSessionDuration: 900}, errInvalidMaxSessionDuration, "MaxSessionDuration 900 is outside 3600-43200"},
+		{"B2.4/max-too-high", SessionInput{API: true, MaxSessionDuration: 43201}, errInvalidMaxSessionDuration, "outside 3600-43200"},
+		{"A3.5/bad-attribute", SessionInput{SessionDuration: SessionDuration(10 * time.Second)}, errInvalidSessionDuration, "out of range"},
+		{"A4.1/snooa-without-now", SessionInput{SessionNotOnOrAfter: now}, errInvalidSessionDuration, "Now is zero"},
+		{"A4.1/snooa-passed", SessionInput{API: true, SessionNotOnOrAfter: now, Now: now}, errInvalidSessionDuration, "already be over"},
 	}
 	for _, tt := range errTests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -137,7 +137,7 @@ func TestEffectiveSession(t *testing.T) {
 			checkAttrErr(t, err, attr, tt.cat, nil, tt.msg)
 		})
 	}
-	if Console.String() != "console" || API.String() != "API" || Channel(9).String() != "Channel(9)" || Bound(9).String() != "Bound(9)" {
+	if Bound(9).String() != "Bound(9)" {
 		t.Error("String methods")
 	}
 }

@@ -71,7 +71,6 @@ func ExampleEffectiveSession() {
 	sd, _ := awsrole.ParseSessionDuration("28800")
 
 	console, _ := awsrole.EffectiveSession(awsrole.SessionInput{
-		Channel:             awsrole.Console,
 		SessionDuration:     sd,
 		SessionNotOnOrAfter: now.Add(4 * time.Hour),
 		Now:                 now,
@@ -80,7 +79,7 @@ func ExampleEffectiveSession() {
 	fmt.Println(console.Explanation)
 
 	_, err := awsrole.EffectiveSession(awsrole.SessionInput{
-		Channel:            awsrole.API,
+		API:                true,
 		DurationSeconds:    43200,
 		MaxSessionDuration: 14400,
 	})

@@ -21,27 +21,20 @@ const (
 	awsMsgSourceIdentityInvalid   = `Source Identity must match [a-zA-Z_0-9+=,.@-]{2,64} and not begin with "aws:"`
 )
 
-// ParseRoleSessionName validates a RoleSessionName (A3.4). The value must match
+// Validate reports whether n is a valid RoleSessionName (A3.4); to check a
+// string s, validate RoleSessionName(s). The value must match
 // ^[\w+=,.@-]{2,64}$ exactly: surrounding whitespace is not trimmed, because STS
 // does not trim it either. The error repeats the STS message and says which
-// character or length is wrong without echoing the value (often a UPN).
-func ParseRoleSessionName(s string) (RoleSessionName, error) {
-	if s == "" {
-		return "", newErr(AttrRoleSessionName, -1, "A3.4", errMissingRoleSessionName, nil, awsMsgRoleSessionNameRequired+" (value is empty)")
-	}
-	if reason := checkSessionChars(s); reason != "" {
-		return "", newErr(AttrRoleSessionName, -1, "A3.4", errInvalidRoleSessionName, nil, awsMsgRoleSessionNameInvalid+": "+reason)
-	}
-	return RoleSessionName(s), nil
-}
-
-// String returns the name.
-func (n RoleSessionName) String() string { return string(n) }
-
-// Validate reports whether n is a valid RoleSessionName.
+// character or length is wrong without echoing the value (often a UPN); an
+// empty name wraps ErrMissing, any other invalid one ErrInvalid.
 func (n RoleSessionName) Validate() error {
-	_, err := ParseRoleSessionName(string(n))
-	return err
+	if n == "" {
+		return newErr(AttrRoleSessionName, -1, "A3.4", errMissingRoleSessionName, nil, awsMsgRoleSessionNameRequired+" (value is empty)")
+	}
+	if reason := checkSessionChars(string(n)); reason != "" {
+		return newErr(AttrRoleSessionName, -1, "A3.4", errInvalidRoleSessionName, nil, awsMsgRoleSessionNameInvalid+": "+reason)
+	}
+	return nil
 }
 
 // checkSessionChars returns "" when s matches ^[\w+=,.@-]{2,64}$, otherwise a
@@ -83,7 +76,7 @@ const (
 //     lengthens names shorter than 2 characters. An empty upn gives the 10 hex
 //     digits alone.
 //
-// The result always satisfies ParseRoleSessionName and is at most 64 bytes. The
+// The result always passes RoleSessionName.Validate and is at most 64 bytes. The
 // same input always gives the same output; case is preserved.
 func SessionNameFrom(upn string) RoleSessionName {
 	if checkSessionChars(upn) == "" {
@@ -116,21 +109,13 @@ func SessionNameFrom(upn string) RoleSessionName {
 // session and survives role chaining.
 type SourceIdentity string
 
-// ParseSourceIdentity validates a SourceIdentity (A3.6) exactly as STS does; the
-// error repeats the STS message without echoing the value.
-func ParseSourceIdentity(s string) (SourceIdentity, error) {
-	if reason := checkSessionChars(s); reason != "" {
-		return "", newErr(AttrSourceIdentity, -1, "A3.6", errInvalidSourceIdentity, nil, awsMsgSourceIdentityInvalid+": "+reason)
+// Validate reports whether s is a valid SourceIdentity (A3.6), exactly as STS
+// checks it; to check a string v, validate SourceIdentity(v). The error
+// repeats the STS message without echoing the value and wraps ErrInvalid.
+func (s SourceIdentity) Validate() error {
+	if reason := checkSessionChars(string(s)); reason != "" {
+		return newErr(AttrSourceIdentity, -1, "A3.6", errInvalidSourceIdentity, nil, awsMsgSourceIdentityInvalid+": "+reason)
 	}
 	// The "aws:" prefix is already excluded: ':' is not in the character set.
-	return SourceIdentity(s), nil
-}
-
-// String returns the source identity.
-func (s SourceIdentity) String() string { return string(s) }
-
-// Validate reports whether s is a valid SourceIdentity.
-func (s SourceIdentity) Validate() error {
-	_, err := ParseSourceIdentity(string(s))
-	return err
+	return nil
 }

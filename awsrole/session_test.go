@@ -5,16 +5,15 @@ import (
 	"testing"
 )
 
-func TestParseRoleSessionName(t *testing.T) {
+func TestRoleSessionNameValidate(t *testing.T) {
 	for name, ok := range map[string]string{
 		"A3.4/upn":     "alice@example.com",
 		"A3.4/min-2":   "ab",
 		"A3.4/max-64":  strings.Repeat("a", 64),
 		"A3.4/charset": "aZ09_+=,.@-",
 	} {
-		got, err := ParseRoleSessionName(ok)
-		if err != nil || string(got) != ok || got.String() != ok || got.Validate() != nil {
-			t.Errorf("%s: ParseRoleSessionName(%q) = %q, %v", name, ok, got, err)
+		if err := RoleSessionName(ok).Validate(); err != nil {
+			t.Errorf("%s: RoleSessionName(%q).Validate() = %v", name, ok, err)
 		}
 	}
 	tests := []struct {
@@ -39,9 +38,9 @@ func TestParseRoleSessionName(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := ParseRoleSessionName(tt.in)
+			err := RoleSessionName(tt.in).Validate()
 			if err == nil {
-				t.Fatalf("ParseRoleSessionName(%q) succeeded", tt.in)
+				t.Fatalf("RoleSessionName(%q).Validate() succeeded", tt.in)
 			}
 			checkAttrErr(t, err, AttrRoleSessionName, tt.cat, nil, tt.msg)
 			if tt.cat == errInvalidRoleSessionName && !strings.Contains(err.Error(), "RoleSessionName in AuthnResponse must match [a-zA-Z_0-9+=,.@-]{2,64}") {
@@ -98,11 +97,10 @@ func TestSessionNameFrom(t *testing.T) {
 // digits of SHA-256 of the input, computed with the standard library.
 func hashHex(s string) string { return sha256Hex(s)[:10] }
 
-func TestParseSourceIdentity(t *testing.T) {
+func TestSourceIdentityValidate(t *testing.T) {
 	for _, ok := range []string{"alice", "ab", strings.Repeat("z", 64), "a_b+c=d,e.f@g-h"} {
-		got, err := ParseSourceIdentity(ok)
-		if err != nil || string(got) != ok || got.String() != ok || got.Validate() != nil {
-			t.Errorf("A3.6/ok %q: %q %v", ok, got, err)
+		if err := SourceIdentity(ok).Validate(); err != nil {
+			t.Errorf("A3.6/ok %q: %v", ok, err)
 		}
 	}
 	for name, bad := range map[string]string{
@@ -114,9 +112,9 @@ func TestParseSourceIdentity(t *testing.T) {
 		"A3.6/space":      "al ice",
 		"A3.6/slash":      "a/b",
 	} {
-		_, err := ParseSourceIdentity(bad)
+		err := SourceIdentity(bad).Validate()
 		if err == nil {
-			t.Errorf("%s: ParseSourceIdentity(%q) succeeded", name, bad)
+			t.Errorf("%s: SourceIdentity(%q).Validate() succeeded", name, bad)
 			continue
 		}
 		checkAttrErr(t, err, AttrSourceIdentity, errInvalidSourceIdentity, nil,

@@ -31,9 +31,6 @@ type Tag struct {
 	Value string
 }
 
-// AttributeName returns the SAML attribute name carrying t: AttrPrincipalTagPrefix+Key.
-func (t Tag) AttributeName() string { return AttrPrincipalTagPrefix + t.Key }
-
 // Validate checks t's key, then its value (A3.7): the key 1-128 and the value
 // 0-256 characters matching [\p{L}\p{Z}\p{N}_.:/=+\-@], neither starting
 // with "aws:" (case-insensitively). Lengths are counted in UTF-16 code units,

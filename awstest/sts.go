@@ -203,7 +203,7 @@ func (s *Server) assumeRoleWithSAML(rq *request) (*xmlw, *apiErr) {
 	}
 
 	sess, serr := awsrole.EffectiveSession(awsrole.SessionInput{
-		Channel:             awsrole.API,
+		API:                 true,
 		SessionDuration:     a.SessionDuration,
 		DurationSeconds:     duration,
 		MaxSessionDuration:  maxSession,

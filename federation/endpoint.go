@@ -1,6 +1,7 @@
 package federation
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/samlaws/samlaws/awsrole"
@@ -95,7 +96,7 @@ type Endpoint struct {
 
 // checkPartition reports an unknown partition.
 func checkPartition(p awsrole.Partition) error {
-	if !p.Valid() {
+	if !slices.Contains(awsrole.Partitions(), p) {
 		return newErr("B2.1", errUnknownPartition, nil,
 			"unknown partition "+quote(string(p), 32)+" (want one of aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f)")
 	}

@@ -57,7 +57,7 @@ func ExampleVerifier_Verify() {
 	}
 	fmt.Println(a.Subject.NameID)
 	fmt.Println(a.Roles[0].RoleARN)
-	fmt.Println(a.RoleSessionName, a.SessionDuration.Seconds())
+	fmt.Println(a.RoleSessionName, a.SessionDuration)
 
 	// The same response again is a replay (D5.3).
 	_, err = v.Verify(context.Background(), []byte(m.Base64()))

@@ -97,7 +97,7 @@ func newCheckAssertion(a *saml.Assertion) *checkAssertion {
 		ca.Roles = append(ca.Roles, checkRole{Role: r.RoleARN.String(), Provider: r.ProviderARN.String()})
 	}
 	if a.SessionDuration != 0 {
-		s := a.SessionDuration.Seconds()
+		s := int(time.Duration(a.SessionDuration) / time.Second)
 		ca.SessionDuration = &s
 	}
 	for _, t := range a.Tags {
@@ -228,7 +228,6 @@ func (p *checkPrinter) acceptedText(b *strings.Builder, r *checkResult) {
 	}
 	row("session name", "%s", a.RoleSessionName)
 	s, err := awsrole.EffectiveSession(awsrole.SessionInput{
-		Channel:             awsrole.Console,
 		SessionDuration:     a.SessionDuration,
 		SessionNotOnOrAfter: a.SessionNotOnOrAfter,
 		Now:                 p.now(),

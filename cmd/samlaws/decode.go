@@ -550,7 +550,7 @@ func decodeAWSMeaning(name, v string, n int) string {
 		if n != 1 {
 			return fmt.Sprintf("invalid: RoleSessionName needs exactly one value, got %d (A3.4)", n)
 		}
-		if _, err := awsrole.ParseRoleSessionName(v); err != nil {
+		if err := awsrole.RoleSessionName(v).Validate(); err != nil {
 			return "invalid: " + err.Error()
 		}
 		return "the session name in the assumed-role ARN and CloudTrail"
@@ -559,9 +559,9 @@ func decodeAWSMeaning(name, v string, n int) string {
 		if err != nil {
 			return "invalid: " + err.Error()
 		}
-		return fmt.Sprintf("console session of %s (API sessions can only be shortened by it, A3.5)", d.Duration())
+		return fmt.Sprintf("console session of %s (API sessions can only be shortened by it, A3.5)", time.Duration(d))
 	case name == awsrole.AttrSourceIdentity:
-		if _, err := awsrole.ParseSourceIdentity(v); err != nil {
+		if err := awsrole.SourceIdentity(v).Validate(); err != nil {
 			return "invalid: " + err.Error()
 		}
 		return "source identity, fixed for the session and its role chain (A3.6)"

@@ -473,13 +473,12 @@ func (d *demo) signIn(v *saml.Verifier) error {
 	for _, r := range a.Roles {
 		roles = append(roles, r.RoleARN.Name)
 	}
-	d.check("attributes", fmt.Sprintf("Role: %d roles (%s), each with its SAML provider, so the console shows a role picker (A3.1-A3.3); RoleSessionName %s (A3.4); SessionDuration %d s (A3.5)",
-		len(a.Roles), strings.Join(roles, ", "), a.RoleSessionName, a.SessionDuration.Seconds()))
+	d.check("attributes", fmt.Sprintf("Role: %d roles (%s), each with its SAML provider, so the console shows a role picker (A3.1-A3.3); RoleSessionName %s (A3.4); SessionDuration %s s (A3.5)",
+		len(a.Roles), strings.Join(roles, ", "), a.RoleSessionName, a.SessionDuration))
 	d.check("replay", "assertion "+a.ID+" is used for the first time (D5.3)")
 	d.row("verdict", "ACCEPTED")
 
 	console, err := awsrole.EffectiveSession(awsrole.SessionInput{
-		Channel:             awsrole.Console,
 		SessionDuration:     a.SessionDuration,
 		SessionNotOnOrAfter: a.SessionNotOnOrAfter,
 		Now:                 d.now,
@@ -488,7 +487,7 @@ func (d *demo) signIn(v *saml.Verifier) error {
 		return err
 	}
 	api, err := awsrole.EffectiveSession(awsrole.SessionInput{
-		Channel:             awsrole.API,
+		API:                 true,
 		SessionDuration:     a.SessionDuration,
 		SessionNotOnOrAfter: a.SessionNotOnOrAfter,
 		Now:                 d.now,

@@ -244,8 +244,8 @@ func parseMintArgs(args []string) (*mintOptions, error) {
 	if name == "" {
 		name, which = o.user, "--user"
 	}
-	sn, err := awsrole.ParseRoleSessionName(name)
-	if err != nil {
+	sn := awsrole.RoleSessionName(name)
+	if err := sn.Validate(); err != nil {
 		if which == "--user" {
 			return nil, usagef("--user", "the UPN is not a valid RoleSessionName, so pass --session-name: %v", err)
 		}

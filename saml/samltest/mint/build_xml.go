@@ -228,7 +228,7 @@ func mintAWSAttributes(a *awsrole.Attributes) []Attribute {
 	take(awsrole.AttrSessionDuration)
 	take(awsrole.AttrSourceIdentity)
 	for _, t := range a.Tags {
-		take(t.AttributeName())
+		take(awsrole.AttrPrincipalTagPrefix + t.Key)
 	}
 	transitive, hasTransitive := vals[awsrole.AttrTransitiveTagKeys]
 	delete(vals, awsrole.AttrTransitiveTagKeys)
