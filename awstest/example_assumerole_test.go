@@ -41,7 +41,7 @@ func ExampleServer_assumeRole() {
 
 	// The management account: the Entra provider and a role trusting it.
 	root := srv.AWSConfig(mgmt)
-	p, _ := awsrole.ParseProviderARN(samltest.DefaultProviderARN)
+	p, _ := awsrole.ParseProviderARN("arn:aws:iam::123456789012:saml-provider/EntraID")
 	trust, _ := federation.NewTrustPolicy(federation.TrustPolicyOptions{Providers: []awsrole.ProviderARN{p}})
 	if _, err := iam.NewFromConfig(root).CreateSAMLProvider(ctx, &iam.CreateSAMLProviderInput{Name: aws.String("EntraID"), SAMLMetadataDocument: aws.String(string(idp.Metadata()))}); err != nil {
 		fmt.Println(err)

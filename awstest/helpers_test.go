@@ -20,7 +20,7 @@ import (
 var testNow = time.Date(2026, 3, 14, 9, 26, 53, 0, time.UTC)
 
 const (
-	providerARN = samltest.DefaultProviderARN
+	providerARN = "arn:aws:iam::123456789012:saml-provider/EntraID" // the provider of samltest.DefaultUser's roles
 	adminRole   = "arn:aws:iam::123456789012:role/EntraAdmin"
 	readOnly    = "arn:aws:iam::123456789012:role/EntraReadOnly"
 )

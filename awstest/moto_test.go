@@ -150,7 +150,7 @@ func observe(t *testing.T, endpoint string, idp *samltest.IdP, now time.Time) ma
 		got[name+".AssumedRoleUser.Arn"] = aws.ToString(out.AssumedRoleUser.Arn)
 		got[name+".AssumedRoleUser.AssumedRoleId"] = shape(strings.SplitN(aws.ToString(out.AssumedRoleUser.AssumedRoleId), ":", 2)[0], "AROA") +
 			":" + strings.TrimPrefix(aws.ToString(out.AssumedRoleUser.AssumedRoleId), strings.SplitN(aws.ToString(out.AssumedRoleUser.AssumedRoleId), ":", 2)[0]+":")
-		got[name+".Subject"] = "is the NameID: " + strconv.FormatBool(aws.ToString(out.Subject) == samltest.DefaultUPN)
+		got[name+".Subject"] = "is the NameID: " + strconv.FormatBool(aws.ToString(out.Subject) == samltest.DefaultUser().UPN)
 		got[name+".SubjectType"] = aws.ToString(out.SubjectType)
 		got[name+".Issuer"] = "is the assertion's Issuer: " + strconv.FormatBool(aws.ToString(out.Issuer) == idp.EntityID)
 		got[name+".Audience"] = aws.ToString(out.Audience)

@@ -24,7 +24,7 @@ const (
 	memberA = "222222222222"
 	memberB = "333333333333"
 	// bSimon is the assumed-role ARN of the samltest user in EntraAdmin.
-	bSimon = "arn:aws:sts::123456789012:assumed-role/EntraAdmin/" + samltest.DefaultUPN
+	bSimon = "arn:aws:sts::123456789012:assumed-role/EntraAdmin/B.Simon@contoso.com"
 )
 
 // orgWorld is a management account (123456789012, the samltest tenant's

@@ -37,15 +37,15 @@ func TestAssumeRoleWithSAML(t *testing.T) {
 	if got, want := aws.ToTime(c.Expiration), testNow.Add(time.Hour); !got.Equal(want) {
 		t.Errorf("Expiration = %v, want %v (default 3600 s, A4.1)", got, want)
 	}
-	wantARN := "arn:aws:sts::123456789012:assumed-role/EntraAdmin/" + samltest.DefaultUPN
+	wantARN := "arn:aws:sts::123456789012:assumed-role/EntraAdmin/" + samltest.DefaultUser().UPN
 	if got := aws.ToString(out.AssumedRoleUser.Arn); got != wantARN {
 		t.Errorf("AssumedRoleUser.Arn = %q, want %q", got, wantARN)
 	}
-	if id := aws.ToString(out.AssumedRoleUser.AssumedRoleId); !strings.HasPrefix(id, "AROA") || !strings.HasSuffix(id, ":"+samltest.DefaultUPN) {
+	if id := aws.ToString(out.AssumedRoleUser.AssumedRoleId); !strings.HasPrefix(id, "AROA") || !strings.HasSuffix(id, ":"+samltest.DefaultUser().UPN) {
 		t.Errorf("AssumedRoleId = %q", id)
 	}
 	for name, got := range map[string][2]string{
-		"Subject":       {aws.ToString(out.Subject), samltest.DefaultUPN},
+		"Subject":       {aws.ToString(out.Subject), samltest.DefaultUser().UPN},
 		"SubjectType":   {aws.ToString(out.SubjectType), federation.NameIDFormatEmail},
 		"Issuer":        {aws.ToString(out.Issuer), w.idp.EntityID},
 		"Audience":      {aws.ToString(out.Audience), "https://signin.aws.amazon.com/saml"},
@@ -167,7 +167,7 @@ func TestAssumeRoleWithSAMLErrors(t *testing.T) {
 	}
 	// A3.1: the Role attribute does not pair RoleArn with PrincipalArn.
 	u := samltest.DefaultUser()
-	u.Roles = []string{samltest.DefaultReadOnlyRole}
+	u.Roles = []string{samltest.DefaultUser().Roles[1]}
 	_, err = w.assumeWith(t, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(adminRole)}, u, samltest.ResponseOptions{})
 	wantAPIError(t, err, "AccessDenied", 403)
 	// B2.3: a role that does not exist (listed in the assertion).

@@ -33,7 +33,7 @@ func TestHelpersAgainstMoto(t *testing.T) {
 	client := iam.NewFromConfig(aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(url),
 		Credentials: credentials.NewStaticCredentialsProvider("AKIAMOTO", "moto", "")})
 	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return provNow }})
-	arn, _ := awsrole.ParseProviderARN(samltest.DefaultProviderARN) // moto's default account is 123456789012
+	arn, _ := awsrole.ParseProviderARN("arn:aws:iam::123456789012:saml-provider/EntraID") // moto's default account is 123456789012
 	opts := iamsaml.ProviderOptions{Now: func() time.Time { return provNow }}
 
 	plan, err := iamsaml.EnsureProvider(ctx, client, arn, idp.Metadata(), opts)

@@ -15,7 +15,6 @@ import (
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/awsrole/iamsaml"
 	"github.com/samlaws/samlaws/federation"
-	"github.com/samlaws/samlaws/saml/samltest"
 )
 
 type policyDoc struct {
@@ -105,7 +104,7 @@ func TestPolicyMatchesCalls(t *testing.T) {
 			}
 		},
 		"AddEncryptionKey": func(t *testing.T, tn *tenant) {
-			key := string(samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return provNow }, KeyIndex: 4}).KeyPEM())
+			key := testKeyPEM(t, 4)
 			if _, err := iamsaml.AddEncryptionKey(ctx, tn.iam, tn.arn, key); err != nil {
 				t.Fatal(err)
 			}
@@ -146,7 +145,7 @@ func TestPolicyMatchesCalls(t *testing.T) {
 		"AddEncryptionKey": mustEnsure,
 		"RemoveEncryptionKey": func(t *testing.T, tn *tenant) {
 			mustEnsure(t, tn)
-			key := string(samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return provNow }, KeyIndex: 4}).KeyPEM())
+			key := testKeyPEM(t, 4)
 			if _, err := iamsaml.AddEncryptionKey(ctx, tn.iam, tn.arn, key); err != nil {
 				t.Fatal(err)
 			}

@@ -2,6 +2,8 @@ package iamsaml_test
 
 import (
 	"context"
+	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"os"
 	"strings"
@@ -17,9 +19,25 @@ import (
 	"github.com/samlaws/samlaws/awsrole/iamsaml"
 	"github.com/samlaws/samlaws/awstest"
 	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/testkeys"
 	"github.com/samlaws/samlaws/metadata"
 	"github.com/samlaws/samlaws/saml/samltest"
 )
+
+// testKeyPEM returns public test key i (the key of a samltest IdP with
+// KeyIndex i) as a PKCS#8 "PRIVATE KEY" PEM block.
+func testKeyPEM(t *testing.T, i int) string {
+	t.Helper()
+	k, err := testkeys.RSA(i)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+}
 
 // provNow is the fixed instant of these tests: the IdP mints and the server
 // judges at it, never at the wall clock.
@@ -48,7 +66,7 @@ func newTenant(t *testing.T) *tenant {
 	cfg := tn.srv.AWSConfig("")
 	tn.iam, tn.sts = iam.NewFromConfig(cfg), sts.NewFromConfig(cfg)
 	var err error
-	if tn.arn, err = awsrole.ParseProviderARN(samltest.DefaultProviderARN); err != nil {
+	if tn.arn, err = awsrole.ParseProviderARN("arn:aws:iam::123456789012:saml-provider/EntraID"); err != nil {
 		t.Fatal(err)
 	}
 	tn.opts = iamsaml.ProviderOptions{Now: clock}
@@ -348,9 +366,9 @@ func TestEncryptionKeyRotation(t *testing.T) {
 	if _, err := iamsaml.EnsureProvider(ctx, tn.iam, tn.arn, tn.idp.Metadata(), tn.opts); err != nil {
 		t.Fatal(err)
 	}
-	keyA := string(samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return provNow }, KeyIndex: 4}).KeyPEM())
-	keyB := string(samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return provNow }, KeyIndex: 5}).KeyPEM())
-	keyC := string(samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return provNow }, KeyIndex: 6}).KeyPEM())
+	keyA := testKeyPEM(t, 4)
+	keyB := testKeyPEM(t, 5)
+	keyC := testKeyPEM(t, 6)
 	idA, err := iamsaml.AddEncryptionKey(ctx, tn.iam, tn.arn, keyA)
 	if err != nil {
 		t.Fatal(err)

@@ -64,7 +64,7 @@ func TestCredentialProcessJSONReadBySDKs(t *testing.T) {
 	now := func() time.Time { return issued }
 	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return issued }})
 	srv := awstestSTS(t, idp, now)
-	role, err := awsrole.ParseRole("arn:aws:iam::123456789012:role/EntraAdmin," + samltest.DefaultProviderARN)
+	role, err := awsrole.ParseRole("arn:aws:iam::123456789012:role/EntraAdmin,arn:aws:iam::123456789012:saml-provider/EntraID")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -33,7 +33,7 @@ func awstestSTS(t *testing.T, idp *samltest.IdP, now func() time.Time) *awstest.
 	if _, err := ic.CreateSAMLProvider(ctx, &iam.CreateSAMLProviderInput{Name: aws.String("EntraID"), SAMLMetadataDocument: aws.String(string(idp.Metadata()))}); err != nil {
 		t.Fatal(err)
 	}
-	p, _ := awsrole.ParseProviderARN(samltest.DefaultProviderARN)
+	p, _ := awsrole.ParseProviderARN("arn:aws:iam::123456789012:saml-provider/EntraID")
 	trust, err := federation.NewTrustPolicy(federation.TrustPolicyOptions{Providers: []awsrole.ProviderARN{p}})
 	if err != nil {
 		t.Fatal(err)
@@ -63,18 +63,18 @@ func TestSAMLRoleProviderWithEntraResponse(t *testing.T) {
 
 	t.Run("B4.2 admin role, fresh assertion", func(t *testing.T) {
 		t.Parallel()
-		p := samlcreds.NewProvider(client(t, time.Minute), mustRole(t, samltest.DefaultAdminRole), staticSource(b64), samlcreds.Options{})
+		p := samlcreds.NewProvider(client(t, time.Minute), mustRole(t, samltest.DefaultUser().Roles[0]), staticSource(b64), samlcreds.Options{})
 		res, err := p.Assume(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Subject != samltest.DefaultUPN || res.Issuer != idp.EntityID || res.Audience != "https://signin.aws.amazon.com/saml" {
-			t.Errorf("Subject %q Issuer %q Audience %q; want %q %q AWS sign-in", res.Subject, res.Issuer, res.Audience, samltest.DefaultUPN, idp.EntityID)
+		if res.Subject != samltest.DefaultUser().UPN || res.Issuer != idp.EntityID || res.Audience != "https://signin.aws.amazon.com/saml" {
+			t.Errorf("Subject %q Issuer %q Audience %q; want %q %q AWS sign-in", res.Subject, res.Issuer, res.Audience, samltest.DefaultUser().UPN, idp.EntityID)
 		}
-		if res.AssumedRoleARN != "arn:aws:sts::123456789012:assumed-role/EntraAdmin/"+samltest.DefaultUPN || res.RoleSessionName() != samltest.DefaultUPN {
+		if res.AssumedRoleARN != "arn:aws:sts::123456789012:assumed-role/EntraAdmin/"+samltest.DefaultUser().UPN || string(res.RoleSessionName()) != samltest.DefaultUser().UPN {
 			t.Errorf("AssumedRoleARN %q RoleSessionName %q", res.AssumedRoleARN, res.RoleSessionName())
 		}
-		if res.NameQualifier != nameQualifier(idp.EntityID, samltest.DefaultAccountID, "EntraID") {
+		if res.NameQualifier != nameQualifier(idp.EntityID, "123456789012", "EntraID") {
 			t.Errorf("NameQualifier %q", res.NameQualifier)
 		}
 		if !res.Credentials.Expires.Equal(issued.Add(time.Minute + time.Hour)) {
@@ -86,7 +86,7 @@ func TestSAMLRoleProviderWithEntraResponse(t *testing.T) {
 	})
 	t.Run("B4.4 role not in the assertion: AccessDenied", func(t *testing.T) {
 		t.Parallel()
-		other := mustRole(t, "arn:aws:iam::123456789012:role/NotGranted,"+samltest.DefaultProviderARN)
+		other := mustRole(t, "arn:aws:iam::123456789012:role/NotGranted,arn:aws:iam::123456789012:saml-provider/EntraID")
 		_, err := samlcreds.NewProvider(client(t, time.Minute), other, staticSource(b64), samlcreds.Options{}).Retrieve(context.Background())
 		var apiErr smithy.APIError
 		if !errors.As(err, &apiErr) || apiErr.ErrorCode() != "AccessDenied" || !errors.Is(err, samlcreds.ErrSTS) {
@@ -95,7 +95,7 @@ func TestSAMLRoleProviderWithEntraResponse(t *testing.T) {
 	})
 	t.Run("A4.4 six minutes later: ExpiredTokenException", func(t *testing.T) {
 		t.Parallel()
-		_, err := samlcreds.NewProvider(client(t, 6*time.Minute), mustRole(t, samltest.DefaultReadOnlyRole), staticSource(b64), samlcreds.Options{}).Retrieve(context.Background())
+		_, err := samlcreds.NewProvider(client(t, 6*time.Minute), mustRole(t, samltest.DefaultUser().Roles[1]), staticSource(b64), samlcreds.Options{}).Retrieve(context.Background())
 		var expired *types.ExpiredTokenException
 		if !errors.As(err, &expired) || !strings.Contains(err.Error(), "fetch a fresh SAMLResponse") {
 			t.Fatalf("err = %v, want ExpiredTokenException with the A4.4 hint", err)
@@ -104,7 +104,7 @@ func TestSAMLRoleProviderWithEntraResponse(t *testing.T) {
 	t.Run("A5.1 tampered: InvalidIdentityToken", func(t *testing.T) {
 		t.Parallel()
 		bad := []byte(idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{Tamper: []string{"modified-after-signing"}}).Base64())
-		_, err := samlcreds.NewProvider(client(t, time.Minute), mustRole(t, samltest.DefaultAdminRole), staticSource(bad), samlcreds.Options{}).Retrieve(context.Background())
+		_, err := samlcreds.NewProvider(client(t, time.Minute), mustRole(t, samltest.DefaultUser().Roles[0]), staticSource(bad), samlcreds.Options{}).Retrieve(context.Background())
 		var invalid *types.InvalidIdentityTokenException
 		if !errors.As(err, &invalid) || !errors.Is(err, samlcreds.ErrSTS) {
 			t.Fatalf("err = %v, want InvalidIdentityToken inside ErrSTS", err)
@@ -113,7 +113,7 @@ func TestSAMLRoleProviderWithEntraResponse(t *testing.T) {
 	t.Run("D1.7 wrong issuer: the issuer hint from the real wire shape", func(t *testing.T) {
 		t.Parallel()
 		bad := []byte(idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{Tamper: []string{"wrong-issuer"}}).Base64())
-		_, err := samlcreds.NewProvider(client(t, time.Minute), mustRole(t, samltest.DefaultAdminRole), staticSource(bad), samlcreds.Options{}).Retrieve(context.Background())
+		_, err := samlcreds.NewProvider(client(t, time.Minute), mustRole(t, samltest.DefaultUser().Roles[0]), staticSource(bad), samlcreds.Options{}).Retrieve(context.Background())
 		var invalid *types.InvalidIdentityTokenException
 		var re *samlcreds.RemoteError
 		if !errors.As(err, &invalid) || !errors.As(err, &re) || re.Rule != "B4.4" {
@@ -161,7 +161,7 @@ func TestSAMLRoleProviderWithLoadDefaultConfig(t *testing.T) {
 		}
 		return cfg
 	}
-	admin := mustRole(t, samltest.DefaultAdminRole)
+	admin := mustRole(t, samltest.DefaultUser().Roles[0])
 	cfg := load(srv.URL)
 	p := samlcreds.NewProvider(sts.NewFromConfig(cfg), admin, staticSource(b64), samlcreds.Options{})
 	// aws.CredentialsCache judges expiry by the wall clock (the SDK takes no clock):
@@ -174,7 +174,7 @@ func TestSAMLRoleProviderWithLoadDefaultConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := aws.ToString(id.Arn), "arn:aws:sts::123456789012:assumed-role/EntraAdmin/"+samltest.DefaultUPN; got != want {
+	if got, want := aws.ToString(id.Arn), "arn:aws:sts::123456789012:assumed-role/EntraAdmin/"+samltest.DefaultUser().UPN; got != want {
 		t.Errorf("caller %q, want %q", got, want)
 	}
 	calls := srv.Calls()
@@ -224,7 +224,7 @@ func TestSAMLRoleProviderConcurrent(t *testing.T) {
 		}
 		return n
 	}
-	p := samlcreds.NewProvider(sts.NewFromConfig(srv.AWSConfig("")), mustRole(t, samltest.DefaultAdminRole), staticSource(b64), samlcreds.Options{})
+	p := samlcreds.NewProvider(sts.NewFromConfig(srv.AWSConfig("")), mustRole(t, samltest.DefaultUser().Roles[0]), staticSource(b64), samlcreds.Options{})
 	const n = 16
 	var wg sync.WaitGroup
 	errs := make(chan error, 2*n)

@@ -31,7 +31,7 @@ import (
 // role), and one whose role trusts another organisation's management
 // account.
 const (
-	mgmtAccount  = samltest.DefaultAccountID
+	mgmtAccount  = defaultAccountID
 	memberOne    = "222222222222"
 	memberTwo    = "333333333333"
 	strayAccount = "444444444444"
@@ -54,7 +54,7 @@ func newOrgCLI(t *testing.T) (*awstest.Server, *samltest.IdP, *awsCLI) {
 	if _, err := mgmt.CreateSAMLProvider(ctx, &iam.CreateSAMLProviderInput{Name: aws.String("EntraID"), SAMLMetadataDocument: aws.String(string(idp.Metadata()))}); err != nil {
 		t.Fatal(err)
 	}
-	p, _ := awsrole.ParseProviderARN(samltest.DefaultProviderARN)
+	p, _ := awsrole.ParseProviderARN(defaultProviderARN)
 	trust, _ := federation.NewTrustPolicy(federation.TrustPolicyOptions{Providers: []awsrole.ProviderARN{p}})
 	if _, err := mgmt.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("EntraAdmin"), AssumeRolePolicyDocument: aws.String(string(trust))}); err != nil {
 		t.Fatal(err)
@@ -67,7 +67,7 @@ func newOrgCLI(t *testing.T) (*awstest.Server, *samltest.IdP, *awsCLI) {
 	}
 	out, err := sts.NewFromConfig(srv.AWSConfig(mgmtAccount)).AssumeRoleWithSAML(ctx, &sts.AssumeRoleWithSAMLInput{
 		RoleArn:       aws.String("arn:aws:iam::" + mgmtAccount + ":role/EntraAdmin"),
-		PrincipalArn:  aws.String(samltest.DefaultProviderARN),
+		PrincipalArn:  aws.String(defaultProviderARN),
 		SAMLAssertion: aws.String(idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()),
 	})
 	if err != nil {

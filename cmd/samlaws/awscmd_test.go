@@ -98,7 +98,7 @@ func TestAWSCommandsAgainstAwstest(t *testing.T) {
 	r := c.run("", "provider", "plan", "--metadata", md, "--json")
 	wantCode(t, r, 0, "provider plan")
 	var po providerOut
-	if err := json.Unmarshal([]byte(r.stdout), &po); err != nil || po.Action != "create" || len(po.Added) != 1 || po.Provider != samltest.DefaultProviderARN {
+	if err := json.Unmarshal([]byte(r.stdout), &po); err != nil || po.Action != "create" || len(po.Added) != 1 || po.Provider != defaultProviderARN {
 		t.Fatalf("plan JSON = %+v (%v)\n%s", po, err, r.stdout)
 	}
 	if len(srv.Providers("")) != 0 {
@@ -130,7 +130,7 @@ func TestAWSCommandsAgainstAwstest(t *testing.T) {
 	}
 	r = c.run("", "roles", "discover", "--json")
 	wantCode(t, r, 0, "roles discover")
-	value := "arn:aws:iam::123456789012:role/entra/EntraAdmin," + samltest.DefaultProviderARN
+	value := "arn:aws:iam::123456789012:role/entra/EntraAdmin," + defaultProviderARN
 	if !strings.Contains(r.stdout, value) {
 		t.Fatalf("discover does not list %s:\n%s", value, r.stdout)
 	}
@@ -152,7 +152,7 @@ func TestAWSCommandsAgainstAwstest(t *testing.T) {
 	}
 
 	// trust-policy: a document that parses, and the C4.8 warning.
-	r = c.local("", "trust-policy", "--provider", samltest.DefaultProviderARN, "--tag-session")
+	r = c.local("", "trust-policy", "--provider", defaultProviderARN, "--tag-session")
 	wantCode(t, r, 0, "trust-policy")
 	if !json.Valid([]byte(r.stdout)) || !strings.Contains(r.stderr, "C4.8") {
 		t.Errorf("trust-policy: stdout %q stderr %q", r.stdout, r.stderr)
@@ -191,7 +191,7 @@ func TestLoginAgainstAwstest(t *testing.T) {
 	cfg := aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL),
 		Credentials: credentials.NewStaticCredentialsProvider(cp.AccessKeyID, cp.SecretAccessKey, cp.SessionToken)}
 	id, err := sts.NewFromConfig(cfg).GetCallerIdentity(context.Background(), &sts.GetCallerIdentityInput{})
-	if err != nil || aws.ToString(id.Arn) != "arn:aws:sts::123456789012:assumed-role/EntraAdmin/"+samltest.DefaultUPN {
+	if err != nil || aws.ToString(id.Arn) != "arn:aws:sts::123456789012:assumed-role/EntraAdmin/"+samltest.DefaultUser().UPN {
 		t.Fatalf("GetCallerIdentity with the issued keys: %v, %v", id, err)
 	}
 
@@ -301,7 +301,7 @@ func TestAWSCommandsAgainstMoto(t *testing.T) {
 	wantCode(t, c.run("", "roles", "create", "--name", "EntraAdmin"), 0, "moto roles create")
 	r = c.run("", "roles", "discover", "--json")
 	wantCode(t, r, 0, "moto discover")
-	if !strings.Contains(r.stdout, "role/EntraAdmin,"+samltest.DefaultProviderARN) {
+	if !strings.Contains(r.stdout, "role/EntraAdmin,"+defaultProviderARN) {
 		t.Errorf("moto discover:\n%s", r.stdout)
 	}
 }

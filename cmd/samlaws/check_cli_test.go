@@ -190,7 +190,7 @@ func TestCheckAcceptedJSON(t *testing.T) {
 	if a["issuer"] != f.idp.EntityID {
 		t.Errorf("issuer = %v, want %s", a["issuer"], f.idp.EntityID)
 	}
-	if a["name_id"] != samltest.DefaultUPN || a["role_session_name"] != samltest.DefaultUPN {
+	if a["name_id"] != samltest.DefaultUser().UPN || a["role_session_name"] != samltest.DefaultUser().UPN {
 		t.Errorf("name_id/role_session_name = %v/%v", a["name_id"], a["role_session_name"])
 	}
 	if a["session_duration"] != float64(7200) {
@@ -203,7 +203,7 @@ func TestCheckAcceptedJSON(t *testing.T) {
 	}
 	for i, r := range roles {
 		m := r.(map[string]any)
-		if m["role"] != wantRoles[i] || m["provider"] != samltest.DefaultProviderARN {
+		if m["role"] != wantRoles[i] || m["provider"] != defaultProviderARN {
 			t.Errorf("roles[%d] = %v", i, m)
 		}
 	}
@@ -231,7 +231,7 @@ func TestCheckAcceptedText(t *testing.T) {
 	for _, want := range []string{
 		"ACCEPTED",
 		f.idp.EntityID,
-		"role/EntraAdmin via " + samltest.DefaultProviderARN,
+		"role/EntraAdmin via " + defaultProviderARN,
 		"2h0m0s",
 		"AWS-compatible: IssueInstant at most 5m0s old (STS, A4.4)",
 		"1 response checked: 1 accepted, 0 rejected",
@@ -291,7 +291,7 @@ func TestCheckRejected(t *testing.T) {
 			// name), the role ARNs, base64 of the signature (the header's
 			// trusted thumbprints come from the metadata, not the response).
 			secrets := []string{"<Assertion", "<samlp:", "attacker@evil.invalid", "SignatureValue", "BEGIN",
-				samltest.DefaultUPN, ":role/EntraAdmin", ":role/EntraReadOnly"}
+				samltest.DefaultUser().UPN, ":role/EntraAdmin", ":role/EntraReadOnly"}
 			if xml, err := os.ReadFile(resp); err == nil {
 				if i := bytes.Index(xml, []byte("SignatureValue>")); i >= 0 && len(xml) > i+40 {
 					secrets = append(secrets, string(xml[i+15:i+40]))
@@ -490,7 +490,7 @@ func TestCheckRecipientFlag(t *testing.T) {
 func TestCheckCertMode(t *testing.T) {
 	f := newCheckFixture(t)
 	resp := f.response(t, samltest.ResponseOptions{})
-	pem := writeFile(t, "entra.pem", f.idp.CertificatePEM())
+	pem := writeFile(t, "entra.pem", certPEM(f.idp))
 	r := runCLI(t, "", "check", "--cert", pem, "--issuer", f.idp.EntityID, "--now", checkAt, resp)
 	if r.code != exitOK {
 		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
@@ -522,7 +522,7 @@ func TestCheckCertMode(t *testing.T) {
 // TestCheckMetadataURL: metadata fetched over HTTP from Entra's app-specific
 // endpoint, which sends a UTF-8 BOM (C1.2, C1.3).
 func TestCheckMetadataURL(t *testing.T) {
-	srv := samltest.NewServer(t, samltest.IdPConfig{Now: func() time.Time { return checkNow }})
+	srv := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return checkNow }}).Serve()
 	u := samltest.DefaultUser()
 	resp := writeFile(t, "r.xml", srv.IdP.Response(t, u, samltest.ResponseOptions{}).XML)
 	r := runCLI(t, "", "check", "--metadata", srv.AppMetadataURL(), "--now", checkAt, resp)
@@ -561,7 +561,7 @@ func TestCheckUsage(t *testing.T) {
 	resp := f.response(t, samltest.ResponseOptions{})
 	notMD := writeFile(t, "not-metadata.xml", []byte("<html><body>sign in</body></html>"))
 	noCert := writeFile(t, "empty.pem", []byte("nothing here\n"))
-	goodCert := writeFile(t, "entra.pem", f.idp.CertificatePEM())
+	goodCert := writeFile(t, "entra.pem", certPEM(f.idp))
 	junk := writeFile(t, "junk.b64", []byte("bm90IGEgcmVzcG9uc2U="))
 	cases := []struct {
 		name string

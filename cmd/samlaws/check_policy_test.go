@@ -24,8 +24,8 @@ import (
 // is now refused, with the answer STS gives.
 func TestCheckTrustPolicy(t *testing.T) {
 	f := newCheckFixture(t)
-	prov := samltest.DefaultProviderARN
-	admin := strings.SplitN(samltest.DefaultAdminRole, ",", 2)[0]
+	prov := defaultProviderARN
+	admin := strings.SplitN(samltest.DefaultUser().Roles[0], ",", 2)[0]
 	policy := func(actions, cond string) string {
 		return writeFile(t, "trust.json", []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"`+
 			prov+`"},"Action":`+actions+cond+`}]}`))
@@ -108,7 +108,7 @@ func TestCheckTrustPolicyFromIAM(t *testing.T) {
 		t.Fatal(err)
 	}
 	mk := func(name, actions string) string {
-		doc := `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Federated":"` + samltest.DefaultProviderARN + `"},"Action":` + actions + `}}`
+		doc := `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Federated":"` + defaultProviderARN + `"},"Action":` + actions + `}}`
 		out, err := c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(name), AssumeRolePolicyDocument: aws.String(doc)})
 		if err != nil {
 			t.Fatal(err)
@@ -138,7 +138,7 @@ func TestCheckTrustPolicyFromIAM(t *testing.T) {
 	}
 	response := func(role string) string {
 		u := samltest.DefaultUser()
-		u.Roles = []string{role + "," + samltest.DefaultProviderARN}
+		u.Roles = []string{role + "," + defaultProviderARN}
 		u.Tags = map[string]string{"Project": "apollo"}
 		return writeFile(t, "r.xml", f.idp.Response(t, u, samltest.ResponseOptions{}).XML)
 	}

@@ -37,14 +37,14 @@ func TestConfigChainAndCredentialProcess(t *testing.T) {
 	if _, err := ic.CreateSAMLProvider(ctx, &iam.CreateSAMLProviderInput{Name: aws.String("EntraID"), SAMLMetadataDocument: aws.String(string(idp.Metadata()))}); err != nil {
 		t.Fatal(err)
 	}
-	p, _ := awsrole.ParseProviderARN(samltest.DefaultProviderARN)
+	p, _ := awsrole.ParseProviderARN(defaultProviderARN)
 	trust, _ := federation.NewTrustPolicy(federation.TrustPolicyOptions{Providers: []awsrole.ProviderARN{p}})
 	if _, err := ic.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("EntraAdmin"), AssumeRolePolicyDocument: aws.String(string(trust))}); err != nil {
 		t.Fatal(err)
 	}
 	acct, _ := srv.Account("")
 	admin := "arn:aws:iam::" + acct.ID + ":role/EntraAdmin"
-	wantARN := "arn:aws:sts::" + acct.ID + ":assumed-role/EntraAdmin/" + samltest.DefaultUPN
+	wantARN := "arn:aws:sts::" + acct.ID + ":assumed-role/EntraAdmin/" + samltest.DefaultUser().UPN
 
 	home := t.TempDir()
 	resp := filepath.Join(home, "response.b64")

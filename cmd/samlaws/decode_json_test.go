@@ -63,7 +63,7 @@ func TestDecodeJSON(t *testing.T) {
 			}
 			a := out.Assertions[0]
 			tp := fmt.Sprintf("%X", sha1.Sum(idp.Certificate().Raw))
-			if a.Encrypted || a.ID != m.AssertionID || a.Issuer != idp.EntityID || a.NameID != samltest.DefaultUPN ||
+			if a.Encrypted || a.ID != m.AssertionID || a.Issuer != idp.EntityID || a.NameID != samltest.DefaultUser().UPN ||
 				len(a.Signatures) != 1 || !a.Signatures[0].ReferencesSelf || len(a.Signatures[0].KeyInfoSHA1) != 1 || a.Signatures[0].KeyInfoSHA1[0] != tp {
 				t.Errorf("assertion: %+v", a)
 			}
@@ -122,20 +122,20 @@ func TestDecodeDecryptKey(t *testing.T) {
 
 	r := runCLI(t, "", "decode", "--decrypt-key", keyFile, resp)
 	out := flatten(r.stdout)
-	for _, want := range []string{"EncryptedAssertion 1 of 1", "Decrypted with --decrypt-key (NOT verified", "NameID " + samltest.DefaultUPN,
+	for _, want := range []string{"EncryptedAssertion 1 of 1", "Decrypted with --decrypt-key (NOT verified", "NameID " + samltest.DefaultUser().UPN,
 		"Recipient " + federation.GlobalSignInEndpoint, "-> role EntraAdmin"} {
 		if r.code != exitOK || !strings.Contains(out, want) {
 			t.Errorf("exit %d, output lacks %q:\n%s%s", r.code, want, r.stdout, r.stderr)
 		}
 	}
 	j := decodeJSONRun(t, "", "--decrypt-key", otherFile, "--decrypt-key", keyFile, resp)
-	if len(j.Assertions) != 1 || !j.Assertions[0].Encrypted || !j.Assertions[0].Decrypted || j.Assertions[0].NameID != samltest.DefaultUPN ||
+	if len(j.Assertions) != 1 || !j.Assertions[0].Encrypted || !j.Assertions[0].Decrypted || j.Assertions[0].NameID != samltest.DefaultUser().UPN ||
 		len(j.Assertions[0].Signatures) != 1 || len(j.Assertions[0].Attributes) == 0 {
 		t.Errorf("JSON: %+v", j.Assertions)
 	}
 
 	r = runCLI(t, "", "decode", "--decrypt-key", otherFile, resp)
-	if r.code != exitOK || !strings.Contains(flatten(r.stdout), "None of the 1 --decrypt-key keys decrypts it") || strings.Contains(r.stdout, samltest.DefaultUPN) {
+	if r.code != exitOK || !strings.Contains(flatten(r.stdout), "None of the 1 --decrypt-key keys decrypts it") || strings.Contains(r.stdout, samltest.DefaultUser().UPN) {
 		t.Errorf("wrong key: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	if j := decodeJSONRun(t, "", "--decrypt-key", otherFile, resp); j.Assertions[0].Decrypted || j.Assertions[0].NameID != "" {

@@ -49,7 +49,7 @@ func TestDecodeBase64(t *testing.T) {
 		"Reference #" + m.AssertionID + " = this Assertion",
 		"SHA-1 thumbprint " + tp,
 		"RSA-SHA256",
-		"NameID " + samltest.DefaultUPN,
+		"NameID " + samltest.DefaultUser().UPN,
 		"Recipient " + federation.GlobalSignInEndpoint,
 		"NotOnOrAfter " + m.NotOnOrAfter.Format("2006-01-02T15:04:05.000Z") + " (1h10m0s after NotBefore)",
 		"Audience " + federation.GlobalSignInEndpoint,
@@ -156,7 +156,7 @@ func TestEncrypted(t *testing.T) {
 			t.Errorf("decode lacks %q:\n%s", want, r.stdout)
 		}
 	}
-	if strings.Contains(out, samltest.DefaultUPN) {
+	if strings.Contains(out, samltest.DefaultUser().UPN) {
 		t.Error("decode shows content of the encrypted assertion")
 	}
 
@@ -170,7 +170,7 @@ func TestEncrypted(t *testing.T) {
 		t.Fatalf("with --decrypt-key: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	a := jsonLines(t, r.stdout)[0]["assertion"].(map[string]any)
-	if a["encrypted"] != true || a["name_id"] != samltest.DefaultUPN {
+	if a["encrypted"] != true || a["name_id"] != samltest.DefaultUser().UPN {
 		t.Errorf("assertion = %v", a)
 	}
 	if r := runCLI(t, "", "check", "--metadata", f.md, "--decrypt-key", f.md, resp); r.code != exitUsage || !strings.Contains(r.stderr, "--decrypt-key") {

@@ -44,7 +44,7 @@ func TestDecodeReportsUnreadRealCapture(t *testing.T) {
 	}
 	// check rejects what decode could not read, and names the element.
 	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return checkNow }})
-	cert := writeFile(t, "idp.pem", idp.CertificatePEM())
+	cert := writeFile(t, "idp.pem", certPEM(idp))
 	chk := runCLI(t, "", "check", "--json", "--cert", cert, "--issuer", "http://id.example.com/adfs/services/trust", "--now", "2016-09-10T02:55:00Z", resp)
 	if chk.code != exitRejected || !strings.Contains(chk.stdout, "undeclared namespace prefix") || !strings.Contains(chk.stdout, `"actual":"saml2:Attribute"`) {
 		t.Errorf("check: exit %d\n%s%s", chk.code, chk.stdout, chk.stderr)

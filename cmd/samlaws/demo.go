@@ -220,11 +220,14 @@ func (d *demo) run() error {
 	}
 	defer srv.Close()
 	d.aws = srv
-	cfg := srv.AWSConfig(samltest.DefaultAccountID)
-	d.iamc, d.stsc = iam.NewFromConfig(cfg), sts.NewFromConfig(cfg)
-	if d.provARN, err = awsrole.ParseProviderARN(samltest.DefaultProviderARN); err != nil {
+	// The account and SAML provider of the test user's roles.
+	admin, err := awsrole.ParseRole(samltest.DefaultUser().Roles[0])
+	if err != nil {
 		return err
 	}
+	d.provARN = admin.ProviderARN
+	cfg := srv.AWSConfig(d.provARN.AccountID)
+	d.iamc, d.stsc = iam.NewFromConfig(cfg), sts.NewFromConfig(cfg)
 
 	d.printf("samlaws demo: Microsoft Entra ID -> AWS console sign-in, checked as AWS checks it\n")
 	d.printf("Offline: a test Entra tenant, public test keys, the clock fixed at %s,\n", demoNow.Format(time.RFC3339))
@@ -289,7 +292,7 @@ func (d *demo) provider() (*saml.Verifier, error) {
 	if err != nil || again.Action != "none" {
 		return nil, fmt.Errorf("the provider is not idempotent: %v %v", again, err)
 	}
-	d.row("provider ARN", samltest.DefaultProviderARN)
+	d.row("provider ARN", d.provARN.String())
 	v, t, err := d.verifier(md)
 	if err != nil {
 		return nil, err
@@ -297,11 +300,7 @@ func (d *demo) provider() (*saml.Verifier, error) {
 	d.trust = t
 	d.row("trusted issuer", t.entityID)
 	d.row("trusted certificates", demoThumbprints(t))
-	prov, err := awsrole.ParseProviderARN(samltest.DefaultProviderARN)
-	if err != nil {
-		return nil, err
-	}
-	policy, err := federation.NewTrustPolicy(federation.TrustPolicyOptions{Providers: []awsrole.ProviderARN{prov}})
+	policy, err := federation.NewTrustPolicy(federation.TrustPolicyOptions{Providers: []awsrole.ProviderARN{d.provARN}})
 	if err != nil {
 		return nil, err
 	}
@@ -311,11 +310,11 @@ func (d *demo) provider() (*saml.Verifier, error) {
 	}
 	d.policyAud = aud
 	for _, name := range []string{"EntraAdmin", "EntraReadOnly"} {
-		if _, err := iamsaml.EnsureRole(d.ctx, d.iamc, iamsaml.RoleConfig{Name: name, Trust: federation.TrustPolicyOptions{Providers: []awsrole.ProviderARN{prov}}}); err != nil {
+		if _, err := iamsaml.EnsureRole(d.ctx, d.iamc, iamsaml.RoleConfig{Name: name, Trust: federation.TrustPolicyOptions{Providers: []awsrole.ProviderARN{d.provARN}}}); err != nil {
 			return nil, fmt.Errorf("creating role %s in awstest: %w", name, err)
 		}
 	}
-	d.row("roles trusting it", "EntraAdmin and EntraReadOnly in account "+samltest.DefaultAccountID+", created with iamsaml.EnsureRole (CreateRole), each with this trust policy (B3.1):")
+	d.row("roles trusting it", "EntraAdmin and EntraReadOnly in account "+d.provARN.AccountID+", created with iamsaml.EnsureRole (CreateRole), each with this trust policy (B3.1):")
 	for _, line := range strings.Split(string(policy), "\n") {
 		d.printf("    %s\n", line)
 	}
@@ -386,7 +385,7 @@ func (d *demo) credentials(m *mint.Minted, role awsrole.Role) error {
 	c := res.Credentials
 	d.row("AssumeRoleWithSAML", fmt.Sprintf("through the SDK (sts.AssumeRoleWithSAML, unsigned): %s, temporary key %s, expires %s (1h: no DurationSeconds, A4.1)",
 		res.AssumedRoleARN, c.AccessKeyID, c.Expires.UTC().Format("15:04:05Z")))
-	cfg := d.aws.AWSConfig(samltest.DefaultAccountID)
+	cfg := d.aws.AWSConfig(d.provARN.AccountID)
 	cfg.Credentials = credentials.NewStaticCredentialsProvider(c.AccessKeyID, c.SecretAccessKey, c.SessionToken)
 	id, err := sts.NewFromConfig(cfg).GetCallerIdentity(d.ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
@@ -571,7 +570,7 @@ func (d *demo) rollover(v *saml.Verifier) error {
 	if err != nil {
 		return err
 	}
-	admin, err := awsrole.ParseRole(samltest.DefaultAdminRole)
+	admin, err := awsrole.ParseRole(samltest.DefaultUser().Roles[0])
 	if err != nil {
 		return err
 	}

@@ -68,14 +68,14 @@ func newFakeAWSScenario(t *testing.T) fakeAWSScenario {
 	t.Helper()
 	dir := t.TempDir()
 	idp := samltest.NewIdP(t, samltest.IdPConfig{}) // wall clock: the server judges with the same clock
-	p, _ := awsrole.ParseProviderARN(samltest.DefaultProviderARN)
+	p, _ := awsrole.ParseProviderARN(defaultProviderARN)
 	trust, err := federation.NewTrustPolicy(federation.TrustPolicyOptions{Providers: []awsrole.ProviderARN{p}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := fakeAWSScenario{dir: dir, providerARN: samltest.DefaultProviderARN,
+	s := fakeAWSScenario{dir: dir, providerARN: defaultProviderARN,
 		roleARN: "arn:aws:iam::123456789012:role/EntraAdmin",
-		wantARN: "arn:aws:sts::123456789012:assumed-role/EntraAdmin/" + samltest.DefaultUPN}
+		wantARN: "arn:aws:sts::123456789012:assumed-role/EntraAdmin/" + samltest.DefaultUser().UPN}
 	write := func(name string, data []byte) string {
 		p := filepath.Join(dir, name)
 		if err := os.WriteFile(p, data, 0o600); err != nil {
@@ -154,7 +154,7 @@ func TestFakeAWSWithAWSCLI(t *testing.T) {
 		Subject, Issuer string
 	}
 	mustJSON(nil, &assumed, "sts", "assume-role-with-saml", "--role-arn", s.roleARN, "--principal-arn", s.providerARN, "--saml-assertion", "file://"+s.good)
-	if assumed.AssumedRoleUser.Arn != s.wantARN || assumed.Subject != samltest.DefaultUPN || assumed.Credentials.SessionToken == "" {
+	if assumed.AssumedRoleUser.Arn != s.wantARN || assumed.Subject != samltest.DefaultUser().UPN || assumed.Credentials.SessionToken == "" {
 		t.Fatalf("assume-role-with-saml: %+v", assumed)
 	}
 	var who struct{ Arn string }
@@ -260,7 +260,7 @@ func TestFakeAWSWithBoto3(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
 		t.Fatalf("boto3 output %q: %v", out.String(), err)
 	}
-	want := map[string]string{"provider": s.providerARN, "role": s.roleARN, "assumed": s.wantARN, "subject": samltest.DefaultUPN,
+	want := map[string]string{"provider": s.providerARN, "role": s.roleARN, "assumed": s.wantARN, "subject": samltest.DefaultUser().UPN,
 		"who": s.wantARN, "tampered": "InvalidIdentityToken: Response signature invalid", "duplicate": "EntityAlreadyExists"}
 	for k, v := range want {
 		if got[k] != v {

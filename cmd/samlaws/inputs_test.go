@@ -46,12 +46,12 @@ func wrongInputs(t *testing.T) []wrongInput {
 	t.Helper()
 	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return checkNow }})
 	md := readTestdata(t, "entra-app-61318f71.xml")
-	certDER, _ := pem.Decode(idp.CertificatePEM())
+	certDER, _ := pem.Decode(certPEM(idp))
 	return []wrongInput{
 		{"utf16.xml", utf16LE(string(md)), "UTF-16"},
-		{"cert.pem", idp.CertificatePEM(), "PEM certificate"},
+		{"cert.pem", certPEM(idp), "PEM certificate"},
 		{"cert.cer", certDER.Bytes, "DER"},
-		{"key.pem", idp.KeyPEM(), "private key"},
+		{"key.pem", keyPEM(idp), "private key"},
 		{"login.html", []byte("<!DOCTYPE html>\n<html><head><title>Sign in to your account</title></head><body><form></form></body></html>"), "HTML page"},
 		{"half.xml", md[:len(md)/2], "truncated"},
 		{"empty.xml", nil, "empty"},
@@ -90,7 +90,7 @@ func TestMetadataWrongInputsNamed(t *testing.T) {
 // AWS.
 func TestProviderMetadataWrongInput(t *testing.T) {
 	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return checkNow }})
-	p := writeFile(t, "cert.pem", idp.CertificatePEM())
+	p := writeFile(t, "cert.pem", certPEM(idp))
 	r := runCLI(t, "", "provider", "plan", "--metadata", p, "--name", "EntraID")
 	if r.code != exitUsage || !strings.Contains(r.stderr, "--metadata") || !strings.Contains(r.stderr, "PEM certificate") {
 		t.Errorf("exit %d\n%s", r.code, r.stderr)
@@ -123,11 +123,11 @@ func TestUnreadableInputSameExitCode(t *testing.T) {
 // a certificate belongs: each named, with the flag at fault.
 func TestKeyAndCertificateMixUps(t *testing.T) {
 	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return checkNow }})
-	key := writeFile(t, "key.pem", idp.KeyPEM())
-	cert := writeFile(t, "cert.pem", idp.CertificatePEM())
-	der, _ := pem.Decode(idp.CertificatePEM())
+	key := writeFile(t, "key.pem", keyPEM(idp))
+	cert := writeFile(t, "cert.pem", certPEM(idp))
+	der, _ := pem.Decode(certPEM(idp))
 	derFile := writeFile(t, "cert.cer", der.Bytes)
-	truncated := writeFile(t, "cut.pem", idp.CertificatePEM()[:200])
+	truncated := writeFile(t, "cut.pem", certPEM(idp)[:200])
 	md := filepath.Join("testdata", "entra-app-61318f71.xml")
 	resp := filepath.Join("testdata", "saml2aws_assertion.xml")
 	role := "arn:aws:iam::123456789012:role/R,arn:aws:iam::123456789012:saml-provider/P"
@@ -173,7 +173,7 @@ func TestResponseWrongInputs(t *testing.T) {
 		{"resp-cut.b64", []byte(b64[:4001]), "truncated"},
 		{"resp-cut2.b64", []byte(base64.StdEncoding.EncodeToString(xml[:3000])), "truncated"},
 		{"resp-cut.xml", xml[:3000], "truncated"},
-		{"resp-cert.pem", idp.CertificatePEM(), "certificate"},
+		{"resp-cert.pem", certPEM(idp), "certificate"},
 		{"page.html", []byte("<html><body>Sign in</body></html>"), "HTML page without a SAMLResponse"},
 	}
 	for _, tc := range cases {

@@ -16,9 +16,9 @@ var mintBase64Run = regexp.MustCompile(`[A-Za-z0-9+/=]{24,}`)
 // their errors never carry base64 runs (key material) from the file.
 func FuzzMintPEM(f *testing.F) {
 	idp := samltest.NewIdP(f, samltest.IdPConfig{})
-	f.Add(idp.KeyPEM())
-	f.Add(idp.CertificatePEM())
-	f.Add(append(idp.CertificatePEM(), idp.KeyPEM()...))
+	f.Add(keyPEM(idp))
+	f.Add(certPEM(idp))
+	f.Add(append(certPEM(idp), keyPEM(idp)...))
 	f.Add(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Headers: map[string]string{"Proc-Type": "4,ENCRYPTED"}, Bytes: []byte("xx")}))
 	f.Add([]byte("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"))
 	pub := idp.Certificate().PublicKey.(*rsa.PublicKey)

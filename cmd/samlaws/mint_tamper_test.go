@@ -33,8 +33,8 @@ func TestMintTamperHelp(t *testing.T) {
 func TestMintTamperCLI(t *testing.T) {
 	tool := buildMintTool(t)
 	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return mintNow }})
-	keyFile := tool.file(t, "idp.pem", idp.KeyPEM())
-	certFile := tool.file(t, "idp.crt", idp.CertificatePEM())
+	keyFile := tool.file(t, "idp.pem", keyPEM(idp))
+	certFile := tool.file(t, "idp.crt", certPEM(idp))
 	mdFile := filepath.Join(tool.dir, "md.xml")
 	base := []string{"mint", "--key", keyFile, "--cert", certFile, "--now", "2026-11-28T13:00:00Z", "--seed", "7"}
 

@@ -30,6 +30,28 @@ import (
 	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
+// certPEM returns the IdP's signing certificate as a PEM "CERTIFICATE" block,
+// the form of Entra's "Certificate (Base64)" download.
+func certPEM(idp *samltest.IdP) []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: idp.Certificate().Raw})
+}
+
+// keyPEM returns the IdP's signing key (a public test key) as a PKCS#8
+// "PRIVATE KEY" PEM block, for "samlaws mint --key".
+func keyPEM(idp *samltest.IdP) []byte {
+	der, err := x509.MarshalPKCS8PrivateKey(idp.Signer())
+	if err != nil {
+		panic(err) // an *rsa.PrivateKey always marshals
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
+}
+
+// The AWS account and SAML provider of samltest.DefaultUser's roles.
+const (
+	defaultAccountID   = "123456789012"
+	defaultProviderARN = "arn:aws:iam::" + defaultAccountID + ":saml-provider/EntraID"
+)
+
 // mintTool is the samlaws binary under test, built once per TestMintCLI run.
 type mintTool struct {
 	bin string
@@ -91,12 +113,12 @@ func TestMintCLI(t *testing.T) {
 	cert := idp.Certificate()
 	_, otherCert := idp.OtherSigner()
 
-	pkcs8 := tool.file(t, "idp.pk8.pem", idp.KeyPEM())
+	pkcs8 := tool.file(t, "idp.pk8.pem", keyPEM(idp))
 	pkcs1 := tool.file(t, "idp.pk1.pem", pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}))
-	certFile := tool.file(t, "idp.crt", idp.CertificatePEM())
+	certFile := tool.file(t, "idp.crt", certPEM(idp))
 	// A chain file with an unrelated certificate first: the matching one must be found.
-	chain := tool.file(t, "chain.crt", append(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: otherCert.Raw}), idp.CertificatePEM()...))
-	combined := tool.file(t, "combined.pem", append(idp.CertificatePEM(), idp.KeyPEM()...))
+	chain := tool.file(t, "chain.crt", append(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: otherCert.Raw}), certPEM(idp)...))
+	combined := tool.file(t, "combined.pem", append(certPEM(idp), keyPEM(idp)...))
 
 	t.Run("help", func(t *testing.T) {
 		for _, args := range [][]string{{"mint", "-h"}, {"mint", "--help"}} {
@@ -171,7 +193,7 @@ func TestMintCLI(t *testing.T) {
 					t.Errorf("stderr %q does not name %s", errOut, tc.flag)
 				}
 				// Errors never print key material.
-				for _, secret := range []string{"PRIVATE KEY", mintPEMBody(idp.KeyPEM())[:40], "MII"} {
+				for _, secret := range []string{"PRIVATE KEY", mintPEMBody(keyPEM(idp))[:40], "MII"} {
 					if strings.Contains(errOut, secret) {
 						t.Errorf("stderr leaks key material (%q)", secret)
 					}
@@ -265,7 +287,7 @@ func TestMintCLI(t *testing.T) {
 		if code != exitOK {
 			t.Fatalf("exit %d: %s", code, errOut)
 		}
-		v, err := peers.XMLSec1VerifyAll(context.Background(), []byte(strings.TrimSpace(out)), idp.CertificatePEM())
+		v, err := peers.XMLSec1VerifyAll(context.Background(), []byte(strings.TrimSpace(out)), certPEM(idp))
 		if err != nil {
 			t.Fatal(err)
 		}

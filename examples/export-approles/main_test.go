@@ -122,7 +122,7 @@ func TestRunThroughAssumeRole(t *testing.T) {
 		}
 	}
 	signIn, err := sts.NewFromConfig(srv.AWSConfig(mgmt)).AssumeRoleWithSAML(ctx, &sts.AssumeRoleWithSAMLInput{
-		RoleArn: aws.String("arn:aws:iam::" + mgmt + ":role/EntraAdmin"), PrincipalArn: aws.String(samltest.DefaultProviderARN),
+		RoleArn: aws.String("arn:aws:iam::" + mgmt + ":role/EntraAdmin"), PrincipalArn: aws.String("arn:aws:iam::123456789012:saml-provider/EntraID"),
 		SAMLAssertion: aws.String(idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()),
 	})
 	if err != nil {

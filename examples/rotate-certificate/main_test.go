@@ -29,7 +29,7 @@ func TestRotation(t *testing.T) {
 	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: clock})
 	cfg := srv.AWSConfig("")
 	client, stsc := iam.NewFromConfig(cfg), sts.NewFromConfig(cfg)
-	arn, _ := awsrole.ParseProviderARN(samltest.DefaultProviderARN)
+	arn, _ := awsrole.ParseProviderARN("arn:aws:iam::123456789012:saml-provider/EntraID")
 	ctx := context.Background()
 	if _, err := step(ctx, io.Discard, client, arn, idp.Metadata(), "", clock); err != nil {
 		t.Fatal(err)

@@ -29,14 +29,14 @@ func TestRun(t *testing.T) {
 	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: clock})
 	cfg := srv.AWSConfig("")
 	ctx := context.Background()
-	arn, _ := awsrole.ParseProviderARN(samltest.DefaultProviderARN)
+	arn, _ := awsrole.ParseProviderARN("arn:aws:iam::123456789012:saml-provider/EntraID")
 	if _, err := iamsaml.EnsureProvider(ctx, iam.NewFromConfig(cfg), arn, idp.Metadata(), iamsaml.ProviderOptions{Now: clock}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := iamsaml.EnsureRole(ctx, iam.NewFromConfig(cfg), iamsaml.RoleConfig{Name: "EntraAdmin", Trust: federation.TrustPolicyOptions{Providers: []awsrole.ProviderARN{arn}}}); err != nil {
 		t.Fatal(err)
 	}
-	role, _ := awsrole.ParseRole("arn:aws:iam::123456789012:role/EntraAdmin," + samltest.DefaultProviderARN)
+	role, _ := awsrole.ParseRole("arn:aws:iam::123456789012:role/EntraAdmin,arn:aws:iam::123456789012:saml-provider/EntraID")
 	file := filepath.Join(t.TempDir(), "response.b64")
 	if err := os.WriteFile(file, []byte(idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()), 0o600); err != nil {
 		t.Fatal(err)
@@ -45,7 +45,7 @@ func TestRun(t *testing.T) {
 	if err := run(ctx, &out, cfg, role, samlcreds.AssertionFile(file)); err != nil {
 		t.Fatal(err)
 	}
-	want := "signed in as arn:aws:sts::123456789012:assumed-role/EntraAdmin/" + samltest.DefaultUPN + " until 2030-12-31T09:00:00Z"
+	want := "signed in as arn:aws:sts::123456789012:assumed-role/EntraAdmin/" + samltest.DefaultUser().UPN + " until 2030-12-31T09:00:00Z"
 	if strings.TrimSpace(out.String()) != want {
 		t.Errorf("got %q\nwant %q", out.String(), want)
 	}

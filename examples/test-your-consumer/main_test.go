@@ -42,7 +42,7 @@ func TestConsumer(t *testing.T) {
 	defer srv.Close()
 
 	code, body := post(t, srv, idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64())
-	if code != http.StatusOK || !strings.Contains(body, samltest.DefaultUPN) || !strings.Contains(body, "role/EntraAdmin") {
+	if code != http.StatusOK || !strings.Contains(body, samltest.DefaultUser().UPN) || !strings.Contains(body, "role/EntraAdmin") {
 		t.Fatalf("good response: %d %s", code, body)
 	}
 	// The same response again is a replay.
@@ -59,7 +59,7 @@ func TestConsumer(t *testing.T) {
 			if code != http.StatusForbidden {
 				t.Errorf("%s (%s): %d %s, want 403", k.Name, k.Doc, code, body)
 			}
-			if strings.Contains(body, samltest.DefaultUPN) {
+			if strings.Contains(body, samltest.DefaultUser().UPN) {
 				t.Errorf("%s: the refusal quotes the response", k.Name)
 			}
 		})

@@ -22,7 +22,7 @@
 //		return err
 //	})
 //
-// [NewServer] (or [IdP.Serve]) serves the IdP over HTTP: the tenant and
+// [IdP.Serve] (or [IdP.ServeTLS]) serves the IdP over HTTP: the tenant and
 // app-specific metadata endpoints (the latter with Entra's UTF-8 BOM, C1.3), an
 // IdP-initiated sign-in endpoint answering with the auto-submit form that POSTs
 // to a configured ACS, and SP-initiated sign-in (an AuthnRequest by HTTP-Redirect
@@ -40,7 +40,7 @@
 // Time and randomness are injected ([IdPConfig] Now, Rand and Seed); with a fixed clock and seed the IdP's output is
 // byte-for-byte reproducible. Keys come from a small built-in pool of public test
 // keys, so a new IdP costs microseconds rather than the ~100 ms of generating an
-// RSA key; see [KeyPoolSize]. Never trust these keys outside tests.
+// RSA key; see [IdPConfig.KeyIndex]. Never trust these keys outside tests.
 //
 // Failures are reported through the TB given to [NewIdP] and to
 // [IdP.Response], as httptest reports through panics: tests stay short. An IdP

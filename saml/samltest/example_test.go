@@ -13,7 +13,6 @@ import (
 
 	"github.com/samlaws/samlaws/saml"
 	"github.com/samlaws/samlaws/saml/samltest"
-	"github.com/samlaws/samlaws/saml/samltest/entrametadata"
 	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
@@ -126,7 +125,7 @@ func ExampleIdP_AddNextCertificate() {
 func ExampleNewServer() {
 	t := &exampleT{}
 	defer t.done()
-	srv := samltest.NewServer(t, samltest.IdPConfig{ACS: "https://sp.example/saml/acs"})
+	srv := samltest.NewIdP(t, samltest.IdPConfig{ACS: "https://sp.example/saml/acs"}).Serve()
 
 	// App-specific metadata, with the BOM Entra sends (C1.3).
 	resp, err := http.Get(srv.AppMetadataURL())
@@ -135,7 +134,7 @@ func ExampleNewServer() {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	fmt.Println(resp.StatusCode, bytes.HasPrefix(body, []byte(entrametadata.BOM)))
+	fmt.Println(resp.StatusCode, bytes.HasPrefix(body, []byte("\xEF\xBB\xBF")))
 
 	// IdP-initiated sign-in: an auto-submit form POSTing to the ACS.
 	resp, err = http.Get(srv.SSOURL("state-1"))

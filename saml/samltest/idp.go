@@ -6,7 +6,6 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +15,7 @@ import (
 	"time"
 
 	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/testkeys"
 	"github.com/samlaws/samlaws/saml"
 	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
@@ -34,7 +34,7 @@ const certificateLifetime = 3 * 365 * 24 * time.Hour
 // their clock lags the IdP's a little.
 const certificateBackdate = 24 * time.Hour
 
-// IdPConfig configures an IdP made by [New], [NewIdP] or [NewServer]. The zero
+// IdPConfig configures an IdP made by [New] or [NewIdP]. The zero
 // value of every field means its documented default.
 type IdPConfig struct {
 	// Now is the IdP's clock: every certificate, metadata document and response
@@ -56,7 +56,7 @@ type IdPConfig struct {
 	// means a random GUID.
 	AppID string
 	// KeyIndex chooses which of the built-in test keys the IdP signs with
-	// (0 <= i < [KeyPoolSize]; other values wrap). Like httptest's TLS servers,
+	// (0 <= i < 8: the pool holds eight keys; other values wrap). Like httptest's TLS servers,
 	// which all share one certificate, every IdP signs with key 0 unless told
 	// otherwise; two IdPs that must not trust each other need different key
 	// indexes. A next certificate ([IdP.AddNextCertificate]) uses the following
@@ -78,7 +78,7 @@ type IdPConfig struct {
 	User *User
 }
 
-// TB is the part of testing.TB that [NewIdP] and [NewServer] use, so that this
+// TB is the part of testing.TB that [NewIdP] and [IdP.Response] use, so that this
 // package does not import testing: a program (such as "samlaws demo") uses the
 // IdP through [New].
 type TB interface {
@@ -90,8 +90,8 @@ type TB interface {
 
 // IdP is a test Entra ID tenant with one SAML application: a signing key and
 // self-signed certificate (plus, during a rollover, a next certificate), signed
-// federation metadata, and minting of responses. Make one with [NewIdP] or
-// [NewServer] in a test, or [New] in a program. Its methods are safe for
+// federation metadata, and minting of responses. Make one with [NewIdP] in a
+// test, or [New] in a program. Its methods are safe for
 // concurrent use; failures are reported through the TB it was made with. Like httptest.Server's, its exported
 // fields may be changed after construction, before first use (EntityID and
 // TenantID are fixed in metadata once it is made), and never while its server
@@ -263,9 +263,6 @@ func (idp *IdP) checkOpenLocked() bool {
 	return true
 }
 
-// Now returns the IdP's clock reading.
-func (idp *IdP) Now() time.Time { return idp.now() }
-
 // guid returns a random lower-case version-4 GUID from the IdP's stream.
 func (idp *IdP) guid() (string, error) {
 	var u [16]byte
@@ -285,9 +282,6 @@ func (idp *IdP) mustGUID() string {
 	}
 	return g
 }
-
-// NewID returns a new document ID as Entra writes them: "_" + a GUID (D1.3).
-func (idp *IdP) NewID() string { return "_" + idp.mustGUID() }
 
 // ensureLocked makes the active certificate (and the next one, when asked for by
 // IdPConfig.NextCertificate) on first use. idp.mu must be held.
@@ -363,7 +357,9 @@ func (idp *IdP) selfSign(key *rsa.PrivateKey) (*x509.Certificate, error) {
 	return cert, nil
 }
 
-// Certificate returns the certificate that currently signs.
+// Certificate returns the certificate that currently signs. Its PEM form, as
+// Entra's "Certificate (Base64)" download has it, is
+// pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: idp.Certificate().Raw}).
 func (idp *IdP) Certificate() *x509.Certificate {
 	idp.mu.Lock()
 	defer idp.mu.Unlock()
@@ -371,7 +367,10 @@ func (idp *IdP) Certificate() *x509.Certificate {
 	return idp.pairs[idp.active].cert
 }
 
-// Signer returns the key that currently signs.
+// Signer returns the key that currently signs: a public test key of the
+// built-in pool (see [IdPConfig.KeyIndex]), an *rsa.PrivateKey. A tool under
+// test that mints with it (for example "samlaws mint --key") takes its PKCS#8
+// PEM form: x509.MarshalPKCS8PrivateKey, then a "PRIVATE KEY" PEM block.
 func (idp *IdP) Signer() crypto.Signer {
 	idp.mu.Lock()
 	defer idp.mu.Unlock()
@@ -380,7 +379,9 @@ func (idp *IdP) Signer() crypto.Signer {
 }
 
 // Certificates returns every certificate published in the metadata, in the order
-// they were made (during a rollover: the current one, then the next one).
+// they were made (during a rollover: the current one, then the next one). The
+// next certificate, published but not yet signing, is the last one when it is
+// not [IdP.Certificate].
 func (idp *IdP) Certificates() []*x509.Certificate {
 	idp.mu.Lock()
 	defer idp.mu.Unlock()
@@ -390,35 +391,6 @@ func (idp *IdP) Certificates() []*x509.Certificate {
 		out[i] = p.cert
 	}
 	return out
-}
-
-// CertificatePEM returns the signing certificate as a PEM "CERTIFICATE" block,
-// the form Entra's "Certificate (Base64)" download has.
-func (idp *IdP) CertificatePEM() []byte {
-	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: idp.Certificate().Raw})
-}
-
-// KeyPEM returns the signing key as a PKCS#8 "PRIVATE KEY" PEM block, for tools
-// under test that mint with it (for example "samlaws mint --key"). It is a public
-// test key; see [KeyPoolSize].
-func (idp *IdP) KeyPEM() []byte {
-	der, err := x509.MarshalPKCS8PrivateKey(idp.Signer())
-	if err != nil {
-		idp.fail(fmt.Errorf("samltest: encoding key: %w", err))
-	}
-	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
-}
-
-// NextCertificate returns the newest published certificate that does not sign
-// yet, or nil when there is none.
-func (idp *IdP) NextCertificate() *x509.Certificate {
-	idp.mu.Lock()
-	defer idp.mu.Unlock()
-	idp.mustEnsureLocked()
-	for i := len(idp.pairs) - 1; i > idp.active; i-- {
-		return idp.pairs[i].cert
-	}
-	return nil
 }
 
 // AddNextCertificate makes a new certificate (with the next key of the pool) and
@@ -481,7 +453,7 @@ func (idp *IdP) OtherSigner() (crypto.Signer, *x509.Certificate) {
 	idp.mu.Lock()
 	defer idp.mu.Unlock()
 	if idp.stranger == nil {
-		key, err := poolKey(idp.keyIndex + KeyPoolSize/2)
+		key, err := poolKey(idp.keyIndex + testkeys.PoolSize/2)
 		if err != nil {
 			idp.fail(fmt.Errorf("samltest: %w", err))
 			return nil, nil

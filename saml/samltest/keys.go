@@ -11,9 +11,6 @@ import (
 // IdP signs with one of a small, fixed pool of PUBLIC test keys, each parsed at
 // most once per process. Never trust a certificate made from them outside a test.
 
-// KeyPoolSize is the number of distinct test keys; see [IdPConfig.KeyIndex].
-const KeyPoolSize = testkeys.PoolSize
-
 // poolKey returns test key i (modulo the pool size).
 func poolKey(i int) (*rsa.PrivateKey, error) {
 	return testkeys.RSA(i)

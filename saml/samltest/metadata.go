@@ -8,8 +8,9 @@ import (
 )
 
 // loginBaseURL is where Entra's endpoints live; it is the host of the SSO and SLO
-// locations in [IdP.Metadata].
-const loginBaseURL = entrametadata.LoginBaseURL
+// locations in [IdP.Metadata]: "" is entrametadata's default,
+// https://login.microsoftonline.com.
+const loginBaseURL = ""
 
 // Metadata returns the IdP's federation metadata, shaped as Entra's app-specific
 // metadata (C1.2, C1.4; see package entrametadata): an EntityDescriptor with ID

@@ -8,7 +8,6 @@ import (
 
 	"github.com/samlaws/samlaws/metadata"
 	"github.com/samlaws/samlaws/saml/samltest"
-	"github.com/samlaws/samlaws/saml/samltest/entrametadata"
 )
 
 // The project's metadata package reads samltest metadata as the Entra
@@ -50,7 +49,7 @@ func TestMetadataReadByMetadataPackage(t *testing.T) {
 	}
 
 	// C1.3: with the BOM Entra's app endpoint adds, IAM refuses it as is.
-	bom := append([]byte(entrametadata.BOM), md...)
+	bom := append([]byte("\xEF\xBB\xBF"), md...)
 	if d, err := metadata.Parse(bom, metadata.Limits{}); err != nil || !d.BOM {
 		t.Errorf("BOM form: %v", err)
 	}
@@ -73,7 +72,7 @@ func TestMetadataReadByMetadataPackage(t *testing.T) {
 // BOM) from the test server and verifies it against the pinned certificate.
 func TestServerWithMetadataFetcher(t *testing.T) {
 	t.Parallel()
-	srv := samltest.NewServer(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }})
+	srv := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }}).Serve()
 	f := &metadata.Fetcher{Verify: &metadata.VerifyOptions{Certificates: []*x509.Certificate{srv.IdP.Certificate()}, Now: func() time.Time { return fixedNow }}}
 	for _, u := range []string{srv.AppMetadataURL(), srv.MetadataURL()} {
 		res, err := f.Fetch(context.Background(), u)

@@ -11,15 +11,15 @@ import (
 	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
-// Default values of [DefaultUser]: the test user of Microsoft's Entra tutorials,
-// with two roles of one AWS account.
+// Values of [DefaultUser]: the test user of Microsoft's Entra tutorials, with
+// two roles of one AWS account.
 const (
-	DefaultUPN          = "B.Simon@contoso.com"
-	DefaultObjectID     = "6a8e2d0c-4b7f-4d5e-9c3a-1f2b3c4d5e6f"
-	DefaultAccountID    = "123456789012"
-	DefaultProviderARN  = "arn:aws:iam::" + DefaultAccountID + ":saml-provider/EntraID"
-	DefaultAdminRole    = "arn:aws:iam::" + DefaultAccountID + ":role/EntraAdmin," + DefaultProviderARN
-	DefaultReadOnlyRole = "arn:aws:iam::" + DefaultAccountID + ":role/EntraReadOnly," + DefaultProviderARN
+	defaultUPN          = "B.Simon@contoso.com"
+	defaultObjectID     = "6a8e2d0c-4b7f-4d5e-9c3a-1f2b3c4d5e6f"
+	defaultAccountID    = "123456789012"
+	defaultProviderARN  = "arn:aws:iam::" + defaultAccountID + ":saml-provider/EntraID"
+	defaultAdminRole    = "arn:aws:iam::" + defaultAccountID + ":role/EntraAdmin," + defaultProviderARN
+	defaultReadOnlyRole = "arn:aws:iam::" + defaultAccountID + ":role/EntraReadOnly," + defaultProviderARN
 )
 
 // User is a signed-in Entra user together with the AWS attributes the AWS gallery
@@ -58,17 +58,26 @@ type User struct {
 	TransitiveTagKeys []string
 }
 
-// DefaultUser returns B.Simon@contoso.com with the roles [DefaultAdminRole] and
-// [DefaultReadOnlyRole].
+// DefaultUser returns the test user of Microsoft's Entra tutorials, with two
+// roles of one AWS account (123456789012) through one SAML provider:
+//
+//	UPN, Email   B.Simon@contoso.com (also the NameID and RoleSessionName)
+//	ObjectID     6a8e2d0c-4b7f-4d5e-9c3a-1f2b3c4d5e6f
+//	DisplayName  B.Simon (GivenName B, Surname Simon)
+//	Roles[0]     arn:aws:iam::123456789012:role/EntraAdmin,arn:aws:iam::123456789012:saml-provider/EntraID
+//	Roles[1]     arn:aws:iam::123456789012:role/EntraReadOnly,arn:aws:iam::123456789012:saml-provider/EntraID
+//
+// Read the values from the returned User (awsrole.ParseRole of a Roles value
+// gives the role and provider ARNs, typed) rather than writing them again.
 func DefaultUser() User {
 	return User{
-		UPN:         DefaultUPN,
-		ObjectID:    DefaultObjectID,
+		UPN:         defaultUPN,
+		ObjectID:    defaultObjectID,
 		DisplayName: "B.Simon",
 		GivenName:   "B",
 		Surname:     "Simon",
-		Email:       DefaultUPN,
-		Roles:       []string{DefaultAdminRole, DefaultReadOnlyRole},
+		Email:       defaultUPN,
+		Roles:       []string{defaultAdminRole, defaultReadOnlyRole},
 	}
 }
 

@@ -18,6 +18,7 @@ import (
 	dsig "github.com/russellhaering/goxmldsig"
 
 	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/internal/testkeys"
 	"github.com/samlaws/samlaws/metadata"
 	"github.com/samlaws/samlaws/saml"
 	"github.com/samlaws/samlaws/saml/samltest"
@@ -54,7 +55,7 @@ func TestResponseDefaultC2(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the project's verifier rejects the default response: %v", err)
 	}
-	if a.Issuer != idp.EntityID || a.Subject.NameID != samltest.DefaultUPN {
+	if a.Issuer != idp.EntityID || a.Subject.NameID != samltest.DefaultUser().UPN {
 		t.Errorf("issuer %q subject %q", a.Issuer, a.Subject.NameID)
 	}
 	if !a.SignedAssertion || a.SignedResponse {
@@ -64,13 +65,13 @@ func TestResponseDefaultC2(t *testing.T) {
 		t.Errorf("SignatureAlgorithm = %q", a.SignatureAlgorithm)
 	}
 	want := awsrole.Attributes{
-		RoleSessionName:   awsrole.RoleSessionName(samltest.DefaultUPN),
+		RoleSessionName:   awsrole.RoleSessionName(samltest.DefaultUser().UPN),
 		SessionDuration:   awsrole.SessionDuration(time.Hour),
 		SourceIdentity:    "bsimon",
 		Tags:              []awsrole.Tag{{Key: "CostCenter", Value: "42"}, {Key: "Project", Value: "Moon"}},
 		TransitiveTagKeys: []string{"Project"},
 	}
-	for _, s := range []string{samltest.DefaultAdminRole, samltest.DefaultReadOnlyRole} {
+	for _, s := range []string{samltest.DefaultUser().Roles[0], samltest.DefaultUser().Roles[1]} {
 		r, err := awsrole.ParseRole(s)
 		if err != nil {
 			t.Fatal(err)
@@ -83,12 +84,12 @@ func TestResponseDefaultC2(t *testing.T) {
 	// C2.6: the Entra claims come from the user.
 	for name, v := range map[string]string{
 		mint.ClaimTenantID:     idp.TenantID,
-		mint.ClaimObjectID:     samltest.DefaultObjectID,
+		mint.ClaimObjectID:     samltest.DefaultUser().ObjectID,
 		mint.ClaimDisplayName:  "B.Simon",
 		mint.ClaimGivenName:    "B",
 		mint.ClaimSurname:      "Simon",
-		mint.ClaimEmailAddress: samltest.DefaultUPN,
-		mint.ClaimName:         samltest.DefaultUPN,
+		mint.ClaimEmailAddress: samltest.DefaultUser().UPN,
+		mint.ClaimName:         samltest.DefaultUser().UPN,
 	} {
 		if got := a.Claims[name]; len(got) != 1 || got[0] != v {
 			t.Errorf("claim %s = %q, want %q", name, got, v)
@@ -101,7 +102,7 @@ func TestResponseDefaultC2(t *testing.T) {
 	if err != nil {
 		t.Fatalf("crewjam/saml rejects the default response: %v", privateErr(err))
 	}
-	if ca.Subject.NameID.Value != samltest.DefaultUPN {
+	if ca.Subject.NameID.Value != samltest.DefaultUser().UPN {
 		t.Errorf("crewjam NameID = %q", ca.Subject.NameID.Value)
 	}
 
@@ -219,19 +220,19 @@ func TestResponseKnobs(t *testing.T) {
 	// C3.5: encryption to an SP certificate.
 	sp := samltest.NewIdP(t, samltest.IdPConfig{KeyIndex: 5}) // borrow a key pair as the SP's
 	enc := idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{EncryptFor: sp.Certificate()})
-	if !bytes.Contains(enc.XML, []byte("EncryptedAssertion")) || bytes.Contains(enc.XML, []byte(samltest.DefaultUPN)) {
+	if !bytes.Contains(enc.XML, []byte("EncryptedAssertion")) || bytes.Contains(enc.XML, []byte(samltest.DefaultUser().UPN)) {
 		t.Fatal("C3.5: the assertion is not encrypted")
 	}
 	dv := newVerifier(t, idp, func(c *saml.VerifierConfig) {
 		c.DecryptionKeys = []*rsa.PrivateKey{sp.Signer().(*rsa.PrivateKey)}
 	})
-	if a, err := dv.Verify(ctx, enc.XML); err != nil || !a.Encrypted || a.Subject.NameID != samltest.DefaultUPN {
+	if a, err := dv.Verify(ctx, enc.XML); err != nil || !a.Encrypted || a.Subject.NameID != samltest.DefaultUser().UPN {
 		t.Errorf("C3.5: decrypting verifier: %v", err)
 	}
 
 	// A3.1: role values that do not parse are written verbatim.
 	u := samltest.DefaultUser()
-	u.Roles = []string{"not-an-arn", samltest.DefaultAdminRole}
+	u.Roles = []string{"not-an-arn", samltest.DefaultUser().Roles[0]}
 	bad := idp.Response(t, u, samltest.ResponseOptions{})
 	if !bytes.Contains(bad.XML, []byte("<AttributeValue>not-an-arn</AttributeValue>")) {
 		t.Error("A3.1: an unparsable role value was not written verbatim")
@@ -283,7 +284,7 @@ func TestOtherKeyKnobSignsWithAnotherKey(t *testing.T) {
 	}
 	// ...but the signature verifies with another key: the last of the pool,
 	// whose certificate an IdP with that key index publishes.
-	otherIdP := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }, TenantID: idp.TenantID, KeyIndex: samltest.KeyPoolSize - 1})
+	otherIdP := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }, TenantID: idp.TenantID, KeyIndex: testkeys.PoolSize - 1})
 	cfg := otherIdP.VerifierConfig()
 	cfg.SkipReplayCheck = true
 	v, err := saml.NewVerifier(cfg)

@@ -25,7 +25,7 @@ func TestMetadataVerifiesWithXMLSec1(t *testing.T) {
 		cert []byte
 		want bool
 	}{
-		{"C1.4/signed", idp.Metadata(), idp.CertificatePEM(), true},
+		{"C1.4/signed", idp.Metadata(), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: idp.Certificate().Raw}), true},
 		{"C1.4/other-cert", idp.Metadata(), pemCert(other.Raw), false},
 	}
 	idp2 := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }, NextCertificate: true})
@@ -34,7 +34,7 @@ func TestMetadataVerifiesWithXMLSec1(t *testing.T) {
 		doc  []byte
 		cert []byte
 		want bool
-	}{"C1.5/rollover", idp2.Metadata(), idp2.CertificatePEM(), true})
+	}{"C1.5/rollover", idp2.Metadata(), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: idp2.Certificate().Raw}), true})
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			v, err := peers.XMLSec1Verify(ctx, tc.doc, tc.cert)
@@ -97,7 +97,7 @@ func TestResponsesAgainstPeerSPs(t *testing.T) {
 				if verdicts[i].Accepted != tc.want {
 					t.Errorf("%s: %v, want accepted=%v", tc.name, verdicts[i], tc.want)
 				}
-				if tc.want && verdicts[i].NameID != samltest.DefaultUPN {
+				if tc.want && verdicts[i].NameID != samltest.DefaultUser().UPN {
 					t.Errorf("%s: NameID %q", tc.name, verdicts[i].NameID)
 				}
 			}

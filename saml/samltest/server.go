@@ -14,7 +14,6 @@ import (
 	"strings"
 
 	"github.com/samlaws/samlaws/internal/xmlread"
-	"github.com/samlaws/samlaws/saml/samltest/entrametadata"
 )
 
 // Server is an [IdP] served over HTTP by an httptest.Server, so that HTTP- and
@@ -45,12 +44,6 @@ type Server struct {
 	*httptest.Server
 	// IdP is the identity provider being served.
 	IdP *IdP
-}
-
-// NewServer makes an IdP with [NewIdP] and serves it: NewIdP(t, cfg).Serve().
-func NewServer(t TB, cfg IdPConfig) *Server {
-	t.Helper()
-	return NewIdP(t, cfg).Serve()
 }
 
 // Serve starts an HTTP server for the IdP (plain HTTP on 127.0.0.1) and registers
@@ -151,10 +144,14 @@ func (s *Server) serveMetadata(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if bom {
-		_, _ = w.Write([]byte(entrametadata.BOM))
+		_, _ = w.Write([]byte(utf8BOM))
 	}
 	_, _ = w.Write(md)
 }
+
+// utf8BOM is the UTF-8 byte order mark that Entra's app-specific metadata endpoint
+// sends before the document (C1.3).
+const utf8BOM = "\xEF\xBB\xBF"
 
 // maxAuthnRequest bounds a decoded (and inflated) AuthnRequest.
 const maxAuthnRequest = 64 << 10

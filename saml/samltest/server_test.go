@@ -19,7 +19,6 @@ import (
 	crewsaml "github.com/crewjam/saml"
 
 	"github.com/samlaws/samlaws/saml/samltest"
-	"github.com/samlaws/samlaws/saml/samltest/entrametadata"
 )
 
 func get(t *testing.T, u string) (*http.Response, []byte) {
@@ -39,7 +38,7 @@ func get(t *testing.T, u string) (*http.Response, []byte) {
 // C1.1, C1.2, C1.3: both metadata URLs, the app-specific one with a BOM.
 func TestServerMetadataC1(t *testing.T) {
 	t.Parallel()
-	srv := samltest.NewServer(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }})
+	srv := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }}).Serve()
 	idp := srv.IdP
 	want := srv.Metadata()
 	if bytes.Equal(want, idp.Metadata()) {
@@ -71,10 +70,10 @@ func TestServerMetadataC1(t *testing.T) {
 			if hasBOM != tc.bom {
 				t.Errorf("BOM present = %v, want %v", hasBOM, tc.bom)
 			}
-			if !bytes.Equal(bytes.TrimPrefix(body, []byte(entrametadata.BOM)), want) {
+			if !bytes.Equal(bytes.TrimPrefix(body, []byte("\xEF\xBB\xBF")), want) {
 				t.Error("body is not the server's metadata")
 			}
-			if _, err := verifyMetadata(t, bytes.TrimPrefix(body, []byte(entrametadata.BOM)), idp.Certificate()); err != nil {
+			if _, err := verifyMetadata(t, bytes.TrimPrefix(body, []byte("\xEF\xBB\xBF")), idp.Certificate()); err != nil {
 				t.Errorf("served metadata does not verify: %v", err)
 			}
 		})
@@ -158,16 +157,16 @@ func TestServerIdPInitiatedSSO(t *testing.T) {
 	acs := httptest.NewServer(rec)
 	t.Cleanup(acs.Close)
 	acsURL := acs.URL + "/saml/acs"
-	srv := samltest.NewServer(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }, ACS: acsURL, Audience: "urn:test:sp"})
+	srv := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }, ACS: acsURL, Audience: "urn:test:sp"}).Serve()
 	idp := srv.IdP
 	v := newVerifier(t, idp)
 
 	for _, tc := range []struct {
 		name, url, relay, nameID string
 	}{
-		{"saml2-endpoint", srv.SSOURL("https://console.aws.amazon.com/"), "https://console.aws.amazon.com/", samltest.DefaultUPN},
-		{"no-relaystate", srv.SSOURL(""), "", samltest.DefaultUPN},
-		{"launcher", srv.URL + "/api/signin/" + idp.AppID + "?tenantId=" + idp.TenantID + "&RelayState=r1", "r1", samltest.DefaultUPN},
+		{"saml2-endpoint", srv.SSOURL("https://console.aws.amazon.com/"), "https://console.aws.amazon.com/", samltest.DefaultUser().UPN},
+		{"no-relaystate", srv.SSOURL(""), "", samltest.DefaultUser().UPN},
+		{"launcher", srv.URL + "/api/signin/" + idp.AppID + "?tenantId=" + idp.TenantID + "&RelayState=r1", "r1", samltest.DefaultUser().UPN},
 		{"login_hint", srv.SSOURL("") + "?login_hint=alice%40contoso.com", "", "alice@contoso.com"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -223,12 +222,12 @@ func TestServerIdPInitiatedSSO(t *testing.T) {
 // endpoint signs with whichever is active.
 func TestServerRollover(t *testing.T) {
 	t.Parallel()
-	srv := samltest.NewServer(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }})
+	srv := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }}).Serve()
 	idp := srv.IdP
 	old := idp.Certificate()
 	next := idp.AddNextCertificate()
 	_, body := get(t, srv.AppMetadataURL())
-	if got := certsIn(t, bytes.TrimPrefix(body, []byte(entrametadata.BOM))); len(got) != 6 || got[0] != b64(old) || got[1] != b64(next) {
+	if got := certsIn(t, bytes.TrimPrefix(body, []byte("\xEF\xBB\xBF"))); len(got) != 6 || got[0] != b64(old) || got[1] != b64(next) {
 		t.Errorf("served metadata during rollover lists %d KeyDescriptors", len(got))
 	}
 	idp.ActivateNextCertificate()
@@ -247,7 +246,7 @@ func TestServerClosedWithTest(t *testing.T) {
 	t.Parallel()
 	var srv *samltest.Server
 	t.Run("inner", func(t *testing.T) {
-		srv = samltest.NewServer(t, samltest.IdPConfig{})
+		srv = samltest.NewIdP(t, samltest.IdPConfig{}).Serve()
 		if _, err := http.Get(srv.MetadataURL()); err != nil {
 			t.Fatal(err)
 		}
@@ -263,7 +262,7 @@ func TestServerClosedWithTest(t *testing.T) {
 func TestServerSPInitiatedD1_6(t *testing.T) {
 	t.Parallel()
 	acsURL := "https://sp.example/saml/acs"
-	srv := samltest.NewServer(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }, ACS: acsURL, Audience: acsURL})
+	srv := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }, ACS: acsURL, Audience: acsURL}).Serve()
 	sp := crewSP(t, srv.Metadata(), srv.IdP.Certificate(), acsURL)
 
 	check := func(t *testing.T, resp *http.Response, reqID, relay string) {
@@ -368,7 +367,7 @@ func TestServeTLS(t *testing.T) {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK || !bytes.HasPrefix(body, []byte(entrametadata.BOM)) {
+	if resp.StatusCode != http.StatusOK || !bytes.HasPrefix(body, []byte("\xEF\xBB\xBF")) {
 		t.Fatalf("status %d", resp.StatusCode)
 	}
 	if !bytes.Contains(body, []byte(`Location="`+srv.URL+"/"+idp.TenantID+`/saml2"`)) {

@@ -34,16 +34,12 @@ import (
 	"github.com/samlaws/samlaws/internal/xmlsign"
 )
 
-// LoginBaseURL is the host of Entra's SAML and WS-Fed endpoints (C1.4).
-const LoginBaseURL = "https://login.microsoftonline.com"
+// loginBaseURL is the host of Entra's SAML and WS-Fed endpoints (C1.4).
+const loginBaseURL = "https://login.microsoftonline.com"
 
-// BOM is the UTF-8 byte order mark that Entra's app-specific metadata endpoint
-// sends before the document (C1.3). Build never writes it.
-const BOM = "\xEF\xBB\xBF"
-
-// ErrConfig is the category of every error of [Build]: the configuration cannot
-// produce a document.
-var ErrConfig = errors.New("entrametadata: invalid configuration")
+// errConfig is the category of every error of [Build]: the configuration cannot
+// produce a document. It is the only kind of failure, so it is not exported.
+var errConfig = errors.New("entrametadata: invalid configuration")
 
 // Config describes one metadata document.
 type Config struct {
@@ -56,7 +52,8 @@ type Config struct {
 	// TenantID names the tenant in the endpoint paths
 	// ("<BaseURL>/<TenantID>/saml2"). Required.
 	TenantID string
-	// BaseURL is the scheme and host of the endpoints; empty means LoginBaseURL.
+	// BaseURL is the scheme and host of the endpoints; empty means
+	// https://login.microsoftonline.com, Entra's.
 	BaseURL string
 	// Certificates are the signing certificates to publish, in order. At least one.
 	Certificates []*x509.Certificate
@@ -104,27 +101,27 @@ var claimTypesOffered = [...][3]string{
 // Build writes the metadata document cfg describes.
 func Build(cfg Config) ([]byte, error) {
 	if !isNCName(cfg.ID) {
-		return nil, fmt.Errorf("%w: ID must be an XML NCName such as _<guid>", ErrConfig)
+		return nil, fmt.Errorf("%w: ID must be an XML NCName such as _<guid>", errConfig)
 	}
 	if cfg.EntityID == "" || !validText(cfg.EntityID) {
-		return nil, fmt.Errorf("%w: EntityID missing or not valid XML text", ErrConfig)
+		return nil, fmt.Errorf("%w: EntityID missing or not valid XML text", errConfig)
 	}
 	if cfg.TenantID == "" || strings.ContainsAny(cfg.TenantID, "/?#") || !validText(cfg.TenantID) {
-		return nil, fmt.Errorf("%w: TenantID missing or not a path segment", ErrConfig)
+		return nil, fmt.Errorf("%w: TenantID missing or not a path segment", errConfig)
 	}
 	base := cfg.BaseURL
 	if base == "" {
-		base = LoginBaseURL
+		base = loginBaseURL
 	}
 	if !validText(base) {
-		return nil, fmt.Errorf("%w: BaseURL is not valid XML text", ErrConfig)
+		return nil, fmt.Errorf("%w: BaseURL is not valid XML text", errConfig)
 	}
 	if len(cfg.Certificates) == 0 {
-		return nil, fmt.Errorf("%w: no certificate to publish", ErrConfig)
+		return nil, fmt.Errorf("%w: no certificate to publish", errConfig)
 	}
 	for _, c := range cfg.Certificates {
 		if c == nil {
-			return nil, fmt.Errorf("%w: nil certificate", ErrConfig)
+			return nil, fmt.Errorf("%w: nil certificate", errConfig)
 		}
 	}
 	tenantBase := strings.TrimSuffix(base, "/") + "/" + cfg.TenantID
@@ -194,7 +191,7 @@ func Build(cfg Config) ([]byte, error) {
 func signFirst(doc string, cfg Config) ([]byte, error) {
 	pub, ok := cfg.Signer.Public().(*rsa.PublicKey)
 	if !ok {
-		return nil, fmt.Errorf("%w: Signer is not an RSA key", ErrConfig)
+		return nil, fmt.Errorf("%w: Signer is not an RSA key", errConfig)
 	}
 	cert := cfg.SignerCertificate
 	if cert == nil {
@@ -205,7 +202,7 @@ func signFirst(doc string, cfg Config) ([]byte, error) {
 			}
 		}
 		if cert == nil {
-			return nil, fmt.Errorf("%w: no certificate matches Signer", ErrConfig)
+			return nil, fmt.Errorf("%w: no certificate matches Signer", errConfig)
 		}
 	}
 	d := etree.NewDocument()
