@@ -8,7 +8,7 @@ import (
 
 // TestPureDeps pins the package layout of docs/design.md (Conventions): a
 // program that imports only the attribute model, the federation rules,
-// metadata, the verifier or the minter links no AWS SDK module (no service
+// metadata, the verifier, the test IdP or the minter links no AWS SDK module (no service
 // client, no smithy), so parsing a role ARN does not cost the STS and IAM
 // clients. The STS provider lives in awsrole/samlcreds and the IAM calls in
 // awsrole/iamsaml.
@@ -16,7 +16,7 @@ func TestPureDeps(t *testing.T) {
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("the go command is not on PATH")
 	}
-	pure := []string{"./awsrole", "./federation", "./metadata", "./saml", "./saml/samltest/mint"}
+	pure := []string{"./awsrole", "./federation", "./metadata", "./saml", "./saml/samltest", "./internal/mint"}
 	for _, pkg := range pure {
 		out, err := exec.Command("go", "list", "-deps", pkg).CombinedOutput()
 		if err != nil {

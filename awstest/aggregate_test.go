@@ -18,7 +18,6 @@ import (
 	"github.com/samlaws/samlaws/awstest"
 	"github.com/samlaws/samlaws/federation"
 	"github.com/samlaws/samlaws/saml/samltest"
-	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
 // aggregateOf wraps the EntityDescriptors of docs (each an IdP's metadata)
@@ -104,7 +103,7 @@ func TestSAMLProviderAggregate(t *testing.T) {
 	}
 	// Member B comes second: A's verifier sees every response first and
 	// must step aside on the Issuer whatever is signed.
-	for name, sign := range map[string]samltest.ResponseOptions{"response signed": {Signing: mint.SignResponse}, "both signed": {Signing: mint.SignBoth}} {
+	for name, sign := range map[string]samltest.ResponseOptions{"response signed": {Signing: samltest.SignResponse}, "both signed": {Signing: samltest.SignBoth}} {
 		if _, err := sc.AssumeRoleWithSAML(ctx, &sts.AssumeRoleWithSAMLInput{
 			RoleArn: aws.String(adminRole), PrincipalArn: aws.String(providerARN),
 			SAMLAssertion: aws.String(idpB.Response(t, samltest.DefaultUser(), sign).Base64()),

@@ -19,8 +19,7 @@ import (
 	"github.com/samlaws/samlaws/awstest"
 	"github.com/samlaws/samlaws/federation"
 	"github.com/samlaws/samlaws/internal/testkeys"
-	"github.com/samlaws/samlaws/saml/samltest/entrametadata"
-	"github.com/samlaws/samlaws/saml/samltest/mint"
+	"github.com/samlaws/samlaws/saml/samltest"
 )
 
 // Example runs the whole federation against the in-process IAM and STS:
@@ -43,20 +42,19 @@ func Example() {
 	cfg := srv.AWSConfig("")
 	iamc, stsc := iam.NewFromConfig(cfg), sts.NewFromConfig(cfg)
 
-	// The IdP: a key, its certificate, its metadata, a response builder.
+	// The IdP: a key and its certificate (here a public test key), the Entra
+	// tenant's metadata and responses signed with that key.
 	key, _ := testkeys.RSA(0)
 	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "IdP"},
 		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour)}
 	der, _ := x509.CreateCertificate(nil, tmpl, tmpl, &key.PublicKey, key)
 	cert, _ := x509.ParseCertificate(der)
-	const tenant = "8b966979-5d4b-4e1b-9c3b-6d2f4e2a1f00"
-	md, err := entrametadata.Build(entrametadata.Config{ID: "_md", EntityID: "https://sts.windows.net/" + tenant + "/",
-		TenantID: tenant, Certificates: []*x509.Certificate{cert}})
+	idp, err := samltest.New(samltest.IdPConfig{Signer: key, Certificate: cert, TenantID: "8b966979-5d4b-4e1b-9c3b-6d2f4e2a1f00", Now: clock})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	b, _ := mint.NewBuilder(mint.BuilderConfig{Signer: key, Certificates: []*x509.Certificate{cert}, TenantID: tenant, Now: clock})
+	md := idp.Metadata()
 
 	// IAM: the provider and a role trusting it.
 	p, err := iamc.CreateSAMLProvider(ctx, &iam.CreateSAMLProviderInput{Name: aws.String("EntraID"), SAMLMetadataDocument: aws.String(string(md))})
@@ -74,12 +72,9 @@ func Example() {
 	role, _ := awsrole.ParseRoleARN(aws.ToString(r.Role.Arn))
 
 	// STS: a signed response for the role, then a tampered one.
-	for _, tamper := range []bool{false, true} {
-		m, err := b.Build(mint.ResponseSpec{
-			User:   mint.User{UPN: "b.simon@contoso.example"},
-			AWS:    awsrole.Attributes{Roles: []awsrole.Role{{RoleARN: role, ProviderARN: provider}}, RoleSessionName: "b.simon@contoso.example"},
-			Tamper: mint.Tamper{ModifyAfterSigning: tamper},
-		})
+	user := samltest.User{UPN: "b.simon@contoso.example", Roles: []string{role.String() + "," + provider.String()}}
+	for _, tamper := range [][]string{nil, {"modified-after-signing"}} {
+		m, err := idp.Mint(user, samltest.ResponseOptions{Tamper: tamper})
 		if err != nil {
 			fmt.Println(err)
 			return

@@ -14,7 +14,6 @@ import (
 	"github.com/samlaws/samlaws/awstest"
 	"github.com/samlaws/samlaws/federation"
 	"github.com/samlaws/samlaws/saml/samltest"
-	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
 // TestSessionTagLimits: at most 50 session tags (A3.7, B4.6), and the packed
@@ -80,7 +79,7 @@ func TestModelledErrorsByFault(t *testing.T) {
 func TestSessionNotOnOrAfter(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, federation.TrustPolicyOptions{})
-	out, err := w.assume(t, samltest.ResponseOptions{Spec: func(s *mint.ResponseSpec) { s.SessionNotOnOrAfter = testNow.Add(20 * time.Minute) }})
+	out, err := w.assume(t, samltest.ResponseOptions{SessionNotOnOrAfter: testNow.Add(20 * time.Minute)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,8 +1,7 @@
 // Package saml verifies SAML 2.0 responses from Microsoft Entra ID the way AWS
 // sign-in and STS AssumeRoleWithSAML check them. It holds the verifier and what
-// it returns, nothing else: responses for tests are minted by
-// [github.com/samlaws/samlaws/saml/samltest] and its minter
-// [github.com/samlaws/samlaws/saml/samltest/mint].
+// it returns, nothing else: responses for tests are minted by the test Entra
+// tenant of [github.com/samlaws/samlaws/saml/samltest].
 //
 // Verifying: a [Verifier] is built once by [NewVerifier] from a
 // [VerifierConfig] (the trusted IdP entityID and all its signing certificates,

@@ -1,14 +1,14 @@
 package saml
 
-// The minter moved from package saml to saml/samltest/mint (issue 15). These
+// The minter moved from package saml to internal/mint (issue 15; samltest is its public face). These
 // test-only aliases let the verifier's in-package tests keep minting with the
 // short names; new tests may use them or mint.X directly.
 
 import (
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/mint"
 	"github.com/samlaws/samlaws/metadata"
-	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
 type (

@@ -23,8 +23,8 @@ import (
 	"time"
 
 	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/internal/mint"
 	"github.com/samlaws/samlaws/internal/peers"
-	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
 const (

@@ -8,13 +8,12 @@ import (
 	"log"
 	"time"
 
-	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/saml"
-	"github.com/samlaws/samlaws/saml/samltest/mint"
+	"github.com/samlaws/samlaws/saml/samltest"
 )
 
 // exampleVerifier trusts the example tenant's signing certificate, with the
-// clock 30 s after the example builder's.
+// clock 30 s after the example IdP's.
 func exampleVerifier(cert *x509.Certificate) *saml.Verifier {
 	v, err := saml.NewVerifier(saml.VerifierConfig{
 		IdPEntityID:  "https://sts.windows.net/8b966979-910b-487c-a604-69229b1ac75c/",
@@ -27,29 +26,23 @@ func exampleVerifier(cert *x509.Certificate) *saml.Verifier {
 	return v
 }
 
-func exampleSpec() mint.ResponseSpec {
-	role, err := awsrole.ParseRole("arn:aws:iam::123456789012:role/Admin,arn:aws:iam::123456789012:saml-provider/EntraID")
-	if err != nil {
-		log.Fatal(err)
-	}
-	return mint.ResponseSpec{
-		User: mint.User{UPN: "b.simon@contoso.example"},
-		AWS: awsrole.Attributes{
-			Roles:           []awsrole.Role{role},
-			RoleSessionName: "b.simon@contoso.example",
-			SessionDuration: awsrole.SessionDuration(time.Hour),
-		},
+// exampleUser is the signed-in user with one AWS role and a one-hour session.
+func exampleUser() samltest.User {
+	return samltest.User{
+		UPN:             "b.simon@contoso.example",
+		Roles:           []string{"arn:aws:iam::123456789012:role/Admin,arn:aws:iam::123456789012:saml-provider/EntraID"},
+		SessionDuration: time.Hour,
 	}
 }
 
 // Verify a SAMLResponse form value as AWS sign-in would, and read the roles.
 func ExampleVerifier_Verify() {
-	b := mintExampleBuilder()
-	m, err := b.Build(exampleSpec())
+	idp := exampleIdP()
+	m, err := idp.Mint(exampleUser(), samltest.ResponseOptions{})
 	if err != nil {
 		log.Fatal(err)
 	}
-	v := exampleVerifier(b.Certificate())
+	v := exampleVerifier(idp.Certificate())
 
 	a, err := v.Verify(context.Background(), []byte(m.Base64()))
 	if err != nil {
@@ -73,14 +66,12 @@ func ExampleVerifier_Verify() {
 // the fix: here the Entra app's Reply URL carries the "#2" that belongs only
 // in its Identifier.
 func ExampleVerifier_Diagnose() {
-	b := mintExampleBuilder()
-	spec := exampleSpec()
-	spec.Recipient = "https://signin.aws.amazon.com/saml#2"
-	m, err := b.Build(spec)
+	idp := exampleIdP()
+	m, err := idp.Mint(exampleUser(), samltest.ResponseOptions{Recipient: "https://signin.aws.amazon.com/saml#2"})
 	if err != nil {
 		log.Fatal(err)
 	}
-	r := exampleVerifier(b.Certificate()).Diagnose(context.Background(), m.XML)
+	r := exampleVerifier(idp.Certificate()).Diagnose(context.Background(), m.XML)
 	fmt.Println("accepted:", r.Accepted)
 	for _, p := range r.Problems {
 		fmt.Printf("%s [%s] %s\n  fix: %s\n", p.Rule, p.AWS.Console, p.Reason, p.Hint)

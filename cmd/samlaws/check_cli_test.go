@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/samlaws/samlaws/saml/samltest"
-	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
 // The samlaws binary is built once, on first use, so that the CLI tests drive
@@ -622,10 +621,7 @@ func TestCheckFlagsAfterFiles(t *testing.T) {
 // added to the 5 minutes.
 func TestCheckAWSFreshness(t *testing.T) {
 	f := newCheckFixture(t)
-	resp := f.response(t, samltest.ResponseOptions{Spec: func(s *mint.ResponseSpec) {
-		s.AssertionLifetime = time.Hour
-		s.ConfirmationLifetime = time.Hour
-	}})
+	resp := f.response(t, samltest.ResponseOptions{AssertionLifetime: time.Hour, ConfirmationLifetime: time.Hour})
 	for _, tc := range []struct {
 		now    time.Duration
 		accept bool

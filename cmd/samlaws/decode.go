@@ -16,9 +16,9 @@ import (
 	"time"
 
 	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/internal/mint"
 	"github.com/samlaws/samlaws/metadata"
 	"github.com/samlaws/samlaws/saml"
-	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
 const decodeHelp = `usage: samlaws decode [--json] [--decrypt-key PEM]... FILE|-

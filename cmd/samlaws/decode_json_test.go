@@ -10,9 +10,9 @@ import (
 
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/mint"
 	"github.com/samlaws/samlaws/metadata"
 	"github.com/samlaws/samlaws/saml/samltest"
-	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
 // decodeJSONRun runs "samlaws decode --json" and decodes its one object.
@@ -38,7 +38,7 @@ func TestDecodeJSON(t *testing.T) {
 	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return checkNow }})
 	u := samltest.DefaultUser()
 	u.SessionDuration = 2 * time.Hour
-	m := idp.Response(t, u, samltest.ResponseOptions{Signing: mint.SignBoth})
+	m := idp.Response(t, u, samltest.ResponseOptions{Signing: samltest.SignBoth})
 	for _, in := range []struct {
 		name, file, enc string
 	}{

@@ -20,7 +20,6 @@ import (
 
 	"github.com/samlaws/samlaws/federation"
 	"github.com/samlaws/samlaws/saml/samltest"
-	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
 // flatten joins wrapped or indented output into single-spaced text.
@@ -83,8 +82,8 @@ func TestDecodeXMLStdinAndShapes(t *testing.T) {
 		opts samltest.ResponseOptions
 		want []string
 	}{
-		{"C3.1/sign-both", samltest.ResponseOptions{Signing: mint.SignBoth}, []string{"= this Response", "= this Assertion"}},
-		{"C3.1/sha1", samltest.ResponseOptions{Algorithm: mint.RSASHA1}, []string{"RSA-SHA1", "digest SHA-1"}},
+		{"C3.1/sign-both", samltest.ResponseOptions{Signing: samltest.SignBoth}, []string{"= this Response", "= this Assertion"}},
+		{"C3.1/sha1", samltest.ResponseOptions{SHA1: true}, []string{"RSA-SHA1", "digest SHA-1"}},
 		{"D4.2/empty-reference", samltest.ResponseOptions{Tamper: []string{"empty-reference-uri"}}, []string{"= the whole document"}},
 		{"D4.2/injected-assertion", samltest.ResponseOptions{Tamper: []string{"injected-assertion"}}, []string{"2 assertions: AWS needs exactly one", "Assertion 2 of 2"}},
 		{"A3.4/bad-session-name", samltest.ResponseOptions{Tamper: []string{"bad-session-name"}}, []string{"RoleSessionName bad session name! -> invalid:"}},
@@ -236,7 +235,7 @@ func TestDecodeRejects(t *testing.T) {
 // loops; budgets hold.
 func FuzzDecode(f *testing.F) {
 	idp := samltest.NewIdP(f, samltest.IdPConfig{Now: func() time.Time { return checkNow }, Seed: 1})
-	for _, opts := range []samltest.ResponseOptions{{}, {Signing: mint.SignBoth}, {Tamper: []string{"injected-assertion"}}, {Tamper: []string{"failed-status"}}} {
+	for _, opts := range []samltest.ResponseOptions{{}, {Signing: samltest.SignBoth}, {Tamper: []string{"injected-assertion"}}, {Tamper: []string{"failed-status"}}} {
 		m := idp.Response(f, samltest.DefaultUser(), opts)
 		f.Add(m.XML)
 		f.Add([]byte(m.Base64()))

@@ -24,7 +24,6 @@ import (
 	"github.com/samlaws/samlaws/metadata"
 	"github.com/samlaws/samlaws/saml"
 	"github.com/samlaws/samlaws/saml/samltest"
-	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
 const demoHelp = `usage: samlaws demo
@@ -377,7 +376,7 @@ const demoAppRolesDoc = `{"appRoles":[{"allowedMemberTypes":["User"],"descriptio
 
 // credentials calls AssumeRoleWithSAML through the SDK with the response and
 // GetCallerIdentity with the credentials it returns.
-func (d *demo) credentials(m *mint.Minted, role awsrole.Role) error {
+func (d *demo) credentials(m *samltest.Minted, role awsrole.Role) error {
 	res, err := samlcreds.AssumeRoleWithSAML(d.ctx, d.stsc, role, []byte(m.Base64()), samlcreds.Options{})
 	if err != nil {
 		return fmt.Errorf("AssumeRoleWithSAML in awstest: %w", err)
@@ -506,7 +505,7 @@ func (d *demo) signIn(v *saml.Verifier) error {
 }
 
 // problems prints a Diagnose report: every problem, AWS's answer and the fix.
-func (d *demo) problems(v *saml.Verifier, m *mint.Minted) error {
+func (d *demo) problems(v *saml.Verifier, m *samltest.Minted) error {
 	rep := v.Diagnose(d.ctx, []byte(base64.StdEncoding.EncodeToString(m.XML)))
 	if rep.Accepted {
 		return errors.New("the misconfigured response was accepted")

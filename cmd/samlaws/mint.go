@@ -23,8 +23,8 @@ import (
 
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/mint"
 	"github.com/samlaws/samlaws/saml/samltest/entrametadata"
-	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
 // mintHelp is the help text, with the knob names of mint.Knobs filled in.

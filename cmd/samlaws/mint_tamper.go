@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/samlaws/samlaws/saml/samltest/mint"
+	"github.com/samlaws/samlaws/internal/mint"
 )
 
 // knobHelp lists the --tamper names of mint.Knobs with their rules, wrapped

@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/samlaws/samlaws/internal/mint"
 	"github.com/samlaws/samlaws/saml"
 	"github.com/samlaws/samlaws/saml/samltest"
-	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
 // TestMintTamperHelp: the help text names every knob of mint.Knobs with

@@ -23,11 +23,11 @@ import (
 	dsig "github.com/russellhaering/goxmldsig"
 
 	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/internal/mint"
 	"github.com/samlaws/samlaws/internal/peers"
 	"github.com/samlaws/samlaws/metadata"
 	"github.com/samlaws/samlaws/saml"
 	"github.com/samlaws/samlaws/saml/samltest"
-	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
 // certPEM returns the IdP's signing certificate as a PEM "CERTIFICATE" block,

@@ -11,7 +11,6 @@ import (
 
 	"github.com/samlaws/samlaws/saml"
 	"github.com/samlaws/samlaws/saml/samltest"
-	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
 // post sends a SAMLResponse to the consumer under test.
@@ -53,7 +52,7 @@ func TestConsumer(t *testing.T) {
 	if code, _ := post(t, srv, m); code != http.StatusForbidden {
 		t.Errorf("replayed response: %d, want 403", code)
 	}
-	for _, k := range mint.Knobs() {
+	for _, k := range samltest.Knobs() {
 		t.Run(k.Name, func(t *testing.T) {
 			code, body := post(t, srv, idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{Tamper: []string{k.Name}}).Base64())
 			if code != http.StatusForbidden {

@@ -2,8 +2,6 @@ package samltest
 
 import (
 	"context"
-
-	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
 // conformanceCase is one response of the conformance suite.
@@ -19,14 +17,14 @@ type conformanceCase struct {
 
 // conformanceCases returns the cases [RunConformance] runs: Entra's three
 // signing options with RSA-SHA256 (C3.1), which must be accepted, then every
-// knob of [mint.Knobs], which must be rejected.
+// knob of [Knobs], which must be rejected.
 func conformanceCases() []conformanceCase {
 	cases := []conformanceCase{
-		{Name: "SignAssertion", Rule: "C3.1", Options: ResponseOptions{Signing: mint.SignAssertion}, Accept: true},
-		{Name: "SignResponse", Rule: "C3.1", Options: ResponseOptions{Signing: mint.SignResponse}, Accept: true},
-		{Name: "SignBoth", Rule: "C3.1", Options: ResponseOptions{Signing: mint.SignBoth}, Accept: true},
+		{Name: "SignAssertion", Rule: "C3.1", Options: ResponseOptions{Signing: SignAssertion}, Accept: true},
+		{Name: "SignResponse", Rule: "C3.1", Options: ResponseOptions{Signing: SignResponse}, Accept: true},
+		{Name: "SignBoth", Rule: "C3.1", Options: ResponseOptions{Signing: SignBoth}, Accept: true},
 	}
-	for _, k := range mint.Knobs() {
+	for _, k := range Knobs() {
 		cases = append(cases, conformanceCase{Name: k.Name, Rule: k.Rule, Options: ResponseOptions{Tamper: []string{k.Name}}})
 	}
 	return cases
@@ -34,7 +32,7 @@ func conformanceCases() []conformanceCase {
 
 // RunConformance checks a SAML consumer against responses minted by idp for
 // [IdP.User], in the spirit of testing/slogtest: one subtest per
-// case (the three signing options of C3.1, then every knob of [mint.Knobs]), named "<rule>/<name>", each minting a fresh response
+// case (the three signing options of C3.1, then every knob of [Knobs]), named "<rule>/<name>", each minting a fresh response
 // (so replay caches do not interfere) and failing when verify decides
 // otherwise than AWS would. Configure the consumer to trust idp (its metadata,
 // or [IdP.VerifierConfig]) and to expect [IdP.Audience] and [IdP.ACS], with the

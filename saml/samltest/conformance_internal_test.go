@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
 // countingTB counts Errorf calls instead of failing.
@@ -35,7 +33,7 @@ func TestCheckConformanceDetectsWrongDecisions(t *testing.T) {
 			valid++
 		}
 	}
-	if valid != 3 || len(cases) != valid+len(mint.Knobs()) {
+	if valid != 3 || len(cases) != valid+len(Knobs()) {
 		t.Fatalf("%d cases, %d valid", len(cases), valid)
 	}
 	for _, tc := range []struct {

@@ -13,7 +13,6 @@ import (
 
 	"github.com/samlaws/samlaws/saml"
 	"github.com/samlaws/samlaws/saml/samltest"
-	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
 // exampleT stands in for the *testing.T a real test passes: examples have none.
@@ -90,7 +89,7 @@ func ExampleTamper() {
 	v, _ := saml.NewVerifier(cfg)
 
 	accepted := 0
-	for _, tc := range mint.Knobs() {
+	for _, tc := range samltest.Knobs() {
 		m := idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{Tamper: []string{tc.Name}})
 		if _, err := v.Verify(context.Background(), m.XML); err == nil {
 			fmt.Println("accepted:", tc.Rule, tc.Name)
@@ -160,7 +159,7 @@ func ExampleNew() {
 	}
 	u := samltest.DefaultUser()
 	u.SessionDuration = time.Hour
-	m, err := idp.Mint(u, samltest.ResponseOptions{Signing: mint.SignBoth})
+	m, err := idp.Mint(u, samltest.ResponseOptions{Signing: samltest.SignBoth})
 	if err != nil {
 		panic(err)
 	}

@@ -15,9 +15,9 @@ import (
 	"time"
 
 	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/mint"
 	"github.com/samlaws/samlaws/internal/testkeys"
 	"github.com/samlaws/samlaws/saml"
-	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
 // certificateCommonName is the subject and issuer CN of the certificates samltest
@@ -55,6 +55,18 @@ type IdPConfig struct {
 	// value of the app-specific metadata URL's ?appid= parameter (C1.2); ""
 	// means a random GUID.
 	AppID string
+	// Signer and Certificate, when set (both, or neither), are the IdP's
+	// signing key and certificate instead of a built-in test key and a
+	// certificate made for it: a test of one's own key, or of a certificate
+	// shaped otherwise than Entra's. The key must be RSA (Entra signs with RSA
+	// only, C3.1) and match the certificate. Next certificates
+	// ([IdP.AddNextCertificate]) still come from the built-in pool.
+	Signer      crypto.Signer
+	Certificate *x509.Certificate
+	// IDs, when not nil, supplies the ID of every response and assertion
+	// instead of Rand; each value must be an xs:ID (an NCName, D1.3), such as
+	// "_" + a GUID.
+	IDs func() string
 	// KeyIndex chooses which of the built-in test keys the IdP signs with
 	// (0 <= i < 8: the pool holds eight keys; other values wrap). Like httptest's TLS servers,
 	// which all share one certificate, every IdP signs with key 0 unless told
@@ -124,13 +136,15 @@ type IdP struct {
 	active   int        // index into pairs of the signing pair
 	stranger *keyPair
 	metadata map[string][]byte // signed metadata by endpoint base URL
-	builder  *mint.Builder
+	mint     *mint.Builder     // the builder of the active pair, made on first use
+	ids      func() string     // IdPConfig.IDs
+	own      *keyPair          // IdPConfig.Signer and Certificate, or nil
 	wantNext bool
 }
 
 // keyPair is a key and its certificate.
 type keyPair struct {
-	key  *rsa.PrivateKey
+	key  crypto.Signer
 	cert *x509.Certificate
 }
 
@@ -203,8 +217,22 @@ func newIdP(t TB, cfg IdPConfig) (*IdP, error) {
 		keyIndex: cfg.KeyIndex,
 		nextKey:  cfg.KeyIndex,
 		wantNext: cfg.NextCertificate,
+		ids:      cfg.IDs,
 		ACS:      cfg.ACS,
 		Audience: cfg.Audience,
+	}
+	if (cfg.Signer == nil) != (cfg.Certificate == nil) {
+		return nil, errors.New("samltest: IdPConfig: Signer and Certificate go together")
+	}
+	if cfg.Signer != nil {
+		pub, ok := cfg.Signer.Public().(*rsa.PublicKey)
+		if !ok {
+			return nil, errors.New("samltest: IdPConfig: Signer is not an RSA key (C3.1)")
+		}
+		if cpub, ok := cfg.Certificate.PublicKey.(*rsa.PublicKey); !ok || !cpub.Equal(pub) {
+			return nil, errors.New("samltest: IdPConfig: Certificate does not match Signer")
+		}
+		idp.own = &keyPair{key: cfg.Signer, cert: cfg.Certificate}
 	}
 	var err error
 	idp.TenantID = cfg.TenantID
@@ -250,7 +278,7 @@ func (idp *IdP) close() {
 	idp.mu.Lock()
 	defer idp.mu.Unlock()
 	idp.closed = true
-	idp.builder = nil
+	idp.mint = nil
 	idp.metadata = nil
 }
 
@@ -289,9 +317,12 @@ func (idp *IdP) ensureLocked() error {
 	if len(idp.pairs) > 0 {
 		return nil
 	}
-	p, err := idp.newPairLocked()
-	if err != nil {
-		return err
+	p := idp.own
+	if p == nil {
+		var err error
+		if p, err = idp.newPairLocked(); err != nil {
+			return err
+		}
 	}
 	idp.pairs = append(idp.pairs, p)
 	idp.active = 0
@@ -367,8 +398,9 @@ func (idp *IdP) Certificate() *x509.Certificate {
 	return idp.pairs[idp.active].cert
 }
 
-// Signer returns the key that currently signs: a public test key of the
-// built-in pool (see [IdPConfig.KeyIndex]), an *rsa.PrivateKey. A tool under
+// Signer returns the key that currently signs: [IdPConfig].Signer, or a public
+// test key of the built-in pool (see [IdPConfig.KeyIndex]), an
+// *rsa.PrivateKey. A tool under
 // test that mints with it (for example "samlaws mint --key") takes its PKCS#8
 // PEM form: x509.MarshalPKCS8PrivateKey, then a "PRIVATE KEY" PEM block.
 func (idp *IdP) Signer() crypto.Signer {
@@ -443,7 +475,7 @@ func (idp *IdP) RemoveInactiveCertificates() {
 // changedLocked drops what depends on the certificates.
 func (idp *IdP) changedLocked() {
 	idp.metadata = nil
-	idp.builder = nil
+	idp.mint = nil
 }
 
 // OtherSigner returns a key and certificate that the IdP never publishes: the
@@ -468,10 +500,10 @@ func (idp *IdP) OtherSigner() (crypto.Signer, *x509.Certificate) {
 	return idp.stranger.key, idp.stranger.cert
 }
 
-// Builder returns a [mint.Builder] configured with the IdP's signing key and
-// certificate, tenant, clock and randomness. It changes when the signing
-// certificate does.
-func (idp *IdP) Builder() *mint.Builder {
+// builder returns the minter configured with the IdP's signing key and
+// certificate, entity ID, tenant, clock and randomness, made on first use and
+// again when the signing certificate changes; nil after the IdP's test ended.
+func (idp *IdP) builder() *mint.Builder {
 	if idp.t != nil {
 		idp.t.Helper()
 	}
@@ -481,22 +513,24 @@ func (idp *IdP) Builder() *mint.Builder {
 	if !idp.checkOpenLocked() {
 		return nil
 	}
-	if idp.builder == nil {
+	if idp.mint == nil {
 		p := idp.pairs[idp.active]
 		b, err := mint.NewBuilder(mint.BuilderConfig{
 			Signer:       p.key,
 			Certificates: []*x509.Certificate{p.cert},
 			TenantID:     idp.TenantID,
+			Issuer:       idp.EntityID,
 			Now:          idp.now,
 			Rand:         idp.rand,
+			IDs:          idp.ids,
 		})
 		if err != nil {
 			idp.fail(fmt.Errorf("samltest: %w", err))
 			return nil
 		}
-		idp.builder = b
+		idp.mint = b
 	}
-	return idp.builder
+	return idp.mint
 }
 
 // VerifierConfig returns a [saml.VerifierConfig] that trusts this IdP as AWS

@@ -22,7 +22,6 @@ import (
 	"github.com/samlaws/samlaws/internal/testkeys"
 	"github.com/samlaws/samlaws/saml"
 	"github.com/samlaws/samlaws/saml/samltest"
-	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
 // fixedNow is the clock of the deterministic tests.
@@ -563,13 +562,10 @@ func TestWithUserAndSpec(t *testing.T) {
 	if err != nil || a.Subject.NameID != "alice@contoso.com" || len(a.Roles) != 1 {
 		t.Fatalf("WithUser: %v, %+v", err, a)
 	}
-	// Spec reaches any ResponseSpec field.
-	m := srv.IdP.Response(t, alice, samltest.ResponseOptions{Spec: func(s *mint.ResponseSpec) {
-		s.NameID = "00u1-persistent"
-		s.NameIDFormat = federation.NameIDFormatPersistent
-	}})
+	// The NameID options reach the Subject (C2.4).
+	m := srv.IdP.Response(t, alice, samltest.ResponseOptions{NameID: "00u1-persistent", NameIDFormat: federation.NameIDFormatPersistent})
 	a, err = v.Verify(context.Background(), m.XML)
 	if err != nil || a.Subject.NameID != "00u1-persistent" || a.Subject.Format != federation.NameIDFormatPersistent {
-		t.Errorf("Spec: %v, subject %+v", err, a.Subject)
+		t.Errorf("NameID options: %v, subject %+v", err, a.Subject)
 	}
 }

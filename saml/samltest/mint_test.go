@@ -18,11 +18,11 @@ import (
 	dsig "github.com/russellhaering/goxmldsig"
 
 	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/internal/mint"
 	"github.com/samlaws/samlaws/internal/testkeys"
 	"github.com/samlaws/samlaws/metadata"
 	"github.com/samlaws/samlaws/saml"
 	"github.com/samlaws/samlaws/saml/samltest"
-	"github.com/samlaws/samlaws/saml/samltest/mint"
 )
 
 // newVerifier returns the project's verifier trusting idp, with replay checks
@@ -162,10 +162,10 @@ func TestSigningOptionsC3_1(t *testing.T) {
 		alg                string
 	}{
 		{"C3.1/assertion", samltest.ResponseOptions{}, false, true, metadata.AlgRSASHA256},
-		{"C3.1/explicit-assertion", samltest.ResponseOptions{Signing: mint.SignAssertion}, false, true, metadata.AlgRSASHA256},
-		{"C3.1/response", samltest.ResponseOptions{Signing: mint.SignResponse}, true, false, metadata.AlgRSASHA256},
-		{"C3.1/both", samltest.ResponseOptions{Signing: mint.SignBoth}, true, true, metadata.AlgRSASHA256},
-		{"C3.1/sha1", samltest.ResponseOptions{Algorithm: mint.RSASHA1}, false, true, metadata.AlgRSASHA1},
+		{"C3.1/explicit-assertion", samltest.ResponseOptions{Signing: samltest.SignAssertion}, false, true, metadata.AlgRSASHA256},
+		{"C3.1/response", samltest.ResponseOptions{Signing: samltest.SignResponse}, true, false, metadata.AlgRSASHA256},
+		{"C3.1/both", samltest.ResponseOptions{Signing: samltest.SignBoth}, true, true, metadata.AlgRSASHA256},
+		{"C3.1/sha1", samltest.ResponseOptions{SHA1: true}, false, true, metadata.AlgRSASHA1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := idp.Response(t, samltest.DefaultUser(), tc.opts)
@@ -253,7 +253,7 @@ func TestResponseKnobs(t *testing.T) {
 func TestTamperKnobsRejected(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	for _, tc := range mint.Knobs() {
+	for _, tc := range samltest.Knobs() {
 		t.Run(tc.Rule+"/"+tc.Name, func(t *testing.T) {
 			// Two IdPs in the same state: their output differs only by the option.
 			a := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }, Seed: 1})

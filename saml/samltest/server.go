@@ -229,14 +229,7 @@ func (s *Server) serveSSO(w http.ResponseWriter, r *http.Request, inResponseTo s
 	if hint := q.Get("login_hint"); hint != "" {
 		u.UPN, u.Email, u.SessionName = hint, hint, ""
 	}
-	b := s.IdP.Builder()
-	if b == nil {
-		http.Error(w, "samltest: IdP closed", http.StatusInternalServerError)
-		return
-	}
-	spec := s.IdP.spec(u)
-	spec.InResponseTo = inResponseTo
-	m, err := b.Build(spec)
+	m, err := s.IdP.Mint(u, ResponseOptions{InResponseTo: inResponseTo})
 	if err != nil {
 		if s.IdP.t != nil {
 			s.IdP.t.Errorf("samltest: server: minting: %v", err)

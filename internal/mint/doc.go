@@ -1,8 +1,9 @@
 // Package mint mints SAML responses as Microsoft Entra ID sends them to AWS,
 // signed, optionally encrypted, and on request broken on purpose: the minter
-// behind [github.com/samlaws/samlaws/saml/samltest], the CLI's "samlaws mint"
-// and "samlaws demo", and the verifier's own tests. It was package saml's
-// minter; the verifier package now holds only the verifier (issue 15).
+// behind [github.com/samlaws/samlaws/saml/samltest] (its one public face: test
+// authors use samltest's IdPConfig and ResponseOptions, which reach every field
+// here), the CLI's "samlaws mint", and the verifier's and peers' tests. It was
+// package saml's minter, then saml/samltest/mint (issue 15).
 //
 // It imports neither testing nor the verifier, so that programs and the
 // verifier's in-package tests can use it.

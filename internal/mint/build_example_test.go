@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/samlaws/samlaws/awsrole"
-	"github.com/samlaws/samlaws/saml/samltest/mint"
+	"github.com/samlaws/samlaws/internal/mint"
 )
 
 // mintExampleBuilder loads the test IdP key and certificate and returns a

@@ -20,7 +20,7 @@ import (
 	"github.com/samlaws/samlaws/federation"
 )
 
-// updateGolden rewrites saml/samltest/mint/testdata/golden/*: go test ./saml/samltest/mint -run Golden -update
+// updateGolden rewrites internal/mint/testdata/golden/*: go test ./internal/mint -run Golden -update
 var updateGolden = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
 
 func TestBuildGolden(t *testing.T) {
