@@ -6,14 +6,16 @@
 // Federated SSO Certificate", back-dated by a day, valid three years), a tenant and
 // an application ID, Entra-shaped signed federation metadata ([IdP.Metadata]) and
 // minting of responses shaped as Entra sends them to the AWS gallery application
-// ([IdP.Response], built on [mint.Builder]):
+// ([IdP.Response]; the IdP's own key and certificate with [IdPConfig].Signer):
 //
 //	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: clock})
 //	resp := idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{}) // B.Simon with two roles
 //	bad := idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{Tamper: []string{"expired"}})
 //
-// [ResponseOptions].Tamper applies any knob of [mint.Knobs] by name, the one list of tamper
-// knobs: a verifier that behaves as AWS does must reject each one.
+// [ResponseOptions] reaches every part of the response (signing, encryption,
+// subject, attributes, windows, status) and breaks it on purpose: Tamper
+// applies any knob of [Knobs] by name (the one list of tamper knobs; a
+// verifier that behaves as AWS does must reject every one).
 // [RunConformance] runs that loop, plus the valid signing variants,
 // against any SAML consumer, in the spirit of testing/slogtest:
 //

@@ -180,7 +180,7 @@ func NewIdP(t TB, cfg IdPConfig) *IdP {
 // New returns an IdP for use outside a test, as httptest.NewUnstartedServer is
 // used: it makes the tenant and application IDs and the signing certificate
 // now, returning any error. Later failures of its methods (only a failing
-// Rand can cause them) panic; [IdP.Response] reports through the TB it is
+// Rand or IdPConfig.Signer can cause them) panic; [IdP.Response] reports through the TB it is
 // given, which for a program can be any implementation of [TB].
 func New(cfg IdPConfig) (*IdP, error) {
 	idp, err := newIdP(nil, cfg)
