@@ -3,9 +3,14 @@ package samltest_test
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/base64"
 	"fmt"
 	"io"
+	"math/big"
 	"net/http"
 	"strings"
 	"testing"
@@ -79,7 +84,7 @@ func ExampleIdP_Response() {
 	// expired accepted: false
 }
 
-func ExampleTamper() {
+func ExampleKnobs() {
 	t := &exampleT{}
 	defer t.done()
 	now := time.Date(2026, 11, 28, 13, 0, 0, 0, time.UTC)
@@ -121,7 +126,7 @@ func ExampleIdP_AddNextCertificate() {
 	// 1 published
 }
 
-func ExampleNewServer() {
+func ExampleIdP_Serve() {
 	t := &exampleT{}
 	defer t.done()
 	srv := samltest.NewIdP(t, samltest.IdPConfig{ACS: "https://sp.example/saml/acs"}).Serve()
@@ -169,4 +174,49 @@ func ExampleNew() {
 	fmt.Println(bytes.Count(xml, []byte("<Signature ")), "signatures")
 	// Output:
 	// 2 signatures
+}
+
+// IdPConfig.Signer and Certificate make the IdP sign with a key of the test's
+// own (here a freshly made certificate for a test key); its metadata and
+// responses carry that certificate, and Mint's options reach every part of the
+// response.
+func ExampleIdPConfig_signer() {
+	now := time.Date(2026, 11, 28, 13, 0, 0, 0, time.UTC)
+	key, _ := rsa.GenerateKey(rand.Reader, 2048)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "my IdP"},
+		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(24 * time.Hour)}
+	der, _ := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	cert, _ := x509.ParseCertificate(der)
+
+	idp, err := samltest.New(samltest.IdPConfig{Signer: key, Certificate: cert, Now: func() time.Time { return now }})
+	if err != nil {
+		panic(err)
+	}
+	m, err := idp.Mint(samltest.DefaultUser(), samltest.ResponseOptions{
+		SHA1:                true,                      // Entra's legacy signing algorithm (C3.1)
+		SessionNotOnOrAfter: now.Add(20 * time.Minute), // AuthnStatement's session end (A4.1)
+	})
+	if err != nil {
+		panic(err)
+	}
+	v, _ := saml.NewVerifier(saml.VerifierConfig{IdPEntityID: idp.EntityID, Certificates: []*x509.Certificate{cert},
+		AllowSHA1: true, Now: func() time.Time { return now }})
+	_, err = v.Verify(context.Background(), m.XML)
+	fmt.Println(idp.Certificate().Subject.CommonName, err)
+	// Output:
+	// my IdP <nil>
+}
+
+// HTMLForm is Entra's auto-submit page; RelayState goes along (at most 80
+// bytes, D1.1).
+func ExampleMinted_HTMLForm() {
+	idp, _ := samltest.New(samltest.IdPConfig{Seed: 1, ACS: "https://sp.example/saml/acs"})
+	m, _ := idp.Mint(samltest.DefaultUser(), samltest.ResponseOptions{})
+	page, err := m.HTMLForm("state-1")
+	fmt.Println(err, strings.Contains(string(page), `action="https://sp.example/saml/acs"`), strings.Contains(string(page), m.Base64()))
+	_, err = m.HTMLForm(strings.Repeat("x", 81))
+	fmt.Println(err != nil)
+	// Output:
+	// <nil> true true
+	// true
 }
