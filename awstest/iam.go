@@ -282,6 +282,13 @@ func validUntil(d *metadata.Document) time.Time {
 // entity of its metadata (one, or up to 10 for an aggregate, B1.8).
 type idpVerifiers struct{ v []*saml.Verifier }
 
+// issuerError reports whether err is the verifier's wrong-Issuer failure
+// (code "issuer", D1.7).
+func issuerError(err error) bool {
+	var ve *saml.ValidationError
+	return errors.As(err, &ve) && ve.Code() == "issuer"
+}
+
 // Verify accepts the response when the verifier of one entity accepts it.
 // Every verifier checks that the Issuer is its own entityID (D1.7) and the
 // signature with its own certificates, so at most one can accept a
@@ -299,7 +306,7 @@ func (iv *idpVerifiers) Verify(ctx context.Context, raw []byte) (*saml.Assertion
 		switch {
 		case err == nil:
 			return a, nil
-		case errors.Is(err, saml.ErrIssuer):
+		case issuerError(err):
 			if issuerErr == nil {
 				issuerErr = err
 			}
@@ -356,9 +363,7 @@ func (s *Server) buildVerifier(p *provider, part awsrole.Partition) *apiErr {
 		for _, k := range p.keys {
 			cfg.DecryptionKeys = append(cfg.DecryptionKeys, k.key)
 		}
-		if p.encMode == "Required" {
-			cfg.EncryptionMode = saml.EncryptionRequired
-		}
+		cfg.RequireEncryption = p.encMode == "Required"
 		v, err := saml.NewVerifier(cfg)
 		if err != nil {
 			return sender(400, "InvalidInput", "Could not parse metadata")

@@ -191,8 +191,8 @@ func (s *Server) assumeRoleWithSAML(rq *request) (*xmlw, *apiErr) {
 		Provider:          pARN,
 		Issuer:            a.Issuer,
 		Recipient:         a.Recipient,
-		NameID:            a.Subject.NameID,
-		NameIDFormat:      a.Subject.Format,
+		NameID:            a.NameID,
+		NameIDFormat:      a.NameIDFormat,
 		Attributes:        a.Claims,
 		SourceIdentity:    string(a.SourceIdentity),
 		Tags:              a.Tags,
@@ -260,8 +260,8 @@ func (s *Server) assumeRoleWithSAML(rq *request) (*xmlw, *apiErr) {
 	if packed >= 0 {
 		w.num("PackedPolicySize", packed)
 	}
-	w.str("Subject", a.Subject.NameID)
-	w.str("SubjectType", federation.SubjectType(a.Subject.Format))
+	w.str("Subject", a.NameID)
+	w.str("SubjectType", federation.SubjectType(a.NameIDFormat))
 	w.str("Issuer", a.Issuer)
 	w.str("Audience", a.Recipient)
 	w.str("NameQualifier", federation.NameQualifierForProvider(a.Issuer, pARN))
@@ -280,7 +280,7 @@ func (rq *request) assertionError(err error) *apiErr {
 	if !errors.As(err, &ve) {
 		return &apiErr{400, "Sender", "InvalidIdentityToken", "Invalid SAML response"}
 	}
-	if errors.Is(err, saml.ErrIssuer) {
+	if ve.Code() == "issuer" {
 		return sender(400, "InvalidIdentityToken", "Issuer not present in specified provider (Service: AWSOpenIdDiscoveryService; Status Code: 400; Error Code: AuthSamlInvalidSamlResponseException; Request ID: "+rq.s.requestID()+"; Proxy: null)")
 	}
 	code, msg := ve.AWS.Code, ve.AWS.Message

@@ -26,8 +26,12 @@ type Assertion struct {
 	// Destination is the Response Destination ("" when absent).
 	Destination string
 
-	// Subject is the Subject NameID (A2).
-	Subject Subject
+	// NameID is the Subject NameID value (A2.1).
+	NameID string
+	// NameIDFormat is the NameID Format URI; "" when absent (unspecified).
+	NameIDFormat string
+	// NameQualifier and SPNameQualifier are the NameID qualifiers, if any.
+	NameQualifier, SPNameQualifier string
 	// Recipient is the bearer SubjectConfirmationData Recipient (A1.8); STS
 	// reports it as the SAML:aud condition key (A1.9).
 	Recipient string
@@ -69,14 +73,4 @@ type Assertion struct {
 	Certificate *x509.Certificate
 	// Encrypted is true when the assertion arrived as an EncryptedAssertion.
 	Encrypted bool
-}
-
-// Subject is the assertion's Subject NameID (A2).
-type Subject struct {
-	// NameID is the NameID value (A2.1).
-	NameID string
-	// Format is the NameID Format URI; "" when absent (unspecified).
-	Format string
-	// NameQualifier and SPNameQualifier are the NameID qualifiers, if any.
-	NameQualifier, SPNameQualifier string
 }

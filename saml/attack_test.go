@@ -36,7 +36,7 @@ func (a attack) run(t *testing.T) {
 	v := vVerifier(t, a.cfg)
 	got, err := vVerify(t, v, raw)
 	if err == nil {
-		t.Fatalf("accepted (NameID %q); want %v", got.Subject.NameID, a.want)
+		t.Fatalf("accepted (NameID %q); want %v", got.NameID, a.want)
 	}
 	vExpect(t, err, a.want)
 	// Diagnose agrees that it is rejected, with at least that category.
@@ -409,19 +409,19 @@ func TestAttacks(t *testing.T) {
 				d.Root().RemoveAttr("Destination")
 				aResign(t, d.Root(), d.Root(), idpKey)
 			}), want: errDestination},
-		{name: "D1.7_wrong_issuer", spec: func(s *ResponseSpec) { s.Tamper.WrongIssuer = true }, want: ErrIssuer},
+		{name: "D1.7_wrong_issuer", spec: func(s *ResponseSpec) { s.Tamper.WrongIssuer = true }, want: errIssuer},
 		{name: "D1.7_response_issuer_differs", mutate: edit(func(t *testing.T, d *etree.Document) {
 			d.Root().SelectElement("Issuer").SetText("https://sts.windows.net/00000000-0000-0000-0000-000000000000/")
-		}), want: ErrIssuer},
+		}), want: errIssuer},
 		{name: "D1.7_issuer_format_not_entity", mutate: edit(func(t *testing.T, d *etree.Document) {
 			d.Root().SelectElement("Issuer").CreateAttr("Format", "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified")
-		}), want: ErrIssuer},
-		{name: "D1.7_issuer_case_trick", cfg: func(c *VerifierConfig) { c.IdPEntityID = strings.ToUpper(mintIssuer) }, want: ErrIssuer},
+		}), want: errIssuer},
+		{name: "D1.7_issuer_case_trick", cfg: func(c *VerifierConfig) { c.IdPEntityID = strings.ToUpper(mintIssuer) }, want: errIssuer},
 		{name: "D1.4_time_without_zone", mutate: replace(`IssueInstant="2026-11-28T10:00:00.123Z"`, `IssueInstant="2026-11-28T10:00:00.123"`), want: ErrMalformed},
 
 		// Times (D2.2, D3.3, A4.1, A4.4).
 		{name: "D2.2_expired", spec: func(s *ResponseSpec) { s.Tamper.Expired = true }, want: ErrExpired},
-		{name: "D2.2_not_yet_valid", spec: func(s *ResponseSpec) { s.Tamper.NotYetValid = true }, want: ErrNotYetValid},
+		{name: "D2.2_not_yet_valid", spec: func(s *ResponseSpec) { s.Tamper.NotYetValid = true }, want: errNotYetValid},
 		{name: "D2.2_inverted_conditions", spec: func(s *ResponseSpec) { s.Tamper.InvertedConditions = true }, want: errConditions},
 		{name: "D3.3_confirmation_expired", spec: func(s *ResponseSpec) {
 			s.ConfirmationLifetime = time.Second
@@ -438,7 +438,7 @@ func TestAttacks(t *testing.T) {
 			}, want: ErrExpired},
 		{name: "D5.4_issue_instant_in_future", cfg: func(c *VerifierConfig) {
 			c.Now = func() time.Time { return mintFixedNow.Add(-6 * time.Minute) }
-		}, want: ErrNotYetValid},
+		}, want: errNotYetValid},
 
 		// Audience (A1.6, A1.7, D2.3, D2.4).
 		{name: "D2.3_wrong_audience", spec: func(s *ResponseSpec) { s.Tamper.WrongAudience = true }, want: ErrAudience},
@@ -486,7 +486,7 @@ func TestAttacks(t *testing.T) {
 		// D5 encryption.
 		{name: "D5.2_plaintext_when_required", cfg: func(c *VerifierConfig) {
 			c.DecryptionKeys = []*rsa.PrivateKey{spKey}
-			c.EncryptionMode = EncryptionRequired
+			c.RequireEncryption = true
 		}, want: ErrEncryption},
 		{name: "A5.6_encrypted_without_key", spec: func(s *ResponseSpec) { s.Encryption = &Encryption{Certificate: spCert} }, want: ErrEncryption},
 		{name: "D5.1_encrypted_for_other_key", spec: func(s *ResponseSpec) { s.Encryption = &Encryption{Certificate: other.cert} },
@@ -631,8 +631,8 @@ func TestTextSplitByCommentsOrCDATA(t *testing.T) {
 				t.Fatalf("rejected: %v", err)
 			}
 			oraclesAgree(t, raw, a)
-			if a.Subject.NameID != name || string(a.RoleSessionName) != name {
-				t.Fatalf("read %q / %q; want the whole value %q", a.Subject.NameID, a.RoleSessionName, name)
+			if a.NameID != name || string(a.RoleSessionName) != name {
+				t.Fatalf("read %q / %q; want the whole value %q", a.NameID, a.RoleSessionName, name)
 			}
 		})
 	}

@@ -28,13 +28,14 @@ var (
 	ErrMalformed = errors.New("saml: malformed response")
 	// ErrStatus: the Response status is not Success (D1.5).
 	ErrStatus = errors.New("saml: response status is not success")
-	// ErrIssuer: an Issuer is missing, has a wrong Format, or differs from the
-	// trusted IdP entity ID (D1.7).
-	ErrIssuer = errors.New("saml: wrong issuer")
-	// ErrSignature: no valid signature from a trusted certificate covers the
-	// assertion, or a signature present is invalid or badly shaped (D4, A5.1),
-	// or uses a signature, digest, canonicalization or transform algorithm
-	// that is not allowed (D4.3-D4.5, A5.3, code "algorithm").
+	// ErrSignature: the response is not from the trusted IdP: no valid
+	// signature from a trusted certificate covers the assertion, or a
+	// signature present is invalid or badly shaped (D4, A5.1), or uses a
+	// signature, digest, canonicalization or transform algorithm that is not
+	// allowed (D4.3-D4.5, A5.3, code "algorithm"), or an Issuer is missing,
+	// has a wrong Format, or differs from the trusted IdP entity ID (D1.7,
+	// code "issuer"). The caller's remedy is the same: trust the IdP's
+	// current metadata (entity ID and certificates).
 	ErrSignature = errors.New("saml: signature invalid")
 	// ErrEncryption: an EncryptedAssertion could not be decrypted, or the
 	// encryption mode forbids what was received (A5.6, D5.1, D5.2).
@@ -45,17 +46,17 @@ var (
 	// Response Destination (D1.2, "destination"), or an InResponseTo although
 	// no request was made (IdP-initiated flow, D1.6, "in_response_to").
 	ErrAudience = errors.New("saml: wrong audience")
-	// ErrNotYetValid: NotBefore or IssueInstant lies in the future beyond the
-	// allowed skew (D2.2, D5.4).
-	ErrNotYetValid = errors.New("saml: not yet valid")
-	// ErrExpired: a NotOnOrAfter, SessionNotOnOrAfter or the IssueInstant
-	// freshness window has passed (A4.4, D2.2, D3.3).
+	// ErrExpired: the response is outside its validity window: a
+	// NotOnOrAfter, SessionNotOnOrAfter or the IssueInstant freshness window
+	// has passed (A4.4, D2.2, D3.3), or NotBefore or IssueInstant lies in the
+	// future beyond the allowed skew (D2.2, D5.4, code "not_yet_valid"). The
+	// caller's remedy is the same: a fresh sign-in, or a clock check.
 	ErrExpired = errors.New("saml: expired")
 	// ErrAttributes: the AWS attributes break a rule (A3); the wrapped error is
 	// the awsrole error (errors.Join of *awsrole.AttributeError).
 	ErrAttributes = errors.New("saml: invalid AWS attributes")
 	// ErrReplay: the assertion ID was already used (D5.3), or the replay cache
-	// failed (a full MemoryReplayCache: code "replay_cache_full").
+	// failed (the default in-memory cache full: code "replay_cache_full").
 	ErrReplay = errors.New("saml: assertion replayed")
 )
 
@@ -66,6 +67,8 @@ var (
 	errSubject         = errkind.New("saml: invalid subject", "subject", ErrMalformed)
 	errConditions      = errkind.New("saml: invalid conditions", "conditions", ErrMalformed)
 	errAlgorithm       = errkind.New("saml: algorithm not allowed", "algorithm", ErrSignature)
+	errIssuer          = errkind.New("saml: wrong issuer", "issuer", ErrSignature)
+	errNotYetValid     = errkind.New("saml: not yet valid", "not_yet_valid", ErrExpired)
 	errRecipient       = errkind.New("saml: wrong recipient", "recipient", ErrAudience)
 	errDestination     = errkind.New("saml: wrong destination", "destination", ErrAudience)
 	errInResponseTo    = errkind.New("saml: unexpected InResponseTo", "in_response_to", ErrAudience)
@@ -79,11 +82,9 @@ var codes = []struct {
 }{
 	{ErrMalformed, "malformed"},
 	{ErrStatus, "status"},
-	{ErrIssuer, "issuer"},
 	{ErrSignature, "signature"},
 	{ErrEncryption, "encryption"},
 	{ErrAudience, "audience"},
-	{ErrNotYetValid, "not_yet_valid"},
 	{ErrExpired, "expired"},
 	{ErrAttributes, "attributes"},
 	{ErrReplay, "replay"},
@@ -226,7 +227,8 @@ func (e *ValidationError) Error() string {
 // Code returns a stable snake_case name of the failure's kind, for
 // machine-readable output: the category's ("malformed", "signature",
 // "audience", ...), or a finer one ("too_large", "version", "subject",
-// "conditions", "algorithm", "recipient", "destination", "in_response_to",
+// "conditions", "algorithm", "issuer", "not_yet_valid", "recipient",
+// "destination", "in_response_to",
 // "replay_cache_full"), or "invalid" for any other Kind (ErrConfig).
 func (e *ValidationError) Code() string {
 	if k, ok := e.Kind.(*errkind.Kind); ok {
@@ -303,7 +305,7 @@ func defaultAWS(cat error) AWSError {
 		return awsExpired
 	case ErrAudience:
 		return awsAudience
-	case ErrIssuer:
+	case errIssuer:
 		return awsIssuer
 	case errTooLarge:
 		return awsTooLarge
@@ -322,9 +324,9 @@ type Report struct {
 	// Verify would have accepted it (the replay check aside).
 	Accepted bool
 	// Problems lists every problem found, in check order, at most
-	// MaxDiagnoseProblems of them. Empty when Accepted.
+	// 50 of them. Empty when Accepted.
 	Problems []*ValidationError
-	// Omitted counts the problems found beyond MaxDiagnoseProblems and left
+	// Omitted counts the problems found beyond the 50 and left
 	// out of Problems, so that a report stays proportional to what can be
 	// read, whatever the input.
 	Omitted int
@@ -332,9 +334,9 @@ type Report struct {
 	Assertion *Assertion
 }
 
-// MaxDiagnoseProblems is the most problems a [Report] lists; further ones are
+// maxDiagnoseProblems is the most problems a [Report] lists; further ones are
 // only counted in Report.Omitted.
-const MaxDiagnoseProblems = 50
+const maxDiagnoseProblems = 50
 
 // Err returns the problems joined with errors.Join, or nil when accepted.
 func (r *Report) Err() error {

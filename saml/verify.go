@@ -23,15 +23,17 @@ import (
 
 // Defaults used by NewVerifier for zero VerifierConfig fields.
 const (
-	// DefaultClockSkew is the allowed difference between the IdP's clock and
-	// ours (D5.4).
-	DefaultClockSkew = 5 * time.Minute
-	// DefaultMaxIssueAge is how old (by IssueInstant) a response may be in
+	// defaultClockSkew is the allowed difference between the IdP's clock and
+	// ours (D5.4), VerifierConfig.ClockSkew's default.
+	defaultClockSkew = 5 * time.Minute
+	// defaultMaxIssueAge, VerifierConfig.MaxIssueAge's default, is how old
+	// (by IssueInstant) a response may be in
 	// AWS-compatible mode: STS answers "Token must be redeemed within 5 minutes
 	// of issuance" (A4.4).
-	DefaultMaxIssueAge = 5 * time.Minute
+	defaultMaxIssueAge = 5 * time.Minute
 	// defaultReplayCacheSize is the capacity of the in-memory replay cache
-	// NewVerifier creates when VerifierConfig.ReplayCache is nil.
+	// NewVerifier creates when VerifierConfig.ReplayCache is nil and
+	// ReplayCacheSize is 0.
 	defaultReplayCacheSize = 100000
 )
 
@@ -43,17 +45,6 @@ var supportedAlgs = map[string]crypto.Hash{
 	metadata.AlgRSASHA1: crypto.SHA1, metadata.AlgRSASHA256: crypto.SHA256, metadata.AlgRSASHA384: crypto.SHA384, metadata.AlgRSASHA512: crypto.SHA512,
 	metadata.AlgDigestSHA1: crypto.SHA1, metadata.AlgDigestSHA256: crypto.SHA256, metadata.AlgDigestSHA384: crypto.SHA384, metadata.AlgDigestSHA512: crypto.SHA512,
 }
-
-// EncryptionMode mirrors the IAM SAML provider's AssertionEncryptionMode (A5.6).
-type EncryptionMode string
-
-const (
-	// EncryptionAllowed accepts plaintext and encrypted assertions; encrypted
-	// ones need a DecryptionKey. It is the default.
-	EncryptionAllowed EncryptionMode = "Allowed"
-	// EncryptionRequired accepts only encrypted assertions (D5.2).
-	EncryptionRequired EncryptionMode = "Required"
-)
 
 // ReplayCache remembers assertion IDs until they expire (D5.3). Implementations
 // must be safe for concurrent use and make Consume atomic.
@@ -112,11 +103,11 @@ type VerifierConfig struct {
 	Now func() time.Time
 
 	// ClockSkew is the tolerance applied to every time comparison (D5.4).
-	// Default (0): DefaultClockSkew, except in AWS-compatible mode, where an
+	// Default (0): 5 minutes, except in AWS-compatible mode, where an
 	// unset ClockSkew grants no grace after NotOnOrAfter (STS answered
 	// "Response has expired" for a response redeemed after its NotOnOrAfter
 	// in a field report, Versent/saml2aws#759; AWS publishes no skew, A4.4)
-	// and DefaultClockSkew before NotBefore and IssueInstant. Negative
+	// and 5 minutes before NotBefore and IssueInstant. Negative
 	// values are rejected.
 	ClockSkew time.Duration
 
@@ -135,9 +126,12 @@ type VerifierConfig struct {
 	// encrypted assertion is rejected.
 	DecryptionKeys []*rsa.PrivateKey
 
-	// EncryptionMode is Allowed or Required (A5.6). Default: EncryptionAllowed.
-	// Required needs at least one DecryptionKey.
-	EncryptionMode EncryptionMode
+	// RequireEncryption accepts only encrypted assertions (D5.2), as an IAM
+	// SAML provider whose AssertionEncryptionMode is Required does (A5.6); it
+	// needs at least one DecryptionKey. Default: false, the mode Allowed:
+	// plaintext and encrypted assertions are accepted, encrypted ones only
+	// with a DecryptionKey.
+	RequireEncryption bool
 
 	// ProviderID is the unique ID of the IAM SAML provider (its
 	// SAMLProviderUUID, such as SAMLSPD9IMTW2LM46J042K). AWS documents the
@@ -148,9 +142,17 @@ type VerifierConfig struct {
 	// endpoint is not documented; it stays accepted. Default: none.
 	ProviderID string
 
-	// ReplayCache records assertion IDs (D5.3). Default: a new bounded
-	// in-memory cache of defaultReplayCacheSize entries per Verifier.
+	// ReplayCache records assertion IDs (D5.3), for example in a store that
+	// several processes share. Default: a bounded in-memory cache per
+	// Verifier, of ReplayCacheSize IDs, on the Verifier's clock (Now); when
+	// it is full of IDs that have not expired, Verify fails closed with
+	// ErrReplay (code "replay_cache_full") rather than forget one.
 	ReplayCache ReplayCache
+
+	// ReplayCacheSize is the capacity of the default in-memory replay cache.
+	// Default (0): 100,000 IDs. Negative values are rejected; it must be 0
+	// when ReplayCache is set.
+	ReplayCacheSize int
 
 	// SkipReplayCheck disables the replay check, as AWS STS itself does not
 	// reject a reused assertion (A4.6). Default: false (replays are rejected).
@@ -163,13 +165,13 @@ type VerifierConfig struct {
 	// ClockSkew; no grace after NotOnOrAfter unless ClockSkew is set (see
 	// ClockSkew); and InResponseTo is accepted without request IDs, because
 	// AWS keeps no AuthnRequest state and accepts the answers to
-	// SP-initiated sign-ins (D1.6; WithRequestIDs still checks it). The
+	// SP-initiated sign-ins (D1.6; request IDs given to Verify are still checked). The
 	// replay check stays on (set SkipReplayCheck to mirror STS, which accepts
 	// a reused assertion, A4.6). Default: false; "samlaws check" turns it on.
 	AWSCompatible bool
 
 	// MaxIssueAge is the IssueInstant freshness window in AWS-compatible mode,
-	// compared without ClockSkew. Default: DefaultMaxIssueAge (5 minutes).
+	// compared without ClockSkew. Default (0): 5 minutes.
 	MaxIssueAge time.Duration
 }
 
@@ -186,7 +188,7 @@ type Verifier struct {
 	algs         map[string]crypto.Hash
 	sha1         bool
 	keys         []*rsa.PrivateKey
-	mode         EncryptionMode
+	requireEnc   bool
 	replay       ReplayCache
 	skipReplay   bool
 	awsMode      bool
@@ -223,7 +225,7 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 		issuer:     cfg.IdPEntityID,
 		now:        cfg.Now,
 		skew:       cfg.ClockSkew,
-		mode:       cfg.EncryptionMode,
+		requireEnc: cfg.RequireEncryption,
 		replay:     cfg.ReplayCache,
 		skipReplay: cfg.SkipReplayCheck,
 		awsMode:    cfg.AWSCompatible,
@@ -307,8 +309,8 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 	}
 	v.expirySkew = v.skew
 	if v.skew == 0 {
-		v.skew = DefaultClockSkew
-		v.expirySkew = DefaultClockSkew
+		v.skew = defaultClockSkew
+		v.expirySkew = defaultClockSkew
 		if v.awsMode {
 			v.expirySkew = 0
 		}
@@ -318,7 +320,7 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 		return nil, configErr("MaxIssueAge must not be negative")
 	}
 	if v.maxIssueAge == 0 {
-		v.maxIssueAge = DefaultMaxIssueAge
+		v.maxIssueAge = defaultMaxIssueAge
 	}
 	v.algs = map[string]crypto.Hash{}
 	algs := cfg.Algorithms
@@ -358,19 +360,14 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 			return nil, configErr("DecryptionKeys: cannot prepare decryption: " + err.Error())
 		}
 	}
-	switch v.mode {
-	case "":
-		v.mode = EncryptionAllowed
-	case EncryptionAllowed:
-	case EncryptionRequired:
-		if len(v.keys) == 0 {
-			return nil, configErr("EncryptionMode Required needs at least one DecryptionKey (A5.9)")
-		}
-	default:
-		return nil, configErr("EncryptionMode must be Allowed or Required (A5.6)")
+	if v.requireEnc && len(v.keys) == 0 {
+		return nil, configErr("RequireEncryption needs at least one DecryptionKey (A5.9)")
+	}
+	if cfg.ReplayCacheSize < 0 || (cfg.ReplayCacheSize != 0 && cfg.ReplayCache != nil) {
+		return nil, configErr("ReplayCacheSize must be 0 or more, and 0 when ReplayCache is set (D5.3)")
 	}
 	if v.replay == nil && !v.skipReplay {
-		v.replay = NewMemoryReplayCache(defaultReplayCacheSize, v.now)
+		v.replay = newMemoryReplayCache(cfg.ReplayCacheSize, v.now)
 	}
 	return v, nil
 }
@@ -399,11 +396,21 @@ func Thumbprint(c *x509.Certificate) string {
 // (rules A1-A6 and D1-D5, docs/rules.md) and returns the assertion read only from the
 // element a verified signature covers.
 //
+// requestIDs are the IDs of the AuthnRequests this service provider sent, for
+// an SP-initiated flow (D1.6): with any given, the bearer
+// SubjectConfirmationData must carry InResponseTo equal to one of them, and
+// so must the Response when it carries one. With none, a response carrying
+// InResponseTo is refused, except in AWS-compatible mode: AWS keeps no
+// request state and accepts the answer to an SP-initiated sign-in (the Entra
+// AWS app supports SP-initiated SSO; tools such as aws-azure-login send an
+// AuthnRequest and pass the answer to STS), so that mode accepts it
+// unchecked.
+//
 // Every error is a *ValidationError wrapping one category sentinel (ErrExpired,
 // ErrSignature, ...). The replay check runs last, after every other check
 // passed (D5.3). ctx is passed to the ReplayCache.
-func (v *Verifier) Verify(ctx context.Context, raw []byte) (*Assertion, error) {
-	c := &checker{v: v, now: v.now(), requestIDs: requestIDs(ctx)}
+func (v *Verifier) Verify(ctx context.Context, raw []byte, requestIDs ...string) (*Assertion, error) {
+	c := &checker{v: v, now: v.now(), requestIDs: requestIDs}
 	a := c.run(raw)
 	if len(c.problems) > 0 {
 		return nil, c.problems[0]
@@ -422,9 +429,9 @@ func (v *Verifier) Verify(ctx context.Context, raw []byte) (*Assertion, error) {
 // a failed step (for example attribute checks when the XML cannot be parsed)
 // are skipped; checks after a failed signature still run, on the unverified
 // content, so that the report is complete, but Report.Assertion is set only
-// when the response is accepted.
-func (v *Verifier) Diagnose(ctx context.Context, raw []byte) *Report {
-	c := &checker{v: v, now: v.now(), all: true, requestIDs: requestIDs(ctx)}
+// when the response is accepted. requestIDs are as for Verify.
+func (v *Verifier) Diagnose(ctx context.Context, raw []byte, requestIDs ...string) *Report {
+	c := &checker{v: v, now: v.now(), all: true, requestIDs: requestIDs}
 	a := c.run(raw)
 	r := &Report{Problems: c.problems, Omitted: c.omitted}
 	if len(c.problems) == 0 && a != nil {
@@ -443,6 +450,10 @@ func (v *Verifier) consume(ctx context.Context, a *Assertion) error {
 	}
 	exp = exp.Add(v.skew)
 	fresh, err := v.replay.Consume(ctx, a.Issuer+"\x00"+a.ID, exp)
+	if errors.Is(err, errReplayCacheFull) {
+		return newErr(errReplayCacheFull, "D5.3", "replay cache is full of unexpired assertion IDs",
+			"give the replay cache more room").withSetting("ReplayCacheSize")
+	}
 	if err != nil {
 		return newErr(ErrReplay, "D5.3", "replay cache failed", "check the replay cache backend").withCause(err)
 	}
@@ -536,27 +547,4 @@ func (v *Verifier) audienceOK(aud string) bool {
 		}
 	}
 	return false
-}
-
-type requestIDsKey struct{}
-
-// WithRequestIDs returns a context under which Verify and Diagnose expect a
-// response to one of the given AuthnRequest IDs (an SP-initiated flow, D1.6):
-// the bearer SubjectConfirmationData must carry InResponseTo equal to one of
-// them, and so must the Response when it carries one. Without it, a response
-// carrying InResponseTo is refused, except in AWS-compatible mode: AWS keeps
-// no request state and accepts the answer to an SP-initiated sign-in (the
-// Entra AWS app supports SP-initiated SSO; tools such as aws-azure-login send
-// an AuthnRequest and pass the answer to STS), so that mode accepts it
-// unchecked.
-func WithRequestIDs(ctx context.Context, ids ...string) context.Context {
-	return context.WithValue(ctx, requestIDsKey{}, append([]string(nil), ids...))
-}
-
-func requestIDs(ctx context.Context) []string {
-	if ctx == nil {
-		return nil
-	}
-	ids, _ := ctx.Value(requestIDsKey{}).([]string)
-	return ids
 }

@@ -48,7 +48,7 @@ type checker struct {
 	work       int  // units of work (parse, canonicalization): tests pin it linear
 	c14nBudget int  // bound of any canonical form: twice the largest document parsed
 	problems   []*ValidationError
-	omitted    int // problems beyond MaxDiagnoseProblems, counted only
+	omitted    int // problems beyond maxDiagnoseProblems, counted only
 	// rsaExps counts, per trusted certificate (index into v.certs), the RSA
 	// public-key exponentiations done (decrypt.go tops the failures of
 	// decryption up to the same count).
@@ -63,10 +63,10 @@ type checker struct {
 }
 
 // add records e and reports whether checking must stop now. Past
-// MaxDiagnoseProblems it only counts (issue 19: a 53 KB input made 5,001
+// maxDiagnoseProblems it only counts (issue 19: a 53 KB input made 5,001
 // problems), so that a report stays bounded whatever the input.
 func (c *checker) add(e *ValidationError) bool {
-	if len(c.problems) >= MaxDiagnoseProblems {
+	if len(c.problems) >= maxDiagnoseProblems {
 		c.omitted++
 		return !c.all
 	}
@@ -78,7 +78,7 @@ func (c *checker) add(e *ValidationError) bool {
 // checking must stop: always when a problem was found.
 func (c *checker) checkStructure(el *etree.Element) bool {
 	n := len(c.problems) + c.omitted
-	schemaCheck(el, sink{add: c.add, full: func() bool { return len(c.problems) >= MaxDiagnoseProblems }})
+	schemaCheck(el, sink{add: c.add, full: func() bool { return len(c.problems) >= maxDiagnoseProblems }})
 	return len(c.problems)+c.omitted > n
 }
 
@@ -203,7 +203,7 @@ func (c *checker) run(raw []byte) *Assertion {
 			return nil
 		}
 	} else {
-		if c.v.mode == EncryptionRequired {
+		if c.v.requireEnc {
 			if c.add(newErr(ErrEncryption, "D5.2", "assertion is not encrypted, but the encryption mode is Required",
 				"activate token encryption on the Entra app (A5.10) or set the mode to Allowed")) {
 				return nil
@@ -384,13 +384,13 @@ var knownStatus = map[string]bool{
 // (D1.7).
 func (c *checker) checkIssuerElement(iss *etree.Element, what string) bool {
 	if f, ok := attrValue(iss, "Format"); ok && f != nameIDEntity {
-		if c.add(newErr(ErrIssuer, "D1.7", what+" Issuer Format is not "+nameIDEntity, "").withValue(what+" Issuer Format", f, nameIDEntity)) {
+		if c.add(newErr(errIssuer, "D1.7", what+" Issuer Format is not "+nameIDEntity, "").withValue(what+" Issuer Format", f, nameIDEntity)) {
 			return true
 		}
 	}
 	v, ok := textOf(iss)
 	if !ok || v != c.v.issuer {
-		if c.add(newErr(ErrIssuer, "D1.7", what+" Issuer is not the trusted IdP entity ID", hintEntraIssue).
+		if c.add(newErr(errIssuer, "D1.7", what+" Issuer is not the trusted IdP entity ID", hintEntraIssue).
 			withSetting("IdPEntityID").withValue(what+" Issuer", v, c.v.issuer)) {
 			return true
 		}
@@ -409,7 +409,7 @@ func (c *checker) checkIssueInstant(el *etree.Element, what string) bool {
 		return c.add(newErr(ErrMalformed, "D1.4", name+" is missing or not a UTC xs:dateTime", "").withValueOrMissing(name, s, ok, wantDateTime))
 	}
 	if t.After(c.now.Add(c.v.skew)) {
-		return c.add(newErr(ErrNotYetValid, "D5.4", name+" "+t.Format(time.RFC3339)+" is in the future beyond the allowed clock skew",
+		return c.add(newErr(errNotYetValid, "D5.4", name+" "+t.Format(time.RFC3339)+" is in the future beyond the allowed clock skew",
 			"check the clock of the machine verifying (and of the IdP); allowed skew is "+c.v.skew.String()).
 			withValue(name, s, "not later than "+c.fmtNow(c.v.skew)))
 	}
@@ -491,7 +491,7 @@ func (c *checker) checkAssertion(a *etree.Element, respIssuer string) *Assertion
 
 	// D1.7 issuer.
 	if issuer == nil {
-		if c.add(newErr(ErrIssuer, "D1.7", "Assertion has no Issuer", hintEntraIssue)) {
+		if c.add(newErr(errIssuer, "D1.7", "Assertion has no Issuer", hintEntraIssue)) {
 			return nil
 		}
 	} else {
@@ -500,7 +500,7 @@ func (c *checker) checkAssertion(a *etree.Element, respIssuer string) *Assertion
 		}
 		out.Issuer, _ = textOf(issuer)
 		if respIssuer != "" && respIssuer != out.Issuer {
-			if c.add(newErr(ErrIssuer, "D1.7", "Response Issuer differs from the Assertion Issuer", "").withValue("Response Issuer", respIssuer, out.Issuer)) {
+			if c.add(newErr(errIssuer, "D1.7", "Response Issuer differs from the Assertion Issuer", "").withValue("Response Issuer", respIssuer, out.Issuer)) {
 				return nil
 			}
 		}
@@ -577,7 +577,8 @@ func (c *checker) checkSubject(s *etree.Element, out *Assertion) bool {
 				return true
 			}
 		}
-		out.Subject = Subject{NameID: v, Format: attrOr(nid, "Format"), NameQualifier: attrOr(nid, "NameQualifier"), SPNameQualifier: attrOr(nid, "SPNameQualifier")}
+		out.NameID, out.NameIDFormat = v, attrOr(nid, "Format")
+		out.NameQualifier, out.SPNameQualifier = attrOr(nid, "NameQualifier"), attrOr(nid, "SPNameQualifier")
 		if f, ok := attrValue(nid, "Format"); ok && !acceptedNameIDFormats[f] {
 			if c.add(newErr(errSubject, "A2.2", "NameID Format is not one AWS accepts", "use persistent, emailAddress, unspecified or another format listed in A2.2").withValue("NameID Format", f)) {
 				return true
@@ -682,7 +683,7 @@ func (c *checker) checkConditions(cond *etree.Element, out *Assertion) bool {
 		}
 	}
 	if !tnb.IsZero() && c.now.Add(c.v.skew).Before(tnb) {
-		if c.add(newErr(ErrNotYetValid, "D2.2", "the assertion is valid only from "+tnb.Format(time.RFC3339),
+		if c.add(newErr(errNotYetValid, "D2.2", "the assertion is valid only from "+tnb.Format(time.RFC3339),
 			"check the clocks of the IdP and of this machine (allowed skew "+c.v.skew.String()+")").
 			withValue("Conditions NotBefore", snb, "not later than "+c.fmtNow(c.v.skew))) {
 			return true

@@ -48,7 +48,7 @@ func ExampleVerifier_Verify() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(a.Subject.NameID)
+	fmt.Println(a.NameID)
 	fmt.Println(a.Roles[0].RoleARN)
 	fmt.Println(a.RoleSessionName, a.SessionDuration)
 

@@ -60,7 +60,7 @@ func TestAWSAnswerInferred(t *testing.T) {
 // AuthnRequest, as it does for the AWS app's SP-initiated SSO (Entra AWS
 // tutorial) and for tools like aws-azure-login that post the answer to STS.
 // AWS keeps no request state, so AWS-compatible mode accepts it; request IDs
-// registered with WithRequestIDs are still checked in both modes, and a
+// given to Verify are still checked in both modes, and a
 // verifier outside AWS mode still refuses an unexpected InResponseTo.
 func TestSPInitiatedInResponseTo(t *testing.T) {
 	sp := vMint(t, func(s *ResponseSpec) { s.InResponseTo = "id4f1c1e6f-2b0e-4c4b-9f7e-0a5b3c2d1e0f" })
@@ -86,11 +86,7 @@ func TestSPInitiatedInResponseTo(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			v := vVerifier(t, func(c *VerifierConfig) { c.AWSCompatible = tc.aws })
-			ctx := context.Background()
-			if tc.ids != nil {
-				ctx = WithRequestIDs(ctx, tc.ids...)
-			}
-			_, err := v.Verify(ctx, tc.m.XML)
+			_, err := v.Verify(context.Background(), tc.m.XML, tc.ids...)
 			if tc.want == nil {
 				if err != nil {
 					t.Fatalf("rejected: %v", err)
@@ -295,7 +291,7 @@ func TestProviderSpecificACS(t *testing.T) {
 	}
 	required := func(providerID string) *Verifier {
 		return vVerifier(t, func(c *VerifierConfig) {
-			c.EncryptionMode = EncryptionRequired
+			c.RequireEncryption = true
 			c.DecryptionKeys = []*rsa.PrivateKey{spKey}
 			c.ProviderID = providerID
 			c.AWSCompatible = true

@@ -100,8 +100,8 @@ func TestVerifyPeerMinted(t *testing.T) {
 				errors.As(err, &ve)
 				t.Fatalf("rejected: %v (hint %q)", err, ve.Hint)
 			}
-			if a.Subject.NameID != mi.NameID || len(a.Roles) != 1 || a.Roles[0].String() != role || a.RoleSessionName != "jane.doe@contoso.example" {
-				t.Errorf("read %+v roles %v session %q", a.Subject, a.Roles, a.RoleSessionName)
+			if a.NameID != mi.NameID || len(a.Roles) != 1 || a.Roles[0].String() != role || a.RoleSessionName != "jane.doe@contoso.example" {
+				t.Errorf("read %+v roles %v session %q", a.NameID, a.Roles, a.RoleSessionName)
 			}
 			if len(mi.EncryptCertPEM) > 0 {
 				if !a.Encrypted {

@@ -7,14 +7,15 @@ import (
 	"time"
 )
 
-// MemoryReplayCache.Consume returns errReplayCacheFull (errors.Is ErrReplay)
+// memoryReplayCache.Consume returns errReplayCacheFull (errors.Is ErrReplay)
 // when every slot holds an ID that has not expired yet. The verifier then
 // rejects the assertion (fail closed) rather than forget an ID that could be
 // replayed.
 
-// MemoryReplayCache is a bounded in-memory [ReplayCache]. It is safe for
-// concurrent use; Consume is atomic under one mutex.
-type MemoryReplayCache struct {
+// memoryReplayCache is the bounded in-memory [ReplayCache] NewVerifier
+// creates when VerifierConfig.ReplayCache is nil. It is safe for concurrent
+// use; Consume is atomic under one mutex.
+type memoryReplayCache struct {
 	mu    sync.Mutex
 	max   int
 	now   func() time.Time
@@ -22,21 +23,21 @@ type MemoryReplayCache struct {
 	queue expiryHeap
 }
 
-// NewMemoryReplayCache returns a cache holding at most size IDs (size < 1
+// newMemoryReplayCache returns a cache holding at most size IDs (size < 1
 // means defaultReplayCacheSize). now is the clock used to drop expired IDs;
 // nil means time.Now.
-func NewMemoryReplayCache(size int, now func() time.Time) *MemoryReplayCache {
+func newMemoryReplayCache(size int, now func() time.Time) *memoryReplayCache {
 	if size < 1 {
 		size = defaultReplayCacheSize
 	}
 	if now == nil {
 		now = time.Now
 	}
-	return &MemoryReplayCache{max: size, now: now, ids: make(map[string]time.Time)}
+	return &memoryReplayCache{max: size, now: now, ids: make(map[string]time.Time)}
 }
 
 // Consume implements ReplayCache.
-func (c *MemoryReplayCache) Consume(_ context.Context, id string, expires time.Time) (bool, error) {
+func (c *memoryReplayCache) Consume(_ context.Context, id string, expires time.Time) (bool, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	now := c.now()
@@ -57,8 +58,8 @@ func (c *MemoryReplayCache) Consume(_ context.Context, id string, expires time.T
 	return true, nil
 }
 
-// Len returns the number of IDs remembered.
-func (c *MemoryReplayCache) Len() int {
+// len returns the number of IDs remembered.
+func (c *memoryReplayCache) len() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return len(c.ids)

@@ -143,7 +143,7 @@ var schemaModels = map[schemaKey]*model{
 	{nsProtocol, "StatusDetail"}:  {kind: elementOnly, groups: []group{many(0, elemRef{any: true})}, cat: ErrStatus},
 
 	// saml-schema-assertion-2.0.
-	{nsAssertion, "Issuer"}: {kind: textOnly, attrs: nameIDAttrs, cat: ErrIssuer},
+	{nsAssertion, "Issuer"}: {kind: textOnly, attrs: nameIDAttrs, cat: errIssuer},
 	{nsAssertion, "Assertion"}: {kind: elementOnly, groups: []group{
 		one(nsAssertion, "Issuer"), opt(nsDSig, "Signature"), opt(nsAssertion, "Subject"), opt(nsAssertion, "Conditions"),
 		opt(nsAssertion, "Advice"),
@@ -282,7 +282,7 @@ func checkSchema(el *etree.Element) *ValidationError {
 // sink receives the problems of the schema check: add records one and
 // returns true to stop (Verify) or false to go on (Diagnose); full reports
 // that add would only count the next one (Diagnose past
-// MaxDiagnoseProblems), and then a problem is passed as nil, not built, so
+// maxDiagnoseProblems), and then a problem is passed as nil, not built, so
 // that a document of thousands of misplaced elements costs a count each,
 // not a message each.
 type sink struct {

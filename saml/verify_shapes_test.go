@@ -152,7 +152,7 @@ func TestVerifyProducerShapes(t *testing.T) {
 			if err != nil {
 				t.Fatalf("rejected: %v", err)
 			}
-			if !a.SignedAssertion || a.Subject.NameID != "jane.doe@contoso.example" || len(a.Roles) == 0 {
+			if !a.SignedAssertion || a.NameID != "jane.doe@contoso.example" || len(a.Roles) == 0 {
 				t.Fatalf("read %+v", a)
 			}
 			oraclesAgree(t, signed, a)
@@ -215,8 +215,8 @@ func TestWithCommentsReference(t *testing.T) {
 		t.Fatalf("comment in NameID: rejected: %v", err)
 	}
 	oraclesAgree(t, split, a) // goxmldsig is skipped: it digests the comment
-	if a.Subject.NameID != "jane.doe@contoso.example" {
-		t.Fatalf("NameID read as %q", a.Subject.NameID)
+	if a.NameID != "jane.doe@contoso.example" {
+		t.Fatalf("NameID read as %q", a.NameID)
 	}
 	changed := replace("jane.doe@contoso.example</NameID>", "jane.dot@contoso.example</NameID>")(t, signed)
 	_, err = vVerify(t, vVerifier(t, nil), changed)

@@ -31,7 +31,7 @@ func TestVerifyAcceptsMinted(t *testing.T) {
 		{name: "D5.1_encrypted_gcm_required", spec: func(s *ResponseSpec) { s.Encryption = &Encryption{Certificate: spCert, Algorithm: AES256GCM} },
 			cfg: func(c *VerifierConfig) {
 				c.DecryptionKeys = []*rsa.PrivateKey{spKey}
-				c.EncryptionMode = EncryptionRequired
+				c.RequireEncryption = true
 			}},
 		{name: "D5.1_encrypted_signed_response", spec: func(s *ResponseSpec) {
 			s.Encryption = &Encryption{Certificate: spCert}
@@ -67,8 +67,8 @@ func TestVerifyAcceptsMinted(t *testing.T) {
 			if a.RoleSessionName != want.RoleSessionName || a.SessionDuration != want.SessionDuration {
 				t.Errorf("session: got %q %v", a.RoleSessionName, a.SessionDuration)
 			}
-			if a.Subject.NameID != "jane.doe@contoso.example" || a.Issuer != mintIssuer || a.ID != m.AssertionID || a.ResponseID != m.ResponseID {
-				t.Errorf("got subject %+v issuer %q id %q/%q", a.Subject, a.Issuer, a.ID, a.ResponseID)
+			if a.NameID != "jane.doe@contoso.example" || a.Issuer != mintIssuer || a.ID != m.AssertionID || a.ResponseID != m.ResponseID {
+				t.Errorf("got subject %+v issuer %q id %q/%q", a.NameID, a.Issuer, a.ID, a.ResponseID)
 			}
 			if got := a.Claims[ClaimGivenName]; len(got) != 1 || got[0] != "Jane" {
 				t.Errorf("claims: givenname %q", got)
@@ -116,9 +116,13 @@ func TestNewVerifierRejectsBadConfig(t *testing.T) {
 		{"D5.4_negative_skew", func(c *VerifierConfig) { c.ClockSkew = -time.Second }},
 		{"A5.3_sha1_without_allow", func(c *VerifierConfig) { c.Algorithms = []string{AlgRSASHA1} }},
 		{"D4.5_unknown_algorithm", func(c *VerifierConfig) { c.Algorithms = []string{"http://www.w3.org/2000/09/xmldsig#hmac-sha1"} }},
-		{"A5.6_required_without_key", func(c *VerifierConfig) { c.EncryptionMode = EncryptionRequired }},
-		{"A5.6_bad_mode", func(c *VerifierConfig) { c.EncryptionMode = "Sometimes" }},
+		{"A5.6_required_without_key", func(c *VerifierConfig) { c.RequireEncryption = true }},
 		{"A5.7_nil_key", func(c *VerifierConfig) { c.DecryptionKeys = []*rsa.PrivateKey{nil} }},
+		{"D5.3_negative_replay_cache_size", func(c *VerifierConfig) { c.ReplayCacheSize = -1 }},
+		{"D5.3_replay_cache_size_with_cache", func(c *VerifierConfig) {
+			c.ReplayCache = newMemoryReplayCache(1, nil)
+			c.ReplayCacheSize = 5
+		}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -198,7 +202,7 @@ func TestDiagnoseListsEveryProblem(t *testing.T) {
 
 func TestReplayCacheBounded(t *testing.T) {
 	now := vNow
-	c := NewMemoryReplayCache(2, func() time.Time { return now })
+	c := newMemoryReplayCache(2, func() time.Time { return now })
 	ctx := context.Background()
 	for i, id := range []string{"a", "b"} {
 		if ok, err := c.Consume(ctx, id, now.Add(time.Minute)); !ok || err != nil {
@@ -215,8 +219,39 @@ func TestReplayCacheBounded(t *testing.T) {
 	if ok, err := c.Consume(ctx, "c", now.Add(time.Minute)); !ok || err != nil {
 		t.Fatalf("after expiry: %v %v", ok, err)
 	}
-	if c.Len() != 1 {
-		t.Fatalf("len %d", c.Len())
+	if c.len() != 1 {
+		t.Fatalf("len %d", c.len())
+	}
+}
+
+// TestReplayCacheSize: the default cache holds ReplayCacheSize IDs; a full
+// cache fails closed (D5.3, code "replay_cache_full") instead of forgetting
+// an unexpired ID.
+func TestReplayCacheSize(t *testing.T) {
+	b := mintBuilder(t, mintFixedNow)
+	mint := func() []byte {
+		m, err := b.Build(mintSpec(t)) // a new assertion ID each time
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m.XML
+	}
+	ctx := context.Background()
+	v := vVerifier(t, func(c *VerifierConfig) { c.ReplayCacheSize = 1 })
+	if _, err := v.Verify(ctx, mint()); err != nil {
+		t.Fatal(err)
+	}
+	_, err := v.Verify(ctx, mint())
+	var ve *ValidationError
+	if !errors.Is(err, ErrReplay) || !errors.As(err, &ve) || ve.Code() != "replay_cache_full" {
+		t.Fatalf("second ID in a cache of 1: %v, want replay_cache_full", err)
+	}
+	// The default holds more than one.
+	v = vVerifier(t, nil)
+	for range 2 {
+		if _, err := v.Verify(ctx, mint()); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
@@ -266,7 +301,7 @@ func TestVerifyPartitions(t *testing.T) {
 }
 
 // TestVerifyRequestIDs: SP-initiated responses (D1.6) are accepted only under
-// WithRequestIDs naming their request; unsolicited ones are then refused.
+// the request IDs given to Verify naming their request; unsolicited ones are then refused.
 func TestVerifyRequestIDs(t *testing.T) {
 	solicited := vMint(t, func(s *ResponseSpec) { s.InResponseTo = "_req1" })
 	unsolicited := vMint(t, nil)
@@ -284,11 +319,7 @@ func TestVerifyRequestIDs(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			ctx := context.Background()
-			if tc.ids != nil {
-				ctx = WithRequestIDs(ctx, tc.ids...)
-			}
-			_, err := vVerifier(t, nil).Verify(ctx, tc.raw)
+			_, err := vVerifier(t, nil).Verify(context.Background(), tc.raw, tc.ids...)
 			if tc.want == nil {
 				if err != nil {
 					t.Fatalf("rejected: %v", err)

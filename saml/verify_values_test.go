@@ -64,7 +64,7 @@ func TestValuesIssuerMismatchWhitespace(t *testing.T) {
 	iss := d.Root().SelectElement("Issuer")
 	iss.SetText("\n\t" + mintIssuer + "\t\n")
 	r := vDiagnose(t, vVerifier(t, nil), vBytes(t, d))
-	p := vProblem(t, r, ErrIssuer)
+	p := vProblem(t, r, errIssuer)
 	if p.Setting != "IdPEntityID" {
 		t.Errorf("Setting = %q, want IdPEntityID", p.Setting)
 	}
@@ -116,7 +116,7 @@ func TestValuesAudienceRecipientTimes(t *testing.T) {
 			if val.Name == "Conditions NotOnOrAfter" {
 				found = true
 				if val.Got != m.NotOnOrAfter.UTC().Format("2006-01-02T15:04:05.000Z") || len(val.Want) != 1 ||
-					!strings.Contains(val.Want[0], later.Add(-DefaultClockSkew).UTC().Format(time.RFC3339)) {
+					!strings.Contains(val.Want[0], later.Add(-defaultClockSkew).UTC().Format(time.RFC3339)) {
 					t.Errorf("NotOnOrAfter: %+v", val)
 				}
 			}
@@ -216,7 +216,7 @@ func TestElementNameCutKeepsUTF8(t *testing.T) {
 	}
 }
 
-// Issue 19 item 5: Diagnose lists at most MaxDiagnoseProblems problems and
+// Issue 19 item 5: Diagnose lists at most maxDiagnoseProblems problems and
 // counts the rest, so its output is bounded whatever the input.
 func TestDiagnoseCapped(t *testing.T) {
 	m := vMint(t, nil)
@@ -228,11 +228,11 @@ func TestDiagnoseCapped(t *testing.T) {
 	}
 	in := vBytes(t, d)
 	r := vDiagnose(t, vVerifier(t, nil), in)
-	if len(r.Problems) != MaxDiagnoseProblems {
-		t.Fatalf("%d problems, want the cap %d", len(r.Problems), MaxDiagnoseProblems)
+	if len(r.Problems) != maxDiagnoseProblems {
+		t.Fatalf("%d problems, want the cap %d", len(r.Problems), maxDiagnoseProblems)
 	}
-	if r.Omitted < extra-MaxDiagnoseProblems {
-		t.Errorf("Omitted = %d, want at least %d", r.Omitted, extra-MaxDiagnoseProblems)
+	if r.Omitted < extra-maxDiagnoseProblems {
+		t.Errorf("Omitted = %d, want at least %d", r.Omitted, extra-maxDiagnoseProblems)
 	}
 	if r.Accepted {
 		t.Error("accepted")

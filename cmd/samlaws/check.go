@@ -335,8 +335,8 @@ func checkNewVerifier(o *checkOptions, trust *checkTrust) (*checkVerifier, error
 		AllowSHA1:      o.allowSHA1,
 		DecryptionKeys: keys,
 		ProviderID:     o.providerID,
-		ReplayCache:    saml.NewMemoryReplayCache(0, now),
 		AWSCompatible:  true,
+		MaxIssueAge:    checkMaxIssueAge,
 	}
 	v, err := saml.NewVerifier(cfg)
 	if err != nil {
@@ -454,6 +454,17 @@ type checkAWSErr struct {
 	Inferred bool `json:"inferred,omitempty"`
 }
 
+// What "samlaws check" tells the user about the verifier's time windows.
+// checkMaxIssueAge is passed as VerifierConfig.MaxIssueAge (STS: "Token must be
+// redeemed within 5 minutes of issuance", A4.4); checkClockSkew is the
+// verifier's default skew before NotBefore and IssueInstant (D5.4, the
+// VerifierConfig.ClockSkew documentation), which check leaves unset so that
+// no grace applies after NotOnOrAfter.
+const (
+	checkMaxIssueAge = 5 * time.Minute
+	checkClockSkew   = 5 * time.Minute
+)
+
 // checkResult is the verdict on one file.
 type checkResult struct {
 	File      string          `json:"file"`
@@ -461,7 +472,7 @@ type checkResult struct {
 	Errors    []checkProblem  `json:"errors"`
 	Assertion *checkAssertion `json:"assertion,omitempty"`
 	// Omitted counts the problems found beyond those listed (the verifier
-	// lists at most saml.MaxDiagnoseProblems), so that the output stays
+	// lists at most 50: saml.Report), so that the output stays
 	// bounded.
 	Omitted int `json:"omitted,omitempty"`
 	// Notes are facts that do not reject the response but that a user should
@@ -477,10 +488,7 @@ type checkResult struct {
 func (cv *checkVerifier) check(ctx context.Context, in checkInput) *checkResult {
 	res := &checkResult{File: in.name, Errors: []checkProblem{}}
 	raw := normalizeFormValue(in.data)
-	if len(cv.requestIDs) > 0 {
-		ctx = saml.WithRequestIDs(ctx, cv.requestIDs...)
-	}
-	a, err := cv.v.Verify(ctx, raw)
+	a, err := cv.v.Verify(ctx, raw, cv.requestIDs...)
 	if err == nil {
 		res.Accepted = true
 		res.verified = a
@@ -502,7 +510,7 @@ func (cv *checkVerifier) check(ctx context.Context, in checkInput) *checkResult 
 		res.Errors = append(res.Errors, checkProblem{Code: "error", Message: "verification failed"})
 		return res
 	}
-	rep := cv.v.Diagnose(ctx, raw)
+	rep := cv.v.Diagnose(ctx, raw, cv.requestIDs...)
 	problems := rep.Problems
 	res.Omitted = rep.Omitted
 	found := false

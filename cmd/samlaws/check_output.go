@@ -70,8 +70,8 @@ func newCheckAssertion(a *saml.Assertion) *checkAssertion {
 	ca := &checkAssertion{
 		ID:                  a.ID,
 		Issuer:              a.Issuer,
-		NameID:              a.Subject.NameID,
-		NameIDFormat:        a.Subject.Format,
+		NameID:              a.NameID,
+		NameIDFormat:        a.NameIDFormat,
 		Roles:               []checkRole{},
 		RoleSessionName:     string(a.RoleSessionName),
 		SourceIdentity:      string(a.SourceIdentity),
@@ -156,8 +156,8 @@ func (p *checkPrinter) header(t *checkTrust) {
 		}
 	}
 	fmt.Fprintf(p.w, "Checking as AWS would at %s\n", p.now().UTC().Truncate(time.Second).Format(time.RFC3339))
-	fmt.Fprintf(p.w, "  AWS-compatible: IssueInstant at most %s old (STS, A4.4), no grace after NotOnOrAfter (as STS answered in\n", saml.DefaultMaxIssueAge)
-	fmt.Fprintf(p.w, "  a field report, A4.4), %s clock skew before NotBefore;\n", saml.DefaultClockSkew)
+	fmt.Fprintf(p.w, "  AWS-compatible: IssueInstant at most %s old (STS, A4.4), no grace after NotOnOrAfter (as STS answered in\n", checkMaxIssueAge)
+	fmt.Fprintf(p.w, "  a field report, A4.4), %s clock skew before NotBefore;\n", checkClockSkew)
 	if len(p.recipients) == 0 {
 		fmt.Fprintf(p.w, "  Recipient and Destination: https://signin.aws.amazon.com/saml, .../static/saml or any regional\n")
 		fmt.Fprintf(p.w, "  https://<region>.signin.aws.amazon.com/saml, as AWS accepts in the aws partition (A1.1, A1.2; exact hosts);\n")
@@ -206,9 +206,9 @@ func (p *checkPrinter) acceptedText(b *strings.Builder, r *checkResult) {
 		fmt.Fprintf(b, "  %-14s %s\n", label, fmt.Sprintf(format, args...))
 	}
 	row("issuer", "%s", decodeShown(a.Issuer))
-	subj := a.Subject.NameID
-	if a.Subject.Format != "" {
-		subj += " (" + a.Subject.Format + ")"
+	subj := a.NameID
+	if a.NameIDFormat != "" {
+		subj += " (" + a.NameIDFormat + ")"
 	}
 	row("subject", "%s", decodeShown(subj))
 	row("signature", "%s, %s, certificate SHA-1 %s", checkSignedWhat(a), decodeAlgName(a.SignatureAlgorithm), saml.Thumbprint(a.Certificate))
@@ -324,7 +324,7 @@ func (p *checkPrinter) rejectedText(b *strings.Builder, r *checkResult) {
 		}
 	}
 	if r.Omitted > 0 {
-		fmt.Fprintf(b, "  ... and %d more problem(s) not listed (at most %d are)\n", r.Omitted, saml.MaxDiagnoseProblems)
+		fmt.Fprintf(b, "  ... and %d more problem(s) not listed (at most %d are)\n", r.Omitted, len(r.Errors))
 	}
 	b.WriteString("\n")
 }

@@ -239,8 +239,8 @@ func TestMintCLI(t *testing.T) {
 			t.Fatal(err)
 		}
 		a := verify(t, xml, md)
-		if a.Subject.NameID != mintDefaultUser || string(a.RoleSessionName) != mintDefaultUser {
-			t.Errorf("NameID %q, RoleSessionName %q", a.Subject.NameID, a.RoleSessionName)
+		if a.NameID != mintDefaultUser || string(a.RoleSessionName) != mintDefaultUser {
+			t.Errorf("NameID %q, RoleSessionName %q", a.NameID, a.RoleSessionName)
 		}
 		if len(a.Roles) != 1 || a.Roles[0].String() != mintDefaultRole {
 			t.Errorf("roles %v", a.Roles)
@@ -337,8 +337,8 @@ func TestMintCLI(t *testing.T) {
 				if len(a.Roles) != 2 || a.Roles[1].String() != "arn:aws:iam::111122223333:role/path/Dev,arn:aws:iam::111122223333:saml-provider/Entra" {
 					t.Errorf("roles %v", a.Roles)
 				}
-				if a.RoleSessionName != "alice" || a.SessionDuration != awsrole.SessionDuration(time.Hour) || a.Subject.NameID != "alice@contoso.com" {
-					t.Errorf("session %q %v subject %q", a.RoleSessionName, a.SessionDuration, a.Subject.NameID)
+				if a.RoleSessionName != "alice" || a.SessionDuration != awsrole.SessionDuration(time.Hour) || a.NameID != "alice@contoso.com" {
+					t.Errorf("session %q %v subject %q", a.RoleSessionName, a.SessionDuration, a.NameID)
 				}
 				if a.Issuer != "https://sts.windows.net/"+tenant+"/" || a.Claims[mint.ClaimTenantID][0] != tenant {
 					t.Errorf("issuer %q tenant %q", a.Issuer, a.Claims[mint.ClaimTenantID])

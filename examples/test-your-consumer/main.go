@@ -65,7 +65,7 @@ func acs(v *saml.Verifier) http.Handler {
 			return
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprintf(w, "<p>Hello %s</p><ul>", html.EscapeString(a.Subject.NameID))
+		fmt.Fprintf(w, "<p>Hello %s</p><ul>", html.EscapeString(a.NameID))
 		for _, role := range a.Roles {
 			fmt.Fprintf(w, "<li>%s</li>", html.EscapeString(role.RoleARN.String()))
 		}

@@ -79,7 +79,7 @@ func run(ctx context.Context, mdPath, respPath, at string) error {
 		}
 		return fmt.Errorf("rejected: %w", err)
 	}
-	fmt.Printf("accepted: %s (%s), signed by %s\n", a.Subject.NameID, a.Issuer, saml.Thumbprint(a.Certificate))
+	fmt.Printf("accepted: %s (%s), signed by %s\n", a.NameID, a.Issuer, saml.Thumbprint(a.Certificate))
 	for _, r := range a.Roles {
 		fmt.Printf("  role %s via %s\n", r.RoleARN, r.ProviderARN)
 	}

@@ -75,7 +75,7 @@ func ExampleIdP_Response() {
 
 	u := samltest.DefaultUser() // B.Simon@contoso.com with two roles
 	a, err := v.Verify(context.Background(), idp.Response(t, u, samltest.ResponseOptions{}).XML)
-	fmt.Println(a.Subject.NameID, a.Roles[0].RoleARN, err)
+	fmt.Println(a.NameID, a.Roles[0].RoleARN, err)
 
 	_, err = v.Verify(context.Background(), idp.Response(t, u, samltest.ResponseOptions{Tamper: []string{"expired"}}).XML)
 	fmt.Println("expired accepted:", err == nil)

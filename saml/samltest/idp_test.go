@@ -559,13 +559,13 @@ func TestWithUserAndSpec(t *testing.T) {
 	raw, _ := base64.StdEncoding.DecodeString(vals.Get("SAMLResponse"))
 	v := newVerifier(t, srv.IdP)
 	a, err := v.Verify(context.Background(), raw)
-	if err != nil || a.Subject.NameID != "alice@contoso.com" || len(a.Roles) != 1 {
+	if err != nil || a.NameID != "alice@contoso.com" || len(a.Roles) != 1 {
 		t.Fatalf("WithUser: %v, %+v", err, a)
 	}
 	// The NameID options reach the Subject (C2.4).
 	m := srv.IdP.Response(t, alice, samltest.ResponseOptions{NameID: "00u1-persistent", NameIDFormat: federation.NameIDFormatPersistent})
 	a, err = v.Verify(context.Background(), m.XML)
-	if err != nil || a.Subject.NameID != "00u1-persistent" || a.Subject.Format != federation.NameIDFormatPersistent {
-		t.Errorf("NameID options: %v, subject %+v", err, a.Subject)
+	if err != nil || a.NameID != "00u1-persistent" || a.NameIDFormat != federation.NameIDFormatPersistent {
+		t.Errorf("NameID options: %v, subject %+v", err, a.NameID)
 	}
 }

@@ -55,8 +55,8 @@ func TestResponseDefaultC2(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the project's verifier rejects the default response: %v", err)
 	}
-	if a.Issuer != idp.EntityID || a.Subject.NameID != samltest.DefaultUser().UPN {
-		t.Errorf("issuer %q subject %q", a.Issuer, a.Subject.NameID)
+	if a.Issuer != idp.EntityID || a.NameID != samltest.DefaultUser().UPN {
+		t.Errorf("issuer %q subject %q", a.Issuer, a.NameID)
 	}
 	if !a.SignedAssertion || a.SignedResponse {
 		t.Errorf("signed assertion/response = %v/%v, want Entra's default: assertion only (C3.1)", a.SignedAssertion, a.SignedResponse)
@@ -226,7 +226,7 @@ func TestResponseKnobs(t *testing.T) {
 	dv := newVerifier(t, idp, func(c *saml.VerifierConfig) {
 		c.DecryptionKeys = []*rsa.PrivateKey{sp.Signer().(*rsa.PrivateKey)}
 	})
-	if a, err := dv.Verify(ctx, enc.XML); err != nil || !a.Encrypted || a.Subject.NameID != samltest.DefaultUser().UPN {
+	if a, err := dv.Verify(ctx, enc.XML); err != nil || !a.Encrypted || a.NameID != samltest.DefaultUser().UPN {
 		t.Errorf("C3.5: decrypting verifier: %v", err)
 	}
 

@@ -192,8 +192,8 @@ func TestServerIdPInitiatedSSO(t *testing.T) {
 			if err != nil {
 				t.Fatalf("the posted response does not verify: %v", err)
 			}
-			if a.Subject.NameID != tc.nameID || a.Destination != acsURL || a.Recipient != acsURL {
-				t.Errorf("NameID %q Destination %q Recipient %q", a.Subject.NameID, a.Destination, a.Recipient)
+			if a.NameID != tc.nameID || a.Destination != acsURL || a.Recipient != acsURL {
+				t.Errorf("NameID %q Destination %q Recipient %q", a.NameID, a.Destination, a.Recipient)
 			}
 			if string(a.RoleSessionName) != tc.nameID {
 				t.Errorf("RoleSessionName %q, want %q", a.RoleSessionName, tc.nameID)
