@@ -15,6 +15,7 @@ import (
 
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/mdlimit"
 	"github.com/samlaws/samlaws/metadata"
 	"github.com/samlaws/samlaws/saml"
 )
@@ -239,7 +240,7 @@ func (s *Server) lookupProvider(rq *request) (*provider, *apiErr) {
 // entities (B1.8: IAM's quota of IdPs associated with one SAML provider
 // object; metadata.CheckIAM refuses more, or a non-IdP entity).
 func checkMetadata(doc string) ([]*metadata.EntityDescriptor, time.Time, *apiErr) {
-	if err := length("SAMLMetadataDocument", doc, metadata.IAMMinMetadataChars, metadata.IAMMaxMetadataChars); err != nil {
+	if err := length("SAMLMetadataDocument", doc, mdlimit.IAMMinChars, mdlimit.IAMMaxChars); err != nil {
 		return nil, time.Time{}, err
 	}
 	if probs := metadata.CheckIAM([]byte(doc)); len(probs) > 0 {

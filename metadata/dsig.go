@@ -14,6 +14,8 @@ import (
 	"github.com/beevik/etree"
 
 	"github.com/samlaws/samlaws/internal/c14n"
+	"github.com/samlaws/samlaws/internal/dsigalg"
+	"github.com/samlaws/samlaws/internal/mdlimit"
 	"github.com/samlaws/samlaws/internal/xmlread"
 	"github.com/samlaws/samlaws/internal/xmltree"
 )
@@ -44,7 +46,7 @@ func (e errSig) Error() string { return string(e) }
 // signature check, with the same reader and generous budgets (Parse has
 // already applied the caller's).
 func sigTree(raw []byte) (*etree.Element, error) {
-	lim := Limits{MaxBytes: max(int64(len(raw)), DefaultMaxBytes)}.guard()
+	lim := Limits{MaxBytes: max(int64(len(raw)), mdlimit.MaxBytes)}.guard()
 	doc, _, err := xmltree.Build(raw, lim, xmlread.Options{}, nil)
 	if err != nil {
 		return nil, errors.New("document does not parse for signature checking")
@@ -117,12 +119,12 @@ func verifyEnveloped(el, sig *etree.Element, cert *x509.Certificate, budget int)
 			return errSig("Transforms has a foreign element (D4.3)")
 		}
 		switch tr.SelectAttrValue("Algorithm", "") {
-		case AlgEnveloped:
+		case dsigalg.Enveloped:
 			if enveloped || len(tr.ChildElements()) != 0 {
 				return errSig("Reference has a repeated or parameterised enveloped-signature transform (D4.3)")
 			}
 			enveloped = true
-		case AlgExcC14N, algExcC14NWC:
+		case dsigalg.ExcC14N, dsigalg.ExcC14NWC:
 			if haveC14N {
 				return errSig("Reference has two canonicalization transforms (D4.3)")
 			}
@@ -195,8 +197,8 @@ func dsigChildren(el *etree.Element) []*etree.Element {
 func c14nOptions(m *etree.Element) (c14n.Options, error) {
 	var opts c14n.Options
 	switch m.SelectAttrValue("Algorithm", "") {
-	case AlgExcC14N:
-	case algExcC14NWC:
+	case dsigalg.ExcC14N:
+	case dsigalg.ExcC14NWC:
 		opts.WithComments = true
 	default:
 		return opts, errSig("canonicalization is not exclusive c14n (D4.4)")
@@ -207,7 +209,7 @@ func c14nOptions(m *etree.Element) (c14n.Options, error) {
 	}
 	if len(kids) == 1 {
 		k := kids[0]
-		if k.Tag != "InclusiveNamespaces" || k.NamespaceURI() != AlgExcC14N || len(k.ChildElements()) != 0 {
+		if k.Tag != "InclusiveNamespaces" || k.NamespaceURI() != dsigalg.ExcC14N || len(k.ChildElements()) != 0 {
 			return opts, errSig("canonicalization method has a parameter other than InclusiveNamespaces (D4.4)")
 		}
 		pl := k.SelectAttrValue("PrefixList", "")

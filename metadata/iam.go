@@ -6,13 +6,13 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/samlaws/samlaws/internal/mdlimit"
 	"github.com/samlaws/samlaws/internal/xmlread"
 )
 
-// IAM's SAMLMetadataDocument length bounds, in characters (B1.1).
+// IAM's constraints on SAMLMetadataDocument besides its length
+// (mdlimit.IAMMinChars, mdlimit.IAMMaxChars, B1.1).
 const (
-	IAMMinMetadataChars = 1000       // smallest SAMLMetadataDocument
-	IAMMaxMetadataChars = 10_000_000 // largest SAMLMetadataDocument
 	// iamMinKeyBits is the smallest RSA key IAM accepts in metadata (A5.4).
 	iamMinKeyBits = 1024
 	// iamMaxIdPs is how many identity providers one IAM SAML provider object
@@ -58,11 +58,11 @@ func CheckIAM(data []byte) []Problem {
 		add("A5.4", "document is not valid UTF-8")
 	}
 	n := utf8.RuneCount(data)
-	if n < IAMMinMetadataChars {
-		add("B1.1", "document has %d characters, IAM needs at least %d", n, IAMMinMetadataChars)
+	if n < mdlimit.IAMMinChars {
+		add("B1.1", "document has %d characters, IAM needs at least %d", n, mdlimit.IAMMinChars)
 	}
-	if n > IAMMaxMetadataChars {
-		add("B1.1", "document has %d characters, IAM accepts at most %d", n, IAMMaxMetadataChars)
+	if n > mdlimit.IAMMaxChars {
+		add("B1.1", "document has %d characters, IAM accepts at most %d", n, mdlimit.IAMMaxChars)
 		return probs
 	}
 	d, err := Parse(data, Limits{})

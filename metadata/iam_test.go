@@ -10,13 +10,15 @@ import (
 	"encoding/asn1"
 	"errors"
 	"flag"
-	"github.com/samlaws/samlaws/federation"
 	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/mdlimit"
 
 	"github.com/samlaws/samlaws/awsrole"
 )
@@ -76,7 +78,7 @@ func TestCheckIAM(t *testing.T) {
 	}
 	weakRoleDoc := append(append(append([]byte{}, app[:at]...), []byte(encodeB64(weak.cert.Raw))...), app[at+len(appB64):]...)
 
-	huge := append(bytes.Clone(app[:len(app)-len("</EntityDescriptor>")]), []byte("<!--"+strings.Repeat("x", IAMMaxMetadataChars)+"--></EntityDescriptor>")...)
+	huge := append(bytes.Clone(app[:len(app)-len("</EntityDescriptor>")]), []byte("<!--"+strings.Repeat("x", mdlimit.IAMMaxChars)+"--></EntityDescriptor>")...)
 
 	tests := []struct {
 		name  string

@@ -11,20 +11,21 @@ import (
 	"time"
 
 	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/mdlimit"
 	"github.com/samlaws/samlaws/internal/xmlread"
 )
 
-// Default parse budgets. MaxBytes is larger than IAM's 10,000,000-character
-// limit (B1.1) so oversize documents can still be inspected and reported.
+// Default parse budgets; Limits.MaxBytes defaults to mdlimit.MaxBytes (16 MiB,
+// larger than IAM's 10,000,000-character limit, B1.1, so that oversize
+// documents can still be inspected and reported).
 const (
-	DefaultMaxBytes  = 16 << 20 // Limits.MaxBytes when zero
-	defaultMaxDepth  = 32       // Limits.MaxDepth when zero
-	defaultMaxTokens = 4 << 20  // Limits.MaxTokens when zero
-	defaultMaxAttrs  = 64       // Limits.MaxAttrs when zero
+	defaultMaxDepth  = 32      // Limits.MaxDepth when zero
+	defaultMaxTokens = 4 << 20 // Limits.MaxTokens when zero
+	defaultMaxAttrs  = 64      // Limits.MaxAttrs when zero
 )
 
 // Limits bound the resources a document may consume while parsing. A zero
-// field takes the Default* value; no field means "unlimited".
+// field takes its default (16 MiB, depth 32, 4Mi tokens, 64 attributes); no field means "unlimited".
 type Limits struct {
 	MaxBytes  int64 // input size in bytes
 	MaxDepth  int   // element nesting depth (root is 1)
@@ -35,7 +36,7 @@ type Limits struct {
 func (l Limits) guard() xmlread.Limits {
 	g := xmlread.Limits{MaxBytes: l.MaxBytes, MaxDepth: l.MaxDepth, MaxTokens: l.MaxTokens, MaxAttrs: l.MaxAttrs}
 	if g.MaxBytes <= 0 {
-		g.MaxBytes = DefaultMaxBytes
+		g.MaxBytes = mdlimit.MaxBytes
 	}
 	if g.MaxDepth <= 0 {
 		g.MaxDepth = defaultMaxDepth

@@ -6,23 +6,25 @@ import (
 	"time"
 
 	"github.com/beevik/etree"
+
+	"github.com/samlaws/samlaws/internal/dsigalg"
 )
 
 // Signature and digest algorithm URIs (D4.5), declared once for the module:
 // [Document.Verify] accepts RSA-SHA256 (and RSA-SHA1 with AllowSHA1), the saml
-// verifier also the SHA-384 and SHA-512 variants.
+// verifier also the SHA-384 and SHA-512 variants. They are what
+// [SignatureResult] reports and what saml.VerifierConfig.Algorithms takes.
+// (The canonicalization and transform URIs, which no API takes, are
+// internal/dsigalg's.)
 const (
-	AlgRSASHA256    = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"     // default (A5.3)
-	AlgRSASHA1      = "http://www.w3.org/2000/09/xmldsig#rsa-sha1"            // only with AllowSHA1
-	AlgRSASHA384    = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha384"     // the saml verifier accepts it
-	AlgRSASHA512    = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512"     // the saml verifier accepts it
-	AlgDigestSHA256 = "http://www.w3.org/2001/04/xmlenc#sha256"               // digest, default
-	AlgDigestSHA1   = "http://www.w3.org/2000/09/xmldsig#sha1"                // digest, only with AllowSHA1
-	AlgDigestSHA384 = "http://www.w3.org/2001/04/xmldsig-more#sha384"         // digest, the saml verifier accepts it
-	AlgDigestSHA512 = "http://www.w3.org/2001/04/xmlenc#sha512"               // digest, the saml verifier accepts it
-	AlgExcC14N      = "http://www.w3.org/2001/10/xml-exc-c14n#"               // exclusive c14n
-	algExcC14NWC    = "http://www.w3.org/2001/10/xml-exc-c14n#WithComments"   // exclusive c14n with comments
-	AlgEnveloped    = "http://www.w3.org/2000/09/xmldsig#enveloped-signature" // enveloped-signature transform
+	AlgRSASHA256    = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256" // default (A5.3)
+	AlgRSASHA1      = "http://www.w3.org/2000/09/xmldsig#rsa-sha1"        // only with AllowSHA1
+	AlgRSASHA384    = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha384" // the saml verifier accepts it
+	AlgRSASHA512    = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512" // the saml verifier accepts it
+	AlgDigestSHA256 = "http://www.w3.org/2001/04/xmlenc#sha256"           // digest, default
+	AlgDigestSHA1   = "http://www.w3.org/2000/09/xmldsig#sha1"            // digest, only with AllowSHA1
+	AlgDigestSHA384 = "http://www.w3.org/2001/04/xmldsig-more#sha384"     // digest, the saml verifier accepts it
+	AlgDigestSHA512 = "http://www.w3.org/2001/04/xmlenc#sha512"           // digest, the saml verifier accepts it
 )
 
 // VerifyOptions configure [Document.Verify].
@@ -230,7 +232,7 @@ func checkSignature(info *SignatureInfo, rootID string, aggregate bool, pool [][
 // SignedInfo.
 func checkProfile(info *SignatureInfo, rootID string, aggregate, allowSHA1 bool) string {
 	switch info.CanonicalizationMethod {
-	case AlgExcC14N, algExcC14NWC:
+	case dsigalg.ExcC14N, dsigalg.ExcC14NWC:
 	default:
 		return "SignedInfo canonicalization is not exclusive c14n (D4.4)"
 	}
@@ -269,9 +271,9 @@ func checkProfile(info *SignatureInfo, rootID string, aggregate, allowSHA1 bool)
 	enveloped := false
 	for _, t := range ref.Transforms {
 		switch t {
-		case AlgEnveloped:
+		case dsigalg.Enveloped:
 			enveloped = true
-		case AlgExcC14N, algExcC14NWC:
+		case dsigalg.ExcC14N, dsigalg.ExcC14NWC:
 		default:
 			return "Reference transform is not allowed (D4.3)"
 		}

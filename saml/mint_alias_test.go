@@ -7,6 +7,7 @@ package saml
 import (
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/dsigalg"
 	"github.com/samlaws/samlaws/internal/mint"
 	"github.com/samlaws/samlaws/metadata"
 )
@@ -60,7 +61,7 @@ const (
 	AES256CBC                              = mint.AES256CBC
 	AES256GCM                              = mint.AES256GCM
 	MaxRelayState                          = mint.MaxRelayState
-	AlgExcC14N                             = metadata.AlgExcC14N
+	AlgExcC14N                             = dsigalg.ExcC14N
 	AlgRSASHA1                             = metadata.AlgRSASHA1 // saml.Alg* before issue 15
 	AlgRSASHA256                           = metadata.AlgRSASHA256
 	AlgRSASHA384                           = metadata.AlgRSASHA384
@@ -72,7 +73,7 @@ const (
 	AWSSignInURL                           = federation.GlobalSignInEndpoint // federation.GlobalSignInEndpoint before issue 15
 	AWSEntityID                            = federation.SPEntityIDAWS
 	MaxResponseChars                       = awsrole.MaxAssertionChars
-	AlgEnvelopedSig                        = metadata.AlgEnveloped
+	AlgEnvelopedSig                        = dsigalg.Enveloped
 )
 
 var (

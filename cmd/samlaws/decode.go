@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/internal/dsigalg"
 	"github.com/samlaws/samlaws/internal/mint"
 	"github.com/samlaws/samlaws/metadata"
 	"github.com/samlaws/samlaws/saml"
@@ -371,16 +372,16 @@ func (n *decodeNode) allOrNil(space, local string) []*decodeNode {
 // decodeAlgName shortens well-known algorithm URIs.
 func decodeAlgName(uri string) string {
 	names := map[string]string{
-		metadata.AlgRSASHA256:                                 "RSA-SHA256",
-		metadata.AlgRSASHA1:                                   "RSA-SHA1 (legacy; AWS-compatible only when SHA-1 is allowed, A5.3)",
-		metadata.AlgRSASHA384:                                 "RSA-SHA384",
-		metadata.AlgRSASHA512:                                 "RSA-SHA512",
-		metadata.AlgDigestSHA256:                              "SHA-256",
-		metadata.AlgDigestSHA1:                                "SHA-1",
-		metadata.AlgDigestSHA384:                              "SHA-384",
-		metadata.AlgDigestSHA512:                              "SHA-512",
-		metadata.AlgExcC14N:                                   "exclusive c14n",
-		metadata.AlgEnveloped:                                 "enveloped-signature",
+		metadata.AlgRSASHA256:    "RSA-SHA256",
+		metadata.AlgRSASHA1:      "RSA-SHA1 (legacy; AWS-compatible only when SHA-1 is allowed, A5.3)",
+		metadata.AlgRSASHA384:    "RSA-SHA384",
+		metadata.AlgRSASHA512:    "RSA-SHA512",
+		metadata.AlgDigestSHA256: "SHA-256",
+		metadata.AlgDigestSHA1:   "SHA-1",
+		metadata.AlgDigestSHA384: "SHA-384",
+		metadata.AlgDigestSHA512: "SHA-512",
+		dsigalg.ExcC14N:          "exclusive c14n",
+		dsigalg.Enveloped:        "enveloped-signature",
 		"http://www.w3.org/2001/10/xml-exc-c14n#WithComments": "exclusive c14n with comments",
 		"http://www.w3.org/TR/2001/REC-xml-c14n-20010315":     "c14n 1.0",
 		nsXEnc + "aes256-cbc":                                 "AES-256-CBC",

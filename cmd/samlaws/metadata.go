@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/samlaws/samlaws/internal/mdlimit"
 	"github.com/samlaws/samlaws/metadata"
 )
 
@@ -134,7 +135,7 @@ func parseNow(s string) (time.Time, error) {
 
 // loadSource reads a file, "-" (stdin) or an http(s) URL.
 func loadSource(ctx context.Context, src string, stdin io.Reader) ([]byte, error) {
-	const maxBytes = metadata.DefaultMaxBytes
+	const maxBytes = mdlimit.MaxBytes
 	switch {
 	case strings.HasPrefix(src, "https://") || strings.HasPrefix(src, "http://"):
 		f := &metadata.Fetcher{CacheDuration: -1}

@@ -18,6 +18,7 @@ import (
 	dsig "github.com/russellhaering/goxmldsig"
 
 	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/dsigalg"
 	"github.com/samlaws/samlaws/internal/xmlsign"
 	"github.com/samlaws/samlaws/metadata"
 )
@@ -151,11 +152,11 @@ func TestBuildShape(t *testing.T) {
 	for _, tr := range refs[0].FindElements("./Transforms/Transform") {
 		transforms = append(transforms, attr(tr, "Algorithm"))
 	}
-	if !slices.Equal(transforms, []string{metadata.AlgEnveloped, metadata.AlgExcC14N}) {
+	if !slices.Equal(transforms, []string{dsigalg.Enveloped, dsigalg.ExcC14N}) {
 		t.Errorf("D4.3: transforms %q", transforms)
 	}
 	for path, want := range map[string]string{
-		"./SignedInfo/CanonicalizationMethod": metadata.AlgExcC14N,
+		"./SignedInfo/CanonicalizationMethod": dsigalg.ExcC14N,
 		"./SignedInfo/SignatureMethod":        metadata.AlgRSASHA256,
 		"./SignedInfo/Reference/DigestMethod": metadata.AlgDigestSHA256,
 	} {

@@ -9,12 +9,13 @@ import (
 	"errors"
 	"hash"
 
+	"github.com/samlaws/samlaws/internal/dsigalg"
 	"github.com/samlaws/samlaws/internal/testkeys"
 	"github.com/samlaws/samlaws/metadata"
 )
 
 // The algorithm URIs the minter writes (D4.3, D4.4) are metadata's:
-// metadata.AlgExcC14N, metadata.AlgEnveloped, metadata.AlgRSASHA256, ...
+// dsigalg.ExcC14N, dsigalg.Enveloped, metadata.AlgRSASHA256, ...
 
 type mintSigAlg struct {
 	hash      crypto.Hash
@@ -52,14 +53,14 @@ func (m *minter) signature(id string, parts ...[]byte) ([]byte, error) {
 	si := make([]byte, 0, 640)
 	si = append(si, `<SignedInfo xmlns="`+mintNSDSig+`">`...)
 	inner := len(si)
-	si = append(si, `<CanonicalizationMethod Algorithm="`+metadata.AlgExcC14N+`"></CanonicalizationMethod><SignatureMethod Algorithm="`...)
+	si = append(si, `<CanonicalizationMethod Algorithm="`+dsigalg.ExcC14N+`"></CanonicalizationMethod><SignatureMethod Algorithm="`...)
 	si = append(si, m.alg.sigMethod...)
 	si = append(si, `"></SignatureMethod><Reference URI="`...)
 	if id != "" && !m.t.EmptyReferenceURI {
 		si = append(si, '#')
 		si = mintAppendAttr(si, id)
 	}
-	si = append(si, `"><Transforms><Transform Algorithm="`+metadata.AlgEnveloped+`"></Transform><Transform Algorithm="`+metadata.AlgExcC14N+`"></Transform></Transforms><DigestMethod Algorithm="`...)
+	si = append(si, `"><Transforms><Transform Algorithm="`+dsigalg.Enveloped+`"></Transform><Transform Algorithm="`+dsigalg.ExcC14N+`"></Transform></Transforms><DigestMethod Algorithm="`...)
 	si = append(si, m.alg.digMethod...)
 	si = append(si, `"></DigestMethod><DigestValue>`...)
 	si = base64.StdEncoding.AppendEncode(si, digest)
