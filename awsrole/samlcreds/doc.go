@@ -2,8 +2,8 @@
 // with STS AssumeRoleWithSAML (B4), in the style of aws-sdk-go-v2's
 // credentials/stscreds: [AssumeRoleWithSAML] for one call, and [Provider] (from
 // [NewProvider]), an aws.CredentialsProvider to wrap in
-// aws.NewCredentialsCache, fed by an [AssertionSource] ([AssertionFile],
-// [AssertionSourceFunc]) through a narrow [APIClient] such as *sts.Client.
+// aws.NewCredentialsCache, fed by an [AssertionSource] (any function, or [AssertionFile])
+// through a narrow [APIClient] such as *sts.Client.
 // [CredentialProcessJSON] writes credentials as the credential_process
 // command of an AWS CLI or SDK profile prints them.
 //

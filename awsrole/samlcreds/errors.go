@@ -12,17 +12,16 @@ import (
 // Categories, for errors.Is. Invalid roles and DurationSeconds are reported
 // with awsrole's category awsrole.ErrInvalid (an *awsrole.AttributeError).
 var (
-	// ErrInvalidAssertion: the SAMLAssertion is empty, outside 4-100000
-	// characters (A6.1), or not the base64 of an XML document (B4.1). Checked
-	// before STS is called.
-	ErrInvalidAssertion = errors.New("samlcreds: invalid SAMLAssertion")
-	// ErrAssertionSource: the AssertionSource failed to produce an assertion;
-	// its error is the Error's Err.
-	ErrAssertionSource = errors.New("samlcreds: assertion source failed")
-	// ErrInvalidSessionPolicy: the Policy or PolicyARNs request parameter is
-	// outside what STS accepts (B4.1). Checked before STS is called.
-	ErrInvalidSessionPolicy = errors.New("samlcreds: invalid session policy")
-	// ErrInvalidConfig: a nil client or assertion source.
+	// ErrAssertion: no usable assertion: the AssertionSource failed (its
+	// error is the Error's Err), or the SAMLAssertion is empty, outside
+	// 4-100000 characters (A6.1) or not the base64 of an XML document
+	// (B4.1), checked before STS is called. The remedy is a fresh assertion
+	// from the IdP.
+	ErrAssertion = errors.New("samlcreds: no usable SAMLAssertion")
+	// ErrInvalidConfig: the caller's configuration or request is wrong: a nil
+	// client or assertion source, a Policy or PolicyARNs request parameter
+	// outside what STS accepts (B4.1, checked before STS is called), or
+	// credentials CredentialProcessJSON cannot print.
 	ErrInvalidConfig = errors.New("samlcreds: invalid configuration")
 	// ErrSTS: the AssumeRoleWithSAML call failed (a *RemoteError) or returned
 	// an unusable answer (an *Error).

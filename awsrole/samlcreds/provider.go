@@ -19,43 +19,39 @@ const ProviderName = "SAMLRoleProvider"
 
 // AssertionSource produces the SAML assertion for AssumeRoleWithSAML: the base64
 // encoding of the whole samlp:Response, exactly as the SAMLResponse form field
-// carries it (A6.1). It is the SAML twin of stscreds.IdentityTokenRetriever.
+// carries it (A6.1). It is the SAML twin of stscreds.IdentityTokenRetriever;
+// any function of this shape converts to it (a method value too:
+// samlcreds.AssertionSource(browser.SignIn)).
 //
-// A Provider calls Assertion once per Retrieve, so a source should
-// return a fresh assertion each time where it can: STS rejects an assertion
-// more than 5 minutes after its IssueInstant (A4.4). Implementations must be
-// safe for concurrent use if the provider is used concurrently.
-type AssertionSource interface {
-	Assertion(ctx context.Context) ([]byte, error)
-}
-
-// AssertionSourceFunc adapts a function to an AssertionSource.
-type AssertionSourceFunc func(ctx context.Context) ([]byte, error)
-
-// Assertion calls f(ctx).
-func (f AssertionSourceFunc) Assertion(ctx context.Context) ([]byte, error) { return f(ctx) }
-
-// AssertionFile is an AssertionSource that reads the base64 SAMLResponse from
-// the named file on every call, like stscreds.IdentityTokenFile. Surrounding
-// whitespace (space, tab, CR, LF) and a UTF-8 byte order mark are removed; a
-// file larger than 1 MiB is refused without reading it all.
-type AssertionFile string
+// A Provider calls it once per Retrieve, so a source should return a fresh
+// assertion each time where it can: STS rejects an assertion more than 5
+// minutes after its IssueInstant (A4.4). It must be safe for concurrent use
+// if the provider is used concurrently.
+type AssertionSource func(ctx context.Context) ([]byte, error)
 
 // maxAssertionFileBytes bounds what AssertionFile reads: far above the 100000
 // characters of A6.1, so a trimmed valid assertion always fits.
 const maxAssertionFileBytes = 1 << 20
 
-// Assertion reads the file. Errors name the file but never its content: a file
-// that cannot be read gives ErrAssertionSource with the os error as Err (so
-// errors.Is(err, fs.ErrNotExist) works), a file over 1 MiB ErrInvalidAssertion.
-func (f AssertionFile) Assertion(ctx context.Context) ([]byte, error) {
+// AssertionFile returns an AssertionSource that reads the base64 SAMLResponse
+// from the named file on every call, like stscreds.IdentityTokenFile.
+// Surrounding whitespace (space, tab, CR, LF) and a UTF-8 byte order mark are
+// removed; a file larger than 1 MiB is refused without reading it all. Errors
+// name the file but never its content: they wrap ErrAssertion, with the os
+// error as Err when the file cannot be read (so errors.Is(err,
+// fs.ErrNotExist) works).
+func AssertionFile(path string) AssertionSource {
+	return func(ctx context.Context) ([]byte, error) { return readAssertionFile(ctx, path) }
+}
+
+func readAssertionFile(ctx context.Context, path string) ([]byte, error) {
 	fail := func(err error) ([]byte, error) {
-		return nil, newErr(ErrAssertionSource, "B4.1", "reading the SAML assertion file failed", err)
+		return nil, newErr(ErrAssertion, "B4.1", "reading the SAML assertion file failed", err)
 	}
 	if err := ctx.Err(); err != nil {
 		return fail(err)
 	}
-	fh, err := os.Open(string(f))
+	fh, err := os.Open(path)
 	if err != nil {
 		return fail(err)
 	}
@@ -65,8 +61,8 @@ func (f AssertionFile) Assertion(ctx context.Context) ([]byte, error) {
 		return fail(err)
 	}
 	if len(b) > maxAssertionFileBytes {
-		return nil, newErr(ErrInvalidAssertion, "A6.1",
-			fmt.Sprintf("SAML assertion file %s is larger than %d bytes; a SAMLAssertion is at most %d characters", quote(string(f), 72), maxAssertionFileBytes, awsrole.MaxAssertionChars), nil)
+		return nil, newErr(ErrAssertion, "A6.1",
+			fmt.Sprintf("SAML assertion file %s is larger than %d bytes; a SAMLAssertion is at most %d characters", quote(path, 72), maxAssertionFileBytes, awsrole.MaxAssertionChars), nil)
 	}
 	b = bytes.TrimPrefix(b, []byte("\xEF\xBB\xBF"))
 	return bytes.Trim(b, " \t\r\n"), nil
@@ -106,48 +102,40 @@ func NewProvider(client APIClient, role awsrole.Role, src AssertionSource, opts 
 	return &Provider{client: client, role: role, source: src, options: opts}
 }
 
-// Role returns the role the provider assumes.
-func (p *Provider) Role() awsrole.Role { return p.role }
-
 // Retrieve implements aws.CredentialsProvider: it fetches an assertion and calls
 // AssumeRoleWithSAML. The credentials have Source ProviderName,
-// CanExpire true and Expires set to the STS Expiration. Errors are those of
-// [Provider.Assume].
+// CanExpire true and Expires set to the STS Expiration. (For the whole
+// answer, the assumed-role ARN, subject, issuer and the rest, call the
+// source and [AssumeRoleWithSAML] directly.)
+//
+// The configuration is checked first, before the assertion is fetched (nil
+// client or source: ErrInvalidConfig; invalid role: awsrole.ErrInvalid; bad
+// options: awsrole.ErrInvalid, ErrInvalidConfig). A failing source gives
+// ErrAssertion (its error as Err); the assertion is then checked and sent as
+// by [AssumeRoleWithSAML], whose errors are returned unchanged.
 func (p *Provider) Retrieve(ctx context.Context) (aws.Credentials, error) {
-	r, err := p.Assume(ctx)
+	if p.client == nil {
+		return aws.Credentials{}, newErr(ErrInvalidConfig, "B4.1", "Provider has a nil APIClient", nil)
+	}
+	if p.source == nil {
+		return aws.Credentials{}, newErr(ErrInvalidConfig, "B4.1", "Provider has a nil AssertionSource", nil)
+	}
+	if err := validateParams(p.role, p.options); err != nil {
+		return aws.Credentials{}, err
+	}
+	a, err := p.source(ctx)
+	if err != nil {
+		var e *Error
+		if errors.As(err, &e) && e.Kind == ErrAssertion {
+			return aws.Credentials{}, err // already ours (AssertionFile)
+		}
+		return aws.Credentials{}, newErr(ErrAssertion, "B4.1", "the assertion source failed", err)
+	}
+	r, err := AssumeRoleWithSAML(ctx, p.client, p.role, a, p.options)
 	if err != nil {
 		return aws.Credentials{}, err
 	}
 	return r.Credentials, nil
-}
-
-// Assume is Retrieve with the whole answer: the assumed-role ARN, subject,
-// issuer, audience, NameQualifier and the rest (B4.2).
-//
-// The configuration is checked first, before the assertion is fetched (nil
-// client or source: ErrInvalidConfig; invalid role: awsrole.ErrInvalid; bad
-// options: awsrole.ErrInvalid, ErrInvalidSessionPolicy). A failing
-// source gives ErrAssertionSource (its error as Err); the assertion is then checked and
-// sent as by [AssumeRoleWithSAML], whose errors are returned unchanged.
-func (p *Provider) Assume(ctx context.Context) (*Result, error) {
-	if p.client == nil {
-		return nil, newErr(ErrInvalidConfig, "B4.1", "Provider has a nil APIClient", nil)
-	}
-	if f, ok := p.source.(AssertionSourceFunc); p.source == nil || (ok && f == nil) {
-		return nil, newErr(ErrInvalidConfig, "B4.1", "Provider has a nil AssertionSource", nil)
-	}
-	if err := validateParams(p.role, p.options); err != nil {
-		return nil, err
-	}
-	a, err := p.source.Assertion(ctx)
-	if err != nil {
-		var e *Error
-		if errors.As(err, &e) && (e.Kind == ErrInvalidAssertion || e.Kind == ErrAssertionSource) {
-			return nil, err // already ours (AssertionFile)
-		}
-		return nil, newErr(ErrAssertionSource, "B4.1", "the assertion source failed", err)
-	}
-	return AssumeRoleWithSAML(ctx, p.client, p.role, a, p.options)
 }
 
 var _ aws.CredentialsProvider = (*Provider)(nil)

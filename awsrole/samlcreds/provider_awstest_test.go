@@ -63,16 +63,16 @@ func TestSAMLRoleProviderWithEntraResponse(t *testing.T) {
 
 	t.Run("B4.2 admin role, fresh assertion", func(t *testing.T) {
 		t.Parallel()
-		p := samlcreds.NewProvider(client(t, time.Minute), mustRole(t, samltest.DefaultUser().Roles[0]), staticSource(b64), samlcreds.Options{})
-		res, err := p.Assume(context.Background())
+		// The whole answer: what a Provider's Retrieve calls.
+		res, err := samlcreds.AssumeRoleWithSAML(context.Background(), client(t, time.Minute), mustRole(t, samltest.DefaultUser().Roles[0]), b64, samlcreds.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if res.Subject != samltest.DefaultUser().UPN || res.Issuer != idp.EntityID || res.Audience != "https://signin.aws.amazon.com/saml" {
 			t.Errorf("Subject %q Issuer %q Audience %q; want %q %q AWS sign-in", res.Subject, res.Issuer, res.Audience, samltest.DefaultUser().UPN, idp.EntityID)
 		}
-		if res.AssumedRoleARN != "arn:aws:sts::123456789012:assumed-role/EntraAdmin/"+samltest.DefaultUser().UPN || string(res.RoleSessionName()) != samltest.DefaultUser().UPN {
-			t.Errorf("AssumedRoleARN %q RoleSessionName %q", res.AssumedRoleARN, res.RoleSessionName())
+		if res.AssumedRoleARN != "arn:aws:sts::123456789012:assumed-role/EntraAdmin/"+samltest.DefaultUser().UPN || string(res.RoleSessionName) != samltest.DefaultUser().UPN {
+			t.Errorf("AssumedRoleARN %q RoleSessionName %q", res.AssumedRoleARN, res.RoleSessionName)
 		}
 		if res.NameQualifier != nameQualifier(idp.EntityID, "123456789012", "EntraID") {
 			t.Errorf("NameQualifier %q", res.NameQualifier)

@@ -60,7 +60,7 @@ func ExampleNewProvider() {
 	}
 	// In production: samlcreds.AssertionFile("/path/to/samlresponse.b64") or a
 	// source that signs in to the IdP.
-	provider := samlcreds.NewProvider(client, role, samlcreds.AssertionSourceFunc(exampleAssertion),
+	provider := samlcreds.NewProvider(client, role, exampleAssertion,
 		samlcreds.Options{DurationSeconds: 3600})
 
 	// The provider never caches; aws.NewCredentialsCache does (set it as
@@ -82,20 +82,22 @@ func ExampleNewProvider() {
 	// STS calls: 1
 }
 
-func ExampleProvider_Assume() {
+// The whole answer of STS, beyond the credentials a Provider returns.
+func ExampleAssumeRoleWithSAML() {
 	var calls atomic.Int32
 	srv := exampleSTS(&calls, "", "")
 	defer srv.Close()
 	client := sts.New(sts.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL)})
 	role, _ := awsrole.ParseRole("arn:aws:iam::123456789012:role/EntraAdmin,arn:aws:iam::123456789012:saml-provider/EntraID")
 
-	res, err := samlcreds.NewProvider(client, role, samlcreds.AssertionSourceFunc(exampleAssertion), samlcreds.Options{}).Assume(context.Background())
+	assertion, _ := exampleAssertion(context.Background())
+	res, err := samlcreds.AssumeRoleWithSAML(context.Background(), client, role, assertion, samlcreds.Options{})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	fmt.Println(res.AssumedRoleARN)
-	fmt.Println(res.RoleSessionName(), res.SubjectType, res.Issuer)
+	fmt.Println(res.RoleSessionName, res.SubjectType, res.Issuer)
 	fmt.Println(res) // secrets redacted
 	// Output:
 	// arn:aws:sts::123456789012:assumed-role/EntraAdmin/B.Simon@contoso.com

@@ -19,7 +19,7 @@ import (
 )
 
 func staticSource(b []byte) samlcreds.AssertionSource {
-	return samlcreds.AssertionSourceFunc(func(context.Context) ([]byte, error) { return b, nil })
+	return func(context.Context) ([]byte, error) { return b, nil }
 }
 
 // TestSAMLRoleProviderRetrieve checks the aws.CredentialsProvider contract:
@@ -48,9 +48,6 @@ func TestSAMLRoleProviderRetrieve(t *testing.T) {
 		form.Get("PolicyArns.member.1.arn") != "arn:aws:iam::aws:policy/ReadOnlyAccess" {
 		t.Errorf("options not sent as given: %v", form)
 	}
-	if p.Role() != testRole(t) {
-		t.Errorf("Role() = %v", p.Role())
-	}
 	// The provider never caches: a second Retrieve asks STS again.
 	if _, err := p.Retrieve(context.Background()); err != nil {
 		t.Fatal(err)
@@ -68,7 +65,7 @@ func TestSAMLRoleProviderCache(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := &fakeSTS{} // clock: time.Now, the bubble's fake clock
 		var fetched atomic.Int32
-		src := samlcreds.AssertionSourceFunc(func(context.Context) ([]byte, error) {
+		src := samlcreds.AssertionSource(func(context.Context) ([]byte, error) {
 			fetched.Add(1)
 			return testAssertion(0), nil
 		})
@@ -127,15 +124,15 @@ func TestSAMLRoleProviderErrors(t *testing.T) {
 	}{
 		{name: "B4.1 nil client", nilCli: true, role: testRole(t), src: staticSource(testAssertion(0)), category: samlcreds.ErrInvalidConfig},
 		{name: "B4.1 nil source", role: testRole(t), category: samlcreds.ErrInvalidConfig},
-		{name: "B4.1 nil AssertionSourceFunc", role: testRole(t), src: samlcreds.AssertionSourceFunc(nil), category: samlcreds.ErrInvalidConfig},
+		{name: "B4.1 nil AssertionSource", role: testRole(t), src: samlcreds.AssertionSource(nil), category: samlcreds.ErrInvalidConfig},
 		{name: "A3.1 zero role", src: staticSource(testAssertion(0)), category: awsrole.ErrInvalid},
 		{name: "A4.2 DurationSeconds 60", role: testRole(t), src: staticSource(testAssertion(0)),
 			opt: samlcreds.Options{DurationSeconds: 60}, category: awsrole.ErrInvalid},
 		{name: "B4.1 source error passed through", role: testRole(t),
-			src:      samlcreds.AssertionSourceFunc(func(context.Context) ([]byte, error) { return nil, srcErr }),
-			category: samlcreds.ErrAssertionSource, also: srcErr},
-		{name: "B4.1 missing assertion file", role: testRole(t), src: missing, category: samlcreds.ErrAssertionSource, also: fs.ErrNotExist},
-		{name: "A6.1 source returns an empty assertion", role: testRole(t), src: staticSource(nil), category: samlcreds.ErrInvalidAssertion},
+			src:      samlcreds.AssertionSource(func(context.Context) ([]byte, error) { return nil, srcErr }),
+			category: samlcreds.ErrAssertion, also: srcErr},
+		{name: "B4.1 missing assertion file", role: testRole(t), src: missing, category: samlcreds.ErrAssertion, also: fs.ErrNotExist},
+		{name: "A6.1 source returns an empty assertion", role: testRole(t), src: staticSource(nil), category: samlcreds.ErrAssertion},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -171,7 +168,7 @@ func TestAssertionFile(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	valid := testAssertion(0)
-	write := func(name string, b []byte) samlcreds.AssertionFile {
+	write := func(name string, b []byte) samlcreds.AssertionSource {
 		p := filepath.Join(dir, name)
 		if err := os.WriteFile(p, b, 0o600); err != nil {
 			t.Fatal(err)
@@ -180,33 +177,33 @@ func TestAssertionFile(t *testing.T) {
 	}
 	t.Run("A6.1 BOM and surrounding whitespace trimmed", func(t *testing.T) {
 		f := write("bom.b64", append(append([]byte("\xEF\xBB\xBF \r\n"), valid...), "\r\n\n"...))
-		got, err := f.Assertion(context.Background())
+		got, err := f(context.Background())
 		if err != nil || string(got) != string(valid) {
 			t.Fatalf("got %d bytes, err %v; want the %d-byte assertion", len(got), err, len(valid))
 		}
 	})
 	t.Run("A6.1 re-read on every call", func(t *testing.T) {
 		f := write("rotating.b64", valid)
-		if _, err := f.Assertion(context.Background()); err != nil {
+		if _, err := f(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		other := testAssertion(4)
 		write("rotating.b64", other)
-		got, err := f.Assertion(context.Background())
+		got, err := f(context.Background())
 		if err != nil || string(got) != string(other) {
 			t.Fatalf("second read did not see the new file: err %v", err)
 		}
 	})
 	t.Run("A6.1 file over 1 MiB refused", func(t *testing.T) {
 		f := write("huge.b64", []byte(strings.Repeat("A", 1<<20+1)))
-		_, err := f.Assertion(context.Background())
-		if !errors.Is(err, samlcreds.ErrInvalidAssertion) || strings.Contains(err.Error(), "AAAAAAAA") {
-			t.Fatalf("err = %v, want ErrInvalidAssertion without content", err)
+		_, err := f(context.Background())
+		if !errors.Is(err, samlcreds.ErrAssertion) || strings.Contains(err.Error(), "AAAAAAAA") {
+			t.Fatalf("err = %v, want ErrAssertion without content", err)
 		}
-		// Through the provider it stays ErrInvalidAssertion and never reaches STS.
+		// Through the provider it stays ErrAssertion and never reaches STS.
 		fk := &fakeSTS{}
 		_, err = samlcreds.NewProvider(newFakeSTSServer(t, fk), testRole(t), f, samlcreds.Options{}).Retrieve(context.Background())
-		if !errors.Is(err, samlcreds.ErrInvalidAssertion) || fk.Count() != 0 {
+		if !errors.Is(err, samlcreds.ErrAssertion) || fk.Count() != 0 {
 			t.Fatalf("provider: err %v, %d STS calls", err, fk.Count())
 		}
 	})
@@ -214,8 +211,8 @@ func TestAssertionFile(t *testing.T) {
 		f := write("ctx.b64", valid)
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
-		if _, err := f.Assertion(ctx); !errors.Is(err, context.Canceled) || !errors.Is(err, samlcreds.ErrAssertionSource) {
-			t.Fatalf("err = %v, want context.Canceled inside ErrAssertionSource", err)
+		if _, err := f(ctx); !errors.Is(err, context.Canceled) || !errors.Is(err, samlcreds.ErrAssertion) {
+			t.Fatalf("err = %v, want context.Canceled inside ErrAssertion", err)
 		}
 	})
 }

@@ -72,6 +72,10 @@ type Result struct {
 	AssumedRoleARN string
 	// AssumedRoleID is the session's unique ID, "{roleID}:{roleSessionName}".
 	AssumedRoleID string
+	// RoleSessionName is the last segment of AssumedRoleARN (B2.6): the
+	// RoleSessionName STS took from the assertion; "" when AssumedRoleARN is
+	// not an assumed-role ARN.
+	RoleSessionName awsrole.RoleSessionName
 	// Subject is the NameID of the assertion (saml:sub, B3.3).
 	Subject string
 	// SubjectType is the NameID format, shortened for SAML 2.0 formats
@@ -97,21 +101,6 @@ type Result struct {
 	SessionTokenUtilization int
 	// RequestID is the STS request ID, for AWS support; "" when unknown.
 	RequestID string
-}
-
-// RoleSessionName returns the last segment of AssumedRoleARN (B2.6): the
-// RoleSessionName STS took from the assertion. It is "" when AssumedRoleARN is
-// not an assumed-role ARN.
-func (r Result) RoleSessionName() awsrole.RoleSessionName {
-	_, rest, ok := strings.Cut(r.AssumedRoleARN, ":assumed-role/")
-	if !ok {
-		return ""
-	}
-	_, session, ok := strings.Cut(rest, "/")
-	if !ok {
-		return ""
-	}
-	return awsrole.RoleSessionName(session)
 }
 
 // String describes the result without its secrets: the access key ID, the
@@ -140,6 +129,19 @@ func (r Result) LogValue() slog.Value {
 	)
 }
 
+// sessionNameOf returns the last segment of an assumed-role ARN, or "".
+func sessionNameOf(arn string) awsrole.RoleSessionName {
+	_, rest, ok := strings.Cut(arn, ":assumed-role/")
+	if !ok {
+		return ""
+	}
+	_, session, ok := strings.Cut(rest, "/")
+	if !ok {
+		return ""
+	}
+	return awsrole.RoleSessionName(session)
+}
+
 func redacted(s string) string {
 	if s == "" {
 		return `""`
@@ -158,9 +160,9 @@ func redacted(s string) string {
 // (*Error, ErrInvalidConfig), an invalid Role or one whose role and provider
 // are in different partitions or accounts (the *awsrole.AttributeError of
 // awsrole.ErrInvalid, A3.3), an assertion outside 4-100000 characters or
-// that is not the base64 of an XML document (ErrInvalidAssertion, A6.1, B4.1),
+// that is not the base64 of an XML document (ErrAssertion, A6.1, B4.1),
 // DurationSeconds outside 900-43200 (awsrole.ErrInvalid, A4.2),
-// and a Policy or PolicyARNs out of bounds (ErrInvalidSessionPolicy, B4.1).
+// and a Policy or PolicyARNs out of bounds (ErrInvalidConfig, B4.1).
 //
 // A failed call is a *RemoteError of category ErrSTS: STS's code, message
 // (bounded, withheld if it repeats the assertion), HTTP status and request ID,
@@ -179,7 +181,7 @@ func AssumeRoleWithSAML(ctx context.Context, client APIClient, role awsrole.Role
 	if err := validateParams(role, opts); err != nil {
 		return nil, err
 	}
-	if err := ValidateAssertion(assertion); err != nil {
+	if err := validateAssertion(assertion); err != nil {
 		return nil, err
 	}
 	req := &sts.AssumeRoleWithSAMLInput{
@@ -224,7 +226,7 @@ func validateDurationSeconds(d int) error {
 
 func validatePolicy(policy string, arns []string) error {
 	fail := func(format string, args ...any) error {
-		return newErr(ErrInvalidSessionPolicy, "B4.1", fmt.Sprintf(format, args...), nil)
+		return newErr(ErrInvalidConfig, "B4.1", fmt.Sprintf(format, args...), nil)
 	}
 	if policy != "" {
 		if !utf8.ValidString(policy) {
@@ -250,14 +252,14 @@ func validatePolicy(policy string, arns []string) error {
 	return nil
 }
 
-// ValidateAssertion checks a SAMLAssertion the way STS's model does, and a
+// validateAssertion checks a SAMLAssertion the way STS's model does, and a
 // little more, without reading its content: 4-100000 characters (A6.1) of
 // standard base64 (line breaks allowed) that decode to something starting with
 // '<' (B4.1: the base64 of the whole samlp:Response). It does not verify the
-// assertion. Errors wrap ErrInvalidAssertion and never repeat the assertion.
-func ValidateAssertion(b64 []byte) error {
+// assertion. Errors wrap ErrAssertion and never repeat the assertion.
+func validateAssertion(b64 []byte) error {
 	fail := func(rule, reason string) error {
-		return newErr(ErrInvalidAssertion, rule, reason, nil)
+		return newErr(ErrAssertion, rule, reason, nil)
 	}
 	if len(b64) == 0 {
 		return fail("A6.1", "SAMLAssertion is empty; want the base64 of the SAMLResponse")
@@ -347,6 +349,7 @@ func newResult(role awsrole.Role, out *sts.AssumeRoleWithSAMLOutput) (*Result, e
 	if u := out.AssumedRoleUser; u != nil {
 		r.AssumedRoleARN = aws.ToString(u.Arn)
 		r.AssumedRoleID = aws.ToString(u.AssumedRoleId)
+		r.RoleSessionName = sessionNameOf(r.AssumedRoleARN)
 		want := role.RoleARN.AssumedRoleARN("")
 		if r.AssumedRoleARN != "" && (!strings.HasPrefix(r.AssumedRoleARN, want) || len(r.AssumedRoleARN) == len(want)) {
 			return fail("B2.6", fmt.Sprintf("AssumedRoleUser %s is not a session of the requested role %s", quote(r.AssumedRoleARN, 256), role.RoleARN))

@@ -51,7 +51,7 @@ func TestRun(t *testing.T) {
 	}
 	// A response that expired: STS's ExpiredTokenException reaches the caller.
 	now = now.Add(2 * time.Hour)
-	stale := samlcreds.AssertionSourceFunc(func(context.Context) ([]byte, error) {
+	stale := samlcreds.AssertionSource(func(context.Context) ([]byte, error) {
 		return []byte(idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{Tamper: []string{"expired"}}).Base64()), nil
 	})
 	cfg2 := srv.AWSConfig("")
