@@ -5,14 +5,13 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/samlaws/samlaws/internal/awslimits"
 )
 
-// Session length limits, in seconds.
+// Session length limits, in seconds (the 900-43200 range is in
+// internal/awslimits).
 const (
-	// MinSessionSeconds is the shortest SessionDuration or DurationSeconds (A3.5, A4.2).
-	MinSessionSeconds = 900
-	// MaxSessionSeconds is the longest SessionDuration or DurationSeconds (A3.5, A4.2).
-	MaxSessionSeconds = 43200
 	// defaultSessionSeconds is the session length when neither SessionDuration
 	// nor DurationSeconds is given, and the default role MaxSessionDuration
 	// (A3.5, A4.1, B2.4).
@@ -54,7 +53,7 @@ func ParseSessionDuration(s string) (SessionDuration, error) {
 		return fail(fmt.Sprintf("leading zero in %s", echoN(s, 16)))
 	}
 	n, err := strconv.Atoi(s)
-	if err != nil || n < MinSessionSeconds || n > MaxSessionSeconds {
+	if err != nil || n < awslimits.MinSessionSeconds || n > awslimits.MaxSessionSeconds {
 		return fail(fmt.Sprintf("%s is out of range", echoN(s, 16)))
 	}
 	return SessionDuration(time.Duration(n) * time.Second), nil
@@ -182,12 +181,12 @@ func EffectiveSession(in SessionInput) (Session, error) {
 		if maxSD == 0 {
 			maxSD = defaultSessionSeconds
 		}
-		if maxSD < minMaxSessionSeconds || maxSD > MaxSessionSeconds {
+		if maxSD < minMaxSessionSeconds || maxSD > awslimits.MaxSessionSeconds {
 			return Session{}, newErr("", -1, "B2.4", errInvalidMaxSessionDuration, nil,
 				fmt.Sprintf("role MaxSessionDuration %d is outside 3600-43200", maxSD))
 		}
 		if in.DurationSeconds != 0 {
-			if in.DurationSeconds < MinSessionSeconds || in.DurationSeconds > MaxSessionSeconds {
+			if in.DurationSeconds < awslimits.MinSessionSeconds || in.DurationSeconds > awslimits.MaxSessionSeconds {
 				return Session{}, newErr("", -1, "A4.2", errInvalidDurationSeconds, nil,
 					fmt.Sprintf("ValidationError: DurationSeconds %d is outside 900-43200", in.DurationSeconds))
 			}

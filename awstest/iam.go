@@ -15,6 +15,7 @@ import (
 
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/awslimits"
 	"github.com/samlaws/samlaws/internal/mdlimit"
 	"github.com/samlaws/samlaws/metadata"
 	"github.com/samlaws/samlaws/saml"
@@ -724,7 +725,7 @@ func (s *Server) lookupRole(rq *request) (*role, *apiErr) {
 // grammar (federation.ParseTrustPolicy), and that every saml-provider named
 // as a principal exists.
 func (s *Server) checkTrustPolicy(doc, param string) (*federation.TrustPolicy, *apiErr) {
-	if err := length(param, doc, 1, federation.MaxPolicyDocumentLength); err != nil {
+	if err := length(param, doc, 1, awslimits.MaxPolicyDocumentLength); err != nil {
 		return nil, err
 	}
 	if !policyRE.MatchString(doc) {

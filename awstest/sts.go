@@ -9,6 +9,7 @@ import (
 
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/awslimits"
 	"github.com/samlaws/samlaws/saml"
 )
 
@@ -27,7 +28,7 @@ type session struct {
 // STS limits (A6.1, B4.1).
 const (
 	minAssertionChars = 4
-	maxAssertionChars = awsrole.MaxAssertionChars
+	maxAssertionChars = awslimits.MaxAssertionChars
 	maxPolicyChars    = 2048
 	maxPolicyARNs     = 10
 	// packedBudget is the size, in characters of session policy plus tag
@@ -106,7 +107,7 @@ func (s *Server) assumeRoleWithSAML(rq *request) (*xmlw, *apiErr) {
 	duration := 0
 	if v, ok := rq.param("DurationSeconds"); ok {
 		n, perr := strconv.Atoi(v)
-		if perr != nil || n < awsrole.MinSessionSeconds || n > awsrole.MaxSessionSeconds {
+		if perr != nil || n < awslimits.MinSessionSeconds || n > awslimits.MaxSessionSeconds {
 			return nil, validation("Value '" + clip(v, 20) + "' at 'durationSeconds' failed to satisfy constraint: Member must have value between 900 and 43200")
 		}
 		duration = n

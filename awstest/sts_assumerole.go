@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/internal/awslimits"
 )
 
 // sts:AssumeRole, as STS does it for the callers this server has: account
@@ -81,7 +82,7 @@ func (s *Server) assumeRole(rq *request) (*xmlw, *apiErr) {
 	duration := 3600
 	if v, ok := rq.param("DurationSeconds"); ok {
 		n, perr := strconv.Atoi(v)
-		if perr != nil || n < awsrole.MinSessionSeconds || n > awsrole.MaxSessionSeconds {
+		if perr != nil || n < awslimits.MinSessionSeconds || n > awslimits.MaxSessionSeconds {
 			return nil, validation("Value '" + clip(v, 20) + "' at 'durationSeconds' failed to satisfy constraint: Member must have value between 900 and 43200")
 		}
 		duration = n

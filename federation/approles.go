@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/internal/awslimits"
 )
 
 // AppRole is one item of the appRoles array of the Entra service principal of
@@ -293,7 +294,7 @@ func graphValueByte(c byte) bool {
 //     already disabled: Graph refuses to delete an enabled appRole (C4.4).
 //
 // Each value must be a valid Role pair (A3.1-A3.3) of only the characters
-// Graph allows (C4.2), its two ARNs under MaxImportPairLength together (C4.6). Errors wrap
+// Graph allows (C4.2), its two ARNs under 240 characters together (C4.6). Errors wrap
 // ErrInvalid. The plan is deterministic: the same inputs give the same
 // body, byte for byte.
 func PlanAppRoles(current []AppRole, discovered []awsrole.Role, opts AppRolesOptions) (*AppRolesPlan, error) {
@@ -402,8 +403,8 @@ func checkAppRoleValue(v string) error {
 			return newErr("C4.2", errInvalidAppRoles, nil, "the appRole value "+quote(v, 260)+" holds a character Microsoft Graph does not allow in a value")
 		}
 	}
-	if n := len(v) - 1; n >= MaxImportPairLength {
-		return newErr("C4.6", errInvalidAppRoles, nil, "the appRole value "+quote(v, 260)+" holds two ARNs of "+strconv.Itoa(n)+" characters together; Entra takes pairs under "+strconv.Itoa(MaxImportPairLength))
+	if n := len(v) - 1; n >= awslimits.MaxImportPairLength {
+		return newErr("C4.6", errInvalidAppRoles, nil, "the appRole value "+quote(v, 260)+" holds two ARNs of "+strconv.Itoa(n)+" characters together; Entra takes pairs under "+strconv.Itoa(awslimits.MaxImportPairLength))
 	}
 	return nil
 }

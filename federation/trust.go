@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/internal/awslimits"
 )
 
 // Trust policy vocabulary (B3.1, B3.2).
@@ -29,11 +30,6 @@ const (
 	ConditionKeyAudience = "SAML:aud"
 	// policyVersion is the policy language version NewTrustPolicy writes.
 	policyVersion = "2012-10-17"
-	// MaxPolicyDocumentLength is the largest AssumeRolePolicyDocument, in
-	// characters, that the IAM model allows (B2.5). Account quotas on trust
-	// policy length are lower (2,048 characters by default, per the IAM quotas
-	// page); this package does not check them.
-	MaxPolicyDocumentLength = 131072
 )
 
 // maxPolicyDepth bounds JSON nesting in ParseTrustPolicy; a trust policy
@@ -287,7 +283,7 @@ type SAMLStatement struct {
 // Input: the JSON text, or the URL-encoded form in which IAM's GetRole and
 // ListRoles return it (a document whose first non-blank character is '%' is
 // percent-decoded once, RFC 3986 style: '+' stays '+'). After decoding it must
-// be 1..MaxPolicyDocumentLength characters of [\x09\x0A\x0D\x20-\xFF] (B2.5)
+// be 1..131072 characters (the IAM model's limit) of [\x09\x0A\x0D\x20-\xFF] (B2.5)
 // and well-formed UTF-8.
 //
 // Interpretation, fail-closed (anything else is an error wrapping
@@ -831,9 +827,9 @@ func policyErr(reason string, cause error) *Error {
 // decodePolicyText undoes IAM's URL encoding when present and applies the
 // B2.5 length and character rules.
 func decodePolicyText(doc string) (string, error) {
-	if len(doc) > 3*MaxPolicyDocumentLength*utf8.UTFMax {
+	if len(doc) > 3*awslimits.MaxPolicyDocumentLength*utf8.UTFMax {
 		return "", newErr("B2.5", errInvalidTrustPolicy, nil,
-			"trust policy: document is "+strconv.Itoa(len(doc))+" bytes, far beyond the "+strconv.Itoa(MaxPolicyDocumentLength)+"-character limit")
+			"trust policy: document is "+strconv.Itoa(len(doc))+" bytes, far beyond the "+strconv.Itoa(awslimits.MaxPolicyDocumentLength)+"-character limit")
 	}
 	if trimmed := strings.TrimLeft(doc, " \t\r\n"); strings.HasPrefix(trimmed, "%") {
 		dec, err := url.PathUnescape(doc)
@@ -851,9 +847,9 @@ func decodePolicyText(doc string) (string, error) {
 	n := 0
 	for i, r := range doc {
 		n++
-		if n > MaxPolicyDocumentLength {
+		if n > awslimits.MaxPolicyDocumentLength {
 			return "", newErr("B2.5", errInvalidTrustPolicy, nil,
-				"trust policy: document is longer than "+strconv.Itoa(MaxPolicyDocumentLength)+" characters")
+				"trust policy: document is longer than "+strconv.Itoa(awslimits.MaxPolicyDocumentLength)+" characters")
 		}
 		if !(r == '\t' || r == '\n' || r == '\r' || r >= 0x20 && r <= 0xFF) {
 			return "", newErr("B2.5", errInvalidTrustPolicy, nil,
@@ -984,16 +980,11 @@ func (tp *TrustPolicy) ImportableProvider(role awsrole.RoleARN) (awsrole.Provide
 	if p.Partition != role.Partition || p.AccountID != role.AccountID {
 		return notImportable("A3.3", "the trusted saml-provider "+quote(p.String(), 200)+" is not in the role's partition and account", nil)
 	}
-	if n := len(role.String()) + len(p.String()); n >= MaxImportPairLength {
-		return notImportable("C4.6", "the role ARN and the provider ARN are "+strconv.Itoa(n)+" characters together; Entra imports only roles whose two ARNs are under "+strconv.Itoa(MaxImportPairLength)+" characters combined", nil)
+	if n := len(role.String()) + len(p.String()); n >= awslimits.MaxImportPairLength {
+		return notImportable("C4.6", "the role ARN and the provider ARN are "+strconv.Itoa(n)+" characters together; Entra imports only roles whose two ARNs are under "+strconv.Itoa(awslimits.MaxImportPairLength)+" characters combined", nil)
 	}
 	return p, nil
 }
-
-// MaxImportPairLength bounds the role ARN and the saml-provider ARN of a role
-// Entra's provisioning connector imports: their combined length, without the
-// comma between them, must be under 240 (C4.6).
-const MaxImportPairLength = 240
 
 // ImportWarning is a reason, reported in the field but not documented, why
 // Entra's provisioning connector might not import (or might disable) a role

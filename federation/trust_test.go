@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/internal/awslimits"
 )
 
 const (
@@ -352,7 +353,7 @@ func TestParseTrustPolicyRejects(t *testing.T) {
 	deep := doc(`{"Effect":"Allow","Principal":` + fedA + `,"Action":` + saml + `,"Condition":{"StringEquals":{"k":` +
 		strings.Repeat("[", 40) + `"x"` + strings.Repeat("]", 40) + `}}}`)
 	atLimit := doc(`{"Effect":"Allow","Principal":`+fedA+`,"Action":`+saml+`}`) + ""
-	padded := atLimit[:len(atLimit)-1] + strings.Repeat(" ", MaxPolicyDocumentLength-len(atLimit)) + "}"
+	padded := atLimit[:len(atLimit)-1] + strings.Repeat(" ", awslimits.MaxPolicyDocumentLength-len(atLimit)) + "}"
 	tests := []struct {
 		name string
 		in   string
@@ -427,7 +428,7 @@ func TestParseTrustPolicyRejects(t *testing.T) {
 	}
 
 	// The padded document sits exactly at the B2.5 limit and is accepted.
-	if len(padded) != MaxPolicyDocumentLength {
+	if len(padded) != awslimits.MaxPolicyDocumentLength {
 		t.Fatalf("test setup: padded is %d", len(padded))
 	}
 	if _, err := ParseTrustPolicy(padded); err != nil {

@@ -5,8 +5,8 @@ package saml
 // short names; new tests may use them or mint.X directly.
 
 import (
-	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/awslimits"
 	"github.com/samlaws/samlaws/internal/dsigalg"
 	"github.com/samlaws/samlaws/internal/mint"
 	"github.com/samlaws/samlaws/metadata"
@@ -72,7 +72,7 @@ const (
 	AlgSHA512                              = metadata.AlgDigestSHA512
 	AWSSignInURL                           = federation.GlobalSignInEndpoint // federation.GlobalSignInEndpoint before issue 15
 	AWSEntityID                            = federation.SPEntityIDAWS
-	MaxResponseChars                       = awsrole.MaxAssertionChars
+	MaxResponseChars                       = awslimits.MaxAssertionChars
 	AlgEnvelopedSig                        = dsigalg.Enveloped
 )
 

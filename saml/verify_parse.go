@@ -8,7 +8,7 @@ import (
 	"github.com/samlaws/samlaws/internal/xmlread"
 	"github.com/samlaws/samlaws/internal/xmltree"
 
-	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/internal/awslimits"
 )
 
 // This file builds the verifier's tree from internal/xmlread, the project's
@@ -74,7 +74,7 @@ type parseLimits struct {
 }
 
 var defaultParseLimits = parseLimits{
-	maxBytes: awsrole.MaxAssertionChars / 4 * 3,
+	maxBytes: awslimits.MaxAssertionChars / 4 * 3,
 	maxDepth: 32,
 	// Start and end tags, text runs and comments. A response within STS's
 	// limit (75,000 bytes of XML) that a real IdP writes spends at least

@@ -10,7 +10,7 @@ import (
 
 	"github.com/beevik/etree"
 
-	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/internal/awslimits"
 	"github.com/samlaws/samlaws/internal/xmltree"
 )
 
@@ -23,7 +23,7 @@ const (
 
 // maxRawInput bounds the raw input (base64 with line breaks, or XML) before
 // it is even scanned.
-const maxRawInput = 2 * awsrole.MaxAssertionChars
+const maxRawInput = 2 * awslimits.MaxAssertionChars
 
 // decode turns the raw input (base64 form value or XML) into XML bytes,
 // enforcing A6.1 and D1.1.
@@ -40,7 +40,7 @@ func (c *checker) decode(raw []byte) ([]byte, *ValidationError) {
 		// XML allows it before the root element, not before an XML
 		// declaration (the reader decides).
 		x := trimBOM(bytes.TrimRight(raw, " \t\r\n"))
-		if n := base64.StdEncoding.EncodedLen(len(x)); n > awsrole.MaxAssertionChars {
+		if n := base64.StdEncoding.EncodedLen(len(x)); n > awslimits.MaxAssertionChars {
 			return nil, newErr(errTooLarge, "A6.1", "response is larger than STS's limit of 100,000 base64 characters", "keep group claims and other large attributes out of the AWS app (A6.2)")
 		}
 		return x, nil
@@ -50,7 +50,7 @@ func (c *checker) decode(raw []byte) ([]byte, *ValidationError) {
 	// made only when spaces or tabs are there, or when the exact count of
 	// base64 characters matters (near the limits).
 	compact := in
-	if len(in) > awsrole.MaxAssertionChars || len(in) < 64 || bytes.IndexByte(in, ' ') >= 0 || bytes.IndexByte(in, '\t') >= 0 {
+	if len(in) > awslimits.MaxAssertionChars || len(in) < 64 || bytes.IndexByte(in, ' ') >= 0 || bytes.IndexByte(in, '\t') >= 0 {
 		compact = make([]byte, 0, len(in))
 		for _, b := range in {
 			switch b {
@@ -60,7 +60,7 @@ func (c *checker) decode(raw []byte) ([]byte, *ValidationError) {
 			}
 		}
 	}
-	if len(compact) > awsrole.MaxAssertionChars {
+	if len(compact) > awslimits.MaxAssertionChars {
 		return nil, newErr(errTooLarge, "A6.1", "response is larger than STS's limit of 100,000 base64 characters", "keep group claims and other large attributes out of the AWS app (A6.2)")
 	}
 	if len(compact) < 4 {

@@ -19,6 +19,7 @@ import (
 	"github.com/samlaws/samlaws/awsrole/iamsaml"
 	"github.com/samlaws/samlaws/awstest"
 	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/awslimits"
 	"github.com/samlaws/samlaws/saml/samltest"
 )
 
@@ -212,7 +213,7 @@ func TestImportableRoles(t *testing.T) {
 		if got := ri.ARN + "," + ri.Provider.String(); got != ri.Value {
 			t.Errorf("%s: Value %q, want %q", ri.RoleName, ri.Value, got)
 		}
-		if len(ri.Value)-1 >= federation.MaxImportPairLength {
+		if len(ri.Value)-1 >= awslimits.MaxImportPairLength {
 			t.Errorf("%s: importable with a %d-character value (C4.6)", ri.RoleName, len(ri.Value))
 		}
 	}
@@ -510,7 +511,7 @@ func FuzzImportableRoles(f *testing.F) {
 			}
 			return
 		}
-		if ri.Value != arn+","+ri.Provider.String() || len(ri.Value)-1 >= federation.MaxImportPairLength {
+		if ri.Value != arn+","+ri.Provider.String() || len(ri.Value)-1 >= awslimits.MaxImportPairLength {
 			t.Fatalf("importable with Value %q for ARN %q", ri.Value, arn)
 		}
 	})

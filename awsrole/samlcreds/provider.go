@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/internal/awslimits"
 )
 
 // ProviderName is the Source of the credentials a Provider returns.
@@ -62,7 +63,7 @@ func readAssertionFile(ctx context.Context, path string) ([]byte, error) {
 	}
 	if len(b) > maxAssertionFileBytes {
 		return nil, newErr(ErrAssertion, "A6.1",
-			fmt.Sprintf("SAML assertion file %s is larger than %d bytes; a SAMLAssertion is at most %d characters", quote(path, 72), maxAssertionFileBytes, awsrole.MaxAssertionChars), nil)
+			fmt.Sprintf("SAML assertion file %s is larger than %d bytes; a SAMLAssertion is at most %d characters", quote(path, 72), maxAssertionFileBytes, awslimits.MaxAssertionChars), nil)
 	}
 	b = bytes.TrimPrefix(b, []byte("\xEF\xBB\xBF"))
 	return bytes.Trim(b, " \t\r\n"), nil

@@ -18,10 +18,11 @@ import (
 
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/internal/awserr"
+	"github.com/samlaws/samlaws/internal/awslimits"
 )
 
 // Request limits from the STS model (B4.1); the assertion's own limits are
-// awsrole.awsrole.MinAssertionChars and awsrole.awsrole.MaxAssertionChars (A6.1).
+// awslimits.MinAssertionChars and awslimits.MaxAssertionChars (A6.1).
 const (
 	maxPolicyChars  = 2048 // inline session Policy
 	maxPolicyARNs   = 10   // managed session policies per call
@@ -217,7 +218,7 @@ func validateParams(role awsrole.Role, opts Options) error {
 }
 
 func validateDurationSeconds(d int) error {
-	if d != 0 && (d < awsrole.MinSessionSeconds || d > awsrole.MaxSessionSeconds) {
+	if d != 0 && (d < awslimits.MinSessionSeconds || d > awslimits.MaxSessionSeconds) {
 		return &awsrole.AttributeError{Index: -1, Rule: "A4.2", Kind: awsrole.ErrInvalid,
 			Reason: fmt.Sprintf("DurationSeconds %d is outside 900-43200 (STS would answer ValidationError); use 0 for the default 3600", d)}
 	}
@@ -265,11 +266,11 @@ func validateAssertion(b64 []byte) error {
 		return fail("A6.1", "SAMLAssertion is empty; want the base64 of the SAMLResponse")
 	}
 	n := utf8.RuneCount(b64)
-	if n < awsrole.MinAssertionChars {
-		return fail("A6.1", fmt.Sprintf("SAMLAssertion is %d characters, fewer than %d", n, awsrole.MinAssertionChars))
+	if n < awslimits.MinAssertionChars {
+		return fail("A6.1", fmt.Sprintf("SAMLAssertion is %d characters, fewer than %d", n, awslimits.MinAssertionChars))
 	}
-	if n > awsrole.MaxAssertionChars {
-		return fail("A6.1", fmt.Sprintf("SAMLAssertion is %d characters, more than the %d STS accepts; drop claims AWS does not use (groups, A6.2)", n, awsrole.MaxAssertionChars))
+	if n > awslimits.MaxAssertionChars {
+		return fail("A6.1", fmt.Sprintf("SAMLAssertion is %d characters, more than the %d STS accepts; drop claims AWS does not use (groups, A6.2)", n, awslimits.MaxAssertionChars))
 	}
 	first := firstNonSpace(b64)
 	if first == '<' {

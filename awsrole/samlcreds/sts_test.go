@@ -19,6 +19,7 @@ import (
 
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/awsrole/samlcreds"
+	"github.com/samlaws/samlaws/internal/awslimits"
 )
 
 func mustRole(t testing.TB, s string) awsrole.Role {
@@ -313,7 +314,7 @@ func TestAssumeRoleWithSAMLValidation(t *testing.T) {
 	decLen := len(base) / 4 * 3
 	at100k := testAssertion(75000 - decLen)
 	over100k := testAssertion(75000 - decLen + 3)
-	if len(at100k) != awsrole.MaxAssertionChars || len(over100k) != awsrole.MaxAssertionChars+4 {
+	if len(at100k) != awslimits.MaxAssertionChars || len(over100k) != awslimits.MaxAssertionChars+4 {
 		t.Fatalf("boundary assertions are %d and %d characters", len(at100k), len(over100k))
 	}
 	otherAccount := testRole(t)

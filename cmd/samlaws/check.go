@@ -11,8 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/awslimits"
 	"github.com/samlaws/samlaws/saml"
 )
 
@@ -90,7 +90,7 @@ Examples:
 // checkMaxInput bounds what is read from one response file. The verifier
 // rejects anything over STS's 100,000-character limit (A6.1); reading a little
 // more than that lets it say so, without reading an arbitrarily large file.
-const checkMaxInput = 4 * awsrole.MaxAssertionChars
+const checkMaxInput = 4 * awslimits.MaxAssertionChars
 
 // checkStrings is a repeatable string flag.
 type checkStrings []string
@@ -378,7 +378,7 @@ func checkLoadDecryptKeys(files []string) ([]*rsa.PrivateKey, error) {
 // expected issuer when --cert is given without --issuer.
 func checkPeekIssuer(data []byte) (string, bool) {
 	x, _, _, err := decodeResponseBytes(data)
-	if err != nil || len(x) > awsrole.MaxAssertionChars {
+	if err != nil || len(x) > awslimits.MaxAssertionChars {
 		return "", false
 	}
 	root, err := decodeParseXML(x)

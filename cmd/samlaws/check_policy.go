@@ -14,13 +14,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/awslimits"
 	"github.com/samlaws/samlaws/saml"
 )
 
 // checkMaxPolicyFile bounds what --trust-policy reads: the IAM model's
 // largest AssumeRolePolicyDocument, URL-encoded (three bytes a character at
 // most), plus some room for white space.
-const checkMaxPolicyFile = 3*federation.MaxPolicyDocumentLength + 4096
+const checkMaxPolicyFile = 3*awslimits.MaxPolicyDocumentLength + 4096
 
 // checkTrustPolicy is --trust-policy (and --role): the trust policy of the
 // role the response is for, evaluated for each accepted response as STS does

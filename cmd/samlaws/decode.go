@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/internal/awslimits"
 	"github.com/samlaws/samlaws/internal/dsigalg"
 	"github.com/samlaws/samlaws/internal/mint"
 	"github.com/samlaws/samlaws/metadata"
@@ -107,7 +108,7 @@ func runDecode(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return exitRejected
 	}
 	if int64(len(data)) > checkMaxInput {
-		fmt.Fprintf(stderr, "samlaws decode: %s: larger than %d bytes; AWS takes at most %d characters (A6.1)\n", files[0], checkMaxInput, awsrole.MaxAssertionChars)
+		fmt.Fprintf(stderr, "samlaws decode: %s: larger than %d bytes; AWS takes at most %d characters (A6.1)\n", files[0], checkMaxInput, awslimits.MaxAssertionChars)
 		return exitRejected
 	}
 	write := decodeTo
@@ -210,10 +211,10 @@ func (p *decodePrinter) response(r *decodeNode, enc decodeEncoding, xmlLen, b64L
 	switch enc {
 	case encodingXML:
 		p.printf("SAMLResponse given as XML (%d bytes; its base64 form value has %d characters, STS takes at most %d, A6.1)\n",
-			xmlLen, base64.StdEncoding.EncodedLen(xmlLen), awsrole.MaxAssertionChars)
+			xmlLen, base64.StdEncoding.EncodedLen(xmlLen), awslimits.MaxAssertionChars)
 	case encodingBase64:
 		p.printf("SAMLResponse decoded from base64 (%d characters without line breaks; STS takes at most %d, A6.1)\n",
-			b64Len, awsrole.MaxAssertionChars)
+			b64Len, awslimits.MaxAssertionChars)
 	case encodingDeflate:
 		p.printf("SAMLResponse decoded from base64 of DEFLATE-compressed XML: that is the HTTP-Redirect\n" +
 			"encoding, which AWS rejects; the HTTP-POST binding sends plain base64 (D1.1)\n")

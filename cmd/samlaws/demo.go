@@ -21,6 +21,7 @@ import (
 	"github.com/samlaws/samlaws/awsrole/samlcreds"
 	"github.com/samlaws/samlaws/awstest"
 	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/awslimits"
 	"github.com/samlaws/samlaws/metadata"
 	"github.com/samlaws/samlaws/saml"
 	"github.com/samlaws/samlaws/saml/samltest"
@@ -430,7 +431,7 @@ func (d *demo) signIn(v *saml.Verifier) error {
 	}
 	d.title("3. B.Simon signs in: Entra posts a SAMLResponse to " + m.Destination)
 	d.row("user", u.UPN)
-	d.row("response", fmt.Sprintf("%d bytes of XML; the form value has %d base64 characters (STS takes up to %d, A6.1)", len(m.XML), len(m.Base64()), awsrole.MaxAssertionChars))
+	d.row("response", fmt.Sprintf("%d bytes of XML; the form value has %d base64 characters (STS takes up to %d, A6.1)", len(m.XML), len(m.Base64()), awslimits.MaxAssertionChars))
 	d.row("signed", "the Assertion, RSA-SHA256 (Entra's default, C3.1)")
 	for i, r := range u.Roles {
 		label := ""

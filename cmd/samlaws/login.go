@@ -18,6 +18,7 @@ import (
 
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/awsrole/samlcreds"
+	"github.com/samlaws/samlaws/internal/awslimits"
 )
 
 const loginHelp = `usage: samlaws login --assertion FILE|- [--role ARN] [flags]
@@ -101,7 +102,7 @@ func login(ctx context.Context, name, defFormat string, args []string, stdin io.
 	if *duration != 0 && (*duration%time.Second != 0 || secs < 900 || secs > 43200) {
 		return fail(stderr, name, usagef("--duration", "want whole seconds from 15m to 12h (A4.2)"))
 	}
-	data, err := readResponseInput(*assertion, stdin, awsrole.MaxAssertionChars*2)
+	data, err := readResponseInput(*assertion, stdin, awslimits.MaxAssertionChars*2)
 	if err != nil {
 		return fail(stderr, name, err)
 	}
