@@ -247,7 +247,7 @@ func checkMetadata(doc string) ([]*metadata.EntityDescriptor, time.Time, *apiErr
 	if probs := metadata.CheckIAM([]byte(doc)); len(probs) > 0 {
 		// IAM answers one generic message (A5.4); the first problem
 		// follows it so that a test knows which rule it broke.
-		return nil, time.Time{}, sender(400, "InvalidInput", "Could not parse metadata: "+clip(probs[0].String(), 300))
+		return nil, time.Time{}, sender(400, "InvalidInput", "Could not parse metadata: "+clip(probs[0].Reason+" (rule "+probs[0].Rule+")", 300))
 	}
 	d, err := metadata.Parse([]byte(doc), metadata.Limits{})
 	if err != nil {

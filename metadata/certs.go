@@ -145,14 +145,12 @@ func NewCertificate(der []byte) Certificate {
 // CertState is a certificate's validity state at a given time.
 type CertState string
 
-// Certificate states. The expiring-* states follow Entra's notification points
-// 60, 30 and 7 days before expiry (spec C3.3); each names the tightest bound
-// that applies.
+// Certificate states. StateExpiring starts at Entra's first notification, 60
+// days before expiry (spec C3.3); Entra notifies again at 30 and 7 days, which
+// NotAfter.Sub(now) tells.
 const (
 	StateValid       CertState = "valid"         // valid, more than 60 days left
-	StateExpiring60  CertState = "expiring-60d"  // 60 days or less left
-	StateExpiring30  CertState = "expiring-30d"  // 30 days or less left
-	StateExpiring7   CertState = "expiring-7d"   // 7 days or less left
+	StateExpiring    CertState = "expiring"      // valid, 60 days or less left
 	StateExpired     CertState = "expired"       // at or after NotAfter
 	StateNotYetValid CertState = "not-yet-valid" // before NotBefore
 	StateUnparseable CertState = "unparseable"   // not an X.509 certificate
@@ -168,12 +166,8 @@ func (c *Certificate) State(now time.Time) CertState {
 		return StateNotYetValid
 	case left <= 0:
 		return StateExpired
-	case left <= 7*24*time.Hour:
-		return StateExpiring7
-	case left <= 30*24*time.Hour:
-		return StateExpiring30
 	case left <= 60*24*time.Hour:
-		return StateExpiring60
+		return StateExpiring
 	}
 	return StateValid
 }
@@ -271,7 +265,7 @@ func (e *EntityDescriptor) Certificates() []Certificate {
 // entity (no IDPSSODescriptor), those of its security token service
 // RoleDescriptors.
 func (e *EntityDescriptor) SigningCertificates() []Certificate {
-	ders := e.IDPSigningCertificates()
+	ders := e.idpSigningCertificates()
 	if len(e.IDPSSODescriptors) == 0 {
 		var kds []KeyDescriptor
 		for _, r := range e.RoleDescriptors {
@@ -307,10 +301,9 @@ const (
 	// RolloverCurrentExpired: the current certificate has expired but a valid
 	// one is published; Entra then signs with the valid one (C3.2).
 	RolloverCurrentExpired RolloverState = "current-expired-next-available"
-	// RolloverNoValid: no signing certificate is valid at that time.
+	// RolloverNoValid: no signing certificate is valid at that time, or the
+	// entity publishes none (then Current is nil and Next empty).
 	RolloverNoValid RolloverState = "no-valid-certificate"
-	// RolloverNoCertificate: the entity publishes no signing certificate.
-	RolloverNoCertificate RolloverState = "no-certificate"
 )
 
 // Rollover is the rollover analysis of an entity's signing certificates.
@@ -335,7 +328,7 @@ func (e *EntityDescriptor) Rollover(now time.Time, activeSigner string) Rollover
 	certs := e.SigningCertificates()
 	var r Rollover
 	if len(certs) == 0 {
-		r.State = RolloverNoCertificate
+		r.State = RolloverNoValid
 		return r
 	}
 	var valid, future []Certificate

@@ -53,12 +53,12 @@ func TestCertStates(t *testing.T) {
 	}{
 		{"not_yet_valid", nb.Add(-time.Second), StateNotYetValid},
 		{"C3.3_valid_61d", na.Add(-61 * day), StateValid},
-		{"C3.3_60d", na.Add(-60 * day), StateExpiring60},
-		{"C3.3_31d", na.Add(-31 * day), StateExpiring60},
-		{"C3.3_30d", na.Add(-30 * day), StateExpiring30},
-		{"C3.3_8d", na.Add(-8 * day), StateExpiring30},
-		{"C3.3_7d", na.Add(-7 * day), StateExpiring7},
-		{"C3.3_1s", na.Add(-time.Second), StateExpiring7},
+		{"C3.3_60d", na.Add(-60 * day), StateExpiring},
+		{"C3.3_31d", na.Add(-31 * day), StateExpiring},
+		{"C3.3_30d", na.Add(-30 * day), StateExpiring},
+		{"C3.3_8d", na.Add(-8 * day), StateExpiring},
+		{"C3.3_7d", na.Add(-7 * day), StateExpiring},
+		{"C3.3_1s", na.Add(-time.Second), StateExpiring},
 		{"expired_at_notafter", na, StateExpired},
 		{"expired", na.Add(day), StateExpired},
 	} {
@@ -91,7 +91,7 @@ func TestThumbprints(t *testing.T) {
 // rolloverDoc generates IdP metadata holding the given certificates.
 func rolloverDoc(t *testing.T, certs ...*x509.Certificate) *Document {
 	t.Helper()
-	out, err := NewIDPMetadata(EntraIDPMetadataOptions("00000000-0000-0000-0000-000000000002", certs...))
+	out, err := NewIDPMetadata(entraIDPOptions("00000000-0000-0000-0000-000000000002", certs...))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +132,7 @@ func TestRollover(t *testing.T) {
 			}
 		})
 	}
-	if r := mustParse(t, []byte(`<EntityDescriptor xmlns="urn:oasis:names:tc:SAML:2.0:metadata" entityID="x"/>`)).Entity.Rollover(now, ""); r.State != RolloverNoCertificate {
+	if r := mustParse(t, []byte(`<EntityDescriptor xmlns="urn:oasis:names:tc:SAML:2.0:metadata" entityID="x"/>`)).Entity.Rollover(now, ""); r.State != RolloverNoValid || r.Current != nil || len(r.Next) != 0 {
 		t.Errorf("no certs: %s", r.State)
 	}
 }
@@ -239,7 +239,7 @@ func TestErrorsNameNoInternalPackage(t *testing.T) {
 		if msg := err.Error(); strings.Contains(msg, "xmlread") || strings.Contains(msg, "xmlguard") || strings.Contains(msg, "internal/") {
 			t.Errorf("error names an internal package: %s", msg)
 		}
-		if !errors.Is(err, ErrHostile) && !errors.Is(err, ErrMalformed) {
+		if !errors.Is(err, errHostile) && !errors.Is(err, ErrMalformed) {
 			t.Errorf("%v: no category", err)
 		}
 	}

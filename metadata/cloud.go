@@ -59,7 +59,10 @@ func (c EntraCloud) loginHost() string {
 	return ""
 }
 
-// AppMetadataURL is [AppMetadataURL] on the cloud's login host.
+// AppMetadataURL returns the app-specific federation metadata URL (C1.2) on
+// the cloud's login host, which carries the application's own SAML signing
+// certificate: use it for AWS. Both IDs must be GUIDs. For the global cloud:
+// EntraGlobal.AppMetadataURL(tenantID, appID).
 func (c EntraCloud) AppMetadataURL(tenantID, appID string) (string, error) {
 	host := c.loginHost()
 	if host == "" {

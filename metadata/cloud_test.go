@@ -50,7 +50,7 @@ func TestEntraNationalClouds(t *testing.T) {
 		t.Errorf("unknown cloud: %v", err)
 	}
 	// Global default unchanged.
-	if g, _ := AppMetadataURL(tenant, tenant); g != "https://login.microsoftonline.com/"+tenant+"/federationmetadata/2007-06/federationmetadata.xml?appid="+tenant {
+	if g, _ := EntraGlobal.AppMetadataURL(tenant, tenant); g != "https://login.microsoftonline.com/"+tenant+"/federationmetadata/2007-06/federationmetadata.xml?appid="+tenant {
 		t.Errorf("global AppMetadataURL changed: %s", g)
 	}
 }
@@ -89,7 +89,7 @@ func TestEntraChinaMetadata(t *testing.T) {
 // chinaOptions is Entra operated by 21Vianet's IdP role: issuer on
 // sts.chinacloudapi.cn, endpoints on login.partner.microsoftonline.cn.
 func chinaOptions(tenant string, cert *x509.Certificate) IDPMetadataOptions {
-	opts := EntraIDPMetadataOptions(tenant, cert)
+	opts := entraIDPOptions(tenant, cert)
 	opts.EntityID = "https://sts.chinacloudapi.cn/" + tenant + "/"
 	ep := "https://login.partner.microsoftonline.cn/" + tenant + "/saml2"
 	opts.SingleSignOnServices = []Endpoint{{Binding: BindingHTTPRedirect, Location: ep}, {Binding: BindingHTTPPOST, Location: ep}}

@@ -25,7 +25,7 @@ func TestCrewjamReadsRaw(t *testing.T) {
 		t.Fatalf("crewjam IdP: %d SSO, %d keys", len(idp.SingleSignOnServices), len(idp.KeyDescriptors))
 	}
 	der, err := base64.StdEncoding.DecodeString(idp.KeyDescriptors[0].KeyInfo.X509Data.X509Certificates[0].Data)
-	if err != nil || string(der) != string(d.Entity.IDPSigningCertificates()[0]) {
+	if err != nil || string(der) != string(d.Entity.idpSigningCertificates()[0]) {
 		t.Errorf("first certificate differs: %v", err)
 	}
 }

@@ -7,17 +7,9 @@ import (
 	"github.com/beevik/etree"
 )
 
-// EntitySignature is the result of checking one entity's own signature.
-type EntitySignature struct {
-	// EntityID is the entity's entityID.
-	EntityID string
-	// Result is as for [Document.Verify]; Result.Present is false for an
-	// entity without its own ds:Signature.
-	Result *SignatureResult
-}
-
 // EntitySignatures checks the enveloped signature of every EntityDescriptor
-// in the document, in document order, the way [Document.InspectSignature]
+// in the document, in document order (SignatureResult.EntityID says whose;
+// Present is false for an entity without its own ds:Signature), the way [Document.InspectSignature]
 // checks the root's: each against its own KeyInfo certificate (trust on
 // first use), and Trusted when that certificate is pinned in opts. For a
 // single-entity document it returns the root's result.
@@ -28,9 +20,11 @@ type EntitySignature struct {
 // verify and two that do not), so the aggregate's own signature
 // ([Document.Verify]) is what establishes the whole document; these results
 // say which entities are still exactly as their publishers signed them.
-func (d *Document) EntitySignatures(opts VerifyOptions) []EntitySignature {
+func (d *Document) EntitySignatures(opts VerifyOptions) []*SignatureResult {
 	if d.Entity != nil {
-		return []EntitySignature{{EntityID: d.Entity.EntityID, Result: d.InspectSignature(opts)}}
+		r := d.InspectSignature(opts)
+		r.EntityID = d.Entity.EntityID
+		return []*SignatureResult{r}
 	}
 	if d.Aggregate == nil {
 		return nil
@@ -45,19 +39,19 @@ func (d *Document) EntitySignatures(opts VerifyOptions) []EntitySignature {
 	if err != nil {
 		// Parse accepted the document, so etree should too; report rather
 		// than guess.
-		var out []EntitySignature
+		var out []*SignatureResult
 		for _, e := range d.Entities() {
-			r := &SignatureResult{Present: e.Signature != nil}
+			r := &SignatureResult{EntityID: e.EntityID, Present: e.Signature != nil}
 			if r.Present {
 				r.Problem = err.Error()
 			} else {
 				r.Problem = "entity is not signed"
 			}
-			out = append(out, EntitySignature{EntityID: e.EntityID, Result: r})
+			out = append(out, r)
 		}
 		return out
 	}
-	var out []EntitySignature
+	var out []*SignatureResult
 	var walk func(el *etree.Element)
 	walk = func(el *etree.Element) {
 		for _, c := range el.ChildElements() {
@@ -76,7 +70,7 @@ func (d *Document) EntitySignatures(opts VerifyOptions) []EntitySignature {
 	return out
 }
 
-func entitySignature(el *etree.Element, byID map[string]*EntityDescriptor, budget int, opts VerifyOptions) EntitySignature {
+func entitySignature(el *etree.Element, byID map[string]*EntityDescriptor, budget int, opts VerifyOptions) *SignatureResult {
 	id := el.SelectAttrValue("entityID", "")
 	var sig *etree.Element
 	for _, c := range el.ChildElements() {
@@ -86,7 +80,7 @@ func entitySignature(el *etree.Element, byID map[string]*EntityDescriptor, budge
 		}
 	}
 	if sig == nil {
-		return EntitySignature{EntityID: id, Result: &SignatureResult{Problem: "entity is not signed"}}
+		return &SignatureResult{EntityID: id, Problem: "entity is not signed"}
 	}
 	var pool [][]byte
 	if e := byID[id]; e != nil && len(opts.Thumbprints) > 0 {
@@ -97,7 +91,9 @@ func entitySignature(el *etree.Element, byID map[string]*EntityDescriptor, budge
 	// Canonicalized in place: exclusive c14n renders the namespaces the
 	// entity uses, wherever they are declared.
 	inPlace := func() (*etree.Element, error) { return el, nil }
-	return EntitySignature{EntityID: id, Result: checkSignature(sigInfo(sig), el.SelectAttrValue("ID", ""), false, pool, inPlace, budget, opts)}
+	r := checkSignature(sigInfo(sig), el.SelectAttrValue("ID", ""), false, pool, inPlace, budget, opts)
+	r.EntityID = id
+	return r
 }
 
 // sigInfo reads what a ds:Signature element says about itself, like the

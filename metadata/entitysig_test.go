@@ -33,19 +33,19 @@ func TestEntitySignaturesSPID(t *testing.T) {
 	}
 	for i, w := range want {
 		g := got[i]
-		if g.EntityID != w.id || g.Result.Present != w.present || g.Result.Valid != w.valid {
+		if g.EntityID != w.id || g.Present != w.present || g.Valid != w.valid {
 			t.Errorf("D4 entity %d: %s present=%v valid=%v (%s), want %s present=%v valid=%v",
-				i, g.EntityID, g.Result.Present, g.Result.Valid, g.Result.Problem, w.id, w.present, w.valid)
+				i, g.EntityID, g.Present, g.Valid, g.Problem, w.id, w.present, w.valid)
 		}
-		if g.Result.Valid && (g.Result.Trusted || g.Result.Signer == nil) {
-			t.Errorf("%s: TOFU result trusted=%v signer=%v", g.EntityID, g.Result.Trusted, g.Result.Signer)
+		if g.Valid && (g.Trusted || g.Signer == nil) {
+			t.Errorf("%s: TOFU result trusted=%v signer=%v", g.EntityID, g.Trusted, g.Signer)
 		}
 	}
 	// Pinning the teamsystem signer makes that entity trusted and nothing else.
-	signer := got[8].Result.Signer.SHA256
+	signer := got[8].Signer.SHA256
 	for _, r := range d.EntitySignatures(VerifyOptions{Thumbprints: []string{signer}, Now: func() time.Time { return fixtureNow }}) {
-		if r.Result.Trusted != (r.EntityID == "https://spid.teamsystem.com/idp") {
-			t.Errorf("D4.6 pin %s: %s trusted=%v", signer, r.EntityID, r.Result.Trusted)
+		if r.Trusted != (r.EntityID == "https://spid.teamsystem.com/idp") {
+			t.Errorf("D4.6 pin %s: %s trusted=%v", signer, r.EntityID, r.Trusted)
 		}
 	}
 	// The inventory lists each entity signature's KeyInfo certificate there.
@@ -73,8 +73,8 @@ func TestEntitySignaturesSPID(t *testing.T) {
 	edited := append(append(append([]byte{}, raw[:k]...), []byte("https://evil.example")...), raw[k+bytes.IndexByte(raw[k:], '"'):]...)
 	ed := mustParse(t, edited)
 	res := ed.EntitySignatures(VerifyOptions{Now: func() time.Time { return fixtureNow }})
-	if res[8].Result.Valid || !res[1].Result.Valid {
-		t.Errorf("D4 edited teamsystem: teamsystem valid=%v, infocert valid=%v", res[8].Result.Valid, res[1].Result.Valid)
+	if res[8].Valid || !res[1].Valid {
+		t.Errorf("D4 edited teamsystem: teamsystem valid=%v, infocert valid=%v", res[8].Valid, res[1].Valid)
 	}
 	if sr := ed.InspectSignature(VerifyOptions{Now: func() time.Time { return fixtureNow }}); sr.Valid {
 		t.Error("D4 edited aggregate still verifies")
@@ -86,7 +86,7 @@ func TestEntitySignaturesSPID(t *testing.T) {
 // the inherited declaration.
 func TestEntitySignaturesInheritedNamespaces(t *testing.T) {
 	k := newTestKey(t, 2048, "idp", fixtureNow.Add(-time.Hour), fixtureNow.Add(24*time.Hour))
-	opts := EntraIDPMetadataOptions("00000000-0000-0000-0000-000000000002", k.cert)
+	opts := entraIDPOptions("00000000-0000-0000-0000-000000000002", k.cert)
 	opts.ID, opts.SigningKey, opts.SigningKeyCertificate = "_e1", k.key, k.cert
 	signed, err := NewIDPMetadata(opts)
 	if err != nil {
@@ -101,15 +101,15 @@ func TestEntitySignaturesInheritedNamespaces(t *testing.T) {
 	agg := []byte(`<md:EntitiesDescriptor xmlns:md="` + nsMetadata + `" Name="urn:test">` + string(moved) + `</md:EntitiesDescriptor>`)
 	d := mustParse(t, agg)
 	res := d.EntitySignatures(VerifyOptions{Certificates: []*x509.Certificate{k.cert}, Now: func() time.Time { return fixtureNow }})
-	if len(res) != 1 || !res[0].Result.Valid || !res[0].Result.Trusted {
-		t.Fatalf("D4 inherited xmlns:md: %+v", res[0].Result)
+	if len(res) != 1 || !res[0].Valid || !res[0].Trusted {
+		t.Fatalf("D4 inherited xmlns:md: %+v", res[0])
 	}
 }
 
 func TestEntitySignaturesSingleEntity(t *testing.T) {
 	d := mustParse(t, readFixture(t, "entra-app-61318f71.xml"))
 	res := d.EntitySignatures(VerifyOptions{Thumbprints: []string{realSigned[2].signer}, Now: func() time.Time { return fixtureNow }})
-	if len(res) != 1 || res[0].EntityID != "https://sts.windows.net/61318f71-9c58-4f75-b8af-329e649fcd80/" || !res[0].Result.Trusted {
+	if len(res) != 1 || res[0].EntityID != "https://sts.windows.net/61318f71-9c58-4f75-b8af-329e649fcd80/" || !res[0].Trusted {
 		t.Fatalf("%+v", res)
 	}
 }

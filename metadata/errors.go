@@ -4,30 +4,43 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/samlaws/samlaws/internal/errkind"
 	"github.com/samlaws/samlaws/internal/xmlread"
 )
 
-// Sentinel categories for errors.Is. Every error the package returns wraps
-// exactly one of them inside an [*Error].
+// Sentinel categories for errors.Is, one per kind of failure a caller acts
+// on. Every error the package returns wraps exactly one of them inside an
+// [*Error]; Error.Rule says which rule failed (D4.8 for a hostile document,
+// B1.1 or A5.4 for one IAM refuses, ...).
+//   - ErrMalformed and ErrUnusable: the document is at fault; use another one.
+//   - ErrSignature: the document is not authentic; do not trust it.
+//   - ErrFetch: the download failed; retrying may help.
+//   - ErrInvalidOption: the call is at fault.
 var (
-	// ErrMalformed: the input is not well-formed XML or not SAML metadata.
+	// ErrMalformed: the input is not well-formed XML or not SAML metadata,
+	// or it is hostile: it carries a DTD or entity declarations, or exceeds a
+	// size, depth, token or attribute budget (rule D4.8).
 	ErrMalformed = errors.New("metadata: malformed document")
-	// ErrHostile: the input carries a DTD or entity declarations, or exceeds a
-	// size, depth, token or attribute budget (spec D4.8).
-	ErrHostile = errors.New("metadata: hostile document")
-	// ErrUnusable: the document parses but cannot serve its purpose, for example an
-	// IdP with no signing certificate or no SingleSignOnService.
+	// ErrUnusable: the document parses but cannot serve its purpose, for
+	// example an IdP with no signing certificate or no SingleSignOnService,
+	// an expired validUntil, or a document IAM's CreateSAMLProvider would
+	// refuse (rules B1.1, A5.4).
 	ErrUnusable = errors.New("metadata: unusable document")
 	// ErrSignature: the document's own signature is missing, malformed, uses a
 	// disallowed algorithm, or does not verify against the pinned certificates.
 	ErrSignature = errors.New("metadata: signature check failed")
-	// ErrIAM: the document does not meet IAM CreateSAMLProvider's constraints
-	// (spec B1.1, A5.4).
-	ErrIAM = errors.New("metadata: not acceptable to IAM")
 	// ErrFetch: the document could not be fetched or read.
 	ErrFetch = errors.New("metadata: fetch failed")
 	// ErrInvalidOption: a caller-supplied option is invalid.
 	ErrInvalidOption = errors.New("metadata: invalid option")
+)
+
+// Finer kinds, for the package's own tests: they wrap a category.
+var (
+	// errHostile: a DTD, an entity declaration or an exceeded budget (D4.8).
+	errHostile = errkind.New("metadata: hostile document", "hostile", ErrMalformed)
+	// errIAM: IAM's CreateSAMLProvider would refuse the document (B1.1, A5.4).
+	errIAM = errkind.New("metadata: not acceptable to IAM", "iam", ErrUnusable)
 )
 
 // Error is the package's typed error for errors.As, in the module's error
@@ -38,7 +51,8 @@ var (
 // and never contains document content other than element names, entity IDs
 // and certificate thumbprints.
 type Error struct {
-	// Kind is one of the sentinel errors (ErrMalformed, ErrHostile, ...).
+	// Kind is the category (ErrMalformed, ErrUnusable, ...), or a finer,
+	// unexported kind that wraps it; match it with errors.Is.
 	Kind error
 	// Rule is the id of the rule in docs/rules.md the check implements ("C1.3",
 	// "A5.4"), or "".

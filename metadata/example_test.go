@@ -34,8 +34,12 @@ func ExampleParse() {
 	fmt.Println("BOM:", doc.BOM)
 	fmt.Println("entity:", e.EntityID)
 	fmt.Println("kind:", e.Kind(), "tenant:", e.TenantID())
-	for _, ep := range e.SingleSignOnServices(metadata.BindingHTTPPOST) {
-		fmt.Println("SSO (POST):", ep.Location)
+	for _, idp := range e.IDPSSODescriptors {
+		for _, ep := range idp.SingleSignOnServices {
+			if ep.Binding == metadata.BindingHTTPPOST {
+				fmt.Println("SSO (POST):", ep.Location)
+			}
+		}
 	}
 	fmt.Println("WS-Fed roles:", e.RoleDescriptors[0].Type, e.RoleDescriptors[1].Type)
 	// Output:
@@ -81,11 +85,16 @@ func ExampleDocument_Certificates() {
 	doc, _ := metadata.Parse(mustRead("entra-tenant-8b966979.xml"), metadata.Limits{})
 	now := time.Date(2018, 12, 1, 0, 0, 0, 0, time.UTC)
 	for _, c := range doc.Certificates() {
-		fmt.Println(c.SHA1, c.NotAfter.Format("2006-01-02"), c.State(now))
+		state := string(c.State(now))
+		if c.State(now) == metadata.StateExpiring {
+			// Entra notifies 60, 30 and 7 days before expiry (C3.3).
+			state += fmt.Sprintf(" (%d days left)", int(c.NotAfter.Sub(now).Hours()/24))
+		}
+		fmt.Println(c.SHA1, c.NotAfter.Format("2006-01-02"), state)
 	}
 	fmt.Println("rollover:", doc.Entity.Rollover(now, "").State)
 	// Output:
-	// FD482A5C6FED30B76E489D53F1C687C54EDC3AD7 2019-01-04 expiring-60d
+	// FD482A5C6FED30B76E489D53F1C687C54EDC3AD7 2019-01-04 expiring (34 days left)
 	// 6B740DD01652EECE2737E05DAE36C5D18FCB74C3 2019-02-14 valid
 	// D92E120951ACF1283D2D2E80A8B22AE83A56FA0F 2018-11-16 expired
 	// rollover: next-published
@@ -144,7 +153,7 @@ func ExampleForIAM() {
 	}
 	fmt.Println("BOM stripped:", !bytes.HasPrefix(out, []byte{0xEF, 0xBB, 0xBF}), "problems left:", len(metadata.CheckIAM(out)))
 	// Output:
-	// document starts with a UTF-8 byte order mark; IAM requires UTF-8 without BOM (strip it, C1.3) (rule A5.4)
+	// metadata: document starts with a UTF-8 byte order mark; IAM requires UTF-8 without BOM (strip it, C1.3) (rule A5.4)
 	// BOM stripped: true problems left: 0
 }
 
@@ -195,8 +204,8 @@ func ExampleFetcher_Fetch() {
 func ExampleDocument_EntitySignatures() {
 	doc, _ := metadata.Parse(mustRead("spid-idps-aggregate.xml"), metadata.Limits{})
 	for _, es := range doc.EntitySignatures(metadata.VerifyOptions{}) {
-		if es.Result.Present {
-			fmt.Println(es.EntityID, "valid:", es.Result.Valid)
+		if es.Present {
+			fmt.Println(es.EntityID, "valid:", es.Valid)
 		}
 	}
 	// Output:

@@ -31,16 +31,6 @@ func TenantMetadataURL(tenant string) (string, error) {
 	return globalLoginHost + "/" + tenant + "/FederationMetadata/2007-06/FederationMetadata.xml", nil
 }
 
-// AppMetadataURL returns the app-specific federation metadata URL (C1.2),
-// which carries the application's own SAML signing certificate: use it for
-// AWS. Both IDs must be GUIDs.
-func AppMetadataURL(tenantID, appID string) (string, error) {
-	if !guidRE.MatchString(tenantID) || !guidRE.MatchString(appID) {
-		return "", newErr(ErrInvalidOption, "C1.2", "tenant ID and application ID must be GUIDs", nil)
-	}
-	return globalLoginHost + "/" + tenantID + "/federationmetadata/2007-06/federationmetadata.xml?appid=" + appID, nil
-}
-
 // Defaults for [Fetcher].
 const (
 	defaultFetchTimeout  = 30 * time.Second // Fetcher.Timeout when zero
@@ -251,7 +241,7 @@ func (f *Fetcher) refresh(ctx context.Context, u *url.URL, rawURL string, cached
 		return nil, newErr(ErrFetch, "", "reading the response from "+u.Host, err)
 	}
 	if int64(len(body)) > max {
-		return nil, newErr(ErrHostile, "D4.8", fmt.Sprintf("response exceeds the %d-byte limit", max), nil)
+		return nil, newErr(errHostile, "D4.8", fmt.Sprintf("response exceeds the %d-byte limit", max), nil)
 	}
 	doc, err := Parse(body, f.Limits)
 	if err != nil {

@@ -264,7 +264,7 @@ func TestFetchStaleIfError(t *testing.T) {
 		{"D4.6_other_signer", &VerifyOptions{Thumbprints: []string{realSigned[2].signer}}, body(readFixture(t, "entra-tenant-8b966979.xml")), ErrSignature},
 		{"http_500", pin, status(http.StatusInternalServerError), ErrFetch},
 		{"malformed", pin, body([]byte("<md:EntityDescriptor")), ErrMalformed},
-		{"D4.8_hostile", pin, body([]byte(`<!DOCTYPE x [<!ENTITY a "b">]><x/>`)), ErrHostile},
+		{"D4.8_hostile", pin, body([]byte(`<!DOCTYPE x [<!ENTITY a "b">]><x/>`)), errHostile},
 		{"timeout", pin, hang, ErrFetch},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

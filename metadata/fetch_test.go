@@ -15,7 +15,7 @@ func TestMetadataURLs(t *testing.T) {
 	if err != nil || u != "https://login.microsoftonline.com/contoso.onmicrosoft.com/FederationMetadata/2007-06/FederationMetadata.xml" {
 		t.Errorf("C1.1: %q %v", u, err)
 	}
-	u, err = AppMetadataURL("61318f71-9c58-4f75-b8af-329e649fcd80", "00000000-1111-2222-3333-444444444444")
+	u, err = EntraGlobal.AppMetadataURL("61318f71-9c58-4f75-b8af-329e649fcd80", "00000000-1111-2222-3333-444444444444")
 	if err != nil || u != "https://login.microsoftonline.com/61318f71-9c58-4f75-b8af-329e649fcd80/federationmetadata/2007-06/federationmetadata.xml?appid=00000000-1111-2222-3333-444444444444" {
 		t.Errorf("C1.2: %q %v", u, err)
 	}
@@ -24,7 +24,7 @@ func TestMetadataURLs(t *testing.T) {
 			t.Errorf("C1.1 tenant %q accepted", bad)
 		}
 	}
-	if _, err := AppMetadataURL("contoso.com", "00000000-1111-2222-3333-444444444444"); !errors.Is(err, ErrInvalidOption) {
+	if _, err := EntraGlobal.AppMetadataURL("contoso.com", "00000000-1111-2222-3333-444444444444"); !errors.Is(err, ErrInvalidOption) {
 		t.Error("C1.2: non-GUID tenant accepted")
 	}
 }
@@ -143,10 +143,10 @@ func TestFetchErrors(t *testing.T) {
 		url  string
 		want error
 	}{
-		{"D4.8_size_cap", &Fetcher{Limits: Limits{MaxBytes: 1000}}, big.URL, ErrHostile},
+		{"D4.8_size_cap", &Fetcher{Limits: Limits{MaxBytes: 1000}}, big.URL, errHostile},
 		{"http_status", &Fetcher{}, status.URL, ErrFetch},
 		{"timeout", &Fetcher{Timeout: 50 * time.Millisecond}, hang.URL, ErrFetch},
-		{"D4.8_doctype", &Fetcher{}, hostile.URL, ErrHostile},
+		{"D4.8_doctype", &Fetcher{}, hostile.URL, errHostile},
 		{"bad_scheme", &Fetcher{}, "file:///etc/passwd", ErrInvalidOption},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -44,20 +44,6 @@ type IDPMetadataOptions struct {
 	SigningKeyCertificate *x509.Certificate // the certificate of SigningKey
 }
 
-// EntraIDPMetadataOptions returns options for an Entra tenant's SAML IdP role:
-// entityID https://sts.windows.net/{tenant}/ and the HTTP-Redirect and
-// HTTP-POST SSO endpoints plus the SLO endpoint at
-// https://login.microsoftonline.com/{tenant}/saml2 (C1.4).
-func EntraIDPMetadataOptions(tenantID string, certs ...*x509.Certificate) IDPMetadataOptions {
-	ep := "https://login.microsoftonline.com/" + tenantID + "/saml2"
-	return IDPMetadataOptions{
-		EntityID:             "https://sts.windows.net/" + tenantID + "/",
-		SigningCertificates:  certs,
-		SingleSignOnServices: []Endpoint{{Binding: BindingHTTPRedirect, Location: ep}, {Binding: BindingHTTPPOST, Location: ep}},
-		SingleLogoutServices: []Endpoint{{Binding: BindingHTTPRedirect, Location: ep}},
-	}
-}
-
 type xmlWriter struct{ bytes.Buffer }
 
 func (w *xmlWriter) attr(name, value string) {
@@ -95,7 +81,7 @@ func (w *xmlWriter) keyDescriptor(use string, der []byte) {
 // IDPSSODescriptor carrying every signing certificate and the SSO endpoints.
 // The result is checked with [CheckIAM]; a document IAM would reject (for
 // example a key under 1024 bits, or fewer than 1,000 characters) is an error
-// of Kind ErrIAM.
+// of category ErrUnusable.
 func NewIDPMetadata(opts IDPMetadataOptions) ([]byte, error) {
 	if opts.EntityID == "" {
 		return nil, newErr(ErrInvalidOption, "", "EntityID is required", nil)
@@ -325,15 +311,15 @@ func ParseAWSSPMetadata(data []byte) (*AWSServiceProvider, error) {
 	return sp, nil
 }
 
-// iamError folds IAM problems into one *Error of Kind ErrIAM.
-func iamError(probs []Problem) error {
+// iamError folds IAM problems into one *Error of category ErrUnusable.
+func iamError(probs []*Error) error {
 	var parts []string
 	rule := ""
 	for _, p := range probs {
-		parts = append(parts, p.String())
+		parts = append(parts, p.Reason+" (rule "+p.Rule+")")
 		if rule == "" {
 			rule = p.Rule
 		}
 	}
-	return newErr(ErrIAM, rule, strings.Join(parts, "; "), nil)
+	return newErr(errIAM, rule, strings.Join(parts, "; "), nil)
 }

@@ -22,17 +22,6 @@ const (
 	iamMaxIdPs = 10
 )
 
-// Problem is one reason a document does not meet a constraint.
-type Problem struct {
-	// Rule is the id of the rule in docs/rules.md ("A5.4", "B1.1", "C1.3"...).
-	Rule string
-	// Message explains the problem.
-	Message string
-}
-
-// String renders "message [rule]".
-func (p Problem) String() string { return p.Message + " (rule " + p.Rule + ")" }
-
 // CheckIAM reports every reason IAM's CreateSAMLProvider/UpdateSAMLProvider
 // would reject data as SAMLMetadataDocument: a UTF-8 BOM (A5.4, C1.3),
 // invalid UTF-8, fewer than 1,000 or more than 10,000,000 characters (B1.1), a
@@ -44,12 +33,12 @@ func (p Problem) String() string { return p.Message + " (rule " + p.Rule + ")" }
 // SingleSignOnService), a certificate anywhere in the
 // document that does not parse (Go's parser also rejects repeated X.509
 // extensions, which IAM rejects too, A5.4) or has an RSA key under 1024 bits
-// (A5.4). It returns nil
-// when it finds nothing.
-func CheckIAM(data []byte) []Problem {
-	var probs []Problem
+// (A5.4). Each problem is an *Error of category ErrUnusable with the rule it
+// breaks; CheckIAM returns nil when it finds nothing.
+func CheckIAM(data []byte) []*Error {
+	var probs []*Error
 	add := func(rule, format string, args ...any) {
-		probs = append(probs, Problem{Rule: rule, Message: fmt.Sprintf(format, args...)})
+		probs = append(probs, newErr(errIAM, rule, fmt.Sprintf(format, args...), nil))
 	}
 	if xmlread.HasBOM(data) {
 		add("A5.4", "document starts with a UTF-8 byte order mark; IAM requires UTF-8 without BOM (strip it, C1.3)")
@@ -133,7 +122,7 @@ func quoteEntityID(id string) string {
 // B1.8), otherwise, for a single EntityDescriptor, a minimal document regenerated from the
 // entity's IdP role (entityID, signing certificates, SSO and SLO endpoints,
 // NameID formats) when that passes. Otherwise it returns a *Error of Kind
-// ErrIAM listing the problems of the original.
+// ErrUnusable listing the problems of the original.
 //
 // ForIAM does not verify the IdP's signature; do that first with
 // [Document.Verify].
@@ -149,7 +138,7 @@ func ForIAM(data []byte) ([]byte, error) {
 	}
 	e := d.Entity
 	opts := IDPMetadataOptions{EntityID: e.EntityID}
-	for _, der := range e.IDPSigningCertificates() {
+	for _, der := range e.idpSigningCertificates() {
 		c, err := parseCert(der)
 		if err != nil {
 			return nil, iamError(probs)

@@ -45,7 +45,7 @@ func golden(t *testing.T, name string, got []byte) {
 	}
 }
 
-func problemRules(p []Problem) string {
+func problemRules(p []*Error) string {
 	var r []string
 	for _, x := range p {
 		r = append(r, x.Rule)
@@ -135,7 +135,7 @@ func TestForIAM(t *testing.T) {
 		t.Error("output does not pass CheckIAM")
 	}
 	// A document IAM cannot take and that cannot be rebuilt.
-	if _, err := ForIAM(readFixture(t, "okta-wsfed-dev-11721018.xml")); !errors.Is(err, ErrIAM) {
+	if _, err := ForIAM(readFixture(t, "okta-wsfed-dev-11721018.xml")); !errors.Is(err, errIAM) {
 		t.Errorf("okta: %v", err)
 	}
 	// An aggregate of at most 10 IdPs is kept as it is, signature included
@@ -144,7 +144,7 @@ func TestForIAM(t *testing.T) {
 	if out, err := ForIAM(agg); err != nil || !bytes.Equal(out, agg) {
 		t.Errorf("aggregate of 10: %v (unchanged: %v)", err, bytes.Equal(out, agg))
 	}
-	if _, err := ForIAM(aggregateOf11(t)); !errors.Is(err, ErrIAM) {
+	if _, err := ForIAM(aggregateOf11(t)); !errors.Is(err, errIAM) {
 		t.Errorf("aggregate of 11: %v", err)
 	}
 }
@@ -190,7 +190,7 @@ func aggregateWithSP(t *testing.T) []byte {
 
 func TestNewIDPMetadataGolden(t *testing.T) {
 	c := certFromFixture(t, "entra-app-61318f71.xml", 0)
-	opts := EntraIDPMetadataOptions("61318f71-9c58-4f75-b8af-329e649fcd80", c)
+	opts := entraIDPOptions("61318f71-9c58-4f75-b8af-329e649fcd80", c)
 	opts.NameIDFormats = []string{federation.NameIDFormatEmail}
 	opts.ValidUntil = time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
 	out, err := NewIDPMetadata(opts)
@@ -203,7 +203,7 @@ func TestNewIDPMetadataGolden(t *testing.T) {
 	}
 	d := mustParse(t, out)
 	e := d.Entity
-	if e.TenantID() != "61318f71-9c58-4f75-b8af-329e649fcd80" || e.Kind() != KindEntraApp || len(e.SingleSignOnServices(BindingHTTPPOST)) != 1 || !e.ValidUntil.Equal(opts.ValidUntil) {
+	if e.TenantID() != "61318f71-9c58-4f75-b8af-329e649fcd80" || e.Kind() != KindEntraApp || len(ssoServices(e, BindingHTTPPOST)) != 1 || !e.ValidUntil.Equal(opts.ValidUntil) {
 		t.Errorf("round trip: %+v", e)
 	}
 	if d.BOM || bytes.HasPrefix(out, []byte{0xEF}) {
@@ -222,7 +222,7 @@ func TestNewIDPMetadataErrors(t *testing.T) {
 		{"no_entity", IDPMetadataOptions{SigningCertificates: []*x509.Certificate{c}, SingleSignOnServices: []Endpoint{{BindingHTTPPOST, "https://x", ""}}}, ErrInvalidOption},
 		{"C1.5_no_cert", IDPMetadataOptions{EntityID: "x", SingleSignOnServices: []Endpoint{{BindingHTTPPOST, "https://x", ""}}}, ErrInvalidOption},
 		{"C1.4_no_sso", IDPMetadataOptions{EntityID: "x", SigningCertificates: []*x509.Certificate{c}}, ErrInvalidOption},
-		{"A5.4_weak_key", EntraIDPMetadataOptions("t", weak.cert), ErrIAM},
+		{"A5.4_weak_key", entraIDPOptions("t", weak.cert), errIAM},
 		{"sign_without_id", IDPMetadataOptions{EntityID: "x", SigningCertificates: []*x509.Certificate{c}, SingleSignOnServices: []Endpoint{{BindingHTTPPOST, "https://x", ""}}, SigningKey: weak.key}, ErrInvalidOption},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -232,7 +232,7 @@ func TestNewIDPMetadataErrors(t *testing.T) {
 		})
 	}
 	// Escaping: a hostile entityID cannot break out of the attribute.
-	out, err := NewIDPMetadata(EntraIDPMetadataOptions(`x"/><evil a="`, c))
+	out, err := NewIDPMetadata(entraIDPOptions(`x"/><evil a="`, c))
 	if err != nil {
 		t.Fatal(err)
 	}

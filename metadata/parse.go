@@ -61,13 +61,13 @@ func (l Limits) guard() xmlread.Limits {
 // prefixes, unique attributes, the five predefined entities and character
 // references, valid UTF-8 (a fuzz target holds it to encoding/xml).
 //
-// Errors are *Error with Kind ErrMalformed or ErrHostile. Parse does not
+// Errors are *Error of category ErrMalformed (Rule D4.8 when hostile). Parse does not
 // check that the document is usable ([EntityDescriptor.CheckIDP]) or
 // authentic ([Document.Verify]).
 func Parse(data []byte, lim Limits) (*Document, error) {
 	g := lim.guard()
 	if int64(len(data)) > g.MaxBytes {
-		return nil, newErr(ErrHostile, "D4.8", fmt.Sprintf("document of %d bytes exceeds the %d-byte limit", len(data), g.MaxBytes), xmlread.ErrTooLarge)
+		return nil, newErr(errHostile, "D4.8", fmt.Sprintf("document of %d bytes exceeds the %d-byte limit", len(data), g.MaxBytes), xmlread.ErrTooLarge)
 	}
 	body := xmlread.TrimBOM(data)
 	doc := &Document{BOM: len(body) != len(data), raw: body, CRLF: bytes.IndexByte(body, '\r') >= 0}

@@ -102,13 +102,13 @@ func TestParseRealFixtures(t *testing.T) {
 			if strings.Join(types, ",") != strings.Join(tc.roleTypes, ",") {
 				t.Errorf("role types = %v, want %v", types, tc.roleTypes)
 			}
-			if got := len(e.IDPSigningCertificates()); got != tc.idpCerts {
+			if got := len(e.idpSigningCertificates()); got != tc.idpCerts {
 				t.Errorf("IdP signing certs = %d, want %d", got, tc.idpCerts)
 			}
-			if got := len(e.SingleSignOnServices("")); got != tc.sso {
+			if got := len(ssoServices(e, "")); got != tc.sso {
 				t.Errorf("SSO endpoints = %d, want %d", got, tc.sso)
 			}
-			if tc.sso > 0 && len(e.SingleSignOnServices(BindingHTTPPOST)) != 1 {
+			if tc.sso > 0 && len(ssoServices(e, BindingHTTPPOST)) != 1 {
 				t.Errorf("want one HTTP-POST SSO endpoint")
 			}
 			nf := 0
@@ -164,7 +164,7 @@ func TestParseEntraDetails(t *testing.T) {
 		t.Errorf("SLO = %+v", idp.SingleLogoutServices)
 	}
 	for _, kd := range idp.KeyDescriptors {
-		if kd.Use != "signing" || !kd.ForSigning() {
+		if kd.Use != "signing" || !kd.forSigning() {
 			t.Errorf("C1.5: KeyDescriptor use %q", kd.Use)
 		}
 	}
@@ -207,7 +207,7 @@ func TestParseADFSDetails(t *testing.T) {
 func TestParseOktaNoUse(t *testing.T) {
 	d := mustParse(t, readFixture(t, "okta-wsfed-dev-11721018.xml"))
 	kd := d.Entity.RoleDescriptors[0].KeyDescriptors[0]
-	if kd.Use != "" || !kd.ForSigning() {
+	if kd.Use != "" || !kd.forSigning() {
 		t.Fatalf("C1.5: KeyDescriptor without use must count for signing: %+v", kd.Use)
 	}
 	if len(d.Entity.SigningCertificates()) != 1 {
@@ -286,7 +286,7 @@ func TestStreamMatchesParse(t *testing.T) {
 	}
 	// Byte cap is enforced on the reader.
 	_, err = Stream(bytes.NewReader(raw), Limits{MaxBytes: 10000}, func(*EntityDescriptor) error { return nil })
-	if !errors.Is(err, ErrHostile) {
+	if !errors.Is(err, errHostile) {
 		t.Fatalf("MaxBytes: err=%v", err)
 	}
 }
@@ -331,13 +331,13 @@ func TestParseErrors(t *testing.T) {
 		lim  Limits
 		want error
 	}{
-		{"D4.8_doctype", `<!DOCTYPE x>` + ed + `/>`, Limits{}, ErrHostile},
-		{"D4.8_billion_laughs", `<!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;">]>` + ed + `>&b;</EntityDescriptor>`, Limits{}, ErrHostile},
-		{"D4.8_undeclared_entity", ed + `>&a;</EntityDescriptor>`, Limits{}, ErrHostile},
-		{"D4.8_depth", deep, Limits{}, ErrHostile},
-		{"D4.8_attrs", manyAttrs, Limits{}, ErrHostile},
-		{"D4.8_size", ed + `/>`, Limits{MaxBytes: 20}, ErrHostile},
-		{"D4.8_tokens", ed + `>` + strings.Repeat("<x/>", 50) + `</EntityDescriptor>`, Limits{MaxTokens: 20}, ErrHostile},
+		{"D4.8_doctype", `<!DOCTYPE x>` + ed + `/>`, Limits{}, errHostile},
+		{"D4.8_billion_laughs", `<!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;">]>` + ed + `>&b;</EntityDescriptor>`, Limits{}, errHostile},
+		{"D4.8_undeclared_entity", ed + `>&a;</EntityDescriptor>`, Limits{}, errHostile},
+		{"D4.8_depth", deep, Limits{}, errHostile},
+		{"D4.8_attrs", manyAttrs, Limits{}, errHostile},
+		{"D4.8_size", ed + `/>`, Limits{MaxBytes: 20}, errHostile},
+		{"D4.8_tokens", ed + `>` + strings.Repeat("<x/>", 50) + `</EntityDescriptor>`, Limits{MaxTokens: 20}, errHostile},
 		{"malformed_not_xml", `hello`, Limits{}, ErrMalformed},
 		{"malformed_empty", ``, Limits{}, ErrMalformed},
 		{"malformed_unclosed", ed + `><IDPSSODescriptor>`, Limits{}, ErrMalformed},
@@ -452,7 +452,7 @@ func TestStreamSlowReader(t *testing.T) {
 	}
 	want := mustParse(t, raw).Entity
 	if got.EntityID != want.EntityID || len(got.RoleDescriptors[0].ClaimTypesOffered) != len(want.RoleDescriptors[0].ClaimTypesOffered) ||
-		string(got.IDPSigningCertificates()[2]) != string(want.IDPSigningCertificates()[2]) {
+		string(got.idpSigningCertificates()[2]) != string(want.idpSigningCertificates()[2]) {
 		t.Error("streamed entity differs from parsed entity")
 	}
 	// A reader failing mid-document surfaces as an error.

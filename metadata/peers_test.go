@@ -57,8 +57,14 @@ func TestVerifyAgreesWithXMLSec1(t *testing.T) {
 		t.Fatal(err)
 	}
 	cert, _ := x509.ParseCertificate(der)
-	opts := metadata.EntraIDPMetadataOptions("00000000-0000-0000-0000-0000000000aa", cert)
-	opts.ID, opts.SigningKey, opts.SigningKeyCertificate = "_gen", key, cert
+	ep := "https://login.microsoftonline.com/00000000-0000-0000-0000-0000000000aa/saml2"
+	opts := metadata.IDPMetadataOptions{
+		EntityID: "https://sts.windows.net/00000000-0000-0000-0000-0000000000aa/", ID: "_gen",
+		SigningCertificates:  []*x509.Certificate{cert},
+		SingleSignOnServices: []metadata.Endpoint{{Binding: metadata.BindingHTTPRedirect, Location: ep}, {Binding: metadata.BindingHTTPPOST, Location: ep}},
+		SingleLogoutServices: []metadata.Endpoint{{Binding: metadata.BindingHTTPRedirect, Location: ep}},
+		SigningKey:           key, SigningKeyCertificate: cert,
+	}
 	gen, err := metadata.NewIDPMetadata(opts)
 	if err != nil {
 		t.Fatal(err)

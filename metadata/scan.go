@@ -113,7 +113,7 @@ func readErr(err error) error {
 	switch {
 	case errors.Is(err, xmlread.ErrDTD), errors.Is(err, xmlread.ErrTooLarge), errors.Is(err, xmlread.ErrTooDeep),
 		errors.Is(err, xmlread.ErrTooManyTokens), errors.Is(err, xmlread.ErrTooManyAttrs):
-		return newErr(ErrHostile, "D4.8", fmt.Sprintf("rejected by XML hardening: %s (at byte %d)", xe.Detail, xe.Offset), err)
+		return newErr(errHostile, "D4.8", fmt.Sprintf("rejected by XML hardening: %s (at byte %d)", xe.Detail, xe.Offset), err)
 	}
 	return newErr(ErrMalformed, "", fmt.Sprintf("not well-formed XML: %s (at byte %d)", xe.Detail, xe.Offset), err)
 }

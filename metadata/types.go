@@ -148,9 +148,9 @@ type KeyDescriptor struct {
 	Certificates [][]byte
 }
 
-// ForSigning reports whether the key may verify signatures (use="signing" or
+// forSigning reports whether the key may verify signatures (use="signing" or
 // no use, spec C1.5, D4.6).
-func (k KeyDescriptor) ForSigning() bool { return k.Use == "" || k.Use == "signing" }
+func (k KeyDescriptor) forSigning() bool { return k.Use == "" || k.Use == "signing" }
 
 // Endpoint is an md:EndpointType element.
 type Endpoint struct {
@@ -196,12 +196,6 @@ type SSODescriptor struct {
 	NameIDFormats        []string        // md:NameIDFormat values
 	SingleLogoutServices []Endpoint      // SLO endpoints
 	ErrorURL             string          // errorURL attribute
-}
-
-// SigningCertificates returns the DER certificates of KeyDescriptors usable for
-// signing, de-duplicated, in document order.
-func (s *SSODescriptor) SigningCertificates() [][]byte {
-	return signingCerts(s.KeyDescriptors)
 }
 
 // IDPSSODescriptor is an md:IDPSSODescriptor.
@@ -253,13 +247,10 @@ type RoleDescriptor struct {
 	ApplicationServiceEndpoints []string
 }
 
-// SigningCertificates returns the DER certificates usable for signing.
-func (r *RoleDescriptor) SigningCertificates() [][]byte { return signingCerts(r.KeyDescriptors) }
-
 func signingCerts(kds []KeyDescriptor) [][]byte {
 	var out [][]byte
 	for _, kd := range kds {
-		if !kd.ForSigning() {
+		if !kd.forSigning() {
 			continue
 		}
 	next:
@@ -275,29 +266,15 @@ func signingCerts(kds []KeyDescriptor) [][]byte {
 	return out
 }
 
-// IDPSigningCertificates returns the signing certificates of all the entity's
+// idpSigningCertificates returns the signing certificates of all the entity's
 // IDPSSODescriptors (the keys a SAML response from it may be signed with),
-// de-duplicated.
-func (e *EntityDescriptor) IDPSigningCertificates() [][]byte {
+// de-duplicated; [EntityDescriptor.SigningCertificates] is the public view.
+func (e *EntityDescriptor) idpSigningCertificates() [][]byte {
 	var kds []KeyDescriptor
 	for i := range e.IDPSSODescriptors {
 		kds = append(kds, e.IDPSSODescriptors[i].KeyDescriptors...)
 	}
 	return signingCerts(kds)
-}
-
-// SingleSignOnServices returns the IdP's SSO endpoints, optionally only those
-// with the given binding ("" for all).
-func (e *EntityDescriptor) SingleSignOnServices(binding string) []Endpoint {
-	var out []Endpoint
-	for _, idp := range e.IDPSSODescriptors {
-		for _, ep := range idp.SingleSignOnServices {
-			if binding == "" || ep.Binding == binding {
-				out = append(out, ep)
-			}
-		}
-	}
-	return out
 }
 
 var entraIssuerRE = regexp.MustCompile(`^https://sts\.(?:windows\.net|chinacloudapi\.cn)/([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})/$`)
@@ -340,7 +317,7 @@ func (e *EntityDescriptor) Kind() Kind {
 	case e.EntityID == "https://sts.windows.net/{tenantid}/", e.EntityID == "https://sts.chinacloudapi.cn/{tenantid}/": // C1.7
 		return KindEntraCommon
 	case e.TenantID() != "":
-		for _, der := range e.IDPSigningCertificates() {
+		for _, der := range e.idpSigningCertificates() {
 			if c, err := parseCert(der); err == nil && c.Subject.CommonName == appCertCN {
 				return KindEntraApp
 			}
@@ -371,7 +348,7 @@ func (e *EntityDescriptor) CheckIDP() error {
 	if !saml2 {
 		return newErr(ErrUnusable, "C1.4", "IDPSSODescriptor does not support "+protocolSAML2, nil)
 	}
-	certs := e.IDPSigningCertificates()
+	certs := e.idpSigningCertificates()
 	if len(certs) == 0 {
 		return newErr(ErrUnusable, "C1.5", "IDPSSODescriptor has no signing certificate", nil)
 	}
@@ -384,22 +361,12 @@ func (e *EntityDescriptor) CheckIDP() error {
 	if parsed == 0 {
 		return newErr(ErrUnusable, "C1.5", "no signing certificate parses as X.509", nil)
 	}
-	if len(e.SingleSignOnServices("")) == 0 {
+	sso := 0
+	for _, d := range e.IDPSSODescriptors {
+		sso += len(d.SingleSignOnServices)
+	}
+	if sso == 0 {
 		return newErr(ErrUnusable, "C1.4", "IDPSSODescriptor has no SingleSignOnService", nil)
 	}
 	return nil
-}
-
-// SingleLogoutServices returns the IdP's SLO endpoints, optionally only those
-// with the given binding ("" for all).
-func (e *EntityDescriptor) SingleLogoutServices(binding string) []Endpoint {
-	var out []Endpoint
-	for _, idp := range e.IDPSSODescriptors {
-		for _, ep := range idp.SingleLogoutServices {
-			if binding == "" || ep.Binding == binding {
-				out = append(out, ep)
-			}
-		}
-	}
-	return out
 }

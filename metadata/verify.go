@@ -67,6 +67,9 @@ type SignatureResult struct {
 	ReferenceURI    string // the Reference's URI
 	// Problem explains why Valid or Trusted is false ("" when both hold).
 	Problem string
+	// EntityID names the entity whose own signature this is, in the results
+	// of [Document.EntitySignatures]; "" otherwise.
+	EntityID string
 }
 
 // Verify checks the document's own enveloped signature (the ds:Signature that

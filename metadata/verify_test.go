@@ -143,7 +143,7 @@ func TestVerifyOptionsErrors(t *testing.T) {
 func TestVerifyGeneratedSigned(t *testing.T) {
 	k := newTestKey(t, 2048, "idp", fixtureNow.Add(-time.Hour), fixtureNow.Add(365*24*time.Hour))
 	next := newTestKey(t, 2048, "idp-next", fixtureNow.Add(-time.Hour), fixtureNow.Add(3*365*24*time.Hour))
-	opts := EntraIDPMetadataOptions("00000000-0000-0000-0000-000000000001", k.cert, next.cert)
+	opts := entraIDPOptions("00000000-0000-0000-0000-000000000001", k.cert, next.cert)
 	opts.ID = "_generated"
 	opts.SigningKey = k.key
 	opts.SigningKeyCertificate = k.cert

@@ -225,7 +225,7 @@ func TestNationalCloudIssuer(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			// The IdP role as each cloud publishes it (C1.7).
-			opts := metadata.EntraIDPMetadataOptions(mintTenant, idp.cert)
+			opts := entraIDPOptions(mintTenant, idp.cert)
 			login := "https://login.microsoftonline.us/"
 			if tc.cloud == metadata.EntraChina {
 				opts.EntityID = "https://sts.chinacloudapi.cn/" + mintTenant + "/"

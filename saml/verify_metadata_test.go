@@ -1,6 +1,7 @@
 package saml
 
 import (
+	"crypto/x509"
 	"errors"
 	"strings"
 	"testing"
@@ -14,7 +15,7 @@ import (
 func TestTrustMetadata(t *testing.T) {
 	idp := mintLoadKeyPair(t, "idp")
 	other := mintLoadKeyPair(t, "other")
-	md, err := metadata.NewIDPMetadata(metadata.EntraIDPMetadataOptions(mintTenant, other.cert, idp.cert))
+	md, err := metadata.NewIDPMetadata(entraIDPOptions(mintTenant, other.cert, idp.cert))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +41,7 @@ func TestTrustMetadata(t *testing.T) {
 
 	// Metadata with only the other certificate: the idp-signed response is
 	// rejected with the thumbprint hint.
-	md2, err := metadata.NewIDPMetadata(metadata.EntraIDPMetadataOptions(mintTenant, other.cert))
+	md2, err := metadata.NewIDPMetadata(entraIDPOptions(mintTenant, other.cert))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,5 +68,18 @@ func TestTrustMetadata(t *testing.T) {
 	var empty VerifierConfig
 	if err := empty.TrustMetadata(nil); !errors.Is(err, ErrConfig) {
 		t.Errorf("nil entity: %v", err)
+	}
+}
+
+// entraIDPOptions describes an Entra tenant's SAML IdP role (C1.4): entityID
+// https://sts.windows.net/{tenant}/ and the SSO and SLO endpoints at
+// https://login.microsoftonline.com/{tenant}/saml2.
+func entraIDPOptions(tenantID string, certs ...*x509.Certificate) metadata.IDPMetadataOptions {
+	ep := "https://login.microsoftonline.com/" + tenantID + "/saml2"
+	return metadata.IDPMetadataOptions{
+		EntityID:             "https://sts.windows.net/" + tenantID + "/",
+		SigningCertificates:  certs,
+		SingleSignOnServices: []metadata.Endpoint{{Binding: metadata.BindingHTTPRedirect, Location: ep}, {Binding: metadata.BindingHTTPPOST, Location: ep}},
+		SingleLogoutServices: []metadata.Endpoint{{Binding: metadata.BindingHTTPRedirect, Location: ep}},
 	}
 }

@@ -55,7 +55,7 @@ func exampleCert(serial int64) (*x509.Certificate, *rsa.PrivateKey) {
 // entraMetadata is the federation metadata an Entra tenant publishes with the
 // given signing certificates.
 func entraMetadata(certs ...*x509.Certificate) []byte {
-	doc, err := metadata.NewIDPMetadata(metadata.EntraIDPMetadataOptions(exampleTenant, certs...))
+	doc, err := metadata.NewIDPMetadata(entraIDPOptions(exampleTenant, certs...))
 	if err != nil {
 		panic(err)
 	}
@@ -398,4 +398,17 @@ func ExampleRemoveEncryptionKey() {
 	// Output:
 	// last key of a Required provider: true
 	// after switching to Allowed: <nil>
+}
+
+// entraIDPOptions describes an Entra tenant's SAML IdP role (C1.4): entityID
+// https://sts.windows.net/{tenant}/ and the SSO and SLO endpoints at
+// https://login.microsoftonline.com/{tenant}/saml2.
+func entraIDPOptions(tenantID string, certs ...*x509.Certificate) metadata.IDPMetadataOptions {
+	ep := "https://login.microsoftonline.com/" + tenantID + "/saml2"
+	return metadata.IDPMetadataOptions{
+		EntityID:             "https://sts.windows.net/" + tenantID + "/",
+		SigningCertificates:  certs,
+		SingleSignOnServices: []metadata.Endpoint{{Binding: metadata.BindingHTTPRedirect, Location: ep}, {Binding: metadata.BindingHTTPPOST, Location: ep}},
+		SingleLogoutServices: []metadata.Endpoint{{Binding: metadata.BindingHTTPRedirect, Location: ep}},
+	}
 }

@@ -57,10 +57,10 @@ Rollover states (inspect, "rollover:"):
   current-expired-next-available   the current certificate expired and a valid one
                                    is published: Entra signs with the valid one,
                                    so AWS must hold this metadata now
-  no-valid-certificate             no signing certificate is valid at --now:
-                                   create a new certificate in Entra, upload
-                                   the metadata that holds it, then activate it
-  no-certificate                   the entity publishes no signing certificate
+  no-valid-certificate             no signing certificate is valid at --now (or
+                                   none is published): create a new certificate
+                                   in Entra, upload the metadata that holds it,
+                                   then activate it
 
 FILE may be "-" for standard input. URLs are fetched with a 30 s timeout.
 
@@ -273,9 +273,26 @@ func certUse(c metadata.Certificate) string {
 	return ""
 }
 
+// certState is the certificate's state at now, an expiring one labelled with
+// the tightest of Entra's notification points, 60, 30 and 7 days before
+// expiry (C3.3): expiring-60d, expiring-30d, expiring-7d.
+func certState(c metadata.Certificate, now time.Time) string {
+	s := c.State(now)
+	if s != metadata.StateExpiring {
+		return string(s)
+	}
+	switch left := c.NotAfter.Sub(now); {
+	case left <= 7*24*time.Hour:
+		return "expiring-7d"
+	case left <= 30*24*time.Hour:
+		return "expiring-30d"
+	}
+	return "expiring-60d"
+}
+
 func toJSONCert(c metadata.Certificate, now time.Time) jsonCert {
 	j := jsonCert{SHA1: c.SHA1, SHA256: c.SHA256, Subject: c.Subject, Serial: c.Serial, Use: certUse(c),
-		State: string(c.State(now)), KeyType: c.KeyType, KeyBits: c.KeyBits, SignsDocument: c.SignsDocument}
+		State: certState(c, now), KeyType: c.KeyType, KeyBits: c.KeyBits, SignsDocument: c.SignsDocument}
 	if c.X509 != nil {
 		j.NotBefore = c.NotBefore.Format(time.RFC3339)
 		j.NotAfter = c.NotAfter.Format(time.RFC3339)
@@ -374,12 +391,12 @@ func inspectReport(src string, doc *metadata.Document, now time.Time, vopts meta
 		}
 	} else {
 		for _, es := range doc.EntitySignatures(vopts) {
-			j := jsonEntitySig{EntityID: es.EntityID, Present: es.Result.Present, Valid: es.Result.Valid, Trusted: es.Result.Trusted}
-			if es.Result.Signer != nil {
-				j.SignerSHA256 = es.Result.Signer.SHA256
+			j := jsonEntitySig{EntityID: es.EntityID, Present: es.Present, Valid: es.Valid, Trusted: es.Trusted}
+			if es.Signer != nil {
+				j.SignerSHA256 = es.Signer.SHA256
 			}
-			if es.Result.Present && !es.Result.Trusted {
-				j.Problem = es.Result.Problem
+			if es.Present && !es.Trusted {
+				j.Problem = es.Problem
 			}
 			r.EntitySignatures = append(r.EntitySignatures, j)
 		}
