@@ -2,16 +2,11 @@ package iamsaml
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 )
-
-// ErrAccount: ForEachAccount could not run the operation in an account (no
-// Config, or the operation panicked).
-var ErrAccount = errors.New("iamsaml: account operation failed")
 
 // AccountsOptions tunes ForEachAccount.
 type AccountsOptions struct {
@@ -61,7 +56,7 @@ func ForEachAccount[T any](ctx context.Context, accounts []string, opts Accounts
 	}
 	if opts.Config == nil || op == nil {
 		for i := range results {
-			results[i].Err = newErr(ErrAccount, "", "AccountsOptions.Config and the operation are required", nil)
+			results[i].Err = newErr(ErrInvalidOptions, "", "AccountsOptions.Config and the operation are required", nil)
 		}
 		return results
 	}
@@ -111,7 +106,7 @@ func runAccount[T any](ctx context.Context, id string, config func(context.Conte
 	defer func() {
 		if p := recover(); p != nil {
 			var zero T
-			v, err = zero, newErr(ErrAccount, "", fmt.Sprintf("the operation panicked in account %s: %v", id, p), nil)
+			v, err = zero, newErr(ErrInvalidOptions, "", fmt.Sprintf("the operation panicked in account %s: %v", id, p), nil)
 		}
 	}()
 	cfg, err := config(ctx, id)

@@ -196,7 +196,7 @@ func TestForEachAccountPartialFailures(t *testing.T) {
 				t.Error("account without credentials succeeded")
 			}
 		default:
-			if r.Err != nil || len(r.Value.Values()) != 1 {
+			if r.Err != nil || len(r.Value.Importable()) != 1 {
 				t.Errorf("account %s: %v, %v; want one importable role", r.AccountID, r.Value, r.Err)
 			}
 		}
@@ -209,7 +209,7 @@ func TestForEachAccountPartialFailures(t *testing.T) {
 			}
 			return 1, nil
 		})
-	if res2[0].Err != nil || res2[2].Err != nil || !errors.Is(res2[1].Err, iamsaml.ErrAccount) {
+	if res2[0].Err != nil || res2[2].Err != nil || !errors.Is(res2[1].Err, iamsaml.ErrInvalidOptions) {
 		t.Errorf("panic: results %+v", res2)
 	}
 }

@@ -10,7 +10,10 @@ import (
 var (
 	// ErrIAM: an IAM call failed or IAM's answer is unusable (C4.5).
 	ErrIAM = errors.New("iamsaml: IAM request failed")
-	// ErrInvalidOptions: the client is nil or an option is out of range.
+	// ErrInvalidOptions: an input cannot be used, whatever IAM holds: the
+	// client is nil, an option is out of range, the IdP metadata is one IAM
+	// would refuse (B1.1), or ForEachAccount has no Config or its operation
+	// panicked in an account.
 	ErrInvalidOptions = errors.New("iamsaml: invalid options")
 )
 

@@ -243,7 +243,11 @@ func ExampleForEachAccount() {
 		if err != nil {
 			return nil, err
 		}
-		return report.Values(), nil
+		var values []string // the appRole values Entra would import (C4.3)
+		for _, ri := range report.Importable() {
+			values = append(values, ri.Value)
+		}
+		return values, nil
 	})
 	for _, r := range results {
 		if r.Err != nil {

@@ -17,11 +17,16 @@ import (
 	"github.com/samlaws/samlaws/federation"
 )
 
-// pagedRoles is a ListRolesAPIClient serving fixed pages, chained by Marker.
-// In production, pass an *iam.Client built from aws-sdk-go-v2's config.
-type pagedRoles []*iam.ListRolesOutput
+// pagedRoles is an iamsaml.APIClient serving fixed ListRoles pages, chained by
+// Marker; ImportableRoles makes no other call. In production, pass an
+// *iam.Client built from aws-sdk-go-v2's config.
+type pagedRoles struct {
+	iamsaml.APIClient // nil: the calls ImportableRoles does not make
+	pages             []*iam.ListRolesOutput
+}
 
-func (p pagedRoles) ListRoles(_ context.Context, in *iam.ListRolesInput, _ ...func(*iam.Options)) (*iam.ListRolesOutput, error) {
+func (c pagedRoles) ListRoles(_ context.Context, in *iam.ListRolesInput, _ ...func(*iam.Options)) (*iam.ListRolesOutput, error) {
+	p := c.pages
 	if in.Marker == nil {
 		return p[0], nil
 	}
@@ -57,7 +62,7 @@ func ExampleImportableRoles() {
 	role := func(arn string, doc *string) types.Role {
 		return types.Role{Arn: aws.String(arn), RoleName: aws.String(arn[strings.LastIndexByte(arn, '/')+1:]), AssumeRolePolicyDocument: doc}
 	}
-	client := pagedRoles{
+	client := pagedRoles{pages: []*iam.ListRolesOutput{
 		{
 			IsTruncated: true,
 			Marker:      aws.String("next"),
@@ -72,7 +77,7 @@ func ExampleImportableRoles() {
 				role("arn:aws:iam::123456789012:role/dev/ReadOnly", encoded(entra)),
 			},
 		},
-	}
+	}}
 
 	report, err := iamsaml.ImportableRoles(context.Background(), client, iamsaml.ImportOptions{})
 	if err != nil {
@@ -80,7 +85,7 @@ func ExampleImportableRoles() {
 	}
 	fmt.Println("pages:", report.Pages)
 	for _, r := range report.Roles {
-		if r.Importable() {
+		if r.Err == nil {
 			fmt.Println("import", r.Value)
 			continue
 		}

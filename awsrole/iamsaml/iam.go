@@ -13,12 +13,33 @@ import (
 	"github.com/samlaws/samlaws/internal/awserr"
 )
 
-// ListRolesAPIClient is the one IAM operation ImportableRoles needs: the
-// iam:ListRoles permission the Entra provisioning connector's access keys
-// have (C4.5). *iam.Client satisfies it, as does a test fake.
-type ListRolesAPIClient interface {
+// APIClient is the IAM operations this package calls. *iam.Client from
+// aws-sdk-go-v2's service/iam satisfies it. Each helper calls only some of
+// them ([Policy] gives its least-privilege policy): ImportableRoles only
+// iam:ListRoles (the
+// permission the Entra provisioning connector's access keys have, C4.5); the
+// provider helpers iam:GetSAMLProvider, iam:CreateSAMLProvider and
+// iam:UpdateSAMLProvider (B1.1, B1.3, B1.4); EnsureRole the role calls. A test
+// double that serves only some of them embeds APIClient (nil) for the rest.
+type APIClient interface {
 	// ListRoles is iam.Client.ListRoles.
 	ListRoles(ctx context.Context, params *iam.ListRolesInput, optFns ...func(*iam.Options)) (*iam.ListRolesOutput, error)
+	// GetSAMLProvider is iam.Client.GetSAMLProvider.
+	GetSAMLProvider(ctx context.Context, params *iam.GetSAMLProviderInput, optFns ...func(*iam.Options)) (*iam.GetSAMLProviderOutput, error)
+	// CreateSAMLProvider is iam.Client.CreateSAMLProvider.
+	CreateSAMLProvider(ctx context.Context, params *iam.CreateSAMLProviderInput, optFns ...func(*iam.Options)) (*iam.CreateSAMLProviderOutput, error)
+	// UpdateSAMLProvider is iam.Client.UpdateSAMLProvider.
+	UpdateSAMLProvider(ctx context.Context, params *iam.UpdateSAMLProviderInput, optFns ...func(*iam.Options)) (*iam.UpdateSAMLProviderOutput, error)
+	// GetRole is iam.Client.GetRole.
+	GetRole(ctx context.Context, params *iam.GetRoleInput, optFns ...func(*iam.Options)) (*iam.GetRoleOutput, error)
+	// CreateRole is iam.Client.CreateRole.
+	CreateRole(ctx context.Context, params *iam.CreateRoleInput, optFns ...func(*iam.Options)) (*iam.CreateRoleOutput, error)
+	// UpdateAssumeRolePolicy is iam.Client.UpdateAssumeRolePolicy.
+	UpdateAssumeRolePolicy(ctx context.Context, params *iam.UpdateAssumeRolePolicyInput, optFns ...func(*iam.Options)) (*iam.UpdateAssumeRolePolicyOutput, error)
+	// UpdateRole is iam.Client.UpdateRole.
+	UpdateRole(ctx context.Context, params *iam.UpdateRoleInput, optFns ...func(*iam.Options)) (*iam.UpdateRoleOutput, error)
+	// TagRole is iam.Client.TagRole.
+	TagRole(ctx context.Context, params *iam.TagRoleInput, optFns ...func(*iam.Options)) (*iam.TagRoleOutput, error)
 }
 
 // ImportOptions tunes ImportableRoles.
@@ -59,7 +80,8 @@ type RoleImport struct {
 	// importable role (federation.TrustPolicy.ImportWarnings, C4.8); nil when
 	// none or when the role is not importable.
 	Warnings []federation.ImportWarning
-	// Err is nil when the role is importable, and otherwise says why not: a
+	// Err is nil when the role is importable (Entra's provisioning connector
+	// would import it, with Value), and otherwise says why not: a
 	// *federation.Error wrapping federation.ErrNotImportable and carrying the rule (C4.6 for zero or
 	// several saml-providers, two ARNs of 240 characters or more together, or an
 	// unreadable trust policy, which also wraps federation.ErrInvalid; B2.7
@@ -67,27 +89,13 @@ type RoleImport struct {
 	Err error
 }
 
-// Importable reports whether Entra's provisioning connector would import the
-// role.
-func (r RoleImport) Importable() bool { return r.Err == nil && r.Value != "" }
-
 // Importable returns the importable roles, in listing order.
 func (r *ImportReport) Importable() []RoleImport {
 	var out []RoleImport
 	for _, ri := range r.Roles {
-		if ri.Importable() {
+		if ri.Err == nil {
 			out = append(out, ri)
 		}
-	}
-	return out
-}
-
-// Values returns the appRole values ("roleARN,providerARN", C4.3) of the
-// importable roles, in listing order.
-func (r *ImportReport) Values() []string {
-	var out []string
-	for _, ri := range r.Importable() {
-		out = append(out, ri.Value)
 	}
 	return out
 }
@@ -112,7 +120,7 @@ func (r *ImportReport) Values() []string {
 // reaches the smithy or IAM API error, errors.Is context.Canceled), an *Error
 // for a nil client, invalid options or a truncated page. The partial report is
 // not returned with an error.
-func ImportableRoles(ctx context.Context, client ListRolesAPIClient, opts ImportOptions) (*ImportReport, error) {
+func ImportableRoles(ctx context.Context, client APIClient, opts ImportOptions) (*ImportReport, error) {
 	if client == nil {
 		return nil, newErr(ErrInvalidOptions, "C4.5", "ListRoles client is nil", nil)
 	}

@@ -60,11 +60,12 @@ func iamRole(arn, doc string) types.Role {
 	return types.Role{Arn: aws.String(arn), RoleName: aws.String(name), AssumeRolePolicyDocument: aws.String(doc)}
 }
 
-// fakeListRoles is an in-memory ListRolesAPIClient: page i is served for the
+// fakeListRoles is an in-memory iamsaml.APIClient serving ListRoles only: page i is served for the
 // marker "" (i = 0) or "m<i>", and errs[i], when set, is returned instead.
 type fakeListRoles struct {
-	pages [][]types.Role
-	errs  map[int]error
+	iamsaml.APIClient // nil: the other calls are not made
+	pages             [][]types.Role
+	errs              map[int]error
 	// cancel, when set, is called after serving page cancelAfter.
 	cancel      func()
 	cancelAfter int
@@ -102,12 +103,21 @@ func (f *fakeListRoles) ListRoles(ctx context.Context, in *iam.ListRolesInput, _
 	return out, nil
 }
 
-var _ iamsaml.ListRolesAPIClient = (*iam.Client)(nil)
-var _ iamsaml.ListRolesAPIClient = (*fakeListRoles)(nil)
+var _ iamsaml.APIClient = (*iam.Client)(nil)
+var _ iamsaml.APIClient = (*fakeListRoles)(nil)
 
 type verdict struct {
 	Value string
 	Rule  string // "" when importable
+}
+
+// importValues lists the appRole values of the importable roles.
+func importValues(r *iamsaml.ImportReport) []string {
+	var out []string
+	for _, ri := range r.Importable() {
+		out = append(out, ri.Value)
+	}
+	return out
 }
 
 func verdicts(r *iamsaml.ImportReport) map[string]verdict {
@@ -193,12 +203,12 @@ func TestImportableRoles(t *testing.T) {
 	if diff := cmp.Diff(wantNames, names); diff != "" {
 		t.Errorf("role order (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{iamRolePfx + "/AWS-Admin," + iamProvA, pairARN(240, "Pair240") + "," + iamProvA, iamRolePfx + "/dev/ReadOnly," + iamProvB}, rep.Values()); diff != "" {
+	if diff := cmp.Diff([]string{iamRolePfx + "/AWS-Admin," + iamProvA, pairARN(240, "Pair240") + "," + iamProvA, iamRolePfx + "/dev/ReadOnly," + iamProvB}, importValues(rep)); diff != "" {
 		t.Errorf("Values (-want +got):\n%s", diff)
 	}
 	for _, ri := range rep.Roles {
-		if ri.Importable() != (ri.Err == nil) {
-			t.Errorf("%s: Importable() = %v with Err %v", ri.RoleName, ri.Importable(), ri.Err)
+		if (ri.Value != "") != (ri.Err == nil) || (ri.Provider == awsrole.ProviderARN{}) != (ri.Err != nil) {
+			t.Errorf("%s: Value %q, Provider %v with Err %v; want Value and Provider exactly when importable", ri.RoleName, ri.Value, ri.Provider, ri.Err)
 		}
 		if ri.Err != nil {
 			if !errors.Is(ri.Err, federation.ErrNotImportable) {
@@ -436,11 +446,12 @@ func TestImportableRolesRealClient(t *testing.T) {
 	}
 }
 
-// markerScript is a ListRolesAPIClient whose page i carries markers[i] and
+// markerScript is an iamsaml.APIClient (ListRoles only) whose page i carries markers[i] and
 // IsTruncated true, so that broken pagination can be simulated.
 type markerScript struct {
-	markers []string
-	calls   int
+	iamsaml.APIClient // nil: only ListRoles is called
+	markers           []string
+	calls             int
 }
 
 func (m *markerScript) ListRoles(_ context.Context, _ *iam.ListRolesInput, _ ...func(*iam.Options)) (*iam.ListRolesOutput, error) {
@@ -541,7 +552,7 @@ func TestImportableRolesTagSessionWarning(t *testing.T) {
 		t.Fatalf("%d roles", len(rep.Roles))
 	}
 	for _, ri := range rep.Roles {
-		if !ri.Importable() {
+		if ri.Err != nil {
 			t.Fatalf("%s not importable: %v", ri.RoleName, ri.Err)
 		}
 		switch ri.RoleName {

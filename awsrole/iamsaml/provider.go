@@ -16,19 +16,6 @@ import (
 	"github.com/samlaws/samlaws/metadata"
 )
 
-// ProviderAPIClient is the IAM operations the SAML provider helpers call:
-// iam:GetSAMLProvider to read, iam:CreateSAMLProvider and
-// iam:UpdateSAMLProvider to write (B1.1, B1.3, B1.4). *iam.Client satisfies
-// it. PolicyFor says which actions each helper needs.
-type ProviderAPIClient interface {
-	// GetSAMLProvider is iam.Client.GetSAMLProvider.
-	GetSAMLProvider(ctx context.Context, params *iam.GetSAMLProviderInput, optFns ...func(*iam.Options)) (*iam.GetSAMLProviderOutput, error)
-	// CreateSAMLProvider is iam.Client.CreateSAMLProvider.
-	CreateSAMLProvider(ctx context.Context, params *iam.CreateSAMLProviderInput, optFns ...func(*iam.Options)) (*iam.CreateSAMLProviderOutput, error)
-	// UpdateSAMLProvider is iam.Client.UpdateSAMLProvider.
-	UpdateSAMLProvider(ctx context.Context, params *iam.UpdateSAMLProviderInput, optFns ...func(*iam.Options)) (*iam.UpdateSAMLProviderOutput, error)
-}
-
 // ProviderOptions tunes PlanProvider, ApplyProvider, EnsureProvider and
 // Rollover. The zero value is the safe default.
 type ProviderOptions struct {
@@ -83,14 +70,15 @@ type ProviderPlan struct {
 	Tags map[string]string
 }
 
-// ProviderAPI errors: ErrUnsafe, ErrChanged, ErrMetadata (and ErrIAM from IAM).
+// The provider and role helpers' refusals to write (besides ErrIAM from IAM
+// and ErrInvalidOptions, which includes IdP metadata IAM would refuse).
 var (
-	// ErrUnsafe: the upload would (or might) cut off sign-in, and Force is not set.
+	// ErrUnsafe: the upload would (or might) cut off sign-in, and Force is
+	// not set: give the active signer's thumbprint, or Force.
 	ErrUnsafe = errors.New("iamsaml: upload would cut off sign-in")
-	// ErrChanged: the provider changed between the plan and the apply.
+	// ErrChanged: the provider or role changed since the plan, or exists
+	// otherwise than asked: plan again.
 	ErrChanged = errors.New("iamsaml: provider changed since the plan")
-	// ErrMetadata: the IdP metadata cannot be uploaded to IAM.
-	ErrMetadata = errors.New("iamsaml: metadata IAM would refuse")
 )
 
 func nowFn(f func() time.Time) time.Time {
@@ -102,7 +90,7 @@ func nowFn(f func() time.Time) time.Time {
 
 // readProvider returns the metadata IAM holds for arn, nil when the provider
 // does not exist.
-func readProvider(ctx context.Context, client ProviderAPIClient, arn awsrole.ProviderARN) ([]byte, error) {
+func readProvider(ctx context.Context, client APIClient, arn awsrole.ProviderARN) ([]byte, error) {
 	out, err := client.GetSAMLProvider(ctx, &iam.GetSAMLProviderInput{SAMLProviderArn: aws.String(arn.String())})
 	if err != nil {
 		var nse *types.NoSuchEntityException
@@ -130,14 +118,14 @@ func digest(doc []byte) string {
 // writing anything: create it, update it, or nothing when IAM already holds
 // the same document. The document is made acceptable to IAM first (BOM
 // stripped, C1.3; metadata.ForIAM, A5.4, B1.1); one IAM would refuse is an
-// *Error of Kind ErrMetadata.
+// *Error of Kind ErrInvalidOptions.
 //
 // The plan compares the signing certificates (metadata.Compare) and marks
 // as Breaks an upload that drops the certificate the IdP signs with now, or,
 // when ProviderOptions.ActiveSigner is unknown, any certificate IAM holds
 // (C3.4, A5.1). PlanProvider does not verify the metadata's signature: fetch
 // it with metadata.Fetcher or verify it with Document.Verify first.
-func PlanProvider(ctx context.Context, client ProviderAPIClient, arn awsrole.ProviderARN, idpMetadata []byte, opts ProviderOptions) (*ProviderPlan, error) {
+func PlanProvider(ctx context.Context, client APIClient, arn awsrole.ProviderARN, idpMetadata []byte, opts ProviderOptions) (*ProviderPlan, error) {
 	if client == nil {
 		return nil, newErr(ErrInvalidOptions, "", "IAM client is nil", nil)
 	}
@@ -149,11 +137,11 @@ func PlanProvider(ctx context.Context, client ProviderAPIClient, arn awsrole.Pro
 	}
 	doc, err := metadata.ForIAM(idpMetadata)
 	if err != nil {
-		return nil, newErr(ErrMetadata, "B1.1", "the IdP metadata cannot be uploaded to IAM", err)
+		return nil, newErr(ErrInvalidOptions, "B1.1", "the IdP metadata cannot be uploaded to IAM", err)
 	}
 	newDoc, err := metadata.Parse(doc, metadata.Limits{})
 	if err != nil {
-		return nil, newErr(ErrMetadata, "B1.1", "the IdP metadata cannot be uploaded to IAM", err)
+		return nil, newErr(ErrInvalidOptions, "B1.1", "the IdP metadata cannot be uploaded to IAM", err)
 	}
 	current, err := readProvider(ctx, client, arn)
 	if err != nil {
@@ -184,7 +172,7 @@ func PlanProvider(ctx context.Context, client ProviderAPIClient, arn awsrole.Pro
 	var diff metadata.Diff
 	if oldDoc.Entity != nil && newDoc.Entity != nil {
 		if diff, err = metadata.Compare(oldDoc, newDoc, metadata.CompareOptions{Now: func() time.Time { return now }, ActiveSigner: opts.ActiveSigner}); err != nil {
-			return nil, newErr(ErrMetadata, "C3.4", "the certificates cannot be compared", err)
+			return nil, newErr(ErrInvalidOptions, "C3.4", "the certificates cannot be compared", err)
 		}
 	} else {
 		diff = compareAggregate(oldDoc, newDoc, opts.ActiveSigner)
@@ -270,7 +258,7 @@ func holds(certs []metadata.Certificate, thumbprint string) bool {
 // tags; a provider created meanwhile (EntityAlreadyExists) is ErrChanged.
 // "update" calls iam:UpdateSAMLProvider with the document only, so the
 // encryption settings and private keys are kept.
-func ApplyProvider(ctx context.Context, client ProviderAPIClient, plan *ProviderPlan, opts ProviderOptions) error {
+func ApplyProvider(ctx context.Context, client APIClient, plan *ProviderPlan, opts ProviderOptions) error {
 	if client == nil || plan == nil {
 		return newErr(ErrInvalidOptions, "", "IAM client or plan is nil", nil)
 	}
@@ -318,7 +306,7 @@ func ApplyProvider(ctx context.Context, client ProviderAPIClient, plan *Provider
 // PlanProvider then ApplyProvider, with the same options. It returns the plan
 // it applied (Action "none" when nothing was written), or the plan and the
 // reason it did not apply it.
-func EnsureProvider(ctx context.Context, client ProviderAPIClient, arn awsrole.ProviderARN, idpMetadata []byte, opts ProviderOptions) (*ProviderPlan, error) {
+func EnsureProvider(ctx context.Context, client APIClient, arn awsrole.ProviderARN, idpMetadata []byte, opts ProviderOptions) (*ProviderPlan, error) {
 	plan, err := PlanProvider(ctx, client, arn, idpMetadata, opts)
 	if err != nil {
 		return nil, err

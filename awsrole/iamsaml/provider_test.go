@@ -158,8 +158,8 @@ func TestPlanProviderRefusesWhatIAMRefuses(t *testing.T) {
 		"aggregate": []byte(`<md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata"/>`),
 	} {
 		_, err := iamsaml.PlanProvider(context.Background(), tn.iam, tn.arn, doc, tn.opts)
-		if !errors.Is(err, iamsaml.ErrMetadata) {
-			t.Errorf("%s: err = %v, want ErrMetadata", name, err)
+		if !errors.Is(err, iamsaml.ErrInvalidOptions) || !strings.Contains(err.Error(), "cannot be uploaded to IAM") {
+			t.Errorf("%s: err = %v, want ErrInvalidOptions: metadata IAM would refuse", name, err)
 		}
 	}
 	bad := tn.arn

@@ -17,22 +17,6 @@ import (
 	"github.com/samlaws/samlaws/federation"
 )
 
-// RoleAPIClient is the IAM operations EnsureRole calls: iam:GetRole,
-// iam:CreateRole, iam:UpdateAssumeRolePolicy, iam:UpdateRole and iam:TagRole.
-// *iam.Client satisfies it.
-type RoleAPIClient interface {
-	// GetRole is iam.Client.GetRole.
-	GetRole(ctx context.Context, params *iam.GetRoleInput, optFns ...func(*iam.Options)) (*iam.GetRoleOutput, error)
-	// CreateRole is iam.Client.CreateRole.
-	CreateRole(ctx context.Context, params *iam.CreateRoleInput, optFns ...func(*iam.Options)) (*iam.CreateRoleOutput, error)
-	// UpdateAssumeRolePolicy is iam.Client.UpdateAssumeRolePolicy.
-	UpdateAssumeRolePolicy(ctx context.Context, params *iam.UpdateAssumeRolePolicyInput, optFns ...func(*iam.Options)) (*iam.UpdateAssumeRolePolicyOutput, error)
-	// UpdateRole is iam.Client.UpdateRole.
-	UpdateRole(ctx context.Context, params *iam.UpdateRoleInput, optFns ...func(*iam.Options)) (*iam.UpdateRoleOutput, error)
-	// TagRole is iam.Client.TagRole.
-	TagRole(ctx context.Context, params *iam.TagRoleInput, optFns ...func(*iam.Options)) (*iam.TagRoleOutput, error)
-}
-
 // RoleConfig is the role EnsureRole makes sure exists.
 type RoleConfig struct {
 	// Name is the role name (1-64 of [\w+=,.@-], B2.2). Required.
@@ -74,7 +58,7 @@ type RoleResult struct {
 // ReplaceTrust when it differs), its MaxSessionDuration, its tags. A second
 // call with the same cfg writes nothing. It never deletes a role, a tag or a
 // trust statement it did not write, unless ReplaceTrust.
-func EnsureRole(ctx context.Context, client RoleAPIClient, cfg RoleConfig) (*RoleResult, error) {
+func EnsureRole(ctx context.Context, client APIClient, cfg RoleConfig) (*RoleResult, error) {
 	if client == nil {
 		return nil, newErr(ErrInvalidOptions, "", "IAM client is nil", nil)
 	}

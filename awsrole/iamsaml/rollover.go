@@ -48,7 +48,7 @@ type RolloverStatus struct {
 // the status and an error wrapping ErrUnsafe.
 //
 // A provider that does not exist yet is created (step "publish").
-func Rollover(ctx context.Context, client ProviderAPIClient, arn awsrole.ProviderARN, idpMetadata []byte, opts ProviderOptions) (*RolloverStatus, error) {
+func Rollover(ctx context.Context, client APIClient, arn awsrole.ProviderARN, idpMetadata []byte, opts ProviderOptions) (*RolloverStatus, error) {
 	plan, err := PlanProvider(ctx, client, arn, idpMetadata, opts)
 	if err != nil {
 		return nil, err
@@ -91,7 +91,7 @@ func Rollover(ctx context.Context, client ProviderAPIClient, arn awsrole.Provide
 // certificate.
 //
 // The key is never put in an error or log.
-func AddEncryptionKey(ctx context.Context, client ProviderAPIClient, arn awsrole.ProviderARN, privateKeyPEM string) (string, error) {
+func AddEncryptionKey(ctx context.Context, client APIClient, arn awsrole.ProviderARN, privateKeyPEM string) (string, error) {
 	if client == nil || privateKeyPEM == "" {
 		return "", newErr(ErrInvalidOptions, "A5.7", "IAM client is nil or the private key is empty", nil)
 	}
@@ -126,7 +126,7 @@ func AddEncryptionKey(ctx context.Context, client ProviderAPIClient, arn awsrole
 // and removing the last key of a provider whose AssertionEncryptionMode is
 // Required (AWS could then decrypt no assertion: switch the mode to Allowed
 // first, A5.6).
-func RemoveEncryptionKey(ctx context.Context, client ProviderAPIClient, arn awsrole.ProviderARN, keyID string) error {
+func RemoveEncryptionKey(ctx context.Context, client APIClient, arn awsrole.ProviderARN, keyID string) error {
 	if client == nil {
 		return newErr(ErrInvalidOptions, "", "IAM client is nil", nil)
 	}
@@ -155,7 +155,7 @@ func RemoveEncryptionKey(ctx context.Context, client ProviderAPIClient, arn awsr
 	return nil
 }
 
-func keyIDs(ctx context.Context, client ProviderAPIClient, arn awsrole.ProviderARN) (map[string]bool, error) {
+func keyIDs(ctx context.Context, client APIClient, arn awsrole.ProviderARN) (map[string]bool, error) {
 	out, err := client.GetSAMLProvider(ctx, &iam.GetSAMLProviderInput{SAMLProviderArn: aws.String(arn.String())})
 	if err != nil {
 		var nse *types.NoSuchEntityException

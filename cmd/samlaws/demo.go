@@ -334,7 +334,7 @@ func (d *demo) appRoles() error {
 		if i == 0 {
 			label = "importable (C4.6)"
 		}
-		if !r.Importable() {
+		if r.Err != nil {
 			return fmt.Errorf("role %s is not importable: %v", r.ARN, r.Err)
 		}
 		d.row(label, r.Value)

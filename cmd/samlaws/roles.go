@@ -165,7 +165,7 @@ func runRoles(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 			return d, err
 		}
 		for _, r := range rep.Roles {
-			if r.Importable() {
+			if r.Err == nil {
 				d.Importable = append(d.Importable, r.Value)
 				for _, w := range r.Warnings {
 					d.Warnings = append(d.Warnings, roleWarning{ARN: r.ARN, Rule: w.Rule, Warning: w.Message})

@@ -58,14 +58,7 @@ func main() {
 	}
 }
 
-// iamAPI is every IAM call run makes; *iam.Client has them all.
-type iamAPI interface {
-	iamsaml.ProviderAPIClient
-	iamsaml.RoleAPIClient
-	iamsaml.ListRolesAPIClient
-}
-
-func run(ctx context.Context, w io.Writer, client iamAPI, account, providerName, roleName string, md []byte) error {
+func run(ctx context.Context, w io.Writer, client iamsaml.APIClient, account, providerName, roleName string, md []byte) error {
 	arn := awsrole.ProviderARN{Partition: awsrole.PartitionAWS, AccountID: account, Name: providerName}
 	plan, err := iamsaml.EnsureProvider(ctx, client, arn, md, iamsaml.ProviderOptions{})
 	if err != nil {
@@ -84,8 +77,8 @@ func run(ctx context.Context, w io.Writer, client iamAPI, account, providerName,
 	if err != nil {
 		return fmt.Errorf("discovery: %w", err)
 	}
-	for _, v := range rep.Values() {
-		fmt.Fprintf(w, "importable by Entra: %s\n", v)
+	for _, ri := range rep.Importable() {
+		fmt.Fprintf(w, "importable by Entra: %s\n", ri.Value)
 	}
 	return nil
 }

@@ -64,7 +64,7 @@ func main() {
 
 // step runs one rollover step and reports it; now judges certificate
 // validity.
-func step(ctx context.Context, w io.Writer, client iamsaml.ProviderAPIClient, arn awsrole.ProviderARN, md []byte, active string, now func() time.Time) (string, error) {
+func step(ctx context.Context, w io.Writer, client iamsaml.APIClient, arn awsrole.ProviderARN, md []byte, active string, now func() time.Time) (string, error) {
 	st, err := iamsaml.Rollover(ctx, client, arn, md, iamsaml.ProviderOptions{ActiveSigner: active, Now: now})
 	if st != nil {
 		fmt.Fprintf(w, "step %s: uploaded %v, +%d -%d certificate(s)\nnext: %s\n", st.Step, st.Applied,
