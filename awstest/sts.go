@@ -265,7 +265,7 @@ func (s *Server) assumeRoleWithSAML(rq *request) (*xmlw, *apiErr) {
 	w.str("SubjectType", federation.SubjectType(a.NameIDFormat))
 	w.str("Issuer", a.Issuer)
 	w.str("Audience", a.Recipient)
-	w.str("NameQualifier", federation.NameQualifierForProvider(a.Issuer, pARN))
+	w.str("NameQualifier", federation.NameQualifier(a.Issuer, pARN.AccountID, pARN.Name))
 	w.str("SourceIdentity", string(a.SourceIdentity))
 	return w, nil
 }

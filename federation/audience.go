@@ -35,32 +35,15 @@ type Identifier struct {
 }
 
 // String returns the identifier as it is written in Entra: Audience, followed by
-// "#N" when Instance is not 0.
+// "#N" when Instance is not 0. To compute the Entra Identifier of a second or
+// later AWS gallery app (A1.6, C2.1), build Identifier{Audience: a, Instance: n}
+// and call String; the result is valid when ParseIdentifier gives the same
+// Identifier back (n in 1..9999, a an absolute URI without '#').
 func (id Identifier) String() string {
 	if id.Instance == 0 {
 		return id.Audience
 	}
 	return id.Audience + "#" + strconv.Itoa(id.Instance)
-}
-
-// MarshalText implements encoding.TextMarshaler: it returns String, after
-// checking that the identifier is valid (as NewIdentifier would build it).
-func (id Identifier) MarshalText() ([]byte, error) {
-	v, err := NewIdentifier(id.Audience, id.Instance)
-	if err != nil {
-		return nil, err
-	}
-	return []byte(v.String()), nil
-}
-
-// UnmarshalText implements encoding.TextUnmarshaler with ParseIdentifier.
-func (id *Identifier) UnmarshalText(text []byte) error {
-	v, err := ParseIdentifier(string(text))
-	if err != nil {
-		return err
-	}
-	*id = v
-	return nil
 }
 
 // ParseIdentifier splits an Entra identifier (or a SAML audience) into its
@@ -101,32 +84,6 @@ func ParseIdentifier(s string) (Identifier, error) {
 	if !hasScheme(aud) {
 		return Identifier{}, newErr("A1.6", errInvalidIdentifier, nil,
 			"identifier is not an absolute URI (want scheme:rest, such as https://signin.aws.amazon.com/saml)")
-	}
-	return id, nil
-}
-
-// NewIdentifier returns the identifier of instance n of audience: audience
-// itself for n = 0, audience + "#n" otherwise. Use it to compute the Entra
-// Identifier of a second or later AWS gallery app (A1.6, C2.1). The audience
-// must itself be a valid identifier without a fragment, and n must be in
-// 0..maxInstance.
-func NewIdentifier(audience string, n int) (Identifier, error) {
-	if n < 0 || n > maxInstance {
-		return Identifier{}, newErr("A1.6", errInvalidIdentifier, nil,
-			"instance number "+strconv.Itoa(n)+" is outside 0.."+strconv.Itoa(maxInstance))
-	}
-	id, err := ParseIdentifier(audience)
-	if err != nil {
-		return Identifier{}, err
-	}
-	if id.Instance != 0 {
-		return Identifier{}, newErr("A1.6", errInvalidIdentifier, nil,
-			"audience already carries an instance suffix; pass the audience without #N")
-	}
-	id.Instance = n
-	if len(id.String()) > maxIdentifierLength {
-		return Identifier{}, newErr("A1.6", errInvalidIdentifier, nil,
-			"identifier with its instance suffix is longer than "+strconv.Itoa(maxIdentifierLength)+" bytes")
 	}
 	return id, nil
 }

@@ -199,7 +199,10 @@ func TestAudienceMatches(t *testing.T) {
 	}
 }
 
-func TestNewIdentifier(t *testing.T) {
+// TestIdentifierBuild: the identifier of instance n is built as
+// Identifier{Audience, Instance: n}.String() and checked with the round trip
+// through ParseIdentifier (it must give the same Identifier back).
+func TestIdentifierBuild(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name     string
@@ -216,23 +219,26 @@ func TestNewIdentifier(t *testing.T) {
 		{"C2.1/reject_audience_with_instance", canon + "#1", 2, "", true},
 		{"C2.1/reject_bad_audience", "not a uri", 2, "", true},
 		{"C2.1/reject_too_long_with_suffix", "https://x/" + strings.Repeat("a", maxIdentifierLength-10), 2, "", true},
+		{"A1.6/reject_empty", "", 0, "", true},
+		{"A1.6/reject_suffix_in_audience", canon + "#1", 0, "", true},
+		{"A1.6/reject_space", "x y", 0, "", true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			id, err := NewIdentifier(tc.audience, tc.n)
+			id := Identifier{Audience: tc.audience, Instance: tc.n}
+			back, err := ParseIdentifier(id.String())
 			if tc.wantErr {
-				if err == nil || !errors.Is(err, errInvalidIdentifier) {
-					t.Fatalf("NewIdentifier(%q, %d) = %v, %v; want errInvalidIdentifier", tc.audience, tc.n, id, err)
+				if err == nil && back == id {
+					t.Fatalf("%+v survives the round trip as %q", id, id.String())
+				}
+				if err != nil && !errors.Is(err, errInvalidIdentifier) {
+					t.Fatalf("ParseIdentifier(%q) = %v; want errInvalidIdentifier", id.String(), err)
 				}
 				return
 			}
-			if err != nil || id.String() != tc.want {
-				t.Fatalf("NewIdentifier(%q, %d) = %q, %v; want %q", tc.audience, tc.n, id.String(), err, tc.want)
-			}
-			back, err := ParseIdentifier(id.String())
-			if err != nil || back != id {
-				t.Fatalf("round trip: %+v, %v; want %+v", back, err, id)
+			if id.String() != tc.want || err != nil || back != id {
+				t.Fatalf("%+v: String %q, round trip %+v, %v; want %q", id, id.String(), back, err, tc.want)
 			}
 		})
 	}
@@ -291,26 +297,6 @@ func TestCheckReplyURLMessageSaysWhatToFix(t *testing.T) {
 	for _, want := range []string{`remove "#2" from the Reply URL`, "only in the Identifier", "HTTP 400"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("message %q lacks %q", msg, want)
-		}
-	}
-}
-
-func TestIdentifierText(t *testing.T) {
-	t.Parallel()
-	var id Identifier
-	if err := id.UnmarshalText([]byte(canon + "#4")); err != nil || id != (Identifier{Audience: canon, Instance: 4}) {
-		t.Fatalf("A1.6 UnmarshalText: %+v, %v", id, err)
-	}
-	b, err := id.MarshalText()
-	if err != nil || string(b) != canon+"#4" {
-		t.Fatalf("A1.6 MarshalText: %q, %v", b, err)
-	}
-	if err := id.UnmarshalText([]byte(canon + "#04")); !errors.Is(err, errInvalidIdentifier) {
-		t.Fatalf("A1.6 UnmarshalText bad: %v", err)
-	}
-	for _, bad := range []Identifier{{}, {Audience: canon + "#1"}, {Audience: canon, Instance: -1}, {Audience: canon, Instance: maxInstance + 1}, {Audience: "x y"}} {
-		if _, err := bad.MarshalText(); !errors.Is(err, errInvalidIdentifier) {
-			t.Fatalf("A1.6 MarshalText(%+v) = %v, want errInvalidIdentifier", bad, err)
 		}
 	}
 }

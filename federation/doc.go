@@ -35,10 +35,9 @@
 // rather than guess. The non-commercial hosts come from field reports (aws-cdk
 // and federation CLIs), not from an AWS user guide.
 //
-// [ParseSignInEndpoint] and [PartitionFromDestination] go the other way and
-// reject look-alike hosts; [CheckRecipient] and [CheckAudience] check an
+// [ParseSignInEndpoint] goes the other way and rejects look-alike hosts; [CheckRecipient] and [CheckAudience] check an
 // assertion's Recipient and Audience against what AWS accepts for a partition
-// (A1.7-A1.9). [MetadataURL], [EncryptedMetadataURL] and [SPEntityID] give the
+// (A1.7-A1.9). [MetadataURL] and [SPEntityID] give the
 // AWS SP metadata locations and entity IDs (A1.4, A1.5).
 //
 // # Trust policies
@@ -62,7 +61,7 @@
 // # Errors
 //
 // Every error is an [*Error] carrying the rule number it enforces and wrapping
-// one sentinel category ([ErrInvalid], [ErrMismatch], [ErrReplyURLInstance],
+// one sentinel category ([ErrInvalid], [ErrReplyURLInstance],
 // [ErrNotImportable], [ErrNotAuthorized]), so callers can use errors.Is for the category and errors.As for the detail.
 // Messages never repeat values that may come from an assertion.
 //

@@ -18,9 +18,9 @@ const (
 	GlobalStaticSignInEndpoint = "https://signin.aws.amazon.com/static/saml"
 	// SPEntityIDAWS is the entityID of the AWS SP metadata (A1.5).
 	SPEntityIDAWS = "urn:amazon:webservices"
-	// SPEntityIDGovCloud is the entityID of the AWS GovCloud (US) SP metadata
-	// (A1.5).
-	SPEntityIDGovCloud = "urn:amazon:webservices:govcloud"
+	// spEntityIDGovCloud is the entityID of the AWS GovCloud (US) SP metadata
+	// (A1.5); SPEntityID(awsrole.PartitionAWSUSGov) returns it.
+	spEntityIDGovCloud = "urn:amazon:webservices:govcloud"
 	// regionalAudiencePattern is the IAM StringLike pattern that matches the
 	// regional sign-in endpoints of the aws partition (B3.1).
 	regionalAudiencePattern = "https://*.signin.aws.amazon.com/saml"
@@ -66,7 +66,7 @@ func partitionTable(p awsrole.Partition) (partitionInfo, bool) {
 		// A1.3 [obs]: unprefixed host, and a regional us-gov-east-1 host seen in
 		// the field; A1.5 [obs] entityID. No metadata URL is documented.
 		return partitionInfo{host: "signin.amazonaws-us-gov.com", regional: true,
-			entityID: SPEntityIDGovCloud}, true
+			entityID: spEntityIDGovCloud}, true
 	case awsrole.PartitionAWSISO:
 		return partitionInfo{host: "signin.c2shome.ic.gov"}, true // A1.3 [obs]
 	case awsrole.PartitionAWSISOB:
@@ -226,16 +226,29 @@ func hostFor(p awsrole.Partition, info partitionInfo, region string) string {
 }
 
 // MetadataURL returns the URL of the AWS SP metadata document to give Entra
-// (A1.4): https://signin.aws.amazon.com/static/saml-metadata.xml, or
+// (A1.4).
+//
+// With an empty providerID: https://signin.aws.amazon.com/static/saml-metadata.xml, or
 // https://{region}.signin.aws.amazon.com/static/saml-metadata.xml for a region
 // other than us-east-1. For aws-cn it returns
 // https://signin.amazonaws.cn/static/saml-metadata.xml (documented in the China
 // edition of the IAM user guide; every aws-cn region gets it). No metadata URL
 // is documented for the other partitions: the error wraps ErrInvalid.
 //
-// When the provider's AssertionEncryptionMode is Required, use
-// EncryptedMetadataURL instead.
-func MetadataURL(partition awsrole.Partition, region string) (string, error) {
+// When the provider's AssertionEncryptionMode is Required, pass its unique ID
+// as providerID to get the provider-specific URL:
+//
+//	https://{region}.signin.aws.amazon.com/static/saml/{providerID}/saml-metadata.xml
+//
+// with the unprefixed host for "" and us-east-1. providerID is the unique ID
+// the IAM console shows for the provider, most likely GetSAMLProvider's
+// SAMLProviderUUID: 22-64 characters of [A-Z0-9] (B1.4; errors wrap
+// ErrInvalid). Only the aws partition has a documented provider-specific
+// URL; others wrap ErrInvalid.
+func MetadataURL(partition awsrole.Partition, region, providerID string) (string, error) {
+	if providerID != "" {
+		return encryptedMetadataURL(partition, region, providerID)
+	}
 	info, err := lookup(partition, region)
 	if err != nil {
 		return "", err
@@ -251,17 +264,8 @@ func MetadataURL(partition awsrole.Partition, region string) (string, error) {
 	return "https://" + host + "/static/saml-metadata.xml", nil
 }
 
-// EncryptedMetadataURL returns the provider-specific SP metadata URL to use
-// when the IAM SAML provider requires encrypted assertions (A1.4):
-//
-//	https://{region}.signin.aws.amazon.com/static/saml/{providerID}/saml-metadata.xml
-//
-// with the unprefixed host for "" and us-east-1. providerID is the unique ID
-// the IAM console shows for the provider, most likely GetSAMLProvider's
-// SAMLProviderUUID: 22-64 characters of [A-Z0-9] (B1.4; errors wrap
-// ErrInvalid). Only the aws partition has a documented URL; others
-// wrap ErrInvalid.
-func EncryptedMetadataURL(partition awsrole.Partition, region, providerID string) (string, error) {
+// encryptedMetadataURL is MetadataURL with a providerID (A1.4, B1.4).
+func encryptedMetadataURL(partition awsrole.Partition, region, providerID string) (string, error) {
 	info, err := lookup(partition, region)
 	if err != nil {
 		return "", err
@@ -291,7 +295,8 @@ func validProviderID(s string) bool {
 }
 
 // SPEntityID returns the entityID of the AWS SP metadata for a partition
-// (A1.5): SPEntityIDAWS for aws, SPEntityIDGovCloud for aws-us-gov. For the
+// (A1.5): SPEntityIDAWS for aws, "urn:amazon:webservices:govcloud" for
+// aws-us-gov. For the
 // other partitions no entityID is confirmed and the error wraps ErrInvalid.
 func SPEntityID(partition awsrole.Partition) (string, error) {
 	info, err := lookup(partition, "")
@@ -323,8 +328,8 @@ func SPEntityID(partition awsrole.Partition) (string, error) {
 // Everything else is rejected: look-alike hosts (signin.aws.amazon.com.example,
 // example.com/signin.aws.amazon.com, signin-aws.amazon.com), upper case, ports
 // (":443" too), user info, queries, trailing slashes, a trailing dot, other
-// paths and http. Errors wrap ErrMismatch, or the CheckReplyURL
-// errors (ErrReplyURLInstance for a "#N" suffix, ErrInvalid).
+// paths and http. Errors wrap ErrInvalid, or ErrReplyURLInstance for a "#N"
+// suffix (see CheckReplyURL).
 func ParseSignInEndpoint(u string) (Endpoint, error) {
 	if err := CheckReplyURL(u); err != nil {
 		return Endpoint{}, err
@@ -377,24 +382,12 @@ func ParseSignInEndpoint(u string) (Endpoint, error) {
 	return ep, nil
 }
 
-// PartitionFromDestination returns the partition and region of the AWS
-// sign-in endpoint a Response Destination (or Recipient) names, with the rules
-// of ParseSignInEndpoint. Region is "us-east-1" for the unprefixed aws host
-// and "" for the unprefixed host of another partition.
-func PartitionFromDestination(destination string) (partition awsrole.Partition, region string, err error) {
-	ep, err := ParseSignInEndpoint(destination)
-	if err != nil {
-		return "", "", err
-	}
-	return ep.Partition, ep.Region, nil
-}
-
-// AcceptableAudiences returns the fixed audiences AWS accepts in practice for a
+// acceptableAudiences returns the fixed audiences AWS accepts in practice for a
 // partition (A1.7): its unprefixed sign-in endpoint and, where known, its SP
 // entityID. Regional endpoints are also accepted (see CheckAudience) but are
 // not listed. AWS does not publish the set; this is the observed one. For
 // aws-iso-e and aws-iso-f the error wraps ErrInvalid.
-func AcceptableAudiences(partition awsrole.Partition) ([]string, error) {
+func acceptableAudiences(partition awsrole.Partition) ([]string, error) {
 	info, err := lookup(partition, "")
 	if err != nil {
 		return nil, err
@@ -406,32 +399,17 @@ func AcceptableAudiences(partition awsrole.Partition) ([]string, error) {
 	return out, nil
 }
 
-// AcceptableRecipients returns the fixed Recipient (and Destination) values
-// AWS accepts for a partition (A1.1-A1.3, A1.8): its unprefixed sign-in
-// endpoint and, for aws, https://signin.aws.amazon.com/static/saml. Regional
-// endpoints and the provider-specific ACS of encrypted providers are also
-// accepted (see CheckRecipient) but are not listed. For aws-iso-e and
-// aws-iso-f the error wraps ErrInvalid.
-func AcceptableRecipients(partition awsrole.Partition) ([]string, error) {
-	info, err := lookup(partition, "")
-	if err != nil {
-		return nil, err
-	}
-	out := []string{"https://" + info.host + "/saml"}
-	if partition == awsrole.PartitionAWS {
-		out = append(out, GlobalStaticSignInEndpoint)
-	}
-	return out, nil
-}
-
 // CheckAudience reports whether an assertion's Audience is one AWS accepts for
 // the partition (A1.6, A1.7): after removing an instance suffix "#N"
-// (ParseIdentifier's Audience), it must equal a value of AcceptableAudiences or be a
-// regional sign-in endpoint https://{region}.{host}/saml of the partition.
-// Errors wrap ErrMismatch (not an accepted audience) or ErrInvalid (malformed,
-// unknown partition, no endpoint known), and never echo the audience.
+// (ParseIdentifier's Audience), it must equal the partition's unprefixed
+// sign-in endpoint (SignInEndpoint with no region), its SP entityID
+// (SPEntityID, where one is known) or a regional sign-in endpoint
+// https://{region}.{host}/saml of the partition. AWS does not publish the set;
+// this is the observed one.
+// Errors wrap ErrInvalid (malformed, not an accepted audience, unknown
+// partition, no endpoint known) and never echo the audience.
 func CheckAudience(partition awsrole.Partition, audience string) error {
-	accepted, err := AcceptableAudiences(partition)
+	accepted, err := acceptableAudiences(partition)
 	if err != nil {
 		return err
 	}
@@ -457,7 +435,7 @@ func CheckAudience(partition awsrole.Partition, audience string) error {
 // Response Destination) is an AWS sign-in SAML endpoint of the partition
 // (A1.8, A1.9), with the rules of ParseSignInEndpoint: a Recipient carrying an
 // Entra instance suffix "#N" wraps ErrReplyURLInstance; an endpoint of another
-// partition or no endpoint at all wraps ErrMismatch.
+// partition or no endpoint at all wraps ErrInvalid.
 func CheckRecipient(partition awsrole.Partition, recipient string) error {
 	if err := checkPartition(partition); err != nil {
 		return err

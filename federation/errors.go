@@ -12,18 +12,16 @@ import (
 // Kind wraps exactly one of these; match them with errors.Is. Which value or
 // rule failed is in the *Error's Rule and Reason (errors.As).
 var (
-	// ErrInvalid: an input is malformed or names nothing AWS has: an Entra
-	// identifier or audience (A1.6), a Reply URL (A1.8), a partition (B2.1) or
-	// region (A1.2) with no known endpoint (A1.3-A1.5), a SAML provider ID
-	// (A1.4, B1.4), a trust policy (B2.5, B3.1) or an appRoles document
-	// (C4.1-C4.4, C4.6).
+	// ErrInvalid: an input is malformed, names nothing AWS has, or is not
+	// what AWS accepts: an Entra identifier or audience (A1.6, A1.7), a Reply
+	// URL (A1.8), a URL that is not an AWS sign-in SAML endpoint (of the
+	// expected partition: look-alike hosts, ports, user info, queries, other
+	// paths and case variants, A1.1-A1.3, A1.8), a partition (B2.1) or region
+	// (A1.2) with no known endpoint (A1.3-A1.5), a SAML provider ID (A1.4,
+	// B1.4), a trust policy (B2.5, B3.1) or an appRoles document (C4.1-C4.4,
+	// C4.6). Callers reject the value either way; the Kind's text (such as
+	// "federation: audience mismatch") and Reason say which it was.
 	ErrInvalid = errors.New("federation: invalid input")
-
-	// ErrMismatch: a well-formed value is not the expected one nor one AWS
-	// accepts: an audience (A1.6, A1.7), or a URL that is not an AWS sign-in
-	// SAML endpoint (of the expected partition); look-alike hosts, ports, user
-	// info, queries, other paths and case variants land here (A1.1-A1.3, A1.8).
-	ErrMismatch = errors.New("federation: not what AWS expects")
 
 	// ErrReplyURLInstance: a Reply URL (ACS URL, Recipient or Destination) ends in
 	// an Entra instance suffix such as "#2". AWS answers HTTP 400; the suffix
@@ -51,9 +49,9 @@ func kind(msg string, category error) error {
 // The finer kinds.
 var (
 	errInvalidIdentifier  = kind("invalid identifier", ErrInvalid)
-	errAudienceMismatch   = kind("audience mismatch", ErrMismatch)
+	errAudienceMismatch   = kind("audience mismatch", ErrInvalid)
 	errInvalidReplyURL    = kind("invalid Reply URL", ErrInvalid)
-	errNotSignInEndpoint  = kind("not an AWS sign-in SAML endpoint", ErrMismatch)
+	errNotSignInEndpoint  = kind("not an AWS sign-in SAML endpoint", ErrInvalid)
 	errUnknownPartition   = kind("unknown partition", ErrInvalid)
 	errInvalidRegion      = kind("invalid region", ErrInvalid)
 	errNoEndpoint         = kind("no known endpoint", ErrInvalid)

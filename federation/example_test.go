@@ -67,21 +67,22 @@ func ExampleSignInEndpoint() {
 	// true
 }
 
-func ExamplePartitionFromDestination() {
-	p, region, err := federation.PartitionFromDestination("https://ap-southeast-2.signin.aws.amazon.com/saml")
-	fmt.Println(p, region, err)
+func ExampleParseSignInEndpoint() {
+	ep, err := federation.ParseSignInEndpoint("https://ap-southeast-2.signin.aws.amazon.com/saml")
+	fmt.Println(ep.Partition, ep.Region, err)
 
-	_, _, err = federation.PartitionFromDestination("https://signin.aws.amazon.com.example.net/saml")
-	fmt.Println(errors.Is(err, federation.ErrMismatch))
+	_, err = federation.ParseSignInEndpoint("https://signin.aws.amazon.com.example.net/saml")
+	fmt.Println(errors.Is(err, federation.ErrInvalid))
 	// Output:
 	// aws ap-southeast-2 <nil>
 	// true
 }
 
 func ExampleMetadataURL() {
-	u, _ := federation.MetadataURL(awsrole.PartitionAWS, "eu-west-1")
+	u, _ := federation.MetadataURL(awsrole.PartitionAWS, "eu-west-1", "")
 	fmt.Println(u)
-	u, _ = federation.EncryptedMetadataURL(awsrole.PartitionAWS, "eu-west-1", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+	// A provider that requires encrypted assertions has its own URL (A1.4).
+	u, _ = federation.MetadataURL(awsrole.PartitionAWS, "eu-west-1", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 	fmt.Println(u)
 	// Output:
 	// https://eu-west-1.signin.aws.amazon.com/static/saml-metadata.xml

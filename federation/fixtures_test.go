@@ -68,9 +68,9 @@ func TestRealResponses(t *testing.T) {
 			r := loadFixture(t, tc.file)
 
 			// A1.8: Destination and Recipient are the global endpoint.
-			p, region, err := PartitionFromDestination(r.Destination)
-			if err != nil || p != awsrole.PartitionAWS || region != "us-east-1" {
-				t.Fatalf("A1.8 Destination %q: %q %q %v", r.Destination, p, region, err)
+			ep, err := ParseSignInEndpoint(r.Destination)
+			if err != nil || ep.Partition != awsrole.PartitionAWS || ep.Region != "us-east-1" {
+				t.Fatalf("A1.8 Destination %q: %+v %v", r.Destination, ep, err)
 			}
 			if n := len(r.Assertion.Subject.Confirmations); n != 1 {
 				t.Fatalf("A1.8: %d SubjectConfirmations", n)

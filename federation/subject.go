@@ -4,8 +4,6 @@ import (
 	"crypto/sha1" // #nosec G505 -- STS defines NameQualifier with SHA-1; not used for security.
 	"encoding/base64"
 	"strings"
-
-	"github.com/samlaws/samlaws/awsrole"
 )
 
 // NameQualifier returns the NameQualifier STS reports for an AssumeRoleWithSAML
@@ -17,7 +15,7 @@ import (
 // issuer is the assertion's Issuer (for Entra, https://sts.windows.net/{tenant}/
 // with its trailing slash), accountID the 12-digit account that owns the SAML
 // provider, and providerName the provider's friendly name (the last part of its
-// ARN). Together with the NameID (saml:sub) it identifies a federated user.
+// ARN): for a provider ARN p, NameQualifier(issuer, p.AccountID, p.Name). Together with the NameID (saml:sub) it identifies a federated user.
 //
 // Documentation conflict (B3.4, open item 8): the STS API reference and the
 // IAM user guide's pseudocode put no separator between issuer and account ID,
@@ -31,12 +29,6 @@ import (
 func NameQualifier(issuer, accountID, providerName string) string {
 	sum := sha1.Sum([]byte(issuer + accountID + "/" + providerName))
 	return base64.StdEncoding.EncodeToString(sum[:])
-}
-
-// NameQualifierForProvider is NameQualifier with the account ID and provider
-// name taken from an IAM saml-provider ARN.
-func NameQualifierForProvider(issuer string, provider awsrole.ProviderARN) string {
-	return NameQualifier(issuer, provider.AccountID, provider.Name)
 }
 
 // SAML 2.0 NameID Format URIs (A2.2, SAML-CORE §8.3).

@@ -40,13 +40,15 @@ func TestNameQualifierDocConflict(t *testing.T) {
 	}
 }
 
-func TestNameQualifierForProvider(t *testing.T) {
+// TestNameQualifierOfProviderARN: the documented recipe for a provider ARN,
+// NameQualifier(issuer, p.AccountID, p.Name).
+func TestNameQualifierOfProviderARN(t *testing.T) {
 	t.Parallel()
 	p, err := awsrole.ParseProviderARN("arn:aws:iam::123456789012:saml-provider/MySAMLIdP")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := NameQualifierForProvider("https://example.com/saml", p), "1uAJanUnBc2XeUkHURMht+xam2c="; got != want {
+	if got, want := NameQualifier("https://example.com/saml", p.AccountID, p.Name), "1uAJanUnBc2XeUkHURMht+xam2c="; got != want {
 		t.Fatalf("B3.4: got %q, want %q", got, want)
 	}
 }

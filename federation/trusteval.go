@@ -47,7 +47,7 @@ type SAMLRequest struct {
 //   - saml:aud = Recipient, saml:iss = Issuer, saml:sub = NameID,
 //     saml:sub_type = SubjectType(NameIDFormat),
 //     saml:doc = "{account}/{provider name}",
-//     saml:namequalifier = NameQualifierForProvider(Issuer, Provider) (B3.3, B3.4);
+//     saml:namequalifier = NameQualifier(Issuer, Provider.AccountID, Provider.Name) (B3.3, B3.4);
 //   - the attributes AWS maps to keys (A3.10), with all their values; when
 //     two attribute names map to one key, AWS uses one of them (which one is
 //     not documented): here the name that sorts first;
@@ -68,7 +68,7 @@ func (r SAMLRequest) ConditionContext() map[string][]string {
 	if r.Provider.AccountID != "" && r.Provider.Name != "" {
 		set("saml:doc", r.Provider.AccountID+"/"+r.Provider.Name)
 		if r.Issuer != "" {
-			set("saml:namequalifier", NameQualifierForProvider(r.Issuer, r.Provider))
+			set("saml:namequalifier", NameQualifier(r.Issuer, r.Provider.AccountID, r.Provider.Name))
 		}
 	}
 	names := make([]string, 0, len(r.Attributes))

@@ -283,12 +283,13 @@ func ParseAWSSPMetadata(data []byte) (*AWSServiceProvider, error) {
 	}
 	e := d.Entity
 	sp := &AWSServiceProvider{EntityID: e.EntityID}
-	switch e.EntityID {
-	case federation.SPEntityIDAWS:
-		sp.Partition = awsrole.PartitionAWS
-	case federation.SPEntityIDGovCloud:
-		sp.Partition = awsrole.PartitionAWSUSGov
-	default:
+	for _, p := range awsrole.Partitions() {
+		if id, err := federation.SPEntityID(p); err == nil && id == e.EntityID {
+			sp.Partition = p
+			break
+		}
+	}
+	if sp.Partition == "" {
 		return nil, newErr(ErrUnusable, "A1.5", fmt.Sprintf("entityID %q is not AWS's", e.EntityID), nil)
 	}
 	if len(e.SPSSODescriptors) == 0 {

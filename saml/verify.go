@@ -252,7 +252,7 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 		v.thumbprints = append(v.thumbprints, Thumbprint(c))
 	}
 	for _, p := range cfg.Partitions {
-		if _, err := federation.AcceptableRecipients(p); err != nil {
+		if _, err := federation.SignInEndpoint(p, ""); err != nil {
 			return nil, configErrCause("partition: "+err.Error(), err)
 		}
 		v.partitions = append(v.partitions, p)
