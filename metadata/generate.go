@@ -264,9 +264,9 @@ type AWSServiceProvider struct {
 	// Partition is the partition the entityID implies (aws or aws-us-gov).
 	Partition awsrole.Partition
 	// AssertionConsumerServices are the HTTP-POST ACS endpoints.
-	AssertionConsumerServices []IndexedEndpoint
+	AssertionConsumerServices []Endpoint
 	// RequestedAttributes are the attributes AWS asks for.
-	RequestedAttributes []RequestedAttribute
+	RequestedAttributes []Attribute
 	NameIDFormats       []string // NameID formats AWS lists
 }
 

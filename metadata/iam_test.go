@@ -219,11 +219,11 @@ func TestNewIDPMetadataErrors(t *testing.T) {
 		opts IDPMetadataOptions
 		want error
 	}{
-		{"no_entity", IDPMetadataOptions{SigningCertificates: []*x509.Certificate{c}, SingleSignOnServices: []Endpoint{{BindingHTTPPOST, "https://x", ""}}}, ErrInvalidOption},
-		{"C1.5_no_cert", IDPMetadataOptions{EntityID: "x", SingleSignOnServices: []Endpoint{{BindingHTTPPOST, "https://x", ""}}}, ErrInvalidOption},
+		{"no_entity", IDPMetadataOptions{SigningCertificates: []*x509.Certificate{c}, SingleSignOnServices: []Endpoint{{Binding: BindingHTTPPOST, Location: "https://x"}}}, ErrInvalidOption},
+		{"C1.5_no_cert", IDPMetadataOptions{EntityID: "x", SingleSignOnServices: []Endpoint{{Binding: BindingHTTPPOST, Location: "https://x"}}}, ErrInvalidOption},
 		{"C1.4_no_sso", IDPMetadataOptions{EntityID: "x", SigningCertificates: []*x509.Certificate{c}}, ErrInvalidOption},
 		{"A5.4_weak_key", entraIDPOptions("t", weak.cert), errIAM},
-		{"sign_without_id", IDPMetadataOptions{EntityID: "x", SigningCertificates: []*x509.Certificate{c}, SingleSignOnServices: []Endpoint{{BindingHTTPPOST, "https://x", ""}}, SigningKey: weak.key}, ErrInvalidOption},
+		{"sign_without_id", IDPMetadataOptions{EntityID: "x", SigningCertificates: []*x509.Certificate{c}, SingleSignOnServices: []Endpoint{{Binding: BindingHTTPPOST, Location: "https://x"}}, SigningKey: weak.key}, ErrInvalidOption},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if _, err := NewIDPMetadata(tc.opts); !errors.Is(err, tc.want) {

@@ -633,9 +633,9 @@ func (p *parser) ssoAttrs(s *SSODescriptor, se startTag) error {
 	return err
 }
 
-func (p *parser) idp(se startTag) (IDPSSODescriptor, error) {
-	var d IDPSSODescriptor
-	if err := p.ssoAttrs(&d.SSODescriptor, se); err != nil {
+func (p *parser) idp(se startTag) (SSODescriptor, error) {
+	var d SSODescriptor
+	if err := p.ssoAttrs(&d, se); err != nil {
 		return d, err
 	}
 	var err error
@@ -643,7 +643,7 @@ func (p *parser) idp(se startTag) (IDPSSODescriptor, error) {
 		return d, err
 	}
 	err = p.children(func(c startTag) error {
-		if ok, err := p.ssoChild(&d.SSODescriptor, c); ok || err != nil {
+		if ok, err := p.ssoChild(&d, c); ok || err != nil {
 			return err
 		}
 		switch {
@@ -657,9 +657,9 @@ func (p *parser) idp(se startTag) (IDPSSODescriptor, error) {
 	return d, err
 }
 
-func (p *parser) sp(se startTag) (SPSSODescriptor, error) {
-	var d SPSSODescriptor
-	if err := p.ssoAttrs(&d.SSODescriptor, se); err != nil {
+func (p *parser) sp(se startTag) (SSODescriptor, error) {
+	var d SSODescriptor
+	if err := p.ssoAttrs(&d, se); err != nil {
 		return d, err
 	}
 	var err error
@@ -670,12 +670,12 @@ func (p *parser) sp(se startTag) (SPSSODescriptor, error) {
 		return d, err
 	}
 	err = p.children(func(c startTag) error {
-		if ok, err := p.ssoChild(&d.SSODescriptor, c); ok || err != nil {
+		if ok, err := p.ssoChild(&d, c); ok || err != nil {
 			return err
 		}
 		switch {
 		case is(c, nsMetadata, "AssertionConsumerService"):
-			ep := IndexedEndpoint{Endpoint: endpoint(c)}
+			ep := endpoint(c)
 			var err error
 			if ep.Index, err = intAttr(c, "index"); err != nil {
 				return err
@@ -704,9 +704,8 @@ func (p *parser) sp(se startTag) (SPSSODescriptor, error) {
 					if err != nil {
 						return err
 					}
-					acs.RequestedAttributes = append(acs.RequestedAttributes, RequestedAttribute{
-						Attribute:  Attribute{Name: attr(a, "Name"), NameFormat: attr(a, "NameFormat"), FriendlyName: attr(a, "FriendlyName")},
-						IsRequired: req,
+					acs.RequestedAttributes = append(acs.RequestedAttributes, Attribute{
+						Name: attr(a, "Name"), NameFormat: attr(a, "NameFormat"), FriendlyName: attr(a, "FriendlyName"), IsRequired: req,
 					})
 				}
 				return p.skip()

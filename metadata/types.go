@@ -117,8 +117,8 @@ type EntityDescriptor struct {
 	// fed:ApplicationServiceType) Entra ID and AD FS publish, and any other
 	// md:RoleDescriptor.
 	RoleDescriptors   []RoleDescriptor
-	IDPSSODescriptors []IDPSSODescriptor // SAML 2.0 IdP roles
-	SPSSODescriptors  []SPSSODescriptor  // SAML 2.0 SP roles (AD FS publishes one too)
+	IDPSSODescriptors []SSODescriptor // SAML 2.0 IdP roles
+	SPSSODescriptors  []SSODescriptor // SAML 2.0 SP roles (AD FS publishes one too)
 	// Organization display name, when present.
 	OrganizationName string
 }
@@ -152,42 +152,39 @@ type KeyDescriptor struct {
 // no use, spec C1.5, D4.6).
 func (k KeyDescriptor) forSigning() bool { return k.Use == "" || k.Use == "signing" }
 
-// Endpoint is an md:EndpointType element.
+// Endpoint is an md:EndpointType or md:IndexedEndpointType element.
 type Endpoint struct {
 	Binding          string // binding URI (BindingHTTPPOST, ...)
 	Location         string // URL
 	ResponseLocation string // optional response URL
+	// Index and IsDefault are the attributes of an indexed endpoint (an
+	// AssertionConsumerService); zero for the others.
+	Index     int
+	IsDefault bool
 }
 
-// IndexedEndpoint is an md:IndexedEndpointType element.
-type IndexedEndpoint struct {
-	Endpoint
-	Index     int  // index attribute
-	IsDefault bool // isDefault attribute
-}
-
-// Attribute is a saml:Attribute an IdP advertises.
+// Attribute is a saml:Attribute an IdP advertises or an
+// md:RequestedAttribute an SP asks for.
 type Attribute struct {
 	Name         string // Name (a URI for Entra and AWS attributes)
 	NameFormat   string // NameFormat URI, "" when absent
 	FriendlyName string // FriendlyName, "" when absent
-}
-
-// RequestedAttribute is an md:RequestedAttribute of an SP.
-type RequestedAttribute struct {
-	Attribute
-	IsRequired bool // isRequired attribute
+	IsRequired   bool   // isRequired of an md:RequestedAttribute (false for an IdP's)
 }
 
 // AttributeConsumingService is an md:AttributeConsumingService.
 type AttributeConsumingService struct {
-	Index               int                  // index attribute
-	IsDefault           bool                 // isDefault attribute
-	ServiceNames        []string             // md:ServiceName texts
-	RequestedAttributes []RequestedAttribute // md:RequestedAttribute elements
+	Index               int         // index attribute
+	IsDefault           bool        // isDefault attribute
+	ServiceNames        []string    // md:ServiceName texts
+	RequestedAttributes []Attribute // md:RequestedAttribute elements
 }
 
-// SSODescriptor holds what IDP and SP SSO descriptors share.
+// SSODescriptor is an md:IDPSSODescriptor (in
+// EntityDescriptor.IDPSSODescriptors) or an md:SPSSODescriptor (in
+// EntityDescriptor.SPSSODescriptors): the fields their schema types share,
+// then those of the IdP role and those of the SP role, which are zero for the
+// other role.
 type SSODescriptor struct {
 	ProtocolSupport      []string        // protocolSupportEnumeration URIs
 	ValidUntil           time.Time       // zero when absent
@@ -196,22 +193,16 @@ type SSODescriptor struct {
 	NameIDFormats        []string        // md:NameIDFormat values
 	SingleLogoutServices []Endpoint      // SLO endpoints
 	ErrorURL             string          // errorURL attribute
-}
 
-// IDPSSODescriptor is an md:IDPSSODescriptor.
-type IDPSSODescriptor struct {
-	SSODescriptor
+	// IdP role (md:IDPSSODescriptor).
 	WantAuthnRequestsSigned bool        // WantAuthnRequestsSigned attribute
 	SingleSignOnServices    []Endpoint  // SSO endpoints (Entra: .../{tenant}/saml2)
 	Attributes              []Attribute // saml:Attribute elements the IdP advertises
-}
 
-// SPSSODescriptor is an md:SPSSODescriptor.
-type SPSSODescriptor struct {
-	SSODescriptor
+	// SP role (md:SPSSODescriptor).
 	AuthnRequestsSigned        bool                        // AuthnRequestsSigned attribute
 	WantAssertionsSigned       bool                        // WantAssertionsSigned attribute
-	AssertionConsumerServices  []IndexedEndpoint           // ACS endpoints
+	AssertionConsumerServices  []Endpoint                  // ACS endpoints (indexed)
 	AttributeConsumingServices []AttributeConsumingService // requested attributes
 }
 
