@@ -31,12 +31,30 @@ type awsCLI struct {
 
 func newAWSCLI(t *testing.T, endpoint, akid, secret string) *awsCLI {
 	dir := t.TempDir()
-	return &awsCLI{t: t, endpoint: endpoint, dir: dir, env: []string{
+	return &awsCLI{t: t, endpoint: endpoint, dir: dir, env: append([]string{
 		"HOME=" + dir, "PATH=" + os.Getenv("PATH"),
 		"AWS_ACCESS_KEY_ID=" + akid, "AWS_SECRET_ACCESS_KEY=" + secret, "AWS_REGION=us-east-1",
 		"AWS_CONFIG_FILE=" + filepath.Join(dir, "config"), "AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "credentials"),
 		"AWS_EC2_METADATA_DISABLED=true",
-	}}
+	}, datecheckEnv()...)}
+}
+
+// datecheckEnv returns the variables by which .ci/datecheck moves the clock
+// (issue 8; docs/design.md, "Tests on any date"), so that a binary run with a
+// scrubbed environment reads the same wall clock as the test that started it:
+// without them, samltest's certificates (minted at the moved clock) were "not
+// valid now" to the binary at every date but today.
+func datecheckEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		switch name {
+		case "SAMLAWS_FAKE_CLOCK_OFFSET", "SAMLAWS_DATECHECK_DATE", "FAKETIME",
+			"FAKETIME_DONT_FAKE_MONOTONIC", "NO_FAKE_STAT", "LD_PRELOAD":
+			env = append(env, kv)
+		}
+	}
+	return env
 }
 
 func (c *awsCLI) run(stdin string, args ...string) cliResult {
