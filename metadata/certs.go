@@ -230,8 +230,8 @@ func (inv *inventory) addEntity(e *EntityDescriptor) {
 	for _, d := range e.SPSSODescriptors {
 		inv.addKDs(e.EntityID, "SPSSODescriptor", "", d.KeyDescriptors)
 	}
-	if e.Signature != nil {
-		for _, der := range e.Signature.Certificates {
+	if e.signature != nil {
+		for _, der := range e.signature.Certificates {
 			inv.add(der, Location{EntityID: e.EntityID, Element: "Signature"})
 		}
 	}
@@ -242,8 +242,8 @@ func (inv *inventory) addEntity(e *EntityDescriptor) {
 // signature), in order of first appearance.
 func (d *Document) Certificates() []Certificate {
 	var inv inventory
-	if d.Aggregate != nil && d.Aggregate.Signature != nil {
-		for _, der := range d.Aggregate.Signature.Certificates {
+	if d.Aggregate != nil && d.Aggregate.signature != nil {
+		for _, der := range d.Aggregate.signature.Certificates {
 			inv.add(der, Location{Element: "Signature"})
 		}
 	}

@@ -41,7 +41,7 @@ func (d *Document) EntitySignatures(opts VerifyOptions) []*SignatureResult {
 		// than guess.
 		var out []*SignatureResult
 		for _, e := range d.Entities() {
-			r := &SignatureResult{EntityID: e.EntityID, Present: e.Signature != nil}
+			r := &SignatureResult{EntityID: e.EntityID, Present: e.signature != nil}
 			if r.Present {
 				r.Problem = err.Error()
 			} else {
@@ -98,8 +98,8 @@ func entitySignature(el *etree.Element, byID map[string]*EntityDescriptor, budge
 
 // sigInfo reads what a ds:Signature element says about itself, like the
 // parser's detailed signature facts.
-func sigInfo(sig *etree.Element) *SignatureInfo {
-	s := &SignatureInfo{}
+func sigInfo(sig *etree.Element) *signatureInfo {
+	s := &signatureInfo{}
 	dsChildren := func(el *etree.Element, tag string) []*etree.Element {
 		var out []*etree.Element
 		for _, c := range el.ChildElements() {
@@ -120,7 +120,7 @@ func sigInfo(sig *etree.Element) *SignatureInfo {
 			case "SignatureMethod":
 				s.SignatureMethod = c.SelectAttrValue("Algorithm", "")
 			case "Reference":
-				ref := ReferenceInfo{URI: c.SelectAttrValue("URI", "")}
+				ref := referenceInfo{URI: c.SelectAttrValue("URI", "")}
 				for _, trs := range dsChildren(c, "Transforms") {
 					for _, tr := range dsChildren(trs, "Transform") {
 						ref.Transforms = append(ref.Transforms, tr.SelectAttrValue("Algorithm", ""))

@@ -389,11 +389,11 @@ func (p *parser) entities(se startTag, fn func(*EntityDescriptor) error, root bo
 	err = p.children(func(c startTag) error {
 		switch {
 		case is(c, nsDSig, "Signature"):
-			if a.Signature != nil {
+			if a.signature != nil {
 				return newErr(ErrMalformed, "D4.2", "more than one Signature on <EntitiesDescriptor>", nil)
 			}
 			s, err := p.signature(root && p.keepSig)
-			a.Signature = s
+			a.signature, a.Signed = s, true
 			return err
 		case is(c, nsMetadata, "EntityDescriptor"):
 			e, err := p.entity(c, false)
@@ -436,11 +436,11 @@ func (p *parser) entity(se startTag, root bool) (*EntityDescriptor, error) {
 	err = p.children(func(c startTag) error {
 		switch {
 		case is(c, nsDSig, "Signature"):
-			if e.Signature != nil {
+			if e.signature != nil {
 				return newErr(ErrMalformed, "D4.2", "more than one Signature on <EntityDescriptor>", nil)
 			}
 			s, err := p.signature(root && p.keepSig)
-			e.Signature = s
+			e.signature, e.Signed = s, true
 			return err
 		case is(c, nsMetadata, "IDPSSODescriptor"):
 			d, err := p.idp(c)
@@ -482,8 +482,8 @@ func (p *parser) entity(se startTag, root bool) (*EntityDescriptor, error) {
 
 // signature parses a ds:Signature; with detail=false it only records
 // presence and the KeyInfo certificates (for the inventory).
-func (p *parser) signature(detail bool) (*SignatureInfo, error) {
-	s := &SignatureInfo{}
+func (p *parser) signature(detail bool) (*signatureInfo, error) {
+	s := &signatureInfo{}
 	if !detail {
 		err := p.children(func(c startTag) error {
 			if is(c, nsDSig, "KeyInfo") {
@@ -505,7 +505,7 @@ func (p *parser) signature(detail bool) (*SignatureInfo, error) {
 				case is(si, nsDSig, "SignatureMethod"):
 					s.SignatureMethod = attr(si, "Algorithm")
 				case is(si, nsDSig, "Reference"):
-					ref := ReferenceInfo{URI: attr(si, "URI")}
+					ref := referenceInfo{URI: attr(si, "URI")}
 					err := p.children(func(r startTag) error {
 						switch {
 						case is(r, nsDSig, "Transforms"):

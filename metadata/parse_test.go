@@ -174,7 +174,7 @@ func TestParseEntraDetails(t *testing.T) {
 			t.Errorf("certificate %s appears in %v only", c.SHA1, c.Locations)
 		}
 	}
-	sig := d.Signature()
+	sig := d.signature()
 	if sig == nil || sig.SignatureMethod != AlgRSASHA256 || len(sig.References) != 1 || sig.References[0].URI != "#"+e.ID || len(sig.Certificates) != 1 {
 		t.Errorf("signature info = %+v", sig)
 	}
@@ -214,7 +214,7 @@ func TestParseOktaNoUse(t *testing.T) {
 		t.Error("WS-Fed-only entity: STS certificate must be its signing certificate")
 	}
 	// Signature is the last child and uses the default namespace.
-	if s := d.Signature(); s == nil || s.SignatureMethod != AlgRSASHA1 {
+	if s := d.signature(); s == nil || s.SignatureMethod != AlgRSASHA1 {
 		t.Errorf("signature = %+v", s)
 	}
 }
@@ -222,12 +222,12 @@ func TestParseOktaNoUse(t *testing.T) {
 func TestParseAggregate(t *testing.T) {
 	d := mustParse(t, readFixture(t, "spid-idps-aggregate.xml"))
 	a := d.Aggregate
-	if a == nil || a.Name != "https://idps.spid.gov.it" || a.Signature == nil || a.Signature.References[0].URI != "" {
+	if a == nil || a.Name != "https://idps.spid.gov.it" || a.signature == nil || a.signature.References[0].URI != "" {
 		t.Fatalf("aggregate = %+v", a)
 	}
 	signedEntities := 0
 	for _, e := range d.Entities() {
-		if e.Signature != nil {
+		if e.signature != nil {
 			signedEntities++
 		}
 		if err := e.CheckIDP(); err != nil {
@@ -255,7 +255,7 @@ func TestStreamMatchesParse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if agg == nil || agg.Name != "https://idps.spid.gov.it" || agg.Signature == nil {
+	if agg == nil || agg.Name != "https://idps.spid.gov.it" || agg.signature == nil {
 		t.Fatalf("aggregate header = %+v", agg)
 	}
 	var want []string

@@ -91,11 +91,23 @@ func TestVerifyAgreesWithXMLSec1(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			sig := parsed.Signature()
-			if sig == nil || len(sig.Certificates) == 0 {
+			// The root signature's KeyInfo certificate, from the inventory
+			// (an aggregate's own signature has Location.EntityID "").
+			rootID, signed := "", parsed.Aggregate != nil && parsed.Aggregate.Signed
+			if parsed.Entity != nil {
+				rootID, signed = parsed.Entity.EntityID, parsed.Entity.Signed
+			}
+			var signer []byte
+			for _, c := range parsed.Certificates() {
+				for _, l := range c.Locations {
+					if l.Element == "Signature" && l.EntityID == rootID && signer == nil {
+						signer = c.DER
+					}
+				}
+			}
+			if !signed || signer == nil {
 				t.Fatal("no signature certificate")
 			}
-			signer := sig.Certificates[0]
 			tp := metadata.NewCertificate(signer).SHA256
 			_, ours := parsed.Verify(metadata.VerifyOptions{Thumbprints: []string{tp}, AllowSHA1: d.sha1})
 			v, err := peers.XMLSec1Verify(ctx, xmlread.TrimBOM(d.data), certPEM(signer))

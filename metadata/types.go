@@ -77,14 +77,14 @@ func (d *Document) Entities() []*EntityDescriptor {
 	return out
 }
 
-// Signature returns facts about the root element's own enveloped signature, or
+// signature returns facts about the root element's own enveloped signature, or
 // nil when the root has none. The facts are as written; nothing is verified.
-func (d *Document) Signature() *SignatureInfo {
+func (d *Document) signature() *signatureInfo {
 	if d.Entity != nil {
-		return d.Entity.Signature
+		return d.Entity.signature
 	}
 	if d.Aggregate != nil {
-		return d.Aggregate.Signature
+		return d.Aggregate.signature
 	}
 	return nil
 }
@@ -95,12 +95,15 @@ type EntitiesDescriptor struct {
 	Name          string        // Name attribute (e.g. the federation's URL)
 	ValidUntil    time.Time     // zero when absent
 	CacheDuration time.Duration // zero when absent
-	// Signature describes the aggregate's own ds:Signature child (nil if none).
-	Signature *SignatureInfo
+	// Signed reports whether the aggregate has its own ds:Signature child
+	// (check it with Document.Verify or Document.InspectSignature).
+	Signed bool
 	// Entities are the direct EntityDescriptor children (nil when streaming).
 	Entities []*EntityDescriptor
 	// Children are nested EntitiesDescriptor elements.
 	Children []*EntitiesDescriptor
+
+	signature *signatureInfo // the ds:Signature's facts
 }
 
 // EntityDescriptor is one entity (md:EntityDescriptor).
@@ -109,10 +112,11 @@ type EntityDescriptor struct {
 	EntityID      string        // entityID (Entra: https://sts.windows.net/{tenant}/)
 	ValidUntil    time.Time     // zero when absent
 	CacheDuration time.Duration // zero when absent
-	// Signature describes the entity's own ds:Signature child (nil if none).
-	// Inside an aggregate only its KeyInfo certificates are recorded (see
-	// Document.EntitySignatures to check it).
-	Signature *SignatureInfo
+	// Signed reports whether the entity has its own ds:Signature child
+	// (check it with Document.Verify, Document.InspectSignature or, inside an
+	// aggregate, Document.EntitySignatures). Its KeyInfo certificates are in
+	// Certificates, at Location Element "Signature".
+	Signed bool
 	// RoleDescriptors are the WS-Federation roles (fed:SecurityTokenServiceType,
 	// fed:ApplicationServiceType) Entra ID and AD FS publish, and any other
 	// md:RoleDescriptor.
@@ -121,20 +125,23 @@ type EntityDescriptor struct {
 	SPSSODescriptors  []SSODescriptor // SAML 2.0 SP roles (AD FS publishes one too)
 	// Organization display name, when present.
 	OrganizationName string
+
+	signature *signatureInfo // the ds:Signature's facts (KeyInfo only inside an aggregate)
 }
 
-// SignatureInfo holds what a ds:Signature element says about itself.
-type SignatureInfo struct {
+// signatureInfo holds what a ds:Signature element says about itself;
+// SignatureResult reports it.
+type signatureInfo struct {
 	CanonicalizationMethod string          // SignedInfo's c14n algorithm URI
 	SignatureMethod        string          // signature algorithm URI
-	References             []ReferenceInfo // every ds:Reference, in order
+	References             []referenceInfo // every ds:Reference, in order
 	// Certificates are the DER certificates in KeyInfo/X509Data. They are
 	// untrusted: they only say which key the signer claims to have used.
 	Certificates [][]byte
 }
 
-// ReferenceInfo is one ds:Reference of a SignedInfo.
-type ReferenceInfo struct {
+// referenceInfo is one ds:Reference of a SignedInfo.
+type referenceInfo struct {
 	URI          string   // "#ID" or "" (whole document)
 	Transforms   []string // transform algorithm URIs, in order
 	DigestMethod string   // digest algorithm URI

@@ -61,10 +61,14 @@ type SignatureResult struct {
 	Signer *Certificate
 	// SignerExpired is true when Signer was not valid at VerifyOptions.Now.
 	SignerExpired bool
-	// SignatureMethod, DigestMethod and ReferenceURI are as written.
-	SignatureMethod string
-	DigestMethod    string // digest algorithm URI of the Reference
-	ReferenceURI    string // the Reference's URI
+	// SignatureMethod, DigestMethod, ReferenceURI, CanonicalizationMethod
+	// and Transforms are as written (of the first Reference, when there are
+	// several; Problem then says so).
+	SignatureMethod        string
+	DigestMethod           string   // digest algorithm URI of the Reference
+	ReferenceURI           string   // the Reference's URI
+	CanonicalizationMethod string   // SignedInfo's canonicalization algorithm URI
+	Transforms             []string // the Reference's transform URIs, in order
 	// Problem explains why Valid or Trusted is false ("" when both hold).
 	Problem string
 	// EntityID names the entity whose own signature this is, in the results
@@ -120,7 +124,7 @@ func (d *Document) check(opts VerifyOptions) *SignatureResult {
 			pool = append(pool, c.DER)
 		}
 	}
-	return checkSignature(d.Signature(), rootID, aggregate, pool, d.etreeRoot, d.c14nBudget(), opts)
+	return checkSignature(d.signature(), rootID, aggregate, pool, d.etreeRoot, d.c14nBudget(), opts)
 }
 
 // checkSignature verifies the enveloped signature info (parsed from root's
@@ -128,7 +132,7 @@ func (d *Document) check(opts VerifyOptions) *SignatureResult {
 // document's certificates that thumbprint pins may name; budget bounds any
 // canonical form (twice the document: exclusive c14n may re-render a
 // declaration on every element that uses it).
-func checkSignature(info *SignatureInfo, rootID string, aggregate bool, pool [][]byte, root func() (*etree.Element, error), budget int, opts VerifyOptions) *SignatureResult {
+func checkSignature(info *signatureInfo, rootID string, aggregate bool, pool [][]byte, root func() (*etree.Element, error), budget int, opts VerifyOptions) *SignatureResult {
 	now := time.Now()
 	if opts.Now != nil {
 		now = opts.Now()
@@ -138,10 +142,11 @@ func checkSignature(info *SignatureInfo, rootID string, aggregate bool, pool [][
 		res.Problem = "document is not signed"
 		return res
 	}
-	res.SignatureMethod = info.SignatureMethod
+	res.SignatureMethod, res.CanonicalizationMethod = info.SignatureMethod, info.CanonicalizationMethod
 	if len(info.References) > 0 {
 		res.ReferenceURI = info.References[0].URI
 		res.DigestMethod = info.References[0].DigestMethod
+		res.Transforms = info.References[0].Transforms
 	}
 	if p := checkProfile(info, rootID, aggregate, opts.AllowSHA1); p != "" {
 		res.Problem = p
@@ -233,7 +238,7 @@ func checkSignature(info *SignatureInfo, rootID string, aggregate bool, pool [][
 
 // checkProfile applies the signature profile (D4.2-D4.5) to the parsed
 // SignedInfo.
-func checkProfile(info *SignatureInfo, rootID string, aggregate, allowSHA1 bool) string {
+func checkProfile(info *signatureInfo, rootID string, aggregate, allowSHA1 bool) string {
 	switch info.CanonicalizationMethod {
 	case dsigalg.ExcC14N, dsigalg.ExcC14NWC:
 	default:

@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"crypto/x509"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/samlaws/samlaws/internal/dsigalg"
 )
 
 // Signer thumbprints were computed with openssl from each document's
@@ -69,7 +72,7 @@ func TestVerifyRejects(t *testing.T) {
 
 	// Swap the KeyInfo certificate for the tenant's second published certificate.
 	td := mustParse(t, tenant)
-	sigCert := td.Signature().Certificates[0]
+	sigCert := td.signature().Certificates[0]
 	var second []byte
 	for _, c := range td.Certificates() {
 		if !bytes.Equal(c.DER, sigCert) {
@@ -164,5 +167,25 @@ func TestVerifyGeneratedSigned(t *testing.T) {
 	}
 	if !bytes.HasPrefix(bytes.TrimSpace(out[bytes.Index(out, []byte("<md:EntityDescriptor")):]), []byte("<md:EntityDescriptor")) || bytes.Index(out, []byte("Signature")) > bytes.Index(out, []byte("IDPSSODescriptor")) {
 		t.Error("Signature must be the first child")
+	}
+}
+
+// TestInspectSignatureReportsProfile: the SignedInfo facts that the
+// unexported parse of ds:Signature holds reach SignatureResult (D4.3, D4.4):
+// Entra signs its tenant metadata with exclusive c14n and the
+// enveloped-signature and exclusive c14n transforms.
+func TestInspectSignatureReportsProfile(t *testing.T) {
+	d := mustParse(t, readFixture(t, "entra-tenant-8b966979.xml"))
+	if !d.Entity.Signed {
+		t.Fatal("Signed = false for Entra's signed tenant metadata")
+	}
+	res := d.InspectSignature(VerifyOptions{Now: func() time.Time { return fixtureNow }})
+	if res.CanonicalizationMethod != dsigalg.ExcC14N || !slices.Equal(res.Transforms, []string{dsigalg.Enveloped, dsigalg.ExcC14N}) ||
+		res.SignatureMethod != AlgRSASHA256 || res.DigestMethod != AlgDigestSHA256 {
+		t.Errorf("InspectSignature = c14n %q transforms %q method %q digest %q", res.CanonicalizationMethod, res.Transforms, res.SignatureMethod, res.DigestMethod)
+	}
+	unsigned := mustParse(t, []byte(`<EntityDescriptor xmlns="urn:oasis:names:tc:SAML:2.0:metadata" entityID="x"/>`))
+	if unsigned.Entity.Signed {
+		t.Error("Signed = true for an unsigned entity")
 	}
 }
