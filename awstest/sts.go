@@ -271,7 +271,7 @@ func (s *Server) assumeRoleWithSAML(rq *request) (*xmlw, *apiErr) {
 }
 
 // assertionError turns the verifier's verdict into STS's answer: the code and
-// message the verifier knows AWS sends (saml.ValidationError.AWS), with an
+// message the verifier knows AWS sends (saml.ValidationError.AWSCode, AWSMessage), with an
 // issuer mismatch in the shape STS really uses (issue 14 item 1: code
 // InvalidIdentityToken, the AWSOpenIdDiscoveryService text in the message).
 // When AWS's message is unknown the verifier's Reason is sent, which never
@@ -284,7 +284,7 @@ func (rq *request) assertionError(err error) *apiErr {
 	if ve.Code() == "issuer" {
 		return sender(400, "InvalidIdentityToken", "Issuer not present in specified provider (Service: AWSOpenIdDiscoveryService; Status Code: 400; Error Code: AuthSamlInvalidSamlResponseException; Request ID: "+rq.s.requestID()+"; Proxy: null)")
 	}
-	code, msg := ve.AWS.Code, ve.AWS.Message
+	code, msg := ve.AWSCode, ve.AWSMessage
 	if msg == "" {
 		msg = ve.Reason
 	}

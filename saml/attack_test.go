@@ -602,8 +602,8 @@ func TestAttackAWSAttributes(t *testing.T) {
 			if !strings.HasPrefix(ve.Rule, "A3") && !strings.HasPrefix(ve.Rule, "B") {
 				t.Errorf("rule %q", ve.Rule)
 			}
-			if tc.aws != "" && ve.AWS.Message != tc.aws {
-				t.Errorf("AWS message %q; want %q", ve.AWS.Message, tc.aws)
+			if tc.aws != "" && ve.AWSMessage != tc.aws {
+				t.Errorf("AWS message %q; want %q", ve.AWSMessage, tc.aws)
 			}
 		})
 	}
@@ -656,11 +656,11 @@ func TestHints(t *testing.T) {
 		vExpect(t, err, ErrSignature)
 		var ve *ValidationError
 		errors.As(err, &ve)
-		if !strings.Contains(ve.Hint, Thumbprint(other.cert)) || !strings.Contains(ve.Hint, "metadata") {
+		if !strings.Contains(ve.Hint, thumbprint(other.cert)) || !strings.Contains(ve.Hint, "metadata") {
 			t.Errorf("hint %q lacks the thumbprint and the fix", ve.Hint)
 		}
-		if ve.AWS.Code != "InvalidIdentityToken" || ve.AWS.Message != "Response signature invalid" || ve.Rule != "A5.1" {
-			t.Errorf("AWS %+v rule %s", ve.AWS, ve.Rule)
+		if ve.AWSCode != "InvalidIdentityToken" || ve.AWSMessage != "Response signature invalid" || ve.Rule != "A5.1" {
+			t.Errorf("AWS %+v rule %s", ve.aws(), ve.Rule)
 		}
 	})
 	t.Run("A1.8_reply_url_with_instance_suffix", func(t *testing.T) {
@@ -677,7 +677,7 @@ func TestHints(t *testing.T) {
 		m := vMint(t, func(s *ResponseSpec) { s.Tamper.Expired = true })
 		_, err := vVerify(t, vVerifier(t, nil), m.XML)
 		var ve *ValidationError
-		if !errors.As(err, &ve) || ve.AWS.Code != "ExpiredTokenException" || ve.AWS.Message != "Response has expired" {
+		if !errors.As(err, &ve) || ve.AWSCode != "ExpiredTokenException" || ve.AWSMessage != "Response has expired" {
 			t.Errorf("got %v %+v", err, ve)
 		}
 	})

@@ -25,8 +25,8 @@ func TestNewVerifierErrorsAreTyped(t *testing.T) {
 			if !errors.As(err, &ve) || !errors.Is(err, ErrConfig) || ve.Kind != ErrConfig {
 				t.Fatalf("err = %#v, want *ValidationError of ErrConfig", err)
 			}
-			if !strings.HasPrefix(err.Error(), "saml: invalid verifier configuration: ") || ve.AWS != (AWSError{}) {
-				t.Errorf("message %q, AWS %+v", err, ve.AWS)
+			if !strings.HasPrefix(err.Error(), "saml: invalid verifier configuration: ") || ve.aws() != (awsAnswer{}) {
+				t.Errorf("message %q, AWS %+v", err, ve.aws())
 			}
 			if name == "unknown-partition" && !errors.Is(err, federation.ErrInvalid) {
 				t.Errorf("cause not reachable: %v", err)

@@ -90,26 +90,16 @@ var codes = []struct {
 	{ErrReplay, "replay"},
 }
 
-// AWSError is what AWS itself answers for the same problem, as far as the rule
-// digest knows it. Fields are empty when AWS's answer is not known.
-type AWSError struct {
-	// Code is the STS AssumeRoleWithSAML error code, such as
-	// "InvalidIdentityToken" or "ExpiredTokenException".
-	Code string
-	// Message is the STS error message, such as "Response signature invalid".
-	Message string
-	// Console is the message the AWS console sign-in page shows, such as "Your
-	// request included an invalid SAML response. To logout, click here."
-	Console string
-	// Inferred is true when part of this answer (usually the code or the
-	// message) is our inference, not documented by AWS nor seen in a public
-	// report; output should then say "AWS answers (inferred)".
-	Inferred bool
+// awsAnswer is what AWS itself answers for the same problem, as far as
+// docs/rules.md records it (ValidationError's AWS* fields).
+type awsAnswer struct {
+	Code, Message, Console string
+	Inferred               bool
 }
 
 // String returns "Code: Message", or the console message when no STS code is
 // known, followed by " (inferred)" when Inferred is set.
-func (a AWSError) String() string {
+func (a awsAnswer) String() string {
 	var s string
 	switch {
 	case a.Code != "" && a.Message != "":
@@ -139,20 +129,20 @@ const consoleInvalid = "Your request included an invalid SAML response. To logou
 // text is not), and "Response signature invalid" for a refused algorithm
 // (documented only for a key missing from the metadata).
 var (
-	awsSignatureInvalid = AWSError{Code: "InvalidIdentityToken", Message: "Response signature invalid", Console: consoleInvalid}
-	awsAlgorithm        = AWSError{Code: "InvalidIdentityToken", Message: "Response signature invalid", Console: consoleInvalid, Inferred: true}
-	awsExpired          = AWSError{Code: "ExpiredTokenException", Message: "Response has expired", Console: consoleInvalid}
-	awsStale            = AWSError{Code: "ExpiredTokenException", Message: "Token must be redeemed within 5 minutes of issuance", Console: consoleInvalid}
-	awsAudience         = AWSError{Code: "InvalidIdentityToken", Console: "Response does not contain the required audience", Inferred: true}
-	awsIssuer           = AWSError{Code: "InvalidIdentityToken", Message: "Issuer not present in specified provider", Console: consoleInvalid}
-	awsNoNameID         = AWSError{Code: "AccessDenied", Message: "Not authorized to perform sts:AssumeRoleWithSAML", Console: consoleInvalid}
-	awsInvalid          = AWSError{Code: "InvalidIdentityToken", Console: consoleInvalid, Inferred: true}
-	awsTooLarge         = AWSError{Code: "ValidationError", Message: "Value at 'sAMLAssertion' failed to satisfy constraint: Member must have length less than or equal to 100000", Console: consoleInvalid, Inferred: true}
-	awsNoRole           = AWSError{Console: consoleInvalid}
+	awsSignatureInvalid = awsAnswer{Code: "InvalidIdentityToken", Message: "Response signature invalid", Console: consoleInvalid}
+	awsAlgorithm        = awsAnswer{Code: "InvalidIdentityToken", Message: "Response signature invalid", Console: consoleInvalid, Inferred: true}
+	awsExpired          = awsAnswer{Code: "ExpiredTokenException", Message: "Response has expired", Console: consoleInvalid}
+	awsStale            = awsAnswer{Code: "ExpiredTokenException", Message: "Token must be redeemed within 5 minutes of issuance", Console: consoleInvalid}
+	awsAudience         = awsAnswer{Code: "InvalidIdentityToken", Console: "Response does not contain the required audience", Inferred: true}
+	awsIssuer           = awsAnswer{Code: "InvalidIdentityToken", Message: "Issuer not present in specified provider", Console: consoleInvalid}
+	awsNoNameID         = awsAnswer{Code: "AccessDenied", Message: "Not authorized to perform sts:AssumeRoleWithSAML", Console: consoleInvalid}
+	awsInvalid          = awsAnswer{Code: "InvalidIdentityToken", Console: consoleInvalid, Inferred: true}
+	awsTooLarge         = awsAnswer{Code: "ValidationError", Message: "Value at 'sAMLAssertion' failed to satisfy constraint: Member must have length less than or equal to 100000", Console: consoleInvalid, Inferred: true}
+	awsNoRole           = awsAnswer{Console: consoleInvalid}
 	// awsReplyURLInstance: users report AWS sign-in answering a "400 Bad
 	// Request" page when the Reply URL keeps Entra's "#N" suffix
 	// (MicrosoftDocs/azure-docs#64166, #101607); no STS code is known.
-	awsReplyURLInstance = AWSError{Console: "400 Bad Request"}
+	awsReplyURLInstance = awsAnswer{Console: "400 Bad Request"}
 )
 
 // ValidationError is the one typed error of [Verifier.Verify]; get it with
@@ -178,8 +168,18 @@ type ValidationError struct {
 	// Hint says how to fix it, for example which certificate signed the
 	// response and where to upload it.
 	Hint string
-	// AWS is what AWS sign-in or STS AssumeRoleWithSAML would answer.
-	AWS AWSError
+	// AWSCode, AWSMessage and AWSConsole are what AWS itself would answer,
+	// as far as docs/rules.md records it; empty when AWS's answer is not
+	// known. AWSCode is the STS AssumeRoleWithSAML error code, such as
+	// "InvalidIdentityToken" or "ExpiredTokenException"; AWSMessage the STS
+	// error message, such as "Response signature invalid"; AWSConsole the
+	// message the AWS console sign-in page shows, such as "Your request
+	// included an invalid SAML response. To logout, click here."
+	AWSCode, AWSMessage, AWSConsole string
+	// AWSInferred is true when part of that answer (usually the code or the
+	// message) is our inference, not documented by AWS nor seen in a public
+	// report; output should then say "AWS answers (inferred)".
+	AWSInferred bool
 	// Setting names the VerifierConfig field that would accept the response
 	// as it is, when the response is right and the configuration is not (for
 	// example "Audiences", "Recipients", "IdPEntityID", "AllowSHA1",
@@ -253,7 +253,7 @@ func (e *ValidationError) Unwrap() []error {
 
 // newErr builds a ValidationError with the default AWS answer of its category.
 func newErr(cat error, rule, reason, hint string) *ValidationError {
-	return &ValidationError{Rule: rule, Reason: reason, Hint: hint, Kind: cat, AWS: defaultAWS(cat)}
+	return (&ValidationError{Rule: rule, Reason: reason, Hint: hint, Kind: cat}).withAWS(defaultAWS(cat))
 }
 
 // withCause sets Err and returns e.
@@ -290,12 +290,17 @@ func (e *ValidationError) withSetting(field string) *ValidationError {
 const maxValues = 8
 
 // withAWS sets AWS and returns e.
-func (e *ValidationError) withAWS(a AWSError) *ValidationError {
-	e.AWS = a
+func (e *ValidationError) withAWS(a awsAnswer) *ValidationError {
+	e.AWSCode, e.AWSMessage, e.AWSConsole, e.AWSInferred = a.Code, a.Message, a.Console, a.Inferred
 	return e
 }
 
-func defaultAWS(cat error) AWSError {
+// aws returns the AWS* fields as one value.
+func (e *ValidationError) aws() awsAnswer {
+	return awsAnswer{Code: e.AWSCode, Message: e.AWSMessage, Console: e.AWSConsole, Inferred: e.AWSInferred}
+}
+
+func defaultAWS(cat error) awsAnswer {
 	switch cat {
 	case ErrSignature:
 		return awsSignatureInvalid
@@ -311,7 +316,7 @@ func defaultAWS(cat error) AWSError {
 		return awsTooLarge
 	case ErrReplay:
 		// AWS does not reject replays (A4.6).
-		return AWSError{}
+		return awsAnswer{}
 	default:
 		return awsInvalid
 	}

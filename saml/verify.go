@@ -249,7 +249,7 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 			return nil, configErr(fmt.Sprintf("Certificates[%d] has a key of %d bits; AWS needs at least 1024 (A5.4)", i, pk.N.BitLen()))
 		}
 		v.certs = append(v.certs, c)
-		v.thumbprints = append(v.thumbprints, Thumbprint(c))
+		v.thumbprints = append(v.thumbprints, thumbprint(c))
 	}
 	for _, p := range cfg.Partitions {
 		if _, err := federation.SignInEndpoint(p, ""); err != nil {
@@ -384,9 +384,9 @@ func configErrCause(msg string, cause error) *ValidationError {
 	return &ValidationError{Kind: ErrConfig, Reason: "invalid verifier configuration: " + msg, Err: cause}
 }
 
-// Thumbprint returns the SHA-1 thumbprint of c in upper-case hex, as the Entra
+// thumbprint returns the SHA-1 thumbprint of c in upper-case hex, as the Entra
 // portal and Windows show it.
-func Thumbprint(c *x509.Certificate) string {
+func thumbprint(c *x509.Certificate) string {
 	sum := sha1.Sum(c.Raw) //nolint:gosec // identification only
 	return strings.ToUpper(hex.EncodeToString(sum[:]))
 }

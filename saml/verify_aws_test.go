@@ -44,8 +44,8 @@ func TestAWSCompatibleFreshness(t *testing.T) {
 			vExpect(t, err, ErrExpired)
 			var ve *ValidationError
 			errors.As(err, &ve)
-			if ve.Rule != "A4.4" || ve.AWS.Code != "ExpiredTokenException" || ve.AWS.Message != "Token must be redeemed within 5 minutes of issuance" {
-				t.Errorf("rule %s AWS %+v", ve.Rule, ve.AWS)
+			if ve.Rule != "A4.4" || ve.AWSCode != "ExpiredTokenException" || ve.AWSMessage != "Token must be redeemed within 5 minutes of issuance" {
+				t.Errorf("rule %s AWS %+v", ve.Rule, ve.aws())
 			}
 		})
 	}

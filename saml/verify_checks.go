@@ -843,16 +843,16 @@ func attrError(ae *awsrole.AttributeError) *ValidationError {
 	missing := errors.Is(ae.Kind, awsrole.ErrMissing)
 	switch {
 	case ae.Attribute == awsrole.AttrRole:
-		e.AWS = awsNoRole
+		e.withAWS(awsNoRole)
 		e.Hint = "emit https://aws.amazon.com/SAML/Attributes/Role with values \"arn:aws:iam::<account>:role/<name>,arn:aws:iam::<account>:saml-provider/<name>\" (in Entra: the Role claim from user.assignedroles)"
 	case ae.Attribute == awsrole.AttrRoleSessionName && missing:
-		e.AWS = AWSError{Code: "InvalidIdentityToken", Message: "RoleSessionName is required in AuthnResponse", Console: consoleInvalid}
+		e.withAWS(awsAnswer{Code: "InvalidIdentityToken", Message: "RoleSessionName is required in AuthnResponse", Console: consoleInvalid})
 		e.Hint = "emit https://aws.amazon.com/SAML/Attributes/RoleSessionName (in Entra: user.userprincipalname)"
 	case ae.Attribute == awsrole.AttrRoleSessionName:
-		e.AWS = AWSError{Code: "InvalidIdentityToken", Message: "RoleSessionName in AuthnResponse must match [a-zA-Z_0-9+=,.@-]{2,64}", Console: consoleInvalid}
+		e.withAWS(awsAnswer{Code: "InvalidIdentityToken", Message: "RoleSessionName in AuthnResponse must match [a-zA-Z_0-9+=,.@-]{2,64}", Console: consoleInvalid})
 		e.Hint = "RoleSessionName needs exactly one value of 2-64 characters from [A-Za-z0-9_+=,.@-]"
 	case ae.Attribute == awsrole.AttrSourceIdentity:
-		e.AWS = AWSError{Code: "InvalidIdentityToken", Message: "Source Identity must match [a-zA-Z_0-9+=,.@-]{2,64} and not begin with \"aws:\"", Console: consoleInvalid}
+		e.withAWS(awsAnswer{Code: "InvalidIdentityToken", Message: "Source Identity must match [a-zA-Z_0-9+=,.@-]{2,64} and not begin with \"aws:\"", Console: consoleInvalid})
 	case ae.Attribute == awsrole.AttrSessionDuration:
 		e.Hint = "SessionDuration must be one integer from 900 to 43200 (seconds)"
 	}

@@ -170,7 +170,7 @@ func (c *checker) verifySignature(el, sig *etree.Element, what string) (*signed,
 			" trusted certificate(s) (SHA-1 thumbprints " + strings.Join(c.v.thumbprints, ", ") +
 			"): the response was changed after signing or signed with another key"
 		if foreign != nil {
-			hint = "signed with certificate SHA-1 thumbprint " + Thumbprint(foreign) +
+			hint = "signed with certificate SHA-1 thumbprint " + thumbprint(foreign) +
 				", which is not in the provider's metadata: upload the current Entra federation metadata to the IAM SAML provider (UpdateSAMLProvider) or add the certificate to the trusted ones"
 		}
 		rsaErr = newErr(ErrSignature, "A5.1", what+" signature does not verify with a trusted certificate", hint)

@@ -74,7 +74,7 @@ func ExampleVerifier_Diagnose() {
 	r := exampleVerifier(idp.Certificate()).Diagnose(context.Background(), m.XML)
 	fmt.Println("accepted:", r.Accepted)
 	for _, p := range r.Problems {
-		fmt.Printf("%s [%s] %s\n  fix: %s\n", p.Rule, p.AWS.Console, p.Reason, p.Hint)
+		fmt.Printf("%s [%s] %s\n  fix: %s\n", p.Rule, p.AWSConsole, p.Reason, p.Hint)
 	}
 	// Output:
 	// accepted: false

@@ -15,7 +15,7 @@ import (
 
 // TestAWSAnswerInferred pins issue 14.3 and the SHA-1 and "#N" parts of issue
 // 18: where AWS's code or message is our inference, the ValidationError says
-// so (AWSError.Inferred), and where it is documented or reported it does not.
+// so (ValidationError.AWSInferred), and where it is documented or reported it does not.
 func TestAWSAnswerInferred(t *testing.T) {
 	cases := []struct {
 		name     string
@@ -42,15 +42,15 @@ func TestAWSAnswerInferred(t *testing.T) {
 			if !errors.As(err, &ve) || !errors.Is(err, tc.cat) {
 				t.Fatalf("err = %v, want %v", err, tc.cat)
 			}
-			if ve.AWS.Inferred != tc.inferred || ve.AWS.String() != tc.aws {
-				t.Errorf("AWS = %+v (%q), want inferred=%v %q", ve.AWS, ve.AWS.String(), tc.inferred, tc.aws)
+			if ve.AWSInferred != tc.inferred || ve.aws().String() != tc.aws {
+				t.Errorf("AWS = %+v (%q), want inferred=%v %q", ve.aws(), ve.aws().String(), tc.inferred, tc.aws)
 			}
 		})
 	}
 	// A6.1: the limit is documented, the ValidationError's wording is not.
 	_, err := vVerify(t, vVerifier(t, nil), []byte(strings.Repeat("QUFB", 30000)))
 	var ve *ValidationError
-	if !errors.As(err, &ve) || !errors.Is(err, errTooLarge) || !ve.AWS.Inferred || !strings.HasSuffix(ve.AWS.String(), "(inferred)") {
+	if !errors.As(err, &ve) || !errors.Is(err, errTooLarge) || !ve.AWSInferred || !strings.HasSuffix(ve.aws().String(), "(inferred)") {
 		t.Errorf("too large: %v, AWS %+v; want errTooLarge with an inferred answer", err, ve)
 	}
 }

@@ -82,7 +82,7 @@ func noContentLeak(t *testing.T, err error, r *Report, inputs ...[]byte) {
 	t.Helper()
 	var msgs []string
 	addVE := func(ve *ValidationError) {
-		msgs = append(msgs, ve.Error(), ve.Hint, ve.AWS.Code, ve.AWS.Message, ve.AWS.Console)
+		msgs = append(msgs, ve.Error(), ve.Hint, ve.AWSCode, ve.AWSMessage, ve.AWSConsole)
 	}
 	if err != nil {
 		msgs = append(msgs, err.Error())

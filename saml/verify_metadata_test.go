@@ -61,7 +61,7 @@ func TestTrustMetadata(t *testing.T) {
 	vExpect(t, err, ErrSignature)
 	var ve *ValidationError
 	errors.As(err, &ve)
-	if want := Thumbprint(idp.cert); !strings.Contains(ve.Hint, want) {
+	if want := thumbprint(idp.cert); !strings.Contains(ve.Hint, want) {
 		t.Errorf("hint %q lacks thumbprint %s", ve.Hint, want)
 	}
 

@@ -450,7 +450,7 @@ type checkAWSErr struct {
 	Message string `json:"message,omitempty"`
 	Console string `json:"console,omitempty"`
 	// Inferred: part of the answer is our inference, not documented or
-	// reported (saml.AWSError.Inferred).
+	// reported (saml.ValidationError.AWSInferred).
 	Inferred bool `json:"inferred,omitempty"`
 }
 
@@ -495,7 +495,7 @@ func (cv *checkVerifier) check(ctx context.Context, in checkInput) *checkResult 
 		res.Assertion = newCheckAssertion(a)
 		if c := a.Certificate; c != nil && !cv.now().Before(c.NotAfter) {
 			res.Assertion.CertificateExpired = true
-			res.Notes = append(res.Notes, checkExpiredCertNote(saml.Thumbprint(c), c.NotAfter))
+			res.Notes = append(res.Notes, checkExpiredCertNote(sha1Thumbprint(c), c.NotAfter))
 		}
 		if cv.policy != nil {
 			if probs := cv.policy.evaluate(a); len(probs) > 0 {
@@ -538,8 +538,8 @@ func newCheckProblem(p *saml.ValidationError) checkProblem {
 		Message: p.Reason,
 		Hint:    p.Hint,
 	}
-	if p.AWS != (saml.AWSError{}) {
-		cp.AWS = &checkAWSErr{Code: p.AWS.Code, Message: p.AWS.Message, Console: p.AWS.Console, Inferred: p.AWS.Inferred}
+	if p.AWSCode != "" || p.AWSMessage != "" || p.AWSConsole != "" {
+		cp.AWS = &checkAWSErr{Code: p.AWSCode, Message: p.AWSMessage, Console: p.AWSConsole, Inferred: p.AWSInferred}
 	}
 	cp.Flag = checkSettingFlags[p.Setting]
 	for _, v := range p.Values {

@@ -104,7 +104,7 @@ func newCheckAssertion(a *saml.Assertion) *checkAssertion {
 		ca.Tags = append(ca.Tags, checkTag{Key: t.Key, Value: t.Value})
 	}
 	if a.Certificate != nil {
-		ca.CertificateSHA1 = saml.Thumbprint(a.Certificate)
+		ca.CertificateSHA1 = sha1Thumbprint(a.Certificate)
 	}
 	for name, vals := range a.Claims {
 		if checkIsAWSAttribute(name) {
@@ -143,7 +143,7 @@ type checkPrinter struct {
 func (p *checkPrinter) header(t *checkTrust) {
 	var tps []string
 	for _, c := range t.certs {
-		tps = append(tps, saml.Thumbprint(c))
+		tps = append(tps, sha1Thumbprint(c))
 	}
 	fmt.Fprintf(p.w, "Trusting issuer %s\n", decodeShown(t.entityID))
 	fmt.Fprintf(p.w, "  with %d signing certificate(s) from %s, SHA-1 thumbprint(s) %s\n", len(t.certs), decodeShown(fileArg(t.source)), strings.Join(tps, ", "))
@@ -152,7 +152,7 @@ func (p *checkPrinter) header(t *checkTrust) {
 	}
 	for _, c := range t.certs {
 		if !p.now().Before(c.NotAfter) {
-			fmt.Fprintf(p.w, "  note: certificate %s expired at %s; %s\n", saml.Thumbprint(c), c.NotAfter.UTC().Format(time.RFC3339), awsAcceptsExpired)
+			fmt.Fprintf(p.w, "  note: certificate %s expired at %s; %s\n", sha1Thumbprint(c), c.NotAfter.UTC().Format(time.RFC3339), awsAcceptsExpired)
 		}
 	}
 	fmt.Fprintf(p.w, "Checking as AWS would at %s\n", p.now().UTC().Truncate(time.Second).Format(time.RFC3339))
@@ -211,7 +211,7 @@ func (p *checkPrinter) acceptedText(b *strings.Builder, r *checkResult) {
 		subj += " (" + a.NameIDFormat + ")"
 	}
 	row("subject", "%s", decodeShown(subj))
-	row("signature", "%s, %s, certificate SHA-1 %s", checkSignedWhat(a), decodeAlgName(a.SignatureAlgorithm), saml.Thumbprint(a.Certificate))
+	row("signature", "%s, %s, certificate SHA-1 %s", checkSignedWhat(a), decodeAlgName(a.SignatureAlgorithm), sha1Thumbprint(a.Certificate))
 	for _, n := range r.Notes {
 		row("note", "%s", n)
 	}

@@ -20,7 +20,6 @@ import (
 	"github.com/samlaws/samlaws/internal/dsigalg"
 	"github.com/samlaws/samlaws/internal/mint"
 	"github.com/samlaws/samlaws/metadata"
-	"github.com/samlaws/samlaws/saml"
 )
 
 const decodeHelp = `usage: samlaws decode [--json] [--decrypt-key PEM]... FILE|-
@@ -348,7 +347,7 @@ func (p *decodePrinter) certificate(pad, label, b64 string) {
 	}
 	sum := sha256.Sum256(der)
 	p.printf("%s%s %s\n", pad, label, decodeShown(cert.Subject.String()))
-	p.printf("%s  SHA-1 thumbprint   %s\n", pad, saml.Thumbprint(cert))
+	p.printf("%s  SHA-1 thumbprint   %s\n", pad, sha1Thumbprint(cert))
 	p.printf("%s  SHA-256 thumbprint %X\n", pad, sum[:])
 	p.printf("%s  valid              %s to %s\n", pad, cert.NotBefore.UTC().Format(time.RFC3339), cert.NotAfter.UTC().Format(time.RFC3339))
 	p.printf("%s  (KeyInfo is not trusted: AWS verifies with the certificates of the provider's metadata)\n", pad)
@@ -635,4 +634,10 @@ func (p *decodePrinter) strays(r *decodeNode) {
 	}
 	sort.Strings(found)
 	p.printf("\nSignatures in unexpected places (inside %s): AWS ignores them; this shape is typical of\nsignature-wrapping attacks (D4.2, D4.7)\n", strings.Join(found, ", "))
+}
+
+// sha1Thumbprint is a certificate's SHA-1 thumbprint in upper-case hex, as
+// the Entra portal shows it (metadata.Certificate.SHA1).
+func sha1Thumbprint(c *x509.Certificate) string {
+	return metadata.NewCertificate(c.Raw).SHA1
 }

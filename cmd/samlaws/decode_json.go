@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-
-	"github.com/samlaws/samlaws/saml"
 )
 
 // decodeJSONOut is what "samlaws decode --json" prints: what the response
@@ -238,7 +236,7 @@ func decodeJSONSigs(n *decodeNode) []decodeJSONSig {
 				continue
 			}
 			if cert, err := x509.ParseCertificate(der); err == nil {
-				js.KeyInfoSHA1 = append(js.KeyInfoSHA1, saml.Thumbprint(cert))
+				js.KeyInfoSHA1 = append(js.KeyInfoSHA1, sha1Thumbprint(cert))
 			}
 		}
 		out = append(out, js)

@@ -269,8 +269,8 @@ func (d *demo) entra() error {
 	}
 	d.row("Reply URL", idp.ACS+" (checked: no \"#N\", C2.1)")
 	cert := idp.Certificate()
-	d.row("signing certificate", fmt.Sprintf("%s, SHA-1 thumbprint %s, valid to %s", cert.Subject.CommonName, saml.Thumbprint(cert), cert.NotAfter.UTC().Format("2006-01-02")))
-	d.oldCert = saml.Thumbprint(cert)
+	d.row("signing certificate", fmt.Sprintf("%s, SHA-1 thumbprint %s, valid to %s", cert.Subject.CommonName, sha1Thumbprint(cert), cert.NotAfter.UTC().Format("2006-01-02")))
+	d.oldCert = sha1Thumbprint(cert)
 	return nil
 }
 
@@ -417,7 +417,7 @@ func demoPolicyAudience(policy []byte) (string, error) {
 func demoThumbprints(t *checkTrust) string {
 	var tps []string
 	for _, c := range t.certs {
-		tps = append(tps, saml.Thumbprint(c))
+		tps = append(tps, sha1Thumbprint(c))
 	}
 	return strings.Join(tps, ", ")
 }
@@ -454,7 +454,7 @@ func (d *demo) signIn(v *saml.Verifier) error {
 		where = "Response"
 	}
 	d.check("signature", fmt.Sprintf("the %s is signed (%s, exclusive c14n, one Reference to its ID) by certificate %s, which is in the provider's metadata; the certificate in KeyInfo is not trusted by itself (A5.1, D4)",
-		where, decodeAlgName(a.SignatureAlgorithm), saml.Thumbprint(a.Certificate)))
+		where, decodeAlgName(a.SignatureAlgorithm), sha1Thumbprint(a.Certificate)))
 	d.check("destination", a.Destination+" is the AWS sign-in endpoint (D1.2)")
 	d.check("recipient", a.Recipient+", in the one bearer SubjectConfirmation (A1.8)")
 	if a.Recipient != d.policyAud {
@@ -514,12 +514,12 @@ func (d *demo) problems(v *saml.Verifier, m *samltest.Minted) error {
 	d.row("verdict", fmt.Sprintf("REJECTED, %d problem(s):", len(rep.Problems)))
 	for i, p := range rep.Problems {
 		d.printf("  %d. %s\n", i+1, demoWrap(fmt.Sprintf("%s [rule %s]", p.Reason, p.Rule), 5))
-		if p.AWS != (saml.AWSError{}) {
+		if p.AWSCode != "" || p.AWSMessage != "" || p.AWSConsole != "" {
 			label := "AWS answers: "
-			if p.AWS.Inferred {
+			if p.AWSInferred {
 				label = "AWS answers (inferred): "
 			}
-			d.printf("     %s\n", demoWrap(label+checkAWSText(&checkAWSErr{Code: p.AWS.Code, Message: p.AWS.Message, Console: p.AWS.Console}, ""), 5))
+			d.printf("     %s\n", demoWrap(label+checkAWSText(&checkAWSErr{Code: p.AWSCode, Message: p.AWSMessage, Console: p.AWSConsole}, ""), 5))
 		}
 		if p.Hint != "" {
 			d.printf("     %s\n", demoWrap("fix: "+p.Hint, 5))
@@ -556,7 +556,7 @@ func (d *demo) rollover(v *saml.Verifier) error {
 	d.idp.AddNextCertificate()
 	d.idp.ActivateNextCertificate()
 	cert := d.idp.Certificate()
-	d.row("in Entra", fmt.Sprintf("new certificate %s made active (\"Make certificate active\", C3.2)", saml.Thumbprint(cert)))
+	d.row("in Entra", fmt.Sprintf("new certificate %s made active (\"Make certificate active\", C3.2)", sha1Thumbprint(cert)))
 	d.row("AWS provider trusts", demoThumbprints(d.trust)+" only")
 	m, err := d.idp.Mint(d.user(), samltest.ResponseOptions{})
 	if err != nil {
@@ -597,7 +597,7 @@ func (d *demo) rollover(v *saml.Verifier) error {
 	}
 	// The unsafe upload: someone re-uploads the old file while Entra signs
 	// with the new certificate (known from the verified response).
-	active := saml.Thumbprint(cert)
+	active := sha1Thumbprint(cert)
 	_, err = iamsaml.Rollover(d.ctx, d.iamc, d.provARN, d.firstMD, iamsaml.ProviderOptions{Now: now, ActiveSigner: active})
 	if !errors.Is(err, iamsaml.ErrUnsafe) {
 		return fmt.Errorf("re-uploading the old metadata was not refused: %v", err)

@@ -74,12 +74,12 @@ func run(ctx context.Context, mdPath, respPath, at string) error {
 		for _, p := range v.Diagnose(ctx, raw).Problems {
 			var ve *saml.ValidationError
 			if errors.As(p, &ve) {
-				fmt.Printf("%s: %s\n  AWS: %s %s\n  fix: %s\n", ve.Rule, ve.Reason, ve.AWS.Code, ve.AWS.Message, ve.Hint)
+				fmt.Printf("%s: %s\n  AWS: %s %s\n  fix: %s\n", ve.Rule, ve.Reason, ve.AWSCode, ve.AWSMessage, ve.Hint)
 			}
 		}
 		return fmt.Errorf("rejected: %w", err)
 	}
-	fmt.Printf("accepted: %s (%s), signed by %s\n", a.NameID, a.Issuer, saml.Thumbprint(a.Certificate))
+	fmt.Printf("accepted: %s (%s), signed by %s\n", a.NameID, a.Issuer, metadata.NewCertificate(a.Certificate.Raw).SHA1)
 	for _, r := range a.Roles {
 		fmt.Printf("  role %s via %s\n", r.RoleARN, r.ProviderARN)
 	}
