@@ -605,7 +605,7 @@ func endpoint(se startTag) Endpoint {
 
 // ssoChild handles the children common to SSO descriptors; ok=false means the
 // caller should handle (or skip) c.
-func (p *parser) ssoChild(s *SSODescriptor, c startTag) (bool, error) {
+func (p *parser) ssoChild(s *RoleDescriptor, c startTag) (bool, error) {
 	switch {
 	case is(c, nsMetadata, "KeyDescriptor"):
 		kd, err := p.keyDescriptor(c)
@@ -622,7 +622,7 @@ func (p *parser) ssoChild(s *SSODescriptor, c startTag) (bool, error) {
 	return false, nil
 }
 
-func (p *parser) ssoAttrs(s *SSODescriptor, se startTag) error {
+func (p *parser) ssoAttrs(s *RoleDescriptor, se startTag) error {
 	s.ProtocolSupport = strings.Fields(attr(se, "protocolSupportEnumeration"))
 	s.ErrorURL = attr(se, "errorURL")
 	var err error
@@ -633,8 +633,8 @@ func (p *parser) ssoAttrs(s *SSODescriptor, se startTag) error {
 	return err
 }
 
-func (p *parser) idp(se startTag) (SSODescriptor, error) {
-	var d SSODescriptor
+func (p *parser) idp(se startTag) (RoleDescriptor, error) {
+	var d RoleDescriptor
 	if err := p.ssoAttrs(&d, se); err != nil {
 		return d, err
 	}
@@ -657,8 +657,8 @@ func (p *parser) idp(se startTag) (SSODescriptor, error) {
 	return d, err
 }
 
-func (p *parser) sp(se startTag) (SSODescriptor, error) {
-	var d SSODescriptor
+func (p *parser) sp(se startTag) (RoleDescriptor, error) {
+	var d RoleDescriptor
 	if err := p.ssoAttrs(&d, se); err != nil {
 		return d, err
 	}

@@ -121,8 +121,8 @@ type EntityDescriptor struct {
 	// fed:ApplicationServiceType) Entra ID and AD FS publish, and any other
 	// md:RoleDescriptor.
 	RoleDescriptors   []RoleDescriptor
-	IDPSSODescriptors []SSODescriptor // SAML 2.0 IdP roles
-	SPSSODescriptors  []SSODescriptor // SAML 2.0 SP roles (AD FS publishes one too)
+	IDPSSODescriptors []RoleDescriptor // SAML 2.0 IdP roles
+	SPSSODescriptors  []RoleDescriptor // SAML 2.0 SP roles (AD FS publishes one too)
 	// Organization display name, when present.
 	OrganizationName string
 
@@ -187,19 +187,24 @@ type AttributeConsumingService struct {
 	RequestedAttributes []Attribute // md:RequestedAttribute elements
 }
 
-// SSODescriptor is an md:IDPSSODescriptor (in
-// EntityDescriptor.IDPSSODescriptors) or an md:SPSSODescriptor (in
-// EntityDescriptor.SPSSODescriptors): the fields their schema types share,
-// then those of the IdP role and those of the SP role, which are zero for the
-// other role.
-type SSODescriptor struct {
-	ProtocolSupport      []string        // protocolSupportEnumeration URIs
-	ValidUntil           time.Time       // zero when absent
-	CacheDuration        time.Duration   // zero when absent
-	KeyDescriptors       []KeyDescriptor // signing and encryption keys
-	NameIDFormats        []string        // md:NameIDFormat values
-	SingleLogoutServices []Endpoint      // SLO endpoints
-	ErrorURL             string          // errorURL attribute
+// RoleDescriptor is one role of an entity, as the metadata schema derives
+// them all from md:RoleDescriptorType: an md:IDPSSODescriptor (in
+// EntityDescriptor.IDPSSODescriptors), an md:SPSSODescriptor (in
+// EntityDescriptor.SPSSODescriptors) or an md:RoleDescriptor, typically a
+// WS-Federation fed:SecurityTokenServiceType or fed:ApplicationServiceType
+// (in EntityDescriptor.RoleDescriptors, spec C1.4). The fields all roles share
+// come first, then those of SSO roles, of the IdP role, of the SP role and of
+// the WS-Federation roles; a field of another kind of role is zero.
+type RoleDescriptor struct {
+	ProtocolSupport []string        // protocolSupportEnumeration URIs
+	ValidUntil      time.Time       // zero when absent (SSO roles)
+	CacheDuration   time.Duration   // zero when absent (SSO roles)
+	KeyDescriptors  []KeyDescriptor // signing and encryption keys (C1.5: Entra's WS-Fed roles hold the SAML role's certificates)
+
+	// SSO roles (md:IDPSSODescriptor, md:SPSSODescriptor).
+	NameIDFormats        []string   // md:NameIDFormat values
+	SingleLogoutServices []Endpoint // SLO endpoints
+	ErrorURL             string     // errorURL attribute
 
 	// IdP role (md:IDPSSODescriptor).
 	WantAuthnRequestsSigned bool        // WantAuthnRequestsSigned attribute
@@ -211,25 +216,13 @@ type SSODescriptor struct {
 	WantAssertionsSigned       bool                        // WantAssertionsSigned attribute
 	AssertionConsumerServices  []Endpoint                  // ACS endpoints (indexed)
 	AttributeConsumingServices []AttributeConsumingService // requested attributes
-}
 
-// ClaimType is an auth:ClaimType offered or requested by a WS-Fed role.
-type ClaimType struct {
-	URI         string // Uri attribute (the claim's name)
-	DisplayName string // auth:DisplayName
-	Description string // auth:Description
-	Optional    bool   // Optional attribute
-}
+	// WS-Federation roles (md:RoleDescriptor).
 
-// RoleDescriptor is an md:RoleDescriptor, typically a WS-Federation
-// fed:SecurityTokenServiceType or fed:ApplicationServiceType (spec C1.4).
-type RoleDescriptor struct {
 	// Type is the local part of xsi:type when it is in the WS-Federation
-	// namespace (roleTypeSecurityTokenService, roleTypeApplicationService);
+	// namespace ("SecurityTokenServiceType", "ApplicationServiceType");
 	// otherwise the xsi:type value as written.
-	Type            string
-	ProtocolSupport []string        // protocolSupportEnumeration URIs
-	KeyDescriptors  []KeyDescriptor // the role's keys (C1.5: same certificates as the SAML role)
+	Type string
 	// ClaimTypesOffered lists fed:ClaimTypesOffered (STS).
 	ClaimTypesOffered []ClaimType
 	// ClaimTypesRequested lists fed:ClaimTypesRequested.
@@ -243,6 +236,14 @@ type RoleDescriptor struct {
 	SecurityTokenServiceEndpoints []string
 	// ApplicationServiceEndpoints are fed:ApplicationServiceEndpoint addresses.
 	ApplicationServiceEndpoints []string
+}
+
+// ClaimType is an auth:ClaimType offered or requested by a WS-Fed role.
+type ClaimType struct {
+	URI         string // Uri attribute (the claim's name)
+	DisplayName string // auth:DisplayName
+	Description string // auth:Description
+	Optional    bool   // Optional attribute
 }
 
 func signingCerts(kds []KeyDescriptor) [][]byte {
