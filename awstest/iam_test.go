@@ -466,7 +466,7 @@ func TestRoles(t *testing.T) {
 func srv(w *world) *awstest.Server { return w.srv }
 
 // TestTrustPolicyConditions: the role's trust policy decides (B3.1-B3.3):
-// a regional Recipient needs AudienceRegional; session tags need TagSession
+// a regional Recipient needs RegionalAudience; session tags need TagSession
 // and then report PackedPolicySize; SourceIdentity needs SetSourceIdentity.
 func TestTrustPolicyConditions(t *testing.T) {
 	t.Parallel()
@@ -477,10 +477,10 @@ func TestTrustPolicyConditions(t *testing.T) {
 	} else {
 		wantAPIError(t, err, "AccessDenied", 403)
 	}
-	w = newWorld(t, federation.TrustPolicyOptions{Audience: federation.AudienceRegional, TagSession: true, SetSourceIdentity: true})
+	w = newWorld(t, federation.TrustPolicyOptions{RegionalAudience: true, TagSession: true, SetSourceIdentity: true})
 	out, err := w.assume(t, regional)
 	if err != nil {
-		t.Fatalf("regional Recipient under AudienceRegional: %v", err)
+		t.Fatalf("regional Recipient under RegionalAudience: %v", err)
 	}
 	if aws.ToString(out.Audience) != "https://eu-west-1.signin.aws.amazon.com/saml" {
 		t.Errorf("Audience = %q (the Recipient, A1.9)", aws.ToString(out.Audience))

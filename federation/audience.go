@@ -100,16 +100,17 @@ func normalizeAudience(s string) (string, error) {
 	return id.Audience, nil
 }
 
-// AudienceMatches reports whether got names the same audience as expected once
+// audienceMatches reports whether got names the same audience as expected once
 // each has lost its instance suffix: both must parse with ParseIdentifier, and
-// their Audience fields must be equal byte for byte (A1.6, A1.7, D2.3).
+// their Audience fields must be equal byte for byte (A1.6, A1.7, D2.3). It is
+// the comparison users write with ParseIdentifier; the tests pin it.
 //
 // So with expected "https://signin.aws.amazon.com/saml", the values
 // "https://signin.aws.amazon.com/saml" and "https://signin.aws.amazon.com/saml#2"
 // match, and prefixes, suffixes, other case, ports (":443" too), user info,
 // queries, trailing slashes, percent-encoding, whitespace and any other
 // fragment do not.
-func AudienceMatches(expected, got string) bool {
+func audienceMatches(expected, got string) bool {
 	e, err := ParseIdentifier(expected)
 	if err != nil {
 		return false

@@ -192,8 +192,8 @@ func TestAudienceMatches(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			if got := AudienceMatches(tc.expected, tc.got); got != tc.want {
-				t.Fatalf("AudienceMatches(%q, %q) = %v, want %v", tc.expected, tc.got, got, tc.want)
+			if got := audienceMatches(tc.expected, tc.got); got != tc.want {
+				t.Fatalf("audienceMatches(%q, %q) = %v, want %v", tc.expected, tc.got, got, tc.want)
 			}
 		})
 	}

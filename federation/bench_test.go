@@ -8,7 +8,7 @@ import (
 
 func BenchmarkAudienceMatches(b *testing.B) {
 	for b.Loop() {
-		if !AudienceMatches(canon, canon+"#2") {
+		if !audienceMatches(canon, canon+"#2") {
 			b.Fatal("no match")
 		}
 	}
@@ -24,7 +24,7 @@ func BenchmarkParseSignInEndpoint(b *testing.B) {
 
 func BenchmarkNewTrustPolicy(b *testing.B) {
 	p := mustProvider(b, provA)
-	opts := TrustPolicyOptions{Providers: []awsrole.ProviderARN{p}, Audience: AudienceRegional, TagSession: true}
+	opts := TrustPolicyOptions{Providers: []awsrole.ProviderARN{p}, RegionalAudience: true, TagSession: true}
 	for b.Loop() {
 		if _, err := NewTrustPolicy(opts); err != nil {
 			b.Fatal(err)
@@ -33,7 +33,7 @@ func BenchmarkNewTrustPolicy(b *testing.B) {
 }
 
 func BenchmarkParseTrustPolicy(b *testing.B) {
-	doc, err := NewTrustPolicy(TrustPolicyOptions{Providers: []awsrole.ProviderARN{mustProvider(b, provA)}, Audience: AudienceRegional, TagSession: true})
+	doc, err := NewTrustPolicy(TrustPolicyOptions{Providers: []awsrole.ProviderARN{mustProvider(b, provA)}, RegionalAudience: true, TagSession: true})
 	if err != nil {
 		b.Fatal(err)
 	}

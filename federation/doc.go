@@ -11,8 +11,8 @@
 // "https://signin.aws.amazon.com/saml#2", a third "#3", and Entra strips the
 // suffix before it writes <Audience> (rules A1.6, C2.1). [ParseIdentifier]
 // splits such an identifier into its audience (the value without "#N") and
-// instance number, and [AudienceMatches]
-// compares two identifiers. The rules are deliberately narrow: only one
+// instance number; two identifiers name the same audience when their Audience
+// fields are equal. The rules are deliberately narrow: only one
 // trailing "#N" with N = 1..9999, written without sign or leading
 // zero, is removed; comparison is then an exact byte comparison. Prefixes,
 // suffixes, case, ports (":443" too), user info, queries, trailing slashes,

@@ -16,14 +16,16 @@ func ExampleParseIdentifier() {
 	}
 	fmt.Println(id.Audience, id.Instance)
 
-	// Only a plain #N is normalized; everything else is kept or refused.
+	// Only a plain #N is normalized; everything else is kept or refused. Two
+	// identifiers name the same audience when their Audience fields are equal.
 	for _, s := range []string{
 		"https://signin.aws.amazon.com/saml#2",
 		"https://signin.aws.amazon.com:443/saml",
 		"https://signin.aws.amazon.com/saml#02",
 		"https://signin.aws.amazon.com/saml/",
 	} {
-		fmt.Println(federation.AudienceMatches("https://signin.aws.amazon.com/saml", s))
+		got, err := federation.ParseIdentifier(s)
+		fmt.Println(err == nil && got.Audience == id.Audience)
 	}
 	// Output:
 	// https://signin.aws.amazon.com/saml 2
@@ -95,9 +97,9 @@ func ExampleNewTrustPolicy() {
 		panic(err)
 	}
 	doc, err := federation.NewTrustPolicy(federation.TrustPolicyOptions{
-		Providers:  []awsrole.ProviderARN{provider},
-		Audience:   federation.AudienceRegional,
-		TagSession: true,
+		Providers:        []awsrole.ProviderARN{provider},
+		RegionalAudience: true,
+		TagSession:       true,
 	})
 	if err != nil {
 		panic(err)

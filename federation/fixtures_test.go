@@ -91,8 +91,8 @@ func TestRealResponses(t *testing.T) {
 				if err := CheckAudience(awsrole.PartitionAWS, a); err != nil {
 					t.Fatalf("A1.7 CheckAudience(%q): %v", a, err)
 				}
-				if !AudienceMatches(tc.wantAudience, a) {
-					t.Fatalf("A1.6 AudienceMatches(%q)", a)
+				if !audienceMatches(tc.wantAudience, a) {
+					t.Fatalf("A1.6 audienceMatches(%q)", a)
 				}
 			}
 			if err := CheckAudience(awsrole.PartitionAWSUSGov, aud); err == nil {

@@ -75,12 +75,12 @@ func FuzzNormalizeAudience(f *testing.F) {
 		if strings.Contains(n, "#") {
 			t.Fatalf("A1.6: normalizeAudience(%q) = %q contains '#'", s, n)
 		}
-		matches := AudienceMatches(canon, s)
+		matches := audienceMatches(canon, s)
 		if matches != (err == nil && n == canon) {
-			t.Fatalf("A1.6: AudienceMatches(canon, %q) = %v, NormalizeAudience = %q, %v", s, matches, n, err)
+			t.Fatalf("A1.6: audienceMatches(canon, %q) = %v, NormalizeAudience = %q, %v", s, matches, n, err)
 		}
 		if matches != isCanonicalOrInstance(s) {
-			t.Fatalf("A1.6: AudienceMatches(canon, %q) = %v, want %v", s, matches, !matches)
+			t.Fatalf("A1.6: audienceMatches(canon, %q) = %v, want %v", s, matches, !matches)
 		}
 		// CheckAudience for aws must accept every canonical match too.
 		if matches && CheckAudience(awsrole.PartitionAWS, s) != nil {

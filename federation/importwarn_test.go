@@ -48,18 +48,18 @@ func TestImportWarningsTagSession(t *testing.T) {
 			if _, err := tp.ImportableProvider(mustRole(t, roleX)); err != nil {
 				t.Fatalf("not importable: %v", err)
 			}
-			w := tp.ImportWarnings()
+			w := tp.ImportWarnings
 			if !tc.warn {
 				if len(w) != 0 {
 					t.Fatalf("warnings %v, want none", w)
 				}
 				return
 			}
-			if len(w) != 1 || w[0].Rule != "C4.8" {
+			if len(w) != 1 || w[0].Rule != "C4.8" || !errors.Is(w[0], ErrNotImportable) {
 				t.Fatalf("warnings %v, want one C4.8", w)
 			}
 			for _, want := range []string{"sts:TagSession", "2020", "51322", "may since have been fixed"} {
-				if !strings.Contains(w[0].Message, want) {
+				if !strings.Contains(w[0].Reason, want) {
 					t.Errorf("warning %q lacks %q", w[0], want)
 				}
 			}
@@ -80,19 +80,19 @@ func TestTrustPolicyProviderSpecificACS(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
-		aud  AudienceCondition
-		want []string
+		regional bool
+		want     []string
 	}{
-		{AudienceGlobal, []string{`"StringEquals"`, `"https://signin.aws.amazon.com/saml"`, `"https://signin.aws.amazon.com/saml/acs/` + id + `"`}},
-		{AudienceRegional, []string{`"StringLike"`, `"https://*.signin.aws.amazon.com/saml/acs/` + id + `"`, `"https://signin.aws.amazon.com/saml/acs/` + id + `"`}},
+		{false, []string{`"StringEquals"`, `"https://signin.aws.amazon.com/saml"`, `"https://signin.aws.amazon.com/saml/acs/` + id + `"`}},
+		{true, []string{`"StringLike"`, `"https://*.signin.aws.amazon.com/saml/acs/` + id + `"`, `"https://signin.aws.amazon.com/saml/acs/` + id + `"`}},
 	} {
-		doc, err := NewTrustPolicy(TrustPolicyOptions{Providers: []awsrole.ProviderARN{prov}, Audience: tc.aud, ProviderID: id})
+		doc, err := NewTrustPolicy(TrustPolicyOptions{Providers: []awsrole.ProviderARN{prov}, RegionalAudience: tc.regional, ProviderID: id})
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, w := range tc.want {
 			if !strings.Contains(string(doc), w) {
-				t.Errorf("A1.4 audience %d: policy lacks %s:\n%s", tc.aud, w, doc)
+				t.Errorf("A1.4 regional %v: policy lacks %s:\n%s", tc.regional, w, doc)
 			}
 		}
 		tp, err := ParseTrustPolicy(string(doc))
@@ -103,14 +103,14 @@ func TestTrustPolicyProviderSpecificACS(t *testing.T) {
 			t.Errorf("parsed audiences %v", st.Audiences)
 		}
 		recipient := "https://signin.aws.amazon.com/saml/acs/" + id
-		if tc.aud == AudienceRegional {
+		if tc.regional {
 			recipient = "https://eu-west-1.signin.aws.amazon.com/saml/acs/" + id
 		}
 		req := SAMLRequest{Provider: prov, Issuer: "https://sts.windows.net/t/", Recipient: recipient, NameID: "u"}
 		if err := tp.Authorize(req); err != nil {
-			t.Errorf("A1.9 audience %d: Recipient %s denied: %v", tc.aud, recipient, err)
+			t.Errorf("A1.9 regional %v: Recipient %s denied: %v", tc.regional, recipient, err)
 		}
-		plain, err := NewTrustPolicy(TrustPolicyOptions{Providers: []awsrole.ProviderARN{prov}, Audience: tc.aud})
+		plain, err := NewTrustPolicy(TrustPolicyOptions{Providers: []awsrole.ProviderARN{prov}, RegionalAudience: tc.regional})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -119,7 +119,7 @@ func TestTrustPolicyProviderSpecificACS(t *testing.T) {
 			t.Fatal(err)
 		}
 		if err := ptp.Authorize(req); !errors.Is(err, ErrNotAuthorized) {
-			t.Errorf("A1.9 audience %d without ProviderID: Recipient %s allowed: %v", tc.aud, recipient, err)
+			t.Errorf("A1.9 regional %v without ProviderID: Recipient %s allowed: %v", tc.regional, recipient, err)
 		}
 	}
 	if _, err := NewTrustPolicy(TrustPolicyOptions{Providers: []awsrole.ProviderARN{prov}, ProviderID: "bad id"}); !errors.Is(err, errInvalidProviderID) {

@@ -24,10 +24,10 @@ const (
 	// actionSetSourceIdentity must also be allowed when assertions carry a
 	// SourceIdentity attribute (B3.2, A3.6).
 	actionSetSourceIdentity = "sts:SetSourceIdentity"
-	// ConditionKeyAudience is the condition key holding the assertion's
+	// conditionKeyAudience is the condition key holding the assertion's
 	// Recipient (A1.9, B3.3). IAM condition keys are case-insensitive; this is
 	// the spelling the IAM user guide uses.
-	ConditionKeyAudience = "SAML:aud"
+	conditionKeyAudience = "SAML:aud"
 	// policyVersion is the policy language version NewTrustPolicy writes.
 	policyVersion = "2012-10-17"
 )
@@ -36,15 +36,17 @@ const (
 // needs 5 levels.
 const maxPolicyDepth = 32
 
-// AudienceCondition selects the SAML:aud condition NewTrustPolicy writes.
-type AudienceCondition int
-
-const (
-	// AudienceGlobal (the zero value) writes StringEquals SAML:aud with the
-	// partition's unprefixed sign-in endpoint, such as
+// TrustPolicyOptions describes the trust policy NewTrustPolicy builds.
+type TrustPolicyOptions struct {
+	// Providers are the IAM SAML providers allowed to assume the role: at least
+	// one, all valid, no duplicates, all in one partition. One provider is
+	// written as a string, several as a list in the given order.
+	Providers []awsrole.ProviderARN
+	// The SAML:aud condition. By default (both false) it is StringEquals
+	// SAML:aud with the partition's unprefixed sign-in endpoint, such as
 	// https://signin.aws.amazon.com/saml: the console flow of B3.1.
-	AudienceGlobal AudienceCondition = iota
-	// AudienceRegional writes StringLike SAML:aud with the unprefixed endpoint
+	//
+	// RegionalAudience writes StringLike SAML:aud with the unprefixed endpoint
 	// and the regional pattern https://*.{host}/saml (B3.1), so that the
 	// regional sign-in endpoints (A1.2) work too. Only the aws and aws-us-gov
 	// partitions have regional endpoints; for the others NewTrustPolicy fails
@@ -52,21 +54,11 @@ const (
 	// pattern is wider than the set of AWS endpoints; SAML:aud is the
 	// Recipient of a signed assertion, so this widens only what your own IdP
 	// may put there.
-	AudienceRegional
-	// AudienceUnrestricted writes no SAML:aud condition: any Recipient is
-	// accepted. Use it only for roles assumed solely through the API.
-	AudienceUnrestricted
-)
-
-// TrustPolicyOptions describes the trust policy NewTrustPolicy builds.
-type TrustPolicyOptions struct {
-	// Providers are the IAM SAML providers allowed to assume the role: at least
-	// one, all valid, no duplicates, all in one partition. One provider is
-	// written as a string, several as a list in the given order.
-	Providers []awsrole.ProviderARN
-	// Audience selects the SAML:aud condition; the zero value is
-	// AudienceGlobal.
-	Audience AudienceCondition
+	//
+	// NoAudience writes no SAML:aud condition: any Recipient is accepted. Use
+	// it only for roles assumed solely through the API. Setting both is an
+	// error.
+	RegionalAudience, NoAudience bool
 	// TagSession adds sts:TagSession, needed when assertions carry session
 	// tags (B3.2). Caution (C4.8): a 2020 report says Entra's provisioning
 	// connector disabled a role once its trust policy allowed sts:TagSession
@@ -83,7 +75,7 @@ type TrustPolicyOptions struct {
 	// https://{region}.signin.aws.amazon.com/saml/acs/{ID} as the ACS of such
 	// a provider (A1.4), and SAML:aud is the Recipient (A1.9), so the
 	// SAML:aud condition then also lists https://signin.aws.amazon.com/saml/acs/{ID}
-	// (and, with AudienceRegional, https://*.signin.aws.amazon.com/saml/acs/{ID}).
+	// (and, with RegionalAudience, https://*.signin.aws.amazon.com/saml/acs/{ID}).
 	// Only the aws partition documents this ACS; for others NewTrustPolicy
 	// fails with ErrInvalid. Empty: no provider-specific ACS.
 	ProviderID string
@@ -111,7 +103,7 @@ type policyPrincipal struct {
 // lets the given SAML providers assume the role (B3.1, B3.2): one statement
 // with Effect Allow, Principal Federated, the action sts:AssumeRoleWithSAML
 // (plus sts:TagSession and sts:SetSourceIdentity when asked), and the SAML:aud
-// condition chosen by opts.Audience. For example, with one provider and the
+// condition chosen by opts.RegionalAudience and opts.NoAudience. For example, with one provider and the
 // defaults:
 //
 //	{
@@ -178,8 +170,10 @@ func NewTrustPolicy(opts TrustPolicyOptions) ([]byte, error) {
 		st.Action = actions
 	}
 
-	switch opts.Audience {
-	case AudienceGlobal, AudienceRegional:
+	switch {
+	case opts.RegionalAudience && opts.NoAudience:
+		return nil, newErr("B3.1", errInvalidTrustPolicy, nil, "RegionalAudience and NoAudience are both set; choose one")
+	case !opts.NoAudience:
 		global, err := SignInEndpoint(part, "")
 		if err != nil {
 			return nil, err
@@ -197,26 +191,23 @@ func NewTrustPolicy(opts TrustPolicyOptions) ([]byte, error) {
 			}
 			acs = global + "/acs/" + opts.ProviderID
 		}
-		if opts.Audience == AudienceGlobal {
+		if !opts.RegionalAudience {
 			if acs == "" {
-				st.Condition = map[string]map[string]any{"StringEquals": {ConditionKeyAudience: global}}
+				st.Condition = map[string]map[string]any{"StringEquals": {conditionKeyAudience: global}}
 			} else {
-				st.Condition = map[string]map[string]any{"StringEquals": {ConditionKeyAudience: []string{global, acs}}}
+				st.Condition = map[string]map[string]any{"StringEquals": {conditionKeyAudience: []string{global, acs}}}
 			}
 			break
 		}
 		if !info.regional {
 			return nil, newErr("B3.1", errNoEndpoint, nil,
-				"partition "+string(part)+" has no known regional sign-in endpoints; use AudienceGlobal")
+				"partition "+string(part)+" has no known regional sign-in endpoints; leave RegionalAudience false")
 		}
 		auds := []string{global, "https://*." + info.host + "/saml"}
 		if acs != "" {
 			auds = append(auds, acs, "https://*."+info.host+"/saml/acs/"+opts.ProviderID)
 		}
-		st.Condition = map[string]map[string]any{"StringLike": {ConditionKeyAudience: auds}}
-	case AudienceUnrestricted:
-	default:
-		return nil, newErr("B3.1", errInvalidTrustPolicy, nil, "unknown AudienceCondition "+strconv.Itoa(int(opts.Audience)))
+		st.Condition = map[string]map[string]any{"StringLike": {conditionKeyAudience: auds}}
 	}
 
 	var buf bytes.Buffer
@@ -252,6 +243,15 @@ type TrustPolicy struct {
 	// evaluated here, so such providers stay in Providers; Authorize evaluates
 	// them for one request.
 	ConditionalDeny bool
+	// ImportWarnings are reasons, reported in the field but not documented,
+	// why Entra's provisioning connector might not import (or might later
+	// disable) a role that ImportableProvider accepts; nil when there are none.
+	// Each is an *Error wrapping ErrNotImportable with its Rule (C4.8: a
+	// statement that grants sts:AssumeRoleWithSAML also allows sts:TagSession,
+	// after which, in a report from 2020 (MicrosoftDocs/azure-docs#51322), the
+	// connector disabled the role; the Reason says the report may be out of
+	// date). They are warnings: ImportableProvider does not fail for them.
+	ImportWarnings []*Error
 
 	// stmts are every parsed statement, for Authorize.
 	stmts []statement
@@ -471,6 +471,7 @@ func evaluate(stmts []statement) *TrustPolicy {
 			tp.Providers = append(tp.Providers, p)
 		}
 	}
+	tp.ImportWarnings = importWarnings(tp.Statements)
 	return tp
 }
 
@@ -652,7 +653,7 @@ func parseCondition(raw json.RawMessage) (bool, []string, []condition, error) {
 			if err != nil {
 				return false, nil, nil, policyErr("condition "+quote(op, 40)+"/"+quote(key, 40)+": "+err.Error(), nil)
 			}
-			if strings.EqualFold(key, ConditionKeyAudience) {
+			if strings.EqualFold(key, conditionKeyAudience) {
 				auds = append(auds, strs...)
 			}
 			conds = append(conds, condition{op: op, key: key, values: vals})
@@ -986,29 +987,16 @@ func (tp *TrustPolicy) ImportableProvider(role awsrole.RoleARN) (awsrole.Provide
 	return p, nil
 }
 
-// ImportWarning is a reason, reported in the field but not documented, why
-// Entra's provisioning connector might not import (or might disable) a role
-// that ImportableProvider accepts.
-type ImportWarning struct {
-	// Rule is the rule id explaining the warning, such as "C4.8".
-	Rule string
-	// Message says what was seen and what to check.
-	Message string
-}
-
-// ImportWarnings lists the field-reported reasons the Entra provisioning
-// connector may not keep this role although ImportableProvider accepts it.
-// Today there is one (C4.8): a statement that grants sts:AssumeRoleWithSAML
-// also allows sts:TagSession, after which, in a report from 2020
-// (MicrosoftDocs/azure-docs#51322), the connector disabled the role. The
-// report may be out of date; the warning says so.
-func (tp *TrustPolicy) ImportWarnings() []ImportWarning {
-	for _, st := range tp.Statements {
+// importWarnings lists the field-reported reasons the Entra provisioning
+// connector may not keep this role although ImportableProvider accepts it
+// (TrustPolicy.ImportWarnings).
+func importWarnings(stmts []SAMLStatement) []*Error {
+	for _, st := range stmts {
 		if st.TagSession {
-			return []ImportWarning{{Rule: "C4.8", Message: "the trust policy allows sts:TagSession; in a 2020 report " +
-				"(MicrosoftDocs/azure-docs#51322) Entra's provisioning connector then disabled the role at its next sync. " +
-				"This may since have been fixed: check that the role stays enabled in Entra after a sync, or drop sts:TagSession " +
-				"if the assertions carry no PrincipalTag attributes"}}
+			return []*Error{newErr("C4.8", ErrNotImportable, nil, "the trust policy allows sts:TagSession; in a 2020 report "+
+				"(MicrosoftDocs/azure-docs#51322) Entra's provisioning connector then disabled the role at its next sync. "+
+				"This may since have been fixed: check that the role stays enabled in Entra after a sync, or drop sts:TagSession "+
+				"if the assertions carry no PrincipalTag attributes")}
 		}
 	}
 	return nil

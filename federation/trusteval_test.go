@@ -176,9 +176,10 @@ func TestTrustPolicyAuthorizeNewTrustPolicy(t *testing.T) {
 	t.Parallel()
 	p, _ := awsrole.ParseProviderARN(evalProv)
 	q, _ := awsrole.ParseProviderARN(evalOther)
-	for _, aud := range []AudienceCondition{AudienceGlobal, AudienceRegional, AudienceUnrestricted} {
+	for aud, opts := range []TrustPolicyOptions{{}, {RegionalAudience: true}, {NoAudience: true}} { // 0 global, 1 regional, 2 none
 		for _, tags := range []bool{false, true} {
-			doc, err := NewTrustPolicy(TrustPolicyOptions{Providers: []awsrole.ProviderARN{p}, Audience: aud, TagSession: tags})
+			opts.Providers, opts.TagSession = []awsrole.ProviderARN{p}, tags
+			doc, err := NewTrustPolicy(opts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -196,11 +197,11 @@ func TestTrustPolicyAuthorizeNewTrustPolicy(t *testing.T) {
 				t.Errorf("audience %d: Authorize = %v", aud, err)
 			}
 			req.Recipient = "https://eu-west-1.signin.aws.amazon.com/saml"
-			if err := tp.Authorize(req); (err == nil) != (aud != AudienceGlobal) {
+			if err := tp.Authorize(req); (err == nil) != (aud != 0) {
 				t.Errorf("audience %d: regional Recipient: Authorize = %v", aud, err)
 			}
 			req.Recipient = "https://evil.example/saml"
-			if err := tp.Authorize(req); (err == nil) != (aud == AudienceUnrestricted) {
+			if err := tp.Authorize(req); (err == nil) != (aud == 2) {
 				t.Errorf("audience %d: foreign Recipient: Authorize = %v", aud, err)
 			}
 			req = evalRequest()

@@ -533,9 +533,11 @@ const awsRegionalRecipient = "https://<region>.signin.aws.amazon.com/saml"
 
 // audienceOK reports whether aud is an accepted audience.
 func (v *Verifier) audienceOK(aud string) bool {
-	for _, want := range v.audiences {
-		if federation.AudienceMatches(want, aud) {
-			return true
+	if id, err := federation.ParseIdentifier(aud); err == nil {
+		for _, want := range v.audiences { // each an Identifier's Audience
+			if id.Audience == want {
+				return true
+			}
 		}
 	}
 	if v.awsDefaultAudiences && federation.CheckAudience(awsrole.PartitionAWS, aud) == nil {

@@ -79,7 +79,7 @@ type RoleImport struct {
 	// Warnings are field-reported reasons the connector may still not keep an
 	// importable role (federation.TrustPolicy.ImportWarnings, C4.8); nil when
 	// none or when the role is not importable.
-	Warnings []federation.ImportWarning
+	Warnings []*federation.Error
 	// Err is nil when the role is importable (Entra's provisioning connector
 	// would import it, with Value), and otherwise says why not: a
 	// *federation.Error wrapping federation.ErrNotImportable and carrying the rule (C4.6 for zero or
@@ -223,7 +223,7 @@ func judgeRole(arn, name string, document *string) RoleImport {
 	}
 	ri.Provider = provider
 	ri.Value = role.String() + "," + provider.String()
-	ri.Warnings = tp.ImportWarnings()
+	ri.Warnings = tp.ImportWarnings
 	return ri
 }
 

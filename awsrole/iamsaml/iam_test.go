@@ -557,7 +557,7 @@ func TestImportableRolesTagSessionWarning(t *testing.T) {
 		}
 		switch ri.RoleName {
 		case "Tagged":
-			if len(ri.Warnings) != 1 || ri.Warnings[0].Rule != "C4.8" || !strings.Contains(ri.Warnings[0].Message, "51322") {
+			if len(ri.Warnings) != 1 || ri.Warnings[0].Rule != "C4.8" || !strings.Contains(ri.Warnings[0].Reason, "51322") {
 				t.Errorf("Tagged: warnings %v, want the C4.8 TagSession warning", ri.Warnings)
 			}
 		case "Plain":

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -398,20 +397,16 @@ func (d *demo) credentials(m *samltest.Minted, role awsrole.Role) error {
 // demoPolicyAudience reads the SAML:aud condition of a trust policy written by
 // federation.NewTrustPolicy.
 func demoPolicyAudience(policy []byte) (string, error) {
-	var doc struct {
-		Statement []struct {
-			Condition map[string]map[string]string
-		}
-	}
-	if err := json.Unmarshal(policy, &doc); err != nil {
+	tp, err := federation.ParseTrustPolicy(string(policy))
+	if err != nil {
 		return "", fmt.Errorf("reading the trust policy: %w", err)
 	}
-	for _, st := range doc.Statement {
-		if aud, ok := st.Condition["StringEquals"][federation.ConditionKeyAudience]; ok {
-			return aud, nil
+	for _, st := range tp.Statements {
+		if len(st.Audiences) > 0 {
+			return st.Audiences[0], nil
 		}
 	}
-	return "", errors.New("the trust policy has no StringEquals SAML:aud condition")
+	return "", errors.New("the trust policy has no SAML:aud condition")
 }
 
 func demoThumbprints(t *checkTrust) string {

@@ -152,7 +152,7 @@ func runRoles(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 			prov := awsrole.ProviderARN{Partition: partitionOf(cfg), AccountID: id, Name: *provName}
 			res, err := iamsaml.EnsureRole(ctx, client, iamsaml.RoleConfig{
 				Name: *roleName, Path: *path, MaxSessionDuration: *maxSession, Tags: tags, ReplaceTrust: *replace,
-				Trust: federation.TrustPolicyOptions{Providers: []awsrole.ProviderARN{prov}, Audience: aud, TagSession: *tagSession, SetSourceIdentity: *sourceIdentity},
+				Trust: federation.TrustPolicyOptions{Providers: []awsrole.ProviderARN{prov}, RegionalAudience: aud.RegionalAudience, NoAudience: aud.NoAudience, TagSession: *tagSession, SetSourceIdentity: *sourceIdentity},
 			})
 			if err != nil {
 				return d, err
@@ -168,7 +168,7 @@ func runRoles(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 			if r.Err == nil {
 				d.Importable = append(d.Importable, r.Value)
 				for _, w := range r.Warnings {
-					d.Warnings = append(d.Warnings, roleWarning{ARN: r.ARN, Rule: w.Rule, Warning: w.Message})
+					d.Warnings = append(d.Warnings, roleWarning{ARN: r.ARN, Rule: w.Rule, Warning: w.Reason})
 				}
 				continue
 			}
@@ -217,16 +217,20 @@ func runRoles(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	return code
 }
 
-func parseAudience(s string) (federation.AudienceCondition, error) {
+// parseAudience reads --audience into the SAML:aud choice of
+// federation.TrustPolicyOptions: regional sets RegionalAudience, any sets
+// NoAudience, global (the default) neither.
+func parseAudience(s string) (aud federation.TrustPolicyOptions, err error) {
 	switch s {
 	case "global", "":
-		return federation.AudienceGlobal, nil
 	case "regional":
-		return federation.AudienceRegional, nil
+		aud.RegionalAudience = true
 	case "any":
-		return federation.AudienceUnrestricted, nil
+		aud.NoAudience = true
+	default:
+		return aud, usagef("--audience", "want global, regional or any, got %q", clip(s))
 	}
-	return 0, usagef("--audience", "want global, regional or any, got %q", clip(s))
+	return aud, nil
 }
 
 const appRolesHelp = `usage: samlaws approles --current FILE --roles FILE [flags]
@@ -383,7 +387,7 @@ func runTrustPolicy(_ context.Context, args []string, _ io.Reader, stdout, stder
 	if err != nil {
 		return fail(stderr, fs.Name(), err)
 	}
-	opts := federation.TrustPolicyOptions{Audience: aud, TagSession: *tagSession, SetSourceIdentity: *sourceIdentity, ProviderID: *providerID}
+	opts := federation.TrustPolicyOptions{RegionalAudience: aud.RegionalAudience, NoAudience: aud.NoAudience, TagSession: *tagSession, SetSourceIdentity: *sourceIdentity, ProviderID: *providerID}
 	for _, p := range provs {
 		arn, err := awsrole.ParseProviderARN(p)
 		if err != nil {
@@ -397,8 +401,8 @@ func runTrustPolicy(_ context.Context, args []string, _ io.Reader, stdout, stder
 	}
 	fmt.Fprintln(stdout, string(doc))
 	if tp, err := federation.ParseTrustPolicy(string(doc)); err == nil {
-		for _, w := range tp.ImportWarnings() {
-			fmt.Fprintf(stderr, "warning [rule %s]: %s\n", w.Rule, w.Message)
+		for _, w := range tp.ImportWarnings {
+			fmt.Fprintf(stderr, "warning [rule %s]: %s\n", w.Rule, w.Reason)
 		}
 	}
 	return exitOK
