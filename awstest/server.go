@@ -19,15 +19,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 )
 
-// DefaultAccountID is the account a zero Config creates.
-const DefaultAccountID = "123456789012"
-
 // Config configures a Server. The zero value is one account
-// (DefaultAccountID) in us-east-1 on a random loopback port, with the wall
+// (123456789012) in us-east-1 on a random loopback port, with the wall
 // clock and crypto/rand.
 type Config struct {
 	// Accounts are the accounts the server holds; requests are told apart by
-	// the caller's access key. Default: one account, DefaultAccountID.
+	// the caller's access key. Default: one account, 123456789012.
 	Accounts []Account
 	// Region is the region aws.Config names and the one SigV4 signatures
 	// must be scoped to for STS. Default: us-east-1.
@@ -128,6 +125,9 @@ func Start(cfg Config) (*Server, error) {
 	return s, nil
 }
 
+// defaultAccountID is the account a zero Config creates.
+const defaultAccountID = "123456789012"
+
 func newServer(cfg Config) (*Server, error) {
 	s := &Server{
 		region:   cfg.Region,
@@ -147,7 +147,7 @@ func newServer(cfg Config) (*Server, error) {
 	}
 	accts := cfg.Accounts
 	if len(accts) == 0 {
-		accts = []Account{{ID: DefaultAccountID}}
+		accts = []Account{{ID: defaultAccountID}}
 	}
 	seen := map[string]bool{}
 	for _, a := range accts {
@@ -471,7 +471,8 @@ type Fault struct {
 	// ServiceFailure/InternalFailure, 503 for ServiceUnavailable.
 	Status int
 	// Times is how many matching requests the fault affects; 0 means 1, a
-	// negative value means every request until ClearFaults.
+	// negative value means every request until the fault is removed (the
+	// function InjectFault returns).
 	Times int
 }
 
@@ -480,8 +481,10 @@ type faultState struct {
 	left int
 }
 
-// InjectFault adds f; faults are matched in the order added.
-func (s *Server) InjectFault(f Fault) {
+// InjectFault adds f; faults are matched in the order added. remove takes f
+// out again (a no-op once it has fired Times times); a fault with a negative
+// Times lasts until removed.
+func (s *Server) InjectFault(f Fault) (remove func()) {
 	if f.Status == 0 {
 		switch f.Code {
 		case "ServiceFailure", "InternalFailure":
@@ -497,16 +500,20 @@ func (s *Server) InjectFault(f Fault) {
 	if left == 0 {
 		left = 1
 	}
+	fs := &faultState{Fault: f, left: left}
 	s.mu.Lock()
-	s.faults = append(s.faults, &faultState{Fault: f, left: left})
+	s.faults = append(s.faults, fs)
 	s.mu.Unlock()
-}
-
-// ClearFaults removes every injected fault.
-func (s *Server) ClearFaults() {
-	s.mu.Lock()
-	s.faults = nil
-	s.mu.Unlock()
+	return func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		for i, g := range s.faults {
+			if g == fs {
+				s.faults = append(s.faults[:i:i], s.faults[i+1:]...)
+				return
+			}
+		}
+	}
 }
 
 func (s *Server) takeFault(action string) *Fault {

@@ -113,7 +113,7 @@ func TestFaults(t *testing.T) {
 	var codes []string
 	for _, call := range srv.Calls() {
 		codes = append(codes, call.Code)
-		if call.Action != "GetCallerIdentity" || call.AccountID != awstest.DefaultAccountID || call.Service != "sts" {
+		if call.Action != "GetCallerIdentity" || call.AccountID != "123456789012" || call.Service != "sts" {
 			t.Errorf("call %+v", call)
 		}
 	}
@@ -134,19 +134,23 @@ func TestFaults(t *testing.T) {
 		t.Fatalf("one-off fault still active: %v", err)
 	}
 	// A fault for another action does not fire.
-	srv.InjectFault(awstest.Fault{Action: "DeleteRole", Code: "ServiceFailure"})
+	removeDelete := srv.InjectFault(awstest.Fault{Action: "DeleteRole", Code: "ServiceFailure"})
 	if _, err := ic.ListRoles(ctx, &iam.ListRolesInput{}); err != nil {
 		t.Fatalf("fault for DeleteRole fired on ListRoles: %v", err)
 	}
-	srv.ClearFaults()
+	removeDelete()
+	if _, err := ic.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String("none")}); errors.As(err, &sf) {
+		t.Fatalf("removed fault still fired: %v", err)
+	}
 
-	srv.InjectFault(awstest.Fault{Latency: 2 * time.Second, Times: -1})
+	removeLatency := srv.InjectFault(awstest.Fault{Latency: 2 * time.Second, Times: -1})
 	tctx, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
 	defer cancel()
 	if _, err := ic.ListRoles(tctx, &iam.ListRolesInput{}); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("latency beyond the deadline: %v", err)
 	}
-	srv.ClearFaults()
+	removeLatency()
+	removeLatency() // a second call is a no-op
 	if _, err := ic.ListRoles(ctx, &iam.ListRolesInput{}); err != nil {
 		t.Fatal(err)
 	}

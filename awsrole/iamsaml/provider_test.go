@@ -76,7 +76,7 @@ func newTenant(t *testing.T) *tenant {
 // held returns the metadata the server holds for the provider.
 func (tn *tenant) held(t *testing.T) string {
 	t.Helper()
-	for _, p := range tn.srv.Providers(awstest.DefaultAccountID) {
+	for _, p := range tn.srv.Providers("") {
 		if p.ARN == tn.arn.String() {
 			return p.Metadata
 		}
@@ -402,7 +402,7 @@ func TestEncryptionKeyRotation(t *testing.T) {
 	if err := iamsaml.RemoveEncryptionKey(ctx, tn.iam, tn.arn, idA); err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range tn.srv.Providers(awstest.DefaultAccountID) {
+	for _, p := range tn.srv.Providers("") {
 		if len(p.PrivateKeyIDs) != 1 || p.PrivateKeyIDs[0] != idB {
 			t.Errorf("keys after rotation = %v, want only %s", p.PrivateKeyIDs, idB)
 		}

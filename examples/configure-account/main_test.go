@@ -21,7 +21,7 @@ func TestRun(t *testing.T) {
 	client := iam.NewFromConfig(srv.AWSConfig(""))
 	md := append([]byte("\ufeff"), samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return now }}).Metadata()...)
 	var out bytes.Buffer
-	if err := run(context.Background(), &out, client, awstest.DefaultAccountID, "EntraID", "EntraAdmin", md); err != nil {
+	if err := run(context.Background(), &out, client, "123456789012", "EntraID", "EntraAdmin", md); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"saml-provider/EntraID: create", "role/EntraAdmin: create",
@@ -31,7 +31,7 @@ func TestRun(t *testing.T) {
 		}
 	}
 	out.Reset()
-	if err := run(context.Background(), &out, client, awstest.DefaultAccountID, "EntraID", "EntraAdmin", md); err != nil {
+	if err := run(context.Background(), &out, client, "123456789012", "EntraID", "EntraAdmin", md); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out.String(), "EntraID: none") || !strings.Contains(out.String(), "EntraAdmin: none") {
