@@ -176,7 +176,13 @@ type decryptWork struct {
 	signatures int // signature verifications (of the decrypted Assertion or the decoy)
 	digests    int // canonicalizations and digests of an Assertion
 	rsaExps    int // RSA public-key exponentiations, after the top-up
-	units      int // decoy units added for a plaintext larger than the decoy
+	// Bytes of XML parsed (the plaintext up to where the parser stopped,
+	// then decoy text), schema-checked and canonicalized with a digest (the
+	// decrypted Assertion, or a decoy and its units).
+	parsed, schemaBytes, digestBytes int
+	// The plaintext's size and that of the text given to the parser (the
+	// plaintext in a wrapper that declares the namespaces in scope).
+	plainBytes, wrappedBytes int
 }
 
 // rsaExpsEnvelope is how many RSA public-key exponentiations every failure
@@ -460,8 +466,12 @@ func (c *checker) openAssertion(ea *etree.Element, facts *treeFacts, plain []byt
 	wrapped = append(wrapped, trimBOM(bytes.TrimLeft(plain, " \t\r\n"))...)
 	wrapped = append(wrapped, "</w>"...)
 	// Parsed whether or not decryption succeeded: the same work either way.
+	// A parse that stops early is topped up with as many bytes of the
+	// decoy text, so that the bytes parsed do not say where it stopped.
 	c.dec.parses++
 	doc, f, e := parseXML(wrapped, "decrypted assertion")
+	c.parseDecoy(len(wrapped) - f.stop)
+	c.dec.parsed += f.stop
 	ok = e == nil && decrypted
 	if ok {
 		c.work += f.work
@@ -472,14 +482,21 @@ func (c *checker) openAssertion(ea *etree.Element, facts *treeFacts, plain []byt
 			root = kids[0]
 		}
 	}
-	target := root
-	if target == nil {
-		target = c.v.decoy
-	}
-	c.c14nBudget = max(c.c14nBudget, c.v.decoyBudget)
+	// n: the plaintext's size, which the decoy's work follows.
+	n := len(wrapped) - w.Len() - len("</w>")
+	c.dec.plainBytes, c.dec.wrappedBytes = n, len(wrapped)
+	d := c.v.decoys.pick(n)
+	c.c14nBudget = max(c.c14nBudget, c.v.decoys.budget)
 	c.dec.schemas++
-	if checkSchema(target) != nil {
-		ok = false
+	if root != nil {
+		// The whole Assertion is checked, not up to its first problem.
+		if !schemaValidFull(root) {
+			ok = false
+		}
+		c.dec.schemaBytes += n
+	} else {
+		_ = schemaValidFull(d.el)
+		c.dec.schemaBytes += d.size + c.growDecoy(n-d.size, false)
 	}
 	if ok {
 		for id := range f.ids {
@@ -496,41 +513,93 @@ func (c *checker) openAssertion(ea *etree.Element, facts *treeFacts, plain []byt
 		}
 		return root, nil, true
 	}
-	sigEl := c.v.decoySig
-	if sigs := childrenNS(target, nsDSig, "Signature"); target == root && len(sigs) == 1 {
-		sigEl = sigs[0]
+	target, sigEl := d.el, d.sig
+	var sigs []*etree.Element
+	if root != nil {
+		sigs = childrenNS(root, nsDSig, "Signature")
+	}
+	if len(sigs) == 1 {
+		target, sigEl = root, sigs[0]
 	} else {
 		ok = false
-		target = c.v.decoy
 	}
 	c.dec.signatures++
 	digests := c.dec.digests
 	c.uniform = true
 	s, e := c.verifySignature(target, sigEl, "Assertion")
 	c.uniform = false
+	if c.dec.digests == digests {
+		// verifySignature stopped before the digest (a malformed
+		// Signature in a plaintext that parsed): digest the decoy.
+		c.digestDecoy(d)
+		target = d.el
+	}
+	if target == d.el {
+		c.dec.digestBytes += d.size + c.growDecoy(n-d.size, true)
+	} else {
+		c.dec.digestBytes += n
+	}
 	if e != nil || !ok {
-		if c.dec.digests == digests {
-			// verifySignature stopped before the digest (a malformed
-			// Signature in a plaintext that parsed): digest the decoy.
-			c.digestDecoy()
-			target = c.v.decoy
-		}
-		if target == c.v.decoy {
-			c.growDecoy(len(plain))
-		}
 		return nil, nil, false
 	}
 	return root, s, true
 }
 
-// digestDecoy canonicalizes the decoy Assertion without its Signature and
+// schemaValidFull reports whether el is schema-valid, checking all of it
+// (checkSchema stops at the first problem, which would tell where it was).
+func schemaValidFull(el *etree.Element) bool {
+	valid := true
+	schemaCheck(el, sink{add: func(*ValidationError) bool { valid = false; return false }, full: func() bool { return true }})
+	return valid
+}
+
+// digestDecoy canonicalizes the decoy Assertion d without its Signature and
 // hashes it, as verifySignature's digest step does.
-func (c *checker) digestDecoy() {
+func (c *checker) digestDecoy(d *decoyAssertion) {
 	c.dec.digests++
-	b, err := c14n.Canonicalize(c.v.decoy, c14n.Options{Skip: c.v.decoySig, Work: &c.work, MaxBytes: c.c14nBudget}, nil)
+	b, err := c14n.Canonicalize(d.el, c14n.Options{Skip: d.sig, Work: &c.work, MaxBytes: c.c14nBudget}, nil)
 	if err == nil {
 		_ = sha256.Sum256(b)
 	}
+}
+
+// parseDecoy parses n bytes of the decoy text (in pieces when n is larger
+// than the text; each piece but a whole text stops at its end, unclosed).
+// It parses at least once, even for n <= 0, so that a parse that stopped
+// early and one that did not both pay the parser's set-up twice.
+func (c *checker) parseDecoy(n int) {
+	t := c.v.decoys.text
+	for first := true; first || n > 0; first = false {
+		n = max(n, 0)
+		k := min(n, len(t))
+		_, f, _ := parseDocument(t[:k], defaultParseLimits)
+		c.dec.parsed += f.stop
+		n -= k
+	}
+}
+
+// growDecoy adds to a decoy's schema check (digest false) or to its
+// canonicalization and digest (digest true) what n more bytes of a
+// decrypted Assertion would have cost: decoy units (Attribute elements of
+// group-like AttributeValues, the shape that makes Entra assertions large),
+// as many 64-value and then 16-value units as fit, then the one of 0 to 16
+// values closest to what is left (within about 50 bytes). It returns the
+// bytes added.
+func (c *checker) growDecoy(n int, digest bool) int {
+	ds := c.v.decoys
+	added := 0
+	for _, u := range ds.plan(n) {
+		added += ds.unitLens[u]
+		if !digest {
+			_ = schemaValidFull(ds.units[u])
+			continue
+		}
+		b, err := c14n.Canonicalize(ds.units[u], c14n.Options{Work: &c.work, MaxBytes: c.c14nBudget}, nil)
+		if err == nil {
+			_ = sha256.Sum256(b)
+		}
+	}
+	return added
 }
 
 // decoyTemplate is the decoy Assertion: shaped and sized like an Entra
@@ -566,11 +635,90 @@ const decoyTemplate = `<Assertion xmlns="urn:oasis:names:tc:SAML:2.0:assertion" 
 	`<AuthnStatement AuthnInstant="2000-01-01T00:00:00.000Z" SessionIndex="_00000000-0000-0000-0000-000000000000"><AuthnContext><AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</AuthnContextClassRef></AuthnContext></AuthnStatement>` +
 	`</Assertion>`
 
+// decoyMinimal is the smallest decoy: the decoy Assertion's Issuer and
+// Signature only (schema-valid), for plaintexts smaller than decoyTemplate.
+func decoyMinimal(full string) string {
+	i := strings.Index(full, "<Subject>")
+	return full[:i] + "</Assertion>"
+}
+
+// decoyUnitValue is one AttributeValue of a decoy unit (a group object ID,
+// as Entra sends in the groups claim).
+const decoyUnitValue = "<AttributeValue>00000000-0000-0000-0000-000000000000</AttributeValue>"
+
+// decoyUnitMax is the number of values of the largest of the small decoy
+// units (1 to decoyUnitMax values), and decoyUnitBig that of the big one,
+// which keeps the number of units (each a schema check or a
+// canonicalization call) low for large plaintexts.
+const (
+	decoyUnitMax = 16
+	decoyUnitBig = 64
+)
+
+// decoySet is what the failures of decryption work on in place of a
+// decrypted Assertion that did not survive a step: decoy Assertions of two
+// sizes, decoy units to grow them by, and the text that tops up a parse
+// that stopped early.
+type decoySet struct {
+	assertions []*decoyAssertion // smallest first
+	units      []*etree.Element  // units[m]: an Attribute of m AttributeValues (m = 1..decoyUnitMax, decoyUnitBig)
+	unitLens   []int             // their sizes in bytes
+	text       []byte            // Entra-shaped Assertion text, about 64 KB
+	budget     int               // canonicalization budget for the largest decoy
+}
+
+// decoyAssertion is one decoy Assertion and its Signature.
+type decoyAssertion struct {
+	el, sig *etree.Element
+	size    int // bytes of its text
+}
+
+// pick returns the largest decoy Assertion not larger than n bytes, or
+// the smallest.
+func (ds *decoySet) pick(n int) *decoyAssertion {
+	d := ds.assertions[0]
+	for _, a := range ds.assertions[1:] {
+		if a.size <= n {
+			d = a
+		}
+	}
+	return d
+}
+
+// plan returns the units (by number of values) whose sizes add up to n
+// bytes, within about half a value (a remainder below half the one-value
+// unit is dropped).
+func (ds *decoySet) plan(n int) []int {
+	var out []int
+	for _, m := range []int{decoyUnitBig, decoyUnitMax} {
+		for n >= ds.unitLens[m] {
+			out = append(out, m)
+			n -= ds.unitLens[m]
+		}
+	}
+	best, bestErr := 0, n
+	for m := 1; m <= decoyUnitMax; m++ {
+		if e := abs(ds.unitLens[m] - n); e < bestErr {
+			best, bestErr = m, e
+		}
+	}
+	if best > 0 {
+		out = append(out, best)
+	}
+	return out
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
 // newDecoy prepares, for a Verifier with decryption keys, what the
 // failures of decryption work on: one signature per trusted certificate
 // that is as long as its modulus, below it, and does not verify (for the
-// RSA top-up), and the parsed decoy Assertion with its Signature (for the
-// steps whose real input did not survive an earlier step).
+// RSA top-up), and the decoys (decoySet).
 func (v *Verifier) newDecoy() error {
 	v.dummySigs = make([][]byte, len(v.certs))
 	for i, cert := range v.certs {
@@ -590,44 +738,41 @@ func (v *Verifier) newDecoy() error {
 	if len(v.certs) == 0 {
 		return errors.New("no trusted certificate")
 	}
-	x := fmt.Sprintf(decoyTemplate, base64.StdEncoding.EncodeToString(v.certs[0].Raw), base64.StdEncoding.EncodeToString(v.dummySigs[0]))
-	wrapped := "<w>" + x + "</w>"
-	doc, _, e := parseXML([]byte(wrapped), "decoy assertion")
-	if e != nil {
-		return e
+	full := fmt.Sprintf(decoyTemplate, base64.StdEncoding.EncodeToString(v.certs[0].Raw), base64.StdEncoding.EncodeToString(v.dummySigs[0]))
+	ds := &decoySet{}
+	for _, x := range []string{decoyMinimal(full), full} {
+		wrapped := "<w>" + x + "</w>"
+		doc, _, e := parseXML([]byte(wrapped), "decoy assertion")
+		if e != nil {
+			return e
+		}
+		el := doc.Root().ChildElements()[0]
+		if checkSchema(el) != nil {
+			return errors.New("decoy assertion is not schema-valid")
+		}
+		ds.assertions = append(ds.assertions, &decoyAssertion{el: el, sig: childNS(el, nsDSig, "Signature"), size: len(x)})
+		ds.budget = max(ds.budget, 2*len(wrapped)+4096)
 	}
-	v.decoy = doc.Root().ChildElements()[0]
-	v.decoySig = childNS(v.decoy, nsDSig, "Signature")
-	v.decoyLen = len(x)
-	v.decoyBudget = 2*len(wrapped) + 4096
-	if checkSchema(v.decoy) != nil {
-		return errors.New("decoy assertion is not schema-valid")
-	}
-	unit := `<AttributeStatement xmlns="urn:oasis:names:tc:SAML:2.0:assertion"><Attribute Name="http://schemas.microsoft.com/ws/2008/06/identity/claims/groups">` +
-		strings.Repeat(`<AttributeValue>00000000-0000-0000-0000-000000000000</AttributeValue>`, 14) + `</Attribute></AttributeStatement>`
-	udoc, _, e := parseXML([]byte(unit), "decoy unit")
-	if e != nil {
-		return e
-	}
-	v.decoyUnit, v.decoyUnitLen = udoc.Root(), len(unit)
-	if checkSchema(v.decoyUnit) != nil {
-		return errors.New("decoy unit is not schema-valid")
-	}
-	return nil
-}
-
-// growDecoy adds to the decoy's work what a decrypted Assertion of n bytes
-// would have cost beyond the decoy's own size: the schema check,
-// canonicalization and digest of one decoy unit (about 1 KB of
-// AttributeValues, the shape that makes Entra assertions large) per unit of
-// the difference, rounded to the nearest.
-func (c *checker) growDecoy(n int) {
-	for extra := (n - c.v.decoyLen + c.v.decoyUnitLen/2) / c.v.decoyUnitLen; extra > 0; extra-- {
-		c.dec.units++
-		_ = checkSchema(c.v.decoyUnit)
-		b, err := c14n.Canonicalize(c.v.decoyUnit, c14n.Options{Work: &c.work, MaxBytes: c.c14nBudget}, nil)
-		if err == nil {
-			_ = sha256.Sum256(b)
+	ds.units, ds.unitLens = make([]*etree.Element, decoyUnitBig+1), make([]int, decoyUnitBig+1)
+	for m := 1; m <= decoyUnitBig; m++ {
+		if m > decoyUnitMax && m != decoyUnitBig {
+			continue
+		}
+		unit := `<Attribute Name="g">` + strings.Repeat(decoyUnitValue, m) + `</Attribute>`
+		udoc, _, e := parseXML([]byte(`<w xmlns="`+nsAssertion+`">`+unit+`</w>`), "decoy unit")
+		if e != nil {
+			return e
+		}
+		ds.units[m], ds.unitLens[m] = udoc.Root().ChildElements()[0], len(unit)
+		if checkSchema(ds.units[m]) != nil {
+			return errors.New("decoy unit is not schema-valid")
 		}
 	}
+	// The parse top-up text: the full decoy with group values added up to
+	// about 64 KB (a parse of more is done in pieces).
+	i := strings.Index(full, "</AttributeStatement>")
+	extra := (64<<10 - len(full)) / len(decoyUnitValue)
+	ds.text = []byte(full[:i] + `<Attribute Name="g">` + strings.Repeat(decoyUnitValue, extra) + `</Attribute>` + full[i:])
+	v.decoys = ds
+	return nil
 }

@@ -14,8 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/beevik/etree"
-
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/federation"
 	"github.com/samlaws/samlaws/metadata"
@@ -207,14 +205,10 @@ type Verifier struct {
 	// dummySecret keys the dummy content key of a failed key unwrap
 	// (decrypt.go); derived from the decryption keys, never shown.
 	dummySecret [32]byte
-	// dummySigs, decoy, decoySig and decoyBudget: what the failures of
-	// decryption work on (decrypt.go, newDecoy).
-	dummySigs       [][]byte
-	decoy, decoySig *etree.Element
-	decoyBudget     int
-	decoyLen        int
-	decoyUnit       *etree.Element
-	decoyUnitLen    int
+	// dummySigs and decoys: what the failures of decryption work on
+	// (decrypt.go, newDecoy).
+	dummySigs [][]byte
+	decoys    *decoySet
 }
 
 // NewVerifier checks cfg and returns a Verifier. A configuration error is a

@@ -91,6 +91,7 @@ type treeFacts struct {
 	assertions int  // elements named Assertion or EncryptedAssertion, any namespace
 	strayDSig  bool // a ds:Signature outside a Response or Assertion
 	work       int  // units of work of the parse (tests pin it linear)
+	stop       int  // bytes of the input read: where a failed parse stopped, or all of it
 }
 
 // parseDocument parses data (UTF-8, BOM already removed) into a document
@@ -130,8 +131,16 @@ func parseDocument(data []byte, lim parseLimits) (*etree.Document, *treeFacts, *
 	doc, work, err := xmltree.Build(data,
 		xmlread.Limits{MaxBytes: int64(lim.maxBytes), MaxDepth: lim.maxDepth, MaxTokens: lim.maxTokens, MaxAttrs: lim.maxAttrs},
 		xmlread.Options{NoProcInst: true, NoAttrWhitespace: true, NoEmptyCDATA: true}, start)
-	f.work = work
+	f.work, f.stop = work, len(data)
 	if err != nil {
+		// How far the reader got: the error's offset (the start of a
+		// refused tag), or its work count (the bytes it scanned, plus a few
+		// units for namespace declarations and attribute comparisons) when
+		// that is further, as at an unexpected end.
+		f.stop = min(work, len(data))
+		if xe := (*xmlread.Error)(nil); errors.As(err, &xe) {
+			f.stop = max(f.stop, int(xe.Offset))
+		}
 		if pe, ok := err.(*parseErr); ok {
 			return nil, f, pe
 		}
