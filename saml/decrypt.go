@@ -594,7 +594,7 @@ func (c *checker) growDecoy(n int, digest bool) int {
 			_ = schemaValidFull(ds.units[u])
 			continue
 		}
-		b, err := c14n.Canonicalize(ds.units[u], c14n.Options{Work: &c.work, MaxBytes: c.c14nBudget}, nil)
+		b, err := c14n.Canonicalize(ds.units[u], c14n.Options{Work: &c.work, MaxBytes: c.c14nBudget}, make([]byte, 0, ds.unitLens[u]+64))
 		if err == nil {
 			_ = sha256.Sum256(b)
 		}
