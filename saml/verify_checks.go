@@ -57,6 +57,8 @@ type checker struct {
 	// signature: verifySignature then does not stop at a failed RSA
 	// verification but goes on to canonicalize and digest (decrypt.go).
 	uniform bool
+	// decSink holds an allocation of decrypt.go (openAssertion).
+	decSink []byte
 	// dec counts the steps of the decryption region (decrypt.go); tests pin
 	// that every failure takes the same ones.
 	dec decryptWork
