@@ -62,19 +62,26 @@ import (
 // and TLS's implicit rejection do), so that the attacker can neither
 // predict it nor tell the two cases apart; every block is decrypted and CBC
 // padding is checked in constant time; the plaintext is parsed whether or
-// not the padding was valid. Then, whatever failed, one schema check and
-// one signature verification run: on the decrypted Assertion when the
-// plaintext parsed into one, else on a decoy Assertion the Verifier holds
-// (an Entra-shaped, schema-valid one of about 5 KB whose signature names
-// the first trusted certificate and does not verify), grown by one ~1 KB
-// unit of AttributeValues per KB the plaintext is larger (growDecoy). In this region the
+// not the padding was valid, and a parse that stops early is topped up by
+// parsing as many bytes of decoy text as it did not read (and allocates for
+// the bytes it did read), so that neither the bytes parsed nor the memory
+// allocated say where it stopped. Then, whatever failed, one schema check
+// (to the end, not to the first problem) and one signature verification
+// run: on the decrypted Assertion when the plaintext parsed into one, else
+// on a decoy Assertion the Verifier holds (Issuer and Signature only, or
+// Entra-shaped and about 5 KB, the larger that is not larger than the
+// plaintext; schema-valid, its signature naming the first trusted
+// certificate and not verifying), grown to the plaintext's size in steps of
+// one 69-byte AttributeValue (growDecoy). In this region the
 // signature verification does not stop at a failed RSA check but goes on
 // to canonicalize and digest, as for a valid signature; and the RSA
 // public-key exponentiations are topped up to rsaExpsEnvelope per trusted
-// certificate. What still depends on the plaintext is how far the XML
-// parser gets, and how far the decoy's cost per byte differs from the
-// decrypted Assertion's: measured at under 0.5% of a Verify
-// call in instructions (docs/benchmarks.md). AES-GCM has no such channel
+// certificate. What still depends on the plaintext is how far the decoy's
+// cost per byte differs from the decrypted Assertion's, where in a start
+// tag the parse stopped, and the error values built: measured at under
+// 0.75% of a Verify call in instructions up to 50 KB, and still
+// detectable in wall-clock time over enough samples (docs/benchmarks.md,
+// BenchmarkDecryptTimingOracle). AES-GCM has no such channel
 // (its tag is checked before any plaintext is used), which is why the
 // builder defaults to it; AES-CBC stays accepted because AWS documents it
 // (A5.7) and Entra may send it (D5.1).
