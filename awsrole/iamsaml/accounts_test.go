@@ -196,7 +196,7 @@ func TestForEachAccountPartialFailures(t *testing.T) {
 				t.Error("account without credentials succeeded")
 			}
 		default:
-			if r.Err != nil || len(r.Value.Importable()) != 1 {
+			if r.Err != nil || len(importValues(r.Value)) != 1 {
 				t.Errorf("account %s: %v, %v; want one importable role", r.AccountID, r.Value, r.Err)
 			}
 		}

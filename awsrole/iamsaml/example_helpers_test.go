@@ -244,7 +244,10 @@ func ExampleForEachAccount() {
 			return nil, err
 		}
 		var values []string // the appRole values Entra would import (C4.3)
-		for _, ri := range report.Importable() {
+		for _, ri := range report.Roles {
+			if ri.Err != nil {
+				continue // not importable
+			}
 			values = append(values, ri.Value)
 		}
 		return values, nil

@@ -53,7 +53,7 @@ type ImportOptions struct {
 }
 
 // ImportReport is what ImportableRoles found: every listed role, importable
-// or not, in listing order.
+// or not, in listing order. The importable ones are those whose Err is nil.
 type ImportReport struct {
 	// Roles holds one entry per role ListRoles returned.
 	Roles []RoleImport
@@ -87,17 +87,6 @@ type RoleImport struct {
 	// unreadable trust policy, which also wraps federation.ErrInvalid; B2.7
 	// for AWSReservedSSO_ roles; B2.2 for an invalid ARN; ...).
 	Err error
-}
-
-// Importable returns the importable roles, in listing order.
-func (r *ImportReport) Importable() []RoleImport {
-	var out []RoleImport
-	for _, ri := range r.Roles {
-		if ri.Err == nil {
-			out = append(out, ri)
-		}
-	}
-	return out
 }
 
 // ImportableRoles does what the Entra AWS provisioning connector does when it

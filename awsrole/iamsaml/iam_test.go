@@ -114,7 +114,10 @@ type verdict struct {
 // importValues lists the appRole values of the importable roles.
 func importValues(r *iamsaml.ImportReport) []string {
 	var out []string
-	for _, ri := range r.Importable() {
+	for _, ri := range r.Roles {
+		if ri.Err != nil {
+			continue // not importable
+		}
 		out = append(out, ri.Value)
 	}
 	return out

@@ -77,7 +77,7 @@ func TestHelpersAgainstMoto(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v := rep.Importable(); len(v) != 1 || v[0].Value != "arn:aws:iam::123456789012:role/entra/EntraAdmin,"+arn.String() {
+	if v := importValues(rep); len(v) != 1 || v[0] != "arn:aws:iam::123456789012:role/entra/EntraAdmin,"+arn.String() {
 		t.Errorf("importable roles in moto = %v", v)
 	}
 }

@@ -343,7 +343,10 @@ func (d *demo) appRoles() error {
 		return err
 	}
 	var roles []awsrole.Role
-	for _, ri := range rep.Importable() {
+	for _, ri := range rep.Roles {
+		if ri.Err != nil {
+			continue // not importable
+		}
 		r, err := awsrole.ParseRole(ri.Value)
 		if err != nil {
 			return err

@@ -77,7 +77,10 @@ func run(ctx context.Context, w io.Writer, client iamsaml.APIClient, account, pr
 	if err != nil {
 		return fmt.Errorf("discovery: %w", err)
 	}
-	for _, ri := range rep.Importable() {
+	for _, ri := range rep.Roles {
+		if ri.Err != nil {
+			continue // not importable
+		}
 		fmt.Fprintf(w, "importable by Entra: %s\n", ri.Value)
 	}
 	return nil

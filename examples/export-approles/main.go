@@ -115,7 +115,10 @@ func run(ctx context.Context, w, log io.Writer, currentDoc []byte, accounts []st
 			continue
 		}
 		done = append(done, r.AccountID)
-		for _, ri := range r.Value.Importable() {
+		for _, ri := range r.Value.Roles {
+			if ri.Err != nil {
+				continue // not importable
+			}
 			role, err := awsrole.ParseRole(ri.Value)
 			if err != nil {
 				return err
