@@ -239,7 +239,7 @@ func TestErrorsNameNoInternalPackage(t *testing.T) {
 		if msg := err.Error(); strings.Contains(msg, "xmlread") || strings.Contains(msg, "xmlguard") || strings.Contains(msg, "internal/") {
 			t.Errorf("error names an internal package: %s", msg)
 		}
-		if !errors.Is(err, errHostile) && !errors.Is(err, ErrMalformed) {
+		if !errors.Is(err, errHostile) && !errors.Is(err, errMalformed) {
 			t.Errorf("%v: no category", err)
 		}
 	}

@@ -12,19 +12,17 @@ import (
 // on. Every error the package returns wraps exactly one of them inside an
 // [*Error]; Error.Rule says which rule failed (D4.8 for a hostile document,
 // B1.1 or A5.4 for one IAM refuses, ...).
-//   - ErrMalformed and ErrUnusable: the document is at fault; use another one.
+//   - ErrUnusable: the document is at fault; use another one.
 //   - ErrSignature: the document is not authentic; do not trust it.
 //   - ErrFetch: the download failed; retrying may help.
 //   - ErrInvalidOption: the call is at fault.
 var (
-	// ErrMalformed: the input is not well-formed XML or not SAML metadata,
-	// or it is hostile: it carries a DTD or entity declarations, or exceeds a
-	// size, depth, token or attribute budget (rule D4.8).
-	ErrMalformed = errors.New("metadata: malformed document")
-	// ErrUnusable: the document parses but cannot serve its purpose, for
-	// example an IdP with no signing certificate or no SingleSignOnService,
-	// an expired validUntil, or a document IAM's CreateSAMLProvider would
-	// refuse (rules B1.1, A5.4).
+	// ErrUnusable: the document cannot serve its purpose: it is not
+	// well-formed XML or not SAML metadata; it is hostile (a DTD or entity
+	// declarations, or a size, depth, token or attribute budget exceeded,
+	// rule D4.8); or it parses but is, for example, an IdP with no signing
+	// certificate or no SingleSignOnService, past its validUntil, or a
+	// document IAM's CreateSAMLProvider would refuse (rules B1.1, A5.4).
 	ErrUnusable = errors.New("metadata: unusable document")
 	// ErrSignature: the document's own signature is missing, malformed, uses a
 	// disallowed algorithm, or does not verify against the pinned certificates.
@@ -37,8 +35,10 @@ var (
 
 // Finer kinds, for the package's own tests: they wrap a category.
 var (
+	// errMalformed: not well-formed XML, or not SAML metadata.
+	errMalformed = errkind.New("metadata: malformed document", "malformed", ErrUnusable)
 	// errHostile: a DTD, an entity declaration or an exceeded budget (D4.8).
-	errHostile = errkind.New("metadata: hostile document", "hostile", ErrMalformed)
+	errHostile = errkind.New("metadata: hostile document", "hostile", errMalformed)
 	// errIAM: IAM's CreateSAMLProvider would refuse the document (B1.1, A5.4).
 	errIAM = errkind.New("metadata: not acceptable to IAM", "iam", ErrUnusable)
 )
@@ -51,7 +51,7 @@ var (
 // and never contains document content other than element names, entity IDs
 // and certificate thumbprints.
 type Error struct {
-	// Kind is the category (ErrMalformed, ErrUnusable, ...), or a finer,
+	// Kind is the category (ErrUnusable, ErrSignature, ...), or a finer,
 	// unexported kind that wraps it; match it with errors.Is.
 	Kind error
 	// Rule is the id of the rule in docs/rules.md the check implements ("C1.3",

@@ -263,7 +263,7 @@ func TestFetchStaleIfError(t *testing.T) {
 		{"D4_signature_stripped_pinned", pin, body(stripped), ErrSignature},
 		{"D4.6_other_signer", &VerifyOptions{Thumbprints: []string{realSigned[2].signer}}, body(readFixture(t, "entra-tenant-8b966979.xml")), ErrSignature},
 		{"http_500", pin, status(http.StatusInternalServerError), ErrFetch},
-		{"malformed", pin, body([]byte("<md:EntityDescriptor")), ErrMalformed},
+		{"malformed", pin, body([]byte("<md:EntityDescriptor")), errMalformed},
 		{"D4.8_hostile", pin, body([]byte(`<!DOCTYPE x [<!ENTITY a "b">]><x/>`)), errHostile},
 		{"timeout", pin, hang, ErrFetch},
 	} {

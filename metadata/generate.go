@@ -145,7 +145,7 @@ func NewIDPMetadata(opts IDPMetadataOptions) ([]byte, error) {
 func signDocument(data []byte, key crypto.Signer, cert *x509.Certificate) ([]byte, error) {
 	doc := etree.NewDocument()
 	if err := doc.ReadFromBytes(data); err != nil {
-		return nil, newErr(ErrMalformed, "", "generated document does not parse", err)
+		return nil, newErr(errMalformed, "", "generated document does not parse", err)
 	}
 	ctx, err := dsig.NewSigningContext(key, [][]byte{cert.Raw})
 	if err != nil {
@@ -161,7 +161,7 @@ func signDocument(data []byte, key crypto.Signer, cert *x509.Certificate) ([]byt
 	doc.WriteSettings.CanonicalEndTags = false
 	out, err := doc.WriteToBytes()
 	if err != nil {
-		return nil, newErr(ErrMalformed, "", "serialising signed document", err)
+		return nil, newErr(errMalformed, "", "serialising signed document", err)
 	}
 	return out, nil
 }

@@ -61,7 +61,7 @@ func (l Limits) guard() xmlread.Limits {
 // prefixes, unique attributes, the five predefined entities and character
 // references, valid UTF-8 (a fuzz target holds it to encoding/xml).
 //
-// Errors are *Error of category ErrMalformed (Rule D4.8 when hostile). Parse does not
+// Errors are *Error of category ErrUnusable (Rule D4.8 when hostile). Parse does not
 // check that the document is usable ([EntityDescriptor.CheckIDP]) or
 // authentic ([Document.Verify]).
 func Parse(data []byte, lim Limits) (*Document, error) {
@@ -181,7 +181,7 @@ func (p *parser) skip() error {
 
 func eofMalformed(err error) error {
 	if err == io.EOF {
-		return newErr(ErrMalformed, "", "unexpected end of document", nil)
+		return newErr(errMalformed, "", "unexpected end of document", nil)
 	}
 	return err
 }
@@ -277,7 +277,7 @@ func boolAttr(se startTag, local string) (bool, error) {
 	case "true", "1":
 		return true, nil
 	}
-	return false, newErr(ErrMalformed, "", fmt.Sprintf("attribute %s of <%s> is not a boolean", local, string(se.local)), nil)
+	return false, newErr(errMalformed, "", fmt.Sprintf("attribute %s of <%s> is not a boolean", local, string(se.local)), nil)
 }
 
 func intAttr(se startTag, local string) (int, error) {
@@ -287,7 +287,7 @@ func intAttr(se startTag, local string) (int, error) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 0 || n > 65535 {
-		return 0, newErr(ErrMalformed, "", fmt.Sprintf("attribute %s of <%s> is not an unsigned short", local, string(se.local)), nil)
+		return 0, newErr(errMalformed, "", fmt.Sprintf("attribute %s of <%s> is not an unsigned short", local, string(se.local)), nil)
 	}
 	return n, nil
 }
@@ -299,7 +299,7 @@ func timeAttr(se startTag, local string) (time.Time, error) {
 	}
 	t, err := parseDateTime(v)
 	if err != nil {
-		return time.Time{}, newErr(ErrMalformed, "", fmt.Sprintf("attribute %s of <%s> is not an xs:dateTime", local, string(se.local)), nil)
+		return time.Time{}, newErr(errMalformed, "", fmt.Sprintf("attribute %s of <%s> is not an xs:dateTime", local, string(se.local)), nil)
 	}
 	return t, nil
 }
@@ -311,7 +311,7 @@ func durationAttr(se startTag, local string) (time.Duration, error) {
 	}
 	d, err := parseDuration(v)
 	if err != nil {
-		return 0, newErr(ErrMalformed, "", fmt.Sprintf("attribute %s of <%s> is not an xs:duration", local, string(se.local)), err)
+		return 0, newErr(errMalformed, "", fmt.Sprintf("attribute %s of <%s> is not an xs:duration", local, string(se.local)), err)
 	}
 	return d, nil
 }
@@ -335,7 +335,7 @@ func (p *parser) document(doc *Document, fn func(*EntityDescriptor) error) error
 	for {
 		k, err := p.next()
 		if err == io.EOF {
-			return newErr(ErrMalformed, "", "no root element", nil)
+			return newErr(errMalformed, "", "no root element", nil)
 		}
 		if err != nil {
 			return err
@@ -361,7 +361,7 @@ func (p *parser) document(doc *Document, fn func(*EntityDescriptor) error) error
 				}
 				doc.Aggregate = a
 			default:
-				return newErr(ErrMalformed, "", fmt.Sprintf("root element is {%s}%s, want md:EntityDescriptor or md:EntitiesDescriptor", t.space, t.local), nil)
+				return newErr(errMalformed, "", fmt.Sprintf("root element is {%s}%s, want md:EntityDescriptor or md:EntitiesDescriptor", t.space, t.local), nil)
 			}
 			// Drain to EOF: the budget rejects a second root or trailing text.
 			for {
@@ -390,7 +390,7 @@ func (p *parser) entities(se startTag, fn func(*EntityDescriptor) error, root bo
 		switch {
 		case is(c, nsDSig, "Signature"):
 			if a.signature != nil {
-				return newErr(ErrMalformed, "D4.2", "more than one Signature on <EntitiesDescriptor>", nil)
+				return newErr(errMalformed, "D4.2", "more than one Signature on <EntitiesDescriptor>", nil)
 			}
 			s, err := p.signature(root && p.keepSig)
 			a.signature, a.Signed = s, true
@@ -424,7 +424,7 @@ func (p *parser) entities(se startTag, fn func(*EntityDescriptor) error, root bo
 func (p *parser) entity(se startTag, root bool) (*EntityDescriptor, error) {
 	e := &EntityDescriptor{ID: attr(se, "ID"), EntityID: attr(se, "entityID")}
 	if e.EntityID == "" {
-		return nil, newErr(ErrMalformed, "", "EntityDescriptor without entityID", nil)
+		return nil, newErr(errMalformed, "", "EntityDescriptor without entityID", nil)
 	}
 	var err error
 	if e.ValidUntil, err = timeAttr(se, "validUntil"); err != nil {
@@ -437,7 +437,7 @@ func (p *parser) entity(se startTag, root bool) (*EntityDescriptor, error) {
 		switch {
 		case is(c, nsDSig, "Signature"):
 			if e.signature != nil {
-				return newErr(ErrMalformed, "D4.2", "more than one Signature on <EntityDescriptor>", nil)
+				return newErr(errMalformed, "D4.2", "more than one Signature on <EntityDescriptor>", nil)
 			}
 			s, err := p.signature(root && p.keepSig)
 			e.signature, e.Signed = s, true
@@ -552,7 +552,7 @@ func (p *parser) keyInfo() ([][]byte, error) {
 			}
 			der, err := p.decodeBase64(txt)
 			if err != nil {
-				return newErr(ErrMalformed, "", "X509Certificate is not valid base64", err)
+				return newErr(errMalformed, "", "X509Certificate is not valid base64", err)
 			}
 			certs = append(certs, der)
 			return nil
@@ -586,7 +586,7 @@ func (p *parser) keyDescriptor(se startTag) (KeyDescriptor, error) {
 	switch kd.Use {
 	case "", "signing", "encryption":
 	default:
-		return kd, newErr(ErrMalformed, "", "KeyDescriptor use must be signing or encryption", nil)
+		return kd, newErr(errMalformed, "", "KeyDescriptor use must be signing or encryption", nil)
 	}
 	err := p.children(func(c startTag) error {
 		if is(c, nsDSig, "KeyInfo") {

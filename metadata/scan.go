@@ -98,7 +98,7 @@ func (s *scanner) next() (tokKind, error) {
 	case xmlread.EOF:
 		return tokEOF, nil
 	}
-	return tokNone, newErr(ErrMalformed, "", "unexpected token", nil)
+	return tokNone, newErr(errMalformed, "", "unexpected token", nil)
 }
 
 func (s *scanner) lookupNS(prefix []byte) (string, bool) { return s.t.LookupNS(prefix) }
@@ -115,5 +115,5 @@ func readErr(err error) error {
 		errors.Is(err, xmlread.ErrTooManyTokens), errors.Is(err, xmlread.ErrTooManyAttrs):
 		return newErr(errHostile, "D4.8", fmt.Sprintf("rejected by XML hardening: %s (at byte %d)", xe.Detail, xe.Offset), err)
 	}
-	return newErr(ErrMalformed, "", fmt.Sprintf("not well-formed XML: %s (at byte %d)", xe.Detail, xe.Offset), err)
+	return newErr(errMalformed, "", fmt.Sprintf("not well-formed XML: %s (at byte %d)", xe.Detail, xe.Offset), err)
 }

@@ -122,27 +122,27 @@ func TestScannerRejects(t *testing.T) {
 		{"D4.8_doctype", `<!DOCTYPE a><a/>`, errHostile},
 		{"D4.8_entity_ref", `<a>&x;</a>`, errHostile},
 		{"D4.8_doctype_inside", `<a><!ELEMENT x ANY></a>`, errHostile},
-		{"undeclared_prefix", `<x:a/>`, ErrMalformed},
-		{"undeclared_attr_prefix", `<a x:b="1"/>`, ErrMalformed},
-		{"duplicate_attr", `<a b="1" b="2"/>`, ErrMalformed},
-		{"unquoted", `<a b=1/>`, ErrMalformed},
-		{"lt_in_attr", `<a b="<"/>`, ErrMalformed},
-		{"mismatch", `<a></b>`, ErrMalformed},
-		{"prefix_mismatch", `<x:a xmlns:x="u" xmlns:y="u"></y:a>`, ErrMalformed},
-		{"two_roots", `<a/><b/>`, ErrMalformed},
-		{"text_outside", `x<a/>`, ErrMalformed},
-		{"cdata_end_in_text", `<a>]]></a>`, ErrMalformed},
-		{"bad_char", "<a>\x01</a>", ErrMalformed},
-		{"bad_utf8", "<a>\xff</a>", ErrMalformed},
-		{"bad_char_ref", `<a>&#0;</a>`, ErrMalformed},
-		{"double_dash_comment", `<a><!-- a -- b --></a>`, ErrMalformed},
-		{"non_ascii_name", "<\u00e9/>", ErrMalformed},
-		{"two_colons", `<a:b:c/>`, ErrMalformed},
-		{"decl_not_first", `<a/><?xml version="1.0"?>`, ErrMalformed},
-		{"utf16", `<?xml version="1.0" encoding="UTF-16"?><a/>`, ErrMalformed},
-		{"unclosed", `<a><b>`, ErrMalformed},
-		{"empty", ``, ErrMalformed},
-		{"no_space_between_attrs", `<a b="1"c="2"/>`, ErrMalformed},
+		{"undeclared_prefix", `<x:a/>`, errMalformed},
+		{"undeclared_attr_prefix", `<a x:b="1"/>`, errMalformed},
+		{"duplicate_attr", `<a b="1" b="2"/>`, errMalformed},
+		{"unquoted", `<a b=1/>`, errMalformed},
+		{"lt_in_attr", `<a b="<"/>`, errMalformed},
+		{"mismatch", `<a></b>`, errMalformed},
+		{"prefix_mismatch", `<x:a xmlns:x="u" xmlns:y="u"></y:a>`, errMalformed},
+		{"two_roots", `<a/><b/>`, errMalformed},
+		{"text_outside", `x<a/>`, errMalformed},
+		{"cdata_end_in_text", `<a>]]></a>`, errMalformed},
+		{"bad_char", "<a>\x01</a>", errMalformed},
+		{"bad_utf8", "<a>\xff</a>", errMalformed},
+		{"bad_char_ref", `<a>&#0;</a>`, errMalformed},
+		{"double_dash_comment", `<a><!-- a -- b --></a>`, errMalformed},
+		{"non_ascii_name", "<\u00e9/>", errMalformed},
+		{"two_colons", `<a:b:c/>`, errMalformed},
+		{"decl_not_first", `<a/><?xml version="1.0"?>`, errMalformed},
+		{"utf16", `<?xml version="1.0" encoding="UTF-16"?><a/>`, errMalformed},
+		{"unclosed", `<a><b>`, errMalformed},
+		{"empty", ``, errMalformed},
+		{"no_space_between_attrs", `<a b="1"c="2"/>`, errMalformed},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := scanEvents([]byte(tc.in), nil)
@@ -199,7 +199,7 @@ func TestScannerXMLDeclaration(t *testing.T) {
 		`<?xml version="1.0"encoding="x"?><a/>`, `<?xml version="1.0" encoding="latin1"?><a/>`, `<?xml version="1.1"?><a/>`,
 		`<?xml version="1.0" xversion="2"?><a/>`, `<?xml encoding="utf-8"?><a/>`, `<?xml version="1.0" encoding="utf-8?><a/>`,
 	} {
-		if _, err := scanEvents([]byte(in), nil); !errors.Is(err, ErrMalformed) {
+		if _, err := scanEvents([]byte(in), nil); !errors.Is(err, errMalformed) {
 			t.Errorf("%q accepted: %v", in, err)
 		}
 	}
