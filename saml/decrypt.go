@@ -79,7 +79,7 @@ import (
 // certificate. What still depends on the plaintext is how far the decoy's
 // cost per byte differs from the decrypted Assertion's, where in a start
 // tag the parse stopped, and the error values built: measured at under
-// 0.75% of a Verify call in instructions up to 50 KB, and still
+// 0.8% of a Verify call in instructions up to 50 KB, and still
 // detectable in wall-clock time over enough samples (docs/benchmarks.md,
 // BenchmarkDecryptTimingOracle). AES-GCM has no such channel
 // (its tag is checked before any plaintext is used), which is why the
