@@ -302,7 +302,7 @@ var enforcedPart = regexp.MustCompile("`([^`]+)`(:?)")
 var goIdent = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$`)
 
 // TestEnforcedNamesExist: the packages and identifiers an Enforced line names
-// ("`federation`: `CheckRecipient`, `TrustPolicy.Authorize`") exist, so that the
+// ("`federation`: `CheckAudience`, `TrustPolicy.Authorize`") exist, so that the
 // reference follows code that moves or is renamed. An identifier counts as
 // present when each of its dotted parts appears as a word in the package's Go
 // files (tests included, so that an entry may name the test that checks it).

@@ -135,7 +135,7 @@ func audienceMatches(expected, got string) bool {
 // wrap ErrInvalid.
 //
 // CheckReplyURL does not decide whether u is an AWS endpoint; see
-// ParseSignInEndpoint and CheckRecipient for that.
+// ParseSignInEndpoint for that.
 func CheckReplyURL(u string) error {
 	if err := checkURIText(u, "Reply URL", maxIdentifierLength, errInvalidReplyURL, "A1.8"); err != nil {
 		return err

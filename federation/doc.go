@@ -35,7 +35,7 @@
 // rather than guess. The non-commercial hosts come from field reports (aws-cdk
 // and federation CLIs), not from an AWS user guide.
 //
-// [ParseSignInEndpoint] goes the other way and rejects look-alike hosts; [CheckRecipient] and [CheckAudience] check an
+// [ParseSignInEndpoint] goes the other way and rejects look-alike hosts; [CheckAudience] checks an
 // assertion's Recipient and Audience against what AWS accepts for a partition
 // (A1.7-A1.9). [MetadataURL] and [SPEntityID] give the
 // AWS SP metadata locations and entity IDs (A1.4, A1.5).

@@ -311,7 +311,9 @@ func SPEntityID(partition awsrole.Partition) (string, error) {
 }
 
 // ParseSignInEndpoint reports whether u is an AWS sign-in SAML endpoint and of
-// which partition and region (A1.1-A1.3, A1.8). Accepted, byte for byte:
+// which partition and region (A1.1-A1.3, A1.8). A SubjectConfirmationData
+// Recipient or a Response Destination is one AWS accepts for partition p
+// exactly when it parses and ep.Partition == p (A1.8, A1.9). Accepted, byte for byte:
 //
 //	https://{host}/saml
 //	https://{region}.{host}/saml          where regional hosts are known
@@ -429,24 +431,4 @@ func CheckAudience(partition awsrole.Partition, audience string) error {
 	return newErr("A1.7", errAudienceMismatch, nil,
 		"audience is not one AWS accepts for partition "+string(partition)+
 			" (the sign-in endpoint, a regional sign-in endpoint or the SP entityID); make the Entra Identifier exactly equal one of them")
-}
-
-// CheckRecipient reports whether a SubjectConfirmationData Recipient (or a
-// Response Destination) is an AWS sign-in SAML endpoint of the partition
-// (A1.8, A1.9), with the rules of ParseSignInEndpoint: a Recipient carrying an
-// Entra instance suffix "#N" wraps ErrReplyURLInstance; an endpoint of another
-// partition or no endpoint at all wraps ErrInvalid.
-func CheckRecipient(partition awsrole.Partition, recipient string) error {
-	if err := checkPartition(partition); err != nil {
-		return err
-	}
-	ep, err := ParseSignInEndpoint(recipient)
-	if err != nil {
-		return err
-	}
-	if ep.Partition != partition {
-		return newErr("A1.8", errNotSignInEndpoint, nil,
-			"Recipient is a sign-in endpoint of partition "+string(ep.Partition)+", not "+string(partition))
-	}
-	return nil
 }

@@ -67,8 +67,8 @@ func TestSignInEndpoint(t *testing.T) {
 			if err != nil || ep.Partition != tc.partition {
 				t.Fatalf("ParseSignInEndpoint(%q) = %+v, %v; want partition %q", got, ep, err, tc.partition)
 			}
-			if err := CheckRecipient(tc.partition, got); err != nil {
-				t.Fatalf("CheckRecipient(%q, %q): %v", tc.partition, got, err)
+			if err := checkRecipient(tc.partition, got); err != nil {
+				t.Fatalf("checkRecipient(%q, %q): %v", tc.partition, got, err)
 			}
 		})
 	}
@@ -397,6 +397,19 @@ func TestCheckAudience(t *testing.T) {
 	}
 }
 
+// checkRecipient is the Recipient check users write with ParseSignInEndpoint
+// (its doc): the URL parses and names partition p.
+func checkRecipient(p awsrole.Partition, recipient string) error {
+	ep, err := ParseSignInEndpoint(recipient)
+	if err != nil {
+		return err
+	}
+	if ep.Partition != p {
+		return newErr("A1.8", errNotSignInEndpoint, nil, "Recipient is a sign-in endpoint of partition "+string(ep.Partition)+", not "+string(p))
+	}
+	return nil
+}
+
 func TestCheckRecipient(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -413,12 +426,11 @@ func TestCheckRecipient(t *testing.T) {
 		{"A1.8/other_partition", "aws-us-gov", "https://signin.aws.amazon.com/saml", errNotSignInEndpoint},
 		{"A1.8/entity_id_is_not_recipient", "aws", "urn:amazon:webservices", errInvalidReplyURL},
 		{"A1.8/lookalike", "aws", "https://signin.aws.amazon.com.evil.example/saml", errNotSignInEndpoint},
-		{"A1.8/bad_partition", "zz", "https://signin.aws.amazon.com/saml", errUnknownPartition},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			err := CheckRecipient(tc.partition, tc.recipient)
+			err := checkRecipient(tc.partition, tc.recipient)
 			if tc.wantErr == nil {
 				if err != nil {
 					t.Fatalf("CheckRecipient: %v", err)
@@ -426,7 +438,7 @@ func TestCheckRecipient(t *testing.T) {
 				return
 			}
 			if !errors.Is(err, tc.wantErr) {
-				t.Fatalf("CheckRecipient(%q, %q) = %v, want %v", tc.partition, tc.recipient, err, tc.wantErr)
+				t.Fatalf("checkRecipient(%q, %q) = %v, want %v", tc.partition, tc.recipient, err, tc.wantErr)
 			}
 		})
 	}
@@ -463,8 +475,8 @@ func TestRecipientsOfPartition(t *testing.T) {
 				t.Fatalf("SignInEndpoint = %q, %v; want %q", got, err, tc.want[0])
 			}
 			for _, r := range tc.want {
-				if err := CheckRecipient(tc.partition, r); err != nil {
-					t.Fatalf("CheckRecipient(%q): %v", r, err)
+				if err := checkRecipient(tc.partition, r); err != nil {
+					t.Fatalf("checkRecipient(%q): %v", r, err)
 				}
 			}
 		})
@@ -477,7 +489,7 @@ func TestCheckAudienceErrorDoesNotEchoAudience(t *testing.T) {
 	if !errors.Is(err, errAudienceMismatch) || strings.Contains(err.Error(), "SECRET") {
 		t.Fatalf("A1.7: %v", err)
 	}
-	err = CheckRecipient(awsrole.PartitionAWS, "https://tenant-SECRET.example/saml")
+	err = checkRecipient(awsrole.PartitionAWS, "https://tenant-SECRET.example/saml")
 	if !errors.Is(err, errNotSignInEndpoint) || strings.Contains(err.Error(), "SECRET") {
 		t.Fatalf("A1.8: %v", err)
 	}

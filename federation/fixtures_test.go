@@ -75,10 +75,10 @@ func TestRealResponses(t *testing.T) {
 			if n := len(r.Assertion.Subject.Confirmations); n != 1 {
 				t.Fatalf("A1.8: %d SubjectConfirmations", n)
 			}
-			if err := CheckRecipient(awsrole.PartitionAWS, r.Assertion.Subject.Confirmations[0].Data.Recipient); err != nil {
+			if err := checkRecipient(awsrole.PartitionAWS, r.Assertion.Subject.Confirmations[0].Data.Recipient); err != nil {
 				t.Fatalf("A1.8 Recipient: %v", err)
 			}
-			if err := CheckRecipient(awsrole.PartitionAWSUSGov, r.Assertion.Subject.Confirmations[0].Data.Recipient); err == nil {
+			if err := checkRecipient(awsrole.PartitionAWSUSGov, r.Assertion.Subject.Confirmations[0].Data.Recipient); err == nil {
 				t.Fatal("A1.8: aws Recipient accepted for aws-us-gov")
 			}
 

@@ -120,7 +120,7 @@ func FuzzParseSignInEndpoint(f *testing.F) {
 				t.Fatalf("A1.2: region %q vs partition %q", ep.Region, ep.Partition)
 			}
 		}
-		if err := CheckRecipient(ep.Partition, s); err != nil {
+		if err := checkRecipient(ep.Partition, s); err != nil {
 			t.Fatalf("A1.8: CheckRecipient rejects parsed endpoint %q: %v", s, err)
 		}
 		if _, err := url.Parse(s); err != nil {

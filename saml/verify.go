@@ -90,7 +90,7 @@ type VerifierConfig struct {
 
 	// Partitions, when not empty, also accepts every AWS sign-in SAML
 	// endpoint of these partitions (global, static and regional, and the
-	// provider-specific ACS of encrypted providers: federation.CheckRecipient)
+	// provider-specific ACS of encrypted providers: federation.ParseSignInEndpoint)
 	// as Destination and Recipient, and every audience AWS accepts for them
 	// (federation.CheckAudience), in addition to Recipients and Audiences.
 	// With Partitions set, the federation.GlobalSignInEndpoint defaults no longer apply, so that
@@ -514,9 +514,11 @@ func (v *Verifier) recipientOK(r string) bool {
 			return true
 		}
 	}
-	for _, p := range v.partitions {
-		if federation.CheckRecipient(p, r) == nil {
-			return true
+	if ep, err := federation.ParseSignInEndpoint(r); err == nil {
+		for _, p := range v.partitions {
+			if ep.Partition == p {
+				return true
+			}
 		}
 	}
 	return false
