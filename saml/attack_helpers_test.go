@@ -19,6 +19,14 @@ import (
 // digestTarget is the element the Reference digests (normally el).
 func aResign(t testing.TB, el, digestTarget *etree.Element, key *rsa.PrivateKey) {
 	t.Helper()
+	aResignPrefixList(t, el, digestTarget, key, "")
+}
+
+// aResignPrefixList is aResign with an InclusiveNamespaces PrefixList on the
+// Reference's exclusive c14n transform (added when prefixList is not empty)
+// and used for the digest, as an IdP that signs with one would.
+func aResignPrefixList(t testing.TB, el, digestTarget *etree.Element, key *rsa.PrivateKey, prefixList string) {
+	t.Helper()
 	// The first Signature child, as resignable checks (a mutated document
 	// may hold two, the second without a SignedInfo).
 	sig := aSigOf(el)
@@ -40,13 +48,27 @@ func aResign(t testing.TB, el, digestTarget *etree.Element, key *rsa.PrivateKey)
 			break
 		}
 	}
-	b, err := dsig.MakeC14N10ExclusiveCanonicalizerWithPrefixList("").Canonicalize(cp)
+	b, err := dsig.MakeC14N10ExclusiveCanonicalizerWithPrefixList(prefixList).Canonicalize(cp)
 	if err != nil {
 		t.Fatal(err)
 	}
 	sum := sha256.Sum256(b)
 	si := sig.SelectElement("SignedInfo")
 	ref := si.SelectElement("Reference")
+	if prefixList != "" {
+		var excC14N *etree.Element
+		for _, tr := range ref.SelectElement("Transforms").SelectElements("Transform") {
+			if tr.SelectAttrValue("Algorithm", "") == "http://www.w3.org/2001/10/xml-exc-c14n#" {
+				excC14N = tr
+			}
+		}
+		if excC14N == nil {
+			t.Fatal("aResignPrefixList: no exclusive c14n transform")
+		}
+		in := excC14N.CreateElement("ec:InclusiveNamespaces")
+		in.CreateAttr("xmlns:ec", "http://www.w3.org/2001/10/xml-exc-c14n#")
+		in.CreateAttr("PrefixList", prefixList)
+	}
 	ref.SelectElement("DigestValue").SetText(base64.StdEncoding.EncodeToString(sum[:]))
 	// Signature over the canonical SignedInfo.
 	sctx, err := etreeutils.NSBuildParentContext(si)
