@@ -32,8 +32,9 @@
 // unless RequestID is set, trust from the IdP metadata only (entityID and the
 // IDPSSODescriptor signing certificates), a signature on the Response or on the
 // Assertion sufficing unless WantResponseSigned/WantAssertionSigned, and a fixed clock
-// (SPInput.Now is required). The Python peers run under libfaketime with
-// FAKETIME_NO_CACHE=1, so each case of a batch sets its own (frozen) time; node-saml and npm
+// (SPInput.Now is required). The Python peers run with libfaketime preloaded (not
+// through the faketime wrapper, whose leftover /dev/shm files made it fail at random)
+// and FAKETIME_NO_CACHE=1, so each case of a batch sets its own (frozen) time; node-saml and npm
 // saml get a patched global Date.
 //
 // Quirks (the full verdict matrix and who is right: docs/peers-behaviour.md):

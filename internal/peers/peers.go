@@ -136,7 +136,7 @@ func Available(ctx context.Context, name string) error {
 	case PySAML2:
 		for _, err := range []error{
 			lookPath("xmlsec1", "apt-get install -y xmlsec1"),
-			lookPath("faketime", "apt-get install -y faketime"),
+			libfaketimeFound(missing),
 			pyImport("saml2", "python3-pysaml2"),
 		} {
 			if err != nil {
@@ -145,7 +145,7 @@ func Available(ctx context.Context, name string) error {
 		}
 		return nil
 	case OneLogin:
-		if err := lookPath("faketime", "apt-get install -y faketime"); err != nil {
+		if err := libfaketimeFound(missing); err != nil {
 			return err
 		}
 		return pyImport("onelogin.saml2", "python3-onelogin-saml2")
@@ -191,8 +191,24 @@ func runJSON(ctx context.Context, name string, env []string, in, out any, argv .
 	if err != nil {
 		return fmt.Errorf("%w: %s: encoding input: %v", ErrHarness, name, err)
 	}
+	cmdEnv := append(inheritedEnv(argv[0]), env...)
+	if argv[0] == "faketime" {
+		// "faketime START prog args...": prog runs with libfaketime preloaded
+		// directly, its clock starting at START (the driver then sets its own
+		// per case). Not through the faketime wrapper: the wrapper keeps a
+		// semaphore and a shared-memory file named by its PID in /dev/shm, leaves
+		// them behind when it is killed, and refuses to start ("sem_open: File
+		// exists") when a later wrapper gets a PID whose files were left: a flake
+		// that grew with every run on a machine (3,232 files left on one).
+		lib, err := libfaketime()
+		if err != nil {
+			return fmt.Errorf("%w: %s: %v", ErrUnavailable, name, err)
+		}
+		cmdEnv = append(cmdEnv, "LD_PRELOAD="+lib, "FAKETIME=@"+argv[1])
+		argv = argv[2:]
+	}
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
-	cmd.Env = append(inheritedEnv(argv[0]), env...)
+	cmd.Env = cmdEnv
 	cmd.Stdin = bytes.NewReader(body)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout = &stdout
@@ -210,11 +226,30 @@ func runJSON(ctx context.Context, name string, env []string, in, out any, argv .
 	return nil
 }
 
-// inheritedEnv is the environment a driver inherits. A driver started through the
-// faketime wrapper gets its clock from the harness (the test's injected time), so
-// an outer libfaketime (LD_PRELOAD and FAKETIME*, as set by .ci/datecheck to move
-// the clock of every other peer) is removed: nested, the wrapper refuses to start
-// ("sem_open: File exists"), and its clock is not the one the test asked for anyway.
+// libfaketime returns the path of libfaketime.so.1 where Debian and Ubuntu's
+// faketime package (and a source install) put it.
+func libfaketime() (string, error) {
+	for _, pat := range []string{"/usr/lib/*/faketime/libfaketime.so.1", "/usr/lib/faketime/libfaketime.so.1", "/usr/local/lib/faketime/libfaketime.so.1"} {
+		if m, _ := filepath.Glob(pat); len(m) > 0 {
+			return m[0], nil
+		}
+	}
+	return "", errors.New("libfaketime.so.1 not found (install: apt-get install -y faketime)")
+}
+
+// libfaketimeFound is Available's check for libfaketime, reported with missing.
+func libfaketimeFound(missing func(what, install string) error) error {
+	if _, err := libfaketime(); err != nil {
+		return missing("libfaketime.so.1", "apt-get install -y faketime")
+	}
+	return nil
+}
+
+// inheritedEnv is the environment a driver inherits. A driver started under
+// libfaketime ("faketime" in runJSON's argv) gets its clock from the harness (the
+// test's injected time), so an outer libfaketime (LD_PRELOAD and FAKETIME*, as set
+// by .ci/datecheck to move the clock of every other peer) is removed: its clock is
+// not the one the test asked for.
 func inheritedEnv(prog string) []string {
 	env := os.Environ()
 	if prog != "faketime" {
