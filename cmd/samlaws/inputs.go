@@ -33,8 +33,8 @@ const (
 // recognise classifies data by its first bytes and, for PEM and DER, by what
 // parses.
 func recognise(data []byte) inputKind {
-	d := bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
-	d = bytes.TrimSpace(d)
+	raw := bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
+	d := bytes.TrimSpace(raw)
 	switch {
 	case len(d) == 0:
 		return kindEmpty
@@ -44,14 +44,16 @@ func recognise(data []byte) inputKind {
 		return kindUTF16
 	case bytes.Contains(d, []byte("-----BEGIN ")):
 		return recognisePEM(d)
-	case d[0] == 0x30 && len(d) > 2:
-		if _, err := x509.ParseCertificate(d); err == nil {
+	case raw[0] == 0x30 && len(raw) > 2:
+		// DER is binary: parse the bytes as they are (trimming "white space"
+		// would cut a signature that happens to end in 0x20 or 0x0A).
+		if _, err := x509.ParseCertificate(raw); err == nil {
 			return kindDERCertificate
 		}
-		if _, err := x509.ParsePKCS8PrivateKey(d); err == nil {
+		if _, err := x509.ParsePKCS8PrivateKey(raw); err == nil {
 			return kindDERPrivateKey
 		}
-		if _, err := x509.ParsePKCS1PrivateKey(d); err == nil {
+		if _, err := x509.ParsePKCS1PrivateKey(raw); err == nil {
 			return kindDERPrivateKey
 		}
 	case d[0] == '<':

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
@@ -243,5 +244,24 @@ func TestDidYouMeanAndHelpCommand(t *testing.T) {
 	}
 	if r := runCLI(t, "", "help", "nope"); r.code != exitUsage {
 		t.Errorf("help nope: exit %d", r.code)
+	}
+}
+
+// TestRecogniseDERBinaryTail: a DER certificate is binary, and its last
+// bytes (the signature) may be ones TrimSpace would cut; it is still told
+// as DER. (TestMetadataWrongInputsNamed failed at random on this, about one
+// run in 40, with a freshly generated certificate.)
+func TestRecogniseDERBinaryTail(t *testing.T) {
+	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return checkNow }})
+	block, _ := pem.Decode(certPEM(idp))
+	for _, tail := range []string{" ", "\n", "\r", "\t", "\v", "\f", "\xc2\x85", "\xc2\xa0"} {
+		der := append([]byte(nil), block.Bytes...)
+		copy(der[len(der)-len(tail):], tail) // inside the signature value: still parses
+		if _, err := x509.ParseCertificate(der); err != nil {
+			t.Fatalf("test input: %v", err)
+		}
+		if k := recognise(der); k != kindDERCertificate {
+			t.Errorf("DER certificate ending in %q: recognised as %v, want a DER certificate", tail, k)
+		}
 	}
 }
