@@ -10,6 +10,7 @@ import (
 
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/internal/awslimits"
+	"github.com/samlaws/samlaws/internal/iamglob"
 )
 
 // sts:AssumeRole, as STS does it for the callers this server has: account
@@ -289,9 +290,9 @@ func trustAllows(doc string, c caller, action string, ctx map[string]string) boo
 		var what bool
 		switch {
 		case st.Action != nil:
-			what = actionMatches(st.Action, action)
+			what = iamglob.MatchAction(stringList(st.Action), action)
 		case st.NotAction != nil:
-			what = !actionMatches(st.NotAction, action)
+			what = !iamglob.MatchAction(stringList(st.NotAction), action)
 		default:
 			return false
 		}
@@ -346,42 +347,6 @@ func principalMatches(raw json.RawMessage, c caller) bool {
 		}
 	}
 	return false
-}
-
-func actionMatches(raw json.RawMessage, action string) bool {
-	for _, p := range stringList(raw) {
-		if wildcard(strings.ToLower(p), strings.ToLower(action)) {
-			return true
-		}
-	}
-	return false
-}
-
-// wildcard matches s against an IAM pattern with '*' (any run) and '?' (one
-// character), in time linear in len(pattern)*len(s).
-func wildcard(pattern, s string) bool {
-	p, i := 0, 0
-	star, mark := -1, 0
-	for i < len(s) {
-		switch {
-		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[i]):
-			p++
-			i++
-		case p < len(pattern) && pattern[p] == '*':
-			star, mark = p, i
-			p++
-		case star >= 0:
-			p = star + 1
-			mark++
-			i = mark
-		default:
-			return false
-		}
-	}
-	for p < len(pattern) && pattern[p] == '*' {
-		p++
-	}
-	return p == len(pattern)
 }
 
 type condResult int
@@ -443,7 +408,7 @@ func conditionHolds(op, key string, raw json.RawMessage, ctx map[string]string) 
 		match = func(w string) bool { return strings.EqualFold(w, got) }
 		negated = base == "StringNotEqualsIgnoreCase"
 	case "StringLike", "StringNotLike":
-		match = func(w string) bool { return wildcard(w, got) }
+		match = func(w string) bool { return iamglob.Match(w, got) }
 		negated = base == "StringNotLike"
 	default:
 		return condUnknown

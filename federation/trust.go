@@ -12,6 +12,7 @@ import (
 
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/internal/awslimits"
+	"github.com/samlaws/samlaws/internal/iamglob"
 )
 
 // Trust policy vocabulary (B3.1, B3.2).
@@ -417,9 +418,9 @@ func (s *statement) covers(p awsrole.ProviderARN) bool {
 // allows reports whether the statement's action element covers action.
 func (s *statement) allows(action string) bool {
 	if s.actions != nil {
-		return anyActionMatches(s.actions, action)
+		return iamglob.MatchAction(s.actions, action)
 	}
-	return !anyActionMatches(s.notActions, action)
+	return !iamglob.MatchAction(s.notActions, action)
 }
 
 func evaluate(stmts []statement) *TrustPolicy {
@@ -782,43 +783,6 @@ func objectKeys(raw json.RawMessage) ([]string, error) {
 		}
 	}
 	return keys, nil
-}
-
-// anyActionMatches reports whether some IAM action pattern matches action.
-func anyActionMatches(patterns []string, action string) bool {
-	for _, p := range patterns {
-		if wildcardMatch(strings.ToLower(p), strings.ToLower(action)) {
-			return true
-		}
-	}
-	return false
-}
-
-// wildcardMatch matches s against an IAM pattern with '*' (any run) and '?'
-// (any one character), in linear time for the patterns IAM allows.
-func wildcardMatch(pattern, s string) bool {
-	p, i := 0, 0
-	star, mark := -1, 0
-	for i < len(s) {
-		switch {
-		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[i]):
-			p++
-			i++
-		case p < len(pattern) && pattern[p] == '*':
-			star, mark = p, i
-			p++
-		case star >= 0:
-			p = star + 1
-			mark++
-			i = mark
-		default:
-			return false
-		}
-	}
-	for p < len(pattern) && pattern[p] == '*' {
-		p++
-	}
-	return p == len(pattern)
 }
 
 func policyErr(reason string, cause error) *Error {

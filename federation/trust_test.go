@@ -528,31 +528,6 @@ func TestImportableProviderBadDocumentAndRole(t *testing.T) {
 	}
 }
 
-func TestWildcardMatch(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		pattern, s string
-		want       bool
-	}{
-		{"*", "sts:assumerolewithsaml", true},
-		{"sts:*", "sts:assumerolewithsaml", true},
-		{"sts:assume*saml", "sts:assumerolewithsaml", true},
-		{"sts:*with*", "sts:assumerolewithsaml", true},
-		{"sts:assumerole", "sts:assumerolewithsaml", false},
-		{"sts:assumerolewithsaml*", "sts:assumerolewithsaml", true},
-		{"sts:assumerolewithsam?", "sts:assumerolewithsaml", true},
-		{"sts:assumerolewithsaml?", "sts:assumerolewithsaml", false},
-		{"iam:*", "sts:assumerolewithsaml", false},
-		{"", "sts:assumerolewithsaml", false},
-		{"**a*b*c**", "xaxbxc", true},
-	}
-	for _, tc := range tests {
-		if got := wildcardMatch(tc.pattern, tc.s); got != tc.want {
-			t.Errorf("B3.1 wildcardMatch(%q, %q) = %v, want %v", tc.pattern, tc.s, got, tc.want)
-		}
-	}
-}
-
 func TestParseTrustPolicyErrorNamesStatement(t *testing.T) {
 	t.Parallel()
 	_, err := ParseTrustPolicy(doc(`[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRoleWithSAML"},{"Effect":"allow","Principal":"*","Action":"x"}]`))

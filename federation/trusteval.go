@@ -4,9 +4,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/internal/iamglob"
 )
 
 // SAMLRequest is one sts:AssumeRoleWithSAML call as a role trust policy sees
@@ -380,9 +380,9 @@ func operator(op string) (match func(got, want string) (m, ok bool), negated, su
 	case "StringNotEqualsIgnoreCase":
 		return str(strings.EqualFold), true, true
 	case "StringLike", "ArnLike", "ArnEquals":
-		return str(func(a, b string) bool { return likeMatch(b, a) }), false, true
+		return str(func(a, b string) bool { return iamglob.Match(b, a) }), false, true
 	case "StringNotLike", "ArnNotLike", "ArnNotEquals":
-		return str(func(a, b string) bool { return likeMatch(b, a) }), true, true
+		return str(func(a, b string) bool { return iamglob.Match(b, a) }), true, true
 	case "Bool":
 		return func(a, b string) (bool, bool) {
 			if b != "true" && b != "false" {
@@ -404,41 +404,4 @@ func operator(op string) (match func(got, want string) (m, ok bool), negated, su
 		return num(func(a, b float64) bool { return a >= b }), false, true
 	}
 	return nil, false, false
-}
-
-// likeMatch matches s against an IAM StringLike pattern: '*' any run of
-// characters, '?' exactly one character, everything else literal and
-// case-sensitive. It works on runes and uses the classic single-backtrack
-// greedy algorithm: O(len(pattern)*len(s)) in the worst case, with no
-// allocation beyond the rune slices.
-func likeMatch(pattern, s string) bool {
-	if !strings.ContainsAny(pattern, "*?") {
-		return pattern == s
-	}
-	if !utf8.ValidString(pattern) || !utf8.ValidString(s) {
-		return false
-	}
-	p, v := []rune(pattern), []rune(s)
-	pi, vi := 0, 0
-	star, mark := -1, 0
-	for vi < len(v) {
-		switch {
-		case pi < len(p) && (p[pi] == '?' || p[pi] == v[vi]):
-			pi++
-			vi++
-		case pi < len(p) && p[pi] == '*':
-			star, mark = pi, vi
-			pi++
-		case star >= 0:
-			pi = star + 1
-			mark++
-			vi = mark
-		default:
-			return false
-		}
-	}
-	for pi < len(p) && p[pi] == '*' {
-		pi++
-	}
-	return pi == len(p)
 }

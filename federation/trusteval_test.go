@@ -256,28 +256,3 @@ func TestSAMLRequestConditionContext(t *testing.T) {
 		}
 	}
 }
-
-// TestLikeMatch covers the StringLike wildcard matcher (B3.1 regional
-// pattern).
-func TestLikeMatch(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		p, s string
-		want bool
-	}{
-		{"https://*.signin.aws.amazon.com/saml", "https://eu-west-1.signin.aws.amazon.com/saml", true},
-		{"https://*.signin.aws.amazon.com/saml", "https://signin.aws.amazon.com/saml", false},
-		{"a*b*c", "aXbYbc", true},
-		{"a?c", "abc", true},
-		{"a?c", "aéc", true},
-		{"a?c", "ac", false},
-		{"*", "", true},
-		{"abc", "ABC", false},
-		{"**a", "a", true},
-		{"a*", "b", false},
-	} {
-		if got := likeMatch(tc.p, tc.s); got != tc.want {
-			t.Errorf("likeMatch(%q, %q) = %v, want %v", tc.p, tc.s, got, tc.want)
-		}
-	}
-}
