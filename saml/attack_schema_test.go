@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/beevik/etree"
+
+	"github.com/samlaws/samlaws/internal/mint/minttest"
 )
 
 // schemaAttack is a structure the SAML or XML-DSig schema forbids, validly
@@ -27,7 +29,7 @@ func inAssertion(f func(t *testing.T, a *etree.Element)) func(*testing.T, []byte
 	return edit(func(t *testing.T, d *etree.Document) {
 		a := aAssertion(d)
 		f(t, a)
-		aResign(t, a, a, mintLoadKeyPair(t, "idp").key)
+		aResign(t, a, a, minttest.LoadKeyPair(t, "idp").Key)
 	})
 }
 
@@ -37,7 +39,7 @@ func inSignedResponse(f func(t *testing.T, r *etree.Element)) func(*testing.T, [
 	return edit(func(t *testing.T, d *etree.Document) {
 		r := d.Root()
 		f(t, r)
-		aResign(t, r, r, mintLoadKeyPair(t, "idp").key)
+		aResign(t, r, r, minttest.LoadKeyPair(t, "idp").Key)
 	})
 }
 
@@ -198,7 +200,7 @@ func schemaAttacks() []schemaAttack {
 			id := "1" + a.SelectAttrValue("ID", "")
 			a.SelectAttr("ID").Value = id
 			vFind(a, "Reference").SelectAttr("URI").Value = "#" + id
-			aResign(t, a, a, mintLoadKeyPair(t, "idp").key)
+			aResign(t, a, a, minttest.LoadKeyPair(t, "idp").Key)
 		}), want: ErrMalformed}, "not an xs:ID", false},
 		{attack{name: "D4.1_signature_before_issuer", mutate: inAssertion(func(t *testing.T, a *etree.Element) {
 			s := aSigOf(a)

@@ -15,6 +15,8 @@ import (
 	"github.com/beevik/etree"
 
 	"github.com/samlaws/samlaws/awsrole"
+
+	"github.com/samlaws/samlaws/internal/mint/minttest"
 )
 
 // attack is one tampered or policy-breaking response and the category of
@@ -210,8 +212,8 @@ func TestAttackSignatureWrapping(t *testing.T) {
 }
 
 func TestAttacks(t *testing.T) {
-	idpKey := mintLoadKeyPair(t, "idp").key
-	other := mintLoadKeyPair(t, "other")
+	idpKey := minttest.LoadKeyPair(t, "idp").Key
+	other := minttest.LoadKeyPair(t, "other")
 	spKey, spCert := vSPKey(t)
 	huge := strings.Repeat("x", 80000)
 
@@ -285,20 +287,20 @@ func TestAttacks(t *testing.T) {
 		}), want: ErrSignature},
 
 		// D4.6 key trust.
-		{name: "D4.6_signed_by_other_key_keyinfo_idp", spec: func(s *ResponseSpec) { s.Tamper.SignWith = other.key }, want: ErrSignature},
+		{name: "D4.6_signed_by_other_key_keyinfo_idp", spec: func(s *ResponseSpec) { s.Tamper.SignWith = other.Key }, want: ErrSignature},
 		{name: "D4.6_keyinfo_certificate_substitution", mutate: edit(func(t *testing.T, d *etree.Document) {
 			a := aAssertion(d)
-			vFind(aSigOf(a), "X509Certificate").SetText(base64.StdEncoding.EncodeToString(other.cert.Raw))
-			a.SelectElement("Issuer").SetText(mintIssuer) // unchanged content
+			vFind(aSigOf(a), "X509Certificate").SetText(base64.StdEncoding.EncodeToString(other.Cert.Raw))
+			a.SelectElement("Issuer").SetText(minttest.Issuer) // unchanged content
 			vFind(a, "NameID").SetText("attacker@evil.invalid")
-			aResign(t, a, a, other.key)
+			aResign(t, a, a, other.Key)
 		}), want: ErrSignature},
 		{name: "D4.6_no_keyinfo_still_verifies_only_pinned", mutate: edit(func(t *testing.T, d *etree.Document) {
 			a := aAssertion(d)
 			s := aSigOf(a)
 			s.RemoveChild(s.SelectElement("KeyInfo"))
 			vFind(a, "NameID").SetText("attacker@evil.invalid")
-			aResign(t, a, a, other.key)
+			aResign(t, a, a, other.Key)
 		}), want: ErrSignature},
 
 		// D4.3-D4.5, A5.3 algorithms.
@@ -416,7 +418,7 @@ func TestAttacks(t *testing.T) {
 		{name: "D1.7_issuer_format_not_entity", mutate: edit(func(t *testing.T, d *etree.Document) {
 			d.Root().SelectElement("Issuer").CreateAttr("Format", "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified")
 		}), want: errIssuer},
-		{name: "D1.7_issuer_case_trick", cfg: func(c *VerifierConfig) { c.IdPEntityID = strings.ToUpper(mintIssuer) }, want: errIssuer},
+		{name: "D1.7_issuer_case_trick", cfg: func(c *VerifierConfig) { c.IdPEntityID = strings.ToUpper(minttest.Issuer) }, want: errIssuer},
 		{name: "D1.4_time_without_zone", mutate: replace(`IssueInstant="2026-11-28T10:00:00.123Z"`, `IssueInstant="2026-11-28T10:00:00.123"`), want: ErrMalformed},
 
 		// Times (D2.2, D3.3, A4.1, A4.4).
@@ -426,18 +428,18 @@ func TestAttacks(t *testing.T) {
 		{name: "D3.3_confirmation_expired", spec: func(s *ResponseSpec) {
 			s.ConfirmationLifetime = time.Second
 		}, cfg: func(c *VerifierConfig) {
-			c.Now = func() time.Time { return mintFixedNow.Add(7 * time.Minute) }
+			c.Now = func() time.Time { return minttest.FixedNow().Add(7 * time.Minute) }
 		}, want: ErrExpired},
 		{name: "A4.1_session_not_on_or_after_passed", spec: func(s *ResponseSpec) {
-			s.SessionNotOnOrAfter = mintFixedNow.Add(-10 * time.Minute)
+			s.SessionNotOnOrAfter = minttest.FixedNow().Add(-10 * time.Minute)
 		}, want: ErrExpired},
 		{name: "A4.4_aws_mode_stale", spec: func(s *ResponseSpec) { s.AssertionLifetime = time.Hour; s.ConfirmationLifetime = time.Hour },
 			cfg: func(c *VerifierConfig) {
 				c.AWSCompatible = true
-				c.Now = func() time.Time { return mintFixedNow.Add(6 * time.Minute) }
+				c.Now = func() time.Time { return minttest.FixedNow().Add(6 * time.Minute) }
 			}, want: ErrExpired},
 		{name: "D5.4_issue_instant_in_future", cfg: func(c *VerifierConfig) {
-			c.Now = func() time.Time { return mintFixedNow.Add(-6 * time.Minute) }
+			c.Now = func() time.Time { return minttest.FixedNow().Add(-6 * time.Minute) }
 		}, want: errNotYetValid},
 
 		// Audience (A1.6, A1.7, D2.3, D2.4).
@@ -489,7 +491,7 @@ func TestAttacks(t *testing.T) {
 			c.RequireEncryption = true
 		}, want: ErrEncryption},
 		{name: "A5.6_encrypted_without_key", spec: func(s *ResponseSpec) { s.Encryption = &Encryption{Certificate: spCert} }, want: ErrEncryption},
-		{name: "D5.1_encrypted_for_other_key", spec: func(s *ResponseSpec) { s.Encryption = &Encryption{Certificate: other.cert} },
+		{name: "D5.1_encrypted_for_other_key", spec: func(s *ResponseSpec) { s.Encryption = &Encryption{Certificate: other.Cert} },
 			cfg: func(c *VerifierConfig) { c.DecryptionKeys = []*rsa.PrivateKey{spKey} }, want: ErrEncryption},
 		{name: "D5.1_encrypted_unsigned", spec: func(s *ResponseSpec) {
 			s.Encryption = &Encryption{Certificate: spCert}
@@ -641,14 +643,14 @@ func TestTextSplitByCommentsOrCDATA(t *testing.T) {
 // TestHints checks that the errors carry the fixes promised for the two
 // misconfigurations of the demo.
 func TestHints(t *testing.T) {
-	other := mintLoadKeyPair(t, "other")
+	other := minttest.LoadKeyPair(t, "other")
 	t.Run("A5.1_certificate_not_in_metadata", func(t *testing.T) {
-		b, err := NewBuilder(BuilderConfig{Signer: other.key, Certificates: []*x509.Certificate{other.cert}, TenantID: mintTenant,
-			Now: func() time.Time { return mintFixedNow }})
+		b, err := NewBuilder(BuilderConfig{Signer: other.Key, Certificates: []*x509.Certificate{other.Cert}, TenantID: minttest.Tenant,
+			Now: func() time.Time { return minttest.FixedNow() }})
 		if err != nil {
 			t.Fatal(err)
 		}
-		m, err := b.Build(mintSpec(t))
+		m, err := b.Build(minttest.Spec(t))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -656,7 +658,7 @@ func TestHints(t *testing.T) {
 		vExpect(t, err, ErrSignature)
 		var ve *ValidationError
 		errors.As(err, &ve)
-		if !strings.Contains(ve.Hint, thumbprint(other.cert)) || !strings.Contains(ve.Hint, "metadata") {
+		if !strings.Contains(ve.Hint, thumbprint(other.Cert)) || !strings.Contains(ve.Hint, "metadata") {
 			t.Errorf("hint %q lacks the thumbprint and the fix", ve.Hint)
 		}
 		if ve.AWSCode != "InvalidIdentityToken" || ve.AWSMessage != "Response signature invalid" || ve.Rule != "A5.1" {

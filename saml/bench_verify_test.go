@@ -13,6 +13,8 @@ import (
 	"github.com/beevik/etree"
 	dsig "github.com/russellhaering/goxmldsig"
 	"github.com/russellhaering/goxmldsig/etreeutils"
+
+	"github.com/samlaws/samlaws/internal/mint/minttest"
 )
 
 // BenchmarkVerify compares, on the same Entra-shaped response (assertion
@@ -33,8 +35,8 @@ func BenchmarkVerify(b *testing.B) {
 	m := vMint(b, nil)
 	b64 := m.Base64()
 	ctx := context.Background()
-	idp := mintLoadKeyPair(b, "idp")
-	sp := mintLoadKeyPair(b, "sp")
+	idp := minttest.LoadKeyPair(b, "idp")
+	sp := minttest.LoadKeyPair(b, "sp")
 
 	b.Run("Ours", func(b *testing.B) {
 		cfg := vConfig(b)
@@ -58,7 +60,7 @@ func BenchmarkVerify(b *testing.B) {
 	})
 
 	b.Run("Crewjam", func(b *testing.B) {
-		csp := mintCrewSP(b, vNow, idp, sp)
+		csp := minttest.CrewjamSP(b, vNow, idp, sp)
 		acs, _ := url.Parse(AWSSignInURL)
 		run := func() error {
 			x, err := base64.StdEncoding.DecodeString(b64)
@@ -69,7 +71,7 @@ func BenchmarkVerify(b *testing.B) {
 			return err
 		}
 		if err := run(); err != nil {
-			b.Fatal(mintCrewErr(err))
+			b.Fatal(minttest.CrewjamErr(err))
 		}
 		b.SetBytes(int64(len(m.XML)))
 		b.ReportAllocs()
@@ -82,7 +84,7 @@ func BenchmarkVerify(b *testing.B) {
 	})
 
 	b.Run("Gosaml2", func(b *testing.B) {
-		gsp := mintGoSAML2(vNow, idp, sp)
+		gsp := minttest.GoSAML2SP(vNow, idp, sp)
 		run := func() error {
 			info, err := gsp.RetrieveAssertionInfo(b64)
 			if err == nil && (info.WarningInfo.NotInAudience || info.WarningInfo.InvalidTime) {
@@ -148,11 +150,11 @@ func BenchmarkVerify(b *testing.B) {
 	b.Run("Floor", func(b *testing.B) {
 		// One RSA-2048 PKCS#1 v1.5 signature over the SHA-256 of the document.
 		sum := sha256.Sum256(m.XML)
-		sig, err := rsa.SignPKCS1v15(nil, idp.key, crypto.SHA256, sum[:])
+		sig, err := rsa.SignPKCS1v15(nil, idp.Key, crypto.SHA256, sum[:])
 		if err != nil {
 			b.Fatal(err)
 		}
-		pub := &idp.key.PublicKey
+		pub := &idp.Key.PublicKey
 		buf := make([]byte, base64.StdEncoding.DecodedLen(len(b64)))
 		b.SetBytes(int64(len(m.XML)))
 		b.ReportAllocs()
@@ -177,7 +179,7 @@ func BenchmarkVerify(b *testing.B) {
 func BenchmarkVerifyVsFloor(b *testing.B) {
 	m := vMint(b, nil)
 	b64 := []byte(m.Base64())
-	idp := mintLoadKeyPair(b, "idp")
+	idp := minttest.LoadKeyPair(b, "idp")
 	cfg := vConfig(b)
 	cfg.SkipReplayCheck = true
 	v, err := NewVerifier(cfg)
@@ -185,7 +187,7 @@ func BenchmarkVerifyVsFloor(b *testing.B) {
 		b.Fatal(err)
 	}
 	sum := sha256.Sum256(m.XML)
-	sig, err := rsa.SignPKCS1v15(nil, idp.key, crypto.SHA256, sum[:])
+	sig, err := rsa.SignPKCS1v15(nil, idp.Key, crypto.SHA256, sum[:])
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -204,7 +206,7 @@ func BenchmarkVerifyVsFloor(b *testing.B) {
 			b.Fatal(err)
 		}
 		h := sha256.Sum256(buf[:n])
-		if err := rsa.VerifyPKCS1v15(&idp.key.PublicKey, crypto.SHA256, h[:], sig); err != nil {
+		if err := rsa.VerifyPKCS1v15(&idp.Key.PublicKey, crypto.SHA256, h[:], sig); err != nil {
 			b.Fatal(err)
 		}
 		t2 := time.Now()

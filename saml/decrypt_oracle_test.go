@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/beevik/etree"
+
+	"github.com/samlaws/samlaws/internal/mint/minttest"
 )
 
 // oracleVictim is an encrypted response for the test SP key (assertion
@@ -150,7 +152,7 @@ func sizedProbes(t testing.TB, o, g *oracleVictim, altered []byte) map[string][]
 func oracleProbes(t testing.TB) (victim *oracleVictim, probes map[string][]byte) {
 	t.Helper()
 	spKey, _ := vSPKey(t)
-	other := mintLoadKeyPair(t, "other")
+	other := minttest.LoadKeyPair(t, "other")
 	o := newOracleVictim(t, AES256CBC)
 	g := newOracleVictim(t, AES256GCM)
 	unsigned := func() []byte {
@@ -168,7 +170,7 @@ func oracleProbes(t testing.TB) (victim *oracleVictim, probes map[string][]byte)
 	big := bytes.Replace(altered, []byte("<AttributeValue>Jone</AttributeValue>"),
 		[]byte("<AttributeValue>Jone</AttributeValue>"+strings.Repeat("<AttributeValue>00000000-0000-0000-0000-000000000000</AttributeValue>", 100)), 1)
 	otherSigned := func() []byte {
-		m := vMint(t, func(s *ResponseSpec) { s.Tamper.SignWith = other.key })
+		m := vMint(t, func(s *ResponseSpec) { s.Tamper.SignWith = other.Key })
 		d := vDoc(t, m.XML)
 		b, err := func() ([]byte, error) {
 			dd := etree.NewDocument()

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/samlaws/samlaws/internal/mint/minttest"
 )
 
 // The adversarial generator of issue 9: the shapes of XML that make a
@@ -49,10 +51,10 @@ func fill(n int, unit string) string {
 // the Assertion, signedInfo inside the SignedInfo, rootAttrs on the root.
 func unsignedSkeleton(rootAttrs, signedInfo, body string) string {
 	return `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_r" Version="2.0" IssueInstant="2026-01-01T00:00:00.000Z"` + rootAttrs + `>` +
-		`<Issuer xmlns="urn:oasis:names:tc:SAML:2.0:assertion">` + mintIssuer + `</Issuer>` +
+		`<Issuer xmlns="urn:oasis:names:tc:SAML:2.0:assertion">` + minttest.Issuer + `</Issuer>` +
 		`<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>` +
 		`<Assertion xmlns="urn:oasis:names:tc:SAML:2.0:assertion" ID="_a" Version="2.0" IssueInstant="2026-01-01T00:00:00.000Z">` +
-		`<Issuer>` + mintIssuer + `</Issuer>` +
+		`<Issuer>` + minttest.Issuer + `</Issuer>` +
 		`<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo>` +
 		`<ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>` +
 		`<ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/>` +
@@ -432,13 +434,13 @@ func TestHostileCallgrind(t *testing.T) {
 	if name == "floor" {
 		// The floor of BenchmarkVerifyVsFloor: base64 decode + SHA-256 of
 		// the document + one RSA-2048 verify.
-		idp := mintLoadKeyPair(t, "idp")
+		idp := minttest.LoadKeyPair(t, "idp")
 		sum := sha256.Sum256(m.XML)
-		sig, err := rsa.SignPKCS1v15(nil, idp.key, crypto.SHA256, sum[:])
+		sig, err := rsa.SignPKCS1v15(nil, idp.Key, crypto.SHA256, sum[:])
 		if err != nil {
 			t.Fatal(err)
 		}
-		cgFloor(&idp.key.PublicKey, in, sig, n)
+		cgFloor(&idp.Key.PublicKey, in, sig, n)
 		return
 	}
 	if name != "valid" {

@@ -83,18 +83,18 @@ var (
 	ErrMint          = mint.ErrMint
 )
 
-// Values the minter's tamper knobs write (copied from mint/build_xml.go; the
-// shape and peer tests compare against them, so a drift fails those tests).
+// Values the minter's tamper knobs write (the shape and peer tests compare
+// against them).
 const (
-	mintNSAssertion      = "urn:oasis:names:tc:SAML:2.0:assertion"
-	mintNSProtocol       = "urn:oasis:names:tc:SAML:2.0:protocol"
-	mintNSDSig           = "http://www.w3.org/2000/09/xmldsig#"
-	mintCMBearer         = "urn:oasis:names:tc:SAML:2.0:cm:bearer"
-	mintWrongAudience    = "https://wrong-audience.invalid/saml"
-	mintWrongRecipient   = "https://wrong-recipient.invalid/saml"
-	mintWrongDestination = "https://wrong-destination.invalid/saml"
-	mintWrongIssuer      = "https://sts.windows.net/00000000-0000-0000-0000-000000000000/"
-	mintAttackerNameID   = "attacker@evil.invalid"
-	mintSecondNameID     = "second@evil.invalid"
-	mintBadSessionName   = "bad session name!"
+	mintNSAssertion      = mint.NSAssertion
+	mintNSProtocol       = mint.NSProtocol
+	mintNSDSig           = mint.NSDSig
+	mintCMBearer         = mint.CMBearer
+	mintWrongAudience    = mint.WrongAudience
+	mintWrongRecipient   = mint.WrongRecipient
+	mintWrongDestination = mint.WrongDestination
+	mintWrongIssuer      = mint.WrongIssuer
+	mintAttackerNameID   = mint.AttackerNameID
+	mintSecondNameID     = mint.SecondNameID
+	mintBadSessionName   = mint.BadSessionName
 )

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/beevik/etree"
+
+	"github.com/samlaws/samlaws/internal/mint/minttest"
 )
 
 // FuzzSchemaResigned is the re-signing fuzz mode of issue 17: ops mutates the
@@ -43,7 +45,7 @@ func FuzzSchemaResigned(f *testing.F) {
 	} {
 		f.Add(seed)
 	}
-	idpKey := mintLoadKeyPair(f, "idp").key
+	idpKey := minttest.LoadKeyPair(f, "idp").Key
 	v := vVerifier(f, func(c *VerifierConfig) { c.SkipReplayCheck = true })
 	base := map[bool][]byte{
 		false: vMint(f, nil).XML,

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/beevik/etree"
+
+	"github.com/samlaws/samlaws/internal/mint/minttest"
 )
 
 // signedPrefixListResponse is issue 17's costly signed shape, built to about
@@ -46,7 +48,7 @@ func signedPrefixListResponse(t testing.TB, size int) []byte {
 	if added < target {
 		t.Fatalf("signedPrefixListResponse: %d values give %d bytes, want %d", len(values), added, target)
 	}
-	aResignPrefixList(t, a, a, mintLoadKeyPair(t, "idp").key, strings.Join(prefixes, " "))
+	aResignPrefixList(t, a, a, minttest.LoadKeyPair(t, "idp").Key, strings.Join(prefixes, " "))
 	b, err := doc.WriteToBytes()
 	if err != nil {
 		t.Fatal(err)

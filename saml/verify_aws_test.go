@@ -4,6 +4,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/samlaws/samlaws/internal/mint/minttest"
 )
 
 // TestAWSCompatibleFreshness pins A4.4: in AWS-compatible mode a response
@@ -32,7 +34,7 @@ func TestAWSCompatibleFreshness(t *testing.T) {
 			v := vVerifier(t, func(c *VerifierConfig) {
 				c.AWSCompatible = tc.aws
 				c.MaxIssueAge = tc.maxAge
-				c.Now = func() time.Time { return mintFixedNow.Add(tc.after) }
+				c.Now = func() time.Time { return minttest.FixedNow().Add(tc.after) }
 			})
 			_, err := vVerify(t, v, m.XML)
 			if !tc.stale {

@@ -15,6 +15,8 @@ import (
 	dsig "github.com/russellhaering/goxmldsig"
 
 	"github.com/samlaws/samlaws/awsrole"
+
+	"github.com/samlaws/samlaws/internal/mint/minttest"
 )
 
 type crewSP struct{ ed *crewsaml.EntityDescriptor }
@@ -36,8 +38,8 @@ func (s crewSession) GetSession(http.ResponseWriter, *http.Request, *crewsaml.Id
 // IdentityProvider for the AWS SP (entityID urn:amazon:webservices, ACS the
 // console sign-in URL) carrying the AWS attributes is accepted.
 func TestVerifyCrewjamIdP(t *testing.T) {
-	idp := mintLoadKeyPair(t, "idp")
-	now := mintFixedNow
+	idp := minttest.LoadKeyPair(t, "idp")
+	now := minttest.FixedNow()
 	mdURL, _ := url.Parse("https://idp.example.test/saml/metadata")
 	ssoURL, _ := url.Parse("https://idp.example.test/saml/sso")
 	role := "arn:aws:iam::123456789012:role/Admin,arn:aws:iam::123456789012:saml-provider/Crewjam"
@@ -46,7 +48,7 @@ func TestVerifyCrewjamIdP(t *testing.T) {
 			Values: []crewsaml.AttributeValue{{Type: "xs:string", Value: v}}}
 	}
 	cidp := &crewsaml.IdentityProvider{
-		Key: idp.key, Certificate: idp.cert, MetadataURL: *mdURL, SSOURL: *ssoURL,
+		Key: idp.Key, Certificate: idp.Cert, MetadataURL: *mdURL, SSOURL: *ssoURL,
 		Clock: dsig.NewFakeClockAt(now),
 		ServiceProviderProvider: crewSP{&crewsaml.EntityDescriptor{
 			EntityID: AWSEntityID,

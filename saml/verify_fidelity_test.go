@@ -11,6 +11,8 @@ import (
 
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/metadata"
+
+	"github.com/samlaws/samlaws/internal/mint/minttest"
 )
 
 // TestAWSAnswerInferred pins issue 14.3 and the SHA-1 and "#N" parts of issue
@@ -29,7 +31,7 @@ func TestAWSAnswerInferred(t *testing.T) {
 		// from the metadata; for SHA-1 it is inferred.
 		{name: "A5.3_sha1_inferred", spec: func(s *ResponseSpec) { s.Algorithm = RSASHA1 }, cat: errAlgorithm, inferred: true, aws: "InvalidIdentityToken: Response signature invalid (inferred)"},
 		// A4.4: reported by users (Versent/saml2aws#759).
-		{name: "A4.4_expired_reported", cfg: func(c *VerifierConfig) { c.Now = func() time.Time { return mintFixedNow.Add(2 * time.Hour) } }, cat: ErrExpired, aws: "ExpiredTokenException: Response has expired"},
+		{name: "A4.4_expired_reported", cfg: func(c *VerifierConfig) { c.Now = func() time.Time { return minttest.FixedNow().Add(2 * time.Hour) } }, cat: ErrExpired, aws: "ExpiredTokenException: Response has expired"},
 		// C2.1: a Reply URL with "#2": users report a 400 Bad Request page
 		// (MicrosoftDocs/azure-docs#64166).
 		{name: "C2.1_reply_url_instance_400", spec: func(s *ResponseSpec) { s.Recipient = "https://signin.aws.amazon.com/saml#2" }, cat: errDestination, aws: "400 Bad Request"},
@@ -163,7 +165,7 @@ func TestAWSExpirySkew(t *testing.T) {
 	short := func(s *ResponseSpec) { s.ConfirmationLifetime = 2 * time.Minute }
 	m := vMint(t, short)
 	at := func(d time.Duration) func() time.Time {
-		return func() time.Time { return mintFixedNow.Add(d) }
+		return func() time.Time { return minttest.FixedNow().Add(d) }
 	}
 	cases := []struct {
 		name  string
@@ -209,7 +211,7 @@ func TestAWSExpirySkew(t *testing.T) {
 // metadata built for that cloud, and one from Entra for US Government
 // (issuer host sts.windows.net) for aws-us-gov (issue 18).
 func TestNationalCloudIssuer(t *testing.T) {
-	idp := mintLoadKeyPair(t, "idp")
+	idp := minttest.LoadKeyPair(t, "idp")
 	cases := []struct {
 		name      string
 		cloud     metadata.EntraCloud
@@ -225,13 +227,13 @@ func TestNationalCloudIssuer(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			// The IdP role as each cloud publishes it (C1.7).
-			opts := entraIDPOptions(mintTenant, idp.cert)
+			opts := entraIDPOptions(minttest.Tenant, idp.Cert)
 			login := "https://login.microsoftonline.us/"
 			if tc.cloud == metadata.EntraChina {
-				opts.EntityID = "https://sts.chinacloudapi.cn/" + mintTenant + "/"
+				opts.EntityID = "https://sts.chinacloudapi.cn/" + minttest.Tenant + "/"
 				login = "https://login.partner.microsoftonline.cn/"
 			}
-			opts.SingleSignOnServices = []metadata.Endpoint{{Binding: metadata.BindingHTTPPOST, Location: login + mintTenant + "/saml2"}}
+			opts.SingleSignOnServices = []metadata.Endpoint{{Binding: metadata.BindingHTTPPOST, Location: login + minttest.Tenant + "/saml2"}}
 			md, err := metadata.NewIDPMetadata(opts)
 			if err != nil {
 				t.Fatal(err)
@@ -244,14 +246,14 @@ func TestNationalCloudIssuer(t *testing.T) {
 			if c, ok := metadata.EntraCloudOf(issuer); !ok || (tc.cloud == metadata.EntraChina) != (c == metadata.EntraChina) {
 				t.Fatalf("issuer %s not recognised as %s", issuer, tc.cloud)
 			}
-			b, err := NewBuilder(BuilderConfig{Signer: idp.key, Certificates: []*x509.Certificate{idp.cert}, TenantID: mintTenant,
-				Issuer: issuer, Now: func() time.Time { return mintFixedNow }, Rand: mintRand(7)})
+			b, err := NewBuilder(BuilderConfig{Signer: idp.Key, Certificates: []*x509.Certificate{idp.Cert}, TenantID: minttest.Tenant,
+				Issuer: issuer, Now: func() time.Time { return minttest.FixedNow() }, Rand: minttest.Rand(7)})
 			if err != nil {
 				t.Fatal(err)
 			}
-			spec := mintSpec(t)
+			spec := minttest.Spec(t)
 			spec.Recipient, spec.Audience = tc.endpoint, tc.endpoint
-			spec.AWS.Roles = []awsrole.Role{mintMustRole(t, tc.role)}
+			spec.AWS.Roles = []awsrole.Role{minttest.MustRole(t, tc.role)}
 			m, err := b.Build(spec)
 			if err != nil {
 				t.Fatal(err)
@@ -320,7 +322,7 @@ func TestProviderSpecificACS(t *testing.T) {
 			}
 		})
 	}
-	if _, err := NewVerifier(VerifierConfig{IdPEntityID: mintIssuer, Certificates: []*x509.Certificate{mintLoadKeyPair(t, "idp").cert}, ProviderID: "not-an-id"}); !errors.Is(err, ErrConfig) {
+	if _, err := NewVerifier(VerifierConfig{IdPEntityID: minttest.Issuer, Certificates: []*x509.Certificate{minttest.LoadKeyPair(t, "idp").Cert}, ProviderID: "not-an-id"}); !errors.Is(err, ErrConfig) {
 		t.Errorf("bad ProviderID: %v", err)
 	}
 }

@@ -10,19 +10,21 @@ import (
 	"time"
 
 	"github.com/beevik/etree"
+
+	"github.com/samlaws/samlaws/internal/mint/minttest"
 )
 
 // vNow is the verifier's clock in tests: 30 s after the minted IssueInstant.
-var vNow = mintFixedNow.Add(30 * time.Second)
+var vNow = minttest.FixedNow().Add(30 * time.Second)
 
 // vConfig returns the test verifier configuration: the idp certificate,
 // the builder's issuer, the clock at vNow.
 func vConfig(t testing.TB) VerifierConfig {
 	t.Helper()
-	idp := mintLoadKeyPair(t, "idp")
+	idp := minttest.LoadKeyPair(t, "idp")
 	return VerifierConfig{
-		IdPEntityID:  mintIssuer,
-		Certificates: []*x509.Certificate{idp.cert},
+		IdPEntityID:  minttest.Issuer,
+		Certificates: []*x509.Certificate{idp.Cert},
 		Now:          func() time.Time { return vNow },
 	}
 }
@@ -40,14 +42,14 @@ func vVerifier(t testing.TB, mod func(*VerifierConfig)) *Verifier {
 	return v
 }
 
-// vMint mints mintSpec modified by mod, at mintFixedNow.
+// vMint mints mintSpec modified by mod, at minttest.FixedNow().
 func vMint(t testing.TB, mod func(*ResponseSpec)) *Minted {
 	t.Helper()
-	spec := mintSpec(t)
+	spec := minttest.Spec(t)
 	if mod != nil {
 		mod(&spec)
 	}
-	m, err := mintBuilder(t, mintFixedNow).Build(spec)
+	m, err := minttest.Builder(t, minttest.FixedNow()).Build(spec)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,8 +58,8 @@ func vMint(t testing.TB, mod func(*ResponseSpec)) *Minted {
 
 func vSPKey(t testing.TB) (*rsa.PrivateKey, *x509.Certificate) {
 	t.Helper()
-	sp := mintLoadKeyPair(t, "sp")
-	return sp.key, sp.cert
+	sp := minttest.LoadKeyPair(t, "sp")
+	return sp.Key, sp.Cert
 }
 
 // vDoc parses XML for tampering.

@@ -7,15 +7,17 @@ import (
 	"testing"
 
 	"github.com/samlaws/samlaws/metadata"
+
+	"github.com/samlaws/samlaws/internal/mint/minttest"
 )
 
 // TestTrustMetadata: a verifier configured from the tenant's metadata (two
 // signing certificates during a rollover) accepts a response signed with
 // either, and rejects one signed with a certificate the metadata lacks.
 func TestTrustMetadata(t *testing.T) {
-	idp := mintLoadKeyPair(t, "idp")
-	other := mintLoadKeyPair(t, "other")
-	md, err := metadata.NewIDPMetadata(entraIDPOptions(mintTenant, other.cert, idp.cert))
+	idp := minttest.LoadKeyPair(t, "idp")
+	other := minttest.LoadKeyPair(t, "other")
+	md, err := metadata.NewIDPMetadata(entraIDPOptions(minttest.Tenant, other.Cert, idp.Cert))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +30,7 @@ func TestTrustMetadata(t *testing.T) {
 	if err := cfg.TrustMetadata(doc.Entity); err != nil {
 		t.Fatal(err)
 	}
-	if cfg.IdPEntityID != mintIssuer || len(cfg.Certificates) != 2 {
+	if cfg.IdPEntityID != minttest.Issuer || len(cfg.Certificates) != 2 {
 		t.Fatalf("entity %q, %d certificates", cfg.IdPEntityID, len(cfg.Certificates))
 	}
 	v, err := NewVerifier(cfg)
@@ -41,7 +43,7 @@ func TestTrustMetadata(t *testing.T) {
 
 	// Metadata with only the other certificate: the idp-signed response is
 	// rejected with the thumbprint hint.
-	md2, err := metadata.NewIDPMetadata(entraIDPOptions(mintTenant, other.cert))
+	md2, err := metadata.NewIDPMetadata(entraIDPOptions(minttest.Tenant, other.Cert))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +63,7 @@ func TestTrustMetadata(t *testing.T) {
 	vExpect(t, err, ErrSignature)
 	var ve *ValidationError
 	errors.As(err, &ve)
-	if want := thumbprint(idp.cert); !strings.Contains(ve.Hint, want) {
+	if want := thumbprint(idp.Cert); !strings.Contains(ve.Hint, want) {
 		t.Errorf("hint %q lacks thumbprint %s", ve.Hint, want)
 	}
 

@@ -11,6 +11,8 @@ import (
 
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/internal/peers"
+
+	"github.com/samlaws/samlaws/internal/mint/minttest"
 )
 
 // TestVerifyPeerMinted: responses minted by independent IdP implementations
@@ -34,10 +36,10 @@ func TestVerifyPeerMinted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := mintFixedNow.Truncate(time.Second) // every minter here takes the clock (MintInput.Now)
+	now := minttest.FixedNow().Truncate(time.Second) // every minter here takes the clock (MintInput.Now)
 	role := "arn:aws:iam::123456789012:role/Admin,arn:aws:iam::123456789012:saml-provider/EntraID"
 	in := peers.MintInput{
-		KeyPEM: keyPEM, CertPEM: certPEM, Issuer: mintIssuer,
+		KeyPEM: keyPEM, CertPEM: certPEM, Issuer: minttest.Issuer,
 		NameID:       "jane.doe@contoso.example",
 		NameIDFormat: "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress",
 		Attributes: map[string][]string{

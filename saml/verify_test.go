@@ -11,6 +11,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/samlaws/samlaws/awsrole"
+
+	"github.com/samlaws/samlaws/internal/mint/minttest"
 )
 
 func TestVerifyAcceptsMinted(t *testing.T) {
@@ -41,8 +43,8 @@ func TestVerifyAcceptsMinted(t *testing.T) {
 		{name: "A1.6_configured_identifier_with_suffix", cfg: func(c *VerifierConfig) { c.Audiences = []string{"https://signin.aws.amazon.com/saml#3"} }},
 		{name: "A4.4_aws_mode_fresh", cfg: func(c *VerifierConfig) { c.AWSCompatible = true }},
 		{name: "A5.1_rollover_two_certs", cfg: func(c *VerifierConfig) {
-			other := mintLoadKeyPair(t, "other")
-			c.Certificates = append([]*x509.Certificate{other.cert}, c.Certificates...)
+			other := minttest.LoadKeyPair(t, "other")
+			c.Certificates = append([]*x509.Certificate{other.Cert}, c.Certificates...)
 		}},
 	}
 	for _, tc := range cases {
@@ -60,14 +62,14 @@ func TestVerifyAcceptsMinted(t *testing.T) {
 				t.Fatalf("rejected: %v (hint %q)", err, ve.Hint)
 			}
 			oraclesAgree(t, raw, a)
-			want := mintSpec(t).AWS
+			want := minttest.Spec(t).AWS
 			if diff := cmp.Diff(want.Roles, a.Roles); diff != "" {
 				t.Errorf("roles (-want +got):\n%s", diff)
 			}
 			if a.RoleSessionName != want.RoleSessionName || a.SessionDuration != want.SessionDuration {
 				t.Errorf("session: got %q %v", a.RoleSessionName, a.SessionDuration)
 			}
-			if a.NameID != "jane.doe@contoso.example" || a.Issuer != mintIssuer || a.ID != m.AssertionID || a.ResponseID != m.ResponseID {
+			if a.NameID != "jane.doe@contoso.example" || a.Issuer != minttest.Issuer || a.ID != m.AssertionID || a.ResponseID != m.ResponseID {
 				t.Errorf("got subject %+v issuer %q id %q/%q", a.NameID, a.Issuer, a.ID, a.ResponseID)
 			}
 			if got := a.Claims[ClaimGivenName]; len(got) != 1 || got[0] != "Jane" {
@@ -100,8 +102,8 @@ func TestVerifyEncryptedFlags(t *testing.T) {
 }
 
 func TestNewVerifierRejectsBadConfig(t *testing.T) {
-	idp := mintLoadKeyPair(t, "idp")
-	good := VerifierConfig{IdPEntityID: mintIssuer, Certificates: []*x509.Certificate{idp.cert}}
+	idp := minttest.LoadKeyPair(t, "idp")
+	good := VerifierConfig{IdPEntityID: minttest.Issuer, Certificates: []*x509.Certificate{idp.Cert}}
 	cases := []struct {
 		name string
 		mod  func(*VerifierConfig)
@@ -228,9 +230,9 @@ func TestReplayCacheBounded(t *testing.T) {
 // cache fails closed (D5.3, code "replay_cache_full") instead of forgetting
 // an unexpired ID.
 func TestReplayCacheSize(t *testing.T) {
-	b := mintBuilder(t, mintFixedNow)
+	b := minttest.Builder(t, minttest.FixedNow())
 	mint := func() []byte {
-		m, err := b.Build(mintSpec(t)) // a new assertion ID each time
+		m, err := b.Build(minttest.Spec(t)) // a new assertion ID each time
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/samlaws/samlaws/internal/mint/minttest"
 )
 
 // vDiagnose runs Diagnose on xml.
@@ -62,17 +64,17 @@ func TestValuesIssuerMismatchWhitespace(t *testing.T) {
 	m := vMint(t, nil)
 	d := vDoc(t, m.XML)
 	iss := d.Root().SelectElement("Issuer")
-	iss.SetText("\n\t" + mintIssuer + "\t\n")
+	iss.SetText("\n\t" + minttest.Issuer + "\t\n")
 	r := vDiagnose(t, vVerifier(t, nil), vBytes(t, d))
 	p := vProblem(t, r, errIssuer)
 	if p.Setting != "IdPEntityID" {
 		t.Errorf("Setting = %q, want IdPEntityID", p.Setting)
 	}
 	v := vValue(t, p, "Response Issuer")
-	if v.Got != "\n\t"+mintIssuer+"\t\n" || !slices.Equal(v.Want, []string{mintIssuer}) {
+	if v.Got != "\n\t"+minttest.Issuer+"\t\n" || !slices.Equal(v.Want, []string{minttest.Issuer}) {
 		t.Errorf("Value = %+v", v)
 	}
-	vNoContent(t, p, mintTenant)
+	vNoContent(t, p, minttest.Tenant)
 	if strings.Contains(p.Hint, "VerifierConfig") {
 		t.Errorf("hint names a Go identifier: %s", p.Hint)
 	}

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/samlaws/samlaws/internal/peers"
+
+	"github.com/samlaws/samlaws/internal/mint/minttest"
 )
 
 // TestXMLSec1Agrees holds the verifier's signature checks (internal/c14n and
@@ -34,10 +36,10 @@ func TestXMLSec1Agrees(t *testing.T) {
 		"threat5_cdata_split": replace(name+"</NameID>", "victim@contoso.example<![CDATA[.attacker.invalid]]></NameID>")(t,
 			vMint(t, func(s *ResponseSpec) { s.NameID = name }).XML),
 	}
-	other := mintLoadKeyPair(t, "other")
+	other := minttest.LoadKeyPair(t, "other")
 	broken := map[string][]byte{
 		"D4.8_modified_after_signing": vMint(t, func(s *ResponseSpec) { s.Tamper.ModifyAfterSigning = true }).XML,
-		"D4.6_signed_by_other_key":    vMint(t, func(s *ResponseSpec) { s.Tamper.SignWith = other.key }).XML,
+		"D4.6_signed_by_other_key":    vMint(t, func(s *ResponseSpec) { s.Tamper.SignWith = other.Key }).XML,
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()

@@ -1,4 +1,4 @@
-package mint
+package mint_test
 
 import (
 	"crypto"
@@ -8,14 +8,17 @@ import (
 	"io"
 	"testing"
 	"time"
+
+	. "github.com/samlaws/samlaws/internal/mint"
+	"github.com/samlaws/samlaws/internal/mint/minttest"
 )
 
 // BenchmarkBuild mints the default response (assertion signed, RSA-SHA256,
 // RSA-2048). Compare with BenchmarkRSASignFloor: the target is within 10 %.
 func BenchmarkBuild(b *testing.B) {
-	bl := mintBuilder(b, mintFixedNow)
-	bl.rand = rand.Reader
-	spec := mintSpec(b)
+	bl := minttest.Builder(b, minttest.FixedNow())
+	SetBuilderRand(bl, rand.Reader)
+	spec := minttest.Spec(b)
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := bl.Build(spec); err != nil {
@@ -26,9 +29,9 @@ func BenchmarkBuild(b *testing.B) {
 
 // BenchmarkBuildBoth signs the assertion and the response (two RSA signatures).
 func BenchmarkBuildBoth(b *testing.B) {
-	bl := mintBuilder(b, mintFixedNow)
-	bl.rand = rand.Reader
-	spec := mintSpec(b)
+	bl := minttest.Builder(b, minttest.FixedNow())
+	SetBuilderRand(bl, rand.Reader)
+	spec := minttest.Spec(b)
 	spec.Signing = SignBoth
 	b.ReportAllocs()
 	for b.Loop() {
@@ -40,10 +43,10 @@ func BenchmarkBuildBoth(b *testing.B) {
 
 // BenchmarkBuildEncrypted adds AES-256-CBC and RSA-OAEP key transport.
 func BenchmarkBuildEncrypted(b *testing.B) {
-	bl := mintBuilder(b, mintFixedNow)
-	bl.rand = rand.Reader
-	spec := mintSpec(b)
-	spec.Encryption = &Encryption{Certificate: mintLoadKeyPair(b, "sp").cert, Algorithm: AES256CBC}
+	bl := minttest.Builder(b, minttest.FixedNow())
+	SetBuilderRand(bl, rand.Reader)
+	spec := minttest.Spec(b)
+	spec.Encryption = &Encryption{Certificate: minttest.LoadKeyPair(b, "sp").Cert, Algorithm: AES256CBC}
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := bl.Build(spec); err != nil {
@@ -55,7 +58,7 @@ func BenchmarkBuildEncrypted(b *testing.B) {
 // BenchmarkRSASignFloor is the floor for BenchmarkBuild: one bare RSA-2048
 // PKCS#1 v1.5 signature of a SHA-256 digest with the same key.
 func BenchmarkRSASignFloor(b *testing.B) {
-	key := mintLoadKeyPair(b, "idp").key
+	key := minttest.LoadKeyPair(b, "idp").Key
 	digest := sha256.Sum256([]byte("<SignedInfo/>"))
 	b.ReportAllocs()
 	for b.Loop() {
@@ -77,10 +80,10 @@ func (mintNullSigner) Sign(_ io.Reader, _ []byte, _ crypto.SignerOpts) ([]byte, 
 // BenchmarkBuildWithoutRSA is BenchmarkBuild minus the RSA signature: the
 // minter's own overhead, robust against the noise of a shared machine.
 func BenchmarkBuildWithoutRSA(b *testing.B) {
-	bl := mintBuilder(b, mintFixedNow)
-	bl.rand = rand.Reader
-	bl.signer = mintNullSigner{bl.signer}
-	spec := mintSpec(b)
+	bl := minttest.Builder(b, minttest.FixedNow())
+	SetBuilderRand(bl, rand.Reader)
+	SetBuilderSigner(bl, mintNullSigner{BuilderSigner(bl)})
+	spec := minttest.Spec(b)
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := bl.Build(spec); err != nil {
@@ -93,10 +96,10 @@ func BenchmarkBuildWithoutRSA(b *testing.B) {
 // per iteration, so that both see the same machine load, and reports their
 // time ratio as the "build/floor" metric (target: at most 1.10).
 func BenchmarkBuildOverFloor(b *testing.B) {
-	bl := mintBuilder(b, mintFixedNow)
-	bl.rand = rand.Reader
-	spec := mintSpec(b)
-	key := mintLoadKeyPair(b, "idp").key
+	bl := minttest.Builder(b, minttest.FixedNow())
+	SetBuilderRand(bl, rand.Reader)
+	spec := minttest.Spec(b)
+	key := minttest.LoadKeyPair(b, "idp").Key
 	digest := sha256.Sum256([]byte("<SignedInfo/>"))
 	var build, floor time.Duration
 	mint := func() {

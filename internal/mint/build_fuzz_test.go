@@ -1,4 +1,4 @@
-package mint
+package mint_test
 
 import (
 	"bytes"
@@ -6,6 +6,9 @@ import (
 	"testing"
 
 	"github.com/beevik/etree"
+
+	. "github.com/samlaws/samlaws/internal/mint"
+	"github.com/samlaws/samlaws/internal/mint/minttest"
 )
 
 // FuzzBuild feeds arbitrary strings into the values a caller controls. Build
@@ -18,8 +21,8 @@ func FuzzBuild(f *testing.F) {
 	f.Add("\x00", "\xff", "", "\uFFFE", "\ud7ff")
 	f.Add("ü€𝄞", "]]>", "-->", "<!--", "<![CDATA[x]]>")
 	f.Add("a\rb", "x", "y", "z", "w\r")
-	b := mintBuilder(f, mintFixedNow)
-	idp := mintLoadKeyPair(f, "idp")
+	b := minttest.Builder(f, minttest.FixedNow())
+	idp := minttest.LoadKeyPair(f, "idp")
 	f.Fuzz(func(t *testing.T, upn, display, attrName, attrValue, audience string) {
 		spec := ResponseSpec{
 			User:       User{UPN: upn, DisplayName: display},
@@ -42,7 +45,7 @@ func FuzzBuild(f *testing.F) {
 			t.Fatalf("not canonical")
 		}
 		a := d.Root().SelectElement("Assertion")
-		mintValidate(t, mintParse(t, mintCanon(t, a)), idp.cert, mintFixedNow)
+		mintValidate(t, mintParse(t, mintCanon(t, a)), idp.Cert, minttest.FixedNow())
 		if got := a.FindElement("./Subject/NameID").Text(); got != upn {
 			t.Fatalf("NameID %q, want %q", got, upn)
 		}

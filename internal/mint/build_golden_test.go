@@ -1,4 +1,4 @@
-package mint
+package mint_test
 
 import (
 	"bytes"
@@ -18,13 +18,16 @@ import (
 
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/federation"
+
+	. "github.com/samlaws/samlaws/internal/mint"
+	"github.com/samlaws/samlaws/internal/mint/minttest"
 )
 
 // updateGolden rewrites internal/mint/testdata/golden/*: go test ./internal/mint -run Golden -update
 var updateGolden = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
 
 func TestBuildGolden(t *testing.T) {
-	spk := mintLoadKeyPair(t, "sp")
+	spk := minttest.LoadKeyPair(t, "sp")
 	cases := []struct {
 		file string
 		mod  func(*ResponseSpec)
@@ -33,9 +36,9 @@ func TestBuildGolden(t *testing.T) {
 		{"response-signed-rsa-sha256.xml", func(s *ResponseSpec) { s.Signing = SignResponse }},
 		{"both-signed-rsa-sha1.xml", func(s *ResponseSpec) { s.Signing, s.Algorithm = SignBoth, RSASHA1 }},
 		{"sp-initiated.xml", func(s *ResponseSpec) { s.InResponseTo = "_0b3c2d5e-aaaa-4bbb-8ccc-123456789abc" }},
-		{"encrypted-aes256-cbc.xml", func(s *ResponseSpec) { s.Encryption = &Encryption{Certificate: spk.cert, Algorithm: AES256CBC} }},
+		{"encrypted-aes256-cbc.xml", func(s *ResponseSpec) { s.Encryption = &Encryption{Certificate: spk.Cert, Algorithm: AES256CBC} }},
 		{"encrypted-aes256-gcm.xml", func(s *ResponseSpec) {
-			s.Encryption = &Encryption{Certificate: spk.cert, Algorithm: AES256GCM}
+			s.Encryption = &Encryption{Certificate: spk.Cert, Algorithm: AES256GCM}
 		}},
 		{"tags-source-identity.xml", func(s *ResponseSpec) {
 			s.AWS.SourceIdentity = "jane.doe"
@@ -49,9 +52,9 @@ func TestBuildGolden(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.file, func(t *testing.T) {
-			spec := mintSpec(t)
+			spec := minttest.Spec(t)
 			tc.mod(&spec)
-			m, err := mintBuilder(t, mintFixedNow).Build(spec)
+			m, err := minttest.Builder(t, minttest.FixedNow()).Build(spec)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -59,7 +62,7 @@ func TestBuildGolden(t *testing.T) {
 		})
 	}
 	t.Run("form.html", func(t *testing.T) {
-		m, err := mintBuilder(t, mintFixedNow).Build(mintSpec(t))
+		m, err := minttest.Builder(t, minttest.FixedNow()).Build(minttest.Spec(t))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -90,7 +93,7 @@ func mintGolden(t *testing.T, name string, got []byte) {
 }
 
 func TestBuildForm(t *testing.T) {
-	m, err := mintBuilder(t, mintFixedNow).Build(mintSpec(t))
+	m, err := minttest.Builder(t, minttest.FixedNow()).Build(minttest.Spec(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +135,7 @@ func TestBuildForm(t *testing.T) {
 		{"relaystate-control-char", federation.GlobalSignInEndpoint, "a\x00b"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := m.htmlFormTo(tc.action, tc.relay)
+			_, err := HTMLFormTo(m, tc.action, tc.relay)
 			var be *Error
 			if !errors.Is(err, ErrResponseSpec) || !errors.As(err, &be) {
 				t.Fatalf("err = %v, want ErrResponseSpec", err)
@@ -143,7 +146,7 @@ func TestBuildForm(t *testing.T) {
 		t.Errorf("D1.1: FormValues accepted a long RelayState: %v", err)
 	}
 	// Exactly 80 bytes is allowed.
-	if _, err := m.htmlFormTo("http://127.0.0.1:8080/acs", strings.Repeat("r", 80)); err != nil {
+	if _, err := HTMLFormTo(m, "http://127.0.0.1:8080/acs", strings.Repeat("r", 80)); err != nil {
 		t.Errorf("D1.1: 80-byte RelayState rejected: %v", err)
 	}
 	if _, err := url.Parse(m.Destination); err != nil {
@@ -162,20 +165,20 @@ func (mintFailingSigner) Sign(io.Reader, []byte, crypto.SignerOpts) ([]byte, err
 }
 
 func TestNewBuilderErrors(t *testing.T) {
-	idp := mintLoadKeyPair(t, "idp")
-	other := mintLoadKeyPair(t, "other")
-	certs := []*x509.Certificate{idp.cert}
+	idp := minttest.LoadKeyPair(t, "idp")
+	other := minttest.LoadKeyPair(t, "other")
+	certs := []*x509.Certificate{idp.Cert}
 	for _, tc := range []struct {
 		name  string
 		cfg   BuilderConfig
 		field string
 	}{
-		{"missing-signer", BuilderConfig{Certificates: certs, TenantID: mintTenant}, "Signer"},
-		{"missing-certificate", BuilderConfig{Signer: idp.key, TenantID: mintTenant}, "Certificates"},
-		{"nil-certificate", BuilderConfig{Signer: idp.key, Certificates: []*x509.Certificate{nil}, TenantID: mintTenant}, "Certificates"},
-		{"certificate-of-another-key", BuilderConfig{Signer: idp.key, Certificates: []*x509.Certificate{other.cert}, TenantID: mintTenant}, "Certificates"},
-		{"C2.2/no-issuer-no-tenant", BuilderConfig{Signer: idp.key, Certificates: certs}, "Issuer"},
-		{"issuer-control-char", BuilderConfig{Signer: idp.key, Certificates: certs, Issuer: "a\x01"}, "Issuer"},
+		{"missing-signer", BuilderConfig{Certificates: certs, TenantID: minttest.Tenant}, "Signer"},
+		{"missing-certificate", BuilderConfig{Signer: idp.Key, TenantID: minttest.Tenant}, "Certificates"},
+		{"nil-certificate", BuilderConfig{Signer: idp.Key, Certificates: []*x509.Certificate{nil}, TenantID: minttest.Tenant}, "Certificates"},
+		{"certificate-of-another-key", BuilderConfig{Signer: idp.Key, Certificates: []*x509.Certificate{other.Cert}, TenantID: minttest.Tenant}, "Certificates"},
+		{"C2.2/no-issuer-no-tenant", BuilderConfig{Signer: idp.Key, Certificates: certs}, "Issuer"},
+		{"issuer-control-char", BuilderConfig{Signer: idp.Key, Certificates: certs, Issuer: "a\x01"}, "Issuer"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := NewBuilder(tc.cfg)
@@ -189,15 +192,15 @@ func TestNewBuilderErrors(t *testing.T) {
 		})
 	}
 	// An opaque crypto.Signer (HSM-like) works; Issuer override wins.
-	b, err := NewBuilder(BuilderConfig{Signer: mintOpaqueSigner{idp.key}, Certificates: certs, Issuer: "https://sts.windows.net/x/"})
+	b, err := NewBuilder(BuilderConfig{Signer: minttest.OpaqueSigner{S: idp.Key}, Certificates: certs, Issuer: "https://sts.windows.net/x/"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b.Issuer() != "https://sts.windows.net/x/" || b.Certificate() != idp.cert {
+	if b.Issuer() != "https://sts.windows.net/x/" || b.Certificate() != idp.Cert {
 		t.Errorf("Issuer/Certificate accessors wrong")
 	}
 	// Default clock and Rand produce a valid, fresh response.
-	m, err := b.Build(mintSpec(t))
+	m, err := b.Build(minttest.Spec(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +210,7 @@ func TestNewBuilderErrors(t *testing.T) {
 }
 
 func TestBuildErrors(t *testing.T) {
-	idp := mintLoadKeyPair(t, "idp")
+	idp := minttest.LoadKeyPair(t, "idp")
 	secret := "s3cret-value-never-in-errors"
 	for _, tc := range []struct {
 		name  string
@@ -222,7 +225,7 @@ func TestBuildErrors(t *testing.T) {
 		{"D3.2/negative-confirmation-lifetime", func(s *ResponseSpec, _ *BuilderConfig) { s.ConfirmationLifetime = -time.Minute }, ErrResponseSpec, "ConfirmationLifetime"},
 		{"D5.1/no-encryption-cert", func(s *ResponseSpec, _ *BuilderConfig) { s.Encryption = &Encryption{} }, ErrResponseSpec, "Encryption.Certificate"},
 		{"D5.1/unknown-block-alg", func(s *ResponseSpec, _ *BuilderConfig) {
-			s.Encryption = &Encryption{Certificate: idp.cert, Algorithm: 7}
+			s.Encryption = &Encryption{Certificate: idp.Cert, Algorithm: 7}
 		}, ErrResponseSpec, "Encryption.Algorithm"},
 		{"invalid-utf8-nameid", func(s *ResponseSpec, _ *BuilderConfig) { s.NameID = secret + "\xff" }, ErrResponseSpec, "NameID"},
 		{"control-char-audience", func(s *ResponseSpec, _ *BuilderConfig) { s.Audience = secret + "\x07" }, ErrResponseSpec, "Audience"},
@@ -234,19 +237,19 @@ func TestBuildErrors(t *testing.T) {
 		{"surrogate-in-claim", func(s *ResponseSpec, _ *BuilderConfig) { s.User.DisplayName = "a\xed\xa0\x80" }, ErrResponseSpec, "Attributes"},
 		{"D1.3/IDs-not-NCName", func(_ *ResponseSpec, c *BuilderConfig) { c.IDs = func() string { return "1bad" } }, ErrBuilderConfig, "IDs"},
 		{"rand-fails", func(_ *ResponseSpec, c *BuilderConfig) { c.Rand = mintFailingReader{} }, ErrMint, "Rand"},
-		{"signer-fails", func(_ *ResponseSpec, c *BuilderConfig) { c.Signer = mintFailingSigner{idp.key} }, ErrMint, "Signer"},
+		{"signer-fails", func(_ *ResponseSpec, c *BuilderConfig) { c.Signer = mintFailingSigner{idp.Key} }, ErrMint, "Signer"},
 		{"modify-encrypted-response-signed-only", func(s *ResponseSpec, _ *BuilderConfig) {
 			s.Tamper.ModifyAfterSigning, s.Signing = true, SignResponse
-			s.Encryption = &Encryption{Certificate: idp.cert}
+			s.Encryption = &Encryption{Certificate: idp.Cert}
 		}, ErrResponseSpec, "Tamper.ModifyAfterSigning"},
 		{"modify-without-nameid", func(s *ResponseSpec, _ *BuilderConfig) {
 			s.Tamper.ModifyAfterSigning, s.Tamper.MissingNameID = true, true
 		}, ErrResponseSpec, "Tamper.ModifyAfterSigning"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg := BuilderConfig{Signer: idp.key, Certificates: []*x509.Certificate{idp.cert}, TenantID: mintTenant,
-				Now: func() time.Time { return mintFixedNow }, Rand: mintRand(1)}
-			spec := mintSpec(t)
+			cfg := BuilderConfig{Signer: idp.Key, Certificates: []*x509.Certificate{idp.Cert}, TenantID: minttest.Tenant,
+				Now: func() time.Time { return minttest.FixedNow() }, Rand: minttest.Rand(1)}
+			spec := minttest.Spec(t)
 			tc.mod(&spec, &cfg)
 			b, err := NewBuilder(cfg)
 			if err != nil {
@@ -266,14 +269,14 @@ func TestBuildErrors(t *testing.T) {
 
 // TestBuildIDsOverride: IDs() supplies every ID, and Rand is then unused for IDs.
 func TestBuildIDsOverride(t *testing.T) {
-	idp := mintLoadKeyPair(t, "idp")
+	idp := minttest.LoadKeyPair(t, "idp")
 	n := 0
-	b, err := NewBuilder(BuilderConfig{Signer: idp.key, Certificates: []*x509.Certificate{idp.cert}, TenantID: mintTenant,
+	b, err := NewBuilder(BuilderConfig{Signer: idp.Key, Certificates: []*x509.Certificate{idp.Cert}, TenantID: minttest.Tenant,
 		IDs: func() string { n++; return "id" + strings.Repeat("x", n) }, Rand: mintFailingReader{}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := b.Build(mintSpec(t))
+	m, err := b.Build(minttest.Spec(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -284,12 +287,12 @@ func TestBuildIDsOverride(t *testing.T) {
 
 // TestBuildTamperShape checks that each knob does what its doc says, in the XML.
 func TestBuildTamperShape(t *testing.T) {
-	other := mintLoadKeyPair(t, "other")
+	other := minttest.LoadKeyPair(t, "other")
 	build := func(mod func(*ResponseSpec)) (*Minted, string) {
 		t.Helper()
-		spec := mintSpec(t)
+		spec := minttest.Spec(t)
 		mod(&spec)
-		m, err := mintBuilder(t, mintFixedNow).Build(spec)
+		m, err := minttest.Builder(t, minttest.FixedNow()).Build(spec)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -297,19 +300,19 @@ func TestBuildTamperShape(t *testing.T) {
 	}
 	base, baseXML := build(func(*ResponseSpec) {})
 	m, _ := build(func(s *ResponseSpec) { s.Tamper.Expired = true })
-	if !m.NotOnOrAfter.Before(mintFixedNow) || !m.ConfirmationNotOnOrAfter.Before(mintFixedNow) {
+	if !m.NotOnOrAfter.Before(minttest.FixedNow()) || !m.ConfirmationNotOnOrAfter.Before(minttest.FixedNow()) {
 		t.Errorf("D2.2: Expired leaves windows open: %v", m.NotOnOrAfter)
 	}
 	_, x := build(func(s *ResponseSpec) {
-		s.AuthnInstant = mintFixedNow.Add(-47 * time.Minute)
-		s.SessionNotOnOrAfter = mintFixedNow.Add(8 * time.Hour)
+		s.AuthnInstant = minttest.FixedNow().Add(-47 * time.Minute)
+		s.SessionNotOnOrAfter = minttest.FixedNow().Add(8 * time.Hour)
 	})
 	if !strings.Contains(x, `<AuthnStatement AuthnInstant="2026-11-28T09:13:00.123Z" SessionIndex="`) ||
 		!strings.Contains(x, `SessionNotOnOrAfter="2026-11-28T18:00:00.123Z">`) {
 		t.Errorf("C2.9/A4.1: AuthnInstant or SessionNotOnOrAfter not written")
 	}
 	m, _ = build(func(s *ResponseSpec) { s.Tamper.NotYetValid = true })
-	if !m.NotBefore.After(mintFixedNow.Add(5 * time.Minute)) {
+	if !m.NotBefore.After(minttest.FixedNow().Add(5 * time.Minute)) {
 		t.Errorf("D2.2: NotYetValid NotBefore %v", m.NotBefore)
 	}
 	for _, c := range []struct {
@@ -320,18 +323,18 @@ func TestBuildTamperShape(t *testing.T) {
 		countOf string
 		count   int
 	}{
-		{"D2.3", func(s *ResponseSpec) { s.Tamper.WrongAudience = true }, []string{"<Audience>" + mintWrongAudience}, nil, "", 0},
-		{"A1.8", func(s *ResponseSpec) { s.Tamper.WrongRecipient = true }, []string{`Recipient="` + mintWrongRecipient}, nil, "", 0},
-		{"D1.2", func(s *ResponseSpec) { s.Tamper.WrongDestination = true }, []string{`Destination="` + mintWrongDestination}, nil, "", 0},
-		{"D1.7", func(s *ResponseSpec) { s.Tamper.WrongIssuer = true }, []string{mintWrongIssuer}, []string{mintIssuer + "</Issuer>"}, "", 0},
+		{"D2.3", func(s *ResponseSpec) { s.Tamper.WrongAudience = true }, []string{"<Audience>" + WrongAudience}, nil, "", 0},
+		{"A1.8", func(s *ResponseSpec) { s.Tamper.WrongRecipient = true }, []string{`Recipient="` + WrongRecipient}, nil, "", 0},
+		{"D1.2", func(s *ResponseSpec) { s.Tamper.WrongDestination = true }, []string{`Destination="` + WrongDestination}, nil, "", 0},
+		{"D1.7", func(s *ResponseSpec) { s.Tamper.WrongIssuer = true }, []string{WrongIssuer}, []string{minttest.Issuer + "</Issuer>"}, "", 0},
 		{"D4.7", func(s *ResponseSpec) { s.Signing = SignNone }, nil, []string{"<Signature"}, "", 0},
 		{"D4.2/empty", func(s *ResponseSpec) { s.Tamper.EmptyReferenceURI = true }, []string{`<Reference URI="">`}, nil, "", 0},
-		{"D4.2/extra", func(s *ResponseSpec) { s.Tamper.ExtraAssertion = true }, []string{mintSecondNameID}, nil, "<Signature ", 2},
-		{"D4.2/injected", func(s *ResponseSpec) { s.Tamper.InjectedAssertion = true }, []string{mintAttackerNameID}, nil, "<Assertion ", 2},
+		{"D4.2/extra", func(s *ResponseSpec) { s.Tamper.ExtraAssertion = true }, []string{SecondNameID}, nil, "<Signature ", 2},
+		{"D4.2/injected", func(s *ResponseSpec) { s.Tamper.InjectedAssertion = true }, []string{AttackerNameID}, nil, "<Assertion ", 2},
 		{"A2.1", func(s *ResponseSpec) { s.Tamper.MissingNameID = true }, nil, []string{"<NameID"}, "", 0},
 		{"A3.1", func(s *ResponseSpec) { s.Tamper.MissingRole = true }, nil, []string{"Attributes/Role\""}, "", 0},
 		{"A3.4/missing", func(s *ResponseSpec) { s.Tamper.MissingRoleSessionName = true }, nil, []string{"RoleSessionName"}, "", 0},
-		{"A3.4/bad", func(s *ResponseSpec) { s.Tamper.BadRoleSessionName = true }, []string{mintBadSessionName}, nil, "", 0},
+		{"A3.4/bad", func(s *ResponseSpec) { s.Tamper.BadRoleSessionName = true }, []string{BadSessionName}, nil, "", 0},
 		{"D2.4", func(s *ResponseSpec) { s.Tamper.MissingAudienceRestriction = true }, nil, []string{"AudienceRestriction"}, "", 0},
 		{"A1.8/noa", func(s *ResponseSpec) { s.Tamper.MissingConfirmationNotOnOrAfter = true }, []string{`<SubjectConfirmationData Recipient=`}, nil, "", 0},
 		{"D3.2", func(s *ResponseSpec) { s.Tamper.ConfirmationNotBefore = true }, []string{`<SubjectConfirmationData NotBefore=`}, nil, "", 0},
@@ -345,10 +348,10 @@ func TestBuildTamperShape(t *testing.T) {
 		{"D1.5/nested", func(s *ResponseSpec) {
 			s.Tamper.StatusCode, s.Tamper.SubStatusCode = StatusRequester, "urn:oasis:names:tc:SAML:2.0:status:RequestUnsupported"
 		}, []string{`<samlp:StatusCode Value="` + StatusRequester + `"><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:RequestUnsupported"></samlp:StatusCode></samlp:StatusCode>`}, nil, "", 0},
-		{"D2.3/extra", func(s *ResponseSpec) { s.Tamper.ExtraAudienceRestriction = true }, []string{"<AudienceRestriction><Audience>" + mintWrongAudience + "</Audience></AudienceRestriction></Conditions>"}, nil, "<AudienceRestriction>", 2},
+		{"D2.3/extra", func(s *ResponseSpec) { s.Tamper.ExtraAudienceRestriction = true }, []string{"<AudienceRestriction><Audience>" + WrongAudience + "</Audience></AudienceRestriction></Conditions>"}, nil, "<AudienceRestriction>", 2},
 		{"D2.6", func(s *ResponseSpec) { s.Tamper.UnknownCondition = true }, []string{`xsi:type="UnknownConditionType"></Condition></Conditions>`}, nil, "", 0},
 		{"D2.5", func(s *ResponseSpec) { s.Tamper.DuplicateOneTimeUse = true }, nil, nil, "<OneTimeUse>", 2},
-		{"D4/modify", func(s *ResponseSpec) { s.Tamper.ModifyAfterSigning = true }, []string{">" + mintAttackerNameID + "</NameID>"}, nil, "", 0},
+		{"D4/modify", func(s *ResponseSpec) { s.Tamper.ModifyAfterSigning = true }, []string{">" + AttackerNameID + "</NameID>"}, nil, "", 0},
 	} {
 		_, x := build(c.mod)
 		for _, h := range c.has {
@@ -368,7 +371,7 @@ func TestBuildTamperShape(t *testing.T) {
 		}
 	}
 	// SignWith: same certificate in KeyInfo, different SignatureValue.
-	_, x = build(func(s *ResponseSpec) { s.Tamper.SignWith = other.key })
+	_, x = build(func(s *ResponseSpec) { s.Tamper.SignWith = other.Key })
 	sv := regexp.MustCompile(`<SignatureValue>([^<]*)<`)
 	if sv.FindString(x) == sv.FindString(baseXML) {
 		t.Errorf("D4.6: SignWith did not change the signature")
@@ -382,12 +385,12 @@ func TestBuildTamperShape(t *testing.T) {
 // TestBuildConcurrent: one Builder with the default (concurrency-safe) Rand
 // serves many goroutines; run with -race.
 func TestBuildConcurrent(t *testing.T) {
-	idp := mintLoadKeyPair(t, "idp")
-	b, err := NewBuilder(BuilderConfig{Signer: idp.key, Certificates: []*x509.Certificate{idp.cert}, TenantID: mintTenant})
+	idp := minttest.LoadKeyPair(t, "idp")
+	b, err := NewBuilder(BuilderConfig{Signer: idp.Key, Certificates: []*x509.Certificate{idp.Cert}, TenantID: minttest.Tenant})
 	if err != nil {
 		t.Fatal(err)
 	}
-	spec := mintSpec(t)
+	spec := minttest.Spec(t)
 	ids := make(chan string, 16)
 	errs := make(chan error, 8)
 	for range 8 {
@@ -436,9 +439,9 @@ func TestBuildEnumStrings(t *testing.T) {
 // (D5.1: RSA-OAEP key transport).
 func TestBuildEncryptionNonRSA(t *testing.T) {
 	cert := &x509.Certificate{PublicKey: "not a key"}
-	spec := mintSpec(t)
+	spec := minttest.Spec(t)
 	spec.Encryption = &Encryption{Certificate: cert}
-	_, err := mintBuilder(t, mintFixedNow).Build(spec)
+	_, err := minttest.Builder(t, minttest.FixedNow()).Build(spec)
 	var be *Error
 	if !errors.As(err, &be) || be.Field != "Encryption.Certificate" || be.Rule != "D5.1" {
 		t.Fatalf("err = %v", err)

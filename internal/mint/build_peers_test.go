@@ -1,85 +1,25 @@
-package mint
+package mint_test
 
 import (
 	"context"
-	"crypto/x509"
-	"encoding/base64"
 	"encoding/pem"
 	"errors"
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	crewsaml "github.com/crewjam/saml"
-	saml2 "github.com/russellhaering/gosaml2"
-	dsig "github.com/russellhaering/goxmldsig"
 
 	"github.com/samlaws/samlaws/federation"
 	"github.com/samlaws/samlaws/internal/peers"
+
+	. "github.com/samlaws/samlaws/internal/mint"
+	"github.com/samlaws/samlaws/internal/mint/minttest"
 )
 
 // The Go peers (crewjam/saml and gosaml2) verify every variant the builder
 // emits, and reject every tampered one. The other peers (xmlsec1, pysaml2,
 // python3-saml, node-saml) run in internal/peers' matrix.
-
-// mintCrewSP returns a crewjam/saml ServiceProvider for the AWS console: the
-// IdP is the test tenant with the idp certificate, the clock is fixed at now.
-func mintCrewSP(t testing.TB, now time.Time, idpCert, spKey mintKeyPair) *crewsaml.ServiceProvider {
-	t.Helper()
-	acs, _ := url.Parse(federation.GlobalSignInEndpoint)
-	return &crewsaml.ServiceProvider{
-		EntityID:          federation.GlobalSignInEndpoint,
-		AcsURL:            *acs,
-		AllowIDPInitiated: true,
-		// Fail closed on Indeterminate conditions (D2.6); off by default in crewjam.
-		RejectUnknownConditions: true,
-		EncryptionKey:           spKey.key,
-		Clock:                   dsig.NewFakeClockAt(now),
-		IDPMetadata: &crewsaml.EntityDescriptor{
-			EntityID: mintIssuer,
-			IDPSSODescriptors: []crewsaml.IDPSSODescriptor{{
-				SSODescriptor: crewsaml.SSODescriptor{RoleDescriptor: crewsaml.RoleDescriptor{
-					ProtocolSupportEnumeration: "urn:oasis:names:tc:SAML:2.0:protocol",
-					KeyDescriptors: []crewsaml.KeyDescriptor{{
-						Use: "signing",
-						KeyInfo: crewsaml.KeyInfo{X509Data: crewsaml.X509Data{X509Certificates: []crewsaml.X509Certificate{{
-							Data: base64.StdEncoding.EncodeToString(idpCert.cert.Raw),
-						}}}},
-					}},
-				}},
-			}},
-		},
-	}
-}
-
-// mintGoSAML2 returns a gosaml2 SP for the AWS console.
-func mintGoSAML2(now time.Time, idpCert, spKey mintKeyPair) *saml2.SAMLServiceProvider {
-	return &saml2.SAMLServiceProvider{
-		IdentityProviderIssuer:      mintIssuer,
-		AssertionConsumerServiceURL: federation.GlobalSignInEndpoint,
-		AudienceURI:                 federation.GlobalSignInEndpoint,
-		IDPCertificateStore:         &dsig.MemoryX509CertificateStore{Roots: []*x509.Certificate{idpCert.cert}},
-		SPKeyStore:                  dsig.TLSCertKeyStore{PrivateKey: spKey.key, Certificate: [][]byte{spKey.cert.Raw}},
-		Clock:                       dsig.NewFakeClockAt(now),
-	}
-}
-
-// mintGoSAML2Verify runs gosaml2 and turns its warnings (audience, time) into errors,
-// as a consumer must.
-func mintGoSAML2Verify(sp *saml2.SAMLServiceProvider, m *Minted) (*saml2.AssertionInfo, string) {
-	info, err := sp.RetrieveAssertionInfo(m.Base64())
-	if err != nil {
-		return nil, err.Error()
-	}
-	if info.WarningInfo.NotInAudience {
-		return info, "warning: not in audience"
-	}
-	if info.WarningInfo.InvalidTime {
-		return info, "warning: invalid time"
-	}
-	return info, ""
-}
 
 type mintVariant struct {
 	name string
@@ -87,7 +27,7 @@ type mintVariant struct {
 }
 
 // mintAcceptedVariants: every signing mode x algorithm x encryption choice.
-func mintAcceptedVariants(sp mintKeyPair) []mintVariant {
+func mintAcceptedVariants(sp minttest.KeyPair) []mintVariant {
 	var vs []mintVariant
 	for _, mode := range []SigningMode{SignAssertion, SignResponse, SignBoth} {
 		for _, alg := range []SignatureAlgorithm{RSASHA256, RSASHA1} {
@@ -98,9 +38,9 @@ func mintAcceptedVariants(sp mintKeyPair) []mintVariant {
 						s.Signing, s.Algorithm = mode, alg
 						switch enc {
 						case "aes256-cbc":
-							s.Encryption = &Encryption{Certificate: sp.cert, Algorithm: AES256CBC}
+							s.Encryption = &Encryption{Certificate: sp.Cert, Algorithm: AES256CBC}
 						case "aes256-gcm":
-							s.Encryption = &Encryption{Certificate: sp.cert, Algorithm: AES256GCM}
+							s.Encryption = &Encryption{Certificate: sp.Cert, Algorithm: AES256GCM}
 						}
 					},
 				})
@@ -127,13 +67,13 @@ func mintAcceptedVariants(sp mintKeyPair) []mintVariant {
 }
 
 func TestBuildAcceptedByGoPeers(t *testing.T) {
-	now := mintFixedNow // both Go peers take the clock (Clock: dsig.NewFakeClockAt)
-	idp := mintLoadKeyPair(t, "idp")
-	spk := mintLoadKeyPair(t, "sp")
+	now := minttest.FixedNow() // both Go peers take the clock (Clock: dsig.NewFakeClockAt)
+	idp := minttest.LoadKeyPair(t, "idp")
+	spk := minttest.LoadKeyPair(t, "sp")
 	for _, v := range mintAcceptedVariants(spk) {
 		t.Run(v.name, func(t *testing.T) {
-			b := mintBuilder(t, now)
-			spec := mintSpec(t)
+			b := minttest.Builder(t, now)
+			spec := minttest.Spec(t)
 			v.mod(&spec)
 			m, err := b.Build(spec)
 			if err != nil {
@@ -144,9 +84,9 @@ func TestBuildAcceptedByGoPeers(t *testing.T) {
 				reqIDs = []string{spec.InResponseTo}
 			}
 			acs, _ := url.Parse(federation.GlobalSignInEndpoint)
-			a, err := mintCrewSP(t, now, idp, spk).ParseXMLResponse(m.XML, reqIDs, *acs)
+			a, err := minttest.CrewjamSP(t, now, idp, spk).ParseXMLResponse(m.XML, reqIDs, *acs)
 			if err != nil {
-				t.Fatalf("crewjam/saml rejected: %v", mintCrewErr(err))
+				t.Fatalf("crewjam/saml rejected: %v", minttest.CrewjamErr(err))
 			}
 			wantNameID := spec.NameID
 			if wantNameID == "" {
@@ -164,7 +104,7 @@ func TestBuildAcceptedByGoPeers(t *testing.T) {
 				}
 			}
 
-			info, msg := mintGoSAML2Verify(mintGoSAML2(now, idp, spk), m)
+			info, msg := minttest.GoSAML2Verify(minttest.GoSAML2SP(now, idp, spk), m)
 			if msg != "" {
 				t.Fatalf("gosaml2 rejected: %s", msg)
 			}
@@ -182,7 +122,7 @@ func TestBuildAcceptedByGoPeers(t *testing.T) {
 // peer that does not check a rule is recorded as such (accepts), so the
 // table documents the peers' gaps instead of hiding them; the repository's
 // own verifier and the internal/peers matrix cover the rest.
-type mintKeys struct{ sp, other mintKeyPair }
+type mintKeys struct{ sp, other minttest.KeyPair }
 
 type mintTamperCase struct {
 	name       string
@@ -229,10 +169,10 @@ func mintTamperCases() []mintTamperCase {
 		}},
 		{name: "D4.7/unsigned/encrypted", mod: func(s *ResponseSpec, k mintKeys) {
 			s.Signing = SignNone
-			s.Encryption = &Encryption{Certificate: k.sp.cert, Algorithm: AES256GCM}
+			s.Encryption = &Encryption{Certificate: k.sp.Cert, Algorithm: AES256GCM}
 		}},
 		{name: "D4.6/signed-by-other-key/response", mod: func(s *ResponseSpec, k mintKeys) {
-			s.Tamper.SignWith = k.other.key
+			s.Tamper.SignWith = k.other.Key
 			s.Signing = SignResponse
 		}},
 		{name: "A5.1/modified-after-signing/response", mod: func(s *ResponseSpec, _ mintKeys) {
@@ -241,7 +181,7 @@ func mintTamperCases() []mintTamperCase {
 		}},
 		{name: "A5.1/modified-after-signing/encrypted", mod: func(s *ResponseSpec, k mintKeys) {
 			s.Tamper.ModifyAfterSigning = true
-			s.Encryption = &Encryption{Certificate: k.sp.cert}
+			s.Encryption = &Encryption{Certificate: k.sp.Cert}
 		}},
 		{name: "D4.2/whole-document-reference/response", mod: func(s *ResponseSpec, _ mintKeys) {
 			s.Tamper.WholeDocumentReference = true
@@ -261,27 +201,27 @@ func mintTamperCases() []mintTamperCase {
 }
 
 func TestBuildTamperedRejectedByGoPeers(t *testing.T) {
-	now := mintFixedNow // both Go peers take the clock (Clock: dsig.NewFakeClockAt)
-	idp := mintLoadKeyPair(t, "idp")
-	spk := mintLoadKeyPair(t, "sp")
+	now := minttest.FixedNow() // both Go peers take the clock (Clock: dsig.NewFakeClockAt)
+	idp := minttest.LoadKeyPair(t, "idp")
+	spk := minttest.LoadKeyPair(t, "sp")
 	acs, _ := url.Parse(federation.GlobalSignInEndpoint)
 	for _, tc := range mintTamperCases() {
 		t.Run(tc.name, func(t *testing.T) {
-			b := mintBuilder(t, now)
-			spec := mintSpec(t)
-			tc.mod(&spec, mintKeys{sp: spk, other: mintLoadKeyPair(t, "other")})
+			b := minttest.Builder(t, now)
+			spec := minttest.Spec(t)
+			tc.mod(&spec, mintKeys{sp: spk, other: minttest.LoadKeyPair(t, "other")})
 			m, err := b.Build(spec)
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, crewErr := mintCrewSP(t, now, idp, spk).ParseXMLResponse(m.XML, nil, *acs)
+			_, crewErr := minttest.CrewjamSP(t, now, idp, spk).ParseXMLResponse(m.XML, nil, *acs)
 			switch {
 			case crewErr == nil && !tc.crewAccept:
 				t.Errorf("crewjam/saml accepted a tampered response")
 			case crewErr != nil && tc.crewAccept:
-				t.Errorf("crewjam/saml now rejects (%v): update the table", mintCrewErr(crewErr))
+				t.Errorf("crewjam/saml now rejects (%v): update the table", minttest.CrewjamErr(crewErr))
 			}
-			_, gosMsg := mintGoSAML2Verify(mintGoSAML2(now, idp, spk), m)
+			_, gosMsg := minttest.GoSAML2Verify(minttest.GoSAML2SP(now, idp, spk), m)
 			switch {
 			case gosMsg == "" && !tc.gosAccept:
 				t.Errorf("gosaml2 accepted a tampered response")
@@ -289,18 +229,10 @@ func TestBuildTamperedRejectedByGoPeers(t *testing.T) {
 				t.Errorf("gosaml2 now rejects (%s): update the table", gosMsg)
 			}
 			if testing.Verbose() {
-				t.Logf("crewjam: %v; gosaml2: %s", mintCrewErr(crewErr), gosMsg)
+				t.Logf("crewjam: %v; gosaml2: %s", minttest.CrewjamErr(crewErr), gosMsg)
 			}
 		})
 	}
-}
-
-// mintCrewErr unwraps crewjam's InvalidResponseError, whose Error() is constant.
-func mintCrewErr(err error) error {
-	if ire, ok := err.(*crewsaml.InvalidResponseError); ok {
-		return ire.PrivateErr
-	}
-	return err
 }
 
 func mintCrewAttr(a *crewsaml.Assertion, name string) []string {
@@ -324,8 +256,8 @@ func mintCrewAttr(a *crewsaml.Assertion, name string) []string {
 func TestBuildWholeDocumentReferenceIsValidXMLDSig(t *testing.T) {
 	peers.Require(t, peers.XMLSec1)
 	ctx := context.Background()
-	idp := mintLoadKeyPair(t, "idp")
-	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: idp.cert.Raw})
+	idp := minttest.LoadKeyPair(t, "idp")
+	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: idp.Cert.Raw})
 	for _, tc := range []struct {
 		name   string
 		mod    func(*ResponseSpec)
@@ -340,9 +272,9 @@ func TestBuildWholeDocumentReferenceIsValidXMLDSig(t *testing.T) {
 		{"D4.2/wrapped+whole-document", func(s *ResponseSpec) { s.Tamper.WrapSignedAssertion, s.Tamper.WholeDocumentReference = true, true }, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			spec := mintSpec(t)
+			spec := minttest.Spec(t)
 			tc.mod(&spec)
-			m, err := mintBuilder(t, mintFixedNow).Build(spec)
+			m, err := minttest.Builder(t, minttest.FixedNow()).Build(spec)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -358,11 +290,11 @@ func TestBuildWholeDocumentReferenceIsValidXMLDSig(t *testing.T) {
 			}
 		})
 	}
-	spk := mintLoadKeyPair(t, "sp")
-	spec := mintSpec(t)
+	spk := minttest.LoadKeyPair(t, "sp")
+	spec := minttest.Spec(t)
 	spec.Tamper.WholeDocumentReference = true
-	spec.Encryption = &Encryption{Certificate: spk.cert}
-	if _, err := mintBuilder(t, mintFixedNow).Build(spec); !errors.Is(err, ErrResponseSpec) {
+	spec.Encryption = &Encryption{Certificate: spk.Cert}
+	if _, err := minttest.Builder(t, minttest.FixedNow()).Build(spec); !errors.Is(err, ErrResponseSpec) {
 		t.Errorf("WholeDocumentReference with encryption: err = %v, want ErrResponseSpec", err)
 	}
 }

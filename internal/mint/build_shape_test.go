@@ -1,4 +1,4 @@
-package mint
+package mint_test
 
 import (
 	"bytes"
@@ -21,6 +21,9 @@ import (
 	"github.com/samlaws/samlaws/internal/dsigalg"
 	"github.com/samlaws/samlaws/internal/xmlsign"
 	"github.com/samlaws/samlaws/metadata"
+
+	. "github.com/samlaws/samlaws/internal/mint"
+	"github.com/samlaws/samlaws/internal/mint/minttest"
 )
 
 func mintParse(t testing.TB, b []byte) *etree.Element {
@@ -44,15 +47,15 @@ var mintGUIDID = regexp.MustCompile(`^_[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89a
 
 // TestBuildShape checks the C2 shape of the default (assertion-signed) response.
 func TestBuildShape(t *testing.T) {
-	b := mintBuilder(t, mintFixedNow)
-	idp := mintLoadKeyPair(t, "idp")
-	m, err := b.Build(mintSpec(t))
+	b := minttest.Builder(t, minttest.FixedNow())
+	idp := minttest.LoadKeyPair(t, "idp")
+	m, err := b.Build(minttest.Spec(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	const issue = "2026-11-28T10:00:00.123Z" // D1.4, C2: millisecond precision, Z
 	root := mintParse(t, m.XML)
-	if root.Space != "samlp" || root.Tag != "Response" || root.NamespaceURI() != mintNSProtocol {
+	if root.Space != "samlp" || root.Tag != "Response" || root.NamespaceURI() != NSProtocol {
 		t.Fatalf("root is %s:%s", root.Space, root.Tag)
 	}
 	attr := func(el *etree.Element, name string) string { return el.SelectAttrValue(name, "") }
@@ -73,7 +76,7 @@ func TestBuildShape(t *testing.T) {
 	if got, want := mintChildTags(root), []string{"Issuer", "Status", "Assertion"}; !slices.Equal(got, want) {
 		t.Errorf("C2.2: Response children %q, want %q", got, want)
 	}
-	if iss := root.SelectElement("Issuer"); iss.Text() != mintIssuer || iss.NamespaceURI() != mintNSAssertion {
+	if iss := root.SelectElement("Issuer"); iss.Text() != minttest.Issuer || iss.NamespaceURI() != NSAssertion {
 		t.Errorf("C2.2: Response Issuer %q in %q", iss.Text(), iss.NamespaceURI())
 	}
 	if sc := root.FindElement("./Status/StatusCode"); sc == nil || attr(sc, "Value") != StatusSuccess {
@@ -91,7 +94,7 @@ func TestBuildShape(t *testing.T) {
 		t.Errorf("C2.4: NameID %q format %q", nameID.Text(), attr(nameID, "Format"))
 	}
 	scs := a.FindElements("./Subject/SubjectConfirmation")
-	if len(scs) != 1 || attr(scs[0], "Method") != mintCMBearer {
+	if len(scs) != 1 || attr(scs[0], "Method") != CMBearer {
 		t.Fatalf("A1.8: want exactly one bearer SubjectConfirmation")
 	}
 	scd := scs[0].SelectElement("SubjectConfirmationData")
@@ -122,8 +125,8 @@ func TestBuildShape(t *testing.T) {
 		t.Errorf("C2.6/C2.7: attribute order\n got %q\nwant %q", names, wantNames)
 	}
 	for n, want := range map[string][]string{
-		ClaimTenantID:               {mintTenant},
-		ClaimIdentityProvider:       {mintIssuer},
+		ClaimTenantID:               {minttest.Tenant},
+		ClaimIdentityProvider:       {minttest.Issuer},
 		ClaimAuthnMethodsReferences: {AuthnMethodPassword},
 		ClaimDisplayName:            {"Doe, Jane"},
 		"https://aws.amazon.com/SAML/Attributes/Role": {
@@ -141,7 +144,7 @@ func TestBuildShape(t *testing.T) {
 		t.Errorf("C2.9: AuthnStatement %v", as.Attr)
 	}
 	sig := a.SelectElement("Signature")
-	if sig.NamespaceURI() != mintNSDSig || sig.Space != "" {
+	if sig.NamespaceURI() != NSDSig || sig.Space != "" {
 		t.Errorf("C2.3: Signature namespace %q prefix %q", sig.NamespaceURI(), sig.Space)
 	}
 	refs := sig.FindElements("./SignedInfo/Reference")
@@ -164,7 +167,7 @@ func TestBuildShape(t *testing.T) {
 			t.Errorf("C3.1: %s = %s, want %s", path, got, want)
 		}
 	}
-	if got := sig.FindElement("./KeyInfo/X509Data/X509Certificate").Text(); got != base64.StdEncoding.EncodeToString(idp.cert.Raw) {
+	if got := sig.FindElement("./KeyInfo/X509Data/X509Certificate").Text(); got != base64.StdEncoding.EncodeToString(idp.Cert.Raw) {
 		t.Errorf("C2.3: KeyInfo certificate is not the signing certificate")
 	}
 	if m.IssueInstant.Format(time.RFC3339Nano) != "2026-11-28T10:00:00.123Z" ||
@@ -182,9 +185,9 @@ func TestBuildShapeMatchesEntraFixture(t *testing.T) {
 		t.Fatal(err)
 	}
 	real := mintParse(t, raw)
-	spec := mintSpec(t)
+	spec := minttest.Spec(t)
 	spec.RoleClaim = true // as in the fixture
-	m, err := mintBuilder(t, mintFixedNow).Build(spec)
+	m, err := minttest.Builder(t, minttest.FixedNow()).Build(spec)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -304,9 +307,9 @@ func TestBuildShapeMatchesEntraFixture(t *testing.T) {
 		func(s *ResponseSpec) { s.RoleClaim, s.Tamper.MissingRole = true, true },
 		func(s *ResponseSpec) { s.RoleClaim, s.OmitEntraClaims = true, true },
 	} {
-		spec := mintSpec(t)
+		spec := minttest.Spec(t)
 		mod(&spec)
-		m, err := mintBuilder(t, mintFixedNow).Build(spec)
+		m, err := minttest.Builder(t, minttest.FixedNow()).Build(spec)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -341,17 +344,17 @@ func mintValidate(t testing.TB, el *etree.Element, cert *x509.Certificate, now t
 // goxmldsig, and signing the same unsigned document with goxmldsig
 // (internal/xmlsign) gives byte-identical output.
 func TestBuildCanonical(t *testing.T) {
-	idp := mintLoadKeyPair(t, "idp")
-	spk := mintLoadKeyPair(t, "sp")
+	idp := minttest.LoadKeyPair(t, "idp")
+	spk := minttest.LoadKeyPair(t, "sp")
 	variants := append(mintAcceptedVariants(spk), mintVariant{"D1.4/CR-and-tabs", func(s *ResponseSpec) {
 		s.User.DisplayName = "a\r\nb\tc\r"
 		s.Attributes = []Attribute{{Name: "x\ty\r\nz\"<&>", Values: []string{"\r\n\t<&>\"'"}}}
 	}})
 	for _, v := range variants {
 		t.Run(v.name, func(t *testing.T) {
-			spec := mintSpec(t)
+			spec := minttest.Spec(t)
 			v.mod(&spec)
-			m, err := mintBuilder(t, mintFixedNow).Build(spec)
+			m, err := minttest.Builder(t, minttest.FixedNow()).Build(spec)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -368,7 +371,7 @@ func TestBuildCanonical(t *testing.T) {
 					t.Fatal("D5.1: no EncryptedAssertion/EncryptedData")
 				}
 				ek := ed.FindElement("./KeyInfo/EncryptedKey")
-				key, err := xmlenc.Decrypt(spk.key, ek)
+				key, err := xmlenc.Decrypt(spk.Key, ek)
 				if err != nil {
 					t.Fatalf("D5.1: unwrap key: %v", err)
 				}
@@ -404,15 +407,15 @@ func TestBuildCanonical(t *testing.T) {
 				t.Fatalf("response signed = %v, want %v", got, signR)
 			}
 			if signR {
-				mintValidate(t, root, idp.cert, mintFixedNow)
+				mintValidate(t, root, idp.Cert, minttest.FixedNow())
 			}
 			if signA {
 				if spec.Encryption != nil {
-					mintValidate(t, assertionEl, idp.cert, mintFixedNow)
+					mintValidate(t, assertionEl, idp.Cert, minttest.FixedNow())
 				} else {
 					// Validate the assertion detached, as a consumer does after
 					// extracting it (its namespaces are all declared on it).
-					mintValidate(t, mintParse(t, mintCanon(t, assertionEl)), idp.cert, mintFixedNow)
+					mintValidate(t, mintParse(t, mintCanon(t, assertionEl)), idp.Cert, minttest.FixedNow())
 				}
 			}
 
@@ -424,12 +427,12 @@ func TestBuildCanonical(t *testing.T) {
 			unsigned := spec
 			unsigned.Signing = SignNone
 			unsigned.Encryption = nil
-			mu, err := mintBuilder(t, mintFixedNow).Build(unsigned)
+			mu, err := minttest.Builder(t, minttest.FixedNow()).Build(unsigned)
 			if err != nil {
 				t.Fatal(err)
 			}
 			ref := mintParse(t, mu.XML)
-			opts := xmlsign.Options{Signer: idp.key, Certificates: []*x509.Certificate{idp.cert}, OnlyLeaf: true, Hash: h, After: "Issuer"}
+			opts := xmlsign.Options{Signer: idp.Key, Certificates: []*x509.Certificate{idp.Cert}, OnlyLeaf: true, Hash: h, After: "Issuer"}
 			if signA {
 				if err := xmlsign.SignEnveloped(ref.SelectElement("Assertion"), opts); err != nil {
 					t.Fatal(err)
@@ -456,23 +459,23 @@ func TestBuildCanonical(t *testing.T) {
 // TestBuildDeterministic: same clock, Rand and key give the same bytes; a
 // different Rand seed gives different IDs (and different ciphertext).
 func TestBuildDeterministic(t *testing.T) {
-	spk := mintLoadKeyPair(t, "sp")
-	for _, enc := range []*Encryption{nil, {Certificate: spk.cert}, {Certificate: spk.cert, Algorithm: AES256GCM}} {
-		spec := mintSpec(t)
+	spk := minttest.LoadKeyPair(t, "sp")
+	for _, enc := range []*Encryption{nil, {Certificate: spk.Cert}, {Certificate: spk.Cert, Algorithm: AES256GCM}} {
+		spec := minttest.Spec(t)
 		spec.Encryption = enc
-		m1, err := mintBuilder(t, mintFixedNow).Build(spec)
+		m1, err := minttest.Builder(t, minttest.FixedNow()).Build(spec)
 		if err != nil {
 			t.Fatal(err)
 		}
-		m2, err := mintBuilder(t, mintFixedNow).Build(spec)
+		m2, err := minttest.Builder(t, minttest.FixedNow()).Build(spec)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(m1.XML, m2.XML) {
 			t.Errorf("encryption %v: two builds differ", enc != nil)
 		}
-		b3 := mintBuilder(t, mintFixedNow)
-		b3.rand = mintRand(2)
+		b3 := minttest.Builder(t, minttest.FixedNow())
+		SetBuilderRand(b3, minttest.Rand(2))
 		m3, err := b3.Build(spec)
 		if err != nil {
 			t.Fatal(err)
@@ -482,10 +485,10 @@ func TestBuildDeterministic(t *testing.T) {
 		}
 	}
 	// Consecutive builds from one builder never reuse an ID.
-	b := mintBuilder(t, mintFixedNow)
+	b := minttest.Builder(t, minttest.FixedNow())
 	seen := map[string]bool{}
 	for range 50 {
-		m, err := b.Build(mintSpec(t))
+		m, err := b.Build(minttest.Spec(t))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -502,8 +505,8 @@ func TestBuildDeterministic(t *testing.T) {
 // form, and every signature in it verifies (goxmldsig) unless the knob is
 // about signatures, so that each knob breaks only what it says it breaks.
 func TestBuildTamperedCanonical(t *testing.T) {
-	idp := mintLoadKeyPair(t, "idp")
-	keys := mintKeys{sp: mintLoadKeyPair(t, "sp"), other: mintLoadKeyPair(t, "other")}
+	idp := minttest.LoadKeyPair(t, "idp")
+	keys := mintKeys{sp: minttest.LoadKeyPair(t, "sp"), other: minttest.LoadKeyPair(t, "other")}
 	cases := mintTamperCases()
 	cases = append(cases,
 		mintTamperCase{name: "D4.2/wrapped/both-signed", mod: func(s *ResponseSpec, _ mintKeys) {
@@ -515,9 +518,9 @@ func TestBuildTamperedCanonical(t *testing.T) {
 	)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			spec := mintSpec(t)
+			spec := minttest.Spec(t)
 			tc.mod(&spec, keys)
-			m, err := mintBuilder(t, mintFixedNow).Build(spec)
+			m, err := minttest.Builder(t, minttest.FixedNow()).Build(spec)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -525,7 +528,7 @@ func TestBuildTamperedCanonical(t *testing.T) {
 			want := m.XML
 			if spec.Tamper.WrapSignedAssertion {
 				// The wrapped assertion keeps its (redundant) namespace declaration.
-				want = bytes.Replace(m.XML, []byte(`</AuthnStatement><Assertion xmlns="`+mintNSAssertion+`"`), []byte(`</AuthnStatement><Assertion`), 1)
+				want = bytes.Replace(m.XML, []byte(`</AuthnStatement><Assertion xmlns="`+NSAssertion+`"`), []byte(`</AuthnStatement><Assertion`), 1)
 				if bytes.Equal(want, m.XML) {
 					t.Fatal("wrapped assertion lacks its own namespace declaration")
 				}
@@ -542,7 +545,7 @@ func TestBuildTamperedCanonical(t *testing.T) {
 			for _, sig := range root.FindElements("//Signature") {
 				p := sig.Parent()
 				if p == root {
-					mintValidate(t, root, idp.cert, mintFixedNow)
+					mintValidate(t, root, idp.Cert, minttest.FixedNow())
 					n++
 					continue
 				}
@@ -555,7 +558,7 @@ func TestBuildTamperedCanonical(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				mintValidate(t, mintParse(t, raw), idp.cert, mintFixedNow)
+				mintValidate(t, mintParse(t, raw), idp.Cert, minttest.FixedNow())
 				n++
 			}
 			if want := strings.Count(string(m.XML), "<Signature "); n != want {

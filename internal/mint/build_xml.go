@@ -20,22 +20,24 @@ import (
 // canonical form, so the digest is computed over the emitted bytes. The
 // tests re-canonicalise the output with goxmldsig to prove the equivalence.
 
+// The namespaces the minter writes, and the values its tamper knobs write
+// (exported for the tests of this module, which compare against them).
 const (
-	mintNSAssertion = "urn:oasis:names:tc:SAML:2.0:assertion"
-	mintNSProtocol  = "urn:oasis:names:tc:SAML:2.0:protocol"
-	mintNSDSig      = "http://www.w3.org/2000/09/xmldsig#"
-	mintNSXEnc      = "http://www.w3.org/2001/04/xmlenc#"
+	NSAssertion = "urn:oasis:names:tc:SAML:2.0:assertion"
+	NSProtocol  = "urn:oasis:names:tc:SAML:2.0:protocol"
+	NSDSig      = "http://www.w3.org/2000/09/xmldsig#"
+	mintNSXEnc  = "http://www.w3.org/2001/04/xmlenc#"
 
-	mintCMBearer = "urn:oasis:names:tc:SAML:2.0:cm:bearer"
-	mintNSXSI    = "http://www.w3.org/2001/XMLSchema-instance"
+	CMBearer  = "urn:oasis:names:tc:SAML:2.0:cm:bearer"
+	mintNSXSI = "http://www.w3.org/2001/XMLSchema-instance"
 
-	mintWrongAudience    = "https://wrong-audience.invalid/saml"
-	mintWrongRecipient   = "https://wrong-recipient.invalid/saml"
-	mintWrongDestination = "https://wrong-destination.invalid/saml"
-	mintWrongIssuer      = "https://sts.windows.net/00000000-0000-0000-0000-000000000000/"
-	mintAttackerNameID   = "attacker@evil.invalid"
-	mintSecondNameID     = "second@evil.invalid"
-	mintBadSessionName   = "bad session name!"
+	WrongAudience    = "https://wrong-audience.invalid/saml"
+	WrongRecipient   = "https://wrong-recipient.invalid/saml"
+	WrongDestination = "https://wrong-destination.invalid/saml"
+	WrongIssuer      = "https://sts.windows.net/00000000-0000-0000-0000-000000000000/"
+	AttackerNameID   = "attacker@evil.invalid"
+	SecondNameID     = "second@evil.invalid"
+	BadSessionName   = "bad session name!"
 )
 
 // minter holds the resolved values of one Build call.
@@ -79,19 +81,19 @@ func (m *minter) prepare(b *Builder, spec *ResponseSpec) error {
 
 	m.issuer = b.issuer
 	if t.WrongIssuer {
-		m.issuer = mintWrongIssuer
+		m.issuer = WrongIssuer
 	}
 	m.audience = mintOr(spec.Audience, federation.GlobalSignInEndpoint)
 	if t.WrongAudience {
-		m.audience = mintWrongAudience
+		m.audience = WrongAudience
 	}
 	m.recipient = mintOr(spec.Recipient, federation.GlobalSignInEndpoint)
 	m.destination = mintOr(spec.Destination, m.recipient)
 	if t.WrongRecipient {
-		m.recipient = mintWrongRecipient
+		m.recipient = WrongRecipient
 	}
 	if t.WrongDestination {
-		m.destination = mintWrongDestination
+		m.destination = WrongDestination
 	}
 	m.nameID = mintOr(spec.NameID, spec.User.UPN)
 	if m.nameID == "" && !t.MissingNameID {
@@ -257,7 +259,7 @@ func (m *minter) tamperAttr(a Attribute) []Attribute {
 			return nil
 		}
 		if m.t.BadRoleSessionName {
-			return []Attribute{{Name: a.Name, Values: []string{mintBadSessionName}}}
+			return []Attribute{{Name: a.Name, Values: []string{BadSessionName}}}
 		}
 	}
 	return []Attribute{{Name: a.Name, Values: slices.Clone(a.Values)}}
@@ -266,7 +268,7 @@ func (m *minter) tamperAttr(a Attribute) []Attribute {
 // appendAssertion writes one Assertion. It returns the full assertion and
 // the offset at which the Signature goes (right after the Issuer).
 func (m *minter) appendAssertion(dst []byte, id, nameID string) (out []byte, sigAt int) {
-	dst = append(dst, `<Assertion xmlns="`+mintNSAssertion+`" ID="`...)
+	dst = append(dst, `<Assertion xmlns="`+NSAssertion+`" ID="`...)
 	dst = mintAppendAttr(dst, id)
 	dst = append(dst, `" IssueInstant="`...)
 	dst = mintAppendTime(dst, m.issue)
@@ -291,7 +293,7 @@ func (m *minter) appendAssertion(dst []byte, id, nameID string) (out []byte, sig
 		n = 2
 	}
 	for range n {
-		dst = append(dst, `<SubjectConfirmation Method="`+mintCMBearer+`"><SubjectConfirmationData`...)
+		dst = append(dst, `<SubjectConfirmation Method="`+CMBearer+`"><SubjectConfirmationData`...)
 		if m.spec.InResponseTo != "" {
 			dst = append(dst, ` InResponseTo="`...)
 			dst = mintAppendAttr(dst, m.spec.InResponseTo)
@@ -326,7 +328,7 @@ func (m *minter) appendAssertion(dst []byte, id, nameID string) (out []byte, sig
 		dst = append(dst, `</Audience></AudienceRestriction>`...)
 	}
 	if t.ExtraAudienceRestriction {
-		dst = append(dst, `<AudienceRestriction><Audience>`+mintWrongAudience+`</Audience></AudienceRestriction>`...)
+		dst = append(dst, `<AudienceRestriction><Audience>`+WrongAudience+`</Audience></AudienceRestriction>`...)
 	}
 	if t.DuplicateOneTimeUse {
 		dst = append(dst, `<OneTimeUse></OneTimeUse><OneTimeUse></OneTimeUse>`...)
@@ -450,16 +452,16 @@ func (m *minter) mint() (*Minted, error) {
 		if err != nil {
 			return nil, err
 		}
-		body, _ = m.appendAssertion(body, id, mintAttackerNameID)
+		body, _ = m.appendAssertion(body, id, AttackerNameID)
 	}
-	const wrapDecl = ` xmlns="` + mintNSAssertion + `"`
+	const wrapDecl = ` xmlns="` + NSAssertion + `"`
 	declAt := -1 // where wrapDecl goes back into body, if removed
 	if t.WrapSignedAssertion {
 		id, err := m.b.newID()
 		if err != nil {
 			return nil, err
 		}
-		evil, _ := m.appendAssertion(make([]byte, 0, 4096+len(assertion)), id, mintAttackerNameID)
+		evil, _ := m.appendAssertion(make([]byte, 0, 4096+len(assertion)), id, AttackerNameID)
 		const closing = len(`</Assertion>`)
 		inner := len(evil) - closing
 		// Nested in an element of the same default namespace, the genuine
@@ -487,7 +489,7 @@ func (m *minter) mint() (*Minted, error) {
 		if err != nil {
 			return nil, err
 		}
-		extra, err := m.signedAssertion(id, mintSecondNameID, signAssertion)
+		extra, err := m.signedAssertion(id, SecondNameID, signAssertion)
 		if err != nil {
 			return nil, err
 		}
@@ -496,7 +498,7 @@ func (m *minter) mint() (*Minted, error) {
 	body = append(body, `</samlp:Response>`...)
 
 	head := make([]byte, 0, 512)
-	head = append(head, `<samlp:Response xmlns:samlp="`+mintNSProtocol+`" Destination="`...)
+	head = append(head, `<samlp:Response xmlns:samlp="`+NSProtocol+`" Destination="`...)
 	head = mintAppendAttr(head, m.destination)
 	head = append(head, `" ID="`...)
 	head = mintAppendAttr(head, m.respID)
@@ -508,7 +510,7 @@ func (m *minter) mint() (*Minted, error) {
 	head = mintAppendTime(head, m.issue)
 	head = append(head, `" Version="`...)
 	head = mintAppendAttr(head, m.version)
-	head = append(head, `"><Issuer xmlns="`+mintNSAssertion+`">`...)
+	head = append(head, `"><Issuer xmlns="`+NSAssertion+`">`...)
 	head = mintAppendText(head, m.issuer)
 	head = append(head, `</Issuer>`...)
 
@@ -558,7 +560,7 @@ func (m *minter) mint() (*Minted, error) {
 func mintModifyNameID(a []byte, nameID string) []byte {
 	old := mintAppendText([]byte(`">`), nameID)
 	old = append(old, `</NameID>`...)
-	repl := mintAppendText([]byte(`">`), mintAttackerNameID)
+	repl := mintAppendText([]byte(`">`), AttackerNameID)
 	repl = append(repl, `</NameID>`...)
 	s := strings.Replace(string(a), string(old), string(repl), 1)
 	return []byte(s)

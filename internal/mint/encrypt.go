@@ -86,9 +86,9 @@ func (m *minter) encrypt(plain []byte) ([]byte, error) {
 	}
 
 	out := make([]byte, 0, len(ct)*4/3+len(e.Certificate.Raw)*4/3+1024)
-	out = append(out, `<EncryptedAssertion xmlns="`+mintNSAssertion+`"><xenc:EncryptedData xmlns:xenc="`+mintNSXEnc+`" Type="`+mintXEncTypeElement+`"><xenc:EncryptionMethod Algorithm="`...)
+	out = append(out, `<EncryptedAssertion xmlns="`+NSAssertion+`"><xenc:EncryptedData xmlns:xenc="`+mintNSXEnc+`" Type="`+mintXEncTypeElement+`"><xenc:EncryptionMethod Algorithm="`...)
 	out = append(out, alg...)
-	out = append(out, `"></xenc:EncryptionMethod><KeyInfo xmlns="`+mintNSDSig+`"><xenc:EncryptedKey><xenc:EncryptionMethod Algorithm="`+mintAlgRSAOAEPMGF1P+`"><DigestMethod Algorithm="`+metadata.AlgDigestSHA1+`"></DigestMethod></xenc:EncryptionMethod><KeyInfo><X509Data><X509Certificate>`...)
+	out = append(out, `"></xenc:EncryptionMethod><KeyInfo xmlns="`+NSDSig+`"><xenc:EncryptedKey><xenc:EncryptionMethod Algorithm="`+mintAlgRSAOAEPMGF1P+`"><DigestMethod Algorithm="`+metadata.AlgDigestSHA1+`"></DigestMethod></xenc:EncryptionMethod><KeyInfo><X509Data><X509Certificate>`...)
 	out = base64.StdEncoding.AppendEncode(out, e.Certificate.Raw)
 	out = append(out, `</X509Certificate></X509Data></KeyInfo><xenc:CipherData><xenc:CipherValue>`...)
 	out = base64.StdEncoding.AppendEncode(out, wrapped)

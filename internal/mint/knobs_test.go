@@ -1,10 +1,13 @@
-package mint
+package mint_test
 
 import (
 	"bytes"
 	"reflect"
 	"regexp"
 	"testing"
+
+	. "github.com/samlaws/samlaws/internal/mint"
+	"github.com/samlaws/samlaws/internal/mint/minttest"
 )
 
 // TestKnobs: one row per knob, kebab-case names, a rule each, every Tamper
@@ -14,7 +17,7 @@ func TestKnobs(t *testing.T) {
 	rule := regexp.MustCompile(`^[A-D][0-9]+(\.[0-9]+)?$`)
 	seen := map[string]bool{}
 	covered := map[string]bool{}
-	plain, err := mintBuilder(t, mintFixedNow).Build(mintSpec(t))
+	plain, err := minttest.Builder(t, minttest.FixedNow()).Build(minttest.Spec(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +33,7 @@ func TestKnobs(t *testing.T) {
 		if got, ok := KnobNamed(k.Name); !ok || got.Name != k.Name {
 			t.Errorf("KnobNamed(%q) = %v, %v", k.Name, got.Name, ok)
 		}
-		spec := mintSpec(t)
+		spec := minttest.Spec(t)
 		k.Apply(&spec)
 		tv := reflect.ValueOf(spec.Tamper)
 		for i := range tv.NumField() {
@@ -38,7 +41,7 @@ func TestKnobs(t *testing.T) {
 				covered[tv.Type().Field(i).Name] = true
 			}
 		}
-		m, err := mintBuilder(t, mintFixedNow).Build(spec)
+		m, err := minttest.Builder(t, minttest.FixedNow()).Build(spec)
 		if err != nil {
 			t.Errorf("knob %q: %v", k.Name, err)
 			continue
@@ -57,27 +60,5 @@ func TestKnobs(t *testing.T) {
 	}
 	if _, ok := KnobNamed("no-such-knob"); ok {
 		t.Error(`KnobNamed("no-such-knob") found a knob`)
-	}
-}
-
-// TestOtherKeyIsNotTheSigner: the other-key knob signs with a pool key that
-// is not the builder's, and keeps the builder's certificate.
-func TestOtherKeyIsNotTheSigner(t *testing.T) {
-	b := mintBuilder(t, mintFixedNow)
-	k, err := otherKey(b.signer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if reflect.DeepEqual(k.Public(), b.signer.Public()) {
-		t.Fatal("otherKey returned the signer's key")
-	}
-	spec := mintSpec(t)
-	spec.Tamper.OtherKey = true
-	m, err := b.Build(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Contains(m.XML, []byte(b.certB64)) {
-		t.Error("the builder's certificate is not in KeyInfo")
 	}
 }

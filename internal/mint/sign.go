@@ -51,7 +51,7 @@ func (m *minter) signature(id string, parts ...[]byte) ([]byte, error) {
 	// Signature element: it inherits the default dsig namespace, which
 	// exc-c14n renders on the apex element.
 	si := make([]byte, 0, 640)
-	si = append(si, `<SignedInfo xmlns="`+mintNSDSig+`">`...)
+	si = append(si, `<SignedInfo xmlns="`+NSDSig+`">`...)
 	inner := len(si)
 	si = append(si, `<CanonicalizationMethod Algorithm="`+dsigalg.ExcC14N+`"></CanonicalizationMethod><SignatureMethod Algorithm="`...)
 	si = append(si, m.alg.sigMethod...)
@@ -87,7 +87,7 @@ func (m *minter) signature(id string, parts ...[]byte) ([]byte, error) {
 	}
 
 	out := make([]byte, 0, len(si)+len(sv)*4/3+len(m.b.certB64)+256)
-	out = append(out, `<Signature xmlns="`+mintNSDSig+`"><SignedInfo>`...)
+	out = append(out, `<Signature xmlns="`+NSDSig+`"><SignedInfo>`...)
 	out = append(out, si[inner:]...)
 	out = append(out, `<SignatureValue>`...)
 	out = base64.StdEncoding.AppendEncode(out, sv)
