@@ -73,10 +73,13 @@ const (
 // runDemo is "samlaws demo".
 func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	if len(args) > 0 {
-		switch args[0] {
-		case "-h", "-help", "--help":
+		if isHelp(args[0]) {
 			fmt.Fprint(stdout, demoHelp)
 			return exitOK
+		}
+		if strings.HasPrefix(args[0], "-") {
+			fmt.Fprintf(stderr, "samlaws demo: %s: unknown flag (demo takes none)\nRun \"samlaws demo -h\" for usage.\n", clip(args[0]))
+			return exitUsage
 		}
 		fmt.Fprintf(stderr, "samlaws demo: unexpected argument %q (demo takes none)\nRun \"samlaws demo -h\" for usage.\n", clip(args[0]))
 		return exitUsage

@@ -75,27 +75,18 @@ Examples:
 
 // runMetadata is the "samlaws metadata" subcommand.
 func runMetadata(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		fmt.Fprintln(stderr, metadataUsage)
-		return exitUsage
+	sub, code, ok := subcommand("samlaws metadata", args, []string{"inspect", "for-iam", "diff"}, metadataUsage, stdout, stderr)
+	if !ok {
+		return code
 	}
-	switch args[0] {
+	switch sub {
 	case "inspect":
 		return metadataInspect(ctx, args[1:], stdin, stdout, stderr)
 	case "for-iam":
 		return metadataForIAM(ctx, args[1:], stdin, stdout, stderr)
-	case "diff":
+	default:
 		return metadataDiff(ctx, args[1:], stdin, stdout, stderr)
-	case "-h", "-help", "--help", "help":
-		fmt.Fprintln(stdout, metadataUsage)
-		return exitOK
 	}
-	fmt.Fprintf(stderr, "samlaws metadata: unknown subcommand %q", clip(args[0]))
-	if s := suggest(args[0], []string{"inspect", "for-iam", "diff"}); len(s) > 0 {
-		fmt.Fprintf(stderr, "; did you mean %s?", strings.Join(s, " or "))
-	}
-	fmt.Fprintf(stderr, "\n\n%s\n", metadataUsage)
-	return exitUsage
 }
 
 type multiFlag []string

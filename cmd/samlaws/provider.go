@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -108,22 +107,9 @@ func summarize(cs []metadata.Certificate) []certSummary {
 
 func runProvider(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	const name = "samlaws provider"
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-			fmt.Fprint(stdout, providerHelp)
-			return exitOK
-		}
-		fmt.Fprintf(stderr, "%s: name a subcommand: plan, apply or rollover\nRun \"%s -h\" for usage.\n", name, name)
-		return exitUsage
-	}
-	sub := args[0]
-	if sub != "plan" && sub != "apply" && sub != "rollover" {
-		msg := fmt.Sprintf("%s: unknown subcommand %q", name, clip(sub))
-		if s := suggest(sub, []string{"plan", "apply", "rollover"}); len(s) > 0 {
-			msg += "; did you mean " + strings.Join(s, " or ") + "?"
-		}
-		fmt.Fprintf(stderr, "%s\nRun \"%s -h\" for usage.\n", msg, name)
-		return exitUsage
+	sub, subCode, ok := subcommand(name, args, []string{"plan", "apply", "rollover"}, providerHelp, stdout, stderr)
+	if !ok {
+		return subCode
 	}
 	fs := flag.NewFlagSet(name+" "+sub, flag.ContinueOnError)
 	var af awsFlags

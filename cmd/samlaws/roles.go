@@ -93,21 +93,10 @@ type roleCreateOut struct {
 
 func runRoles(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	const name = "samlaws roles"
-	if len(args) == 0 || (args[0] != "create" && args[0] != "discover") {
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-			fmt.Fprint(stdout, rolesHelp)
-			return exitOK
-		}
-		msg := name + ": name a subcommand: create or discover"
-		if len(args) > 0 {
-			if s := suggest(args[0], []string{"create", "discover"}); len(s) > 0 {
-				msg += "; did you mean " + strings.Join(s, " or ") + "?"
-			}
-		}
-		fmt.Fprintf(stderr, "%s\nRun \"%s -h\" for usage.\n", msg, name)
-		return exitUsage
+	sub, subCode, ok := subcommand(name, args, []string{"create", "discover"}, rolesHelp, stdout, stderr)
+	if !ok {
+		return subCode
 	}
-	sub := args[0]
 	fs := flag.NewFlagSet(name+" "+sub, flag.ContinueOnError)
 	var af awsFlags
 	af.register(fs)

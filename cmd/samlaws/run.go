@@ -87,8 +87,7 @@ func unknownCommand(name string, stderr io.Writer) int {
 	if s := suggest(name, names); len(s) > 0 {
 		fmt.Fprintf(stderr, "; did you mean %s?", strings.Join(s, " or "))
 	}
-	fmt.Fprint(stderr, "\n\n")
-	usage(stderr)
+	fmt.Fprint(stderr, "\nRun \"samlaws help\" for the commands.\n")
 	return exitUsage
 }
 

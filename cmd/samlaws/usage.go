@@ -6,6 +6,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
+	"slices"
 	"strings"
 )
 
@@ -179,4 +181,45 @@ func parseCertificates(data []byte) ([]*x509.Certificate, error) {
 		return nil, errors.New("no CERTIFICATE block found")
 	}
 	return certs, nil
+}
+
+// isHelp reports whether arg asks for a command's help.
+func isHelp(arg string) bool {
+	switch arg {
+	case "-h", "-help", "--help", "help":
+		return true
+	}
+	return false
+}
+
+// subcommand picks the subcommand of a command that has several (metadata,
+// provider, roles), the same way for each: help (-h, -help, --help, help) goes
+// to stdout with exit 0; a missing, flag-like or unknown subcommand is a usage
+// error (exit 2) that names the subcommands, with "did you mean" when one is
+// close, and the two-line form every other usage error has. ok is false when
+// the caller should return code.
+func subcommand(name string, args, subs []string, help string, stdout, stderr io.Writer) (sub string, code int, ok bool) {
+	list := strings.Join(subs[:len(subs)-1], ", ") + " or " + subs[len(subs)-1]
+	if len(args) > 0 && isHelp(args[0]) {
+		fmt.Fprint(stdout, strings.TrimRight(help, "\n")+"\n")
+		return "", exitOK, false
+	}
+	var msg string
+	switch {
+	case len(args) == 0:
+		msg = name + ": name a subcommand: " + list
+	case strings.HasPrefix(args[0], "-"):
+		msg = fmt.Sprintf("%s: %q: name a subcommand before flags: %s", name, clip(args[0]), list)
+	case !slices.Contains(subs, args[0]):
+		msg = fmt.Sprintf("%s: unknown subcommand %q", name, clip(args[0]))
+		if s := suggest(args[0], subs); len(s) > 0 {
+			msg += "; did you mean " + strings.Join(s, " or ") + "?"
+		} else {
+			msg += "; name one of " + list
+		}
+	default:
+		return args[0], 0, true
+	}
+	fmt.Fprintf(stderr, "%s\nRun \"%s -h\" for usage.\n", msg, name)
+	return "", exitUsage, false
 }
