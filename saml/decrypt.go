@@ -20,6 +20,7 @@ import (
 	"github.com/beevik/etree"
 
 	"github.com/samlaws/samlaws/internal/c14n"
+	"github.com/samlaws/samlaws/internal/xmltree"
 	"github.com/samlaws/samlaws/metadata"
 )
 
@@ -63,25 +64,29 @@ import (
 // predict it nor tell the two cases apart; every block is decrypted and CBC
 // padding is checked in constant time; the plaintext is parsed whether or
 // not the padding was valid, and a parse that stops early is topped up by
-// parsing as many bytes of decoy text as it did not read (and allocates for
-// the bytes it did read), so that neither the bytes parsed nor the memory
-// allocated say where it stopped. Then, whatever failed, one schema check
+// parsing as many bytes of decoy text as it did not read, on the same node
+// slabs (sized for both texts) and without copying the decoy text, so that
+// neither the bytes parsed nor the memory allocated say where it stopped
+// (the failure is not classified: no error value is built for it). Then,
+// whatever failed, one schema check
 // (to the end, not to the first problem) and one signature verification
 // run: on the decrypted Assertion when the plaintext parsed into one, else
 // on a decoy Assertion the Verifier holds (Issuer and Signature only, or
 // Entra-shaped and about 5 KB, the larger that is not larger than the
 // plaintext; schema-valid, its signature naming the first trusted
 // certificate and not verifying), grown to the plaintext's size in steps of
-// one 69-byte AttributeValue (growDecoy). In this region the
+// one 69-byte AttributeValue (decoySet.grow; the decoy and its units are
+// canonicalized in one call into one buffer and hashed once, as a
+// decrypted Assertion is). In this region the
 // signature verification does not stop at a failed RSA check but goes on
 // to canonicalize and digest, as for a valid signature; and the RSA
 // public-key exponentiations are topped up to rsaExpsEnvelope per trusted
 // certificate. What still depends on the plaintext is how far the decoy's
 // cost per byte differs from the decrypted Assertion's, where in a start
 // tag the parse stopped, and the error values built: measured at under
-// 0.8% of a Verify call in instructions up to 50 KB, and still
-// detectable in wall-clock time over enough samples (docs/benchmarks.md,
-// BenchmarkDecryptTimingOracle). AES-GCM has no such channel
+// 0.8% of a Verify call in instructions up to 50 KB; the bytes allocated
+// lie within 4% (TestDecryptFailuresSameAlloc); wall-clock time:
+// docs/benchmarks.md, BenchmarkDecryptTimingOracle. AES-GCM has no such channel
 // (its tag is checked before any plaintext is used), which is why the
 // builder defaults to it; AES-CBC stays accepted because AWS documents it
 // (A5.7) and Entra may send it (D5.1).
@@ -191,11 +196,6 @@ type decryptWork struct {
 	// plaintext in a wrapper that declares the namespaces in scope).
 	plainBytes, wrappedBytes int
 }
-
-// parseAllocPerByte is about how many bytes a parse allocates per byte of
-// input (the text copy and the node slabs; measured on Entra-shaped
-// assertions: 4.3).
-const parseAllocPerByte = 4
 
 // rsaExpsEnvelope is how many RSA public-key exponentiations every failure
 // of decryption does per trusted certificate: the most verifySignature can
@@ -403,9 +403,13 @@ func (v *Verifier) unwrapAndDecrypt(p *encryptedParts, work *decryptWork) (plain
 		}
 		nonce, body := p.ciphertext[:gcmNonceSize], p.ciphertext[gcmNonceSize:]
 		work.aesBlocks += (len(body) - gcmTagSize + aes.BlockSize - 1) / aes.BlockSize
-		out, err := g.Open(nil, nonce, body, nil)
+		// One buffer, whether the tag verifies or not (Open leaves it
+		// cleared on failure; cleared here again all the same).
+		buf := make([]byte, len(body)-gcmTagSize)
+		out, err := g.Open(buf[:0], nonce, body, nil)
 		if err != nil {
-			return make([]byte, len(body)-gcmTagSize), false
+			clear(buf)
+			return buf, false
 		}
 		return out, found == 1
 	}
@@ -479,21 +483,28 @@ func (c *checker) openAssertion(ea *etree.Element, facts *treeFacts, plain []byt
 	wrapped = append(wrapped, "</w>"...)
 	// Parsed whether or not decryption succeeded: the same work either way.
 	// A parse that stops early is topped up with as many bytes of the
-	// decoy text, so that the bytes parsed do not say where it stopped.
+	// decoy text, on the same slabs, so that neither the bytes parsed nor
+	// the memory allocated say where it stopped: the plaintext's parse
+	// allocates its text copy and its slabs for the whole input wherever it
+	// stops, and the top-up takes its nodes from those slabs where the
+	// plaintext's left off and does not copy the decoy text. The slabs are
+	// sized for the markup of the plaintext and of as many bytes of decoy
+	// text together, so that the two parses never outgrow them, wherever
+	// the first one stopped. The failure
+	// itself is not classified (no error value is built for it).
 	c.dec.parses++
-	doc, f, e := parseXML(wrapped, "decrypted assertion")
-	c.parseDecoy(len(wrapped) - f.stop)
+	var slabs xmltree.Slabs
+	dt := c.v.decoys.text
+	slabs.Size(wrapped, dt[:min(len(wrapped), len(dt))])
+	doc, f, perr := parseDocumentOn(&slabs, wrapped, "", defaultParseLimits)
+	c.parseDecoy(&slabs, len(wrapped)-f.stop)
 	c.dec.parsed += f.stop
-	// The plaintext's parse allocates for all of it wherever it stopped
-	// (the text copy and the node slabs are sized from the whole input);
-	// the top-up allocates for what it parses. Allocate for the part the
-	// plaintext's parse read, so that the memory a failure allocates (and
-	// the garbage collection it brings) does not say where it stopped.
-	c.decSink = make([]byte, parseAllocPerByte*f.stop)
-	ok = e == nil && decrypted
+	// The canonicalization budget follows the plaintext's size whatever
+	// failed: the digest buffers are sized from it (verifySignature).
+	c.c14nBudget = max(c.c14nBudget, 2*len(wrapped)+4096)
+	ok = perr == nil && !f.strayDSig && decrypted
 	if ok {
 		c.work += f.work
-		c.c14nBudget = max(c.c14nBudget, 2*len(wrapped)+4096)
 		kids := doc.Root().ChildElements()
 		ok = len(kids) == 1 && is(kids[0], nsAssertion, "Assertion") && f.assertions == 1
 		if ok {
@@ -505,6 +516,9 @@ func (c *checker) openAssertion(ea *etree.Element, facts *treeFacts, plain []byt
 	c.dec.plainBytes, c.dec.wrappedBytes = n, len(wrapped)
 	d := c.v.decoys.pick(n)
 	c.c14nBudget = max(c.c14nBudget, c.v.decoys.budget)
+	// The decoy units that grow the decoy to the plaintext's size, chosen
+	// whatever failed (no allocation: the checker holds the slice).
+	units, grown := c.v.decoys.grow(n-d.size, c.decoyUnits[:0])
 	c.dec.schemas++
 	if root != nil {
 		// The whole Assertion is checked, not up to its first problem.
@@ -514,7 +528,10 @@ func (c *checker) openAssertion(ea *etree.Element, facts *treeFacts, plain []byt
 		c.dec.schemaBytes += n
 	} else {
 		_ = schemaValidFull(d.el)
-		c.dec.schemaBytes += d.size + c.growDecoy(n-d.size, false)
+		for _, u := range units {
+			_ = schemaValidFull(u)
+		}
+		c.dec.schemaBytes += d.size + grown
 	}
 	if ok {
 		for id := range f.ids {
@@ -543,17 +560,24 @@ func (c *checker) openAssertion(ea *etree.Element, facts *treeFacts, plain []byt
 	}
 	c.dec.signatures++
 	digests := c.dec.digests
+	// The decoy is digested with its units in one canonicalization, into
+	// one buffer, with one hash, as a decrypted Assertion of its size is.
+	if target == d.el {
+		c.c14nThen = units
+	}
 	c.uniform = true
 	s, e := c.verifySignature(target, sigEl, "Assertion")
 	c.uniform = false
 	if c.dec.digests == digests {
 		// verifySignature stopped before the digest (a malformed
 		// Signature in a plaintext that parsed): digest the decoy.
+		c.c14nThen = units
 		c.digestDecoy(d)
 		target = d.el
 	}
+	c.c14nThen = nil
 	if target == d.el {
-		c.dec.digestBytes += d.size + c.growDecoy(n-d.size, true)
+		c.dec.digestBytes += d.size + grown
 	} else {
 		c.dec.digestBytes += n
 	}
@@ -571,53 +595,60 @@ func schemaValidFull(el *etree.Element) bool {
 	return valid
 }
 
-// digestDecoy canonicalizes the decoy Assertion d without its Signature and
-// hashes it, as verifySignature's digest step does.
+// digestDecoy canonicalizes the decoy Assertion d without its Signature,
+// followed by the units in c.c14nThen, and hashes it, as verifySignature's
+// digest step does.
 func (c *checker) digestDecoy(d *decoyAssertion) {
 	c.dec.digests++
-	b, err := c14n.Canonicalize(d.el, c14n.Options{Skip: d.sig, Work: &c.work, MaxBytes: c.c14nBudget}, nil)
+	b, err := c14n.Canonicalize(d.el, c14n.Options{Skip: d.sig, Work: &c.work, MaxBytes: c.c14nBudget, Then: c.c14nThen},
+		make([]byte, 0, (c.c14nBudget-4096)/2))
 	if err == nil {
 		_ = sha256.Sum256(b)
 	}
 }
 
-// parseDecoy parses n bytes of the decoy text (in pieces when n is larger
-// than the text; each piece but a whole text stops at its end, unclosed).
-// It parses at least once, even for n <= 0, so that a parse that stopped
-// early and one that did not both pay the parser's set-up twice.
-func (c *checker) parseDecoy(n int) {
-	t := c.v.decoys.text
+// parseDecoy parses n bytes of the decoy text on the slabs sl (in pieces
+// when n is larger than the text, which is as long as the parser's size
+// budget; each piece but a whole text stops at its end, unclosed). It
+// parses at least once, even for n <= 0, so that a parse that stopped early
+// and one that did not both pay the parser's set-up twice.
+func (c *checker) parseDecoy(sl *xmltree.Slabs, n int) {
+	t, s := c.v.decoys.text, c.v.decoys.textStr
 	for first := true; first || n > 0; first = false {
 		n = max(n, 0)
 		k := min(n, len(t))
-		_, f, _ := parseDocument(t[:k], defaultParseLimits)
+		_, f, _ := parseDocumentOn(sl, t[:k], s[:k], defaultParseLimits)
 		c.dec.parsed += f.stop
 		n -= k
 	}
 }
 
-// growDecoy adds to a decoy's schema check (digest false) or to its
-// canonicalization and digest (digest true) what n more bytes of a
-// decrypted Assertion would have cost: decoy units (Attribute elements of
-// group-like AttributeValues, the shape that makes Entra assertions large),
-// as many 64-value and then 16-value units as fit, then the one of 0 to 16
-// values closest to what is left (within about 50 bytes). It returns the
-// bytes added.
-func (c *checker) growDecoy(n int, digest bool) int {
-	ds := c.v.decoys
+// grow returns, appended to dst, the decoy units (Attribute elements of
+// group-like AttributeValues, the shape that makes Entra assertions large)
+// that add what n more bytes of a decrypted Assertion would: as many
+// 64-value and then 16-value units as fit, then the one of 0 to 16 values
+// closest to what is left (within about 50 bytes). It also returns the
+// bytes they add.
+func (ds *decoySet) grow(n int, dst []*etree.Element) ([]*etree.Element, int) {
 	added := 0
-	for _, u := range ds.plan(n) {
-		added += ds.unitLens[u]
-		if !digest {
-			_ = schemaValidFull(ds.units[u])
-			continue
-		}
-		b, err := c14n.Canonicalize(ds.units[u], c14n.Options{Work: &c.work, MaxBytes: c.c14nBudget}, make([]byte, 0, ds.unitLens[u]+64))
-		if err == nil {
-			_ = sha256.Sum256(b)
+	for _, m := range []int{decoyUnitBig, decoyUnitMax} {
+		for n >= ds.unitLens[m] {
+			dst = append(dst, ds.units[m])
+			n -= ds.unitLens[m]
+			added += ds.unitLens[m]
 		}
 	}
-	return added
+	best, bestErr := 0, n
+	for m := 1; m <= decoyUnitMax; m++ {
+		if e := abs(ds.unitLens[m] - n); e < bestErr {
+			best, bestErr = m, e
+		}
+	}
+	if best > 0 {
+		dst = append(dst, ds.units[best])
+		added += ds.unitLens[best]
+	}
+	return dst, added
 }
 
 // decoyTemplate is the decoy Assertion: shaped and sized like an Entra
@@ -681,7 +712,8 @@ type decoySet struct {
 	assertions []*decoyAssertion // smallest first
 	units      []*etree.Element  // units[m]: an Attribute of m AttributeValues (m = 1..decoyUnitMax, decoyUnitBig)
 	unitLens   []int             // their sizes in bytes
-	text       []byte            // Entra-shaped Assertion text, about 64 KB
+	text       []byte            // Entra-shaped Assertion text, as long as the parser's size budget
+	textStr    string            // the same, as a string (parsed without a copy)
 	budget     int               // canonicalization budget for the largest decoy
 }
 
@@ -701,29 +733,6 @@ func (ds *decoySet) pick(n int) *decoyAssertion {
 		}
 	}
 	return d
-}
-
-// plan returns the units (by number of values) whose sizes add up to n
-// bytes, within about half a value (a remainder below half the one-value
-// unit is dropped).
-func (ds *decoySet) plan(n int) []int {
-	var out []int
-	for _, m := range []int{decoyUnitBig, decoyUnitMax} {
-		for n >= ds.unitLens[m] {
-			out = append(out, m)
-			n -= ds.unitLens[m]
-		}
-	}
-	best, bestErr := 0, n
-	for m := 1; m <= decoyUnitMax; m++ {
-		if e := abs(ds.unitLens[m] - n); e < bestErr {
-			best, bestErr = m, e
-		}
-	}
-	if best > 0 {
-		out = append(out, best)
-	}
-	return out
 }
 
 func abs(x int) int {
@@ -787,10 +796,13 @@ func (v *Verifier) newDecoy() error {
 		}
 	}
 	// The parse top-up text: the full decoy with group values added up to
-	// about 64 KB (a parse of more is done in pieces).
+	// the parser's size budget (so that one parse of it covers any
+	// plaintext the parser would read).
 	i := strings.Index(full, "</AttributeStatement>")
-	extra := (64<<10 - len(full)) / len(decoyUnitValue)
-	ds.text = []byte(full[:i] + `<Attribute Name="g">` + strings.Repeat(decoyUnitValue, extra) + `</Attribute>` + full[i:])
+	pre, post := full[:i]+`<Attribute Name="g">`, `</Attribute>`+full[i:]
+	extra := (defaultParseLimits.maxBytes - len(pre) - len(post)) / len(decoyUnitValue)
+	ds.textStr = pre + strings.Repeat(decoyUnitValue, extra) + post
+	ds.text = []byte(ds.textStr)
 	v.decoys = ds
 	return nil
 }

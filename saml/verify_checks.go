@@ -57,8 +57,11 @@ type checker struct {
 	// signature: verifySignature then does not stop at a failed RSA
 	// verification but goes on to canonicalize and digest (decrypt.go).
 	uniform bool
-	// decSink holds an allocation of decrypt.go (openAssertion).
-	decSink []byte
+	// c14nThen are the decoy units verifySignature canonicalizes after
+	// the decoy Assertion in the decryption region, and decoyUnits the
+	// array that holds them (decrypt.go).
+	c14nThen   []*etree.Element
+	decoyUnits [24]*etree.Element
 	// dec counts the steps of the decryption region (decrypt.go); tests pin
 	// that every failure takes the same ones.
 	dec decryptWork

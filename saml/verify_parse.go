@@ -102,6 +102,25 @@ type treeFacts struct {
 // signature check uses); this function adds the checks above as each
 // element starts.
 func parseDocument(data []byte, lim parseLimits) (*etree.Document, *treeFacts, *parseErr) {
+	doc, f, err := parseDocumentOn(nil, data, "", lim)
+	if err != nil {
+		if pe, ok := err.(*parseErr); ok {
+			return nil, f, pe
+		}
+		return nil, f, fromReader(err)
+	}
+	return doc, f, nil
+}
+
+// parseDocumentOn is parseDocument building on the slabs sl (a new set when
+// nil; src, when not empty, is string(data): see xmltree.Slabs.Build), with
+// the failure as it came: a *parseErr or the reader's error, not mapped
+// onto the package's categories (decrypt.go needs only whether it failed,
+// and where).
+func parseDocumentOn(sl *xmltree.Slabs, data []byte, src string, lim parseLimits) (*etree.Document, *treeFacts, error) {
+	if sl == nil {
+		sl = new(xmltree.Slabs)
+	}
 	f := &treeFacts{}
 	start := func(el *etree.Element, space string, parent *etree.Element, parentSpace string) error {
 		for _, a := range el.Attr {
@@ -128,7 +147,7 @@ func parseDocument(data []byte, lim parseLimits) (*etree.Document, *treeFacts, *
 		}
 		return nil
 	}
-	doc, work, err := xmltree.Build(data,
+	doc, work, err := sl.Build(data, src,
 		xmlread.Limits{MaxBytes: int64(lim.maxBytes), MaxDepth: lim.maxDepth, MaxTokens: lim.maxTokens, MaxAttrs: lim.maxAttrs},
 		xmlread.Options{NoProcInst: true, NoAttrWhitespace: true, NoEmptyCDATA: true}, start)
 	f.work, f.stop = work, len(data)
@@ -141,10 +160,7 @@ func parseDocument(data []byte, lim parseLimits) (*etree.Document, *treeFacts, *
 		if xe := (*xmlread.Error)(nil); errors.As(err, &xe) {
 			f.stop = max(f.stop, int(xe.Offset))
 		}
-		if pe, ok := err.(*parseErr); ok {
-			return nil, f, pe
-		}
-		return nil, f, fromReader(err)
+		return nil, f, err
 	}
 	return doc, f, nil
 }

@@ -193,6 +193,18 @@ type Tokenizer struct {
 	ns       map[string]string
 	nsLog    []nsUndo
 	nsMarks  []int
+
+	// Initial storage of the stacks above and of Attrs, in the Tokenizer
+	// itself: a document up to 16 levels deep with up to 8 attributes on
+	// an element allocates nothing for them as it is read (so that what a
+	// read allocates does not grow with how far it got into an ordinary
+	// document; saml's decryption relies on that, issue 19).
+	namesArr    [256]byte
+	nameEndsArr [16]int
+	spacesArr   [16]string
+	nsLogArr    [16]nsUndo
+	nsMarksArr  [16]int
+	attrsArr    [8]Attr
 }
 
 var errNeedMore = errors.New("need more input")
@@ -201,6 +213,8 @@ var errNeedMore = errors.New("need more input")
 // removed) or, when r is not nil, over r read in chunks.
 func NewTokenizer(data []byte, r io.Reader, lim Limits, opt Options) *Tokenizer {
 	t := &Tokenizer{buf: data, r: r, lim: lim, opt: opt, eof: r == nil, ns: make(map[string]string, 8)}
+	t.names, t.nameEnds, t.spaces = t.namesArr[:0], t.nameEndsArr[:0], t.spacesArr[:0]
+	t.nsLog, t.nsMarks, t.Attrs = t.nsLogArr[:0], t.nsMarksArr[:0], t.attrsArr[:0]
 	if r != nil && t.buf == nil {
 		t.buf = make([]byte, 0, 64<<10)
 	}

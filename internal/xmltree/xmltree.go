@@ -31,24 +31,59 @@ type Start func(el *etree.Element, space string, parent *etree.Element, parentSp
 // also on failure; err is the reader's *xmlread.Error or what start
 // returned.
 func Build(data []byte, lim xmlread.Limits, opt xmlread.Options, start Start) (doc *etree.Document, work int, err error) {
+	return new(Slabs).Build(data, "", lim, opt, start)
+}
+
+// Slabs are the slabs a build takes its tree nodes from, kept so that a
+// later build goes on taking nodes where an earlier one left off. saml's
+// decryption tops up a parse that stopped early with a parse of decoy text
+// on the same slabs, so that the memory the two parses allocate does not
+// depend on where the first one stopped. The zero value is ready: the first
+// build sizes the slabs from its input. Not safe for concurrent use.
+type Slabs struct {
+	ar    arena
+	sized bool
+}
+
+// Size sizes the slabs for the markup count of texts together (each
+// element has at least one '<' and each attribute one '='; the slabs grow
+// when the guess is short), so that builds that each read a part of one of
+// texts do not outgrow them. A first build on slabs not sized yet sizes
+// them for its own input.
+func (s *Slabs) Size(texts ...[]byte) {
+	lt, eq := 0, 0
+	for _, t := range texts {
+		lt += bytes.Count(t, []byte("<"))
+		eq += bytes.Count(t, []byte("="))
+	}
+	s.ar = arena{
+		els: make([]etree.Element, 0, lt/2+1),
+		ats: make([]etree.Attr, 0, eq+1),
+		cds: make([]etree.CharData, 0, lt/2+1),
+		n:   32,
+	}
+	s.sized = true
+}
+
+// Build is Build on the slabs s. src, when not empty, must be string(data):
+// names, values and text are then substrings of src, and data is not copied
+// (a caller that parses the same constant text again passes it).
+func (s *Slabs) Build(data []byte, src string, lim xmlread.Limits, opt xmlread.Options, start Start) (doc *etree.Document, work int, err error) {
 	t := xmlread.NewTokenizer(data, nil, lim, opt)
 	doc = etree.NewDocument()
-	src := string(data)
+	if len(src) != len(data) {
+		src = string(data)
+	}
 	str := func(b []byte) string {
 		if off, ok := t.RawOffset(b); ok {
 			return src[off : off+int64(len(b))]
 		}
 		return string(b)
 	}
-	// Slabs sized from the markup count (each element has at least one '<'
-	// and each attribute one '='); they grow when the guess is short.
-	lt, eq := bytes.Count(data, []byte("<")), bytes.Count(data, []byte("="))
-	ar := arena{
-		els: make([]etree.Element, 0, lt/2+1),
-		ats: make([]etree.Attr, 0, eq+1),
-		cds: make([]etree.CharData, 0, lt/2+1),
-		n:   32,
+	if !s.sized {
+		s.Size(data)
 	}
+	ar := &s.ar
 	type open struct {
 		el    *etree.Element
 		space string
