@@ -563,7 +563,7 @@ func (c *checker) openAssertion(ea *etree.Element, facts *treeFacts, plain []byt
 	// The decoy is digested with its units in one canonicalization, into
 	// one buffer, with one hash, as a decrypted Assertion of its size is.
 	if target == d.el {
-		c.c14nThen = units
+		c.c14nExtra = units
 	}
 	c.uniform = true
 	s, e := c.verifySignature(target, sigEl, "Assertion")
@@ -571,11 +571,11 @@ func (c *checker) openAssertion(ea *etree.Element, facts *treeFacts, plain []byt
 	if c.dec.digests == digests {
 		// verifySignature stopped before the digest (a malformed
 		// Signature in a plaintext that parsed): digest the decoy.
-		c.c14nThen = units
+		c.c14nExtra = units
 		c.digestDecoy(d)
 		target = d.el
 	}
-	c.c14nThen = nil
+	c.c14nExtra = nil
 	if target == d.el {
 		c.dec.digestBytes += d.size + grown
 	} else {
@@ -596,11 +596,11 @@ func schemaValidFull(el *etree.Element) bool {
 }
 
 // digestDecoy canonicalizes the decoy Assertion d without its Signature,
-// followed by the units in c.c14nThen, and hashes it, as verifySignature's
+// with the units in c.c14nExtra as further children, and hashes it, as verifySignature's
 // digest step does.
 func (c *checker) digestDecoy(d *decoyAssertion) {
 	c.dec.digests++
-	b, err := c14n.Canonicalize(d.el, c14n.Options{Skip: d.sig, Work: &c.work, MaxBytes: c.c14nBudget, Then: c.c14nThen},
+	b, err := c14n.Canonicalize(d.el, c14n.Options{Skip: d.sig, Work: &c.work, MaxBytes: c.c14nBudget, Extra: c.c14nExtra},
 		make([]byte, 0, (c.c14nBudget-4096)/2))
 	if err == nil {
 		_ = sha256.Sum256(b)

@@ -57,10 +57,10 @@ type checker struct {
 	// signature: verifySignature then does not stop at a failed RSA
 	// verification but goes on to canonicalize and digest (decrypt.go).
 	uniform bool
-	// c14nThen are the decoy units verifySignature canonicalizes after
-	// the decoy Assertion in the decryption region, and decoyUnits the
-	// array that holds them (decrypt.go).
-	c14nThen   []*etree.Element
+	// c14nExtra are the decoy units verifySignature canonicalizes as
+	// further children of the decoy Assertion in the decryption region,
+	// and decoyUnits the array that holds them (decrypt.go).
+	c14nExtra  []*etree.Element
 	decoyUnits [24]*etree.Element
 	// dec counts the steps of the decryption region (decrypt.go); tests pin
 	// that every failure takes the same ones.

@@ -259,7 +259,7 @@ func (c *checker) verifySignature(el, sig *etree.Element, what string) (*signed,
 	refCanon.Work, refCanon.MaxBytes = &c.work, c.c14nBudget
 	if c.uniform {
 		c.dec.digests++
-		refCanon.Then = c.c14nThen
+		refCanon.Extra = c.c14nExtra
 	}
 	// The canonical form of the signed element is about the document's
 	// size: one buffer of that size instead of doubling into it.

@@ -58,13 +58,12 @@ type Options struct {
 	// Work, when not nil, is incremented by the units of work done (tests
 	// pin that canonicalization is linear in the size of the tree).
 	Work *int
-	// Then are elements canonicalized after el, each as an apex of its own
-	// in the context of its own ancestors, into the same output: the
-	// result is the concatenation of their canonical forms (Skip applies
-	// to el only). saml's decryption digests a decoy Assertion grown by
-	// such elements in one call, as it digests a decrypted Assertion of
-	// that size.
-	Then []*etree.Element
+	// Extra are elements canonicalized as if they were further children of
+	// el, after its own, in el's namespace context (their own ancestors are
+	// not looked at; Skip applies to el's children only). saml's decryption
+	// digests a decoy Assertion grown by such elements in one call, as it
+	// digests a decrypted Assertion of that size.
+	Extra []*etree.Element
 }
 
 // binding is one namespace declaration.
@@ -119,21 +118,13 @@ func canonicalize(el *etree.Element, opts Options, buf []byte) ([]byte, int, err
 			w.work++
 		}
 	}
-	for i := -1; i < len(opts.Then); i++ {
-		apex := el
-		if i >= 0 {
-			apex = opts.Then[i]
-			clear(w.scope)
-			clear(w.rendered)
-		}
-		w.context(apex)
-		w.log = w.log[:0]
-		if err := w.element(apex, true); err != nil {
-			w.work += len(w.b)
-			return nil, w.work, err
-		}
-	}
+	w.context(el)
+	w.log = w.log[:0]
+	err := w.element(el, true)
 	w.work += len(w.b)
+	if err != nil {
+		return nil, w.work, err
+	}
 	return w.b, w.work, nil
 }
 
@@ -308,8 +299,15 @@ func (w *writer) element(el *etree.Element, apex bool) error {
 	// The scratch slices are free again for the children.
 	w.used, w.decls, w.attrs = used, decls, attrs
 
-	for _, t := range el.Child {
+	children := el.Child
+	for i := 0; i < len(children) || apex && i-len(children) < len(w.opts.Extra); i++ {
 		w.work++
+		var t etree.Token
+		if i < len(children) {
+			t = children[i]
+		} else {
+			t = w.opts.Extra[i-len(children)]
+		}
 		switch t := t.(type) {
 		case *etree.Element:
 			if t == w.opts.Skip && t.Parent() == el {

@@ -279,53 +279,48 @@ func hasEmptyPrefixDecl(el *etree.Element) bool {
 	return down(el)
 }
 
-// TestThen: Options.Then appends the canonical form of each further element,
-// each an apex in its own ancestors' context, with the state of the
-// elements before it forgotten (a prefix rendered on el is rendered again
-// on a later apex; Skip applies to el only).
-func TestThen(t *testing.T) {
+// TestExtra: Options.Extra canonicalizes further elements as if they were
+// children of el after its own, in el's namespace context: the same bytes
+// as el with copies of them appended (a declaration el renders is not
+// rendered again; Skip applies to el's own children).
+func TestExtra(t *testing.T) {
 	doc := etree.NewDocument()
 	if err := doc.ReadFromString(`<w xmlns="urn:a" xmlns:p="urn:p"><e ID="1"><p:s/><f p:x="1">t</f></e>` +
-		`<g xmlns:q="urn:q"><h q:y="2" p:z="3"/></g><k><p:s/></k></w>`); err != nil {
+		`<g xmlns:q="urn:q"><h q:y="2" p:z="3"/></g><k><p:s/>u</k></w>`); err != nil {
 		t.Fatal(err)
 	}
 	kids := doc.Root().ChildElements()
 	e, g, k := kids[0], kids[1], kids[2]
 	skip := e.ChildElements()[0]
-	var want []byte
-	for i, el := range []*etree.Element{e, g.ChildElements()[0], k} {
-		opts := Options{}
-		if i == 0 {
-			opts.Skip = skip
-		}
-		b, err := Canonicalize(el, opts, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want = append(want, b...)
+	h := g.ChildElements()[0]
+	var work int
+	got, err := Canonicalize(e, Options{Skip: skip, Extra: []*etree.Element{k, k}, Work: &work}, nil)
+	if err != nil {
+		t.Fatal(err)
 	}
-	var work, workEach int
-	got, err := Canonicalize(e, Options{Skip: skip, Then: []*etree.Element{g.ChildElements()[0], k}, Work: &work}, nil)
+	grown := e.Copy()
+	grown.AddChild(k.Copy())
+	grown.AddChild(k.Copy())
+	doc.Root().AddChild(grown)
+	var workGrown int
+	want, err := Canonicalize(grown, Options{Skip: grown.ChildElements()[0], Work: &workGrown}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Fatalf("with Then:\n%s\nwant the concatenation:\n%s", got, want)
+		t.Fatalf("with Extra:\n%s\nwant el with them appended:\n%s", got, want)
 	}
-	// k's own p:s is not skipped, and xmlns:p is rendered again in k's form.
-	if !bytes.Contains(got, []byte(`<k xmlns="urn:a"><p:s xmlns:p="urn:p"></p:s></k>`)) {
-		t.Fatalf("k not rendered on its own: %s", got)
+	// k's own p:s is kept, its xmlns="urn:a" is not rendered again, and
+	// xmlns:p is rendered on p:s (e does not use p).
+	if !bytes.Contains(got, []byte(`<k><p:s xmlns:p="urn:p"></p:s>u</k><k>`)) {
+		t.Fatalf("extra children not rendered in el's context: %s", got)
 	}
-	for _, el := range []*etree.Element{e, g.ChildElements()[0], k} {
-		_, _ = Canonicalize(el, Options{Work: &workEach}, nil)
+	if work != workGrown {
+		t.Errorf("work with Extra %d, of the grown element %d", work, workGrown)
 	}
-	if work == 0 || work > workEach+8 {
-		t.Errorf("work with Then %d, separately %d", work, workEach)
-	}
-	// An error in a later element is the call's error.
-	bad := etree.NewElement("x")
-	bad.Space = "undeclared"
-	if _, err := Canonicalize(e, Options{Then: []*etree.Element{bad}}, nil); err != ErrUndeclaredPrefix {
-		t.Fatalf("undeclared prefix in Then: %v", err)
+	// An element of Extra uses el's context, not its own ancestors': q is
+	// declared on g only.
+	if _, err := Canonicalize(e, Options{Extra: []*etree.Element{h}}, nil); err != ErrUndeclaredPrefix {
+		t.Fatalf("prefix declared only outside el: %v", err)
 	}
 }
