@@ -494,8 +494,9 @@ func (c *checker) openAssertion(ea *etree.Element, facts *treeFacts, plain []byt
 	// itself is not classified (no error value is built for it).
 	c.dec.parses++
 	var slabs xmltree.Slabs
-	dt := c.v.decoys.text
-	slabs.Size(wrapped, dt[:min(len(wrapped), len(dt))])
+	lt, eq := xmltree.MarkupCount(wrapped)
+	dlt, deq := c.v.decoys.markup(len(wrapped))
+	slabs.Reserve(lt+dlt, eq+deq)
 	doc, f, perr := parseDocumentOn(&slabs, wrapped, "", defaultParseLimits)
 	c.parseDecoy(&slabs, len(wrapped)-f.stop)
 	c.dec.parsed += f.stop
@@ -714,6 +715,7 @@ type decoySet struct {
 	unitLens   []int             // their sizes in bytes
 	text       []byte            // Entra-shaped Assertion text, as long as the parser's size budget
 	textStr    string            // the same, as a string (parsed without a copy)
+	textMarkup [][2]int          // [k]: MarkupCount of text[:k*1024] (the last: of all of it)
 	budget     int               // canonicalization budget for the largest decoy
 }
 
@@ -721,6 +723,15 @@ type decoySet struct {
 type decoyAssertion struct {
 	el, sig *etree.Element
 	size    int // bytes of its text
+}
+
+// markup returns, for sizing the slabs of a parse topped up with up to n
+// bytes of the decoy text, the MarkupCount of the decoy text's first n
+// bytes rounded up to the next KB (a table look-up: counting the text each
+// time would cost as much as counting the plaintext).
+func (ds *decoySet) markup(n int) (lt, eq int) {
+	m := ds.textMarkup[min((max(n, 0)+1023)/1024, len(ds.textMarkup)-1)]
+	return m[0], m[1]
 }
 
 // pick returns the largest decoy Assertion not larger than n bytes, or
@@ -803,6 +814,13 @@ func (v *Verifier) newDecoy() error {
 	extra := (defaultParseLimits.maxBytes - len(pre) - len(post)) / len(decoyUnitValue)
 	ds.textStr = pre + strings.Repeat(decoyUnitValue, extra) + post
 	ds.text = []byte(ds.textStr)
+	for k := 0; ; k++ {
+		lt, eq := xmltree.MarkupCount(ds.text[:min(k*1024, len(ds.text))])
+		ds.textMarkup = append(ds.textMarkup, [2]int{lt, eq})
+		if k*1024 >= len(ds.text) {
+			break
+		}
+	}
 	v.decoys = ds
 	return nil
 }

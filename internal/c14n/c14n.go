@@ -299,15 +299,8 @@ func (w *writer) element(el *etree.Element, apex bool) error {
 	// The scratch slices are free again for the children.
 	w.used, w.decls, w.attrs = used, decls, attrs
 
-	children := el.Child
-	for i := 0; i < len(children) || apex && i-len(children) < len(w.opts.Extra); i++ {
+	for _, t := range el.Child {
 		w.work++
-		var t etree.Token
-		if i < len(children) {
-			t = children[i]
-		} else {
-			t = w.opts.Extra[i-len(children)]
-		}
 		switch t := t.(type) {
 		case *etree.Element:
 			if t == w.opts.Skip && t.Parent() == el {
@@ -334,6 +327,14 @@ func (w *writer) element(el *etree.Element, apex bool) error {
 			w.b = append(w.b, "?>"...)
 		default:
 			return ErrUnsupported
+		}
+	}
+	if apex {
+		for _, x := range w.opts.Extra {
+			w.work++
+			if err := w.element(x, false); err != nil {
+				return err
+			}
 		}
 	}
 	w.b = append(w.b, "</"...)

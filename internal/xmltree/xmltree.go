@@ -45,17 +45,17 @@ type Slabs struct {
 	sized bool
 }
 
-// Size sizes the slabs for the markup count of texts together (each
-// element has at least one '<' and each attribute one '='; the slabs grow
-// when the guess is short), so that builds that each read a part of one of
-// texts do not outgrow them. A first build on slabs not sized yet sizes
-// them for its own input.
-func (s *Slabs) Size(texts ...[]byte) {
-	lt, eq := 0, 0
-	for _, t := range texts {
-		lt += bytes.Count(t, []byte("<"))
-		eq += bytes.Count(t, []byte("="))
-	}
+// MarkupCount returns the number of '<' and of '=' in data: each element
+// has at least one '<' and each attribute one '='.
+func MarkupCount(data []byte) (lt, eq int) {
+	return bytes.Count(data, []byte("<")), bytes.Count(data, []byte("="))
+}
+
+// Reserve sizes the slabs for lt '<' and eq '=' of input (MarkupCount; the
+// slabs grow when the guess is short). Sized for two texts together, they
+// do not outgrow builds that each read a part of one of them. A first
+// build on slabs not sized yet sizes them for its own input.
+func (s *Slabs) Reserve(lt, eq int) {
 	s.ar = arena{
 		els: make([]etree.Element, 0, lt/2+1),
 		ats: make([]etree.Attr, 0, eq+1),
@@ -81,7 +81,7 @@ func (s *Slabs) Build(data []byte, src string, lim xmlread.Limits, opt xmlread.O
 		return string(b)
 	}
 	if !s.sized {
-		s.Size(data)
+		s.Reserve(MarkupCount(data))
 	}
 	ar := &s.ar
 	type open struct {

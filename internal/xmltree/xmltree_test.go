@@ -24,7 +24,9 @@ func TestSlabsShared(t *testing.T) {
 	b := `<B xmlns="urn:b" ID="2">` + strings.Repeat(`<u><v k="2" j="3">more</v></u>`, 20) + `</B>`
 	for _, stop := range []int{0, 1, 40, len(a) / 2, len(a) - 5, len(a)} {
 		var s Slabs
-		s.Size(a, []byte(b))
+		la, ea := MarkupCount(a)
+		lb, eb := MarkupCount([]byte(b))
+		s.Reserve(la+lb, ea+eb)
 		els, ats, cds := cap(s.ar.els), cap(s.ar.ats), cap(s.ar.cds)
 		_, _, errA := s.Build(a[:stop], "", testLim, xmlread.Options{}, nil)
 		if (errA == nil) != (stop == len(a)) {
