@@ -133,13 +133,13 @@ func TestParseRoleARNErrors(t *testing.T) {
 	}
 }
 
-// checkAttrErr asserts err is an *AttributeError for attr, matching category
+// checkAttrErr asserts err is an *Error for attr, matching category
 // and detail with errors.Is, with msg in its text and the package prefix.
-func checkAttrErr(t *testing.T, err error, attr string, category, detail error, msg string) *AttributeError {
+func checkAttrErr(t *testing.T, err error, attr string, category, detail error, msg string) *Error {
 	t.Helper()
-	var ae *AttributeError
+	var ae *Error
 	if !errors.As(err, &ae) {
-		t.Fatalf("error %v (%T) is not an *AttributeError", err, err)
+		t.Fatalf("error %v (%T) is not an *Error", err, err)
 	}
 	if ae.Attribute != attr {
 		t.Errorf("Attribute = %q, want %q", ae.Attribute, attr)

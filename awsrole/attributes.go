@@ -31,7 +31,7 @@ type Attributes struct {
 // ParseAttributes reads the AWS attributes from a map of SAML attribute name to
 // values (names are matched exactly and case-sensitively; other attributes are
 // ignored) and validates them all. It reports every problem at once: the error
-// is an errors.Join of *AttributeError values, in a fixed order (Role,
+// is an errors.Join of *Error values, in a fixed order (Role,
 // RoleSessionName, SessionDuration, SourceIdentity, tags by attribute name,
 // TransitiveTagKeys), each naming the attribute, the value index and the rule.
 // On error the returned Attributes hold what did parse.
@@ -45,7 +45,7 @@ type Attributes struct {
 func ParseAttributes(m map[string][]string) (Attributes, error) {
 	var a Attributes
 	var errs []error
-	add := func(e *AttributeError) { errs = append(errs, e) }
+	add := func(e *Error) { errs = append(errs, e) }
 
 	// A3.1-A3.3 Role.
 	if vals, ok := m[AttrRole]; !ok || len(vals) == 0 {
@@ -167,7 +167,7 @@ func ParseAttributes(m map[string][]string) (Attributes, error) {
 		}
 		for i, k := range vals {
 			if err := validateTagKey(k); err != nil {
-				var ae *AttributeError
+				var ae *Error
 				errors.As(err, &ae)
 				add(newErr(AttrTransitiveTagKeys, i, "A3.8", errInvalidTransitiveTagKeys, nil, ae.Reason))
 				continue
@@ -199,9 +199,9 @@ func caseHint(m map[string][]string, want string) string {
 	return fmt.Sprintf("; found %s, which differs only in case: attribute names are case-sensitive", echoN(found[0], 128))
 }
 
-// withIndex sets the Index of an *AttributeError returned by this package.
-func withIndex(err error, i int) *AttributeError {
-	var ae *AttributeError
+// withIndex sets the Index of an *Error returned by this package.
+func withIndex(err error, i int) *Error {
+	var ae *Error
 	if !errors.As(err, &ae) {
 		return newErr("", i, "", err, nil, err.Error())
 	}
@@ -244,7 +244,7 @@ func (a Attributes) Values() map[string][]string {
 // Validate checks a as ParseAttributes would check a.Values(), and also what
 // Values would hide: a SessionDuration with a fraction of a second, a tag key
 // given twice exactly, and Role fields that do not survive String and ParseRole
-// (such as a Name containing '/'). It returns joined *AttributeError values.
+// (such as a Name containing '/'). It returns joined *Error values.
 func (a Attributes) Validate() error {
 	var errs []error
 	if a.SessionDuration != 0 && time.Duration(a.SessionDuration)%time.Second != 0 {

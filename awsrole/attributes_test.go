@@ -226,7 +226,7 @@ func TestParseAttributesErrors(t *testing.T) {
 				t.Fatalf("got %d errors, want %d:\n%v", len(got), len(tt.want), err)
 			}
 			for i, w := range tt.want {
-				var ae *AttributeError
+				var ae *Error
 				if !errors.As(got[i], &ae) {
 					t.Fatalf("error %d is %T", i, got[i])
 				}

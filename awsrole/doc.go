@@ -5,7 +5,7 @@
 //
 // Every parser validates against the rules AWS applies (rule numbers such as A3.4 and
 // B2.2 are defined in the repository's docs/rules.md), returns values whose String method gives
-// the canonical form, and fails closed: bad input yields an *AttributeError that
+// the canonical form, and fails closed: bad input yields an *Error that
 // names the rule it breaks and wraps a sentinel category for errors.Is. Error
 // messages repeat the text AWS itself answers where it is known, and never echo more
 // than a bounded prefix of the offending value.

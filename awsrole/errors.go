@@ -9,10 +9,10 @@ import (
 	"github.com/samlaws/samlaws/internal/errkind"
 )
 
-// Sentinel categories. Every error returned by this package is an *AttributeError
+// Sentinel categories. Every error returned by this package is an *Error
 // (or an errors.Join of them) whose Kind wraps exactly one of them; match them
 // with errors.Is, and read the attribute, rule and reason from the
-// *AttributeError (errors.As). Attribute says which value failed (empty for a
+// *Error (errors.As). Attribute says which value failed (empty for a
 // value parsed on its own, as by ParseRoleARN, or for a request parameter such
 // as DurationSeconds, whose Rule says which).
 var (
@@ -31,7 +31,7 @@ func invalid(msg string) error { return errkind.New("awsrole: "+msg, "", ErrInva
 
 func missing(msg string) error { return errkind.New("awsrole: "+msg, "", ErrMissing) }
 
-// The finer kinds (Kind) and details (Err) of AttributeError.
+// The finer kinds (Kind) and details (Err) of this package's *Error.
 var (
 	errInvalidARN                = invalid("invalid ARN")
 	errMissingRole               = missing("missing Role attribute")
@@ -55,40 +55,56 @@ var (
 	errARNMismatch = invalid("role and provider in different partitions or accounts") // A3.3
 )
 
-// AttributeError is the one typed error of this package, in the module's
-// error shape (docs/design.md, Conventions): use errors.As to get the
-// attribute, the rule and the reason of a failure. Its Error string is
+// Error is the error type of this package and of the packages built on it
+// (awsrole/samlcreds, awsrole/iamsaml, awstest) for their own failures:
+// invalid input, an unusable answer, a bad configuration. It has the module's
+// one error shape (docs/design.md, Conventions); errors a remote service
+// returned are a [RemoteError]. Its Error string is
 //
-//	awsrole: <Attribute>[<Index>]: <Reason> (rule <Rule>)
+//	<Package>: [<Attribute>[<Index>]: ]<Reason> (rule <Rule>)[: <Err>]
 //
-// without the attribute part when Attribute is empty. Reason never contains more
-// than a bounded prefix of the offending value; the cause in Err is not
-// printed (it can repeat the value), but errors.Is and errors.As reach it.
-type AttributeError struct {
-	// Kind is the sentinel category (errInvalidRole, errInvalidRoleSessionName, ...).
+// with empty parts left out. Reason never contains more than a bounded prefix
+// of an offending value, and never a secret or an assertion. The cause is
+// printed except in errors of package awsrole, whose cause (a finer kind, or
+// the ARN error inside a Role value) the Reason already states; errors.Is and
+// errors.As reach it either way.
+type Error struct {
+	// Kind is the category: one of the Err* sentinels of the package that
+	// returned the error (ErrInvalid, ErrMissing here; samlcreds.ErrSTS,
+	// iamsaml.ErrIAM, awstest.ErrConfig, ...), or an unexported finer kind
+	// wrapping one, so that errors.Is(err, pkg.ErrX) matches it.
 	Kind error
-	// Rule is the rule id (docs/rules.md) the input breaks, such as "A3.4".
+	// Rule is the rule id (docs/rules.md) the input breaks, such as "A3.4",
+	// or "".
 	Rule string
-	// Reason says what is wrong, including the AWS error text where one is known.
+	// Reason says what is wrong, including the AWS error text where one is
+	// known, without the package prefix.
 	Reason string
-	// Err is an optional finer cause or nil: a sentinel such as
-	// errARNWildcard, or, for a Role value holding a malformed ARN, the ARN's own
-	// *AttributeError (which wraps errInvalidARN).
+	// Err is the underlying cause, or nil: a finer sentinel such as the kind
+	// of a malformed ARN, the ARN's own *Error for a Role value holding a
+	// malformed ARN, an awsrole *Error inside an iamsaml one, a file system
+	// error.
 	Err error
+	// Package names the package that returned the error ("awsrole",
+	// "samlcreds", "iamsaml", "awstest"); the Error string begins with it.
+	Package string
 	// Attribute is the SAML attribute name (one of the Attr* constants, or a
-	// PrincipalTag attribute name); empty when a value was parsed on its own, for
-	// example by ParseRoleARN.
+	// PrincipalTag attribute name); empty when a value was parsed on its own,
+	// for example by ParseRoleARN, and in the other packages' errors.
 	Attribute string
-	// Index is the position of the offending value among the attribute's values,
-	// or -1 when the problem is not about one value (missing attribute, too many
-	// values).
+	// Index is the position of the offending value among the attribute's
+	// values, or -1 when the problem is not about one value (missing
+	// attribute, too many values). It is read only when Attribute is set.
 	Index int
 }
 
 // Error implements error.
-func (e *AttributeError) Error() string {
+func (e *Error) Error() string {
 	var b strings.Builder
-	b.WriteString("awsrole: ")
+	if e.Package != "" {
+		b.WriteString(e.Package)
+		b.WriteString(": ")
+	}
 	if e.Attribute != "" {
 		b.WriteString(e.Attribute)
 		if e.Index >= 0 {
@@ -104,17 +120,109 @@ func (e *AttributeError) Error() string {
 		b.WriteString(e.Rule)
 		b.WriteString(")")
 	}
+	if e.Err != nil && e.Package != pkgName {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
 	return b.String()
 }
 
-// Unwrap returns the category and, when set, the finer cause, so that
-// errors.Is matches either.
-func (e *AttributeError) Unwrap() []error {
-	if e.Err != nil {
-		return []error{e.Kind, e.Err}
-	}
-	return []error{e.Kind}
+// Unwrap returns the category and, when set, the cause, so that errors.Is
+// matches either and errors.As reaches the cause.
+func (e *Error) Unwrap() []error { return unwrap(e.Kind, e.Err) }
+
+// RemoteError is a call to a remote service (STS, IAM) that failed, like
+// oauth2.RetrieveError: what the service answered (status, error code,
+// message, request ID) when an answer arrived, and the client's error in Err,
+// so that errors.As reaches smithy.APIError and the service's exception types
+// (*types.ExpiredTokenException, ...), and errors.Is context.Canceled or
+// context.DeadlineExceeded. awsrole/samlcreds and awsrole/iamsaml return it;
+// a timeout is a RemoteError with StatusCode 0, never an *Error. Its Error
+// string is
+//
+//	<Package>: <Op>: <Code>: <Message> (HTTP <StatusCode>, request <RequestID>); <Hint> (rule <Rule>)
+//
+// with empty parts left out. It does not print Err, whose text could repeat
+// the request (an assertion); when no answer arrived, Message holds the
+// bounded text of the transport error instead.
+type RemoteError struct {
+	// Kind is the category: samlcreds.ErrSTS or iamsaml.ErrIAM.
+	Kind error
+	// Op is the service operation, such as "AssumeRoleWithSAML" or
+	// "ListRoles".
+	Op string
+	// StatusCode is the HTTP status, 0 when no answer arrived (timeout,
+	// cancellation, DNS).
+	StatusCode int
+	// Code is the service's error code ("ExpiredTokenException",
+	// "AccessDenied"), or "".
+	Code string
+	// Message is the service's error message (bounded), or the transport
+	// error's text when no answer arrived; samlcreds withholds it when it
+	// repeats the assertion.
+	Message string
+	// RequestID is the service's request ID, for AWS support, or "".
+	RequestID string
+	// Err is the client's error.
+	Err error
+	// Rule is the rule id (docs/rules.md) that explains the answer, such as
+	// "A4.4", or "".
+	Rule string
+	// Hint says how to fix the problem, or "".
+	Hint string
+	// Package names the package that made the call ("samlcreds",
+	// "iamsaml"); the Error string begins with it.
+	Package string
 }
+
+// Error implements error.
+func (e *RemoteError) Error() string {
+	var b strings.Builder
+	if e.Package != "" {
+		b.WriteString(e.Package)
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Op)
+	for _, s := range []string{e.Code, e.Message} {
+		if s != "" {
+			b.WriteString(": ")
+			b.WriteString(s)
+		}
+	}
+	var paren []string
+	if e.StatusCode != 0 {
+		paren = append(paren, "HTTP "+strconv.Itoa(e.StatusCode))
+	}
+	if e.RequestID != "" {
+		paren = append(paren, "request "+e.RequestID)
+	}
+	if len(paren) > 0 {
+		b.WriteString(" (" + strings.Join(paren, ", ") + ")")
+	}
+	if e.Hint != "" {
+		b.WriteString("; ")
+		b.WriteString(e.Hint)
+	}
+	if e.Rule != "" {
+		b.WriteString(" (rule ")
+		b.WriteString(e.Rule)
+		b.WriteString(")")
+	}
+	return b.String()
+}
+
+// Unwrap returns the category and, when set, the client's error.
+func (e *RemoteError) Unwrap() []error { return unwrap(e.Kind, e.Err) }
+
+func unwrap(kind, cause error) []error {
+	if cause != nil {
+		return []error{kind, cause}
+	}
+	return []error{kind}
+}
+
+// pkgName is this package's name, the Package of its errors.
+const pkgName = "awsrole"
 
 // maxEcho bounds how much of an offending value an error message repeats;
 // maxEchoARN is the bound for ARNs and Role values, which are not secret.
@@ -145,6 +253,6 @@ func echoN(s string, n int) string {
 	return strconv.Quote(s[:cut]) + "... (" + strconv.Itoa(len(s)) + " bytes)"
 }
 
-func newErr(attr string, index int, rule string, category, detail error, reason string) *AttributeError {
-	return &AttributeError{Kind: category, Rule: rule, Reason: reason, Err: detail, Attribute: attr, Index: index}
+func newErr(attr string, index int, rule string, category, detail error, reason string) *Error {
+	return &Error{Kind: category, Rule: rule, Reason: reason, Err: detail, Package: pkgName, Attribute: attr, Index: index}
 }

@@ -46,7 +46,7 @@ func ExampleParseAttributes() {
 	})
 	// Every problem at once, each with its attribute and rule.
 	fmt.Println(err)
-	var ae *awsrole.AttributeError
+	var ae *awsrole.Error
 	fmt.Println(errors.Is(err, awsrole.ErrInvalid), errors.As(err, &ae) && ae.Attribute == awsrole.AttrRole)
 
 	a, err := awsrole.ParseAttributes(map[string][]string{

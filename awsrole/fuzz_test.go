@@ -48,13 +48,13 @@ func FuzzParseRoleARN(f *testing.F) {
 	})
 }
 
-// checkFuzzErr asserts the error contract: an *AttributeError in the category,
+// checkFuzzErr asserts the error contract: an *Error in the category,
 // with a bounded message.
 func checkFuzzErr(t *testing.T, err error, category error) {
 	t.Helper()
-	var ae *AttributeError
+	var ae *Error
 	if !errors.As(err, &ae) || !errors.Is(err, category) {
-		t.Fatalf("error %v (%T) is not an *AttributeError of %v", err, err, category)
+		t.Fatalf("error %v (%T) is not an *Error of %v", err, err, category)
 	}
 	if ae.Rule == "" || !strings.HasPrefix(err.Error(), "awsrole: ") {
 		t.Fatalf("error %q lacks rule or prefix", err)
@@ -140,7 +140,7 @@ func FuzzParseAttributes(f *testing.F) {
 		a, err := ParseAttributes(m)
 		if err != nil {
 			for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
-				var ae *AttributeError
+				var ae *Error
 				if !errors.As(e, &ae) || ae.Rule == "" || len(ae.Error()) > 1200 {
 					t.Fatalf("bad error %v", e)
 				}

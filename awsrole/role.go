@@ -40,7 +40,7 @@ const xmlSpace = " \t\r\n"
 // comma), three or more ARNs, text that is not an ARN, two roles or two providers,
 // wildcards, non-IAM ARNs, mismatched partition or account (A3.3), and values
 // longer than 5121 bytes. All wrap ErrInvalid; a failure inside one ARN also
-// carries that ARN's *AttributeError in Err.
+// carries that ARN's *Error in Err.
 func ParseRole(s string) (Role, error) {
 	r, err := parseRole(s)
 	if err != nil {
@@ -50,8 +50,8 @@ func ParseRole(s string) (Role, error) {
 	return r, nil
 }
 
-func parseRole(s string) (Role, *AttributeError) {
-	fail := func(rule string, detail error, format string, args ...any) (Role, *AttributeError) {
+func parseRole(s string) (Role, *Error) {
+	fail := func(rule string, detail error, format string, args ...any) (Role, *Error) {
 		return Role{}, newErr("", -1, rule, errInvalidRole, detail, fmt.Sprintf(format, args...))
 	}
 	if s == "" {
@@ -88,8 +88,8 @@ func parseRole(s string) (Role, *AttributeError) {
 	for i, p := range parts {
 		a, err := parseARN(p, kindAny)
 		if err != nil {
-			var ae *AttributeError
-			errors.As(err, &ae) // parseARN always returns *AttributeError
+			var ae *Error
+			errors.As(err, &ae) // parseARN always returns *Error
 			// Err is the ARN error itself, so errors.Is also matches
 			// ErrInvalid and its finer sentinel.
 			return fail(ae.Rule, err, "%s ARN: %s", ordinal(i), ae.Reason)

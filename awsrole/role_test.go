@@ -99,7 +99,7 @@ func TestParseRoleErrors(t *testing.T) {
 			if arnLevel := strings.HasPrefix(ae.Reason, "first ARN: ") || strings.HasPrefix(ae.Reason, "second ARN: "); errors.Is(err, errInvalidARN) != arnLevel {
 				t.Errorf("errors.Is(err, errInvalidARN) = %v, want %v", !arnLevel, arnLevel)
 			}
-			var inner *AttributeError
+			var inner *Error
 			if errors.As(ae.Err, &inner) && inner.Attribute != "" {
 				t.Errorf("inner ARN error names attribute %q", inner.Attribute)
 			}

@@ -62,7 +62,7 @@ func TestSAMLProviderAggregate(t *testing.T) {
 	idpC := samltest.NewIdP(t, samltest.IdPConfig{Now: now, TenantID: tenantC, KeyIndex: 3})
 	idpBForged := samltest.NewIdP(t, samltest.IdPConfig{Now: now, TenantID: tenantB, KeyIndex: 3})
 
-	srv := awstest.NewServer(t, awstest.Config{Now: now})
+	srv := newAWS(t, awstest.Config{Now: now})
 	cfg := srv.AWSConfig("")
 	cfg.RetryMaxAttempts = 1
 	ic, sc := iam.NewFromConfig(cfg), sts.NewFromConfig(cfg)

@@ -12,7 +12,7 @@
 // DurationSeconds against MaxSessionDuration, SessionNotOnOrAfter, session
 // tags and size limits (rules A and B1-B4 of docs/rules.md).
 //
-//	srv := awstest.NewServer(t, awstest.Config{Now: clock})
+//	srv, err := awstest.NewServer(awstest.Config{Now: clock}) // Close it (t.Cleanup in tests)
 //	cfg := srv.AWSConfig("")                 // BaseEndpoint, region, static credentials
 //	iamc, stsc := iam.NewFromConfig(cfg), sts.NewFromConfig(cfg)
 //	iamc.CreateSAMLProvider(ctx, ...)         // metadata from samltest
@@ -28,8 +28,8 @@
 // when used), and a chained session lasts at most an hour (A4.3); the
 // credentials it issues act in the role's account. State can be inspected (Providers, Roles, Calls) and
 // faults injected (latency, throttling, one-off errors for an operation).
-// Start runs a server outside of tests, as `samlaws fake-aws` does. The
-// server listens on loopback addresses only.
+// The same NewServer runs a server outside of tests, as `samlaws fake-aws`
+// does. The server listens on loopback addresses only.
 //
 // What AWS does not document (the code of some errors, the packed-size
 // algorithm, clock skew) is chosen as docs/design.md ("awstest") records.

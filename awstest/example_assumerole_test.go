@@ -27,7 +27,7 @@ func ExampleServer_assumeRole() {
 	now := time.Date(2026, 3, 14, 9, 26, 53, 0, time.UTC)
 	clock := func() time.Time { return now }
 	const mgmt, member = "123456789012", "222222222222"
-	srv, err := awstest.Start(awstest.Config{Now: clock, Accounts: []awstest.Account{{ID: mgmt}, {ID: member}}})
+	srv, err := awstest.NewServer(awstest.Config{Now: clock, Accounts: []awstest.Account{{ID: mgmt}, {ID: member}}})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -26,14 +26,14 @@ import (
 // upload an Entra-shaped IdP's metadata as a SAML provider, create a role
 // that trusts it, and exchange a signed SAMLResponse for credentials. A
 // tampered response is refused as STS refuses it. (In a test, use
-// awstest.NewServer(t, ...) and samltest.NewIdP(t) instead of the manual
-// steps.)
+// samltest.NewIdP(t) instead of the manual steps, and close the server with
+// t.Cleanup.)
 func Example() {
 	ctx := context.Background()
 	now := time.Date(2026, 3, 14, 9, 26, 53, 0, time.UTC)
 	clock := func() time.Time { return now }
 
-	srv, err := awstest.Start(awstest.Config{Now: clock})
+	srv, err := awstest.NewServer(awstest.Config{Now: clock})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -101,7 +101,7 @@ func Example() {
 // awstest, in the same way moto_server or an httptest server) sends through
 // HTTPClient, so that one attempt is one request; AWSConfig does this itself.
 func ExampleHTTPClient() {
-	srv, err := awstest.Start(awstest.Config{})
+	srv, err := awstest.NewServer(awstest.Config{})
 	if err != nil {
 		fmt.Println(err)
 		return

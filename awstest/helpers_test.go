@@ -45,7 +45,7 @@ func newWorld(t testing.TB, opts federation.TrustPolicyOptions) *world {
 	now := testNow
 	w := &world{now: &now}
 	w.idp = samltest.NewIdP(t, samltest.IdPConfig{Now: w.clock})
-	w.srv = awstest.NewServer(t, awstest.Config{Now: w.clock})
+	w.srv = newAWS(t, awstest.Config{Now: w.clock})
 	cfg := w.srv.AWSConfig("")
 	cfg.RetryMaxAttempts = 1
 	w.iam, w.sts = iam.NewFromConfig(cfg), sts.NewFromConfig(cfg)
@@ -86,4 +86,16 @@ func (w *world) assumeWith(t *testing.T, in *sts.AssumeRoleWithSAMLInput, u saml
 		in.SAMLAssertion = aws.String(w.idp.Response(t, u, opts).Base64())
 	}
 	return w.sts.AssumeRoleWithSAML(context.Background(), in)
+}
+
+// newAWS starts an awstest server for the test and closes it when the test
+// ends.
+func newAWS(t testing.TB, cfg awstest.Config) *awstest.Server {
+	t.Helper()
+	srv, err := awstest.NewServer(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	return srv
 }

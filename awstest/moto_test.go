@@ -253,7 +253,7 @@ func TestMotoComparison(t *testing.T) {
 	motoURL := startMoto(t)
 	now := time.Now().UTC().Truncate(time.Second) // both servers judge by the wall clock here
 	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return now }})
-	srv := awstest.NewServer(t, awstest.Config{Now: func() time.Time { return now }})
+	srv := newAWS(t, awstest.Config{Now: func() time.Time { return now }})
 	a := observe(t, srv.URL, idp, now)
 	m := observe(t, motoURL, idp, now)
 

@@ -65,7 +65,7 @@ func TestHTTPClientBodyAfterClose(t *testing.T) {
 // HTTPClient about one run of this test in six failed with "use of closed
 // network connection" on a 200 response (see HTTPClient).
 func TestSDKCallsOneAttempt(t *testing.T) {
-	srv := awstest.NewServer(t, awstest.Config{Now: func() time.Time { return testNow }})
+	srv := newAWS(t, awstest.Config{Now: func() time.Time { return testNow }})
 	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return testNow }})
 	cfg := srv.AWSConfig("")
 	cfg.RetryMaxAttempts = 1

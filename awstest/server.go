@@ -17,6 +17,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/samlaws/samlaws/awsrole"
 )
 
 // Config configures a Server. The zero value is one account
@@ -57,7 +59,7 @@ var accountIDRE = regexp.MustCompile(`^\d{12}$`)
 
 // Server is an in-process IAM and STS on a loopback HTTP listener, speaking
 // the AWS query protocol that the aws-sdk-go-v2 iam and sts clients (and the
-// AWS CLI, boto3) use. Create it with NewServer in tests or Start elsewhere;
+// AWS CLI, boto3) use. Create it with NewServer;
 // it is safe for concurrent use.
 type Server struct {
 	// URL is the base URL, "http://127.0.0.1:PORT", to use as BaseEndpoint
@@ -79,30 +81,11 @@ type Server struct {
 	closed   bool
 }
 
-// NewServer starts a Server for a test and closes it when the test ends
-// (t.Cleanup). A bad Config fails the test.
-func NewServer(t TB, cfg Config) *Server {
-	t.Helper()
-	s, err := Start(cfg)
-	if err != nil {
-		t.Fatalf("awstest.NewServer: %v", err)
-		return nil
-	}
-	t.Cleanup(func() { _ = s.Close() })
-	return s
-}
-
-// TB is the part of testing.TB that NewServer uses, so that this package
-// does not import testing.
-type TB interface {
-	Helper()
-	Cleanup(func())
-	Fatalf(format string, args ...any)
-}
-
-// Start starts a Server outside of tests (samlaws fake-aws, other programs).
-// The caller must Close it. Errors are *Error with Kind ErrConfig.
-func Start(cfg Config) (*Server, error) {
+// NewServer starts a Server on a loopback listener, in tests and in
+// programs (samlaws fake-aws) alike; the caller must Close it (in a test:
+// t.Cleanup(func() { srv.Close() })). A bad Config is an *awsrole.Error of
+// Package "awstest" and Kind ErrConfig.
+func NewServer(cfg Config) (*Server, error) {
 	s, err := newServer(cfg)
 	if err != nil {
 		return nil, err
@@ -535,48 +518,17 @@ func (s *Server) takeFault(action string) *Fault {
 	return nil
 }
 
-// Errors of this package's own API (constructors). What the server answers
-// on the wire is an AWS error response, not one of these.
+// Errors of this package's own API (NewServer): an *awsrole.Error of Package
+// "awstest" whose Kind is one of these. What the server answers on the wire
+// is an AWS error response, not one of these.
 var (
 	// ErrConfig: a Config is invalid (bad account ID, non-loopback address,
 	// a listener that cannot start).
 	ErrConfig = errors.New("awstest: invalid configuration")
 )
 
-// Error is the error type of this package's API.
-type Error struct {
-	// Kind is the category (ErrConfig).
-	Kind error
-	// Rule is the rule id, or "".
-	Rule string
-	// Reason says what is wrong.
-	Reason string
-	// Err is the underlying cause, or nil.
-	Err error
-}
-
-// Error implements error: "awstest: <Reason>[ (rule <Rule>)][: <Err>]".
-func (e *Error) Error() string {
-	s := "awstest: " + e.Reason
-	if e.Rule != "" {
-		s += " (rule " + e.Rule + ")"
-	}
-	if e.Err != nil {
-		s += ": " + e.Err.Error()
-	}
-	return s
-}
-
-// Unwrap returns Kind, then Err when not nil.
-func (e *Error) Unwrap() []error {
-	if e.Err != nil {
-		return []error{e.Kind, e.Err}
-	}
-	return []error{e.Kind}
-}
-
-func newErr(kind error, reason string, cause error) *Error {
-	return &Error{Kind: kind, Reason: reason, Err: cause}
+func newErr(kind error, reason string, cause error) *awsrole.Error {
+	return &awsrole.Error{Kind: kind, Reason: reason, Err: cause, Package: "awstest", Index: -1}
 }
 
 // clip bounds a value echoed in a message.

@@ -16,6 +16,7 @@ import (
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/awstest"
 	"github.com/samlaws/samlaws/saml/samltest"
 )
@@ -33,7 +34,7 @@ type errorResponse struct {
 // no signature): an ErrorResponse with a code, never a panic or a Go error.
 func TestBadRequests(t *testing.T) {
 	t.Parallel()
-	srv := awstest.NewServer(t, awstest.Config{})
+	srv := newAWS(t, awstest.Config{})
 	for _, tc := range []struct {
 		name, method, body string
 		status             int
@@ -88,7 +89,7 @@ func TestBadRequests(t *testing.T) {
 // implement gets InvalidAction through the SDK.
 func TestUnknownActionSigned(t *testing.T) {
 	t.Parallel()
-	srv := awstest.NewServer(t, awstest.Config{})
+	srv := newAWS(t, awstest.Config{})
 	cfg := srv.AWSConfig("")
 	cfg.RetryMaxAttempts = 1
 	_, err := iam.NewFromConfig(cfg).ListUsers(context.Background(), &iam.ListUsersInput{})
@@ -102,7 +103,7 @@ func TestUnknownActionSigned(t *testing.T) {
 func TestFaults(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	srv := awstest.NewServer(t, awstest.Config{})
+	srv := newAWS(t, awstest.Config{})
 	cfg := srv.AWSConfig("")
 	c := sts.NewFromConfig(cfg) // default retryer: 3 attempts
 
@@ -160,7 +161,7 @@ func TestFaults(t *testing.T) {
 func TestAccounts(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	srv := awstest.NewServer(t, awstest.Config{Accounts: []awstest.Account{{ID: "111111111111"}, {ID: "222222222222", Alias: "prod"}}})
+	srv := newAWS(t, awstest.Config{Accounts: []awstest.Account{{ID: "111111111111"}, {ID: "222222222222", Alias: "prod"}}})
 	a, b := iam.NewFromConfig(srv.AWSConfig("111111111111")), iam.NewFromConfig(srv.AWSConfig("222222222222"))
 	idp := samltest.NewIdP(t, samltest.IdPConfig{})
 	if _, err := a.CreateSAMLProvider(ctx, &iam.CreateSAMLProviderInput{Name: aws.String("EntraID"), SAMLMetadataDocument: aws.String(string(idp.Metadata()))}); err != nil {
@@ -192,8 +193,9 @@ func TestAccounts(t *testing.T) {
 	}
 }
 
-// TestStartConfig: only loopback listeners; bad accounts refused.
-func TestStartConfig(t *testing.T) {
+// TestNewServerConfig: only loopback listeners; bad accounts refused, with
+// an *awsrole.Error of Package awstest and Kind ErrConfig.
+func TestNewServerConfig(t *testing.T) {
 	t.Parallel()
 	for _, cfg := range []awstest.Config{
 		{Addr: "0.0.0.0:0"},
@@ -203,18 +205,18 @@ func TestStartConfig(t *testing.T) {
 		{Accounts: []awstest.Account{{ID: "12345"}}},
 		{Accounts: []awstest.Account{{ID: "111111111111"}, {ID: "111111111111"}}},
 	} {
-		s, err := awstest.Start(cfg)
+		s, err := awstest.NewServer(cfg)
 		if err == nil {
 			s.Close()
-			t.Errorf("Start(%+v) accepted", cfg)
+			t.Errorf("NewServer(%+v) accepted", cfg)
 			continue
 		}
-		var ae *awstest.Error
-		if !errors.As(err, &ae) || !errors.Is(err, awstest.ErrConfig) {
-			t.Errorf("Start(%+v) = %v, want *Error ErrConfig", cfg, err)
+		var ae *awsrole.Error
+		if !errors.As(err, &ae) || !errors.Is(err, awstest.ErrConfig) || ae.Package != "awstest" || !strings.HasPrefix(err.Error(), "awstest: ") {
+			t.Errorf("NewServer(%+v) = %v, want an *awsrole.Error of awstest, ErrConfig", cfg, err)
 		}
 	}
-	s, err := awstest.Start(awstest.Config{Addr: "localhost:0"})
+	s, err := awstest.NewServer(awstest.Config{Addr: "localhost:0"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -42,7 +42,7 @@ func newOrgWorld(t *testing.T) *orgWorld {
 	w := &orgWorld{now: &now}
 	clock := func() time.Time { return *w.now }
 	w.idp = samltest.NewIdP(t, samltest.IdPConfig{Now: clock})
-	w.srv = awstest.NewServer(t, awstest.Config{Now: clock, Accounts: []awstest.Account{{ID: "123456789012"}, {ID: memberA}, {ID: memberB}}})
+	w.srv = newAWS(t, awstest.Config{Now: clock, Accounts: []awstest.Account{{ID: "123456789012"}, {ID: memberA}, {ID: memberB}}})
 	w.root = w.srv.AWSConfig("123456789012")
 	w.root.RetryMaxAttempts = 1
 	ctx := context.Background()

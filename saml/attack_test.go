@@ -595,9 +595,9 @@ func TestAttackAWSAttributes(t *testing.T) {
 			if !errors.Is(err, tc.detail) {
 				t.Errorf("got %v; want awsrole category %v", err, tc.detail)
 			}
-			var ae *awsrole.AttributeError
+			var ae *awsrole.Error
 			if !errors.As(err, &ae) || !strings.HasPrefix(ae.Attribute, tc.attr) {
-				t.Errorf("got %v; want an awsrole.AttributeError of attribute %s", err, tc.attr)
+				t.Errorf("got %v; want an awsrole.Error of attribute %s", err, tc.attr)
 			}
 			var ve *ValidationError
 			errors.As(err, &ve)

@@ -53,7 +53,7 @@ var (
 	// caller's remedy is the same: a fresh sign-in, or a clock check.
 	ErrExpired = errors.New("saml: expired")
 	// ErrAttributes: the AWS attributes break a rule (A3); the wrapped error is
-	// the awsrole error (errors.Join of *awsrole.AttributeError).
+	// the awsrole error (errors.Join of *awsrole.Error).
 	ErrAttributes = errors.New("saml: invalid AWS attributes")
 	// ErrReplay: the assertion ID was already used (D5.3), or the replay cache
 	// failed (the default in-memory cache full: code "replay_cache_full").

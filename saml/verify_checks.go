@@ -807,7 +807,7 @@ func (c *checker) checkAttributes(stmts []*etree.Element, out *Assertion) bool {
 		return false
 	}
 	for _, e := range flatten(err) {
-		var ae *awsrole.AttributeError
+		var ae *awsrole.Error
 		if !errors.As(e, &ae) {
 			if c.add(newErr(ErrAttributes, "A3", "AWS attributes are invalid", "").withCause(e)) {
 				return true
@@ -835,7 +835,7 @@ func flatten(err error) []error {
 
 // attrError turns an awsrole error into a ValidationError without echoing the
 // attribute value (it stays available through Unwrap).
-func attrError(ae *awsrole.AttributeError) *ValidationError {
+func attrError(ae *awsrole.Error) *ValidationError {
 	name := ae.Attribute
 	if strings.HasPrefix(name, awsrole.AttrPrincipalTagPrefix) {
 		name = "a PrincipalTag attribute"

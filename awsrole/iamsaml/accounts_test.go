@@ -135,7 +135,7 @@ func multiAccount(tb testing.TB, n int) (*awstest.Server, func(context.Context, 
 	for i, id := range ids {
 		accts[i] = awstest.Account{ID: id}
 	}
-	srv := awstest.NewServer(tb, awstest.Config{Accounts: accts, Now: func() time.Time { return provNow }})
+	srv := newAWS(tb, awstest.Config{Accounts: accts, Now: func() time.Time { return provNow }})
 	ctx := context.Background()
 	md := samltest.NewIdP(tb, samltest.IdPConfig{Now: func() time.Time { return provNow }}).Metadata()
 	for _, id := range ids {
@@ -187,7 +187,7 @@ func TestForEachAccountPartialFailures(t *testing.T) {
 		}
 		switch {
 		case i == 0:
-			var re *iamsaml.RemoteError
+			var re *awsrole.RemoteError
 			if !errors.As(r.Err, &re) || re.Code != "AccessDenied" {
 				t.Errorf("account %s: err = %v, want AccessDenied", r.AccountID, r.Err)
 			}

@@ -8,8 +8,9 @@
 // import, and with which saml-provider (C4.5, C4.6). The client is an
 // interface that *iam.Client from aws-sdk-go-v2's service/iam satisfies.
 //
-// Errors: a failed call is a *[RemoteError] (HTTP status, IAM error code,
-// request ID; errors.As reaches the SDK's error types); invalid input and an
-// unusable answer are an *[Error]. Both wrap a category for errors.Is:
-// [ErrIAM] or [ErrInvalidOptions].
+// Errors: a failed call is an *[awsrole.RemoteError] (HTTP status, IAM error
+// code, request ID; errors.As reaches the SDK's error types); invalid input
+// and an unusable answer are an *[awsrole.Error]. Both have Package "iamsaml"
+// and wrap a category for errors.Is: [ErrIAM], [ErrInvalidOptions],
+// [ErrUnsafe] or [ErrChanged].
 package iamsaml

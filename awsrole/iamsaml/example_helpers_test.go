@@ -66,7 +66,7 @@ func entraMetadata(certs ...*x509.Certificate) []byte {
 // an IAM client for it. In production: iam.NewFromConfig(cfg) with cfg from
 // config.LoadDefaultConfig.
 func exampleIAM() (*awstest.Server, *iam.Client) {
-	srv, err := awstest.Start(awstest.Config{Now: func() time.Time { return exampleNow }})
+	srv, err := awstest.NewServer(awstest.Config{Now: func() time.Time { return exampleNow }})
 	if err != nil {
 		panic(err)
 	}
@@ -209,7 +209,7 @@ func ExampleForEachAccount() {
 	for _, id := range ids[:2] {
 		accts = append(accts, awstest.Account{ID: id})
 	}
-	srv, err := awstest.Start(awstest.Config{Accounts: accts, Now: func() time.Time { return exampleNow }})
+	srv, err := awstest.NewServer(awstest.Config{Accounts: accts, Now: func() time.Time { return exampleNow }})
 	if err != nil {
 		panic(err)
 	}

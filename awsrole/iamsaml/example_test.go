@@ -105,7 +105,7 @@ func ExampleImportableRoles() {
 // metadata, then finds nothing to change on a rerun. awstest
 // stands in for IAM; in production pass iam.NewFromConfig(cfg).
 func ExampleEnsureProvider() {
-	srv, err := awstest.Start(awstest.Config{})
+	srv, err := awstest.NewServer(awstest.Config{})
 	if err != nil {
 		panic(err)
 	}

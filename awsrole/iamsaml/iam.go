@@ -105,9 +105,9 @@ type RoleImport struct {
 // its RoleImport.Err and never stops the listing. Only a failed ListRoles call,
 // a cancelled context, or a truncated page without a new Marker (which would
 // leave the listing incomplete or endless) ends it, with an error wrapping
-// ErrIAM: a *RemoteError for a failed call or a cancelled context (errors.As
-// reaches the smithy or IAM API error, errors.Is context.Canceled), an *Error
-// for a nil client, invalid options or a truncated page. The partial report is
+// ErrIAM: an *awsrole.RemoteError for a failed call or a cancelled context
+// (errors.As reaches the smithy or IAM API error, errors.Is context.Canceled),
+// an *awsrole.Error for a nil client, invalid options or a truncated page. The partial report is
 // not returned with an error.
 func ImportableRoles(ctx context.Context, client APIClient, opts ImportOptions) (*ImportReport, error) {
 	if client == nil {

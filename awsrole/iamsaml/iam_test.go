@@ -304,9 +304,9 @@ func TestImportableRolesErrors(t *testing.T) {
 		if !errors.Is(err, iamsaml.ErrIAM) {
 			t.Errorf("%v does not wrap ErrIAM", err)
 		}
-		var re *iamsaml.RemoteError
+		var re *awsrole.RemoteError
 		if !errors.As(err, &re) || re.Op != "ListRoles" || re.Code != "AccessDenied" {
-			t.Errorf("%v: want *iamsaml.RemoteError for ListRoles with code AccessDenied", err)
+			t.Errorf("%v: want *awsrole.RemoteError for ListRoles with code AccessDenied", err)
 		}
 		if !strings.HasPrefix(err.Error(), "iamsaml: ListRoles: AccessDenied") {
 			t.Errorf("error %q lacks the package prefix", err)
@@ -387,7 +387,7 @@ func TestImportableRolesErrors(t *testing.T) {
 func TestImportableRolesRealClient(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	srv := awstest.NewServer(t, awstest.Config{})
+	srv := newAWS(t, awstest.Config{})
 	cfg := srv.AWSConfig("")
 	cfg.RetryMaxAttempts = 1
 	client := iam.NewFromConfig(cfg)
@@ -569,4 +569,16 @@ func TestImportableRolesTagSessionWarning(t *testing.T) {
 			}
 		}
 	}
+}
+
+// newAWS starts an awstest server for the test and closes it when the test
+// ends.
+func newAWS(t testing.TB, cfg awstest.Config) *awstest.Server {
+	t.Helper()
+	srv, err := awstest.NewServer(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	return srv
 }

@@ -57,7 +57,7 @@ func TestHelpersAgainstMoto(t *testing.T) {
 		t.Fatal(err)
 	}
 	keyPEM := string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}))
-	var ie *iamsaml.Error
+	var ie *awsrole.Error
 	if _, err := iamsaml.AddEncryptionKey(ctx, client, arn, keyPEM); !errors.As(err, &ie) || !errors.Is(err, iamsaml.ErrIAM) || ie.Rule != "A5.9" {
 		t.Fatalf("AddEncryptionKey in moto: err = %v, want the A5.9 'no new KeyId' error", err)
 	}

@@ -118,7 +118,7 @@ func digest(doc []byte) string {
 // writing anything: create it, update it, or nothing when IAM already holds
 // the same document. The document is made acceptable to IAM first (BOM
 // stripped, C1.3; metadata.ForIAM, A5.4, B1.1); one IAM would refuse is an
-// *Error of Kind ErrInvalidOptions.
+// *awsrole.Error of Kind ErrInvalidOptions.
 //
 // The plan compares the signing certificates (metadata.Compare) and marks
 // as Breaks an upload that drops the certificate the IdP signs with now, or,

@@ -58,7 +58,7 @@ func newTenant(t *testing.T) *tenant {
 	clock := func() time.Time { return provNow }
 	tn := &tenant{
 		idp: samltest.NewIdP(t, samltest.IdPConfig{Now: clock}),
-		srv: awstest.NewServer(t, awstest.Config{Now: clock}),
+		srv: newAWS(t, awstest.Config{Now: clock}),
 	}
 	// The SDK's default retryer stays on: it retries the "use of closed
 	// network connection" reads that aws-sdk-go-v2 clients see now and then
@@ -340,7 +340,7 @@ func TestProviderIAMFailures(t *testing.T) {
 	ctx := context.Background()
 	tn.srv.InjectFault(awstest.Fault{Action: "GetSAMLProvider", Code: "AccessDenied", Message: "not authorized to perform iam:GetSAMLProvider", Status: 403})
 	_, err := iamsaml.EnsureProvider(ctx, tn.iam, tn.arn, tn.idp.Metadata(), tn.opts)
-	var re *iamsaml.RemoteError
+	var re *awsrole.RemoteError
 	if !errors.As(err, &re) || re.Op != "GetSAMLProvider" || re.Code != "AccessDenied" || re.StatusCode != 403 || !errors.Is(err, iamsaml.ErrIAM) {
 		t.Fatalf("err = %v, want a RemoteError for GetSAMLProvider AccessDenied 403", err)
 	}
@@ -386,7 +386,7 @@ func TestEncryptionKeyRotation(t *testing.T) {
 	}
 	before := tn.writes()
 	_, err = iamsaml.AddEncryptionKey(ctx, tn.iam, tn.arn, keyC)
-	var ie *iamsaml.Error
+	var ie *awsrole.Error
 	if !errors.As(err, &ie) || ie.Rule != "A5.8" {
 		t.Fatalf("third key: err = %v, want rule A5.8", err)
 	}

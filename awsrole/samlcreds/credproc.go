@@ -29,7 +29,7 @@ type credentialProcessOutput struct {
 // it); it is left out when creds.CanExpire is false, which the SDKs read as
 // credentials that never expire. SessionToken and AccountId are left out when
 // empty. Credentials without an access key ID or secret access key are an
-// *Error of Kind ErrInvalidConfig, whose text holds no secret.
+// *awsrole.Error of Kind ErrInvalidConfig, whose text holds no secret.
 //
 // Typical use, in a command named by credential_process:
 //
@@ -40,7 +40,7 @@ type credentialProcessOutput struct {
 //	os.Stdout.Write(out)
 func CredentialProcessJSON(creds aws.Credentials) ([]byte, error) {
 	if creds.AccessKeyID == "" || creds.SecretAccessKey == "" {
-		return nil, &Error{Kind: ErrInvalidConfig, Reason: "credential_process output needs an access key ID and a secret access key"}
+		return nil, newErr(ErrInvalidConfig, "", "credential_process output needs an access key ID and a secret access key", nil)
 	}
 	out := credentialProcessOutput{
 		Version:         1,
@@ -51,13 +51,13 @@ func CredentialProcessJSON(creds aws.Credentials) ([]byte, error) {
 	}
 	if creds.CanExpire {
 		if creds.Expires.IsZero() {
-			return nil, &Error{Kind: ErrInvalidConfig, Reason: "credential_process output: the credentials can expire but have no expiry time"}
+			return nil, newErr(ErrInvalidConfig, "", "credential_process output: the credentials can expire but have no expiry time", nil)
 		}
 		out.Expiration = creds.Expires.UTC().Truncate(time.Second).Format(time.RFC3339)
 	}
 	b, err := json.Marshal(out)
 	if err != nil {
-		return nil, &Error{Kind: ErrInvalidConfig, Reason: "credential_process output cannot be encoded", Err: err}
+		return nil, newErr(ErrInvalidConfig, "", "credential_process output cannot be encoded", err)
 	}
 	return append(b, '\n'), nil
 }

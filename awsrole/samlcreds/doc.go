@@ -8,7 +8,7 @@
 // command of an AWS CLI or SDK profile prints them.
 //
 // It rejects locally what STS would reject anyway (A6.1, A3.3, A4.2, B4.1),
-// and reports a failed call as a *[RemoteError] (STS's code, message, HTTP
+// and reports a failed call as an *[awsrole.RemoteError] (STS's code, message, HTTP
 // status and request ID, the rule that explains it and a hint; errors.As
 // reaches *types.ExpiredTokenException and the other SDK types). The assertion
 // and the secrets of the credentials never appear in an error or log.

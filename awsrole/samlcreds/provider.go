@@ -126,7 +126,7 @@ func (p *Provider) Retrieve(ctx context.Context) (aws.Credentials, error) {
 	}
 	a, err := p.source(ctx)
 	if err != nil {
-		var e *Error
+		var e *awsrole.Error
 		if errors.As(err, &e) && e.Kind == ErrAssertion {
 			return aws.Credentials{}, err // already ours (AssertionFile)
 		}

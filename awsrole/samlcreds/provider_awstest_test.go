@@ -27,7 +27,7 @@ import (
 // EntraID, and the roles EntraAdmin and EntraReadOnly trusting it.
 func awstestSTS(t *testing.T, idp *samltest.IdP, now func() time.Time) *awstest.Server {
 	t.Helper()
-	srv := awstest.NewServer(t, awstest.Config{Now: now})
+	srv := newAWS(t, awstest.Config{Now: now})
 	ctx := context.Background()
 	ic := iam.NewFromConfig(srv.AWSConfig(""))
 	if _, err := ic.CreateSAMLProvider(ctx, &iam.CreateSAMLProviderInput{Name: aws.String("EntraID"), SAMLMetadataDocument: aws.String(string(idp.Metadata()))}); err != nil {
@@ -115,7 +115,7 @@ func TestSAMLRoleProviderWithEntraResponse(t *testing.T) {
 		bad := []byte(idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{Tamper: []string{"wrong-issuer"}}).Base64())
 		_, err := samlcreds.NewProvider(client(t, time.Minute), mustRole(t, samltest.DefaultUser().Roles[0]), staticSource(bad), samlcreds.Options{}).Retrieve(context.Background())
 		var invalid *types.InvalidIdentityTokenException
-		var re *samlcreds.RemoteError
+		var re *awsrole.RemoteError
 		if !errors.As(err, &invalid) || !errors.As(err, &re) || re.Rule != "B4.4" {
 			t.Fatalf("err = %v, want InvalidIdentityToken recognised as the issuer case (rule B4.4)", err)
 		}
@@ -277,4 +277,16 @@ func TestSAMLRoleProviderConcurrent(t *testing.T) {
 			t.Errorf("cached key %s (first %s)", k, first)
 		}
 	}
+}
+
+// newAWS starts an awstest server for the test and closes it when the test
+// ends.
+func newAWS(t testing.TB, cfg awstest.Config) *awstest.Server {
+	t.Helper()
+	srv, err := awstest.NewServer(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	return srv
 }

@@ -30,10 +30,6 @@ const (
 	maxPolicyARNLen = 2048
 )
 
-// maxEchoSTS bounds how much of an STS error message (or transport error) an
-// error of this package repeats.
-const maxEchoSTS = 300
-
 // APIClient is the one STS operation this package calls. An *sts.Client
 // satisfies it; tests and wrappers may substitute their own.
 type APIClient interface {
@@ -158,14 +154,14 @@ func redacted(s string) string {
 // of the answer (B4.2).
 //
 // Before any request it rejects what STS would reject anyway: a nil client
-// (*Error, ErrInvalidConfig), an invalid Role or one whose role and provider
-// are in different partitions or accounts (the *awsrole.AttributeError of
+// (*awsrole.Error, ErrInvalidConfig), an invalid Role or one whose role and provider
+// are in different partitions or accounts (the *awsrole.Error of
 // awsrole.ErrInvalid, A3.3), an assertion outside 4-100000 characters or
 // that is not the base64 of an XML document (ErrAssertion, A6.1, B4.1),
 // DurationSeconds outside 900-43200 (awsrole.ErrInvalid, A4.2),
 // and a Policy or PolicyARNs out of bounds (ErrInvalidConfig, B4.1).
 //
-// A failed call is a *RemoteError of category ErrSTS: STS's code, message
+// A failed call is an *awsrole.RemoteError of category ErrSTS: STS's code, message
 // (bounded, withheld if it repeats the assertion), HTTP status and request ID,
 // the rule that explains it and a hint where docs/rules.md gives one (A4.4:
 // fetch a fresh assertion; A4.2: DurationSeconds above the role's
@@ -174,7 +170,7 @@ func redacted(s string) string {
 // *types.ExpiredTokenException and the other SDK types, smithy.APIError for
 // AccessDenied and ValidationError, and errors.Is context.Canceled. An answer
 // without complete credentials, or for another role than the one requested
-// (B2.6), is an *Error of category ErrSTS.
+// (B2.6), is an *awsrole.Error of category ErrSTS.
 func AssumeRoleWithSAML(ctx context.Context, client APIClient, role awsrole.Role, assertion []byte, opts Options) (*Result, error) {
 	if c, ok := client.(*sts.Client); client == nil || (ok && c == nil) {
 		return nil, newErr(ErrInvalidConfig, "B4.1", "nil APIClient", nil)
@@ -219,8 +215,7 @@ func validateParams(role awsrole.Role, opts Options) error {
 
 func validateDurationSeconds(d int) error {
 	if d != 0 && (d < awslimits.MinSessionSeconds || d > awslimits.MaxSessionSeconds) {
-		return &awsrole.AttributeError{Index: -1, Rule: "A4.2", Kind: awsrole.ErrInvalid,
-			Reason: fmt.Sprintf("DurationSeconds %d is outside 900-43200 (STS would answer ValidationError); use 0 for the default 3600", d)}
+		return newErr(awsrole.ErrInvalid, "A4.2", fmt.Sprintf("DurationSeconds %d is outside 900-43200 (STS would answer ValidationError); use 0 for the default 3600", d), nil)
 	}
 	return nil
 }
@@ -365,16 +360,12 @@ func newResult(role awsrole.Role, out *sts.AssumeRoleWithSAMLOutput) (*Result, e
 // stsError describes a failed AssumeRoleWithSAML call: STS's answer, the rule
 // and a hint where the rule gives one.
 func stsError(err error, assertion []byte) error {
-	ans := awserr.Describe(err)
-	e := &RemoteError{Kind: ErrSTS, Op: "AssumeRoleWithSAML", StatusCode: ans.StatusCode, RequestID: ans.RequestID, Err: err}
+	e := awserr.Remote(pkgName, ErrSTS, "AssumeRoleWithSAML", err)
 	var apiErr smithy.APIError
 	if errors.As(err, &apiErr) {
-		e.Code = apiErr.ErrorCode()
-		e.Message = awserr.Clip(apiErr.ErrorMessage(), maxEchoSTS)
 		e.Rule, e.Hint = stsHint(err, e.Code, apiErr.ErrorMessage())
 	} else {
 		e.Rule = "B4.1"
-		e.Message = awserr.Clip(err.Error(), maxEchoSTS)
 	}
 	if repeats(e.Message, assertion) || repeats(e.Code, assertion) {
 		e.Code, e.Message = "", "the error text repeated the assertion and was withheld"

@@ -31,19 +31,16 @@ func mustRole(t testing.TB, s string) awsrole.Role {
 	return r
 }
 
-// errRule is the rule of err: of this package's *Error or *RemoteError, or of
-// awsrole's *AttributeError (invalid role, DurationSeconds).
+// errRule is the rule of err: an *awsrole.Error (this package's, or
+// awsrole's for an invalid role) or an *awsrole.RemoteError.
 func errRule(err error) string {
-	var se *samlcreds.Error
-	var re *samlcreds.RemoteError
-	var ae *awsrole.AttributeError
+	var le *awsrole.Error
+	var re *awsrole.RemoteError
 	switch {
-	case errors.As(err, &se):
-		return se.Rule
+	case errors.As(err, &le):
+		return le.Rule
 	case errors.As(err, &re):
 		return re.Rule
-	case errors.As(err, &ae):
-		return ae.Rule
 	}
 	return ""
 }
@@ -273,7 +270,7 @@ func TestAssumeRoleWithSAMLErrors(t *testing.T) {
 			if !errors.Is(err, samlcreds.ErrSTS) {
 				t.Errorf("errors.Is(err, ErrSTS) = false: %v", err)
 			}
-			var re *samlcreds.RemoteError
+			var re *awsrole.RemoteError
 			if !errors.As(err, &re) || re.Rule != tt.rule || re.Code != tt.code || re.StatusCode < 400 || re.StatusCode > 499 || re.RequestID == "" || re.Op != "AssumeRoleWithSAML" {
 				t.Errorf("remote error = %+v, want rule %s, code %s, HTTP 4xx and a request ID", re, tt.rule, tt.code)
 			}
@@ -420,7 +417,7 @@ func TestAssumeRoleWithSAMLUnusableAnswer(t *testing.T) {
 			t.Parallel()
 			client := newFakeSTSServer(t, tt.f)
 			res, err := assume(context.Background(), client, assumeInput{Role: testRole(t), SAMLAssertion: testAssertion(0)})
-			var se *samlcreds.Error
+			var se *awsrole.Error
 			if !errors.Is(err, samlcreds.ErrSTS) || !errors.As(err, &se) || se.Rule != tt.rule {
 				t.Fatalf("res %v, err %v; want ErrSTS rule %s", res, err, tt.rule)
 			}
@@ -549,7 +546,7 @@ func FuzzSTSErrorMessage(f *testing.F) {
 		apiErr := &smithy.GenericAPIError{Code: code, Message: msg}
 		_, err := assume(context.Background(), errClient{apiErr},
 			assumeInput{Role: testRole(t), SAMLAssertion: assertion})
-		var re *samlcreds.RemoteError
+		var re *awsrole.RemoteError
 		if !errors.Is(err, samlcreds.ErrSTS) || !errors.As(err, &re) || !strings.HasPrefix(err.Error(), "samlcreds: AssumeRoleWithSAML") {
 			t.Fatalf("err = %v", err)
 		}

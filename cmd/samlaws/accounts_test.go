@@ -48,7 +48,7 @@ func orgRole(account string) string {
 func newOrgCLI(t *testing.T) (*awstest.Server, *samltest.IdP, *awsCLI) {
 	t.Helper()
 	ctx := context.Background()
-	srv := awstest.NewServer(t, awstest.Config{Accounts: []awstest.Account{{ID: mgmtAccount}, {ID: memberOne}, {ID: memberTwo}, {ID: strayAccount}}})
+	srv := newAWS(t, awstest.Config{Accounts: []awstest.Account{{ID: mgmtAccount}, {ID: memberOne}, {ID: memberTwo}, {ID: strayAccount}}})
 	idp := samltest.NewIdP(t, samltest.IdPConfig{}) // wall clock: the server judges with the same one
 	mgmt := iam.NewFromConfig(srv.AWSConfig(mgmtAccount))
 	if _, err := mgmt.CreateSAMLProvider(ctx, &iam.CreateSAMLProviderInput{Name: aws.String("EntraID"), SAMLMetadataDocument: aws.String(string(idp.Metadata()))}); err != nil {

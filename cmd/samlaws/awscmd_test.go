@@ -106,7 +106,7 @@ func wantCode(t *testing.T, r cliResult, code int, what string) {
 // state.
 func TestAWSCommandsAgainstAwstest(t *testing.T) {
 	t.Parallel()
-	srv := awstest.NewServer(t, awstest.Config{}) // wall clock: the IdP below mints with it too
+	srv := newAWS(t, awstest.Config{}) // wall clock: the IdP below mints with it too
 	acct, _ := srv.Account("")
 	c := newAWSCLI(t, srv.URL, acct.AccessKeyID, acct.SecretAccessKey)
 	idp := samltest.NewIdP(t, samltest.IdPConfig{})
@@ -182,7 +182,7 @@ func TestAWSCommandsAgainstAwstest(t *testing.T) {
 // built binary, in each output format.
 func TestLoginAgainstAwstest(t *testing.T) {
 	t.Parallel()
-	srv := awstest.NewServer(t, awstest.Config{})
+	srv := newAWS(t, awstest.Config{})
 	acct, _ := srv.Account("")
 	c := newAWSCLI(t, srv.URL, acct.AccessKeyID, acct.SecretAccessKey)
 	idp := samltest.NewIdP(t, samltest.IdPConfig{})
@@ -271,7 +271,7 @@ func TestLoginAgainstAwstest(t *testing.T) {
 // old certificate until the active one is named.
 func TestProviderRolloverCommand(t *testing.T) {
 	t.Parallel()
-	srv := awstest.NewServer(t, awstest.Config{})
+	srv := newAWS(t, awstest.Config{})
 	acct, _ := srv.Account("")
 	c := newAWSCLI(t, srv.URL, acct.AccessKeyID, acct.SecretAccessKey)
 	idp := samltest.NewIdP(t, samltest.IdPConfig{})
@@ -372,4 +372,16 @@ type credentialProcessOut struct {
 	SessionToken    string `json:"SessionToken"`
 	Expiration      string `json:"Expiration"`
 	AccountID       string `json:"AccountId"`
+}
+
+// newAWS starts an awstest server for the test and closes it when the test
+// ends.
+func newAWS(t testing.TB, cfg awstest.Config) *awstest.Server {
+	t.Helper()
+	srv, err := awstest.NewServer(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	return srv
 }

@@ -100,7 +100,7 @@ func TestCheckTrustPolicy(t *testing.T) {
 func TestCheckTrustPolicyFromIAM(t *testing.T) {
 	f := newCheckFixture(t)
 	ctx := context.Background()
-	srv := awstest.NewServer(t, awstest.Config{Now: func() time.Time { return checkNow }})
+	srv := newAWS(t, awstest.Config{Now: func() time.Time { return checkNow }})
 	cfg := srv.AWSConfig("")
 	cfg.RetryMaxAttempts = 1
 	c := iam.NewFromConfig(cfg)

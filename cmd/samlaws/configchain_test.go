@@ -30,7 +30,7 @@ import (
 func TestConfigChainAndCredentialProcess(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	srv := awstest.NewServer(t, awstest.Config{}) // wall clock, as the IdP's
+	srv := newAWS(t, awstest.Config{}) // wall clock, as the IdP's
 	idp := samltest.NewIdP(t, samltest.IdPConfig{})
 	root := srv.AWSConfig("")
 	ic := iam.NewFromConfig(root)

@@ -213,7 +213,7 @@ func (d *demo) run() error {
 
 	var seed [32]byte
 	copy(seed[:], "samlaws demo 2026-11-28 awstest")
-	srv, err := awstest.Start(awstest.Config{
+	srv, err := awstest.NewServer(awstest.Config{
 		Now:  func() time.Time { return d.now },
 		Rand: rand.NewChaCha8(seed),
 	})
@@ -576,7 +576,7 @@ func (d *demo) rollover(v *saml.Verifier) error {
 		return err
 	}
 	_, stsErr := samlcreds.AssumeRoleWithSAML(d.ctx, d.stsc, admin, []byte(m.Base64()), samlcreds.Options{})
-	var re *samlcreds.RemoteError
+	var re *awsrole.RemoteError
 	if !errors.As(stsErr, &re) || re.Code != "InvalidIdentityToken" {
 		return fmt.Errorf("awstest's STS accepted a response signed with an unknown certificate: %v", stsErr)
 	}

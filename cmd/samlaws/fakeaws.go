@@ -11,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/awstest"
 )
 
@@ -88,12 +89,12 @@ func runFakeAWS(ctx context.Context, args []string, _ io.Reader, stdout, stderr 
 		fmt.Fprintf(stderr, "samlaws fake-aws: unexpected argument %q\nRun \"samlaws fake-aws -h\" for usage.\n", clip(fs.Arg(0)))
 		return exitUsage
 	}
-	srv, err := awstest.Start(awstest.Config{Accounts: accounts, Region: *region, Addr: *listen})
+	srv, err := awstest.NewServer(awstest.Config{Accounts: accounts, Region: *region, Addr: *listen})
 	if err != nil {
 		// Name the flag at fault: the listen address, or the accounts
 		// (an account given twice).
 		at := "--account"
-		var ae *awstest.Error
+		var ae *awsrole.Error
 		if errors.As(err, &ae) && strings.HasPrefix(ae.Reason, "listen") {
 			at = "--listen"
 		}

@@ -32,7 +32,7 @@ func TestRun(t *testing.T) {
 	for _, id := range ids {
 		accts = append(accts, awstest.Account{ID: id})
 	}
-	srv := awstest.NewServer(t, awstest.Config{Accounts: accts, Now: func() time.Time { return now }})
+	srv := newAWS(t, awstest.Config{Accounts: accts, Now: func() time.Time { return now }})
 	md := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return now }}).Metadata()
 	ctx := context.Background()
 	for i, id := range ids[:2] {
@@ -94,7 +94,7 @@ func TestRunThroughAssumeRole(t *testing.T) {
 	for _, id := range members {
 		accts = append(accts, awstest.Account{ID: id})
 	}
-	srv := awstest.NewServer(t, awstest.Config{Accounts: accts}) // wall clock, as the IdP's
+	srv := newAWS(t, awstest.Config{Accounts: accts}) // wall clock, as the IdP's
 	idp := samltest.NewIdP(t, samltest.IdPConfig{})
 	for _, id := range append([]string{mgmt}, members...) {
 		c := iam.NewFromConfig(srv.AWSConfig(id))
@@ -166,4 +166,16 @@ func TestRunThroughAssumeRole(t *testing.T) {
 	if !strings.Contains(log.String(), "333333333333 skipped") || !strings.Contains(log.String(), "AccessDenied") {
 		t.Errorf("the member whose role does not trust us is not reported skipped with STS's answer:\n%s", log.String())
 	}
+}
+
+// newAWS starts an awstest server for the test and closes it when the test
+// ends.
+func newAWS(t testing.TB, cfg awstest.Config) *awstest.Server {
+	t.Helper()
+	srv, err := awstest.NewServer(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	return srv
 }

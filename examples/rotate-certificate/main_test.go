@@ -25,7 +25,7 @@ import (
 func TestRotation(t *testing.T) {
 	now := time.Date(2028, 2, 29, 12, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
-	srv := awstest.NewServer(t, awstest.Config{Now: clock})
+	srv := newAWS(t, awstest.Config{Now: clock})
 	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: clock})
 	cfg := srv.AWSConfig("")
 	client, stsc := iam.NewFromConfig(cfg), sts.NewFromConfig(cfg)
@@ -65,4 +65,16 @@ func TestRotation(t *testing.T) {
 	if s, err := step(ctx, io.Discard, client, arn, idp.Metadata(), "", clock); err != nil || s != "done" {
 		t.Fatalf("done: %s %v", s, err)
 	}
+}
+
+// newAWS starts an awstest server for the test and closes it when the test
+// ends.
+func newAWS(t testing.TB, cfg awstest.Config) *awstest.Server {
+	t.Helper()
+	srv, err := awstest.NewServer(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	return srv
 }

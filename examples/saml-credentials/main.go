@@ -47,7 +47,7 @@ func main() {
 
 // run makes cfg use the SAML credentials and calls STS GetCallerIdentity
 // with them. STS's own errors (an expired or tampered response) reach the
-// caller as the SDK's types, inside a *samlcreds.RemoteError.
+// caller as the SDK's types, inside an *awsrole.RemoteError.
 func run(ctx context.Context, w io.Writer, cfg aws.Config, role awsrole.Role, src samlcreds.AssertionSource) error {
 	provider := samlcreds.NewProvider(sts.NewFromConfig(cfg), role, src, samlcreds.Options{DurationSeconds: 3600})
 	cfg.Credentials = aws.NewCredentialsCache(provider) // the provider itself never caches

@@ -25,7 +25,7 @@ import (
 func TestRun(t *testing.T) {
 	now := time.Date(2030, 12, 31, 8, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
-	srv := awstest.NewServer(t, awstest.Config{Now: clock})
+	srv := newAWS(t, awstest.Config{Now: clock})
 	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: clock})
 	cfg := srv.AWSConfig("")
 	ctx := context.Background()
@@ -62,4 +62,16 @@ func TestRun(t *testing.T) {
 		t.Fatalf("expired response: err = %v, want STS's ExpiredTokenException or InvalidIdentityTokenException", err)
 	}
 	_ = aws.String
+}
+
+// newAWS starts an awstest server for the test and closes it when the test
+// ends.
+func newAWS(t testing.TB, cfg awstest.Config) *awstest.Server {
+	t.Helper()
+	srv, err := awstest.NewServer(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	return srv
 }

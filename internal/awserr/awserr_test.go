@@ -1,31 +1,55 @@
 package awserr
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
+
+	"github.com/aws/smithy-go"
 )
 
-// TestFormat pins the module's error layout (docs/design.md, Conventions)
-// that iamsaml and samlcreds share: empty parts are left out.
-func TestFormat(t *testing.T) {
-	cause := errors.New("boom")
-	for _, c := range []struct{ got, want string }{
-		{Local("p: ", "bad", "", nil), "p: bad"},
-		{Local("p: ", "bad", "A4.2", cause), "p: bad (rule A4.2): boom"},
-		{Remote("p: ", "ListRoles", Answer{}), "p: ListRoles"},
-		{Remote("p: ", "ListRoles", Answer{StatusCode: 403, Code: "AccessDenied", Message: "no", RequestID: "r1"}), "p: ListRoles: AccessDenied: no (HTTP 403, request r1)"},
-		{Remote("p: ", "Op", Answer{RequestID: "r1"}), "p: Op (request r1)"},
-		{Clip("héllo", 2), "h..."},
-	} {
-		if c.got != c.want {
-			t.Errorf("got %q, want %q", c.got, c.want)
-		}
-	}
+// answered is an SDK-like error chain carrying an HTTP status and a request
+// ID around a smithy.APIError.
+type answered struct {
+	status int
+	id     string
+	err    error
+}
+
+func (a *answered) Error() string {
+	return fmt.Sprintf("https response error StatusCode: %d: %v", a.status, a.err)
+}
+func (a *answered) Unwrap() error            { return a.err }
+func (a *answered) HTTPStatusCode() int      { return a.status }
+func (a *answered) ServiceRequestID() string { return a.id }
+
+// TestRemote: the service's answer is read from the SDK error chain, a
+// transport failure's text lands in Message (bounded), and the category and
+// the SDK error stay reachable.
+func TestRemote(t *testing.T) {
 	kind := errors.New("kind")
-	if u := Unwrap(kind, nil); len(u) != 1 || u[0] != kind {
-		t.Errorf("Unwrap(kind, nil) = %v", u)
+	api := &smithy.GenericAPIError{Code: "AccessDenied", Message: "no"}
+	e := Remote("iamsaml", kind, "ListRoles", &answered{status: 403, id: "r1", err: api})
+	if got, want := e.Error(), "iamsaml: ListRoles: AccessDenied: no (HTTP 403, request r1)"; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
 	}
-	if u := Unwrap(kind, cause); len(u) != 2 || u[1] != cause {
-		t.Errorf("Unwrap(kind, cause) = %v", u)
+	var ae smithy.APIError
+	if !errors.Is(e, kind) || !errors.As(e, &ae) || ae.ErrorCode() != "AccessDenied" {
+		t.Errorf("errors.Is(kind) or errors.As(smithy.APIError) fails on %v", e)
+	}
+
+	cause := fmt.Errorf("operation error IAM: ListRoles: %w", context.DeadlineExceeded)
+	e = Remote("iamsaml", kind, "ListRoles", cause)
+	if e.StatusCode != 0 || e.Code != "" || e.Message != cause.Error() || !errors.Is(e, context.DeadlineExceeded) {
+		t.Errorf("transport failure: %+v", e)
+	}
+	long := errors.New(strings.Repeat("x", 2*MaxMessage))
+	if e := Remote("p", kind, "Op", long); len(e.Message) != MaxMessage+len("...") {
+		t.Errorf("Message not bounded: %d bytes", len(e.Message))
+	}
+	if got := Clip("héllo", 2); got != "h..." {
+		t.Errorf("Clip = %q", got)
 	}
 }
