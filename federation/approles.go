@@ -193,17 +193,6 @@ func ParseAppRoles(doc []byte) ([]AppRole, error) {
 	return roles, nil
 }
 
-// AppRolesOptions adjusts PlanAppRoles. The zero value is the usual choice.
-type AppRolesOptions struct {
-	// Accounts lists the AWS accounts whose roles the discovered set holds
-	// completely. appRoles of these accounts that are not discovered any more
-	// are disabled, then removed (C4.4); appRoles of other accounts are kept as
-	// they are. Nil means the accounts of the discovered roles, so a run over
-	// some accounts never touches the roles of the others. Name an account
-	// here when all of its roles are gone.
-	Accounts []string
-}
-
 // AppRoleChange is one line of what a plan changes.
 type AppRoleChange struct {
 	// Action is "add" (a new role, enabled), "enable" (a disabled role that is
@@ -289,20 +278,26 @@ func graphValueByte(c byte) bool {
 //     and is enabled again if it was disabled;
 //   - a new role gets an id derived from its value (the same on every run),
 //     allowedMemberTypes ["User"], and a display name "RoleName (account)";
-//   - a present role of an account in AppRolesOptions.Accounts that is not
-//     discovered is disabled first and removed only on a later run, once it is
-//     already disabled: Graph refuses to delete an enabled appRole (C4.4).
+//   - a present role of an account in accounts that is not discovered is
+//     disabled first and removed only on a later run, once it is already
+//     disabled: Graph refuses to delete an enabled appRole (C4.4).
+//
+// accounts lists the AWS accounts whose roles discovered holds completely:
+// their appRoles that are not discovered any more are disabled, then removed
+// (C4.4); appRoles of other accounts are kept as they are. Nil means the
+// accounts of the discovered roles, so a run over some accounts never touches
+// the roles of the others; name an account when all of its roles are gone.
 //
 // Each value must be a valid Role pair (A3.1-A3.3) of only the characters
 // Graph allows (C4.2), its two ARNs under 240 characters together (C4.6). Errors wrap
 // ErrInvalid. The plan is deterministic: the same inputs give the same
 // body, byte for byte.
-func PlanAppRoles(current []AppRole, discovered []awsrole.Role, opts AppRolesOptions) (*AppRolesPlan, error) {
+func PlanAppRoles(current []AppRole, discovered []awsrole.Role, accounts []string) (*AppRolesPlan, error) {
 	plan := &AppRolesPlan{}
 	want := make(map[string]awsrole.Role, len(discovered))
-	accounts := make(map[string]bool)
-	for _, a := range opts.Accounts {
-		accounts[a] = true
+	complete := make(map[string]bool)
+	for _, a := range accounts {
+		complete[a] = true
 	}
 	for i, r := range discovered {
 		if err := r.Validate(); err != nil {
@@ -313,8 +308,8 @@ func PlanAppRoles(current []AppRole, discovered []awsrole.Role, opts AppRolesOpt
 			return nil, err
 		}
 		want[v] = r
-		if opts.Accounts == nil {
-			accounts[r.RoleARN.AccountID] = true
+		if accounts == nil {
+			complete[r.RoleARN.AccountID] = true
 		}
 	}
 	seen := make(map[string]bool, len(current))
@@ -347,7 +342,7 @@ func PlanAppRoles(current []AppRole, discovered []awsrole.Role, opts AppRolesOpt
 			plan.AppRoles = append(plan.AppRoles, cur)
 			continue
 		}
-		if !accounts[role.RoleARN.AccountID] {
+		if !complete[role.RoleARN.AccountID] {
 			plan.AppRoles = append(plan.AppRoles, cur)
 			continue
 		}

@@ -128,7 +128,7 @@ func TestPlanAppRolesLifecycle(t *testing.T) {
 	}
 	discovered := []awsrole.Role{mustRole(t, acct1New), mustRole(t, acct1A)}
 
-	p1, err := federation.PlanAppRoles(current, discovered, federation.AppRolesOptions{})
+	p1, err := federation.PlanAppRoles(current, discovered, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +147,7 @@ func TestPlanAppRolesLifecycle(t *testing.T) {
 		t.Errorf("warnings = %q, want one about the hand-made value", p1.Warnings)
 	}
 
-	p2, err := federation.PlanAppRoles(p1.AppRoles, discovered, federation.AppRolesOptions{})
+	p2, err := federation.PlanAppRoles(p1.AppRoles, discovered, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +158,7 @@ func TestPlanAppRolesLifecycle(t *testing.T) {
 		t.Error("Again = true on the run that removes")
 	}
 
-	p3, err := federation.PlanAppRoles(p2.AppRoles, discovered, federation.AppRolesOptions{})
+	p3, err := federation.PlanAppRoles(p2.AppRoles, discovered, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +177,7 @@ func TestPlanAppRolesLifecycle(t *testing.T) {
 func TestPlanAppRolesKeepsIDs(t *testing.T) {
 	t.Parallel()
 	current, _ := federation.ParseAppRoles([]byte(spDocument))
-	p, err := federation.PlanAppRoles(current, []awsrole.Role{mustRole(t, acct1A), mustRole(t, acct1New)}, federation.AppRolesOptions{})
+	p, err := federation.PlanAppRoles(current, []awsrole.Role{mustRole(t, acct1A), mustRole(t, acct1New)}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +202,7 @@ func TestPlanAppRolesKeepsIDs(t *testing.T) {
 		t.Errorf("new id = %q, want %q (ids derived from values must never change)", ids[acct1New], wantNew)
 	}
 	// The same value from an empty start gets the same id.
-	q, _ := federation.PlanAppRoles(nil, []awsrole.Role{mustRole(t, acct1New)}, federation.AppRolesOptions{})
+	q, _ := federation.PlanAppRoles(nil, []awsrole.Role{mustRole(t, acct1New)}, nil)
 	if q.AppRoles[0].ID != ids[acct1New] {
 		t.Errorf("id depends on the current array: %q vs %q", q.AppRoles[0].ID, ids[acct1New])
 	}
@@ -212,7 +212,7 @@ func TestPlanAppRolesReenableAndAccounts(t *testing.T) {
 	t.Parallel()
 	current, _ := federation.ParseAppRoles([]byte(spDocument))
 	// C was disabled; discovering it again enables it, keeping its id.
-	p, err := federation.PlanAppRoles(current, []awsrole.Role{mustRole(t, acct1A), mustRole(t, acct1B), mustRole(t, acct1C)}, federation.AppRolesOptions{})
+	p, err := federation.PlanAppRoles(current, []awsrole.Role{mustRole(t, acct1A), mustRole(t, acct1B), mustRole(t, acct1C)}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,7 +221,7 @@ func TestPlanAppRolesReenableAndAccounts(t *testing.T) {
 	}
 	// Naming account 2 with no discovered role there disables its role.
 	p, err = federation.PlanAppRoles(current, []awsrole.Role{mustRole(t, acct1A), mustRole(t, acct1B)},
-		federation.AppRolesOptions{Accounts: []string{"111111111111", "222222222222"}})
+		[]string{"111111111111", "222222222222"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,7 +230,7 @@ func TestPlanAppRolesReenableAndAccounts(t *testing.T) {
 	}
 	// Accounts that list only account 2 leave account 1 alone, even though
 	// nothing of account 1 is discovered.
-	p, err = federation.PlanAppRoles(current, nil, federation.AppRolesOptions{Accounts: []string{"222222222222"}})
+	p, err = federation.PlanAppRoles(current, nil, []string{"222222222222"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -248,23 +248,23 @@ func TestPlanAppRolesValueLimits(t *testing.T) {
 		prov := "/r,arn:aws:iam::111111111111:saml-provider/P"
 		return mustRole(t, prefix+strings.Repeat("p", n-len(prefix)-len(prov))+prov)
 	}
-	if p, err := federation.PlanAppRoles(nil, []awsrole.Role{pair(120)}, federation.AppRolesOptions{}); err != nil || len(p.Warnings) != 0 {
+	if p, err := federation.PlanAppRoles(nil, []awsrole.Role{pair(120)}, nil); err != nil || len(p.Warnings) != 0 {
 		t.Errorf("120 characters: err %v, warnings %q; want neither", err, p.Warnings)
 	}
-	if p, err := federation.PlanAppRoles(nil, []awsrole.Role{pair(121)}, federation.AppRolesOptions{}); err != nil || len(p.Warnings) != 1 {
+	if p, err := federation.PlanAppRoles(nil, []awsrole.Role{pair(121)}, nil); err != nil || len(p.Warnings) != 1 {
 		t.Errorf("121 characters: err %v, warnings %q; want one warning (C4.2)", err, p.Warnings)
 	}
 	// C4.6 counts the two ARNs without the comma: 239 of them (a 240-character
 	// value) is the longest pair Entra takes.
-	if _, err := federation.PlanAppRoles(nil, []awsrole.Role{pair(240)}, federation.AppRolesOptions{}); err != nil {
+	if _, err := federation.PlanAppRoles(nil, []awsrole.Role{pair(240)}, nil); err != nil {
 		t.Errorf("240 characters with the comma: %v", err)
 	}
-	_, err := federation.PlanAppRoles(nil, []awsrole.Role{pair(241)}, federation.AppRolesOptions{})
+	_, err := federation.PlanAppRoles(nil, []awsrole.Role{pair(241)}, nil)
 	var fe *federation.Error
 	if !errors.As(err, &fe) || fe.Rule != "C4.6" || !errors.Is(err, federation.ErrInvalid) {
 		t.Errorf("241 characters with the comma: err = %v, want ErrInvalidAppRoles rule C4.6", err)
 	}
-	if _, err := federation.PlanAppRoles(nil, []awsrole.Role{{}}, federation.AppRolesOptions{}); !errors.Is(err, federation.ErrInvalid) {
+	if _, err := federation.PlanAppRoles(nil, []awsrole.Role{{}}, nil); !errors.Is(err, federation.ErrInvalid) {
 		t.Errorf("zero Role: err = %v, want ErrInvalidAppRoles", err)
 	}
 }
@@ -274,7 +274,7 @@ func TestPlanAppRolesValueLimits(t *testing.T) {
 func TestAppRolesPatchBody(t *testing.T) {
 	t.Parallel()
 	current, _ := federation.ParseAppRoles([]byte(spDocument))
-	p, err := federation.PlanAppRoles(current, []awsrole.Role{mustRole(t, acct1A)}, federation.AppRolesOptions{})
+	p, err := federation.PlanAppRoles(current, []awsrole.Role{mustRole(t, acct1A)}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -336,7 +336,7 @@ func FuzzParseAppRoles(f *testing.F) {
 			}
 			return
 		}
-		p, err := federation.PlanAppRoles(roles, nil, federation.AppRolesOptions{})
+		p, err := federation.PlanAppRoles(roles, nil, nil)
 		if err != nil {
 			return
 		}
@@ -362,7 +362,7 @@ func ExamplePlanAppRoles() {
 		panic(err)
 	}
 	admin, _ := awsrole.ParseRole("arn:aws:iam::111111111111:role/Admin,arn:aws:iam::111111111111:saml-provider/EntraID")
-	plan, err := federation.PlanAppRoles(current, []awsrole.Role{admin}, federation.AppRolesOptions{})
+	plan, err := federation.PlanAppRoles(current, []awsrole.Role{admin}, nil)
 	if err != nil {
 		panic(err)
 	}

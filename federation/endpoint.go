@@ -5,19 +5,12 @@ import (
 	"strings"
 
 	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/internal/awsendpoint"
 )
 
-// Well-known values for the commercial partition.
+// Values for partitions other than aws; the aws partition's are in
+// internal/awsendpoint, shared with the verifier, the test IdP and the CLI.
 const (
-	// GlobalSignInEndpoint is the AWS console SAML endpoint (ACS) of the aws
-	// partition, and the Identifier and Reply URL of the Entra AWS gallery app
-	// (A1.1, C2.1). It is served from us-east-1.
-	GlobalSignInEndpoint = "https://signin.aws.amazon.com/saml"
-	// GlobalStaticSignInEndpoint is the alternative ACS path the 2023 IAM user
-	// guide also allows on the global host (A1.1).
-	GlobalStaticSignInEndpoint = "https://signin.aws.amazon.com/static/saml"
-	// SPEntityIDAWS is the entityID of the AWS SP metadata (A1.5).
-	SPEntityIDAWS = "urn:amazon:webservices"
 	// spEntityIDGovCloud is the entityID of the AWS GovCloud (US) SP metadata
 	// (A1.5); SPEntityID(awsrole.PartitionAWSUSGov) returns it.
 	spEntityIDGovCloud = "urn:amazon:webservices:govcloud"
@@ -55,7 +48,7 @@ func partitionTable(p awsrole.Partition) (partitionInfo, bool) {
 	case awsrole.PartitionAWS:
 		// A1.1, A1.2, A1.4, A1.5 [doc]; us-east-1 is the unprefixed host (SIGNIN-EP).
 		return partitionInfo{host: "signin.aws.amazon.com", hostRegion: "us-east-1", regional: true,
-			entityID: SPEntityIDAWS, metadata: true, metadataRegional: true, encryptedMetadata: true}, true
+			entityID: awsendpoint.SPEntityID, metadata: true, metadataRegional: true, encryptedMetadata: true}, true
 	case awsrole.PartitionAWSCN:
 		// A1.3 [obs]. The China edition of the IAM user guide
 		// (docs.amazonaws.cn, id_roles_providers_create_saml_relying-party)
@@ -295,9 +288,9 @@ func validProviderID(s string) bool {
 }
 
 // SPEntityID returns the entityID of the AWS SP metadata for a partition
-// (A1.5): SPEntityIDAWS for aws, "urn:amazon:webservices:govcloud" for
-// aws-us-gov. For the
-// other partitions no entityID is confirmed and the error wraps ErrInvalid.
+// (A1.5): "urn:amazon:webservices" for aws, "urn:amazon:webservices:govcloud"
+// for aws-us-gov. For the other partitions no entityID is confirmed and the
+// error wraps ErrInvalid.
 func SPEntityID(partition awsrole.Partition) (string, error) {
 	info, err := lookup(partition, "")
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/internal/awsendpoint"
 )
 
 func TestSignInEndpoint(t *testing.T) {
@@ -492,5 +493,23 @@ func TestCheckAudienceErrorDoesNotEchoAudience(t *testing.T) {
 	err = checkRecipient(awsrole.PartitionAWS, "https://tenant-SECRET.example/saml")
 	if !errors.Is(err, errNotSignInEndpoint) || strings.Contains(err.Error(), "SECRET") {
 		t.Fatalf("A1.8: %v", err)
+	}
+}
+
+// TestAWSEndpointConstants pins the module's internal copies of the aws
+// partition's values (internal/awsendpoint, the defaults of the verifier, the
+// test IdP and the CLI) to what this package returns for them (A1.1, A1.5), so
+// that the two can never drift apart.
+func TestAWSEndpointConstants(t *testing.T) {
+	t.Parallel()
+	if got, err := SignInEndpoint(awsrole.PartitionAWS, ""); err != nil || got != awsendpoint.GlobalSignIn {
+		t.Errorf("A1.1 SignInEndpoint(aws, \"\") = %q, %v; want %q", got, err, awsendpoint.GlobalSignIn)
+	}
+	if got, err := SPEntityID(awsrole.PartitionAWS); err != nil || got != awsendpoint.SPEntityID {
+		t.Errorf("A1.5 SPEntityID(aws) = %q, %v; want %q", got, err, awsendpoint.SPEntityID)
+	}
+	ep, err := ParseSignInEndpoint(awsendpoint.GlobalStaticSignIn)
+	if err != nil || ep.Partition != awsrole.PartitionAWS || ep.Region != "us-east-1" {
+		t.Errorf("A1.1 ParseSignInEndpoint(%q) = %+v, %v; want aws, us-east-1", awsendpoint.GlobalStaticSignIn, ep, err)
 	}
 }

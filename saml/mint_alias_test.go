@@ -6,6 +6,7 @@ package saml
 
 import (
 	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/awsendpoint"
 	"github.com/samlaws/samlaws/internal/awslimits"
 	"github.com/samlaws/samlaws/internal/dsigalg"
 	"github.com/samlaws/samlaws/internal/mint"
@@ -70,8 +71,8 @@ const (
 	AlgSHA256                              = metadata.AlgDigestSHA256
 	AlgSHA384                              = metadata.AlgDigestSHA384
 	AlgSHA512                              = metadata.AlgDigestSHA512
-	AWSSignInURL                           = federation.GlobalSignInEndpoint // federation.GlobalSignInEndpoint before issue 15
-	AWSEntityID                            = federation.SPEntityIDAWS
+	AWSSignInURL                           = awsendpoint.GlobalSignIn // federation.GlobalSignInEndpoint before issue 15
+	AWSEntityID                            = awsendpoint.SPEntityID
 	MaxResponseChars                       = awslimits.MaxAssertionChars
 	AlgEnvelopedSig                        = dsigalg.Enveloped
 )

@@ -16,6 +16,7 @@ import (
 
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/awsendpoint"
 	"github.com/samlaws/samlaws/metadata"
 )
 
@@ -73,14 +74,14 @@ type VerifierConfig struct {
 	// identifiers with an instance suffix ("https://signin.aws.amazon.com/saml#2")
 	// may be given as they are: the suffix is dropped here and in the response
 	// (federation.ParseIdentifier, without its "#N"). Default (when Audiences and Partitions
-	// are both empty): federation.GlobalSignInEndpoint, federation.SPEntityIDAWS and the regional sign-in
+	// are both empty): https://signin.aws.amazon.com/saml, urn:amazon:webservices and the regional sign-in
 	// endpoints of the commercial partition (federation.CheckAudience).
 	Audiences []string
 
 	// Recipients are the accepted Response Destination and bearer
 	// SubjectConfirmationData Recipient values, compared exactly (A1.8, D1.2).
 	// Default (when Recipients and Partitions are both empty): what AWS
-	// accepts in the commercial partition (A1.1, A1.2): federation.GlobalSignInEndpoint,
+	// accepts in the commercial partition (A1.1, A1.2): https://signin.aws.amazon.com/saml,
 	// https://signin.aws.amazon.com/static/saml and every regional endpoint
 	// https://{region}.signin.aws.amazon.com/saml, exact hosts only
 	// (federation.ParseSignInEndpoint: no ports, look-alike hosts or other
@@ -93,7 +94,7 @@ type VerifierConfig struct {
 	// provider-specific ACS of encrypted providers: federation.ParseSignInEndpoint)
 	// as Destination and Recipient, and every audience AWS accepts for them
 	// (federation.CheckAudience), in addition to Recipients and Audiences.
-	// With Partitions set, the federation.GlobalSignInEndpoint defaults no longer apply, so that
+	// With Partitions set, the commercial-partition defaults above no longer apply, so that
 	// for example only aws-cn endpoints are accepted for aws-cn.
 	Partitions []awsrole.Partition
 
@@ -253,7 +254,7 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 	}
 	auds := cfg.Audiences
 	if len(auds) == 0 && len(v.partitions) == 0 {
-		auds = []string{federation.GlobalSignInEndpoint, federation.SPEntityIDAWS}
+		auds = []string{awsendpoint.GlobalSignIn, awsendpoint.SPEntityID}
 		v.awsDefaultAudiences = true
 	}
 	for _, a := range auds {
@@ -265,7 +266,7 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 	}
 	recips := cfg.Recipients
 	if len(recips) == 0 && len(v.partitions) == 0 {
-		recips = []string{federation.GlobalSignInEndpoint}
+		recips = []string{awsendpoint.GlobalSignIn}
 		v.awsDefaultRecipients = true
 	}
 	v.recipients = make(map[string]bool, len(recips))
@@ -277,17 +278,17 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 		v.recipList = append(v.recipList, r)
 	}
 	if cfg.ProviderID != "" {
-		ep, err := federation.ParseSignInEndpoint(federation.GlobalSignInEndpoint + "/acs/" + cfg.ProviderID)
+		ep, err := federation.ParseSignInEndpoint(awsendpoint.GlobalSignIn + "/acs/" + cfg.ProviderID)
 		if err != nil || ep.ProviderID != cfg.ProviderID {
 			return nil, configErr("ProviderID must be the IAM SAML provider's unique ID: 22-64 characters of [A-Z0-9] (A1.4)")
 		}
 		v.providerID = cfg.ProviderID
-		v.recipList = append([]string{federation.GlobalSignInEndpoint + "/acs/" + cfg.ProviderID}, v.recipList...)
-		v.recipients[federation.GlobalSignInEndpoint+"/acs/"+cfg.ProviderID] = true
+		v.recipList = append([]string{awsendpoint.GlobalSignIn + "/acs/" + cfg.ProviderID}, v.recipList...)
+		v.recipients[awsendpoint.GlobalSignIn+"/acs/"+cfg.ProviderID] = true
 	}
 	v.recipientMsg = strings.Join(v.recipList, ", ")
 	if v.awsDefaultRecipients {
-		v.recipientMsg += ", " + federation.GlobalStaticSignInEndpoint + ", " + awsRegionalRecipient
+		v.recipientMsg += ", " + awsendpoint.GlobalStaticSignIn + ", " + awsRegionalRecipient
 	}
 	for _, p := range v.partitions {
 		if v.recipientMsg != "" {
@@ -475,7 +476,7 @@ func quoteShort(s string) string {
 func (v *Verifier) recipientWant() []string {
 	w := append([]string(nil), v.recipList...)
 	if v.awsDefaultRecipients {
-		w = append(w, federation.GlobalStaticSignInEndpoint, awsRegionalRecipient)
+		w = append(w, awsendpoint.GlobalStaticSignIn, awsRegionalRecipient)
 	}
 	if v.providerID != "" {
 		w = append(w, "https://<region>.signin.aws.amazon.com/saml/acs/"+v.providerID)

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/samlaws/samlaws/awsrole"
-	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/awsendpoint"
 	"github.com/samlaws/samlaws/internal/mint"
 	"github.com/samlaws/samlaws/metadata"
 	"github.com/samlaws/samlaws/saml/samltest"
@@ -51,7 +51,7 @@ func TestDecodeJSON(t *testing.T) {
 				t.Errorf("header: %+v", out)
 			}
 			resp := out.Response
-			if resp.ID != m.ResponseID || resp.Issuer != idp.EntityID || resp.Destination != federation.GlobalSignInEndpoint ||
+			if resp.ID != m.ResponseID || resp.Issuer != idp.EntityID || resp.Destination != awsendpoint.GlobalSignIn ||
 				resp.StatusCode != mint.StatusSuccess || resp.InResponseTo != "" {
 				t.Errorf("response: %+v", resp)
 			}
@@ -67,10 +67,10 @@ func TestDecodeJSON(t *testing.T) {
 				len(a.Signatures) != 1 || !a.Signatures[0].ReferencesSelf || len(a.Signatures[0].KeyInfoSHA1) != 1 || a.Signatures[0].KeyInfoSHA1[0] != tp {
 				t.Errorf("assertion: %+v", a)
 			}
-			if len(a.Confirmations) != 1 || a.Confirmations[0].Recipient != federation.GlobalSignInEndpoint || a.Confirmations[0].Method != "urn:oasis:names:tc:SAML:2.0:cm:bearer" {
+			if len(a.Confirmations) != 1 || a.Confirmations[0].Recipient != awsendpoint.GlobalSignIn || a.Confirmations[0].Method != "urn:oasis:names:tc:SAML:2.0:cm:bearer" {
 				t.Errorf("confirmations: %+v", a.Confirmations)
 			}
-			if len(a.Audiences) != 1 || len(a.Audiences[0]) != 1 || a.Audiences[0][0] != federation.GlobalSignInEndpoint {
+			if len(a.Audiences) != 1 || len(a.Audiences[0]) != 1 || a.Audiences[0][0] != awsendpoint.GlobalSignIn {
 				t.Errorf("audiences: %v", a.Audiences)
 			}
 			if a.NotOnOrAfter != m.NotOnOrAfter.Format("2006-01-02T15:04:05.000Z") {
@@ -123,7 +123,7 @@ func TestDecodeDecryptKey(t *testing.T) {
 	r := runCLI(t, "", "decode", "--decrypt-key", keyFile, resp)
 	out := flatten(r.stdout)
 	for _, want := range []string{"EncryptedAssertion 1 of 1", "Decrypted with --decrypt-key (NOT verified", "NameID " + samltest.DefaultUser().UPN,
-		"Recipient " + federation.GlobalSignInEndpoint, "-> role EntraAdmin"} {
+		"Recipient " + awsendpoint.GlobalSignIn, "-> role EntraAdmin"} {
 		if r.code != exitOK || !strings.Contains(out, want) {
 			t.Errorf("exit %d, output lacks %q:\n%s%s", r.code, want, r.stdout, r.stderr)
 		}

@@ -18,7 +18,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/awsendpoint"
 	"github.com/samlaws/samlaws/saml/samltest"
 )
 
@@ -41,7 +41,7 @@ func TestDecodeBase64(t *testing.T) {
 		"NOT VALIDATED",
 		fmt.Sprintf("decoded from base64 (%d characters", len(m.Base64())),
 		"ID " + m.ResponseID,
-		"Destination " + federation.GlobalSignInEndpoint,
+		"Destination " + awsendpoint.GlobalSignIn,
 		"Issuer " + idp.EntityID,
 		"Status Success",
 		"InResponseTo (none: IdP-initiated)",
@@ -49,9 +49,9 @@ func TestDecodeBase64(t *testing.T) {
 		"SHA-1 thumbprint " + tp,
 		"RSA-SHA256",
 		"NameID " + samltest.DefaultUser().UPN,
-		"Recipient " + federation.GlobalSignInEndpoint,
+		"Recipient " + awsendpoint.GlobalSignIn,
 		"NotOnOrAfter " + m.NotOnOrAfter.Format("2006-01-02T15:04:05.000Z") + " (1h10m0s after NotBefore)",
-		"Audience " + federation.GlobalSignInEndpoint,
+		"Audience " + awsendpoint.GlobalSignIn,
 		"-> role EntraAdmin (path /) in account 123456789012, partition aws, via SAML provider EntraID",
 		"-> role EntraReadOnly (path /)",
 		"SessionDuration 7200 -> console session of 2h0m0s",

@@ -20,6 +20,7 @@ import (
 	"github.com/samlaws/samlaws/awsrole/samlcreds"
 	"github.com/samlaws/samlaws/awstest"
 	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/awsendpoint"
 	"github.com/samlaws/samlaws/internal/awslimits"
 	"github.com/samlaws/samlaws/metadata"
 	"github.com/samlaws/samlaws/saml"
@@ -175,7 +176,7 @@ func (d *demo) verifier(md []byte) (*saml.Verifier, *checkTrust, error) {
 		IdPEntityID:   t.entityID,
 		Certificates:  t.certs,
 		Audiences:     []string{demoIdentifier},
-		Recipients:    []string{federation.GlobalSignInEndpoint},
+		Recipients:    []string{awsendpoint.GlobalSignIn},
 		Now:           func() time.Time { return now },
 		AWSCompatible: true,
 	})
@@ -205,7 +206,7 @@ func (d *demo) run() error {
 		Now:      func() time.Time { return demoNow },
 		Seed:     demoSeed,
 		Audience: audience,
-		ACS:      federation.GlobalSignInEndpoint,
+		ACS:      awsendpoint.GlobalSignIn,
 	})
 	if err != nil {
 		return err
@@ -356,7 +357,7 @@ func (d *demo) appRoles() error {
 		}
 		roles = append(roles, r)
 	}
-	plan, err := federation.PlanAppRoles(current, roles, federation.AppRolesOptions{})
+	plan, err := federation.PlanAppRoles(current, roles, nil)
 	if err != nil {
 		return err
 	}
@@ -547,7 +548,7 @@ func (d *demo) replyURLMistake(v *saml.Verifier) error {
 	if err := d.problems(v, m); err != nil {
 		return err
 	}
-	d.row("the fix", "in Entra, Basic SAML Configuration: Reply URL "+federation.GlobalSignInEndpoint+"; keep \"#2\" only in the Identifier")
+	d.row("the fix", "in Entra, Basic SAML Configuration: Reply URL "+awsendpoint.GlobalSignIn+"; keep \"#2\" only in the Identifier")
 	return nil
 }
 

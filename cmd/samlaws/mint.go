@@ -22,7 +22,7 @@ import (
 	"time"
 
 	"github.com/samlaws/samlaws/awsrole"
-	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/awsendpoint"
 	"github.com/samlaws/samlaws/internal/mint"
 	"github.com/samlaws/samlaws/saml/samltest/entrametadata"
 )
@@ -207,8 +207,8 @@ func parseMintArgs(args []string) (*mintOptions, error) {
 	fs.Var(&o.roles, "role", "")
 	fs.StringVar(&o.sessionName, "session-name", "", "")
 	fs.StringVar(&o.sessionDuration, "session-duration", "", "")
-	fs.StringVar(&o.audience, "audience", federation.GlobalSignInEndpoint, "")
-	fs.StringVar(&o.recipient, "recipient", federation.GlobalSignInEndpoint, "")
+	fs.StringVar(&o.audience, "audience", awsendpoint.GlobalSignIn, "")
+	fs.StringVar(&o.recipient, "recipient", awsendpoint.GlobalSignIn, "")
 	fs.StringVar(&o.now, "now", "", "")
 	fs.Var(&o.sign, "sign", "")
 	fs.BoolVar(&o.sha1, "sha1", false, "")

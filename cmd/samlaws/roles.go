@@ -298,7 +298,7 @@ func runAppRoles(ctx context.Context, args []string, _ io.Reader, stdout, stderr
 		return fail(stderr, fs.Name(), usagef("--roles", "%s holds no successful discovery", fileArg(*rolesFile)))
 	}
 	sort.Strings(accounts)
-	plan, err := federation.PlanAppRoles(have, roles, federation.AppRolesOptions{Accounts: accounts})
+	plan, err := federation.PlanAppRoles(have, roles, accounts)
 	if err != nil {
 		return fail(stderr, fs.Name(), err)
 	}

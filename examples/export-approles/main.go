@@ -126,7 +126,7 @@ func run(ctx context.Context, w, log io.Writer, currentDoc []byte, accounts []st
 			roles = append(roles, role)
 		}
 	}
-	plan, err := federation.PlanAppRoles(current, roles, federation.AppRolesOptions{Accounts: done})
+	plan, err := federation.PlanAppRoles(current, roles, done)
 	if err != nil {
 		return err
 	}

@@ -15,7 +15,7 @@ import (
 )
 
 // Defaults used by the [Builder] when the corresponding [ResponseSpec] field is
-// empty. The default Audience, Recipient and Destination is [federation.GlobalSignInEndpoint]
+// empty. The default Audience, Recipient and Destination is https://signin.aws.amazon.com/saml
 // (C2.1, A1.6, A1.8).
 const (
 	// DefaultAssertionLifetime is Entra's Conditions window:
@@ -354,9 +354,9 @@ type ResponseSpec struct {
 	// a real Entra response to AWS (the spec's C2.4 leaves it unconfirmed).
 	NameIDFormat string
 
-	// Audience is the AudienceRestriction value. Empty means federation.GlobalSignInEndpoint (A1.6).
+	// Audience is the AudienceRestriction value. Empty means https://signin.aws.amazon.com/saml (A1.6).
 	Audience string
-	// Recipient is SubjectConfirmationData/@Recipient. Empty means federation.GlobalSignInEndpoint (A1.8).
+	// Recipient is SubjectConfirmationData/@Recipient. Empty means https://signin.aws.amazon.com/saml (A1.8).
 	Recipient string
 	// Destination is Response/@Destination. Empty means Recipient (C2.2).
 	Destination string

@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/samlaws/samlaws/awsrole"
-	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/awsendpoint"
 
 	. "github.com/samlaws/samlaws/internal/mint"
 	"github.com/samlaws/samlaws/internal/mint/minttest"
@@ -120,7 +120,7 @@ func TestBuildForm(t *testing.T) {
 	if sub == nil {
 		t.Fatalf("form not found in %s", s)
 	}
-	if sub[1] != federation.GlobalSignInEndpoint || sub[2] != m.Base64() || html.UnescapeString(sub[3]) != `x"><script>alert(1)</script>` {
+	if sub[1] != awsendpoint.GlobalSignIn || sub[2] != m.Base64() || html.UnescapeString(sub[3]) != `x"><script>alert(1)</script>` {
 		t.Errorf("D1.1: form fields %q", sub[1:])
 	}
 	if !strings.Contains(s, "document.forms[0].submit()") || !strings.Contains(s, "<noscript>") {
@@ -129,10 +129,10 @@ func TestBuildForm(t *testing.T) {
 	for _, tc := range []struct {
 		name, action, relay string
 	}{
-		{"D1.1/relaystate-over-80-bytes", federation.GlobalSignInEndpoint, strings.Repeat("r", 81)},
+		{"D1.1/relaystate-over-80-bytes", awsendpoint.GlobalSignIn, strings.Repeat("r", 81)},
 		{"action-not-absolute", "/saml", ""},
 		{"action-javascript", "javascript:alert(1)", ""},
-		{"relaystate-control-char", federation.GlobalSignInEndpoint, "a\x00b"},
+		{"relaystate-control-char", awsendpoint.GlobalSignIn, "a\x00b"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := HTMLFormTo(m, tc.action, tc.relay)

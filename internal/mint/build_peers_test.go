@@ -11,6 +11,7 @@ import (
 	crewsaml "github.com/crewjam/saml"
 
 	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/awsendpoint"
 	"github.com/samlaws/samlaws/internal/peers"
 
 	. "github.com/samlaws/samlaws/internal/mint"
@@ -83,7 +84,7 @@ func TestBuildAcceptedByGoPeers(t *testing.T) {
 			if spec.InResponseTo != "" {
 				reqIDs = []string{spec.InResponseTo}
 			}
-			acs, _ := url.Parse(federation.GlobalSignInEndpoint)
+			acs, _ := url.Parse(awsendpoint.GlobalSignIn)
 			a, err := minttest.CrewjamSP(t, now, idp, spk).ParseXMLResponse(m.XML, reqIDs, *acs)
 			if err != nil {
 				t.Fatalf("crewjam/saml rejected: %v", minttest.CrewjamErr(err))
@@ -204,7 +205,7 @@ func TestBuildTamperedRejectedByGoPeers(t *testing.T) {
 	now := minttest.FixedNow() // both Go peers take the clock (Clock: dsig.NewFakeClockAt)
 	idp := minttest.LoadKeyPair(t, "idp")
 	spk := minttest.LoadKeyPair(t, "sp")
-	acs, _ := url.Parse(federation.GlobalSignInEndpoint)
+	acs, _ := url.Parse(awsendpoint.GlobalSignIn)
 	for _, tc := range mintTamperCases() {
 		t.Run(tc.name, func(t *testing.T) {
 			b := minttest.Builder(t, now)

@@ -18,6 +18,7 @@ import (
 	dsig "github.com/russellhaering/goxmldsig"
 
 	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/awsendpoint"
 	"github.com/samlaws/samlaws/internal/dsigalg"
 	"github.com/samlaws/samlaws/internal/xmlsign"
 	"github.com/samlaws/samlaws/metadata"
@@ -62,7 +63,7 @@ func TestBuildShape(t *testing.T) {
 	for _, c := range []struct{ rule, got, want string }{
 		{"C2.2/Version", attr(root, "Version"), "2.0"},
 		{"C2.2/IssueInstant", attr(root, "IssueInstant"), issue},
-		{"C2.2/Destination", attr(root, "Destination"), federation.GlobalSignInEndpoint},
+		{"C2.2/Destination", attr(root, "Destination"), awsendpoint.GlobalSignIn},
 		{"D1.6/no-InResponseTo", attr(root, "InResponseTo"), ""},
 		{"C2.2/ID", attr(root, "ID"), m.ResponseID},
 	} {
@@ -98,14 +99,14 @@ func TestBuildShape(t *testing.T) {
 		t.Fatalf("A1.8: want exactly one bearer SubjectConfirmation")
 	}
 	scd := scs[0].SelectElement("SubjectConfirmationData")
-	if attr(scd, "NotOnOrAfter") != "2026-11-28T10:05:00.123Z" || attr(scd, "Recipient") != federation.GlobalSignInEndpoint || attr(scd, "NotBefore") != "" {
+	if attr(scd, "NotOnOrAfter") != "2026-11-28T10:05:00.123Z" || attr(scd, "Recipient") != awsendpoint.GlobalSignIn || attr(scd, "NotBefore") != "" {
 		t.Errorf("C2.5/A1.8: SubjectConfirmationData %v", scd.Attr)
 	}
 	cond := a.SelectElement("Conditions")
 	if attr(cond, "NotBefore") != issue || attr(cond, "NotOnOrAfter") != "2026-11-28T11:10:00.123Z" {
 		t.Errorf("C2.5: Conditions %v (want NotBefore = IssueInstant, +70 min)", cond.Attr)
 	}
-	if aud := cond.FindElements("./AudienceRestriction/Audience"); len(aud) != 1 || aud[0].Text() != federation.GlobalSignInEndpoint {
+	if aud := cond.FindElements("./AudienceRestriction/Audience"); len(aud) != 1 || aud[0].Text() != awsendpoint.GlobalSignIn {
 		t.Errorf("A1.6: Audience wrong")
 	}
 	var names []string

@@ -10,6 +10,7 @@ import (
 
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/awsendpoint"
 	"github.com/samlaws/samlaws/internal/c14n"
 )
 
@@ -83,11 +84,11 @@ func (m *minter) prepare(b *Builder, spec *ResponseSpec) error {
 	if t.WrongIssuer {
 		m.issuer = WrongIssuer
 	}
-	m.audience = mintOr(spec.Audience, federation.GlobalSignInEndpoint)
+	m.audience = mintOr(spec.Audience, awsendpoint.GlobalSignIn)
 	if t.WrongAudience {
 		m.audience = WrongAudience
 	}
-	m.recipient = mintOr(spec.Recipient, federation.GlobalSignInEndpoint)
+	m.recipient = mintOr(spec.Recipient, awsendpoint.GlobalSignIn)
 	m.destination = mintOr(spec.Destination, m.recipient)
 	if t.WrongRecipient {
 		m.recipient = WrongRecipient

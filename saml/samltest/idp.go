@@ -14,7 +14,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/awsendpoint"
 	"github.com/samlaws/samlaws/internal/mint"
 	"github.com/samlaws/samlaws/internal/testkeys"
 	"github.com/samlaws/samlaws/saml"
@@ -80,10 +80,10 @@ type IdPConfig struct {
 	NextCertificate bool
 	// ACS is the assertion consumer service URL that IdP-initiated sign-in
 	// posts to (the app's Reply URL, C2.1); "" means
-	// [federation.GlobalSignInEndpoint].
+	// https://signin.aws.amazon.com/saml.
 	ACS string
 	// Audience is the audience of every response (the app's Identifier, A1.6);
-	// "" means [federation.GlobalSignInEndpoint].
+	// "" means https://signin.aws.amazon.com/saml.
 	Audience string
 	// User is the user the server's IdP-initiated SSO endpoint signs in; nil
 	// means [DefaultUser].
@@ -249,10 +249,10 @@ func newIdP(t TB, cfg IdPConfig) (*IdP, error) {
 	}
 	idp.EntityID = "https://sts.windows.net/" + idp.TenantID + "/"
 	if idp.ACS == "" {
-		idp.ACS = federation.GlobalSignInEndpoint
+		idp.ACS = awsendpoint.GlobalSignIn
 	}
 	if idp.Audience == "" {
-		idp.Audience = federation.GlobalSignInEndpoint
+		idp.Audience = awsendpoint.GlobalSignIn
 	}
 	if cfg.User != nil {
 		idp.User = *cfg.User

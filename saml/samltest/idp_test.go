@@ -19,6 +19,7 @@ import (
 	dsig "github.com/russellhaering/goxmldsig"
 
 	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/awsendpoint"
 	"github.com/samlaws/samlaws/internal/testkeys"
 	"github.com/samlaws/samlaws/saml"
 	"github.com/samlaws/samlaws/saml/samltest"
@@ -48,7 +49,7 @@ func TestNewIdPDefaults(t *testing.T) {
 	if want := "https://sts.windows.net/" + idp.TenantID + "/"; idp.EntityID != want {
 		t.Errorf("EntityID = %q, want %q", idp.EntityID, want)
 	}
-	if idp.ACS != federation.GlobalSignInEndpoint || idp.Audience != federation.GlobalSignInEndpoint {
+	if idp.ACS != awsendpoint.GlobalSignIn || idp.Audience != awsendpoint.GlobalSignIn {
 		t.Errorf("ACS, Audience = %q, %q; want the AWS sign-in URL (C2.1)", idp.ACS, idp.Audience)
 	}
 	if idp.User.UPN != samltest.DefaultUser().UPN || len(idp.User.Roles) != 2 {
