@@ -116,9 +116,14 @@ func ExampleAssumeRoleWithSAML_expiredAssertion() {
 	_, err := samlcreds.AssumeRoleWithSAML(context.Background(), client, role, assertion, samlcreds.Options{})
 	var expired *types.ExpiredTokenException
 	fmt.Println(errors.As(err, &expired), errors.Is(err, samlcreds.ErrSTS))
+	var re *awsrole.RemoteError // the AWS side's one type for a failed call
+	if errors.As(err, &re) {
+		fmt.Println(re.Package, re.Op, re.StatusCode, re.Code, re.Rule)
+	}
 	fmt.Println(err)
 	// Output:
 	// true true
+	// samlcreds AssumeRoleWithSAML 400 ExpiredTokenException A4.4
 	// samlcreds: AssumeRoleWithSAML: ExpiredTokenException: Token must be redeemed within 5 minutes of issuance (HTTP 400); the assertion was issued more than 5 minutes ago: fetch a fresh SAMLResponse from the IdP and call again right away (rule A4.4)
 }
 
