@@ -23,7 +23,7 @@ func TestSamltestIdPRollover(t *testing.T) {
 
 	fetch := func() *metadata.Document {
 		t.Helper()
-		res, err := f.Fetch(ctx, srv.AppMetadataURL())
+		res, err := f.Fetch(ctx, srv.AppMetadataURL)
 		if err != nil {
 			t.Fatalf("Fetch: %v", err)
 		}

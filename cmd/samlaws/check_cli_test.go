@@ -524,7 +524,7 @@ func TestCheckMetadataURL(t *testing.T) {
 	srv := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return checkNow }}).Serve()
 	u := samltest.DefaultUser()
 	resp := writeFile(t, "r.xml", srv.IdP.Response(t, u, samltest.ResponseOptions{}).XML)
-	r := runCLI(t, "", "check", "--metadata", srv.AppMetadataURL(), "--now", checkAt, resp)
+	r := runCLI(t, "", "check", "--metadata", srv.AppMetadataURL, "--now", checkAt, resp)
 	if r.code != exitOK {
 		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}

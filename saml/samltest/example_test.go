@@ -132,7 +132,7 @@ func ExampleIdP_Serve() {
 	srv := samltest.NewIdP(t, samltest.IdPConfig{ACS: "https://sp.example/saml/acs"}).Serve()
 
 	// App-specific metadata, with the BOM Entra sends (C1.3).
-	resp, err := http.Get(srv.AppMetadataURL())
+	resp, err := http.Get(srv.AppMetadataURL)
 	if err != nil {
 		panic(err)
 	}
@@ -141,7 +141,7 @@ func ExampleIdP_Serve() {
 	fmt.Println(resp.StatusCode, bytes.HasPrefix(body, []byte("\xEF\xBB\xBF")))
 
 	// IdP-initiated sign-in: an auto-submit form POSTing to the ACS.
-	resp, err = http.Get(srv.SSOURL("state-1"))
+	resp, err = http.Get(srv.SSOURL + "?RelayState=state-1")
 	if err != nil {
 		panic(err)
 	}

@@ -555,7 +555,7 @@ func TestWithUserAndSpec(t *testing.T) {
 	t.Parallel()
 	alice := samltest.User{UPN: "alice@contoso.com", Roles: []string{samltest.DefaultUser().Roles[1]}}
 	srv := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }, User: &alice}).Serve()
-	_, page := get(t, srv.SSOURL(""))
+	_, page := get(t, srv.SSOURL)
 	_, vals := parseForm(t, page)
 	raw, _ := base64.StdEncoding.DecodeString(vals.Get("SAMLResponse"))
 	v := newVerifier(t, srv.IdP)

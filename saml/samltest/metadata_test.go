@@ -74,7 +74,7 @@ func TestServerWithMetadataFetcher(t *testing.T) {
 	t.Parallel()
 	srv := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }}).Serve()
 	f := &metadata.Fetcher{Verify: &metadata.VerifyOptions{Certificates: []*x509.Certificate{srv.IdP.Certificate()}, Now: func() time.Time { return fixedNow }}}
-	for _, u := range []string{srv.AppMetadataURL(), srv.MetadataURL()} {
+	for _, u := range []string{srv.AppMetadataURL, srv.MetadataURL} {
 		res, err := f.Fetch(context.Background(), u)
 		if err != nil {
 			t.Fatalf("Fetch %s: %v", u, err)
@@ -82,7 +82,7 @@ func TestServerWithMetadataFetcher(t *testing.T) {
 		if res.Document.Entity.EntityID != srv.IdP.EntityID {
 			t.Errorf("fetched entity %q", res.Document.Entity.EntityID)
 		}
-		if want := u == srv.AppMetadataURL(); res.Document.BOM != want {
+		if want := u == srv.AppMetadataURL; res.Document.BOM != want {
 			t.Errorf("%s: BOM = %v, want %v (C1.3)", u, res.Document.BOM, want)
 		}
 	}

@@ -44,6 +44,17 @@ type Server struct {
 	*httptest.Server
 	// IdP is the identity provider being served.
 	IdP *IdP
+	// MetadataURL is the tenant metadata URL (C1.1). GET it for the metadata
+	// the server serves: like [IdP.Metadata], but with the server's URL as
+	// the endpoints' host.
+	MetadataURL string
+	// AppMetadataURL is the app-specific metadata URL (C1.2); its answer
+	// starts with a BOM (C1.3).
+	AppMetadataURL string
+	// SSOURL is the IdP-initiated sign-in URL. Add
+	// "?RelayState=" + url.QueryEscape(relayState) to have relayState passed
+	// on to the ACS as RelayState.
+	SSOURL string
 }
 
 // Serve starts an HTTP server for the IdP (plain HTTP on 127.0.0.1) and registers
@@ -51,6 +62,7 @@ type Server struct {
 func (idp *IdP) Serve() *Server {
 	s := &Server{IdP: idp}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
+	s.start()
 	if idp.t != nil {
 		idp.t.Cleanup(s.Close)
 	}
@@ -63,37 +75,19 @@ func (idp *IdP) Serve() *Server {
 func (idp *IdP) ServeTLS() *Server {
 	s := &Server{IdP: idp}
 	s.Server = httptest.NewTLSServer(http.HandlerFunc(s.serveHTTP))
+	s.start()
 	if idp.t != nil {
 		idp.t.Cleanup(s.Close)
 	}
 	return s
 }
 
-// MetadataURL returns the tenant metadata URL (C1.1).
-func (s *Server) MetadataURL() string {
-	return s.URL + "/" + s.IdP.TenantID + "/FederationMetadata/2007-06/FederationMetadata.xml"
-}
-
-// AppMetadataURL returns the app-specific metadata URL (C1.2); its answer starts
-// with a BOM (C1.3).
-func (s *Server) AppMetadataURL() string {
-	return s.URL + "/" + s.IdP.TenantID + "/federationmetadata/2007-06/federationmetadata.xml?appid=" + url.QueryEscape(s.IdP.AppID)
-}
-
-// SSOURL returns the IdP-initiated sign-in URL; relayState, when not empty, is
-// passed on to the ACS as RelayState.
-func (s *Server) SSOURL(relayState string) string {
-	u := s.URL + "/" + s.IdP.TenantID + "/saml2"
-	if relayState != "" {
-		u += "?RelayState=" + url.QueryEscape(relayState)
-	}
-	return u
-}
-
-// Metadata returns the metadata the server serves (no BOM): like
-// [IdP.Metadata], but with the server's URL as the endpoints' host.
-func (s *Server) Metadata() []byte {
-	return s.IdP.metadataFor(s.URL)
+// start sets the server's URLs once its listener has one.
+func (s *Server) start() {
+	base := s.URL + "/" + s.IdP.TenantID
+	s.MetadataURL = base + "/FederationMetadata/2007-06/FederationMetadata.xml"
+	s.AppMetadataURL = base + "/federationmetadata/2007-06/federationmetadata.xml?appid=" + url.QueryEscape(s.IdP.AppID)
+	s.SSOURL = base + "/saml2"
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
@@ -134,7 +128,7 @@ func (s *Server) serveMetadata(w http.ResponseWriter, r *http.Request) {
 		}
 		bom = true
 	}
-	md := s.Metadata()
+	md := s.IdP.metadataFor(s.URL)
 	if md == nil {
 		http.Error(w, "samltest: no metadata", http.StatusInternalServerError)
 		return

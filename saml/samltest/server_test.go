@@ -40,7 +40,7 @@ func TestServerMetadataC1(t *testing.T) {
 	t.Parallel()
 	srv := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }}).Serve()
 	idp := srv.IdP
-	want := srv.Metadata()
+	_, want := get(t, srv.MetadataURL)
 	if bytes.Equal(want, idp.Metadata()) {
 		t.Error("served metadata should name the server, not login.microsoftonline.com")
 	}
@@ -53,8 +53,8 @@ func TestServerMetadataC1(t *testing.T) {
 		url  string
 		bom  bool
 	}{
-		{"C1.1/tenant", srv.MetadataURL(), false},
-		{"C1.2/app-BOM-C1.3", srv.AppMetadataURL(), true},
+		{"C1.1/tenant", srv.MetadataURL, false},
+		{"C1.2/app-BOM-C1.3", srv.AppMetadataURL, true},
 		{"C1.1/case-insensitive", srv.URL + "/" + strings.ToUpper(idp.TenantID) + "/federationmetadata/2007-06/FEDERATIONMETADATA.xml", false},
 		{"C1.2/appid-upper", srv.URL + "/" + idp.TenantID + "/FederationMetadata/2007-06/FederationMetadata.xml?appid=" + strings.ToUpper(idp.AppID), true},
 	} {
@@ -85,11 +85,11 @@ func TestServerMetadataC1(t *testing.T) {
 	}{
 		{"unknown-appid", http.MethodGet, srv.URL + "/" + idp.TenantID + "/federationmetadata/2007-06/federationmetadata.xml?appid=00000000-0000-0000-0000-000000000000", http.StatusNotFound},
 		{"other-tenant", http.MethodGet, srv.URL + "/common/FederationMetadata/2007-06/FederationMetadata.xml", http.StatusNotFound},
-		{"post", http.MethodPost, srv.MetadataURL(), http.StatusMethodNotAllowed},
-		{"head", http.MethodHead, srv.MetadataURL(), http.StatusOK},
+		{"post", http.MethodPost, srv.MetadataURL, http.StatusMethodNotAllowed},
+		{"head", http.MethodHead, srv.MetadataURL, http.StatusOK},
 		{"sp-initiated-garbage", http.MethodGet, srv.URL + "/" + idp.TenantID + "/saml2?SAMLRequest=abc", http.StatusBadRequest},
 		{"launcher-wrong-tenant", http.MethodGet, srv.URL + "/api/signin/" + idp.AppID + "?tenantId=other", http.StatusNotFound},
-		{"relaystate-too-long-D1.1", http.MethodGet, srv.SSOURL(strings.Repeat("r", 81)), http.StatusBadRequest},
+		{"relaystate-too-long-D1.1", http.MethodGet, srv.SSOURL + "?RelayState=" + url.QueryEscape(strings.Repeat("r", 81)), http.StatusBadRequest},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			req, err := http.NewRequest(tc.method, tc.url, nil)
@@ -164,10 +164,10 @@ func TestServerIdPInitiatedSSO(t *testing.T) {
 	for _, tc := range []struct {
 		name, url, relay, nameID string
 	}{
-		{"saml2-endpoint", srv.SSOURL("https://console.aws.amazon.com/"), "https://console.aws.amazon.com/", samltest.DefaultUser().UPN},
-		{"no-relaystate", srv.SSOURL(""), "", samltest.DefaultUser().UPN},
+		{"saml2-endpoint", srv.SSOURL + "?RelayState=" + url.QueryEscape("https://console.aws.amazon.com/"), "https://console.aws.amazon.com/", samltest.DefaultUser().UPN},
+		{"no-relaystate", srv.SSOURL, "", samltest.DefaultUser().UPN},
 		{"launcher", srv.URL + "/api/signin/" + idp.AppID + "?tenantId=" + idp.TenantID + "&RelayState=r1", "r1", samltest.DefaultUser().UPN},
-		{"login_hint", srv.SSOURL("") + "?login_hint=alice%40contoso.com", "", "alice@contoso.com"},
+		{"login_hint", srv.SSOURL + "?login_hint=alice%40contoso.com", "", "alice@contoso.com"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			resp, page := get(t, tc.url)
@@ -226,12 +226,12 @@ func TestServerRollover(t *testing.T) {
 	idp := srv.IdP
 	old := idp.Certificate()
 	next := idp.AddNextCertificate()
-	_, body := get(t, srv.AppMetadataURL())
+	_, body := get(t, srv.AppMetadataURL)
 	if got := certsIn(t, bytes.TrimPrefix(body, []byte("\xEF\xBB\xBF"))); len(got) != 6 || got[0] != b64(old) || got[1] != b64(next) {
 		t.Errorf("served metadata during rollover lists %d KeyDescriptors", len(got))
 	}
 	idp.ActivateNextCertificate()
-	_, page := get(t, srv.SSOURL(""))
+	_, page := get(t, srv.SSOURL)
 	_, vals := parseForm(t, page)
 	raw, _ := base64.StdEncoding.DecodeString(vals.Get("SAMLResponse"))
 	if signingCert(t, raw) != b64(next) {
@@ -247,11 +247,11 @@ func TestServerClosedWithTest(t *testing.T) {
 	var srv *samltest.Server
 	t.Run("inner", func(t *testing.T) {
 		srv = samltest.NewIdP(t, samltest.IdPConfig{}).Serve()
-		if _, err := http.Get(srv.MetadataURL()); err != nil {
+		if _, err := http.Get(srv.MetadataURL); err != nil {
 			t.Fatal(err)
 		}
 	})
-	if _, err := http.Get(srv.MetadataURL()); err == nil {
+	if _, err := http.Get(srv.MetadataURL); err == nil {
 		t.Error("the server still answers after its test ended")
 	}
 }
@@ -263,7 +263,7 @@ func TestServerSPInitiatedD1_6(t *testing.T) {
 	t.Parallel()
 	acsURL := "https://sp.example/saml/acs"
 	srv := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }, ACS: acsURL, Audience: acsURL}).Serve()
-	sp := crewSP(t, srv.Metadata(), srv.IdP.Certificate(), acsURL)
+	sp := crewSP(t, served(t, srv), srv.IdP.Certificate(), acsURL)
 
 	check := func(t *testing.T, resp *http.Response, reqID, relay string) {
 		t.Helper()
@@ -361,7 +361,7 @@ func TestServeTLS(t *testing.T) {
 	if !strings.HasPrefix(srv.URL, "https://") {
 		t.Fatalf("URL %q is not HTTPS", srv.URL)
 	}
-	resp, err := srv.Client().Get(srv.AppMetadataURL())
+	resp, err := srv.Client().Get(srv.AppMetadataURL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -373,7 +373,17 @@ func TestServeTLS(t *testing.T) {
 	if !bytes.Contains(body, []byte(`Location="`+srv.URL+"/"+idp.TenantID+`/saml2"`)) {
 		t.Error("metadata does not name the HTTPS endpoint")
 	}
-	if _, err := http.Get(srv.MetadataURL()); err == nil {
+	if _, err := http.Get(srv.MetadataURL); err == nil {
 		t.Error("a client that does not trust the test certificate connected")
 	}
+}
+
+// served returns the metadata the server serves at its MetadataURL.
+func served(t *testing.T, srv *samltest.Server) []byte {
+	t.Helper()
+	resp, body := get(t, srv.MetadataURL)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: status %d", srv.MetadataURL, resp.StatusCode)
+	}
+	return body
 }
