@@ -43,7 +43,7 @@ type AccountResult[T any] struct {
 // from the aws.Config retry throttling errors as the SDK does (its standard
 // retryer).
 //
-// Typical operations are EnsureProvider, Rollover, EnsureRole and
+// Typical operations are PlanProvider and ApplyProvider, Rollover, EnsureRole and
 // ImportableRoles with clients made from the account's config:
 //
 //	res := iamsaml.ForEachAccount(ctx, ids, opts, func(ctx context.Context, id string, cfg aws.Config) (*iamsaml.ImportReport, error) {

@@ -26,7 +26,7 @@ func TestEnsureRole(t *testing.T) {
 	tn := newTenant(t)
 	ctx := context.Background()
 	// IAM refuses a trust policy naming a provider that does not exist.
-	if _, err := iamsaml.EnsureProvider(ctx, tn.iam, tn.arn, tn.idp.Metadata(), tn.opts); err != nil {
+	if _, err := ensureProvider(ctx, tn.iam, tn.arn, tn.idp.Metadata(), tn.opts); err != nil {
 		t.Fatal(err)
 	}
 	cfg := iamsaml.RoleConfig{

@@ -167,7 +167,12 @@ func ExampleEnsureRole() {
 	provider, _ := awsrole.ParseProviderARN("arn:aws:iam::123456789012:saml-provider/EntraID")
 	cert, _ := exampleCert(1)
 	// IAM refuses a trust policy that names a provider it does not hold.
-	if _, err := iamsaml.EnsureProvider(ctx, client, provider, entraMetadata(cert), iamsaml.ProviderOptions{Now: func() time.Time { return exampleNow }}); err != nil {
+	opts := iamsaml.ProviderOptions{Now: func() time.Time { return exampleNow }}
+	plan, err := iamsaml.PlanProvider(ctx, client, provider, entraMetadata(cert), opts)
+	if err == nil {
+		err = iamsaml.ApplyProvider(ctx, client, plan, opts)
+	}
+	if err != nil {
 		fmt.Println(err)
 		return
 	}
@@ -219,7 +224,12 @@ func ExampleForEachAccount() {
 	for _, id := range ids[:2] {
 		client := iam.NewFromConfig(srv.AWSConfig(id))
 		p := awsrole.ProviderARN{Partition: awsrole.PartitionAWS, AccountID: id, Name: "EntraID"}
-		if _, err := iamsaml.EnsureProvider(ctx, client, p, entraMetadata(cert), iamsaml.ProviderOptions{Now: func() time.Time { return exampleNow }}); err != nil {
+		opts := iamsaml.ProviderOptions{Now: func() time.Time { return exampleNow }}
+		plan, err := iamsaml.PlanProvider(ctx, client, p, entraMetadata(cert), opts)
+		if err == nil {
+			err = iamsaml.ApplyProvider(ctx, client, plan, opts)
+		}
+		if err != nil {
 			panic(err)
 		}
 		if _, err := iamsaml.EnsureRole(ctx, client, iamsaml.RoleConfig{Name: "Admin", Trust: federation.TrustPolicyOptions{Providers: []awsrole.ProviderARN{p}}}); err != nil {
@@ -335,7 +345,12 @@ func ExampleAddEncryptionKey() {
 	ctx := context.Background()
 	arn, _ := awsrole.ParseProviderARN("arn:aws:iam::123456789012:saml-provider/EntraID")
 	cert, _ := exampleCert(1)
-	if _, err := iamsaml.EnsureProvider(ctx, client, arn, entraMetadata(cert), iamsaml.ProviderOptions{Now: func() time.Time { return exampleNow }}); err != nil {
+	opts := iamsaml.ProviderOptions{Now: func() time.Time { return exampleNow }}
+	plan, err := iamsaml.PlanProvider(ctx, client, arn, entraMetadata(cert), opts)
+	if err == nil {
+		err = iamsaml.ApplyProvider(ctx, client, plan, opts)
+	}
+	if err != nil {
 		fmt.Println(err)
 		return
 	}
@@ -382,7 +397,12 @@ func ExampleRemoveEncryptionKey() {
 	ctx := context.Background()
 	arn, _ := awsrole.ParseProviderARN("arn:aws:iam::123456789012:saml-provider/EntraID")
 	cert, key := exampleCert(1)
-	if _, err := iamsaml.EnsureProvider(ctx, client, arn, entraMetadata(cert), iamsaml.ProviderOptions{Now: func() time.Time { return exampleNow }}); err != nil {
+	opts := iamsaml.ProviderOptions{Now: func() time.Time { return exampleNow }}
+	plan, err := iamsaml.PlanProvider(ctx, client, arn, entraMetadata(cert), opts)
+	if err == nil {
+		err = iamsaml.ApplyProvider(ctx, client, plan, opts)
+	}
+	if err != nil {
 		fmt.Println(err)
 		return
 	}

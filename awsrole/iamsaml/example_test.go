@@ -101,10 +101,11 @@ func ExampleImportableRoles() {
 	// import arn:aws:iam::123456789012:role/dev/ReadOnly,arn:aws:iam::123456789012:saml-provider/EntraID
 }
 
-// ExampleEnsureProvider creates an IAM SAML provider from Entra's federation
-// metadata, then finds nothing to change on a rerun. awstest
-// stands in for IAM; in production pass iam.NewFromConfig(cfg).
-func ExampleEnsureProvider() {
+// ExampleApplyProvider creates an IAM SAML provider from Entra's federation
+// metadata (plan, then apply the plan), then finds nothing to change on a
+// rerun. awstest stands in for IAM; in production pass
+// iam.NewFromConfig(cfg).
+func ExampleApplyProvider() {
 	srv, err := awstest.NewServer(awstest.Config{})
 	if err != nil {
 		panic(err)
@@ -118,7 +119,11 @@ func ExampleEnsureProvider() {
 	arn, _ := awsrole.ParseProviderARN("arn:aws:iam::123456789012:saml-provider/EntraID")
 	ctx := context.Background()
 	for range 2 {
-		plan, err := iamsaml.EnsureProvider(ctx, client, arn, doc, iamsaml.ProviderOptions{})
+		opts := iamsaml.ProviderOptions{}
+		plan, err := iamsaml.PlanProvider(ctx, client, arn, doc, opts)
+		if err == nil {
+			err = iamsaml.ApplyProvider(ctx, client, plan, opts) // writes nothing when plan.Action is "none"
+		}
 		if err != nil {
 			panic(err)
 		}

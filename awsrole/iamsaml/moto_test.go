@@ -36,7 +36,7 @@ func TestHelpersAgainstMoto(t *testing.T) {
 	arn, _ := awsrole.ParseProviderARN("arn:aws:iam::123456789012:saml-provider/EntraID") // moto's default account is 123456789012
 	opts := iamsaml.ProviderOptions{Now: func() time.Time { return provNow }}
 
-	plan, err := iamsaml.EnsureProvider(ctx, client, arn, idp.Metadata(), opts)
+	plan, err := ensureProvider(ctx, client, arn, idp.Metadata(), opts)
 	if err != nil || plan.Action != "create" {
 		t.Fatalf("create provider in moto: %v, %v", plan, err)
 	}

@@ -32,7 +32,6 @@ var helperActions = map[string]struct {
 	"ImportableRoles":     {[]string{"iam:ListRoles"}, "*"},
 	"PlanProvider":        {[]string{"iam:GetSAMLProvider"}, "provider"},
 	"ApplyProvider":       {[]string{"iam:GetSAMLProvider", "iam:CreateSAMLProvider", "iam:UpdateSAMLProvider", "iam:TagSAMLProvider"}, "provider"},
-	"EnsureProvider":      {[]string{"iam:GetSAMLProvider", "iam:CreateSAMLProvider", "iam:UpdateSAMLProvider", "iam:TagSAMLProvider"}, "provider"},
 	"Rollover":            {[]string{"iam:GetSAMLProvider", "iam:CreateSAMLProvider", "iam:UpdateSAMLProvider", "iam:TagSAMLProvider"}, "provider"},
 	"AddEncryptionKey":    {[]string{"iam:GetSAMLProvider", "iam:UpdateSAMLProvider"}, "provider"},
 	"RemoveEncryptionKey": {[]string{"iam:GetSAMLProvider", "iam:UpdateSAMLProvider"}, "provider"},
@@ -44,7 +43,7 @@ var helperActions = map[string]struct {
 // resources opts narrows them to: for example Policy(opts, "ImportableRoles")
 // is the iam:ListRoles-only policy the Entra provisioning connector's access
 // keys need (C4.5). Helper names are the function names: ImportableRoles,
-// PlanProvider, ApplyProvider, EnsureProvider, Rollover, AddEncryptionKey,
+// PlanProvider, ApplyProvider, Rollover, AddEncryptionKey,
 // RemoveEncryptionKey, EnsureRole. An unknown name is an error wrapping
 // ErrInvalidOptions.
 func Policy(opts PolicyOptions, helpers ...string) ([]byte, error) {

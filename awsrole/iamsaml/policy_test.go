@@ -66,17 +66,6 @@ func TestPolicyMatchesCalls(t *testing.T) {
 				t.Fatal(err)
 			}
 		},
-		"EnsureProvider": func(t *testing.T, tn *tenant) {
-			// Create with tags (tag-on-create), then update.
-			o := tn.opts
-			o.Tags = map[string]string{"owner": "platform"}
-			for range 2 {
-				if _, err := iamsaml.EnsureProvider(ctx, tn.iam, tn.arn, tn.idp.Metadata(), o); err != nil {
-					t.Fatal(err)
-				}
-				tn.idp.AddNextCertificate()
-			}
-		},
 		"Rollover": func(t *testing.T, tn *tenant) {
 			// Create with tags (tag-on-create), then update.
 			o := tn.opts
@@ -197,7 +186,7 @@ func TestPolicyMatchesCalls(t *testing.T) {
 
 func mustEnsure(t *testing.T, tn *tenant) {
 	t.Helper()
-	if _, err := iamsaml.EnsureProvider(context.Background(), tn.iam, tn.arn, tn.idp.Metadata(), tn.opts); err != nil {
+	if _, err := ensureProvider(context.Background(), tn.iam, tn.arn, tn.idp.Metadata(), tn.opts); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -208,7 +197,7 @@ func TestPolicyResources(t *testing.T) {
 	if len(acts) != 1 || acts["iam:ListRoles"] != "*" || doc.Version != "2012-10-17" {
 		t.Errorf("ListRoles-only policy = %+v", doc)
 	}
-	b, err := iamsaml.Policy(iamsaml.PolicyOptions{AccountID: "123456789012", ProviderName: "EntraID", RolePath: "/entra/"}, "EnsureProvider", "EnsureRole")
+	b, err := iamsaml.Policy(iamsaml.PolicyOptions{AccountID: "123456789012", ProviderName: "EntraID", RolePath: "/entra/"}, "ApplyProvider", "EnsureRole")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,8 +16,8 @@ import (
 	"github.com/samlaws/samlaws/metadata"
 )
 
-// ProviderOptions tunes PlanProvider, ApplyProvider, EnsureProvider and
-// Rollover. The zero value is the safe default.
+// ProviderOptions tunes PlanProvider, ApplyProvider and Rollover. The zero
+// value is the safe default.
 type ProviderOptions struct {
 	// ActiveSigner is the SHA-1 or SHA-256 thumbprint of the certificate the
 	// IdP signs with now (Entra shows it as the active certificate's
@@ -300,18 +300,6 @@ func ApplyProvider(ctx context.Context, client APIClient, plan *ProviderPlan, op
 	default:
 		return newErr(ErrInvalidOptions, "", "plan has an unknown action "+strconv.Quote(plan.Action), nil)
 	}
-}
-
-// EnsureProvider makes the IAM SAML provider arn hold the IdP's metadata:
-// PlanProvider then ApplyProvider, with the same options. It returns the plan
-// it applied (Action "none" when nothing was written), or the plan and the
-// reason it did not apply it.
-func EnsureProvider(ctx context.Context, client APIClient, arn awsrole.ProviderARN, idpMetadata []byte, opts ProviderOptions) (*ProviderPlan, error) {
-	plan, err := PlanProvider(ctx, client, arn, idpMetadata, opts)
-	if err != nil {
-		return nil, err
-	}
-	return plan, ApplyProvider(ctx, client, plan, opts)
 }
 
 func joinReasons(head string, reasons []string) string {

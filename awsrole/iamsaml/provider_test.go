@@ -117,12 +117,12 @@ func (tn *tenant) assume(t *testing.T) error {
 	return err
 }
 
-func TestEnsureProviderCreateThenNothing(t *testing.T) {
+func TestPlanApplyCreateThenNothing(t *testing.T) {
 	t.Parallel()
 	tn := newTenant(t)
 	ctx := context.Background()
 	withBOM := append([]byte("\ufeff"), tn.idp.Metadata()...)
-	plan, err := iamsaml.EnsureProvider(ctx, tn.iam, tn.arn, withBOM, tn.opts)
+	plan, err := ensureProvider(ctx, tn.iam, tn.arn, withBOM, tn.opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +137,7 @@ func TestEnsureProviderCreateThenNothing(t *testing.T) {
 		t.Fatalf("sign-in after create: %v", err)
 	}
 	before := tn.writes()
-	plan, err = iamsaml.EnsureProvider(ctx, tn.iam, tn.arn, withBOM, tn.opts)
+	plan, err = ensureProvider(ctx, tn.iam, tn.arn, withBOM, tn.opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +178,7 @@ func TestApplyProviderRefusesAfterConcurrentChange(t *testing.T) {
 	t.Parallel()
 	tn := newTenant(t)
 	ctx := context.Background()
-	if _, err := iamsaml.EnsureProvider(ctx, tn.iam, tn.arn, tn.idp.Metadata(), tn.opts); err != nil {
+	if _, err := ensureProvider(ctx, tn.iam, tn.arn, tn.idp.Metadata(), tn.opts); err != nil {
 		t.Fatal(err)
 	}
 	tn.idp.AddNextCertificate()
@@ -310,7 +310,7 @@ func TestProviderForceAndBreaking(t *testing.T) {
 	t.Parallel()
 	tn := newTenant(t)
 	ctx := context.Background()
-	if _, err := iamsaml.EnsureProvider(ctx, tn.iam, tn.arn, tn.idp.Metadata(), tn.opts); err != nil {
+	if _, err := ensureProvider(ctx, tn.iam, tn.arn, tn.idp.Metadata(), tn.opts); err != nil {
 		t.Fatal(err)
 	}
 	tn.idp.AddNextCertificate()
@@ -320,13 +320,13 @@ func TestProviderForceAndBreaking(t *testing.T) {
 	if err := tn.assume(t); !errors.As(err, &ste) {
 		t.Fatalf("sign-in before the upload: err = %v, want InvalidIdentityToken (A5.1)", err)
 	}
-	plan, err := iamsaml.EnsureProvider(ctx, tn.iam, tn.arn, tn.idp.Metadata(), tn.opts)
+	plan, err := ensureProvider(ctx, tn.iam, tn.arn, tn.idp.Metadata(), tn.opts)
 	if !errors.Is(err, iamsaml.ErrUnsafe) || plan == nil || !plan.Breaks || len(plan.Reasons) == 0 {
 		t.Fatalf("err = %v plan %+v, want ErrUnsafe with reasons", err, plan)
 	}
 	opts := tn.opts
 	opts.Force = true
-	if _, err := iamsaml.EnsureProvider(ctx, tn.iam, tn.arn, tn.idp.Metadata(), opts); err != nil {
+	if _, err := ensureProvider(ctx, tn.iam, tn.arn, tn.idp.Metadata(), opts); err != nil {
 		t.Fatal(err)
 	}
 	if err := tn.assume(t); err != nil {
@@ -339,19 +339,19 @@ func TestProviderIAMFailures(t *testing.T) {
 	tn := newTenant(t)
 	ctx := context.Background()
 	tn.srv.InjectFault(awstest.Fault{Action: "GetSAMLProvider", Code: "AccessDenied", Message: "not authorized to perform iam:GetSAMLProvider", Status: 403})
-	_, err := iamsaml.EnsureProvider(ctx, tn.iam, tn.arn, tn.idp.Metadata(), tn.opts)
+	_, err := ensureProvider(ctx, tn.iam, tn.arn, tn.idp.Metadata(), tn.opts)
 	var re *awsrole.RemoteError
 	if !errors.As(err, &re) || re.Op != "GetSAMLProvider" || re.Code != "AccessDenied" || re.StatusCode != 403 || !errors.Is(err, iamsaml.ErrIAM) {
 		t.Fatalf("err = %v, want a RemoteError for GetSAMLProvider AccessDenied 403", err)
 	}
 	tn.srv.InjectFault(awstest.Fault{Action: "CreateSAMLProvider", Code: "LimitExceeded", Message: "quota", Status: 409})
-	_, err = iamsaml.EnsureProvider(ctx, tn.iam, tn.arn, tn.idp.Metadata(), tn.opts)
+	_, err = ensureProvider(ctx, tn.iam, tn.arn, tn.idp.Metadata(), tn.opts)
 	if !errors.As(err, &re) || re.Op != "CreateSAMLProvider" || re.Code != "LimitExceeded" {
 		t.Fatalf("err = %v, want a RemoteError for CreateSAMLProvider LimitExceeded", err)
 	}
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
-	if _, err := iamsaml.EnsureProvider(cctx, tn.iam, tn.arn, tn.idp.Metadata(), tn.opts); !errors.Is(err, context.Canceled) {
+	if _, err := ensureProvider(cctx, tn.iam, tn.arn, tn.idp.Metadata(), tn.opts); !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled: err = %v, want context.Canceled", err)
 	}
 	if tn.held(t) != "" {
@@ -363,7 +363,7 @@ func TestEncryptionKeyRotation(t *testing.T) {
 	t.Parallel()
 	tn := newTenant(t)
 	ctx := context.Background()
-	if _, err := iamsaml.EnsureProvider(ctx, tn.iam, tn.arn, tn.idp.Metadata(), tn.opts); err != nil {
+	if _, err := ensureProvider(ctx, tn.iam, tn.arn, tn.idp.Metadata(), tn.opts); err != nil {
 		t.Fatal(err)
 	}
 	keyA := testKeyPEM(t, 4)
@@ -424,7 +424,7 @@ func TestProviderAggregate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan, err := iamsaml.EnsureProvider(ctx, tn.iam, tn.arn, agg, tn.opts)
+	plan, err := ensureProvider(ctx, tn.iam, tn.arn, agg, tn.opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -435,13 +435,13 @@ func TestProviderAggregate(t *testing.T) {
 		t.Fatal("IAM does not hold the aggregate as uploaded")
 	}
 	before := tn.writes()
-	if plan, err = iamsaml.EnsureProvider(ctx, tn.iam, tn.arn, agg, tn.opts); err != nil || plan.Action != "none" {
+	if plan, err = ensureProvider(ctx, tn.iam, tn.arn, agg, tn.opts); err != nil || plan.Action != "none" {
 		t.Fatalf("aggregate again: %v %v", plan, err)
 	}
 	if tn.writes() != before {
 		t.Error("an equal aggregate was written again")
 	}
-	plan, err = iamsaml.EnsureProvider(ctx, tn.iam, tn.arn, tn.idp.Metadata(), tn.opts)
+	plan, err = ensureProvider(ctx, tn.iam, tn.arn, tn.idp.Metadata(), tn.opts)
 	if !errors.Is(err, iamsaml.ErrUnsafe) || plan == nil || len(plan.Certificates.Removed) == 0 {
 		t.Fatalf("aggregate to one entity: err %v, plan %+v; want ErrUnsafe with removed certificates", err, plan)
 	}
@@ -455,11 +455,11 @@ func TestProviderAggregate(t *testing.T) {
 	other := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return provNow }, TenantID: "0f0f0f0f-1111-4111-8111-0f0f0f0f0f0f", KeyIndex: 3})
 	opts := tn.opts
 	opts.Force = true // replaces the SPID aggregate
-	if _, err := iamsaml.EnsureProvider(ctx, tn.iam, tn.arn, tn.idp.Metadata(), opts); err != nil {
+	if _, err := ensureProvider(ctx, tn.iam, tn.arn, tn.idp.Metadata(), opts); err != nil {
 		t.Fatal(err)
 	}
 	both := aggregateOf(tn.idp.Metadata(), other.Metadata())
-	plan, err = iamsaml.EnsureProvider(ctx, tn.iam, tn.arn, both, tn.opts)
+	plan, err = ensureProvider(ctx, tn.iam, tn.arn, both, tn.opts)
 	if err != nil || plan.Action != "update" || len(plan.Certificates.Added) != 1 || len(plan.Certificates.Removed) != 0 {
 		t.Fatalf("one entity to an aggregate of two: %+v %v; want a safe update adding one certificate", plan, err)
 	}
@@ -468,7 +468,7 @@ func TestProviderAggregate(t *testing.T) {
 	}
 	opts = tn.opts
 	opts.ActiveSigner = metadata.NewCertificate(tn.idp.Certificate().Raw).SHA256
-	if plan, err = iamsaml.EnsureProvider(ctx, tn.iam, tn.arn, tn.idp.Metadata(), opts); err != nil || len(plan.Certificates.Removed) != 1 {
+	if plan, err = ensureProvider(ctx, tn.iam, tn.arn, tn.idp.Metadata(), opts); err != nil || len(plan.Certificates.Removed) != 1 {
 		t.Fatalf("aggregate back to the tenant's entity with ActiveSigner: %+v %v", plan, err)
 	}
 	if err := tn.assume(t); err != nil {
@@ -489,4 +489,15 @@ func aggregateOf(docs ...[]byte) []byte {
 	}
 	b.WriteString("</md:EntitiesDescriptor>")
 	return []byte(b.String())
+}
+
+// ensureProvider is PlanProvider then ApplyProvider with the same options, as
+// a caller writes it: the plan it applied (Action "none" when nothing was
+// written), or the plan and the reason it was not applied.
+func ensureProvider(ctx context.Context, client iamsaml.APIClient, arn awsrole.ProviderARN, idpMetadata []byte, opts iamsaml.ProviderOptions) (*iamsaml.ProviderPlan, error) {
+	plan, err := iamsaml.PlanProvider(ctx, client, arn, idpMetadata, opts)
+	if err != nil {
+		return nil, err
+	}
+	return plan, iamsaml.ApplyProvider(ctx, client, plan, opts)
 }

@@ -285,12 +285,16 @@ func (d *demo) provider() (*saml.Verifier, error) {
 		return nil, fmt.Errorf("IAM would reject the test metadata: %v", probs[0])
 	}
 	d.row("metadata", fmt.Sprintf("%d bytes, UTF-8 without BOM: CreateSAMLProvider accepts it (A5.4, B1.1)", len(md)))
-	plan, err := iamsaml.EnsureProvider(d.ctx, d.iamc, d.provARN, md, iamsaml.ProviderOptions{Now: func() time.Time { return d.now }})
+	popts := iamsaml.ProviderOptions{Now: func() time.Time { return d.now }}
+	plan, err := iamsaml.PlanProvider(d.ctx, d.iamc, d.provARN, md, popts)
+	if err == nil {
+		err = iamsaml.ApplyProvider(d.ctx, d.iamc, plan, popts)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("creating the provider in awstest: %w", err)
 	}
 	d.firstMD = md
-	d.row("through the SDK", fmt.Sprintf("iamsaml.EnsureProvider: GetSAMLProvider (none yet), then CreateSAMLProvider: %s; a rerun finds nothing to change", plan.Action))
+	d.row("through the SDK", fmt.Sprintf("iamsaml.PlanProvider: GetSAMLProvider (none yet); ApplyProvider: CreateSAMLProvider: %s; a rerun finds nothing to change", plan.Action))
 	again, err := iamsaml.PlanProvider(d.ctx, d.iamc, d.provARN, md, iamsaml.ProviderOptions{Now: func() time.Time { return d.now }})
 	if err != nil || again.Action != "none" {
 		return nil, fmt.Errorf("the provider is not idempotent: %v %v", again, err)

@@ -60,7 +60,10 @@ func main() {
 
 func run(ctx context.Context, w io.Writer, client iamsaml.APIClient, account, providerName, roleName string, md []byte) error {
 	arn := awsrole.ProviderARN{Partition: awsrole.PartitionAWS, AccountID: account, Name: providerName}
-	plan, err := iamsaml.EnsureProvider(ctx, client, arn, md, iamsaml.ProviderOptions{})
+	plan, err := iamsaml.PlanProvider(ctx, client, arn, md, iamsaml.ProviderOptions{})
+	if err == nil {
+		err = iamsaml.ApplyProvider(ctx, client, plan, iamsaml.ProviderOptions{}) // nothing is written when plan.Action is "none"
+	}
 	if err != nil {
 		return fmt.Errorf("provider: %w", err)
 	}

@@ -38,7 +38,12 @@ func TestRun(t *testing.T) {
 	for i, id := range ids[:2] {
 		c := iam.NewFromConfig(srv.AWSConfig(id))
 		p := awsrole.ProviderARN{Partition: awsrole.PartitionAWS, AccountID: id, Name: "EntraID"}
-		if _, err := iamsaml.EnsureProvider(ctx, c, p, md, iamsaml.ProviderOptions{Now: func() time.Time { return now }}); err != nil {
+		opts := iamsaml.ProviderOptions{Now: func() time.Time { return now }}
+		plan, err := iamsaml.PlanProvider(ctx, c, p, md, opts)
+		if err == nil {
+			err = iamsaml.ApplyProvider(ctx, c, plan, opts)
+		}
+		if err != nil {
 			t.Fatal(err)
 		}
 		for j := 0; j <= i; j++ {
@@ -99,7 +104,11 @@ func TestRunThroughAssumeRole(t *testing.T) {
 	for _, id := range append([]string{mgmt}, members...) {
 		c := iam.NewFromConfig(srv.AWSConfig(id))
 		p := awsrole.ProviderARN{Partition: awsrole.PartitionAWS, AccountID: id, Name: "EntraID"}
-		if _, err := iamsaml.EnsureProvider(ctx, c, p, idp.Metadata(), iamsaml.ProviderOptions{}); err != nil {
+		plan, err := iamsaml.PlanProvider(ctx, c, p, idp.Metadata(), iamsaml.ProviderOptions{})
+		if err == nil {
+			err = iamsaml.ApplyProvider(ctx, c, plan, iamsaml.ProviderOptions{})
+		}
+		if err != nil {
 			t.Fatal(err)
 		}
 		name := "EntraAdmin"

@@ -30,7 +30,11 @@ func TestRun(t *testing.T) {
 	cfg := srv.AWSConfig("")
 	ctx := context.Background()
 	arn, _ := awsrole.ParseProviderARN("arn:aws:iam::123456789012:saml-provider/EntraID")
-	if _, err := iamsaml.EnsureProvider(ctx, iam.NewFromConfig(cfg), arn, idp.Metadata(), iamsaml.ProviderOptions{Now: clock}); err != nil {
+	plan, err := iamsaml.PlanProvider(ctx, iam.NewFromConfig(cfg), arn, idp.Metadata(), iamsaml.ProviderOptions{Now: clock})
+	if err == nil {
+		err = iamsaml.ApplyProvider(ctx, iam.NewFromConfig(cfg), plan, iamsaml.ProviderOptions{Now: clock})
+	}
+	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := iamsaml.EnsureRole(ctx, iam.NewFromConfig(cfg), iamsaml.RoleConfig{Name: "EntraAdmin", Trust: federation.TrustPolicyOptions{Providers: []awsrole.ProviderARN{arn}}}); err != nil {
@@ -55,7 +59,7 @@ func TestRun(t *testing.T) {
 		return []byte(idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{Tamper: []string{"expired"}}).Base64()), nil
 	})
 	cfg2 := srv.AWSConfig("")
-	err := run(ctx, &out, cfg2, role, stale)
+	err = run(ctx, &out, cfg2, role, stale)
 	var exp *ststypes.ExpiredTokenException
 	var inv *ststypes.InvalidIdentityTokenException
 	if !errors.As(err, &exp) && !errors.As(err, &inv) {
