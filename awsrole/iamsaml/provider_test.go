@@ -501,3 +501,26 @@ func ensureProvider(ctx context.Context, client iamsaml.APIClient, arn awsrole.P
 	}
 	return plan, iamsaml.ApplyProvider(ctx, client, plan, opts)
 }
+
+// TestAddEncryptionKeyEchoWithheld: an IAM error that echoes the private key
+// (a broken or hostile endpoint) does not put it in the error string; the
+// RemoteError keeps the status and the SDK error.
+func TestAddEncryptionKeyEchoWithheld(t *testing.T) {
+	t.Parallel()
+	tn := newTenant(t)
+	ctx := context.Background()
+	if _, err := ensureProvider(ctx, tn.iam, tn.arn, tn.idp.Metadata(), tn.opts); err != nil {
+		t.Fatal(err)
+	}
+	key := testKeyPEM(t, 4)
+	echo := key[100:180]
+	tn.srv.InjectFault(awstest.Fault{Action: "UpdateSAMLProvider", Code: "InvalidInput", Message: "cannot parse " + echo, Status: 400})
+	_, err := iamsaml.AddEncryptionKey(ctx, tn.iam, tn.arn, key)
+	var re *awsrole.RemoteError
+	if !errors.As(err, &re) || re.StatusCode != 400 || !errors.Is(err, iamsaml.ErrIAM) {
+		t.Fatalf("err = %v, want an *awsrole.RemoteError of ErrIAM, HTTP 400", err)
+	}
+	if strings.Contains(err.Error(), echo[:31]) || re.Code != "" || !strings.Contains(re.Message, "withheld") {
+		t.Errorf("the private key's text reached the error: %q", err)
+	}
+}

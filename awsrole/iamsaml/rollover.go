@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/internal/awserr"
 )
 
 // RolloverStatus is where a signing-certificate rollover stands (C3.4) and
@@ -106,7 +107,9 @@ func AddEncryptionKey(ctx context.Context, client APIClient, arn awsrole.Provide
 		SAMLProviderArn: aws.String(arn.String()),
 		AddPrivateKey:   aws.String(privateKeyPEM),
 	}); err != nil {
-		return "", remoteErr(ErrIAM, "UpdateSAMLProvider", err)
+		e := remoteErr(ErrIAM, "UpdateSAMLProvider", err)
+		awserr.Withhold(e, []byte(privateKeyPEM), "private key")
+		return "", e
 	}
 	after, err := keyIDs(ctx, client, arn)
 	if err != nil {

@@ -367,25 +367,8 @@ func stsError(err error, assertion []byte) error {
 	} else {
 		e.Rule = "B4.1"
 	}
-	if repeats(e.Message, assertion) || repeats(e.Code, assertion) {
-		e.Code, e.Message = "", "the error text repeated the assertion and was withheld"
-	}
+	awserr.Withhold(e, assertion, "assertion")
 	return e
-}
-
-// repeats reports whether text repeats a recognisable part of the assertion
-// (a hostile or broken endpoint echoing the request).
-func repeats(text string, assertion []byte) bool {
-	const probe = 16
-	if len(assertion) < probe {
-		return len(assertion) > 0 && strings.Contains(text, string(assertion))
-	}
-	for off := 0; off+probe <= len(assertion); off += probe {
-		if strings.Contains(text, string(assertion[off:off+probe])) {
-			return true
-		}
-	}
-	return false
 }
 
 // issuerHint explains "Issuer not present in specified provider" (B4.4, D1.7).

@@ -6,6 +6,7 @@ package awserr
 
 import (
 	"errors"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/aws/smithy-go"
@@ -40,6 +41,31 @@ func Remote(pkg string, kind error, op string, err error) *awsrole.RemoteError {
 		e.RequestID = Clip(rid.ServiceRequestID(), 128)
 	}
 	return e
+}
+
+// Withhold clears e's Code and Message when either repeats a recognisable
+// part of secret, a value of the request (an assertion, a private key) that a
+// hostile or broken endpoint may echo; what names it in the Message left
+// instead. Err, which errors.As still reaches, is never printed.
+func Withhold(e *awsrole.RemoteError, secret []byte, what string) {
+	if repeats(e.Message, secret) || repeats(e.Code, secret) {
+		e.Code, e.Message = "", "the error text repeated the "+what+" and was withheld"
+	}
+}
+
+// repeats reports whether text contains secret or one of its 16-byte pieces
+// at a multiple of 16 (so any echo of 31 bytes or more is caught).
+func repeats(text string, secret []byte) bool {
+	const probe = 16
+	if len(secret) < probe {
+		return len(secret) > 0 && strings.Contains(text, string(secret))
+	}
+	for off := 0; off+probe <= len(secret); off += probe {
+		if strings.Contains(text, string(secret[off:off+probe])) {
+			return true
+		}
+	}
+	return false
 }
 
 // Clip cuts s to at most n bytes on a rune boundary, marking a cut with "...".

@@ -53,3 +53,21 @@ func TestRemote(t *testing.T) {
 		t.Errorf("Clip = %q", got)
 	}
 }
+
+// TestWithhold: an error text that repeats any 31 bytes of the secret loses
+// its Code and Message; one that does not is left alone.
+func TestWithhold(t *testing.T) {
+	secret := []byte("-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----\n")
+	for i := 0; i+31 <= len(secret); i += 7 {
+		e := Remote("iamsaml", errors.New("kind"), "UpdateSAMLProvider", &smithy.GenericAPIError{Code: "InvalidInput", Message: "bad key " + string(secret[i:i+31])})
+		Withhold(e, secret, "private key")
+		if e.Code != "" || strings.Contains(e.Error(), string(secret[i:i+31])) || !strings.Contains(e.Message, "private key") {
+			t.Fatalf("echo at %d not withheld: %q", i, e.Error())
+		}
+	}
+	e := Remote("iamsaml", errors.New("kind"), "UpdateSAMLProvider", &smithy.GenericAPIError{Code: "InvalidInput", Message: "the key is malformed"})
+	Withhold(e, secret, "private key")
+	if e.Code != "InvalidInput" || e.Message != "the key is malformed" {
+		t.Errorf("an error that does not echo the secret was changed: %+v", e)
+	}
+}
