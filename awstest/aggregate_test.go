@@ -89,7 +89,7 @@ func TestSAMLProviderAggregate(t *testing.T) {
 	assume := func(idp *samltest.IdP) (*sts.AssumeRoleWithSAMLOutput, error) {
 		return sc.AssumeRoleWithSAML(ctx, &sts.AssumeRoleWithSAMLInput{
 			RoleArn: aws.String(adminRole), PrincipalArn: aws.String(providerARN),
-			SAMLAssertion: aws.String(idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()),
+			SAMLAssertion: aws.String(mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()),
 		})
 	}
 	for name, idp := range map[string]*samltest.IdP{"A": idpA, "B": idpB} {
@@ -106,7 +106,7 @@ func TestSAMLProviderAggregate(t *testing.T) {
 	for name, sign := range map[string]samltest.ResponseOptions{"response signed": {Signing: samltest.SignResponse}, "both signed": {Signing: samltest.SignBoth}} {
 		if _, err := sc.AssumeRoleWithSAML(ctx, &sts.AssumeRoleWithSAMLInput{
 			RoleArn: aws.String(adminRole), PrincipalArn: aws.String(providerARN),
-			SAMLAssertion: aws.String(idpB.Response(t, samltest.DefaultUser(), sign).Base64()),
+			SAMLAssertion: aws.String(mustMint(t, idpB, samltest.DefaultUser(), sign).Base64()),
 		}); err != nil {
 			t.Errorf("member B, %s: %v", name, err)
 		}

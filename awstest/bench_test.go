@@ -64,7 +64,7 @@ func BenchmarkAssumeRoleWithSAML(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	assertion := idp.Response(b, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()
+	assertion := mustMint(b, idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()
 	in := &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(adminRole), PrincipalArn: aws.String(providerARN), SAMLAssertion: aws.String(assertion)}
 	ctx := context.Background()
 	if _, err := real.AssumeRoleWithSAML(ctx, in); err != nil {

@@ -83,7 +83,7 @@ func (w *world) assumeWith(t *testing.T, in *sts.AssumeRoleWithSAMLInput, u saml
 		in.PrincipalArn = aws.String(providerARN)
 	}
 	if in.SAMLAssertion == nil {
-		in.SAMLAssertion = aws.String(w.idp.Response(t, u, opts).Base64())
+		in.SAMLAssertion = aws.String(mustMint(t, w.idp, u, opts).Base64())
 	}
 	return w.sts.AssumeRoleWithSAML(context.Background(), in)
 }
@@ -98,4 +98,14 @@ func newAWS(t testing.TB, cfg awstest.Config) *awstest.Server {
 	}
 	t.Cleanup(func() { _ = srv.Close() })
 	return srv
+}
+
+// mustMint mints a response with idp.Mint and fails the test on error.
+func mustMint(t samltest.TB, idp *samltest.IdP, u samltest.User, opts samltest.ResponseOptions) *samltest.Minted {
+	t.Helper()
+	m, err := idp.Mint(u, opts)
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	return m
 }

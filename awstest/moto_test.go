@@ -133,7 +133,7 @@ func observe(t *testing.T, endpoint string, idp *samltest.IdP, now time.Time) ma
 			u = samltest.DefaultUser()
 		}
 		out, err := sc.AssumeRoleWithSAML(ctx, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(role),
-			PrincipalArn: cp.SAMLProviderArn, SAMLAssertion: aws.String(idp.Response(t, u, opts).Base64())})
+			PrincipalArn: cp.SAMLProviderArn, SAMLAssertion: aws.String(mustMint(t, idp, u, opts).Base64())})
 		if err != nil {
 			got[name] = errText(err)
 			return
@@ -194,7 +194,7 @@ func observe(t *testing.T, endpoint string, idp *samltest.IdP, now time.Time) ma
 		t.Fatalf("%s: CreateRole Foreign: %v", endpoint, err)
 	}
 	signIn, err := sc.AssumeRoleWithSAML(ctx, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(role), PrincipalArn: cp.SAMLProviderArn,
-		SAMLAssertion: aws.String(idp.Response(t, user, samltest.ResponseOptions{}).Base64())})
+		SAMLAssertion: aws.String(mustMint(t, idp, user, samltest.ResponseOptions{}).Base64())})
 	if err != nil {
 		t.Fatalf("%s: AssumeRoleWithSAML for AssumeRole: %v", endpoint, err)
 	}

@@ -79,7 +79,7 @@ func (w *orgWorld) signIn(t *testing.T) aws.Config {
 	t.Helper()
 	out, err := sts.NewFromConfig(w.root).AssumeRoleWithSAML(context.Background(), &sts.AssumeRoleWithSAMLInput{
 		RoleArn: aws.String(adminRole), PrincipalArn: aws.String(providerARN),
-		SAMLAssertion: aws.String(w.idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()),
+		SAMLAssertion: aws.String(mustMint(t, w.idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()),
 	})
 	if err != nil {
 		t.Fatalf("AssumeRoleWithSAML: %v", err)

@@ -38,7 +38,7 @@ func TestDiagnoseUntrustedSignerOneFix(t *testing.T) {
 	}
 	idp.AddNextCertificate()
 	idp.ActivateNextCertificate()
-	m := idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{})
+	m := mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{})
 	r := v.Diagnose(context.Background(), m.XML)
 	if r.Accepted {
 		t.Fatal("accepted a response signed by an untrusted certificate")
@@ -66,4 +66,14 @@ func TestDiagnoseUntrustedSignerOneFix(t *testing.T) {
 	if _, err := v.Verify(context.Background(), m.XML); !errors.Is(err, saml.ErrSignature) {
 		t.Errorf("Verify: %v, want ErrSignature", err)
 	}
+}
+
+// mustMint mints a response with idp.Mint and fails the test on error.
+func mustMint(t samltest.TB, idp *samltest.IdP, u samltest.User, opts samltest.ResponseOptions) *samltest.Minted {
+	t.Helper()
+	m, err := idp.Mint(u, opts)
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	return m
 }

@@ -112,7 +112,7 @@ func (tn *tenant) assume(t *testing.T) error {
 	_, err := tn.sts.AssumeRoleWithSAML(ctx, &sts.AssumeRoleWithSAMLInput{
 		RoleArn:       aws.String("arn:aws:iam::123456789012:role/EntraAdmin"),
 		PrincipalArn:  aws.String(tn.arn.String()),
-		SAMLAssertion: aws.String(tn.idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()),
+		SAMLAssertion: aws.String(mustMint(t, tn.idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()),
 	})
 	return err
 }
@@ -523,4 +523,14 @@ func TestAddEncryptionKeyEchoWithheld(t *testing.T) {
 	if strings.Contains(err.Error(), echo[:31]) || re.Code != "" || !strings.Contains(re.Message, "withheld") {
 		t.Errorf("the private key's text reached the error: %q", err)
 	}
+}
+
+// mustMint mints a response with idp.Mint and fails the test on error.
+func mustMint(t samltest.TB, idp *samltest.IdP, u samltest.User, opts samltest.ResponseOptions) *samltest.Minted {
+	t.Helper()
+	m, err := idp.Mint(u, opts)
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	return m
 }

@@ -53,7 +53,7 @@ func TestSAMLRoleProviderWithEntraResponse(t *testing.T) {
 	t.Parallel()
 	issued := time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
 	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return issued }})
-	b64 := []byte(idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64())
+	b64 := []byte(mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64())
 	client := func(t *testing.T, at time.Duration) *sts.Client {
 		now := issued.Add(at)
 		cfg := awstestSTS(t, idp, func() time.Time { return now }).AWSConfig("")
@@ -103,7 +103,7 @@ func TestSAMLRoleProviderWithEntraResponse(t *testing.T) {
 	})
 	t.Run("A5.1 tampered: InvalidIdentityToken", func(t *testing.T) {
 		t.Parallel()
-		bad := []byte(idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{Tamper: []string{"modified-after-signing"}}).Base64())
+		bad := []byte(mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{Tamper: []string{"modified-after-signing"}}).Base64())
 		_, err := samlcreds.NewProvider(client(t, time.Minute), mustRole(t, samltest.DefaultUser().Roles[0]), staticSource(bad), samlcreds.Options{}).Retrieve(context.Background())
 		var invalid *types.InvalidIdentityTokenException
 		if !errors.As(err, &invalid) || !errors.Is(err, samlcreds.ErrSTS) {
@@ -112,7 +112,7 @@ func TestSAMLRoleProviderWithEntraResponse(t *testing.T) {
 	})
 	t.Run("D1.7 wrong issuer: the issuer hint from the real wire shape", func(t *testing.T) {
 		t.Parallel()
-		bad := []byte(idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{Tamper: []string{"wrong-issuer"}}).Base64())
+		bad := []byte(mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{Tamper: []string{"wrong-issuer"}}).Base64())
 		_, err := samlcreds.NewProvider(client(t, time.Minute), mustRole(t, samltest.DefaultUser().Roles[0]), staticSource(bad), samlcreds.Options{}).Retrieve(context.Background())
 		var invalid *types.InvalidIdentityTokenException
 		var re *awsrole.RemoteError
@@ -139,7 +139,7 @@ func TestSAMLRoleProviderWithLoadDefaultConfig(t *testing.T) {
 	// judges expiry with time.Now, so the issued credentials must expire
 	// after the real now. Nothing compares a fixed date with the wall clock.
 	idp := samltest.NewIdP(t, samltest.IdPConfig{})
-	b64 := []byte(idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64())
+	b64 := []byte(mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64())
 	var mu sync.Mutex
 	ahead := time.Minute
 	srv := awstestSTS(t, idp, func() time.Time {
@@ -213,7 +213,7 @@ func TestSAMLRoleProviderConcurrent(t *testing.T) {
 	// time.Now, so the credentials must expire an hour after the real now.
 	// Nothing here compares a fixed date with the wall clock.
 	idp := samltest.NewIdP(t, samltest.IdPConfig{})
-	b64 := []byte(idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64())
+	b64 := []byte(mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64())
 	srv := awstestSTS(t, idp, time.Now)
 	assumes := func() int {
 		n := 0

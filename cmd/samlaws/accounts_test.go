@@ -68,7 +68,7 @@ func newOrgCLI(t *testing.T) (*awstest.Server, *samltest.IdP, *awsCLI) {
 	out, err := sts.NewFromConfig(srv.AWSConfig(mgmtAccount)).AssumeRoleWithSAML(ctx, &sts.AssumeRoleWithSAMLInput{
 		RoleArn:       aws.String("arn:aws:iam::" + mgmtAccount + ":role/EntraAdmin"),
 		PrincipalArn:  aws.String(defaultProviderARN),
-		SAMLAssertion: aws.String(idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()),
+		SAMLAssertion: aws.String(mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()),
 	})
 	if err != nil {
 		t.Fatalf("sign-in: %v", err)

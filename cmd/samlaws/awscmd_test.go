@@ -188,7 +188,7 @@ func TestLoginAgainstAwstest(t *testing.T) {
 	idp := samltest.NewIdP(t, samltest.IdPConfig{})
 	wantCode(t, c.run("", "provider", "apply", "--metadata", c.file("md.xml", idp.Metadata())), 0, "provider apply")
 	wantCode(t, c.run("", "roles", "create", "--name", "EntraAdmin"), 0, "roles create")
-	resp := c.file("response.b64", []byte(idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()))
+	resp := c.file("response.b64", []byte(mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()))
 
 	// The samltest user is offered two roles: one must be chosen.
 	r := c.run("", "credential-process", "--assertion", resp)
@@ -214,7 +214,7 @@ func TestLoginAgainstAwstest(t *testing.T) {
 	}
 
 	// env, from standard input.
-	r = c.run(idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64(), "login", "--assertion", "-", "--role", admin)
+	r = c.run(mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64(), "login", "--assertion", "-", "--role", admin)
 	wantCode(t, r, 0, "login env")
 	if !strings.Contains(r.stdout, "export AWS_SESSION_TOKEN='") {
 		t.Errorf("env output:\n%s", r.stdout)
@@ -253,7 +253,7 @@ func TestLoginAgainstAwstest(t *testing.T) {
 	}
 
 	// A tampered response: STS's refusal, exit 1.
-	bad := c.file("bad.b64", []byte(idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{Tamper: []string{"modified-after-signing"}}).Base64()))
+	bad := c.file("bad.b64", []byte(mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{Tamper: []string{"modified-after-signing"}}).Base64()))
 	r = c.run("", "login", "--assertion", bad, "--role", admin)
 	wantCode(t, r, 1, "tampered")
 	if !strings.Contains(r.stderr, "InvalidIdentityToken") {

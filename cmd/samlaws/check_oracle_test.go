@@ -22,7 +22,7 @@ import (
 func TestCheckNoDecryptionOracle(t *testing.T) {
 	spKey, spCert, keyPEM := testSPKey(t)
 	f := newCheckFixture(t)
-	victim := f.idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{EncryptFor: spCert}).XML
+	victim := mustMint(t, f.idp, samltest.DefaultUser(), samltest.ResponseOptions{EncryptFor: spCert}).XML
 	keyFile := writeFile(t, "sp.key", keyPEM)
 
 	// The content key, unwrapped here only to craft what an attacker would

@@ -36,7 +36,7 @@ func TestCheckTrustPolicy(t *testing.T) {
 		u.SessionDuration = 2 * time.Hour
 		u.Roles = u.Roles[:1]
 		u.Tags = map[string]string{"Project": "apollo"}
-		return writeFile(t, "tagged.xml", f.idp.Response(t, u, opts).XML)
+		return writeFile(t, "tagged.xml", mustMint(t, f.idp, u, opts).XML)
 	}
 
 	// B3.2: tags without sts:TagSession -> AccessDenied.
@@ -140,7 +140,7 @@ func TestCheckTrustPolicyFromIAM(t *testing.T) {
 		u := samltest.DefaultUser()
 		u.Roles = []string{role + "," + defaultProviderARN}
 		u.Tags = map[string]string{"Project": "apollo"}
-		return writeFile(t, "r.xml", f.idp.Response(t, u, samltest.ResponseOptions{}).XML)
+		return writeFile(t, "r.xml", mustMint(t, f.idp, u, samltest.ResponseOptions{}).XML)
 	}
 	if r := run("check", "--metadata", f.md, "--now", checkAt, "--role", plain, "--trust-policy-from-iam", "--json", response(plain)); r.code != exitRejected ||
 		!strings.Contains(r.stdout, `"rule":"B3.2"`) {

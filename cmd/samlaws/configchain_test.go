@@ -48,7 +48,7 @@ func TestConfigChainAndCredentialProcess(t *testing.T) {
 
 	home := t.TempDir()
 	resp := filepath.Join(home, "response.b64")
-	if err := os.WriteFile(resp, []byte(idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()), 0o600); err != nil {
+	if err := os.WriteFile(resp, []byte(mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	awsDir := filepath.Join(home, ".aws")

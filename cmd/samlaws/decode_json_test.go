@@ -38,7 +38,7 @@ func TestDecodeJSON(t *testing.T) {
 	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return checkNow }})
 	u := samltest.DefaultUser()
 	u.SessionDuration = 2 * time.Hour
-	m := idp.Response(t, u, samltest.ResponseOptions{Signing: samltest.SignBoth})
+	m := mustMint(t, idp, u, samltest.ResponseOptions{Signing: samltest.SignBoth})
 	for _, in := range []struct {
 		name, file, enc string
 	}{

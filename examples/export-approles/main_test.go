@@ -132,7 +132,7 @@ func TestRunThroughAssumeRole(t *testing.T) {
 	}
 	signIn, err := sts.NewFromConfig(srv.AWSConfig(mgmt)).AssumeRoleWithSAML(ctx, &sts.AssumeRoleWithSAMLInput{
 		RoleArn: aws.String("arn:aws:iam::" + mgmt + ":role/EntraAdmin"), PrincipalArn: aws.String("arn:aws:iam::123456789012:saml-provider/EntraID"),
-		SAMLAssertion: aws.String(idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()),
+		SAMLAssertion: aws.String(mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -187,4 +187,14 @@ func newAWS(t testing.TB, cfg awstest.Config) *awstest.Server {
 	}
 	t.Cleanup(func() { _ = srv.Close() })
 	return srv
+}
+
+// mustMint mints a response with idp.Mint and fails the test on error.
+func mustMint(t samltest.TB, idp *samltest.IdP, u samltest.User, opts samltest.ResponseOptions) *samltest.Minted {
+	t.Helper()
+	m, err := idp.Mint(u, opts)
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	return m
 }

@@ -41,7 +41,7 @@ func TestRotation(t *testing.T) {
 		t.Helper()
 		_, err := stsc.AssumeRoleWithSAML(ctx, &sts.AssumeRoleWithSAMLInput{
 			RoleArn: aws.String("arn:aws:iam::123456789012:role/EntraAdmin"), PrincipalArn: aws.String(arn.String()),
-			SAMLAssertion: aws.String(idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64())})
+			SAMLAssertion: aws.String(mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64())})
 		if err != nil {
 			t.Fatalf("sign-in %s: %v", when, err)
 		}
@@ -77,4 +77,14 @@ func newAWS(t testing.TB, cfg awstest.Config) *awstest.Server {
 	}
 	t.Cleanup(func() { _ = srv.Close() })
 	return srv
+}
+
+// mustMint mints a response with idp.Mint and fails the test on error.
+func mustMint(t samltest.TB, idp *samltest.IdP, u samltest.User, opts samltest.ResponseOptions) *samltest.Minted {
+	t.Helper()
+	m, err := idp.Mint(u, opts)
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	return m
 }

@@ -42,7 +42,7 @@ func TestRun(t *testing.T) {
 	}
 	role, _ := awsrole.ParseRole("arn:aws:iam::123456789012:role/EntraAdmin,arn:aws:iam::123456789012:saml-provider/EntraID")
 	file := filepath.Join(t.TempDir(), "response.b64")
-	if err := os.WriteFile(file, []byte(idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()), 0o600); err != nil {
+	if err := os.WriteFile(file, []byte(mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
@@ -56,7 +56,7 @@ func TestRun(t *testing.T) {
 	// A response that expired: STS's ExpiredTokenException reaches the caller.
 	now = now.Add(2 * time.Hour)
 	stale := samlcreds.AssertionSource(func(context.Context) ([]byte, error) {
-		return []byte(idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{Tamper: []string{"expired"}}).Base64()), nil
+		return []byte(mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{Tamper: []string{"expired"}}).Base64()), nil
 	})
 	cfg2 := srv.AWSConfig("")
 	err = run(ctx, &out, cfg2, role, stale)
@@ -78,4 +78,14 @@ func newAWS(t testing.TB, cfg awstest.Config) *awstest.Server {
 	}
 	t.Cleanup(func() { _ = srv.Close() })
 	return srv
+}
+
+// mustMint mints a response with idp.Mint and fails the test on error.
+func mustMint(t samltest.TB, idp *samltest.IdP, u samltest.User, opts samltest.ResponseOptions) *samltest.Minted {
+	t.Helper()
+	m, err := idp.Mint(u, opts)
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	return m
 }

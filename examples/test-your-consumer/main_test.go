@@ -40,12 +40,12 @@ func TestConsumer(t *testing.T) {
 	srv := httptest.NewServer(acs(v))
 	defer srv.Close()
 
-	code, body := post(t, srv, idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64())
+	code, body := post(t, srv, mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64())
 	if code != http.StatusOK || !strings.Contains(body, samltest.DefaultUser().UPN) || !strings.Contains(body, "role/EntraAdmin") {
 		t.Fatalf("good response: %d %s", code, body)
 	}
 	// The same response again is a replay.
-	m := idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()
+	m := mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()
 	if code, _ := post(t, srv, m); code != http.StatusOK {
 		t.Fatalf("first use refused: %d", code)
 	}
@@ -54,7 +54,7 @@ func TestConsumer(t *testing.T) {
 	}
 	for _, k := range samltest.Knobs() {
 		t.Run(k.Name, func(t *testing.T) {
-			code, body := post(t, srv, idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{Tamper: []string{k.Name}}).Base64())
+			code, body := post(t, srv, mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{Tamper: []string{k.Name}}).Base64())
 			if code != http.StatusForbidden {
 				t.Errorf("%s (%s): %d %s, want 403", k.Name, k.Doc, code, body)
 			}
@@ -66,4 +66,14 @@ func TestConsumer(t *testing.T) {
 	if code, _ := post(t, srv, "not base64 at all"); code != http.StatusForbidden {
 		t.Errorf("garbage: %d", code)
 	}
+}
+
+// mustMint mints a response with idp.Mint and fails the test on error.
+func mustMint(t samltest.TB, idp *samltest.IdP, u samltest.User, opts samltest.ResponseOptions) *samltest.Minted {
+	t.Helper()
+	m, err := idp.Mint(u, opts)
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	return m
 }

@@ -39,9 +39,9 @@ func BenchmarkNewIdPMetadata(b *testing.B) {
 func BenchmarkResponse(b *testing.B) {
 	idp := samltest.NewIdP(b, samltest.IdPConfig{})
 	u := samltest.DefaultUser()
-	idp.Response(b, u, samltest.ResponseOptions{})
+	mustMint(b, idp, u, samltest.ResponseOptions{})
 	b.ReportAllocs()
 	for b.Loop() {
-		idp.Response(b, u, samltest.ResponseOptions{})
+		mustMint(b, idp, u, samltest.ResponseOptions{})
 	}
 }

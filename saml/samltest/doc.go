@@ -6,11 +6,11 @@
 // Federated SSO Certificate", back-dated by a day, valid three years), a tenant and
 // an application ID, Entra-shaped signed federation metadata ([IdP.Metadata]) and
 // minting of responses shaped as Entra sends them to the AWS gallery application
-// ([IdP.Response]; the IdP's own key and certificate with [IdPConfig].Signer):
+// ([IdP.Mint]; the IdP's own key and certificate with [IdPConfig].Signer):
 //
 //	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: clock})
-//	resp := idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{}) // B.Simon with two roles
-//	bad := idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{Tamper: []string{"expired"}})
+//	resp, err := idp.Mint(samltest.DefaultUser(), samltest.ResponseOptions{}) // B.Simon with two roles
+//	bad, err := idp.Mint(samltest.DefaultUser(), samltest.ResponseOptions{Tamper: []string{"expired"}})
 //
 // [ResponseOptions] reaches every part of the response (signing, encryption,
 // subject, attributes, windows, status) and breaks it on purpose: Tamper
@@ -44,8 +44,8 @@
 // keys, so a new IdP costs microseconds rather than the ~100 ms of generating an
 // RSA key; see [IdPConfig.KeyIndex]. Never trust these keys outside tests.
 //
-// Failures are reported through the TB given to [NewIdP] and to
-// [IdP.Response], as httptest reports through panics: tests stay short. An IdP
-// made by [New] reports construction errors, and [IdP.Mint] minting errors, as
-// errors.
+// An IdP made by [NewIdP] reports its failures through the TB given to it, as
+// httptest reports through panics: tests stay short. An IdP made by [New]
+// reports construction errors as errors; [IdP.Mint] returns its errors in
+// both cases.
 package samltest

@@ -58,7 +58,7 @@ func ExampleNewIdP() {
 	// 3 KeyDescriptors
 }
 
-func ExampleIdP_Response() {
+func ExampleIdP_Mint() {
 	t := &exampleT{}
 	defer t.done()
 	now := time.Date(2026, 11, 28, 13, 0, 0, 0, time.UTC)
@@ -74,10 +74,18 @@ func ExampleIdP_Response() {
 	}
 
 	u := samltest.DefaultUser() // B.Simon@contoso.com with two roles
-	a, err := v.Verify(context.Background(), idp.Response(t, u, samltest.ResponseOptions{}).XML)
+	m, err := idp.Mint(u, samltest.ResponseOptions{})
+	if err != nil {
+		panic(err)
+	}
+	a, err := v.Verify(context.Background(), m.XML)
 	fmt.Println(a.NameID, a.Roles[0].RoleARN, err)
 
-	_, err = v.Verify(context.Background(), idp.Response(t, u, samltest.ResponseOptions{Tamper: []string{"expired"}}).XML)
+	expired, err := idp.Mint(u, samltest.ResponseOptions{Tamper: []string{"expired"}})
+	if err != nil {
+		panic(err)
+	}
+	_, err = v.Verify(context.Background(), expired.XML)
 	fmt.Println("expired accepted:", err == nil)
 	// Output:
 	// B.Simon@contoso.com arn:aws:iam::123456789012:role/EntraAdmin <nil>
@@ -95,7 +103,10 @@ func ExampleKnobs() {
 
 	accepted := 0
 	for _, tc := range samltest.Knobs() {
-		m := idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{Tamper: []string{tc.Name}})
+		m, err := idp.Mint(samltest.DefaultUser(), samltest.ResponseOptions{Tamper: []string{tc.Name}})
+		if err != nil {
+			panic(err)
+		}
 		if _, err := v.Verify(context.Background(), m.XML); err == nil {
 			fmt.Println("accepted:", tc.Rule, tc.Name)
 			accepted++

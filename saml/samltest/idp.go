@@ -90,7 +90,7 @@ type IdPConfig struct {
 	User *User
 }
 
-// TB is the part of testing.TB that [NewIdP] and [IdP.Response] use, so that this
+// TB is the part of testing.TB that [NewIdP] and [RunConformance] use, so that this
 // package does not import testing: a program (such as "samlaws demo") uses the
 // IdP through [New].
 type TB interface {
@@ -180,8 +180,8 @@ func NewIdP(t TB, cfg IdPConfig) *IdP {
 // New returns an IdP for use outside a test, as httptest.NewUnstartedServer is
 // used: it makes the tenant and application IDs and the signing certificate
 // now, returning any error. Later failures of its methods (only a failing
-// Rand or IdPConfig.Signer can cause them) panic; [IdP.Response] reports through the TB it is
-// given, which for a program can be any implementation of [TB].
+// Rand or IdPConfig.Signer can cause them) panic; [IdP.Mint] returns its
+// errors.
 func New(cfg IdPConfig) (*IdP, error) {
 	idp, err := newIdP(nil, cfg)
 	if err != nil {

@@ -165,8 +165,7 @@ const (
 	SignBoth
 )
 
-// ResponseOptions changes one response minted by [IdP.Response] or
-// [IdP.Mint]. The zero value of every field means what Entra sends by default:
+// ResponseOptions changes one response minted by [IdP.Mint]. The zero value of every field means what Entra sends by default:
 // the assertion signed with RSA-SHA256 and exclusive c14n (C3.1), for
 // [IdP.Audience] and [IdP.ACS], the user's Entra claims then the AWS
 // attributes (C2.6, C2.7), valid for Entra's windows (C2.5). Tamper breaks
@@ -241,7 +240,10 @@ type ResponseOptions struct {
 	//
 	//	for _, k := range samltest.Knobs() {
 	//		t.Run(k.Rule+"/"+k.Name, func(t *testing.T) {
-	//			m := idp.Response(t, samltest.DefaultUser(), samltest.ResponseOptions{Tamper: []string{k.Name}})
+	//			m, err := idp.Mint(samltest.DefaultUser(), samltest.ResponseOptions{Tamper: []string{k.Name}})
+	//			if err != nil {
+	//				t.Fatal(err)
+	//			}
 	//			if _, err := verifier.Verify(ctx, m.XML); err == nil {
 	//				t.Fatal("accepted")
 	//			}
@@ -417,26 +419,14 @@ func minted(m *mint.Minted) *Minted {
 	}
 }
 
-// Response mints a response for u, signed by the IdP's active key, as Entra
+// Mint mints a response for u, signed by the IdP's active key, as Entra
 // sends it to the AWS gallery application: Issuer [IdP.EntityID], audience
 // [IdP.Audience], recipient and destination [IdP.ACS] (both
 // https://signin.aws.amazon.com/saml by default), assertion signed with
-// RSA-SHA256 unless opts say otherwise. It fails the test on error; [IdP.Mint]
-// returns the error instead. Use [Minted.Base64] for the form value and
-// [Minted.HTMLForm] for the auto-submit page.
-func (idp *IdP) Response(t TB, u User, opts ResponseOptions) *Minted {
-	t.Helper()
-	m, err := idp.Mint(u, opts)
-	if err != nil {
-		t.Fatalf("%v", err)
-		return nil
-	}
-	return m
-}
-
-// Mint is [IdP.Response] returning an error instead of failing a test. Its
-// errors start with "samltest: " and name the option (and the rule) at fault;
-// they never contain key material or assertion contents.
+// RSA-SHA256 unless opts say otherwise. Use [Minted.Base64] for the form value
+// and [Minted.HTMLForm] for the auto-submit page. Its errors start with
+// "samltest: " and name the option (and the rule) at fault; they never contain
+// key material or assertion contents. A test fails on them with t.Fatal.
 func (idp *IdP) Mint(u User, opts ResponseOptions) (*Minted, error) {
 	spec, err := opts.spec(idp, u)
 	if err != nil {

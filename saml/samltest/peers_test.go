@@ -72,7 +72,7 @@ func TestResponsesAgainstPeerSPs(t *testing.T) {
 	ins := make([]peers.SPInput, len(cases))
 	for i, tc := range cases {
 		ins[i] = peers.SPInput{
-			ResponseXML: idp.Response(t, samltest.DefaultUser(), tc.opt).XML,
+			ResponseXML: mustMint(t, idp, samltest.DefaultUser(), tc.opt).XML,
 			IdPMetadata: md,
 			Now:         fixedNow,
 		}

@@ -11,7 +11,7 @@ import (
 // maxExported is the ceiling on the exported identifiers of the public
 // packages. Issue 15 brings it down to 320; lower it whenever the count
 // drops, never raise it without a reason in the commit message.
-const maxExported = 321
+const maxExported = 320
 
 func TestExportedCeiling(t *testing.T) {
 	pkgs, err := countModule("../../..")
