@@ -30,9 +30,8 @@ const (
 	// AWS-compatible mode: STS answers "Token must be redeemed within 5 minutes
 	// of issuance" (A4.4).
 	defaultMaxIssueAge = 5 * time.Minute
-	// defaultReplayCacheSize is the capacity of the in-memory replay cache
-	// NewVerifier creates when VerifierConfig.ReplayCache is nil and
-	// ReplayCacheSize is 0.
+	// defaultReplayCacheSize is the capacity of NewReplayCache(0, ...), the
+	// cache NewVerifier creates when VerifierConfig.ReplayCache is nil.
 	defaultReplayCacheSize = 100000
 )
 
@@ -141,17 +140,12 @@ type VerifierConfig struct {
 	// endpoint is not documented; it stays accepted. Default: none.
 	ProviderID string
 
-	// ReplayCache records assertion IDs (D5.3), for example in a store that
-	// several processes share. Default: a bounded in-memory cache per
-	// Verifier, of ReplayCacheSize IDs, on the Verifier's clock (Now); when
-	// it is full of IDs that have not expired, Verify fails closed with
-	// ErrReplay (code "replay_cache_full") rather than forget one.
+	// ReplayCache records assertion IDs (D5.3): NewReplayCache's in-memory
+	// cache (to size it, or to share it between Verifiers), or a store that
+	// several processes share. Default: NewReplayCache(0, Now), one per
+	// Verifier; when it is full of IDs that have not expired, Verify fails
+	// closed with ErrReplay (code "replay_cache_full") rather than forget one.
 	ReplayCache ReplayCache
-
-	// ReplayCacheSize is the capacity of the default in-memory replay cache.
-	// Default (0): 100,000 IDs. Negative values are rejected; it must be 0
-	// when ReplayCache is set.
-	ReplayCacheSize int
 
 	// SkipReplayCheck disables the replay check, as AWS STS itself does not
 	// reject a reused assertion (A4.6). Default: false (replays are rejected).
@@ -358,11 +352,8 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 	if v.requireEnc && len(v.keys) == 0 {
 		return nil, configErr("RequireEncryption needs at least one DecryptionKey (A5.9)")
 	}
-	if cfg.ReplayCacheSize < 0 || (cfg.ReplayCacheSize != 0 && cfg.ReplayCache != nil) {
-		return nil, configErr("ReplayCacheSize must be 0 or more, and 0 when ReplayCache is set (D5.3)")
-	}
 	if v.replay == nil && !v.skipReplay {
-		v.replay = newMemoryReplayCache(cfg.ReplayCacheSize, v.now)
+		v.replay = newMemoryReplayCache(0, v.now)
 	}
 	return v, nil
 }
@@ -447,7 +438,7 @@ func (v *Verifier) consume(ctx context.Context, a *Assertion) error {
 	fresh, err := v.replay.Consume(ctx, a.Issuer+"\x00"+a.ID, exp)
 	if errors.Is(err, errReplayCacheFull) {
 		return newErr(errReplayCacheFull, "D5.3", "replay cache is full of unexpired assertion IDs",
-			"give the replay cache more room").withSetting("ReplayCacheSize")
+			"give the replay cache more room (NewReplayCache with a larger size)").withSetting("ReplayCache")
 	}
 	if err != nil {
 		return newErr(ErrReplay, "D5.3", "replay cache failed", "check the replay cache backend").withCause(err)

@@ -12,9 +12,21 @@ import (
 // rejects the assertion (fail closed) rather than forget an ID that could be
 // replayed.
 
-// memoryReplayCache is the bounded in-memory [ReplayCache] NewVerifier
-// creates when VerifierConfig.ReplayCache is nil. It is safe for concurrent
-// use; Consume is atomic under one mutex.
+// NewReplayCache returns a bounded in-memory ReplayCache (D5.3) of at most
+// size assertion IDs (size < 1: 100,000), each kept until its expiry on the
+// clock now (nil: time.Now). It is the cache a Verifier makes for itself when
+// VerifierConfig.ReplayCache is nil; make one to size it, or to share it
+// between Verifiers, for example the old and the new one when the IdP's
+// certificates are rotated, so that an assertion the old one accepted is a
+// replay to the new one. When it is full of IDs that have not expired,
+// Verify fails closed with ErrReplay (code "replay_cache_full") rather than
+// forget one. It is safe for concurrent use.
+func NewReplayCache(size int, now func() time.Time) ReplayCache {
+	return newMemoryReplayCache(size, now)
+}
+
+// memoryReplayCache is NewReplayCache's cache. Consume is atomic under one
+// mutex.
 type memoryReplayCache struct {
 	mu    sync.Mutex
 	max   int

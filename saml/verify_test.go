@@ -120,11 +120,6 @@ func TestNewVerifierRejectsBadConfig(t *testing.T) {
 		{"D4.5_unknown_algorithm", func(c *VerifierConfig) { c.Algorithms = []string{"http://www.w3.org/2000/09/xmldsig#hmac-sha1"} }},
 		{"A5.6_required_without_key", func(c *VerifierConfig) { c.RequireEncryption = true }},
 		{"A5.7_nil_key", func(c *VerifierConfig) { c.DecryptionKeys = []*rsa.PrivateKey{nil} }},
-		{"D5.3_negative_replay_cache_size", func(c *VerifierConfig) { c.ReplayCacheSize = -1 }},
-		{"D5.3_replay_cache_size_with_cache", func(c *VerifierConfig) {
-			c.ReplayCache = newMemoryReplayCache(1, nil)
-			c.ReplayCacheSize = 5
-		}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -226,8 +221,8 @@ func TestReplayCacheBounded(t *testing.T) {
 	}
 }
 
-// TestReplayCacheSize: the default cache holds ReplayCacheSize IDs; a full
-// cache fails closed (D5.3, code "replay_cache_full") instead of forgetting
+// TestReplayCacheSize: NewReplayCache holds size IDs; a full cache fails
+// closed (D5.3, code "replay_cache_full") instead of forgetting
 // an unexpired ID.
 func TestReplayCacheSize(t *testing.T) {
 	b := minttest.Builder(t, minttest.FixedNow())
@@ -239,7 +234,7 @@ func TestReplayCacheSize(t *testing.T) {
 		return m.XML
 	}
 	ctx := context.Background()
-	v := vVerifier(t, func(c *VerifierConfig) { c.ReplayCacheSize = 1 })
+	v := vVerifier(t, func(c *VerifierConfig) { c.ReplayCache = NewReplayCache(1, minttest.FixedNow) })
 	if _, err := v.Verify(ctx, mint()); err != nil {
 		t.Fatal(err)
 	}
@@ -330,5 +325,29 @@ func TestVerifyRequestIDs(t *testing.T) {
 			}
 			vExpect(t, err, tc.want)
 		})
+	}
+}
+
+// TestReplayCacheShared (D5.3): two Verifiers given one NewReplayCache see
+// each other's assertion IDs; two with their own default caches do not (which
+// is why NewReplayCache exists).
+func TestReplayCacheShared(t *testing.T) {
+	ctx := context.Background()
+	m := vMint(t, nil)
+	cache := NewReplayCache(0, minttest.FixedNow)
+	a := vVerifier(t, func(c *VerifierConfig) { c.ReplayCache = cache })
+	b := vVerifier(t, func(c *VerifierConfig) { c.ReplayCache = cache })
+	if _, err := a.Verify(ctx, m.XML); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Verify(ctx, m.XML); !errors.Is(err, ErrReplay) {
+		t.Fatalf("second Verifier on the shared cache: %v, want ErrReplay", err)
+	}
+	c, d := vVerifier(t, nil), vVerifier(t, nil)
+	if _, err := c.Verify(ctx, m.XML); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Verify(ctx, m.XML); err != nil {
+		t.Fatalf("own default caches are separate: %v", err)
 	}
 }
