@@ -43,8 +43,8 @@ func (a attack) run(t *testing.T) {
 	vExpect(t, err, a.want)
 	// Diagnose agrees that it is rejected, with at least that category.
 	r := v.Diagnose(t.Context(), raw)
-	if r.Accepted || !errors.Is(r.Err(), a.want) {
-		t.Fatalf("Diagnose: accepted=%v %v; want %v", r.Accepted, r.Err(), a.want)
+	if r.Accepted || !errors.Is(reportErr(r), a.want) {
+		t.Fatalf("Diagnose: accepted=%v %v; want %v", r.Accepted, reportErr(r), a.want)
 	}
 	// No NameID, attribute value or base64 of the input in any message.
 	noContentLeak(t, err, r, m.XML, raw)

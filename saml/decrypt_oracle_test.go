@@ -295,7 +295,7 @@ func TestNoDecryptionOracle(t *testing.T) {
 		}
 		r := v.Diagnose(t.Context(), raw)
 		if r.Accepted || len(r.Problems) != 1 || !reflect.DeepEqual(r.Problems[0], ve) {
-			t.Errorf("%s: Diagnose answers %d problems (%v), Verify %v", name, len(r.Problems), r.Err(), ve)
+			t.Errorf("%s: Diagnose answers %d problems (%v), Verify %v", name, len(r.Problems), reportErr(r), ve)
 		}
 		if first == nil {
 			first, firstName = ve, name

@@ -342,15 +342,3 @@ type Report struct {
 // maxDiagnoseProblems is the most problems a [Report] lists; further ones are
 // only counted in Report.Omitted.
 const maxDiagnoseProblems = 50
-
-// Err returns the problems joined with errors.Join, or nil when accepted.
-func (r *Report) Err() error {
-	if len(r.Problems) == 0 {
-		return nil
-	}
-	errs := make([]error, len(r.Problems))
-	for i, p := range r.Problems {
-		errs[i] = p
-	}
-	return errors.Join(errs...)
-}

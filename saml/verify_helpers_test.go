@@ -122,3 +122,13 @@ func vVerify(t testing.TB, v *Verifier, raw []byte) (*Assertion, error) {
 	t.Helper()
 	return v.Verify(context.Background(), raw)
 }
+
+// reportErr joins a Diagnose report's problems into one error (nil when there
+// are none), for errors.Is and for messages.
+func reportErr(r *Report) error {
+	errs := make([]error, len(r.Problems))
+	for i, p := range r.Problems {
+		errs[i] = p
+	}
+	return errors.Join(errs...)
+}

@@ -94,7 +94,7 @@ func noContentLeak(t *testing.T, err error, r *Report, inputs ...[]byte) {
 		for _, p := range r.Problems {
 			addVE(p)
 		}
-		if rerr := r.Err(); rerr != nil {
+		if rerr := reportErr(r); rerr != nil {
 			msgs = append(msgs, rerr.Error())
 		}
 	}

@@ -60,7 +60,7 @@ func TestDiagnoseUntrustedSignerOneFix(t *testing.T) {
 		}
 	}
 	if !sawA51 {
-		t.Errorf("no A5.1 problem in %v", r.Err())
+		t.Errorf("no A5.1 problem in %v", r.Problems)
 	}
 	// Verify (not Diagnose) must still reject it, on the signature.
 	if _, err := v.Verify(context.Background(), m.XML); !errors.Is(err, saml.ErrSignature) {

@@ -32,7 +32,7 @@ func vProblem(t *testing.T, r *Report, cat error) *ValidationError {
 			return p
 		}
 	}
-	t.Fatalf("no %v problem in %v", cat, r.Err())
+	t.Fatalf("no %v problem in %v", cat, reportErr(r))
 	return nil
 }
 
