@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/samlaws/samlaws/internal/awsendpoint"
 )
 
 // Names of the peers, for Require and Available.
@@ -30,7 +32,7 @@ const (
 )
 
 // AWSAudience is the audience (SP entity ID) and console ACS URL of AWS sign-in (A1.1, A1.6).
-const AWSAudience = "https://signin.aws.amazon.com/saml"
+const AWSAudience = awsendpoint.GlobalSignIn
 
 // DefaultTimeout bounds one peer process when the caller's context has no deadline.
 const DefaultTimeout = 60 * time.Second

@@ -31,6 +31,7 @@ import (
 	dsig "github.com/russellhaering/goxmldsig"
 
 	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/internal/awsendpoint"
 	"github.com/samlaws/samlaws/internal/mint"
 )
 
@@ -151,9 +152,8 @@ func (o OpaqueSigner) Sign(r io.Reader, d []byte, opts crypto.SignerOpts) ([]byt
 	return o.S.Sign(r, d, opts)
 }
 
-// awsSignIn is the AWS console's SAML endpoint and entity ID (A1.1), written
-// out so that these fixtures do not depend on how package federation names it.
-const awsSignIn = "https://signin.aws.amazon.com/saml"
+// awsSignIn is the AWS console's SAML endpoint and entity ID (A1.1).
+const awsSignIn = awsendpoint.GlobalSignIn
 
 // CrewjamSP returns a crewjam/saml ServiceProvider for the AWS console: the
 // IdP is the test tenant with idp's certificate, sp's key decrypts, and the
