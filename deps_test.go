@@ -37,3 +37,41 @@ func TestPureDeps(t *testing.T) {
 		t.Error("awsrole/samlcreds does not list service/sts: the dependency check is blind")
 	}
 }
+
+// TestTestSupportImports keeps the test-support packages out of every
+// program and library: only _test.go files may import them (go list's
+// Imports leaves test files out), so they never become API or link into a
+// user's binary.
+func TestTestSupportImports(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("the go command is not on PATH")
+	}
+	support := map[string]bool{
+		"github.com/samlaws/samlaws/internal/awstesthelp":   true,
+		"github.com/samlaws/samlaws/internal/samltesthelp":  true,
+		"github.com/samlaws/samlaws/internal/mint/minttest": true,
+	}
+	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}}{{range .Imports}} {{.}}{{end}}", "./...").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list ./...: %v\n%s", err, out)
+	}
+	seen := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		f := strings.Fields(line)
+		if len(f) == 0 {
+			continue
+		}
+		if support[f[0]] {
+			seen++
+		}
+		for _, imp := range f[1:] {
+			if support[imp] {
+				t.Errorf("%s imports %s outside its tests", f[0], imp)
+			}
+		}
+	}
+	// The check itself sees the packages it guards.
+	if seen != len(support) {
+		t.Errorf("go list ./... listed %d of the %d test-support packages: the check is blind", seen, len(support))
+	}
+}

@@ -17,6 +17,8 @@ import (
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/awstest"
 	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/awstesthelp"
+	"github.com/samlaws/samlaws/internal/samltesthelp"
 	"github.com/samlaws/samlaws/saml/samltest"
 )
 
@@ -62,7 +64,7 @@ func TestSAMLProviderAggregate(t *testing.T) {
 	idpC := samltest.NewIdP(t, samltest.IdPConfig{Now: now, TenantID: tenantC, KeyIndex: 3})
 	idpBForged := samltest.NewIdP(t, samltest.IdPConfig{Now: now, TenantID: tenantB, KeyIndex: 3})
 
-	srv := newAWS(t, awstest.Config{Now: now})
+	srv := awstesthelp.NewServer(t, awstest.Config{Now: now})
 	cfg := srv.AWSConfig("")
 	cfg.RetryMaxAttempts = 1
 	ic, sc := iam.NewFromConfig(cfg), sts.NewFromConfig(cfg)
@@ -89,7 +91,7 @@ func TestSAMLProviderAggregate(t *testing.T) {
 	assume := func(idp *samltest.IdP) (*sts.AssumeRoleWithSAMLOutput, error) {
 		return sc.AssumeRoleWithSAML(ctx, &sts.AssumeRoleWithSAMLInput{
 			RoleArn: aws.String(adminRole), PrincipalArn: aws.String(providerARN),
-			SAMLAssertion: aws.String(mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()),
+			SAMLAssertion: aws.String(samltesthelp.MustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()),
 		})
 	}
 	for name, idp := range map[string]*samltest.IdP{"A": idpA, "B": idpB} {
@@ -106,7 +108,7 @@ func TestSAMLProviderAggregate(t *testing.T) {
 	for name, sign := range map[string]samltest.ResponseOptions{"response signed": {Signing: samltest.SignResponse}, "both signed": {Signing: samltest.SignBoth}} {
 		if _, err := sc.AssumeRoleWithSAML(ctx, &sts.AssumeRoleWithSAMLInput{
 			RoleArn: aws.String(adminRole), PrincipalArn: aws.String(providerARN),
-			SAMLAssertion: aws.String(mustMint(t, idpB, samltest.DefaultUser(), sign).Base64()),
+			SAMLAssertion: aws.String(samltesthelp.MustMint(t, idpB, samltest.DefaultUser(), sign).Base64()),
 		}); err != nil {
 			t.Errorf("member B, %s: %v", name, err)
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/samltesthelp"
 	"github.com/samlaws/samlaws/saml"
 	"github.com/samlaws/samlaws/saml/samltest"
 )
@@ -64,7 +65,7 @@ func BenchmarkAssumeRoleWithSAML(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	assertion := mustMint(b, idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()
+	assertion := samltesthelp.MustMint(b, idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()
 	in := &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(adminRole), PrincipalArn: aws.String(providerARN), SAMLAssertion: aws.String(assertion)}
 	ctx := context.Background()
 	if _, err := real.AssumeRoleWithSAML(ctx, in); err != nil {

@@ -12,6 +12,8 @@ import (
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/awstest"
 	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/awstesthelp"
+	"github.com/samlaws/samlaws/internal/samltesthelp"
 	"github.com/samlaws/samlaws/saml/samltest"
 )
 
@@ -45,7 +47,7 @@ func newWorld(t testing.TB, opts federation.TrustPolicyOptions) *world {
 	now := testNow
 	w := &world{now: &now}
 	w.idp = samltest.NewIdP(t, samltest.IdPConfig{Now: w.clock})
-	w.srv = newAWS(t, awstest.Config{Now: w.clock})
+	w.srv = awstesthelp.NewServer(t, awstest.Config{Now: w.clock})
 	cfg := w.srv.AWSConfig("")
 	cfg.RetryMaxAttempts = 1
 	w.iam, w.sts = iam.NewFromConfig(cfg), sts.NewFromConfig(cfg)
@@ -83,29 +85,7 @@ func (w *world) assumeWith(t *testing.T, in *sts.AssumeRoleWithSAMLInput, u saml
 		in.PrincipalArn = aws.String(providerARN)
 	}
 	if in.SAMLAssertion == nil {
-		in.SAMLAssertion = aws.String(mustMint(t, w.idp, u, opts).Base64())
+		in.SAMLAssertion = aws.String(samltesthelp.MustMint(t, w.idp, u, opts).Base64())
 	}
 	return w.sts.AssumeRoleWithSAML(context.Background(), in)
-}
-
-// newAWS starts an awstest server for the test and closes it when the test
-// ends.
-func newAWS(t testing.TB, cfg awstest.Config) *awstest.Server {
-	t.Helper()
-	srv, err := awstest.NewServer(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
-	return srv
-}
-
-// mustMint mints a response with idp.Mint and fails the test on error.
-func mustMint(t samltest.TB, idp *samltest.IdP, u samltest.User, opts samltest.ResponseOptions) *samltest.Minted {
-	t.Helper()
-	m, err := idp.Mint(u, opts)
-	if err != nil {
-		t.Fatalf("%v", err)
-	}
-	return m
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/awstest"
 	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/awstesthelp"
 	"github.com/samlaws/samlaws/internal/testkeys"
 	"github.com/samlaws/samlaws/saml/samltest"
 )
@@ -33,7 +34,7 @@ func TestSAMLProviderLifecycle(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return testNow }})
-	srv := newAWS(t, awstest.Config{Now: func() time.Time { return testNow }})
+	srv := awstesthelp.NewServer(t, awstest.Config{Now: func() time.Time { return testNow }})
 	cfg := srv.AWSConfig("")
 	cfg.RetryMaxAttempts = 1
 	c := iam.NewFromConfig(cfg)
@@ -207,7 +208,7 @@ func TestSAMLProviderQuotaAndValidUntil(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return testNow }})
-	srv := newAWS(t, awstest.Config{Now: func() time.Time { return testNow }})
+	srv := awstesthelp.NewServer(t, awstest.Config{Now: func() time.Time { return testNow }})
 	cfg := srv.AWSConfig("")
 	cfg.RetryMaxAttempts = 1
 	c := iam.NewFromConfig(cfg)
@@ -228,7 +229,7 @@ func TestSAMLProviderQuotaAndValidUntil(t *testing.T) {
 	if withVU == md {
 		withVU = strings.Replace(md, "EntityDescriptor ", "EntityDescriptor "+vu, 1)
 	}
-	srv2 := newAWS(t, awstest.Config{Now: func() time.Time { return testNow }})
+	srv2 := awstesthelp.NewServer(t, awstest.Config{Now: func() time.Time { return testNow }})
 	cfg2 := srv2.AWSConfig("")
 	cfg2.RetryMaxAttempts = 1
 	c2 := iam.NewFromConfig(cfg2)

@@ -21,7 +21,9 @@ import (
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/awstest"
 	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/awstesthelp"
 	"github.com/samlaws/samlaws/internal/peers"
+	"github.com/samlaws/samlaws/internal/samltesthelp"
 	"github.com/samlaws/samlaws/saml/samltest"
 )
 
@@ -133,7 +135,7 @@ func observe(t *testing.T, endpoint string, idp *samltest.IdP, now time.Time) ma
 			u = samltest.DefaultUser()
 		}
 		out, err := sc.AssumeRoleWithSAML(ctx, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(role),
-			PrincipalArn: cp.SAMLProviderArn, SAMLAssertion: aws.String(mustMint(t, idp, u, opts).Base64())})
+			PrincipalArn: cp.SAMLProviderArn, SAMLAssertion: aws.String(samltesthelp.MustMint(t, idp, u, opts).Base64())})
 		if err != nil {
 			got[name] = errText(err)
 			return
@@ -194,7 +196,7 @@ func observe(t *testing.T, endpoint string, idp *samltest.IdP, now time.Time) ma
 		t.Fatalf("%s: CreateRole Foreign: %v", endpoint, err)
 	}
 	signIn, err := sc.AssumeRoleWithSAML(ctx, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(role), PrincipalArn: cp.SAMLProviderArn,
-		SAMLAssertion: aws.String(mustMint(t, idp, user, samltest.ResponseOptions{}).Base64())})
+		SAMLAssertion: aws.String(samltesthelp.MustMint(t, idp, user, samltest.ResponseOptions{}).Base64())})
 	if err != nil {
 		t.Fatalf("%s: AssumeRoleWithSAML for AssumeRole: %v", endpoint, err)
 	}
@@ -253,7 +255,7 @@ func TestMotoComparison(t *testing.T) {
 	motoURL := startMoto(t)
 	now := time.Now().UTC().Truncate(time.Second) // both servers judge by the wall clock here
 	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return now }})
-	srv := newAWS(t, awstest.Config{Now: func() time.Time { return now }})
+	srv := awstesthelp.NewServer(t, awstest.Config{Now: func() time.Time { return now }})
 	a := observe(t, srv.URL, idp, now)
 	m := observe(t, motoURL, idp, now)
 

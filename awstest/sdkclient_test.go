@@ -15,6 +15,7 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/samlaws/samlaws/awstest"
+	"github.com/samlaws/samlaws/internal/awstesthelp"
 	"github.com/samlaws/samlaws/saml/samltest"
 )
 
@@ -65,7 +66,7 @@ func TestHTTPClientBodyAfterClose(t *testing.T) {
 // HTTPClient about one run of this test in six failed with "use of closed
 // network connection" on a 200 response (see HTTPClient).
 func TestSDKCallsOneAttempt(t *testing.T) {
-	srv := newAWS(t, awstest.Config{Now: func() time.Time { return testNow }})
+	srv := awstesthelp.NewServer(t, awstest.Config{Now: func() time.Time { return testNow }})
 	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return testNow }})
 	cfg := srv.AWSConfig("")
 	cfg.RetryMaxAttempts = 1

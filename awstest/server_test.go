@@ -18,6 +18,7 @@ import (
 
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/awstest"
+	"github.com/samlaws/samlaws/internal/awstesthelp"
 	"github.com/samlaws/samlaws/saml/samltest"
 )
 
@@ -34,7 +35,7 @@ type errorResponse struct {
 // no signature): an ErrorResponse with a code, never a panic or a Go error.
 func TestBadRequests(t *testing.T) {
 	t.Parallel()
-	srv := newAWS(t, awstest.Config{})
+	srv := awstesthelp.NewServer(t, awstest.Config{})
 	for _, tc := range []struct {
 		name, method, body string
 		status             int
@@ -89,7 +90,7 @@ func TestBadRequests(t *testing.T) {
 // implement gets InvalidAction through the SDK.
 func TestUnknownActionSigned(t *testing.T) {
 	t.Parallel()
-	srv := newAWS(t, awstest.Config{})
+	srv := awstesthelp.NewServer(t, awstest.Config{})
 	cfg := srv.AWSConfig("")
 	cfg.RetryMaxAttempts = 1
 	_, err := iam.NewFromConfig(cfg).ListUsers(context.Background(), &iam.ListUsersInput{})
@@ -103,7 +104,7 @@ func TestUnknownActionSigned(t *testing.T) {
 func TestFaults(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	srv := newAWS(t, awstest.Config{})
+	srv := awstesthelp.NewServer(t, awstest.Config{})
 	cfg := srv.AWSConfig("")
 	c := sts.NewFromConfig(cfg) // default retryer: 3 attempts
 
@@ -161,7 +162,7 @@ func TestFaults(t *testing.T) {
 func TestAccounts(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	srv := newAWS(t, awstest.Config{Accounts: []awstest.Account{{ID: "111111111111"}, {ID: "222222222222", Alias: "prod"}}})
+	srv := awstesthelp.NewServer(t, awstest.Config{Accounts: []awstest.Account{{ID: "111111111111"}, {ID: "222222222222", Alias: "prod"}}})
 	a, b := iam.NewFromConfig(srv.AWSConfig("111111111111")), iam.NewFromConfig(srv.AWSConfig("222222222222"))
 	idp := samltest.NewIdP(t, samltest.IdPConfig{})
 	if _, err := a.CreateSAMLProvider(ctx, &iam.CreateSAMLProviderInput{Name: aws.String("EntraID"), SAMLMetadataDocument: aws.String(string(idp.Metadata()))}); err != nil {

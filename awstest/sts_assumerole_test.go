@@ -17,6 +17,8 @@ import (
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/awstest"
 	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/awstesthelp"
+	"github.com/samlaws/samlaws/internal/samltesthelp"
 	"github.com/samlaws/samlaws/saml/samltest"
 )
 
@@ -42,7 +44,7 @@ func newOrgWorld(t *testing.T) *orgWorld {
 	w := &orgWorld{now: &now}
 	clock := func() time.Time { return *w.now }
 	w.idp = samltest.NewIdP(t, samltest.IdPConfig{Now: clock})
-	w.srv = newAWS(t, awstest.Config{Now: clock, Accounts: []awstest.Account{{ID: "123456789012"}, {ID: memberA}, {ID: memberB}}})
+	w.srv = awstesthelp.NewServer(t, awstest.Config{Now: clock, Accounts: []awstest.Account{{ID: "123456789012"}, {ID: memberA}, {ID: memberB}}})
 	w.root = w.srv.AWSConfig("123456789012")
 	w.root.RetryMaxAttempts = 1
 	ctx := context.Background()
@@ -79,7 +81,7 @@ func (w *orgWorld) signIn(t *testing.T) aws.Config {
 	t.Helper()
 	out, err := sts.NewFromConfig(w.root).AssumeRoleWithSAML(context.Background(), &sts.AssumeRoleWithSAMLInput{
 		RoleArn: aws.String(adminRole), PrincipalArn: aws.String(providerARN),
-		SAMLAssertion: aws.String(mustMint(t, w.idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()),
+		SAMLAssertion: aws.String(samltesthelp.MustMint(t, w.idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()),
 	})
 	if err != nil {
 		t.Fatalf("AssumeRoleWithSAML: %v", err)

@@ -15,6 +15,7 @@ import (
 	smithy "github.com/aws/smithy-go"
 
 	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/samltesthelp"
 	"github.com/samlaws/samlaws/saml/samltest"
 )
 
@@ -139,7 +140,7 @@ func TestAssumeRoleWithSAMLErrors(t *testing.T) {
 	if !errors.As(err, &expired) {
 		t.Errorf("expired: %v, want ExpiredTokenException", err)
 	}
-	m := mustMint(t, w.idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()
+	m := samltesthelp.MustMint(t, w.idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()
 	*w.now = testNow.Add(6 * time.Minute)
 	_, err = w.assumeWith(t, &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(adminRole), SAMLAssertion: aws.String(m)}, samltest.DefaultUser(), samltest.ResponseOptions{})
 	if !errors.As(err, &expired) || expired.ErrorMessage() != "Token must be redeemed within 5 minutes of issuance" && expired.ErrorMessage() != "Response has expired" {

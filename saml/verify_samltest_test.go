@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/samlaws/samlaws/internal/samltesthelp"
 	"github.com/samlaws/samlaws/metadata"
 	"github.com/samlaws/samlaws/saml"
 	"github.com/samlaws/samlaws/saml/samltest"
@@ -38,7 +39,7 @@ func TestDiagnoseUntrustedSignerOneFix(t *testing.T) {
 	}
 	idp.AddNextCertificate()
 	idp.ActivateNextCertificate()
-	m := mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{})
+	m := samltesthelp.MustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{})
 	r := v.Diagnose(context.Background(), m.XML)
 	if r.Accepted {
 		t.Fatal("accepted a response signed by an untrusted certificate")
@@ -66,14 +67,4 @@ func TestDiagnoseUntrustedSignerOneFix(t *testing.T) {
 	if _, err := v.Verify(context.Background(), m.XML); !errors.Is(err, saml.ErrSignature) {
 		t.Errorf("Verify: %v, want ErrSignature", err)
 	}
-}
-
-// mustMint mints a response with idp.Mint and fails the test on error.
-func mustMint(t samltest.TB, idp *samltest.IdP, u samltest.User, opts samltest.ResponseOptions) *samltest.Minted {
-	t.Helper()
-	m, err := idp.Mint(u, opts)
-	if err != nil {
-		t.Fatalf("%v", err)
-	}
-	return m
 }

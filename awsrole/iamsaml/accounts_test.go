@@ -18,6 +18,7 @@ import (
 	"github.com/samlaws/samlaws/awsrole/iamsaml"
 	"github.com/samlaws/samlaws/awstest"
 	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/awstesthelp"
 	"github.com/samlaws/samlaws/saml/samltest"
 )
 
@@ -135,7 +136,7 @@ func multiAccount(tb testing.TB, n int) (*awstest.Server, func(context.Context, 
 	for i, id := range ids {
 		accts[i] = awstest.Account{ID: id}
 	}
-	srv := newAWS(tb, awstest.Config{Accounts: accts, Now: func() time.Time { return provNow }})
+	srv := awstesthelp.NewServer(tb, awstest.Config{Accounts: accts, Now: func() time.Time { return provNow }})
 	ctx := context.Background()
 	md := samltest.NewIdP(tb, samltest.IdPConfig{Now: func() time.Time { return provNow }}).Metadata()
 	for _, id := range ids {

@@ -20,6 +20,7 @@ import (
 	"github.com/samlaws/samlaws/awstest"
 	"github.com/samlaws/samlaws/federation"
 	"github.com/samlaws/samlaws/internal/awslimits"
+	"github.com/samlaws/samlaws/internal/awstesthelp"
 	"github.com/samlaws/samlaws/saml/samltest"
 )
 
@@ -387,7 +388,7 @@ func TestImportableRolesErrors(t *testing.T) {
 func TestImportableRolesRealClient(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	srv := newAWS(t, awstest.Config{})
+	srv := awstesthelp.NewServer(t, awstest.Config{})
 	cfg := srv.AWSConfig("")
 	cfg.RetryMaxAttempts = 1
 	client := iam.NewFromConfig(cfg)
@@ -569,16 +570,4 @@ func TestImportableRolesTagSessionWarning(t *testing.T) {
 			}
 		}
 	}
-}
-
-// newAWS starts an awstest server for the test and closes it when the test
-// ends.
-func newAWS(t testing.TB, cfg awstest.Config) *awstest.Server {
-	t.Helper()
-	srv, err := awstest.NewServer(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
-	return srv
 }

@@ -19,6 +19,8 @@ import (
 	"github.com/samlaws/samlaws/awsrole/iamsaml"
 	"github.com/samlaws/samlaws/awstest"
 	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/awstesthelp"
+	"github.com/samlaws/samlaws/internal/samltesthelp"
 	"github.com/samlaws/samlaws/internal/testkeys"
 	"github.com/samlaws/samlaws/metadata"
 	"github.com/samlaws/samlaws/saml/samltest"
@@ -58,7 +60,7 @@ func newTenant(t *testing.T) *tenant {
 	clock := func() time.Time { return provNow }
 	tn := &tenant{
 		idp: samltest.NewIdP(t, samltest.IdPConfig{Now: clock}),
-		srv: newAWS(t, awstest.Config{Now: clock}),
+		srv: awstesthelp.NewServer(t, awstest.Config{Now: clock}),
 	}
 	// The SDK's default retryer stays on: it retries the "use of closed
 	// network connection" reads that aws-sdk-go-v2 clients see now and then
@@ -112,7 +114,7 @@ func (tn *tenant) assume(t *testing.T) error {
 	_, err := tn.sts.AssumeRoleWithSAML(ctx, &sts.AssumeRoleWithSAMLInput{
 		RoleArn:       aws.String("arn:aws:iam::123456789012:role/EntraAdmin"),
 		PrincipalArn:  aws.String(tn.arn.String()),
-		SAMLAssertion: aws.String(mustMint(t, tn.idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()),
+		SAMLAssertion: aws.String(samltesthelp.MustMint(t, tn.idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()),
 	})
 	return err
 }
@@ -523,14 +525,4 @@ func TestAddEncryptionKeyEchoWithheld(t *testing.T) {
 	if strings.Contains(err.Error(), echo[:31]) || re.Code != "" || !strings.Contains(re.Message, "withheld") {
 		t.Errorf("the private key's text reached the error: %q", err)
 	}
-}
-
-// mustMint mints a response with idp.Mint and fails the test on error.
-func mustMint(t samltest.TB, idp *samltest.IdP, u samltest.User, opts samltest.ResponseOptions) *samltest.Minted {
-	t.Helper()
-	m, err := idp.Mint(u, opts)
-	if err != nil {
-		t.Fatalf("%v", err)
-	}
-	return m
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/awsrole/samlcreds"
+	"github.com/samlaws/samlaws/internal/samltesthelp"
 	"github.com/samlaws/samlaws/saml/samltest"
 )
 
@@ -69,7 +70,7 @@ func TestCredentialProcessJSONReadBySDKs(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	res, err := samlcreds.AssumeRoleWithSAML(ctx, sts.NewFromConfig(srv.AWSConfig("")), role, []byte(mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()), samlcreds.Options{})
+	res, err := samlcreds.AssumeRoleWithSAML(ctx, sts.NewFromConfig(srv.AWSConfig("")), role, []byte(samltesthelp.MustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()), samlcreds.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,14 +147,4 @@ print(json.dumps({"method": c.method, "AccessKeyId": c._access_key, "SecretAcces
 				got.Method, got.AccessKeyId, got.Expiration, want.AccessKeyID, want.Expires.UTC().Format(time.RFC3339))
 		}
 	})
-}
-
-// mustMint mints a response with idp.Mint and fails the test on error.
-func mustMint(t samltest.TB, idp *samltest.IdP, u samltest.User, opts samltest.ResponseOptions) *samltest.Minted {
-	t.Helper()
-	m, err := idp.Mint(u, opts)
-	if err != nil {
-		t.Fatalf("%v", err)
-	}
-	return m
 }

@@ -19,6 +19,8 @@ import (
 	"github.com/samlaws/samlaws/awsrole/samlcreds"
 	"github.com/samlaws/samlaws/awstest"
 	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/awstesthelp"
+	"github.com/samlaws/samlaws/internal/samltesthelp"
 	"github.com/samlaws/samlaws/saml/samltest"
 )
 
@@ -27,7 +29,7 @@ import (
 // EntraID, and the roles EntraAdmin and EntraReadOnly trusting it.
 func awstestSTS(t *testing.T, idp *samltest.IdP, now func() time.Time) *awstest.Server {
 	t.Helper()
-	srv := newAWS(t, awstest.Config{Now: now})
+	srv := awstesthelp.NewServer(t, awstest.Config{Now: now})
 	ctx := context.Background()
 	ic := iam.NewFromConfig(srv.AWSConfig(""))
 	if _, err := ic.CreateSAMLProvider(ctx, &iam.CreateSAMLProviderInput{Name: aws.String("EntraID"), SAMLMetadataDocument: aws.String(string(idp.Metadata()))}); err != nil {
@@ -53,7 +55,7 @@ func TestSAMLRoleProviderWithEntraResponse(t *testing.T) {
 	t.Parallel()
 	issued := time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
 	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return issued }})
-	b64 := []byte(mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64())
+	b64 := []byte(samltesthelp.MustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64())
 	client := func(t *testing.T, at time.Duration) *sts.Client {
 		now := issued.Add(at)
 		cfg := awstestSTS(t, idp, func() time.Time { return now }).AWSConfig("")
@@ -103,7 +105,7 @@ func TestSAMLRoleProviderWithEntraResponse(t *testing.T) {
 	})
 	t.Run("A5.1 tampered: InvalidIdentityToken", func(t *testing.T) {
 		t.Parallel()
-		bad := []byte(mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{Tamper: []string{"modified-after-signing"}}).Base64())
+		bad := []byte(samltesthelp.MustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{Tamper: []string{"modified-after-signing"}}).Base64())
 		_, err := samlcreds.NewProvider(client(t, time.Minute), mustRole(t, samltest.DefaultUser().Roles[0]), staticSource(bad), samlcreds.Options{}).Retrieve(context.Background())
 		var invalid *types.InvalidIdentityTokenException
 		if !errors.As(err, &invalid) || !errors.Is(err, samlcreds.ErrSTS) {
@@ -112,7 +114,7 @@ func TestSAMLRoleProviderWithEntraResponse(t *testing.T) {
 	})
 	t.Run("D1.7 wrong issuer: the issuer hint from the real wire shape", func(t *testing.T) {
 		t.Parallel()
-		bad := []byte(mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{Tamper: []string{"wrong-issuer"}}).Base64())
+		bad := []byte(samltesthelp.MustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{Tamper: []string{"wrong-issuer"}}).Base64())
 		_, err := samlcreds.NewProvider(client(t, time.Minute), mustRole(t, samltest.DefaultUser().Roles[0]), staticSource(bad), samlcreds.Options{}).Retrieve(context.Background())
 		var invalid *types.InvalidIdentityTokenException
 		var re *awsrole.RemoteError
@@ -139,7 +141,7 @@ func TestSAMLRoleProviderWithLoadDefaultConfig(t *testing.T) {
 	// judges expiry with time.Now, so the issued credentials must expire
 	// after the real now. Nothing compares a fixed date with the wall clock.
 	idp := samltest.NewIdP(t, samltest.IdPConfig{})
-	b64 := []byte(mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64())
+	b64 := []byte(samltesthelp.MustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64())
 	var mu sync.Mutex
 	ahead := time.Minute
 	srv := awstestSTS(t, idp, func() time.Time {
@@ -213,7 +215,7 @@ func TestSAMLRoleProviderConcurrent(t *testing.T) {
 	// time.Now, so the credentials must expire an hour after the real now.
 	// Nothing here compares a fixed date with the wall clock.
 	idp := samltest.NewIdP(t, samltest.IdPConfig{})
-	b64 := []byte(mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64())
+	b64 := []byte(samltesthelp.MustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64())
 	srv := awstestSTS(t, idp, time.Now)
 	assumes := func() int {
 		n := 0
@@ -277,16 +279,4 @@ func TestSAMLRoleProviderConcurrent(t *testing.T) {
 			t.Errorf("cached key %s (first %s)", k, first)
 		}
 	}
-}
-
-// newAWS starts an awstest server for the test and closes it when the test
-// ends.
-func newAWS(t testing.TB, cfg awstest.Config) *awstest.Server {
-	t.Helper()
-	srv, err := awstest.NewServer(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
-	return srv
 }

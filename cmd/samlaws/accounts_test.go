@@ -21,7 +21,9 @@ import (
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/awstest"
 	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/awstesthelp"
 	"github.com/samlaws/samlaws/internal/peers"
+	"github.com/samlaws/samlaws/internal/samltesthelp"
 	"github.com/samlaws/samlaws/saml/samltest"
 )
 
@@ -48,7 +50,7 @@ func orgRole(account string) string {
 func newOrgCLI(t *testing.T) (*awstest.Server, *samltest.IdP, *awsCLI) {
 	t.Helper()
 	ctx := context.Background()
-	srv := newAWS(t, awstest.Config{Accounts: []awstest.Account{{ID: mgmtAccount}, {ID: memberOne}, {ID: memberTwo}, {ID: strayAccount}}})
+	srv := awstesthelp.NewServer(t, awstest.Config{Accounts: []awstest.Account{{ID: mgmtAccount}, {ID: memberOne}, {ID: memberTwo}, {ID: strayAccount}}})
 	idp := samltest.NewIdP(t, samltest.IdPConfig{}) // wall clock: the server judges with the same one
 	mgmt := iam.NewFromConfig(srv.AWSConfig(mgmtAccount))
 	if _, err := mgmt.CreateSAMLProvider(ctx, &iam.CreateSAMLProviderInput{Name: aws.String("EntraID"), SAMLMetadataDocument: aws.String(string(idp.Metadata()))}); err != nil {
@@ -68,7 +70,7 @@ func newOrgCLI(t *testing.T) (*awstest.Server, *samltest.IdP, *awsCLI) {
 	out, err := sts.NewFromConfig(srv.AWSConfig(mgmtAccount)).AssumeRoleWithSAML(ctx, &sts.AssumeRoleWithSAMLInput{
 		RoleArn:       aws.String("arn:aws:iam::" + mgmtAccount + ":role/EntraAdmin"),
 		PrincipalArn:  aws.String(defaultProviderARN),
-		SAMLAssertion: aws.String(mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()),
+		SAMLAssertion: aws.String(samltesthelp.MustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()),
 	})
 	if err != nil {
 		t.Fatalf("sign-in: %v", err)

@@ -15,7 +15,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/samlaws/samlaws/awstest"
+	"github.com/samlaws/samlaws/internal/awstesthelp"
 	"github.com/samlaws/samlaws/internal/peers"
+	"github.com/samlaws/samlaws/internal/samltesthelp"
 	"github.com/samlaws/samlaws/metadata"
 	"github.com/samlaws/samlaws/saml/samltest"
 )
@@ -106,7 +108,7 @@ func wantCode(t *testing.T, r cliResult, code int, what string) {
 // state.
 func TestAWSCommandsAgainstAwstest(t *testing.T) {
 	t.Parallel()
-	srv := newAWS(t, awstest.Config{}) // wall clock: the IdP below mints with it too
+	srv := awstesthelp.NewServer(t, awstest.Config{}) // wall clock: the IdP below mints with it too
 	acct, _ := srv.Account("")
 	c := newAWSCLI(t, srv.URL, acct.AccessKeyID, acct.SecretAccessKey)
 	idp := samltest.NewIdP(t, samltest.IdPConfig{})
@@ -182,13 +184,13 @@ func TestAWSCommandsAgainstAwstest(t *testing.T) {
 // built binary, in each output format.
 func TestLoginAgainstAwstest(t *testing.T) {
 	t.Parallel()
-	srv := newAWS(t, awstest.Config{})
+	srv := awstesthelp.NewServer(t, awstest.Config{})
 	acct, _ := srv.Account("")
 	c := newAWSCLI(t, srv.URL, acct.AccessKeyID, acct.SecretAccessKey)
 	idp := samltest.NewIdP(t, samltest.IdPConfig{})
 	wantCode(t, c.run("", "provider", "apply", "--metadata", c.file("md.xml", idp.Metadata())), 0, "provider apply")
 	wantCode(t, c.run("", "roles", "create", "--name", "EntraAdmin"), 0, "roles create")
-	resp := c.file("response.b64", []byte(mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()))
+	resp := c.file("response.b64", []byte(samltesthelp.MustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()))
 
 	// The samltest user is offered two roles: one must be chosen.
 	r := c.run("", "credential-process", "--assertion", resp)
@@ -214,7 +216,7 @@ func TestLoginAgainstAwstest(t *testing.T) {
 	}
 
 	// env, from standard input.
-	r = c.run(mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64(), "login", "--assertion", "-", "--role", admin)
+	r = c.run(samltesthelp.MustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64(), "login", "--assertion", "-", "--role", admin)
 	wantCode(t, r, 0, "login env")
 	if !strings.Contains(r.stdout, "export AWS_SESSION_TOKEN='") {
 		t.Errorf("env output:\n%s", r.stdout)
@@ -253,7 +255,7 @@ func TestLoginAgainstAwstest(t *testing.T) {
 	}
 
 	// A tampered response: STS's refusal, exit 1.
-	bad := c.file("bad.b64", []byte(mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{Tamper: []string{"modified-after-signing"}}).Base64()))
+	bad := c.file("bad.b64", []byte(samltesthelp.MustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{Tamper: []string{"modified-after-signing"}}).Base64()))
 	r = c.run("", "login", "--assertion", bad, "--role", admin)
 	wantCode(t, r, 1, "tampered")
 	if !strings.Contains(r.stderr, "InvalidIdentityToken") {
@@ -271,7 +273,7 @@ func TestLoginAgainstAwstest(t *testing.T) {
 // old certificate until the active one is named.
 func TestProviderRolloverCommand(t *testing.T) {
 	t.Parallel()
-	srv := newAWS(t, awstest.Config{})
+	srv := awstesthelp.NewServer(t, awstest.Config{})
 	acct, _ := srv.Account("")
 	c := newAWSCLI(t, srv.URL, acct.AccessKeyID, acct.SecretAccessKey)
 	idp := samltest.NewIdP(t, samltest.IdPConfig{})
@@ -372,16 +374,4 @@ type credentialProcessOut struct {
 	SessionToken    string `json:"SessionToken"`
 	Expiration      string `json:"Expiration"`
 	AccountID       string `json:"AccountId"`
-}
-
-// newAWS starts an awstest server for the test and closes it when the test
-// ends.
-func newAWS(t testing.TB, cfg awstest.Config) *awstest.Server {
-	t.Helper()
-	srv, err := awstest.NewServer(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
-	return srv
 }

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/samlaws/samlaws/internal/samltesthelp"
 	"github.com/samlaws/samlaws/saml/samltest"
 )
 
@@ -124,7 +125,7 @@ func (f *checkFixture) response(t *testing.T, opts samltest.ResponseOptions) str
 	t.Helper()
 	u := samltest.DefaultUser()
 	u.SessionDuration = 2 * time.Hour
-	return writeFile(t, "response.xml", mustMint(t, f.idp, u, opts).XML)
+	return writeFile(t, "response.xml", samltesthelp.MustMint(t, f.idp, u, opts).XML)
 }
 
 // jsonLines decodes check --json output.
@@ -398,7 +399,7 @@ func TestCheckInputForms(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			in := tc.input(mustMint(t, f.idp, u, samltest.ResponseOptions{}).Base64())
+			in := tc.input(samltesthelp.MustMint(t, f.idp, u, samltest.ResponseOptions{}).Base64())
 			r := runCLI(t, in, "check", "--metadata", f.md, "--now", checkAt, "--json", "-")
 			if r.code != exitOK {
 				t.Fatalf("stdin: exit %d\n%s%s", r.code, r.stdout, r.stderr)
@@ -406,7 +407,7 @@ func TestCheckInputForms(t *testing.T) {
 			if got := jsonLines(t, r.stdout)[0]["file"]; got != "-" {
 				t.Errorf("file = %v, want -", got)
 			}
-			file := writeFile(t, "resp.b64", []byte(tc.input(mustMint(t, f.idp, u, samltest.ResponseOptions{}).Base64())))
+			file := writeFile(t, "resp.b64", []byte(tc.input(samltesthelp.MustMint(t, f.idp, u, samltest.ResponseOptions{}).Base64())))
 			if r := runCLI(t, "", "check", "--metadata", f.md, "--now", checkAt, file); r.code != exitOK {
 				t.Errorf("file: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 			}
@@ -503,7 +504,7 @@ func TestCheckCertMode(t *testing.T) {
 	// a response of another tenant signed with the same key is then rejected
 	// for its issuer (D1.7), the signature still being checked against --cert.
 	other := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return checkNow }})
-	resp2 := writeFile(t, "other.xml", mustMint(t, other, samltest.DefaultUser(), samltest.ResponseOptions{}).XML)
+	resp2 := writeFile(t, "other.xml", samltesthelp.MustMint(t, other, samltest.DefaultUser(), samltest.ResponseOptions{}).XML)
 	r = runCLI(t, "", "check", "--cert", pem, "--now", checkAt, resp, resp2)
 	if r.code != exitRejected || !strings.Contains(r.stdout, "note: issuer taken from "+resp) {
 		t.Fatalf("no --issuer: exit %d\n%s%s", r.code, r.stdout, r.stderr)
@@ -523,7 +524,7 @@ func TestCheckCertMode(t *testing.T) {
 func TestCheckMetadataURL(t *testing.T) {
 	srv := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return checkNow }}).Serve()
 	u := samltest.DefaultUser()
-	resp := writeFile(t, "r.xml", mustMint(t, srv.IdP, u, samltest.ResponseOptions{}).XML)
+	resp := writeFile(t, "r.xml", samltesthelp.MustMint(t, srv.IdP, u, samltest.ResponseOptions{}).XML)
 	r := runCLI(t, "", "check", "--metadata", srv.AppMetadataURL, "--now", checkAt, resp)
 	if r.code != exitOK {
 		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/samlaws/samlaws/internal/samltesthelp"
 	"github.com/samlaws/samlaws/saml/samltest"
 )
 
@@ -22,7 +23,7 @@ import (
 func TestCheckNoDecryptionOracle(t *testing.T) {
 	spKey, spCert, keyPEM := testSPKey(t)
 	f := newCheckFixture(t)
-	victim := mustMint(t, f.idp, samltest.DefaultUser(), samltest.ResponseOptions{EncryptFor: spCert}).XML
+	victim := samltesthelp.MustMint(t, f.idp, samltest.DefaultUser(), samltest.ResponseOptions{EncryptFor: spCert}).XML
 	keyFile := writeFile(t, "sp.key", keyPEM)
 
 	// The content key, unwrapped here only to craft what an attacker would

@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/samlaws/samlaws/awstest"
+	"github.com/samlaws/samlaws/internal/awstesthelp"
+	"github.com/samlaws/samlaws/internal/samltesthelp"
 	"github.com/samlaws/samlaws/saml/samltest"
 )
 
@@ -36,7 +38,7 @@ func TestCheckTrustPolicy(t *testing.T) {
 		u.SessionDuration = 2 * time.Hour
 		u.Roles = u.Roles[:1]
 		u.Tags = map[string]string{"Project": "apollo"}
-		return writeFile(t, "tagged.xml", mustMint(t, f.idp, u, opts).XML)
+		return writeFile(t, "tagged.xml", samltesthelp.MustMint(t, f.idp, u, opts).XML)
 	}
 
 	// B3.2: tags without sts:TagSession -> AccessDenied.
@@ -100,7 +102,7 @@ func TestCheckTrustPolicy(t *testing.T) {
 func TestCheckTrustPolicyFromIAM(t *testing.T) {
 	f := newCheckFixture(t)
 	ctx := context.Background()
-	srv := newAWS(t, awstest.Config{Now: func() time.Time { return checkNow }})
+	srv := awstesthelp.NewServer(t, awstest.Config{Now: func() time.Time { return checkNow }})
 	cfg := srv.AWSConfig("")
 	cfg.RetryMaxAttempts = 1
 	c := iam.NewFromConfig(cfg)
@@ -140,7 +142,7 @@ func TestCheckTrustPolicyFromIAM(t *testing.T) {
 		u := samltest.DefaultUser()
 		u.Roles = []string{role + "," + defaultProviderARN}
 		u.Tags = map[string]string{"Project": "apollo"}
-		return writeFile(t, "r.xml", mustMint(t, f.idp, u, samltest.ResponseOptions{}).XML)
+		return writeFile(t, "r.xml", samltesthelp.MustMint(t, f.idp, u, samltest.ResponseOptions{}).XML)
 	}
 	if r := run("check", "--metadata", f.md, "--now", checkAt, "--role", plain, "--trust-policy-from-iam", "--json", response(plain)); r.code != exitRejected ||
 		!strings.Contains(r.stdout, `"rule":"B3.2"`) {

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/samlaws/samlaws/internal/samltesthelp"
 	"github.com/samlaws/samlaws/saml/samltest"
 )
 
@@ -208,7 +209,7 @@ func TestCheckExpiredSigningCertificate(t *testing.T) {
 	md := writeFile(t, "metadata.xml", idp.Metadata())
 	now = checkNow.Add(4 * 365 * 24 * time.Hour) // past the 3-year certificate
 	u := samltest.DefaultUser()
-	resp := writeFile(t, "response.xml", mustMint(t, idp, u, samltest.ResponseOptions{}).XML)
+	resp := writeFile(t, "response.xml", samltesthelp.MustMint(t, idp, u, samltest.ResponseOptions{}).XML)
 	at := now.Add(time.Minute).Format(time.RFC3339)
 	r := runCLI(t, "", "check", "--metadata", md, "--now", at, resp)
 	if r.code != exitOK {

@@ -19,6 +19,8 @@ import (
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/awstest"
 	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/awstesthelp"
+	"github.com/samlaws/samlaws/internal/samltesthelp"
 	"github.com/samlaws/samlaws/saml/samltest"
 )
 
@@ -30,7 +32,7 @@ import (
 func TestConfigChainAndCredentialProcess(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	srv := newAWS(t, awstest.Config{}) // wall clock, as the IdP's
+	srv := awstesthelp.NewServer(t, awstest.Config{}) // wall clock, as the IdP's
 	idp := samltest.NewIdP(t, samltest.IdPConfig{})
 	root := srv.AWSConfig("")
 	ic := iam.NewFromConfig(root)
@@ -48,7 +50,7 @@ func TestConfigChainAndCredentialProcess(t *testing.T) {
 
 	home := t.TempDir()
 	resp := filepath.Join(home, "response.b64")
-	if err := os.WriteFile(resp, []byte(mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()), 0o600); err != nil {
+	if err := os.WriteFile(resp, []byte(samltesthelp.MustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	awsDir := filepath.Join(home, ".aws")

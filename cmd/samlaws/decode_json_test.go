@@ -11,6 +11,7 @@ import (
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/internal/awsendpoint"
 	"github.com/samlaws/samlaws/internal/mint"
+	"github.com/samlaws/samlaws/internal/samltesthelp"
 	"github.com/samlaws/samlaws/metadata"
 	"github.com/samlaws/samlaws/saml/samltest"
 )
@@ -38,7 +39,7 @@ func TestDecodeJSON(t *testing.T) {
 	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return checkNow }})
 	u := samltest.DefaultUser()
 	u.SessionDuration = 2 * time.Hour
-	m := mustMint(t, idp, u, samltest.ResponseOptions{Signing: samltest.SignBoth})
+	m := samltesthelp.MustMint(t, idp, u, samltest.ResponseOptions{Signing: samltest.SignBoth})
 	for _, in := range []struct {
 		name, file, enc string
 	}{

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/samlaws/samlaws/internal/awsendpoint"
+	"github.com/samlaws/samlaws/internal/samltesthelp"
 	"github.com/samlaws/samlaws/saml/samltest"
 )
 
@@ -29,7 +30,7 @@ func TestDecodeBase64(t *testing.T) {
 	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return checkNow }})
 	u := samltest.DefaultUser()
 	u.SessionDuration = 2 * time.Hour
-	m := mustMint(t, idp, u, samltest.ResponseOptions{})
+	m := samltesthelp.MustMint(t, idp, u, samltest.ResponseOptions{})
 	file := writeFile(t, "resp.b64", []byte(wrapBase64(m.Base64(), 76, "\r\n")))
 	r := runCLI(t, "", "decode", file)
 	if r.code != exitOK {
@@ -92,7 +93,7 @@ func TestDecodeXMLStdinAndShapes(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			m := mustMint(t, idp, u, tc.opts)
+			m := samltesthelp.MustMint(t, idp, u, tc.opts)
 			r := runCLI(t, string(m.XML), "decode", "-")
 			if r.code != exitOK {
 				t.Fatalf("exit %d\n%s", r.code, r.stderr)
@@ -181,7 +182,7 @@ func TestEncrypted(t *testing.T) {
 // command-line mistakes are exit 2.
 func TestDecodeRejects(t *testing.T) {
 	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return checkNow }})
-	m := mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{})
+	m := samltesthelp.MustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{})
 
 	var deflated bytes.Buffer
 	zw, _ := flate.NewWriter(&deflated, flate.BestCompression)
@@ -236,7 +237,7 @@ func TestDecodeRejects(t *testing.T) {
 func FuzzDecode(f *testing.F) {
 	idp := samltest.NewIdP(f, samltest.IdPConfig{Now: func() time.Time { return checkNow }, Seed: 1})
 	for _, opts := range []samltest.ResponseOptions{{}, {Signing: samltest.SignBoth}, {Tamper: []string{"injected-assertion"}}, {Tamper: []string{"failed-status"}}} {
-		m := mustMint(f, idp, samltest.DefaultUser(), opts)
+		m := samltesthelp.MustMint(f, idp, samltest.DefaultUser(), opts)
 		f.Add(m.XML)
 		f.Add([]byte(m.Base64()))
 	}
@@ -268,14 +269,4 @@ func FuzzDecode(f *testing.F) {
 			t.Errorf("decode --json wrote invalid JSON: %q", jb.String())
 		}
 	})
-}
-
-// mustMint mints a response with idp.Mint and fails the test on error.
-func mustMint(t samltest.TB, idp *samltest.IdP, u samltest.User, opts samltest.ResponseOptions) *samltest.Minted {
-	t.Helper()
-	m, err := idp.Mint(u, opts)
-	if err != nil {
-		t.Fatalf("%v", err)
-	}
-	return m
 }

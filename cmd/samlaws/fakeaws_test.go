@@ -15,6 +15,7 @@ import (
 
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/samltesthelp"
 	"github.com/samlaws/samlaws/saml/samltest"
 )
 
@@ -85,8 +86,8 @@ func newFakeAWSScenario(t *testing.T) fakeAWSScenario {
 	}
 	s.metadata = write("idp.xml", idp.Metadata())
 	s.trust = write("trust.json", trust)
-	s.good = write("good.b64", []byte(mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()))
-	s.bad = write("bad.b64", []byte(mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{Tamper: []string{"modified-after-signing"}}).Base64()))
+	s.good = write("good.b64", []byte(samltesthelp.MustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()))
+	s.bad = write("bad.b64", []byte(samltesthelp.MustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{Tamper: []string{"modified-after-signing"}}).Base64()))
 	return s
 }
 

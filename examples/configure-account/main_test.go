@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
 	"github.com/samlaws/samlaws/awstest"
+	"github.com/samlaws/samlaws/internal/awstesthelp"
 	"github.com/samlaws/samlaws/saml/samltest"
 )
 
@@ -17,7 +18,7 @@ import (
 // BOM Entra's app metadata carries), twice: the second run changes nothing.
 func TestRun(t *testing.T) {
 	now := time.Date(2027, 6, 1, 9, 0, 0, 0, time.UTC)
-	srv := newAWS(t, awstest.Config{Now: func() time.Time { return now }})
+	srv := awstesthelp.NewServer(t, awstest.Config{Now: func() time.Time { return now }})
 	client := iam.NewFromConfig(srv.AWSConfig(""))
 	md := append([]byte("\ufeff"), samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return now }}).Metadata()...)
 	var out bytes.Buffer
@@ -37,16 +38,4 @@ func TestRun(t *testing.T) {
 	if !strings.Contains(out.String(), "EntraID: none") || !strings.Contains(out.String(), "EntraAdmin: none") {
 		t.Errorf("second run changed something:\n%s", out.String())
 	}
-}
-
-// newAWS starts an awstest server for the test and closes it when the test
-// ends.
-func newAWS(t testing.TB, cfg awstest.Config) *awstest.Server {
-	t.Helper()
-	srv, err := awstest.NewServer(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
-	return srv
 }

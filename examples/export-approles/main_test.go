@@ -20,6 +20,8 @@ import (
 	"github.com/samlaws/samlaws/awsrole/iamsaml"
 	"github.com/samlaws/samlaws/awstest"
 	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/awstesthelp"
+	"github.com/samlaws/samlaws/internal/samltesthelp"
 	"github.com/samlaws/samlaws/saml/samltest"
 )
 
@@ -32,7 +34,7 @@ func TestRun(t *testing.T) {
 	for _, id := range ids {
 		accts = append(accts, awstest.Account{ID: id})
 	}
-	srv := newAWS(t, awstest.Config{Accounts: accts, Now: func() time.Time { return now }})
+	srv := awstesthelp.NewServer(t, awstest.Config{Accounts: accts, Now: func() time.Time { return now }})
 	md := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return now }}).Metadata()
 	ctx := context.Background()
 	for i, id := range ids[:2] {
@@ -99,7 +101,7 @@ func TestRunThroughAssumeRole(t *testing.T) {
 	for _, id := range members {
 		accts = append(accts, awstest.Account{ID: id})
 	}
-	srv := newAWS(t, awstest.Config{Accounts: accts}) // wall clock, as the IdP's
+	srv := awstesthelp.NewServer(t, awstest.Config{Accounts: accts}) // wall clock, as the IdP's
 	idp := samltest.NewIdP(t, samltest.IdPConfig{})
 	for _, id := range append([]string{mgmt}, members...) {
 		c := iam.NewFromConfig(srv.AWSConfig(id))
@@ -132,7 +134,7 @@ func TestRunThroughAssumeRole(t *testing.T) {
 	}
 	signIn, err := sts.NewFromConfig(srv.AWSConfig(mgmt)).AssumeRoleWithSAML(ctx, &sts.AssumeRoleWithSAMLInput{
 		RoleArn: aws.String("arn:aws:iam::" + mgmt + ":role/EntraAdmin"), PrincipalArn: aws.String("arn:aws:iam::123456789012:saml-provider/EntraID"),
-		SAMLAssertion: aws.String(mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()),
+		SAMLAssertion: aws.String(samltesthelp.MustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -175,26 +177,4 @@ func TestRunThroughAssumeRole(t *testing.T) {
 	if !strings.Contains(log.String(), "333333333333 skipped") || !strings.Contains(log.String(), "AccessDenied") {
 		t.Errorf("the member whose role does not trust us is not reported skipped with STS's answer:\n%s", log.String())
 	}
-}
-
-// newAWS starts an awstest server for the test and closes it when the test
-// ends.
-func newAWS(t testing.TB, cfg awstest.Config) *awstest.Server {
-	t.Helper()
-	srv, err := awstest.NewServer(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
-	return srv
-}
-
-// mustMint mints a response with idp.Mint and fails the test on error.
-func mustMint(t samltest.TB, idp *samltest.IdP, u samltest.User, opts samltest.ResponseOptions) *samltest.Minted {
-	t.Helper()
-	m, err := idp.Mint(u, opts)
-	if err != nil {
-		t.Fatalf("%v", err)
-	}
-	return m
 }

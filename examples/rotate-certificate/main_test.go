@@ -15,6 +15,8 @@ import (
 	"github.com/samlaws/samlaws/awsrole/iamsaml"
 	"github.com/samlaws/samlaws/awstest"
 	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/awstesthelp"
+	"github.com/samlaws/samlaws/internal/samltesthelp"
 	"github.com/samlaws/samlaws/metadata"
 	"github.com/samlaws/samlaws/saml/samltest"
 )
@@ -25,7 +27,7 @@ import (
 func TestRotation(t *testing.T) {
 	now := time.Date(2028, 2, 29, 12, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
-	srv := newAWS(t, awstest.Config{Now: clock})
+	srv := awstesthelp.NewServer(t, awstest.Config{Now: clock})
 	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: clock})
 	cfg := srv.AWSConfig("")
 	client, stsc := iam.NewFromConfig(cfg), sts.NewFromConfig(cfg)
@@ -41,7 +43,7 @@ func TestRotation(t *testing.T) {
 		t.Helper()
 		_, err := stsc.AssumeRoleWithSAML(ctx, &sts.AssumeRoleWithSAMLInput{
 			RoleArn: aws.String("arn:aws:iam::123456789012:role/EntraAdmin"), PrincipalArn: aws.String(arn.String()),
-			SAMLAssertion: aws.String(mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64())})
+			SAMLAssertion: aws.String(samltesthelp.MustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64())})
 		if err != nil {
 			t.Fatalf("sign-in %s: %v", when, err)
 		}
@@ -65,26 +67,4 @@ func TestRotation(t *testing.T) {
 	if s, err := step(ctx, io.Discard, client, arn, idp.Metadata(), "", clock); err != nil || s != "done" {
 		t.Fatalf("done: %s %v", s, err)
 	}
-}
-
-// newAWS starts an awstest server for the test and closes it when the test
-// ends.
-func newAWS(t testing.TB, cfg awstest.Config) *awstest.Server {
-	t.Helper()
-	srv, err := awstest.NewServer(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
-	return srv
-}
-
-// mustMint mints a response with idp.Mint and fails the test on error.
-func mustMint(t samltest.TB, idp *samltest.IdP, u samltest.User, opts samltest.ResponseOptions) *samltest.Minted {
-	t.Helper()
-	m, err := idp.Mint(u, opts)
-	if err != nil {
-		t.Fatalf("%v", err)
-	}
-	return m
 }

@@ -19,13 +19,15 @@ import (
 	"github.com/samlaws/samlaws/awsrole/samlcreds"
 	"github.com/samlaws/samlaws/awstest"
 	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/awstesthelp"
+	"github.com/samlaws/samlaws/internal/samltesthelp"
 	"github.com/samlaws/samlaws/saml/samltest"
 )
 
 func TestRun(t *testing.T) {
 	now := time.Date(2030, 12, 31, 8, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
-	srv := newAWS(t, awstest.Config{Now: clock})
+	srv := awstesthelp.NewServer(t, awstest.Config{Now: clock})
 	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: clock})
 	cfg := srv.AWSConfig("")
 	ctx := context.Background()
@@ -42,7 +44,7 @@ func TestRun(t *testing.T) {
 	}
 	role, _ := awsrole.ParseRole("arn:aws:iam::123456789012:role/EntraAdmin,arn:aws:iam::123456789012:saml-provider/EntraID")
 	file := filepath.Join(t.TempDir(), "response.b64")
-	if err := os.WriteFile(file, []byte(mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()), 0o600); err != nil {
+	if err := os.WriteFile(file, []byte(samltesthelp.MustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
@@ -56,7 +58,7 @@ func TestRun(t *testing.T) {
 	// A response that expired: STS's ExpiredTokenException reaches the caller.
 	now = now.Add(2 * time.Hour)
 	stale := samlcreds.AssertionSource(func(context.Context) ([]byte, error) {
-		return []byte(mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{Tamper: []string{"expired"}}).Base64()), nil
+		return []byte(samltesthelp.MustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{Tamper: []string{"expired"}}).Base64()), nil
 	})
 	cfg2 := srv.AWSConfig("")
 	err = run(ctx, &out, cfg2, role, stale)
@@ -66,26 +68,4 @@ func TestRun(t *testing.T) {
 		t.Fatalf("expired response: err = %v, want STS's ExpiredTokenException or InvalidIdentityTokenException", err)
 	}
 	_ = aws.String
-}
-
-// newAWS starts an awstest server for the test and closes it when the test
-// ends.
-func newAWS(t testing.TB, cfg awstest.Config) *awstest.Server {
-	t.Helper()
-	srv, err := awstest.NewServer(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
-	return srv
-}
-
-// mustMint mints a response with idp.Mint and fails the test on error.
-func mustMint(t samltest.TB, idp *samltest.IdP, u samltest.User, opts samltest.ResponseOptions) *samltest.Minted {
-	t.Helper()
-	m, err := idp.Mint(u, opts)
-	if err != nil {
-		t.Fatalf("%v", err)
-	}
-	return m
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/samlaws/samlaws/internal/samltesthelp"
 	"github.com/samlaws/samlaws/saml/samltest"
 )
 
@@ -25,7 +26,7 @@ func TestRun(t *testing.T) {
 		}
 		return p
 	}
-	good := write("good.b64", []byte(mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()))
+	good := write("good.b64", []byte(samltesthelp.MustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{}).Base64()))
 	if err := run(context.Background(), md, good, now.Add(time.Minute).Format(time.RFC3339)); err != nil {
 		t.Fatalf("good response rejected: %v", err)
 	}
@@ -33,18 +34,8 @@ func TestRun(t *testing.T) {
 	if err := run(context.Background(), md, good, now.Add(20*time.Minute).Format(time.RFC3339)); err == nil {
 		t.Fatal("expired response accepted")
 	}
-	bad := write("bad.xml", mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{Tamper: []string{"other-key"}}).XML)
+	bad := write("bad.xml", samltesthelp.MustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{Tamper: []string{"other-key"}}).XML)
 	if err := run(context.Background(), md, bad, now.Add(time.Minute).Format(time.RFC3339)); err == nil {
 		t.Fatal("response signed by another key accepted")
 	}
-}
-
-// mustMint mints a response with idp.Mint and fails the test on error.
-func mustMint(t samltest.TB, idp *samltest.IdP, u samltest.User, opts samltest.ResponseOptions) *samltest.Minted {
-	t.Helper()
-	m, err := idp.Mint(u, opts)
-	if err != nil {
-		t.Fatalf("%v", err)
-	}
-	return m
 }

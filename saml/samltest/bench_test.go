@@ -3,6 +3,7 @@ package samltest_test
 import (
 	"testing"
 
+	"github.com/samlaws/samlaws/internal/samltesthelp"
 	"github.com/samlaws/samlaws/saml/samltest"
 )
 
@@ -39,9 +40,9 @@ func BenchmarkNewIdPMetadata(b *testing.B) {
 func BenchmarkResponse(b *testing.B) {
 	idp := samltest.NewIdP(b, samltest.IdPConfig{})
 	u := samltest.DefaultUser()
-	mustMint(b, idp, u, samltest.ResponseOptions{})
+	samltesthelp.MustMint(b, idp, u, samltest.ResponseOptions{})
 	b.ReportAllocs()
 	for b.Loop() {
-		mustMint(b, idp, u, samltest.ResponseOptions{})
+		samltesthelp.MustMint(b, idp, u, samltest.ResponseOptions{})
 	}
 }

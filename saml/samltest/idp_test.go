@@ -20,6 +20,7 @@ import (
 
 	"github.com/samlaws/samlaws/federation"
 	"github.com/samlaws/samlaws/internal/awsendpoint"
+	"github.com/samlaws/samlaws/internal/samltesthelp"
 	"github.com/samlaws/samlaws/internal/testkeys"
 	"github.com/samlaws/samlaws/saml"
 	"github.com/samlaws/samlaws/saml/samltest"
@@ -55,7 +56,7 @@ func TestNewIdPDefaults(t *testing.T) {
 	if idp.User.UPN != samltest.DefaultUser().UPN || len(idp.User.Roles) != 2 {
 		t.Errorf("User = %+v, want B.Simon with two roles", idp.User)
 	}
-	if got := mustMint(t, idp, idp.User, samltest.ResponseOptions{}).ResponseID; !strings.HasPrefix(got, "_") || !guidRE.MatchString(got[1:]) {
+	if got := samltesthelp.MustMint(t, idp, idp.User, samltest.ResponseOptions{}).ResponseID; !strings.HasPrefix(got, "_") || !guidRE.MatchString(got[1:]) {
 		t.Errorf("ResponseID = %q, want _<guid> (D1.3)", got)
 	}
 }
@@ -126,10 +127,10 @@ func TestKeyIndexGivesDistinctKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	// c has a's tenant, so only the key differs.
-	if _, err := v.Verify(context.Background(), mustMint(t, c, samltest.DefaultUser(), samltest.ResponseOptions{}).XML); err == nil {
+	if _, err := v.Verify(context.Background(), samltesthelp.MustMint(t, c, samltest.DefaultUser(), samltest.ResponseOptions{}).XML); err == nil {
 		t.Error("a verifier trusting IdP a accepted a response signed by IdP c's key")
 	}
-	if _, err := v.Verify(context.Background(), mustMint(t, a, samltest.DefaultUser(), samltest.ResponseOptions{}).XML); err != nil {
+	if _, err := v.Verify(context.Background(), samltesthelp.MustMint(t, a, samltest.DefaultUser(), samltest.ResponseOptions{}).XML); err != nil {
 		t.Errorf("a verifier trusting IdP a rejected a's own response: %v", err)
 	}
 }
@@ -328,7 +329,7 @@ func TestRolloverC3_4(t *testing.T) {
 	if _, err := verifyMetadata(t, md, old); err != nil {
 		t.Errorf("metadata during rollover is not signed by the active certificate: %v", err)
 	}
-	r1 := mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{})
+	r1 := samltesthelp.MustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{})
 	if got := signingCert(t, r1.XML); got != b64(old) {
 		t.Error("before activation the response is not signed by the old certificate")
 	}
@@ -341,7 +342,7 @@ func TestRolloverC3_4(t *testing.T) {
 	if !idp.Certificate().Equal(next) || nextCertificate(idp) != nil {
 		t.Fatal("ActivateNextCertificate did not switch the signer")
 	}
-	r2 := mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{})
+	r2 := samltesthelp.MustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{})
 	if got := signingCert(t, r2.XML); got != b64(next) {
 		t.Error("after activation the response is not signed by the next certificate")
 	}
@@ -418,7 +419,7 @@ func TestDeterministicOutput(t *testing.T) {
 	mk := func(seed uint64) (*samltest.IdP, []byte, []byte) {
 		idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }, Seed: seed})
 		md := idp.Metadata()
-		return idp, md, mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{}).XML
+		return idp, md, samltesthelp.MustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{}).XML
 	}
 	a, mdA, rA := mk(7)
 	b, mdB, rB := mk(7)
@@ -435,9 +436,9 @@ func TestClockInjection(t *testing.T) {
 	t.Parallel()
 	now := fixedNow
 	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return now }})
-	m1 := mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{})
+	m1 := samltesthelp.MustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{})
 	now = now.Add(time.Hour)
-	m2 := mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{})
+	m2 := samltesthelp.MustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{})
 	if !m1.IssueInstant.Equal(fixedNow) || !m2.IssueInstant.Equal(fixedNow.Add(time.Hour)) {
 		t.Errorf("IssueInstants %v, %v do not follow the injected clock", m1.IssueInstant, m2.IssueInstant)
 	}
@@ -489,7 +490,7 @@ func TestConcurrentUse(t *testing.T) {
 			var err error
 			switch i % 4 {
 			case 0:
-				_, err = verifier.Verify(context.Background(), mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{}).XML)
+				_, err = verifier.Verify(context.Background(), samltesthelp.MustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{}).XML)
 			case 1:
 				if len(idp.Metadata()) == 0 {
 					err = errEmpty
@@ -564,7 +565,7 @@ func TestWithUserAndSpec(t *testing.T) {
 		t.Fatalf("WithUser: %v, %+v", err, a)
 	}
 	// The NameID options reach the Subject (C2.4).
-	m := mustMint(t, srv.IdP, alice, samltest.ResponseOptions{NameID: "00u1-persistent", NameIDFormat: federation.NameIDFormatPersistent})
+	m := samltesthelp.MustMint(t, srv.IdP, alice, samltest.ResponseOptions{NameID: "00u1-persistent", NameIDFormat: federation.NameIDFormatPersistent})
 	a, err = v.Verify(context.Background(), m.XML)
 	if err != nil || a.NameID != "00u1-persistent" || a.NameIDFormat != federation.NameIDFormatPersistent {
 		t.Errorf("NameID options: %v, subject %+v", err, a.NameID)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/internal/mint"
+	"github.com/samlaws/samlaws/internal/samltesthelp"
 	"github.com/samlaws/samlaws/internal/testkeys"
 	"github.com/samlaws/samlaws/metadata"
 	"github.com/samlaws/samlaws/saml"
@@ -49,7 +50,7 @@ func TestResponseDefaultC2(t *testing.T) {
 	u.SourceIdentity = "bsimon"
 	u.Tags = map[string]string{"Project": "Moon", "CostCenter": "42"}
 	u.TransitiveTagKeys = []string{"Project"}
-	m := mustMint(t, idp, u, samltest.ResponseOptions{})
+	m := samltesthelp.MustMint(t, idp, u, samltest.ResponseOptions{})
 
 	a, err := newVerifier(t, idp).Verify(context.Background(), m.XML)
 	if err != nil {
@@ -107,7 +108,7 @@ func TestResponseDefaultC2(t *testing.T) {
 	}
 
 	// Base64 form value.
-	raw, err := base64.StdEncoding.DecodeString(mustMint(t, idp, u, samltest.ResponseOptions{}).Base64())
+	raw, err := base64.StdEncoding.DecodeString(samltesthelp.MustMint(t, idp, u, samltest.ResponseOptions{}).Base64())
 	if err != nil || !bytes.HasPrefix(raw, []byte("<samlp:Response ")) {
 		t.Errorf("ResponseBase64 does not decode to a Response: %v", err)
 	}
@@ -168,7 +169,7 @@ func TestSigningOptionsC3_1(t *testing.T) {
 		{"C3.1/sha1", samltest.ResponseOptions{SHA1: true}, false, true, metadata.AlgRSASHA1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			m := mustMint(t, idp, samltest.DefaultUser(), tc.opts)
+			m := samltesthelp.MustMint(t, idp, samltest.DefaultUser(), tc.opts)
 			d := etree.NewDocument()
 			if err := d.ReadFromBytes(m.XML); err != nil {
 				t.Fatal(err)
@@ -195,7 +196,7 @@ func TestResponseKnobs(t *testing.T) {
 	ctx := context.Background()
 
 	// Audience and Recipient (A1.6, A1.8) with a verifier that expects them.
-	m := mustMint(t, idp, samltest.DefaultUser(),
+	m := samltesthelp.MustMint(t, idp, samltest.DefaultUser(),
 		samltest.ResponseOptions{Audience: "urn:amazon:webservices", Recipient: "https://eu-west-1.signin.aws.amazon.com/saml"})
 	v := newVerifier(t, idp, func(c *saml.VerifierConfig) {
 		c.Audiences = []string{"urn:amazon:webservices"}
@@ -209,7 +210,7 @@ func TestResponseKnobs(t *testing.T) {
 		t.Errorf("recipient %q audiences %q", a.Recipient, a.Audiences)
 	}
 	// D1.6: SP-initiated responses carry InResponseTo (AWS itself is IdP-initiated).
-	if r := mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{InResponseTo: "_req1"}); bytes.Count(r.XML, []byte(`InResponseTo="_req1"`)) != 2 {
+	if r := samltesthelp.MustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{InResponseTo: "_req1"}); bytes.Count(r.XML, []byte(`InResponseTo="_req1"`)) != 2 {
 		t.Error("InResponseTo not written on Response and SubjectConfirmationData")
 	}
 	// The default verifier (AWS audience and recipient) rejects it.
@@ -219,7 +220,7 @@ func TestResponseKnobs(t *testing.T) {
 
 	// C3.5: encryption to an SP certificate.
 	sp := samltest.NewIdP(t, samltest.IdPConfig{KeyIndex: 5}) // borrow a key pair as the SP's
-	enc := mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{EncryptFor: sp.Certificate()})
+	enc := samltesthelp.MustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{EncryptFor: sp.Certificate()})
 	if !bytes.Contains(enc.XML, []byte("EncryptedAssertion")) || bytes.Contains(enc.XML, []byte(samltest.DefaultUser().UPN)) {
 		t.Fatal("C3.5: the assertion is not encrypted")
 	}
@@ -233,7 +234,7 @@ func TestResponseKnobs(t *testing.T) {
 	// A3.1: role values that do not parse are written verbatim.
 	u := samltest.DefaultUser()
 	u.Roles = []string{"not-an-arn", samltest.DefaultUser().Roles[0]}
-	bad := mustMint(t, idp, u, samltest.ResponseOptions{})
+	bad := samltesthelp.MustMint(t, idp, u, samltest.ResponseOptions{})
 	if !bytes.Contains(bad.XML, []byte("<AttributeValue>not-an-arn</AttributeValue>")) {
 		t.Error("A3.1: an unparsable role value was not written verbatim")
 	}
@@ -243,7 +244,7 @@ func TestResponseKnobs(t *testing.T) {
 	// A3.4: SessionName overrides the UPN.
 	u = samltest.DefaultUser()
 	u.SessionName = "bsimon"
-	if a, err := newVerifier(t, idp).Verify(ctx, mustMint(t, idp, u, samltest.ResponseOptions{}).XML); err != nil || a.RoleSessionName != "bsimon" {
+	if a, err := newVerifier(t, idp).Verify(ctx, samltesthelp.MustMint(t, idp, u, samltest.ResponseOptions{}).XML); err != nil || a.RoleSessionName != "bsimon" {
 		t.Errorf("A3.4: RoleSessionName %q, err %v", a.RoleSessionName, err)
 	}
 }
@@ -258,8 +259,8 @@ func TestTamperKnobsRejected(t *testing.T) {
 			// Two IdPs in the same state: their output differs only by the option.
 			a := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }, Seed: 1})
 			b := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }, Seed: 1})
-			base := mustMint(t, a, samltest.DefaultUser(), samltest.ResponseOptions{})
-			m := mustMint(t, b, samltest.DefaultUser(), samltest.ResponseOptions{Tamper: []string{tc.Name}})
+			base := samltesthelp.MustMint(t, a, samltest.DefaultUser(), samltest.ResponseOptions{})
+			m := samltesthelp.MustMint(t, b, samltest.DefaultUser(), samltest.ResponseOptions{Tamper: []string{tc.Name}})
 			if bytes.Equal(m.XML, base.XML) {
 				t.Fatal("the option changed nothing")
 			}
@@ -277,7 +278,7 @@ func TestTamperKnobsRejected(t *testing.T) {
 func TestOtherKeyKnobSignsWithAnotherKey(t *testing.T) {
 	t.Parallel()
 	idp := samltest.NewIdP(t, samltest.IdPConfig{Now: func() time.Time { return fixedNow }})
-	m := mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{Tamper: []string{"other-key"}})
+	m := samltesthelp.MustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{Tamper: []string{"other-key"}})
 	// KeyInfo still names the IdP's certificate (D4.6: KeyInfo never chooses trust)...
 	if signingCert(t, m.XML) != b64(idp.Certificate()) {
 		t.Error("KeyInfo does not carry the IdP's certificate")
@@ -321,14 +322,4 @@ func TestRunConformanceWithSAMLVerifier(t *testing.T) {
 		_, err := v.Verify(ctx, xml)
 		return err
 	})
-}
-
-// mustMint mints a response with idp.Mint and fails the test on error.
-func mustMint(t samltest.TB, idp *samltest.IdP, u samltest.User, opts samltest.ResponseOptions) *samltest.Minted {
-	t.Helper()
-	m, err := idp.Mint(u, opts)
-	if err != nil {
-		t.Fatalf("%v", err)
-	}
-	return m
 }

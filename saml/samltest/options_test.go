@@ -15,6 +15,7 @@ import (
 
 	"github.com/samlaws/samlaws/federation"
 	"github.com/samlaws/samlaws/internal/mint"
+	"github.com/samlaws/samlaws/internal/samltesthelp"
 	"github.com/samlaws/samlaws/internal/testkeys"
 	"github.com/samlaws/samlaws/saml"
 	"github.com/samlaws/samlaws/saml/samltest"
@@ -51,7 +52,7 @@ func TestResponseOptionsReachTheResponse(t *testing.T) {
 			[]string{`status:Responder"><samlp:StatusCode Value="urn:x:sub">`, `<samlp:StatusMessage>AADSTS1: no</samlp:StatusMessage>`}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			m := mustMint(t, idp, samltest.DefaultUser(), tc.opts)
+			m := samltesthelp.MustMint(t, idp, samltest.DefaultUser(), tc.opts)
 			for _, w := range tc.want {
 				if !bytes.Contains(m.XML, []byte(w)) {
 					t.Errorf("XML lacks %s", w)
@@ -69,7 +70,7 @@ func TestResponseOptionsReachTheResponse(t *testing.T) {
 	u := samltest.DefaultUser()
 	u.AuthnMethods = []string{"http://schemas.microsoft.com/claims/multipleauthn"}
 	u.IdentityProvider = "https://idp.example/"
-	m := mustMint(t, idp, u, samltest.ResponseOptions{})
+	m := samltesthelp.MustMint(t, idp, u, samltest.ResponseOptions{})
 	for _, w := range []string{"<AttributeValue>http://schemas.microsoft.com/claims/multipleauthn</AttributeValue>", "<AttributeValue>https://idp.example/</AttributeValue>"} {
 		if !bytes.Contains(m.XML, []byte(w)) {
 			t.Errorf("XML lacks %s", w)
@@ -79,13 +80,13 @@ func TestResponseOptionsReachTheResponse(t *testing.T) {
 	// SignWith signs with the test's key, the IdP's certificate still in
 	// KeyInfo (D4.6): the verifier trusting the IdP rejects it.
 	ctx := context.Background()
-	if _, err := newVerifier(t, idp).Verify(ctx, mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{SignWith: other}).XML); !errors.Is(err, saml.ErrSignature) {
+	if _, err := newVerifier(t, idp).Verify(ctx, samltesthelp.MustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{SignWith: other}).XML); !errors.Is(err, saml.ErrSignature) {
 		t.Errorf("D4.6: SignWith: %v, want ErrSignature", err)
 	}
 
 	// EncryptCBC: AES-256-CBC content (D5.1), which a decrypting verifier reads.
 	sp := samltest.NewIdP(t, samltest.IdPConfig{KeyIndex: 5})
-	enc := mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{EncryptFor: sp.Certificate(), EncryptCBC: true})
+	enc := samltesthelp.MustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{EncryptFor: sp.Certificate(), EncryptCBC: true})
 	if !bytes.Contains(enc.XML, []byte("xmlenc#aes256-cbc")) {
 		t.Error("EncryptCBC: not aes256-cbc")
 	}
@@ -93,7 +94,7 @@ func TestResponseOptionsReachTheResponse(t *testing.T) {
 	if a, err := dv.Verify(ctx, enc.XML); err != nil || !a.Encrypted || len(enc.EncryptedAssertion) == 0 {
 		t.Errorf("EncryptCBC: %v", err)
 	}
-	if gcm := mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{EncryptFor: sp.Certificate()}); !bytes.Contains(gcm.XML, []byte("xmlenc11#aes256-gcm")) {
+	if gcm := samltesthelp.MustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{EncryptFor: sp.Certificate()}); !bytes.Contains(gcm.XML, []byte("xmlenc11#aes256-gcm")) {
 		t.Error("EncryptFor: default content encryption is not aes256-gcm")
 	}
 }
@@ -119,7 +120,7 @@ func TestResponseOptionsErrors(t *testing.T) {
 		})
 	}
 	// D1.1: RelayState is bounded in the form.
-	m := mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{})
+	m := samltesthelp.MustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{})
 	if _, err := m.HTMLForm(strings.Repeat("r", 81)); err == nil {
 		t.Error("D1.1: HTMLForm accepted an 81-byte RelayState")
 	}
@@ -150,7 +151,7 @@ func TestIdPConfigOwnKey(t *testing.T) {
 	if !idp.Certificate().Equal(cert) || len(idp.Certificates()) != 1 {
 		t.Fatal("the IdP does not publish the given certificate alone")
 	}
-	m := mustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{})
+	m := samltesthelp.MustMint(t, idp, samltest.DefaultUser(), samltest.ResponseOptions{})
 	if m.ResponseID != "_id1" || m.AssertionID != "_id2" {
 		t.Errorf("IDs: %q %q", m.ResponseID, m.AssertionID)
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/samlaws/samlaws/internal/peers"
+	"github.com/samlaws/samlaws/internal/samltesthelp"
 	"github.com/samlaws/samlaws/saml/samltest"
 )
 
@@ -72,7 +73,7 @@ func TestResponsesAgainstPeerSPs(t *testing.T) {
 	ins := make([]peers.SPInput, len(cases))
 	for i, tc := range cases {
 		ins[i] = peers.SPInput{
-			ResponseXML: mustMint(t, idp, samltest.DefaultUser(), tc.opt).XML,
+			ResponseXML: samltesthelp.MustMint(t, idp, samltest.DefaultUser(), tc.opt).XML,
 			IdPMetadata: md,
 			Now:         fixedNow,
 		}
