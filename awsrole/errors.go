@@ -100,36 +100,24 @@ type Error struct {
 
 // Error implements error.
 func (e *Error) Error() string {
-	var b strings.Builder
-	if e.Package != "" {
-		b.WriteString(e.Package)
-		b.WriteString(": ")
-	}
+	body := e.Reason
 	if e.Attribute != "" {
-		b.WriteString(e.Attribute)
+		where := e.Attribute
 		if e.Index >= 0 {
-			b.WriteString("[")
-			b.WriteString(strconv.Itoa(e.Index))
-			b.WriteString("]")
+			where += "[" + strconv.Itoa(e.Index) + "]"
 		}
-		b.WriteString(": ")
+		body = where + ": " + body
 	}
-	b.WriteString(e.Reason)
-	if e.Rule != "" {
-		b.WriteString(" (rule ")
-		b.WriteString(e.Rule)
-		b.WriteString(")")
+	var cause error
+	if e.Package != pkgName {
+		cause = e.Err
 	}
-	if e.Err != nil && e.Package != pkgName {
-		b.WriteString(": ")
-		b.WriteString(e.Err.Error())
-	}
-	return b.String()
+	return errkind.Format(e.Package, body, e.Rule, cause)
 }
 
 // Unwrap returns the category and, when set, the cause, so that errors.Is
 // matches either and errors.As reaches the cause.
-func (e *Error) Unwrap() []error { return unwrap(e.Kind, e.Err) }
+func (e *Error) Unwrap() []error { return errkind.Unwrap(e.Kind, e.Err) }
 
 // RemoteError is a call to a remote service (STS, IAM) that failed, like
 // oauth2.RetrieveError: what the service answered (status, error code,
@@ -177,16 +165,10 @@ type RemoteError struct {
 
 // Error implements error.
 func (e *RemoteError) Error() string {
-	var b strings.Builder
-	if e.Package != "" {
-		b.WriteString(e.Package)
-		b.WriteString(": ")
-	}
-	b.WriteString(e.Op)
+	body := e.Op
 	for _, s := range []string{e.Code, e.Message} {
 		if s != "" {
-			b.WriteString(": ")
-			b.WriteString(s)
+			body += ": " + s
 		}
 	}
 	var paren []string
@@ -197,29 +179,16 @@ func (e *RemoteError) Error() string {
 		paren = append(paren, "request "+e.RequestID)
 	}
 	if len(paren) > 0 {
-		b.WriteString(" (" + strings.Join(paren, ", ") + ")")
+		body += " (" + strings.Join(paren, ", ") + ")"
 	}
 	if e.Hint != "" {
-		b.WriteString("; ")
-		b.WriteString(e.Hint)
+		body += "; " + e.Hint
 	}
-	if e.Rule != "" {
-		b.WriteString(" (rule ")
-		b.WriteString(e.Rule)
-		b.WriteString(")")
-	}
-	return b.String()
+	return errkind.Format(e.Package, body, e.Rule, nil)
 }
 
 // Unwrap returns the category and, when set, the client's error.
-func (e *RemoteError) Unwrap() []error { return unwrap(e.Kind, e.Err) }
-
-func unwrap(kind, cause error) []error {
-	if cause != nil {
-		return []error{kind, cause}
-	}
-	return []error{kind}
-}
+func (e *RemoteError) Unwrap() []error { return errkind.Unwrap(e.Kind, e.Err) }
 
 // pkgName is this package's name, the Package of its errors.
 const pkgName = "awsrole"

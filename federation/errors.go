@@ -86,14 +86,7 @@ type Error struct {
 
 // Error implements the error interface.
 func (e *Error) Error() string {
-	s := "federation: " + e.Reason
-	if e.Rule != "" {
-		s += " (rule " + e.Rule + ")"
-	}
-	if e.Err != nil {
-		s += ": " + e.Err.Error()
-	}
-	return s
+	return errkind.Format("federation", e.Reason, e.Rule, e.Err)
 }
 
 // Unwrap returns Kind and Err (when not nil), for errors.Is and errors.As.

@@ -2,7 +2,6 @@ package metadata
 
 import (
 	"errors"
-	"strings"
 
 	"github.com/samlaws/samlaws/internal/errkind"
 	"github.com/samlaws/samlaws/internal/xmlread"
@@ -65,28 +64,15 @@ type Error struct {
 
 // Error implements error.
 func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString("metadata: ")
-	b.WriteString(e.Reason)
-	if e.Rule != "" {
-		b.WriteString(" (rule ")
-		b.WriteString(e.Rule)
-		b.WriteString(")")
-	}
+	var cause error
 	if e.Err != nil && !internalCause(e.Err) {
-		b.WriteString(": ")
-		b.WriteString(e.Err.Error())
+		cause = e.Err
 	}
-	return b.String()
+	return errkind.Format("metadata", e.Reason, e.Rule, cause)
 }
 
 // Unwrap returns the category and the cause, for errors.Is and errors.As.
-func (e *Error) Unwrap() []error {
-	if e.Err != nil {
-		return []error{e.Kind, e.Err}
-	}
-	return []error{e.Kind}
-}
+func (e *Error) Unwrap() []error { return errkind.Unwrap(e.Kind, e.Err) }
 
 func newErr(kind error, rule, reason string, cause error) *Error {
 	return &Error{Kind: kind, Rule: rule, Reason: reason, Err: cause}

@@ -2,7 +2,6 @@ package saml
 
 import (
 	"errors"
-	"strings"
 
 	"github.com/samlaws/samlaws/internal/errkind"
 )
@@ -213,15 +212,7 @@ type Value struct {
 
 // Error implements error.
 func (e *ValidationError) Error() string {
-	var b strings.Builder
-	b.WriteString("saml: ")
-	b.WriteString(e.Reason)
-	if e.Rule != "" {
-		b.WriteString(" (rule ")
-		b.WriteString(e.Rule)
-		b.WriteString(")")
-	}
-	return b.String()
+	return errkind.Format("saml", e.Reason, e.Rule, nil)
 }
 
 // Code returns a stable snake_case name of the failure's kind, for
@@ -244,12 +235,7 @@ func (e *ValidationError) Code() string {
 
 // Unwrap returns the category and, when set, the cause, so that errors.Is
 // matches either.
-func (e *ValidationError) Unwrap() []error {
-	if e.Err != nil {
-		return []error{e.Kind, e.Err}
-	}
-	return []error{e.Kind}
-}
+func (e *ValidationError) Unwrap() []error { return errkind.Unwrap(e.Kind, e.Err) }
 
 // newErr builds a ValidationError with the default AWS answer of its category.
 func newErr(cat error, rule, reason, hint string) *ValidationError {

@@ -8,10 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/internal/errkind"
 )
 
 // Defaults used by the [Builder] when the corresponding [ResponseSpec] field is
@@ -165,32 +165,15 @@ type Error struct {
 
 // Error implements error.
 func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString("mint: ")
+	body := e.Reason
 	if e.Field != "" {
-		b.WriteString(e.Field)
-		b.WriteString(": ")
+		body = e.Field + ": " + body
 	}
-	b.WriteString(e.Reason)
-	if e.Rule != "" {
-		b.WriteString(" (rule ")
-		b.WriteString(e.Rule)
-		b.WriteString(")")
-	}
-	if e.Err != nil {
-		b.WriteString(": ")
-		b.WriteString(e.Err.Error())
-	}
-	return b.String()
+	return errkind.Format("mint", body, e.Rule, e.Err)
 }
 
 // Unwrap returns the category and the underlying error.
-func (e *Error) Unwrap() []error {
-	if e.Err != nil {
-		return []error{e.Kind, e.Err}
-	}
-	return []error{e.Kind}
-}
+func (e *Error) Unwrap() []error { return errkind.Unwrap(e.Kind, e.Err) }
 
 func mintErr(kind error, field, rule, reason string, err error) *Error {
 	return &Error{Kind: kind, Field: field, Rule: rule, Reason: reason, Err: err}
