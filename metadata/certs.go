@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/samlaws/samlaws/internal/setdiff"
 )
 
 func parseCert(der []byte) (*x509.Certificate, error) { return x509.ParseCertificate(der) }
@@ -461,26 +463,7 @@ func Compare(old, new *Document, opts CompareOptions) (Diff, error) {
 			"): it was changed after the IdP signed it, so its certificates cannot be trusted; fetch it again from the IdP (D4)")
 	}
 	oc, nc := old.Entity.SigningCertificates(), new.Entity.SigningCertificates()
-	in := func(list []Certificate, c Certificate) bool {
-		for _, x := range list {
-			if x.SHA256 == c.SHA256 {
-				return true
-			}
-		}
-		return false
-	}
-	for _, c := range oc {
-		if in(nc, c) {
-			d.Kept = append(d.Kept, c)
-		} else {
-			d.Removed = append(d.Removed, c)
-		}
-	}
-	for _, c := range nc {
-		if !in(oc, c) {
-			d.Added = append(d.Added, c)
-		}
-	}
+	d.Kept, d.Removed, d.Added = setdiff.Split(oc, nc, func(c Certificate) string { return c.SHA256 })
 	anyValid := false
 	for _, c := range nc {
 		if c.ValidAt(now) {
@@ -505,13 +488,16 @@ func Compare(old, new *Document, opts CompareOptions) (Diff, error) {
 		return d, nil
 	}
 	var activeCandidates, removedActive int
-	for _, c := range oc {
+	for _, c := range d.Kept {
 		if c.ValidAt(now) {
 			activeCandidates++
-			if !in(nc, c) {
-				removedActive++
-				d.Reasons = append(d.Reasons, fmt.Sprintf("signing certificate %s, valid now, is removed; if the IdP still signs with it, sign-in fails (C3.4)", c.SHA1))
-			}
+		}
+	}
+	for _, c := range d.Removed {
+		if c.ValidAt(now) {
+			activeCandidates++
+			removedActive++
+			d.Reasons = append(d.Reasons, fmt.Sprintf("signing certificate %s, valid now, is removed; if the IdP still signs with it, sign-in fails (C3.4)", c.SHA1))
 		}
 	}
 	if activeCandidates > 0 && removedActive == activeCandidates {

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/internal/setdiff"
 	"github.com/samlaws/samlaws/metadata"
 )
 
@@ -208,26 +209,7 @@ func signingCertificates(doc *metadata.Document) []metadata.Certificate {
 func compareAggregate(old, new *metadata.Document, activeSigner string) metadata.Diff {
 	var d metadata.Diff
 	oc, nc := signingCertificates(old), signingCertificates(new)
-	in := func(list []metadata.Certificate, c metadata.Certificate) bool {
-		for i := range list {
-			if list[i].SHA256 == c.SHA256 {
-				return true
-			}
-		}
-		return false
-	}
-	for _, c := range oc {
-		if in(nc, c) {
-			d.Kept = append(d.Kept, c)
-		} else {
-			d.Removed = append(d.Removed, c)
-		}
-	}
-	for _, c := range nc {
-		if !in(oc, c) {
-			d.Added = append(d.Added, c)
-		}
-	}
+	d.Kept, d.Removed, d.Added = setdiff.Split(oc, nc, func(c metadata.Certificate) string { return c.SHA256 })
 	if activeSigner != "" && !holds(nc, activeSigner) {
 		d.Breaks = true
 		d.Reasons = append(d.Reasons, "the certificate the IdP signs with now is not in the new document (C3.4)")
