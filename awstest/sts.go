@@ -104,13 +104,9 @@ func (s *Server) assumeRoleWithSAML(rq *request) (*xmlw, *apiErr) {
 	if err := length("SAMLAssertion", assertion, minAssertionChars, maxAssertionChars); err != nil {
 		return nil, err
 	}
-	duration := 0
-	if v, ok := rq.param("DurationSeconds"); ok {
-		n, perr := strconv.Atoi(v)
-		if perr != nil || n < awslimits.MinSessionSeconds || n > awslimits.MaxSessionSeconds {
-			return nil, validation("Value '" + clip(v, 20) + "' at 'durationSeconds' failed to satisfy constraint: Member must have value between 900 and 43200")
-		}
-		duration = n
+	duration, err := rq.durationSeconds(0)
+	if err != nil {
+		return nil, err
 	}
 	sp, err := rq.sessionPolicy()
 	if err != nil {
@@ -166,26 +162,11 @@ func (s *Server) assumeRoleWithSAML(rq *request) (*xmlw, *apiErr) {
 	}
 
 	now := s.now()
-	s.mu.Lock()
-	var r *role
-	if acct := s.account(rARN.AccountID); acct != nil {
-		if rr := acct.roles[strings.ToLower(rARN.Name)]; rr != nil && rr.arn == roleARN {
-			r = rr
-		}
-	}
-	var trust *federation.TrustPolicy
-	var maxSession int
-	var roleAcct *account
-	var roleID, roleName string
-	if r != nil {
-		trust, maxSession, roleID, roleName = r.trust, r.maxSession, r.id, r.name
-		roleAcct = s.account(rARN.AccountID)
-	}
-	s.mu.Unlock()
-	if r == nil {
+	r, roleAcct := s.findRole(rARN, roleARN)
+	if roleAcct == nil {
 		return nil, &notAuthorized // B2.3: missing or misspelled role
 	}
-	if strings.HasPrefix(roleName, "AWSReservedSSO_") {
+	if strings.HasPrefix(r.name, "AWSReservedSSO_") {
 		return nil, &notAuthorized // B2.7
 	}
 	req := federation.SAMLRequest{
@@ -199,7 +180,7 @@ func (s *Server) assumeRoleWithSAML(rq *request) (*xmlw, *apiErr) {
 		Tags:              a.Tags,
 		TransitiveTagKeys: a.TransitiveTagKeys,
 	}
-	if err := trust.Authorize(req); err != nil {
+	if err := r.trust.Authorize(req); err != nil {
 		return nil, &notAuthorized
 	}
 
@@ -207,12 +188,12 @@ func (s *Server) assumeRoleWithSAML(rq *request) (*xmlw, *apiErr) {
 		API:                 true,
 		SessionDuration:     a.SessionDuration,
 		DurationSeconds:     duration,
-		MaxSessionDuration:  maxSession,
+		MaxSessionDuration:  r.maxSession,
 		SessionNotOnOrAfter: a.SessionNotOnOrAfter,
 		Now:                 now,
 	})
 	if serr != nil || sess.Duration <= 0 {
-		if duration > maxSession {
+		if duration > r.maxSession {
 			return nil, sender(400, "ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
 		}
 		return nil, sender(400, "ExpiredTokenException", "Response has expired")
@@ -230,36 +211,9 @@ func (s *Server) assumeRoleWithSAML(rq *request) (*xmlw, *apiErr) {
 		}
 	}
 
-	ns := &session{
-		akid:    "ASIA" + s.randString(16, upperAlnum),
-		secret:  s.randString(40, base62),
-		token:   "IQoJb3JpZ2luX2VjEAws" + s.randString(200, base62),
-		acct:    roleAcct,
-		arn:     "arn:" + string(rARN.Partition) + ":sts::" + rARN.AccountID + ":assumed-role/" + roleName + "/" + string(a.RoleSessionName),
-		roleARN: roleARN,
-		userID:  roleID + ":" + string(a.RoleSessionName),
-		expires: now.Add(sess.Duration).UTC().Truncate(time.Second),
-	}
-	if len(ns.akid) != 20 || len(ns.secret) != 40 {
-		return nil, &apiErr{500, "Receiver", "InternalFailure", "The request processing has failed because of an unknown error, exception or failure."}
-	}
-	s.mu.Lock()
-	s.sessions[ns.akid] = ns
-	s.mu.Unlock()
-
-	w := &xmlw{}
-	w.open("Credentials")
-	w.str("AccessKeyId", ns.akid)
-	w.str("SecretAccessKey", ns.secret)
-	w.str("SessionToken", ns.token)
-	w.ts("Expiration", ns.expires)
-	w.close("Credentials")
-	w.open("AssumedRoleUser")
-	w.str("AssumedRoleId", ns.userID)
-	w.str("Arn", ns.arn)
-	w.close("AssumedRoleUser")
-	if packed >= 0 {
-		w.num("PackedPolicySize", packed)
+	w, err := s.issueSession(r, roleAcct, rARN, string(a.RoleSessionName), now.Add(sess.Duration), packed)
+	if err != nil {
+		return nil, err
 	}
 	w.str("Subject", a.NameID)
 	w.str("SubjectType", federation.SubjectType(a.NameIDFormat))
@@ -345,4 +299,74 @@ func packedSize(size int) (int, *apiErr) {
 			"Packed size of the session policies and session tags combined exceeds the allowed limit ("+strconv.Itoa(packed)+"% of allowed)")
 	}
 	return packed, nil
+}
+
+// durationSeconds reads the DurationSeconds parameter within STS's model
+// bounds (A4.2), or def when it is absent.
+func (rq *request) durationSeconds(def int) (int, *apiErr) {
+	v, ok := rq.param("DurationSeconds")
+	if !ok {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < awslimits.MinSessionSeconds || n > awslimits.MaxSessionSeconds {
+		return 0, validation("Value '" + clip(v, 20) + "' at 'durationSeconds' failed to satisfy constraint: Member must have value between 900 and 43200")
+	}
+	return n, nil
+}
+
+// findRole returns a copy of the role rARN names, and its account, when the
+// role exists and its ARN is exactly roleARN; the account is nil otherwise.
+func (s *Server) findRole(rARN awsrole.RoleARN, roleARN string) (role, *account) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	acct := s.account(rARN.AccountID)
+	if acct == nil || acct.ID != rARN.AccountID {
+		return role{}, nil
+	}
+	r := acct.roles[strings.ToLower(rARN.Name)]
+	if r == nil || r.arn != roleARN {
+		return role{}, nil
+	}
+	return *r, acct
+}
+
+// issueSession creates and stores the temporary credentials of a session
+// named sessionName of role r (in roleAcct, named by rARN) that expires at
+// expires, and writes what AssumeRole and AssumeRoleWithSAML both answer
+// first: Credentials, AssumedRoleUser and, when packed >= 0,
+// PackedPolicySize. The caller appends its own elements.
+func (s *Server) issueSession(r role, roleAcct *account, rARN awsrole.RoleARN, sessionName string, expires time.Time, packed int) (*xmlw, *apiErr) {
+	ns := &session{
+		akid:    "ASIA" + s.randString(16, upperAlnum),
+		secret:  s.randString(40, base62),
+		token:   "IQoJb3JpZ2luX2VjEAws" + s.randString(200, base62),
+		acct:    roleAcct,
+		arn:     "arn:" + string(rARN.Partition) + ":sts::" + rARN.AccountID + ":assumed-role/" + r.name + "/" + sessionName,
+		roleARN: r.arn,
+		userID:  r.id + ":" + sessionName,
+		expires: expires.UTC().Truncate(time.Second),
+	}
+	if len(ns.akid) != 20 || len(ns.secret) != 40 {
+		return nil, &apiErr{500, "Receiver", "InternalFailure", "The request processing has failed because of an unknown error, exception or failure."}
+	}
+	s.mu.Lock()
+	s.sessions[ns.akid] = ns
+	s.mu.Unlock()
+
+	w := &xmlw{}
+	w.open("Credentials")
+	w.str("AccessKeyId", ns.akid)
+	w.str("SecretAccessKey", ns.secret)
+	w.str("SessionToken", ns.token)
+	w.ts("Expiration", ns.expires)
+	w.close("Credentials")
+	w.open("AssumedRoleUser")
+	w.str("AssumedRoleId", ns.userID)
+	w.str("Arn", ns.arn)
+	w.close("AssumedRoleUser")
+	if packed >= 0 {
+		w.num("PackedPolicySize", packed)
+	}
+	return w, nil
 }

@@ -4,12 +4,10 @@ import (
 	"encoding/json"
 	"net/url"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/samlaws/samlaws/awsrole"
-	"github.com/samlaws/samlaws/internal/awslimits"
 	"github.com/samlaws/samlaws/internal/iamglob"
 )
 
@@ -80,13 +78,9 @@ func (s *Server) assumeRole(rq *request) (*xmlw, *apiErr) {
 	if !sessionNameRE.MatchString(sessionName) {
 		return nil, validation("Value '" + clip(sessionName, 64) + "' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*")
 	}
-	duration := 3600
-	if v, ok := rq.param("DurationSeconds"); ok {
-		n, perr := strconv.Atoi(v)
-		if perr != nil || n < awslimits.MinSessionSeconds || n > awslimits.MaxSessionSeconds {
-			return nil, validation("Value '" + clip(v, 20) + "' at 'durationSeconds' failed to satisfy constraint: Member must have value between 900 and 43200")
-		}
-		duration = n
+	duration, err := rq.durationSeconds(3600)
+	if err != nil {
+		return nil, err
 	}
 	externalID, hasExternalID := rq.param("ExternalId")
 	if hasExternalID {
@@ -143,22 +137,8 @@ func (s *Server) assumeRole(rq *request) (*xmlw, *apiErr) {
 	c := caller{account: rq.acct.ID, arn: rq.sess.arn, roleARN: rq.sess.roleARN}
 	denied := sender(403, "AccessDenied", "User: "+c.arn+" is not authorized to perform: sts:AssumeRole on resource: "+roleARN)
 
-	s.mu.Lock()
-	var r *role
-	if acct := s.account(rARN.AccountID); acct != nil && acct.ID == rARN.AccountID {
-		if rr := acct.roles[strings.ToLower(rARN.Name)]; rr != nil && rr.arn == roleARN {
-			r = rr
-		}
-	}
-	var policy, roleID, roleName string
-	var maxSession int
-	var roleAcct *account
-	if r != nil {
-		policy, roleID, roleName, maxSession = r.policy, r.id, r.name, r.maxSession
-		roleAcct = s.account(rARN.AccountID)
-	}
-	s.mu.Unlock()
-	if r == nil {
+	r, roleAcct := s.findRole(rARN, roleARN)
+	if roleAcct == nil {
 		return nil, denied
 	}
 	actions := []string{"sts:AssumeRole"}
@@ -180,7 +160,7 @@ func (s *Server) assumeRole(rq *request) (*xmlw, *apiErr) {
 		ctx["sts:sourceidentity"] = sourceIdentity
 	}
 	for _, a := range actions {
-		if !trustAllows(policy, c, a, ctx) {
+		if !trustAllows(r.policy, c, a, ctx) {
 			return nil, denied
 		}
 	}
@@ -190,7 +170,7 @@ func (s *Server) assumeRole(rq *request) (*xmlw, *apiErr) {
 	if duration > chainMaxSeconds {
 		return nil, sender(400, "ValidationError", "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
 	}
-	if duration > maxSession {
+	if duration > r.maxSession {
 		return nil, sender(400, "ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
 	}
 	packed := -1
@@ -202,36 +182,9 @@ func (s *Server) assumeRole(rq *request) (*xmlw, *apiErr) {
 	}
 
 	now := s.now()
-	ns := &session{
-		akid:    "ASIA" + s.randString(16, upperAlnum),
-		secret:  s.randString(40, base62),
-		token:   "IQoJb3JpZ2luX2VjEAws" + s.randString(200, base62),
-		acct:    roleAcct,
-		arn:     "arn:" + string(rARN.Partition) + ":sts::" + rARN.AccountID + ":assumed-role/" + roleName + "/" + sessionName,
-		roleARN: roleARN,
-		userID:  roleID + ":" + sessionName,
-		expires: now.Add(time.Duration(duration) * time.Second).UTC().Truncate(time.Second),
-	}
-	if len(ns.akid) != 20 || len(ns.secret) != 40 {
-		return nil, &apiErr{500, "Receiver", "InternalFailure", "The request processing has failed because of an unknown error, exception or failure."}
-	}
-	s.mu.Lock()
-	s.sessions[ns.akid] = ns
-	s.mu.Unlock()
-
-	w := &xmlw{}
-	w.open("Credentials")
-	w.str("AccessKeyId", ns.akid)
-	w.str("SecretAccessKey", ns.secret)
-	w.str("SessionToken", ns.token)
-	w.ts("Expiration", ns.expires)
-	w.close("Credentials")
-	w.open("AssumedRoleUser")
-	w.str("AssumedRoleId", ns.userID)
-	w.str("Arn", ns.arn)
-	w.close("AssumedRoleUser")
-	if packed >= 0 {
-		w.num("PackedPolicySize", packed)
+	w, err := s.issueSession(r, roleAcct, rARN, sessionName, now.Add(time.Duration(duration)*time.Second), packed)
+	if err != nil {
+		return nil, err
 	}
 	w.str("SourceIdentity", sourceIdentity)
 	return w, nil
