@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
+	"time"
 
 	"github.com/beevik/etree"
 
@@ -167,11 +168,26 @@ func (c *checker) decrypt(ea *etree.Element, facts *treeFacts, covered bool) (*e
 	}
 
 	// From here on every failure is errUndecryptable, after the same steps.
+	// Without a verified Response signature over the ciphertext, a failure
+	// also returns no sooner than a deadline that depends only on the
+	// ciphertext's length (decrypt_pad.go).
+	// The deadline counts from after the key unwrapping (RSA private-key
+	// operations, constant-time, the same for every probe of one shape).
 	base := c.rsaExpsSnapshot()
-	plain, ok := c.v.unwrapAndDecrypt(parts, &c.dec)
+	cek, found := c.v.unwrap(parts, &c.dec)
+	var start time.Duration
+	if !covered {
+		start = c.v.pad.clock.now()
+	}
+	plain, ok := decryptContent(parts, cek, found, &c.dec)
 	root, sig, ok := c.openAssertion(ea, facts, plain, ok, covered)
 	if !ok {
 		c.topUpRSA(base)
+	}
+	if !covered {
+		c.v.pad.settle(c.ctx, len(parts.ciphertext), start, !ok)
+	}
+	if !ok {
 		return nil, nil, errUndecryptable()
 	}
 	return root, sig, nil
@@ -365,16 +381,12 @@ func cipherValue(el *etree.Element, what string) ([]byte, *ValidationError) {
 	return b, nil
 }
 
-// unwrapAndDecrypt unwraps the content key (every EncryptedKey with every
-// configured key, no early exit; a dummy key when none fits) and decrypts
-// the content. ok is false when no key unwrapped or the content did not
-// decrypt; plain is returned either way (for CBC the unpadded or, when the
-// padding is bad, the whole decrypted buffer; for GCM zeros on failure), so
-// that the caller does the same work in both cases.
-func (v *Verifier) unwrapAndDecrypt(p *encryptedParts, work *decryptWork) (plain []byte, ok bool) {
+// unwrap tries every EncryptedKey with every configured key, with no early
+// exit, and returns the content key (the dummy key when none unwrapped to a
+// key of the right length) and found 1 when one did.
+func (v *Verifier) unwrap(p *encryptedParts, work *decryptWork) (cek []byte, found int) {
 	size := p.alg.keySize
-	cek := v.dummyKey(p, size)
-	found := 0
+	cek = v.dummyKey(p, size)
 	for _, w := range p.wrapped {
 		for _, k := range v.keys {
 			if len(w) == k.Size() && new(big.Int).SetBytes(w).Cmp(k.N) < 0 {
@@ -392,6 +404,15 @@ func (v *Verifier) unwrapAndDecrypt(p *encryptedParts, work *decryptWork) (plain
 			found |= good
 		}
 	}
+	return cek, found
+}
+
+// decryptContent decrypts the content with the content key cek. ok is false
+// when no key unwrapped (found 0) or the content did not decrypt; plain is
+// returned either way (for CBC the unpadded or, when the padding is bad, the
+// whole decrypted buffer; for GCM zeros on failure), so that the caller
+// does the same work in both cases.
+func decryptContent(p *encryptedParts, cek []byte, found int, work *decryptWork) (plain []byte, ok bool) {
 	block, err := aes.NewCipher(cek)
 	if err != nil {
 		return nil, false

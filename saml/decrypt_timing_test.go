@@ -1,6 +1,7 @@
 package saml
 
 import (
+	"context"
 	"crypto/rsa"
 	"math"
 	"os"
@@ -23,7 +24,9 @@ import (
 // this many samples would detect (two-sided 5%, power 80%) and how many
 // samples per probe the observed difference would need. No assertion: the
 // figures are for docs/benchmarks.md ("Decryption failures: what an
-// attacker can measure"). SAMLAWS_ORACLE_PAIRS selects pairs
+// attacker can measure"). SAMLAWS_ORACLE_NOFLOOR=1 turns the failures'
+// response-time floor off (decrypt_pad.go), to measure what the equal work
+// alone leaves. SAMLAWS_ORACLE_PAIRS selects pairs
 // ("a,b;c,d"), e.g.
 //
 //	go test -run '^$' -bench 'DecryptTimingOracle$' -benchtime 5000x ./saml/
@@ -31,6 +34,11 @@ func BenchmarkDecryptTimingOracle(b *testing.B) {
 	spKey, _ := vSPKey(b)
 	_, probes := oracleProbes(b)
 	v := vVerifier(b, func(c *VerifierConfig) { c.DecryptionKeys = []*rsa.PrivateKey{spKey}; c.SkipReplayCheck = true })
+	if os.Getenv("SAMLAWS_ORACLE_NOFLOOR") != "" {
+		// The equal work alone, without the response-time floor
+		// (decrypt_pad.go): what session 5 measured.
+		v.pad.clock = noWaitClock{v.pad.clock}
+	}
 	pairs := [][2]string{
 		{"cbc_one_block_well_formed", "cbc_one_block_malformed"},
 		{"cbc_5k_altered", "cbc_5k_malformed_early"},
@@ -67,6 +75,7 @@ func BenchmarkDecryptTimingOracle(b *testing.B) {
 		}
 		i++
 	}
+	b.Logf("failures past their floor (not padded): %d of %d", v.pad.late, v.pad.failures)
 	for k, p := range pairs {
 		r := compareTimings(xs[k][0], xs[k][1])
 		b.Logf("%s vs %s: %d samples each", p[0], p[1], r.n)
@@ -233,3 +242,9 @@ func TestTimingStatistics(t *testing.T) {
 		t.Errorf("samples needed for a 100-unit shift: %s", far.needed)
 	}
 }
+
+// noWaitClock is a padClock that never waits: the floor's bookkeeping runs,
+// its wait does not.
+type noWaitClock struct{ padClock }
+
+func (noWaitClock) sleep(context.Context, time.Duration) {}

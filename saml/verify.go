@@ -204,6 +204,9 @@ type Verifier struct {
 	// (decrypt.go, newDecoy).
 	dummySigs [][]byte
 	decoys    *decoySet
+	// pad holds the response-time floor of decryption failures
+	// (decrypt_pad.go).
+	pad *failurePad
 }
 
 // NewVerifier checks cfg and returns a Verifier. A configuration error is a
@@ -348,6 +351,7 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 		if err := v.newDecoy(); err != nil {
 			return nil, configErr("DecryptionKeys: cannot prepare decryption: " + err.Error())
 		}
+		v.pad = newFailurePad()
 	}
 	if v.requireEnc && len(v.keys) == 0 {
 		return nil, configErr("RequireEncryption needs at least one DecryptionKey (A5.9)")
@@ -396,7 +400,7 @@ func thumbprint(c *x509.Certificate) string {
 // ErrSignature, ...). The replay check runs last, after every other check
 // passed (D5.3). ctx is passed to the ReplayCache.
 func (v *Verifier) Verify(ctx context.Context, raw []byte, requestIDs ...string) (*Assertion, error) {
-	c := &checker{v: v, now: v.now(), requestIDs: requestIDs}
+	c := &checker{v: v, ctx: ctx, now: v.now(), requestIDs: requestIDs}
 	a := c.run(raw)
 	if len(c.problems) > 0 {
 		return nil, c.problems[0]
@@ -417,7 +421,7 @@ func (v *Verifier) Verify(ctx context.Context, raw []byte, requestIDs ...string)
 // content, so that the report is complete, but Report.Assertion is set only
 // when the response is accepted. requestIDs are as for Verify.
 func (v *Verifier) Diagnose(ctx context.Context, raw []byte, requestIDs ...string) *Report {
-	c := &checker{v: v, now: v.now(), all: true, requestIDs: requestIDs}
+	c := &checker{v: v, ctx: ctx, now: v.now(), all: true, requestIDs: requestIDs}
 	a := c.run(raw)
 	r := &Report{Problems: c.problems, Omitted: c.omitted}
 	if len(c.problems) == 0 && a != nil {
