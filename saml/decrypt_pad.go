@@ -16,20 +16,22 @@ import (
 // cannot make equal is the time per byte of two different texts: an
 // in-process attacker who sends the same two probes thousands of times
 // still told a plaintext that parsed from one that broke early, by 2-7 us
-// in 2-5 ms (cache and memory layout: the instruction counts agree within
+// in 1-2 ms (cache and memory layout: the instruction counts agree within
 // 0.25%). So a failure also does not return before a deadline that depends
-// only on the ciphertext's length: the time the decryption region took for
-// earlier EncryptedAssertions of about that length (within a quarter of an
-// octave), padMargin times their median. The region's own time is below
-// that deadline except in the slow tail (a GC pause, a preemption), where
-// the delay is noise many times the data-dependent part. A failure then
-// waits out the rest, so its response time is the deadline plus the
-// timer's wake-up, whatever the plaintext was; an accepted Assertion never
-// waits (only a valid signature reaches it, which the attacker cannot
-// make). The median of the last padWindow calls (failures and accepted
-// ones) of the size class, not their maximum, so that one slow call does
-// not make the next ones wait long; the first call of a size class has no
-// history and does not wait.
+// only on the ciphertext's length and on calls before it: padMargin times
+// the upper quartile of how long the region took in the last block of
+// padWindow calls whose ciphertexts were of about that length (within a
+// quarter of an octave; failures and accepted ones). The floor changes
+// only between blocks, so the probes of one block get the same one, and a
+// call's duration does not move the next call's floor. A failure whose
+// region took less waits out the rest, so its response time is the floor
+// whatever the plaintext was; one that took longer (a GC cycle, a
+// preemption: the tail, where the delay is noise many times the
+// data-dependent part) returns when done, and is then slower than every
+// padded one, so that an attacker's usual filter (keep the fastest
+// samples) keeps only padded ones. An accepted Assertion never waits (only
+// a valid signature reaches it, which an attacker cannot make). The first
+// block of a size class has no floor.
 //
 // What this does not hide: the CPU work itself (a co-resident process that
 // watches the cache or the load), and whether a call failed at all (every
@@ -41,10 +43,10 @@ import (
 // error is the same).
 
 const (
-	// padWindow is how many recent durations per size class the floor is
-	// the median of.
+	// padWindow is how many calls of a size class make a block, whose
+	// durations set the floor of the next.
 	padWindow = 32
-	// padMargin multiplies that median.
+	// padMargin multiplies the block's upper quartile.
 	padMargin = 2
 	// padClasses bounds the size classes (quarter octaves up to 2^31
 	// bytes; a response is far smaller, see defaultParseLimits).
@@ -91,9 +93,9 @@ func (r realClock) sleep(ctx context.Context, d time.Duration) {
 	}
 }
 
-// failurePad holds, per size class, the durations of the last padWindow
-// decryption regions. A Verifier is safe for concurrent use: mu guards the
-// rings.
+// failurePad holds, per size class, the durations of the current block of
+// padWindow calls and the floor the last block set. A Verifier is safe for
+// concurrent use: mu guards the rings and counters.
 type failurePad struct {
 	clock padClock
 	mu    sync.Mutex
@@ -103,10 +105,12 @@ type failurePad struct {
 	late, failures int
 }
 
-// padRing is one size class's recent durations (n counts every call).
+// padRing is one size class's current block (n counts every call) and the
+// floor the block before it set.
 type padRing struct {
-	d [padWindow]time.Duration
-	n int
+	d     [padWindow]time.Duration
+	n     int
+	floor time.Duration
 }
 
 func newFailurePad() *failurePad {
@@ -126,8 +130,9 @@ func padClass(n int) int {
 }
 
 // floor returns the deadline's offset from the region's start for a
-// ciphertext of n bytes (0 without history), then records took (and counts
-// a failure past its floor).
+// ciphertext of n bytes (0 in a size class's first block), then records
+// took (and counts a failure past its floor); the call that completes a
+// block sets the floor of the next.
 func (p *failurePad) floor(n int, took time.Duration, failed bool) time.Duration {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -136,15 +141,14 @@ func (p *failurePad) floor(n int, took time.Duration, failed bool) time.Duration
 		r = &padRing{}
 		p.rings[padClass(n)] = r
 	}
-	var f time.Duration
-	if k := min(r.n, padWindow); k > 0 {
-		s := r.d // a copy: the ring keeps its order
-		w := s[:k]
-		slices.Sort(w)
-		f = padMargin * w[k/2]
-	}
+	f := r.floor
 	r.d[r.n%padWindow] = took
 	r.n++
+	if r.n%padWindow == 0 {
+		s := r.d
+		slices.Sort(s[:])
+		r.floor = padMargin * s[padWindow*3/4]
+	}
 	if failed {
 		p.failures++
 		if took >= f {

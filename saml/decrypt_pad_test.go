@@ -62,10 +62,13 @@ func TestPadClass(t *testing.T) {
 }
 
 // TestDecryptFailuresWaitForOneDeadline (issue 19 item 1): once a size
-// class has history, every failure of decryption returns at the same
-// offset from the region's start, padMargin times the median of the recent
-// regions, however long its own work took; an accepted Assertion never
-// waits. The regions' durations are scripted (no wall clock).
+// class has a block of history, every failure of decryption returns at the
+// same offset from the region's start, padMargin times the upper quartile
+// of the last block's durations, however long its own work took; an
+// accepted Assertion never waits; a failure that took longer than the
+// floor does not wait; one slow call does not move the floor much; the
+// floor changes only between blocks. The regions' durations are scripted
+// (no wall clock).
 func TestDecryptFailuresWaitForOneDeadline(t *testing.T) {
 	spKey, _ := vSPKey(t)
 	o, probes := oracleProbes(t)
@@ -73,34 +76,7 @@ func TestDecryptFailuresWaitForOneDeadline(t *testing.T) {
 	clk := &scriptedClock{}
 	v.pad.clock = clk
 	const us = time.Microsecond
-	// history is every region's duration in the victim's size class; the
-	// floor the test expects is padMargin times the median of its last
-	// padWindow entries (the upper median of an even count).
-	var history []time.Duration
-	wantFloor := func() time.Duration {
-		w := append([]time.Duration(nil), history[max(0, len(history)-padWindow):]...)
-		sort.Slice(w, func(i, j int) bool { return w[i] < w[j] })
-		return padMargin * w[len(w)/2]
-	}
-	// Fill the victim's size class with accepted calls of 100-131 us
-	// (median 116 us): none waits.
-	for i := range padWindow {
-		history = append(history, time.Duration(100+i)*us)
-		clk.work = append(clk.work, time.Duration(100+i)*us)
-		if _, err := v.Verify(t.Context(), o.xml); err != nil {
-			t.Fatalf("victim refused: %v", err)
-		}
-	}
-	if len(clk.slept) != 0 {
-		t.Fatalf("accepted calls waited %v", clk.slept)
-	}
-	floor := padMargin * 116 * us
-	if wantFloor() != floor {
-		t.Fatalf("the test's model: floor %v, want %v", wantFloor(), floor)
-	}
-	// Probes of the victim's size class, quick and slow: each ends at the
-	// floor of the regions before it (each failure's duration enters the
-	// window too, which moves the median a little).
+	// Probes of the victim's size class.
 	var names []string
 	for n, raw := range probes {
 		if c := cipherBytes(t, raw); c != nil && strings.HasPrefix(n, "cbc_") && padClass(len(c)) == padClass(len(cipherBytes(t, o.xml))) {
@@ -111,73 +87,95 @@ func TestDecryptFailuresWaitForOneDeadline(t *testing.T) {
 	if len(names) < 3 {
 		t.Fatalf("only %d probes in the victim's size class: %v", len(names), names)
 	}
-	for i, n := range names {
-		work := time.Duration(100+3*i) * us
-		if i%2 == 1 {
-			work = time.Duration(131-3*i) * us
-		}
+	// call sends raw with a region of work and returns how long after the
+	// region's start it returned and whether it waited.
+	call := func(raw []byte, work time.Duration, diagnose bool) (time.Duration, bool, error) {
 		clk.work = append(clk.work, work)
-		floor := wantFloor()
-		history = append(history, work)
-		start := clk.t
-		slept := len(clk.slept)
-		if _, err := v.Verify(t.Context(), probes[n]); err == nil {
+		start, slept := clk.t, len(clk.slept)
+		var err error
+		if diagnose {
+			if r := v.Diagnose(t.Context(), raw); r.Accepted {
+				t.Fatal("Diagnose accepted a probe")
+			}
+		} else {
+			_, err = v.Verify(t.Context(), raw)
+		}
+		return clk.t - start, len(clk.slept) > slept, err
+	}
+	// The first block: accepted calls of 100-131 us, and no floor yet for
+	// a failure among them either.
+	for i := range padWindow - 1 {
+		if _, waited, err := call(o.xml, time.Duration(100+i)*us, false); err != nil || waited {
+			t.Fatalf("victim: %v, waited %v", err, waited)
+		}
+	}
+	if _, waited, err := call(probes[names[0]], 131*us, false); err == nil || waited {
+		t.Fatalf("a failure in the first block: %v, waited %v", err, waited)
+	}
+	// The block's upper quartile: its 25th smallest duration, 124 us.
+	floor := padMargin * 124 * us
+	// The next block: accepted calls never wait; every failure, quick or
+	// slow, returns at the floor.
+	for i := range padWindow {
+		n := names[i%len(names)]
+		work := time.Duration(40+7*i) * us // 40-257 us
+		if work >= floor {
+			work = floor - us
+		}
+		if i%4 == 3 {
+			if _, waited, err := call(o.xml, work, false); err != nil || waited {
+				t.Fatalf("victim: %v, waited %v", err, waited)
+			}
+			continue
+		}
+		got, waited, err := call(probes[n], work, i%8 == 1)
+		if err == nil && i%8 != 1 {
 			t.Fatalf("%s accepted", n)
 		}
-		if len(clk.slept) != slept+1 {
-			t.Fatalf("%s did not wait", n)
-		}
-		if got := clk.t - start; got != floor {
-			t.Errorf("%s: returned %v after the region began, want the floor %v (its work %v)", n, got, floor, work)
+		if !waited || got != floor {
+			t.Errorf("%s (work %v): returned %v after the region began, waited %v; want the floor %v", n, work, got, waited, floor)
 		}
 	}
-	// A failure whose work is past the floor (a slow tail) does not wait.
-	floor = wantFloor()
-	clk.work = append(clk.work, 3*floor)
-	slept := len(clk.slept)
-	if _, err := v.Verify(t.Context(), probes[names[0]]); err == nil {
-		t.Fatal("accepted")
+	// That block's durations (40-257 us, capped at 247) set the next floor.
+	next := padMargin * 208 * us // 40+7*24
+	if got, _, _ := call(probes[names[0]], 10*us, false); got != next {
+		t.Errorf("the third block's floor is %v, want %v", got, next)
 	}
-	if len(clk.slept) != slept {
-		t.Errorf("a failure past the floor waited %v more", clk.slept[slept:])
+	// A failure past the floor (a slow tail) does not wait.
+	if got, waited, _ := call(probes[names[1]], 3*next, false); waited || got != 3*next {
+		t.Errorf("a failure past the floor returned after %v, waited %v", got, waited)
 	}
-	// One slow call moves the median little: the next failure's floor is
-	// still about padMargin times the typical region, not 3 floors.
-	clk.work = append(clk.work, 110*us)
-	start := clk.t
-	if _, err := v.Verify(t.Context(), probes[names[0]]); err == nil {
-		t.Fatal("accepted")
+	// Fill the block with 100 us regions: the one slow call above does not
+	// set the next floor (the upper quartile, not the maximum).
+	for range padWindow - 2 {
+		call(probes[names[2]], 100*us, false)
 	}
-	if got := clk.t - start; got > floor+padMargin*10*us {
-		t.Errorf("after one slow call a failure took %v, want about %v", got, floor)
-	}
-	// Diagnose waits as Verify does.
-	clk.work = append(clk.work, 50*us)
-	start = clk.t
-	if r := v.Diagnose(t.Context(), probes[names[0]]); r.Accepted {
-		t.Fatal("accepted")
-	}
-	if got := clk.t - start; got < floor-padMargin*10*us {
-		t.Errorf("Diagnose returned %v after the region began, want about %v", got, floor)
+	if got, _, _ := call(probes[names[0]], 10*us, false); got != padMargin*100*us {
+		t.Errorf("after a block with one slow call the floor is %v, want %v", got, padMargin*100*us)
 	}
 }
 
-// TestDecryptFloorPerSizeClass: a size class without history does not
-// wait, and history of one class does not set another's floor (an attacker
-// cannot lower the floor of large probes with small ones).
+// TestDecryptFloorPerSizeClass: a size class without a block of history
+// does not wait, and history of one class does not set another's floor (an
+// attacker cannot lower the floor of large probes with small ones).
 func TestDecryptFloorPerSizeClass(t *testing.T) {
 	p := &failurePad{clock: &scriptedClock{}}
 	for range padWindow {
 		p.floor(100, 10*time.Microsecond, false)
 	}
-	if f := p.floor(100_000, time.Millisecond, false); f != 0 {
-		t.Errorf("a new size class has floor %v", f)
+	for range padWindow {
+		if f := p.floor(100_000, time.Millisecond, false); f != 0 {
+			t.Fatalf("a size class in its first block has floor %v", f)
+		}
 	}
-	if f := p.floor(100, 10*time.Microsecond, false); f != padMargin*10*time.Microsecond {
+	if f := p.floor(100, 10*time.Microsecond, true); f != padMargin*10*time.Microsecond {
 		t.Errorf("floor %v, want %v", f, padMargin*10*time.Microsecond)
 	}
-	if f := p.floor(100_000, time.Millisecond, false); f != padMargin*time.Millisecond {
+	if f := p.floor(100_000, time.Millisecond, true); f != padMargin*time.Millisecond {
 		t.Errorf("floor %v, want %v", f, padMargin*time.Millisecond)
+	}
+	if p.failures != 2 || p.late != 0 {
+		t.Errorf("failures %d, late %d; want 2, 0", p.failures, p.late)
 	}
 }
 
