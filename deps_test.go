@@ -50,6 +50,7 @@ func TestTestSupportImports(t *testing.T) {
 		"github.com/samlaws/samlaws/internal/awstesthelp":   true,
 		"github.com/samlaws/samlaws/internal/samltesthelp":  true,
 		"github.com/samlaws/samlaws/internal/mint/minttest": true,
+		"github.com/samlaws/samlaws/internal/xmltest":       true,
 	}
 	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}}{{range .Imports}} {{.}}{{end}}", "./...").CombinedOutput()
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/beevik/etree"
 
 	"github.com/samlaws/samlaws/internal/c14n"
+	"github.com/samlaws/samlaws/internal/xmltest"
 )
 
 // The hostile shapes of issue 9 (saml/hostile_test.go has the verifier's)
@@ -28,11 +29,11 @@ var metadataShapes = []struct {
 	name  string
 	build func(n int) string
 }{
-	{"deep-ns-leaves", func(n int) string { return hostileNested(25, hostileFill(n, `<p0_0:x/>`)) }},
-	{"many-ns-decls", func(n int) string { return hostileFill(n, `<x`+hostileNS("b", 31)+`/>`) }},
-	{"tiny-elements", func(n int) string { return hostileFill(n, `<a/>`) }},
-	{"comments", func(n int) string { return `<x>` + hostileFill(n, `<!---->`) + `</x>` }},
-	{"charrefs", func(n int) string { return `<x>` + hostileFill(n, `&#x41;&amp;`) + `</x>` }},
+	{"deep-ns-leaves", func(n int) string { return xmltest.NestedNS(25, xmltest.Fill(n, `<p0_0:x/>`)) }},
+	{"many-ns-decls", func(n int) string { return xmltest.Fill(n, `<x`+xmltest.NSDecls("b", 31)+`/>`) }},
+	{"tiny-elements", func(n int) string { return xmltest.Fill(n, `<a/>`) }},
+	{"comments", func(n int) string { return `<x>` + xmltest.Fill(n, `<!---->`) + `</x>` }},
+	{"charrefs", func(n int) string { return `<x>` + xmltest.Fill(n, `&#x41;&amp;`) + `</x>` }},
 	{"many-attributes", func(n int) string {
 		var b strings.Builder
 		for b.Len() < n {
@@ -44,31 +45,6 @@ var metadataShapes = []struct {
 		}
 		return b.String()
 	}},
-}
-
-func hostileNS(tag string, n int) string {
-	var b strings.Builder
-	for i := 0; i < n; i++ {
-		fmt.Fprintf(&b, ` xmlns:p%s_%d="urn:x:%s:%d"`, tag, i, tag, i)
-	}
-	return b.String()
-}
-
-func hostileFill(n int, unit string) string {
-	var b strings.Builder
-	for b.Len() < n {
-		b.WriteString(unit)
-	}
-	return b.String()
-}
-
-func hostileNested(depth int, inner string) string {
-	var open, closing strings.Builder
-	for d := 0; d < depth; d++ {
-		fmt.Fprintf(&open, `<n%d%s>`, d, hostileNS(fmt.Sprint(d), 30))
-		closing.WriteString(fmt.Sprintf(`</n%d>`, depth-1-d))
-	}
-	return open.String() + inner + closing.String()
 }
 
 // hostileMetadata returns the signed fixture with shape built to about n

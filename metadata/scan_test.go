@@ -12,6 +12,7 @@ import (
 	"testing/iotest"
 
 	"github.com/samlaws/samlaws/internal/xmlread"
+	"github.com/samlaws/samlaws/internal/xmltest"
 )
 
 var bigLimits = xmlread.Limits{MaxBytes: 1 << 30, MaxDepth: 1 << 20, MaxTokens: 1 << 30, MaxAttrs: 1 << 20}
@@ -184,7 +185,7 @@ func FuzzScannerMatchesEncodingXML(f *testing.F) {
 		if g, w := strings.Join(got, "\n"), strings.Join(want, "\n"); g != w {
 			t.Fatalf("token streams differ:\nscanner:\n%s\nencoding/xml:\n%s", g, w)
 		}
-		if err := stdStructure(data); err != nil {
+		if err := xmltest.Structure(data); err != nil {
 			t.Fatalf("scanner accepted what encoding/xml's raw tokens show is not one well-formed element: %v", err)
 		}
 		got2, err := scanEvents(nil, iotest.HalfReader(bytes.NewReader(data)))
@@ -206,42 +207,6 @@ func TestScannerXMLDeclaration(t *testing.T) {
 	for _, in := range []string{`<?xml version="1.0"?><a/>`, `<?xml version='1.0' encoding='UTF-8' standalone="no"?><a/>`} {
 		if _, err := scanEvents([]byte(in), nil); err != nil {
 			t.Errorf("%q rejected: %v", in, err)
-		}
-	}
-}
-
-// stdStructure checks with encoding/xml's raw tokens what its Token does
-// not: exactly one root element, no text but white space outside it, no
-// directive (DTD). (It replaces internal/xmlguard.Check as an oracle.)
-func stdStructure(data []byte) error {
-	d := xml.NewDecoder(bytes.NewReader(data))
-	d.Strict = true
-	depth, roots := 0, 0
-	for {
-		tok, err := d.RawToken()
-		if err == io.EOF {
-			if depth != 0 || roots != 1 {
-				return fmt.Errorf("%d roots, depth %d at the end", roots, depth)
-			}
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if depth == 0 {
-				roots++
-			}
-			depth++
-		case xml.EndElement:
-			depth--
-		case xml.CharData:
-			if depth == 0 && len(bytes.TrimLeft(t, " \t\r\n")) != 0 {
-				return errors.New("text outside the root element")
-			}
-		case xml.Directive:
-			return errors.New("directive")
 		}
 	}
 }

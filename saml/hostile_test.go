@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/samlaws/samlaws/internal/mint/minttest"
+	"github.com/samlaws/samlaws/internal/xmltest"
 )
 
 // The adversarial generator of issue 9: the shapes of XML that make a
@@ -30,20 +31,6 @@ type hostileShape struct {
 	name     string
 	replayed bool // keeps a valid SignedInfo: the digest work is reached
 	build    func(valid string, xmlBytes int) string
-}
-
-// fill repeats unit (numbered with %d when it contains it) until the
-// result is about n bytes.
-func fill(n int, unit string) string {
-	var b strings.Builder
-	for i := 0; b.Len() < n; i++ {
-		if strings.Contains(unit, "%d") {
-			fmt.Fprintf(&b, unit, i)
-		} else {
-			b.WriteString(unit)
-		}
-	}
-	return b.String()
 }
 
 // unsignedSkeleton is a small Response with an assertion signature whose
@@ -65,27 +52,6 @@ func unsignedSkeleton(rootAttrs, signedInfo, body string) string {
 		body + `</Assertion></samlp:Response>`
 }
 
-// nsDecls returns n namespace declarations of prefixes p<tag>_0.. on one
-// element (the parser allows at most 32 attributes per element).
-func nsDecls(tag string, n int) string {
-	var b strings.Builder
-	for i := 0; i < n; i++ {
-		fmt.Fprintf(&b, ` xmlns:p%s_%d="urn:x:%s:%d"`, tag, i, tag, i)
-	}
-	return b.String()
-}
-
-// nestedNS opens depth elements each declaring 30 prefixes, puts inner
-// inside, and closes them.
-func nestedNS(depth int, inner string) string {
-	var open, closing strings.Builder
-	for d := 0; d < depth; d++ {
-		fmt.Fprintf(&open, `<n%d%s>`, d, nsDecls(fmt.Sprint(d), 30))
-		closing.WriteString(fmt.Sprintf(`</n%d>`, depth-1-d))
-	}
-	return open.String() + inner + closing.String()
-}
-
 // replaceOnce replaces the first old in s, failing loudly when it is absent.
 func replaceOnce(s, old, new string) string {
 	if !strings.Contains(s, old) {
@@ -103,9 +69,9 @@ var hostileShapes = []hostileShape{
 		for i := 0; pl.Len() < n/3; i++ {
 			fmt.Fprintf(&pl, "p%d_%d ", i%24, i%30)
 		}
-		inner := fill(n/3, `<pa_0:x/>`)
-		si := nestedNS(min(24, n/1500), inner)
-		s := unsignedSkeleton(nsDecls("a", 28), si, "")
+		inner := xmltest.Fill(n/3, `<pa_0:x/>`)
+		si := xmltest.NestedNS(min(24, n/1500), inner)
+		s := unsignedSkeleton(xmltest.NSDecls("a", 28), si, "")
 		return replaceOnce(s, `<ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>`,
 			`<ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"><ec:InclusiveNamespaces xmlns:ec="http://www.w3.org/2001/10/xml-exc-c14n#" PrefixList="`+pl.String()+`"/></ds:CanonicalizationMethod>`)
 	}},
@@ -116,25 +82,25 @@ var hostileShapes = []hostileShape{
 		for i := 0; i < 32; i++ {
 			fmt.Fprintf(&pl, "p%d_%d ", i%24, i)
 		}
-		inner := fill(n/2, `<pa_0:x/>`)
-		si := nestedNS(min(24, n/1500), inner)
-		s := unsignedSkeleton(nsDecls("a", 28), si, "")
+		inner := xmltest.Fill(n/2, `<pa_0:x/>`)
+		si := xmltest.NestedNS(min(24, n/1500), inner)
+		s := unsignedSkeleton(xmltest.NSDecls("a", 28), si, "")
 		return replaceOnce(s, `<ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>`,
 			`<ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"><ec:InclusiveNamespaces xmlns:ec="http://www.w3.org/2001/10/xml-exc-c14n#" PrefixList="`+pl.String()+`"/></ds:CanonicalizationMethod>`)
 	}},
 	// Deep nesting, each level declaring 30 prefixes, and many leaves using
 	// the outermost one (worst for a namespace lookup walking up the tree).
 	{name: "deep-ns-leaves", build: func(_ string, n int) string {
-		return unsignedSkeleton("", "", nestedNS(min(27, n/1200), fill(n/2, `<p0_0:x/>`)))
+		return unsignedSkeleton("", "", xmltest.NestedNS(min(27, n/1200), xmltest.Fill(n/2, `<p0_0:x/>`)))
 	}},
 	// Many elements in SignedInfo (canonicalized before the RSA check).
 	{name: "wide-signedinfo", build: func(_ string, n int) string {
-		return unsignedSkeleton("", fill(n, `<ds:x/>`), "")
+		return unsignedSkeleton("", xmltest.Fill(n, `<ds:x/>`), "")
 	}},
 	// Many References.
 	{name: "many-references", build: func(_ string, n int) string {
 		ref := `<ds:Reference URI="#_a"><ds:Transforms><ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/></ds:Transforms><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue>AAAA</ds:DigestValue></ds:Reference>`
-		return unsignedSkeleton("", fill(n, ref), "")
+		return unsignedSkeleton("", xmltest.Fill(n, ref), "")
 	}},
 	// Elements carrying the most attributes, all namespaced (attribute
 	// uniqueness by expanded name is quadratic per element if done naively).
@@ -147,28 +113,28 @@ var hostileShapes = []hostileShape{
 			}
 			b.WriteString(`/>`)
 		}
-		return unsignedSkeleton(nsDecls("a", 28), "", b.String())
+		return unsignedSkeleton(xmltest.NSDecls("a", 28), "", b.String())
 	}},
 	// Every element declaring 31 namespaces.
 	{name: "many-ns-decls", build: func(_ string, n int) string {
-		return unsignedSkeleton("", "", fill(n, `<x`+nsDecls("b", 31)+`/>`))
+		return unsignedSkeleton("", "", xmltest.Fill(n, `<x`+xmltest.NSDecls("b", 31)+`/>`))
 	}},
 	// One long text node full of character references.
 	{name: "charrefs", build: func(_ string, n int) string {
-		return unsignedSkeleton("", "", `<x>`+fill(n, `&#x41;&amp;`)+`</x>`)
+		return unsignedSkeleton("", "", `<x>`+xmltest.Fill(n, `&#x41;&amp;`)+`</x>`)
 	}},
 	// Many comments.
 	{name: "comments", build: func(_ string, n int) string {
-		return unsignedSkeleton("", "", fill(n, `<!---->`))
+		return unsignedSkeleton("", "", xmltest.Fill(n, `<!---->`))
 	}},
 	// Many tiny elements (the most tokens per byte).
 	{name: "tiny-elements", build: func(_ string, n int) string {
-		return unsignedSkeleton("", "", fill(n, `<a/>`))
+		return unsignedSkeleton("", "", xmltest.Fill(n, `<a/>`))
 	}},
 	// Chains of elements as deep as the budget allows, one after another.
 	{name: "deep-chains", build: func(_ string, n int) string {
 		chain := strings.Repeat(`<d>`, 28) + strings.Repeat(`</d>`, 28)
-		return unsignedSkeleton("", "", fill(n, chain))
+		return unsignedSkeleton("", "", xmltest.Fill(n, chain))
 	}},
 	// One long text node, and one long attribute value.
 	{name: "long-text", build: func(_ string, n int) string {
@@ -179,7 +145,7 @@ var hostileShapes = []hostileShape{
 	}},
 	// Entity and character references in an attribute value.
 	{name: "attr-entities", build: func(_ string, n int) string {
-		return unsignedSkeleton(` xmlns:z="urn:z" z:a="`+fill(n-2000, `&lt;&#x41;&amp;&#65;`)+`"`, "", "")
+		return unsignedSkeleton(` xmlns:z="urn:z" z:a="`+xmltest.Fill(n-2000, `&lt;&#x41;&amp;&#65;`)+`"`, "", "")
 	}},
 	// A valid response of the same size, the last group value altered after
 	// signing: the whole of the honest work (parse, schema, canonicalization
@@ -194,14 +160,14 @@ var hostileShapes = []hostileShape{
 		uri := "urn:" + strings.Repeat("u", 2000)
 		s := replaceOnce(valid, `<samlp:Response `, `<samlp:Response xmlns:q="`+uri+`" `)
 		pad := n - len(s) - 40
-		return replaceOnce(s, `<Subject>`, `<Subject>`+fill(pad, `<q:x/>`))
+		return replaceOnce(s, `<Subject>`, `<Subject>`+xmltest.Fill(pad, `<q:x/>`))
 	}},
 	// A valid signature replayed over an assertion with deep namespace
 	// nesting and many leaves.
 	{name: "replayed-deep-ns", replayed: true, build: func(valid string, n int) string {
 		depth := min(25, (n-len(valid))/1500)
 		pad := n - len(valid) - depth*1000
-		return replaceOnce(valid, `<Subject>`, `<Subject>`+nestedNS(depth, fill(pad, `<p0_0:x/>`)))
+		return replaceOnce(valid, `<Subject>`, `<Subject>`+xmltest.NestedNS(depth, xmltest.Fill(pad, `<p0_0:x/>`)))
 	}},
 }
 

@@ -3,10 +3,6 @@ package saml
 import (
 	"bytes"
 	"encoding/base64"
-	"encoding/xml"
-	"errors"
-	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,6 +13,7 @@ import (
 
 	"github.com/samlaws/samlaws/internal/c14n"
 	"github.com/samlaws/samlaws/internal/xmlread"
+	"github.com/samlaws/samlaws/internal/xmltest"
 )
 
 // parseAgrees holds parseDocument to the reference stack (encoding/xml's
@@ -30,7 +27,7 @@ func parseAgrees(t testing.TB, data []byte) bool {
 	if pe != nil {
 		return false
 	}
-	if err := stdStructure(data); err != nil {
+	if err := xmltest.Structure(data); err != nil {
 		t.Fatalf("parseDocument accepts, encoding/xml's raw tokens show no single well-formed root: %v", err)
 	}
 	if err := xrv.Validate(bytes.NewReader(data)); err != nil {
@@ -216,41 +213,5 @@ func TestDeclarationPosition(t *testing.T) {
 		_, err := vVerify(t, v, in)
 		vExpect(t, err, ErrMalformed)
 		_ = name
-	}
-}
-
-// stdStructure checks with encoding/xml's raw tokens (strict) that data is
-// exactly one root element, with no text but white space outside it and no
-// directive (DTD). It is the test oracle that replaced internal/xmlguard.
-func stdStructure(data []byte) error {
-	d := xml.NewDecoder(bytes.NewReader(data))
-	d.Strict = true
-	depth, roots := 0, 0
-	for {
-		tok, err := d.RawToken()
-		if err == io.EOF {
-			if depth != 0 || roots != 1 {
-				return fmt.Errorf("%d roots, depth %d at the end", roots, depth)
-			}
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if depth == 0 {
-				roots++
-			}
-			depth++
-		case xml.EndElement:
-			depth--
-		case xml.CharData:
-			if depth == 0 && len(bytes.TrimLeft(t, " \t\r\n")) != 0 {
-				return errors.New("text outside the root element")
-			}
-		case xml.Directive:
-			return errors.New("directive")
-		}
 	}
 }

@@ -2,10 +2,10 @@ package c14n
 
 import (
 	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/samlaws/samlaws/internal/xmlread"
+	"github.com/samlaws/samlaws/internal/xmltest"
 	"github.com/samlaws/samlaws/internal/xmltree"
 )
 
@@ -18,28 +18,6 @@ import (
 // prefixes and elements (the reported 20-second shape) would grow them.
 // The output is bounded too: MaxBytes stops an amplifying tree.
 func TestCanonicalizeWorkLinear(t *testing.T) {
-	decls := func(tag string, n int) string {
-		var b strings.Builder
-		for i := 0; i < n; i++ {
-			fmt.Fprintf(&b, ` xmlns:p%s_%d="urn:x:%s:%d"`, tag, i, tag, i)
-		}
-		return b.String()
-	}
-	fill := func(n int, unit string) string {
-		var b strings.Builder
-		for b.Len() < n {
-			b.WriteString(unit)
-		}
-		return b.String()
-	}
-	nested := func(depth int, inner string) string {
-		var open, closing strings.Builder
-		for d := 0; d < depth; d++ {
-			fmt.Fprintf(&open, `<n%d%s>`, d, decls(fmt.Sprint(d), 30))
-			closing.WriteString(fmt.Sprintf(`</n%d>`, depth-1-d))
-		}
-		return open.String() + inner + closing.String()
-	}
 	var prefixes []string
 	for i := 0; i < 32; i++ {
 		prefixes = append(prefixes, fmt.Sprintf("p%d_%d", i%25, i%30))
@@ -48,11 +26,13 @@ func TestCanonicalizeWorkLinear(t *testing.T) {
 		name  string
 		build func(n int) string
 	}{
-		{"deep-ns-leaves", func(n int) string { return nested(25, fill(n, `<p0_0:x/>`)) }},
-		{"deep-ns-redeclared", func(n int) string { return nested(25, fill(n, `<p0_0:x`+decls("0", 30)+`/>`)) }},
-		{"many-ns-decls", func(n int) string { return fill(n, `<x`+decls("b", 31)+`/>`) }},
-		{"tiny-elements", func(n int) string { return fill(n, `<a/>`) }},
-		{"comments", func(n int) string { return fill(n, `<!----><a>t</a>`) }},
+		{"deep-ns-leaves", func(n int) string { return xmltest.NestedNS(25, xmltest.Fill(n, `<p0_0:x/>`)) }},
+		{"deep-ns-redeclared", func(n int) string {
+			return xmltest.NestedNS(25, xmltest.Fill(n, `<p0_0:x`+xmltest.NSDecls("0", 30)+`/>`))
+		}},
+		{"many-ns-decls", func(n int) string { return xmltest.Fill(n, `<x`+xmltest.NSDecls("b", 31)+`/>`) }},
+		{"tiny-elements", func(n int) string { return xmltest.Fill(n, `<a/>`) }},
+		{"comments", func(n int) string { return xmltest.Fill(n, `<!----><a>t</a>`) }},
 	}
 	for _, sh := range shapes {
 		for _, opts := range []Options{{}, {InclusivePrefixes: prefixes}, {WithComments: true}} {
