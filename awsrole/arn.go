@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/samlaws/samlaws/internal/textclip"
 )
 
 // Partition is an AWS partition, the second field of an ARN.
@@ -280,16 +282,16 @@ func parseARN(s string, want arnKind) (parsedARN, error) {
 	}
 	part, service, region, account, resource := Partition(f[1]), f[2], f[3], f[4], f[5]
 	if !slices.Contains(Partitions(), part) {
-		return fail(nil, "unknown partition %s (want one of aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f): %s", echoN(f[1], 24), echoARN(s))
+		return fail(nil, "unknown partition %s (want one of aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f): %s", textclip.Quote(f[1], 24), echoARN(s))
 	}
 	if service != "iam" {
-		return fail(errARNNotIAM, "ARN of service %s, not an IAM role or saml-provider: %s", echoN(service, 24), echoARN(s))
+		return fail(errARNNotIAM, "ARN of service %s, not an IAM role or saml-provider: %s", textclip.Quote(service, 24), echoARN(s))
 	}
 	if region != "" {
-		return fail(nil, "IAM ARNs have no region, found %s: %s", echoN(region, 24), echoARN(s))
+		return fail(nil, "IAM ARNs have no region, found %s: %s", textclip.Quote(region, 24), echoARN(s))
 	}
 	if len(account) != 12 || strings.Trim(account, "0123456789") != "" {
-		return fail(nil, "account ID %s is not 12 digits: %s", echoN(account, 24), echoARN(s))
+		return fail(nil, "account ID %s is not 12 digits: %s", textclip.Quote(account, 24), echoARN(s))
 	}
 	typ, rest, ok := strings.Cut(resource, "/")
 	switch {
@@ -338,6 +340,6 @@ func parseARN(s string, want arnKind) (parsedARN, error) {
 	case typ == "role" || typ == "saml-provider":
 		return fail(nil, "%s ARN has no name after %q: %s", typ, typ, echoARN(s))
 	default:
-		return fail(errARNNotIAM, "IAM ARN of resource type %s, not role or saml-provider: %s", echoN(typ, 24), echoARN(s))
+		return fail(errARNNotIAM, "IAM ARN of resource type %s, not role or saml-provider: %s", textclip.Quote(typ, 24), echoARN(s))
 	}
 }

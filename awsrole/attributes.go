@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/samlaws/samlaws/internal/textclip"
 )
 
 // Attributes are the AWS attributes of one SAML assertion (A3.1-A3.8), as
@@ -196,7 +198,7 @@ func caseHint(m map[string][]string, want string) string {
 		return ""
 	}
 	slices.Sort(found)
-	return fmt.Sprintf("; found %s, which differs only in case: attribute names are case-sensitive", echoN(found[0], 128))
+	return fmt.Sprintf("; found %s, which differs only in case: attribute names are case-sensitive", textclip.Quote(found[0], 128))
 }
 
 // withIndex sets the Index of an *Error returned by this package.

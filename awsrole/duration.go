@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/samlaws/samlaws/internal/awslimits"
+	"github.com/samlaws/samlaws/internal/textclip"
 )
 
 // Session length limits, in seconds (the 900-43200 range is in
@@ -46,15 +47,15 @@ func ParseSessionDuration(s string) (SessionDuration, error) {
 	}
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
-			return fail(fmt.Sprintf("%q at byte %d is not a digit (value %s)", rune(s[i]), i, echoN(s, 16)))
+			return fail(fmt.Sprintf("%q at byte %d is not a digit (value %s)", rune(s[i]), i, textclip.Quote(s, 16)))
 		}
 	}
 	if s[0] == '0' {
-		return fail(fmt.Sprintf("leading zero in %s", echoN(s, 16)))
+		return fail(fmt.Sprintf("leading zero in %s", textclip.Quote(s, 16)))
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil || n < awslimits.MinSessionSeconds || n > awslimits.MaxSessionSeconds {
-		return fail(fmt.Sprintf("%s is out of range", echoN(s, 16)))
+		return fail(fmt.Sprintf("%s is out of range", textclip.Quote(s, 16)))
 	}
 	return SessionDuration(time.Duration(n) * time.Second), nil
 }

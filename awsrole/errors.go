@@ -4,9 +4,9 @@ import (
 	"errors"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/samlaws/samlaws/internal/errkind"
+	"github.com/samlaws/samlaws/internal/textclip"
 )
 
 // Sentinel categories. Every error returned by this package is an *Error
@@ -203,23 +203,12 @@ const (
 // echo quotes at most maxEcho bytes of s (cut at a rune boundary) for an error
 // message, marking a cut with "...".
 func echo(s string) string {
-	return echoN(s, maxEcho)
+	return textclip.Quote(s, maxEcho)
 }
 
 // echoARN is echo with the larger bound for ARNs and Role values.
 func echoARN(s string) string {
-	return echoN(s, maxEchoARN)
-}
-
-func echoN(s string, n int) string {
-	if len(s) <= n {
-		return strconv.Quote(s)
-	}
-	cut := n
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return strconv.Quote(s[:cut]) + "... (" + strconv.Itoa(len(s)) + " bytes)"
+	return textclip.Quote(s, maxEchoARN)
 }
 
 func newErr(attr string, index int, rule string, category, detail error, reason string) *Error {

@@ -6,6 +6,8 @@ import (
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/samlaws/samlaws/internal/textclip"
 )
 
 // Session tag limits (A3.7, A3.8, B4.6).
@@ -131,9 +133,5 @@ func tagAttrName(key string) string {
 	if len(key) <= limit {
 		return AttrPrincipalTagPrefix + key
 	}
-	cut := limit
-	for cut > 0 && !utf8.RuneStart(key[cut]) {
-		cut--
-	}
-	return AttrPrincipalTagPrefix + key[:cut] + "..."
+	return AttrPrincipalTagPrefix + textclip.Prefix(key, limit) + "..."
 }

@@ -3,9 +3,9 @@ package federation
 import (
 	"errors"
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/samlaws/samlaws/internal/errkind"
+	"github.com/samlaws/samlaws/internal/textclip"
 )
 
 // Sentinel categories. Every error returned by this package is an *Error whose
@@ -112,9 +112,5 @@ func quote(s string, n int) string {
 	if len(s) <= n {
 		return strconv.Quote(s)
 	}
-	cut := n
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return strconv.Quote(s[:cut]) + "..."
+	return strconv.Quote(textclip.Prefix(s, n)) + "..."
 }

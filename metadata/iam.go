@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/samlaws/samlaws/internal/mdlimit"
+	"github.com/samlaws/samlaws/internal/textclip"
 	"github.com/samlaws/samlaws/internal/xmlread"
 )
 
@@ -107,11 +108,7 @@ func CheckIAM(data []byte) []*Error {
 // quoteEntityID quotes an entityID for a message, cut to 100 bytes.
 func quoteEntityID(id string) string {
 	if len(id) > 100 {
-		cut := 100
-		for cut > 0 && !utf8.RuneStart(id[cut]) {
-			cut--
-		}
-		id = id[:cut] + "..."
+		id = textclip.Prefix(id, 100) + "..."
 	}
 	return fmt.Sprintf("%q", id)
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/federation"
 	"github.com/samlaws/samlaws/internal/awsendpoint"
+	"github.com/samlaws/samlaws/internal/textclip"
 	"github.com/samlaws/samlaws/metadata"
 )
 
@@ -458,7 +459,7 @@ func (v *Verifier) consume(ctx context.Context, a *Assertion) error {
 // every character but printable ASCII escaped; used only for configuration
 // values and algorithm URIs, never for assertion content.
 func quoteShort(s string) string {
-	cut := clipRunes(s, 80)
+	cut := textclip.Prefix(s, 80)
 	q := strconv.QuoteToASCII(cut)
 	if len(cut) < len(s) {
 		q += "..."

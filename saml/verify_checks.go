@@ -8,12 +8,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/beevik/etree"
 
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/textclip"
 )
 
 // SAML URIs used by the checks.
@@ -873,7 +873,7 @@ func safeName(s string) string {
 	if len(s) <= 40 && plainASCII(s) {
 		return s // the usual case (names the reader accepted are ASCII): no copy
 	}
-	cut := clipRunes(s, 40)
+	cut := textclip.Prefix(s, 40)
 	q := strconv.QuoteToASCII(cut)
 	q = q[1 : len(q)-1]
 	if len(cut) < len(s) {
@@ -891,19 +891,6 @@ func plainASCII(s string) bool {
 		}
 	}
 	return true
-}
-
-// clipRunes returns at most max bytes of s, never splitting a UTF-8
-// sequence.
-func clipRunes(s string, max int) string {
-	if len(s) <= max {
-		return s
-	}
-	i := max
-	for i > 0 && !utf8.RuneStart(s[i]) {
-		i--
-	}
-	return s[:i]
 }
 
 // prefixedName is an element's name as written, prefix included, for Values.

@@ -2,8 +2,6 @@ package samlcreds
 
 import (
 	"errors"
-	"strconv"
-	"unicode/utf8"
 
 	"github.com/samlaws/samlaws/awsrole"
 )
@@ -37,17 +35,4 @@ const pkgName = "samlcreds"
 
 func newErr(kind error, rule, reason string, cause error) *awsrole.Error {
 	return &awsrole.Error{Kind: kind, Rule: rule, Reason: reason, Err: cause, Package: pkgName, Index: -1}
-}
-
-// quote quotes at most n bytes of s (cut at a rune boundary) for an error
-// message, marking a cut with "...".
-func quote(s string, n int) string {
-	if len(s) <= n {
-		return strconv.Quote(s)
-	}
-	cut := n
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return strconv.Quote(s[:cut]) + "... (" + strconv.Itoa(len(s)) + " bytes)"
 }

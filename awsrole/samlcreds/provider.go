@@ -13,6 +13,7 @@ import (
 
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/internal/awslimits"
+	"github.com/samlaws/samlaws/internal/textclip"
 )
 
 // ProviderName is the Source of the credentials a Provider returns.
@@ -63,7 +64,7 @@ func readAssertionFile(ctx context.Context, path string) ([]byte, error) {
 	}
 	if len(b) > maxAssertionFileBytes {
 		return nil, newErr(ErrAssertion, "A6.1",
-			fmt.Sprintf("SAML assertion file %s is larger than %d bytes; a SAMLAssertion is at most %d characters", quote(path, 72), maxAssertionFileBytes, awslimits.MaxAssertionChars), nil)
+			fmt.Sprintf("SAML assertion file %s is larger than %d bytes; a SAMLAssertion is at most %d characters", textclip.Quote(path, 72), maxAssertionFileBytes, awslimits.MaxAssertionChars), nil)
 	}
 	b = bytes.TrimPrefix(b, []byte("\xEF\xBB\xBF"))
 	return bytes.Trim(b, " \t\r\n"), nil

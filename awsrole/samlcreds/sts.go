@@ -19,6 +19,7 @@ import (
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/internal/awserr"
 	"github.com/samlaws/samlaws/internal/awslimits"
+	"github.com/samlaws/samlaws/internal/textclip"
 )
 
 // Request limits from the STS model (B4.1); the assertion's own limits are
@@ -242,7 +243,7 @@ func validatePolicy(policy string, arns []string) error {
 	}
 	for i, a := range arns {
 		if n := utf8.RuneCountInString(a); n < minPolicyARNLen || n > maxPolicyARNLen || !strings.HasPrefix(a, "arn:") {
-			return fail("PolicyARNs[%d] is not an ARN of 20-2048 characters: %s", i, quote(a, 256))
+			return fail("PolicyARNs[%d] is not an ARN of 20-2048 characters: %s", i, textclip.Quote(a, 256))
 		}
 	}
 	return nil
@@ -348,7 +349,7 @@ func newResult(role awsrole.Role, out *sts.AssumeRoleWithSAMLOutput) (*Result, e
 		r.RoleSessionName = sessionNameOf(r.AssumedRoleARN)
 		want := role.RoleARN.AssumedRoleARN("")
 		if r.AssumedRoleARN != "" && (!strings.HasPrefix(r.AssumedRoleARN, want) || len(r.AssumedRoleARN) == len(want)) {
-			return fail("B2.6", fmt.Sprintf("AssumedRoleUser %s is not a session of the requested role %s", quote(r.AssumedRoleARN, 256), role.RoleARN))
+			return fail("B2.6", fmt.Sprintf("AssumedRoleUser %s is not a session of the requested role %s", textclip.Quote(r.AssumedRoleARN, 256), role.RoleARN))
 		}
 	}
 	if id, ok := awsmiddleware.GetRequestIDMetadata(out.ResultMetadata); ok {

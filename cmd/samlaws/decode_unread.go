@@ -3,6 +3,8 @@ package main
 import (
 	"strconv"
 	"strings"
+
+	"github.com/samlaws/samlaws/internal/textclip"
 )
 
 // decodeUnread is a part of the response decode cannot read, and so does not
@@ -160,7 +162,7 @@ func decodePath(n *decodeNode) string {
 // safeText escapes anything but printable ASCII in a name read from a
 // response, without quotes.
 func safeText(s string) string {
-	q := strconv.QuoteToASCII(clipUTF8(s, 80))
+	q := strconv.QuoteToASCII(textclip.Prefix(s, 80))
 	return q[1 : len(q)-1]
 }
 

@@ -9,6 +9,8 @@ import (
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/samlaws/samlaws/internal/textclip"
 )
 
 // usageError is a problem with the command line of any subcommand; it names
@@ -113,7 +115,7 @@ func editDistance(a, b string) int {
 // a UTF-8 sequence.
 func clip(s string) string {
 	if len(s) > 60 {
-		return clipUTF8(s, 60) + "..."
+		return textclip.Prefix(s, 60) + "..."
 	}
 	return s
 }

@@ -7,6 +7,7 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
+	"github.com/samlaws/samlaws/internal/textclip"
 	"github.com/samlaws/samlaws/saml"
 )
 
@@ -15,25 +16,13 @@ import (
 // whatever the input (issue 19).
 const checkMaxValue = 256
 
-// clipUTF8 returns at most max bytes of s, never splitting a UTF-8 sequence.
-func clipUTF8(s string, max int) string {
-	if len(s) <= max {
-		return s
-	}
-	i := max
-	for i > 0 && !utf8.RuneStart(s[i]) {
-		i--
-	}
-	return s[:i]
-}
-
 // visibleQuote quotes s with every character but printable ASCII escaped:
 // "\n", "\t", "\u202e" (bidi controls), "\u0430" (a Cyrillic lookalike of
 // "a"), "\xff" (invalid UTF-8). Trailing spaces show inside the quotes.
 // Values read from a response are printed only through it, so that none can
 // add, break or reorder a line of a report.
 func visibleQuote(s string, max int) string {
-	cut := clipUTF8(s, max)
+	cut := textclip.Prefix(s, max)
 	q := strconv.QuoteToASCII(cut)
 	if len(cut) < len(s) {
 		q += fmt.Sprintf("... (%d more bytes)", len(s)-len(cut))
@@ -45,7 +34,7 @@ func visibleQuote(s string, max int) string {
 func newCheckValue(v saml.Value) checkValue {
 	cv := checkValue{Name: v.Name, Missing: v.Missing, Expected: v.Want}
 	if !v.Missing {
-		cv.Actual = clipUTF8(v.Got, checkMaxValue)
+		cv.Actual = textclip.Prefix(v.Got, checkMaxValue)
 		cv.Truncated = len(cv.Actual) < len(v.Got)
 		cv.Visible = visibleQuote(v.Got, checkMaxValue)
 		cv.Note = valueNote(v.Got, v.Want)

@@ -7,11 +7,11 @@ package awserr
 import (
 	"errors"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/aws/smithy-go"
 
 	"github.com/samlaws/samlaws/awsrole"
+	"github.com/samlaws/samlaws/internal/textclip"
 )
 
 // MaxMessage bounds the service message (or transport error text) a
@@ -73,9 +73,5 @@ func Clip(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	cut := n
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "..."
+	return textclip.Prefix(s, n) + "..."
 }
