@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"math/big"
@@ -24,6 +23,7 @@ import (
 	"github.com/samlaws/samlaws/awstest"
 	"github.com/samlaws/samlaws/federation"
 	"github.com/samlaws/samlaws/internal/awstesthelp"
+	"github.com/samlaws/samlaws/internal/samltesthelp"
 	"github.com/samlaws/samlaws/internal/testkeys"
 	"github.com/samlaws/samlaws/saml/samltest"
 )
@@ -141,7 +141,7 @@ func TestSAMLProviderLifecycle(t *testing.T) {
 	if !errors.As(err, &invalid) || invalid.ErrorMessage() != "Invalid private key." {
 		t.Errorf("bad key: %v", err)
 	}
-	k1, k2, k3 := keyPEM(t, 1), keyPEM(t, 2), keyPEM(t, 3)
+	k1, k2, k3 := samltesthelp.KeyPEM(t, 1), samltesthelp.KeyPEM(t, 2), samltesthelp.KeyPEM(t, 3)
 	for _, k := range []string{k1, k2} {
 		if _, err := c.UpdateSAMLProvider(ctx, &iam.UpdateSAMLProviderInput{SAMLProviderArn: aws.String(arn), AddPrivateKey: aws.String(k)}); err != nil {
 			t.Fatalf("AddPrivateKey: %v", err)
@@ -244,20 +244,6 @@ func TestSAMLProviderQuotaAndValidUntil(t *testing.T) {
 	}
 }
 
-// keyPEM returns test key i as PKCS#8 PEM.
-func keyPEM(t *testing.T, i int) string {
-	t.Helper()
-	k, err := testkeys.RSA(i)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, err := x509.MarshalPKCS8PrivateKey(k)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
-}
-
 // spCert is a self-signed certificate for test key i (the SP's encryption
 // certificate that Entra encrypts to, A5.10).
 func spCert(t *testing.T, i int) *x509.Certificate {
@@ -293,7 +279,7 @@ func TestEncryptedAssertions(t *testing.T) {
 		t.Errorf("encrypted, no key: %v, want InvalidIdentityToken", err)
 	}
 	if _, err := w.iam.UpdateSAMLProvider(ctx, &iam.UpdateSAMLProviderInput{SAMLProviderArn: aws.String(providerARN),
-		AddPrivateKey: aws.String(keyPEM(t, 4)), AssertionEncryptionMode: iamtypes.AssertionEncryptionModeTypeRequired}); err != nil {
+		AddPrivateKey: aws.String(samltesthelp.KeyPEM(t, 4)), AssertionEncryptionMode: iamtypes.AssertionEncryptionModeTypeRequired}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := w.assume(t, enc); err != nil {

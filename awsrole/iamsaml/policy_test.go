@@ -15,6 +15,7 @@ import (
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/awsrole/iamsaml"
 	"github.com/samlaws/samlaws/federation"
+	"github.com/samlaws/samlaws/internal/samltesthelp"
 )
 
 type policyDoc struct {
@@ -93,7 +94,7 @@ func TestPolicyMatchesCalls(t *testing.T) {
 			}
 		},
 		"AddEncryptionKey": func(t *testing.T, tn *tenant) {
-			key := testKeyPEM(t, 4)
+			key := samltesthelp.KeyPEM(t, 4)
 			if _, err := iamsaml.AddEncryptionKey(ctx, tn.iam, tn.arn, key); err != nil {
 				t.Fatal(err)
 			}
@@ -134,7 +135,7 @@ func TestPolicyMatchesCalls(t *testing.T) {
 		"AddEncryptionKey": mustEnsure,
 		"RemoveEncryptionKey": func(t *testing.T, tn *tenant) {
 			mustEnsure(t, tn)
-			key := testKeyPEM(t, 4)
+			key := samltesthelp.KeyPEM(t, 4)
 			if _, err := iamsaml.AddEncryptionKey(ctx, tn.iam, tn.arn, key); err != nil {
 				t.Fatal(err)
 			}

@@ -2,8 +2,6 @@ package iamsaml_test
 
 import (
 	"context"
-	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"os"
 	"strings"
@@ -21,25 +19,9 @@ import (
 	"github.com/samlaws/samlaws/federation"
 	"github.com/samlaws/samlaws/internal/awstesthelp"
 	"github.com/samlaws/samlaws/internal/samltesthelp"
-	"github.com/samlaws/samlaws/internal/testkeys"
 	"github.com/samlaws/samlaws/metadata"
 	"github.com/samlaws/samlaws/saml/samltest"
 )
-
-// testKeyPEM returns public test key i (the key of a samltest IdP with
-// KeyIndex i) as a PKCS#8 "PRIVATE KEY" PEM block.
-func testKeyPEM(t *testing.T, i int) string {
-	t.Helper()
-	k, err := testkeys.RSA(i)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, err := x509.MarshalPKCS8PrivateKey(k)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
-}
 
 // provNow is the fixed instant of these tests: the IdP mints and the server
 // judges at it, never at the wall clock.
@@ -368,9 +350,9 @@ func TestEncryptionKeyRotation(t *testing.T) {
 	if _, err := ensureProvider(ctx, tn.iam, tn.arn, tn.idp.Metadata(), tn.opts); err != nil {
 		t.Fatal(err)
 	}
-	keyA := testKeyPEM(t, 4)
-	keyB := testKeyPEM(t, 5)
-	keyC := testKeyPEM(t, 6)
+	keyA := samltesthelp.KeyPEM(t, 4)
+	keyB := samltesthelp.KeyPEM(t, 5)
+	keyC := samltesthelp.KeyPEM(t, 6)
 	idA, err := iamsaml.AddEncryptionKey(ctx, tn.iam, tn.arn, keyA)
 	if err != nil {
 		t.Fatal(err)
@@ -514,7 +496,7 @@ func TestAddEncryptionKeyEchoWithheld(t *testing.T) {
 	if _, err := ensureProvider(ctx, tn.iam, tn.arn, tn.idp.Metadata(), tn.opts); err != nil {
 		t.Fatal(err)
 	}
-	key := testKeyPEM(t, 4)
+	key := samltesthelp.KeyPEM(t, 4)
 	echo := key[100:180]
 	tn.srv.InjectFault(awstest.Fault{Action: "UpdateSAMLProvider", Code: "InvalidInput", Message: "cannot parse " + echo, Status: 400})
 	_, err := iamsaml.AddEncryptionKey(ctx, tn.iam, tn.arn, key)
