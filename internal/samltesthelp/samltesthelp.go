@@ -1,8 +1,8 @@
 // Package samltesthelp holds the small helpers around saml/samltest (and its
-// test keys) that
-// the module's test files share, so that each test package does not carry its
-// own copy. Only test files import it (TestTestSupportImports in the module
-// root checks this); it is not part of the public API.
+// test keys) that the module's test files share, so that each test package
+// does not carry its own copy. Only test files import it
+// (TestTestSupportImports in the module root checks this); it is not part of
+// the public API.
 package samltesthelp
 
 import (
