@@ -626,15 +626,7 @@ func (s *Server) tagSAMLProvider(rq *request) (*xmlw, *apiErr) {
 	if err != nil {
 		return nil, err
 	}
-	if _, ok := rq.param("Tags.member.1.Key"); !ok {
-		return nil, validation("Value null at 'tags' failed to satisfy constraint: Member must not be null")
-	}
-	tags, err := rq.checkTags(p.tags, true)
-	if err != nil {
-		return nil, err
-	}
-	p.tags = tags
-	return nil, nil
+	return nil, rq.tagResource(&p.tags, true)
 }
 
 func (s *Server) untagSAMLProvider(rq *request) (*xmlw, *apiErr) {
@@ -642,12 +634,42 @@ func (s *Server) untagSAMLProvider(rq *request) (*xmlw, *apiErr) {
 	if err != nil {
 		return nil, err
 	}
+	return nil, rq.untagResource(&p.tags, true)
+}
+
+// tagResource, untagResource and listTags are IAM's Tag*, Untag* and List*Tags
+// on the tags of a SAML provider (provider true, whose rules differ slightly)
+// or of a role.
+func (rq *request) tagResource(tags *[]tag, provider bool) *apiErr {
+	if _, ok := rq.param("Tags.member.1.Key"); !ok {
+		return validation("Value null at 'tags' failed to satisfy constraint: Member must not be null")
+	}
+	merged, err := rq.checkTags(*tags, provider)
+	if err != nil {
+		return err
+	}
+	*tags = merged
+	return nil
+}
+
+func (rq *request) untagResource(tags *[]tag, provider bool) *apiErr {
 	keys := rq.members("TagKeys")
 	if len(keys) == 0 {
-		return nil, validation("Value null at 'tagKeys' failed to satisfy constraint: Member must not be null")
+		return validation("Value null at 'tagKeys' failed to satisfy constraint: Member must not be null")
 	}
-	p.tags = untag(p.tags, keys, true)
-	return nil, nil
+	*tags = untag(*tags, keys, provider)
+	return nil
+}
+
+func (rq *request) listTags(tags []tag) (*xmlw, *apiErr) {
+	from, to, err := rq.page(len(tags))
+	if err != nil {
+		return nil, err
+	}
+	w := &xmlw{}
+	w.tags("Tags", tags[from:to])
+	w.more(to, len(tags))
+	return w, nil
 }
 
 // page applies Marker/MaxItems pagination (MaxItems 1-1000, default 100;
@@ -687,14 +709,7 @@ func (s *Server) listSAMLProviderTags(rq *request) (*xmlw, *apiErr) {
 	if err != nil {
 		return nil, err
 	}
-	from, to, err := rq.page(len(p.tags))
-	if err != nil {
-		return nil, err
-	}
-	w := &xmlw{}
-	w.tags("Tags", p.tags[from:to])
-	w.more(to, len(p.tags))
-	return w, nil
+	return rq.listTags(p.tags)
 }
 
 // --- roles ---------------------------------------------------------------
@@ -935,15 +950,7 @@ func (s *Server) tagRole(rq *request) (*xmlw, *apiErr) {
 	if err != nil {
 		return nil, err
 	}
-	if _, ok := rq.param("Tags.member.1.Key"); !ok {
-		return nil, validation("Value null at 'tags' failed to satisfy constraint: Member must not be null")
-	}
-	tags, err := rq.checkTags(r.tags, false)
-	if err != nil {
-		return nil, err
-	}
-	r.tags = tags
-	return nil, nil
+	return nil, rq.tagResource(&r.tags, false)
 }
 
 func (s *Server) untagRole(rq *request) (*xmlw, *apiErr) {
@@ -951,12 +958,7 @@ func (s *Server) untagRole(rq *request) (*xmlw, *apiErr) {
 	if err != nil {
 		return nil, err
 	}
-	keys := rq.members("TagKeys")
-	if len(keys) == 0 {
-		return nil, validation("Value null at 'tagKeys' failed to satisfy constraint: Member must not be null")
-	}
-	r.tags = untag(r.tags, keys, false)
-	return nil, nil
+	return nil, rq.untagResource(&r.tags, false)
 }
 
 func (s *Server) listRoleTags(rq *request) (*xmlw, *apiErr) {
@@ -964,12 +966,5 @@ func (s *Server) listRoleTags(rq *request) (*xmlw, *apiErr) {
 	if err != nil {
 		return nil, err
 	}
-	from, to, err := rq.page(len(r.tags))
-	if err != nil {
-		return nil, err
-	}
-	w := &xmlw{}
-	w.tags("Tags", r.tags[from:to])
-	w.more(to, len(r.tags))
-	return w, nil
+	return rq.listTags(r.tags)
 }
