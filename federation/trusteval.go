@@ -301,52 +301,30 @@ func (c condition) holds(ctx map[string][]string) (ok, supported bool) {
 	}
 	switch set {
 	case "ForAllValues":
-		for _, v := range got {
-			r, ok := one(v)
-			if !ok {
-				return false, false
-			}
-			if !r {
-				return false, true
-			}
-		}
-		return true, true
+		return quantify(got, one, true)
 	case "ForAnyValue":
-		for _, v := range got {
-			r, ok := one(v)
-			if !ok {
-				return false, false
-			}
-			if r {
-				return true, true
-			}
-		}
-		return false, true
+		return quantify(got, one, false)
 	}
 	// No qualifier: a positive operator holds when any request value
 	// matches; a negated one when no request value matches any policy value.
-	if negated {
-		for _, v := range got {
-			r, ok := one(v)
-			if !ok {
-				return false, false
-			}
-			if !r {
-				return false, true
-			}
-		}
-		return true, true
-	}
+	return quantify(got, one, negated)
+}
+
+// quantify applies one to the request values in order: with all, whether one
+// holds for every value (true for none); otherwise whether it holds for some
+// value (false for none). It stops at the first value that decides, and
+// reports ok=false when one cannot interpret a value it reaches.
+func quantify(got []string, one func(string) (bool, bool), all bool) (result, ok bool) {
 	for _, v := range got {
 		r, ok := one(v)
 		if !ok {
 			return false, false
 		}
-		if r {
-			return true, true
+		if r != all {
+			return r, true
 		}
 	}
-	return false, true
+	return all, true
 }
 
 // operator returns the positive match function of a (base) operator name,
