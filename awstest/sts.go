@@ -10,6 +10,7 @@ import (
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/federation"
 	"github.com/samlaws/samlaws/internal/awslimits"
+	"github.com/samlaws/samlaws/internal/trustreq"
 	"github.com/samlaws/samlaws/saml"
 )
 
@@ -169,17 +170,7 @@ func (s *Server) assumeRoleWithSAML(rq *request) (*xmlw, *apiErr) {
 	if strings.HasPrefix(r.name, "AWSReservedSSO_") {
 		return nil, &notAuthorized // B2.7
 	}
-	req := federation.SAMLRequest{
-		Provider:          pARN,
-		Issuer:            a.Issuer,
-		Recipient:         a.Recipient,
-		NameID:            a.NameID,
-		NameIDFormat:      a.NameIDFormat,
-		Attributes:        a.Claims,
-		SourceIdentity:    string(a.SourceIdentity),
-		Tags:              a.Tags,
-		TransitiveTagKeys: a.TransitiveTagKeys,
-	}
+	req := trustreq.FromAssertion(a, pARN)
 	if err := r.trust.Authorize(req); err != nil {
 		return nil, &notAuthorized
 	}

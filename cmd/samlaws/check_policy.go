@@ -15,6 +15,7 @@ import (
 	"github.com/samlaws/samlaws/awsrole"
 	"github.com/samlaws/samlaws/federation"
 	"github.com/samlaws/samlaws/internal/awslimits"
+	"github.com/samlaws/samlaws/internal/trustreq"
 	"github.com/samlaws/samlaws/saml"
 )
 
@@ -93,17 +94,7 @@ func (p *checkTrustPolicy) evaluate(a *saml.Assertion) []checkProblem {
 		return nil // the verifier already refuses a response without roles
 	}
 	pair := pairs[0]
-	req := federation.SAMLRequest{
-		Provider:          pair.ProviderARN,
-		Issuer:            a.Issuer,
-		Recipient:         a.Recipient,
-		NameID:            a.NameID,
-		NameIDFormat:      a.NameIDFormat,
-		Attributes:        a.Claims,
-		SourceIdentity:    string(a.SourceIdentity),
-		Tags:              a.Tags,
-		TransitiveTagKeys: a.TransitiveTagKeys,
-	}
+	req := trustreq.FromAssertion(a, pair.ProviderARN)
 	err := p.tp.Authorize(req)
 	if err == nil {
 		return nil
