@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -245,7 +246,7 @@ func ApplyProvider(ctx context.Context, client APIClient, plan *ProviderPlan, op
 		return newErr(ErrInvalidOptions, "", "IAM client or plan is nil", nil)
 	}
 	if plan.Breaks && !opts.Force {
-		return newErr(ErrUnsafe, "C3.4", joinReasons("refusing to upload metadata that may cut off sign-in", plan.Reasons), nil)
+		return newErr(ErrUnsafe, "C3.4", joinReasons("refusing to upload metadata that may cut off sign-in", "C3.4", plan.Reasons), nil)
 	}
 	current, err := readProvider(ctx, client, plan.Provider)
 	if err != nil {
@@ -284,8 +285,12 @@ func ApplyProvider(ctx context.Context, client APIClient, plan *ProviderPlan, op
 	}
 }
 
-func joinReasons(head string, reasons []string) string {
+// joinReasons appends reasons to head. A reason's own trailing rule id is
+// dropped when it is rule, the id the error adds at its end: the message
+// said "(C3.4) (rule C3.4)".
+func joinReasons(head, rule string, reasons []string) string {
 	for i, r := range reasons {
+		r = strings.TrimSuffix(r, " ("+rule+")")
 		if i == 0 {
 			head += ": "
 		} else {

@@ -267,6 +267,8 @@ func TestRolloverC3_4(t *testing.T) {
 	opts.ActiveSigner = metadata.NewCertificate(oldCert.Raw).SHA1
 	if _, err := iamsaml.Rollover(ctx, tn.iam, tn.arn, tn.idp.Metadata(), opts); !errors.Is(err, iamsaml.ErrUnsafe) {
 		t.Fatalf("retire while the old certificate signs: err = %v, want ErrUnsafe", err)
+	} else if msg := err.Error(); !strings.Contains(msg, "is not in the new document (rule C3.4)") || strings.Count(msg, "C3.4") != 1 {
+		t.Errorf("the refusal cites C3.4 other than once, at its end: %q", msg)
 	}
 	// A dry run with the right signer says what it would do and writes nothing.
 	opts.ActiveSigner = metadata.NewCertificate(newCert.Raw).SHA256

@@ -73,7 +73,7 @@ func Rollover(ctx context.Context, client APIClient, arn awsrole.ProviderARN, id
 	}
 	if opts.DryRun || plan.Action == "none" {
 		if plan.Breaks && !opts.Force {
-			return st, newErr(ErrUnsafe, "C3.4", joinReasons("the "+st.Step+" step would cut off sign-in", plan.Reasons), nil)
+			return st, newErr(ErrUnsafe, "C3.4", joinReasons("the "+st.Step+" step would cut off sign-in", "C3.4", plan.Reasons), nil)
 		}
 		return st, nil
 	}
