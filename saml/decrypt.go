@@ -179,13 +179,21 @@ func (c *checker) decrypt(ea *etree.Element, facts *treeFacts, covered bool) (*e
 	if !covered {
 		start = c.v.pad.clock.now()
 	}
+	// The wrapper that declares the namespaces in scope is the sender's own
+	// bytes: built before the region, and with the ciphertext and the
+	// canonicalization budget (from the response's size) it keys the floor,
+	// as all three set the region's cost (an attacker who could make the
+	// region slower with bytes outside the ciphertext could otherwise run
+	// past a floor that lighter calls of the same class set).
+	wrapper := nsWrapper(ea)
+	key := padKey(len(parts.ciphertext)+len(wrapper), c.c14nBudget)
 	plain, ok := decryptContent(parts, cek, found, &c.dec)
-	root, sig, ok := c.openAssertion(ea, facts, plain, ok, covered)
+	root, sig, ok := c.openAssertion(ea, facts, wrapper, plain, ok, covered)
 	if !ok {
 		c.topUpRSA(base)
 	}
 	if !covered {
-		c.v.pad.settle(c.ctx, len(parts.ciphertext), start, !ok)
+		c.v.pad.settle(key, start, !ok)
 	}
 	if !ok {
 		return nil, nil, errUndecryptable()
@@ -466,10 +474,19 @@ func (v *Verifier) dummyKey(p *encryptedParts, size int) []byte {
 // that goes on to canonicalize and digest even when the RSA verification
 // failed; a step whose input did not survive an earlier one runs on the
 // Verifier's decoy Assertion instead (see newDecoy).
-func (c *checker) openAssertion(ea *etree.Element, facts *treeFacts, plain []byte, decrypted, covered bool) (root *etree.Element, sig *signed, ok bool) {
-	// The plaintext may use prefixes declared outside the EncryptedAssertion
-	// (pysaml2 does): parse it inside a wrapper that declares the namespaces in
-	// scope there, so that names and canonicalization see the same context.
+func (c *checker) openAssertion(ea *etree.Element, facts *treeFacts, wrapper string, plain []byte, decrypted, covered bool) (root *etree.Element, sig *signed, ok bool) {
+	wrapped := make([]byte, 0, len(wrapper)+len(plain)+4)
+	wrapped = append(wrapped, wrapper...)
+	wrapped = append(wrapped, trimBOM(bytes.TrimLeft(plain, " \t\r\n"))...)
+	wrapped = append(wrapped, "</w>"...)
+	return c.openWrapped(ea, facts, wrapped, len(wrapper), decrypted, covered)
+}
+
+// nsWrapper is the start tag the plaintext is parsed in. The plaintext may
+// use prefixes declared outside the EncryptedAssertion (pysaml2 does): it is
+// parsed inside a wrapper that declares the namespaces in scope there, so
+// that names and canonicalization see the same context.
+func nsWrapper(ea *etree.Element) string {
 	var w strings.Builder
 	w.WriteString("<w")
 	seen := map[string]bool{}
@@ -498,10 +515,12 @@ func (c *checker) openAssertion(ea *etree.Element, facts *treeFacts, plain []byt
 		}
 	}
 	w.WriteString(">")
-	wrapped := make([]byte, 0, w.Len()+len(plain)+4)
-	wrapped = append(wrapped, w.String()...)
-	wrapped = append(wrapped, trimBOM(bytes.TrimLeft(plain, " \t\r\n"))...)
-	wrapped = append(wrapped, "</w>"...)
+	return w.String()
+}
+
+// openWrapped is openAssertion on the plaintext in its wrapper (wrapLen
+// bytes of start tag, then the plaintext, then "</w>").
+func (c *checker) openWrapped(ea *etree.Element, facts *treeFacts, wrapped []byte, wrapLen int, decrypted, covered bool) (root *etree.Element, sig *signed, ok bool) {
 	// Parsed whether or not decryption succeeded: the same work either way.
 	// A parse that stops early is topped up with as many bytes of the
 	// decoy text, on the same slabs, so that neither the bytes parsed nor
@@ -534,7 +553,7 @@ func (c *checker) openAssertion(ea *etree.Element, facts *treeFacts, plain []byt
 		}
 	}
 	// n: the plaintext's size, which the decoy's work follows.
-	n := len(wrapped) - w.Len() - len("</w>")
+	n := len(wrapped) - wrapLen - len("</w>")
 	c.dec.plainBytes, c.dec.wrappedBytes = n, len(wrapped)
 	d := c.v.decoys.pick(n)
 	c.c14nBudget = max(c.c14nBudget, c.v.decoys.budget)

@@ -1,7 +1,6 @@
 package saml
 
 import (
-	"context"
 	"crypto/rsa"
 	"math"
 	"os"
@@ -247,4 +246,4 @@ func TestTimingStatistics(t *testing.T) {
 // its wait does not.
 type noWaitClock struct{ padClock }
 
-func (noWaitClock) sleep(context.Context, time.Duration) {}
+func (noWaitClock) waitUntil(time.Duration) {}

@@ -401,7 +401,7 @@ func thumbprint(c *x509.Certificate) string {
 // ErrSignature, ...). The replay check runs last, after every other check
 // passed (D5.3). ctx is passed to the ReplayCache.
 func (v *Verifier) Verify(ctx context.Context, raw []byte, requestIDs ...string) (*Assertion, error) {
-	c := &checker{v: v, ctx: ctx, now: v.now(), requestIDs: requestIDs}
+	c := &checker{v: v, now: v.now(), requestIDs: requestIDs}
 	a := c.run(raw)
 	if len(c.problems) > 0 {
 		return nil, c.problems[0]
@@ -422,7 +422,7 @@ func (v *Verifier) Verify(ctx context.Context, raw []byte, requestIDs ...string)
 // content, so that the report is complete, but Report.Assertion is set only
 // when the response is accepted. requestIDs are as for Verify.
 func (v *Verifier) Diagnose(ctx context.Context, raw []byte, requestIDs ...string) *Report {
-	c := &checker{v: v, ctx: ctx, now: v.now(), all: true, requestIDs: requestIDs}
+	c := &checker{v: v, now: v.now(), all: true, requestIDs: requestIDs}
 	a := c.run(raw)
 	r := &Report{Problems: c.problems, Omitted: c.omitted}
 	if len(c.problems) == 0 && a != nil {

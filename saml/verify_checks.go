@@ -1,7 +1,6 @@
 package saml
 
 import (
-	"context"
 	"errors"
 	"regexp"
 	"slices"
@@ -43,8 +42,7 @@ var aadstsCode = regexp.MustCompile(`AADSTS[0-9]{4,8}`)
 // checker runs the checks of one Verify or Diagnose call.
 type checker struct {
 	v          *Verifier
-	ctx        context.Context // Verify's or Diagnose's; nil in some tests
-	requestIDs []string        // expected InResponseTo values (SP-initiated), or nil
+	requestIDs []string // expected InResponseTo values (SP-initiated), or nil
 	now        time.Time
 	all        bool // Diagnose: keep going after a problem
 	work       int  // units of work (parse, canonicalization): tests pin it linear
