@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"flag"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -64,6 +65,20 @@ func goxmldsigAgrees(t testing.TB, raw []byte, a *Assertion) {
 				// Reference transform; XML-DSig 4.4.3.3 drops them from a
 				// "#ID" reference (Verify and xmlsec1 do). Only xmlsec1 is
 				// an oracle for such a signature over commented content.
+				// goxmldsig decodes SignatureValue and DigestValue with
+				// Go's base64, which refuses the spaces that
+				// xs:base64Binary allows between characters (XML Schema
+				// Part 2, 3.2.16; a fuzzer-found text node after a
+				// comment in SignatureValue). Only xmlsec1 is an oracle
+				// for those.
+				for _, b64 := range append(s.FindElements(".//SignatureValue"), s.FindElements(".//DigestValue")...) {
+					for _, tok := range b64.Child {
+						if cd, ok := tok.(*etree.CharData); ok && strings.Contains(cd.Data, " ") {
+							t.Logf("%s: a space in %s: goxmldsig's base64 refuses what xs:base64Binary allows, not compared", what, b64.Tag)
+							return
+						}
+					}
+				}
 				for _, tr := range s.FindElements(".//Transform") {
 					if tr.SelectAttrValue("Algorithm", "") == algExcC14NComm && hasComment(el) {
 						t.Logf("%s: WithComments reference over comments: goxmldsig departs from XML-DSig, not compared", what)
