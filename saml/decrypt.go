@@ -169,26 +169,22 @@ func (c *checker) decrypt(ea *etree.Element, facts *treeFacts, covered bool) (*e
 
 	// From here on every failure is errUndecryptable, after the same steps.
 	// Without a verified Response signature over the ciphertext, a failure
-	// also returns no sooner than a deadline that depends only on the
-	// ciphertext's length (decrypt_pad.go).
-	// The deadline counts from after the key unwrapping (RSA private-key
-	// operations, constant-time, the same for every probe of one shape).
+	// also returns no sooner than a floor (decrypt_pad.go), counted from
+	// after the key unwrapping (constant-time RSA, the same for every probe
+	// of one shape) and keyed on what the sender controls that sets the
+	// region's cost: the bytes parsed (ciphertext and the wrapper of
+	// namespace declarations, the sender's own bytes, built before the
+	// region) and the canonicalization budget (from the response's size).
 	base := c.rsaExpsSnapshot()
 	cek, found := c.v.unwrap(parts, &c.dec)
 	var start time.Duration
 	if !covered {
 		start = c.v.pad.clock.now()
 	}
-	// The wrapper that declares the namespaces in scope is the sender's own
-	// bytes: built before the region, and with the ciphertext and the
-	// canonicalization budget (from the response's size) it keys the floor,
-	// as all three set the region's cost (an attacker who could make the
-	// region slower with bytes outside the ciphertext could otherwise run
-	// past a floor that lighter calls of the same class set).
 	wrapper := nsWrapper(ea)
 	key := padKey(len(parts.ciphertext)+len(wrapper), c.c14nBudget)
 	plain, ok := decryptContent(parts, cek, found, &c.dec)
-	root, sig, ok := c.openAssertion(ea, facts, wrapper, plain, ok, covered)
+	root, sig, ok := c.openAssertion(facts, wrapper, plain, ok, covered)
 	if !ok {
 		c.topUpRSA(base)
 	}
@@ -466,22 +462,6 @@ func (v *Verifier) dummyKey(p *encryptedParts, size int) []byte {
 	return m.Sum(nil)[:size]
 }
 
-// openAssertion parses the plaintext and checks that it is exactly one
-// schema-valid Assertion; when covered is false it also verifies the
-// Assertion's signature. It returns ok false for every failure, without
-// saying which. Whatever fails, the same steps are taken: one parse, one
-// schema check, and (when covered is false) one signature verification
-// that goes on to canonicalize and digest even when the RSA verification
-// failed; a step whose input did not survive an earlier one runs on the
-// Verifier's decoy Assertion instead (see newDecoy).
-func (c *checker) openAssertion(ea *etree.Element, facts *treeFacts, wrapper string, plain []byte, decrypted, covered bool) (root *etree.Element, sig *signed, ok bool) {
-	wrapped := make([]byte, 0, len(wrapper)+len(plain)+4)
-	wrapped = append(wrapped, wrapper...)
-	wrapped = append(wrapped, trimBOM(bytes.TrimLeft(plain, " \t\r\n"))...)
-	wrapped = append(wrapped, "</w>"...)
-	return c.openWrapped(ea, facts, wrapped, len(wrapper), decrypted, covered)
-}
-
 // nsWrapper is the start tag the plaintext is parsed in. The plaintext may
 // use prefixes declared outside the EncryptedAssertion (pysaml2 does): it is
 // parsed inside a wrapper that declares the namespaces in scope there, so
@@ -518,9 +498,20 @@ func nsWrapper(ea *etree.Element) string {
 	return w.String()
 }
 
-// openWrapped is openAssertion on the plaintext in its wrapper (wrapLen
-// bytes of start tag, then the plaintext, then "</w>").
-func (c *checker) openWrapped(ea *etree.Element, facts *treeFacts, wrapped []byte, wrapLen int, decrypted, covered bool) (root *etree.Element, sig *signed, ok bool) {
+// openAssertion parses the plaintext and checks that it is exactly one
+// schema-valid Assertion; when covered is false it also verifies the
+// Assertion's signature. It returns ok false for every failure, without
+// saying which. Whatever fails, the same steps are taken: one parse, one
+// schema check, and (when covered is false) one signature verification
+// that goes on to canonicalize and digest even when the RSA verification
+// failed; a step whose input did not survive an earlier one runs on the
+// Verifier's decoy Assertion instead (see newDecoy).
+// The plaintext is parsed inside wrapper (nsWrapper's start tag).
+func (c *checker) openAssertion(facts *treeFacts, wrapper string, plain []byte, decrypted, covered bool) (root *etree.Element, sig *signed, ok bool) {
+	wrapped := make([]byte, 0, len(wrapper)+len(plain)+4)
+	wrapped = append(wrapped, wrapper...)
+	wrapped = append(wrapped, trimBOM(bytes.TrimLeft(plain, " \t\r\n"))...)
+	wrapped = append(wrapped, "</w>"...)
 	// Parsed whether or not decryption succeeded: the same work either way.
 	// A parse that stops early is topped up with as many bytes of the
 	// decoy text, on the same slabs, so that neither the bytes parsed nor
@@ -553,7 +544,7 @@ func (c *checker) openWrapped(ea *etree.Element, facts *treeFacts, wrapped []byt
 		}
 	}
 	// n: the plaintext's size, which the decoy's work follows.
-	n := len(wrapped) - wrapLen - len("</w>")
+	n := len(wrapped) - len(wrapper) - len("</w>")
 	c.dec.plainBytes, c.dec.wrappedBytes = n, len(wrapped)
 	d := c.v.decoys.pick(n)
 	c.c14nBudget = max(c.c14nBudget, c.v.decoys.budget)

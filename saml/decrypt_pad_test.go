@@ -39,6 +39,18 @@ func (c *scriptedClock) waitUntil(end time.Duration) {
 	c.t = end
 }
 
+// scriptedVerifier is a Verifier with the SP decryption key, no replay
+// check and a scripted floor clock, with the oracle probes and victim.
+func scriptedVerifier(t *testing.T) (*oracleVictim, map[string][]byte, *Verifier, *scriptedClock) {
+	t.Helper()
+	spKey, _ := vSPKey(t)
+	o, probes := oracleProbes(t)
+	v := vVerifier(t, func(c *VerifierConfig) { c.DecryptionKeys = []*rsa.PrivateKey{spKey}; c.SkipReplayCheck = true })
+	clk := &scriptedClock{}
+	v.pad.clock = clk
+	return o, probes, v, clk
+}
+
 // TestPadClass: sizes in one class differ by less than 25% (the floor's
 // margin is 2), classes grow with size and stay in range.
 func TestPadClass(t *testing.T) {
@@ -75,11 +87,7 @@ func TestPadClass(t *testing.T) {
 // floor changes only between blocks. The regions' durations are scripted
 // (no wall clock).
 func TestDecryptFailuresWaitForOneDeadline(t *testing.T) {
-	spKey, _ := vSPKey(t)
-	o, probes := oracleProbes(t)
-	v := vVerifier(t, func(c *VerifierConfig) { c.DecryptionKeys = []*rsa.PrivateKey{spKey}; c.SkipReplayCheck = true })
-	clk := &scriptedClock{}
-	v.pad.clock = clk
+	o, probes, v, clk := scriptedVerifier(t)
 	const us = time.Microsecond
 	// Probes of the victim's size class.
 	var names []string
@@ -212,11 +220,7 @@ func TestNextFloor(t *testing.T) {
 // ciphertext length set (session 6 review: with the class keyed on the
 // ciphertext alone, 64 of 77 such probes returned unpadded).
 func TestDecryptFloorKeyFollowsEnvelope(t *testing.T) {
-	spKey, _ := vSPKey(t)
-	_, probes := oracleProbes(t)
-	v := vVerifier(t, func(c *VerifierConfig) { c.DecryptionKeys = []*rsa.PrivateKey{spKey}; c.SkipReplayCheck = true })
-	clk := &scriptedClock{}
-	v.pad.clock = clk
+	_, probes, v, clk := scriptedVerifier(t)
 	light := probes["cbc_one_block_malformed"]
 	var decls strings.Builder
 	for i := range 24 {
